@@ -1,0 +1,43 @@
+import { Command, Flags } from "@oclif/core";
+import { commonFlags, guarded, writeOut } from "../../core/cli.js";
+import { EXIT } from "../../core/exit-codes.js";
+import { readFlows } from "../../core/flows.js";
+import { loadModel } from "../../core/pipeline.js";
+import { runTrace } from "../../core/trace.js";
+import { InputError } from "../../model/errors.js";
+import { renderTraceText } from "../../report/text.js";
+
+export default class AwsTrace extends Command {
+  static override summary = "Trace one flow (or many with --flows) hop by hop and name the rule that decides it";
+  static override examples = [
+    "<%= config.bin %> aws trace --from-dir examples/aws-shop --src i-0a1b2c3d4e5f60001 --dst 8.8.8.8 --protocol tcp --port 443",
+    "<%= config.bin %> aws trace --from-dir examples/aws-shop --flows flows.jsonl --json",
+  ];
+  static override flags = {
+    ...commonFlags,
+    src: Flags.string({ description: "Source: instance id or Name tag, ENI id, private IP, or subnet id" }),
+    dst: Flags.string({ description: "Destination IP address" }),
+    protocol: Flags.string({ description: "tcp, udp, sctp, icmp, icmpv6, all, or an IP protocol number", default: "tcp" }),
+    port: Flags.integer({ description: "Destination port (for ICMP: the message type; default echo request)", min: 0, max: 65535 }),
+    flows: Flags.string({ description: 'JSON Lines file of flows: {"src","dst","protocol","port"} per line' }),
+  };
+
+  async run(): Promise<void> {
+    const { flags } = await this.parse(AwsTrace);
+    process.exitCode = await guarded(flags.debug, async () => {
+      if (!flags["from-dir"]) throw new InputError("--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in");
+      let flows;
+      if (flags.flows) {
+        if (flags.src || flags.dst) throw new InputError("use either --flows FILE or --src/--dst, not both");
+        flows = await readFlows(flags.flows);
+      } else {
+        if (!flags.src || !flags.dst) throw new InputError("--src and --dst are required (or --flows FILE)");
+        flows = [{ src: flags.src, dst: flags.dst, protocol: flags.protocol, ...(flags.port !== undefined ? { port: flags.port } : {}) }];
+      }
+      const model = await loadModel("aws", flags["from-dir"]);
+      const traces = runTrace(model, flows);
+      await writeOut(flags.json ? JSON.stringify(traces, null, 2) + "\n" : renderTraceText(traces));
+      return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
+    });
+  }
+}

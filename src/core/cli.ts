@@ -1,0 +1,77 @@
+// What every command shares: the common flags, parsing of --ports/--dest, output, and the mapping of
+// errors to the exit-code table with a one-line message (stack only with --debug).
+import { Flags } from "@oclif/core";
+import {
+  cidrSet,
+  IntervalSet,
+  NetsetInputError,
+  PacketSet,
+  parsePortSpec,
+  PUBLIC_INTERNET,
+} from "../netset/index.js";
+import { InputError } from "../model/errors.js";
+import { EXIT } from "./exit-codes.js";
+
+export const DEFAULT_PORTS = "tcp,udp,icmp";
+
+export const commonFlags = {
+  "from-dir": Flags.string({
+    description: "Read saved describe/list JSON or YAML from this folder (any file names, any depth) instead of the cloud API",
+  }),
+  json: Flags.boolean({ description: "Print the result as JSON (the documented contract)", default: false }),
+  debug: Flags.boolean({ description: "Show stack traces for errors", default: false }),
+};
+
+export const auditFlags = {
+  ports: Flags.string({
+    description: "Protocols and ports to audit, e.g. tcp/443,tcp/80,udp/53,tcp/1024-65535,icmp",
+    default: DEFAULT_PORTS,
+  }),
+  dest: Flags.string({
+    description: "Destination CIDRs, comma-separated; `internet` = the public internet (default)",
+    default: "internet",
+  }),
+};
+
+export function parsePorts(text: string): PacketSet {
+  try {
+    return parsePortSpec(text);
+  } catch (e) {
+    if (e instanceof NetsetInputError) throw new InputError(`--ports: ${e.message}`);
+    throw e;
+  }
+}
+
+export function parseDest(text: string): IntervalSet {
+  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  let out = IntervalSet.EMPTY;
+  try {
+    for (const p of parts) out = out.union(p.toLowerCase() === "internet" ? PUBLIC_INTERNET : cidrSet([p]));
+  } catch (e) {
+    if (e instanceof NetsetInputError) throw new InputError(`--dest: ${e.message}`);
+    throw e;
+  }
+  if (out.isEmpty()) throw new InputError("--dest: expected at least one CIDR or `internet`");
+  return out;
+}
+
+/** Writes to stdout and waits until it is flushed (large JSON would otherwise be cut at exit). */
+export async function writeOut(text: string): Promise<void> {
+  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+}
+
+/**
+ * Runs a command body: InputErrors become one line on stderr and exit code 2; anything unexpected
+ * too (stack only with --debug). Returns the exit code the body asked for.
+ */
+export async function guarded(debug: boolean, body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (e) {
+    const err = e as Error;
+    const kind = e instanceof InputError ? "error" : "internal error";
+    process.stderr.write(`egress-audit: ${kind}: ${err.message.split("\n")[0]}${debug ? "" : kind === "internal error" ? " (run with --debug for details)" : ""}\n`);
+    if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
+    return EXIT.INPUT;
+  }
+}

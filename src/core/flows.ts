@@ -1,0 +1,31 @@
+// --flows FILE: JSON Lines, one {"src","dst","protocol","port"} object per line (blank lines skipped).
+import { readFile } from "node:fs/promises";
+import { InputError } from "../model/errors.js";
+import { FlowSchema, type Flow } from "./result.js";
+
+export async function readFlows(file: string): Promise<Flow[]> {
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch {
+    throw new InputError("cannot read the flows file", file);
+  }
+  const flows: Flow[] = [];
+  text.split(/\r?\n/).forEach((line, i) => {
+    if (line.trim() === "") return;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      throw new InputError(`invalid JSON: ${(e as Error).message}`, `${file}:${i + 1}`);
+    }
+    const r = FlowSchema.safeParse(value);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      throw new InputError(`${issue.path.join(".") || "flow"}: ${issue.message.replace(/^Invalid input: /, "")}`, `${file}:${i + 1}`);
+    }
+    flows.push(r.data);
+  });
+  if (flows.length === 0) throw new InputError("no flows in the file", file);
+  return flows;
+}

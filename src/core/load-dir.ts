@@ -1,0 +1,41 @@
+// Reads every *.json / *.yaml / *.yml below a folder (any name, any depth) for --from-dir. Files are
+// recognised later by content. Unreadable or unparsable files are InputErrors naming the file.
+import { readdir, readFile, stat } from "node:fs/promises";
+import path from "node:path";
+import { parseAllDocuments } from "yaml";
+import { InputError } from "../model/errors.js";
+import type { SourceDocument } from "../model/document.js";
+
+export async function loadDir(dir: string): Promise<SourceDocument[]> {
+  let st;
+  try {
+    st = await stat(dir);
+  } catch {
+    throw new InputError(`directory not found`, dir);
+  }
+  if (!st.isDirectory()) throw new InputError("expected a directory", dir);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const files = entries
+    .filter((e) => e.isFile() && /\.(json|ya?ml)$/i.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort();
+  if (files.length === 0) throw new InputError("no .json or .yaml files found", dir);
+  return Promise.all(files.map((f) => loadFile(f)));
+}
+
+async function loadFile(file: string): Promise<SourceDocument> {
+  const text = await readFile(file, "utf8");
+  if (/\.json$/i.test(file)) {
+    try {
+      return { file, data: JSON.parse(text) as unknown };
+    } catch (e) {
+      throw new InputError(`invalid JSON: ${(e as Error).message}`, file);
+    }
+  }
+  const docs = parseAllDocuments(text);
+  const list = Array.isArray(docs) ? docs : [docs];
+  const bad = list.find((d) => d.errors.length > 0);
+  if (bad) throw new InputError(`invalid YAML: ${bad.errors[0]!.message.split("\n")[0]}`, file);
+  const values = list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
+  return { file, data: values.length === 1 ? values[0] : { items: values } };
+}

@@ -1,0 +1,108 @@
+// The AuditResult and TraceResult contracts (ARCHITECTURE.md), as zod schemas: the TypeScript types are
+// inferred from them and schema/*.schema.json is generated from them, so code, schema and output agree.
+import { z } from "zod";
+
+export const SCHEMA_VERSION = "1.0";
+
+const verdict3 = z.enum(["allowed", "blocked", "unknown"]);
+const exitKind = z.enum(["internet", "cloud-service", "vpn", "peering", "private"]);
+
+export const BlockedBySchema = z
+  .object({
+    resource: z.string().describe("Provider resource id that decided, e.g. sg-..., acl-..., rtb-..."),
+    kind: z.string().describe("Resource kind: security-group, network-acl, route-table, internet-gateway, ..."),
+    rule: z.string().nullable().describe("The provider's own rule name or number; null for implicit behaviour"),
+  })
+  .describe("The resource and rule that decided a block");
+
+export const NoteSchema = z.object({ resource: z.string(), message: z.string() });
+
+export const SourceSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  name: z.string().nullable(),
+  owner: z.string().nullable().describe("The instance or VM the interface belongs to"),
+  network: z.string(),
+  subnet: z.string(),
+  privateIp: z.string().nullable(),
+  ipv6: z.string().nullable(),
+  publicIp: z.string().nullable(),
+});
+
+export const PathSchema = z.object({
+  verdict: verdict3,
+  destinations: z.array(z.string()).describe("CIDR blocks this path covers"),
+  exit: exitKind.nullable(),
+  egressIp: z.string().nullable(),
+  blockedBy: BlockedBySchema.nullable(),
+  reason: z.string(),
+});
+
+export const AuditEntrySchema = z.object({
+  source: SourceSchema,
+  protocol: z.string().describe("tcp, udp, icmp, icmpv6, sctp, or an IP protocol number or range"),
+  ports: z.string().describe('"443", "1024-65535", "*" (all), or for ICMP "type 8 code 0"'),
+  portRange: z
+    .object({ from: z.number().int(), to: z.number().int() })
+    .nullable()
+    .describe("Numeric port range (ICMP: type*256+code); null for protocols without ports"),
+  verdict: z.enum(["allowed", "partial", "blocked", "unknown"]),
+  reachable: z.array(z.string()).describe("Destination CIDR blocks that are reached"),
+  exits: z.array(exitKind),
+  egressIps: z.array(z.string()).describe("Source addresses the destinations see"),
+  blockedBy: BlockedBySchema.nullable().describe("What blocks the (largest) blocked part, if any"),
+  reason: z.string().nullable().describe("Why the non-allowed part is blocked or unknown"),
+  paths: z.array(PathSchema).describe("The destinations split by outcome"),
+});
+
+export const AuditResultSchema = z.object({
+  schemaVersion: z.literal(SCHEMA_VERSION),
+  tool: z.object({ name: z.literal("egress-audit"), version: z.string() }),
+  provider: z.string(),
+  query: z.object({ ports: z.string(), destinations: z.array(z.string()) }),
+  summary: z.object({
+    sources: z.number().int(),
+    results: z.number().int(),
+    allowed: z.number().int(),
+    partial: z.number().int(),
+    blocked: z.number().int(),
+    unknown: z.number().int(),
+  }),
+  results: z.array(AuditEntrySchema),
+  warnings: z.array(NoteSchema),
+  unknowns: z.array(NoteSchema).describe("Data that could not be read or understood, and what it affects"),
+});
+
+export const HopSchema = z.object({
+  resource: z.string(),
+  kind: z.string(),
+  action: z.enum(["allow", "deny", "forward", "translate", "exit", "drop"]),
+  rule: z.string().nullable(),
+  detail: z.string(),
+});
+
+export const FlowSchema = z.object({
+  src: z.string(),
+  dst: z.string(),
+  protocol: z.string(),
+  port: z.number().int().nullable().optional(),
+});
+
+export const TraceResultSchema = z.object({
+  flow: FlowSchema,
+  verdict: verdict3,
+  exit: exitKind.nullable(),
+  egressIp: z.string().nullable(),
+  blockedBy: BlockedBySchema.nullable(),
+  reason: z.string(),
+  hops: z.array(HopSchema),
+});
+
+export const TraceResultListSchema = z.array(TraceResultSchema);
+
+export type AuditResult = z.infer<typeof AuditResultSchema>;
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export type AuditSource = z.infer<typeof SourceSchema>;
+export type AuditPath = z.infer<typeof PathSchema>;
+export type TraceResult = z.infer<typeof TraceResultSchema>;
+export type Flow = z.infer<typeof FlowSchema>;

@@ -1,0 +1,107 @@
+// Evaluation of filters over packet sets: which packets each rule allows or denies, in rule order.
+import { IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet } from "../netset/index.js";
+import type { Filter, Rule, RuleRef } from "../model/types.js";
+
+export interface Decided {
+  set: PacketSet;
+  ref: RuleRef;
+}
+
+export interface FilterSplit {
+  allowed: Decided[];
+  denied: Decided[];
+}
+
+/** First match wins; what no rule matches falls to the filter's implicit rule (deny). */
+export function evalFirstMatch(rules: readonly Rule[], defaultRef: RuleRef, input: PacketSet): FilterSplit {
+  const allowed: Decided[] = [];
+  const denied: Decided[] = [];
+  let remaining = input;
+  for (const r of rules) {
+    if (remaining.isEmpty()) break;
+    const m = remaining.intersect(r.match);
+    if (m.isEmpty()) continue;
+    (r.action === "allow" ? allowed : denied).push({ set: m, ref: r.ref });
+    remaining = remaining.subtract(m);
+  }
+  if (!remaining.isEmpty()) denied.push({ set: remaining, ref: defaultRef });
+  return { allowed, denied };
+}
+
+/**
+ * Allow-union (security groups): a packet passes if any rule allows it. With `perRule`, the allowed
+ * part is attributed to the first rule (in group then rule order) that allows it, for traces.
+ */
+export function evalUnion(
+  rules: readonly Rule[],
+  allowedUnion: PacketSet,
+  defaultRef: RuleRef,
+  input: PacketSet,
+  perRule: boolean,
+): FilterSplit {
+  const allowedAll = input.intersect(allowedUnion);
+  const deniedAll = input.subtract(allowedAll);
+  const denied = deniedAll.isEmpty() ? [] : [{ set: deniedAll, ref: defaultRef }];
+  if (!perRule) {
+    return { allowed: allowedAll.isEmpty() ? [] : [{ set: allowedAll, ref: defaultRef }], denied };
+  }
+  const allowed: Decided[] = [];
+  let remaining = allowedAll;
+  for (const r of rules) {
+    if (remaining.isEmpty()) break;
+    if (r.action !== "allow" || r.unresolved) continue;
+    const m = remaining.intersect(r.match);
+    if (m.isEmpty()) continue;
+    allowed.push({ set: m, ref: r.ref });
+    remaining = remaining.subtract(m);
+  }
+  return { allowed, denied };
+}
+
+const unionCache = new WeakMap<Filter, PacketSet>();
+
+/** The packets any egress rule of an allow-union filter allows (cached per filter). */
+export function egressUnion(filter: Filter): PacketSet {
+  let u = unionCache.get(filter);
+  if (!u) {
+    u = PacketSet.EMPTY;
+    for (const r of filter.egress) if (r.action === "allow" && !r.unresolved) u = u.union(r.match);
+    unionCache.set(filter, u);
+  }
+  return u;
+}
+
+/** The allowed set of a first-match rule list over every packet (used for return-traffic checks). */
+export function allowedSet(rules: readonly Rule[]): PacketSet {
+  let allowed = PacketSet.EMPTY;
+  let remaining = PacketSet.ALL;
+  for (const r of rules) {
+    const m = remaining.intersect(r.match);
+    if (m.isEmpty()) continue;
+    if (r.action === "allow") allowed = allowed.union(m);
+    remaining = remaining.subtract(m);
+    if (remaining.isEmpty()) break;
+  }
+  return allowed;
+}
+
+/**
+ * Rewrites rules whose IP dimension is a peer for a FIXED peer address: the rule then matches every
+ * address in the other dimension. Used where the fixed address is the packet's source (ingress rules on
+ * the way out) or destination (egress rules on the way back). `peer4` applies to the IPv4 half of the
+ * result space and `peer6` to the IPv6 half: a packet's two addresses are always of one family.
+ */
+export function specializeRules(rules: readonly Rule[], peer4: bigint | null, peer6: bigint | null): Rule[] {
+  return rules.map((r) => ({ ...r, match: specializeSet(r.match, peer4, peer6) }));
+}
+
+export function specializeSet(match: PacketSet, peer4: bigint | null, peer6: bigint | null): PacketSet {
+  let out = PacketSet.EMPTY;
+  for (const c of match.cubes()) {
+    let ips = IntervalSet.EMPTY;
+    if (peer4 !== null && c.ips.contains(peer4)) ips = ips.union(IPV4_ALL);
+    if (peer6 !== null && c.ips.contains(peer6)) ips = ips.union(IPV6_ALL);
+    if (!ips.isEmpty()) out = out.union(PacketSet.cube(c.protocols, c.ports, ips));
+  }
+  return out;
+}

@@ -1,0 +1,79 @@
+// Typed results of propagation: a partition of the queried packets into pieces, each with one outcome.
+import type { PacketSet } from "../netset/index.js";
+import type { ExitKind, RuleRef } from "../model/types.js";
+
+export type Verdict = "allowed" | "blocked" | "unknown";
+export type HopAction = "allow" | "deny" | "forward" | "translate" | "exit" | "drop";
+
+export interface Hop {
+  resource: string;
+  kind: string;
+  action: HopAction;
+  rule: string | null;
+  detail: string;
+}
+
+export interface BlockedBy {
+  resource: string;
+  kind: string;
+  rule: string | null;
+}
+
+export interface Outcome {
+  verdict: Verdict;
+  exit: ExitKind | null;
+  /** The source address the destination sees; SOURCE_PUBLIC_IP until resolved per endpoint. */
+  egressIp: string | null;
+  blockedBy: BlockedBy | null;
+  reason: string;
+  hops: Hop[];
+}
+
+export interface Piece {
+  packets: PacketSet;
+  outcome: Outcome;
+}
+
+/**
+ * Stands for "the source's own public IPv4 address" in shared (memoised) results: endpoints of one subnet
+ * share a computation, and each substitutes its own address afterwards.
+ */
+export const SOURCE_PUBLIC_IP = "{source-public-ip}";
+
+export function blockedByOf(ref: RuleRef): BlockedBy {
+  return { resource: ref.resource, kind: ref.kind, rule: ref.rule };
+}
+
+/** Identity of an outcome for merging pieces in the audit, where hops are not reported. */
+export function outcomeKey(o: Outcome): string {
+  const b = o.blockedBy;
+  return [o.verdict, o.exit ?? "", o.egressIp ?? "", b ? `${b.resource}|${b.kind}|${b.rule ?? ""}` : "", o.reason].join(
+    "\u0000",
+  );
+}
+
+export function prependHops(pieces: Piece[], hops: Hop[]): Piece[] {
+  if (hops.length === 0) return pieces;
+  return pieces.map((p) => ({ packets: p.packets, outcome: { ...p.outcome, hops: [...hops, ...p.outcome.hops] } }));
+}
+
+export function restrictPieces(pieces: Piece[], set: PacketSet): Piece[] {
+  const out: Piece[] = [];
+  for (const p of pieces) {
+    const packets = p.packets.intersect(set);
+    if (!packets.isEmpty()) out.push({ packets, outcome: p.outcome });
+  }
+  return out;
+}
+
+/** Merges pieces whose outcomes are identical (keeping the first one's hops). */
+export function mergePieces(pieces: Piece[]): Piece[] {
+  const byKey = new Map<string, Piece>();
+  for (const p of pieces) {
+    const k = outcomeKey(p.outcome);
+    const seen = byKey.get(k);
+    if (seen) seen.packets = seen.packets.union(p.packets);
+    else byKey.set(k, { packets: p.packets, outcome: p.outcome });
+  }
+  return [...byKey.values()];
+}

@@ -1,0 +1,669 @@
+// Propagation of packet sets from a source endpoint through its filters, its subnet's route table, subnet
+// boundaries (stateless filters both ways) and gateways (translations) to the exits. The result is a
+// partition of the queried packets into pieces, each with one typed outcome and the hops that led to it.
+//
+// Audit mode (detail=false) shares work: what happens after an endpoint's own filters depends only on its
+// subnet, the NACL-relevant class of its address and whether it has a public IP, so that part is computed
+// once per class over the whole query and then cut down to each endpoint's allowed packets.
+import {
+  formatIp,
+  IntervalSet,
+  IPV4_ALL,
+  IPV6_ALL,
+  PacketSet,
+  PUBLIC_INTERNET,
+} from "../netset/index.js";
+import type {
+  Endpoint,
+  Filter,
+  Gateway,
+  NatGateway,
+  NetworkModel,
+  Rule,
+  RuleRef,
+  Subnet,
+} from "../model/types.js";
+import { allowedSet, egressUnion, evalFirstMatch, evalUnion, specializeRules, type FilterSplit } from "./filters.js";
+import {
+  blockedByOf,
+  mergePieces,
+  prependHops,
+  restrictPieces,
+  SOURCE_PUBLIC_IP,
+  type Hop,
+  type Outcome,
+  type Piece,
+} from "./outcome.js";
+import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
+import { routeSplit } from "./routing.js";
+import { PeerAtoms } from "./peer-atoms.js";
+
+/** Stands for the source's own IPv6 address in shared results (see SOURCE_PUBLIC_IP). */
+export const SOURCE_IPV6 = "{source-ipv6}";
+
+export interface EngineOptions {
+  /** Attribute allowed packets to individual rules and compute each source exactly (traces). */
+  detail: boolean;
+  /** Audit mode: the packets of interest; shared results are computed over this set once. */
+  universe?: PacketSet;
+}
+
+interface Leg {
+  subnet: Subnet;
+  src4: bigint | null;
+  src6: bigint | null;
+  ephemeral: IntervalSet;
+  /** The NAT gateway this leg leaves from, if any. */
+  nat: NatGateway | null;
+  /** The originating endpoint's own leg: its public and IPv6 addresses are resolved per endpoint. */
+  origin: boolean;
+  visited: readonly string[];
+}
+
+interface Pass {
+  set: PacketSet;
+  hops: Hop[];
+}
+
+interface Crossing {
+  pass: Pass[];
+  stop: Piece[];
+}
+
+interface ReturnCheck {
+  split: ReturnSplit;
+  /** Reply-denying rules in order, with the forward packets whose replies they deny. */
+  deniers: { set: PacketSet; ref: RuleRef }[];
+}
+
+function piece(packets: PacketSet, outcome: Omit<Outcome, "hops">, hops: Hop[] = []): Piece {
+  return { packets, outcome: { ...outcome, hops } };
+}
+
+function blocked(packets: PacketSet, ref: RuleRef, reason: string, hops: Hop[] = []): Piece {
+  return piece(packets, { verdict: "blocked", exit: null, egressIp: null, blockedBy: blockedByOf(ref), reason }, hops);
+}
+
+function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
+  return piece(packets, { verdict: "unknown", exit: null, egressIp: null, blockedBy: null, reason }, hops);
+}
+
+function ruleLabel(ref: RuleRef): string {
+  return ref.rule === null ? `${ref.resource}` : `${ref.resource} rule ${ref.rule}`;
+}
+
+export class Engine {
+  private readonly memo = new Map<string, Piece[]>();
+  private readonly returnCache = new Map<string, ReturnCheck>();
+  private readonly specCache = new Map<string, Rule[]>();
+  private readonly atoms: PeerAtoms;
+  private readonly subnetsByNetwork = new Map<string, Subnet[]>();
+
+  constructor(
+    readonly model: NetworkModel,
+    readonly opts: EngineOptions,
+  ) {
+    this.atoms = new PeerAtoms([...model.subnets.values()].flatMap((s) => s.boundaryFilterIds.map((id) => model.filters.get(id))));
+    for (const s of model.subnets.values()) {
+      const list = this.subnetsByNetwork.get(s.networkId) ?? [];
+      list.push(s);
+      this.subnetsByNetwork.set(s.networkId, list);
+    }
+  }
+
+  /**
+   * Endpoints that get identical answers up to their own addresses: same subnet, filters, address
+   * families, NACL class of their addresses, public-IP presence and ephemeral ports.
+   */
+  classKey(ep: Endpoint): string {
+    const src4 = ep.privateIps[0];
+    const src6 = ep.ipv6[0];
+    return [
+      ep.subnetId,
+      [...ep.filterIds].sort().join(","),
+      src4 === undefined ? "-" : this.atoms.atomOf(src4),
+      src6 === undefined ? "-" : this.atoms.atomOf(src6),
+      src4 !== undefined && this.publicIpOf(ep.networkId, src4) !== undefined ? "pub" : "nopub",
+      ep.ephemeralPorts.key(),
+    ].join("|");
+  }
+
+  /** The public IPv4 address an internet gateway of the network gives `ip`, if any. */
+  publicIpOf(networkId: string, ip: bigint): bigint | undefined {
+    for (const g of this.model.gateways.values()) {
+      if (g.kind !== "internet" || g.networkId !== networkId) continue;
+      const p = g.publicIpOf.get(ip);
+      if (p !== undefined) return p;
+    }
+    return undefined;
+  }
+
+  /**
+   * All outcomes for `query` (protocol x port x destination) sent by `ep`. In audit mode the result may
+   * hold SOURCE_PUBLIC_IP / SOURCE_IPV6 placeholders: see resolveSource.
+   */
+  fromEndpoint(ep: Endpoint, query: PacketSet): Piece[] {
+    const src4 = ep.privateIps[0] ?? null;
+    const src6 = ep.ipv6[0] ?? null;
+    const pieces: Piece[] = [];
+    let live = PacketSet.EMPTY;
+    const v4 = query.restrictIps(IPV4_ALL);
+    const v6 = query.restrictIps(IPV6_ALL);
+    const self: RuleRef = { resource: ep.id, kind: ep.kind, rule: null };
+    if (!v4.isEmpty()) {
+      if (src4 === null) pieces.push(blocked(v4, self, `${ep.id} has no private IPv4 address`));
+      else live = live.union(v4);
+    }
+    if (!v6.isEmpty()) {
+      if (src6 === null) pieces.push(blocked(v6, self, `${ep.id} has no IPv6 address`));
+      else live = live.union(v6);
+    }
+    const subnet = this.model.subnets.get(ep.subnetId);
+    if (!subnet) {
+      if (!live.isEmpty()) pieces.push(unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`));
+      return pieces;
+    }
+    const { pass, stop } = this.endpointFilters(ep, live);
+    pieces.push(...stop);
+    const leg: Leg = {
+      subnet,
+      src4,
+      src6,
+      ephemeral: ep.ephemeralPorts,
+      nat: null,
+      origin: true,
+      visited: [],
+    };
+    for (const p of pass) pieces.push(...prependHops(this.routeFrom(leg, p.set), p.hops));
+    return pieces;
+  }
+
+  /** The endpoint's own filters: allow-union ones combined (security groups), others in order. */
+  private endpointFilters(ep: Endpoint, set: PacketSet): Crossing {
+    const filters: Filter[] = [];
+    for (const id of ep.filterIds) {
+      const f = this.model.filters.get(id);
+      if (!f) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, `filter ${id} on ${ep.id} is not in the data`)] };
+      if (f.unknown) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, f.unknown)] };
+      filters.push(f);
+    }
+    const unions = filters.filter((f) => f.semantics === "union");
+    let current: Pass[] = [{ set, hops: [] }];
+    const stop: Piece[] = [];
+    if (unions.length > 0) {
+      const ids = unions.map((f) => f.id).join(", ");
+      const kind = unions[0]!.kind;
+      const defaultRef: RuleRef = { resource: ids, kind, rule: null };
+      const union = unions.reduce((u, f) => u.union(egressUnion(f)), PacketSet.EMPTY);
+      const rules = unions.flatMap((f) => f.egress);
+      const next: Pass[] = [];
+      for (const c of current) {
+        const split = evalUnion(rules, union, defaultRef, c.set, this.opts.detail);
+        for (const d of split.denied)
+          stop.push(
+            blocked(d.set, d.ref, `no outbound rule of ${ids} allows it`, [
+              ...c.hops,
+              { resource: ids, kind, action: "deny", rule: null, detail: "no outbound rule matches" },
+            ]),
+          );
+        for (const a of split.allowed)
+          next.push({
+            set: a.set,
+            hops: [
+              ...c.hops,
+              { resource: a.ref.resource, kind, action: "allow", rule: a.ref.rule, detail: a.ref.description ?? "allowed" },
+            ],
+          });
+      }
+      current = next;
+    }
+    for (const f of filters.filter((x) => x.semantics !== "union")) {
+      const next: Pass[] = [];
+      for (const c of current) {
+        const r = this.applyForward(f, f.egress, c.set, "outbound");
+        stop.push(...prependHops(r.stop, c.hops));
+        for (const p of r.pass) next.push({ set: p.set, hops: [...c.hops, ...p.hops] });
+      }
+      current = next;
+    }
+    return { pass: current, stop };
+  }
+
+  /** A function replacing the per-endpoint placeholders of shared results with `ep`'s addresses. */
+  sourceFixer(ep: Endpoint): (s: string) => string {
+    const src4 = ep.privateIps[0];
+    const p = src4 === undefined ? undefined : this.publicIpOf(ep.networkId, src4);
+    const pub = p === undefined ? "(none)" : formatIp(p);
+    const v6 = ep.ipv6[0] !== undefined ? formatIp(ep.ipv6[0]) : "(none)";
+    return (s: string): string => s.replaceAll(SOURCE_PUBLIC_IP, pub).replaceAll(SOURCE_IPV6, v6);
+  }
+
+  /** Replaces the per-endpoint placeholders of shared results with this endpoint's addresses. */
+  resolveSource(ep: Endpoint, pieces: Piece[]): Piece[] {
+    const fix = this.sourceFixer(ep);
+    return pieces.map((p) => {
+      const o = p.outcome;
+      if (!o.egressIp?.startsWith("{") && !o.hops.some((h) => h.detail.includes("{source-"))) return p;
+      return {
+        packets: p.packets,
+        outcome: {
+          ...o,
+          egressIp: o.egressIp === null ? null : fix(o.egressIp),
+          hops: o.hops.map((h) => ({ ...h, detail: fix(h.detail) })),
+        },
+      };
+    });
+  }
+
+  private legKey(leg: Leg): string {
+    const hasPublic = leg.origin && leg.src4 !== null && this.publicIpOf(leg.subnet.networkId, leg.src4) !== undefined;
+    return [
+      leg.subnet.id,
+      leg.src4 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src4) : leg.src4.toString(),
+      leg.src6 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src6) : leg.src6.toString(),
+      leg.ephemeral.key(),
+      leg.nat?.id ?? "-",
+      leg.origin ? `o${hasPublic ? 1 : 0}` : "",
+      leg.visited.join(","),
+    ].join("|");
+  }
+
+  private routeFrom(leg: Leg, set: PacketSet): Piece[] {
+    if (set.isEmpty()) return [];
+    if (this.opts.detail) return this.computeRouteFrom(leg, set);
+    const key = this.legKey(leg);
+    let full = this.memo.get(key);
+    if (!full) {
+      full = mergePieces(this.computeRouteFrom(leg, this.opts.universe ?? PacketSet.ALL));
+      this.memo.set(key, full);
+    }
+    return restrictPieces(full, set);
+  }
+
+  private computeRouteFrom(leg: Leg, set: PacketSet): Piece[] {
+    const rtId = leg.subnet.routeTableId;
+    const rt = rtId === null ? undefined : this.model.routeTables.get(rtId);
+    if (!rt) return [unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`)];
+    if (rt.unknown) return [unknown(set, rt.unknown)];
+    const { routed, unrouted } = routeSplit(rt, set);
+    const pieces: Piece[] = [];
+    if (!unrouted.isEmpty())
+      pieces.push(
+        blocked(unrouted, { resource: rt.id, kind: "route-table", rule: null }, `no route in ${rt.id} matches the destination`, [
+          { resource: rt.id, kind: "route-table", action: "drop", rule: null, detail: "no matching route" },
+        ]),
+      );
+    for (const { route, set: part } of routed) {
+      const t = route.target;
+      const targetLabel = t.kind === "local" ? "local" : t.kind === "gateway" ? t.gatewayId : "blackhole";
+      const hop: Hop = {
+        resource: rt.id,
+        kind: "route-table",
+        action: t.kind === "blackhole" ? "drop" : "forward",
+        rule: route.ref.rule,
+        detail: `${route.ref.rule ?? "route"} -> ${targetLabel}`,
+      };
+      if (t.kind === "blackhole") {
+        const why = t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target";
+        pieces.push(blocked(part, route.ref, `route ${route.ref.rule ?? ""} in ${rt.id} is a blackhole: ${why}`, [hop]));
+      } else if (t.kind === "local") {
+        pieces.push(...prependHops(this.deliverLocal(leg, part, t.networkId), [hop]));
+      } else {
+        pieces.push(...prependHops(this.toGateway(leg, part, t.gatewayId), [hop]));
+      }
+    }
+    return pieces;
+  }
+
+  /** A destination inside the network: delivered to its subnet across both subnets' boundaries. */
+  private deliverLocal(leg: Leg, set: PacketSet, networkId: string): Piece[] {
+    const pieces: Piece[] = [];
+    let rest = set;
+    for (const dst of this.subnetsByNetwork.get(networkId) ?? []) {
+      const part = rest.restrictIps(dst.cidrs);
+      if (part.isEmpty()) continue;
+      rest = rest.subtract(part);
+      const arrive: Omit<Outcome, "hops"> = {
+        verdict: "allowed",
+        exit: "private",
+        egressIp: null,
+        blockedBy: null,
+        reason: `delivered to subnet ${dst.id} (the destination's own inbound filters are not evaluated)`,
+      };
+      const deliverHop: Hop = { resource: dst.id, kind: "subnet", action: "exit", rule: null, detail: "delivered" };
+      if (dst.id === leg.subnet.id) {
+        pieces.push(piece(part, arrive, [deliverHop]));
+        continue;
+      }
+      const out = this.crossOut(leg, part);
+      pieces.push(...out.stop);
+      for (const p of out.pass) {
+        const inn = this.crossIn(dst, leg, p.set);
+        pieces.push(...prependHops(inn.stop, p.hops));
+        for (const q of inn.pass) pieces.push(piece(q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
+      }
+    }
+    if (!rest.isEmpty()) {
+      const net = this.model.networks.get(networkId);
+      pieces.push(
+        blocked(
+          rest,
+          { resource: networkId, kind: net?.kind ?? "network", rule: null },
+          `no subnet of ${networkId} contains the destination`,
+          [{ resource: networkId, kind: net?.kind ?? "network", action: "drop", rule: null, detail: "no subnet has this address" }],
+        ),
+      );
+    }
+    return pieces;
+  }
+
+  private toGateway(leg: Leg, set: PacketSet, gatewayId: string): Piece[] {
+    const g = this.model.gateways.get(gatewayId);
+    if (!g) return [unknown(set, `route target ${gatewayId} is not in the data`)];
+    // A NAT gateway in the sender's own subnet is reached without crossing the subnet boundary.
+    const sameSubnet = g.kind === "nat" && g.subnetId === leg.subnet.id;
+    const out: Crossing = sameSubnet ? { pass: [{ set, hops: [] }], stop: [] } : this.crossOut(leg, set);
+    const pieces = [...out.stop];
+    for (const p of out.pass) pieces.push(...prependHops(this.atGateway(leg, p.set, g), p.hops));
+    return pieces;
+  }
+
+  private atGateway(leg: Leg, set: PacketSet, g: Gateway): Piece[] {
+    const gref: RuleRef = { resource: g.id, kind: g.ref.kind, rule: null };
+    switch (g.kind) {
+      case "internet": {
+        const pieces: Piece[] = [];
+        const v4 = set.restrictIps(IPV4_ALL);
+        if (!v4.isEmpty()) {
+          const pub = leg.src4 === null ? undefined : g.publicIpOf.get(leg.src4);
+          if (leg.nat && leg.nat.connectivity === "private") {
+            pieces.push(
+              blocked(
+                v4,
+                { resource: leg.nat.id, kind: leg.nat.ref.kind, rule: null },
+                `${leg.nat.id} is a private NAT gateway: its traffic to an internet gateway is dropped`,
+                [{ resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "private NAT gateway traffic" }],
+              ),
+            );
+          } else if (pub === undefined) {
+            const who = leg.nat ? `${leg.nat.id} has no Elastic IP` : "the source has no public IPv4 address (no public IP or Elastic IP)";
+            pieces.push(
+              blocked(v4, gref, `${who}, so ${g.id} drops it`, [
+                { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "no public IPv4 address to translate to" },
+              ]),
+            );
+          } else {
+            const ip = leg.origin ? SOURCE_PUBLIC_IP : formatIp(pub);
+            pieces.push(
+              ...this.exitInternet(v4, g, ip, [
+                { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail: `source -> ${ip}` },
+              ]),
+            );
+          }
+        }
+        pieces.push(...this.exitIpv6(set.restrictIps(IPV6_ALL), leg, g));
+        return pieces;
+      }
+      case "egress-only-internet": {
+        const pieces: Piece[] = [];
+        const v4 = set.restrictIps(IPV4_ALL);
+        if (!v4.isEmpty())
+          pieces.push(
+            blocked(v4, gref, `${g.id} is an egress-only internet gateway: it carries IPv6 only`, [
+              { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "IPv4 on an IPv6-only gateway" },
+            ]),
+          );
+        pieces.push(...this.exitIpv6(set.restrictIps(IPV6_ALL), leg, g));
+        return pieces;
+      }
+      case "nat":
+        return this.throughNat(leg, set, g);
+      case "exit": {
+        const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: g.label };
+        if (g.reaches)
+          return [
+            piece(
+              set,
+              { verdict: "allowed", exit: g.exit, egressIp: null, blockedBy: null, reason: `reaches the ${g.label} ${g.id}` },
+              [hop],
+            ),
+          ];
+        return [
+          piece(
+            set,
+            {
+              verdict: "unknown",
+              exit: g.exit,
+              egressIp: null,
+              blockedBy: null,
+              reason: `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
+            },
+            [hop],
+          ),
+        ];
+      }
+    }
+  }
+
+  private exitIpv6(v6: PacketSet, leg: Leg, g: Gateway): Piece[] {
+    if (v6.isEmpty()) return [];
+    if (leg.src6 === null)
+      return [
+        blocked(v6, { resource: g.id, kind: g.ref.kind, rule: null }, "the source has no IPv6 address", [
+          { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "no IPv6 source address" },
+        ]),
+      ];
+    const ip = leg.origin ? SOURCE_IPV6 : formatIp(leg.src6);
+    return this.exitInternet(v6, g, ip, []);
+  }
+
+  private exitInternet(set: PacketSet, g: Gateway, egressIp: string, hops: Hop[]): Piece[] {
+    const pieces: Piece[] = [];
+    const pub = set.restrictIps(PUBLIC_INTERNET);
+    if (!pub.isEmpty())
+      pieces.push(
+        piece(
+          pub,
+          { verdict: "allowed", exit: "internet", egressIp, blockedBy: null, reason: `reaches the internet through ${g.id}` },
+          [...hops, { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" }],
+        ),
+      );
+    const priv = set.subtract(pub);
+    if (!priv.isEmpty())
+      pieces.push(
+        blocked(
+          priv,
+          { resource: g.id, kind: g.ref.kind, rule: null },
+          `the destination is not a public internet address, so nothing beyond ${g.id} routes it`,
+          [...hops, { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "destination not routable on the internet" }],
+        ),
+      );
+    return pieces;
+  }
+
+  private throughNat(leg: Leg, set: PacketSet, g: NatGateway): Piece[] {
+    const gref: RuleRef = { resource: g.id, kind: g.ref.kind, rule: null };
+    const drop = (detail: string): Hop[] => [{ resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail }];
+    if (g.unusable) return [blocked(set, gref, g.unusable, drop(g.unusable))];
+    if (leg.visited.includes(g.id)) return [blocked(set, gref, `routing loop through ${g.id}`, drop("routing loop"))];
+    const pieces: Piece[] = [];
+    const v6 = set.restrictIps(IPV6_ALL);
+    if (!v6.isEmpty()) pieces.push(blocked(v6, gref, `${g.id} translates IPv4 only`, drop("IPv6 packet")));
+    const v4 = set.restrictIps(IPV4_ALL);
+    const ok = v4.restrictProtocols(g.protocols);
+    const other = v4.subtract(ok);
+    if (!other.isEmpty())
+      pieces.push(blocked(other, gref, `NAT gateways translate TCP, UDP and ICMP only`, drop("protocol not translated")));
+    if (ok.isEmpty()) return pieces;
+    const natSubnet = this.model.subnets.get(g.subnetId);
+    if (!natSubnet) return [...pieces, unknown(ok, `subnet ${g.subnetId} of ${g.id} is not in the data`)];
+    const entered: Crossing =
+      natSubnet.id === leg.subnet.id ? { pass: [{ set: ok, hops: [] }], stop: [] } : this.crossIn(natSubnet, leg, ok);
+    pieces.push(...entered.stop);
+    const natLeg: Leg = {
+      subnet: natSubnet,
+      src4: g.privateIp,
+      src6: null,
+      ephemeral: g.ephemeralPorts,
+      nat: g,
+      origin: false,
+      visited: [...leg.visited, g.id],
+    };
+    const hop: Hop = {
+      resource: g.id,
+      kind: g.ref.kind,
+      action: "translate",
+      rule: null,
+      detail: `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`,
+    };
+    for (const p of entered.pass) pieces.push(...prependHops(this.routeFrom(natLeg, p.set), [...p.hops, hop]));
+    return pieces;
+  }
+
+  /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
+  private crossOut(leg: Leg, set: PacketSet): Crossing {
+    return this.crossBoundary(leg.subnet, set, (f) => ({
+      forward: f.egress,
+      replies: f.ingress,
+      replyKey: "",
+      direction: "outbound",
+      ephemeral: leg.ephemeral,
+    }));
+  }
+
+  /** Entering another subnet: inbound rules see the leg's source; outbound rules see the replies to it. */
+  private crossIn(subnet: Subnet, leg: Leg, set: PacketSet): Crossing {
+    return this.crossBoundary(subnet, set, (f) => ({
+      forward: this.specialized(f, "in", leg),
+      replies: this.specialized(f, "out", leg),
+      replyKey: `${leg.src4 ?? "-"}/${leg.src6 ?? "-"}`,
+      direction: "inbound",
+      ephemeral: leg.ephemeral,
+    }));
+  }
+
+  private specialized(f: Filter, dir: "in" | "out", leg: Leg): Rule[] {
+    const key = `${f.id}|${dir}|${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`;
+    let rules = this.specCache.get(key);
+    if (!rules) {
+      rules = specializeRules(dir === "in" ? f.ingress : f.egress, leg.src4, leg.src6);
+      this.specCache.set(key, rules);
+    }
+    return rules;
+  }
+
+  private crossBoundary(
+    subnet: Subnet,
+    set: PacketSet,
+    plan: (f: Filter) => {
+      forward: readonly Rule[];
+      replies: readonly Rule[];
+      replyKey: string;
+      direction: "outbound" | "inbound";
+      ephemeral: IntervalSet;
+    },
+  ): Crossing {
+    let current: Pass[] = [{ set, hops: [] }];
+    const stop: Piece[] = [];
+    for (const id of subnet.boundaryFilterIds) {
+      const f = this.model.filters.get(id);
+      const next: Pass[] = [];
+      for (const c of current) {
+        if (!f || f.unknown) {
+          stop.push(unknown(c.set, f?.unknown ?? `filter ${id} of ${subnet.id} is not in the data`, c.hops));
+          continue;
+        }
+        const p = plan(f);
+        const r = this.applyForward(f, p.forward, c.set, p.direction);
+        stop.push(...prependHops(r.stop, c.hops));
+        for (const a of r.pass) {
+          const hops = [...c.hops, ...a.hops];
+          if (f.stateful) {
+            next.push({ set: a.set, hops });
+            continue;
+          }
+          const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
+          const ok = a.set.intersect(ret.split.ok);
+          if (!ok.isEmpty()) next.push({ set: ok, hops });
+          let none = a.set.intersect(ret.split.none);
+          const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
+          for (const d of ret.deniers) {
+            if (none.isEmpty()) break;
+            const hit = none.intersect(d.set);
+            if (hit.isEmpty()) continue;
+            none = none.subtract(hit);
+            const reason = `replies to ports ${portsText(p.ephemeral)} are denied by ${replyDir} ${ruleLabel(d.ref)}`;
+            stop.push(
+              blocked(hit, d.ref, reason, [
+                ...hops,
+                { resource: f.id, kind: f.kind, action: "deny", rule: d.ref.rule, detail: `${replyDir} replies: ${d.ref.description ?? "denied"}` },
+              ]),
+            );
+          }
+          const mixed = a.set.intersect(ret.split.mixed);
+          if (!mixed.isEmpty())
+            stop.push(
+              unknown(
+                mixed,
+                `${f.id} lets replies through on only some of the ephemeral ports ${portsText(p.ephemeral)}: the connection works only when the client picks one of those`,
+                hops,
+              ),
+            );
+        }
+      }
+      current = next;
+    }
+    return { pass: current, stop };
+  }
+
+  /** A filter's forward decision: pieces denied (with the deciding rule) and what passes. */
+  private applyForward(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
+    const split: FilterSplit =
+      f.semantics === "union"
+        ? evalUnion(rules, rules === f.egress ? egressUnion(f) : unionOf(rules), f.defaultRef, set, this.opts.detail)
+        : evalFirstMatch(rules, f.defaultRef, set);
+    const stop = split.denied.map((d) =>
+      blocked(d.set, d.ref, `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`, [
+        { resource: f.id, kind: f.kind, action: "deny", rule: d.ref.rule, detail: `${direction}: ${d.ref.description ?? "denied"}` },
+      ]),
+    );
+    let pass: Pass[];
+    if (this.opts.detail) {
+      pass = split.allowed.map((a) => ({
+        set: a.set,
+        hops: [{ resource: f.id, kind: f.kind, action: "allow", rule: a.ref.rule, detail: `${direction}: ${a.ref.description ?? "allowed"}` }],
+      }));
+    } else {
+      const all = split.allowed.reduce((u, a) => u.union(a.set), PacketSet.EMPTY);
+      pass = all.isEmpty() ? [] : [{ set: all, hops: [{ resource: f.id, kind: f.kind, action: "allow", rule: null, detail: `${direction}: allowed` }] }];
+    }
+    return { pass, stop };
+  }
+
+  private returnCheck(f: Filter, replies: readonly Rule[], key: string, ephemeral: IntervalSet): ReturnCheck {
+    const k = `${f.id}|${key}|${ephemeral.key()}`;
+    let rc = this.returnCache.get(k);
+    if (!rc) {
+      const allowedReplies = f.semantics === "union" ? unionOf(replies) : allowedSet(replies);
+      const split = splitByReturn(allowedReplies, ephemeral);
+      const deniers =
+        f.semantics === "union"
+          ? [{ set: forwardOfReplies(allowedReplies.complement(), ephemeral), ref: f.defaultRef }]
+          : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL).denied.map((d) => ({
+              set: forwardOfReplies(d.set, ephemeral),
+              ref: d.ref,
+            }));
+      rc = { split, deniers };
+      this.returnCache.set(k, rc);
+    }
+    return rc;
+  }
+}
+
+function unionOf(rules: readonly Rule[]): PacketSet {
+  return rules.reduce((u, r) => (r.action === "allow" ? u.union(r.match) : u), PacketSet.EMPTY);
+}
+
+function portsText(ports: IntervalSet): string {
+  return ports.ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",");
+}

@@ -1,0 +1,195 @@
+// The provider-neutral network model. Providers translate their resources into these types; the graph
+// propagates packet sets over them. Every rule, route and gateway keeps a back-pointer (RuleRef) to the
+// resource and rule it came from, so every verdict can name what decided it.
+import type { IntervalSet, PacketSet } from "../netset/index.js";
+
+/** Where a rule, route or decision came from, in the provider's own words. */
+export interface RuleRef {
+  /** Provider resource id, e.g. "sg-0abc", "acl-0123", "rtb-0456", "igw-0789". */
+  resource: string;
+  /** Resource kind, e.g. "security-group", "network-acl", "route-table", "internet-gateway". */
+  kind: string;
+  /** The provider's own rule name or number (NACL rule number, SG rule description or index, route CIDR); null for implicit behaviour. */
+  rule: string | null;
+  /** Human-readable detail of the rule ("egress tcp 443 to 0.0.0.0/0"). */
+  description?: string;
+}
+
+export type Action = "allow" | "deny";
+
+/**
+ * One filter rule. `match` is a PacketSet whose IP dimension is the PEER address: the destination for
+ * egress rules, the source for ingress rules.
+ */
+export interface Rule {
+  match: PacketSet;
+  action: Action;
+  ref: RuleRef;
+  /**
+   * Set when the rule's peer addresses could not be resolved (a prefix list or group not in the input).
+   * `match` then holds every packet the rule COULD match; packets it would decide become `unknown`.
+   */
+  unresolved?: string;
+}
+
+/**
+ * A packet filter.
+ * - "union": allow-only rules, a packet passes if any rule matches (AWS security groups).
+ * - "first-match": rules are already in evaluation order; the first match decides (NACLs, NSGs, GCP firewalls).
+ * Stateless filters must also pass the return traffic; stateful ones admit it automatically.
+ */
+export interface Filter {
+  id: string;
+  kind: string;
+  name?: string;
+  semantics: "union" | "first-match";
+  stateful: boolean;
+  egress: Rule[];
+  ingress: Rule[];
+  /** What decides when no rule matches (the implicit deny). */
+  defaultRef: RuleRef;
+  /** Set when the filter could not be read: everything that reaches it is `unknown` for this reason. */
+  unknown?: string;
+}
+
+export type ExitKind = "internet" | "cloud-service" | "vpn" | "peering" | "private";
+
+export type RouteTarget =
+  | { kind: "local"; networkId: string }
+  | { kind: "gateway"; gatewayId: string }
+  | { kind: "blackhole"; targetId: string | null };
+
+export interface Route {
+  /** Destination addresses (a CIDR or a prefix list's entries). */
+  dest: IntervalSet;
+  /** For longest-prefix match: the CIDR's prefix length; prefix-list routes rank below equal-length CIDRs. */
+  prefixLength: number;
+  /** Ranks routes of equal prefix length: higher wins (static > propagated > prefix list). */
+  preference: number;
+  target: RouteTarget;
+  ref: RuleRef;
+}
+
+export interface RouteTable {
+  id: string;
+  networkId: string;
+  routes: Route[];
+  unknown?: string;
+}
+
+/** The provider's gateways and next hops, by what they do to a packet. */
+export type Gateway =
+  | InternetGateway
+  | EgressOnlyInternetGateway
+  | NatGateway
+  | ExitGateway;
+
+interface GatewayBase {
+  id: string;
+  networkId: string | null;
+  ref: RuleRef;
+}
+
+/** Translates 1:1 between private and public IPv4 addresses; passes IPv6 unchanged. */
+export interface InternetGateway extends GatewayBase {
+  kind: "internet";
+  /** Private IPv4 -> public IPv4 (public IPs and Elastic IPs). A source not in here is dropped. */
+  publicIpOf: Map<bigint, bigint>;
+}
+
+/** IPv6-only, outbound-only. */
+export interface EgressOnlyInternetGateway extends GatewayBase {
+  kind: "egress-only-internet";
+}
+
+/** Source NAT to the gateway's own private address, then routed by its own subnet. */
+export interface NatGateway extends GatewayBase {
+  kind: "nat";
+  subnetId: string;
+  privateIp: bigint;
+  connectivity: "public" | "private";
+  /** The protocols it translates (AWS: TCP, UDP, ICMP). */
+  protocols: IntervalSet;
+  /** Source ports it uses after translation (return traffic must pass stateless filters on these). */
+  ephemeralPorts: IntervalSet;
+  /** Set when the gateway is not usable (e.g. state "failed"): traffic to it is dropped with this reason. */
+  unusable?: string;
+}
+
+/** A next hop the audit does not follow: the verdict beyond it is `unknown` (or allowed for cloud services). */
+export interface ExitGateway extends GatewayBase {
+  kind: "exit";
+  exit: ExitKind;
+  /** What it is, for messages: "transit gateway", "VPC peering connection", "virtual private gateway" ... */
+  label: string;
+  /** When set, traffic leaving here counts as allowed to this exit (e.g. a gateway endpoint to a cloud service). */
+  reaches?: boolean;
+}
+
+export interface Subnet {
+  id: string;
+  networkId: string;
+  name?: string;
+  zone?: string;
+  cidrs: IntervalSet;
+  routeTableId: string | null;
+  /** Stateless filters on the subnet boundary (NACLs), applied both ways to every crossing. */
+  boundaryFilterIds: string[];
+}
+
+export interface Network {
+  id: string;
+  /** The provider's word for it, for messages: "vpc", "vnet", "network". */
+  kind: string;
+  name?: string;
+  cidrs: IntervalSet;
+}
+
+export interface Endpoint {
+  id: string;
+  kind: string;
+  name?: string;
+  /** The instance/VM it belongs to, when known. */
+  ownerId?: string;
+  networkId: string;
+  subnetId: string;
+  /** Private IPv4 addresses, primary first (encoded in the netset IP dimension). */
+  privateIps: bigint[];
+  ipv6: bigint[];
+  /** Filters applied to its traffic (security groups): union filters are combined into one allow-union. */
+  filterIds: string[];
+  /** Source ports its connections use (Linux default 32768-60999). */
+  ephemeralPorts: IntervalSet;
+}
+
+export interface ModelNote {
+  resource: string;
+  message: string;
+}
+
+export interface NetworkModel {
+  provider: string;
+  networks: Map<string, Network>;
+  subnets: Map<string, Subnet>;
+  routeTables: Map<string, RouteTable>;
+  filters: Map<string, Filter>;
+  gateways: Map<string, Gateway>;
+  endpoints: Endpoint[];
+  /** Data that could not be read or understood: each names the resource and why. */
+  unknowns: ModelNote[];
+  warnings: ModelNote[];
+}
+
+export function emptyModel(provider: string): NetworkModel {
+  return {
+    provider,
+    networks: new Map(),
+    subnets: new Map(),
+    routeTables: new Map(),
+    filters: new Map(),
+    gateways: new Map(),
+    endpoints: [],
+    unknowns: [],
+    warnings: [],
+  };
+}

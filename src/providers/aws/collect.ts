@@ -1,0 +1,605 @@
+// Live AWS collection: EC2 Describe* calls -> the JSON that `aws ec2 describe-*` prints (PascalCase,
+// one object per call, e.g. { "SecurityGroups": [...] }), one file per key per region. The offline
+// reader (`--from-dir`) recognises files by that top-level key, so `--save-snapshot DIR` writes exactly
+// what a later offline run reads back.
+//
+// egress-audit's additions to the AWS shapes (both documented here, both read back offline):
+// - `ManagedPrefixLists` (the key under which DescribeManagedPrefixLists' `PrefixLists` are stored,
+//   because DescribePrefixLists also answers `PrefixLists`, with a different item shape): each list
+//   that a collected security group rule or route references carries an added key `Entries`, the
+//   GetManagedPrefixListEntries answer. A list without `Entries` was not referenced, so its entries
+//   were not fetched.
+// - `EgressAuditCollectionGaps`: the calls that could not be read (permissions, errors), so an offline
+//   re-run reports the same unknowns. Written only when there are gaps.
+import {
+  DescribeAddressesCommand,
+  DescribeRegionsCommand,
+  EC2Client,
+  paginateDescribeEgressOnlyInternetGateways,
+  paginateDescribeInstances,
+  paginateDescribeInternetGateways,
+  paginateDescribeManagedPrefixLists,
+  paginateDescribeNatGateways,
+  paginateDescribeNetworkAcls,
+  paginateDescribeNetworkInterfaces,
+  paginateDescribePrefixLists,
+  paginateDescribeRouteTables,
+  paginateDescribeSecurityGroups,
+  paginateDescribeSubnets,
+  paginateDescribeTransitGatewayAttachments,
+  paginateDescribeVpcEndpoints,
+  paginateDescribeVpcPeeringConnections,
+  paginateDescribeVpcs,
+  paginateGetManagedPrefixListEntries,
+  type EC2ClientConfig,
+  type EgressOnlyInternetGateway,
+  type Filter,
+  type ManagedPrefixList,
+  type RouteTable,
+  type SecurityGroup,
+  type TransitGatewayAttachment,
+  type VpcPeeringConnection,
+} from "@aws-sdk/client-ec2";
+
+/** Static credentials or a credentials provider (AwsCredentialIdentity | AwsCredentialIdentityProvider). */
+export type AwsCredentials = NonNullable<EC2ClientConfig["credentials"]>;
+
+export interface AwsCollectOptions {
+  /** At least one. */
+  regions: string[];
+  /** Scope: the `vpc-id` filter where the API has one, else the same scope applied to the answer. */
+  vpcIds?: string[];
+  /** A profile of the standard credential chain (shared config/credentials files). */
+  profile?: string;
+  /** Endpoint override (tests: the emulator). */
+  endpoint?: string;
+  /** Explicit credentials; without them the SDK's default chain is used. */
+  credentials?: AwsCredentials;
+  /** Attempts per call, retries included (the SDK's adaptive retry mode). Default 8. */
+  maxAttempts?: number;
+  /** Parallel calls per region. Default 4. */
+  concurrency?: number;
+  onProgress?: (event: { region: string; call: string; done: number; total: number }) => void;
+}
+
+/** A call that could not be read: the audit marks what depends on it `unknown`. */
+export interface CollectGap {
+  region: string;
+  /** The EC2 operation, e.g. "DescribeNetworkAcls". */
+  call: string;
+  /** The IAM action, e.g. "ec2:DescribeNetworkAcls". */
+  action: string;
+  /** The top-level key it would have filled, e.g. "NetworkAcls". */
+  key: string;
+  /** The error code, e.g. "UnauthorizedOperation". */
+  code: string;
+  message: string;
+}
+
+export interface AwsSnapshotFile {
+  /** Relative, e.g. "us-east-1/SecurityGroups.json". */
+  path: string;
+  data: Record<string, unknown>;
+}
+
+export interface AwsSnapshot {
+  files: AwsSnapshotFile[];
+  gaps: CollectGap[];
+}
+
+/** The top-level key of the gaps file. */
+export const GAPS_KEY = "EgressAuditCollectionGaps";
+
+const DEFAULT_MAX_ATTEMPTS = 8;
+const DEFAULT_CONCURRENCY = 4;
+
+/** One Describe call: the file it fills and how it is scoped. */
+export interface CollectCall {
+  /** The EC2 operation name. */
+  call: string;
+  /** The top-level key of its file. */
+  key: string;
+  /** The server-side filter used to scope it to the VPCs, or how it is scoped otherwise (documentation). */
+  scope: string;
+  fetch(client: EC2Client, vpcIds: readonly string[] | undefined): Promise<unknown[]>;
+}
+
+/** All items of all pages. */
+async function drain<P>(
+  pages: AsyncIterable<P>,
+  pick: (page: P) => readonly unknown[] | undefined,
+): Promise<unknown[]> {
+  const out: unknown[] = [];
+  for await (const page of pages) out.push(...(pick(page) ?? []));
+  return out;
+}
+
+function vpcFilter(name: string, vpcIds: readonly string[] | undefined): Filter[] | undefined {
+  return vpcIds && vpcIds.length > 0 ? [{ Name: name, Values: [...vpcIds] }] : undefined;
+}
+
+function inScope(vpcIds: readonly string[] | undefined, vpcId: string | undefined): boolean {
+  return !vpcIds || vpcIds.length === 0 || (vpcId !== undefined && vpcIds.includes(vpcId));
+}
+
+/** The Describe calls, in file order. */
+export const CALLS: readonly CollectCall[] = [
+  {
+    call: "DescribeVpcs",
+    key: "Vpcs",
+    // Not VpcIds: an id that is not in this region (multi-region scope) fails the whole call with
+    // InvalidVpcID.NotFound; the filter just matches nothing.
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(paginateDescribeVpcs({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }), (p) => p.Vpcs),
+  },
+  {
+    call: "DescribeSubnets",
+    key: "Subnets",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(paginateDescribeSubnets({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }), (p) => p.Subnets),
+  },
+  {
+    call: "DescribeRouteTables",
+    key: "RouteTables",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeRouteTables({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.RouteTables,
+      ),
+  },
+  {
+    call: "DescribeNetworkAcls",
+    key: "NetworkAcls",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeNetworkAcls({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.NetworkAcls,
+      ),
+  },
+  {
+    call: "DescribeSecurityGroups",
+    key: "SecurityGroups",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeSecurityGroups({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.SecurityGroups,
+      ),
+  },
+  {
+    call: "DescribeNetworkInterfaces",
+    key: "NetworkInterfaces",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeNetworkInterfaces({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.NetworkInterfaces,
+      ),
+  },
+  {
+    call: "DescribeInstances",
+    key: "Reservations",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeInstances({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.Reservations,
+      ),
+  },
+  {
+    call: "DescribeInternetGateways",
+    key: "InternetGateways",
+    scope: "filter attachment.vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeInternetGateways({ client }, { Filters: vpcFilter("attachment.vpc-id", vpcIds) }),
+        (p) => p.InternetGateways,
+      ),
+  },
+  {
+    call: "DescribeEgressOnlyInternetGateways",
+    key: "EgressOnlyInternetGateways",
+    scope: "no VPC filter in the API: all, then those attached to the VPCs",
+    fetch: async (client, vpcIds) => {
+      const all = (await drain(
+        paginateDescribeEgressOnlyInternetGateways({ client }, {}),
+        (p) => p.EgressOnlyInternetGateways,
+      )) as EgressOnlyInternetGateway[];
+      return all.filter(
+        (g) => !vpcIds || vpcIds.length === 0 || (g.Attachments ?? []).some((a) => inScope(vpcIds, a.VpcId)),
+      );
+    },
+  },
+  {
+    call: "DescribeNatGateways",
+    key: "NatGateways",
+    scope: "filter vpc-id",
+    // This operation's filter list is called `Filter`, not `Filters`.
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeNatGateways({ client }, { Filter: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.NatGateways,
+      ),
+  },
+  {
+    call: "DescribeAddresses",
+    key: "Addresses",
+    scope: "not paginated, no VPC filter: all",
+    fetch: async (client) => (await client.send(new DescribeAddressesCommand({}))).Addresses ?? [],
+  },
+  {
+    call: "DescribeManagedPrefixLists",
+    key: "ManagedPrefixLists",
+    scope: "no VPC filter: all (entries are fetched for the referenced ones)",
+    fetch: (client) => drain(paginateDescribeManagedPrefixLists({ client }, {}), (p) => p.PrefixLists),
+  },
+  {
+    call: "DescribePrefixLists",
+    key: "PrefixLists",
+    scope: "no VPC filter: all (AWS service prefix lists with their Cidrs)",
+    fetch: (client) => drain(paginateDescribePrefixLists({ client }, {}), (p) => p.PrefixLists),
+  },
+  {
+    call: "DescribeVpcEndpoints",
+    key: "VpcEndpoints",
+    scope: "filter vpc-id",
+    fetch: (client, vpcIds) =>
+      drain(
+        paginateDescribeVpcEndpoints({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.VpcEndpoints,
+      ),
+  },
+  {
+    call: "DescribeVpcPeeringConnections",
+    key: "VpcPeeringConnections",
+    scope: "no vpc-id filter (only per side): all, then those with a VPC on either side",
+    fetch: async (client, vpcIds) => {
+      const all = (await drain(
+        paginateDescribeVpcPeeringConnections({ client }, {}),
+        (p) => p.VpcPeeringConnections,
+      )) as VpcPeeringConnection[];
+      return all.filter(
+        (c) =>
+          !vpcIds ||
+          vpcIds.length === 0 ||
+          inScope(vpcIds, c.AccepterVpcInfo?.VpcId) ||
+          inScope(vpcIds, c.RequesterVpcInfo?.VpcId),
+      );
+    },
+  },
+  {
+    call: "DescribeTransitGatewayAttachments",
+    key: "TransitGatewayAttachments",
+    scope:
+      "no vpc-id filter: all, then every attachment of a transit gateway that one of the VPCs attaches to",
+    fetch: async (client, vpcIds) => {
+      const all = (await drain(
+        paginateDescribeTransitGatewayAttachments({ client }, {}),
+        (p) => p.TransitGatewayAttachments,
+      )) as TransitGatewayAttachment[];
+      if (!vpcIds || vpcIds.length === 0) return all;
+      const tgws = new Set(
+        all
+          .filter((a) => a.ResourceType === "vpc" && inScope(vpcIds, a.ResourceId))
+          .map((a) => a.TransitGatewayId),
+      );
+      return all.filter((a) => tgws.has(a.TransitGatewayId));
+    },
+  },
+];
+
+const ENTRIES_CALL = "GetManagedPrefixListEntries";
+
+// ---------------------------------------------------------------------------------------------------
+// Errors
+
+type ErrorKind =
+  /** The principal may not call this operation: a gap. */
+  | "permission"
+  /** The credentials were rejected (AuthFailure and friends): a gap, fatal when every call has it. */
+  | "auth"
+  /** No credentials could be loaded: fatal when every call has it. */
+  | "credentials"
+  /** The endpoint could not be reached: fatal when every call has it. */
+  | "connection"
+  | "other";
+
+interface ErrorInfo {
+  kind: ErrorKind;
+  code: string;
+  message: string;
+}
+
+const AUTH_CODES = new Set([
+  "AuthFailure",
+  "InvalidClientTokenId",
+  "SignatureDoesNotMatch",
+  "IncompleteSignature",
+  "ExpiredToken",
+  "RequestExpired",
+  "UnrecognizedClientException",
+  "OptInRequired",
+]);
+
+const CONNECTION_CODES = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ECONNABORTED",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "ETIMEDOUT",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EPIPE",
+  "TimeoutError",
+  "RequestTimeout",
+]);
+
+function firstLine(text: string): string {
+  return (text.split(/\r?\n/).find((l) => l.trim() !== "") ?? text).trim();
+}
+
+function describeError(err: unknown): ErrorInfo {
+  if (err instanceof AggregateError && err.errors.length > 0 && !(err as { code?: unknown }).code) {
+    return describeError(err.errors[0]);
+  }
+  const e = (typeof err === "object" && err !== null ? err : {}) as {
+    name?: unknown;
+    code?: unknown;
+    Code?: unknown;
+    message?: unknown;
+  };
+  const name = typeof e.name === "string" ? e.name : "Error";
+  const code =
+    typeof e.Code === "string" && e.Code !== ""
+      ? e.Code
+      : typeof e.code === "string" && e.code !== ""
+        ? e.code
+        : name;
+  const message = firstLine(typeof e.message === "string" && e.message !== "" ? e.message : String(err));
+  let kind: ErrorKind = "other";
+  if (
+    name === "CredentialsProviderError" ||
+    code === "CredentialsProviderError" ||
+    name === "TokenProviderError"
+  ) {
+    kind = "credentials";
+  } else if (code === "UnauthorizedOperation" || code.startsWith("AccessDenied")) {
+    kind = "permission";
+  } else if (AUTH_CODES.has(code)) {
+    kind = "auth";
+  } else if (CONNECTION_CODES.has(code) || CONNECTION_CODES.has(name)) {
+    kind = "connection";
+  }
+  return { kind, code, message };
+}
+
+function fatalMessage(region: string, info: ErrorInfo): string {
+  switch (info.kind) {
+    case "credentials":
+      return `AWS credentials not found: ${info.message}`;
+    case "auth":
+      return `AWS credentials rejected by EC2 in ${region}: ${info.code}: ${info.message}`;
+    case "connection":
+      return `cannot reach EC2 in ${region}: ${info.code}: ${info.message}`;
+    case "permission":
+      return `not authorized for EC2 in ${region}: ${info.code}: ${info.message}`;
+    default:
+      return `EC2 call failed in ${region}: ${info.code}: ${info.message}`;
+  }
+}
+
+function isFatalKind(kind: ErrorKind): boolean {
+  return kind === "credentials" || kind === "auth" || kind === "connection";
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Plumbing
+
+function makeClient(region: string, opts: Omit<AwsCollectOptions, "regions">): EC2Client {
+  return new EC2Client({
+    region,
+    retryMode: "adaptive",
+    maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
+    ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
+    ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
+  });
+}
+
+/** At most `limit` tasks at once. */
+function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return async <T>(task: () => Promise<T>): Promise<T> => {
+    while (active >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}
+
+/** Plain JSON: Dates become ISO strings, undefined members disappear. */
+function plain(value: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
+}
+
+/** The managed prefix lists that the collected security group rules and routes reference. */
+function referencedPrefixLists(results: Map<string, unknown[]>): Set<string> | undefined {
+  const groups = results.get("SecurityGroups") as SecurityGroup[] | undefined;
+  const tables = results.get("RouteTables") as RouteTable[] | undefined;
+  if (!groups || !tables) return undefined; // not known: fetch entries for every list
+  const ids = new Set<string>();
+  for (const g of groups) {
+    for (const p of [...(g.IpPermissions ?? []), ...(g.IpPermissionsEgress ?? [])]) {
+      for (const pl of p.PrefixListIds ?? []) if (pl.PrefixListId) ids.add(pl.PrefixListId);
+    }
+  }
+  for (const t of tables) {
+    for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) ids.add(r.DestinationPrefixListId);
+  }
+  return ids;
+}
+
+interface RegionResult {
+  files: AwsSnapshotFile[];
+  gaps: CollectGap[];
+  calls: number;
+  /** The failures whose kind is fatal if every call has one. */
+  fatal: ErrorInfo[];
+}
+
+async function collectRegion(region: string, opts: AwsCollectOptions): Promise<RegionResult> {
+  const client = makeClient(region, opts);
+  const run = limiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
+  const vpcIds = opts.vpcIds && opts.vpcIds.length > 0 ? [...new Set(opts.vpcIds)] : undefined;
+  const results = new Map<string, unknown[]>();
+  const gaps: CollectGap[] = [];
+  const fatal: ErrorInfo[] = [];
+  let calls = 0;
+  let done = 0;
+  let total = CALLS.length;
+
+  const fail = (call: string, key: string, err: unknown, subject?: string, kind?: ErrorKind): void => {
+    const info = describeError(err);
+    if (kind) info.kind = kind;
+    if (info.kind === "credentials" && info.code === "Error") info.code = "CredentialsProviderError";
+    if (isFatalKind(info.kind)) fatal.push(info);
+    const message = subject ? `${subject}: ${info.message}` : info.message;
+    gaps.push({ region, call, action: `ec2:${call}`, key, code: info.code, message });
+  };
+  const progress = (call: string): void => {
+    done++;
+    opts.onProgress?.({ region, call, done, total });
+  };
+
+  try {
+    // Resolve the credentials once, before the calls: without them every call would walk the whole
+    // default chain (files, SSO, container and instance metadata) again.
+    try {
+      await client.config.credentials();
+    } catch (err) {
+      for (const spec of CALLS) {
+        calls++;
+        fail(spec.call, spec.key, err, undefined, "credentials");
+        progress(spec.call);
+      }
+      return finish(region, results, gaps, calls, fatal);
+    }
+    await Promise.all(
+      CALLS.map((spec) =>
+        run(async () => {
+          calls++;
+          try {
+            results.set(spec.key, await spec.fetch(client, vpcIds));
+          } catch (err) {
+            fail(spec.call, spec.key, err);
+          }
+          progress(spec.call);
+        }),
+      ),
+    );
+
+    const lists = results.get("ManagedPrefixLists") as
+      (ManagedPrefixList & { Entries?: unknown[] })[] | undefined;
+    if (lists) {
+      const wanted = referencedPrefixLists(results);
+      const targets = lists.filter((l) => l.PrefixListId && (!wanted || wanted.has(l.PrefixListId)));
+      total += targets.length;
+      await Promise.all(
+        targets.map((list) =>
+          run(async () => {
+            calls++;
+            try {
+              list.Entries = await drain(
+                paginateGetManagedPrefixListEntries({ client }, { PrefixListId: list.PrefixListId }),
+                (p) => p.Entries,
+              );
+            } catch (err) {
+              fail(ENTRIES_CALL, "ManagedPrefixLists", err, list.PrefixListId);
+            }
+            progress(ENTRIES_CALL);
+          }),
+        ),
+      );
+    }
+  } finally {
+    client.destroy();
+  }
+  return finish(region, results, gaps, calls, fatal);
+}
+
+function finish(
+  region: string,
+  results: Map<string, unknown[]>,
+  gaps: CollectGap[],
+  calls: number,
+  fatal: ErrorInfo[],
+): RegionResult {
+  // Completion order varies: keep the gaps in call order, so snapshots are reproducible.
+  const order = (call: string): number => {
+    const i = CALLS.findIndex((c) => c.call === call);
+    return i < 0 ? CALLS.length : i;
+  };
+  gaps.sort((a, b) => order(a.call) - order(b.call) || a.message.localeCompare(b.message));
+  const files: AwsSnapshotFile[] = [];
+  for (const spec of CALLS) {
+    const items = results.get(spec.key);
+    if (items) files.push({ path: `${region}/${spec.key}.json`, data: plain({ [spec.key]: items }) });
+  }
+  if (gaps.length > 0) files.push({ path: `${region}/${GAPS_KEY}.json`, data: plain({ [GAPS_KEY]: gaps }) });
+  return { files, gaps, calls, fatal };
+}
+
+// ---------------------------------------------------------------------------------------------------
+// API
+
+/**
+ * Collects the EC2 network configuration of each region. A call that fails (permissions, throttling
+ * beyond the SDK's retries, any other error) becomes a gap, never an abort; the only error thrown is
+ * when every call of every region failed for want of credentials or of a connection.
+ */
+export async function collectAws(opts: AwsCollectOptions): Promise<AwsSnapshot> {
+  const regions = [...new Set(opts.regions)];
+  if (regions.length === 0) throw new Error("no AWS region given");
+  const results = await Promise.all(regions.map((region) => collectRegion(region, opts)));
+  const calls = results.reduce((n, r) => n + r.calls, 0);
+  const fatal = results.reduce((n, r) => n + r.fatal.length, 0);
+  if (calls > 0 && fatal === calls) {
+    const i = results.findIndex((r) => r.fatal.length > 0);
+    const first = results[i]?.fatal[0];
+    if (first) throw new Error(fatalMessage(regions[i] ?? "", first));
+  }
+  return { files: results.flatMap((r) => r.files), gaps: results.flatMap((r) => r.gaps) };
+}
+
+/** The regions enabled for the account (DescribeRegions), sorted; for --all-regions. */
+export async function listRegions(
+  opts: Omit<AwsCollectOptions, "regions"> & { region: string },
+): Promise<string[]> {
+  const client = makeClient(opts.region, opts);
+  try {
+    const out = await client.send(new DescribeRegionsCommand({}));
+    return (out.Regions ?? [])
+      .map((r) => r.RegionName)
+      .filter((n): n is string => typeof n === "string" && n !== "")
+      .sort();
+  } catch (err) {
+    const info = describeError(err);
+    const message =
+      info.kind === "other" || info.kind === "permission"
+        ? `cannot list AWS regions (ec2:DescribeRegions in ${opts.region}): ${info.code}: ${info.message}`
+        : fatalMessage(opts.region, info);
+    throw new Error(message, { cause: err });
+  } finally {
+    client.destroy();
+  }
+}

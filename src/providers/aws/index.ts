@@ -1,0 +1,66 @@
+// AWS: validated describe-* documents -> the neutral model, one converter per resource kind.
+import type { SourceDocument } from "../../model/document.js";
+import { InputError } from "../../model/errors.js";
+import { emptyModel, type NetworkModel } from "../../model/types.js";
+import { missingReason, type AwsContext } from "./context.js";
+import { convertInternetGateways } from "./internet-gateway.js";
+import { convertNatGateways } from "./nat-gateway.js";
+import { convertNetworkAcls } from "./network-acl.js";
+import { convertNetworkInterfaces } from "./network-interface.js";
+import { convertPrefixLists } from "./prefix-list.js";
+import type { AwsKey } from "./raw.js";
+import { convertRouteTables } from "./route-table.js";
+import { convertSecurityGroups } from "./security-group.js";
+import { indexAwsDocuments, isAwsDocument } from "./snapshot.js";
+import { convertSubnets } from "./subnet.js";
+import { convertVpcs } from "./vpc.js";
+
+export { isAwsDocument };
+
+export function awsModel(docs: readonly SourceDocument[], where: string): NetworkModel {
+  const raw = indexAwsDocuments(docs);
+  if (raw.present.size === 0)
+    throw new InputError("no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)", where);
+  const model = emptyModel("aws");
+  const gaps = new Map<string, string>();
+  for (const { item: g } of raw.EgressAuditCollectionGaps) {
+    const text = `${g.action} failed in ${g.region} (${g.code}: ${g.message})`;
+    gaps.set(g.key, gaps.has(g.key) ? `${gaps.get(g.key)}; ${text}` : text);
+    model.unknowns.push({ resource: g.key, message: text });
+  }
+  const ctx: AwsContext = {
+    raw,
+    model,
+    prefixLists: new Map(),
+    gapReason: (key: AwsKey) => gaps.get(key),
+  };
+  convertPrefixLists(ctx);
+  convertVpcs(ctx);
+  convertNetworkAcls(ctx);
+  convertSubnets(ctx);
+  const facts = convertNetworkInterfaces(ctx);
+  convertSecurityGroups(ctx, facts.members);
+  convertNatGateways(ctx, facts);
+  convertInternetGateways(ctx, facts);
+  convertRouteTables(ctx, facts);
+  for (const ep of model.endpoints) {
+    for (const id of ep.filterIds) {
+      if (model.filters.has(id)) continue;
+      const reason = raw.present.has("SecurityGroups")
+        ? `security group ${id} on ${ep.id} is not in the input`
+        : missingReason(ctx, "SecurityGroups", `security group ${id} on ${ep.id} is unknown`);
+      model.filters.set(id, {
+        id,
+        kind: "security-group",
+        semantics: "union",
+        stateful: true,
+        egress: [],
+        ingress: [],
+        defaultRef: { resource: id, kind: "security-group", rule: null },
+        unknown: reason,
+      });
+      model.unknowns.push({ resource: id, message: reason });
+    }
+  }
+  return model;
+}

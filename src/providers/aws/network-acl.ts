@@ -1,0 +1,52 @@
+// NetworkAcls -> stateless first-match Filter. Entries are evaluated lowest rule number first in each
+// direction; the `*` entry (printed as 32767) and the implicit end both deny.
+import { NetsetInputError } from "../../netset/index.js";
+import { InputError } from "../../model/errors.js";
+import type { Rule } from "../../model/types.js";
+import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
+import { awsProtocol, protoPorts, protoPortsText } from "./match.js";
+
+const DEFAULT_RULE = 32767;
+
+export function convertNetworkAcls(ctx: AwsContext): void {
+  for (const loc of ctx.raw.NetworkAcls) {
+    const acl = loc.item;
+    const egress: { n: number; rule: Rule }[] = [];
+    const ingress: { n: number; rule: Rule }[] = [];
+    (acl.Entries ?? []).forEach((e, i) => {
+      const where = at(loc, "Entries", i);
+      const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
+      if (!cidrText) throw new InputError("expected CidrBlock or Ipv6CidrBlock", where.file, where.path);
+      const ips = cidrAt(cidrText, at(loc, "Entries", i, e.CidrBlock ? "CidrBlock" : "Ipv6CidrBlock"));
+      let proto: number | null;
+      try {
+        proto = awsProtocol(e.Protocol);
+      } catch (err) {
+        if (err instanceof NetsetInputError) throw new InputError(err.message, where.file, `${where.path}.Protocol`);
+        throw err;
+      }
+      const icmp = e.IcmpTypeCode;
+      const a = icmp ? icmp.Type : e.PortRange?.From;
+      const b = icmp ? icmp.Code : e.PortRange?.To;
+      const ruleName = e.RuleNumber === DEFAULT_RULE ? "*" : String(e.RuleNumber);
+      const text = `${e.RuleAction} ${protoPortsText(proto, a, b)} ${e.Egress ? "to" : "from"} ${cidrText}`;
+      const rule: Rule = {
+        match: protoPorts(proto, a, b, ips),
+        action: e.RuleAction,
+        ref: { resource: acl.NetworkAclId, kind: "network-acl", rule: ruleName, description: `rule ${ruleName}: ${text}` },
+      };
+      (e.Egress ? egress : ingress).push({ n: e.RuleNumber, rule });
+    });
+    const ordered = (list: { n: number; rule: Rule }[]) => list.sort((x, y) => x.n - y.n).map((x) => x.rule);
+    ctx.model.filters.set(acl.NetworkAclId, {
+      id: acl.NetworkAclId,
+      kind: "network-acl",
+      name: nameTag(acl.Tags),
+      semantics: "first-match",
+      stateful: false,
+      egress: ordered(egress),
+      ingress: ordered(ingress),
+      defaultRef: { resource: acl.NetworkAclId, kind: "network-acl", rule: "*", description: "rule *: deny everything else" },
+    });
+  }
+}

@@ -1,0 +1,128 @@
+// NetworkInterfaces and Reservations (instances) -> Endpoint sources, plus two facts other converters
+// need: which private addresses belong to each security group (for group references) and which private
+// address maps to which public address (for the internet gateway's 1:1 translation).
+import { IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
+import type { Endpoint } from "../../model/types.js";
+import { at, ipAt, nameTag, type AwsContext } from "./context.js";
+import type { RawInstance, RawNetworkInterface } from "./raw.js";
+import type { Located } from "./snapshot.js";
+
+/** Interface types that send traffic of their own (instances, Lambda, EKS pod ENIs); AWS-managed ones don't. */
+const SOURCE_TYPES = new Set(["interface", "efa", "efa-only", "trunk", "branch", "lambda"]);
+
+const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
+const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
+/** Lambda and load balancers use the wide range, as NAT gateways do. */
+const WIDE_EPHEMERAL = IntervalSet.range(1024n, 65535n);
+
+export interface InterfaceFacts {
+  members: Map<string, IpSet>;
+  /** VPC id -> private IPv4 -> public IPv4. */
+  publicIpOf: Map<string, Map<bigint, bigint>>;
+}
+
+interface Seen {
+  loc: Located<RawNetworkInterface>;
+  eni: RawNetworkInterface;
+  instance?: RawInstance;
+}
+
+export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
+  const enis = new Map<string, Seen>();
+  for (const loc of ctx.raw.NetworkInterfaces) enis.set(loc.item.NetworkInterfaceId, { loc, eni: loc.item });
+  for (const rloc of ctx.raw.Reservations) {
+    rloc.item.Instances?.forEach((inst, i) => {
+      const state = inst.State?.Name;
+      if (state === "terminated" || state === "shutting-down") return;
+      inst.NetworkInterfaces?.forEach((eni, j) => {
+        const seen = enis.get(eni.NetworkInterfaceId);
+        if (seen) {
+          seen.instance = inst;
+          return;
+        }
+        const loc: Located<RawNetworkInterface> = {
+          item: { ...eni, SubnetId: eni.SubnetId ?? inst.SubnetId, VpcId: eni.VpcId ?? inst.VpcId },
+          file: rloc.file,
+          path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
+        };
+        enis.set(eni.NetworkInterfaceId, { loc, eni: loc.item, instance: inst });
+      });
+    });
+  }
+
+  const facts: InterfaceFacts = { members: new Map(), publicIpOf: new Map() };
+  const pubMap = (vpc: string) => {
+    let m = facts.publicIpOf.get(vpc);
+    if (!m) facts.publicIpOf.set(vpc, (m = new Map()));
+    return m;
+  };
+  const vpcOfEni = new Map<string, string>();
+  const vpcOfInstance = new Map<string, string>();
+
+  for (const { loc, eni, instance } of enis.values()) {
+    const privateIps: bigint[] = [];
+    const primary = eni.PrivateIpAddresses?.find((p) => p.Primary) ?? eni.PrivateIpAddresses?.[0];
+    const ordered = primary ? [primary, ...(eni.PrivateIpAddresses ?? []).filter((p) => p !== primary)] : [];
+    const vpc = eni.VpcId ?? "";
+    vpcOfEni.set(eni.NetworkInterfaceId, vpc);
+    const owner = instance?.InstanceId ?? eni.Attachment?.InstanceId;
+    if (owner) vpcOfInstance.set(owner, vpc);
+    ordered.forEach((p) => {
+      if (!p.PrivateIpAddress) return;
+      const idx = eni.PrivateIpAddresses!.indexOf(p);
+      const ip = ipAt(p.PrivateIpAddress, at(loc, "PrivateIpAddresses", idx, "PrivateIpAddress"));
+      privateIps.push(ip);
+      if (p.Association?.PublicIp)
+        pubMap(vpc).set(ip, ipAt(p.Association.PublicIp, at(loc, "PrivateIpAddresses", idx, "Association", "PublicIp")));
+    });
+    if (privateIps.length === 0 && eni.PrivateIpAddress)
+      privateIps.push(ipAt(eni.PrivateIpAddress, at(loc, "PrivateIpAddress")));
+    const primaryIp = privateIps[0];
+    if (primaryIp !== undefined && eni.Association?.PublicIp && !pubMap(vpc).has(primaryIp))
+      pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, at(loc, "Association", "PublicIp")));
+    if (primaryIp !== undefined && instance?.PublicIpAddress && instance.PrivateIpAddress && !pubMap(vpc).has(primaryIp)) {
+      // The instance's public IP belongs to its primary interface's primary address.
+      if ((eni.Attachment?.DeviceIndex ?? 0) === 0) pubMap(vpc).set(primaryIp, ipAt(instance.PublicIpAddress, at(loc)));
+    }
+    const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
+      a.Ipv6Address ? [ipAt(a.Ipv6Address, at(loc, "Ipv6Addresses", i, "Ipv6Address"))] : [],
+    );
+    const groups = (eni.Groups ?? []).map((g) => g.GroupId);
+    for (const g of groups) {
+      let set = facts.members.get(g) ?? IntervalSet.EMPTY;
+      for (const ip of [...privateIps, ...ipv6]) set = set.union(IntervalSet.point(ip));
+      facts.members.set(g, set);
+    }
+    const type = eni.InterfaceType ?? "interface";
+    if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
+    const ep: Endpoint = {
+      id: eni.NetworkInterfaceId,
+      kind: "eni",
+      name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? (eni.Description || undefined),
+      ownerId: owner,
+      networkId: vpc,
+      subnetId: eni.SubnetId,
+      privateIps,
+      ipv6,
+      filterIds: groups,
+      ephemeralPorts:
+        type === "lambda" ? WIDE_EPHEMERAL : instance?.Platform?.toLowerCase() === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL,
+    };
+    ctx.model.endpoints.push(ep);
+  }
+
+  // Elastic IPs: associated with a private address of an interface.
+  for (const loc of ctx.raw.Addresses) {
+    const a = loc.item;
+    if (!a.PublicIp || !a.PrivateIpAddress) continue;
+    const vpc =
+      (a.NetworkInterfaceId && vpcOfEni.get(a.NetworkInterfaceId)) || (a.InstanceId && vpcOfInstance.get(a.InstanceId));
+    const priv = ipAt(a.PrivateIpAddress, at(loc, "PrivateIpAddress"));
+    const pub = ipAt(a.PublicIp, at(loc, "PublicIp"));
+    // Private addresses repeat across VPCs: an Elastic IP whose interface we do not know stays unused.
+    if (vpc) pubMap(vpc).set(priv, pub);
+    else ctx.model.warnings.push({ resource: a.PublicIp, message: `Elastic IP ${a.PublicIp} is associated with an interface not in the input` });
+  }
+  ctx.model.endpoints.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  return facts;
+}

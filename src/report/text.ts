@@ -1,0 +1,71 @@
+// Plain-text renderers for a terminal: the per-source port matrix and hop-by-hop traces.
+import type { AuditEntry, AuditResult, TraceResult } from "../core/result.js";
+
+function pad(s: string, n: number): string {
+  return s.length >= n ? s : s + " ".repeat(n - s.length);
+}
+
+function table(rows: string[][], indent = "  "): string[] {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (i === r.length - 1 ? 0 : r[i]!.length))));
+  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]! + 2))).join("").trimEnd());
+}
+
+function summarise(list: string[], max = 3): string {
+  return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")} and ${list.length - max} more`;
+}
+
+function detail(e: AuditEntry): string {
+  const via = e.exits.length > 0 ? `${e.exits.join(", ")}` : "";
+  if (e.verdict === "allowed") return via ? `to ${via}` : "";
+  const block = e.blockedBy ? `[${e.blockedBy.resource}${e.blockedBy.rule !== null ? ` rule ${e.blockedBy.rule}` : ""}] ` : "";
+  if (e.verdict === "partial") return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}`;
+  return `${block}${e.reason ?? ""}`;
+}
+
+export function renderAuditText(r: AuditResult): string {
+  const out: string[] = [];
+  const bySource = new Map<string, AuditEntry[]>();
+  for (const e of r.results) {
+    const list = bySource.get(e.source.id) ?? [];
+    list.push(e);
+    bySource.set(e.source.id, list);
+  }
+  out.push(`egress-audit ${r.provider}: ${r.summary.sources} sources; ports ${r.query.ports}; destinations ${summarise(r.query.destinations, 2)}`);
+  for (const entries of bySource.values()) {
+    const s = entries[0]!.source;
+    const who = [s.id, s.name ? `"${s.name}"` : "", s.owner && s.owner !== s.id ? `(${s.owner})` : ""].filter(Boolean).join(" ");
+    const addr = [s.privateIp, s.ipv6, s.publicIp ? `public ${s.publicIp}` : ""].filter(Boolean).join(", ");
+    out.push("", `${who}  ${addr}  in ${s.subnet} / ${s.network}`);
+    const rows = [["PROTO", "PORTS", "VERDICT", "EGRESS IP", "DETAIL"]];
+    for (const e of entries) rows.push([e.protocol, e.ports, e.verdict, e.egressIps.join(", ") || "-", detail(e)]);
+    out.push(...table(rows));
+  }
+  if (r.unknowns.length > 0) {
+    out.push("", "Could not be read (verdicts that depend on it are unknown):");
+    for (const u of r.unknowns) out.push(`  - ${u.resource}: ${u.message}`);
+  }
+  if (r.warnings.length > 0) {
+    out.push("", "Warnings:");
+    for (const w of r.warnings) out.push(`  - ${w.resource}: ${w.message}`);
+  }
+  const s = r.summary;
+  out.push("", `${s.results} results: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`);
+  return out.join("\n") + "\n";
+}
+
+export function renderTraceText(traces: TraceResult[]): string {
+  const out: string[] = [];
+  for (const t of traces) {
+    const f = t.flow;
+    const port = f.port === undefined || f.port === null ? "" : `/${f.port}`;
+    out.push(`${f.src} -> ${f.dst} ${f.protocol}${port}: ${t.verdict.toUpperCase()}`);
+    if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
+    if (t.blockedBy)
+      out.push(`  blocked by: ${t.blockedBy.resource} (${t.blockedBy.kind})${t.blockedBy.rule !== null ? ` rule ${t.blockedBy.rule}` : ""}`);
+    out.push(`  reason: ${t.reason}`);
+    const rows = [["#", "RESOURCE", "KIND", "ACTION", "RULE", "DETAIL"]];
+    t.hops.forEach((h, i) => rows.push([`${i + 1}`, h.resource, h.kind, h.action, h.rule ?? "-", h.detail]));
+    out.push(...table(rows, "    "), "");
+  }
+  return out.join("\n");
+}
