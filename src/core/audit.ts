@@ -22,8 +22,9 @@ export interface AuditOptions {
   /** protocol x port (IP dimension full). */
   ports: PacketSet;
   portsText: string;
-  /** Destination addresses. */
+  /** Destination addresses, and how the user named them ("internet" or their CIDRs). */
   dest: IntervalSet;
+  destText: string;
   /** Only these endpoints (default: all). */
   sources?: Endpoint[];
 }
@@ -69,7 +70,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "egress-audit", version: VERSION },
     provider: model.provider,
-    query: { ports: opts.portsText, destinations: cidrsOf(opts.dest) },
+    query: { ports: opts.portsText, destinations: opts.destText, destinationCidrs: cidrsOf(opts.dest) },
     summary: {
       sources: (opts.sources ?? model.endpoints).length,
       results: results.length,

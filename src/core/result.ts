@@ -59,7 +59,11 @@ export const AuditResultSchema = z.object({
   schemaVersion: z.literal(SCHEMA_VERSION),
   tool: z.object({ name: z.literal("egress-audit"), version: z.string() }),
   provider: z.string(),
-  query: z.object({ ports: z.string(), destinations: z.array(z.string()) }),
+  query: z.object({
+    ports: z.string().describe("The --ports list audited"),
+    destinations: z.string().describe('The --dest list audited ("internet" = the public internet)'),
+    destinationCidrs: z.array(z.string()).describe("The destinations as CIDR blocks"),
+  }),
   summary: z.object({
     sources: z.number().int(),
     results: z.number().int(),

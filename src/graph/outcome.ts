@@ -39,6 +39,8 @@ export interface Piece {
  * share a computation, and each substitutes its own address afterwards.
  */
 export const SOURCE_PUBLIC_IP = "{source-public-ip}";
+/** Stands for the source's own IPv6 address in shared results (see SOURCE_PUBLIC_IP). */
+export const SOURCE_IPV6 = "{source-ipv6}";
 
 export function blockedByOf(ref: RuleRef): BlockedBy {
   return { resource: ref.resource, kind: ref.kind, rule: ref.rule };

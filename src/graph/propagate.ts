@@ -29,6 +29,7 @@ import {
   mergePieces,
   prependHops,
   restrictPieces,
+  SOURCE_IPV6,
   SOURCE_PUBLIC_IP,
   type Hop,
   type Outcome,
@@ -38,8 +39,6 @@ import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js"
 import { routeSplit } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
-/** Stands for the source's own IPv6 address in shared results (see SOURCE_PUBLIC_IP). */
-export const SOURCE_IPV6 = "{source-ipv6}";
 
 export interface EngineOptions {
   /** Attribute allowed packets to individual rules and compute each source exactly (traces). */
@@ -395,7 +394,7 @@ export class Engine {
           } else {
             const ip = leg.origin ? SOURCE_PUBLIC_IP : formatIp(pub);
             pieces.push(
-              ...this.exitInternet(v4, g, ip, [
+              ...this.exitInternet(v4, g, leg, ip, [
                 { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail: `source -> ${ip}` },
               ]),
             );
@@ -454,17 +453,18 @@ export class Engine {
         ]),
       ];
     const ip = leg.origin ? SOURCE_IPV6 : formatIp(leg.src6);
-    return this.exitInternet(v6, g, ip, []);
+    return this.exitInternet(v6, g, leg, ip, []);
   }
 
-  private exitInternet(set: PacketSet, g: Gateway, egressIp: string, hops: Hop[]): Piece[] {
+  private exitInternet(set: PacketSet, g: Gateway, leg: Leg, egressIp: string, hops: Hop[]): Piece[] {
+    const via = leg.nat ? `${leg.nat.id} and ${g.id}` : g.id;
     const pieces: Piece[] = [];
     const pub = set.restrictIps(PUBLIC_INTERNET);
     if (!pub.isEmpty())
       pieces.push(
         piece(
           pub,
-          { verdict: "allowed", exit: "internet", egressIp, blockedBy: null, reason: `reaches the internet through ${g.id}` },
+          { verdict: "allowed", exit: "internet", egressIp, blockedBy: null, reason: `reaches the internet through ${via}` },
           [...hops, { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" }],
         ),
       );

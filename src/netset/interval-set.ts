@@ -133,8 +133,12 @@ export class IntervalSet {
    */
   hash(): number {
     if (this._hash === undefined) {
-      let h = mix(0x2545f491, this._ranges.length);
-      for (const [lo, hi] of this._ranges) h = hashBigint(hashBigint(h, lo), hi);
+      const rs = this._ranges;
+      let h = mix(0x2545f491, rs.length);
+      for (let i = 0; i < rs.length; i++) {
+        const r = rs[i]!;
+        h = hashBigint(hashBigint(h, r[0]), r[1]);
+      }
       this._hash = h;
     }
     return this._hash;

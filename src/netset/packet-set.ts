@@ -19,7 +19,12 @@
 // memoized per pair of sub objects), drop empty results, and regroup intervals with equal result
 // subs. Work is proportional to the number of ranges, never to the number of values: the
 // universe has 256 * 65536 * (2^128 + 2^32) points.
+//
+// Equal subs are found through a cached 32-bit structural hash plus structural equality, not
+// through key() strings: keys of IP sets are long, and hashing freshly concatenated strings
+// dominated the run time. key() is still canonical and built lazily for callers that want it.
 
+import { mix } from "./hash.js";
 import { IntervalSet, type Range } from "./interval-set.js";
 import { IP_ALL, formatIpSet } from "./ip.js";
 import { ICMP_PROTOCOLS, PORT_ALL, PROTO_ALL, protocolName } from "./protocol-numbers.js";
@@ -28,6 +33,9 @@ import { ICMP_PROTOCOLS, PORT_ALL, PROTO_ALL, protocolName } from "./protocol-nu
 interface SetLike<S> {
   isEmpty(): boolean;
   key(): string;
+  /** Structural hash consistent with equals. */
+  hash(): number;
+  equals(o: S): boolean;
   union(o: S): S;
   intersect(o: S): S;
   subtract(o: S): S;
@@ -55,6 +63,7 @@ interface Flat<S> {
 class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
   readonly entries: readonly Entry<S>[];
   private _key: string | undefined;
+  private _hash: number | undefined;
   private _flat: Flat<S> | undefined;
 
   /** `entries` must already be canonical (see the file comment). */
@@ -67,19 +76,14 @@ class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
    * with distinct subs): drops empty keys/subs and merges entries with equal subs.
    */
   static fromDisjoint<S extends SetLike<S>>(pairs: readonly Entry<S>[]): Layer<S> {
-    const groups = new Map<string, { sub: S; ranges: Range[] }>();
+    const groups = new SubGroups<S>();
     for (const { key, sub } of pairs) {
       if (key.isEmpty() || sub.isEmpty()) continue;
-      const k = sub.key();
-      let g = groups.get(k);
-      if (g === undefined) {
-        g = { sub, ranges: [] };
-        groups.set(k, g);
-      }
+      const g = groups.get(sub);
       for (const r of key.ranges) g.ranges.push(r);
     }
     const entries: Entry<S>[] = [];
-    for (const g of groups.values()) entries.push({ key: IntervalSet.fromRanges(g.ranges), sub: g.sub });
+    for (const g of groups.list) entries.push({ key: IntervalSet.fromRanges(g.ranges), sub: g.sub });
     entries.sort((a, b) => {
       const x = a.key.min()!;
       const y = b.key.min()!;
@@ -103,6 +107,28 @@ class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
       this._key = s;
     }
     return this._key;
+  }
+
+  hash(): number {
+    if (this._hash === undefined) {
+      let h = mix(0x6a09e667, this.entries.length);
+      for (const e of this.entries) h = mix(mix(h, e.key.hash()), e.sub.hash());
+      this._hash = h;
+    }
+    return this._hash;
+  }
+
+  equals(o: Layer<S>): boolean {
+    if (this === o) return true;
+    const a = this.entries;
+    const b = o.entries;
+    if (a.length !== b.length || this.hash() !== o.hash()) return false;
+    for (let i = 0; i < a.length; i++) {
+      const x = a[i]!;
+      const y = b[i]!;
+      if (!x.key.equals(y.key) || (x.sub !== y.sub && !x.sub.equals(y.sub))) return false;
+    }
+    return true;
   }
 
   flat(): Flat<S> {
@@ -191,26 +217,47 @@ class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
   }
 }
 
+interface Group<S> {
+  readonly sub: S;
+  readonly ranges: Range[];
+}
+
+/**
+ * Groups by equal sub: by object identity first (the same sub object recurs often), then by
+ * structural hash, confirmed with equals. Groups are listed in order of creation.
+ */
+class SubGroups<S extends SetLike<S>> {
+  readonly list: Group<S>[] = [];
+  private readonly _byObj = new Map<S, Group<S>>();
+  private readonly _byHash = new Map<number, Group<S> | Group<S>[]>();
+
+  get(sub: S): Group<S> {
+    let g = this._byObj.get(sub);
+    if (g !== undefined) return g;
+    const h = sub.hash();
+    const bucket = this._byHash.get(h);
+    if (bucket !== undefined) {
+      if (Array.isArray(bucket)) g = bucket.find((x) => x.sub.equals(sub));
+      else if (bucket.sub.equals(sub)) g = bucket;
+    }
+    if (g === undefined) {
+      g = { sub, ranges: [] };
+      this.list.push(g);
+      if (bucket === undefined) this._byHash.set(h, g);
+      else if (Array.isArray(bucket)) bucket.push(g);
+      else this._byHash.set(h, [bucket, g]);
+    }
+    this._byObj.set(sub, g);
+    return g;
+  }
+}
+
 /** Collects result pieces (in ascending order) grouped by equal sub, then builds the layer. */
 class Grouper<S extends SetLike<S>> {
-  private readonly _byObj = new Map<S, { sub: S; ranges: Range[] }>();
-  private readonly _byKey = new Map<string, { sub: S; ranges: Range[] }>();
-  private readonly _groups: { sub: S; ranges: Range[] }[] = [];
+  private readonly _groups = new SubGroups<S>();
 
   add(lo: bigint, hi: bigint, sub: S): void {
-    // Identity first (the same sub object recurs often and needs no key), then the canonical key.
-    let g = this._byObj.get(sub);
-    if (g === undefined) {
-      const k = sub.key();
-      g = this._byKey.get(k);
-      if (g === undefined) {
-        g = { sub, ranges: [] };
-        this._byKey.set(k, g);
-        this._groups.push(g);
-      }
-      this._byObj.set(sub, g);
-    }
-    const rs = g.ranges;
+    const rs = this._groups.get(sub).ranges;
     const last = rs[rs.length - 1];
     if (last !== undefined && last[1] + 1n === lo) rs[rs.length - 1] = [last[0], hi];
     else rs.push([lo, hi]);
@@ -221,7 +268,7 @@ class Grouper<S extends SetLike<S>> {
    * canonical entry order) and each group's ranges are sorted; fromRanges is then linear.
    */
   build(a: Layer<S>, b: Layer<S>): Layer<S> {
-    const gs = this._groups;
+    const gs = this._groups.list;
     if (sameAs(gs, a)) return a;
     if (sameAs(gs, b)) return b;
     return new Layer(gs.map((g) => ({ key: IntervalSet.fromRanges(g.ranges), sub: g.sub })));
@@ -229,7 +276,7 @@ class Grouper<S extends SetLike<S>> {
 }
 
 /** Whether the groups describe exactly layer x's entries (to hand back the existing object). */
-function sameAs<S extends SetLike<S>>(gs: readonly { sub: S; ranges: Range[] }[], x: Layer<S>): boolean {
+function sameAs<S extends SetLike<S>>(gs: readonly Group<S>[], x: Layer<S>): boolean {
   if (gs.length !== x.entries.length) return false;
   for (let i = 0; i < gs.length; i++) {
     const g = gs[i]!;
@@ -383,21 +430,35 @@ export class PacketSet {
     return new PacketSet(root);
   }
 
+  /** O(1): ALL has exactly one canonical shape. */
   private _isAll(): boolean {
-    return this === PacketSet.ALL || this.key() === PacketSet.ALL.key();
+    if (this === PacketSet.ALL) return true;
+    const top = this._root.entries;
+    if (top.length !== 1 || !top[0]!.key.equals(PROTO_ALL)) return false;
+    const ports = top[0]!.sub.entries;
+    return ports.length === 1 && ports[0]!.key.equals(PORT_ALL) && ports[0]!.sub.equals(IP_ALL);
   }
 
   isEmpty(): boolean {
     return this._root.isEmpty();
   }
 
-  /** Canonical string: equal iff the sets are equal. Cached. */
+  /** Canonical string: equal iff the sets are equal. Built on first use, then cached. */
   key(): string {
     return this._root.key();
   }
 
+  /**
+   * 32-bit structural hash, consistent with equals; cached. For hash maps of sets without
+   * building key() strings.
+   */
+  hash(): number {
+    return this._root.hash();
+  }
+
+  /** Structural comparison of the canonical forms (hash first), i.e. set equality. */
   equals(o: PacketSet): boolean {
-    return this === o || this.key() === o.key();
+    return this === o || this._root.equals(o._root);
   }
 
   union(o: PacketSet): PacketSet {
@@ -405,7 +466,7 @@ export class PacketSet {
     if (this.isEmpty()) return o;
     if (this._isAll()) return this;
     if (o._isAll()) return o;
-    if (this.key() === o.key()) return this;
+    if (this._root.equals(o._root)) return this;
     return this._wrap(this._root.union(o._root), o);
   }
 
@@ -414,14 +475,14 @@ export class PacketSet {
     if (o.isEmpty()) return o;
     if (this._isAll()) return o;
     if (o._isAll()) return this;
-    if (this.key() === o.key()) return this;
+    if (this._root.equals(o._root)) return this;
     return this._wrap(this._root.intersect(o._root), o);
   }
 
   subtract(o: PacketSet): PacketSet {
     if (this === o || this.isEmpty()) return PacketSet.EMPTY;
     if (o.isEmpty()) return this;
-    if (o._isAll() || this.key() === o.key()) return PacketSet.EMPTY;
+    if (o._isAll() || this._root.equals(o._root)) return PacketSet.EMPTY;
     return this._wrap(this._root.subtract(o._root), o);
   }
 

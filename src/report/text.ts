@@ -30,7 +30,7 @@ export function renderAuditText(r: AuditResult): string {
     list.push(e);
     bySource.set(e.source.id, list);
   }
-  out.push(`egress-audit ${r.provider}: ${r.summary.sources} sources; ports ${r.query.ports}; destinations ${summarise(r.query.destinations, 2)}`);
+  out.push(`egress-audit ${r.provider}: ${r.summary.sources} sources; ports ${r.query.ports}; destinations ${r.query.destinations === "internet" ? "the public internet" : r.query.destinations}`);
   for (const entries of bySource.values()) {
     const s = entries[0]!.source;
     const who = [s.id, s.name ? `"${s.name}"` : "", s.owner && s.owner !== s.id ? `(${s.owner})` : ""].filter(Boolean).join(" ");

@@ -27,7 +27,7 @@ export default class Aws extends Command {
       const model = await loadModel("aws", flags["from-dir"]);
       const vpcs = flags.vpc;
       const sources = vpcs ? model.endpoints.filter((e) => vpcs.includes(e.networkId)) : undefined;
-      const result = runAudit(model, { ports, portsText: flags.ports, dest, sources });
+      const result = runAudit(model, { ports, portsText: flags.ports, dest, destText: flags.dest, sources });
       await writeOut(flags.json ? JSON.stringify(result, null, 2) + "\n" : renderAuditText(result));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });

@@ -15,6 +15,11 @@ const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
 /** Lambda and load balancers use the wide range, as NAT gateways do. */
 const WIDE_EPHEMERAL = IntervalSet.range(1024n, 65535n);
 
+/** An interface's description names it unless it is the console's generic one. */
+function describes(d: string | undefined): string | undefined {
+  return d && d !== "Primary network interface" ? d : undefined;
+}
+
 export interface InterfaceFacts {
   members: Map<string, IpSet>;
   /** VPC id -> private IPv4 -> public IPv4. */
@@ -98,7 +103,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
       kind: "eni",
-      name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? (eni.Description || undefined),
+      name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? describes(eni.Description),
       ownerId: owner,
       networkId: vpc,
       subnetId: eni.SubnetId,
