@@ -224,32 +224,54 @@ interface Group<S> {
 
 /**
  * Groups by equal sub: by object identity first (the same sub object recurs often), then by
- * structural hash, confirmed with equals. Groups are listed in order of creation.
+ * structural hash, confirmed with equals. Groups are listed in order of creation. Small group
+ * counts (the common case) are scanned linearly, which beats creating hash maps per operation.
  */
 class SubGroups<S extends SetLike<S>> {
   readonly list: Group<S>[] = [];
-  private readonly _byObj = new Map<S, Group<S>>();
-  private readonly _byHash = new Map<number, Group<S> | Group<S>[]>();
+  private _byHash: Map<number, Group<S> | Group<S>[]> | undefined;
 
   get(sub: S): Group<S> {
-    let g = this._byObj.get(sub);
-    if (g !== undefined) return g;
+    const list = this.list;
+    const n = list.length;
+    // Recent groups are the likeliest hits: pieces of one sub tend to be adjacent.
+    for (let k = n - 1; k >= 0 && k >= n - 4; k--) if (list[k]!.sub === sub) return list[k]!;
     const h = sub.hash();
-    const bucket = this._byHash.get(h);
-    if (bucket !== undefined) {
-      if (Array.isArray(bucket)) g = bucket.find((x) => x.sub.equals(sub));
-      else if (bucket.sub.equals(sub)) g = bucket;
+    let g: Group<S> | undefined;
+    if (this._byHash === undefined && n <= LINEAR_GROUPS) {
+      for (let k = 0; k < n; k++) {
+        const x = list[k]!;
+        if (x.sub === sub || (x.sub.hash() === h && x.sub.equals(sub))) return x;
+      }
+    } else {
+      const byHash = (this._byHash ??= indexByHash(list));
+      const bucket = byHash.get(h);
+      if (bucket !== undefined) {
+        if (Array.isArray(bucket)) g = bucket.find((x) => x.sub === sub || x.sub.equals(sub));
+        else if (bucket.sub === sub || bucket.sub.equals(sub)) g = bucket;
+      }
+      if (g !== undefined) return g;
     }
-    if (g === undefined) {
-      g = { sub, ranges: [] };
-      this.list.push(g);
-      if (bucket === undefined) this._byHash.set(h, g);
-      else if (Array.isArray(bucket)) bucket.push(g);
-      else this._byHash.set(h, [bucket, g]);
-    }
-    this._byObj.set(sub, g);
+    g = { sub, ranges: [] };
+    list.push(g);
+    if (this._byHash !== undefined) addByHash(this._byHash, h, g);
     return g;
   }
+}
+
+const LINEAR_GROUPS = 12;
+
+function indexByHash<S extends SetLike<S>>(list: readonly Group<S>[]): Map<number, Group<S> | Group<S>[]> {
+  const m = new Map<number, Group<S> | Group<S>[]>();
+  for (const g of list) addByHash(m, g.sub.hash(), g);
+  return m;
+}
+
+function addByHash<S>(m: Map<number, Group<S> | Group<S>[]>, h: number, g: Group<S>): void {
+  const bucket = m.get(h);
+  if (bucket === undefined) m.set(h, g);
+  else if (Array.isArray(bucket)) bucket.push(g);
+  else m.set(h, [bucket, g]);
 }
 
 /** Collects result pieces (in ascending order) grouped by equal sub, then builds the layer. */

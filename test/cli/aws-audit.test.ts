@@ -1,0 +1,81 @@
+// End to end: `egress-audit aws` and `aws trace` on the bundled example, as the README shows them.
+import { readFileSync } from "node:fs";
+import { Ajv2020 } from "ajv/dist/2020.js";
+import { describe, expect, it } from "vitest";
+import { cli } from "./run-cli.js";
+
+const EXAMPLE = "examples/aws-shop";
+
+function validator(file: string) {
+  const ajv = new Ajv2020({ allErrors: true, strict: false });
+  return ajv.compile(JSON.parse(readFileSync(file, "utf8")) as object);
+}
+
+describe("egress-audit aws --from-dir (example VPC)", () => {
+  it("prints a per-source port matrix naming what blocks each range", () => {
+    const r = cli("aws", "--from-dir", EXAMPLE);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    // app-1 reaches the internet on tcp/443 through the NAT gateway's Elastic IP ...
+    expect(r.stdout).toMatch(/"app-1"[\s\S]*?tcp\s+443\s+allowed\s+203\.0\.113\.10/);
+    // ... but tcp/25 is stopped by the app subnet's NACL rule 90, not by its security group.
+    expect(r.stdout).toMatch(/tcp\s+25\s+blocked\s+-\s+\[acl-0a1b2c3d4e5f60072 rule 90\]/);
+    // web-2 has no public IP in a public subnet: the internet gateway drops it.
+    expect(r.stdout).toMatch(/"web-2"[\s\S]*?tcp\s+443\s+blocked\s+-\s+\[igw-0a1b2c3d4e5f60021\] the source has no public IPv4 address/);
+    // db-1's default route is a blackhole left by a deleted NAT gateway.
+    expect(r.stdout).toMatch(/"db-1"[\s\S]*?tcp\s+\*\s+blocked\s+-\s+\[rtb-0a1b2c3d4e5f60053 rule 0\.0\.0\.0\/0\] route 0\.0\.0\.0\/0 in rtb-0a1b2c3d4e5f60053 is a blackhole/);
+  });
+
+  it("--json output follows the committed AuditResult schema", () => {
+    const r = cli("aws", "--from-dir", EXAMPLE, "--json");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as { results: { source: { name: string }; protocol: string; ports: string; verdict: string; egressIps: string[] }[] };
+    const validate = validator("schema/audit-result.schema.json");
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
+    const bastionTcp = result.results.find((e) => e.source.name === "bastion" && e.protocol === "tcp");
+    expect(bastionTcp).toMatchObject({ ports: "*", verdict: "allowed", egressIps: ["3.80.10.20"] });
+  });
+
+  it("--ports and --dest narrow the audit", () => {
+    const r = cli("aws", "--from-dir", EXAMPLE, "--json", "--ports", "tcp/443,udp/53", "--dest", "8.8.8.0/24");
+    const result = JSON.parse(r.stdout) as { results: { protocol: string; ports: string; reachable: string[]; verdict: string; source: { name: string } }[] };
+    const app = result.results.filter((e) => e.source.name === "app-1");
+    expect(app.map((e) => `${e.protocol}/${e.ports}:${e.verdict}`)).toEqual(["tcp/443:allowed", "udp/53:allowed"]);
+    expect(app[0]!.reachable).toEqual(["8.8.8.0/24"]);
+  });
+});
+
+describe("egress-audit aws trace", () => {
+  it("explains a blocked flow hop by hop and names the deciding rule", () => {
+    const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--src", "app-1", "--dst", "198.51.100.7", "--protocol", "tcp", "--port", "25", "--json");
+    expect(r.code).toBe(0);
+    const [t] = JSON.parse(r.stdout) as [{ verdict: string; blockedBy: unknown; hops: { resource: string; action: string; rule: string | null }[] }];
+    expect(t.verdict).toBe("blocked");
+    expect(t.blockedBy).toEqual({ resource: "acl-0a1b2c3d4e5f60072", kind: "network-acl", rule: "90" });
+    expect(t.hops.map((h) => `${h.resource}:${h.action}:${h.rule}`)).toEqual([
+      "sg-0a1b2c3d4e5f60082:allow:mail relay",
+      "rtb-0a1b2c3d4e5f60052:forward:0.0.0.0/0",
+      "acl-0a1b2c3d4e5f60072:deny:90",
+    ]);
+    const validate = validator("schema/trace-result.schema.json");
+    expect(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors)).toBe(true);
+  });
+
+  it("traces many flows from a JSON Lines file, in input order", () => {
+    const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--flows", "test/cli/flows.jsonl", "--json");
+    expect(r.stderr).toBe("");
+    const traces = JSON.parse(r.stdout) as { flow: { src: string }; verdict: string; egressIp: string | null; exit: string | null }[];
+    expect(traces.map((t) => [t.flow.src, t.verdict, t.exit, t.egressIp])).toEqual([
+      ["app-1", "allowed", "internet", "203.0.113.10"],
+      ["web-2", "blocked", null, null],
+      ["i-0a1b2c3d4e5f60091", "allowed", "internet", "3.80.10.20"],
+      ["10.20.10.31", "unknown", "private", null],
+    ]);
+  });
+
+  it("prints a readable trace by default", () => {
+    const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--src", "web-2", "--dst", "8.8.8.8", "--protocol", "tcp", "--port", "443");
+    expect(r.stdout).toContain("web-2 -> 8.8.8.8 tcp/443: BLOCKED");
+    expect(r.stdout).toContain("blocked by: igw-0a1b2c3d4e5f60021 (internet-gateway)");
+  });
+});

@@ -1,0 +1,85 @@
+// Bad input gets one line naming the file, the JSON path and what was expected; exit code 2; no stack.
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { cli } from "./run-cli.js";
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+  for (const [name, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    writeFileSync(path.join(dir, name), text);
+  }
+  return dir;
+}
+
+function expectOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe("");
+  const lines = r.stderr.trimEnd().split("\n");
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^egress-audit: error: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe("bad input", () => {
+  it("missing directory", () => {
+    expectOneLineError(cli("aws", "--from-dir", "/nonexistent/egress-audit"), /\/nonexistent\/egress-audit: directory not found/);
+  });
+
+  it("empty directory", () => {
+    expectOneLineError(cli("aws", "--from-dir", dirWith({})), /no \.json or \.yaml files found/);
+  });
+
+  it("a folder without any describe output", () => {
+    expectOneLineError(cli("aws", "--from-dir", dirWith({ "zones.json": '{"AvailabilityZones": []}' })), /no aws ec2 describe-\* output found/);
+  });
+
+  it("broken JSON names the file", () => {
+    const dir = dirWith({ "r/SecurityGroups.json": '{"SecurityGroups": [ {"GroupId": "sg-1",' });
+    expectOneLineError(cli("aws", "--from-dir", dir), /r\/SecurityGroups\.json: invalid JSON: /);
+  });
+
+  it("a wrong type names the file, the JSON path and what was expected", () => {
+    const dir = dirWith({ "x.json": '{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"},{"SubnetId":5,"VpcId":"vpc-1"}]}' });
+    expectOneLineError(cli("aws", "--from-dir", dir), /x\.json: \$\.Subnets\[1\]\.SubnetId: expected string, received number$/);
+  });
+
+  it("a top-level key that is not a list", () => {
+    expectOneLineError(cli("aws", "--from-dir", dirWith({ "x.json": '{"Vpcs": {"VpcId": "vpc-1"}}' })), /x\.json: \$\.Vpcs: expected an array$/);
+  });
+
+  it("a malformed CIDR deep inside a rule", () => {
+    const sg = {
+      SecurityGroups: [
+        { GroupId: "sg-1", IpPermissionsEgress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/40" }] }] },
+      ],
+    };
+    expectOneLineError(
+      cli("aws", "--from-dir", dirWith({ "sg.json": JSON.stringify(sg) })),
+      /sg\.json: \$\.SecurityGroups\[0\]\.IpPermissionsEgress\[0\]\.IpRanges\[0\]\.CidrIp: not a CIDR block: "10\.0\.0\.0\/40"/,
+    );
+  });
+
+  it("bad --ports and --dest", () => {
+    expectOneLineError(cli("aws", "--from-dir", "examples/aws-shop", "--ports", "tcp/70000"), /^egress-audit: error: --ports: .*"tcp\/70000"/);
+    expectOneLineError(cli("aws", "--from-dir", "examples/aws-shop", "--dest", "10.0.0.0/99"), /^egress-audit: error: --dest: /);
+  });
+
+  it("an unknown trace source, and a broken flows file", () => {
+    expectOneLineError(cli("aws", "trace", "--from-dir", "examples/aws-shop", "--src", "nobody", "--dst", "1.1.1.1"), /--src "nobody": no interface/);
+    const dir = dirWith({ "flows.jsonl": '{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":443}\n{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":"x"}\n' });
+    expectOneLineError(
+      cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
+      /flows\.jsonl:2: port: expected number, received string/,
+    );
+  });
+
+  it("--debug adds the stack", () => {
+    const r = cli("aws", "--from-dir", "/nonexistent/egress-audit", "--debug");
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/\n\s+at /);
+  });
+});

@@ -1,0 +1,325 @@
+// An independent reference for the reachability engine (src/graph/propagate.ts): the outcome of ONE
+// concrete packet, computed by walking the model step by step. It is written for clarity, not speed, from
+// the written semantics only (see the numbered steps below), and deliberately shares no code with the
+// engine: from src it uses the model types, point membership of PacketSet / IntervalSet, formatIp and
+// PUBLIC_INTERNET.
+//
+// A packet is (proto, port, dst) sent by an endpoint. The port is the destination port for tcp/udp/sctp,
+// type*256+code for icmp/icmpv6 and meaningless (any value, e.g. 0) for other protocols. dst is on the
+// netset IP axis (IPv4 a encoded as 2^128 + a).
+import type { BlockedBy, Verdict } from "../../src/graph/outcome.js";
+import type {
+  Endpoint,
+  ExitKind,
+  Filter,
+  Gateway,
+  NatGateway,
+  NetworkModel,
+  Route,
+  Rule,
+  RuleRef,
+  Subnet,
+} from "../../src/model/types.js";
+import { formatIp, PUBLIC_INTERNET, type IntervalSet } from "../../src/netset/index.js";
+
+export interface Packet {
+  proto: number;
+  port: number;
+  dst: bigint;
+}
+
+export interface RefOutcome {
+  verdict: Verdict;
+  exit: ExitKind | null;
+  egressIp: string | null;
+  blockedBy: BlockedBy | null;
+}
+
+const TWO_128 = 1n << 128n;
+const TCP = 6;
+const UDP = 17;
+const SCTP = 132;
+const ICMP = 1;
+const ICMPV6 = 58;
+
+function isV4(ip: bigint): boolean {
+  return ip >= TWO_128;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Outcome constructors. `null` from a step means "passed, go on".
+
+function blocked(resource: string, kind: string, rule: string | null): RefOutcome {
+  return { verdict: "blocked", exit: null, egressIp: null, blockedBy: { resource, kind, rule } };
+}
+
+function blockedByRef(ref: RuleRef): RefOutcome {
+  return blocked(ref.resource, ref.kind, ref.rule);
+}
+
+function blockedByGateway(g: Gateway): RefOutcome {
+  return blocked(g.id, g.ref.kind, null);
+}
+
+function unknown(exit: ExitKind | null = null): RefOutcome {
+  return { verdict: "unknown", exit, egressIp: null, blockedBy: null };
+}
+
+function allowed(exit: ExitKind, egressIp: string | null): RefOutcome {
+  return { verdict: "allowed", exit, egressIp, blockedBy: null };
+}
+
+function ruleMatches(rule: Rule, proto: number, port: number, peer: bigint): boolean {
+  return rule.match.contains(proto, port, peer);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Filter decisions.
+
+interface Decision {
+  allow: boolean;
+  ref: RuleRef;
+  /** Position of the deciding rule in its list; the filter's default decides "after every rule". */
+  order: number;
+}
+
+/** First matching rule decides; no match: the filter's default (deny). */
+function firstMatch(f: Filter, rules: readonly Rule[], proto: number, port: number, peer: bigint): Decision {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    if (ruleMatches(rule, proto, port, peer)) return { allow: rule.action === "allow", ref: rule.ref, order: i };
+  }
+  return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
+}
+
+/** Union semantics: any matching allow rule passes; otherwise the default (deny). */
+function anyAllow(f: Filter, rules: readonly Rule[], proto: number, port: number, peer: bigint): Decision {
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i]!;
+    if (rule.action === "allow" && ruleMatches(rule, proto, port, peer)) return { allow: true, ref: rule.ref, order: i };
+  }
+  return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
+}
+
+/** Every value of a small IntervalSet (ephemeral ports). */
+function valuesOf(set: IntervalSet): number[] {
+  const out: number[] = [];
+  for (const [lo, hi] of set.ranges) {
+    if (hi - lo > 4096n) throw new Error(`reference: refusing to enumerate ${set.toString()}`);
+    for (let v = lo; v <= hi; v++) out.push(Number(v));
+  }
+  return out;
+}
+
+/**
+ * The replies a stateless filter must pass for a packet, as reply "ports" (same protocol, peer as in the
+ * forward check). An empty list: the packet expects no reply.
+ */
+export function repliesOf(proto: number, port: number, ephemeral: IntervalSet): number[] {
+  if (proto === TCP || proto === UDP || proto === SCTP) return valuesOf(ephemeral);
+  if (proto === ICMP) return port >> 8 === 8 ? [0] : []; // echo request -> echo reply (type 0 code 0)
+  if (proto === ICMPV6) return port >> 8 === 128 ? [129 * 256] : []; // echo request -> echo reply
+  return [0]; // no port dimension: one reply, every port value is the same packet
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Step 3: the endpoint's own filters (stateful, no return check).
+
+function endpointFilters(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOutcome | null {
+  const filters: Filter[] = [];
+  for (const id of ep.filterIds) {
+    const f = model.filters.get(id);
+    if (f === undefined || f.unknown !== undefined) return unknown();
+    filters.push(f);
+  }
+  const { proto, port, dst } = pkt;
+  const unions = filters.filter((f) => f.semantics === "union");
+  if (unions.length > 0) {
+    const allowedByResolved = unions.some((f) =>
+      f.egress.some((r) => r.action === "allow" && r.unresolved === undefined && ruleMatches(r, proto, port, dst)),
+    );
+    if (!allowedByResolved) {
+      const maybe = unions.some((f) => f.egress.some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, dst)));
+      if (maybe) return unknown();
+      return blocked(unions.map((f) => f.id).join(", "), unions[0]!.kind, null);
+    }
+  }
+  for (const f of filters) {
+    if (f.semantics !== "first-match") continue;
+    const d = firstMatch(f, f.egress, proto, port, dst);
+    if (!d.allow) return blockedByRef(d.ref);
+  }
+  return null;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Step 4: routing legs and subnet boundaries.
+
+interface Leg {
+  subnet: Subnet;
+  /** The source address of the dst's family (the NAT's private IPv4 after translation). */
+  src: bigint;
+  ephemeral: IntervalSet;
+  nat: NatGateway | null;
+  origin: boolean;
+  /** NAT gateways already passed on this path. */
+  visited: readonly string[];
+}
+
+/**
+ * Crossing `subnet`'s boundary: "out" (leaving it towards dst) or "in" (entering it, from the leg's source).
+ * The forward packet is judged by egress rules (out, peer = dst) or ingress rules (in, peer = source); the
+ * replies of a stateless filter by the other direction's rules with the same peer.
+ */
+function crossBoundary(model: NetworkModel, subnet: Subnet, dir: "out" | "in", leg: Leg, pkt: Packet): RefOutcome | null {
+  const { proto, port } = pkt;
+  const peer = dir === "out" ? pkt.dst : leg.src;
+  for (const id of subnet.boundaryFilterIds) {
+    const f = model.filters.get(id);
+    if (f === undefined || f.unknown !== undefined) return unknown();
+    const forwardRules = dir === "out" ? f.egress : f.ingress;
+    const replyRules = dir === "out" ? f.ingress : f.egress;
+    const fwd =
+      f.semantics === "union" ? anyAllow(f, forwardRules, proto, port, peer) : firstMatch(f, forwardRules, proto, port, peer);
+    if (!fwd.allow) return blockedByRef(fwd.ref);
+    if (f.stateful) continue;
+    const decisions = repliesOf(proto, port, leg.ephemeral).map((replyPort) =>
+      firstMatch(f, replyRules, proto, replyPort, peer),
+    );
+    const denied = decisions.filter((d) => !d.allow);
+    if (denied.length === 0) continue; // every reply passes (or none is expected)
+    if (denied.length < decisions.length) return unknown(); // some replies pass, some do not
+    let first = denied[0]!;
+    for (const d of denied) if (d.order < first.order) first = d;
+    return blockedByRef(first.ref);
+  }
+  return null;
+}
+
+/** Longest prefix, then higher preference, then the first in the table. */
+function lookup(routes: readonly Route[], dst: bigint): Route | undefined {
+  let best: Route | undefined;
+  for (const r of routes) {
+    if (!r.dest.contains(dst)) continue;
+    if (
+      best === undefined ||
+      r.prefixLength > best.prefixLength ||
+      (r.prefixLength === best.prefixLength && r.preference > best.preference)
+    ) {
+      best = r;
+    }
+  }
+  return best;
+}
+
+function route(model: NetworkModel, leg: Leg, pkt: Packet): RefOutcome {
+  const S = leg.subnet;
+  if (S.routeTableId === null) return unknown();
+  const table = model.routeTables.get(S.routeTableId);
+  if (table === undefined || table.unknown !== undefined) return unknown();
+  const r = lookup(table.routes, pkt.dst);
+  if (r === undefined) return blocked(table.id, "route-table", null);
+  const t = r.target;
+  switch (t.kind) {
+    case "blackhole":
+      return blockedByRef(r.ref);
+    case "local":
+      return deliverLocal(model, leg, pkt, t.networkId);
+    case "gateway":
+      return viaGateway(model, leg, pkt, t.gatewayId);
+  }
+}
+
+function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: string): RefOutcome {
+  let D: Subnet | undefined;
+  for (const s of model.subnets.values()) {
+    if (s.networkId === networkId && s.cidrs.contains(pkt.dst)) {
+      D = s;
+      break;
+    }
+  }
+  if (D === undefined) return blocked(networkId, model.networks.get(networkId)?.kind ?? "network", null);
+  if (D.id === leg.subnet.id) return allowed("private", null);
+  const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
+  if (out !== null) return out;
+  const inn = crossBoundary(model, D, "in", leg, pkt);
+  if (inn !== null) return inn;
+  return allowed("private", null);
+}
+
+function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: string): RefOutcome {
+  const g = model.gateways.get(gatewayId);
+  if (g === undefined) return unknown();
+  const natOfThisSubnet = g.kind === "nat" && g.subnetId === leg.subnet.id;
+  if (!natOfThisSubnet) {
+    const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
+    if (out !== null) return out;
+  }
+  switch (g.kind) {
+    case "internet":
+    case "egress-only-internet":
+      return toInternet(g, leg, pkt);
+    case "exit":
+      return g.reaches === true ? allowed(g.exit, null) : unknown(g.exit);
+    case "nat":
+      return throughNat(model, g, leg, pkt);
+  }
+}
+
+function toInternet(g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
+  let egressIp: string;
+  if (isV4(pkt.dst)) {
+    if (g.kind !== "internet") return blockedByGateway(g); // egress-only: IPv6 only
+    if (leg.nat !== null && leg.nat.connectivity === "private") {
+      return blocked(leg.nat.id, leg.nat.ref.kind, null);
+    }
+    const pub = g.publicIpOf.get(leg.src);
+    if (pub === undefined) return blockedByGateway(g);
+    egressIp = formatIp(pub);
+  } else {
+    if (leg.nat !== null) return blockedByGateway(g); // a NAT leg has no IPv6 source
+    egressIp = formatIp(leg.src);
+  }
+  if (!PUBLIC_INTERNET.contains(pkt.dst)) return blockedByGateway(g);
+  return allowed("internet", egressIp);
+}
+
+function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): RefOutcome {
+  if (g.unusable !== undefined) return blockedByGateway(g);
+  if (leg.visited.includes(g.id)) return blockedByGateway(g);
+  if (!isV4(pkt.dst)) return blockedByGateway(g);
+  if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway(g);
+  const N = model.subnets.get(g.subnetId);
+  if (N === undefined) return unknown();
+  if (N.id !== leg.subnet.id) {
+    const inn = crossBoundary(model, N, "in", leg, pkt);
+    if (inn !== null) return inn;
+  }
+  const next: Leg = {
+    subnet: N,
+    src: g.privateIp,
+    ephemeral: g.ephemeralPorts,
+    nat: g,
+    origin: false,
+    visited: [...leg.visited, g.id],
+  };
+  return route(model, next, pkt);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+/** The outcome of one concrete packet sent by `ep`. */
+export function referenceOutcome(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOutcome {
+  // 1. A source address of the destination's family.
+  const src = isV4(pkt.dst) ? ep.privateIps[0] : ep.ipv6[0];
+  if (src === undefined) return blocked(ep.id, ep.kind, null);
+  // 2. The endpoint's subnet.
+  const subnet = model.subnets.get(ep.subnetId);
+  if (subnet === undefined) return unknown();
+  // 3. Its own filters.
+  const own = endpointFilters(model, ep, pkt);
+  if (own !== null) return own;
+  // 4. Routing from its subnet.
+  const leg: Leg = { subnet, src, ephemeral: ep.ephemeralPorts, nat: null, origin: true, visited: [] };
+  return route(model, leg, pkt);
+}
