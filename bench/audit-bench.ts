@@ -16,14 +16,30 @@ if (!existsSync(path.join(dir, "us-east-1", "SecurityGroups.json"))) {
 }
 const base = await jsonParseBaseline(dir, 5);
 const runs = [0, 1, 2].map(() => {
-  const out = execFileSync(process.execPath, [path.join(here, "run-audit.js"), dir], { encoding: "utf8", maxBuffer: 1 << 20 });
-  return JSON.parse(out) as { ms: number; loadMs: number; auditMs: number; maxRssMB: number; sources: number; results: number };
+  const out = execFileSync(process.execPath, [path.join(here, "run-audit.js"), dir], {
+    encoding: "utf8",
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(out) as {
+    ms: number;
+    loadMs: number;
+    auditMs: number;
+    maxRssMB: number;
+    sources: number;
+    results: number;
+  };
 });
 runs.sort((a, b) => a.ms - b.ms);
 const med = runs[1]!;
 const ratio = med.ms / base.medianMs;
-console.log(`input: ${base.files} files, ${(base.bytes / 1e6).toFixed(1)} MB; ${med.sources} sources -> ${med.results} results`);
+console.log(
+  `input: ${base.files} files, ${(base.bytes / 1e6).toFixed(1)} MB; ${med.sources} sources -> ${med.results} results`,
+);
 console.log(`JSON.parse only: ${base.medianMs.toFixed(0)} ms (median of 5)`);
-console.log(`full audit: ${med.ms.toFixed(0)} ms wall (load+convert ${med.loadMs.toFixed(0)} ms, engine+matrix ${med.auditMs.toFixed(0)} ms), median of 3`);
+console.log(
+  `full audit: ${med.ms.toFixed(0)} ms wall (load+convert ${med.loadMs.toFixed(0)} ms, engine+matrix ${med.auditMs.toFixed(0)} ms), median of 3`,
+);
 console.log(`peak RSS: ${med.maxRssMB.toFixed(0)} MB (target < 1024)`);
-console.log(`ratio to JSON.parse: ${ratio.toFixed(1)}x (target <= 5x, goal 2x)${ratio <= 5 ? "" : "  <-- over target"}`);
+console.log(
+  `ratio to JSON.parse: ${ratio.toFixed(1)}x (target <= 5x, goal 2x)${ratio <= 5 ? "" : "  <-- over target"}`,
+);

@@ -10,7 +10,12 @@ if (!dir) throw new Error("usage: run-audit DIR");
 const t0 = performance.now();
 const model = await loadModel("aws", dir);
 const t1 = performance.now();
-const result = runAudit(model, { ports: parsePorts(DEFAULT_PORTS), portsText: DEFAULT_PORTS, dest: parseDest("internet"), destText: "internet" });
+const result = runAudit(model, {
+  ports: parsePorts(DEFAULT_PORTS),
+  portsText: DEFAULT_PORTS,
+  dest: parseDest("internet"),
+  destText: "internet",
+});
 const t2 = performance.now();
 process.stdout.write(
   JSON.stringify({

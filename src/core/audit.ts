@@ -15,7 +15,13 @@ import type { Endpoint, NetworkModel } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import { matrix, type Cell } from "../graph/matrix.js";
 import type { ExitKind } from "../model/types.js";
-import { SCHEMA_VERSION, type AuditEntry, type AuditPath, type AuditResult, type AuditSource } from "./result.js";
+import {
+  SCHEMA_VERSION,
+  type AuditEntry,
+  type AuditPath,
+  type AuditResult,
+  type AuditSource,
+} from "./result.js";
 import { VERSION } from "./version.js";
 
 export interface AuditOptions {

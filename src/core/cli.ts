@@ -16,7 +16,8 @@ export const DEFAULT_PORTS = "tcp,udp,icmp";
 
 export const commonFlags = {
   "from-dir": Flags.string({
-    description: "Read saved describe/list JSON or YAML from this folder (any file names, any depth) instead of the cloud API",
+    description:
+      "Read saved describe/list JSON or YAML from this folder (any file names, any depth) instead of the cloud API",
   }),
   json: Flags.boolean({ description: "Print the result as JSON (the documented contract)", default: false }),
   debug: Flags.boolean({ description: "Show stack traces for errors", default: false }),
@@ -43,7 +44,10 @@ export function parsePorts(text: string): PacketSet {
 }
 
 export function parseDest(text: string): IntervalSet {
-  const parts = text.split(",").map((s) => s.trim()).filter(Boolean);
+  const parts = text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
   let out = IntervalSet.EMPTY;
   try {
     for (const p of parts) out = out.union(p.toLowerCase() === "internet" ? PUBLIC_INTERNET : cidrSet([p]));
@@ -57,7 +61,9 @@ export function parseDest(text: string): IntervalSet {
 
 /** Writes to stdout and waits until it is flushed (large JSON would otherwise be cut at exit). */
 export async function writeOut(text: string): Promise<void> {
-  await new Promise<void>((resolve, reject) => process.stdout.write(text, (err) => (err ? reject(err) : resolve())));
+  await new Promise<void>((resolve, reject) =>
+    process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+  );
 }
 
 /**
@@ -70,7 +76,9 @@ export async function guarded(debug: boolean, body: () => Promise<number>): Prom
   } catch (e) {
     const err = e as Error;
     const kind = e instanceof InputError ? "error" : "internal error";
-    process.stderr.write(`egress-audit: ${kind}: ${err.message.split("\n")[0]}${debug ? "" : kind === "internal error" ? " (run with --debug for details)" : ""}\n`);
+    process.stderr.write(
+      `egress-audit: ${kind}: ${err.message.split("\n")[0]}${debug ? "" : kind === "internal error" ? " (run with --debug for details)" : ""}\n`,
+    );
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return EXIT.INPUT;
   }

@@ -22,7 +22,10 @@ export async function readFlows(file: string): Promise<Flow[]> {
     const r = FlowSchema.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0]!;
-      throw new InputError(`${issue.path.join(".") || "flow"}: ${issue.message.replace(/^Invalid input: /, "")}`, `${file}:${i + 1}`);
+      throw new InputError(
+        `${issue.path.join(".") || "flow"}: ${issue.message.replace(/^Invalid input: /, "")}`,
+        `${file}:${i + 1}`,
+      );
     }
     flows.push(r.data);
   });

@@ -10,8 +10,13 @@ const exitKind = z.enum(["internet", "cloud-service", "vpn", "peering", "private
 export const BlockedBySchema = z
   .object({
     resource: z.string().describe("Provider resource id that decided, e.g. sg-..., acl-..., rtb-..."),
-    kind: z.string().describe("Resource kind: security-group, network-acl, route-table, internet-gateway, ..."),
-    rule: z.string().nullable().describe("The provider's own rule name or number; null for implicit behaviour"),
+    kind: z
+      .string()
+      .describe("Resource kind: security-group, network-acl, route-table, internet-gateway, ..."),
+    rule: z
+      .string()
+      .nullable()
+      .describe("The provider's own rule name or number; null for implicit behaviour"),
   })
   .describe("The resource and rule that decided a block");
 

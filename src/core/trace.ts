@@ -54,7 +54,9 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
     throw new InputError(
       `--src "${src}" names ${byName.length} sources (${byName.map((e) => e.id).join(", ")}): use an interface or instance id`,
     );
-  throw new InputError(`--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`);
+  throw new InputError(
+    `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
+  );
 }
 
 /** The packets a flow stands for: one destination, one protocol, the port (or all ports), ICMP echo by default. */
@@ -96,12 +98,17 @@ export function runTrace(model: NetworkModel, flows: readonly Flow[]): TraceResu
 
 /** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */
 function traceOf(flow: Flow, pieces: Piece[]): TraceResult {
-  const shown = pieces.find((p) => p.outcome.verdict === "blocked") ?? pieces.find((p) => p.outcome.verdict === "unknown") ?? pieces[0];
+  const shown =
+    pieces.find((p) => p.outcome.verdict === "blocked") ??
+    pieces.find((p) => p.outcome.verdict === "unknown") ??
+    pieces[0];
   if (!shown) throw new Error("trace produced no outcome");
   const o = shown.outcome;
   let reason = o.reason;
   if (pieces.length > 1) {
-    const others = pieces.filter((p) => p !== shown).map((p) => `${p.outcome.verdict} for ${p.packets.toString()}`);
+    const others = pieces
+      .filter((p) => p !== shown)
+      .map((p) => `${p.outcome.verdict} for ${p.packets.toString()}`);
     reason = `${reason} (for ${shown.packets.toString()}; ${others.join("; ")})`;
   }
   return {

@@ -49,14 +49,21 @@ export function blockedByOf(ref: RuleRef): BlockedBy {
 /** Identity of an outcome for merging pieces in the audit, where hops are not reported. */
 export function outcomeKey(o: Outcome): string {
   const b = o.blockedBy;
-  return [o.verdict, o.exit ?? "", o.egressIp ?? "", b ? `${b.resource}|${b.kind}|${b.rule ?? ""}` : "", o.reason].join(
-    "\u0000",
-  );
+  return [
+    o.verdict,
+    o.exit ?? "",
+    o.egressIp ?? "",
+    b ? `${b.resource}|${b.kind}|${b.rule ?? ""}` : "",
+    o.reason,
+  ].join("\u0000");
 }
 
 export function prependHops(pieces: Piece[], hops: Hop[]): Piece[] {
   if (hops.length === 0) return pieces;
-  return pieces.map((p) => ({ packets: p.packets, outcome: { ...p.outcome, hops: [...hops, ...p.outcome.hops] } }));
+  return pieces.map((p) => ({
+    packets: p.packets,
+    outcome: { ...p.outcome, hops: [...hops, ...p.outcome.hops] },
+  }));
 }
 
 export function restrictPieces(pieces: Piece[], set: PacketSet): Piece[] {

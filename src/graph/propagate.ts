@@ -5,14 +5,7 @@
 // Audit mode (detail=false) shares work: what happens after an endpoint's own filters depends only on its
 // subnet, the NACL-relevant class of its address and whether it has a public IP, so that part is computed
 // once per class over the whole query and then cut down to each endpoint's allowed packets.
-import {
-  formatIp,
-  IntervalSet,
-  IPV4_ALL,
-  IPV6_ALL,
-  PacketSet,
-  PUBLIC_INTERNET,
-} from "../netset/index.js";
+import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
 import type {
   Endpoint,
   Filter,
@@ -23,7 +16,14 @@ import type {
   RuleRef,
   Subnet,
 } from "../model/types.js";
-import { allowedSet, egressUnion, evalFirstMatch, evalUnion, specializeRules, type FilterSplit } from "./filters.js";
+import {
+  allowedSet,
+  egressUnion,
+  evalFirstMatch,
+  evalUnion,
+  specializeRules,
+  type FilterSplit,
+} from "./filters.js";
 import {
   blockedByOf,
   mergePieces,
@@ -38,7 +38,6 @@ import {
 import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
 import { routeSplit } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
-
 
 export interface EngineOptions {
   /** Attribute allowed packets to individual rules and compute each source exactly (traces). */
@@ -80,7 +79,11 @@ function piece(packets: PacketSet, outcome: Omit<Outcome, "hops">, hops: Hop[] =
 }
 
 function blocked(packets: PacketSet, ref: RuleRef, reason: string, hops: Hop[] = []): Piece {
-  return piece(packets, { verdict: "blocked", exit: null, egressIp: null, blockedBy: blockedByOf(ref), reason }, hops);
+  return piece(
+    packets,
+    { verdict: "blocked", exit: null, egressIp: null, blockedBy: blockedByOf(ref), reason },
+    hops,
+  );
 }
 
 function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
@@ -102,7 +105,9 @@ export class Engine {
     readonly model: NetworkModel,
     readonly opts: EngineOptions,
   ) {
-    this.atoms = new PeerAtoms([...model.subnets.values()].flatMap((s) => s.boundaryFilterIds.map((id) => model.filters.get(id))));
+    this.atoms = new PeerAtoms(
+      [...model.subnets.values()].flatMap((s) => s.boundaryFilterIds.map((id) => model.filters.get(id))),
+    );
     for (const s of model.subnets.values()) {
       const list = this.subnetsByNetwork.get(s.networkId) ?? [];
       list.push(s);
@@ -182,7 +187,11 @@ export class Engine {
     const filters: Filter[] = [];
     for (const id of ep.filterIds) {
       const f = this.model.filters.get(id);
-      if (!f) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, `filter ${id} on ${ep.id} is not in the data`)] };
+      if (!f)
+        return {
+          pass: [],
+          stop: set.isEmpty() ? [] : [unknown(set, `filter ${id} on ${ep.id} is not in the data`)],
+        };
       if (f.unknown) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, f.unknown)] };
       filters.push(f);
     }
@@ -210,7 +219,13 @@ export class Engine {
             set: a.set,
             hops: [
               ...c.hops,
-              { resource: a.ref.resource, kind, action: "allow", rule: a.ref.rule, detail: a.ref.description ?? "allowed" },
+              {
+                resource: a.ref.resource,
+                kind,
+                action: "allow",
+                rule: a.ref.rule,
+                detail: a.ref.description ?? "allowed",
+              },
             ],
           });
       }
@@ -255,7 +270,8 @@ export class Engine {
   }
 
   private legKey(leg: Leg): string {
-    const hasPublic = leg.origin && leg.src4 !== null && this.publicIpOf(leg.subnet.networkId, leg.src4) !== undefined;
+    const hasPublic =
+      leg.origin && leg.src4 !== null && this.publicIpOf(leg.subnet.networkId, leg.src4) !== undefined;
     return [
       leg.subnet.id,
       leg.src4 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src4) : leg.src4.toString(),
@@ -282,15 +298,21 @@ export class Engine {
   private computeRouteFrom(leg: Leg, set: PacketSet): Piece[] {
     const rtId = leg.subnet.routeTableId;
     const rt = rtId === null ? undefined : this.model.routeTables.get(rtId);
-    if (!rt) return [unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`)];
+    if (!rt)
+      return [
+        unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`),
+      ];
     if (rt.unknown) return [unknown(set, rt.unknown)];
     const { routed, unrouted } = routeSplit(rt, set);
     const pieces: Piece[] = [];
     if (!unrouted.isEmpty())
       pieces.push(
-        blocked(unrouted, { resource: rt.id, kind: "route-table", rule: null }, `no route in ${rt.id} matches the destination`, [
-          { resource: rt.id, kind: "route-table", action: "drop", rule: null, detail: "no matching route" },
-        ]),
+        blocked(
+          unrouted,
+          { resource: rt.id, kind: "route-table", rule: null },
+          `no route in ${rt.id} matches the destination`,
+          [{ resource: rt.id, kind: "route-table", action: "drop", rule: null, detail: "no matching route" }],
+        ),
       );
     for (const { route, set: part } of routed) {
       const t = route.target;
@@ -304,7 +326,9 @@ export class Engine {
       };
       if (t.kind === "blackhole") {
         const why = t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target";
-        pieces.push(blocked(part, route.ref, `route ${route.ref.rule ?? ""} in ${rt.id} is a blackhole: ${why}`, [hop]));
+        pieces.push(
+          blocked(part, route.ref, `route ${route.ref.rule ?? ""} in ${rt.id} is a blackhole: ${why}`, [hop]),
+        );
       } else if (t.kind === "local") {
         pieces.push(...prependHops(this.deliverLocal(leg, part, t.networkId), [hop]));
       } else {
@@ -329,7 +353,13 @@ export class Engine {
         blockedBy: null,
         reason: `delivered to subnet ${dst.id} (the destination's own inbound filters are not evaluated)`,
       };
-      const deliverHop: Hop = { resource: dst.id, kind: "subnet", action: "exit", rule: null, detail: "delivered" };
+      const deliverHop: Hop = {
+        resource: dst.id,
+        kind: "subnet",
+        action: "exit",
+        rule: null,
+        detail: "delivered",
+      };
       if (dst.id === leg.subnet.id) {
         pieces.push(piece(part, arrive, [deliverHop]));
         continue;
@@ -349,7 +379,15 @@ export class Engine {
           rest,
           { resource: networkId, kind: net?.kind ?? "network", rule: null },
           `no subnet of ${networkId} contains the destination`,
-          [{ resource: networkId, kind: net?.kind ?? "network", action: "drop", rule: null, detail: "no subnet has this address" }],
+          [
+            {
+              resource: networkId,
+              kind: net?.kind ?? "network",
+              action: "drop",
+              rule: null,
+              detail: "no subnet has this address",
+            },
+          ],
         ),
       );
     }
@@ -381,21 +419,43 @@ export class Engine {
                 v4,
                 { resource: leg.nat.id, kind: leg.nat.ref.kind, rule: null },
                 `${leg.nat.id} is a private NAT gateway: its traffic to an internet gateway is dropped`,
-                [{ resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "private NAT gateway traffic" }],
+                [
+                  {
+                    resource: g.id,
+                    kind: g.ref.kind,
+                    action: "drop",
+                    rule: null,
+                    detail: "private NAT gateway traffic",
+                  },
+                ],
               ),
             );
           } else if (pub === undefined) {
-            const who = leg.nat ? `${leg.nat.id} has no Elastic IP` : "the source has no public IPv4 address (no public IP or Elastic IP)";
+            const who = leg.nat
+              ? `${leg.nat.id} has no Elastic IP`
+              : "the source has no public IPv4 address (no public IP or Elastic IP)";
             pieces.push(
               blocked(v4, gref, `${who}, so ${g.id} drops it`, [
-                { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "no public IPv4 address to translate to" },
+                {
+                  resource: g.id,
+                  kind: g.ref.kind,
+                  action: "drop",
+                  rule: null,
+                  detail: "no public IPv4 address to translate to",
+                },
               ]),
             );
           } else {
             const ip = leg.origin ? SOURCE_PUBLIC_IP : formatIp(pub);
             pieces.push(
               ...this.exitInternet(v4, g, leg, ip, [
-                { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail: `source -> ${ip}` },
+                {
+                  resource: g.id,
+                  kind: g.ref.kind,
+                  action: "translate",
+                  rule: null,
+                  detail: `source -> ${ip}`,
+                },
               ]),
             );
           }
@@ -409,7 +469,13 @@ export class Engine {
         if (!v4.isEmpty())
           pieces.push(
             blocked(v4, gref, `${g.id} is an egress-only internet gateway: it carries IPv6 only`, [
-              { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "IPv4 on an IPv6-only gateway" },
+              {
+                resource: g.id,
+                kind: g.ref.kind,
+                action: "drop",
+                rule: null,
+                detail: "IPv4 on an IPv6-only gateway",
+              },
             ]),
           );
         pieces.push(...this.exitIpv6(set.restrictIps(IPV6_ALL), leg, g));
@@ -423,7 +489,13 @@ export class Engine {
           return [
             piece(
               set,
-              { verdict: "allowed", exit: g.exit, egressIp: null, blockedBy: null, reason: `reaches the ${g.label} ${g.id}` },
+              {
+                verdict: "allowed",
+                exit: g.exit,
+                egressIp: null,
+                blockedBy: null,
+                reason: `reaches the ${g.label} ${g.id}`,
+              },
               [hop],
             ),
           ];
@@ -464,7 +536,13 @@ export class Engine {
       pieces.push(
         piece(
           pub,
-          { verdict: "allowed", exit: "internet", egressIp, blockedBy: null, reason: `reaches the internet through ${via}` },
+          {
+            verdict: "allowed",
+            exit: "internet",
+            egressIp,
+            blockedBy: null,
+            reason: `reaches the internet through ${via}`,
+          },
           [...hops, { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" }],
         ),
       );
@@ -475,7 +553,16 @@ export class Engine {
           priv,
           { resource: g.id, kind: g.ref.kind, rule: null },
           `the destination is not a public internet address, so nothing beyond ${g.id} routes it`,
-          [...hops, { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "destination not routable on the internet" }],
+          [
+            ...hops,
+            {
+              resource: g.id,
+              kind: g.ref.kind,
+              action: "drop",
+              rule: null,
+              detail: "destination not routable on the internet",
+            },
+          ],
         ),
       );
     return pieces;
@@ -483,9 +570,12 @@ export class Engine {
 
   private throughNat(leg: Leg, set: PacketSet, g: NatGateway): Piece[] {
     const gref: RuleRef = { resource: g.id, kind: g.ref.kind, rule: null };
-    const drop = (detail: string): Hop[] => [{ resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail }];
+    const drop = (detail: string): Hop[] => [
+      { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail },
+    ];
     if (g.unusable) return [blocked(set, gref, g.unusable, drop(g.unusable))];
-    if (leg.visited.includes(g.id)) return [blocked(set, gref, `routing loop through ${g.id}`, drop("routing loop"))];
+    if (leg.visited.includes(g.id))
+      return [blocked(set, gref, `routing loop through ${g.id}`, drop("routing loop"))];
     const pieces: Piece[] = [];
     const v6 = set.restrictIps(IPV6_ALL);
     if (!v6.isEmpty()) pieces.push(blocked(v6, gref, `${g.id} translates IPv4 only`, drop("IPv6 packet")));
@@ -493,12 +583,21 @@ export class Engine {
     const ok = v4.restrictProtocols(g.protocols);
     const other = v4.subtract(ok);
     if (!other.isEmpty())
-      pieces.push(blocked(other, gref, `NAT gateways translate TCP, UDP and ICMP only`, drop("protocol not translated")));
+      pieces.push(
+        blocked(
+          other,
+          gref,
+          `NAT gateways translate TCP, UDP and ICMP only`,
+          drop("protocol not translated"),
+        ),
+      );
     if (ok.isEmpty()) return pieces;
     const natSubnet = this.model.subnets.get(g.subnetId);
     if (!natSubnet) return [...pieces, unknown(ok, `subnet ${g.subnetId} of ${g.id} is not in the data`)];
     const entered: Crossing =
-      natSubnet.id === leg.subnet.id ? { pass: [{ set: ok, hops: [] }], stop: [] } : this.crossIn(natSubnet, leg, ok);
+      natSubnet.id === leg.subnet.id
+        ? { pass: [{ set: ok, hops: [] }], stop: [] }
+        : this.crossIn(natSubnet, leg, ok);
     pieces.push(...entered.stop);
     const natLeg: Leg = {
       subnet: natSubnet,
@@ -516,7 +615,8 @@ export class Engine {
       rule: null,
       detail: `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`,
     };
-    for (const p of entered.pass) pieces.push(...prependHops(this.routeFrom(natLeg, p.set), [...p.hops, hop]));
+    for (const p of entered.pass)
+      pieces.push(...prependHops(this.routeFrom(natLeg, p.set), [...p.hops, hop]));
     return pieces;
   }
 
@@ -596,7 +696,13 @@ export class Engine {
             stop.push(
               blocked(hit, d.ref, reason, [
                 ...hops,
-                { resource: f.id, kind: f.kind, action: "deny", rule: d.ref.rule, detail: `${replyDir} replies: ${d.ref.description ?? "denied"}` },
+                {
+                  resource: f.id,
+                  kind: f.kind,
+                  action: "deny",
+                  rule: d.ref.rule,
+                  detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
+                },
               ]),
             );
           }
@@ -620,22 +726,62 @@ export class Engine {
   private applyForward(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
     const split: FilterSplit =
       f.semantics === "union"
-        ? evalUnion(rules, rules === f.egress ? egressUnion(f) : unionOf(rules), f.defaultRef, set, this.opts.detail)
+        ? evalUnion(
+            rules,
+            rules === f.egress ? egressUnion(f) : unionOf(rules),
+            f.defaultRef,
+            set,
+            this.opts.detail,
+          )
         : evalFirstMatch(rules, f.defaultRef, set);
     const stop = split.denied.map((d) =>
-      blocked(d.set, d.ref, `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`, [
-        { resource: f.id, kind: f.kind, action: "deny", rule: d.ref.rule, detail: `${direction}: ${d.ref.description ?? "denied"}` },
-      ]),
+      blocked(
+        d.set,
+        d.ref,
+        `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`,
+        [
+          {
+            resource: f.id,
+            kind: f.kind,
+            action: "deny",
+            rule: d.ref.rule,
+            detail: `${direction}: ${d.ref.description ?? "denied"}`,
+          },
+        ],
+      ),
     );
     let pass: Pass[];
     if (this.opts.detail) {
       pass = split.allowed.map((a) => ({
         set: a.set,
-        hops: [{ resource: f.id, kind: f.kind, action: "allow", rule: a.ref.rule, detail: `${direction}: ${a.ref.description ?? "allowed"}` }],
+        hops: [
+          {
+            resource: f.id,
+            kind: f.kind,
+            action: "allow",
+            rule: a.ref.rule,
+            detail: `${direction}: ${a.ref.description ?? "allowed"}`,
+          },
+        ],
       }));
     } else {
       const all = split.allowed.reduce((u, a) => u.union(a.set), PacketSet.EMPTY);
-      pass = all.isEmpty() ? [] : [{ set: all, hops: [{ resource: f.id, kind: f.kind, action: "allow", rule: null, detail: `${direction}: allowed` }] }];
+      pass = all.isEmpty()
+        ? []
+        : [
+            {
+              set: all,
+              hops: [
+                {
+                  resource: f.id,
+                  kind: f.kind,
+                  action: "allow",
+                  rule: null,
+                  detail: `${direction}: allowed`,
+                },
+              ],
+            },
+          ];
     }
     return { pass, stop };
   }

@@ -78,11 +78,7 @@ export interface RouteTable {
 }
 
 /** The provider's gateways and next hops, by what they do to a packet. */
-export type Gateway =
-  | InternetGateway
-  | EgressOnlyInternetGateway
-  | NatGateway
-  | ExitGateway;
+export type Gateway = InternetGateway | EgressOnlyInternetGateway | NatGateway | ExitGateway;
 
 interface GatewayBase {
   id: string;

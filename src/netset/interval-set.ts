@@ -312,4 +312,3 @@ function sameRanges(a: readonly Range[], b: readonly Range[]): boolean {
   }
   return true;
 }
-

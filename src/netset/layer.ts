@@ -235,7 +235,9 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
         this._flat = { lo: [e.key.b[0]!], hi: [e.key.b[1]!], sub: [e.sub] };
       } else {
         const items: { lo: number; hi: number; sub: S }[] = [];
-        for (const e of es) for (let k = 0; k < e.key.b.length; k += 2) items.push({ lo: e.key.b[k]!, hi: e.key.b[k + 1]!, sub: e.sub });
+        for (const e of es)
+          for (let k = 0; k < e.key.b.length; k += 2)
+            items.push({ lo: e.key.b[k]!, hi: e.key.b[k + 1]!, sub: e.sub });
         if (es.length > 1) items.sort((x, y) => x.lo - y.lo);
         this._flat = { lo: items.map((x) => x.lo), hi: items.map((x) => x.hi), sub: items.map((x) => x.sub) };
       }

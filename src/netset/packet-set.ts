@@ -32,7 +32,8 @@ function portLayerOf(ports: NumKey, ips: IntervalSet): PortLayer {
 }
 
 function checkIps(ips: IntervalSet): void {
-  if (!ips.isSubsetOf(IP_ALL)) throw new RangeError(`ips must lie on the IP axis (see ip.ts), got ${ips.toString()}`);
+  if (!ips.isSubsetOf(IP_ALL))
+    throw new RangeError(`ips must lie on the IP axis (see ip.ts), got ${ips.toString()}`);
 }
 
 export class PacketSet {

@@ -66,9 +66,11 @@ function isByte(n: number): boolean {
  */
 export function icmpTypeCode(type: number, code?: number): IntervalSet {
   if (type === -1) return PORT_ALL;
-  if (!isByte(type)) throw new NetsetInputError(`not an ICMP type: ${type} (must be 0..255 or -1)`, `${type}`);
+  if (!isByte(type))
+    throw new NetsetInputError(`not an ICMP type: ${type} (must be 0..255 or -1)`, `${type}`);
   const base = BigInt(type) << 8n;
   if (code === undefined || code === -1) return IntervalSet.range(base, base + 255n);
-  if (!isByte(code)) throw new NetsetInputError(`not an ICMP code: ${code} (must be 0..255 or -1)`, `${code}`);
+  if (!isByte(code))
+    throw new NetsetInputError(`not an ICMP code: ${code} (must be 0..255 or -1)`, `${code}`);
   return IntervalSet.point(base + BigInt(code));
 }

@@ -6,7 +6,15 @@ import { NetsetInputError } from "./errors.js";
 import { IntervalSet } from "./interval-set.js";
 import { IP_ALL } from "./ip.js";
 import { PacketSet } from "./packet-set.js";
-import { PORT_ALL, PROTO, PROTO_ALL, hasPorts, icmpTypeCode, isIcmp, protocolName } from "./protocol-numbers.js";
+import {
+  PORT_ALL,
+  PROTO,
+  PROTO_ALL,
+  hasPorts,
+  icmpTypeCode,
+  isIcmp,
+  protocolName,
+} from "./protocol-numbers.js";
 
 export {
   ICMP_PROTOCOLS,
@@ -97,7 +105,10 @@ function parsePortSpecItem(item: string): PacketSet {
   const protocols = parseProtocol(item.slice(0, slash));
   const rest = item.slice(slash + 1);
   if (protocols.size() !== 1n) {
-    throw new NetsetInputError(`ports need a single protocol, not ${JSON.stringify(item.slice(0, slash))}`, item);
+    throw new NetsetInputError(
+      `ports need a single protocol, not ${JSON.stringify(item.slice(0, slash))}`,
+      item,
+    );
   }
   const proto = Number(protocols.min());
   if (hasPorts(proto)) return PacketSet.cube(protocols, parsePortRange(rest), IP_ALL);

@@ -6,18 +6,31 @@ function pad(s: string, n: number): string {
 }
 
 function table(rows: string[][], indent = "  "): string[] {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (i === r.length - 1 ? 0 : r[i]!.length))));
-  return rows.map((r) => indent + r.map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]! + 2))).join("").trimEnd());
+  const widths = rows[0]!.map((_, i) =>
+    Math.max(...rows.map((r) => (i === r.length - 1 ? 0 : r[i]!.length))),
+  );
+  return rows.map(
+    (r) =>
+      indent +
+      r
+        .map((c, i) => (i === r.length - 1 ? c : pad(c, widths[i]! + 2)))
+        .join("")
+        .trimEnd(),
+  );
 }
 
 function summarise(list: string[], max = 3): string {
-  return list.length <= max ? list.join(", ") : `${list.slice(0, max).join(", ")} and ${list.length - max} more`;
+  return list.length <= max
+    ? list.join(", ")
+    : `${list.slice(0, max).join(", ")} and ${list.length - max} more`;
 }
 
 function detail(e: AuditEntry): string {
   const via = e.exits.length > 0 ? `${e.exits.join(", ")}` : "";
   if (e.verdict === "allowed") return via ? `to ${via}` : "";
-  const block = e.blockedBy ? `[${e.blockedBy.resource}${e.blockedBy.rule !== null ? ` rule ${e.blockedBy.rule}` : ""}] ` : "";
+  const block = e.blockedBy
+    ? `[${e.blockedBy.resource}${e.blockedBy.rule !== null ? ` rule ${e.blockedBy.rule}` : ""}] `
+    : "";
   if (e.verdict === "partial") return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}`;
   return `${block}${e.reason ?? ""}`;
 }
@@ -30,14 +43,19 @@ export function renderAuditText(r: AuditResult): string {
     list.push(e);
     bySource.set(e.source.id, list);
   }
-  out.push(`egress-audit ${r.provider}: ${r.summary.sources} sources; ports ${r.query.ports}; destinations ${r.query.destinations === "internet" ? "the public internet" : r.query.destinations}`);
+  out.push(
+    `egress-audit ${r.provider}: ${r.summary.sources} sources; ports ${r.query.ports}; destinations ${r.query.destinations === "internet" ? "the public internet" : r.query.destinations}`,
+  );
   for (const entries of bySource.values()) {
     const s = entries[0]!.source;
-    const who = [s.id, s.name ? `"${s.name}"` : "", s.owner && s.owner !== s.id ? `(${s.owner})` : ""].filter(Boolean).join(" ");
+    const who = [s.id, s.name ? `"${s.name}"` : "", s.owner && s.owner !== s.id ? `(${s.owner})` : ""]
+      .filter(Boolean)
+      .join(" ");
     const addr = [s.privateIp, s.ipv6, s.publicIp ? `public ${s.publicIp}` : ""].filter(Boolean).join(", ");
     out.push("", `${who}  ${addr}  in ${s.subnet} / ${s.network}`);
     const rows = [["PROTO", "PORTS", "VERDICT", "EGRESS IP", "DETAIL"]];
-    for (const e of entries) rows.push([e.protocol, e.ports, e.verdict, e.egressIps.join(", ") || "-", detail(e)]);
+    for (const e of entries)
+      rows.push([e.protocol, e.ports, e.verdict, e.egressIps.join(", ") || "-", detail(e)]);
     out.push(...table(rows));
   }
   if (r.unknowns.length > 0) {
@@ -49,7 +67,10 @@ export function renderAuditText(r: AuditResult): string {
     for (const w of r.warnings) out.push(`  - ${w.resource}: ${w.message}`);
   }
   const s = r.summary;
-  out.push("", `${s.results} results: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`);
+  out.push(
+    "",
+    `${s.results} results: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`,
+  );
   return out.join("\n") + "\n";
 }
 
@@ -61,7 +82,9 @@ export function renderTraceText(traces: TraceResult[]): string {
     out.push(`${f.src} -> ${f.dst} ${f.protocol}${port}: ${t.verdict.toUpperCase()}`);
     if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
     if (t.blockedBy)
-      out.push(`  blocked by: ${t.blockedBy.resource} (${t.blockedBy.kind})${t.blockedBy.rule !== null ? ` rule ${t.blockedBy.rule}` : ""}`);
+      out.push(
+        `  blocked by: ${t.blockedBy.resource} (${t.blockedBy.kind})${t.blockedBy.rule !== null ? ` rule ${t.blockedBy.rule}` : ""}`,
+      );
     out.push(`  reason: ${t.reason}`);
     const rows = [["#", "RESOURCE", "KIND", "ACTION", "RULE", "DETAIL"]];
     t.hops.forEach((h, i) => rows.push([`${i + 1}`, h.resource, h.kind, h.action, h.rule ?? "-", h.detail]));

@@ -21,15 +21,27 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     // ... but tcp/25 is stopped by the app subnet's NACL rule 90, not by its security group.
     expect(r.stdout).toMatch(/tcp\s+25\s+blocked\s+-\s+\[acl-0a1b2c3d4e5f60072 rule 90\]/);
     // web-2 has no public IP in a public subnet: the internet gateway drops it.
-    expect(r.stdout).toMatch(/"web-2"[\s\S]*?tcp\s+443\s+blocked\s+-\s+\[igw-0a1b2c3d4e5f60021\] the source has no public IPv4 address/);
+    expect(r.stdout).toMatch(
+      /"web-2"[\s\S]*?tcp\s+443\s+blocked\s+-\s+\[igw-0a1b2c3d4e5f60021\] the source has no public IPv4 address/,
+    );
     // db-1's default route is a blackhole left by a deleted NAT gateway.
-    expect(r.stdout).toMatch(/"db-1"[\s\S]*?tcp\s+\*\s+blocked\s+-\s+\[rtb-0a1b2c3d4e5f60053 rule 0\.0\.0\.0\/0\] route 0\.0\.0\.0\/0 in rtb-0a1b2c3d4e5f60053 is a blackhole/);
+    expect(r.stdout).toMatch(
+      /"db-1"[\s\S]*?tcp\s+\*\s+blocked\s+-\s+\[rtb-0a1b2c3d4e5f60053 rule 0\.0\.0\.0\/0\] route 0\.0\.0\.0\/0 in rtb-0a1b2c3d4e5f60053 is a blackhole/,
+    );
   });
 
   it("--json output follows the committed AuditResult schema", () => {
     const r = cli("aws", "--from-dir", EXAMPLE, "--json");
     expect(r.code).toBe(0);
-    const result = JSON.parse(r.stdout) as { results: { source: { name: string }; protocol: string; ports: string; verdict: string; egressIps: string[] }[] };
+    const result = JSON.parse(r.stdout) as {
+      results: {
+        source: { name: string };
+        protocol: string;
+        ports: string;
+        verdict: string;
+        egressIps: string[];
+      }[];
+    };
     const validate = validator("schema/audit-result.schema.json");
     expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     const bastionTcp = result.results.find((e) => e.source.name === "bastion" && e.protocol === "tcp");
@@ -37,19 +49,59 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
   });
 
   it("--ports and --dest narrow the audit", () => {
-    const r = cli("aws", "--from-dir", EXAMPLE, "--json", "--ports", "tcp/443,udp/53", "--dest", "8.8.8.0/24");
-    const result = JSON.parse(r.stdout) as { results: { protocol: string; ports: string; reachable: string[]; verdict: string; source: { name: string } }[] };
+    const r = cli(
+      "aws",
+      "--from-dir",
+      EXAMPLE,
+      "--json",
+      "--ports",
+      "tcp/443,udp/53",
+      "--dest",
+      "8.8.8.0/24",
+    );
+    const result = JSON.parse(r.stdout) as {
+      results: {
+        protocol: string;
+        ports: string;
+        reachable: string[];
+        verdict: string;
+        source: { name: string };
+      }[];
+    };
     const app = result.results.filter((e) => e.source.name === "app-1");
-    expect(app.map((e) => `${e.protocol}/${e.ports}:${e.verdict}`)).toEqual(["tcp/443:allowed", "udp/53:allowed"]);
+    expect(app.map((e) => `${e.protocol}/${e.ports}:${e.verdict}`)).toEqual([
+      "tcp/443:allowed",
+      "udp/53:allowed",
+    ]);
     expect(app[0]!.reachable).toEqual(["8.8.8.0/24"]);
   });
 });
 
 describe("egress-audit aws trace", () => {
   it("explains a blocked flow hop by hop and names the deciding rule", () => {
-    const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--src", "app-1", "--dst", "198.51.100.7", "--protocol", "tcp", "--port", "25", "--json");
+    const r = cli(
+      "aws",
+      "trace",
+      "--from-dir",
+      EXAMPLE,
+      "--src",
+      "app-1",
+      "--dst",
+      "198.51.100.7",
+      "--protocol",
+      "tcp",
+      "--port",
+      "25",
+      "--json",
+    );
     expect(r.code).toBe(0);
-    const [t] = JSON.parse(r.stdout) as [{ verdict: string; blockedBy: unknown; hops: { resource: string; action: string; rule: string | null }[] }];
+    const [t] = JSON.parse(r.stdout) as [
+      {
+        verdict: string;
+        blockedBy: unknown;
+        hops: { resource: string; action: string; rule: string | null }[];
+      },
+    ];
     expect(t.verdict).toBe("blocked");
     expect(t.blockedBy).toEqual({ resource: "acl-0a1b2c3d4e5f60072", kind: "network-acl", rule: "90" });
     expect(t.hops.map((h) => `${h.resource}:${h.action}:${h.rule}`)).toEqual([
@@ -64,7 +116,12 @@ describe("egress-audit aws trace", () => {
   it("traces many flows from a JSON Lines file, in input order", () => {
     const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--flows", "test/cli/flows.jsonl", "--json");
     expect(r.stderr).toBe("");
-    const traces = JSON.parse(r.stdout) as { flow: { src: string }; verdict: string; egressIp: string | null; exit: string | null }[];
+    const traces = JSON.parse(r.stdout) as {
+      flow: { src: string };
+      verdict: string;
+      egressIp: string | null;
+      exit: string | null;
+    }[];
     expect(traces.map((t) => [t.flow.src, t.verdict, t.exit, t.egressIp])).toEqual([
       ["app-1", "allowed", "internet", "203.0.113.10"],
       ["web-2", "blocked", null, null],
@@ -74,7 +131,20 @@ describe("egress-audit aws trace", () => {
   });
 
   it("prints a readable trace by default", () => {
-    const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--src", "web-2", "--dst", "8.8.8.8", "--protocol", "tcp", "--port", "443");
+    const r = cli(
+      "aws",
+      "trace",
+      "--from-dir",
+      EXAMPLE,
+      "--src",
+      "web-2",
+      "--dst",
+      "8.8.8.8",
+      "--protocol",
+      "tcp",
+      "--port",
+      "443",
+    );
     expect(r.stdout).toContain("web-2 -> 8.8.8.8 tcp/443: BLOCKED");
     expect(r.stdout).toContain("blocked by: igw-0a1b2c3d4e5f60021 (internet-gateway)");
   });

@@ -26,7 +26,10 @@ function expectOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
 
 describe("bad input", () => {
   it("missing directory", () => {
-    expectOneLineError(cli("aws", "--from-dir", "/nonexistent/egress-audit"), /\/nonexistent\/egress-audit: directory not found/);
+    expectOneLineError(
+      cli("aws", "--from-dir", "/nonexistent/egress-audit"),
+      /\/nonexistent\/egress-audit: directory not found/,
+    );
   });
 
   it("empty directory", () => {
@@ -34,7 +37,10 @@ describe("bad input", () => {
   });
 
   it("a folder without any describe output", () => {
-    expectOneLineError(cli("aws", "--from-dir", dirWith({ "zones.json": '{"AvailabilityZones": []}' })), /no aws ec2 describe-\* output found/);
+    expectOneLineError(
+      cli("aws", "--from-dir", dirWith({ "zones.json": '{"AvailabilityZones": []}' })),
+      /no aws ec2 describe-\* output found/,
+    );
   });
 
   it("broken JSON names the file", () => {
@@ -43,18 +49,31 @@ describe("bad input", () => {
   });
 
   it("a wrong type names the file, the JSON path and what was expected", () => {
-    const dir = dirWith({ "x.json": '{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"},{"SubnetId":5,"VpcId":"vpc-1"}]}' });
-    expectOneLineError(cli("aws", "--from-dir", dir), /x\.json: \$\.Subnets\[1\]\.SubnetId: expected string, received number$/);
+    const dir = dirWith({
+      "x.json": '{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"},{"SubnetId":5,"VpcId":"vpc-1"}]}',
+    });
+    expectOneLineError(
+      cli("aws", "--from-dir", dir),
+      /x\.json: \$\.Subnets\[1\]\.SubnetId: expected string, received number$/,
+    );
   });
 
   it("a top-level key that is not a list", () => {
-    expectOneLineError(cli("aws", "--from-dir", dirWith({ "x.json": '{"Vpcs": {"VpcId": "vpc-1"}}' })), /x\.json: \$\.Vpcs: expected an array$/);
+    expectOneLineError(
+      cli("aws", "--from-dir", dirWith({ "x.json": '{"Vpcs": {"VpcId": "vpc-1"}}' })),
+      /x\.json: \$\.Vpcs: expected an array$/,
+    );
   });
 
   it("a malformed CIDR deep inside a rule", () => {
     const sg = {
       SecurityGroups: [
-        { GroupId: "sg-1", IpPermissionsEgress: [{ IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/40" }] }] },
+        {
+          GroupId: "sg-1",
+          IpPermissionsEgress: [
+            { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/40" }] },
+          ],
+        },
       ],
     };
     expectOneLineError(
@@ -64,13 +83,25 @@ describe("bad input", () => {
   });
 
   it("bad --ports and --dest", () => {
-    expectOneLineError(cli("aws", "--from-dir", "examples/aws-shop", "--ports", "tcp/70000"), /^egress-audit: error: --ports: .*"tcp\/70000"/);
-    expectOneLineError(cli("aws", "--from-dir", "examples/aws-shop", "--dest", "10.0.0.0/99"), /^egress-audit: error: --dest: /);
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--ports", "tcp/70000"),
+      /^egress-audit: error: --ports: .*"tcp\/70000"/,
+    );
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--dest", "10.0.0.0/99"),
+      /^egress-audit: error: --dest: /,
+    );
   });
 
   it("an unknown trace source, and a broken flows file", () => {
-    expectOneLineError(cli("aws", "trace", "--from-dir", "examples/aws-shop", "--src", "nobody", "--dst", "1.1.1.1"), /--src "nobody": no interface/);
-    const dir = dirWith({ "flows.jsonl": '{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":443}\n{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":"x"}\n' });
+    expectOneLineError(
+      cli("aws", "trace", "--from-dir", "examples/aws-shop", "--src", "nobody", "--dst", "1.1.1.1"),
+      /--src "nobody": no interface/,
+    );
+    const dir = dirWith({
+      "flows.jsonl":
+        '{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":443}\n{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":"x"}\n',
+    });
     expectOneLineError(
       cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
       /flows\.jsonl:2: port: expected number, received string/,

@@ -26,7 +26,10 @@ function project(p: Piece): RefOutcome {
     verdict: o.verdict,
     exit: o.exit,
     egressIp: o.egressIp,
-    blockedBy: o.blockedBy === null ? null : { resource: o.blockedBy.resource, kind: o.blockedBy.kind, rule: o.blockedBy.rule },
+    blockedBy:
+      o.blockedBy === null
+        ? null
+        : { resource: o.blockedBy.resource, kind: o.blockedBy.kind, rule: o.blockedBy.rule },
   };
 }
 
@@ -76,6 +79,25 @@ function runMode(engine: Engine, mode: Mode, ep: Endpoint, query: PacketSet): Pi
   return mode === "audit" || resolveDetail ? engine.resolveSource(ep, pieces) : pieces;
 }
 
+/** The engine's outcome for one packet (a fresh engine), or a description of what went wrong. */
+export function engineOutcome(
+  model: NetworkModel,
+  ep: Endpoint,
+  pkt: Packet,
+  mode: Mode,
+  query: PacketSet,
+): RefOutcome | string {
+  const engine = new Engine(model, mode === "detail" ? { detail: true } : { detail: false, universe: query });
+  try {
+    const holders = runMode(engine, mode, ep, query).filter((p) =>
+      p.packets.contains(pkt.proto, pkt.port, pkt.dst),
+    );
+    return holders.length === 1 ? project(holders[0]!) : `in ${holders.length} pieces`;
+  } catch (e) {
+    return `engine threw: ${e instanceof Error ? e.message : String(e)}`;
+  }
+}
+
 /** Compares the engine (both modes) with the reference on every endpoint and packet of the model. */
 export function checkModel(model: NetworkModel, query: PacketSet = TINY_UNIVERSE): CheckResult {
   const result: CheckResult = { packets: 0, mismatches: [], partition: [] };
@@ -98,16 +120,29 @@ export function checkModel(model: NetworkModel, query: PacketSet = TINY_UNIVERSE
         pieces = runMode(engine, mode, ep, query);
       } catch (e) {
         const msg = `engine threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-        result.mismatches.push({ mode, endpoint: ep.id, packet: TINY_PACKETS[0]!, engine: msg, reference: expected[0]! });
+        result.mismatches.push({
+          mode,
+          endpoint: ep.id,
+          packet: TINY_PACKETS[0]!,
+          engine: msg,
+          reference: expected[0]!,
+        });
         continue;
       }
-      for (const problem of partitionProblems(pieces, query)) result.partition.push(`${mode} ${ep.id}: ${problem}`);
+      for (const problem of partitionProblems(pieces, query))
+        result.partition.push(`${mode} ${ep.id}: ${problem}`);
       TINY_PACKETS.forEach((pkt, i) => {
         result.packets++;
         const holders = pieces.filter((p) => p.packets.contains(pkt.proto, pkt.port, pkt.dst));
         const reference = expected[i]!;
         if (holders.length !== 1) {
-          result.mismatches.push({ mode, endpoint: ep.id, packet: pkt, engine: `in ${holders.length} pieces`, reference });
+          result.mismatches.push({
+            mode,
+            endpoint: ep.id,
+            packet: pkt,
+            engine: `in ${holders.length} pieces`,
+            reference,
+          });
           return;
         }
         const piece = holders[0]!;
@@ -116,7 +151,8 @@ export function checkModel(model: NetworkModel, query: PacketSet = TINY_UNIVERSE
           result.partition.push(`${mode} ${ep.id}: piece splits the port dimension of ${formatPacket(pkt)}`);
         }
         const got = project(piece);
-        if (!sameOutcome(got, reference)) result.mismatches.push({ mode, endpoint: ep.id, packet: pkt, engine: got, reference });
+        if (!sameOutcome(got, reference))
+          result.mismatches.push({ mode, endpoint: ep.id, packet: pkt, engine: got, reference });
       });
     }
   }
@@ -124,7 +160,10 @@ export function checkModel(model: NetworkModel, query: PacketSet = TINY_UNIVERSE
 }
 
 export function formatMismatches(model: NetworkModel, r: CheckResult, limit = 8): string {
-  const lines = [`${r.mismatches.length} mismatching packets, ${r.partition.length} partition problems`, formatModel(model)];
+  const lines = [
+    `${r.mismatches.length} mismatching packets, ${r.partition.length} partition problems`,
+    formatModel(model),
+  ];
   for (const p of r.partition.slice(0, limit)) lines.push(`PARTITION ${p}`);
   for (const m of r.mismatches.slice(0, limit)) {
     lines.push(
@@ -133,4 +172,3 @@ export function formatMismatches(model: NetworkModel, r: CheckResult, limit = 8)
   }
   return lines.join("\n");
 }
-

@@ -108,7 +108,8 @@ const ICMP_PORTS = [0, 1, 768, 769, 2048, 2049];
 /** icmpv6: echo request 128:0, echo reply 129:0. */
 const ICMPV6_PORTS = [128 * 256, 129 * 256];
 
-const points = (xs: readonly number[]): IntervalSet => IntervalSet.fromRanges(xs.map((x) => [BigInt(x), BigInt(x)]));
+const points = (xs: readonly number[]): IntervalSet =>
+  IntervalSet.fromRanges(xs.map((x) => [BigInt(x), BigInt(x)]));
 
 /** Every destination of the universe. */
 export const DESTINATIONS: readonly bigint[] = [
@@ -142,7 +143,8 @@ export const TINY_PACKETS: readonly Packet[] = (() => {
   const out: Packet[] = [];
   for (const dst of DESTINATIONS) {
     for (const proto of PROTOCOLS) {
-      const ports = proto === 1 ? ICMP_PORTS : proto === 58 ? ICMPV6_PORTS : proto === 47 ? [0] : [...Array(16).keys()];
+      const ports =
+        proto === 1 ? ICMP_PORTS : proto === 58 ? ICMPV6_PORTS : proto === 47 ? [0] : [...Array(16).keys()];
       for (const port of ports) out.push({ proto, port, dst });
     }
   }
@@ -238,24 +240,26 @@ function firstMatchRules(r: Rand, filterId: string, kind: string, dir: "out" | "
       ref: ruleRef(filterId, kind, dir, (i + 1) * 10),
     });
   }
-  if (chance(r, 0.6)) rules.push({ match: ALL_PACKETS, action: "allow", ref: ruleRef(filterId, kind, dir, 100) });
+  if (chance(r, 0.6))
+    rules.push({ match: ALL_PACKETS, action: "allow", ref: ruleRef(filterId, kind, dir, 100) });
   return rules;
 }
 
-/** Allow-only rules of a security group, sometimes one with unresolved peers. */
-function unionRules(r: Rand, filterId: string, kind: string, dir: "out" | "in"): Rule[] {
+/** Allow-only rules of a union filter, sometimes (when `unresolved`) one with unresolved peers. */
+function unionRules(r: Rand, filterId: string, kind: string, dir: "out" | "in", unresolved: boolean): Rule[] {
   const rules: Rule[] = [];
-  if (chance(r, 0.5)) rules.push({ match: ALL_PACKETS, action: "allow", ref: ruleRef(filterId, kind, dir, 0) });
+  if (chance(r, 0.5))
+    rules.push({ match: ALL_PACKETS, action: "allow", ref: ruleRef(filterId, kind, dir, 0) });
   const n = r.int(0, 3);
   for (let i = 0; i < n; i++) {
     const rule: Rule = { match: randomMatch(r), action: "allow", ref: ruleRef(filterId, kind, dir, i + 1) };
-    if (chance(r, 0.15)) rule.unresolved = "prefix list pl-0abc is not in the input";
+    if (unresolved && chance(r, 0.15)) rule.unresolved = "prefix list pl-0abc is not in the input";
     rules.push(rule);
   }
   return rules;
 }
 
-function nacl(r: Rand, id: string): Filter {
+function nacl(r: Rand, id: string, opts: RandomNetworkOptions): Filter {
   const kind = "network-acl";
   const union = chance(r, 0.1);
   return {
@@ -263,21 +267,25 @@ function nacl(r: Rand, id: string): Filter {
     kind,
     semantics: union ? "union" : "first-match",
     stateful: chance(r, 0.1),
-    egress: union ? unionRules(r, id, kind, "out") : firstMatchRules(r, id, kind, "out"),
-    ingress: union ? unionRules(r, id, kind, "in") : firstMatchRules(r, id, kind, "in"),
+    egress: union
+      ? unionRules(r, id, kind, "out", opts.boundaryUnresolved === true)
+      : firstMatchRules(r, id, kind, "out"),
+    ingress: union
+      ? unionRules(r, id, kind, "in", opts.boundaryUnresolved === true)
+      : firstMatchRules(r, id, kind, "in"),
     defaultRef: { resource: id, kind, rule: "*" },
   };
 }
 
-function securityGroup(r: Rand, id: string): Filter {
+function securityGroup(r: Rand, id: string, opts: RandomNetworkOptions): Filter {
   const kind = "security-group";
   return {
     id,
     kind,
     semantics: "union",
     stateful: true,
-    egress: unionRules(r, id, kind, "out"),
-    ingress: unionRules(r, id, kind, "in"),
+    egress: unionRules(r, id, kind, "out", opts.unresolved === true),
+    ingress: unionRules(r, id, kind, "in", opts.unresolved === true),
     defaultRef: { resource: id, kind, rule: null },
   };
 }
@@ -344,7 +352,11 @@ const ROUTE_DESTS: readonly DestChoice[] = [
   cidrChoice("2001:db8::/32"),
   cidrChoice("2600:1f00:0:1::/64"),
   // A prefix list: several blocks, ranked by an arbitrary length.
-  { text: "pl{8.8.8.0/31,1.1.1.1/32,192.168.1.2/31}", dest: cidrSet(["8.8.8.0/31", "1.1.1.1/32", "192.168.1.2/31"]), prefixLength: 31 },
+  {
+    text: "pl{8.8.8.0/31,1.1.1.1/32,192.168.1.2/31}",
+    dest: cidrSet(["8.8.8.0/31", "1.1.1.1/32", "192.168.1.2/31"]),
+    prefixLength: 31,
+  },
 ];
 
 // ---------------------------------------------------------------------------------------------------------
@@ -353,6 +365,13 @@ const ROUTE_DESTS: readonly DestChoice[] = [
 export interface RandomNetworkOptions {
   /** Upper bound on endpoints (default 4). */
   maxEndpoints?: number;
+  /** Security-group rules with `unresolved` peers (default false). */
+  unresolved?: boolean;
+  /**
+   * Union-semantics boundary filters (rare) with `unresolved` rules (default false). What such a rule
+   * means on a subnet boundary is not part of the written semantics; only the partition is checked then.
+   */
+  boundaryUnresolved?: boolean;
 }
 
 export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): NetworkModel {
@@ -370,7 +389,7 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
   // Boundary filters (NACLs), possibly shared by subnets.
   const aclIds: string[] = [];
   for (let a = 0, n = r.int(1, nSubnets); a < n; a++) {
-    const f = nacl(r, `acl-${a + 1}`);
+    const f = nacl(r, `acl-${a + 1}`, opts);
     m.filters.set(f.id, f);
     aclIds.push(f.id);
   }
@@ -493,7 +512,7 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
   // Endpoint filters.
   const sgIds: string[] = [];
   for (let s = 0, n = r.int(1, 3); s < n; s++) {
-    const f = securityGroup(r, `sg-${s + 1}`);
+    const f = securityGroup(r, `sg-${s + 1}`, opts);
     m.filters.set(f.id, f);
     sgIds.push(f.id);
   }
@@ -533,8 +552,22 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
 // Printing (for failure messages).
 
 export function formatPacket(p: Packet): string {
-  const name = p.proto === 1 ? "icmp" : p.proto === 6 ? "tcp" : p.proto === 17 ? "udp" : p.proto === 58 ? "icmpv6" : `${p.proto}`;
-  const port = p.proto === 1 || p.proto === 58 ? `type ${p.port >> 8} code ${p.port & 255}` : p.proto === 47 ? "*" : `${p.port}`;
+  const name =
+    p.proto === 1
+      ? "icmp"
+      : p.proto === 6
+        ? "tcp"
+        : p.proto === 17
+          ? "udp"
+          : p.proto === 58
+            ? "icmpv6"
+            : `${p.proto}`;
+  const port =
+    p.proto === 1 || p.proto === 58
+      ? `type ${p.port >> 8} code ${p.port & 255}`
+      : p.proto === 47
+        ? "*"
+        : `${p.port}`;
   return `${name} ${port} -> ${formatIp(p.dst)}`;
 }
 
@@ -545,12 +578,17 @@ function formatRule(rule: Rule): string {
 
 function formatFilter(f: Filter): string {
   const head = `filter ${f.id} (${f.kind}, ${f.semantics}, ${f.stateful ? "stateful" : "stateless"}${f.unknown !== undefined ? ", UNKNOWN" : ""}) default ${f.defaultRef.rule ?? "-"}`;
-  const rules = (dir: string, rs: Rule[]): string => `\n    ${dir}: ${rs.length === 0 ? "(none)" : rs.map(formatRule).join(" | ")}`;
+  const rules = (dir: string, rs: Rule[]): string =>
+    `\n    ${dir}: ${rs.length === 0 ? "(none)" : rs.map(formatRule).join(" | ")}`;
   return head + rules("egress ", f.egress) + rules("ingress", f.ingress);
 }
 
 function formatTarget(t: RouteTarget): string {
-  return t.kind === "local" ? `local ${t.networkId}` : t.kind === "gateway" ? t.gatewayId : `blackhole(${t.targetId ?? "-"})`;
+  return t.kind === "local"
+    ? `local ${t.networkId}`
+    : t.kind === "gateway"
+      ? t.gatewayId
+      : `blackhole(${t.targetId ?? "-"})`;
 }
 
 /** A compact, complete text form of a model. */
@@ -558,12 +596,16 @@ export function formatModel(m: NetworkModel): string {
   const lines: string[] = [];
   for (const n of m.networks.values()) lines.push(`network ${n.id} (${n.kind}) ${formatIpSet(n.cidrs)}`);
   for (const s of m.subnets.values()) {
-    lines.push(`subnet ${s.id} ${formatIpSet(s.cidrs)} table=${s.routeTableId ?? "null"} boundary=[${s.boundaryFilterIds.join(", ")}]`);
+    lines.push(
+      `subnet ${s.id} ${formatIpSet(s.cidrs)} table=${s.routeTableId ?? "null"} boundary=[${s.boundaryFilterIds.join(", ")}]`,
+    );
   }
   for (const t of m.routeTables.values()) {
     lines.push(`table ${t.id}${t.unknown !== undefined ? " UNKNOWN" : ""}`);
     for (const rt of t.routes) {
-      lines.push(`    ${rt.ref.rule}: ${formatIpSet(rt.dest)} len=${rt.prefixLength} pref=${rt.preference} -> ${formatTarget(rt.target)}`);
+      lines.push(
+        `    ${rt.ref.rule}: ${formatIpSet(rt.dest)} len=${rt.prefixLength} pref=${rt.preference} -> ${formatTarget(rt.target)}`,
+      );
     }
   }
   for (const g of m.gateways.values()) {

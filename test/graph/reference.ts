@@ -87,7 +87,8 @@ interface Decision {
 function firstMatch(f: Filter, rules: readonly Rule[], proto: number, port: number, peer: bigint): Decision {
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (ruleMatches(rule, proto, port, peer)) return { allow: rule.action === "allow", ref: rule.ref, order: i };
+    if (ruleMatches(rule, proto, port, peer))
+      return { allow: rule.action === "allow", ref: rule.ref, order: i };
   }
   return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
 }
@@ -96,7 +97,8 @@ function firstMatch(f: Filter, rules: readonly Rule[], proto: number, port: numb
 function anyAllow(f: Filter, rules: readonly Rule[], proto: number, port: number, peer: bigint): Decision {
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (rule.action === "allow" && ruleMatches(rule, proto, port, peer)) return { allow: true, ref: rule.ref, order: i };
+    if (rule.action === "allow" && ruleMatches(rule, proto, port, peer))
+      return { allow: true, ref: rule.ref, order: i };
   }
   return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
 }
@@ -136,10 +138,14 @@ function endpointFilters(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOut
   const unions = filters.filter((f) => f.semantics === "union");
   if (unions.length > 0) {
     const allowedByResolved = unions.some((f) =>
-      f.egress.some((r) => r.action === "allow" && r.unresolved === undefined && ruleMatches(r, proto, port, dst)),
+      f.egress.some(
+        (r) => r.action === "allow" && r.unresolved === undefined && ruleMatches(r, proto, port, dst),
+      ),
     );
     if (!allowedByResolved) {
-      const maybe = unions.some((f) => f.egress.some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, dst)));
+      const maybe = unions.some((f) =>
+        f.egress.some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, dst)),
+      );
       if (maybe) return unknown();
       return blocked(unions.map((f) => f.id).join(", "), unions[0]!.kind, null);
     }
@@ -171,7 +177,13 @@ interface Leg {
  * The forward packet is judged by egress rules (out, peer = dst) or ingress rules (in, peer = source); the
  * replies of a stateless filter by the other direction's rules with the same peer.
  */
-function crossBoundary(model: NetworkModel, subnet: Subnet, dir: "out" | "in", leg: Leg, pkt: Packet): RefOutcome | null {
+function crossBoundary(
+  model: NetworkModel,
+  subnet: Subnet,
+  dir: "out" | "in",
+  leg: Leg,
+  pkt: Packet,
+): RefOutcome | null {
   const { proto, port } = pkt;
   const peer = dir === "out" ? pkt.dst : leg.src;
   for (const id of subnet.boundaryFilterIds) {
@@ -180,7 +192,9 @@ function crossBoundary(model: NetworkModel, subnet: Subnet, dir: "out" | "in", l
     const forwardRules = dir === "out" ? f.egress : f.ingress;
     const replyRules = dir === "out" ? f.ingress : f.egress;
     const fwd =
-      f.semantics === "union" ? anyAllow(f, forwardRules, proto, port, peer) : firstMatch(f, forwardRules, proto, port, peer);
+      f.semantics === "union"
+        ? anyAllow(f, forwardRules, proto, port, peer)
+        : firstMatch(f, forwardRules, proto, port, peer);
     if (!fwd.allow) return blockedByRef(fwd.ref);
     if (f.stateful) continue;
     const decisions = repliesOf(proto, port, leg.ephemeral).map((replyPort) =>

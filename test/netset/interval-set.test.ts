@@ -11,15 +11,88 @@ describe("IntervalSet construction", () => {
     ["empty input", [], []],
     ["single point", [[5, 5]], [[5, 5]]],
     ["drops lo > hi", [[5, 4]], []],
-    ["drops only the inverted one", [[5, 4], [1, 2]], [[1, 2]]],
-    ["touching merge", [[1, 3], [4, 5]], [[1, 5]]],
-    ["touching merge, reversed input", [[4, 5], [1, 3]], [[1, 5]]],
-    ["overlap merge", [[1, 4], [3, 8]], [[1, 8]]],
-    ["containment", [[1, 10], [3, 4]], [[1, 10]]],
-    ["duplicate", [[2, 2], [2, 2]], [[2, 2]]],
-    ["gap of one stays split", [[1, 3], [5, 6]], [[1, 3], [5, 6]]],
-    ["unsorted chain", [[7, 7], [1, 1], [3, 3], [2, 2], [5, 6]], [[1, 3], [5, 7]]],
-    ["points bridging", [[1, 1], [3, 3], [2, 2]], [[1, 3]]],
+    [
+      "drops only the inverted one",
+      [
+        [5, 4],
+        [1, 2],
+      ],
+      [[1, 2]],
+    ],
+    [
+      "touching merge",
+      [
+        [1, 3],
+        [4, 5],
+      ],
+      [[1, 5]],
+    ],
+    [
+      "touching merge, reversed input",
+      [
+        [4, 5],
+        [1, 3],
+      ],
+      [[1, 5]],
+    ],
+    [
+      "overlap merge",
+      [
+        [1, 4],
+        [3, 8],
+      ],
+      [[1, 8]],
+    ],
+    [
+      "containment",
+      [
+        [1, 10],
+        [3, 4],
+      ],
+      [[1, 10]],
+    ],
+    [
+      "duplicate",
+      [
+        [2, 2],
+        [2, 2],
+      ],
+      [[2, 2]],
+    ],
+    [
+      "gap of one stays split",
+      [
+        [1, 3],
+        [5, 6],
+      ],
+      [
+        [1, 3],
+        [5, 6],
+      ],
+    ],
+    [
+      "unsorted chain",
+      [
+        [7, 7],
+        [1, 1],
+        [3, 3],
+        [2, 2],
+        [5, 6],
+      ],
+      [
+        [1, 3],
+        [5, 7],
+      ],
+    ],
+    [
+      "points bridging",
+      [
+        [1, 1],
+        [3, 3],
+        [2, 2],
+      ],
+      [[1, 3]],
+    ],
   ])("%s", (_name, input, expected) => {
     expect(plain(s(...input))).toEqual(expected);
   });
@@ -53,13 +126,88 @@ describe("IntervalSet operations (tables)", () => {
     ["self", A, A, plain(A), plain(A), []],
     ["adjacent left/right", s([1, 3]), s([4, 6]), [[1, 6]], [], [[1, 3]]],
     ["adjacent right/left", s([4, 6]), s([1, 3]), [[1, 6]], [], [[4, 6]]],
-    ["hole filled by union", A, s([4, 6]), [[1, 9], [15, 15]], [], plain(A)],
-    ["partial overlaps", A, s([2, 8]), [[1, 9], [15, 15]], [[2, 3], [7, 8]], [[1, 1], [9, 9], [15, 15]]],
+    [
+      "hole filled by union",
+      A,
+      s([4, 6]),
+      [
+        [1, 9],
+        [15, 15],
+      ],
+      [],
+      plain(A),
+    ],
+    [
+      "partial overlaps",
+      A,
+      s([2, 8]),
+      [
+        [1, 9],
+        [15, 15],
+      ],
+      [
+        [2, 3],
+        [7, 8],
+      ],
+      [
+        [1, 1],
+        [9, 9],
+        [15, 15],
+      ],
+    ],
     ["b spans everything", A, s([0, 20]), [[0, 20]], plain(A), []],
-    ["point removal splits", s([1, 9]), s([5, 5]), [[1, 9]], [[5, 5]], [[1, 4], [6, 9]]],
-    ["edges removed", s([1, 9]), s([1, 1], [9, 9]), [[1, 9]], [[1, 1], [9, 9]], [[2, 8]]],
-    ["one hole cuts two ranges", s([1, 3], [5, 8]), s([3, 5]), [[1, 8]], [[3, 3], [5, 5]], [[1, 2], [6, 8]]],
-    ["disjoint interleaved", s([1, 1], [5, 5]), s([3, 3], [7, 7]), [[1, 1], [3, 3], [5, 5], [7, 7]], [], [[1, 1], [5, 5]]],
+    [
+      "point removal splits",
+      s([1, 9]),
+      s([5, 5]),
+      [[1, 9]],
+      [[5, 5]],
+      [
+        [1, 4],
+        [6, 9],
+      ],
+    ],
+    [
+      "edges removed",
+      s([1, 9]),
+      s([1, 1], [9, 9]),
+      [[1, 9]],
+      [
+        [1, 1],
+        [9, 9],
+      ],
+      [[2, 8]],
+    ],
+    [
+      "one hole cuts two ranges",
+      s([1, 3], [5, 8]),
+      s([3, 5]),
+      [[1, 8]],
+      [
+        [3, 3],
+        [5, 5],
+      ],
+      [
+        [1, 2],
+        [6, 8],
+      ],
+    ],
+    [
+      "disjoint interleaved",
+      s([1, 1], [5, 5]),
+      s([3, 3], [7, 7]),
+      [
+        [1, 1],
+        [3, 3],
+        [5, 5],
+        [7, 7],
+      ],
+      [],
+      [
+        [1, 1],
+        [5, 5],
+      ],
+    ],
     ["single points equal", s([4, 4]), s([4, 4]), [[4, 4]], [[4, 4]], []],
   ])("%s", (_name, a, b, u, i, d) => {
     expect(plain(a.union(b))).toEqual(u);
@@ -69,7 +217,12 @@ describe("IntervalSet operations (tables)", () => {
   });
 
   it("complement, subset, contains, size, min/max", () => {
-    expect(plain(A.complement(0n, 20n))).toEqual([[0, 0], [4, 6], [10, 14], [16, 20]]);
+    expect(plain(A.complement(0n, 20n))).toEqual([
+      [0, 0],
+      [4, 6],
+      [10, 14],
+      [16, 20],
+    ]);
     expect(plain(A.complement(2n, 8n))).toEqual([[4, 6]]);
     expect(A.complement(1n, 3n).isEmpty()).toBe(true);
     expect(IntervalSet.EMPTY.complement(0n, 65535n).ranges).toEqual([[0n, 65535n]]);
@@ -79,7 +232,15 @@ describe("IntervalSet operations (tables)", () => {
     expect(IntervalSet.EMPTY.isSubsetOf(IntervalSet.EMPTY)).toBe(true);
     expect(A.isSubsetOf(IntervalSet.EMPTY)).toBe(false);
     expect([0, 1, 3, 4, 7, 9, 10, 15, 16].map((v) => A.contains(BigInt(v)))).toEqual([
-      false, true, true, false, true, true, false, true, false,
+      false,
+      true,
+      true,
+      false,
+      true,
+      true,
+      false,
+      true,
+      false,
     ]);
     expect(A.size()).toBe(7n);
     expect(A.min()).toBe(1n);
@@ -137,7 +298,10 @@ describe("IntervalSet properties (brute-force model 0..40)", () => {
   const runs = { numRuns: 400 };
 
   it("construction is canonical", () => {
-    fc.assert(fc.property(setArb, (a) => isCanonical(a)), runs);
+    fc.assert(
+      fc.property(setArb, (a) => isCanonical(a)),
+      runs,
+    );
   });
 
   it("union / intersect / subtract / complement match the model", () => {
@@ -163,6 +327,8 @@ describe("IntervalSet properties (brute-force model 0..40)", () => {
         const mb = model(b);
         expect(a.equals(b)).toBe(sameSet(ma, mb));
         expect(a.key() === b.key()).toBe(sameSet(ma, mb));
+        if (sameSet(ma, mb)) expect(a.hash()).toBe(b.hash());
+        expect(a.hash()).toBe(fromModel(ma).hash());
         expect(a.isSubsetOf(b)).toBe([...ma].every((x) => mb.has(x)));
         expect(a.overlaps(b)).toBe([...ma].some((x) => mb.has(x)));
         expect(a.contains(BigInt(v))).toBe(ma.has(v));
@@ -181,8 +347,18 @@ describe("IntervalSet properties (brute-force model 0..40)", () => {
       fc.property(setArb, setArb, setArb, (a, b, c) => {
         expect(a.union(b).equals(b.union(a))).toBe(true);
         expect(a.intersect(b).equals(b.intersect(a))).toBe(true);
-        expect(a.union(b).union(c).equals(a.union(b.union(c)))).toBe(true);
-        expect(a.intersect(b).intersect(c).equals(a.intersect(b.intersect(c)))).toBe(true);
+        expect(
+          a
+            .union(b)
+            .union(c)
+            .equals(a.union(b.union(c))),
+        ).toBe(true);
+        expect(
+          a
+            .intersect(b)
+            .intersect(c)
+            .equals(a.intersect(b.intersect(c))),
+        ).toBe(true);
         expect(a.intersect(b.union(c)).equals(a.intersect(b).union(a.intersect(c)))).toBe(true);
         expect(a.union(b.intersect(c)).equals(a.union(b).intersect(a.union(c)))).toBe(true);
         const U = (x: IntervalSet) => x.complement(0n, BigInt(N));

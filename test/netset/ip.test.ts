@@ -106,7 +106,12 @@ describe("parseCidr / toCidrs", () => {
     ["2001:db8::1/32", 0x20010db8n << 96n, ((0x20010db8n + 1n) << 96n) - 1n, "2001:db8::/32"],
     ["::1/128", 1n, 1n, "::1/128"],
     ["::1", 1n, 1n, "::1/128"],
-    ["ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128", V6_MAX, V6_MAX, "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128"],
+    [
+      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+      V6_MAX,
+      V6_MAX,
+      "ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff/128",
+    ],
     ["::ffff:1.2.3.4/128", 0xffff01020304n, 0xffff01020304n, "::ffff:1.2.3.4/128"], // is v6!
     ["::ffff:0:0/96", 0xffff00000000n, 0xffffffffffffn, "::ffff:0.0.0.0/96"],
     ["2000::/3", 0x2n << 124n, (0x4n << 124n) - 1n, "2000::/3"],
@@ -312,9 +317,15 @@ describe("CIDR properties", () => {
 
   it("formatIp / parseIp round trip on both families", () => {
     fc.assert(
-      fc.property(fc.oneof(v6Raw, v4Raw.map((r) => V4_OFFSET + r)), (v) => {
-        expect(parseIp(formatIp(v))).toBe(v);
-      }),
+      fc.property(
+        fc.oneof(
+          v6Raw,
+          v4Raw.map((r) => V4_OFFSET + r),
+        ),
+        (v) => {
+          expect(parseIp(formatIp(v))).toBe(v);
+        },
+      ),
       { numRuns: 500 },
     );
   });

@@ -104,7 +104,9 @@ describe("PacketSet basics", () => {
 
   it("existsPort / forallPort for stateless return traffic", () => {
     const ephemeral = r(1024, 65535);
-    const nacl = PacketSet.cube(TCP, ephemeral, IPV4_ALL).union(PacketSet.cube(UDP, r(1024, 60000), IPV4_ALL));
+    const nacl = PacketSet.cube(TCP, ephemeral, IPV4_ALL).union(
+      PacketSet.cube(UDP, r(1024, 60000), IPV4_ALL),
+    );
     // tcp: every ephemeral port passes; udp: 60001..65535 is missing.
     expect(nacl.forallPort(ephemeral).equals(PacketSet.cube(TCP, PORT_ALL, IPV4_ALL))).toBe(true);
     expect(nacl.existsPort().equals(PacketSet.cube(TCP.union(UDP), PORT_ALL, IPV4_ALL))).toBe(true);
@@ -112,11 +114,35 @@ describe("PacketSet basics", () => {
     const split = PacketSet.cube(TCP, r(1024, 2000), cidrSet(["10.0.0.0/8", "11.0.0.0/8"])).union(
       PacketSet.cube(TCP, r(2001, 65535), cidrSet(["10.0.0.0/8", "12.0.0.0/8"])),
     );
-    expect(split.forallPort(ephemeral).equals(PacketSet.cube(TCP, PORT_ALL, parseCidr("10.0.0.0/8")))).toBe(true);
+    expect(split.forallPort(ephemeral).equals(PacketSet.cube(TCP, PORT_ALL, parseCidr("10.0.0.0/8")))).toBe(
+      true,
+    );
     expect(split.forallPort(IntervalSet.EMPTY).equals(PacketSet.ALL)).toBe(true);
     expect(PacketSet.EMPTY.forallPort(ephemeral).isEmpty()).toBe(true);
     expect(PacketSet.ALL.forallPort(ephemeral).equals(PacketSet.ALL)).toBe(true);
     expect(PacketSet.ALL.existsPort()).toBe(PacketSet.ALL);
+  });
+
+  it("rejects values outside the dimensions", () => {
+    expect(() => PacketSet.cube(r(0, 256), PORT_ALL, IP_ALL)).toThrow(RangeError);
+    expect(() => PacketSet.cube(TCP, r(0, 65536), IP_ALL)).toThrow("ports must lie in 0..65535");
+    expect(() => PacketSet.cube(TCP, IntervalSet.point(-1n), IP_ALL)).toThrow(RangeError);
+    expect(() => PacketSet.cube(TCP, PORT_ALL, IntervalSet.point(V4_MAX + 1n))).toThrow(RangeError);
+    expect(() => PacketSet.ALL.forallPort(r(1024, 70000))).toThrow(RangeError);
+    expect(() => PacketSet.ALL.restrictPorts(r(65535, 65536))).toThrow(RangeError);
+    // The extremes themselves are fine.
+    expect(PacketSet.cube(p(255), p(65535), IntervalSet.point(V4_MAX)).contains(255, 65535, V4_MAX)).toBe(
+      true,
+    );
+  });
+
+  it("key() is a deterministic canonical string", () => {
+    const a = parsePortSpec("tcp/443,udp/53");
+    const b = parsePortSpec("udp/53").union(parsePortSpec("tcp/443"));
+    expect(a.key()).toBe(b.key());
+    expect(a.hash()).toBe(b.hash());
+    expect(a.key()).not.toBe(parsePortSpec("tcp/443").key());
+    expect(PacketSet.EMPTY.key()).toBe("");
   });
 
   it("short-circuits keep identity", () => {
@@ -191,7 +217,11 @@ describe("PacketSet.toString golden strings", () => {
     ],
     ["port-less protocol", PacketSet.cube(p(47), PORT_ALL, v4("192.0.2.1")), "47 * -> 192.0.2.1/32"],
     ["sctp", PacketSet.cube(p(132), p(3868), IP_ALL), "sctp 3868 -> any"],
-    ["complement of tcp/443", parsePortSpec("tcp/443").complement(), "0-5,7-255 * -> any; tcp 0-442,444-65535 -> any"],
+    [
+      "complement of tcp/443",
+      parsePortSpec("tcp/443").complement(),
+      "0-5,7-255 * -> any; tcp 0-442,444-65535 -> any",
+    ],
     [
       "all minus private v4",
       PacketSet.ALL.subtract(PacketSet.of({ ips: v4("10.0.0.0/8") })),
@@ -210,8 +240,22 @@ describe("PacketSet.toString golden strings", () => {
 // indices, and each region is probed at both ends. The regions include the dimension maxima and
 // huge ranges (e.g. all IPv6 but ::, ::1), so this is exact on the real universe, not a toy one.
 
-const PROTO_REGIONS: [bigint, bigint][] = [[0n, 0n], [1n, 1n], [2n, 2n], [3n, 3n], [4n, 255n]];
-const PORT_REGIONS: [bigint, bigint][] = [[0n, 0n], [1n, 1n], [2n, 2n], [3n, 3n], [4n, 4n], [5n, 5n], [6n, 65535n]];
+const PROTO_REGIONS: [bigint, bigint][] = [
+  [0n, 0n],
+  [1n, 1n],
+  [2n, 2n],
+  [3n, 3n],
+  [4n, 255n],
+];
+const PORT_REGIONS: [bigint, bigint][] = [
+  [0n, 0n],
+  [1n, 1n],
+  [2n, 2n],
+  [3n, 3n],
+  [4n, 4n],
+  [5n, 5n],
+  [6n, 65535n],
+];
 const IP_REGIONS: [bigint, bigint][] = [
   [0n, 0n],
   [1n, 1n],
@@ -235,7 +279,8 @@ function regionsToSet(regions: [bigint, bigint][], picks: number[]): IntervalSet
 }
 
 /** A side of a cube: a non-empty union of regions, given as region indices. */
-const sideArb = (n: number) => fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: n });
+const sideArb = (n: number) =>
+  fc.uniqueArray(fc.integer({ min: 0, max: n - 1 }), { minLength: 1, maxLength: n });
 const cubeArb = fc.record({ ps: sideArb(NP), qs: sideArb(NQ), is: sideArb(NI) });
 type CubeSpec = { ps: number[]; qs: number[]; is: number[] };
 
@@ -297,8 +342,13 @@ function expectMatches(set: PacketSet, m: Model): void {
         const [p0, p1] = PROTO_REGIONS[a]!;
         const [q0, q1] = PORT_REGIONS[b]!;
         const [i0, i1] = IP_REGIONS[d]!;
-        if (set.contains(Number(p0), Number(q0), i0) !== want || set.contains(Number(p1), Number(q1), i1) !== want) {
-          throw new Error(`membership mismatch at region (${a},${b},${d}): want ${want} in ${set.toString()}`);
+        if (
+          set.contains(Number(p0), Number(q0), i0) !== want ||
+          set.contains(Number(p1), Number(q1), i1) !== want
+        ) {
+          throw new Error(
+            `membership mismatch at region (${a},${b},${d}): want ${want} in ${set.toString()}`,
+          );
         }
       }
     }
@@ -340,6 +390,7 @@ function expectSameSet(set: PacketSet, m: Model): void {
   expectMatches(set, m);
   const other = fromModel(m);
   expect(set.key()).toBe(other.key());
+  expect(set.hash()).toBe(other.hash());
   expect(set.equals(other)).toBe(true);
   expect(other.equals(set)).toBe(true);
 }
@@ -377,6 +428,7 @@ describe("PacketSet properties (brute-force region model)", () => {
         const same = mSame(A.model, B.model);
         expect(A.set.equals(B.set)).toBe(same);
         expect(A.set.key() === B.set.key()).toBe(same);
+        if (same) expect(A.set.hash()).toBe(B.set.hash());
         expect(A.set.isSubsetOf(B.set)).toBe([...A.model].every((v) => B.model.has(v)));
         expect(A.set.overlaps(B.set)).toBe([...A.model].some((v) => B.model.has(v)));
       }),
@@ -409,7 +461,11 @@ describe("PacketSet properties (brute-force region model)", () => {
         expectSameSet(set.existsPort(), ex);
         expectSameSet(set.forallPort(w), fa);
         // The defining identity from the spec.
-        const viaExists = set.complement().intersect(PacketSet.of({ ports: w })).existsPort().complement();
+        const viaExists = set
+          .complement()
+          .intersect(PacketSet.of({ ports: w }))
+          .existsPort()
+          .complement();
         expect(set.forallPort(w).equals(viaExists)).toBe(true);
       }),
       runs,
@@ -514,7 +570,9 @@ describe("scale sanity (real universe)", () => {
             for (const ip of [c.ips.min()!, c.ips.max()!]) {
               expect(u.contains(c.proto, Number(port), ip)).toBe(true);
               const next = ip + 1n;
-              const want = cubes.some((d) => d.proto === c.proto && d.ports.contains(port) && d.ips.contains(next));
+              const want = cubes.some(
+                (d) => d.proto === c.proto && d.ports.contains(port) && d.ips.contains(next),
+              );
               expect(u.contains(c.proto, Number(port), next)).toBe(want);
             }
           }

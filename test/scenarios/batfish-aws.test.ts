@@ -84,8 +84,12 @@ describe("pybatfish hybrid cloud (2 regions, transit gateway)", () => {
     expect(t.hops.at(-1)?.resource).toBe("tgw-06b348adabd13452d");
   });
   it("6. the private hosts cannot reach the internet; the public ones can, with their public IPs", () => {
-    expect(trace({ src: "i-04cd3db5124a05ee6", dst: "8.8.8.8", protocol: "tcp", port: 443 }).verdict).toBe("blocked");
-    expect(trace({ src: "i-0a5d64b8b58c6dd09", dst: "8.8.8.8", protocol: "tcp", port: 443 }).verdict).toBe("blocked");
+    expect(trace({ src: "i-04cd3db5124a05ee6", dst: "8.8.8.8", protocol: "tcp", port: 443 }).verdict).toBe(
+      "blocked",
+    );
+    expect(trace({ src: "i-0a5d64b8b58c6dd09", dst: "8.8.8.8", protocol: "tcp", port: 443 }).verdict).toBe(
+      "blocked",
+    );
     expect(trace({ src: "i-02cae6eaa9edeed70", dst: "8.8.8.8", protocol: "tcp", port: 443 })).toMatchObject({
       verdict: "allowed",
       egressIp: "54.191.42.182",

@@ -7,7 +7,8 @@ import { InputError } from "../../model/errors.js";
 import { renderAuditText } from "../../report/text.js";
 
 export default class Aws extends Command {
-  static override summary = "Audit the egress of AWS VPCs: which ports reach the internet, from which IP, and what blocks the rest";
+  static override summary =
+    "Audit the egress of AWS VPCs: which ports reach the internet, from which IP, and what blocks the rest";
   static override examples = [
     "<%= config.bin %> aws --from-dir examples/aws-shop",
     "<%= config.bin %> aws --from-dir ./snapshot --ports tcp/443,udp/53 --json",
@@ -21,7 +22,10 @@ export default class Aws extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(Aws);
     process.exitCode = await guarded(flags.debug, async () => {
-      if (!flags["from-dir"]) throw new InputError("--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in");
+      if (!flags["from-dir"])
+        throw new InputError(
+          "--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in",
+        );
       const ports = parsePorts(flags.ports);
       const dest = parseDest(flags.dest);
       const model = await loadModel("aws", flags["from-dir"]);

@@ -8,7 +8,8 @@ import { InputError } from "../../model/errors.js";
 import { renderTraceText } from "../../report/text.js";
 
 export default class AwsTrace extends Command {
-  static override summary = "Trace one flow (or many with --flows) hop by hop and name the rule that decides it";
+  static override summary =
+    "Trace one flow (or many with --flows) hop by hop and name the rule that decides it";
   static override examples = [
     "<%= config.bin %> aws trace --from-dir examples/aws-shop --src i-0a1b2c3d4e5f60001 --dst 8.8.8.8 --protocol tcp --port 443",
     "<%= config.bin %> aws trace --from-dir examples/aws-shop --flows flows.jsonl --json",
@@ -17,22 +18,41 @@ export default class AwsTrace extends Command {
     ...commonFlags,
     src: Flags.string({ description: "Source: instance id or Name tag, ENI id, private IP, or subnet id" }),
     dst: Flags.string({ description: "Destination IP address" }),
-    protocol: Flags.string({ description: "tcp, udp, sctp, icmp, icmpv6, all, or an IP protocol number", default: "tcp" }),
-    port: Flags.integer({ description: "Destination port (for ICMP: the message type; default echo request)", min: 0, max: 65535 }),
-    flows: Flags.string({ description: 'JSON Lines file of flows: {"src","dst","protocol","port"} per line' }),
+    protocol: Flags.string({
+      description: "tcp, udp, sctp, icmp, icmpv6, all, or an IP protocol number",
+      default: "tcp",
+    }),
+    port: Flags.integer({
+      description: "Destination port (for ICMP: the message type; default echo request)",
+      min: 0,
+      max: 65535,
+    }),
+    flows: Flags.string({
+      description: 'JSON Lines file of flows: {"src","dst","protocol","port"} per line',
+    }),
   };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(AwsTrace);
     process.exitCode = await guarded(flags.debug, async () => {
-      if (!flags["from-dir"]) throw new InputError("--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in");
+      if (!flags["from-dir"])
+        throw new InputError(
+          "--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in",
+        );
       let flows;
       if (flags.flows) {
         if (flags.src || flags.dst) throw new InputError("use either --flows FILE or --src/--dst, not both");
         flows = await readFlows(flags.flows);
       } else {
         if (!flags.src || !flags.dst) throw new InputError("--src and --dst are required (or --flows FILE)");
-        flows = [{ src: flags.src, dst: flags.dst, protocol: flags.protocol, ...(flags.port !== undefined ? { port: flags.port } : {}) }];
+        flows = [
+          {
+            src: flags.src,
+            dst: flags.dst,
+            protocol: flags.protocol,
+            ...(flags.port !== undefined ? { port: flags.port } : {}),
+          },
+        ];
       }
       const model = await loadModel("aws", flags["from-dir"]);
       const traces = runTrace(model, flows);

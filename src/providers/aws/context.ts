@@ -36,7 +36,9 @@ export function ipAt(text: string, where: { file: string; path: string }): bigin
   return wrap(where, () => parseIp(text));
 }
 
-export function nameTag(tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined): string | undefined {
+export function nameTag(
+  tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined,
+): string | undefined {
   return tags?.find((t) => t.Key === "Name")?.Value || undefined;
 }
 

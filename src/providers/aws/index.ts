@@ -20,7 +20,10 @@ export { isAwsDocument };
 export function awsModel(docs: readonly SourceDocument[], where: string): NetworkModel {
   const raw = indexAwsDocuments(docs);
   if (raw.present.size === 0)
-    throw new InputError("no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)", where);
+    throw new InputError(
+      "no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)",
+      where,
+    );
   const model = emptyModel("aws");
   const gaps = new Map<string, string>();
   for (const { item: g } of raw.EgressAuditCollectionGaps) {

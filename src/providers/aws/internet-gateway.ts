@@ -1,17 +1,19 @@
 // InternetGateways and EgressOnlyInternetGateways -> gateways. An internet gateway translates 1:1 the
 // private IPv4 addresses that have a public IP or Elastic IP, and passes IPv6; an egress-only one is IPv6.
 import type { AwsContext } from "./context.js";
-import type { InterfaceFacts } from "./network-interface.js";
+import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
-    const vpc = igw.Attachments?.find((a) => a.VpcId && (a.State === undefined || a.State === "available" || a.State === "attached"))?.VpcId;
+    const vpc = igw.Attachments?.find(
+      (a) => a.VpcId && (a.State === undefined || a.State === "available" || a.State === "attached"),
+    )?.VpcId;
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,
       kind: "internet",
       networkId: vpc ?? null,
       ref: { resource: igw.InternetGatewayId, kind: "internet-gateway", rule: null },
-      publicIpOf: (vpc && facts.publicIpOf.get(vpc)) || new Map(),
+      publicIpOf: vpc ? publicMapOf(facts, vpc) : new Map<bigint, bigint>(),
     });
   }
   for (const { item: g } of ctx.raw.EgressOnlyInternetGateways) {

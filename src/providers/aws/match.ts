@@ -2,7 +2,12 @@
 // network ACL entries spell ports differently but mean the same dimensions.
 import { icmpTypeCode, IntervalSet, PacketSet, PORT_ALL, PROTO, parseProtocol } from "../../netset/index.js";
 
-const named: Record<string, number> = { tcp: PROTO.TCP, udp: PROTO.UDP, icmp: PROTO.ICMP, icmpv6: PROTO.ICMPV6 };
+const named: Record<string, number> = {
+  tcp: PROTO.TCP,
+  udp: PROTO.UDP,
+  icmp: PROTO.ICMP,
+  icmpv6: PROTO.ICMPV6,
+};
 
 /** The protocol number, or null for "all protocols" (-1). Throws NetsetInputError on junk. */
 export function awsProtocol(p: string | number): number | null {
@@ -22,10 +27,16 @@ function portRange(from: number | undefined, to: number | undefined): IntervalSe
  * The protocol x port set of a rule. `a`/`b` are FromPort/ToPort for TCP/UDP, and type/code for ICMP
  * (-1 meaning all). AWS ignores ports for any other protocol: all of them match.
  */
-export function protoPorts(protocol: number | null, a: number | undefined, b: number | undefined, ips: IntervalSet): PacketSet {
+export function protoPorts(
+  protocol: number | null,
+  a: number | undefined,
+  b: number | undefined,
+  ips: IntervalSet,
+): PacketSet {
   if (protocol === null) return PacketSet.of({ ips });
   const protocols = IntervalSet.point(BigInt(protocol));
-  if (protocol === PROTO.TCP || protocol === PROTO.UDP) return PacketSet.cube(protocols, portRange(a, b), ips);
+  if (protocol === PROTO.TCP || protocol === PROTO.UDP)
+    return PacketSet.cube(protocols, portRange(a, b), ips);
   if (protocol === PROTO.ICMP || protocol === PROTO.ICMPV6) {
     const type = a === undefined ? -1 : a;
     const code = b === undefined ? -1 : b;
@@ -35,7 +46,11 @@ export function protoPorts(protocol: number | null, a: number | undefined, b: nu
 }
 
 /** Readable text of a rule's protocol and ports, for rule descriptions. */
-export function protoPortsText(protocol: number | null, a: number | undefined, b: number | undefined): string {
+export function protoPortsText(
+  protocol: number | null,
+  a: number | undefined,
+  b: number | undefined,
+): string {
   if (protocol === null) return "all traffic";
   const name = Object.entries(named).find(([, n]) => n === protocol)?.[0] ?? `protocol ${protocol}`;
   if (protocol === PROTO.TCP || protocol === PROTO.UDP) {

@@ -3,7 +3,7 @@
 // internet gateway; a private one's traffic to an internet gateway is dropped.
 import { IntervalSet, PROTO } from "../../netset/index.js";
 import { at, ipAt, type AwsContext } from "./context.js";
-import type { InterfaceFacts } from "./network-interface.js";
+import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
 const NAT_PROTOCOLS = IntervalSet.fromRanges(
   [PROTO.TCP, PROTO.UDP, PROTO.ICMP].map((p) => [BigInt(p), BigInt(p)] as const),
@@ -17,17 +17,22 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     const state = n.State ?? "available";
     const vpc = n.VpcId ?? ctx.model.subnets.get(n.SubnetId)?.networkId ?? null;
     const addrs = n.NatGatewayAddresses ?? [];
-    const primaryIdx = Math.max(0, addrs.findIndex((a) => a.IsPrimary));
+    const primaryIdx = Math.max(
+      0,
+      addrs.findIndex((a) => a.IsPrimary),
+    );
     const primary = addrs[primaryIdx];
     let unusable = state === "available" ? undefined : `${n.NatGatewayId} is ${state}`;
     let privateIp = 0n;
-    if (primary?.PrivateIp) privateIp = ipAt(primary.PrivateIp, at(loc, "NatGatewayAddresses", primaryIdx, "PrivateIp"));
+    if (primary?.PrivateIp)
+      privateIp = ipAt(primary.PrivateIp, at(loc, "NatGatewayAddresses", primaryIdx, "PrivateIp"));
     else unusable ??= `${n.NatGatewayId} has no private address in the input`;
     const connectivity = n.ConnectivityType === "private" ? "private" : "public";
     if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public") {
-      let m = facts.publicIpOf.get(vpc);
-      if (!m) facts.publicIpOf.set(vpc, (m = new Map()));
-      m.set(privateIp, ipAt(primary.PublicIp, at(loc, "NatGatewayAddresses", primaryIdx, "PublicIp")));
+      publicMapOf(facts, vpc).set(
+        privateIp,
+        ipAt(primary.PublicIp, at(loc, "NatGatewayAddresses", primaryIdx, "PublicIp")),
+      );
     }
     ctx.model.gateways.set(n.NatGatewayId, {
       id: n.NatGatewayId,

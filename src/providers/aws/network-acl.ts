@@ -22,7 +22,8 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       try {
         proto = awsProtocol(e.Protocol);
       } catch (err) {
-        if (err instanceof NetsetInputError) throw new InputError(err.message, where.file, `${where.path}.Protocol`);
+        if (err instanceof NetsetInputError)
+          throw new InputError(err.message, where.file, `${where.path}.Protocol`);
         throw err;
       }
       const icmp = e.IcmpTypeCode;
@@ -33,7 +34,12 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       const rule: Rule = {
         match: protoPorts(proto, a, b, ips),
         action: e.RuleAction,
-        ref: { resource: acl.NetworkAclId, kind: "network-acl", rule: ruleName, description: `rule ${ruleName}: ${text}` },
+        ref: {
+          resource: acl.NetworkAclId,
+          kind: "network-acl",
+          rule: ruleName,
+          description: `rule ${ruleName}: ${text}`,
+        },
       };
       (e.Egress ? egress : ingress).push({ n: e.RuleNumber, rule });
     });
@@ -46,7 +52,12 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       stateful: false,
       egress: ordered(egress),
       ingress: ordered(ingress),
-      defaultRef: { resource: acl.NetworkAclId, kind: "network-acl", rule: "*", description: "rule *: deny everything else" },
+      defaultRef: {
+        resource: acl.NetworkAclId,
+        kind: "network-acl",
+        rule: "*",
+        description: "rule *: deny everything else",
+      },
     });
   }
 }

@@ -26,6 +26,13 @@ export interface InterfaceFacts {
   publicIpOf: Map<string, Map<bigint, bigint>>;
 }
 
+/** The private -> public IPv4 map of a VPC, created on first use (shared by the VPC's internet gateway). */
+export function publicMapOf(facts: InterfaceFacts, vpc: string): Map<bigint, bigint> {
+  let m = facts.publicIpOf.get(vpc);
+  if (!m) facts.publicIpOf.set(vpc, (m = new Map<bigint, bigint>()));
+  return m;
+}
+
 interface Seen {
   loc: Located<RawNetworkInterface>;
   eni: RawNetworkInterface;
@@ -56,11 +63,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
 
   const facts: InterfaceFacts = { members: new Map(), publicIpOf: new Map() };
-  const pubMap = (vpc: string) => {
-    let m = facts.publicIpOf.get(vpc);
-    if (!m) facts.publicIpOf.set(vpc, (m = new Map()));
-    return m;
-  };
+  const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
   const vpcOfInstance = new Map<string, string>();
 
@@ -78,16 +81,25 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       const ip = ipAt(p.PrivateIpAddress, at(loc, "PrivateIpAddresses", idx, "PrivateIpAddress"));
       privateIps.push(ip);
       if (p.Association?.PublicIp)
-        pubMap(vpc).set(ip, ipAt(p.Association.PublicIp, at(loc, "PrivateIpAddresses", idx, "Association", "PublicIp")));
+        pubMap(vpc).set(
+          ip,
+          ipAt(p.Association.PublicIp, at(loc, "PrivateIpAddresses", idx, "Association", "PublicIp")),
+        );
     });
     if (privateIps.length === 0 && eni.PrivateIpAddress)
       privateIps.push(ipAt(eni.PrivateIpAddress, at(loc, "PrivateIpAddress")));
     const primaryIp = privateIps[0];
     if (primaryIp !== undefined && eni.Association?.PublicIp && !pubMap(vpc).has(primaryIp))
       pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, at(loc, "Association", "PublicIp")));
-    if (primaryIp !== undefined && instance?.PublicIpAddress && instance.PrivateIpAddress && !pubMap(vpc).has(primaryIp)) {
+    if (
+      primaryIp !== undefined &&
+      instance?.PublicIpAddress &&
+      instance.PrivateIpAddress &&
+      !pubMap(vpc).has(primaryIp)
+    ) {
       // The instance's public IP belongs to its primary interface's primary address.
-      if ((eni.Attachment?.DeviceIndex ?? 0) === 0) pubMap(vpc).set(primaryIp, ipAt(instance.PublicIpAddress, at(loc)));
+      if ((eni.Attachment?.DeviceIndex ?? 0) === 0)
+        pubMap(vpc).set(primaryIp, ipAt(instance.PublicIpAddress, at(loc)));
     }
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
       a.Ipv6Address ? [ipAt(a.Ipv6Address, at(loc, "Ipv6Addresses", i, "Ipv6Address"))] : [],
@@ -111,7 +123,11 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ipv6,
       filterIds: groups,
       ephemeralPorts:
-        type === "lambda" ? WIDE_EPHEMERAL : instance?.Platform?.toLowerCase() === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL,
+        type === "lambda"
+          ? WIDE_EPHEMERAL
+          : instance?.Platform?.toLowerCase() === "windows"
+            ? WINDOWS_EPHEMERAL
+            : LINUX_EPHEMERAL,
     };
     ctx.model.endpoints.push(ep);
   }
@@ -121,12 +137,17 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const a = loc.item;
     if (!a.PublicIp || !a.PrivateIpAddress) continue;
     const vpc =
-      (a.NetworkInterfaceId && vpcOfEni.get(a.NetworkInterfaceId)) || (a.InstanceId && vpcOfInstance.get(a.InstanceId));
+      (a.NetworkInterfaceId && vpcOfEni.get(a.NetworkInterfaceId)) ||
+      (a.InstanceId && vpcOfInstance.get(a.InstanceId));
     const priv = ipAt(a.PrivateIpAddress, at(loc, "PrivateIpAddress"));
     const pub = ipAt(a.PublicIp, at(loc, "PublicIp"));
     // Private addresses repeat across VPCs: an Elastic IP whose interface we do not know stays unused.
     if (vpc) pubMap(vpc).set(priv, pub);
-    else ctx.model.warnings.push({ resource: a.PublicIp, message: `Elastic IP ${a.PublicIp} is associated with an interface not in the input` });
+    else
+      ctx.model.warnings.push({
+        resource: a.PublicIp,
+        message: `Elastic IP ${a.PublicIp} is associated with an interface not in the input`,
+      });
   }
   ctx.model.endpoints.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
   return facts;

@@ -6,7 +6,12 @@ import { at, cidrAt, type AwsContext } from "./context.js";
 export function convertPrefixLists(ctx: AwsContext): void {
   for (const loc of ctx.raw.PrefixLists) {
     const pl = loc.item;
-    add(ctx, pl.PrefixListId, pl.PrefixListName ?? pl.PrefixListId, (pl.Cidrs ?? []).map((c, i) => [c, at(loc, "Cidrs", i)] as const));
+    add(
+      ctx,
+      pl.PrefixListId,
+      pl.PrefixListName ?? pl.PrefixListId,
+      (pl.Cidrs ?? []).map((c, i) => [c, at(loc, "Cidrs", i)] as const),
+    );
   }
   for (const loc of ctx.raw.ManagedPrefixLists) {
     const pl = loc.item;

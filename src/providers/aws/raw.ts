@@ -12,11 +12,16 @@ export const Vpc = z.looseObject({
   VpcId: str,
   CidrBlock: str.optional(),
   CidrBlockAssociationSet: z
-    .array(z.looseObject({ CidrBlock: str, CidrBlockState: z.looseObject({ State: str.optional() }).optional() }))
+    .array(
+      z.looseObject({ CidrBlock: str, CidrBlockState: z.looseObject({ State: str.optional() }).optional() }),
+    )
     .optional(),
   Ipv6CidrBlockAssociationSet: z
     .array(
-      z.looseObject({ Ipv6CidrBlock: str.optional(), Ipv6CidrBlockState: z.looseObject({ State: str.optional() }).optional() }),
+      z.looseObject({
+        Ipv6CidrBlock: str.optional(),
+        Ipv6CidrBlockState: z.looseObject({ State: str.optional() }).optional(),
+      }),
     )
     .optional(),
   Tags: tags,
@@ -87,7 +92,13 @@ export const IpPermission = z.looseObject({
   Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: str, Description: str.optional() })).optional(),
   PrefixListIds: z.array(z.looseObject({ PrefixListId: str, Description: str.optional() })).optional(),
   UserIdGroupPairs: z
-    .array(z.looseObject({ GroupId: str.optional(), Description: str.optional(), VpcPeeringConnectionId: str.optional() }))
+    .array(
+      z.looseObject({
+        GroupId: str.optional(),
+        Description: str.optional(),
+        VpcPeeringConnectionId: str.optional(),
+      }),
+    )
     .optional(),
 });
 
@@ -138,7 +149,11 @@ export const Reservation = z.looseObject({ Instances: z.array(Instance).optional
 
 const Attachments = z.array(z.looseObject({ VpcId: str.optional(), State: str.optional() })).optional();
 export const InternetGateway = z.looseObject({ InternetGatewayId: str, Attachments, Tags: tags });
-export const EgressOnlyInternetGateway = z.looseObject({ EgressOnlyInternetGatewayId: str, Attachments, Tags: tags });
+export const EgressOnlyInternetGateway = z.looseObject({
+  EgressOnlyInternetGatewayId: str,
+  Attachments,
+  Tags: tags,
+});
 
 export const NatGateway = z.looseObject({
   NatGatewayId: str,
@@ -159,7 +174,11 @@ export const Address = z.looseObject({
   InstanceId: str.optional(),
 });
 
-export const PrefixList = z.looseObject({ PrefixListId: str, PrefixListName: str.optional(), Cidrs: z.array(str).optional() });
+export const PrefixList = z.looseObject({
+  PrefixListId: str,
+  PrefixListName: str.optional(),
+  Cidrs: z.array(str).optional(),
+});
 export const ManagedPrefixList = z.looseObject({
   PrefixListId: str,
   PrefixListName: str.optional(),

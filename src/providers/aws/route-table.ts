@@ -5,7 +5,7 @@ import { parseCidr } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import type { ExitKind, Route, RouteTarget } from "../../model/types.js";
 import { at, cidrAt, missingReason, type AwsContext } from "./context.js";
-import type { InterfaceFacts } from "./network-interface.js";
+import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute } from "./raw.js";
 
 /** At equal prefix length: a static CIDR beats a prefix-list route, which beats a propagated one. */
@@ -13,11 +13,30 @@ const PREF_STATIC = 3;
 const PREF_PREFIX_LIST = 2;
 const PREF_PROPAGATED = 1;
 
-const EXITS: { field: keyof RawRoute; prefix?: string; exit: ExitKind; label: string; kind: string; reaches?: boolean }[] = [
-  { field: "GatewayId", prefix: "vpce-", exit: "cloud-service", label: "gateway VPC endpoint", kind: "vpc-endpoint", reaches: true },
+const EXITS: {
+  field: keyof RawRoute;
+  prefix?: string;
+  exit: ExitKind;
+  label: string;
+  kind: string;
+  reaches?: boolean;
+}[] = [
+  {
+    field: "GatewayId",
+    prefix: "vpce-",
+    exit: "cloud-service",
+    label: "gateway VPC endpoint",
+    kind: "vpc-endpoint",
+    reaches: true,
+  },
   { field: "GatewayId", prefix: "vgw-", exit: "vpn", label: "virtual private gateway", kind: "vpn-gateway" },
   { field: "TransitGatewayId", exit: "private", label: "transit gateway", kind: "transit-gateway" },
-  { field: "VpcPeeringConnectionId", exit: "peering", label: "VPC peering connection", kind: "vpc-peering-connection" },
+  {
+    field: "VpcPeeringConnectionId",
+    exit: "peering",
+    label: "VPC peering connection",
+    kind: "vpc-peering-connection",
+  },
   { field: "NetworkInterfaceId", exit: "private", label: "network appliance", kind: "network-interface" },
   { field: "InstanceId", exit: "private", label: "network appliance", kind: "instance" },
   { field: "LocalGatewayId", exit: "private", label: "local gateway", kind: "local-gateway" },
@@ -33,16 +52,29 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       const where = at(loc, "Routes", i);
       const target = routeTarget(ctx, facts, rt.VpcId, r);
       const preference = r.Origin === "EnableVgwRoutePropagation" ? PREF_PROPAGATED : PREF_STATIC;
-      const targetText = target.kind === "local" ? "local" : target.kind === "gateway" ? target.gatewayId : `blackhole (${target.targetId ?? "?"})`;
+      const targetText =
+        target.kind === "local"
+          ? "local"
+          : target.kind === "gateway"
+            ? target.gatewayId
+            : `blackhole (${target.targetId ?? "?"})`;
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
       if (cidrText) {
-        const dest = cidrAt(cidrText, at(loc, "Routes", i, r.DestinationCidrBlock ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock"));
+        const dest = cidrAt(
+          cidrText,
+          at(loc, "Routes", i, r.DestinationCidrBlock ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock"),
+        );
         routes.push({
           dest,
           prefixLength: Number(cidrText.split("/")[1] ?? (cidrText.includes(":") ? 128 : 32)),
           preference,
           target,
-          ref: { resource: rt.RouteTableId, kind: "route-table", rule: cidrText, description: `${cidrText} -> ${targetText}` },
+          ref: {
+            resource: rt.RouteTableId,
+            kind: "route-table",
+            rule: cidrText,
+            description: `${cidrText} -> ${targetText}`,
+          },
         });
       } else if (r.DestinationPrefixListId) {
         const pl = ctx.prefixLists.get(r.DestinationPrefixListId);
@@ -68,16 +100,24 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
             },
           });
       } else {
-        throw new InputError("expected DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId", where.file, where.path);
+        throw new InputError(
+          "expected DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId",
+          where.file,
+          where.path,
+        );
       }
     });
-    const hasUnresolvedPl = (rt.Routes ?? []).some((r) => r.DestinationPrefixListId && !ctx.prefixLists.has(r.DestinationPrefixListId));
+    const hasUnresolvedPl = (rt.Routes ?? []).some(
+      (r) => r.DestinationPrefixListId && !ctx.prefixLists.has(r.DestinationPrefixListId),
+    );
     ctx.model.routeTables.set(rt.RouteTableId, {
       id: rt.RouteTableId,
       networkId: rt.VpcId,
       routes,
       ...(hasUnresolvedPl
-        ? { unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided` }
+        ? {
+            unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided`,
+          }
         : {}),
     });
   }
@@ -85,7 +125,12 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     for (const s of ctx.model.subnets.values()) {
       if (s.routeTableId !== null) continue;
       const id = `rtb-unknown:${s.id}`;
-      ctx.model.routeTables.set(id, { id, networkId: s.networkId, routes: [], unknown: missingReason(ctx, "RouteTables", `the route table of ${s.id} is unknown`) });
+      ctx.model.routeTables.set(id, {
+        id,
+        networkId: s.networkId,
+        routes: [],
+        unknown: missingReason(ctx, "RouteTables", `the route table of ${s.id} is unknown`),
+      });
       s.routeTableId = id;
     }
   }
@@ -93,8 +138,17 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
 
 function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: RawRoute): RouteTarget {
   const id =
-    r.GatewayId ?? r.NatGatewayId ?? r.EgressOnlyInternetGatewayId ?? r.TransitGatewayId ?? r.VpcPeeringConnectionId ??
-    r.NetworkInterfaceId ?? r.InstanceId ?? r.LocalGatewayId ?? r.CarrierGatewayId ?? r.CoreNetworkArn ?? null;
+    r.GatewayId ??
+    r.NatGatewayId ??
+    r.EgressOnlyInternetGatewayId ??
+    r.TransitGatewayId ??
+    r.VpcPeeringConnectionId ??
+    r.NetworkInterfaceId ??
+    r.InstanceId ??
+    r.LocalGatewayId ??
+    r.CarrierGatewayId ??
+    r.CoreNetworkArn ??
+    null;
   if (r.State === "blackhole") return { kind: "blackhole", targetId: id };
   if (r.GatewayId === "local") return { kind: "local", networkId: vpcId };
   if (id === null) return { kind: "blackhole", targetId: null };
@@ -107,10 +161,15 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
         kind: "internet",
         networkId: vpcId,
         ref: { resource: id, kind: "internet-gateway", rule: null },
-        publicIpOf: facts.publicIpOf.get(vpcId) ?? new Map(),
+        publicIpOf: publicMapOf(facts, vpcId),
       });
     else if (id.startsWith("eigw-"))
-      gateways.set(id, { id, kind: "egress-only-internet", networkId: vpcId, ref: { resource: id, kind: "egress-only-internet-gateway", rule: null } });
+      gateways.set(id, {
+        id,
+        kind: "egress-only-internet",
+        networkId: vpcId,
+        ref: { resource: id, kind: "egress-only-internet-gateway", rule: null },
+      });
     else {
       const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
       if (e)

@@ -68,7 +68,9 @@ function expand(
         ...(unresolved ? { unresolved } : {}),
       });
     };
-    p.IpRanges?.forEach((r, j) => add(r.CidrIp, cidrAt(r.CidrIp, at(loc, field, i, "IpRanges", j, "CidrIp")), r.Description));
+    p.IpRanges?.forEach((r, j) =>
+      add(r.CidrIp, cidrAt(r.CidrIp, at(loc, field, i, "IpRanges", j, "CidrIp")), r.Description),
+    );
     p.Ipv6Ranges?.forEach((r, j) =>
       add(r.CidrIpv6, cidrAt(r.CidrIpv6, at(loc, field, i, "Ipv6Ranges", j, "CidrIpv6")), r.Description),
     );
@@ -76,13 +78,25 @@ function expand(
       const pl = ctx.prefixLists.get(r.PrefixListId);
       if (pl) add(`${r.PrefixListId} (${pl.name})`, pl.set, r.Description);
       // Unknown entries could be any address: the rule may match anything on its protocol and ports.
-      else add(r.PrefixListId, IP_ALL, r.Description, `prefix list ${r.PrefixListId} used by ${groupId} is not in the input`);
+      else
+        add(
+          r.PrefixListId,
+          IP_ALL,
+          r.Description,
+          `prefix list ${r.PrefixListId} used by ${groupId} is not in the input`,
+        );
     }
     for (const r of p.UserIdGroupPairs ?? []) {
       const ref = r.GroupId ?? "(unnamed group)";
       const ips = r.GroupId ? members.get(r.GroupId) : undefined;
       if (ips && !r.VpcPeeringConnectionId) add(`members of ${ref}`, ips, r.Description);
-      else add(`members of ${ref}`, NON_PUBLIC, r.Description, `the members of ${ref} referenced by ${groupId} are not in the input`);
+      else
+        add(
+          `members of ${ref}`,
+          NON_PUBLIC,
+          r.Description,
+          `the members of ${ref} referenced by ${groupId} are not in the input`,
+        );
     }
   });
   return rules;

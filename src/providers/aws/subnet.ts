@@ -24,7 +24,10 @@ export function convertSubnets(ctx: AwsContext): void {
     let cidrs = IntervalSet.EMPTY;
     if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, at(loc, "CidrBlock")));
     s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
-      if (a.Ipv6CidrBlock) cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")));
+      if (a.Ipv6CidrBlock)
+        cidrs = cidrs.union(
+          cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")),
+        );
     });
     let aclId = aclBySubnet.get(s.SubnetId) ?? defaultAcl.get(s.VpcId);
     if (!aclId) {

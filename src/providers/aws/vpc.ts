@@ -12,8 +12,11 @@ export function convertVpcs(ctx: AwsContext): void {
       cidrs = cidrs.union(cidrAt(a.CidrBlock, at(loc, "CidrBlockAssociationSet", i, "CidrBlock")));
     });
     v.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
-      if (!a.Ipv6CidrBlock || (a.Ipv6CidrBlockState?.State && a.Ipv6CidrBlockState.State !== "associated")) return;
-      cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")));
+      if (!a.Ipv6CidrBlock || (a.Ipv6CidrBlockState?.State && a.Ipv6CidrBlockState.State !== "associated"))
+        return;
+      cidrs = cidrs.union(
+        cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")),
+      );
     });
     ctx.model.networks.set(v.VpcId, { id: v.VpcId, kind: "vpc", name: nameTag(v.Tags), cidrs });
   }

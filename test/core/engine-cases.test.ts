@@ -1,0 +1,223 @@
+// Behaviour of the engine on the tiny VPC, case by case, through the same entry points the CLI uses.
+import { describe, expect, it } from "vitest";
+import { runAudit } from "../../src/core/audit.js";
+import { parseDest, parsePorts } from "../../src/core/cli.js";
+import { runTrace } from "../../src/core/trace.js";
+import type { Flow } from "../../src/core/result.js";
+import { awsModel } from "../../src/providers/aws/index.js";
+import { docsOf, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+
+const trace = (d: Docs, flow: Partial<Flow> & { src: string }) =>
+  runTrace(awsModel(docsOf(d), "test"), [{ dst: "8.8.8.8", protocol: "tcp", port: 443, ...flow }])[0]!;
+
+const audit = (d: Docs, ports: string, dest = "internet") =>
+  runAudit(awsModel(docsOf(d), "test"), {
+    ports: parsePorts(ports),
+    portsText: ports,
+    dest: parseDest(dest),
+    destText: dest,
+  });
+
+const tcp = (n: number, egress: boolean, action: string, from: number, to: number, cidr = "0.0.0.0/0") => ({
+  CidrBlock: cidr,
+  Egress: egress,
+  Protocol: "6",
+  RuleAction: action,
+  RuleNumber: n,
+  PortRange: { From: from, To: to },
+});
+const all = (n: number, egress: boolean, action = "allow", cidr = "0.0.0.0/0") => ({
+  CidrBlock: cidr,
+  Egress: egress,
+  Protocol: "-1",
+  RuleAction: action,
+  RuleNumber: n,
+});
+
+describe("paths out", () => {
+  it("private subnet -> NAT gateway -> internet gateway, egress IP = the NAT's Elastic IP", () => {
+    const t = trace(tinyVpc(), { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "198.51.100.200" });
+    expect(t.reason).toBe("reaches the internet through nat-1 and igw-1");
+    expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual([
+      "sg-all:allow",
+      "rtb-priv:forward",
+      "acl-priv:allow",
+      "acl-default:allow",
+      "nat-1:translate",
+      "rtb-pub:forward",
+      "acl-default:allow",
+      "igw-1:translate",
+      "igw-1:exit",
+    ]);
+  });
+
+  it("public subnet with a public IP: egress IP = its own public IP", () => {
+    expect(trace(tinyVpc(), { src: "eni-web" })).toMatchObject({
+      verdict: "allowed",
+      egressIp: "198.51.100.10",
+    });
+  });
+
+  it("NAT gateways do not translate GRE", () => {
+    const t = trace(tinyVpc(), { src: "eni-app", protocol: "47" });
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1", kind: "nat-gateway", rule: null },
+    });
+  });
+
+  it("a private NAT gateway's traffic is dropped at the internet gateway", () => {
+    const d = tinyVpc();
+    (d.NatGateways![0] as { ConnectivityType: string }).ConnectivityType = "private";
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1", kind: "nat-gateway" },
+    });
+  });
+
+  it("a transit gateway route is an exit whose beyond is unknown, never allowed", () => {
+    const d = tinyVpc();
+    (d.RouteTables![2] as { Routes: object[] }).Routes.push({
+      DestinationCidrBlock: "8.8.8.0/24",
+      TransitGatewayId: "tgw-9",
+      State: "active",
+    });
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "unknown", exit: "private", egressIp: null });
+    expect(t.reason).toMatch(/transit gateway tgw-9; what lies beyond it was not analysed/);
+  });
+});
+
+describe("network ACL return traffic (stateless)", () => {
+  it("replies allowed on the whole Linux ephemeral range: allowed", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 32768, 60999)]);
+    expect(trace(d, { src: "eni-app" }).verdict).toBe("allowed");
+  });
+
+  it("no inbound rule for the replies: blocked by the inbound `*` rule", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 22, 22)]);
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-priv", kind: "network-acl", rule: "*" },
+    });
+    expect(t.reason).toBe("replies to ports 32768-60999 are denied by inbound acl-priv rule *");
+  });
+
+  it("replies allowed on only part of the ephemeral range: unknown, with the reason", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 49152, 65535)]);
+    const t = trace(d, { src: "eni-app" });
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(/acl-priv lets replies through on only some of the ephemeral ports 32768-60999/);
+  });
+
+  it("the NAT gateway's subnet must let replies in on 1024-65535", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-default", [
+      all(100, true),
+      tcp(100, false, "allow", 32768, 65535),
+      all(110, false, "allow", "10.0.0.0/16"),
+    ]);
+    const t = trace(d, { src: "eni-app" });
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(
+      /acl-default lets replies through on only some of the ephemeral ports 1024-65535/,
+    );
+  });
+
+  it("the NAT gateway's subnet ACL sees the client as the source on the way in", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-default", [all(100, true), all(90, false, "deny", "10.0.1.0/24"), all(100, false)]);
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", rule: "90" },
+    });
+  });
+
+  it("ICMP echo needs the echo reply back; other ICMP messages expect none", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [
+      all(100, true),
+      {
+        CidrBlock: "0.0.0.0/0",
+        Egress: false,
+        Protocol: "1",
+        RuleAction: "deny",
+        RuleNumber: 50,
+        IcmpTypeCode: { Type: 0, Code: 0 },
+      },
+      all(100, false),
+    ]);
+    expect(trace(d, { src: "eni-app", protocol: "icmp", port: undefined })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { rule: "50" },
+    });
+    expect(trace(d, { src: "eni-app", protocol: "icmp", port: 13 }).verdict).toBe("allowed");
+  });
+});
+
+describe("the audit matrix", () => {
+  it("splits ports by fate and names the deciding rule per range", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [
+      tcp(90, true, "deny", 25, 25),
+      all(100, true),
+      tcp(100, false, "allow", 1024, 65535),
+    ]);
+    const r = audit(d, "tcp");
+    const app = r.results
+      .filter((e) => e.source.id === "eni-app")
+      .map((e) => [e.ports, e.verdict, e.blockedBy?.rule ?? null, e.egressIps.join()]);
+    expect(app).toEqual([
+      ["0-24", "allowed", null, "198.51.100.200"],
+      ["25", "blocked", "90", ""],
+      ["26-65535", "allowed", null, "198.51.100.200"],
+    ]);
+  });
+
+  it("partial: some destinations allowed, the rest blocked, each path listed", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [all(90, true, "deny", "1.1.1.0/24"), all(100, true), all(100, false)]);
+    const [e] = audit(d, "tcp/443", "8.8.8.0/24,1.1.1.0/24").results.filter((x) => x.source.id === "eni-app");
+    expect(e).toMatchObject({
+      verdict: "partial",
+      reachable: ["8.8.8.0/24"],
+      blockedBy: { resource: "acl-priv", rule: "90" },
+    });
+    expect(e!.paths.map((p) => [p.verdict, p.destinations])).toEqual([
+      ["blocked", ["1.1.1.0/24"]],
+      ["allowed", ["8.8.8.0/24"]],
+    ]);
+  });
+
+  it("sources of one class share work but keep their own egress IPs", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      NetworkInterfaceId: "eni-web2",
+      SubnetId: "subnet-pub",
+      VpcId: "vpc-1",
+      PrivateIpAddress: "10.0.0.11",
+      PrivateIpAddresses: [
+        { Primary: true, PrivateIpAddress: "10.0.0.11", Association: { PublicIp: "198.51.100.11" } },
+      ],
+      Groups: [{ GroupId: "sg-all" }],
+    });
+    const r = audit(d, "tcp/443");
+    const ips = Object.fromEntries(r.results.map((e) => [e.source.id, e.egressIps.join()]));
+    expect(ips).toEqual({
+      "eni-app": "198.51.100.200",
+      "eni-web": "198.51.100.10",
+      "eni-web2": "198.51.100.11",
+    });
+  });
+
+  it("a source without IPv6 is audited for IPv4 destinations only", () => {
+    const [e] = audit(tinyVpc(), "tcp/443").results;
+    expect(e!.verdict).toBe("allowed");
+    expect(e!.reachable.every((c) => !c.includes(":"))).toBe(true);
+  });
+});

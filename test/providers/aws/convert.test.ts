@@ -1,0 +1,256 @@
+// Converters on tiny describe-* JSON: what each AWS resource becomes in the neutral model.
+import { describe, expect, it } from "vitest";
+import {
+  icmpTypeCode,
+  IntervalSet,
+  parseCidr,
+  parseIp,
+  PacketSet,
+  PROTO,
+} from "../../../src/netset/index.js";
+import { awsModel } from "../../../src/providers/aws/index.js";
+import { InputError } from "../../../src/model/errors.js";
+import type { NetworkModel } from "../../../src/model/types.js";
+import { docsOf, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
+
+const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
+const p = (n: number) => IntervalSet.point(BigInt(n));
+const ip = (s: string) => parseIp(s);
+
+describe("security groups", () => {
+  it("expand every permission and peer into allow rules with the right protocol and port sets", () => {
+    const d = tinyVpc();
+    d.ManagedPrefixLists = [
+      { PrefixListId: "pl-1", PrefixListName: "partners", Entries: [{ Cidr: "203.0.113.0/24" }] },
+    ];
+    d.SecurityGroups!.push({
+      GroupId: "sg-x",
+      IpPermissionsEgress: [
+        {
+          IpProtocol: "tcp",
+          FromPort: 443,
+          ToPort: 443,
+          IpRanges: [{ CidrIp: "0.0.0.0/0", Description: "https" }],
+          Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+        },
+        { IpProtocol: "icmp", FromPort: 8, ToPort: -1, IpRanges: [{ CidrIp: "10.0.0.0/8" }] },
+        { IpProtocol: "50", FromPort: 1, ToPort: 2, IpRanges: [{ CidrIp: "192.0.2.0/24" }] },
+        {
+          IpProtocol: "udp",
+          FromPort: 53,
+          ToPort: 53,
+          PrefixListIds: [{ PrefixListId: "pl-1" }, { PrefixListId: "pl-missing" }],
+        },
+        {
+          IpProtocol: "tcp",
+          FromPort: 5432,
+          ToPort: 5432,
+          UserIdGroupPairs: [{ GroupId: "sg-all" }, { GroupId: "sg-elsewhere" }],
+        },
+      ],
+    });
+    const f = model(d).filters.get("sg-x")!;
+    expect(f).toMatchObject({ semantics: "union", stateful: true, kind: "security-group" });
+    expect(f.egress.map((r) => r.ref.rule)).toEqual(["https", "#2", "#3", "#4", "#5", "#6", "#7", "#8"]);
+    expect(f.egress[0]!.match.equals(PacketSet.cube(p(PROTO.TCP), p(443), parseCidr("0.0.0.0/0")))).toBe(
+      true,
+    );
+    expect(f.egress[1]!.match.equals(PacketSet.cube(p(PROTO.TCP), p(443), parseCidr("::/0")))).toBe(true);
+    expect(
+      f.egress[2]!.match.equals(PacketSet.cube(p(PROTO.ICMP), icmpTypeCode(8), parseCidr("10.0.0.0/8"))),
+    ).toBe(true);
+    // AWS ignores ports for protocols other than TCP/UDP/ICMP.
+    expect(
+      f.egress[3]!.match.equals(PacketSet.of({ protocols: p(50), ips: parseCidr("192.0.2.0/24") })),
+    ).toBe(true);
+    expect(f.egress[4]!.match.equals(PacketSet.cube(p(PROTO.UDP), p(53), parseCidr("203.0.113.0/24")))).toBe(
+      true,
+    );
+    expect(f.egress[5]!.unresolved).toMatch(/prefix list pl-missing/);
+    // A group reference matches its members' private addresses: both interfaces carry sg-all.
+    expect(
+      f.egress[6]!.match.ips().equals(
+        IntervalSet.point(ip("10.0.0.10")).union(IntervalSet.point(ip("10.0.1.10"))),
+      ),
+    ).toBe(true);
+    expect(f.egress[7]!.unresolved).toMatch(/members of sg-elsewhere/);
+    expect(f.egress[7]!.match.ips().contains(ip("8.8.8.8"))).toBe(false);
+  });
+});
+
+describe("network ACLs", () => {
+  it("order entries by rule number per direction, name the default `*`, and read ICMP type/code", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [
+      {
+        CidrBlock: "0.0.0.0/0",
+        Egress: true,
+        Protocol: "6",
+        RuleAction: "allow",
+        RuleNumber: 200,
+        PortRange: { From: 443, To: 443 },
+      },
+      { CidrBlock: "192.0.2.0/24", Egress: true, Protocol: "-1", RuleAction: "deny", RuleNumber: 100 },
+      {
+        CidrBlock: "0.0.0.0/0",
+        Egress: false,
+        Protocol: "1",
+        RuleAction: "allow",
+        RuleNumber: 100,
+        IcmpTypeCode: { Type: 0, Code: -1 },
+      },
+    ]);
+    const f = model(d).filters.get("acl-priv")!;
+    expect(f).toMatchObject({ semantics: "first-match", stateful: false });
+    expect(f.egress.map((r) => [r.ref.rule, r.action])).toEqual([
+      ["100", "deny"],
+      ["200", "allow"],
+      ["*", "deny"],
+    ]);
+    expect(
+      f.ingress[0]!.match.equals(PacketSet.cube(p(PROTO.ICMP), icmpTypeCode(0), parseCidr("0.0.0.0/0"))),
+    ).toBe(true);
+    expect(f.egress[1]!.ref.description).toBe("rule 200: allow tcp 443 to 0.0.0.0/0");
+  });
+});
+
+describe("subnets, route tables and gateways", () => {
+  it("an unassociated subnet uses the main route table and the default ACL", () => {
+    const d = tinyVpc();
+    d.Subnets!.push({ SubnetId: "subnet-new", VpcId: "vpc-1", CidrBlock: "10.0.2.0/24" });
+    const s = model(d).subnets.get("subnet-new")!;
+    expect(s.routeTableId).toBe("rtb-main");
+    expect(s.boundaryFilterIds).toEqual(["acl-default"]);
+  });
+
+  it("routes: targets, blackholes, prefix lists and preference", () => {
+    const d = tinyVpc();
+    d.PrefixLists = [
+      { PrefixListId: "pl-s3", PrefixListName: "com.amazonaws.us-east-1.s3", Cidrs: ["52.216.0.0/15"] },
+    ];
+    const routes = (d.RouteTables![2] as { Routes: object[] }).Routes;
+    routes.push(
+      { DestinationCidrBlock: "172.16.0.0/12", TransitGatewayId: "tgw-1", State: "active" },
+      { DestinationCidrBlock: "192.168.0.0/16", VpcPeeringConnectionId: "pcx-1", State: "active" },
+      { DestinationCidrBlock: "198.18.0.0/15", NatGatewayId: "nat-gone", State: "blackhole" },
+      { DestinationPrefixListId: "pl-s3", GatewayId: "vpce-1", State: "active" },
+      { DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-1", State: "active" },
+      {
+        DestinationCidrBlock: "100.64.0.0/10",
+        GatewayId: "vgw-1",
+        State: "active",
+        Origin: "EnableVgwRoutePropagation",
+      },
+    );
+    const m = model(d);
+    const rt = m.routeTables.get("rtb-priv")!;
+    expect(
+      rt.routes.map((r) => [
+        r.ref.rule,
+        r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind,
+        r.prefixLength,
+        r.preference,
+      ]),
+    ).toEqual([
+      ["10.0.0.0/16", "local", 16, 3],
+      ["0.0.0.0/0", "nat-1", 0, 3],
+      ["172.16.0.0/12", "tgw-1", 12, 3],
+      ["192.168.0.0/16", "pcx-1", 16, 3],
+      ["198.18.0.0/15", "blackhole", 15, 3],
+      ["pl-s3", "vpce-1", 15, 2],
+      ["::/0", "eigw-1", 0, 3],
+      ["100.64.0.0/10", "vgw-1", 10, 1],
+    ]);
+    expect(m.gateways.get("tgw-1")).toMatchObject({
+      kind: "exit",
+      exit: "private",
+      label: "transit gateway",
+    });
+    expect(m.gateways.get("pcx-1")).toMatchObject({ kind: "exit", exit: "peering" });
+    expect(m.gateways.get("vgw-1")).toMatchObject({ kind: "exit", exit: "vpn" });
+    expect(m.gateways.get("vpce-1")).toMatchObject({ kind: "exit", exit: "cloud-service", reaches: true });
+    expect(m.gateways.get("eigw-1")).toMatchObject({ kind: "egress-only-internet" });
+  });
+
+  it("the internet gateway maps public IPs, Elastic IPs and NAT addresses", () => {
+    const d = tinyVpc();
+    d.Addresses = [
+      { PublicIp: "198.51.100.77", PrivateIpAddress: "10.0.1.10", NetworkInterfaceId: "eni-app" },
+    ];
+    const igw = model(d).gateways.get("igw-1")!;
+    expect(igw.kind).toBe("internet");
+    if (igw.kind !== "internet") return;
+    expect(igw.publicIpOf.get(ip("10.0.0.10"))).toBe(ip("198.51.100.10"));
+    expect(igw.publicIpOf.get(ip("10.0.1.10"))).toBe(ip("198.51.100.77"));
+    expect(igw.publicIpOf.get(ip("10.0.0.200"))).toBe(ip("198.51.100.200"));
+  });
+
+  it("interfaces become sources; AWS-managed ones (NAT gateway ENIs) do not", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      NetworkInterfaceId: "eni-nat",
+      SubnetId: "subnet-pub",
+      VpcId: "vpc-1",
+      PrivateIpAddress: "10.0.0.200",
+      InterfaceType: "nat_gateway",
+    });
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            Platform: "windows",
+            Tags: [{ Key: "Name", Value: "app" }],
+            NetworkInterfaces: [],
+          },
+        ],
+      },
+    ];
+    const m = model(d);
+    expect(m.endpoints.map((e) => e.id)).toEqual(["eni-app", "eni-web"]);
+    expect(m.endpoints[0]).toMatchObject({
+      ownerId: "i-app",
+      filterIds: ["sg-all"],
+      privateIps: [ip("10.0.1.10")],
+    });
+  });
+});
+
+describe("missing and malformed data", () => {
+  it("a missing key makes what depends on it unknown, with the reason", () => {
+    const d = tinyVpc();
+    delete d.NetworkAcls;
+    const m = model(d);
+    const acl = m.filters.get(m.subnets.get("subnet-priv")!.boundaryFilterIds[0]!)!;
+    expect(acl.unknown).toMatch(/no NetworkAcls in the input/);
+    expect(m.unknowns.length).toBeGreaterThan(0);
+  });
+
+  it("a collector gap names the IAM action that was denied", () => {
+    const d = tinyVpc();
+    delete d.SecurityGroups;
+    d.EgressAuditCollectionGaps = [
+      {
+        region: "us-east-1",
+        call: "DescribeSecurityGroups",
+        action: "ec2:DescribeSecurityGroups",
+        key: "SecurityGroups",
+        code: "UnauthorizedOperation",
+        message: "You are not authorized",
+      },
+    ];
+    const m = model(d);
+    expect(m.filters.get("sg-all")!.unknown).toMatch(
+      /ec2:DescribeSecurityGroups failed in us-east-1 \(UnauthorizedOperation/,
+    );
+  });
+
+  it("a bad value is an InputError naming the file and JSON path", () => {
+    const d = tinyVpc();
+    (d.RouteTables![1] as { Routes: object[] }).Routes.push({ GatewayId: "igw-1" });
+    expect(() => model(d)).toThrow(InputError);
+    expect(() => model(d)).toThrow(
+      "RouteTables.json: $.RouteTables[1].Routes[2]: expected DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId",
+    );
+  });
+});

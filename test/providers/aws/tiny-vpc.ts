@@ -1,0 +1,126 @@
+// A tiny VPC in describe-* shape for converter and engine tests: one VPC 10.0.0.0/16 with a public
+// subnet (10.0.0.0/24, IGW, NAT gateway) and a private one (10.0.1.0/24, default route to the NAT).
+// Tests override pieces to make the case they need.
+import type { SourceDocument } from "../../../src/model/document.js";
+
+export type Docs = Record<string, unknown[]>;
+
+const allowAll = (n: number, egress: boolean) => ({
+  CidrBlock: "0.0.0.0/0",
+  Egress: egress,
+  Protocol: "-1",
+  RuleAction: "allow",
+  RuleNumber: n,
+});
+export const star = [
+  { CidrBlock: "0.0.0.0/0", Egress: true, Protocol: "-1", RuleAction: "deny", RuleNumber: 32767 },
+  { CidrBlock: "0.0.0.0/0", Egress: false, Protocol: "-1", RuleAction: "deny", RuleNumber: 32767 },
+];
+
+export function tinyVpc(): Docs {
+  return {
+    Vpcs: [{ VpcId: "vpc-1", CidrBlock: "10.0.0.0/16" }],
+    Subnets: [
+      { SubnetId: "subnet-pub", VpcId: "vpc-1", CidrBlock: "10.0.0.0/24" },
+      { SubnetId: "subnet-priv", VpcId: "vpc-1", CidrBlock: "10.0.1.0/24" },
+    ],
+    RouteTables: [
+      {
+        RouteTableId: "rtb-main",
+        VpcId: "vpc-1",
+        Associations: [{ Main: true }],
+        Routes: [{ DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" }],
+      },
+      {
+        RouteTableId: "rtb-pub",
+        VpcId: "vpc-1",
+        Associations: [{ SubnetId: "subnet-pub" }],
+        Routes: [
+          { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+          { DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-1", State: "active" },
+        ],
+      },
+      {
+        RouteTableId: "rtb-priv",
+        VpcId: "vpc-1",
+        Associations: [{ SubnetId: "subnet-priv" }],
+        Routes: [
+          { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+          { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-1", State: "active" },
+        ],
+      },
+    ],
+    NetworkAcls: [
+      {
+        NetworkAclId: "acl-default",
+        VpcId: "vpc-1",
+        IsDefault: true,
+        Associations: [{ SubnetId: "subnet-pub" }],
+        Entries: [allowAll(100, true), allowAll(100, false), ...star],
+      },
+      {
+        NetworkAclId: "acl-priv",
+        VpcId: "vpc-1",
+        IsDefault: false,
+        Associations: [{ SubnetId: "subnet-priv" }],
+        Entries: [allowAll(100, true), allowAll(100, false), ...star],
+      },
+    ],
+    SecurityGroups: [
+      {
+        GroupId: "sg-all",
+        GroupName: "all-out",
+        VpcId: "vpc-1",
+        IpPermissions: [],
+        IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      },
+    ],
+    NetworkInterfaces: [
+      {
+        NetworkInterfaceId: "eni-app",
+        SubnetId: "subnet-priv",
+        VpcId: "vpc-1",
+        PrivateIpAddress: "10.0.1.10",
+        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: "10.0.1.10" }],
+        Groups: [{ GroupId: "sg-all" }],
+        InterfaceType: "interface",
+        Attachment: { InstanceId: "i-app", DeviceIndex: 0 },
+      },
+      {
+        NetworkInterfaceId: "eni-web",
+        SubnetId: "subnet-pub",
+        VpcId: "vpc-1",
+        PrivateIpAddress: "10.0.0.10",
+        PrivateIpAddresses: [
+          { Primary: true, PrivateIpAddress: "10.0.0.10", Association: { PublicIp: "198.51.100.10" } },
+        ],
+        Association: { PublicIp: "198.51.100.10" },
+        Groups: [{ GroupId: "sg-all" }],
+        InterfaceType: "interface",
+      },
+    ],
+    InternetGateways: [{ InternetGatewayId: "igw-1", Attachments: [{ VpcId: "vpc-1", State: "available" }] }],
+    NatGateways: [
+      {
+        NatGatewayId: "nat-1",
+        SubnetId: "subnet-pub",
+        VpcId: "vpc-1",
+        State: "available",
+        ConnectivityType: "public",
+        NatGatewayAddresses: [{ PrivateIp: "10.0.0.200", PublicIp: "198.51.100.200", IsPrimary: true }],
+      },
+    ],
+  };
+}
+
+export function docsOf(d: Docs): SourceDocument[] {
+  return Object.entries(d).map(([k, v]) => ({ file: `${k}.json`, data: { [k]: v } }));
+}
+
+/** Replaces one NACL's entries (keeping the `*` rules). */
+export function setAcl(d: Docs, aclId: string, entries: object[]): void {
+  const acl = (d.NetworkAcls as { NetworkAclId: string; Entries: object[] }[]).find(
+    (a) => a.NetworkAclId === aclId,
+  )!;
+  acl.Entries = [...entries, ...star];
+}
