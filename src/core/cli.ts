@@ -23,6 +23,29 @@ export const commonFlags = {
   debug: Flags.boolean({ description: "Show stack traces for errors", default: false }),
 };
 
+/** Where AWS data comes from: the live APIs (default) or a folder. */
+export const awsInputFlags = {
+  vpc: Flags.string({
+    description: "VPC to audit (repeatable); with --from-dir, only sources in these VPCs",
+    multiple: true,
+  }),
+  region: Flags.string({ description: "AWS region (repeatable); default $AWS_REGION", multiple: true }),
+  "all-regions": Flags.boolean({
+    description: "Collect every region enabled for the account",
+    default: false,
+  }),
+  profile: Flags.string({
+    description: "AWS shared-config profile (default: the standard credential chain)",
+  }),
+  "endpoint-url": Flags.string({
+    description: "Send EC2 API calls to this endpoint (e.g. a local emulator)",
+  }),
+  "save-snapshot": Flags.string({
+    description:
+      "Also write the describe-* JSON this run read into this new folder (--from-dir reads it back)",
+  }),
+};
+
 export const auditFlags = {
   ports: Flags.string({
     description: "Protocols and ports to audit, e.g. tcp/443,tcp/80,udp/53,tcp/1024-65535,icmp",

@@ -1,17 +1,54 @@
-// Input -> model: offline folders today (live collection joins here with the same raw documents).
+// Input -> model: offline folders (--from-dir) or live collection meet at the same raw documents, which
+// --save-snapshot writes so that --from-dir can repeat the run.
+import path from "node:path";
+import type { SourceDocument } from "../model/document.js";
 import { InputError } from "../model/errors.js";
 import type { NetworkModel } from "../model/types.js";
 import { awsModel } from "../providers/aws/index.js";
+import { collectAwsDocuments, type AwsLiveOptions } from "./live-aws.js";
 import { loadDir } from "./load-dir.js";
+import { saveSnapshot } from "./save-snapshot.js";
 
 export type Provider = "aws";
 
 export async function loadModel(provider: Provider, fromDir: string): Promise<NetworkModel> {
-  const docs = await loadDir(fromDir);
+  return modelOf(provider, await loadDir(fromDir), fromDir);
+}
+
+function modelOf(provider: Provider, docs: SourceDocument[], where: string): NetworkModel {
   switch (provider) {
     case "aws":
-      return awsModel(docs, fromDir);
+      return awsModel(docs, where);
     default:
       throw new InputError(`unsupported provider ${String(provider)}`);
   }
+}
+
+export interface AwsInput extends Omit<AwsLiveOptions, "progress"> {
+  fromDir?: string;
+  saveSnapshot?: string;
+  progress?: boolean;
+}
+
+/** The AWS model from --from-dir or from the live APIs, saving the raw documents first if asked. */
+export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
+  let docs: SourceDocument[];
+  let where: string;
+  if (input.fromDir) {
+    docs = await loadDir(input.fromDir);
+    where = input.fromDir;
+    if (input.saveSnapshot) {
+      const base = input.fromDir;
+      await saveSnapshot(
+        input.saveSnapshot,
+        docs.map((d) => ({ path: path.relative(base, d.file).replace(/\.ya?ml$/i, ".json"), data: d.data })),
+      );
+    }
+  } else {
+    const live = await collectAwsDocuments({ ...input, progress: input.progress ?? false });
+    docs = live.docs;
+    where = "the AWS API";
+    if (input.saveSnapshot) await saveSnapshot(input.saveSnapshot, live.files);
+  }
+  return modelOf("aws", docs, where);
 }

@@ -40,14 +40,10 @@ export class IntervalSet {
 
   /**
    * Normalizes arbitrary ranges: drops lo > hi, sorts, merges overlapping and touching ranges.
-   * An array that is already canonical is adopted after one validating pass (the array is
-   * copied, the range tuples are shared and treated as immutable); sorted input skips the sort.
-   * Both are the common cases inside the library, which then stays linear.
+   * Already sorted input (the common case inside the library) skips the sort, so it is linear.
+   * The result owns fresh range tuples: the caller's arrays may be mutated afterwards.
    */
   static fromRanges(ranges: Iterable<readonly [bigint, bigint]>): IntervalSet {
-    if (Array.isArray(ranges) && isCanonical(ranges as readonly Range[])) {
-      return ranges.length === 0 ? IntervalSet.EMPTY : new IntervalSet((ranges as readonly Range[]).slice());
-    }
     const items: Range[] = [];
     let sorted = true;
     for (const r of ranges) {
@@ -291,16 +287,6 @@ export class IntervalSet {
     if (sameRanges(out, o._ranges)) return o;
     return new IntervalSet(out);
   }
-}
-
-function isCanonical(rs: readonly Range[]): boolean {
-  let prevHi: bigint | undefined;
-  for (let i = 0; i < rs.length; i++) {
-    const r = rs[i]!;
-    if (r[0] > r[1] || (prevHi !== undefined && r[0] <= prevHi + 1n)) return false;
-    prevHi = r[1];
-  }
-  return true;
 }
 
 function sameRanges(a: readonly Range[], b: readonly Range[]): boolean {

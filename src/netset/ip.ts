@@ -233,7 +233,8 @@ const GLOBAL_EXCEPTIONS_V4 = ["192.0.0.9/32", "192.0.0.10/32"];
 // Registry entries outside 2000::/3 (::1, ::ffff:0:0/96, 64:ff9b::/96, 100::/64, 5f00::/16,
 // fc00::/7, fe80::/10, ...) are already outside the starting block.
 const NOT_GLOBAL_V6 = [
-  "2001::/23", // IETF protocol assignments (incl. Teredo 2001::/32, benchmarking 2001:2::/48, ORCHID 2001:10::/28)
+  // IETF protocol assignments, incl. Teredo 2001::/32, benchmarking 2001:2::/48, ORCHID 2001:10::/28
+  "2001::/23",
   "2001:db8::/32", // documentation
   "2002::/16", // 6to4
   "3fff::/20", // documentation (RFC 9637)

@@ -160,8 +160,9 @@ export class PacketSet {
     return this._root.overlaps(o._root);
   }
 
-  /** Point membership: O(log) per dimension. */
+  /** Point membership: O(log) per dimension. Non-integer protocol or port numbers are never members. */
   contains(proto: number, port: number, ip: bigint): boolean {
+    if (!Number.isInteger(proto) || !Number.isInteger(port)) return false;
     return this._root.find(proto)?.find(port)?.contains(ip) ?? false;
   }
 
@@ -178,14 +179,16 @@ export class PacketSet {
   /** Projection onto destination IPs: every IP that some packet of the set goes to. */
   ips(): IntervalSet {
     const ranges: Range[] = [];
-    for (const pe of this._root.entries) for (const e of pe.sub.entries) ranges.push(...e.sub.ranges);
+    // Loops rather than push(...spread): an IP set may hold more ranges than the argument limit.
+    for (const pe of this._root.entries)
+      for (const e of pe.sub.entries) for (const r of e.sub.ranges) ranges.push(r);
     return IntervalSet.fromRanges(ranges);
   }
 
   /** Projection onto protocols: every protocol that some packet of the set uses. */
   protocols(): IntervalSet {
     const ranges: Range[] = [];
-    for (const pe of this._root.entries) ranges.push(...pe.key.set.ranges);
+    for (const pe of this._root.entries) for (const r of pe.key.set.ranges) ranges.push(r);
     return IntervalSet.fromRanges(ranges);
   }
 
@@ -203,7 +206,7 @@ export class PacketSet {
         continue;
       }
       const ranges: Range[] = [];
-      for (const e of pe.sub.entries) ranges.push(...e.sub.ranges);
+      for (const e of pe.sub.entries) for (const r of e.sub.ranges) ranges.push(r);
       pairs.push({ key: pe.key, sub: portLayerOf(PORT_KEY_ALL, IntervalSet.fromRanges(ranges)) });
       changed = true;
     }

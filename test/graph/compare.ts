@@ -44,7 +44,7 @@ function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
 function formatOutcome(o: RefOutcome | string): string {
   if (typeof o === "string") return o;
   const b = o.blockedBy;
-  return `${o.verdict} exit=${o.exit ?? "null"} egressIp=${o.egressIp ?? "null"} blockedBy=${b === null ? "null" : `${b.resource}|${b.kind}|${b.rule ?? "null"}`}`;
+  return `${o.verdict} exit=${o.exit ?? "null"} egressIp=${o.egressIp ?? "null"} blockedBy=${b === null ? "null" : `${b.resource}|${b.kind}|${b.rule ?? "null"}`}${o.why !== undefined ? ` (${o.why})` : ""}`;
 }
 
 /** Problems with the pieces as a partition of `query` (empty when fine). */

@@ -240,7 +240,7 @@ function firstMatchRules(r: Rand, filterId: string, kind: string, dir: "out" | "
       ref: ruleRef(filterId, kind, dir, (i + 1) * 10),
     });
   }
-  if (chance(r, 0.6))
+  if (chance(r, 0.75))
     rules.push({ match: ALL_PACKETS, action: "allow", ref: ruleRef(filterId, kind, dir, 100) });
   return rules;
 }
@@ -418,7 +418,8 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
   const natIds: string[] = [];
   for (let j = 0, n = r.int(0, 2); j < n; j++) {
     const id = `nat-${j + 1}`;
-    const home = r.int(0, nSubnets - 1);
+    // Usually in subnet-0, whose table (usually rtb-0) usually sends 0.0.0.0/0 to the internet gateway.
+    const home = chance(r, 0.4) ? r.int(0, nSubnets - 1) : 0;
     const nat: NatGateway = {
       id,
       kind: "nat",
@@ -466,7 +467,19 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     const local: RouteTarget = { kind: "local", networkId: VPC_ID };
     if (!chance(r, 0.05)) add(cidrChoice(V4_CIDR), local, 24, 2);
     if (hasV6 && !chance(r, 0.05)) add(cidrChoice(V6_CIDR), local, 56, 2);
-    for (let k = 0, nk = r.int(1, 4); k < nk; k++) {
+    // Usually a default route, to the internet gateway, a NAT or the exit.
+    if (chance(r, 0.75)) {
+      const to =
+        t === 0 && !chance(r, 0.2)
+          ? "igw-1"
+          : pick(r, ["igw-1", ...natIds, ...natIds, ...(m.gateways.has("tgw-1") ? ["tgw-1"] : [])]);
+      add(cidrChoice("0.0.0.0/0"), { kind: "gateway", gatewayId: to }, 0, r.int(0, 2));
+    }
+    if (hasV6 && chance(r, 0.6)) {
+      const to = pick(r, ["igw-1", ...(m.gateways.has("eigw-1") ? ["eigw-1"] : [])]);
+      add(cidrChoice("::/0"), { kind: "gateway", gatewayId: to }, 0, r.int(0, 2));
+    }
+    for (let k = 0, nk = r.int(0, 4); k < nk; k++) {
       const d = pick(r, ROUTE_DESTS);
       const which = r.int(0, 4);
       const target: RouteTarget =
@@ -502,7 +515,13 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
       id,
       networkId: VPC_ID,
       cidrs: hasV6 ? cidrSet([v4SubnetCidr(i), v6SubnetCidr(i)]) : parseCidr(v4SubnetCidr(i)),
-      routeTableId: chance(r, 0.04) ? null : chance(r, 0.04) ? "rtb-missing" : pick(r, tableIds),
+      routeTableId: chance(r, 0.04)
+        ? null
+        : chance(r, 0.04)
+          ? "rtb-missing"
+          : i === 0 && !chance(r, 0.3)
+            ? "rtb-0"
+            : pick(r, tableIds),
       boundaryFilterIds: [...new Set(boundary)],
     };
     m.subnets.set(id, subnet);

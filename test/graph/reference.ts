@@ -33,6 +33,8 @@ export interface RefOutcome {
   exit: ExitKind | null;
   egressIp: string | null;
   blockedBy: BlockedBy | null;
+  /** Why, in a few words (for failure messages and statistics; not compared). */
+  why?: string;
 }
 
 const TWO_128 = 1n << 128n;
@@ -49,24 +51,24 @@ function isV4(ip: bigint): boolean {
 // ---------------------------------------------------------------------------------------------------------
 // Outcome constructors. `null` from a step means "passed, go on".
 
-function blocked(resource: string, kind: string, rule: string | null): RefOutcome {
-  return { verdict: "blocked", exit: null, egressIp: null, blockedBy: { resource, kind, rule } };
+function blocked(why: string, resource: string, kind: string, rule: string | null): RefOutcome {
+  return { verdict: "blocked", exit: null, egressIp: null, blockedBy: { resource, kind, rule }, why };
 }
 
-function blockedByRef(ref: RuleRef): RefOutcome {
-  return blocked(ref.resource, ref.kind, ref.rule);
+function blockedByRef(why: string, ref: RuleRef): RefOutcome {
+  return blocked(why, ref.resource, ref.kind, ref.rule);
 }
 
-function blockedByGateway(g: Gateway): RefOutcome {
-  return blocked(g.id, g.ref.kind, null);
+function blockedByGateway(why: string, g: Gateway): RefOutcome {
+  return blocked(why, g.id, g.ref.kind, null);
 }
 
-function unknown(exit: ExitKind | null = null): RefOutcome {
-  return { verdict: "unknown", exit, egressIp: null, blockedBy: null };
+function unknown(why: string, exit: ExitKind | null = null): RefOutcome {
+  return { verdict: "unknown", exit, egressIp: null, blockedBy: null, why };
 }
 
-function allowed(exit: ExitKind, egressIp: string | null): RefOutcome {
-  return { verdict: "allowed", exit, egressIp, blockedBy: null };
+function allowed(why: string, exit: ExitKind, egressIp: string | null): RefOutcome {
+  return { verdict: "allowed", exit, egressIp, blockedBy: null, why };
 }
 
 function ruleMatches(rule: Rule, proto: number, port: number, peer: bigint): boolean {
@@ -131,7 +133,8 @@ function endpointFilters(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOut
   const filters: Filter[] = [];
   for (const id of ep.filterIds) {
     const f = model.filters.get(id);
-    if (f === undefined || f.unknown !== undefined) return unknown();
+    if (f === undefined || f.unknown !== undefined)
+      return unknown(`endpoint filter ${id} missing or unreadable`);
     filters.push(f);
   }
   const { proto, port, dst } = pkt;
@@ -146,14 +149,14 @@ function endpointFilters(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOut
       const maybe = unions.some((f) =>
         f.egress.some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, dst)),
       );
-      if (maybe) return unknown();
-      return blocked(unions.map((f) => f.id).join(", "), unions[0]!.kind, null);
+      if (maybe) return unknown("only an unresolved rule matches");
+      return blocked("no union rule allows", unions.map((f) => f.id).join(", "), unions[0]!.kind, null);
     }
   }
   for (const f of filters) {
     if (f.semantics !== "first-match") continue;
     const d = firstMatch(f, f.egress, proto, port, dst);
-    if (!d.allow) return blockedByRef(d.ref);
+    if (!d.allow) return blockedByRef("endpoint first-match filter", d.ref);
   }
   return null;
 }
@@ -170,6 +173,8 @@ interface Leg {
   origin: boolean;
   /** NAT gateways already passed on this path. */
   visited: readonly string[];
+  /** The NATs passed, as text ("nat-1 -> "), for `why`. */
+  path: string;
 }
 
 /**
@@ -188,24 +193,25 @@ function crossBoundary(
   const peer = dir === "out" ? pkt.dst : leg.src;
   for (const id of subnet.boundaryFilterIds) {
     const f = model.filters.get(id);
-    if (f === undefined || f.unknown !== undefined) return unknown();
+    if (f === undefined || f.unknown !== undefined)
+      return unknown(`boundary filter ${id} missing or unreadable`);
     const forwardRules = dir === "out" ? f.egress : f.ingress;
     const replyRules = dir === "out" ? f.ingress : f.egress;
     const fwd =
       f.semantics === "union"
         ? anyAllow(f, forwardRules, proto, port, peer)
         : firstMatch(f, forwardRules, proto, port, peer);
-    if (!fwd.allow) return blockedByRef(fwd.ref);
+    if (!fwd.allow) return blockedByRef(`${dir} of ${subnet.id}: forward denied`, fwd.ref);
     if (f.stateful) continue;
     const decisions = repliesOf(proto, port, leg.ephemeral).map((replyPort) =>
       firstMatch(f, replyRules, proto, replyPort, peer),
     );
     const denied = decisions.filter((d) => !d.allow);
     if (denied.length === 0) continue; // every reply passes (or none is expected)
-    if (denied.length < decisions.length) return unknown(); // some replies pass, some do not
+    if (denied.length < decisions.length) return unknown(`${dir} of ${subnet.id}: some replies denied`); // some replies pass, some do not
     let first = denied[0]!;
     for (const d of denied) if (d.order < first.order) first = d;
-    return blockedByRef(first.ref);
+    return blockedByRef(`${dir} of ${subnet.id}: every reply denied`, first.ref);
   }
   return null;
 }
@@ -228,15 +234,16 @@ function lookup(routes: readonly Route[], dst: bigint): Route | undefined {
 
 function route(model: NetworkModel, leg: Leg, pkt: Packet): RefOutcome {
   const S = leg.subnet;
-  if (S.routeTableId === null) return unknown();
+  if (S.routeTableId === null) return unknown(`${S.id} has no route table`);
   const table = model.routeTables.get(S.routeTableId);
-  if (table === undefined || table.unknown !== undefined) return unknown();
+  if (table === undefined || table.unknown !== undefined)
+    return unknown(`route table of ${S.id} missing or unreadable`);
   const r = lookup(table.routes, pkt.dst);
-  if (r === undefined) return blocked(table.id, "route-table", null);
+  if (r === undefined) return blocked("no route", table.id, "route-table", null);
   const t = r.target;
   switch (t.kind) {
     case "blackhole":
-      return blockedByRef(r.ref);
+      return blockedByRef("blackhole route", r.ref);
     case "local":
       return deliverLocal(model, leg, pkt, t.networkId);
     case "gateway":
@@ -252,18 +259,19 @@ function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: str
       break;
     }
   }
-  if (D === undefined) return blocked(networkId, model.networks.get(networkId)?.kind ?? "network", null);
-  if (D.id === leg.subnet.id) return allowed("private", null);
+  if (D === undefined)
+    return blocked("no subnet holds dst", networkId, model.networks.get(networkId)?.kind ?? "network", null);
+  if (D.id === leg.subnet.id) return allowed(`${leg.path}delivered in ${D.id}`, "private", null);
   const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
   if (out !== null) return out;
   const inn = crossBoundary(model, D, "in", leg, pkt);
   if (inn !== null) return inn;
-  return allowed("private", null);
+  return allowed(`${leg.path}delivered from ${leg.subnet.id} to ${D.id}`, "private", null);
 }
 
 function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: string): RefOutcome {
   const g = model.gateways.get(gatewayId);
-  if (g === undefined) return unknown();
+  if (g === undefined) return unknown(`gateway ${gatewayId} missing`);
   const natOfThisSubnet = g.kind === "nat" && g.subnetId === leg.subnet.id;
   if (!natOfThisSubnet) {
     const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
@@ -274,7 +282,9 @@ function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: strin
     case "egress-only-internet":
       return toInternet(g, leg, pkt);
     case "exit":
-      return g.reaches === true ? allowed(g.exit, null) : unknown(g.exit);
+      return g.reaches === true
+        ? allowed(`${leg.path}exit ${g.id}`, g.exit, null)
+        : unknown(`exit ${g.id}`, g.exit);
     case "nat":
       return throughNat(model, g, leg, pkt);
   }
@@ -283,28 +293,28 @@ function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: strin
 function toInternet(g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
   let egressIp: string;
   if (isV4(pkt.dst)) {
-    if (g.kind !== "internet") return blockedByGateway(g); // egress-only: IPv6 only
+    if (g.kind !== "internet") return blockedByGateway("IPv4 to an egress-only gateway", g);
     if (leg.nat !== null && leg.nat.connectivity === "private") {
-      return blocked(leg.nat.id, leg.nat.ref.kind, null);
+      return blocked("private NAT to the internet", leg.nat.id, leg.nat.ref.kind, null);
     }
     const pub = g.publicIpOf.get(leg.src);
-    if (pub === undefined) return blockedByGateway(g);
+    if (pub === undefined) return blockedByGateway("no public IPv4", g);
     egressIp = formatIp(pub);
   } else {
-    if (leg.nat !== null) return blockedByGateway(g); // a NAT leg has no IPv6 source
+    if (leg.nat !== null) return blockedByGateway("a NAT leg has no IPv6 source", g);
     egressIp = formatIp(leg.src);
   }
-  if (!PUBLIC_INTERNET.contains(pkt.dst)) return blockedByGateway(g);
-  return allowed("internet", egressIp);
+  if (!PUBLIC_INTERNET.contains(pkt.dst)) return blockedByGateway("dst is not public", g);
+  return allowed(`${leg.path}internet via ${g.id}`, "internet", egressIp);
 }
 
 function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): RefOutcome {
-  if (g.unusable !== undefined) return blockedByGateway(g);
-  if (leg.visited.includes(g.id)) return blockedByGateway(g);
-  if (!isV4(pkt.dst)) return blockedByGateway(g);
-  if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway(g);
+  if (g.unusable !== undefined) return blockedByGateway("NAT unusable", g);
+  if (leg.visited.includes(g.id)) return blockedByGateway("NAT loop", g);
+  if (!isV4(pkt.dst)) return blockedByGateway("IPv6 to a NAT", g);
+  if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
   const N = model.subnets.get(g.subnetId);
-  if (N === undefined) return unknown();
+  if (N === undefined) return unknown(`NAT subnet ${g.subnetId} missing`);
   if (N.id !== leg.subnet.id) {
     const inn = crossBoundary(model, N, "in", leg, pkt);
     if (inn !== null) return inn;
@@ -316,6 +326,7 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     nat: g,
     origin: false,
     visited: [...leg.visited, g.id],
+    path: `${leg.path}${g.id} -> `,
   };
   return route(model, next, pkt);
 }
@@ -326,14 +337,22 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
 export function referenceOutcome(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOutcome {
   // 1. A source address of the destination's family.
   const src = isV4(pkt.dst) ? ep.privateIps[0] : ep.ipv6[0];
-  if (src === undefined) return blocked(ep.id, ep.kind, null);
+  if (src === undefined) return blocked("no source address of the family", ep.id, ep.kind, null);
   // 2. The endpoint's subnet.
   const subnet = model.subnets.get(ep.subnetId);
-  if (subnet === undefined) return unknown();
+  if (subnet === undefined) return unknown(`endpoint subnet ${ep.subnetId} missing`);
   // 3. Its own filters.
   const own = endpointFilters(model, ep, pkt);
   if (own !== null) return own;
   // 4. Routing from its subnet.
-  const leg: Leg = { subnet, src, ephemeral: ep.ephemeralPorts, nat: null, origin: true, visited: [] };
+  const leg: Leg = {
+    subnet,
+    src,
+    ephemeral: ep.ephemeralPorts,
+    nat: null,
+    origin: true,
+    visited: [],
+    path: "",
+  };
   return route(model, leg, pkt);
 }

@@ -107,6 +107,13 @@ describe("IntervalSet construction", () => {
     expect(IntervalSet.EMPTY.key()).toBe("");
   });
 
+  it("does not alias the caller's tuples", () => {
+    const r: [bigint, bigint] = [1n, 5n];
+    const x = IntervalSet.fromRanges([r]);
+    r[1] = 9n;
+    expect(x.ranges).toEqual([[1n, 5n]]);
+  });
+
   it("works with values beyond 2^64", () => {
     const big = 1n << 128n;
     const x = IntervalSet.range(big - 1n, big + 10n);

@@ -1,34 +1,35 @@
-import { Command, Flags } from "@oclif/core";
+import { Command } from "@oclif/core";
 import { runAudit } from "../../core/audit.js";
-import { auditFlags, commonFlags, guarded, parseDest, parsePorts, writeOut } from "../../core/cli.js";
+import { awsInputOf } from "../../core/aws-flags.js";
+import {
+  auditFlags,
+  awsInputFlags,
+  commonFlags,
+  guarded,
+  parseDest,
+  parsePorts,
+  writeOut,
+} from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
-import { loadModel } from "../../core/pipeline.js";
-import { InputError } from "../../model/errors.js";
+import { awsInputModel } from "../../core/pipeline.js";
 import { renderAuditText } from "../../report/text.js";
 
 export default class Aws extends Command {
   static override summary =
     "Audit the egress of AWS VPCs: which ports reach the internet, from which IP, and what blocks the rest";
   static override examples = [
+    "<%= config.bin %> aws --vpc vpc-0123456789abcdef0 --region us-east-1",
     "<%= config.bin %> aws --from-dir examples/aws-shop",
     "<%= config.bin %> aws --from-dir ./snapshot --ports tcp/443,udp/53 --json",
   ];
-  static override flags = {
-    ...commonFlags,
-    ...auditFlags,
-    vpc: Flags.string({ description: "Only sources in this VPC", multiple: true }),
-  };
+  static override flags = { ...commonFlags, ...awsInputFlags, ...auditFlags };
 
   async run(): Promise<void> {
     const { flags } = await this.parse(Aws);
     process.exitCode = await guarded(flags.debug, async () => {
-      if (!flags["from-dir"])
-        throw new InputError(
-          "--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in",
-        );
       const ports = parsePorts(flags.ports);
       const dest = parseDest(flags.dest);
-      const model = await loadModel("aws", flags["from-dir"]);
+      const model = await awsInputModel(awsInputOf(flags));
       const vpcs = flags.vpc;
       const sources = vpcs ? model.endpoints.filter((e) => vpcs.includes(e.networkId)) : undefined;
       const result = runAudit(model, { ports, portsText: flags.ports, dest, destText: flags.dest, sources });

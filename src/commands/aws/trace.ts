@@ -1,8 +1,9 @@
 import { Command, Flags } from "@oclif/core";
-import { commonFlags, guarded, writeOut } from "../../core/cli.js";
+import { awsInputOf } from "../../core/aws-flags.js";
+import { awsInputFlags, commonFlags, guarded, writeOut } from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
 import { readFlows } from "../../core/flows.js";
-import { loadModel } from "../../core/pipeline.js";
+import { awsInputModel } from "../../core/pipeline.js";
 import { runTrace } from "../../core/trace.js";
 import { InputError } from "../../model/errors.js";
 import { renderTraceText } from "../../report/text.js";
@@ -16,6 +17,7 @@ export default class AwsTrace extends Command {
   ];
   static override flags = {
     ...commonFlags,
+    ...awsInputFlags,
     src: Flags.string({ description: "Source: instance id or Name tag, ENI id, private IP, or subnet id" }),
     dst: Flags.string({ description: "Destination IP address" }),
     protocol: Flags.string({
@@ -54,7 +56,7 @@ export default class AwsTrace extends Command {
           },
         ];
       }
-      const model = await loadModel("aws", flags["from-dir"]);
+      const model = await awsInputModel(awsInputOf(flags));
       const traces = runTrace(model, flows);
       await writeOut(flags.json ? JSON.stringify(traces, null, 2) + "\n" : renderTraceText(traces));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;

@@ -1,0 +1,86 @@
+// Live AWS collection for the `aws` command: regions from flags or the environment, a progress bar on a
+// terminal, and the collected describe-* documents in the same shape --from-dir reads.
+import { SingleBar } from "cli-progress";
+import { InputError } from "../model/errors.js";
+import type { SourceDocument } from "../model/document.js";
+import { collectAws, listRegions, type AwsSnapshotFile } from "../providers/aws/collect.js";
+
+export interface AwsLiveOptions {
+  vpcIds?: string[];
+  regions?: string[];
+  allRegions?: boolean;
+  profile?: string;
+  endpoint?: string;
+  /** Show a progress bar (on a terminal, not under --json). */
+  progress: boolean;
+}
+
+export interface Collected {
+  docs: SourceDocument[];
+  files: AwsSnapshotFile[];
+}
+
+function defaultRegion(): string | undefined {
+  return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
+}
+
+export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collected> {
+  const common = {
+    ...(opts.profile ? { profile: opts.profile } : {}),
+    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+  };
+  let regions = opts.regions ?? [];
+  if (opts.allRegions) {
+    const home = regions[0] ?? defaultRegion() ?? "us-east-1";
+    regions = await wrap(() => listRegions({ ...common, region: home }));
+  }
+  if (regions.length === 0) {
+    const r = defaultRegion();
+    if (!r)
+      throw new InputError("no AWS region: pass --region (repeatable) or --all-regions, or set AWS_REGION");
+    regions = [r];
+  }
+  const bar = opts.progress
+    ? new SingleBar({
+        format: "collecting {bar} {value}/{total} calls  {label}",
+        stream: process.stderr,
+        hideCursor: true,
+        clearOnComplete: true,
+      })
+    : null;
+  const totals = new Map<string, { done: number; total: number }>();
+  bar?.start(1, 0, { label: "" });
+  try {
+    const snap = await wrap(() =>
+      collectAws({
+        ...common,
+        regions,
+        ...(opts.vpcIds && opts.vpcIds.length > 0 ? { vpcIds: opts.vpcIds } : {}),
+        onProgress: (e) => {
+          totals.set(e.region, { done: e.done, total: e.total });
+          let done = 0;
+          let total = 0;
+          for (const t of totals.values()) {
+            done += t.done;
+            total += t.total;
+          }
+          bar?.setTotal(total);
+          bar?.update(done, { label: `${e.region} ${e.call}` });
+        },
+      }),
+    );
+    return { docs: snap.files.map((f) => ({ file: `aws:${f.path}`, data: f.data })), files: snap.files };
+  } finally {
+    bar?.stop();
+  }
+}
+
+/** The collector throws only when nothing at all could be read (credentials, connection): a usage error. */
+async function wrap<T>(f: () => Promise<T>): Promise<T> {
+  try {
+    return await f();
+  } catch (e) {
+    if (e instanceof InputError) throw e;
+    throw new InputError((e as Error).message);
+  }
+}
