@@ -37,16 +37,20 @@ export interface AuditOptions {
 
 type Template = Omit<AuditEntry, "source">;
 
-const cidrCache = new Map<string, string[]>();
-/** CIDR text of a set; the same sets recur across sources, so it is cached by the set's key. */
+const cidrByObject = new WeakMap<IntervalSet, string[]>();
+const cidrByKey = new Map<string, string[]>();
+/** CIDR text of a set; the same sets recur across sources, so it is cached by object, then by value. */
 export function cidrsOf(ips: IntervalSet): string[] {
+  let c = cidrByObject.get(ips);
+  if (c) return c;
   const k = ips.key();
-  let c = cidrCache.get(k);
+  c = cidrByKey.get(k);
   if (!c) {
     c = toCidrs(ips);
-    if (cidrCache.size > 50_000) cidrCache.clear();
-    cidrCache.set(k, c);
+    if (cidrByKey.size > 50_000) cidrByKey.clear();
+    cidrByKey.set(k, c);
   }
+  cidrByObject.set(ips, c);
   return c;
 }
 
@@ -64,7 +68,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
       if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
       const pieces = engine.fromEndpoint(ep, query.restrictIps(own));
-      templates = matrix(pieces).map(entryOf);
+      templates = matrix(pieces).map((cell) => entryOf(cell, model));
       classes.set(key, templates);
     }
     const source = sourceOf(engine, ep);
@@ -117,7 +121,7 @@ function withAddresses(t: Template, fix: (s: string) => string): Template {
   };
 }
 
-function entryOf(cell: Cell): Template {
+function entryOf(cell: Cell, model: NetworkModel): Template {
   const paths: AuditPath[] = cell.parts.map(({ piece, ips }) => ({
     verdict: piece.outcome.verdict,
     destinations: cidrsOf(ips),
@@ -153,7 +157,21 @@ function entryOf(cell: Cell): Template {
     blockedBy: main?.piece.outcome.blockedBy ?? null,
     reason: main ? main.piece.outcome.reason : null,
     paths,
+    notes:
+      allowed.length === 0 || model.advisories.length === 0
+        ? []
+        : notesFor(model, cellPackets(cell, reachable)),
   };
+}
+
+function cellPackets(cell: Cell, ips: IntervalSet): PacketSet {
+  const range = (r: [number, number]) => IntervalSet.range(BigInt(r[0]), BigInt(r[1]));
+  return PacketSet.cube(range(cell.protocols), range(cell.ports), ips);
+}
+
+/** The model's advisories that concern any of these (allowed) packets. */
+export function notesFor(model: NetworkModel, allowed: PacketSet): string[] {
+  return model.advisories.filter((a) => a.match.overlaps(allowed)).map((a) => a.message);
 }
 
 const PORTED = new Set<number>([PROTO.TCP, PROTO.UDP, PROTO.SCTP, PROTO.ICMP, PROTO.ICMPV6]);

@@ -58,6 +58,9 @@ export const AuditEntrySchema = z.object({
   blockedBy: BlockedBySchema.nullable().describe("What blocks the (largest) blocked part, if any"),
   reason: z.string().nullable().describe("Why the non-allowed part is blocked or unknown"),
   paths: z.array(PathSchema).describe("The destinations split by outcome"),
+  notes: z
+    .array(z.string())
+    .describe("Provider caveats that apply to the allowed part (e.g. EC2's tcp/25 limit)"),
 });
 
 export const AuditResultSchema = z.object({
@@ -105,6 +108,7 @@ export const TraceResultSchema = z.object({
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
   hops: z.array(HopSchema),
+  notes: z.array(z.string()).describe("Provider caveats that apply to this flow"),
 });
 
 export const TraceResultListSchema = z.array(TraceResultSchema);

@@ -14,6 +14,7 @@ import { InputError } from "../model/errors.js";
 import type { Endpoint, NetworkModel } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
+import { notesFor } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
 /** Finds the endpoint a --src names: interface id, instance id or name, private IP, or subnet id. */
@@ -92,12 +93,15 @@ export function runTrace(model: NetworkModel, flows: readonly Flow[]): TraceResu
   return flows.map((flow) => {
     const ep = resolveSource(model, flow.src);
     const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, flowPackets(flow)));
-    return traceOf(flow, pieces);
+    const allowed = pieces
+      .filter((p) => p.outcome.verdict === "allowed")
+      .reduce((u, p) => u.union(p.packets), PacketSet.EMPTY);
+    return { ...traceOf(flow, pieces), notes: notesFor(model, allowed) };
   });
 }
 
 /** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */
-function traceOf(flow: Flow, pieces: Piece[]): TraceResult {
+function traceOf(flow: Flow, pieces: Piece[]): Omit<TraceResult, "notes"> {
   const shown =
     pieces.find((p) => p.outcome.verdict === "blocked") ??
     pieces.find((p) => p.outcome.verdict === "unknown") ??

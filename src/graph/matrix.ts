@@ -34,7 +34,7 @@ export function matrix(pieces: readonly Piece[]): Cell[] {
     cubes.flatMap((cs) => cs.flatMap((c) => c.protocols.ranges.flatMap(([lo, hi]) => [lo, hi + 1n]))),
   );
   const cells: Cell[] = [];
-  let prev: { sig: string; cells: Cell[] } | null = null;
+  let prev: Cell[] | null = null;
   for (let k = 0; k + 1 < protoCuts.length; k++) {
     const pLo = protoCuts[k]!;
     const pHi = protoCuts[k + 1]! - 1n;
@@ -50,45 +50,50 @@ export function matrix(pieces: readonly Piece[]): Cell[] {
     const portCuts = sortedCuts(runs.flatMap((rs) => rs.flatMap((r) => [r.lo, r.hi + 1n])));
     const cursor = runs.map(() => 0);
     const here: Cell[] = [];
-    let lastSig = "";
     for (let j = 0; j + 1 < portCuts.length; j++) {
       const lo = portCuts[j]!;
       const hi = portCuts[j + 1]! - 1n;
       const parts: CellPart[] = [];
-      let sig = "";
       runs.forEach((rs, i) => {
         let c = cursor[i]!;
         while (c < rs.length && rs[c]!.hi < lo) c++;
         cursor[i] = c;
         const r = rs[c];
-        if (r && r.lo <= lo) {
-          parts.push({ piece: pieces[i]!, index: i, ips: r.ips });
-          sig += `${i}:${r.ips.key()};`;
-        }
+        if (r && r.lo <= lo) parts.push({ piece: pieces[i]!, index: i, ips: r.ips });
       });
-      if (parts.length === 0) {
-        lastSig = "";
-        continue;
-      }
+      if (parts.length === 0) continue;
       const last = here[here.length - 1];
-      if (last && sig === lastSig && BigInt(last.ports[1]) + 1n === lo) {
+      if (last && BigInt(last.ports[1]) + 1n === lo && sameParts(last.parts, parts)) {
         last.ports = [last.ports[0], Number(hi)];
       } else {
         here.push({ protocols: [Number(pLo), Number(pHi)], ports: [Number(lo), Number(hi)], parts });
       }
-      lastSig = sig;
     }
     if (here.length === 0) continue;
     // Protocols with exactly the same port picture merge into one protocol range.
-    const sigAll = here
-      .map((c) => `${c.ports[0]}-${c.ports[1]}|${c.parts.map((p) => `${p.index}:${p.ips.key()}`).join(",")}`)
-      .join("/");
-    if (prev && prev.sig === sigAll && prev.cells[0]!.protocols[1] + 1 === Number(pLo)) {
-      for (const c of prev.cells) c.protocols = [c.protocols[0], Number(pHi)];
+    if (prev && prev[0]!.protocols[1] + 1 === Number(pLo) && sameCells(prev, here)) {
+      for (const c of prev) c.protocols = [c.protocols[0], Number(pHi)];
       continue;
     }
     cells.push(...here);
-    prev = { sig: sigAll, cells: here };
+    prev = here;
   }
   return cells;
+}
+
+function sameParts(a: CellPart[], b: CellPart[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((p, i) => p.index === b[i]!.index && (p.ips === b[i]!.ips || p.ips.equals(b[i]!.ips)))
+  );
+}
+
+function sameCells(a: Cell[], b: Cell[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (c, i) =>
+        c.ports[0] === b[i]!.ports[0] && c.ports[1] === b[i]!.ports[1] && sameParts(c.parts, b[i]!.parts),
+    )
+  );
 }

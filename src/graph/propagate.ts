@@ -12,6 +12,7 @@ import type {
   Gateway,
   NatGateway,
   NetworkModel,
+  Route,
   Rule,
   RuleRef,
   Subnet,
@@ -36,7 +37,7 @@ import {
   type Piece,
 } from "./outcome.js";
 import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
-import { routeSplit } from "./routing.js";
+import { routeSplit, type Routed } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
 export interface EngineOptions {
@@ -167,6 +168,7 @@ export class Engine {
       if (!live.isEmpty()) pieces.push(unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`));
       return pieces;
     }
+    live = this.localServices(ep, live, pieces);
     const { pass, stop } = this.endpointFilters(ep, live);
     pieces.push(...stop);
     const leg: Leg = {
@@ -180,6 +182,39 @@ export class Engine {
     };
     for (const p of pass) pieces.push(...prependHops(this.routeFrom(leg, p.set), p.hops));
     return pieces;
+  }
+
+  /** Packets to the platform's own services (resolver, metadata) are answered before any filter. */
+  private localServices(ep: Endpoint, live: PacketSet, pieces: Piece[]): PacketSet {
+    for (const s of this.model.networks.get(ep.networkId)?.services ?? []) {
+      const part = live.restrictIps(s.ips);
+      if (part.isEmpty()) continue;
+      live = live.subtract(part);
+      const served = part.intersect(s.serves);
+      const hop = (action: Hop["action"], detail: string): Hop[] => [
+        { resource: s.ref.resource, kind: s.ref.kind, action, rule: s.ref.rule, detail },
+      ];
+      if (!served.isEmpty())
+        pieces.push(
+          piece(
+            served,
+            {
+              verdict: "allowed",
+              exit: "cloud-service",
+              egressIp: null,
+              blockedBy: null,
+              reason: `${s.label}: answered by the platform itself; security groups and network ACLs do not apply`,
+            },
+            hop("exit", s.label),
+          ),
+        );
+      const rest = part.subtract(served);
+      if (!rest.isEmpty())
+        pieces.push(
+          blocked(rest, s.ref, `${s.label} answers only ${s.servesText}`, hop("drop", "not served")),
+        );
+    }
+    return live;
   }
 
   /** The endpoint's own filters: allow-union ones combined (security groups), others in order. */
@@ -314,15 +349,18 @@ export class Engine {
           [{ resource: rt.id, kind: "route-table", action: "drop", rule: null, detail: "no matching route" }],
         ),
       );
-    for (const { route, set: part } of routed) {
+    for (const { route, set: part, count } of this.opts.detail
+      ? routed.map((r) => ({ ...r, count: 1 }))
+      : byTarget(routed)) {
       const t = route.target;
       const targetLabel = t.kind === "local" ? "local" : t.kind === "gateway" ? t.gatewayId : "blackhole";
+      const rule = count === 1 ? route.ref.rule : null;
       const hop: Hop = {
         resource: rt.id,
         kind: "route-table",
         action: t.kind === "blackhole" ? "drop" : "forward",
-        rule: route.ref.rule,
-        detail: `${route.ref.rule ?? "route"} -> ${targetLabel}`,
+        rule,
+        detail: `${count === 1 ? (rule ?? "route") : `${count} routes`} -> ${targetLabel}`,
       };
       if (t.kind === "blackhole") {
         const why = t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target";
@@ -804,6 +842,30 @@ export class Engine {
     }
     return rc;
   }
+}
+
+/**
+ * Audit mode: routes to the same next hop lead to the same outcomes, so their packets travel on together
+ * (a hundred routes to one transit gateway are one walk, not a hundred). Blackholes stay per route:
+ * each is its own deciding rule.
+ */
+function byTarget(routed: Routed[]): { route: Route; set: PacketSet; count: number }[] {
+  const groups = new Map<string, { route: Route; sets: PacketSet[] }>();
+  const out: { route: Route; set: PacketSet; count: number }[] = [];
+  for (const r of routed) {
+    const t = r.route.target;
+    if (t.kind === "blackhole") {
+      out.push({ route: r.route, set: r.set, count: 1 });
+      continue;
+    }
+    const k = t.kind === "local" ? `local:${t.networkId}` : `gw:${t.gatewayId}`;
+    const g = groups.get(k);
+    if (g) g.sets.push(r.set);
+    else groups.set(k, { route: r.route, sets: [r.set] });
+  }
+  for (const g of groups.values())
+    out.push({ route: g.route, set: PacketSet.unionAll(g.sets), count: g.sets.length });
+  return out;
 }
 
 function unionOf(rules: readonly Rule[]): PacketSet {

@@ -133,12 +133,33 @@ export interface Subnet {
   boundaryFilterIds: string[];
 }
 
+/**
+ * An address the platform answers itself, before any filter (AWS: the VPC resolver and the instance
+ * metadata service): security groups and network ACLs do not apply to it.
+ */
+export interface LocalService {
+  ips: IntervalSet;
+  /** What it answers (protocol x port; IP dimension full). */
+  serves: PacketSet;
+  /** `serves` in words, e.g. "tcp and udp 53". */
+  servesText: string;
+  label: string;
+  ref: RuleRef;
+}
+
+/** A provider fact worth a warning on matching results (e.g. EC2's default outbound tcp/25 throttle). */
+export interface Advisory {
+  match: PacketSet;
+  message: string;
+}
+
 export interface Network {
   id: string;
   /** The provider's word for it, for messages: "vpc", "vnet", "network". */
   kind: string;
   name?: string;
   cidrs: IntervalSet;
+  services?: LocalService[];
 }
 
 export interface Endpoint {
@@ -174,6 +195,8 @@ export interface NetworkModel {
   /** Data that could not be read or understood: each names the resource and why. */
   unknowns: ModelNote[];
   warnings: ModelNote[];
+  /** Shown on results they match. */
+  advisories: Advisory[];
 }
 
 export function emptyModel(provider: string): NetworkModel {
@@ -187,5 +210,6 @@ export function emptyModel(provider: string): NetworkModel {
     endpoints: [],
     unknowns: [],
     warnings: [],
+    advisories: [],
   };
 }

@@ -23,6 +23,7 @@ export class IntervalSet {
   // need them.
   private _key: string | undefined;
   private _hash: number | undefined;
+  private _size: bigint | undefined;
 
   /** Callers must pass canonical ranges; every public factory normalizes first. */
   private constructor(ranges: readonly Range[]) {
@@ -81,9 +82,12 @@ export class IntervalSet {
 
   /** Number of values in the set (not the number of ranges). */
   size(): bigint {
-    let n = 0n;
-    for (const [lo, hi] of this._ranges) n += hi - lo + 1n;
-    return n;
+    if (this._size === undefined) {
+      let n = 0n;
+      for (const [lo, hi] of this._ranges) n += hi - lo + 1n;
+      this._size = n;
+    }
+    return this._size;
   }
 
   min(): bigint | undefined {

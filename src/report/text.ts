@@ -86,6 +86,7 @@ export function renderTraceText(traces: TraceResult[]): string {
         `  blocked by: ${t.blockedBy.resource} (${t.blockedBy.kind})${t.blockedBy.rule !== null ? ` rule ${t.blockedBy.rule}` : ""}`,
       );
     out.push(`  reason: ${t.reason}`);
+    for (const n of t.notes) out.push(`  note: ${n}`);
     const rows = [["#", "RESOURCE", "KIND", "ACTION", "RULE", "DETAIL"]];
     t.hops.forEach((h, i) => rows.push([`${i + 1}`, h.resource, h.kind, h.action, h.rule ?? "-", h.detail]));
     out.push(...table(rows, "    "), "");

@@ -1,8 +1,9 @@
 // Runs the engine (both modes) and the reference on a model and lists every disagreement.
 //  - detail: new Engine(model, { detail: true }).fromEndpoint(ep, query)
-//  - audit:  new Engine(model, { detail: false, universe: query }), fromEndpoint, then resolveSource.
-// Each result must be a partition of the query, and every concrete packet of the tiny universe must get
-// exactly the reference's {verdict, exit, egressIp, blockedBy}.
+//  - audit:  new Engine(model, { detail: false, universe: query }).fromEndpoint(ep, query)
+// followed by engine.resolveSource(ep, pieces) (always in audit mode; in detail mode unless told not to,
+// as src/core/trace.ts does). Each result must be a partition of the query, and every concrete packet
+// must get exactly the reference's {verdict, exit, egressIp, blockedBy}.
 import type { Piece } from "../../src/graph/outcome.js";
 import { Engine } from "../../src/graph/propagate.js";
 import type { Endpoint, NetworkModel } from "../../src/model/types.js";
@@ -12,28 +13,44 @@ import { formatModel, formatPacket, TINY_PACKETS, TINY_UNIVERSE } from "./random
 
 export type Mode = "detail" | "audit";
 
+export interface CompareOptions {
+  /** The query (default TINY_UNIVERSE) and its packets, enumerated (default TINY_PACKETS). */
+  query?: PacketSet;
+  packets?: readonly Packet[];
+  /** Apply resolveSource to detail-mode results too (default true). */
+  resolveDetail?: boolean;
+}
+
 export interface Mismatch {
   mode: Mode;
   endpoint: string;
   packet: Packet;
-  engine: RefOutcome | string;
+  engine: RefOutcome;
   reference: RefOutcome;
+}
+
+export interface CheckResult {
+  /** Packet comparisons made (endpoints x packets x modes). */
+  packets: number;
+  mismatches: Mismatch[];
+  /** Pieces that are not a partition of the query, packets in no or several pieces, exceptions. */
+  partition: string[];
 }
 
 function project(p: Piece): RefOutcome {
   const o = p.outcome;
+  const b = o.blockedBy;
   return {
     verdict: o.verdict,
     exit: o.exit,
     egressIp: o.egressIp,
-    blockedBy:
-      o.blockedBy === null
-        ? null
-        : { resource: o.blockedBy.resource, kind: o.blockedBy.kind, rule: o.blockedBy.rule },
+    blockedBy: b === null ? null : { resource: b.resource, kind: b.kind, rule: b.rule },
+    why: o.reason,
   };
 }
 
-function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
+/** Equality on the compared fields (not `why`). */
+export function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
   const x = a.blockedBy;
   const y = b.blockedBy;
   const sameBlock =
@@ -41,14 +58,16 @@ function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
   return a.verdict === b.verdict && a.exit === b.exit && a.egressIp === b.egressIp && sameBlock;
 }
 
-function formatOutcome(o: RefOutcome | string): string {
+export function formatOutcome(o: RefOutcome | string): string {
   if (typeof o === "string") return o;
   const b = o.blockedBy;
-  return `${o.verdict} exit=${o.exit ?? "null"} egressIp=${o.egressIp ?? "null"} blockedBy=${b === null ? "null" : `${b.resource}|${b.kind}|${b.rule ?? "null"}`}${o.why !== undefined ? ` (${o.why})` : ""}`;
+  const by = b === null ? "null" : `${b.resource}|${b.kind}|${b.rule ?? "null"}`;
+  const why = o.why !== undefined ? ` (${o.why})` : "";
+  return `${o.verdict} exit=${o.exit ?? "null"} egressIp=${o.egressIp ?? "null"} blockedBy=${by}${why}`;
 }
 
 /** Problems with the pieces as a partition of `query` (empty when fine). */
-function partitionProblems(pieces: Piece[], query: PacketSet): string[] {
+export function partitionProblems(pieces: readonly Piece[], query: PacketSet): string[] {
   const out: string[] = [];
   for (let i = 0; i < pieces.length; i++) {
     if (pieces[i]!.packets.isEmpty()) out.push(`piece ${i} is empty`);
@@ -67,31 +86,27 @@ function partitionProblems(pieces: Piece[], query: PacketSet): string[] {
   return out;
 }
 
-export interface CheckResult {
-  packets: number;
-  mismatches: Mismatch[];
-  partition: string[];
+function newEngine(model: NetworkModel, mode: Mode, query: PacketSet): Engine {
+  return new Engine(model, mode === "detail" ? { detail: true } : { detail: false, universe: query });
 }
 
-export let resolveDetail = process.env.RESOLVE_DETAIL === "1";
-function runMode(engine: Engine, mode: Mode, ep: Endpoint, query: PacketSet): Piece[] {
+function runMode(engine: Engine, mode: Mode, ep: Endpoint, query: PacketSet, resolveDetail: boolean): Piece[] {
   const pieces = engine.fromEndpoint(ep, query);
   return mode === "audit" || resolveDetail ? engine.resolveSource(ep, pieces) : pieces;
 }
 
-/** The engine's outcome for one packet (a fresh engine), or a description of what went wrong. */
+/** The engine's outcome for one packet (with a fresh engine), or a description of what went wrong. */
 export function engineOutcome(
   model: NetworkModel,
   ep: Endpoint,
   pkt: Packet,
   mode: Mode,
-  query: PacketSet,
+  opts: CompareOptions = {},
 ): RefOutcome | string {
-  const engine = new Engine(model, mode === "detail" ? { detail: true } : { detail: false, universe: query });
+  const query = opts.query ?? TINY_UNIVERSE;
   try {
-    const holders = runMode(engine, mode, ep, query).filter((p) =>
-      p.packets.contains(pkt.proto, pkt.port, pkt.dst),
-    );
+    const pieces = runMode(newEngine(model, mode, query), mode, ep, query, opts.resolveDetail ?? true);
+    const holders = pieces.filter((p) => p.packets.contains(pkt.proto, pkt.port, pkt.dst));
     return holders.length === 1 ? project(holders[0]!) : `in ${holders.length} pieces`;
   } catch (e) {
     return `engine threw: ${e instanceof Error ? e.message : String(e)}`;
@@ -99,60 +114,47 @@ export function engineOutcome(
 }
 
 /** Compares the engine (both modes) with the reference on every endpoint and packet of the model. */
-export function checkModel(model: NetworkModel, query: PacketSet = TINY_UNIVERSE): CheckResult {
+export function checkModel(model: NetworkModel, opts: CompareOptions = {}): CheckResult {
+  const query = opts.query ?? TINY_UNIVERSE;
+  const packets = opts.packets ?? TINY_PACKETS;
   const result: CheckResult = { packets: 0, mismatches: [], partition: [] };
-  const engines: [Mode, Engine][] = [
-    ["detail", new Engine(model, { detail: true })],
-    ["audit", new Engine(model, { detail: false, universe: query })],
-  ];
-  const refs = new Map<Endpoint, RefOutcome[]>();
+  const expected = new Map<Endpoint, RefOutcome[]>();
   for (const ep of model.endpoints) {
-    refs.set(
+    expected.set(
       ep,
-      TINY_PACKETS.map((p) => referenceOutcome(model, ep, p)),
+      packets.map((p) => referenceOutcome(model, ep, p)),
     );
   }
-  for (const [mode, engine] of engines) {
+  for (const mode of ["detail", "audit"] as const) {
+    // One engine per mode for all endpoints, as the CLI does: audit mode shares work between them.
+    const engine = newEngine(model, mode, query);
     for (const ep of model.endpoints) {
-      const expected = refs.get(ep)!;
       let pieces: Piece[];
       try {
-        pieces = runMode(engine, mode, ep, query);
+        pieces = runMode(engine, mode, ep, query, opts.resolveDetail ?? true);
       } catch (e) {
-        const msg = `engine threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`;
-        result.mismatches.push({
-          mode,
-          endpoint: ep.id,
-          packet: TINY_PACKETS[0]!,
-          engine: msg,
-          reference: expected[0]!,
-        });
+        result.partition.push(`${mode} ${ep.id}: engine threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
         continue;
       }
-      for (const problem of partitionProblems(pieces, query))
-        result.partition.push(`${mode} ${ep.id}: ${problem}`);
-      TINY_PACKETS.forEach((pkt, i) => {
+      for (const problem of partitionProblems(pieces, query)) result.partition.push(`${mode} ${ep.id}: ${problem}`);
+      const refs = expected.get(ep)!;
+      packets.forEach((pkt, i) => {
         result.packets++;
         const holders = pieces.filter((p) => p.packets.contains(pkt.proto, pkt.port, pkt.dst));
-        const reference = expected[i]!;
         if (holders.length !== 1) {
-          result.mismatches.push({
-            mode,
-            endpoint: ep.id,
-            packet: pkt,
-            engine: `in ${holders.length} pieces`,
-            reference,
-          });
+          result.partition.push(`${mode} ${ep.id}: ${formatPacket(pkt)} is in ${holders.length} pieces`);
           return;
         }
         const piece = holders[0]!;
-        // A protocol without ports: the piece must hold the packet with every port value.
+        // A protocol without ports: its piece must hold the packet with every port value.
         if (pkt.proto === 47 && !piece.packets.contains(47, 65535, pkt.dst)) {
-          result.partition.push(`${mode} ${ep.id}: piece splits the port dimension of ${formatPacket(pkt)}`);
+          result.partition.push(`${mode} ${ep.id}: a piece splits the port dimension of ${formatPacket(pkt)}`);
         }
         const got = project(piece);
-        if (!sameOutcome(got, reference))
+        const reference = refs[i]!;
+        if (!sameOutcome(got, reference)) {
           result.mismatches.push({ mode, endpoint: ep.id, packet: pkt, engine: got, reference });
+        }
       });
     }
   }
@@ -161,13 +163,15 @@ export function checkModel(model: NetworkModel, query: PacketSet = TINY_UNIVERSE
 
 export function formatMismatches(model: NetworkModel, r: CheckResult, limit = 8): string {
   const lines = [
-    `${r.mismatches.length} mismatching packets, ${r.partition.length} partition problems`,
+    `${r.mismatches.length} mismatching packet comparisons, ${r.partition.length} partition problems`,
     formatModel(model),
   ];
   for (const p of r.partition.slice(0, limit)) lines.push(`PARTITION ${p}`);
   for (const m of r.mismatches.slice(0, limit)) {
     lines.push(
-      `MISMATCH [${m.mode}] ${m.endpoint}: ${formatPacket(m.packet)}\n    engine:    ${formatOutcome(m.engine)}\n    reference: ${formatOutcome(m.reference)}`,
+      `MISMATCH [${m.mode}] ${m.endpoint}: ${formatPacket(m.packet)}`,
+      `    engine:    ${formatOutcome(m.engine)}`,
+      `    reference: ${formatOutcome(m.reference)}`,
     );
   }
   return lines.join("\n");

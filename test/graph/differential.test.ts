@@ -1,28 +1,101 @@
 // Differential test of the reachability engine against the packet-by-packet reference (reference.ts), on
-// random small networks (random-network.ts), in both engine modes (see compare.ts).
+// random small networks (random-network.ts), in both engine modes (see compare.ts): every result must be
+// a partition of the query and every packet of the tiny universe must get the reference's verdict, exit,
+// egress IP and blocking rule. A failure prints the model, the disagreeing packets and a minimized case.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { checkModel, formatMismatches } from "./compare.js";
-import { randFromGen, randomNetwork } from "./random-network.js";
+import { Engine } from "../../src/graph/propagate.js";
+import { checkModel, formatMismatches, type CheckResult } from "./compare.js";
+import { handModel, pkt, singlePacketQuery } from "./hand-models.js";
+import { formatCase, minimizeCase } from "./minimize.js";
+import {
+  randFromGen,
+  randomNetwork,
+  TINY_PACKETS,
+  TINY_UNIVERSE,
+  type RandomNetworkOptions,
+} from "./random-network.js";
+import type { NetworkModel } from "../../src/model/types.js";
 
 const SEED = 20_240_611;
-const NUM_RUNS = 150;
+const NUM_RUNS = 300;
+
+function failureReport(model: NetworkModel, r: CheckResult): string {
+  const lines = [formatMismatches(model, r)];
+  const first = r.mismatches[0];
+  if (first !== undefined) {
+    const min = minimizeCase({
+      model,
+      endpoint: first.endpoint,
+      packet: first.packet,
+      mode: first.mode,
+      query: TINY_UNIVERSE,
+    });
+    lines.push("--- minimized (same packet, same kind of disagreement):", formatCase(min));
+  }
+  return lines.join("\n");
+}
+
+interface Totals {
+  models: number;
+  comparisons: number;
+}
+
+/** Runs the differential check over random models; `partitionOnly` ignores outcome disagreements. */
+function runProperty(gen: RandomNetworkOptions, numRuns: number, partitionOnly: boolean, totals: Totals): void {
+  fc.assert(
+    fc.property(fc.gen(), (g) => {
+      const model = randomNetwork(randFromGen(g), gen);
+      const r = checkModel(model);
+      totals.models++;
+      totals.comparisons += r.packets;
+      const bad = r.partition.length > 0 || (!partitionOnly && r.mismatches.length > 0);
+      if (bad) throw new Error(failureReport(model, partitionOnly ? { ...r, mismatches: [] } : r));
+    }),
+    // Shrinking with fc.gen is slow and the report carries a minimized case already.
+    { numRuns, seed: SEED, endOnFailure: true },
+  );
+}
 
 describe("engine vs reference on random networks", () => {
-  it(`agrees on every packet of the tiny universe (${NUM_RUNS} models, both modes)`, () => {
-    let models = 0;
-    let packets = 0;
-    fc.assert(
-      fc.property(fc.gen(), (g) => {
-        const model = randomNetwork(randFromGen(g));
-        const r = checkModel(model);
-        models++;
-        packets += r.packets;
-        if (r.mismatches.length > 0 || r.partition.length > 0) throw new Error(formatMismatches(model, r));
-      }),
-      { numRuns: NUM_RUNS, seed: SEED, endOnFailure: false },
-    );
-    expect(models).toBeGreaterThanOrEqual(NUM_RUNS);
-    expect(packets).toBeGreaterThan(0);
+  it(`agrees on every packet of the tiny universe (${NUM_RUNS} models, detail and audit modes)`, () => {
+    const totals: Totals = { models: 0, comparisons: 0 };
+    runProperty({}, NUM_RUNS, false, totals);
+    expect(totals.models).toBe(NUM_RUNS);
+    // endpoints x packets x 2 modes; at least one endpoint per model.
+    expect(totals.comparisons).toBeGreaterThanOrEqual(NUM_RUNS * TINY_PACKETS.length * 2);
+  });
+
+  // KNOWN DISAGREEMENT (engine): with `unresolved` security-group rules the engine reports the packets
+  // that only an unresolved rule would allow as blocked by the security groups; the semantics (and the
+  // comment on Rule.unresolved in model/types.ts) make them unknown. Minimal case in reference.test.ts.
+  // Remove `.fails` once the engine is fixed.
+  it.fails("agrees with unresolved security-group rules too", () => {
+    runProperty({ unresolved: true }, NUM_RUNS, false, { models: 0, comparisons: 0 });
+  });
+
+  // KNOWN BUG (engine): in detail mode, a packet that matches only an `unresolved` ingress rule of a
+  // union-semantics boundary filter on the way INTO a subnet is missing from the result: the pieces no
+  // longer cover the query. (What such a rule should mean on a boundary is not specified, so only the
+  // partition is checked here.) Remove `.fails` once fixed.
+  it.fails("returns a partition even with unresolved rules in union boundary filters", () => {
+    runProperty({ boundaryUnresolved: true }, NUM_RUNS, true, { models: 0, comparisons: 0 });
+  });
+});
+
+// CONTRACT QUESTION (engine): Engine.fromEndpoint documents placeholders ({source-public-ip},
+// {source-ipv6}) for audit mode only, and EngineOptions.detail says it "computes each source exactly",
+// but detail mode returns them too, for every internet exit. src/core/trace.ts calls resolveSource
+// afterwards, so the CLI is not affected; the differential test above does the same. Either the
+// documentation or detail mode should change; remove `.fails` if detail mode is changed.
+describe("detail mode and source placeholders", () => {
+  it.fails.each([
+    ["IPv4", pkt(6, 443, "8.8.8.8"), "54.0.0.1"],
+    ["IPv6", pkt(6, 443, "2001:4860:4860::8888"), "2600:1f00::4"],
+  ] as const)("%s: detail mode names the egress IP without resolveSource", (_family, packet, egressIp) => {
+    const m = handModel();
+    const ep = m.endpoints.find((e) => e.id === "eni-pub")!;
+    const pieces = new Engine(m, { detail: true }).fromEndpoint(ep, singlePacketQuery(packet));
+    expect(pieces.map((p) => p.outcome.egressIp)).toEqual([egressIp]);
   });
 });

@@ -3,7 +3,8 @@
 // still gets the same kind of disagreement. The result is a small model for a bug report.
 import type { Filter, NetworkModel, RouteTable, Subnet } from "../../src/model/types.js";
 import { IntervalSet, type PacketSet } from "../../src/netset/index.js";
-import { engineOutcome, type Mode } from "./compare.js";
+import { engineOutcome, formatOutcome, type Mode } from "./compare.js";
+import { formatModel, formatPacket } from "./random-network.js";
 import { referenceOutcome, type Packet, type RefOutcome } from "./reference.js";
 
 export interface Case {
@@ -12,6 +13,7 @@ export interface Case {
   packet: Packet;
   mode: Mode;
   query: PacketSet;
+  resolveDetail?: boolean;
 }
 
 function cloneFilter(f: Filter): Filter {
@@ -59,7 +61,7 @@ function disagreement(c: Case): string | undefined {
   const ep = c.model.endpoints.find((e) => e.id === c.endpoint);
   if (ep === undefined) return undefined;
   const ref = referenceOutcome(c.model, ep, c.packet);
-  const got = engineOutcome(c.model, ep, c.packet, c.mode, c.query);
+  const got = engineOutcome(c.model, ep, c.packet, c.mode, { query: c.query, resolveDetail: c.resolveDetail ?? true });
   const same =
     typeof got !== "string" &&
     got.verdict === ref.verdict &&
@@ -128,6 +130,19 @@ function* candidates(m: NetworkModel, keepEndpoint: string): Generator<NetworkMo
 
 function rangeOf(lo: bigint, hi: bigint): IntervalSet {
   return IntervalSet.range(lo, hi);
+}
+
+/** The case as text: the model, the packet and both answers. */
+export function formatCase(c: Case): string {
+  const ep = c.model.endpoints.find((e) => e.id === c.endpoint);
+  if (ep === undefined) return `endpoint ${c.endpoint} is gone`;
+  const got = engineOutcome(c.model, ep, c.packet, c.mode, { query: c.query, resolveDetail: c.resolveDetail ?? true });
+  return [
+    formatModel(c.model),
+    `packet [${c.mode}] ${c.endpoint}: ${formatPacket(c.packet)}`,
+    `    engine:    ${formatOutcome(got)}`,
+    `    reference: ${formatOutcome(referenceOutcome(c.model, ep, c.packet))}`,
+  ].join("\n");
 }
 
 /** Greedily simplifies a failing case; returns it unchanged when it does not fail. */

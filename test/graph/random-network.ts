@@ -488,7 +488,9 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
           : which === 1
             ? { kind: "blackhole", targetId: pick(r, [null, "nat-gone"]) }
             : which === 2
-              ? local
+              ? chance(r, 0.1)
+                ? { kind: "local", networkId: "vpc-peer" } // a network that is not in the model
+                : local
               : which === 3
                 ? { kind: "gateway", gatewayId: natIds.length > 0 ? pick(r, natIds) : "igw-1" }
                 : { kind: "gateway", gatewayId: chance(r, 0.3) ? "gw-missing" : "igw-1" };
@@ -560,8 +562,11 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
       filterIds,
       ephemeralPorts: smallEphemeral(r),
     };
-    const ip4 = ep.privateIps[0];
-    if (ip4 !== undefined) maybePublic(ip4);
+    // Sometimes secondary addresses (only the primary one is a source; it may have no public IP
+    // while the secondary has one).
+    if (ep.privateIps.length > 0 && chance(r, 0.2)) ep.privateIps.push(v4Host(home, 12 + k));
+    if (ep.ipv6.length > 0 && chance(r, 0.2)) ep.ipv6.push(v6Host(home, 12 + k));
+    for (const ip of ep.privateIps) maybePublic(ip);
     m.endpoints.push(ep);
   }
   return m;

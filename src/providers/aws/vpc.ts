@@ -1,12 +1,42 @@
-// Vpcs -> Network: the VPC's IPv4 and IPv6 CIDR blocks.
-import { IntervalSet } from "../../netset/index.js";
+// Vpcs -> Network: the VPC's IPv4 and IPv6 CIDR blocks, and the addresses AWS answers itself inside
+// every VPC (Amazon DNS at the primary CIDR's base + 2 and 169.254.169.253, the instance metadata
+// service at 169.254.169.254), which security groups and network ACLs cannot block.
+import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
+import type { LocalService } from "../../model/types.js";
 import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
+
+const DNS = parsePortSpec("udp/53,tcp/53");
+const IMDS = parsePortSpec("tcp/80");
+
+function services(vpcId: string, primary: IntervalSet | null): LocalService[] {
+  const ref = (rule: string) => ({ resource: vpcId, kind: "vpc", rule });
+  let dnsIps = cidrSet(["169.254.169.253/32", "fd00:ec2::253/128"]);
+  const base = primary?.min();
+  if (base !== undefined) dnsIps = dnsIps.union(IntervalSet.point(base + 2n));
+  return [
+    {
+      ips: dnsIps,
+      serves: DNS,
+      servesText: "tcp and udp 53",
+      label: "the Amazon-provided DNS resolver",
+      ref: ref("Amazon DNS"),
+    },
+    {
+      ips: cidrSet(["169.254.169.254/32", "fd00:ec2::254/128"]),
+      serves: IMDS,
+      servesText: "tcp 80",
+      label: "the instance metadata service",
+      ref: ref("IMDS"),
+    },
+  ];
+}
 
 export function convertVpcs(ctx: AwsContext): void {
   for (const loc of ctx.raw.Vpcs) {
     const v = loc.item;
     let cidrs = IntervalSet.EMPTY;
-    if (v.CidrBlock) cidrs = cidrs.union(cidrAt(v.CidrBlock, at(loc, "CidrBlock")));
+    const primary = v.CidrBlock ? cidrAt(v.CidrBlock, at(loc, "CidrBlock")) : null;
+    if (primary) cidrs = cidrs.union(primary);
     v.CidrBlockAssociationSet?.forEach((a, i) => {
       if (a.CidrBlockState?.State && a.CidrBlockState.State !== "associated") return;
       cidrs = cidrs.union(cidrAt(a.CidrBlock, at(loc, "CidrBlockAssociationSet", i, "CidrBlock")));
@@ -18,6 +48,17 @@ export function convertVpcs(ctx: AwsContext): void {
         cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")),
       );
     });
-    ctx.model.networks.set(v.VpcId, { id: v.VpcId, kind: "vpc", name: nameTag(v.Tags), cidrs });
+    ctx.model.networks.set(v.VpcId, {
+      id: v.VpcId,
+      kind: "vpc",
+      name: nameTag(v.Tags),
+      cidrs,
+      services: services(v.VpcId, primary),
+    });
   }
+  // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.
+  ctx.model.advisories.push({
+    match: PacketSet.cube(IntervalSet.point(6n), IntervalSet.point(25n), IP_ALL),
+    message: "EC2 restricts outbound tcp/25 by default unless AWS has removed the limit for the account",
+  });
 }
