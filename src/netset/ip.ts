@@ -77,6 +77,21 @@ export function parseIp(text: string): bigint {
  * masked off ("10.0.0.5/8" = 10.0.0.0/8) because AWS, GCP and Azure all accept and mask them.
  */
 export function parseCidr(text: string): IntervalSet {
+  // Real configurations repeat the same few CIDRs (0.0.0.0/0, the VPC's blocks) thousands of times;
+  // the sets are immutable, so one parse serves them all.
+  let hit = cidrCache.get(text);
+  if (hit === undefined) {
+    hit = parseCidrUncached(text);
+    if (cidrCache.size >= CIDR_CACHE_MAX) cidrCache.clear();
+    cidrCache.set(text, hit);
+  }
+  return hit;
+}
+
+const CIDR_CACHE_MAX = 100_000;
+const cidrCache = new Map<string, IntervalSet>();
+
+function parseCidrUncached(text: string): IntervalSet {
   const s = text.trim();
   const slash = s.indexOf("/");
   const addrText = slash === -1 ? s : s.slice(0, slash);
@@ -122,8 +137,9 @@ function checkAxis(v: bigint): void {
 }
 
 function formatV4(raw: bigint): string {
+  // Dotted quad straight from the number: this runs for every CIDR the audit prints.
   const n = Number(raw);
-  return new ipaddr.IPv4([(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]).toString();
+  return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
 function formatV6(raw: bigint): string {
@@ -144,7 +160,8 @@ export function formatIp(v: bigint): string {
 }
 
 function bitLength(v: bigint): number {
-  return v === 0n ? 0 : v.toString(2).length;
+  if (v <= 0xffffffffn) return 32 - Math.clz32(Number(v));
+  return v.toString(2).length;
 }
 
 /**

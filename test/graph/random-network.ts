@@ -87,6 +87,7 @@ function someOf<T>(r: Rand, xs: readonly T[], max = xs.length): T[] {
 // Addresses and the tiny universe.
 
 export const VPC_ID = "vpc-1";
+const PEER_ID = "vnet-2";
 const V4_CIDR = "10.0.0.0/24";
 const V6_CIDR = "2600:1f00::/56";
 
@@ -377,6 +378,8 @@ export interface RandomNetworkOptions {
 export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): NetworkModel {
   const m = emptyModel("random");
   const hasV6 = chance(r, 0.6);
+  // Sometimes a second network with one subnet (192.168.1.0/31), reachable through "local" routes.
+  const hasPeer = chance(r, 0.3);
   const nSubnets = r.int(1, 3);
   const subnetIds = [...Array(nSubnets).keys()].map((i) => `subnet-${i}`);
 
@@ -490,7 +493,9 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
             : which === 2
               ? chance(r, 0.1)
                 ? { kind: "local", networkId: "vpc-peer" } // a network that is not in the model
-                : local
+                : hasPeer && chance(r, 0.5)
+                  ? { kind: "local", networkId: PEER_ID }
+                  : local
               : which === 3
                 ? { kind: "gateway", gatewayId: natIds.length > 0 ? pick(r, natIds) : "igw-1" }
                 : { kind: "gateway", gatewayId: chance(r, 0.3) ? "gw-missing" : "igw-1" };
@@ -529,6 +534,16 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     m.subnets.set(id, subnet);
   });
   if (unknownAcl) m.filters.set("acl-unknown", unreadable("acl-unknown", "network-acl"));
+  if (hasPeer) {
+    m.networks.set(PEER_ID, { id: PEER_ID, kind: "vnet", cidrs: parseCidr("192.168.1.0/24") });
+    m.subnets.set("subnet-peer", {
+      id: "subnet-peer",
+      networkId: PEER_ID,
+      cidrs: parseCidr("192.168.1.0/31"),
+      routeTableId: pick(r, tableIds),
+      boundaryFilterIds: [pick(r, aclIds)],
+    });
+  }
 
   // Endpoint filters.
   const sgIds: string[] = [];
