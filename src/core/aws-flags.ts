@@ -7,6 +7,7 @@ export interface AwsFlagValues {
   region?: string[] | undefined;
   "all-regions": boolean;
   profile?: string | undefined;
+  cluster?: string | undefined;
   "endpoint-url"?: string | undefined;
   "save-snapshot"?: string | undefined;
   json: boolean;
@@ -19,6 +20,7 @@ export function awsInputOf(flags: AwsFlagValues): AwsInput {
     ...(flags.region ? { regions: flags.region } : {}),
     allRegions: flags["all-regions"],
     ...(flags.profile ? { profile: flags.profile } : {}),
+    ...(flags.cluster ? { cluster: flags.cluster } : {}),
     ...(flags["endpoint-url"] ? { endpoint: flags["endpoint-url"] } : {}),
     ...(flags["save-snapshot"] ? { saveSnapshot: flags["save-snapshot"] } : {}),
     progress: !flags.json && Boolean(process.stderr.isTTY),

@@ -37,6 +37,9 @@ export const awsInputFlags = {
   profile: Flags.string({
     description: "AWS shared-config profile (default: the standard credential chain)",
   }),
+  cluster: Flags.string({
+    description: "EKS cluster: collect its VPC and audit (or trace from) its nodes only",
+  }),
   "endpoint-url": Flags.string({
     description: "Send EC2 API calls to this endpoint (e.g. a local emulator)",
   }),

@@ -4,9 +4,12 @@ import { SingleBar } from "cli-progress";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
 import { collectAws, listRegions, type AwsSnapshotFile } from "../providers/aws/collect.js";
+import { describeEksCluster } from "../providers/aws/collect-eks.js";
 
 export interface AwsLiveOptions {
   vpcIds?: string[];
+  /** An EKS cluster: its VPC is collected (with any --vpc given). */
+  cluster?: string;
   regions?: string[];
   allRegions?: boolean;
   profile?: string;
@@ -25,20 +28,26 @@ function defaultRegion(): string | undefined {
 }
 
 export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collected> {
-  const common = {
-    ...(opts.profile ? { profile: opts.profile } : {}),
-    ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
-  };
+  const common = { ...(opts.profile ? { profile: opts.profile } : {}) };
+  const ec2 = { ...common, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
   let regions = opts.regions ?? [];
   if (opts.allRegions) {
     const home = regions[0] ?? defaultRegion() ?? "us-east-1";
-    regions = await wrap(() => listRegions({ ...common, region: home }));
+    regions = await wrap(() => listRegions({ ...ec2, region: home }));
   }
   if (regions.length === 0) {
     const r = defaultRegion();
     if (!r)
       throw new InputError("no AWS region: pass --region (repeatable) or --all-regions, or set AWS_REGION");
     regions = [r];
+  }
+  const extra: AwsSnapshotFile[] = [];
+  let vpcIds = opts.vpcIds ?? [];
+  if (opts.cluster) {
+    const name = opts.cluster;
+    const c = await wrap(() => describeEksCluster({ ...common, region: regions[0]!, name }));
+    extra.push(c.file);
+    if (c.vpcId && !vpcIds.includes(c.vpcId)) vpcIds = [...vpcIds, c.vpcId];
   }
   const bar = opts.progress
     ? new SingleBar({
@@ -53,9 +62,9 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
   try {
     const snap = await wrap(() =>
       collectAws({
-        ...common,
+        ...ec2,
         regions,
-        ...(opts.vpcIds && opts.vpcIds.length > 0 ? { vpcIds: opts.vpcIds } : {}),
+        ...(vpcIds.length > 0 ? { vpcIds } : {}),
         onProgress: (e) => {
           totals.set(e.region, { done: e.done, total: e.total });
           let done = 0;
@@ -69,7 +78,8 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
         },
       }),
     );
-    return { docs: snap.files.map((f) => ({ file: `aws:${f.path}`, data: f.data })), files: snap.files };
+    const files = [...extra, ...snap.files];
+    return { docs: files.map((f) => ({ file: `aws:${f.path}`, data: f.data })), files };
   } finally {
     bar?.stop();
   }

@@ -3,7 +3,8 @@
 import path from "node:path";
 import type { SourceDocument } from "../model/document.js";
 import { InputError } from "../model/errors.js";
-import type { NetworkModel } from "../model/types.js";
+import type { Endpoint, NetworkModel } from "../model/types.js";
+import { clusterSources } from "./cluster-sources.js";
 import { awsModel } from "../providers/aws/index.js";
 import { collectAwsDocuments, type AwsLiveOptions } from "./live-aws.js";
 import { loadDir } from "./load-dir.js";
@@ -51,4 +52,15 @@ export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
     if (input.saveSnapshot) await saveSnapshot(input.saveSnapshot, live.files);
   }
   return modelOf("aws", docs, where);
+}
+
+/** The sources a run audits: a cluster's nodes, the interfaces of the given VPCs, or every interface. */
+export function selectSources(
+  model: NetworkModel,
+  input: { cluster?: string; vpcIds?: string[] },
+): Endpoint[] {
+  let sources = input.cluster ? clusterSources(model, input.cluster) : model.endpoints;
+  const vpcs = input.vpcIds;
+  if (vpcs && vpcs.length > 0 && !input.cluster) sources = sources.filter((e) => vpcs.includes(e.networkId));
+  return sources;
 }

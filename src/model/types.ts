@@ -177,6 +177,17 @@ export interface Endpoint {
   filterIds: string[];
   /** Source ports its connections use (Linux default 32768-60999). */
   ephemeralPorts: IntervalSet;
+  /** Kubernetes clusters whose node this is (from the provider's tags), for --cluster. */
+  clusters?: string[];
+}
+
+/** A managed Kubernetes cluster as the cloud describes it (EKS, GKE, AKS). */
+export interface ClusterInfo {
+  name: string;
+  networkId?: string;
+  subnetIds: string[];
+  /** Filters the platform puts on every node (EKS: the cluster security group). */
+  nodeFilterIds: string[];
 }
 
 export interface ModelNote {
@@ -197,6 +208,7 @@ export interface NetworkModel {
   warnings: ModelNote[];
   /** Shown on results they match. */
   advisories: Advisory[];
+  clusters: Map<string, ClusterInfo>;
 }
 
 export function emptyModel(provider: string): NetworkModel {
@@ -211,5 +223,6 @@ export function emptyModel(provider: string): NetworkModel {
     unknowns: [],
     warnings: [],
     advisories: [],
+    clusters: new Map(),
   };
 }

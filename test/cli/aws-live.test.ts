@@ -5,7 +5,9 @@ import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
 import { startEc2Emulator, type Ec2Emulator } from "../emulators/ec2/index.js";
+import { startEksEmulator, type EksEmulator } from "../emulators/eks/index.js";
 import { cli, cliAsync } from "./run-cli.js";
 
 const ENV = {
@@ -18,10 +20,19 @@ const ENV = {
 const VPC = "vpc-0a1b2c3d4e5f60001";
 
 let emu: Ec2Emulator | undefined;
+let eks: EksEmulator | undefined;
 afterEach(async () => {
   await emu?.close();
+  await eks?.close();
   emu = undefined;
+  eks = undefined;
 });
+
+const CLUSTER = (
+  JSON.parse(readFileSync("examples/aws-shop/us-east-1/EksCluster-shop-eks.json", "utf8")) as {
+    cluster: Record<string, unknown>;
+  }
+).cluster;
 
 const parsed = (json: string): unknown => JSON.parse(json);
 
@@ -101,5 +112,55 @@ describe("live AWS collection", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^egress-audit: error: /);
+  });
+
+  it("--cluster finds the EKS cluster's VPC and audits its nodes only; the snapshot keeps the cluster", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop" });
+    eks = await startEksEmulator({ clusters: [CLUSTER] });
+    const snap = path.join(mkdtempSync(path.join(os.tmpdir(), "egress-audit-")), "snap");
+    const r = await cliAsync(
+      [
+        "aws",
+        "--cluster",
+        "shop-eks",
+        "--region",
+        "us-east-1",
+        "--endpoint-url",
+        emu.endpoint,
+        "--save-snapshot",
+        snap,
+        "--json",
+        "--ports",
+        "tcp/443",
+      ],
+      { ...ENV, AWS_ENDPOINT_URL_EKS: eks.endpoint },
+    );
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect(eks.requests).toEqual(["GET /clusters/shop-eks"]);
+    // The cluster's VPC scoped the EC2 calls.
+    expect(
+      emu.requests.some((q) => q.action === "DescribeSubnets" && q.params["Filter.1.Value.1"] === VPC),
+    ).toBe(true);
+    const result = JSON.parse(r.stdout) as { results: { source: { name: string } }[] };
+    expect([...new Set(result.results.map((e) => e.source.name))]).toEqual(["app-1"]);
+    const offline = cli("aws", "--from-dir", snap, "--cluster", "shop-eks", "--json", "--ports", "tcp/443");
+    expect(parsed(offline.stdout)).toEqual(parsed(r.stdout));
+  });
+
+  it("--cluster without eks:DescribeCluster permission: one line naming the action, exit code 2", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop" });
+    eks = await startEksEmulator({ clusters: [CLUSTER], deny: true });
+    const r = await cliAsync(
+      ["aws", "--cluster", "shop-eks", "--region", "us-east-1", "--endpoint-url", emu.endpoint],
+      {
+        ...ENV,
+        AWS_ENDPOINT_URL_EKS: eks.endpoint,
+      },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(
+      /^egress-audit: error: eks:DescribeCluster for shop-eks in us-east-1 failed: AccessDeniedException/,
+    );
   });
 });

@@ -11,7 +11,7 @@ import {
   writeOut,
 } from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
-import { awsInputModel } from "../../core/pipeline.js";
+import { awsInputModel, selectSources } from "../../core/pipeline.js";
 import { renderAuditText } from "../../report/text.js";
 
 export default class Aws extends Command {
@@ -19,6 +19,7 @@ export default class Aws extends Command {
     "Audit the egress of AWS VPCs: which ports reach the internet, from which IP, and what blocks the rest";
   static override examples = [
     "<%= config.bin %> aws --vpc vpc-0123456789abcdef0 --region us-east-1",
+    "<%= config.bin %> aws --cluster prod-eks --region eu-west-1",
     "<%= config.bin %> aws --from-dir examples/aws-shop",
     "<%= config.bin %> aws --from-dir ./snapshot --ports tcp/443,udp/53 --json",
   ];
@@ -29,9 +30,9 @@ export default class Aws extends Command {
     process.exitCode = await guarded(flags.debug, async () => {
       const ports = parsePorts(flags.ports);
       const dest = parseDest(flags.dest);
-      const model = await awsInputModel(awsInputOf(flags));
-      const vpcs = flags.vpc;
-      const sources = vpcs ? model.endpoints.filter((e) => vpcs.includes(e.networkId)) : undefined;
+      const input = awsInputOf(flags);
+      const model = await awsInputModel(input);
+      const sources = selectSources(model, input);
       const result = runAudit(model, { ports, portsText: flags.ports, dest, destText: flags.dest, sources });
       await writeOut(flags.json ? JSON.stringify(result, null, 2) + "\n" : renderAuditText(result));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;

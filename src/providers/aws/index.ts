@@ -3,6 +3,7 @@ import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
 import { emptyModel, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
+import { convertEksClusters } from "./eks-cluster.js";
 import { convertInternetGateways } from "./internet-gateway.js";
 import { convertNatGateways } from "./nat-gateway.js";
 import { convertNetworkAcls } from "./network-acl.js";
@@ -46,6 +47,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   convertNatGateways(ctx, facts);
   convertInternetGateways(ctx, facts);
   convertRouteTables(ctx, facts);
+  convertEksClusters(ctx);
   for (const ep of model.endpoints) {
     for (const id of ep.filterIds) {
       if (model.filters.has(id)) continue;

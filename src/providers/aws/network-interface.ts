@@ -15,6 +15,30 @@ const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
 /** Lambda and load balancers use the wide range, as NAT gateways do. */
 const WIDE_EPHEMERAL = IntervalSet.range(1024n, 65535n);
 
+/**
+ * The EKS clusters a node belongs to, by the tags EKS and the Kubernetes AWS integrations put on
+ * instances and interfaces.
+ */
+function clustersOf(
+  ...tagLists: ({ Key?: string | undefined; Value?: string | undefined }[] | undefined)[]
+): string[] {
+  const names = new Set<string>();
+  for (const tags of tagLists)
+    for (const t of tags ?? []) {
+      if (!t.Key) continue;
+      if (
+        (t.Key === "eks:cluster-name" ||
+          t.Key === "aws:eks:cluster-name" ||
+          t.Key === "cluster.k8s.amazonaws.com/name") &&
+        t.Value
+      )
+        names.add(t.Value);
+      else if (t.Key.startsWith("kubernetes.io/cluster/"))
+        names.add(t.Key.slice("kubernetes.io/cluster/".length));
+    }
+  return [...names].sort();
+}
+
 /** An interface's description names it unless it is the console's generic one. */
 function describes(d: string | undefined): string | undefined {
   return d && d !== "Primary network interface" ? d : undefined;
@@ -112,6 +136,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     }
     const type = eni.InterfaceType ?? "interface";
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
+    const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
       kind: "eni",
@@ -128,6 +153,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
           : instance?.Platform?.toLowerCase() === "windows"
             ? WINDOWS_EPHEMERAL
             : LINUX_EPHEMERAL,
+      ...(clusters.length > 0 ? { clusters } : {}),
     };
     ctx.model.endpoints.push(ep);
   }

@@ -195,6 +195,20 @@ export const VpcEndpoint = z.looseObject({
 
 export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str });
 
+/** `aws eks describe-cluster` output (a single object under `cluster`). */
+export const EksCluster = z.looseObject({
+  name: str,
+  arn: str.optional(),
+  resourcesVpcConfig: z
+    .looseObject({
+      vpcId: str.optional(),
+      subnetIds: z.array(str).optional(),
+      securityGroupIds: z.array(str).optional(),
+      clusterSecurityGroupId: str.optional(),
+    })
+    .optional(),
+});
+
 /** Written by egress-audit's collector for calls it was not allowed to make. */
 export const CollectionGap = z.looseObject({
   region: str,
@@ -223,6 +237,8 @@ export const AWS_KEYS = {
   VpcEndpoints: VpcEndpoint,
   VpcPeeringConnections: VpcPeeringConnection,
   EgressAuditCollectionGaps: CollectionGap,
+  /** Not a describe-* list: `{"cluster": {...}}` objects are filed here (see snapshot.ts). */
+  EksClusters: EksCluster,
 } as const;
 
 export type AwsKey = keyof typeof AWS_KEYS;
@@ -238,3 +254,4 @@ export type RawIpPermission = z.infer<typeof IpPermission>;
 export type RawNetworkInterface = z.infer<typeof NetworkInterface>;
 export type RawInstance = z.infer<typeof Instance>;
 export type RawNatGateway = z.infer<typeof NatGateway>;
+export type RawEksCluster = z.infer<typeof EksCluster>;

@@ -23,9 +23,20 @@ export function emptyAwsRaw(): AwsRaw {
   return raw;
 }
 
+/** `aws eks describe-cluster` prints one object under `cluster`; it is read as a one-item EksClusters list. */
+function asEksCluster(data: object): unknown[] | undefined {
+  const c = (data as { cluster?: unknown }).cluster;
+  return typeof c === "object" && c !== null && "resourcesVpcConfig" in c ? [c] : undefined;
+}
+
 /** True if the document has at least one top-level key the AWS reader understands. */
 export function isAwsDocument(data: unknown): boolean {
-  return typeof data === "object" && data !== null && !Array.isArray(data) && KEYS.some((k) => k in data);
+  return (
+    typeof data === "object" &&
+    data !== null &&
+    !Array.isArray(data) &&
+    (KEYS.some((k) => k in data) || asEksCluster(data) !== undefined)
+  );
 }
 
 export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
@@ -33,9 +44,10 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
   for (const doc of docs) {
     if (!isAwsDocument(doc.data)) continue;
     const obj = doc.data as Record<string, unknown>;
+    const cluster = asEksCluster(obj);
     for (const key of KEYS) {
-      if (!(key in obj)) continue;
-      const list = obj[key];
+      if (!(key in obj) && !(key === "EksClusters" && cluster)) continue;
+      const list = key === "EksClusters" && cluster ? cluster : obj[key];
       if (!Array.isArray(list)) throw new InputError("expected an array", doc.file, jsonPath([key]));
       raw.present.add(key);
       const schema = AWS_KEYS[key];
@@ -45,9 +57,14 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
         if (!r.success) {
           const issue = r.error.issues[0]!;
           const msg = issue.message.replace(/^Invalid input: /, "");
-          throw new InputError(msg, doc.file, jsonPath([key, i, ...issue.path]));
+          const at = cluster && key === "EksClusters" ? ["cluster"] : [key, i];
+          throw new InputError(msg, doc.file, jsonPath([...at, ...issue.path]));
         }
-        out.push({ item: r.data, file: doc.file, path: [key, i] });
+        out.push({
+          item: r.data,
+          file: doc.file,
+          path: cluster && key === "EksClusters" ? ["cluster"] : [key, i],
+        });
       });
     }
   }
