@@ -90,7 +90,13 @@ function newEngine(model: NetworkModel, mode: Mode, query: PacketSet): Engine {
   return new Engine(model, mode === "detail" ? { detail: true } : { detail: false, universe: query });
 }
 
-function runMode(engine: Engine, mode: Mode, ep: Endpoint, query: PacketSet, resolveDetail: boolean): Piece[] {
+function runMode(
+  engine: Engine,
+  mode: Mode,
+  ep: Endpoint,
+  query: PacketSet,
+  resolveDetail: boolean,
+): Piece[] {
   const pieces = engine.fromEndpoint(ep, query);
   return mode === "audit" || resolveDetail ? engine.resolveSource(ep, pieces) : pieces;
 }
@@ -133,10 +139,13 @@ export function checkModel(model: NetworkModel, opts: CompareOptions = {}): Chec
       try {
         pieces = runMode(engine, mode, ep, query, opts.resolveDetail ?? true);
       } catch (e) {
-        result.partition.push(`${mode} ${ep.id}: engine threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+        result.partition.push(
+          `${mode} ${ep.id}: engine threw: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+        );
         continue;
       }
-      for (const problem of partitionProblems(pieces, query)) result.partition.push(`${mode} ${ep.id}: ${problem}`);
+      for (const problem of partitionProblems(pieces, query))
+        result.partition.push(`${mode} ${ep.id}: ${problem}`);
       const refs = expected.get(ep)!;
       packets.forEach((pkt, i) => {
         result.packets++;
@@ -148,7 +157,9 @@ export function checkModel(model: NetworkModel, opts: CompareOptions = {}): Chec
         const piece = holders[0]!;
         // A protocol without ports: its piece must hold the packet with every port value.
         if (pkt.proto === 47 && !piece.packets.contains(47, 65535, pkt.dst)) {
-          result.partition.push(`${mode} ${ep.id}: a piece splits the port dimension of ${formatPacket(pkt)}`);
+          result.partition.push(
+            `${mode} ${ep.id}: a piece splits the port dimension of ${formatPacket(pkt)}`,
+          );
         }
         const got = project(piece);
         const reference = refs[i]!;

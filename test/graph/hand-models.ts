@@ -12,7 +12,15 @@
 // Both NACLs are first-match, stateless, and allow everything both ways (rule 100) until a case changes them.
 import type { Filter, NatGateway, NetworkModel, Route, RouteTarget, Rule } from "../../src/model/types.js";
 import { emptyModel } from "../../src/model/types.js";
-import { IntervalSet, IP_ALL, PacketSet, parseCidr, parseIp, PORT_ALL, PROTO_ALL } from "../../src/netset/index.js";
+import {
+  IntervalSet,
+  IP_ALL,
+  PacketSet,
+  parseCidr,
+  parseIp,
+  PORT_ALL,
+  PROTO_ALL,
+} from "../../src/netset/index.js";
 import type { Packet } from "./reference.js";
 
 export const ip = parseIp;
@@ -76,7 +84,13 @@ export function securityGroup(id: string): Filter {
   };
 }
 
-export function route(table: string, cidr: string, target: RouteTarget, preference = 0, prefixLength?: number): Route {
+export function route(
+  table: string,
+  cidr: string,
+  target: RouteTarget,
+  preference = 0,
+  prefixLength?: number,
+): Route {
   return {
     dest: parseCidr(cidr),
     prefixLength: prefixLength ?? Number(cidr.slice(cidr.indexOf("/") + 1)),
@@ -91,7 +105,11 @@ export const via = (gatewayId: string): RouteTarget => ({ kind: "gateway", gatew
 
 export function handModel(): NetworkModel {
   const m = emptyModel("hand");
-  m.networks.set("vpc-1", { id: "vpc-1", kind: "vpc", cidrs: parseCidr("10.0.0.0/24").union(parseCidr("2600:1f00::/56")) });
+  m.networks.set("vpc-1", {
+    id: "vpc-1",
+    kind: "vpc",
+    cidrs: parseCidr("10.0.0.0/24").union(parseCidr("2600:1f00::/56")),
+  });
   m.subnets.set("subnet-pub", {
     id: "subnet-pub",
     networkId: "vpc-1",

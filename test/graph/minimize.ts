@@ -61,7 +61,10 @@ function disagreement(c: Case): string | undefined {
   const ep = c.model.endpoints.find((e) => e.id === c.endpoint);
   if (ep === undefined) return undefined;
   const ref = referenceOutcome(c.model, ep, c.packet);
-  const got = engineOutcome(c.model, ep, c.packet, c.mode, { query: c.query, resolveDetail: c.resolveDetail ?? true });
+  const got = engineOutcome(c.model, ep, c.packet, c.mode, {
+    query: c.query,
+    resolveDetail: c.resolveDetail ?? true,
+  });
   const same =
     typeof got !== "string" &&
     got.verdict === ref.verdict &&
@@ -85,7 +88,7 @@ function* candidates(m: NetworkModel, keepEndpoint: string): Generator<NetworkMo
     for (let k = 0; k < e.filterIds.length; k++) yield edit((c) => c.endpoints[i]!.filterIds.splice(k, 1));
     if (e.ephemeralPorts.size() > 1n) {
       const lo = e.ephemeralPorts.min()!;
-      yield edit((c) => (c.endpoints[i]!.ephemeralPorts = rangeOf(lo, lo)));
+      yield edit((c) => (c.endpoints[i]!.ephemeralPorts = IntervalSet.point(lo)));
     }
   }
   for (const [id, f] of m.filters) {
@@ -114,7 +117,7 @@ function* candidates(m: NetworkModel, keepEndpoint: string): Generator<NetworkMo
       const lo = g.ephemeralPorts.min()!;
       yield edit((c) => {
         const x = c.gateways.get(id);
-        if (x?.kind === "nat") x.ephemeralPorts = rangeOf(lo, lo);
+        if (x?.kind === "nat") x.ephemeralPorts = IntervalSet.point(lo);
       });
     }
   }
@@ -128,15 +131,14 @@ function* candidates(m: NetworkModel, keepEndpoint: string): Generator<NetworkMo
   for (const id of m.routeTables.keys()) if (!usedTables.has(id)) yield edit((c) => c.routeTables.delete(id));
 }
 
-function rangeOf(lo: bigint, hi: bigint): IntervalSet {
-  return IntervalSet.range(lo, hi);
-}
-
 /** The case as text: the model, the packet and both answers. */
 export function formatCase(c: Case): string {
   const ep = c.model.endpoints.find((e) => e.id === c.endpoint);
   if (ep === undefined) return `endpoint ${c.endpoint} is gone`;
-  const got = engineOutcome(c.model, ep, c.packet, c.mode, { query: c.query, resolveDetail: c.resolveDetail ?? true });
+  const got = engineOutcome(c.model, ep, c.packet, c.mode, {
+    query: c.query,
+    resolveDetail: c.resolveDetail ?? true,
+  });
   return [
     formatModel(c.model),
     `packet [${c.mode}] ${c.endpoint}: ${formatPacket(c.packet)}`,

@@ -6,7 +6,10 @@
 //
 // Layout: one VPC "vpc-1" with 10.0.0.0/24 (and, in some models, 2600:1f00::/56, which is public internet
 // space so that IPv6 exits can be allowed); subnet i is 10.0.0.(64i)/26 (and 2600:1f00:0:i::/64). In
-// subnet i, endpoint k has host address .(64i + 4 + k) (::4+k), NAT gateway j has .(64i + 8 + j).
+// subnet i, endpoint k has host address .(64i + 4 + k) (::4+k) and sometimes a secondary .(64i + 12 + k),
+// NAT gateway j has .(64i + 8 + j). Some models add a second network "vnet-2" (192.168.1.0/24) with one
+// subnet (192.168.1.0/31) that "local" routes can deliver to. Rare choices produce the model's unknowns:
+// missing or unreadable filters, route tables and subnets, missing gateways, unusable NATs.
 import fc, { type GeneratorValue } from "fast-check";
 import type {
   Endpoint,
