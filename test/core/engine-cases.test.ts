@@ -220,4 +220,32 @@ describe("the audit matrix", () => {
     expect(e!.verdict).toBe("allowed");
     expect(e!.reachable.every((c) => !c.includes(":"))).toBe(true);
   });
+
+  it("IPv6: an interface with an IPv6 address leaves through the egress-only gateway as itself", () => {
+    const d = tinyVpc();
+    (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+      { Ipv6CidrBlock: "2600:1f18:1::/56", Ipv6CidrBlockState: { State: "associated" } },
+    ];
+    (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+      { Ipv6CidrBlock: "2600:1f18:1:1::/64" },
+    ];
+    (d.RouteTables![2] as { Routes: object[] }).Routes.push({
+      DestinationIpv6CidrBlock: "::/0",
+      EgressOnlyInternetGatewayId: "eigw-1",
+      State: "active",
+    });
+    (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [
+      { Ipv6Address: "2600:1f18:1:1::10" },
+    ];
+    (
+      d.SecurityGroups![0] as { IpPermissionsEgress: Record<string, unknown>[] }
+    ).IpPermissionsEgress[0]!.Ipv6Ranges = [{ CidrIpv6: "::/0" }];
+    const t = trace(d, { src: "eni-app", dst: "2606:4700::1111" });
+    expect(t).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "2600:1f18:1:1::10" });
+    expect(t.hops.at(-1)).toMatchObject({ resource: "eigw-1", action: "exit" });
+    // The audit covers both families for this source, each with its own egress address.
+    const tcp = audit(d, "tcp/443").results.find((e) => e.source.id === "eni-app")!;
+    expect(tcp.verdict).toBe("allowed");
+    expect(tcp.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
+  });
 });
