@@ -240,6 +240,19 @@ describe("the audit matrix", () => {
     (
       d.SecurityGroups![0] as { IpPermissionsEgress: Record<string, unknown>[] }
     ).IpPermissionsEgress[0]!.Ipv6Ranges = [{ CidrIpv6: "::/0" }];
+    const v6 = (n: number, egress: boolean) => ({
+      Ipv6CidrBlock: "::/0",
+      Egress: egress,
+      Protocol: "-1",
+      RuleAction: "allow",
+      RuleNumber: n,
+    });
+    // NACL entries are per family: without ::/0 entries IPv6 falls to `*`.
+    expect(trace(d, { src: "eni-app", dst: "2606:4700::1111" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-priv", rule: "*" },
+    });
+    setAcl(d, "acl-priv", [all(100, true), all(100, false), v6(101, true), v6(101, false)]);
     const t = trace(d, { src: "eni-app", dst: "2606:4700::1111" });
     expect(t).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "2600:1f18:1:1::10" });
     expect(t.hops.at(-1)).toMatchObject({ resource: "eigw-1", action: "exit" });
