@@ -61,6 +61,13 @@ export function selectSources(
 ): Endpoint[] {
   let sources = input.cluster ? clusterSources(model, input.cluster) : model.endpoints;
   const vpcs = input.vpcIds;
-  if (vpcs && vpcs.length > 0 && !input.cluster) sources = sources.filter((e) => vpcs.includes(e.networkId));
+  if (vpcs && vpcs.length > 0 && !input.cluster) {
+    const missing = vpcs.filter((v) => !model.networks.has(v));
+    if (missing.length > 0)
+      throw new InputError(
+        `--vpc ${missing.join(", ")}: not in the input (it has ${[...model.networks.keys()].join(", ") || "no VPCs"})`,
+      );
+    sources = sources.filter((e) => vpcs.includes(e.networkId));
+  }
   return sources;
 }

@@ -22,8 +22,8 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
   const byId = model.endpoints.filter((e) => e.id === src);
   if (byId.length > 0) return byId[0]!;
   const byOwner = model.endpoints.filter((e) => e.ownerId === src);
-  // An instance's primary interface is the one holding its first private address (lowest id as tie-break).
-  if (byOwner.length > 0) return byOwner[0]!;
+  // An instance's traffic starts at its primary interface (device index 0).
+  if (byOwner.length > 0) return byOwner.find((e) => e.primary) ?? byOwner[0]!;
   let ip: bigint | null = null;
   try {
     ip = parseIp(src);
@@ -51,6 +51,10 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
   }
   const byName = model.endpoints.filter((e) => e.name === src);
   if (byName.length === 1) return byName[0]!;
+  // Several interfaces of one instance share its name: start at its primary one.
+  const owners = new Set(byName.map((e) => e.ownerId));
+  if (byName.length > 1 && owners.size === 1 && !owners.has(undefined))
+    return byName.find((e) => e.primary) ?? byName[0]!;
   if (byName.length > 1)
     throw new InputError(
       `--src "${src}" names ${byName.length} sources (${byName.map((e) => e.id).join(", ")}): use an interface or instance id`,

@@ -168,6 +168,8 @@ export interface Endpoint {
   name?: string;
   /** The instance/VM it belongs to, when known. */
   ownerId?: string;
+  /** The owner's primary interface (the one a trace from the owner starts at). */
+  primary?: boolean;
   networkId: string;
   subnetId: string;
   /** Private IPv4 addresses, primary first (encoded in the netset IP dimension). */

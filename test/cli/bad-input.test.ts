@@ -114,3 +114,18 @@ describe("bad input", () => {
     expect(r.stderr).toMatch(/\n\s+at /);
   });
 });
+
+describe("source selection", () => {
+  it("an unknown --vpc is an error listing the VPCs the input has", () => {
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--vpc", "vpc-nope"),
+      /--vpc vpc-nope: not in the input \(it has vpc-0a1b2c3d4e5f60001\)/,
+    );
+  });
+  it("an unknown --cluster is an error saying how nodes are recognised", () => {
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--cluster", "nope"),
+      /--cluster nope: no nodes of this cluster/,
+    );
+  });
+});

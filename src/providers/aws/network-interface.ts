@@ -142,6 +142,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       kind: "eni",
       name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? describes(eni.Description),
       ownerId: owner,
+      ...(owner ? { primary: (eni.Attachment?.DeviceIndex ?? 0) === 0 } : {}),
       networkId: vpc,
       subnetId: eni.SubnetId,
       privateIps,
