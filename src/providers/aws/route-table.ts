@@ -19,16 +19,7 @@ const EXITS: {
   exit: ExitKind;
   label: string;
   kind: string;
-  reaches?: boolean;
 }[] = [
-  {
-    field: "GatewayId",
-    prefix: "vpce-",
-    exit: "cloud-service",
-    label: "gateway VPC endpoint",
-    kind: "vpc-endpoint",
-    reaches: true,
-  },
   { field: "GatewayId", prefix: "vgw-", exit: "vpn", label: "virtual private gateway", kind: "vpn-gateway" },
   { field: "TransitGatewayId", exit: "private", label: "transit gateway", kind: "transit-gateway" },
   {
@@ -136,8 +127,23 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
   }
 }
 
+/** Route fields that are not the target. */
+const NOT_TARGET = new Set([
+  "DestinationCidrBlock",
+  "DestinationIpv6CidrBlock",
+  "DestinationPrefixListId",
+  "InstanceOwnerId",
+]);
+
+/** A target field this version does not know (AWS adds target kinds): its name and value, if any. */
+function otherTarget(r: RawRoute): [string, string] | null {
+  for (const [k, v] of Object.entries(r))
+    if (!NOT_TARGET.has(k) && /(Id|Arn)$/.test(k) && typeof v === "string" && v !== "") return [k, v];
+  return null;
+}
+
 function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: RawRoute): RouteTarget {
-  const id =
+  const known =
     r.GatewayId ??
     r.NatGatewayId ??
     r.EgressOnlyInternetGatewayId ??
@@ -149,40 +155,52 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
     r.CarrierGatewayId ??
     r.CoreNetworkArn ??
     null;
+  const other = known === null ? otherTarget(r) : null;
+  const id = known ?? other?.[1] ?? null;
   if (r.State === "blackhole") return { kind: "blackhole", targetId: id };
   if (r.GatewayId === "local") return { kind: "local", networkId: vpcId };
   if (id === null) return { kind: "blackhole", targetId: null };
   const gateways = ctx.model.gateways;
-  if (!gateways.has(id)) {
-    // Gateways that need no description of their own are created from the route that uses them.
-    if (id.startsWith("igw-"))
-      gateways.set(id, {
-        id,
-        kind: "internet",
-        networkId: vpcId,
-        ref: { resource: id, kind: "internet-gateway", rule: null },
-        publicIpOf: publicMapOf(facts, vpcId),
-      });
-    else if (id.startsWith("eigw-"))
-      gateways.set(id, {
-        id,
-        kind: "egress-only-internet",
-        networkId: vpcId,
-        ref: { resource: id, kind: "egress-only-internet-gateway", rule: null },
-      });
-    else {
-      const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
-      if (e)
-        gateways.set(id, {
-          id,
-          kind: "exit",
-          networkId: vpcId,
-          exit: e.exit,
-          label: e.label,
-          ref: { resource: id, kind: e.kind, rule: null },
-          ...(e.reaches ? { reaches: true } : {}),
-        });
-    }
+  if (gateways.has(id)) return { kind: "gateway", gatewayId: id };
+  const exit = (exitKind: ExitKind, label: string, kind: string, reaches = false) =>
+    gateways.set(id, {
+      id,
+      kind: "exit",
+      networkId: vpcId,
+      exit: exitKind,
+      label,
+      ref: { resource: id, kind, rule: null },
+      ...(reaches ? { reaches: true } : {}),
+    });
+  // Gateways that need no description of their own are created from the route that uses them.
+  if (id.startsWith("igw-"))
+    gateways.set(id, {
+      id,
+      kind: "internet",
+      networkId: vpcId,
+      ref: { resource: id, kind: "internet-gateway", rule: null },
+      publicIpOf: publicMapOf(facts, vpcId),
+    });
+  else if (id.startsWith("eigw-"))
+    gateways.set(id, {
+      id,
+      kind: "egress-only-internet",
+      networkId: vpcId,
+      ref: { resource: id, kind: "egress-only-internet-gateway", rule: null },
+    });
+  else if (id.startsWith("vpce-")) {
+    // A gateway endpoint (S3, DynamoDB) delivers to the service; a Gateway Load Balancer endpoint hands
+    // the traffic to an inspection appliance whose decision is not in the input.
+    const type = ctx.raw.VpcEndpoints.find((e) => e.item.VpcEndpointId === id)?.item.VpcEndpointType;
+    if (type === "Gateway" || (type === undefined && r.DestinationPrefixListId))
+      exit("cloud-service", "gateway VPC endpoint", "vpc-endpoint", true);
+    else if (type === "GatewayLoadBalancer")
+      exit("private", "Gateway Load Balancer endpoint (inspection appliance)", "vpc-endpoint");
+    else exit("private", `VPC endpoint${type ? ` of type ${type}` : " (not in the input)"}`, "vpc-endpoint");
+  } else {
+    const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
+    if (e) exit(e.exit, e.label, e.kind);
+    else if (other) exit("private", `route target (${other[0]})`, "route-target");
   }
   return { kind: "gateway", gatewayId: id };
 }

@@ -172,6 +172,38 @@ describe("subnets, route tables and gateways", () => {
     expect(m.gateways.get("eigw-1")).toMatchObject({ kind: "egress-only-internet" });
   });
 
+  it("vpce- targets: gateway endpoints reach the service; Gateway Load Balancer endpoints are unknown beyond", () => {
+    const d = tinyVpc();
+    d.VpcEndpoints = [
+      { VpcEndpointId: "vpce-gw", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.us-east-1.s3" },
+      { VpcEndpointId: "vpce-gwlb", VpcEndpointType: "GatewayLoadBalancer" },
+    ];
+    const routes = (d.RouteTables![2] as { Routes: object[] }).Routes;
+    routes.push(
+      { DestinationCidrBlock: "52.216.0.0/15", GatewayId: "vpce-gw", State: "active" },
+      { DestinationCidrBlock: "8.8.8.0/24", GatewayId: "vpce-gwlb", State: "active" },
+      { DestinationCidrBlock: "9.9.9.0/24", GatewayId: "vpce-unlisted", State: "active" },
+      {
+        DestinationCidrBlock: "1.1.1.0/24",
+        OdbNetworkArn: "arn:aws:odb:us-east-1:1:odb-network/x",
+        State: "active",
+      },
+    );
+    const m = model(d);
+    expect(m.gateways.get("vpce-gw")).toMatchObject({ exit: "cloud-service", reaches: true });
+    expect(m.gateways.get("vpce-gwlb")).toMatchObject({
+      exit: "private",
+      label: "Gateway Load Balancer endpoint (inspection appliance)",
+    });
+    expect(m.gateways.get("vpce-gwlb")).not.toHaveProperty("reaches");
+    expect(m.gateways.get("vpce-unlisted")).not.toHaveProperty("reaches");
+    // A target kind this version does not know is an exit with an unknown beyond, never a blackhole.
+    expect(m.gateways.get("arn:aws:odb:us-east-1:1:odb-network/x")).toMatchObject({
+      kind: "exit",
+      label: "route target (OdbNetworkArn)",
+    });
+  });
+
   it("the internet gateway maps public IPs, Elastic IPs and NAT addresses", () => {
     const d = tinyVpc();
     d.Addresses = [
