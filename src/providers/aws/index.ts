@@ -67,5 +67,13 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
       model.unknowns.push({ resource: id, message: reason });
     }
   }
+  if (!raw.present.has("NetworkInterfaces") && !raw.present.has("Reservations")) {
+    // Nothing to audit is not "nothing gets out": say what is missing.
+    model.unknowns.push({
+      resource: "NetworkInterfaces",
+      message:
+        missingReason(ctx, "NetworkInterfaces", "no sources to audit") + " (and no Reservations either)",
+    });
+  }
   return model;
 }
