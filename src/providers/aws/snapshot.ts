@@ -1,5 +1,7 @@
 // Recognises `aws ec2 describe-*` documents by their top-level keys (never by file name) and validates
 // every item the audit reads. Items keep where they came from, so later errors can name file and path.
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { z } from "zod";
 import { InputError, jsonPath } from "../../model/errors.js";
 import type { SourceDocument } from "../../model/document.js";
 import { AWS_KEYS, type AwsKey, type RawOf } from "./raw.js";
@@ -21,6 +23,61 @@ export function emptyAwsRaw(): AwsRaw {
   const raw = { present: new Set<AwsKey>() } as AwsRaw;
   for (const k of KEYS) (raw as Record<AwsKey, unknown[]>)[k] = [];
   return raw;
+}
+
+// The zod schemas in raw.ts are the single description of the input; for speed at quota scale (tens of
+// MB) they are compiled once per run into ajv validators (JSON Schema), which check a whole list in one
+// call without copying it. Only the keys that occur are compiled.
+const ajv = new Ajv({ allErrors: false, strict: false });
+const validators = new Map<AwsKey, ValidateFunction>();
+
+function validatorFor(key: AwsKey): ValidateFunction {
+  let v = validators.get(key);
+  if (!v) {
+    v = ajv.compile({
+      type: "array",
+      items: z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" }),
+    });
+    validators.set(key, v);
+  }
+  return v;
+}
+
+function kindOf(v: unknown): string {
+  return v === null ? "null" : Array.isArray(v) ? "array" : typeof v;
+}
+
+/** One line for the first validation error, and where it is (relative to the list). */
+function describe(err: ErrorObject, list: unknown): { path: (string | number)[]; message: string } {
+  const path = err.instancePath
+    .split("/")
+    .slice(1)
+    .map((p) => p.replaceAll("~1", "/").replaceAll("~0", "~"))
+    .map((p) => (/^\d+$/.test(p) ? Number(p) : p));
+  let value: unknown = list;
+  for (const p of path) value = (value as Record<string | number, unknown> | undefined)?.[p];
+  const params = err.params as Record<string, unknown>;
+  switch (err.keyword) {
+    case "type":
+      return {
+        path,
+        message: `expected ${String(params.type).replace(",", " or ")}, received ${kindOf(value)}`,
+      };
+    case "required":
+      return {
+        path: [...path, String(params.missingProperty)],
+        message: "expected a value, received undefined",
+      };
+    case "enum":
+      return {
+        path,
+        message: `expected one of ${(params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}, received ${JSON.stringify(value)}`,
+      };
+    case "anyOf":
+      return { path, message: `expected string or number, received ${kindOf(value)}` };
+    default:
+      return { path, message: err.message ?? "invalid value" };
+  }
 }
 
 /** `aws eks describe-cluster` prints one object under `cluster`; it is read as a one-item EksClusters list. */
@@ -50,22 +107,16 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
       const list = key === "EksClusters" && cluster ? cluster : obj[key];
       if (!Array.isArray(list)) throw new InputError("expected an array", doc.file, jsonPath([key]));
       raw.present.add(key);
-      const schema = AWS_KEYS[key];
+      const at = (i: number): (string | number)[] =>
+        cluster && key === "EksClusters" ? ["cluster"] : [key, i];
+      const validate = validatorFor(key);
+      if (!validate(list)) {
+        const { path, message } = describe(validate.errors![0]!, list);
+        const [i, ...rest] = path;
+        throw new InputError(message, doc.file, jsonPath([...at(Number(i)), ...rest]));
+      }
       const out = raw[key] as Located<unknown>[];
-      list.forEach((item: unknown, i) => {
-        const r = schema.safeParse(item);
-        if (!r.success) {
-          const issue = r.error.issues[0]!;
-          const msg = issue.message.replace(/^Invalid input: /, "");
-          const at = cluster && key === "EksClusters" ? ["cluster"] : [key, i];
-          throw new InputError(msg, doc.file, jsonPath([...at, ...issue.path]));
-        }
-        out.push({
-          item: r.data,
-          file: doc.file,
-          path: cluster && key === "EksClusters" ? ["cluster"] : [key, i],
-        });
-      });
+      list.forEach((item: unknown, i) => out.push({ item, file: doc.file, path: at(i) }));
     }
   }
   return raw;
