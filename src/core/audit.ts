@@ -1,6 +1,11 @@
 // The all-ports audit: every source endpoint, every queried protocol and port, every destination at once.
 // Endpoints that must get the same answer (see Engine.classKey) are computed once; each then gets its
 // own copy of the class's entries with its own addresses filled in.
+//
+// At quota scale the result holds ~10^5 entries and ~10^6 paths, so what they are built from is shared
+// wherever the values are equal: CIDR lists by IP set, paths by (outcome, CIDR list), labels by cell.
+// Results are plain JSON-ready objects, never mutated after they are built, so sharing is invisible in
+// the output.
 import {
   formatIp,
   IntervalSet,
@@ -12,8 +17,9 @@ import {
   toCidrs,
 } from "../netset/index.js";
 import type { Endpoint, NetworkModel } from "../model/types.js";
-import { Engine } from "../graph/propagate.js";
-import { matrix, type Cell } from "../graph/matrix.js";
+import { Engine, type AuditParts } from "../graph/propagate.js";
+import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
+import type { Outcome } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
 import {
   SCHEMA_VERSION,
@@ -37,45 +43,226 @@ export interface AuditOptions {
 
 type Template = Omit<AuditEntry, "source">;
 
-const cidrByObject = new WeakMap<IntervalSet, string[]>();
-const cidrByKey = new Map<string, string[]>();
-/** CIDR text of a set; the same sets recur across sources, so it is cached by object, then by value. */
+/** CIDR text of a set (the minimal exact cover, see toCidrs). */
 export function cidrsOf(ips: IntervalSet): string[] {
-  let c = cidrByObject.get(ips);
-  if (c) return c;
-  const k = ips.key();
-  c = cidrByKey.get(k);
-  if (!c) {
-    c = toCidrs(ips);
-    if (cidrByKey.size > 50_000) cidrByKey.clear();
-    cidrByKey.set(k, c);
+  return toCidrs(ips);
+}
+
+/**
+ * CIDR lists of the run's IP sets, one list object per distinct set: looked up by object first (its
+ * id(); the same set objects recur across sources), then by value. Lists are assembled from
+ * per-range lists (toCidrs works range by range, so a set's list is the concatenation of its ranges'
+ * lists), which also gives the value lookup its hash: the sequence of its ranges' numbers, each
+ * distinct range numbered once (a hash of a few bounds only made thousands of these sets collide);
+ * a hash hit is confirmed with equals.
+ */
+class CidrText {
+  private readonly byObject = new Map<number, string[]>();
+  private readonly byValue = new Map<number, { ips: IntervalSet; cidrs: string[] }[]>();
+  private readonly byRange = new Map<bigint, Map<bigint, RangeText>>();
+  private nextRange = 0;
+
+  of(ips: IntervalSet): string[] {
+    let c = this.byObject.get(ips.id());
+    if (c) return c;
+    const ranges = ips.ranges.map(([lo, hi]) => this.ofRange(lo, hi));
+    let h = ranges.length;
+    for (const r of ranges) h = mix(h, r.id);
+    h &= 0x3fffffff; // a small-integer map key
+    let bucket = this.byValue.get(h);
+    for (const e of bucket ?? []) if (e.ips.equals(ips)) c = e.cidrs;
+    if (!c) {
+      c = ranges.length === 1 ? ranges[0]!.cidrs : ([] as string[]).concat(...ranges.map((r) => r.cidrs));
+      if (!bucket) this.byValue.set(h, (bucket = []));
+      bucket.push({ ips, cidrs: c });
+    }
+    this.byObject.set(ips.id(), c);
+    return c;
   }
-  cidrByObject.set(ips, c);
-  return c;
+
+  private ofRange(lo: bigint, hi: bigint): RangeText {
+    let m = this.byRange.get(lo);
+    if (!m) this.byRange.set(lo, (m = new Map<bigint, RangeText>()));
+    let t = m.get(hi);
+    if (!t) m.set(hi, (t = { id: this.nextRange++, cidrs: toCidrs(IntervalSet.range(lo, hi)) }));
+    return t;
+  }
+}
+
+interface RangeText {
+  id: number;
+  cidrs: string[];
+}
+
+/** What the entries of one run share: CIDR lists, paths, labels and small arrays, by value. */
+class EntryParts {
+  readonly cidrs = new CidrText();
+  /** Paths by outcome object, then by CIDR list object (each list object stands for one IP set). */
+  private readonly paths = new Map<Outcome, Map<string[], AuditPath>>();
+  private readonly labels = new Map<number, Pick<Template, "protocol" | "ports" | "portRange">>();
+  private readonly lists = new Map<string, string[]>();
+  private readonly singles = new Map<string, string[]>();
+  private readonly none: string[] = [];
+
+  /** Templates by cell content (see template()): hash -> [signature, template]. */
+  private readonly templates = new Map<number, { sig: number[]; t: Template }[]>();
+  private readonly outcomeIds = new Map<Outcome, number>();
+  private readonly scratch: number[] = [];
+
+  constructor(readonly model: NetworkModel) {}
+
+  /**
+   * The template of a cell. A cell's entry depends only on its protocol and port ranges and on its
+   * parts' outcomes and IP sets (and the run's advisories), so cells with the same ranges and the same
+   * outcome and IP set objects share one template; at quota scale about half the cells repeat one
+   * seen before (endpoints of one subnet meet the same shared outcomes and, through the set algebra's
+   * memo, the same IP set objects). The signature is the four bounds and each part's outcome and IP
+   * set identities (`outcomeIds`: see outcomeIdsOf), compared in full on every hit: exact, since the
+   * objects are immutable.
+   */
+  template(cell: Cell, outcomeIds: readonly number[]): Template {
+    const n = this.signature(cell, outcomeIds);
+    const sig = this.scratch;
+    let h = 0x2545f491;
+    for (let k = 0; k < n; k++) h = mix(h, sig[k]!);
+    h &= 0x3fffffff; // a small-integer map key
+    let bucket = this.templates.get(h);
+    for (const e of bucket ?? []) if (sameNumbers(e.sig, sig, n)) return e.t;
+    const t = entryOf(cell, this);
+    if (!bucket) this.templates.set(h, (bucket = []));
+    bucket.push({ sig: sig.slice(0, n), t });
+    return t;
+  }
+
+  /**
+   * Writes the cell's bounds, then each part's outcome id and IP set id, to the scratch array (whose
+   * length is left alone: shrinking and regrowing it would reallocate); returns how many it wrote.
+   */
+  private signature(cell: Cell, outcomeIds: readonly number[]): number {
+    const sig = this.scratch;
+    sig[0] = cell.protocols[0];
+    sig[1] = cell.protocols[1];
+    sig[2] = cell.ports[0];
+    sig[3] = cell.ports[1];
+    for (let k = 0; k < cell.parts.length; k++) {
+      const part = cell.parts[k]!;
+      sig[4 + 2 * k] = outcomeIds[part.index]!;
+      sig[5 + 2 * k] = part.ips.id();
+    }
+    return 4 + 2 * cell.parts.length;
+  }
+
+  /** Ids of the outcomes of a matrix's input pieces, by piece index (see CellPart.index). */
+  outcomeIdsOf(parts: AuditParts): number[] {
+    const ids = parts.pieces.map((p) => this.idOf(p.outcome));
+    for (const d of parts.downstream) for (const p of d.pieces) ids.push(this.idOf(p.outcome));
+    return ids;
+  }
+
+  private idOf(o: Outcome): number {
+    let id = this.outcomeIds.get(o);
+    if (id === undefined) this.outcomeIds.set(o, (id = this.outcomeIds.size));
+    return id;
+  }
+
+  path(o: Outcome, destinations: string[]): AuditPath {
+    let m = this.paths.get(o);
+    if (!m) this.paths.set(o, (m = new Map<string[], AuditPath>()));
+    let p = m.get(destinations);
+    if (!p) {
+      p = {
+        verdict: o.verdict,
+        destinations,
+        exit: o.exit,
+        egressIp: o.egressIp,
+        blockedBy: o.blockedBy,
+        reason: o.reason,
+      };
+      m.set(destinations, p);
+    }
+    return p;
+  }
+
+  /** protocol, ports and portRange of a cell; the four bounds fit in 48 bits, so they make an exact key. */
+  label(p0: number, p1: number, lo: number, hi: number): Pick<Template, "protocol" | "ports" | "portRange"> {
+    const key = ((p0 * 256 + p1) * 65536 + lo) * 65536 + hi;
+    let l = this.labels.get(key);
+    if (!l) {
+      l = {
+        protocol: p0 === p1 ? protocolName(p0) : `${p0}-${p1}`,
+        ports: portsLabel(p0, p1, lo, hi),
+        portRange: usesPorts(p0, p1) ? { from: lo, to: hi } : null,
+      };
+      this.labels.set(key, l);
+    }
+    return l;
+  }
+
+  /** One array object per distinct list of strings (exits, egress IPs, notes). */
+  list<T extends string>(xs: T[]): T[] {
+    // Most lists are empty or hold one string: those need no key to build.
+    if (xs.length === 0) return this.none as T[];
+    if (xs.length === 1) {
+      const one = this.singles.get(xs[0]!);
+      if (one) return one as T[];
+      this.singles.set(xs[0]!, xs);
+      return xs;
+    }
+    const key = xs.join("\u0000");
+    const l = this.lists.get(key);
+    if (!l) this.lists.set(key, xs);
+    // The key only finds the candidate: strings containing the separator could collide.
+    else if (l.length === xs.length && l.every((x, i) => x === xs[i])) return l as T[];
+    return xs;
+  }
+}
+
+/** Whether `a` is exactly b[0..n). */
+function sameNumbers(a: readonly number[], b: readonly number[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let k = 0; k < n; k++) if (a[k] !== b[k]) return false;
+  return true;
+}
+
+/** One round of a multiplicative 32-bit mix, for the template hash. */
+function mix(h: number, x: number): number {
+  h = Math.imul(h ^ x, 0x9e3779b1);
+  return h ^ (h >>> 15);
 }
 
 export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   const query = opts.ports.restrictIps(opts.dest);
   const engine = new Engine(model, { detail: false, universe: query });
+  const parts = new EntryParts(model);
   const classes = new Map<string, Template[]>();
+  const queries = new Map<string, PacketSet>();
   const results: AuditEntry[] = [];
+  const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
   for (const ep of opts.sources ?? model.endpoints) {
     const key = engine.classKey(ep);
     let templates = classes.get(key);
     if (!templates) {
       // IPv6 destinations do not apply to a source without an IPv6 address, and vice versa.
-      let own = IntervalSet.EMPTY;
-      if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
-      if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
-      const pieces = engine.fromEndpoint(ep, query.restrictIps(own));
-      templates = matrix(pieces).map((cell) => entryOf(cell, model));
+      const families = `${ep.privateIps.length > 0 ? 4 : ""}${ep.ipv6.length > 0 ? 6 : ""}`;
+      let q = queries.get(families);
+      if (!q) {
+        let own = IntervalSet.EMPTY;
+        if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
+        if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
+        queries.set(families, (q = query.restrictIps(own)));
+      }
+      const pieces = engine.auditParts(ep, q);
+      const ids = parts.outcomeIdsOf(pieces);
+      templates = auditMatrix(pieces).map((cell) => parts.template(cell, ids));
       classes.set(key, templates);
     }
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
-    for (const t of templates) results.push({ source, ...withAddresses(t, fix) });
+    for (const t of templates) {
+      results.push(withAddresses(source, t, fix));
+      counts[t.verdict]++;
+    }
   }
-  const count = (v: AuditEntry["verdict"]) => results.filter((r) => r.verdict === v).length;
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "egress-audit", version: VERSION },
@@ -84,10 +271,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     summary: {
       sources: (opts.sources ?? model.endpoints).length,
       results: results.length,
-      allowed: count("allowed"),
-      partial: count("partial"),
-      blocked: count("blocked"),
-      unknown: count("unknown"),
+      ...counts,
     },
     results,
     warnings: model.warnings,
@@ -111,62 +295,80 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
   };
 }
 
-/** Fills the class's placeholders with one endpoint's addresses (copying only what changes). */
-function withAddresses(t: Template, fix: (s: string) => string): Template {
-  if (!t.egressIps.some((ip) => ip.startsWith("{"))) return t;
+/**
+ * One source's entry: the class's template with the source in front and its placeholders filled in
+ * with this endpoint's addresses (copying only what changes). Fields in the order of AuditEntry.
+ */
+function withAddresses(source: AuditSource, t: Template, fix: (s: string) => string): AuditEntry {
+  let egressIps = t.egressIps;
+  let paths = t.paths;
+  if (egressIps.some((ip) => ip.startsWith("{"))) {
+    egressIps = egressIps.map(fix);
+    paths = paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p));
+  }
   return {
-    ...t,
-    egressIps: t.egressIps.map(fix),
-    paths: t.paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p)),
+    source,
+    protocol: t.protocol,
+    ports: t.ports,
+    portRange: t.portRange,
+    verdict: t.verdict,
+    reachable: t.reachable,
+    exits: t.exits,
+    egressIps,
+    blockedBy: t.blockedBy,
+    reason: t.reason,
+    paths,
+    notes: t.notes,
   };
 }
 
-function entryOf(cell: Cell, model: NetworkModel): Template {
-  const paths: AuditPath[] = cell.parts.map(({ piece, ips }) => ({
-    verdict: piece.outcome.verdict,
-    destinations: cidrsOf(ips),
-    exit: piece.outcome.exit,
-    egressIp: piece.outcome.egressIp,
-    blockedBy: piece.outcome.blockedBy,
-    reason: piece.outcome.reason,
-  }));
-  const allowed = cell.parts.filter((p) => p.piece.outcome.verdict === "allowed");
-  const others = cell.parts.filter((p) => p.piece.outcome.verdict !== "allowed");
-  const verdict: AuditEntry["verdict"] =
-    others.length === 0
-      ? "allowed"
-      : allowed.length > 0
-        ? "partial"
-        : others.some((p) => p.piece.outcome.verdict === "unknown")
-          ? "unknown"
-          : "blocked";
+function entryOf(cell: Cell, shared: EntryParts): Template {
+  const paths = new Array<AuditPath>(cell.parts.length);
+  const allowedIps: IntervalSet[] = [];
+  const exits: ExitKind[] = [];
+  const egressIps: string[] = [];
+  let others = 0;
+  let unknown = false;
   // The block to name first: the one covering the most destinations (a tie keeps walk order).
-  let main = others[0];
-  for (const p of others) if (main && p.ips.size() > main.ips.size()) main = p;
-  const reachable = allowed.reduce((u, p) => u.union(p.ips), IntervalSet.EMPTY);
-  const distinct = <T>(xs: T[]) => [...new Set(xs)];
-  const [proto0, proto1] = cell.protocols;
+  let main: CellPart | undefined;
+  for (let k = 0; k < cell.parts.length; k++) {
+    const part = cell.parts[k]!;
+    const o = part.outcome;
+    paths[k] = shared.path(o, shared.cidrs.of(part.ips));
+    if (o.verdict === "allowed") {
+      allowedIps.push(part.ips);
+      if (o.exit !== null && !exits.includes(o.exit)) exits.push(o.exit);
+      if (o.egressIp !== null && !egressIps.includes(o.egressIp)) egressIps.push(o.egressIp);
+      continue;
+    }
+    others++;
+    if (o.verdict === "unknown") unknown = true;
+    if (main === undefined || part.ips.size() > main.ips.size()) main = part;
+  }
+  const verdict: AuditEntry["verdict"] =
+    others === 0 ? "allowed" : allowedIps.length > 0 ? "partial" : unknown ? "unknown" : "blocked";
+  const reachable = IntervalSet.unionAll(allowedIps);
+  const [p0, p1] = cell.protocols;
+  const [lo, hi] = cell.ports;
+  const model = shared.model;
   return {
-    protocol: proto0 === proto1 ? protocolName(proto0) : `${proto0}-${proto1}`,
-    ports: portsLabel(proto0, proto1, cell.ports[0], cell.ports[1]),
-    portRange: usesPorts(proto0, proto1) ? { from: cell.ports[0], to: cell.ports[1] } : null,
+    ...shared.label(p0, p1, lo, hi),
     verdict,
-    reachable: cidrsOf(reachable),
-    exits: distinct(allowed.map((p) => p.piece.outcome.exit).filter((e): e is ExitKind => e !== null)),
-    egressIps: distinct(allowed.map((p) => p.piece.outcome.egressIp).filter((e): e is string => e !== null)),
-    blockedBy: main?.piece.outcome.blockedBy ?? null,
-    reason: main ? main.piece.outcome.reason : null,
+    reachable: shared.cidrs.of(reachable),
+    exits: shared.list(exits),
+    egressIps: shared.list(egressIps),
+    blockedBy: main?.outcome.blockedBy ?? null,
+    reason: main ? main.outcome.reason : null,
     paths,
     notes:
-      allowed.length === 0 || model.advisories.length === 0
-        ? []
-        : notesFor(model, cellPackets(cell, reachable)),
+      allowedIps.length === 0 || model.advisories.length === 0
+        ? shared.list([])
+        : shared.list(
+            model.advisories
+              .filter((a) => a.match.overlapsCube(p0, p1, lo, hi, reachable))
+              .map((a) => a.message),
+          ),
   };
-}
-
-function cellPackets(cell: Cell, ips: IntervalSet): PacketSet {
-  const range = (r: [number, number]) => IntervalSet.range(BigInt(r[0]), BigInt(r[1]));
-  return PacketSet.cube(range(cell.protocols), range(cell.ports), ips);
 }
 
 /** The model's advisories that concern any of these (allowed) packets. */

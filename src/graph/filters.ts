@@ -64,11 +64,33 @@ const unionCache = new WeakMap<Filter, PacketSet>();
 export function egressUnion(filter: Filter): PacketSet {
   let u = unionCache.get(filter);
   if (!u) {
-    u = PacketSet.EMPTY;
-    for (const r of filter.egress) if (r.action === "allow" && !r.unresolved) u = u.union(r.match);
+    // Balanced (PacketSet.unionAll): folding left would re-merge the growing union once per rule.
+    u = PacketSet.unionAll(
+      filter.egress.filter((r) => r.action === "allow" && !r.unresolved).map((r) => r.match),
+    );
     unionCache.set(filter, u);
   }
   return u;
+}
+
+/**
+ * egressUnion(filter) ∩ within, computed rule by rule (intersection distributes over union): cut down
+ * to the audit's universe first, most rules of a large group vanish (private peers, other protocols)
+ * and the rest share their IP set objects, so the union that remains is small. `cut(m)` must be
+ * m ∩ within (a caller may answer it from a cache).
+ */
+export function egressUnionWithin(
+  filter: Filter,
+  within: PacketSet,
+  cut: (match: PacketSet) => PacketSet = (m) => m.intersect(within),
+): PacketSet {
+  const parts: PacketSet[] = [];
+  for (const r of filter.egress) {
+    if (r.action !== "allow" || r.unresolved) continue;
+    const m = cut(r.match);
+    if (!m.isEmpty()) parts.push(m);
+  }
+  return PacketSet.unionAll(parts);
 }
 
 /** The allowed set of a first-match rule list over every packet (used for return-traffic checks). */

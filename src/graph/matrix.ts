@@ -1,11 +1,22 @@
 // Turns a partition of packets (pieces with outcomes) into the audit's matrix: for each protocol range
 // and port range, which destinations get which outcome. Neighbouring ranges with the same picture are
 // merged, so the matrix is as coarse as the rules make it, and no port or address is ever enumerated.
-import { IntervalSet } from "../netset/index.js";
-import type { Piece } from "./outcome.js";
+//
+// The sweep reads the pieces' canonical structure directly (PacketSet.protocolCuts / portRunsAt): the
+// protocol and port axes are small integers, so all the cut arithmetic is plain numbers.
+//
+// Pieces come in groups. A group may come with a `within` set its pieces still have to be cut down to
+// (the audit's shared downstream pieces, see Engine.auditParts): the sweep then intersects IP sets cell
+// by cell instead of building the cut-down pieces first. Such a group's pieces are shared by many
+// sources, so where their own runs start and end is worked out once per group object and kept.
+// Cutting the axes at more points than the pieces need changes nothing: neighbouring cells with the
+// same picture are merged again, so the cells are the maximal ranges of one picture either way.
+import type { IntervalSet, PacketSet, PortRuns } from "../netset/index.js";
+import type { AuditParts } from "./propagate.js";
+import type { Outcome, Piece } from "./outcome.js";
 
 export interface CellPart {
-  piece: Piece;
+  outcome: Outcome;
   /** Index of the piece in the input, for cheap identity. */
   index: number;
   ips: IntervalSet;
@@ -17,68 +28,262 @@ export interface Cell {
   parts: CellPart[];
 }
 
-interface Run {
-  lo: bigint;
-  hi: bigint;
-  ips: IntervalSet;
+// Cut points are integers 0..65536, so they sort as an Int32Array: the typed array's native numeric
+// sort is several times faster than Array.prototype.sort with a comparator.
+let scratch = new Int32Array(1024);
+
+/** Sorts xs[0..n) in place and drops repeats; returns how many values are left. */
+function sortUnique(xs: number[], n: number): number {
+  if (scratch.length < n) scratch = new Int32Array(2 * n);
+  for (let k = 0; k < n; k++) scratch[k] = xs[k]!;
+  const sorted = scratch.subarray(0, n).sort();
+  let m = 0;
+  for (let k = 0; k < n; k++) if (m === 0 || sorted[k] !== xs[m - 1]) xs[m++] = sorted[k]!;
+  return m;
 }
 
-function sortedCuts(points: Iterable<bigint>): bigint[] {
-  return [...new Set(points)].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/** Sorts in place and drops repeats. */
+function sortedUnique(xs: number[]): number[] {
+  xs.length = sortUnique(xs, xs.length);
+  return xs;
 }
 
-export function matrix(pieces: readonly Piece[]): Cell[] {
-  // Each piece's cubes, once: canonical, so for one protocol a piece's port keys never overlap.
-  const cubes = pieces.map((p) => [...p.packets.cubes()]);
-  const protoCuts = sortedCuts(
-    cubes.flatMap((cs) => cs.flatMap((c) => c.protocols.ranges.flatMap(([lo, hi]) => [lo, hi + 1n]))),
-  );
+/** The union of two sorted lists without repeats, sorted, without repeats. */
+function mergeSorted(a: readonly number[], b: readonly number[]): number[] {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const x = j >= b.length || (i < a.length && a[i]! <= b[j]!) ? a[i++]! : b[j++]!;
+    if (out.length === 0 || out[out.length - 1] !== x) out.push(x);
+  }
+  return out;
+}
+
+/**
+ * Where a list of sets' slices change: the protocol cuts, and between each two consecutive protocol
+ * cuts the port cuts and every set's port runs.
+ */
+interface Cuts {
+  protocols: number[];
+  /** slices[k] is the slice of protocols protocols[k] .. protocols[k + 1] - 1. */
+  slices: { ports: number[]; runs: (PortRuns | undefined)[] }[];
+}
+
+function cutsOf(sets: readonly PacketSet[]): Cuts {
+  const protocols: number[] = [];
+  for (const s of sets) s.pushProtocolCuts(protocols);
+  sortedUnique(protocols);
+  const slices: Cuts["slices"] = [];
+  for (let k = 0; k + 1 < protocols.length; k++) {
+    const ports: number[] = [];
+    const runs = sets.map((s) => {
+      const r = s.portRunsAt(protocols[k]!);
+      if (r) for (let j = 0; j < r.lo.length; j++) ports.push(r.lo[j]!, r.hi[j]! + 1);
+      return r;
+    });
+    slices.push({ ports: sortedUnique(ports), runs });
+  }
+  return { protocols, slices };
+}
+
+/** Cuts of shared downstream piece lists, by list object (the lists are never modified). */
+const sharedCuts = new WeakMap<readonly Piece[], Cuts>();
+
+function cutsOfShared(pieces: readonly Piece[]): Cuts {
+  let c = sharedCuts.get(pieces);
+  if (!c) sharedCuts.set(pieces, (c = cutsOf(pieces.map((p) => p.packets))));
+  return c;
+}
+
+interface Group {
+  outcomes: Outcome[];
+  cuts: Cuts;
+  /** The set the group's pieces are cut down to (its cuts: `withinCuts`), or none. */
+  within: PacketSet | null;
+  withinCuts: Cuts | null;
+  /** Index of the group's first piece in the whole input. */
+  first: number;
+  /** Per slice pass: the group's slice index, advanced along the protocol axis. */
+  slice: number;
+  wslice: number;
+}
+
+/** The matrix of a partition given as pieces. */
+export function matrix(pieces: readonly { packets: PacketSet; outcome: Outcome }[]): Cell[] {
+  return sweep([group(pieces, cutsOf(pieces.map((p) => p.packets)), null, 0)]);
+}
+
+/** The matrix of Engine.auditParts: the same cells as matrix() of the cut-down pieces. */
+export function auditMatrix(parts: AuditParts): Cell[] {
+  const groups = [group(parts.pieces, cutsOf(parts.pieces.map((p) => p.packets)), null, 0)];
+  let first = parts.pieces.length;
+  for (const d of parts.downstream) {
+    groups.push(group(d.pieces, cutsOfShared(d.pieces), d.within, first));
+    first += d.pieces.length;
+  }
+  return sweep(groups);
+}
+
+function group(
+  pieces: readonly { outcome: Outcome }[],
+  cuts: Cuts,
+  within: PacketSet | null,
+  first: number,
+): Group {
+  return {
+    outcomes: pieces.map((p) => p.outcome),
+    cuts,
+    within,
+    withinCuts: within ? cutsOf([within]) : null,
+    first,
+    slice: 0,
+    wslice: 0,
+  };
+}
+
+/** The slice of `c` containing protocol p, starting the search at slice k; -1 if p is in none. */
+function sliceAt(c: Cuts, k: number, p: number): number {
+  while (k + 1 < c.protocols.length && c.protocols[k + 1]! <= p) k++;
+  return k + 1 < c.protocols.length && c.protocols[k]! <= p ? k : -1;
+}
+
+/** The index of the first run of `r` from `k` on that does not end before `lo`. */
+function runAt(r: PortRuns, k: number, lo: number): number {
+  while (k < r.lo.length && r.hi[k]! < lo) k++;
+  return k;
+}
+
+function sweep(groups: Group[]): Cell[] {
+  let protoCuts: number[] = [];
+  for (const g of groups) {
+    protoCuts = mergeSorted(protoCuts, g.cuts.protocols);
+    if (g.withinCuts) protoCuts = mergeSorted(protoCuts, g.withinCuts.protocols);
+  }
+  let n = 0;
+  for (const g of groups) n += g.outcomes.length;
   const cells: Cell[] = [];
   let prev: Cell[] | null = null;
-  for (let k = 0; k + 1 < protoCuts.length; k++) {
-    const pLo = protoCuts[k]!;
-    const pHi = protoCuts[k + 1]! - 1n;
-    // Per piece: the port runs present at this protocol, sorted.
-    const runs: Run[][] = cubes.map((cs) => {
-      const out: Run[] = [];
-      for (const c of cs) {
-        if (!c.protocols.contains(pLo)) continue;
-        for (const [lo, hi] of c.ports.ranges) out.push({ lo, hi, ips: c.ips });
+  // Per piece at the current protocol: its runs and cursor, and the last intersection with its
+  // group's `within` set (the same pair recurs on neighbouring cells). `active` lists the pieces
+  // present, in input order.
+  const runs: (PortRuns | undefined)[] = new Array<PortRuns | undefined>(n);
+  const cursor: number[] = new Array<number>(n).fill(0);
+  const lastX: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
+  const lastY: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
+  const lastR: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
+  const groupOf: number[] = new Array<number>(n);
+  groups.forEach((g, gi) => g.outcomes.forEach((_, i) => (groupOf[g.first + i] = gi)));
+  const outcomeOf = (i: number): Outcome => groups[groupOf[i]!]!.outcomes[i - groups[groupOf[i]!]!.first]!;
+  const wRuns: (PortRuns | undefined)[] = new Array<PortRuns | undefined>(groups.length);
+  const wCursor: number[] = new Array<number>(groups.length).fill(0);
+  // Scratch lists reused all along (with their own counts: emptying an array by `length = 0` drops
+  // its storage, and the sweep would allocate it again for every cell).
+  const active: number[] = [];
+  let nActive: number;
+  const portCuts: number[] = [];
+  let nCuts: number;
+  // The parts of the current elementary cell, before they become a CellPart list.
+  const idx: number[] = [];
+  const ips: IntervalSet[] = [];
+  let nParts: number;
+  for (const g of groups) {
+    g.slice = 0;
+    g.wslice = 0;
+  }
+  for (let p = 0; p + 1 < protoCuts.length; p++) {
+    const pLo = protoCuts[p]!;
+    const pHi = protoCuts[p + 1]! - 1;
+    nCuts = 0;
+    nActive = 0;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi]!;
+      let present = true;
+      if (g.withinCuts) {
+        const w = sliceAt(g.withinCuts, g.wslice, pLo);
+        if (w !== -1) g.wslice = w;
+        const wr = w === -1 ? undefined : g.withinCuts.slices[w]!.runs[0];
+        wRuns[gi] = wr;
+        wCursor[gi] = 0;
+        // Pieces cut down to a set without packets at this protocol have none here either.
+        if (!wr) present = false;
+        else for (const c of g.withinCuts.slices[w]!.ports) portCuts[nCuts++] = c;
       }
-      return out.sort((a, b) => (a.lo < b.lo ? -1 : a.lo > b.lo ? 1 : 0));
-    });
-    const portCuts = sortedCuts(runs.flatMap((rs) => rs.flatMap((r) => [r.lo, r.hi + 1n])));
-    const cursor = runs.map(() => 0);
+      const k = present ? sliceAt(g.cuts, g.slice, pLo) : -1;
+      if (k === -1) continue;
+      g.slice = k;
+      const slice = g.cuts.slices[k]!;
+      for (const c of slice.ports) portCuts[nCuts++] = c;
+      for (let i = 0; i < slice.runs.length; i++) {
+        const r = slice.runs[i];
+        const at = g.first + i;
+        runs[at] = r;
+        cursor[at] = 0;
+        if (r) active[nActive++] = at;
+      }
+    }
+    if (nActive === 0) continue;
+    nCuts = sortUnique(portCuts, nCuts);
     const here: Cell[] = [];
-    for (let j = 0; j + 1 < portCuts.length; j++) {
+    for (let j = 0; j + 1 < nCuts; j++) {
       const lo = portCuts[j]!;
-      const hi = portCuts[j + 1]! - 1n;
-      const parts: CellPart[] = [];
-      runs.forEach((rs, i) => {
-        let c = cursor[i]!;
-        while (c < rs.length && rs[c]!.hi < lo) c++;
-        cursor[i] = c;
-        const r = rs[c];
-        if (r && r.lo <= lo) parts.push({ piece: pieces[i]!, index: i, ips: r.ips });
-      });
-      if (parts.length === 0) continue;
+      const hi = portCuts[j + 1]! - 1;
+      nParts = 0;
+      for (let a = 0; a < nActive; a++) {
+        const i = active[a]!;
+        const r = runs[i]!;
+        const k = runAt(r, cursor[i]!, lo);
+        cursor[i] = k;
+        if (k >= r.lo.length || r.lo[k]! > lo) continue;
+        let x = r.sub[k]!;
+        const gi = groupOf[i]!;
+        const wr = wRuns[gi];
+        if (groups[gi]!.within) {
+          const m = runAt(wr!, wCursor[gi]!, lo);
+          wCursor[gi] = m;
+          if (m >= wr!.lo.length || wr!.lo[m]! > lo) continue;
+          const y = wr!.sub[m]!;
+          if (x !== lastX[i] || y !== lastY[i]) {
+            lastX[i] = x;
+            lastY[i] = y;
+            lastR[i] = x.intersect(y);
+          }
+          x = lastR[i]!;
+          if (x.isEmpty()) continue;
+        }
+        idx[nParts] = i;
+        ips[nParts++] = x;
+      }
+      if (nParts === 0) continue;
       const last = here[here.length - 1];
-      if (last && BigInt(last.ports[1]) + 1n === lo && sameParts(last.parts, parts)) {
-        last.ports = [last.ports[0], Number(hi)];
+      if (last && last.ports[1] + 1 === lo && sameAsScratch(last.parts, idx, ips, nParts)) {
+        last.ports[1] = hi;
       } else {
-        here.push({ protocols: [Number(pLo), Number(pHi)], ports: [Number(lo), Number(hi)], parts });
+        const parts: CellPart[] = new Array<CellPart>(nParts);
+        for (let m = 0; m < nParts; m++)
+          parts[m] = { outcome: outcomeOf(idx[m]!), index: idx[m]!, ips: ips[m]! };
+        here.push({ protocols: [pLo, pHi], ports: [lo, hi], parts });
       }
     }
     if (here.length === 0) continue;
     // Protocols with exactly the same port picture merge into one protocol range.
-    if (prev && prev[0]!.protocols[1] + 1 === Number(pLo) && sameCells(prev, here)) {
-      for (const c of prev) c.protocols = [c.protocols[0], Number(pHi)];
+    if (prev && prev[0]!.protocols[1] + 1 === pLo && sameCells(prev, here)) {
+      for (const c of prev) c.protocols[1] = pHi;
       continue;
     }
-    cells.push(...here);
+    for (const c of here) cells.push(c);
     prev = here;
   }
   return cells;
+}
+
+function sameAsScratch(a: CellPart[], idx: number[], ips: IntervalSet[], n: number): boolean {
+  if (a.length !== n) return false;
+  for (let n = 0; n < a.length; n++) {
+    const p = a[n]!;
+    if (p.index !== idx[n] || (p.ips !== ips[n] && !p.ips.equals(ips[n]!))) return false;
+  }
+  return true;
 }
 
 function sameParts(a: CellPart[], b: CellPart[]): boolean {

@@ -4,7 +4,11 @@
 //
 // Audit mode (detail=false) shares work: what happens after an endpoint's own filters depends only on its
 // subnet, the NACL-relevant class of its address and whether it has a public IP, so that part is computed
-// once per class over the whole query and then cut down to each endpoint's allowed packets.
+// once per class over the whole query and then cut down to each endpoint's allowed packets (by
+// fromEndpoint, or by the audit matrix itself: see auditParts). Steps that many legs repeat with the same
+// inputs (a route table's split, a boundary crossing, the local services, a security group's rules cut
+// down to the universe) are kept too, keyed by everything they depend on; packet sets are immutable, so
+// they are keyed by object.
 import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
 import type {
   Endpoint,
@@ -13,6 +17,7 @@ import type {
   NatGateway,
   NetworkModel,
   Route,
+  RouteTable,
   Rule,
   RuleRef,
   Subnet,
@@ -20,6 +25,7 @@ import type {
 import {
   allowedSet,
   egressUnion,
+  egressUnionWithin,
   evalFirstMatch,
   evalUnion,
   specializeRules,
@@ -43,7 +49,10 @@ import { PeerAtoms } from "./peer-atoms.js";
 export interface EngineOptions {
   /** Attribute allowed packets to individual rules and compute each source exactly (traces). */
   detail: boolean;
-  /** Audit mode: the packets of interest; shared results are computed over this set once. */
+  /**
+   * Audit mode: the packets of interest; shared results are computed over this set once, so every
+   * query must lie inside it.
+   */
   universe?: PacketSet;
 }
 
@@ -67,6 +76,19 @@ interface Pass {
 interface Crossing {
   pass: Pass[];
   stop: Piece[];
+}
+
+/** See Engine.auditParts. */
+export interface AuditParts {
+  pieces: Piece[];
+  downstream: { within: PacketSet; pieces: Piece[] }[];
+}
+
+interface RouteSplit {
+  routed: Routed[];
+  unrouted: PacketSet;
+  /** Audit mode: `routed` grouped by next hop (see byTarget). */
+  byTarget: { route: Route; set: PacketSet; count: number }[];
 }
 
 interface ReturnCheck {
@@ -99,6 +121,15 @@ export class Engine {
   private readonly memo = new Map<string, Piece[]>();
   private readonly returnCache = new Map<string, ReturnCheck>();
   private readonly specCache = new Map<string, Rule[]>();
+  private readonly unionInUniverse = new Map<Filter, PacketSet>();
+  private readonly matchInUniverse = new Map<PacketSet, PacketSet>();
+  private readonly splitCache = new Map<RouteTable, WeakMap<PacketSet, RouteSplit>>();
+  private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
+  private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
+  private readonly servicesCache = new Map<
+    string,
+    WeakMap<PacketSet, { rest: PacketSet; pieces: Piece[] }>
+  >();
   private readonly atoms: PeerAtoms;
   private readonly subnetsByNetwork = new Map<string, Subnet[]>();
 
@@ -148,12 +179,42 @@ export class Engine {
    * hold SOURCE_PUBLIC_IP / SOURCE_IPV6 placeholders: see resolveSource.
    */
   fromEndpoint(ep: Endpoint, query: PacketSet): Piece[] {
+    const w = this.walk(ep, query);
+    const pieces = w.pieces;
+    for (const d of w.downstream) {
+      const down = this.opts.detail ? d.pieces : restrictPieces(d.pieces, d.within);
+      for (const x of prependHops(down, d.hops)) pieces.push(x);
+    }
+    return pieces;
+  }
+
+  /**
+   * fromEndpoint for audits, which never report hops, in two parts: the pieces decided before the
+   * shared downstream walk, then per set of packets that passed the endpoint's own filters the shared
+   * downstream pieces as they are, NOT yet cut down to that set (the matrix cuts them while it sweeps,
+   * which saves building every cut-down piece). Their outcomes keep the hops from the endpoint's
+   * subnet on, without the endpoint's own filter hops in front, and stay the same objects for every
+   * endpoint that shares them, so results built from them can be shared too. Audit mode only.
+   */
+  auditParts(ep: Endpoint, query: PacketSet): AuditParts {
+    if (this.opts.detail) throw new Error("auditParts needs an engine in audit mode");
+    const w = this.walk(ep, query);
+    return {
+      pieces: w.pieces,
+      downstream: w.downstream.map((d) => ({ within: d.within, pieces: d.pieces })),
+    };
+  }
+
+  private walk(
+    ep: Endpoint,
+    query: PacketSet,
+  ): { pieces: Piece[]; downstream: { within: PacketSet; pieces: Piece[]; hops: Hop[] }[] } {
     const src4 = ep.privateIps[0] ?? null;
     const src6 = ep.ipv6[0] ?? null;
     const pieces: Piece[] = [];
+    const downstream: { within: PacketSet; pieces: Piece[]; hops: Hop[] }[] = [];
     let live = PacketSet.EMPTY;
-    const v4 = query.restrictIps(IPV4_ALL);
-    const v6 = query.restrictIps(IPV6_ALL);
+    const { v4, v6 } = this.families(query);
     const self: RuleRef = { resource: ep.id, kind: ep.kind, rule: null };
     if (!v4.isEmpty()) {
       if (src4 === null) pieces.push(blocked(v4, self, `${ep.id} has no private IPv4 address`));
@@ -166,7 +227,7 @@ export class Engine {
     const subnet = this.model.subnets.get(ep.subnetId);
     if (!subnet) {
       if (!live.isEmpty()) pieces.push(unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`));
-      return pieces;
+      return { pieces, downstream };
     }
     live = this.localServices(ep, live, pieces);
     const { pass, stop } = this.endpointFilters(ep, live);
@@ -180,12 +241,45 @@ export class Engine {
       origin: true,
       visited: [],
     };
-    for (const p of pass) pieces.push(...prependHops(this.routeFrom(leg, p.set), p.hops));
-    return pieces;
+    for (const p of pass) {
+      if (p.set.isEmpty()) continue;
+      // Detail mode walks exactly these packets; audit mode takes the shared result over the universe.
+      const down = this.opts.detail ? this.computeRouteFrom(leg, p.set) : this.shared(leg);
+      downstream.push({ within: p.set, pieces: down, hops: p.hops });
+    }
+    return { pieces, downstream };
   }
 
-  /** Packets to the platform's own services (resolver, metadata) are answered before any filter. */
+  /** `query` split by address family; the audit asks with the same few query objects over and over. */
+  private families(query: PacketSet): { v4: PacketSet; v6: PacketSet } {
+    let f = this.familyCache.get(query);
+    if (!f) {
+      f = { v4: query.restrictIps(IPV4_ALL), v6: query.restrictIps(IPV6_ALL) };
+      this.familyCache.set(query, f);
+    }
+    return f;
+  }
+
+  /**
+   * Packets to the platform's own services (resolver, metadata) are answered before any filter.
+   * What that takes depends only on the network and the packets, so audit mode computes it once per
+   * network and packet set (immutable, by object) and hands out the same pieces.
+   */
   private localServices(ep: Endpoint, live: PacketSet, pieces: Piece[]): PacketSet {
+    if (this.opts.detail) return this.localServicesNow(ep, live, pieces);
+    let byLive = this.servicesCache.get(ep.networkId);
+    if (!byLive) this.servicesCache.set(ep.networkId, (byLive = new WeakMap()));
+    let r = byLive.get(live);
+    if (!r) {
+      const served: Piece[] = [];
+      r = { rest: this.localServicesNow(ep, live, served), pieces: served };
+      byLive.set(live, r);
+    }
+    for (const p of r.pieces) pieces.push(p);
+    return r.rest;
+  }
+
+  private localServicesNow(ep: Endpoint, live: PacketSet, pieces: Piece[]): PacketSet {
     for (const s of this.model.networks.get(ep.networkId)?.services ?? []) {
       const part = live.restrictIps(s.ips);
       if (part.isEmpty()) continue;
@@ -237,8 +331,9 @@ export class Engine {
       const ids = unions.map((f) => f.id).join(", ");
       const kind = unions[0]!.kind;
       const defaultRef: RuleRef = { resource: ids, kind, rule: null };
-      const union = unions.reduce((u, f) => u.union(egressUnion(f)), PacketSet.EMPTY);
-      const rules = unions.flatMap((f) => f.egress);
+      const union = PacketSet.unionAll(unions.map((f) => this.egressUnionIn(f)));
+      // Only detail mode attributes packets to rules (evalUnion reads `rules` only then).
+      const rules = this.opts.detail ? unions.flatMap((f) => f.egress) : [];
       const next: Pass[] = [];
       for (const c of current) {
         const split = evalUnion(rules, union, defaultRef, c.set, this.opts.detail);
@@ -276,6 +371,27 @@ export class Engine {
       current = next;
     }
     return { pass: current, stop };
+  }
+
+  /**
+   * The packets a union filter's egress rules allow. In audit mode only packets of the universe are
+   * ever evaluated, so the union is cut down to it once per filter: evalUnion then gives the same
+   * split (input ⊆ universe) on smaller sets.
+   */
+  private egressUnionIn(f: Filter): PacketSet {
+    const universe = this.opts.detail ? undefined : this.opts.universe;
+    if (universe === undefined) return egressUnion(f);
+    let u = this.unionInUniverse.get(f);
+    if (u === undefined) {
+      // Groups share many equal rules (one set object each, see aws/match.ts): cut each once.
+      u = egressUnionWithin(f, universe, (m) => {
+        let c = this.matchInUniverse.get(m);
+        if (c === undefined) this.matchInUniverse.set(m, (c = m.intersect(universe)));
+        return c;
+      });
+      this.unionInUniverse.set(f, u);
+    }
+    return u;
   }
 
   /** A function replacing the per-endpoint placeholders of shared results with `ep`'s addresses. */
@@ -321,13 +437,18 @@ export class Engine {
   private routeFrom(leg: Leg, set: PacketSet): Piece[] {
     if (set.isEmpty()) return [];
     if (this.opts.detail) return this.computeRouteFrom(leg, set);
+    return restrictPieces(this.shared(leg), set);
+  }
+
+  /** Audit mode: everything from `leg` on, over the whole universe, computed once per leg class. */
+  private shared(leg: Leg): Piece[] {
     const key = this.legKey(leg);
     let full = this.memo.get(key);
     if (!full) {
       full = mergePieces(this.computeRouteFrom(leg, this.opts.universe ?? PacketSet.ALL));
       this.memo.set(key, full);
     }
-    return restrictPieces(full, set);
+    return full;
   }
 
   private computeRouteFrom(leg: Leg, set: PacketSet): Piece[] {
@@ -338,7 +459,7 @@ export class Engine {
         unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`),
       ];
     if (rt.unknown) return [unknown(set, rt.unknown)];
-    const { routed, unrouted } = routeSplit(rt, set);
+    const { routed, unrouted, byTarget: grouped } = this.split(rt, set);
     const pieces: Piece[] = [];
     if (!unrouted.isEmpty())
       pieces.push(
@@ -351,7 +472,7 @@ export class Engine {
       );
     for (const { route, set: part, count } of this.opts.detail
       ? routed.map((r) => ({ ...r, count: 1 }))
-      : byTarget(routed)) {
+      : grouped) {
       const t = route.target;
       const targetLabel = t.kind === "local" ? "local" : t.kind === "gateway" ? t.gatewayId : "blackhole";
       const rule = count === 1 ? route.ref.rule : null;
@@ -380,7 +501,11 @@ export class Engine {
   private deliverLocal(leg: Leg, set: PacketSet, networkId: string): Piece[] {
     const pieces: Piece[] = [];
     let rest = set;
+    // Every destination address of the set: a subnet outside it gets nothing, and testing that is
+    // much cheaper than cutting the set down to the subnet (networks have hundreds of subnets).
+    const dests = set.ips();
     for (const dst of this.subnetsByNetwork.get(networkId) ?? []) {
+      if (!dst.cidrs.overlaps(dests)) continue;
       const part = rest.restrictIps(dst.cidrs);
       if (part.isEmpty()) continue;
       rest = rest.subtract(part);
@@ -658,8 +783,44 @@ export class Engine {
     return pieces;
   }
 
+  /**
+   * The route table's split of `set` (and, in audit mode, its grouping by next hop). In audit mode every
+   * leg is routed over the same universe, so legs leaving one table share one split; the key is the
+   * table and the set object (immutable).
+   */
+  private split(rt: RouteTable, set: PacketSet): RouteSplit {
+    let bySet = this.splitCache.get(rt);
+    if (!bySet) this.splitCache.set(rt, (bySet = new WeakMap()));
+    let r = bySet.get(set);
+    if (!r) {
+      const { routed, unrouted } = routeSplit(rt, set);
+      r = { routed, unrouted, byTarget: this.opts.detail ? [] : byTarget(routed) };
+      bySet.set(set, r);
+    }
+    return r;
+  }
+
+  /**
+   * A boundary crossing, shared in audit mode by every leg that makes the same one. What it depends on:
+   * the subnet (its filters), the direction, the leg's addresses where the rules are specialized to
+   * them (inbound), the ephemeral ports the replies go to, and the set (by object: immutable).
+   */
+  private crossing(key: string, set: PacketSet, compute: () => Crossing): Crossing {
+    if (this.opts.detail) return compute();
+    let bySet = this.crossCache.get(key);
+    if (!bySet) this.crossCache.set(key, (bySet = new WeakMap()));
+    let c = bySet.get(set);
+    if (!c) bySet.set(set, (c = compute()));
+    return c;
+  }
+
   /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
   private crossOut(leg: Leg, set: PacketSet): Crossing {
+    const key = `${leg.subnet.id}|out|${leg.ephemeral.key()}`;
+    return this.crossing(key, set, () => this.crossOutNow(leg, set));
+  }
+
+  private crossOutNow(leg: Leg, set: PacketSet): Crossing {
     return this.crossBoundary(leg.subnet, set, (f) => ({
       forward: f.egress,
       replies: f.ingress,
@@ -671,6 +832,11 @@ export class Engine {
 
   /** Entering another subnet: inbound rules see the leg's source; outbound rules see the replies to it. */
   private crossIn(subnet: Subnet, leg: Leg, set: PacketSet): Crossing {
+    const key = `${subnet.id}|in|${leg.src4 ?? "-"}/${leg.src6 ?? "-"}|${leg.ephemeral.key()}`;
+    return this.crossing(key, set, () => this.crossInNow(subnet, leg, set));
+  }
+
+  private crossInNow(subnet: Subnet, leg: Leg, set: PacketSet): Crossing {
     return this.crossBoundary(subnet, set, (f) => ({
       forward: this.specialized(f, "in", leg),
       replies: this.specialized(f, "out", leg),

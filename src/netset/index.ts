@@ -30,4 +30,4 @@ export {
   protocolName,
   usesPortDimension,
 } from "./protocol.js";
-export { PacketSet, type Cube } from "./packet-set.js";
+export { PacketSet, type Cube, type PortRuns } from "./packet-set.js";

@@ -24,6 +24,7 @@ export class IntervalSet {
   private _key: string | undefined;
   private _hash: number | undefined;
   private _size: bigint | undefined;
+  private _id: number | undefined;
 
   /** Callers must pass canonical ranges; every public factory normalizes first. */
   private constructor(ranges: readonly Range[]) {
@@ -70,6 +71,33 @@ export class IntervalSet {
     }
     out.push([curLo, curHi]);
     return new IntervalSet(out);
+  }
+
+  /**
+   * Union of many sets, merged pairwise as a balanced tree (each merge is linear; folding left
+   * would re-merge the growing result once per input). Like union(), returns an input when the
+   * union equals it.
+   */
+  static unionAll(sets: readonly IntervalSet[]): IntervalSet {
+    if (sets.length === 0) return IntervalSet.EMPTY;
+    let level = sets;
+    while (level.length > 1) {
+      const next: IntervalSet[] = [];
+      for (let k = 0; k < level.length; k += 2) {
+        const y = level[k + 1];
+        next.push(y === undefined ? level[k]! : level[k]!.union(y));
+      }
+      level = next;
+    }
+    return level[0]!;
+  }
+
+  /**
+   * A number unique to this object (not to its value), assigned on first use: lets callers key
+   * caches by set object without a WeakMap.
+   */
+  id(): number {
+    return (this._id ??= nextId++);
   }
 
   get ranges(): readonly Range[] {
@@ -165,64 +193,108 @@ export class IntervalSet {
   union(o: IntervalSet): IntervalSet {
     if (this === o || o.isEmpty()) return this;
     if (this.isEmpty()) return o;
+    const big = this._ranges.length + o._ranges.length >= MEMO_MIN_RANGES;
+    if (big) {
+      const hit = UNIONS.get(this, o);
+      if (hit !== undefined) return hit;
+      const r = this._union(o);
+      UNIONS.set(this, o, r);
+      return r;
+    }
+    return this._union(o);
+  }
+
+  private _union(o: IntervalSet): IntervalSet {
     const a = this._ranges;
     const b = o._ranges;
-    const out: Range[] = [];
+    const out = BUF;
+    let n = 0;
     let i = 0;
     let j = 0;
-    let curLo = 0n;
+    // The range being built: it started as `first` and has grown to curHi.
+    let first: Range | undefined;
     let curHi = 0n;
-    let open = false;
     while (i < a.length || j < b.length) {
       // Take whichever next range starts first; the output is then built in ascending order.
       let r: Range;
       if (j >= b.length || (i < a.length && a[i]![0] <= b[j]![0])) r = a[i++]!;
       else r = b[j++]!;
-      if (!open) {
-        curLo = r[0];
+      if (first === undefined) {
+        first = r;
         curHi = r[1];
-        open = true;
-      } else if (r[0] <= curHi + 1n) {
+      } else if (r[0] <= curHi || r[0] === curHi + 1n) {
         // Overlapping or touching: extend (this is what keeps the result canonical).
         if (r[1] > curHi) curHi = r[1];
       } else {
-        out.push([curLo, curHi]);
-        curLo = r[0];
+        out[n++] = curHi === first[1] ? first : [first[0], curHi];
+        first = r;
         curHi = r[1];
       }
     }
-    out.push([curLo, curHi]);
-    return this._reuse(out, o);
+    out[n++] = curHi === first![1] ? first! : [first![0], curHi];
+    return this._reuse(n, o);
   }
 
   intersect(o: IntervalSet): IntervalSet {
     if (this === o) return this;
     if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
+    const big = this._ranges.length + o._ranges.length >= MEMO_MIN_RANGES;
+    if (big) {
+      const hit = INTERSECTIONS.get(this, o);
+      if (hit !== undefined) return hit;
+      const r = this._intersect(o);
+      INTERSECTIONS.set(this, o, r);
+      return r;
+    }
+    return this._intersect(o);
+  }
+
+  private _intersect(o: IntervalSet): IntervalSet {
+    // Disjoint hulls (e.g. an IPv4 set and an IPv6 set) cannot meet.
+    if (this.max()! < o.min()! || o.max()! < this.min()!) return IntervalSet.EMPTY;
     const a = this._ranges;
     const b = o._ranges;
-    const out: Range[] = [];
+    const out = BUF;
+    let n = 0;
     let i = 0;
     let j = 0;
+    // A few ranges against many (a CIDR against the public internet): skip to where the first
+    // small range starts by binary search instead of walking the long list from its start.
+    if (a.length <= 2 && b.length > 16) j = firstEndingAtOrAfter(b, a[0]![0]);
+    else if (b.length <= 2 && a.length > 16) i = firstEndingAtOrAfter(a, b[0]![0]);
     while (i < a.length && j < b.length) {
       const x = a[i]!;
       const y = b[j]!;
       const lo = x[0] > y[0] ? x[0] : y[0];
       const hi = x[1] < y[1] ? x[1] : y[1];
-      if (lo <= hi) out.push(lo === x[0] && hi === x[1] ? x : lo === y[0] && hi === y[1] ? y : [lo, hi]);
+      if (lo <= hi) out[n++] = lo === x[0] && hi === x[1] ? x : lo === y[0] && hi === y[1] ? y : [lo, hi];
       // Advance the range that ends first; the other may still overlap the next one.
       if (x[1] < y[1]) i++;
       else j++;
     }
     // Pieces of two canonical sets are separated by gaps of the inputs, so `out` is canonical.
-    return out.length === 0 ? IntervalSet.EMPTY : this._reuse(out, o);
+    return n === 0 ? IntervalSet.EMPTY : this._reuse(n, o);
   }
 
   subtract(o: IntervalSet): IntervalSet {
     if (this === o) return IntervalSet.EMPTY;
     if (this.isEmpty() || o.isEmpty()) return this;
+    const big = this._ranges.length + o._ranges.length >= MEMO_MIN_RANGES;
+    if (big) {
+      const hit = DIFFERENCES.get(this, o);
+      if (hit !== undefined) return hit;
+      const r = this._subtract(o);
+      DIFFERENCES.set(this, o, r);
+      return r;
+    }
+    return this._subtract(o);
+  }
+
+  private _subtract(o: IntervalSet): IntervalSet {
     const a = this._ranges;
     const b = o._ranges;
-    const out: Range[] = [];
+    const out = BUF;
+    let n = 0;
     let j = 0;
     for (const x of a) {
       let lo = x[0];
@@ -232,12 +304,12 @@ export class IntervalSet {
       while (j < b.length && b[j]![1] < lo) j++;
       for (let k = j; lo <= hi && k < b.length && b[k]![0] <= hi; k++) {
         const y = b[k]!;
-        if (y[0] > lo) out.push([lo, y[0] - 1n]);
+        if (y[0] > lo) out[n++] = [lo, y[0] - 1n];
         lo = y[1] + 1n; // y[1] >= lo here, so lo only moves forward
       }
-      if (lo <= hi) out.push(lo === x[0] ? x : [lo, hi]);
+      if (lo <= hi) out[n++] = lo === x[0] ? x : [lo, hi];
     }
-    return out.length === 0 ? IntervalSet.EMPTY : this._reuse(out, o);
+    return n === 0 ? IntervalSet.EMPTY : this._reuse(n, o);
   }
 
   /** [lo, hi] minus this. */
@@ -282,23 +354,95 @@ export class IntervalSet {
   }
 
   /**
-   * Returns an existing operand when the result is structurally identical to it. Keeping object
-   * identity lets callers short-circuit on `===` and reuse already computed keys, which matters
-   * for the product set, where equal subsets are merged by key.
+   * The result of an operation, built in BUF[0..n): an existing operand when the result is
+   * structurally identical to it, else a new set owning a copy of those ranges. Keeping object
+   * identity lets callers short-circuit on `===` and reuse already computed keys, which matters for
+   * the product set, where equal subsets are merged.
    */
-  private _reuse(out: Range[], o: IntervalSet): IntervalSet {
-    if (sameRanges(out, this._ranges)) return this;
-    if (sameRanges(out, o._ranges)) return o;
-    return new IntervalSet(out);
+  private _reuse(n: number, o: IntervalSet): IntervalSet {
+    if (samePrefix(BUF, n, this._ranges)) return this;
+    if (samePrefix(BUF, n, o._ranges)) return o;
+    return new IntervalSet(BUF.slice(0, n));
   }
 }
 
-function sameRanges(a: readonly Range[], b: readonly Range[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    const x = a[i]!;
+/** The index of the first range of `rs` that ends at or after v (rs.length if none). */
+function firstEndingAtOrAfter(rs: readonly Range[], v: bigint): number {
+  let lo = 0;
+  let hi = rs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (rs[mid]![1] < v) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Scratch output of union / intersect / subtract (they never run inside one another): the result is
+ * copied out at its exact size, instead of growing a fresh array push by push.
+ */
+const BUF: Range[] = [];
+
+function samePrefix(buf: readonly Range[], n: number, b: readonly Range[]): boolean {
+  if (n !== b.length) return false;
+  for (let i = 0; i < n; i++) {
+    const x = buf[i]!;
     const y = b[i]!;
     if (x !== y && (x[0] !== y[0] || x[1] !== y[1])) return false;
   }
   return true;
 }
+
+/**
+ * Recent results of one binary operation by operand identity: sets are immutable, so a pair of
+ * objects always has the same result, and a hit is always the exact answer. The same large sets (the
+ * public internet, a rule's CIDR, the slices of shared downstream results) meet again and again, and
+ * a shared result object also lets later operations short-circuit on `===`.
+ *
+ * A fixed-size direct-mapped table keyed by the operands' ids: a lookup is a hash and two number
+ * comparisons and allocates nothing, a newer pair simply takes over a slot, and what the table keeps
+ * alive is bounded (the results; operands are held by id only).
+ */
+class PairCache {
+  private readonly left: Float64Array;
+  private readonly right: Float64Array;
+  private readonly results: (IntervalSet | undefined)[];
+  private readonly mask: number;
+
+  constructor(bits: number) {
+    const n = 1 << bits;
+    this.left = new Float64Array(n).fill(-1);
+    this.right = new Float64Array(n).fill(-1);
+    this.results = new Array<IntervalSet | undefined>(n).fill(undefined);
+    this.mask = n - 1;
+  }
+
+  private slot(a: number, b: number): number {
+    return (Math.imul(a | 0, 0x9e3779b1) ^ Math.imul((b | 0) + 0x7f4a7c15, 0x85ebca77)) & this.mask;
+  }
+
+  get(a: IntervalSet, b: IntervalSet): IntervalSet | undefined {
+    const x = a.id();
+    const y = b.id();
+    const k = this.slot(x, y);
+    return this.left[k] === x && this.right[k] === y ? this.results[k] : undefined;
+  }
+
+  set(a: IntervalSet, b: IntervalSet, r: IntervalSet): void {
+    const x = a.id();
+    const y = b.id();
+    const k = this.slot(x, y);
+    this.left[k] = x;
+    this.right[k] = y;
+    this.results[k] = r;
+  }
+}
+
+/** Operations on fewer ranges than this are cheaper than a cache lookup. */
+const MEMO_MIN_RANGES = 8;
+const UNIONS = new PairCache(15);
+const INTERSECTIONS = new PairCache(17);
+const DIFFERENCES = new PairCache(15);
+
+let nextId = 0;

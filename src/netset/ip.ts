@@ -59,10 +59,40 @@ function parseAddress(text: string): Parsed | undefined {
     for (const part of ipaddr.IPv6.parse(t).parts) raw = (raw << 16n) | BigInt(part);
     return { raw, v4: false };
   }
+  const quad = strictDottedQuad(s);
+  if (quad !== undefined) return { raw: quad, v4: true };
   if (!ipaddr.IPv4.isValidFourPartDecimal(s)) return undefined;
   let raw = 0n;
   for (const octet of ipaddr.IPv4.parse(s).octets) raw = (raw << 8n) | BigInt(octet);
   return { raw, v4: true };
+}
+
+/**
+ * The common spelling, read without ipaddr.js (quota-size inputs hold ~10^5 addresses): four decimal
+ * octets 0..255 without leading zeros. Returns undefined for anything else, which then takes the
+ * general path above; everything accepted here is accepted there too, with the same value.
+ */
+function strictDottedQuad(s: string): bigint | undefined {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let parts = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46; // the end closes the last octet like a "."
+    if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return undefined; // a leading zero
+      octet = octet * 10 + (c - 48);
+      digits++;
+      if (octet > 255) return undefined;
+    } else if (c === 46) {
+      if (digits === 0) return undefined;
+      value = value * 256 + octet;
+      parts++;
+      octet = 0;
+      digits = 0;
+    } else return undefined;
+  }
+  return parts === 4 ? BigInt(value) : undefined;
 }
 
 /** Parses one IPv4 or IPv6 address into the shared IP axis. */

@@ -15,6 +15,16 @@ import { ICMP_PROTOCOLS, PORT_ALL, PROTO_ALL, protocolName } from "./protocol-nu
 type PortLayer = Layer<IntervalSet>;
 type ProtoLayer = Layer<PortLayer>;
 
+/**
+ * A set's slice at one protocol: its port ranges [lo[k], hi[k]] in ascending order, each with the
+ * IP set it maps to. Shared with the set's cached structure: never modify.
+ */
+export interface PortRuns {
+  readonly lo: readonly number[];
+  readonly hi: readonly number[];
+  readonly sub: readonly IntervalSet[];
+}
+
 /** One canonical cube: protocols x ports x ips. */
 export interface Cube {
   readonly protocols: IntervalSet;
@@ -28,7 +38,7 @@ const PORT_KEY_ALL = new NumKey([0, PORT_MAX], PORT_ALL);
 const PROTO_KEY_ALL = new NumKey([0, PROTO_MAX], PROTO_ALL);
 
 function portLayerOf(ports: NumKey, ips: IntervalSet): PortLayer {
-  return new Layer([{ key: ports, sub: ips }]);
+  return Layer.single(ports, ips);
 }
 
 function checkIps(ips: IntervalSet): void {
@@ -37,7 +47,7 @@ function checkIps(ips: IntervalSet): void {
 }
 
 export class PacketSet {
-  static readonly EMPTY: PacketSet = new PacketSet(new Layer<PortLayer>([]));
+  static readonly EMPTY: PacketSet = new PacketSet(Layer.empty<PortLayer>());
   static readonly ALL: PacketSet = PacketSet.cube(PROTO_ALL, PORT_ALL, IP_ALL);
 
   private readonly _root: ProtoLayer;
@@ -56,7 +66,23 @@ export class PacketSet {
     const pk = protocols === PROTO_ALL ? PROTO_KEY_ALL : NumKey.fromSet(protocols, PROTO_MAX, "protocols");
     const qk = ports === PORT_ALL ? PORT_KEY_ALL : NumKey.fromSet(ports, PORT_MAX, "ports");
     checkIps(ips);
-    return new PacketSet(new Layer([{ key: pk, sub: portLayerOf(qk, ips) }]));
+    return new PacketSet(Layer.single(pk, portLayerOf(qk, ips)));
+  }
+
+  /**
+   * cube(protocols, ports, ·) for many IP sets: the protocol and port keys are built once (on the
+   * first call that needs them, so every call checks and throws exactly as cube would).
+   */
+  static cubesOver(protocols: IntervalSet, ports: IntervalSet): (ips: IntervalSet) => PacketSet {
+    let pk: NumKey | undefined;
+    let qk: NumKey | undefined;
+    return (ips) => {
+      if (protocols.isEmpty() || ports.isEmpty() || ips.isEmpty()) return PacketSet.EMPTY;
+      pk ??= protocols === PROTO_ALL ? PROTO_KEY_ALL : NumKey.fromSet(protocols, PROTO_MAX, "protocols");
+      qk ??= ports === PORT_ALL ? PORT_KEY_ALL : NumKey.fromSet(ports, PORT_MAX, "ports");
+      checkIps(ips);
+      return new PacketSet(Layer.single(pk, portLayerOf(qk, ips)));
+    };
   }
 
   /** Like cube, with omitted dimensions full. */
@@ -93,10 +119,12 @@ export class PacketSet {
   /** O(1): ALL has exactly one canonical shape. */
   private _isAll(): boolean {
     if (this === PacketSet.ALL) return true;
-    const top = this._root.entries;
-    if (top.length !== 1 || !top[0]!.key.equals(PROTO_KEY_ALL)) return false;
-    const ports = top[0]!.sub.entries;
-    return ports.length === 1 && ports[0]!.key.equals(PORT_KEY_ALL) && ports[0]!.sub.equals(IP_ALL);
+    const top = this._root;
+    if (top.lo.length !== 1 || top.lo[0] !== 0 || top.hi[0] !== PROTO_MAX) return false;
+    const ports = top.sub[0]!;
+    return (
+      ports.lo.length === 1 && ports.lo[0] === 0 && ports.hi[0] === PORT_MAX && ports.sub[0]!.equals(IP_ALL)
+    );
   }
 
   isEmpty(): boolean {
@@ -136,7 +164,33 @@ export class PacketSet {
     if (this._isAll()) return o;
     if (o._isAll()) return this;
     if (this._root.equals(o._root)) return this;
-    return this._wrap(this._root.intersect(o._root), o);
+    return this._cubeIntersect(o) ?? this._wrap(this._root.intersect(o._root), o);
+  }
+
+  /**
+   * Two cubes meet in a cube: each factor is the intersection of the two factors. Rules, restrictions
+   * (restrictIps ...) and the audit's universe are single cubes, and this is much cheaper than the
+   * general sweep. Undefined when either set is not (visibly) a single cube.
+   */
+  private _cubeIntersect(o: PacketSet): PacketSet | undefined {
+    const a = this._root;
+    const b = o._root;
+    const ap = a.uniformSub();
+    const bp = b.uniformSub();
+    if (ap === undefined || bp === undefined) return undefined;
+    const ai = ap.uniformSub();
+    const bi = bp.uniformSub();
+    if (ai === undefined || bi === undefined) return undefined;
+    const ips = ai.intersect(bi);
+    if (ips.isEmpty()) return PacketSet.EMPTY;
+    const [pLo, pHi] = meet(a.lo, a.hi, b.lo, b.hi);
+    if (pLo.length === 0) return PacketSet.EMPTY;
+    const [qLo, qHi] = meet(ap.lo, ap.hi, bp.lo, bp.hi);
+    if (qLo.length === 0) return PacketSet.EMPTY;
+    // An operand comes back when nothing of it was cut (callers short-circuit on identity).
+    if (ips === ai && same(pLo, pHi, a) && same(qLo, qHi, ap)) return this;
+    if (ips === bi && same(pLo, pHi, b) && same(qLo, qHi, bp)) return o;
+    return new PacketSet(Layer.uniform(pLo, pHi, Layer.uniform(qLo, qHi, ips)));
   }
 
   subtract(o: PacketSet): PacketSet {
@@ -174,6 +228,39 @@ export class PacketSet {
     for (const pe of this._root.entries) {
       for (const e of pe.sub.entries) yield { protocols: pe.key.set, ports: e.key.set, ips: e.sub };
     }
+  }
+
+  /**
+   * Appends where the set's slice may change along the protocol axis: the start and end + 1 of
+   * every protocol range of its canonical form, in ascending order (with repeats where ranges
+   * touch).
+   * Between two consecutive cuts every protocol has the same slice (see portRunsAt).
+   */
+  pushProtocolCuts(out: number[]): void {
+    const f = this._root;
+    for (let k = 0; k < f.lo.length; k++) out.push(f.lo[k]!, f.hi[k]! + 1);
+  }
+
+  /** The slice at protocol `proto` (binary search), or undefined when no packet has that protocol. */
+  portRunsAt(proto: number): PortRuns | undefined {
+    return this._root.find(proto);
+  }
+
+  /**
+   * Whether the set meets the cube [pLo, pHi] x [qLo, qHi] x ips (number bounds on the protocol
+   * and port axes), without building the cube.
+   */
+  overlapsCube(pLo: number, pHi: number, qLo: number, qHi: number, ips: IntervalSet): boolean {
+    const f = this._root;
+    for (let k = 0; k < f.lo.length; k++) {
+      if (f.hi[k]! < pLo || f.lo[k]! > pHi) continue;
+      const g = f.sub[k]!;
+      for (let j = 0; j < g.lo.length; j++) {
+        if (g.hi[j]! < qLo || g.lo[j]! > qHi) continue;
+        if (g.sub[j]!.overlaps(ips)) return true;
+      }
+    }
+    return false;
   }
 
   /** Projection onto destination IPs: every IP that some packet of the set goes to. */
@@ -292,6 +379,40 @@ export class PacketSet {
     }
     return clauses.join("; ");
   }
+}
+
+/** The intersection of two canonical range lists (as lo / hi arrays). Its ranges never touch. */
+function meet(
+  aLo: readonly number[],
+  aHi: readonly number[],
+  bLo: readonly number[],
+  bHi: readonly number[],
+): [number[], number[]] {
+  const lo: number[] = [];
+  const hi: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < aLo.length && j < bLo.length) {
+    const l = aLo[i]! > bLo[j]! ? aLo[i]! : bLo[j]!;
+    const h = aHi[i]! < bHi[j]! ? aHi[i]! : bHi[j]!;
+    if (l <= h) {
+      lo.push(l);
+      hi.push(h);
+    }
+    if (aHi[i]! < bHi[j]!) i++;
+    else j++;
+  }
+  return [lo, hi];
+}
+
+function same(
+  lo: readonly number[],
+  hi: readonly number[],
+  x: { lo: readonly number[]; hi: readonly number[] },
+) {
+  if (lo.length !== x.lo.length) return false;
+  for (let k = 0; k < lo.length; k++) if (lo[k] !== x.lo[k] || hi[k] !== x.hi[k]) return false;
+  return true;
 }
 
 function formatProtocols(set: IntervalSet): string {
