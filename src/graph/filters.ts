@@ -7,25 +7,55 @@ export interface Decided {
   ref: RuleRef;
 }
 
+/** Packets a rule with unresolved peers might match: the filter cannot decide them. */
+export interface Undecided {
+  set: PacketSet;
+  reason: string;
+}
+
 export interface FilterSplit {
   allowed: Decided[];
   denied: Decided[];
+  undecided: Undecided[];
 }
 
-/** First match wins; what no rule matches falls to the filter's implicit rule (deny). */
+/**
+ * First match wins; what no rule matches falls to the filter's implicit rule (deny). Packets that reach
+ * a rule whose peers are unresolved stop there undecided: whether it matches them is unknown.
+ */
 export function evalFirstMatch(rules: readonly Rule[], defaultRef: RuleRef, input: PacketSet): FilterSplit {
   const allowed: Decided[] = [];
   const denied: Decided[] = [];
+  const undecided: Undecided[] = [];
   let remaining = input;
   for (const r of rules) {
     if (remaining.isEmpty()) break;
     const m = remaining.intersect(r.match);
     if (m.isEmpty()) continue;
-    (r.action === "allow" ? allowed : denied).push({ set: m, ref: r.ref });
+    if (r.unresolved) undecided.push({ set: m, reason: r.unresolved });
+    else (r.action === "allow" ? allowed : denied).push({ set: m, ref: r.ref });
     remaining = remaining.subtract(m);
   }
   if (!remaining.isEmpty()) denied.push({ set: remaining, ref: defaultRef });
-  return { allowed, denied };
+  return { allowed, denied, undecided };
+}
+
+/** Splits what no resolved rule allows by the unresolved allow rules that might (allow-union filters). */
+function undecidedOf(
+  rules: readonly Rule[],
+  notAllowed: PacketSet,
+): { undecided: Undecided[]; denied: PacketSet } {
+  const undecided: Undecided[] = [];
+  let denied = notAllowed;
+  for (const r of rules) {
+    if (denied.isEmpty()) break;
+    if (r.action !== "allow" || !r.unresolved) continue;
+    const m = denied.intersect(r.match);
+    if (m.isEmpty()) continue;
+    undecided.push({ set: m, reason: r.unresolved });
+    denied = denied.subtract(m);
+  }
+  return { undecided, denied };
 }
 
 /**
@@ -40,10 +70,10 @@ export function evalUnion(
   perRule: boolean,
 ): FilterSplit {
   const allowedAll = input.intersect(allowedUnion);
-  const deniedAll = input.subtract(allowedAll);
+  const { undecided, denied: deniedAll } = undecidedOf(rules, input.subtract(allowedAll));
   const denied = deniedAll.isEmpty() ? [] : [{ set: deniedAll, ref: defaultRef }];
   if (!perRule) {
-    return { allowed: allowedAll.isEmpty() ? [] : [{ set: allowedAll, ref: defaultRef }], denied };
+    return { allowed: allowedAll.isEmpty() ? [] : [{ set: allowedAll, ref: defaultRef }], denied, undecided };
   }
   const allowed: Decided[] = [];
   let remaining = allowedAll;
@@ -55,7 +85,7 @@ export function evalUnion(
     allowed.push({ set: m, ref: r.ref });
     remaining = remaining.subtract(m);
   }
-  return { allowed, denied };
+  return { allowed, denied, undecided };
 }
 
 const unionCache = new WeakMap<Filter, PacketSet>();
@@ -93,18 +123,32 @@ export function egressUnionWithin(
   return PacketSet.unionAll(parts);
 }
 
-/** The allowed set of a first-match rule list over every packet (used for return-traffic checks). */
-export function allowedSet(rules: readonly Rule[]): PacketSet {
+/**
+ * Over every packet (used for return-traffic checks): what a rule list surely allows, and what it cannot
+ * decide (packets reaching an unresolved rule first-match, or only unresolved rules might allow).
+ */
+export function allowedSet(
+  rules: readonly Rule[],
+  semantics: Filter["semantics"],
+): { allowed: PacketSet; undecided: Undecided[] } {
+  if (semantics === "union") {
+    const allowed = PacketSet.unionAll(
+      rules.filter((r) => r.action === "allow" && !r.unresolved).map((r) => r.match),
+    );
+    return { allowed, undecided: undecidedOf(rules, allowed.complement()).undecided };
+  }
   let allowed = PacketSet.EMPTY;
+  const undecided: Undecided[] = [];
   let remaining = PacketSet.ALL;
   for (const r of rules) {
     const m = remaining.intersect(r.match);
     if (m.isEmpty()) continue;
-    if (r.action === "allow") allowed = allowed.union(m);
+    if (r.unresolved) undecided.push({ set: m, reason: r.unresolved });
+    else if (r.action === "allow") allowed = allowed.union(m);
     remaining = remaining.subtract(m);
     if (remaining.isEmpty()) break;
   }
-  return allowed;
+  return { allowed, undecided };
 }
 
 /**

@@ -22,7 +22,7 @@ export interface BlockedBy {
 export interface Outcome {
   verdict: Verdict;
   exit: ExitKind | null;
-  /** The source address the destination sees; SOURCE_PUBLIC_IP until resolved per endpoint. */
+  /** The source address the destination sees; a placeholder in shared results until resolved per endpoint. */
   egressIp: string | null;
   blockedBy: BlockedBy | null;
   reason: string;
@@ -35,11 +35,16 @@ export interface Piece {
 }
 
 /**
- * Stands for "the source's own public IPv4 address" in shared (memoised) results: endpoints of one subnet
- * share a computation, and each substitutes its own address afterwards.
+ * Shared (memoised, audit-mode) results stand in for "the public IPv4 address internet gateway G gives
+ * the source" and "the source's own IPv6 address": endpoints of one class share a computation, and each
+ * substitutes its own addresses afterwards (Engine.sourceFixer).
  */
-export const SOURCE_PUBLIC_IP = "{source-public-ip}";
-/** Stands for the source's own IPv6 address in shared results (see SOURCE_PUBLIC_IP). */
+/** The placeholder for the public address internet gateway `gatewayId` gives the source. */
+export function sourcePublicIp(gatewayId: string): string {
+  return `{source-public-ip:${gatewayId}}`;
+}
+export const SOURCE_PUBLIC_IP_RE = /\{source-public-ip:([^}]+)\}/g;
+/** Stands for the source's own IPv6 address in shared results (see sourcePublicIp). */
 export const SOURCE_IPV6 = "{source-ipv6}";
 
 export function blockedByOf(ref: RuleRef): BlockedBy {

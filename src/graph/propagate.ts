@@ -37,7 +37,8 @@ import {
   prependHops,
   restrictPieces,
   SOURCE_IPV6,
-  SOURCE_PUBLIC_IP,
+  SOURCE_PUBLIC_IP_RE,
+  sourcePublicIp,
   type Hop,
   type Outcome,
   type Piece,
@@ -93,6 +94,8 @@ interface RouteSplit {
 
 interface ReturnCheck {
   split: ReturnSplit;
+  /** Forward packets some of whose replies meet a rule with unresolved peers. */
+  undecided: { set: PacketSet; reason: string }[];
   /** Reply-denying rules in order, with the forward packets whose replies they deny. */
   deniers: { set: PacketSet; ref: RuleRef }[];
 }
@@ -159,12 +162,20 @@ export class Engine {
       [...ep.filterIds].sort().join(","),
       src4 === undefined ? "-" : this.atoms.atomOf(src4),
       src6 === undefined ? "-" : this.atoms.atomOf(src6),
-      src4 !== undefined && this.publicIpOf(ep.networkId, src4) !== undefined ? "pub" : "nopub",
+      src4 === undefined ? "-" : this.mappedBy(src4),
       ep.ephemeralPorts.key(),
     ].join("|");
   }
 
-  /** The public IPv4 address an internet gateway of the network gives `ip`, if any. */
+  /** The internet gateways that give `ip` a public address: part of what a shared result depends on. */
+  private mappedBy(ip: bigint): string {
+    let out = "";
+    for (const g of this.model.gateways.values())
+      if (g.kind === "internet" && g.publicIpOf.has(ip)) out += `${g.id},`;
+    return out;
+  }
+
+  /** The public IPv4 address an internet gateway of the network gives `ip`, if any (for reports). */
   publicIpOf(networkId: string, ip: bigint): bigint | undefined {
     for (const g of this.model.gateways.values()) {
       if (g.kind !== "internet" || g.networkId !== networkId) continue;
@@ -176,7 +187,7 @@ export class Engine {
 
   /**
    * All outcomes for `query` (protocol x port x destination) sent by `ep`. In audit mode the result may
-   * hold SOURCE_PUBLIC_IP / SOURCE_IPV6 placeholders: see resolveSource.
+   * hold source-address placeholders (sourcePublicIp(gateway), SOURCE_IPV6): see resolveSource.
    */
   fromEndpoint(ep: Endpoint, query: PacketSet): Piece[] {
     const w = this.walk(ep, query);
@@ -332,11 +343,14 @@ export class Engine {
       const kind = unions[0]!.kind;
       const defaultRef: RuleRef = { resource: ids, kind, rule: null };
       const union = PacketSet.unionAll(unions.map((f) => this.egressUnionIn(f)));
-      // Only detail mode attributes packets to rules (evalUnion reads `rules` only then).
-      const rules = this.opts.detail ? unions.flatMap((f) => f.egress) : [];
+      // Detail mode attributes packets to rules; audit mode needs only the unresolved ones (undecided).
+      const rules = this.opts.detail
+        ? unions.flatMap((f) => f.egress)
+        : unions.flatMap((f) => this.unresolvedEgress(f));
       const next: Pass[] = [];
       for (const c of current) {
         const split = evalUnion(rules, union, defaultRef, c.set, this.opts.detail);
+        for (const u of split.undecided) stop.push(unknown(u.set, u.reason, c.hops));
         for (const d of split.denied)
           stop.push(
             blocked(d.set, d.ref, `no outbound rule of ${ids} allows it`, [
@@ -394,13 +408,27 @@ export class Engine {
     return u;
   }
 
+  private readonly unresolvedCache = new WeakMap<Filter, Rule[]>();
+
+  /** A filter's egress rules with unresolved peers (usually none). */
+  private unresolvedEgress(f: Filter): Rule[] {
+    let r = this.unresolvedCache.get(f);
+    if (!r) this.unresolvedCache.set(f, (r = f.egress.filter((x) => x.unresolved)));
+    return r;
+  }
+
   /** A function replacing the per-endpoint placeholders of shared results with `ep`'s addresses. */
   sourceFixer(ep: Endpoint): (s: string) => string {
     const src4 = ep.privateIps[0];
-    const p = src4 === undefined ? undefined : this.publicIpOf(ep.networkId, src4);
-    const pub = p === undefined ? "(none)" : formatIp(p);
     const v6 = ep.ipv6[0] !== undefined ? formatIp(ep.ipv6[0]) : "(none)";
-    return (s: string): string => s.replaceAll(SOURCE_PUBLIC_IP, pub).replaceAll(SOURCE_IPV6, v6);
+    return (s: string): string =>
+      s
+        .replace(SOURCE_PUBLIC_IP_RE, (_, gid: string) => {
+          const g = this.model.gateways.get(gid);
+          const p = g?.kind === "internet" && src4 !== undefined ? g.publicIpOf.get(src4) : undefined;
+          return p === undefined ? "(none)" : formatIp(p);
+        })
+        .replaceAll(SOURCE_IPV6, v6);
   }
 
   /** Replaces the per-endpoint placeholders of shared results with this endpoint's addresses. */
@@ -421,15 +449,14 @@ export class Engine {
   }
 
   private legKey(leg: Leg): string {
-    const hasPublic =
-      leg.origin && leg.src4 !== null && this.publicIpOf(leg.subnet.networkId, leg.src4) !== undefined;
+    const mapped = leg.origin && leg.src4 !== null ? this.mappedBy(leg.src4) : "";
     return [
       leg.subnet.id,
       leg.src4 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src4) : leg.src4.toString(),
       leg.src6 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src6) : leg.src6.toString(),
       leg.ephemeral.key(),
       leg.nat?.id ?? "-",
-      leg.origin ? `o${hasPublic ? 1 : 0}` : "",
+      leg.origin ? `o${mapped}` : "",
       leg.visited.join(","),
     ].join("|");
   }
@@ -609,7 +636,8 @@ export class Engine {
               ]),
             );
           } else {
-            const ip = leg.origin ? SOURCE_PUBLIC_IP : formatIp(pub);
+            // Shared (audit) results name the gateway whose mapping applies; each endpoint fills in its own.
+            const ip = leg.origin && !this.opts.detail ? sourcePublicIp(g.id) : formatIp(pub);
             pieces.push(
               ...this.exitInternet(v4, g, leg, ip, [
                 {
@@ -687,7 +715,7 @@ export class Engine {
           { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: "no IPv6 source address" },
         ]),
       ];
-    const ip = leg.origin ? SOURCE_IPV6 : formatIp(leg.src6);
+    const ip = leg.origin && !this.opts.detail ? SOURCE_IPV6 : formatIp(leg.src6);
     return this.exitInternet(v6, g, leg, ip, []);
   }
 
@@ -910,7 +938,13 @@ export class Engine {
               ]),
             );
           }
-          const mixed = a.set.intersect(ret.split.mixed);
+          let mixed = a.set.intersect(ret.split.mixed);
+          for (const u of ret.undecided) {
+            const hit = mixed.intersect(u.set);
+            if (hit.isEmpty()) continue;
+            mixed = mixed.subtract(hit);
+            stop.push(unknown(hit, `replies: ${u.reason}`, hops));
+          }
           if (!mixed.isEmpty())
             stop.push(
               unknown(
@@ -938,22 +972,34 @@ export class Engine {
             this.opts.detail,
           )
         : evalFirstMatch(rules, f.defaultRef, set);
-    const stop = split.denied.map((d) =>
-      blocked(
-        d.set,
-        d.ref,
-        `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`,
-        [
-          {
-            resource: f.id,
-            kind: f.kind,
-            action: "deny",
-            rule: d.ref.rule,
-            detail: `${direction}: ${d.ref.description ?? "denied"}`,
-          },
-        ],
-      ),
+    const stop = split.undecided.map((u) =>
+      unknown(u.set, u.reason, [
+        {
+          resource: f.id,
+          kind: f.kind,
+          action: "deny",
+          rule: null,
+          detail: `${direction}: undecided (${u.reason})`,
+        },
+      ]),
     );
+    for (const d of split.denied)
+      stop.push(
+        blocked(
+          d.set,
+          d.ref,
+          `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`,
+          [
+            {
+              resource: f.id,
+              kind: f.kind,
+              action: "deny",
+              rule: d.ref.rule,
+              detail: `${direction}: ${d.ref.description ?? "denied"}`,
+            },
+          ],
+        ),
+      );
     let pass: Pass[];
     if (this.opts.detail) {
       pass = split.allowed.map((a) => ({
@@ -994,8 +1040,14 @@ export class Engine {
     const k = `${f.id}|${key}|${ephemeral.key()}`;
     let rc = this.returnCache.get(k);
     if (!rc) {
-      const allowedReplies = f.semantics === "union" ? unionOf(replies) : allowedSet(replies);
+      const { allowed: allowedReplies, undecided: undecidedReplies } = allowedSet(replies, f.semantics);
       const split = splitByReturn(allowedReplies, ephemeral);
+      // A forward packet any of whose replies the filter cannot decide is not blocked for sure.
+      const undecided = undecidedReplies.map((u) => ({
+        set: forwardOfReplies(u.set, ephemeral),
+        reason: u.reason,
+      }));
+      for (const u of undecided) split.none = split.none.subtract(u.set);
       const deniers =
         f.semantics === "union"
           ? [{ set: forwardOfReplies(allowedReplies.complement(), ephemeral), ref: f.defaultRef }]
@@ -1003,7 +1055,7 @@ export class Engine {
               set: forwardOfReplies(d.set, ephemeral),
               ref: d.ref,
             }));
-      rc = { split, deniers };
+      rc = { split, deniers, undecided };
       this.returnCache.set(k, rc);
     }
     return rc;
@@ -1035,7 +1087,10 @@ function byTarget(routed: Routed[]): { route: Route; set: PacketSet; count: numb
 }
 
 function unionOf(rules: readonly Rule[]): PacketSet {
-  return rules.reduce((u, r) => (r.action === "allow" ? u.union(r.match) : u), PacketSet.EMPTY);
+  return rules.reduce(
+    (u, r) => (r.action === "allow" && !r.unresolved ? u.union(r.match) : u),
+    PacketSet.EMPTY,
+  );
 }
 
 function portsText(ports: IntervalSet): string {

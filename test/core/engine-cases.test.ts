@@ -262,3 +262,20 @@ describe("the audit matrix", () => {
     expect(tcp.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
   });
 });
+
+describe("rules whose peers cannot be resolved", () => {
+  it("a security group rule on a prefix list missing from the input makes its packets unknown, not blocked", () => {
+    const d = tinyVpc();
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-gone" }] },
+    ];
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toMatch(/prefix list pl-gone used by sg-all is not in the input/);
+    // Other ports are blocked for sure: no rule could allow them.
+    expect(trace(d, { src: "eni-app", port: 80 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "sg-all" },
+    });
+  });
+});

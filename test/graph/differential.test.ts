@@ -65,19 +65,17 @@ describe("engine vs reference on random networks", () => {
     expect(totals.comparisons).toBeGreaterThanOrEqual(NUM_RUNS * TINY_PACKETS.length * 2);
   });
 
-  // KNOWN DISAGREEMENT (engine): with `unresolved` security-group rules the engine reports the packets
-  // that only an unresolved rule would allow as blocked by the security groups; the semantics (and the
-  // comment on Rule.unresolved in model/types.ts) make them unknown. Minimal case in reference.test.ts.
-  // Remove `.fails` once the engine is fixed.
-  it.fails("agrees with unresolved security-group rules too", () => {
+  // Packets that only an `unresolved` security-group rule might allow are unknown, not blocked
+  // (Rule.unresolved in model/types.ts). Minimal case in reference.test.ts.
+  it("agrees with unresolved security-group rules too", () => {
     runProperty({ unresolved: true }, NUM_RUNS, { models: 0, comparisons: 0 });
   });
 });
 
-// KNOWN BUG (engine): in detail mode, a packet that matches only an `unresolved` ingress rule of a
-// union-semantics boundary filter on its way INTO a subnet is missing from the result: the pieces no longer
-// cover the query (audit mode keeps it). What such a rule means on a subnet boundary is not part of the
-// written semantics, so only the partition is checked. Remove `.fails` once fixed.
+// A packet that matches only an `unresolved` ingress rule of a union-semantics boundary filter on its way
+// INTO a subnet is undecided there; both modes must still return a partition of the query (an earlier
+// engine lost it in detail mode). What such a rule means is checked in test/core, so only the partition
+// is checked here.
 describe("unresolved rule in a union boundary filter", () => {
   const packet = pkt(6, 22, "10.0.0.68");
   const model = (): NetworkModel => {
@@ -96,7 +94,7 @@ describe("unresolved rule in a union boundary filter", () => {
     const engine = new Engine(m, mode === "detail" ? { detail: true } : { detail: false, universe: query });
     return partitionProblems(engine.fromEndpoint(ep, query), query);
   };
-  it.fails("detail mode: the pieces cover the query", () => {
+  it("detail mode: the pieces cover the query", () => {
     expect(problems("detail")).toEqual([]);
   });
   it("audit mode: the pieces cover the query", () => {
@@ -104,13 +102,10 @@ describe("unresolved rule in a union boundary filter", () => {
   });
 });
 
-// CONTRACT QUESTION (engine): Engine.fromEndpoint documents placeholders ({source-public-ip},
-// {source-ipv6}) for audit mode only, and EngineOptions.detail says it "computes each source exactly",
-// but detail mode returns them too, for every internet exit. src/core/trace.ts calls resolveSource
-// afterwards, so the CLI is not affected; the differential test above does the same. Either the
-// documentation or detail mode should change; remove `.fails` if detail mode is changed.
+// Detail mode computes each source exactly: no source-address placeholders (those are for shared,
+// audit-mode results only), so its egress IPs need no resolveSource.
 describe("detail mode and source placeholders", () => {
-  it.fails.each([
+  it.each([
     ["IPv4", pkt(6, 443, "8.8.8.8"), "54.0.0.1"],
     ["IPv6", pkt(6, 443, "2001:4860:4860::8888"), "2600:1f00::4"],
   ] as const)("%s: detail mode names the egress IP without resolveSource", (_family, packet, egressIp) => {

@@ -521,9 +521,8 @@ describe("the engine on the same cases", () => {
   });
 });
 
-// A known disagreement (see the report of the differential test): an `unresolved` security-group rule is
-// meant to make the packets it alone would allow `unknown` (model/types.ts: "packets it would decide become
-// `unknown`"), but the engine reports them blocked by the security group. Remove `.fails` once fixed.
+// An `unresolved` security-group rule makes the packets it alone would allow `unknown` (model/types.ts:
+// "packets it would decide become `unknown`"), never blocked by the security group.
 describe("unresolved security-group rules", () => {
   const setup = (m: NetworkModel): void => {
     const a = securityGroup("sg-a");
@@ -536,23 +535,17 @@ describe("unresolved security-group rules", () => {
     setup(m);
     expect(withoutWhy(referenceOutcome(m, m.endpoints[0]!, TO_GOOGLE))).toEqual(unknownVerdict);
   });
-  it.fails.each(["detail", "audit"] as const)(
-    "engine [%s]: only an unresolved rule matches -> unknown",
-    (mode) => {
-      const m = handModel();
-      setup(m);
-      const got = engineOutcome(m, m.endpoints[0]!, TO_GOOGLE, mode, { query: singlePacketQuery(TO_GOOGLE) });
-      expect(withoutWhy(got), formatOutcome(got)).toEqual(unknownVerdict);
-    },
-  );
+  it.each(["detail", "audit"] as const)("engine [%s]: only an unresolved rule matches -> unknown", (mode) => {
+    const m = handModel();
+    setup(m);
+    const got = engineOutcome(m, m.endpoints[0]!, TO_GOOGLE, mode, { query: singlePacketQuery(TO_GOOGLE) });
+    expect(withoutWhy(got), formatOutcome(got)).toEqual(unknownVerdict);
+  });
 });
 
-// A known disagreement: the engine names the egress IP from the ENDPOINT'S NETWORK, not from the internet
-// gateway the packet leaves through. With two internet gateways in one network it names the other one's
-// mapping; with a gateway whose networkId is null (or another network's) it reports an allowed packet with
-// egressIp "(none)". AWS data cannot produce either (one attached IGW per VPC, and the converter leaves a
-// detached IGW without mappings), so this matters for other providers or hand-made models. Remove `.fails`
-// once fixed.
+// The egress IP comes from the internet gateway the packet leaves through, not from whichever gateway
+// the endpoint's network has (an earlier engine got this wrong with two gateways, or one without a
+// network). AWS data cannot produce these models, other providers and hand-made ones can.
 describe("the egress IP comes from the internet gateway taken", () => {
   const variants = [
     ["a second internet gateway in the same network", "vpc-1"],
@@ -578,7 +571,7 @@ describe("the egress IP comes from the internet gateway taken", () => {
   const engineRows = variants.flatMap(([name, networkId]) =>
     (["detail", "audit"] as const).map((mode) => [`${name} [${mode}]`, networkId, mode] as const),
   );
-  it.fails.each(engineRows)("engine: %s", (_name, networkId, mode) => {
+  it.each(engineRows)("engine: %s", (_name, networkId, mode) => {
     const m = setup(networkId);
     const got = engineOutcome(m, m.endpoints[0]!, packet, mode, { query: singlePacketQuery(packet) });
     expect(withoutWhy(got), formatOutcome(got)).toEqual(allowedInternet("54.0.0.99"));
