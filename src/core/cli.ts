@@ -10,6 +10,7 @@ import {
   PUBLIC_INTERNET,
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
+import { writeJson } from "../report/json.js";
 import { EXIT } from "./exit-codes.js";
 
 export const DEFAULT_PORTS = "tcp,udp,icmp";
@@ -108,4 +109,9 @@ export async function guarded(debug: boolean, body: () => Promise<number>): Prom
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return EXIT.INPUT;
   }
+}
+
+/** A result as JSON on stdout, streamed (see report/json.ts). */
+export async function writeJsonOut(value: unknown): Promise<void> {
+  await writeJson(value, writeOut);
 }

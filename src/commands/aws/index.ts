@@ -8,6 +8,7 @@ import {
   guarded,
   parseDest,
   parsePorts,
+  writeJsonOut,
   writeOut,
 } from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
@@ -34,7 +35,8 @@ export default class Aws extends Command {
       const model = await awsInputModel(input);
       const sources = selectSources(model, input);
       const result = runAudit(model, { ports, portsText: flags.ports, dest, destText: flags.dest, sources });
-      await writeOut(flags.json ? JSON.stringify(result, null, 2) + "\n" : renderAuditText(result));
+      if (flags.json) await writeJsonOut(result);
+      else await writeOut(renderAuditText(result));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });
   }

@@ -1,6 +1,6 @@
 import { Command, Flags } from "@oclif/core";
 import { awsInputOf } from "../../core/aws-flags.js";
-import { awsInputFlags, commonFlags, guarded, writeOut } from "../../core/cli.js";
+import { awsInputFlags, commonFlags, guarded, writeJsonOut, writeOut } from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
 import { readFlows } from "../../core/flows.js";
 import { awsInputModel } from "../../core/pipeline.js";
@@ -58,7 +58,8 @@ export default class AwsTrace extends Command {
       }
       const model = await awsInputModel(awsInputOf(flags));
       const traces = runTrace(model, flows);
-      await writeOut(flags.json ? JSON.stringify(traces, null, 2) + "\n" : renderTraceText(traces));
+      if (flags.json) await writeJsonOut(traces);
+      else await writeOut(renderTraceText(traces));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });
   }

@@ -1,0 +1,39 @@
+// Streamed JSON is byte for byte JSON.stringify(value, null, 2) + "\n", in chunks.
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { writeJson } from "../../src/report/json.js";
+
+async function streamed(value: unknown): Promise<{ text: string; chunks: number }> {
+  let text = "";
+  let chunks = 0;
+  await writeJson(value, (c) => {
+    text += c;
+    chunks++;
+    return Promise.resolve();
+  });
+  return { text, chunks };
+}
+
+describe("writeJson", () => {
+  it("matches JSON.stringify on arbitrary JSON values", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), async (v) => {
+        expect((await streamed(v)).text).toBe(JSON.stringify(v, null, 2) + "\n");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("matches on a real result and writes a large one in many chunks", async () => {
+    const sample = JSON.parse(readFileSync("schema/audit-result.schema.json", "utf8")) as unknown;
+    expect((await streamed(sample)).text).toBe(JSON.stringify(sample, null, 2) + "\n");
+    const big = {
+      schemaVersion: "1.0",
+      results: Array.from({ length: 20000 }, (_, i) => ({ i, s: "x".repeat(100), a: [1, { b: null }] })),
+    };
+    const out = await streamed(big);
+    expect(out.text).toBe(JSON.stringify(big, null, 2) + "\n");
+    expect(out.chunks).toBeGreaterThan(1);
+  });
+});
