@@ -25,7 +25,7 @@ for (const [name, n] of Object.entries(named)) if (!nameOf.has(n)) nameOf.set(n,
 export function awsProtocol(p: string | number): number | null {
   const text = String(p).toLowerCase();
   if (text === "-1" || text === "all") return null;
-  if (text in named) return named[text]!;
+  if (Object.hasOwn(named, text)) return named[text]!;
   const set = parseProtocol(text);
   return Number(set.min());
 }

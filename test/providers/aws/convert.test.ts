@@ -249,6 +249,17 @@ describe("subnets, route tables and gateways", () => {
 });
 
 describe("missing and malformed data", () => {
+  it("a protocol spelled like an object key is rejected, naming the field", () => {
+    const d = tinyVpc();
+    d.SecurityGroups!.push({
+      GroupId: "sg-bad",
+      IpPermissionsEgress: [{ IpProtocol: "toString", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+    });
+    expect(() => model(d)).toThrow(
+      "SecurityGroups.json: $.SecurityGroups[1].IpPermissionsEgress[0].IpProtocol: ",
+    );
+  });
+
   it("a missing key makes what depends on it unknown, with the reason", () => {
     const d = tinyVpc();
     delete d.NetworkAcls;
