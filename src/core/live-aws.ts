@@ -3,7 +3,7 @@
 import { SingleBar } from "cli-progress";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
-import { collectAws, listRegions, type AwsSnapshotFile } from "../providers/aws/collect.js";
+import { CALLS, collectAws, listRegions, type AwsSnapshotFile } from "../providers/aws/collect.js";
 import { describeEksCluster } from "../providers/aws/collect-eks.js";
 
 export interface AwsLiveOptions {
@@ -58,7 +58,7 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
       })
     : null;
   const totals = new Map<string, { done: number; total: number }>();
-  bar?.start(1, 0, { label: "" });
+  bar?.start(CALLS.length * regions.length, 0, { label: "" });
   try {
     const snap = await wrap(() =>
       collectAws({
