@@ -193,15 +193,24 @@ export class IntervalSet {
   union(o: IntervalSet): IntervalSet {
     if (this === o || o.isEmpty()) return this;
     if (this.isEmpty()) return o;
-    const big = this._ranges.length + o._ranges.length >= MEMO_MIN_RANGES;
-    if (big) {
-      const hit = UNIONS.get(this, o);
-      if (hit !== undefined) return hit;
-      const r = this._union(o);
-      UNIONS.set(this, o, r);
-      return r;
-    }
-    return this._union(o);
+    return this._memoized(UNIONS, o, this._union);
+  }
+
+  /**
+   * Runs `op` through the pair cache when the operands are large enough for it to pay. Sets are
+   * immutable and a hit matches both operands exactly, so a cached result is the exact answer.
+   */
+  private _memoized(
+    table: PairCache,
+    o: IntervalSet,
+    op: (this: IntervalSet, o: IntervalSet) => IntervalSet,
+  ): IntervalSet {
+    if (this._ranges.length + o._ranges.length < MEMO_MIN_RANGES) return op.call(this, o);
+    const hit = table.get(this, o);
+    if (hit !== undefined) return hit;
+    const r = op.call(this, o);
+    table.set(this, o, r);
+    return r;
   }
 
   private _union(o: IntervalSet): IntervalSet {
@@ -238,15 +247,7 @@ export class IntervalSet {
   intersect(o: IntervalSet): IntervalSet {
     if (this === o) return this;
     if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
-    const big = this._ranges.length + o._ranges.length >= MEMO_MIN_RANGES;
-    if (big) {
-      const hit = INTERSECTIONS.get(this, o);
-      if (hit !== undefined) return hit;
-      const r = this._intersect(o);
-      INTERSECTIONS.set(this, o, r);
-      return r;
-    }
-    return this._intersect(o);
+    return this._memoized(INTERSECTIONS, o, this._intersect);
   }
 
   private _intersect(o: IntervalSet): IntervalSet {
@@ -279,15 +280,7 @@ export class IntervalSet {
   subtract(o: IntervalSet): IntervalSet {
     if (this === o) return IntervalSet.EMPTY;
     if (this.isEmpty() || o.isEmpty()) return this;
-    const big = this._ranges.length + o._ranges.length >= MEMO_MIN_RANGES;
-    if (big) {
-      const hit = DIFFERENCES.get(this, o);
-      if (hit !== undefined) return hit;
-      const r = this._subtract(o);
-      DIFFERENCES.set(this, o, r);
-      return r;
-    }
-    return this._subtract(o);
+    return this._memoized(DIFFERENCES, o, this._subtract);
   }
 
   private _subtract(o: IntervalSet): IntervalSet {
