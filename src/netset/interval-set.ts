@@ -193,22 +193,18 @@ export class IntervalSet {
   union(o: IntervalSet): IntervalSet {
     if (this === o || o.isEmpty()) return this;
     if (this.isEmpty()) return o;
-    return this._memoized(UNIONS, o, this._union);
+    return this._memoized(UNIONS, o, (x) => this._union(x));
   }
 
   /**
    * Runs `op` through the pair cache when the operands are large enough for it to pay. Sets are
    * immutable and a hit matches both operands exactly, so a cached result is the exact answer.
    */
-  private _memoized(
-    table: PairCache,
-    o: IntervalSet,
-    op: (this: IntervalSet, o: IntervalSet) => IntervalSet,
-  ): IntervalSet {
-    if (this._ranges.length + o._ranges.length < MEMO_MIN_RANGES) return op.call(this, o);
+  private _memoized(table: PairCache, o: IntervalSet, op: (o: IntervalSet) => IntervalSet): IntervalSet {
+    if (this._ranges.length + o._ranges.length < MEMO_MIN_RANGES) return op(o);
     const hit = table.get(this, o);
     if (hit !== undefined) return hit;
-    const r = op.call(this, o);
+    const r = op(o);
     table.set(this, o, r);
     return r;
   }
@@ -247,7 +243,7 @@ export class IntervalSet {
   intersect(o: IntervalSet): IntervalSet {
     if (this === o) return this;
     if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
-    return this._memoized(INTERSECTIONS, o, this._intersect);
+    return this._memoized(INTERSECTIONS, o, (x) => this._intersect(x));
   }
 
   private _intersect(o: IntervalSet): IntervalSet {
@@ -280,7 +276,7 @@ export class IntervalSet {
   subtract(o: IntervalSet): IntervalSet {
     if (this === o) return IntervalSet.EMPTY;
     if (this.isEmpty() || o.isEmpty()) return this;
-    return this._memoized(DIFFERENCES, o, this._subtract);
+    return this._memoized(DIFFERENCES, o, (x) => this._subtract(x));
   }
 
   private _subtract(o: IntervalSet): IntervalSet {
