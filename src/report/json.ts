@@ -20,7 +20,9 @@ export async function writeJson(value: unknown, write: (chunk: string) => Promis
   if (Array.isArray(value)) {
     await streamArray(value, "", emit);
   } else if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== "function");
+    const entries = Object.entries(value as Record<string, unknown>).filter(
+      ([, v]) => v !== undefined && typeof v !== "function",
+    );
     if (entries.length === 0) await emit("{}");
     else {
       await emit("{\n");
