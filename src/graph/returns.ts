@@ -2,16 +2,20 @@
 // filter judges a reply by its own rules: the reply's destination port is the client's ephemeral source
 // port, and its peer address is the far end. Replies to ICMP echo are echo replies; other ICMP messages
 // expect no reply.
-import { icmpTypeCode, IntervalSet, IP_ALL, PacketSet, PROTO, PROTO_ALL } from "../netset/index.js";
+import {
+  ICMP_PROTOCOLS,
+  icmpTypeCode,
+  IntervalSet,
+  IP_ALL,
+  PacketSet,
+  PROTO,
+  PROTO_ALL,
+} from "../netset/index.js";
 
 const PORT_PROTOCOLS = IntervalSet.fromRanges([
   [BigInt(PROTO.TCP), BigInt(PROTO.TCP)],
   [BigInt(PROTO.UDP), BigInt(PROTO.UDP)],
   [BigInt(PROTO.SCTP), BigInt(PROTO.SCTP)],
-]);
-const ICMP_PROTOCOLS = IntervalSet.fromRanges([
-  [BigInt(PROTO.ICMP), BigInt(PROTO.ICMP)],
-  [BigInt(PROTO.ICMPV6), BigInt(PROTO.ICMPV6)],
 ]);
 /** Protocols without ports: their replies are the same protocol between the same two addresses. */
 const PORTLESS_PROTOCOLS = PROTO_ALL.subtract(PORT_PROTOCOLS).subtract(ICMP_PROTOCOLS);
