@@ -44,7 +44,7 @@ export function renderAuditText(r: AuditResult): string {
     bySource.set(e.source.id, list);
   }
   out.push(
-    `egress-audit ${r.provider}: ${r.summary.sources} sources; ports ${r.query.ports}; destinations ${r.query.destinations === "internet" ? "the public internet" : r.query.destinations}`,
+    `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}; ports ${r.query.ports}; destinations ${r.query.destinations === "internet" ? "the public internet" : r.query.destinations}`,
   );
   for (const entries of bySource.values()) {
     const s = entries[0]!.source;
