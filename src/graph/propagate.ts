@@ -524,6 +524,35 @@ export class Engine {
     return pieces;
   }
 
+  /** Packets that reached subnet `dst`: a cloud service's address there (an interface endpoint) or a host. */
+  private arrivals(dst: Subnet, set: PacketSet, arrive: Omit<Outcome, "hops">, hops: Hop[]): Piece[] {
+    const pieces: Piece[] = [];
+    let rest = set;
+    for (const s of dst.serviceAddresses ?? []) {
+      const part = rest.restrictIps(s.ips);
+      if (part.isEmpty()) continue;
+      rest = rest.subtract(part);
+      pieces.push(
+        piece(
+          part,
+          {
+            verdict: "allowed",
+            exit: "cloud-service",
+            egressIp: null,
+            blockedBy: null,
+            reason: `reaches ${s.label} in ${dst.id} (the endpoint's own security groups are not evaluated)`,
+          },
+          [
+            ...hops.slice(0, -1),
+            { resource: s.ref.resource, kind: s.ref.kind, action: "exit", rule: null, detail: s.label },
+          ],
+        ),
+      );
+    }
+    if (!rest.isEmpty()) pieces.push(piece(rest, arrive, hops));
+    return pieces;
+  }
+
   /** A destination inside the network: delivered to its subnet across both subnets' boundaries. */
   private deliverLocal(leg: Leg, set: PacketSet, networkId: string): Piece[] {
     const pieces: Piece[] = [];
@@ -551,7 +580,7 @@ export class Engine {
         detail: "delivered",
       };
       if (dst.id === leg.subnet.id) {
-        pieces.push(piece(part, arrive, [deliverHop]));
+        pieces.push(...this.arrivals(dst, part, arrive, [deliverHop]));
         continue;
       }
       const out = this.crossOut(leg, part);
@@ -559,7 +588,8 @@ export class Engine {
       for (const p of out.pass) {
         const inn = this.crossIn(dst, leg, p.set);
         pieces.push(...prependHops(inn.stop, p.hops));
-        for (const q of inn.pass) pieces.push(piece(q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
+        for (const q of inn.pass)
+          pieces.push(...this.arrivals(dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
       }
     }
     if (!rest.isEmpty()) {

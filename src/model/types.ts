@@ -131,6 +131,15 @@ export interface Subnet {
   routeTableId: string | null;
   /** Stateless filters on the subnet boundary (NACLs), applied both ways to every crossing. */
   boundaryFilterIds: string[];
+  /** Addresses in the subnet that belong to a cloud service (AWS interface VPC endpoints). */
+  serviceAddresses?: ServiceAddress[];
+}
+
+/** An address inside a subnet where a cloud service answers (reaching it counts as exit cloud-service). */
+export interface ServiceAddress {
+  ips: IntervalSet;
+  label: string;
+  ref: RuleRef;
 }
 
 /**

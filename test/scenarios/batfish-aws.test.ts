@@ -36,13 +36,19 @@ describe("Batfish AWS test-subnet", () => {
 
 describe("Batfish AWS test-vpc-endpoint-interface", () => {
   const trace = tracer("fixtures/aws/batfish-test-vpc-endpoint-interface");
-  it("1. same-subnet instance -> endpoint 10.1.101.97:443 reaches it", () => {
+  it("1. same-subnet instance -> endpoint 10.1.101.97:443 reaches the endpoint's service", () => {
     const t = trace({ src: "i-0a0fbd0cfa774970f", dst: "10.1.101.97", protocol: "tcp", port: 443 });
-    expect(t).toMatchObject({ verdict: "allowed", exit: "private" });
+    expect(t).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+    expect(t.hops.at(-1)).toMatchObject({
+      resource: "vpce-083c683a6be29b889",
+      kind: "vpc-endpoint",
+      action: "exit",
+    });
+    expect(t.reason).toMatch(/com\.amazonaws\.us-east-1\.cloudtrail/);
   });
   it("2. other-subnet instance -> endpoint: through its subnet, the VPC and the endpoint's subnet (both ways)", () => {
     const t = trace({ src: "i-0eb6eb395a0d09117", dst: "10.1.101.97", protocol: "tcp", port: 443 });
-    expect(t).toMatchObject({ verdict: "allowed", exit: "private" });
+    expect(t).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
     expect(t.hops.filter((h) => h.kind === "network-acl").map((h) => h.action)).toEqual(["allow", "allow"]);
   });
 });

@@ -39,6 +39,23 @@ function clustersOf(
   return [...names].sort();
 }
 
+/** An interface VPC endpoint's addresses: where its AWS service answers inside the subnet. */
+function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigint[]): void {
+  const subnet = ctx.model.subnets.get(eni.SubnetId ?? "");
+  if (!subnet || ips.length === 0) return;
+  const vpce =
+    ctx.raw.VpcEndpoints.find((e) => e.item.NetworkInterfaceIds?.includes(eni.NetworkInterfaceId))?.item ??
+    undefined;
+  const id =
+    vpce?.VpcEndpointId ?? /vpce-[0-9a-f]+/.exec(eni.Description ?? "")?.[0] ?? eni.NetworkInterfaceId;
+  const service = vpce?.ServiceName ? ` (${vpce.ServiceName})` : "";
+  (subnet.serviceAddresses ??= []).push({
+    ips: IntervalSet.fromRanges(ips.map((ip) => [ip, ip] as const)),
+    label: `the interface VPC endpoint ${id}${service}`,
+    ref: { resource: id, kind: "vpc-endpoint", rule: null },
+  });
+}
+
 /** An interface's description names it unless it is the console's generic one. */
 function describes(d: string | undefined): string | undefined {
   return d && d !== "Primary network interface" ? d : undefined;
@@ -135,6 +152,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       facts.members.set(g, set);
     }
     const type = eni.InterfaceType ?? "interface";
+    if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const ep: Endpoint = {

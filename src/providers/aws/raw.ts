@@ -191,6 +191,7 @@ export const VpcEndpoint = z.looseObject({
   VpcEndpointType: str.optional(),
   VpcId: str.optional(),
   ServiceName: str.optional(),
+  NetworkInterfaceIds: z.array(str).optional(),
 });
 
 export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str });
