@@ -222,6 +222,26 @@ export interface NetworkModel {
   clusters: Map<string, ClusterInfo>;
 }
 
+/** A filter the input does not describe: every packet that reaches it is `unknown` for `reason`. */
+export function unreadableFilter(
+  id: string,
+  kind: string,
+  semantics: Filter["semantics"],
+  stateful: boolean,
+  reason: string,
+): Filter {
+  return {
+    id,
+    kind,
+    semantics,
+    stateful,
+    egress: [],
+    ingress: [],
+    defaultRef: { resource: id, kind, rule: null },
+    unknown: reason,
+  };
+}
+
 export function emptyModel(provider: string): NetworkModel {
   return {
     provider,

@@ -1,7 +1,7 @@
 // AWS: validated describe-* documents -> the neutral model, one converter per resource kind.
 import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
-import { emptyModel, type NetworkModel } from "../../model/types.js";
+import { emptyModel, unreadableFilter, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
 import { convertEksClusters } from "./eks-cluster.js";
 import { convertInternetGateways } from "./internet-gateway.js";
@@ -54,16 +54,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
       const reason = raw.present.has("SecurityGroups")
         ? `security group ${id} on ${ep.id} is not in the input`
         : missingReason(ctx, "SecurityGroups", `security group ${id} on ${ep.id} is unknown`);
-      model.filters.set(id, {
-        id,
-        kind: "security-group",
-        semantics: "union",
-        stateful: true,
-        egress: [],
-        ingress: [],
-        defaultRef: { resource: id, kind: "security-group", rule: null },
-        unknown: reason,
-      });
+      model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
       model.unknowns.push({ resource: id, message: reason });
     }
   }

@@ -1,6 +1,7 @@
 // Subnets -> Subnet, with the route table and network ACL that apply to each: the explicitly associated
 // ones, else the VPC's main route table and default network ACL.
 import { IntervalSet } from "../../netset/index.js";
+import { unreadableFilter } from "../../model/types.js";
 import { at, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 
 export function convertSubnets(ctx: AwsContext): void {
@@ -36,16 +37,7 @@ export function convertSubnets(ctx: AwsContext): void {
       const reason = aclsPresent
         ? `the network ACL of ${s.SubnetId} is not in the input (no association and no default ACL for ${s.VpcId})`
         : missingReason(ctx, "NetworkAcls", `the network ACL of ${s.SubnetId} is unknown`);
-      ctx.model.filters.set(aclId, {
-        id: aclId,
-        kind: "network-acl",
-        semantics: "first-match",
-        stateful: false,
-        egress: [],
-        ingress: [],
-        defaultRef: { resource: aclId, kind: "network-acl", rule: null },
-        unknown: reason,
-      });
+      ctx.model.filters.set(aclId, unreadableFilter(aclId, "network-acl", "first-match", false, reason));
       ctx.model.unknowns.push({ resource: s.SubnetId, message: reason });
     }
     const routeTableId = rtBySubnet.get(s.SubnetId) ?? mainRt.get(s.VpcId) ?? null;
