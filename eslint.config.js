@@ -3,7 +3,16 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", ".node/**", "coverage/**", "bench/out/**"] },
+  {
+    ignores: [
+      "dist/**",
+      "node_modules/**",
+      ".node/**",
+      "coverage/**",
+      "bench/out/**",
+      "src/providers/aws/validators.generated.ts",
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -6,7 +6,7 @@ import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import path from "node:path";
 import { generateAwsRegion, writeAwsRegion } from "./generate-aws.js";
-import { jsonParseBaseline } from "./json-baseline.js";
+import { coldReadParseMs, jsonParseBaseline } from "./json-baseline.js";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const dir = path.resolve(here, "../../bench/out/aws-quota-seed1");
@@ -15,6 +15,7 @@ if (!existsSync(path.join(dir, "us-east-1", "SecurityGroups.json"))) {
   console.log(`generated ${w.files} files, ${(w.bytes / 1e6).toFixed(1)} MB in ${dir}`);
 }
 const base = await jsonParseBaseline(dir, 5);
+const cold = coldReadParseMs(dir, 5);
 const runs = [0, 1, 2].map(() => {
   const out = execFileSync(process.execPath, [path.join(here, "run-audit.js"), dir], {
     encoding: "utf8",
@@ -31,15 +32,20 @@ const runs = [0, 1, 2].map(() => {
 });
 runs.sort((a, b) => a.ms - b.ms);
 const med = runs[1]!;
-const ratio = med.ms / base.medianMs;
+// The audit run is a fresh process that reads its files, so the like-for-like baseline is a fresh
+// process that reads and parses them (cold); the warm in-memory parse is printed too, as the floor.
+const ratio = med.ms / cold;
+const warmRatio = med.ms / base.medianMs;
 console.log(
   `input: ${base.files} files, ${(base.bytes / 1e6).toFixed(1)} MB; ${med.sources} sources -> ${med.results} results`,
 );
-console.log(`JSON.parse only: ${base.medianMs.toFixed(0)} ms (median of 5)`);
+console.log(
+  `JSON.parse only: ${cold.toFixed(0)} ms in a fresh process reading the files (median of 5); ${base.medianMs.toFixed(0)} ms warm, files in memory (median of 5)`,
+);
 console.log(
   `full audit: ${med.ms.toFixed(0)} ms wall (load+convert ${med.loadMs.toFixed(0)} ms, engine+matrix ${med.auditMs.toFixed(0)} ms), median of 3`,
 );
 console.log(`peak RSS: ${med.maxRssMB.toFixed(0)} MB (target < 1024)`);
 console.log(
-  `ratio to JSON.parse: ${ratio.toFixed(1)}x (target <= 5x, goal 2x)${ratio <= 5 ? "" : "  <-- over target"}`,
+  `ratio to JSON.parse: ${ratio.toFixed(1)}x of the fresh-process read+parse (target <= 5x, goal 2x)${ratio <= 5 ? "" : "  <-- over target"}; ${warmRatio.toFixed(1)}x of the warm parse`,
 );

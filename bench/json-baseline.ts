@@ -1,10 +1,14 @@
-// Lower bound for loading a saved region: the time to JSON.parse every *.json file under a
-// directory, with the files already in memory (reading is not timed).
+// Lower bounds for loading a saved region, two ways:
+// - warm (jsonParseBaseline): JSON.parse of every *.json file under a directory, files already in memory,
+//   repeated in one process (reading is not timed, the parser is warm);
+// - cold (coldReadParseMs): a fresh process that reads and JSON.parses the same files the way
+//   `--from-dir` does, timed from the first read - the same conditions the audit run is measured under.
 
 import { readdir, readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { performance } from "node:perf_hooks";
-import { pathToFileURL } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import { execFileSync } from "node:child_process";
 
 export async function jsonParseBaseline(
   dir: string,
@@ -42,9 +46,36 @@ export async function jsonParseBaseline(
   return { files: texts.length, bytes, medianMs };
 }
 
-// CLI: node dist/bench/json-baseline.js <dir> [repeats]
+/** Reads and parses every *.json file under `dir` in this process; milliseconds from the first read. */
+async function readParseOnce(dir: string): Promise<number> {
+  const t0 = performance.now();
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  const paths = entries
+    .filter((e) => e.isFile() && e.name.endsWith(".json"))
+    .map((e) => join(e.parentPath, e.name));
+  const docs = await Promise.all(paths.map(async (p) => JSON.parse(await readFile(p, "utf8")) as unknown));
+  const ms = performance.now() - t0;
+  if (docs.length !== paths.length) throw new Error("lost a document");
+  return ms;
+}
+
+/** Median over `repeats` fresh processes of readParseOnce. */
+export function coldReadParseMs(dir: string, repeats = 5): number {
+  const here = fileURLToPath(import.meta.url);
+  const times = Array.from({ length: repeats }, () =>
+    Number(execFileSync(process.execPath, [here, "--cold", dir], { encoding: "utf8" }).trim()),
+  ).sort((a, b) => a - b);
+  return times[Math.floor(times.length / 2)]!;
+}
+
+// CLI: node dist/bench/json-baseline.js <dir> [repeats]    (warm)
+//      node dist/bench/json-baseline.js --cold <dir>       (one cold read+parse; prints milliseconds)
 const entry = process.argv[1];
 if (entry !== undefined && import.meta.url === pathToFileURL(resolve(entry)).href) {
+  if (process.argv[2] === "--cold" && process.argv[3] !== undefined) {
+    console.log((await readParseOnce(process.argv[3])).toFixed(1));
+    process.exit(0);
+  }
   const [dir, repeats] = process.argv.slice(2);
   if (dir === undefined) {
     console.error("usage: json-baseline <dir> [repeats]");

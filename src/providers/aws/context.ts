@@ -19,21 +19,31 @@ export function at<T>(loc: Located<T>, ...rest: (string | number)[]): { file: st
   return { file: loc.file, path: jsonPath([...loc.path, ...rest]) };
 }
 
-function wrap<R>(where: { file: string; path: string }, f: () => R): R {
+// The JSON path of a value is built only when the value is bad: a quota-size region has ~10^5 CIDRs
+// and addresses, and building every path up front cost more than parsing them.
+function parsedAt<R>(
+  parse: (text: string) => R,
+  text: string,
+  loc: Located<unknown>,
+  rest: (string | number)[],
+): R {
   try {
-    return f();
+    return parse(text);
   } catch (e) {
-    if (e instanceof NetsetInputError) throw new InputError(e.message, where.file, where.path);
-    throw e;
+    if (!(e instanceof NetsetInputError)) throw e;
+    const where = at(loc, ...rest);
+    throw new InputError(e.message, where.file, where.path);
   }
 }
 
-export function cidrAt(text: string, where: { file: string; path: string }): IntervalSet {
-  return wrap(where, () => parseCidr(text));
+/** parseCidr(text); a bad CIDR is an InputError naming loc's file and its path plus `rest`. */
+export function cidrAt(text: string, loc: Located<unknown>, ...rest: (string | number)[]): IntervalSet {
+  return parsedAt(parseCidr, text, loc, rest);
 }
 
-export function ipAt(text: string, where: { file: string; path: string }): bigint {
-  return wrap(where, () => parseIp(text));
+/** parseIp(text), with errors as cidrAt. */
+export function ipAt(text: string, loc: Located<unknown>, ...rest: (string | number)[]): bigint {
+  return parsedAt(parseIp, text, loc, rest);
 }
 
 export function nameTag(

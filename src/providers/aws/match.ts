@@ -45,20 +45,32 @@ export function protoPorts(
   b: number | undefined,
   ips: IntervalSet,
 ): PacketSet {
-  // Rules repeat the same protocol, ports and peer (parseCidr hands out one set per CIDR text), so
-  // equal rules share one immutable set: less memory, and later set operations meet the same
-  // objects and short-circuit on identity. The key is every input: the three values, then the
-  // peer set's object id.
+  return shapeSet(ruleShape(protocol, a, b), ips);
+}
+
+/**
+ * A protocol and port spelling, looked up once for a permission whose peers then go through shapeSet.
+ * Rules repeat the same protocol, ports and peer (parseCidr hands out one set per CIDR text), so
+ * equal rules share one immutable set: less memory, and later set operations meet the same objects
+ * and short-circuit on identity.
+ */
+export function ruleShape(protocol: number | null, a: number | undefined, b: number | undefined): Shape {
   let byA = shared.get(protocol);
   if (!byA) shared.set(protocol, (byA = new Map<number | undefined, Inputs<Shape>>()));
   let byB = byA.get(a);
   if (!byB) byA.set(a, (byB = new Map<number | undefined, Shape>()));
   let shape = byB.get(b);
   if (!shape) byB.set(b, (shape = { build: builder(protocol, a, b), byIps: new Map<number, PacketSet>() }));
+  return shape;
+}
+
+/** The shape's set for this peer set (keyed by the peer set's object id). */
+export function shapeSet(shape: Shape, ips: IntervalSet): PacketSet {
   let set = shape.byIps.get(ips.id());
   if (!set) {
     set = shape.build(ips);
     if (++sharedSize > SHARED_MAX) {
+      // Dropping the maps also drops shapes callers still hold: those keep working, unshared.
       shared.clear();
       sharedSize = 0;
     }
@@ -68,7 +80,7 @@ export function protoPorts(
 }
 
 /** One protocol and port spelling: how to make its sets, and the sets made so far by peer set id. */
-interface Shape {
+export interface Shape {
   build: (ips: IntervalSet) => PacketSet;
   byIps: Map<number, PacketSet>;
 }

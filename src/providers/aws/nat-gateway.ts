@@ -2,7 +2,7 @@
 // own subnet's network ACL and route table. A public one's Elastic IP is its egress address at the
 // internet gateway; a private one's traffic to an internet gateway is dropped.
 import { IntervalSet, PROTO } from "../../netset/index.js";
-import { at, ipAt, type AwsContext } from "./context.js";
+import { ipAt, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
 const NAT_PROTOCOLS = IntervalSet.fromRanges(
@@ -25,13 +25,13 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     let unusable = state === "available" ? undefined : `${n.NatGatewayId} is ${state}`;
     let privateIp = 0n;
     if (primary?.PrivateIp)
-      privateIp = ipAt(primary.PrivateIp, at(loc, "NatGatewayAddresses", primaryIdx, "PrivateIp"));
+      privateIp = ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp");
     else unusable ??= `${n.NatGatewayId} has no private address in the input`;
     const connectivity = n.ConnectivityType === "private" ? "private" : "public";
     if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public") {
       publicMapOf(facts, vpc).set(
         privateIp,
-        ipAt(primary.PublicIp, at(loc, "NatGatewayAddresses", primaryIdx, "PublicIp")),
+        ipAt(primary.PublicIp, loc, "NatGatewayAddresses", primaryIdx, "PublicIp"),
       );
     }
     ctx.model.gateways.set(n.NatGatewayId, {

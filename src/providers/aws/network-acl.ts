@@ -14,17 +14,19 @@ export function convertNetworkAcls(ctx: AwsContext): void {
     const egress: { n: number; rule: Rule }[] = [];
     const ingress: { n: number; rule: Rule }[] = [];
     (acl.Entries ?? []).forEach((e, i) => {
-      const where = at(loc, "Entries", i);
       const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
-      if (!cidrText) throw new InputError("expected CidrBlock or Ipv6CidrBlock", where.file, where.path);
-      const ips = cidrAt(cidrText, at(loc, "Entries", i, e.CidrBlock ? "CidrBlock" : "Ipv6CidrBlock"));
+      if (!cidrText) {
+        const where = at(loc, "Entries", i);
+        throw new InputError("expected CidrBlock or Ipv6CidrBlock", where.file, where.path);
+      }
+      const ips = cidrAt(cidrText, loc, "Entries", i, e.CidrBlock ? "CidrBlock" : "Ipv6CidrBlock");
       let proto: number | null;
       try {
         proto = awsProtocol(e.Protocol);
       } catch (err) {
-        if (err instanceof NetsetInputError)
-          throw new InputError(err.message, where.file, `${where.path}.Protocol`);
-        throw err;
+        if (!(err instanceof NetsetInputError)) throw err;
+        const where = at(loc, "Entries", i, "Protocol");
+        throw new InputError(err.message, where.file, where.path);
       }
       const icmp = e.IcmpTypeCode;
       const a = icmp ? icmp.Type : e.PortRange?.From;

@@ -3,7 +3,7 @@
 // address maps to which public address (for the internet gateway's 1:1 translation).
 import { IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import type { Endpoint } from "../../model/types.js";
-import { at, ipAt, nameTag, type AwsContext } from "./context.js";
+import { ipAt, nameTag, type AwsContext } from "./context.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -119,19 +119,19 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     ordered.forEach((p) => {
       if (!p.PrivateIpAddress) return;
       const idx = eni.PrivateIpAddresses!.indexOf(p);
-      const ip = ipAt(p.PrivateIpAddress, at(loc, "PrivateIpAddresses", idx, "PrivateIpAddress"));
+      const ip = ipAt(p.PrivateIpAddress, loc, "PrivateIpAddresses", idx, "PrivateIpAddress");
       privateIps.push(ip);
       if (p.Association?.PublicIp)
         pubMap(vpc).set(
           ip,
-          ipAt(p.Association.PublicIp, at(loc, "PrivateIpAddresses", idx, "Association", "PublicIp")),
+          ipAt(p.Association.PublicIp, loc, "PrivateIpAddresses", idx, "Association", "PublicIp"),
         );
     });
     if (privateIps.length === 0 && eni.PrivateIpAddress)
-      privateIps.push(ipAt(eni.PrivateIpAddress, at(loc, "PrivateIpAddress")));
+      privateIps.push(ipAt(eni.PrivateIpAddress, loc, "PrivateIpAddress"));
     const primaryIp = privateIps[0];
     if (primaryIp !== undefined && eni.Association?.PublicIp && !pubMap(vpc).has(primaryIp))
-      pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, at(loc, "Association", "PublicIp")));
+      pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, loc, "Association", "PublicIp"));
     if (
       primaryIp !== undefined &&
       instance?.PublicIpAddress &&
@@ -140,10 +140,10 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     ) {
       // The instance's public IP belongs to its primary interface's primary address.
       if ((eni.Attachment?.DeviceIndex ?? 0) === 0)
-        pubMap(vpc).set(primaryIp, ipAt(instance.PublicIpAddress, at(loc)));
+        pubMap(vpc).set(primaryIp, ipAt(instance.PublicIpAddress, loc));
     }
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
-      a.Ipv6Address ? [ipAt(a.Ipv6Address, at(loc, "Ipv6Addresses", i, "Ipv6Address"))] : [],
+      a.Ipv6Address ? [ipAt(a.Ipv6Address, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
     );
     const groups = (eni.Groups ?? []).map((g) => g.GroupId);
     for (const g of groups) {
@@ -184,8 +184,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const vpc =
       (a.NetworkInterfaceId && vpcOfEni.get(a.NetworkInterfaceId)) ||
       (a.InstanceId && vpcOfInstance.get(a.InstanceId));
-    const priv = ipAt(a.PrivateIpAddress, at(loc, "PrivateIpAddress"));
-    const pub = ipAt(a.PublicIp, at(loc, "PublicIp"));
+    const priv = ipAt(a.PrivateIpAddress, loc, "PrivateIpAddress");
+    const pub = ipAt(a.PublicIp, loc, "PublicIp");
     // Private addresses repeat across VPCs: an Elastic IP whose interface we do not know stays unused.
     if (vpc) pubMap(vpc).set(priv, pub);
     else

@@ -1,7 +1,8 @@
 // PrefixLists (AWS-managed service lists, with Cidrs) and ManagedPrefixLists (with the Entries our
 // collector adds) -> prefix list id -> CIDRs, used by security group rules and routes.
 import { IntervalSet } from "../../netset/index.js";
-import { at, cidrAt, type AwsContext } from "./context.js";
+import { cidrAt, type AwsContext } from "./context.js";
+import type { Located } from "./snapshot.js";
 
 export function convertPrefixLists(ctx: AwsContext): void {
   for (const loc of ctx.raw.PrefixLists) {
@@ -10,7 +11,7 @@ export function convertPrefixLists(ctx: AwsContext): void {
       ctx,
       pl.PrefixListId,
       pl.PrefixListName ?? pl.PrefixListId,
-      (pl.Cidrs ?? []).map((c, i) => [c, at(loc, "Cidrs", i)] as const),
+      (pl.Cidrs ?? []).map((c, i) => [c, loc, ["Cidrs", i]] as const),
     );
   }
   for (const loc of ctx.raw.ManagedPrefixLists) {
@@ -21,7 +22,7 @@ export function convertPrefixLists(ctx: AwsContext): void {
       ctx,
       pl.PrefixListId,
       pl.PrefixListName ?? pl.PrefixListId,
-      pl.Entries.map((e, i) => [e.Cidr, at(loc, "Entries", i, "Cidr")] as const),
+      pl.Entries.map((e, i) => [e.Cidr, loc, ["Entries", i, "Cidr"]] as const),
     );
   }
 }
@@ -30,9 +31,9 @@ function add(
   ctx: AwsContext,
   id: string,
   name: string,
-  cidrs: ReadonlyArray<readonly [string, { file: string; path: string }]>,
+  cidrs: ReadonlyArray<readonly [string, Located<unknown>, (string | number)[]]>,
 ): void {
   let set = IntervalSet.EMPTY;
-  for (const [c, where] of cidrs) set = set.union(cidrAt(c, where));
+  for (const [c, loc, path] of cidrs) set = set.union(cidrAt(c, loc, ...path));
   ctx.prefixLists.set(id, { name, cidrs: cidrs.map(([c]) => c), set });
 }

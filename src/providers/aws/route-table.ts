@@ -40,7 +40,6 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     const rt = loc.item;
     const routes: Route[] = [];
     (rt.Routes ?? []).forEach((r, i) => {
-      const where = at(loc, "Routes", i);
       const target = routeTarget(ctx, facts, rt.VpcId, r);
       const preference = r.Origin === "EnableVgwRoutePropagation" ? PREF_PROPAGATED : PREF_STATIC;
       const targetText =
@@ -51,10 +50,8 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
             : `blackhole (${target.targetId ?? "?"})`;
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
       if (cidrText) {
-        const dest = cidrAt(
-          cidrText,
-          at(loc, "Routes", i, r.DestinationCidrBlock ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock"),
-        );
+        const field = r.DestinationCidrBlock ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock";
+        const dest = cidrAt(cidrText, loc, "Routes", i, field);
         routes.push({
           dest,
           prefixLength: Number(cidrText.split("/")[1] ?? (cidrText.includes(":") ? 128 : 32)),
@@ -91,6 +88,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
             },
           });
       } else {
+        const where = at(loc, "Routes", i);
         throw new InputError(
           "expected DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId",
           where.file,

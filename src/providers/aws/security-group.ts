@@ -2,18 +2,11 @@
 // (CIDR, IPv6 CIDR, prefix list, referenced group). A referenced group matches only its members' private
 // addresses, so it can never open the internet; one we cannot resolve leaves only non-public addresses
 // in doubt.
-import {
-  IntervalSet,
-  IP_ALL,
-  IPV4_ALL,
-  NetsetInputError,
-  parseCidr,
-  PUBLIC_INTERNET,
-} from "../../netset/index.js";
+import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
-import { at, type AwsContext } from "./context.js";
-import { awsProtocol, protoPorts, protoPortsText } from "./match.js";
+import { at, cidrAt, type AwsContext } from "./context.js";
+import { awsProtocol, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
 import type { RawIpPermission } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -49,54 +42,42 @@ function expand(
   const dir = field === "IpPermissionsEgress" ? "egress" : "ingress";
   const to = dir === "egress" ? "to" : "from";
   const rules: Rule[] = [];
-  perms.forEach((p, i) => {
+  // A quota-size region has ~10^5 rules: what depends only on the permission (its protocol and port
+  // set shape, the start of each rule's description) is worked out once per permission, and a CIDR's
+  // JSON path only when it is bad.
+  for (let i = 0; i < perms.length; i++) {
+    const p = perms[i]!;
     let proto: number | null;
     try {
       proto = awsProtocol(p.IpProtocol);
     } catch (e) {
-      if (e instanceof NetsetInputError) {
-        const w = at(loc, field, i, "IpProtocol");
-        throw new InputError(e.message, w.file, w.path);
-      }
-      throw e;
+      if (!(e instanceof NetsetInputError)) throw e;
+      const w = at(loc, field, i, "IpProtocol");
+      throw new InputError(e.message, w.file, w.path);
     }
-    const what = protoPortsText(proto, p.FromPort, p.ToPort);
-    const add = (peer: string, ips: IntervalSet, description: string | undefined, unresolved?: string) => {
-      const n = rules.length + 1;
-      const rule: Rule = {
-        match: protoPorts(proto, p.FromPort, p.ToPort, ips),
-        action: "allow",
-        ref: {
-          resource: groupId,
-          kind: "security-group",
-          rule: description || `#${n}`,
-          description: `${dir} ${what} ${to} ${peer}`,
-        },
-      };
-      if (unresolved) rule.unresolved = unresolved;
-      rules.push(rule);
+    const perm: Permission = {
+      groupId,
+      shape: ruleShape(proto, p.FromPort, p.ToPort),
+      text: `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `,
+      rules,
     };
-    // What cidrAt does, with the JSON path built only for a bad CIDR: a quota-size region has ~10^5
-    // rules, and building every path up front cost more than parsing.
-    const cidr = (text: string, list: string, j: number, key: string): IntervalSet => {
-      try {
-        return parseCidr(text);
-      } catch (e) {
-        if (!(e instanceof NetsetInputError)) throw e;
-        const w = at(loc, field, i, list, j, key);
-        throw new InputError(e.message, w.file, w.path);
-      }
-    };
-    p.IpRanges?.forEach((r, j) => add(r.CidrIp, cidr(r.CidrIp, "IpRanges", j, "CidrIp"), r.Description));
-    p.Ipv6Ranges?.forEach((r, j) =>
-      add(r.CidrIpv6, cidr(r.CidrIpv6, "Ipv6Ranges", j, "CidrIpv6"), r.Description),
-    );
+    const ranges = p.IpRanges ?? [];
+    for (let j = 0; j < ranges.length; j++) {
+      const r = ranges[j]!;
+      add(perm, r.CidrIp, cidrAt(r.CidrIp, loc, field, i, "IpRanges", j, "CidrIp"), r.Description);
+    }
+    const ranges6 = p.Ipv6Ranges ?? [];
+    for (let j = 0; j < ranges6.length; j++) {
+      const r = ranges6[j]!;
+      add(perm, r.CidrIpv6, cidrAt(r.CidrIpv6, loc, field, i, "Ipv6Ranges", j, "CidrIpv6"), r.Description);
+    }
     for (const r of p.PrefixListIds ?? []) {
       const pl = ctx.prefixLists.get(r.PrefixListId);
-      if (pl) add(`${r.PrefixListId} (${pl.name})`, pl.set, r.Description);
+      if (pl) add(perm, `${r.PrefixListId} (${pl.name})`, pl.set, r.Description);
       // Unknown entries could be any address: the rule may match anything on its protocol and ports.
       else
         add(
+          perm,
           r.PrefixListId,
           IP_ALL,
           r.Description,
@@ -106,15 +87,48 @@ function expand(
     for (const r of p.UserIdGroupPairs ?? []) {
       const ref = r.GroupId ?? "(unnamed group)";
       const ips = r.GroupId ? members.get(r.GroupId) : undefined;
-      if (ips && !r.VpcPeeringConnectionId) add(`members of ${ref}`, ips, r.Description);
+      if (ips && !r.VpcPeeringConnectionId) add(perm, `members of ${ref}`, ips, r.Description);
       else
         add(
+          perm,
           `members of ${ref}`,
           NON_PUBLIC,
           r.Description,
           `the members of ${ref} referenced by ${groupId} are not in the input`,
         );
     }
-  });
+  }
   return rules;
+}
+
+/** What the rules of one permission share. */
+interface Permission {
+  groupId: string;
+  shape: Shape;
+  /** "egress tcp 443 to ": the rule's description up to its peer. */
+  text: string;
+  /** The group's rule list (for this direction) the rules go to. */
+  rules: Rule[];
+}
+
+/** One rule per peer entry: named by the entry's description, else by its position in the group. */
+function add(
+  perm: Permission,
+  peer: string,
+  ips: IntervalSet,
+  description: string | undefined,
+  unresolved?: string,
+): void {
+  const rule: Rule = {
+    match: shapeSet(perm.shape, ips),
+    action: "allow",
+    ref: {
+      resource: perm.groupId,
+      kind: "security-group",
+      rule: description || `#${perm.rules.length + 1}`,
+      description: perm.text + peer,
+    },
+  };
+  if (unresolved) rule.unresolved = unresolved;
+  perm.rules.push(rule);
 }

@@ -1,10 +1,10 @@
 // Recognises `aws ec2 describe-*` documents by their top-level keys (never by file name) and validates
 // every item the audit reads. Items keep where they came from, so later errors can name file and path.
-import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
-import { z } from "zod";
+import type { ErrorObject, ValidateFunction } from "ajv";
 import { InputError, jsonPath } from "../../model/errors.js";
 import type { SourceDocument } from "../../model/document.js";
 import { AWS_KEYS, type AwsKey, type RawOf } from "./raw.js";
+import * as validators from "./validators.generated.js";
 
 export interface Located<T> {
   item: T;
@@ -26,21 +26,10 @@ export function emptyAwsRaw(): AwsRaw {
 }
 
 // The zod schemas in raw.ts are the single description of the input; for speed at quota scale (tens of
-// MB) they are compiled once per run into ajv validators (JSON Schema), which check a whole list in one
-// call without copying it. Only the keys that occur are compiled.
-const ajv = new Ajv({ allErrors: false, strict: false });
-const validators = new Map<AwsKey, ValidateFunction>();
-
+// MB) they are compiled into ajv validators (JSON Schema) ahead of time (scripts/aws-validators.ts,
+// kept in step by a test), which check a whole list in one call without copying it.
 function validatorFor(key: AwsKey): ValidateFunction {
-  let v = validators.get(key);
-  if (!v) {
-    v = ajv.compile({
-      type: "array",
-      items: z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" }),
-    });
-    validators.set(key, v);
-  }
-  return v;
+  return (validators as Record<AwsKey, ValidateFunction>)[key];
 }
 
 function kindOf(v: unknown): string {

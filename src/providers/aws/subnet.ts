@@ -2,7 +2,7 @@
 // ones, else the VPC's main route table and default network ACL.
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
-import { at, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 
 export function convertSubnets(ctx: AwsContext): void {
   const rtBySubnet = new Map<string, string>();
@@ -23,12 +23,10 @@ export function convertSubnets(ctx: AwsContext): void {
   for (const loc of ctx.raw.Subnets) {
     const s = loc.item;
     let cidrs = IntervalSet.EMPTY;
-    if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, at(loc, "CidrBlock")));
+    if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, loc, "CidrBlock"));
     s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
       if (a.Ipv6CidrBlock)
-        cidrs = cidrs.union(
-          cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")),
-        );
+        cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"));
     });
     let aclId = aclBySubnet.get(s.SubnetId) ?? defaultAcl.get(s.VpcId);
     if (!aclId) {

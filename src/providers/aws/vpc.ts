@@ -3,7 +3,7 @@
 // service at 169.254.169.254), which security groups and network ACLs cannot block.
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
-import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
+import { cidrAt, nameTag, type AwsContext } from "./context.js";
 
 const DNS = parsePortSpec("udp/53,tcp/53");
 const IMDS = parsePortSpec("tcp/80");
@@ -35,18 +35,16 @@ export function convertVpcs(ctx: AwsContext): void {
   for (const loc of ctx.raw.Vpcs) {
     const v = loc.item;
     let cidrs = IntervalSet.EMPTY;
-    const primary = v.CidrBlock ? cidrAt(v.CidrBlock, at(loc, "CidrBlock")) : null;
+    const primary = v.CidrBlock ? cidrAt(v.CidrBlock, loc, "CidrBlock") : null;
     if (primary) cidrs = cidrs.union(primary);
     v.CidrBlockAssociationSet?.forEach((a, i) => {
       if (a.CidrBlockState?.State && a.CidrBlockState.State !== "associated") return;
-      cidrs = cidrs.union(cidrAt(a.CidrBlock, at(loc, "CidrBlockAssociationSet", i, "CidrBlock")));
+      cidrs = cidrs.union(cidrAt(a.CidrBlock, loc, "CidrBlockAssociationSet", i, "CidrBlock"));
     });
     v.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
       if (!a.Ipv6CidrBlock || (a.Ipv6CidrBlockState?.State && a.Ipv6CidrBlockState.State !== "associated"))
         return;
-      cidrs = cidrs.union(
-        cidrAt(a.Ipv6CidrBlock, at(loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock")),
-      );
+      cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"));
     });
     ctx.model.networks.set(v.VpcId, {
       id: v.VpcId,
