@@ -15,6 +15,7 @@ import {
   PROTO,
   protocolName,
   toCidrs,
+  V4_OFFSET,
 } from "../netset/index.js";
 import type { Endpoint, NetworkModel } from "../model/types.js";
 import { Engine, type AuditParts } from "../graph/propagate.js";
@@ -51,21 +52,30 @@ export function cidrsOf(ips: IntervalSet): string[] {
 /**
  * CIDR lists of the run's IP sets, one list object per distinct set: looked up by object first (its
  * id(); the same set objects recur across sources), then by value. Lists are assembled from
- * per-range lists (toCidrs works range by range, so a set's list is the concatenation of its ranges'
- * lists), which also gives the value lookup its hash: the sequence of its ranges' numbers, each
- * distinct range numbered once (a hash of a few bounds only made thousands of these sets collide);
- * a hash hit is confirmed with equals.
+ * per-range lists (toCidrs works range by range, and IntervalSet stores ranges cut where the IPv4
+ * block starts, as CIDRs are), which also gives the value lookup its hash: the sequence of its
+ * ranges' numbers, each distinct range numbered once (a hash of a few bounds only made thousands of
+ * these sets collide); a hash hit is confirmed with equals.
  */
 class CidrText {
   private readonly byObject = new Map<number, string[]>();
   private readonly byValue = new Map<number, { ips: IntervalSet; cidrs: string[] }[]>();
+  /** Per-range lists: IPv4 ranges by their number bounds, others by their bigint bounds. */
+  private readonly byV4Range = new Map<number, Map<number, RangeText>>();
   private readonly byRange = new Map<bigint, Map<bigint, RangeText>>();
   private nextRange = 0;
+  private readonly scratch: RangeText[] = [];
 
   of(ips: IntervalSet): string[] {
     let c = this.byObject.get(ips.id());
     if (c) return c;
-    const ranges = ips.ranges.map(([lo, hi]) => this.ofRange(lo, hi));
+    const ranges = this.scratch;
+    ranges.length = 0;
+    ips.eachStoredRange(
+      (lo, hi) => ranges.push(this.ofRange(lo, hi)),
+      (lo, hi) => ranges.push(this.ofV4Range(lo, hi)),
+      (lo, hi) => ranges.push(this.ofRange(lo, hi)),
+    );
     let h = ranges.length;
     for (const r of ranges) h = mix(h, r.id);
     h &= 0x3fffffff; // a small-integer map key
@@ -85,6 +95,18 @@ class CidrText {
     if (!m) this.byRange.set(lo, (m = new Map<bigint, RangeText>()));
     let t = m.get(hi);
     if (!t) m.set(hi, (t = { id: this.nextRange++, cidrs: toCidrs(IntervalSet.range(lo, hi)) }));
+    return t;
+  }
+
+  /** An IPv4 range, as offsets from V4_OFFSET. */
+  private ofV4Range(lo: number, hi: number): RangeText {
+    let m = this.byV4Range.get(lo);
+    if (!m) this.byV4Range.set(lo, (m = new Map<number, RangeText>()));
+    let t = m.get(hi);
+    if (!t) {
+      const set = IntervalSet.range(V4_OFFSET + BigInt(lo), V4_OFFSET + BigInt(hi));
+      m.set(hi, (t = { id: this.nextRange++, cidrs: toCidrs(set) }));
+    }
     return t;
   }
 }

@@ -5,39 +5,77 @@
 // [1,5]. Because of that invariant every point set has exactly one representation, so structural
 // equality is set equality and `key()` can be compared instead of the sets.
 //
-// Every operation is a linear merge over the range lists. Nothing ever iterates over the values
-// inside a range: the sets in this project are things like 0.0.0.0/0, ::/0 (2^128 values) or all
-// 65536 ports, so enumeration would be both wrong-headed and unbounded.
+// Every operation is a linear merge over the range lists (range-lists.ts). Nothing ever iterates over
+// the values inside a range: the sets in this project are things like 0.0.0.0/0, ::/0 (2^128 values)
+// or all 65536 ports, so enumeration would be both wrong-headed and unbounded.
+//
+// Storage: values in the WINDOW [2^128, 2^128 + 2^53) - where ip.ts puts IPv4 - are kept as plain
+// numbers (offsets from 2^128, flattened [lo, hi, ...]); all other values as bigint ranges. Most sets
+// the audit handles are IPv4 sets, and number ranges cost a fraction of bigint ones to merge and to
+// keep (no BigInt per bound, one array per set). A range that crosses a window edge is stored cut at
+// the edge; that cut is fixed, so the stored form is still unique per set, and `ranges` shows the
+// ranges joined again.
 
 import { hashBigint, mix } from "./hash.js";
+import {
+  bigContains,
+  bigIntersect,
+  bigIsSubset,
+  bigOverlaps,
+  bigSubtract,
+  bigUnion,
+  NO_NUMBERS,
+  NO_RANGES,
+  numContains,
+  numIntersect,
+  numIsSubset,
+  numOverlaps,
+  numSubtract,
+  numUnion,
+  type Range,
+} from "./range-lists.js";
 
-/** One inclusive range [lo, hi] with lo <= hi. */
-export type Range = readonly [bigint, bigint];
+export type { Range };
+
+/** First value stored as a number (offset 0): where IPv4 starts on the IP axis (ip.ts). */
+const WINDOW_LO = 1n << 128n;
+/** Numbers are exact below 2^53; from here on values are bigint ranges again. */
+const WINDOW_SPAN = 2 ** 53;
+const WINDOW_HI = WINDOW_LO + BigInt(WINDOW_SPAN);
 
 export class IntervalSet {
-  static readonly EMPTY: IntervalSet = new IntervalSet([]);
+  static readonly EMPTY: IntervalSet = new IntervalSet(NO_RANGES, NO_NUMBERS);
 
-  // Canonical ranges, see the invariant above. Never mutated after construction.
-  private readonly _ranges: readonly Range[];
-  // Cached canonical key and hash; computed on first use because most intermediate sets never
-  // need them.
+  // Canonical ranges outside the window and, flattened, inside it (offsets from WINDOW_LO); see the
+  // invariant above. Never mutated after construction.
+  private readonly _big: readonly Range[];
+  private readonly _num: readonly number[];
+  // Cached joined ranges, canonical key, hash, size; computed on first use because most intermediate
+  // sets never need them.
+  private _ranges: readonly Range[] | undefined;
   private _key: string | undefined;
   private _hash: number | undefined;
   private _size: bigint | undefined;
   private _id: number | undefined;
 
-  /** Callers must pass canonical ranges; every public factory normalizes first. */
-  private constructor(ranges: readonly Range[]) {
-    this._ranges = ranges;
+  /** Callers must pass canonical lists, cut at the window edges; every public factory does. */
+  private constructor(big: readonly Range[], num: readonly number[]) {
+    this._big = big;
+    this._num = num;
   }
 
   /** [lo, hi]; empty when lo > hi. */
   static range(lo: bigint, hi: bigint): IntervalSet {
-    return lo > hi ? IntervalSet.EMPTY : new IntervalSet([[lo, hi]]);
+    if (lo > hi) return IntervalSet.EMPTY;
+    // Entirely inside or entirely outside the window: the common cases, built directly.
+    if (lo >= WINDOW_LO && hi < WINDOW_HI)
+      return new IntervalSet(NO_RANGES, [Number(lo - WINDOW_LO), Number(hi - WINDOW_LO)]);
+    if (hi < WINDOW_LO || lo >= WINDOW_HI) return new IntervalSet([[lo, hi]], NO_NUMBERS);
+    return IntervalSet.fromRanges([[lo, hi]]);
   }
 
   static point(v: bigint): IntervalSet {
-    return new IntervalSet([[v, v]]);
+    return IntervalSet.range(v, v);
   }
 
   /**
@@ -56,7 +94,18 @@ export class IntervalSet {
     }
     if (items.length === 0) return IntervalSet.EMPTY;
     if (!sorted) items.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
-    const out: Range[] = [];
+    const big: Range[] = [];
+    const num: number[] = [];
+    // Cuts a joined range at the window edges into the two stores.
+    const put = (lo: bigint, hi: bigint): void => {
+      if (lo < WINDOW_LO) big.push([lo, hi < WINDOW_LO ? hi : WINDOW_LO - 1n]);
+      if (hi >= WINDOW_LO && lo < WINDOW_HI)
+        num.push(
+          lo > WINDOW_LO ? Number(lo - WINDOW_LO) : 0,
+          hi < WINDOW_HI ? Number(hi - WINDOW_LO) : WINDOW_SPAN - 1,
+        );
+      if (hi >= WINDOW_HI) big.push([lo > WINDOW_HI ? lo : WINDOW_HI, hi]);
+    };
     let curLo = items[0]![0];
     let curHi = items[0]![1];
     for (let i = 1; i < items.length; i++) {
@@ -64,13 +113,13 @@ export class IntervalSet {
       if (r[0] <= curHi + 1n) {
         if (r[1] > curHi) curHi = r[1];
       } else {
-        out.push([curLo, curHi]);
+        put(curLo, curHi);
         curLo = r[0];
         curHi = r[1];
       }
     }
-    out.push([curLo, curHi]);
-    return new IntervalSet(out);
+    put(curLo, curHi);
+    return new IntervalSet(big.length === 0 ? NO_RANGES : big, num.length === 0 ? NO_NUMBERS : num);
   }
 
   /**
@@ -100,45 +149,97 @@ export class IntervalSet {
     return (this._id ??= nextId++);
   }
 
+  /** The canonical ranges (joined across the window edges), in ascending order. */
   get ranges(): readonly Range[] {
+    if (this._ranges === undefined) {
+      const out: Range[] = [];
+      this.eachRange((lo, hi) => out.push([lo, hi]));
+      this._ranges = out;
+    }
     return this._ranges;
   }
 
+  /** Calls f for each canonical range in ascending order, without building the `ranges` list. */
+  eachRange(f: (lo: bigint, hi: bigint) => void): void {
+    const big = this._big;
+    const num = this._num;
+    let i = 0;
+    // Pending range: joined with the next piece when they touch at a window edge.
+    let pLo: bigint | undefined;
+    let pHi = 0n;
+    const emit = (lo: bigint, hi: bigint): void => {
+      if (pLo !== undefined && pHi + 1n === lo) {
+        pHi = hi;
+        return;
+      }
+      if (pLo !== undefined) f(pLo, pHi);
+      pLo = lo;
+      pHi = hi;
+    };
+    for (; i < big.length && big[i]![0] < WINDOW_LO; i++) emit(big[i]![0], big[i]![1]);
+    for (let k = 0; k < num.length; k += 2)
+      emit(WINDOW_LO + BigInt(num[k]!), WINDOW_LO + BigInt(num[k + 1]!));
+    for (; i < big.length; i++) emit(big[i]![0], big[i]![1]);
+    if (pLo !== undefined) f(pLo, pHi);
+  }
+
+  /**
+   * The ranges as stored: outside the window as bigints (`below` for those under it, `above` for the
+   * rest), inside it as numbers offset from 2^128 (the IPv4 addresses, for ip.ts). A range crossing
+   * an edge comes in two pieces.
+   */
+  eachStoredRange(
+    below: (lo: bigint, hi: bigint) => void,
+    inside: (lo: number, hi: number) => void,
+    above: (lo: bigint, hi: bigint) => void,
+  ): void {
+    const big = this._big;
+    let i = 0;
+    for (; i < big.length && big[i]![0] < WINDOW_LO; i++) below(big[i]![0], big[i]![1]);
+    for (let k = 0; k < this._num.length; k += 2) inside(this._num[k]!, this._num[k + 1]!);
+    for (; i < big.length; i++) above(big[i]![0], big[i]![1]);
+  }
+
+  /** How many stored ranges the set has (the cost of an operation on it). */
+  rangeCount(): number {
+    return this._big.length + (this._num.length >> 1);
+  }
+
   isEmpty(): boolean {
-    return this._ranges.length === 0;
+    return this._big.length === 0 && this._num.length === 0;
   }
 
   /** Number of values in the set (not the number of ranges). */
   size(): bigint {
     if (this._size === undefined) {
       let n = 0n;
-      for (const [lo, hi] of this._ranges) n += hi - lo + 1n;
-      this._size = n;
+      for (const [lo, hi] of this._big) n += hi - lo + 1n;
+      // Ranges inside the window are disjoint within 2^53 values, so this sum is exact.
+      let m = 0;
+      for (let k = 0; k < this._num.length; k += 2) m += this._num[k + 1]! - this._num[k]! + 1;
+      this._size = n + BigInt(m);
     }
     return this._size;
   }
 
   min(): bigint | undefined {
-    return this._ranges[0]?.[0];
+    const b = this._big[0];
+    if (b !== undefined && b[0] < WINDOW_LO) return b[0];
+    if (this._num.length > 0) return WINDOW_LO + BigInt(this._num[0]!);
+    return b?.[0];
   }
 
   max(): bigint | undefined {
-    return this._ranges[this._ranges.length - 1]?.[1];
+    const b = this._big[this._big.length - 1];
+    if (b !== undefined && b[1] >= WINDOW_HI) return b[1];
+    if (this._num.length > 0) return WINDOW_LO + BigInt(this._num[this._num.length - 1]!);
+    return b?.[1];
   }
 
   /** Binary search over the ranges: O(log n). */
   contains(v: bigint): boolean {
-    const rs = this._ranges;
-    let a = 0;
-    let b = rs.length - 1;
-    while (a <= b) {
-      const m = (a + b) >>> 1;
-      const r = rs[m]!;
-      if (v < r[0]) b = m - 1;
-      else if (v > r[1]) a = m + 1;
-      else return true;
-    }
-    return false;
+    if (v >= WINDOW_LO && v < WINDOW_HI) return numContains(this._num, Number(v - WINDOW_LO));
+    return bigContains(this._big, v);
   }
 
   /**
@@ -149,11 +250,10 @@ export class IntervalSet {
   key(): string {
     if (this._key === undefined) {
       let s = "";
-      for (let i = 0; i < this._ranges.length; i++) {
-        const [lo, hi] = this._ranges[i]!;
-        if (i > 0) s += ",";
+      this.eachRange((lo, hi) => {
+        if (s !== "") s += ",";
         s += lo === hi ? lo.toString(16) : `${lo.toString(16)}-${hi.toString(16)}`;
-      }
+      });
       this._key = s;
     }
     return this._key;
@@ -165,12 +265,16 @@ export class IntervalSet {
    */
   hash(): number {
     if (this._hash === undefined) {
-      const rs = this._ranges;
+      const rs = this._big;
       let h = mix(0x2545f491, rs.length);
       for (let i = 0; i < rs.length; i++) {
         const r = rs[i]!;
         h = hashBigint(hashBigint(h, r[0]), r[1]);
       }
+      const ns = this._num;
+      h = mix(h, ns.length);
+      // Offsets are below 2^53: the low 32 bits and the rest each fit a 32-bit mix.
+      for (let k = 0; k < ns.length; k++) h = mix(mix(h, ns[k]! | 0), (ns[k]! / 4294967296) | 0);
       this._hash = h;
     }
     return this._hash;
@@ -178,22 +282,43 @@ export class IntervalSet {
 
   equals(o: IntervalSet): boolean {
     if (this === o) return true;
-    const a = this._ranges;
-    const b = o._ranges;
-    if (a.length !== b.length) return false;
+    if (this._big.length !== o._big.length || this._num.length !== o._num.length) return false;
     if (this._hash !== undefined && o._hash !== undefined && this._hash !== o._hash) return false;
+    const a = this._big;
+    const b = o._big;
     for (let i = 0; i < a.length; i++) {
       const x = a[i]!;
       const y = b[i]!;
-      if (x[0] !== y[0] || x[1] !== y[1]) return false;
+      if (x !== y && (x[0] !== y[0] || x[1] !== y[1])) return false;
     }
+    const m = this._num;
+    const n = o._num;
+    if (m !== n) for (let k = 0; k < m.length; k++) if (m[k] !== n[k]) return false;
     return true;
   }
 
   union(o: IntervalSet): IntervalSet {
     if (this === o || o.isEmpty()) return this;
     if (this.isEmpty()) return o;
-    return this._memoized(UNIONS, o, (x) => this._union(x));
+    return this._memoized(UNIONS, o, (x) =>
+      this._of(bigUnion(this._big, x._big), numUnion(this._num, x._num), x),
+    );
+  }
+
+  intersect(o: IntervalSet): IntervalSet {
+    if (this === o) return this;
+    if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
+    return this._memoized(INTERSECTIONS, o, (x) =>
+      this._of(bigIntersect(this._big, x._big), numIntersect(this._num, x._num), x),
+    );
+  }
+
+  subtract(o: IntervalSet): IntervalSet {
+    if (this === o) return IntervalSet.EMPTY;
+    if (this.isEmpty() || o.isEmpty()) return this;
+    return this._memoized(DIFFERENCES, o, (x) =>
+      this._of(bigSubtract(this._big, x._big), numSubtract(this._num, x._num), x),
+    );
   }
 
   /**
@@ -201,7 +326,7 @@ export class IntervalSet {
    * immutable and a hit matches both operands exactly, so a cached result is the exact answer.
    */
   private _memoized(table: PairCache, o: IntervalSet, op: (o: IntervalSet) => IntervalSet): IntervalSet {
-    if (this._ranges.length + o._ranges.length < MEMO_MIN_RANGES) return op(o);
+    if (this.rangeCount() + o.rangeCount() < MEMO_MIN_RANGES) return op(o);
     const hit = table.get(this, o);
     if (hit !== undefined) return hit;
     const r = op(o);
@@ -209,96 +334,17 @@ export class IntervalSet {
     return r;
   }
 
-  private _union(o: IntervalSet): IntervalSet {
-    const a = this._ranges;
-    const b = o._ranges;
-    const out = BUF;
-    let n = 0;
-    let i = 0;
-    let j = 0;
-    // The range being built: it started as `first` and has grown to curHi.
-    let first: Range | undefined;
-    let curHi = 0n;
-    while (i < a.length || j < b.length) {
-      // Take whichever next range starts first; the output is then built in ascending order.
-      let r: Range;
-      if (j >= b.length || (i < a.length && a[i]![0] <= b[j]![0])) r = a[i++]!;
-      else r = b[j++]!;
-      if (first === undefined) {
-        first = r;
-        curHi = r[1];
-      } else if (r[0] <= curHi || r[0] === curHi + 1n) {
-        // Overlapping or touching: extend (this is what keeps the result canonical).
-        if (r[1] > curHi) curHi = r[1];
-      } else {
-        out[n++] = curHi === first[1] ? first : [first[0], curHi];
-        first = r;
-        curHi = r[1];
-      }
-    }
-    out[n++] = curHi === first![1] ? first! : [first![0], curHi];
-    return this._reuse(n, o);
-  }
-
-  intersect(o: IntervalSet): IntervalSet {
-    if (this === o) return this;
-    if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
-    return this._memoized(INTERSECTIONS, o, (x) => this._intersect(x));
-  }
-
-  private _intersect(o: IntervalSet): IntervalSet {
-    // Disjoint hulls (e.g. an IPv4 set and an IPv6 set) cannot meet.
-    if (this.max()! < o.min()! || o.max()! < this.min()!) return IntervalSet.EMPTY;
-    const a = this._ranges;
-    const b = o._ranges;
-    const out = BUF;
-    let n = 0;
-    let i = 0;
-    let j = 0;
-    // A few ranges against many (a CIDR against the public internet): skip to where the first
-    // small range starts by binary search instead of walking the long list from its start.
-    if (a.length <= 2 && b.length > 16) j = firstEndingAtOrAfter(b, a[0]![0]);
-    else if (b.length <= 2 && a.length > 16) i = firstEndingAtOrAfter(a, b[0]![0]);
-    while (i < a.length && j < b.length) {
-      const x = a[i]!;
-      const y = b[j]!;
-      const lo = x[0] > y[0] ? x[0] : y[0];
-      const hi = x[1] < y[1] ? x[1] : y[1];
-      if (lo <= hi) out[n++] = lo === x[0] && hi === x[1] ? x : lo === y[0] && hi === y[1] ? y : [lo, hi];
-      // Advance the range that ends first; the other may still overlap the next one.
-      if (x[1] < y[1]) i++;
-      else j++;
-    }
-    // Pieces of two canonical sets are separated by gaps of the inputs, so `out` is canonical.
-    return n === 0 ? IntervalSet.EMPTY : this._reuse(n, o);
-  }
-
-  subtract(o: IntervalSet): IntervalSet {
-    if (this === o) return IntervalSet.EMPTY;
-    if (this.isEmpty() || o.isEmpty()) return this;
-    return this._memoized(DIFFERENCES, o, (x) => this._subtract(x));
-  }
-
-  private _subtract(o: IntervalSet): IntervalSet {
-    const a = this._ranges;
-    const b = o._ranges;
-    const out = BUF;
-    let n = 0;
-    let j = 0;
-    for (const x of a) {
-      let lo = x[0];
-      const hi = x[1];
-      // Skip holes that end before this range starts. Holes are not consumed past that point:
-      // one hole may also cut the next range of `this`.
-      while (j < b.length && b[j]![1] < lo) j++;
-      for (let k = j; lo <= hi && k < b.length && b[k]![0] <= hi; k++) {
-        const y = b[k]!;
-        if (y[0] > lo) out[n++] = [lo, y[0] - 1n];
-        lo = y[1] + 1n; // y[1] >= lo here, so lo only moves forward
-      }
-      if (lo <= hi) out[n++] = lo === x[0] ? x : [lo, hi];
-    }
-    return n === 0 ? IntervalSet.EMPTY : this._reuse(n, o);
+  /**
+   * The set of these stored lists: an existing operand when both lists are that operand's (the list
+   * operations hand back an operand's own list when the result equals it). Keeping object identity
+   * lets callers short-circuit on `===` and reuse already computed keys, which matters for the
+   * product set, where equal subsets are merged.
+   */
+  private _of(big: readonly Range[], num: readonly number[], o: IntervalSet): IntervalSet {
+    if (big === this._big && num === this._num) return this;
+    if (big === o._big && num === o._num) return o;
+    if (big.length === 0 && num.length === 0) return IntervalSet.EMPTY;
+    return new IntervalSet(big, num);
   }
 
   /** [lo, hi] minus this. */
@@ -308,79 +354,19 @@ export class IntervalSet {
 
   isSubsetOf(o: IntervalSet): boolean {
     if (this === o || this.isEmpty()) return true;
-    const a = this._ranges;
-    const b = o._ranges;
-    let j = 0;
-    for (const x of a) {
-      while (j < b.length && b[j]![1] < x[0]) j++;
-      const y = b[j];
-      // Ranges of `o` never touch, so x must fit inside a single range of o.
-      if (y === undefined || y[0] > x[0] || y[1] < x[1]) return false;
-    }
-    return true;
+    return bigIsSubset(this._big, o._big) && numIsSubset(this._num, o._num);
   }
 
   overlaps(o: IntervalSet): boolean {
     if (this.isEmpty() || o.isEmpty()) return false;
     if (this === o) return true;
-    const a = this._ranges;
-    const b = o._ranges;
-    let i = 0;
-    let j = 0;
-    while (i < a.length && j < b.length) {
-      const x = a[i]!;
-      const y = b[j]!;
-      if (x[1] < y[0]) i++;
-      else if (y[1] < x[0]) j++;
-      else return true;
-    }
-    return false;
+    return numOverlaps(this._num, o._num) || bigOverlaps(this._big, o._big);
   }
 
   toString(): string {
     if (this.isEmpty()) return "{}";
-    return `{${this._ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}..${hi}`)).join(", ")}}`;
+    return `{${this.ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}..${hi}`)).join(", ")}}`;
   }
-
-  /**
-   * The result of an operation, built in BUF[0..n): an existing operand when the result is
-   * structurally identical to it, else a new set owning a copy of those ranges. Keeping object
-   * identity lets callers short-circuit on `===` and reuse already computed keys, which matters for
-   * the product set, where equal subsets are merged.
-   */
-  private _reuse(n: number, o: IntervalSet): IntervalSet {
-    if (samePrefix(BUF, n, this._ranges)) return this;
-    if (samePrefix(BUF, n, o._ranges)) return o;
-    return new IntervalSet(BUF.slice(0, n));
-  }
-}
-
-/** The index of the first range of `rs` that ends at or after v (rs.length if none). */
-function firstEndingAtOrAfter(rs: readonly Range[], v: bigint): number {
-  let lo = 0;
-  let hi = rs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (rs[mid]![1] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/**
- * Scratch output of union / intersect / subtract (they never run inside one another): the result is
- * copied out at its exact size, instead of growing a fresh array push by push.
- */
-const BUF: Range[] = [];
-
-function samePrefix(buf: readonly Range[], n: number, b: readonly Range[]): boolean {
-  if (n !== b.length) return false;
-  for (let i = 0; i < n; i++) {
-    const x = buf[i]!;
-    const y = b[i]!;
-    if (x !== y && (x[0] !== y[0] || x[1] !== y[1])) return false;
-  }
-  return true;
 }
 
 /**

@@ -166,9 +166,8 @@ function checkAxis(v: bigint): void {
   if (v < 0n || v > V4_MAX) throw new RangeError(`not a value of the IP axis: ${v}`);
 }
 
-function formatV4(raw: bigint): string {
+function formatV4(n: number): string {
   // Dotted quad straight from the number: this runs for every CIDR the audit prints.
-  const n = Number(raw);
   return `${(n >>> 24) & 255}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
 }
 
@@ -186,7 +185,7 @@ function formatV6(raw: bigint): string {
 /** Dotted quad for IPv4, RFC 5952 compressed text for IPv6. */
 export function formatIp(v: bigint): string {
   checkAxis(v);
-  return isV4(v) ? formatV4(v - V4_OFFSET) : formatV6(v);
+  return isV4(v) ? formatV4(Number(v - V4_OFFSET)) : formatV6(v);
 }
 
 function bitLength(v: bigint): number {
@@ -211,20 +210,38 @@ function rangeToCidrs(lo: bigint, hi: bigint, bits: number, fmt: (raw: bigint) =
   }
 }
 
+/** rangeToCidrs for IPv4 offsets (0 .. 2^32 - 1) in plain numbers: the audit prints ~10^6 of these. */
+function v4RangeToCidrs(lo: number, hi: number, out: string[]) {
+  let a = lo;
+  while (a <= hi) {
+    // Trailing zero bits of a (the block must start at a), and the largest block that still fits.
+    const align = a === 0 ? 32 : 31 - Math.clz32((a & -a) >>> 0);
+    const span = hi - a + 1;
+    const fit = span >= 2 ** 32 ? 32 : 31 - Math.clz32(span);
+    const k = align < fit ? align : fit;
+    out.push(`${formatV4(a)}/${32 - k}`);
+    a += 2 ** k;
+  }
+}
+
 /**
  * Minimal list of CIDR blocks exactly covering the set, in ascending axis order (IPv6 first,
  * then IPv4). A range crossing the family boundary is split there, as each CIDR is one family.
  */
 export function toCidrs(set: IntervalSet): string[] {
   const out: string[] = [];
-  for (const [lo, hi] of set.ranges) {
-    checkAxis(lo);
-    checkAxis(hi);
-    if (lo <= V6_MAX) rangeToCidrs(lo, hi < V6_MAX ? hi : V6_MAX, 128, formatV6, out);
-    if (hi >= V4_OFFSET) {
-      rangeToCidrs((lo > V4_OFFSET ? lo : V4_OFFSET) - V4_OFFSET, hi - V4_OFFSET, 32, formatV4, out);
-    }
-  }
+  // IntervalSet stores the IPv4 block (from 2^128) as number offsets, cut at 2^128 like the families.
+  set.eachStoredRange(
+    (lo, hi) => {
+      checkAxis(lo);
+      rangeToCidrs(lo, hi, 128, formatV6, out);
+    },
+    (lo, hi) => {
+      checkAxis(V4_OFFSET + BigInt(hi));
+      v4RangeToCidrs(lo, hi, out);
+    },
+    (lo) => checkAxis(lo),
+  );
   return out;
 }
 

@@ -265,11 +265,9 @@ export class PacketSet {
 
   /** Projection onto destination IPs: every IP that some packet of the set goes to. */
   ips(): IntervalSet {
-    const ranges: Range[] = [];
-    // Loops rather than push(...spread): an IP set may hold more ranges than the argument limit.
-    for (const pe of this._root.entries)
-      for (const e of pe.sub.entries) for (const r of e.sub.ranges) ranges.push(r);
-    return IntervalSet.fromRanges(ranges);
+    const subs: IntervalSet[] = [];
+    for (const pe of this._root.entries) for (const e of pe.sub.entries) subs.push(e.sub);
+    return IntervalSet.unionAll(subs);
   }
 
   /** Projection onto protocols: every protocol that some packet of the set uses. */
@@ -292,9 +290,8 @@ export class PacketSet {
         pairs.push(pe); // already port-independent
         continue;
       }
-      const ranges: Range[] = [];
-      for (const e of pe.sub.entries) for (const r of e.sub.ranges) ranges.push(r);
-      pairs.push({ key: pe.key, sub: portLayerOf(PORT_KEY_ALL, IntervalSet.fromRanges(ranges)) });
+      const ips = IntervalSet.unionAll(pe.sub.entries.map((e) => e.sub));
+      pairs.push({ key: pe.key, sub: portLayerOf(PORT_KEY_ALL, ips) });
       changed = true;
     }
     return changed ? this._wrap(Layer.fromDisjoint(pairs)) : this;

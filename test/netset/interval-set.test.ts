@@ -265,119 +265,135 @@ describe("IntervalSet operations (tables)", () => {
 });
 
 // ---- property tests against a brute-force model on 0..40 ----
+// The model's values are placed on the axis at `base + v`: at 0, and straddling each edge of the window
+// that IntervalSet stores as plain numbers (2^128 .. 2^128 + 2^53, where IPv4 lives), so ranges cut at
+// an edge are exercised too.
 
 const N = 40;
+const WINDOW_LO = 1n << 128n;
+const WINDOW_HI = WINDOW_LO + (1n << 53n);
 const rangeArb = fc.tuple(fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: N }));
-// Includes inverted (dropped) ranges and many touching/overlapping ones.
-const setArb = fc
-  .array(rangeArb, { maxLength: 6 })
-  .map((rs) => IntervalSet.fromRanges(rs.map(([a, b]) => [BigInt(a), BigInt(b)] as const)));
 
-function model(x: IntervalSet): Set<number> {
-  const m = new Set<number>();
-  for (const [lo, hi] of x.ranges) for (let v = Number(lo); v <= Number(hi); v++) m.add(v);
-  return m;
-}
-function fromModel(m: Set<number>): IntervalSet {
-  // Deliberately one point at a time in descending order: exercises normalization.
-  return IntervalSet.fromRanges([...m].sort((a, b) => b - a).map((v) => [BigInt(v), BigInt(v)] as const));
-}
-function sameSet(a: Set<number>, b: Set<number>): boolean {
-  return a.size === b.size && [...a].every((v) => b.has(v));
-}
-function isCanonical(x: IntervalSet): boolean {
-  let prevHi: bigint | undefined;
-  for (const [lo, hi] of x.ranges) {
-    if (lo > hi) return false;
-    if (prevHi !== undefined && lo <= prevHi + 1n) return false; // overlapping or touching
-    prevHi = hi;
+for (const [where, base] of [
+  ["0..40", 0n],
+  ["across 2^128", WINDOW_LO - 20n],
+  ["across 2^128 + 2^53", WINDOW_HI - 20n],
+] as const) {
+  const at = (v: number): bigint => base + BigInt(v);
+  // Includes inverted (dropped) ranges and many touching/overlapping ones.
+  const setArb = fc
+    .array(rangeArb, { maxLength: 6 })
+    .map((rs) => IntervalSet.fromRanges(rs.map(([a, b]) => [at(a), at(b)] as const)));
+
+  function model(x: IntervalSet): Set<number> {
+    const m = new Set<number>();
+    for (const [lo, hi] of x.ranges) for (let v = Number(lo - base); v <= Number(hi - base); v++) m.add(v);
+    return m;
   }
-  return true;
+  function fromModel(m: Set<number>): IntervalSet {
+    // Deliberately one point at a time in descending order: exercises normalization.
+    return IntervalSet.fromRanges([...m].sort((a, b) => b - a).map((v) => [at(v), at(v)] as const));
+  }
+  function sameSet(a: Set<number>, b: Set<number>): boolean {
+    return a.size === b.size && [...a].every((v) => b.has(v));
+  }
+  function isCanonical(x: IntervalSet): boolean {
+    let prevHi: bigint | undefined;
+    for (const [lo, hi] of x.ranges) {
+      if (lo > hi) return false;
+      if (prevHi !== undefined && lo <= prevHi + 1n) return false; // overlapping or touching
+      prevHi = hi;
+    }
+    return true;
+  }
+  function expectSame(x: IntervalSet, m: Set<number>): void {
+    expect(isCanonical(x)).toBe(true);
+    expect(sameSet(model(x), m)).toBe(true);
+    expect(x.key()).toBe(fromModel(m).key());
+    expect(x.equals(fromModel(m))).toBe(true);
+  }
+
+  describe(`IntervalSet properties (brute-force model, ${where})`, () => {
+    const runs = { numRuns: 400 };
+
+    it("construction is canonical", () => {
+      fc.assert(
+        fc.property(setArb, (a) => isCanonical(a)),
+        runs,
+      );
+    });
+
+    it("union / intersect / subtract / complement match the model", () => {
+      fc.assert(
+        fc.property(setArb, setArb, (a, b) => {
+          const ma = model(a);
+          const mb = model(b);
+          expectSame(a.union(b), new Set([...ma, ...mb]));
+          expectSame(a.intersect(b), new Set([...ma].filter((v) => mb.has(v))));
+          expectSame(a.subtract(b), new Set([...ma].filter((v) => !mb.has(v))));
+          const all = new Set(Array.from({ length: N + 1 }, (_, v) => v));
+          expectSame(a.complement(at(0), at(N)), new Set([...all].filter((v) => !ma.has(v))));
+          expectSame(
+            a.complement(at(5), at(20)),
+            new Set([...all].filter((v) => v >= 5 && v <= 20 && !ma.has(v))),
+          );
+        }),
+        runs,
+      );
+    });
+
+    it("predicates match the model", () => {
+      fc.assert(
+        fc.property(setArb, setArb, fc.integer({ min: -1, max: N + 1 }), (a, b, v) => {
+          const ma = model(a);
+          const mb = model(b);
+          expect(a.equals(b)).toBe(sameSet(ma, mb));
+          expect(a.key() === b.key()).toBe(sameSet(ma, mb));
+          if (sameSet(ma, mb)) expect(a.hash()).toBe(b.hash());
+          expect(a.hash()).toBe(fromModel(ma).hash());
+          expect(a.isSubsetOf(b)).toBe([...ma].every((x) => mb.has(x)));
+          expect(a.overlaps(b)).toBe([...ma].some((x) => mb.has(x)));
+          expect(a.contains(at(v))).toBe(ma.has(v));
+          expect(a.size()).toBe(BigInt(ma.size));
+          expect(a.isEmpty()).toBe(ma.size === 0);
+          const sorted = [...ma].sort((x, y) => x - y);
+          expect(a.min()).toBe(sorted.length ? at(sorted[0]!) : undefined);
+          expect(a.max()).toBe(sorted.length ? at(sorted[sorted.length - 1]!) : undefined);
+        }),
+        runs,
+      );
+    });
+
+    it("set laws", () => {
+      fc.assert(
+        fc.property(setArb, setArb, setArb, (a, b, c) => {
+          expect(a.union(b).equals(b.union(a))).toBe(true);
+          expect(a.intersect(b).equals(b.intersect(a))).toBe(true);
+          expect(
+            a
+              .union(b)
+              .union(c)
+              .equals(a.union(b.union(c))),
+          ).toBe(true);
+          expect(
+            a
+              .intersect(b)
+              .intersect(c)
+              .equals(a.intersect(b.intersect(c))),
+          ).toBe(true);
+          expect(a.intersect(b.union(c)).equals(a.intersect(b).union(a.intersect(c)))).toBe(true);
+          expect(a.union(b.intersect(c)).equals(a.union(b).intersect(a.union(c)))).toBe(true);
+          const U = (x: IntervalSet) => x.complement(at(0), at(N));
+          expect(U(a.union(b)).equals(U(a).intersect(U(b)))).toBe(true);
+          expect(U(a.intersect(b)).equals(U(a).union(U(b)))).toBe(true);
+          expect(a.subtract(b).intersect(b).isEmpty()).toBe(true);
+          expect(a.union(a).equals(a)).toBe(true);
+          expect(a.intersect(a).equals(a)).toBe(true);
+          expect(U(U(a)).equals(a)).toBe(true);
+          expect(a.subtract(b).union(a.intersect(b)).equals(a)).toBe(true);
+        }),
+        runs,
+      );
+    });
+  });
 }
-function expectSame(x: IntervalSet, m: Set<number>): void {
-  expect(isCanonical(x)).toBe(true);
-  expect(sameSet(model(x), m)).toBe(true);
-  expect(x.key()).toBe(fromModel(m).key());
-  expect(x.equals(fromModel(m))).toBe(true);
-}
-
-describe("IntervalSet properties (brute-force model 0..40)", () => {
-  const runs = { numRuns: 400 };
-
-  it("construction is canonical", () => {
-    fc.assert(
-      fc.property(setArb, (a) => isCanonical(a)),
-      runs,
-    );
-  });
-
-  it("union / intersect / subtract / complement match the model", () => {
-    fc.assert(
-      fc.property(setArb, setArb, (a, b) => {
-        const ma = model(a);
-        const mb = model(b);
-        expectSame(a.union(b), new Set([...ma, ...mb]));
-        expectSame(a.intersect(b), new Set([...ma].filter((v) => mb.has(v))));
-        expectSame(a.subtract(b), new Set([...ma].filter((v) => !mb.has(v))));
-        const all = new Set(Array.from({ length: N + 1 }, (_, v) => v));
-        expectSame(a.complement(0n, BigInt(N)), new Set([...all].filter((v) => !ma.has(v))));
-        expectSame(a.complement(5n, 20n), new Set([...all].filter((v) => v >= 5 && v <= 20 && !ma.has(v))));
-      }),
-      runs,
-    );
-  });
-
-  it("predicates match the model", () => {
-    fc.assert(
-      fc.property(setArb, setArb, fc.integer({ min: -1, max: N + 1 }), (a, b, v) => {
-        const ma = model(a);
-        const mb = model(b);
-        expect(a.equals(b)).toBe(sameSet(ma, mb));
-        expect(a.key() === b.key()).toBe(sameSet(ma, mb));
-        if (sameSet(ma, mb)) expect(a.hash()).toBe(b.hash());
-        expect(a.hash()).toBe(fromModel(ma).hash());
-        expect(a.isSubsetOf(b)).toBe([...ma].every((x) => mb.has(x)));
-        expect(a.overlaps(b)).toBe([...ma].some((x) => mb.has(x)));
-        expect(a.contains(BigInt(v))).toBe(ma.has(v));
-        expect(a.size()).toBe(BigInt(ma.size));
-        expect(a.isEmpty()).toBe(ma.size === 0);
-        const sorted = [...ma].sort((x, y) => x - y);
-        expect(a.min()).toBe(sorted.length ? BigInt(sorted[0]!) : undefined);
-        expect(a.max()).toBe(sorted.length ? BigInt(sorted[sorted.length - 1]!) : undefined);
-      }),
-      runs,
-    );
-  });
-
-  it("set laws", () => {
-    fc.assert(
-      fc.property(setArb, setArb, setArb, (a, b, c) => {
-        expect(a.union(b).equals(b.union(a))).toBe(true);
-        expect(a.intersect(b).equals(b.intersect(a))).toBe(true);
-        expect(
-          a
-            .union(b)
-            .union(c)
-            .equals(a.union(b.union(c))),
-        ).toBe(true);
-        expect(
-          a
-            .intersect(b)
-            .intersect(c)
-            .equals(a.intersect(b.intersect(c))),
-        ).toBe(true);
-        expect(a.intersect(b.union(c)).equals(a.intersect(b).union(a.intersect(c)))).toBe(true);
-        expect(a.union(b.intersect(c)).equals(a.union(b).intersect(a.union(c)))).toBe(true);
-        const U = (x: IntervalSet) => x.complement(0n, BigInt(N));
-        expect(U(a.union(b)).equals(U(a).intersect(U(b)))).toBe(true);
-        expect(U(a.intersect(b)).equals(U(a).union(U(b)))).toBe(true);
-        expect(a.subtract(b).intersect(b).isEmpty()).toBe(true);
-        expect(a.union(a).equals(a)).toBe(true);
-        expect(a.intersect(a).equals(a)).toBe(true);
-        expect(U(U(a)).equals(a)).toBe(true);
-        expect(a.subtract(b).union(a.intersect(b)).equals(a)).toBe(true);
-      }),
-      runs,
-    );
-  });
-});

@@ -166,6 +166,24 @@ describe("parseCidr / toCidrs", () => {
     expect(toCidrs(IntervalSet.EMPTY)).toEqual([]);
   });
 
+  it("toCidrs on IPv4 (number bounds) gives the same blocks as on IPv6 (bigint bounds)", () => {
+    // The same range once at 2^128 + x (IPv4, stored as numbers) and once at x (IPv6, bigints):
+    // the covers must have the same blocks, /n in IPv4 being /(n + 96) in IPv6.
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(u32, u32, (x, y) => {
+        const [a, b] = x <= y ? [x, y] : [y, x];
+        const v4 = toCidrs(IntervalSet.range(V4_OFFSET + BigInt(a), V4_OFFSET + BigInt(b)));
+        const v6 = toCidrs(IntervalSet.range(BigInt(a), BigInt(b)));
+        expect(v4.map((c) => Number(c.split("/")[1]) + 96)).toEqual(v6.map((c) => Number(c.split("/")[1])));
+        expect(cidrSet(v4).equals(IntervalSet.range(V4_OFFSET + BigInt(a), V4_OFFSET + BigInt(b)))).toBe(
+          true,
+        );
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it("toCidrs splits a range crossing the family boundary", () => {
     const set = IntervalSet.range(V6_MAX - 1n, V4_OFFSET + 1n);
     expect(toCidrs(set)).toEqual(["ffff:ffff:ffff:ffff:ffff:ffff:ffff:fffe/127", "0.0.0.0/31"]);
