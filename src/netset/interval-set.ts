@@ -119,7 +119,11 @@ export class IntervalSet {
       }
     }
     put(curLo, curHi);
-    return new IntervalSet(big.length === 0 ? NO_RANGES : big, num.length === 0 ? NO_NUMBERS : num);
+    // Copies at the exact size: arrays grown by push keep spare room (see layer.ts exact()).
+    return new IntervalSet(
+      big.length === 0 ? NO_RANGES : big.slice(),
+      num.length === 0 ? NO_NUMBERS : num.slice(),
+    );
   }
 
   /**

@@ -70,7 +70,7 @@ export class NumKey {
     }
     const b: number[] = [];
     for (const r of set.ranges) b.push(Number(r[0]), Number(r[1]));
-    return new NumKey(b, set);
+    return new NumKey(exact(b), set);
   }
 
   static range(lo: number, hi: number): NumKey {
@@ -182,16 +182,16 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
 
   /** One run per range of `key`, all mapping to `sub` (non-empty). */
   static single<S extends SetLike<S>>(key: NumKey, sub: S): Layer<S> {
-    const lo: number[] = [];
-    const hi: number[] = [];
-    const subs: S[] = [];
-    for (let k = 0; k < key.b.length; k += 2) {
-      lo.push(key.b[k]!);
-      hi.push(key.b[k + 1]!);
-      subs.push(sub);
+    const n = key.b.length >> 1;
+    // Exact-size arrays (see exact()): a model holds ~10^5 of these layers, most with one run.
+    const lo = new Array<number>(n);
+    const hi = new Array<number>(n);
+    for (let k = 0; k < n; k++) {
+      lo[k] = key.b[2 * k]!;
+      hi[k] = key.b[2 * k + 1]!;
     }
     // The ranges of a NumKey never touch, so these runs are canonical.
-    return new Layer(lo, hi, subs);
+    return new Layer(lo, hi, new Array<S>(n).fill(sub));
   }
 
   /**
@@ -200,7 +200,7 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
    */
   static uniform<S extends SetLike<S>>(lo: number[], hi: number[], sub: S): Layer<S> {
     if (lo.length === 0) return Layer.empty<S>();
-    return new Layer(lo, hi, new Array<S>(lo.length).fill(sub));
+    return new Layer(exact(lo), exact(hi), new Array<S>(lo.length).fill(sub));
   }
 
   /** The one sub object every run maps to, if that is so (then the layer is one entry); else undefined. */
@@ -243,7 +243,7 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
       }
       // Runs come sorted, so each group's ranges are sorted and groups appear in order of their
       // minimum; ranges of one group never touch (a touching neighbour has a different sub).
-      this._entries = groups.list.map((g) => ({ key: new NumKey(g.b), sub: g.sub }));
+      this._entries = groups.list.map((g) => ({ key: new NumKey(exact(g.b)), sub: g.sub }));
     }
     return this._entries;
   }
@@ -373,6 +373,15 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
 const EMPTY_LAYER: Layer<never> = Layer.fromRuns<never>([], [], []);
 
 /**
+ * `xs` at its exact size. An array grown by push keeps spare capacity (room for 17 elements after
+ * the first push), which set structures that live as long as the model would carry for nothing:
+ * a one-range key took three times its size.
+ */
+export function exact<T>(xs: T[]): T[] {
+  return xs.slice();
+}
+
+/**
  * Collects runs in ascending order and keeps them canonical: a run touching the previous one with an
  * equal sub extends it. Empty subs must not be pushed.
  *
@@ -468,10 +477,8 @@ class RunBuilder<S extends SetLike<S>> {
       if (n === 0) return Layer.empty<S>();
       this.materialize(this.followsA ? this.a : this.b!, n);
     }
-    this.lo!.length = n;
-    this.hi!.length = n;
-    this.sub!.length = n;
-    return Layer.fromRuns(this.lo!, this.hi!, this.sub!);
+    // Copied out at their exact size: the arrays were allocated for the largest possible result.
+    return Layer.fromRuns(this.lo!.slice(0, n), this.hi!.slice(0, n), this.sub!.slice(0, n));
   }
 }
 
