@@ -69,13 +69,16 @@ class CidrText {
   of(ips: IntervalSet): string[] {
     let c = this.byObject.get(ips.id());
     if (c) return c;
+    // The stored ranges in axis order: the bigint ones below 2^128 (IPv6), the IPv4 offsets, then any
+    // bigint ones above (none on the IP axis).
     const ranges = this.scratch;
     ranges.length = 0;
-    ips.eachStoredRange(
-      (lo, hi) => ranges.push(this.ofRange(lo, hi)),
-      (lo, hi) => ranges.push(this.ofV4Range(lo, hi)),
-      (lo, hi) => ranges.push(this.ofRange(lo, hi)),
-    );
+    const big = ips.storedBig;
+    const num = ips.storedNumbers;
+    let i = 0;
+    for (; i < big.length && big[i]![0] < V4_OFFSET; i++) ranges.push(this.ofRange(big[i]![0], big[i]![1]));
+    for (let k = 0; k < num.length; k += 2) ranges.push(this.ofV4Range(num[k]!, num[k + 1]!));
+    for (; i < big.length; i++) ranges.push(this.ofRange(big[i]![0], big[i]![1]));
     let h = ranges.length;
     for (const r of ranges) h = mix(h, r.id);
     h &= 0x3fffffff; // a small-integer map key

@@ -204,6 +204,19 @@ export class IntervalSet {
     for (; i < big.length; i++) above(big[i]![0], big[i]![1]);
   }
 
+  /**
+   * The stored form itself, for netset-aware callers on hot paths (see eachStoredRange): the ranges
+   * outside the window as bigints, ascending (those below 2^128 first). Never modify.
+   */
+  get storedBig(): readonly Range[] {
+    return this._big;
+  }
+
+  /** The stored ranges inside the window, flattened [lo, hi, ...] as offsets from 2^128. Never modify. */
+  get storedNumbers(): readonly number[] {
+    return this._num;
+  }
+
   /** How many stored ranges the set has (the cost of an operation on it). */
   rangeCount(): number {
     return this._big.length + (this._num.length >> 1);

@@ -184,6 +184,7 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
   static single<S extends SetLike<S>>(key: NumKey, sub: S): Layer<S> {
     const n = key.b.length >> 1;
     // Exact-size arrays (see exact()): a model holds ~10^5 of these layers, most with one run.
+    if (n === 1) return new Layer([key.b[0]!], [key.b[1]!], [sub]);
     const lo = new Array<number>(n);
     const hi = new Array<number>(n);
     for (let k = 0; k < n; k++) {
