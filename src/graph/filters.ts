@@ -61,6 +61,7 @@ function undecidedOf(
 /**
  * Allow-union (security groups): a packet passes if any rule allows it. With `perRule`, the allowed
  * part is attributed to the first rule (in group then rule order) that allows it, for traces.
+ * `unionInInput`: the caller has already cut allowedUnion down to `input`.
  */
 export function evalUnion(
   rules: readonly Rule[],
@@ -68,8 +69,9 @@ export function evalUnion(
   defaultRef: RuleRef,
   input: PacketSet,
   perRule: boolean,
+  unionInInput = false,
 ): FilterSplit {
-  const allowedAll = input.intersect(allowedUnion);
+  const allowedAll = unionInInput ? allowedUnion : input.intersect(allowedUnion);
   const { undecided, denied: deniedAll } = undecidedOf(rules, input.subtract(allowedAll));
   const denied = deniedAll.isEmpty() ? [] : [{ set: deniedAll, ref: defaultRef }];
   if (!perRule) {

@@ -7,7 +7,7 @@
 // once per class over the whole query and then cut down to each endpoint's allowed packets (by
 // fromEndpoint, or by the audit matrix itself: see auditParts). Steps that many legs repeat with the same
 // inputs (a route table's split, a boundary crossing, the local services, a security group's rules cut
-// down to the universe) are kept too, keyed by everything they depend on; packet sets are immutable, so
+// down to what the endpoint sends) are kept too, keyed by everything they depend on; packet sets are immutable, so
 // they are keyed by object.
 import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
 import type {
@@ -124,8 +124,8 @@ export class Engine {
   private readonly memo = new Map<string, Piece[]>();
   private readonly returnCache = new Map<string, ReturnCheck>();
   private readonly specCache = new Map<string, Rule[]>();
-  private readonly unionInUniverse = new Map<Filter, PacketSet>();
-  private readonly matchInUniverse = new Map<PacketSet, PacketSet>();
+  private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
+  private readonly matchWithin = new Map<PacketSet, Map<PacketSet, PacketSet>>();
   private readonly splitCache = new Map<RouteTable, WeakMap<PacketSet, RouteSplit>>();
   private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
   private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
@@ -342,14 +342,16 @@ export class Engine {
       const ids = unions.map((f) => f.id).join(", ");
       const kind = unions[0]!.kind;
       const defaultRef: RuleRef = { resource: ids, kind, rule: null };
-      const union = PacketSet.unionAll(unions.map((f) => this.egressUnionIn(f)));
+      // Audit mode: each group's union is cut down to `set` itself (see egressUnionIn), so it lies
+      // inside the one packet set evaluated here and evalUnion need not intersect them again.
+      const union = PacketSet.unionAll(unions.map((f) => this.egressUnionIn(f, set)));
       // Detail mode attributes packets to rules; audit mode needs only the unresolved ones (undecided).
       const rules = this.opts.detail
         ? unions.flatMap((f) => f.egress)
         : unions.flatMap((f) => this.unresolvedEgress(f));
       const next: Pass[] = [];
       for (const c of current) {
-        const split = evalUnion(rules, union, defaultRef, c.set, this.opts.detail);
+        const split = evalUnion(rules, union, defaultRef, c.set, this.opts.detail, !this.opts.detail);
         for (const u of split.undecided) stop.push(unknown(u.set, u.reason, c.hops));
         for (const d of split.denied)
           stop.push(
@@ -388,22 +390,27 @@ export class Engine {
   }
 
   /**
-   * The packets a union filter's egress rules allow. In audit mode only packets of the universe are
-   * ever evaluated, so the union is cut down to it once per filter: evalUnion then gives the same
-   * split (input ⊆ universe) on smaller sets.
+   * The packets a union filter's egress rules allow; in audit mode, only those within `within` (the
+   * packets the endpoint sends: the query of its address families, a handful of set objects per run),
+   * cut down once per filter and set: evalUnion then gives the same split on smaller sets, and an
+   * IPv4-only source never carries the groups' IPv6 rules along.
    */
-  private egressUnionIn(f: Filter): PacketSet {
-    const universe = this.opts.detail ? undefined : this.opts.universe;
-    if (universe === undefined) return egressUnion(f);
-    let u = this.unionInUniverse.get(f);
+  private egressUnionIn(f: Filter, within: PacketSet): PacketSet {
+    if (this.opts.detail) return egressUnion(f);
+    let byFilter = this.unionWithin.get(within);
+    if (!byFilter) this.unionWithin.set(within, (byFilter = new Map<Filter, PacketSet>()));
+    let u = byFilter.get(f);
     if (u === undefined) {
+      let byMatch = this.matchWithin.get(within);
+      if (!byMatch) this.matchWithin.set(within, (byMatch = new Map<PacketSet, PacketSet>()));
+      const cuts = byMatch;
       // Groups share many equal rules (one set object each, see aws/match.ts): cut each once.
-      u = egressUnionWithin(f, universe, (m) => {
-        let c = this.matchInUniverse.get(m);
-        if (c === undefined) this.matchInUniverse.set(m, (c = m.intersect(universe)));
+      u = egressUnionWithin(f, within, (m) => {
+        let c = cuts.get(m);
+        if (c === undefined) cuts.set(m, (c = m.intersect(within)));
         return c;
       });
-      this.unionInUniverse.set(f, u);
+      byFilter.set(f, u);
     }
     return u;
   }

@@ -498,6 +498,19 @@ describe("PacketSet properties (brute-force region model)", () => {
     );
   });
 
+  it("unionAll of many sets matches the model and the pairwise fold", () => {
+    fc.assert(
+      fc.property(fc.array(builtArb, { maxLength: 7 }), (xs) => {
+        const u = PacketSet.unionAll(xs.map((x) => x.set));
+        const fold = xs.reduce((acc, x) => acc.union(x.set), PacketSet.EMPTY);
+        expect(u.key()).toBe(fold.key());
+        expect(u.equals(fold)).toBe(true);
+        expect(u.equals(fromModel(xs.reduce((m, x) => mUnion(m, x.model), new Set<number>())))).toBe(true);
+      }),
+      runs,
+    );
+  });
+
   it("set laws and canonicity across operation orders", () => {
     fc.assert(
       fc.property(builtArb, builtArb, builtArb, ({ set: a }, { set: b }, { set: c }) => {
