@@ -188,25 +188,9 @@ export class IntervalSet {
   }
 
   /**
-   * The ranges as stored: outside the window as bigints (`below` for those under it, `above` for the
-   * rest), inside it as numbers offset from 2^128 (the IPv4 addresses, for ip.ts). A range crossing
-   * an edge comes in two pieces.
-   */
-  eachStoredRange(
-    below: (lo: bigint, hi: bigint) => void,
-    inside: (lo: number, hi: number) => void,
-    above: (lo: bigint, hi: bigint) => void,
-  ): void {
-    const big = this._big;
-    let i = 0;
-    for (; i < big.length && big[i]![0] < WINDOW_LO; i++) below(big[i]![0], big[i]![1]);
-    for (let k = 0; k < this._num.length; k += 2) inside(this._num[k]!, this._num[k + 1]!);
-    for (; i < big.length; i++) above(big[i]![0], big[i]![1]);
-  }
-
-  /**
-   * The stored form itself, for netset-aware callers on hot paths (see eachStoredRange): the ranges
-   * outside the window as bigints, ascending (those below 2^128 first). Never modify.
+   * The stored form itself, for netset-aware callers on hot paths (CIDR text): the ranges outside the
+   * window as bigints, ascending (those below 2^128 first), a range crossing an edge cut there. Never
+   * modify.
    */
   get storedBig(): readonly Range[] {
     return this._big;

@@ -230,18 +230,18 @@ function v4RangeToCidrs(lo: number, hi: number, out: string[]) {
  */
 export function toCidrs(set: IntervalSet): string[] {
   const out: string[] = [];
-  // IntervalSet stores the IPv4 block (from 2^128) as number offsets, cut at 2^128 like the families.
-  set.eachStoredRange(
-    (lo, hi) => {
-      checkAxis(lo);
-      rangeToCidrs(lo, hi, 128, formatV6, out);
-    },
-    (lo, hi) => {
-      checkAxis(V4_OFFSET + BigInt(hi));
-      v4RangeToCidrs(lo, hi, out);
-    },
-    (lo) => checkAxis(lo),
-  );
+  // IntervalSet stores the IPv4 block (from 2^128) as number offsets, cut at 2^128 like the families;
+  // its other ranges are IPv6 (below 2^128) or off the axis.
+  for (const [lo, hi] of set.storedBig) {
+    checkAxis(lo);
+    checkAxis(hi);
+    rangeToCidrs(lo, hi, 128, formatV6, out);
+  }
+  const v4 = set.storedNumbers;
+  for (let k = 0; k < v4.length; k += 2) {
+    checkAxis(V4_OFFSET + BigInt(v4[k + 1]!));
+    v4RangeToCidrs(v4[k]!, v4[k + 1]!, out);
+  }
   // At its exact size: the audit keeps ~10^5 of these lists (see layer.ts exact()).
   return out.slice();
 }
