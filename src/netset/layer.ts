@@ -54,6 +54,8 @@ export class NumKey {
   readonly b: readonly number[];
   private _set: IntervalSet | undefined;
   private _hash: number | undefined;
+  private _los: readonly number[] | undefined;
+  private _his: readonly number[] | undefined;
 
   /** `b` must be canonical and is adopted, not copied. */
   constructor(b: readonly number[], set?: IntervalSet) {
@@ -75,6 +77,28 @@ export class NumKey {
 
   static range(lo: number, hi: number): NumKey {
     return new NumKey([lo, hi]);
+  }
+
+  /** The ranges' lower bounds, ascending (built on first use, then shared: never modify). */
+  get los(): readonly number[] {
+    if (this._los === undefined) {
+      const n = this.b.length >> 1;
+      const lo = new Array<number>(n);
+      for (let k = 0; k < n; k++) lo[k] = this.b[2 * k]!;
+      this._los = lo;
+    }
+    return this._los;
+  }
+
+  /** The ranges' upper bounds, ascending (as los). */
+  get his(): readonly number[] {
+    if (this._his === undefined) {
+      const n = this.b.length >> 1;
+      const hi = new Array<number>(n);
+      for (let k = 0; k < n; k++) hi[k] = this.b[2 * k + 1]!;
+      this._his = hi;
+    }
+    return this._his;
   }
 
   get set(): IntervalSet {
@@ -182,17 +206,10 @@ export class Layer<S extends SetLike<S>> implements SetLike<Layer<S>> {
 
   /** One run per range of `key`, all mapping to `sub` (non-empty). */
   static single<S extends SetLike<S>>(key: NumKey, sub: S): Layer<S> {
+    // The ranges of a NumKey never touch, so these runs are canonical. The run bounds are the key's
+    // own (shared by every layer made from it: a model holds ~10^5 of these, mostly from a few keys).
     const n = key.b.length >> 1;
-    // Exact-size arrays (see exact()): a model holds ~10^5 of these layers, most with one run.
-    if (n === 1) return new Layer([key.b[0]!], [key.b[1]!], [sub]);
-    const lo = new Array<number>(n);
-    const hi = new Array<number>(n);
-    for (let k = 0; k < n; k++) {
-      lo[k] = key.b[2 * k]!;
-      hi[k] = key.b[2 * k + 1]!;
-    }
-    // The ranges of a NumKey never touch, so these runs are canonical.
-    return new Layer(lo, hi, new Array<S>(n).fill(sub));
+    return new Layer(key.los, key.his, n === 1 ? [sub] : new Array<S>(n).fill(sub));
   }
 
   /**

@@ -14,10 +14,13 @@ import type { Located } from "./snapshot.js";
 const NON_PUBLIC = IPV4_ALL.subtract(PUBLIC_INTERNET);
 
 export function convertSecurityGroups(ctx: AwsContext, members: Map<string, IntervalSet>): void {
+  // One string object per distinct description start ("egress tcp 443 to "): the groups of a region
+  // repeat a few thousand of them ~10^5 times, and each built afresh was a tree of concatenations.
+  const texts = new Map<string, string>();
   for (const loc of ctx.raw.SecurityGroups) {
     const sg = loc.item;
-    const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], members);
-    const ingress = expand(ctx, loc, "IpPermissions", sg.IpPermissions ?? [], members);
+    const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], members, texts);
+    const ingress = expand(ctx, loc, "IpPermissions", sg.IpPermissions ?? [], members, texts);
     ctx.model.filters.set(sg.GroupId, {
       id: sg.GroupId,
       kind: "security-group",
@@ -37,6 +40,7 @@ function expand(
   field: "IpPermissionsEgress" | "IpPermissions",
   perms: RawIpPermission[],
   members: Map<string, IntervalSet>,
+  texts: Map<string, string>,
 ): Rule[] {
   const groupId = loc.item.GroupId;
   const dir = field === "IpPermissionsEgress" ? "egress" : "ingress";
@@ -58,7 +62,7 @@ function expand(
     const perm: Permission = {
       groupId,
       shape: ruleShape(proto, p.FromPort, p.ToPort),
-      text: `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `,
+      text: interned(texts, `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `),
       rules,
     };
     const ranges = p.IpRanges ?? [];
@@ -125,10 +129,22 @@ function add(
     ref: {
       resource: perm.groupId,
       kind: "security-group",
-      rule: description || `#${perm.rules.length + 1}`,
+      rule: description || positionName(perm.rules.length + 1),
       description: perm.text + peer,
     },
   };
   if (unresolved) rule.unresolved = unresolved;
   perm.rules.push(rule);
+}
+
+function interned(texts: Map<string, string>, text: string): string {
+  let t = texts.get(text);
+  if (t === undefined) texts.set(text, (t = text));
+  return t;
+}
+
+/** "#n": the name of an undescribed rule, one string per position for every group. */
+const positionNames: string[] = [];
+function positionName(n: number): string {
+  return (positionNames[n] ??= `#${n}`);
 }
