@@ -7,8 +7,8 @@
 // once per class over the whole query and then cut down to each endpoint's allowed packets (by
 // fromEndpoint, or by the audit matrix itself: see auditParts). Steps that many legs repeat with the same
 // inputs (a route table's split, a boundary crossing, the local services, a security group's rules cut
-// down to what the endpoint sends) are kept too, keyed by everything they depend on; packet sets are immutable, so
-// they are keyed by object.
+// down to what the endpoint sends) are kept too, keyed by everything they depend on; packet sets are
+// immutable, so they are keyed by object.
 import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
 import type {
   Endpoint,
@@ -114,6 +114,13 @@ function blocked(packets: PacketSet, ref: RuleRef, reason: string, hops: Hop[] =
 
 function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
   return piece(packets, { verdict: "unknown", exit: null, egressIp: null, blockedBy: null, reason }, hops);
+}
+
+/** m's map for key k, created empty on first use. */
+function innerMap<K, K2, V>(m: Map<K, Map<K2, V>>, k: K): Map<K2, V> {
+  let inner = m.get(k);
+  if (!inner) m.set(k, (inner = new Map<K2, V>()));
+  return inner;
 }
 
 function ruleLabel(ref: RuleRef): string {
@@ -397,20 +404,17 @@ export class Engine {
    */
   private egressUnionIn(f: Filter, within: PacketSet): PacketSet {
     if (this.opts.detail) return egressUnion(f);
-    let byFilter = this.unionWithin.get(within);
-    if (!byFilter) this.unionWithin.set(within, (byFilter = new Map<Filter, PacketSet>()));
-    let u = byFilter.get(f);
+    const unions = innerMap(this.unionWithin, within);
+    let u = unions.get(f);
     if (u === undefined) {
-      let byMatch = this.matchWithin.get(within);
-      if (!byMatch) this.matchWithin.set(within, (byMatch = new Map<PacketSet, PacketSet>()));
-      const cuts = byMatch;
+      const cuts = innerMap(this.matchWithin, within);
       // Groups share many equal rules (one set object each, see aws/match.ts): cut each once.
       u = egressUnionWithin(f, within, (m) => {
         let c = cuts.get(m);
         if (c === undefined) cuts.set(m, (c = m.intersect(within)));
         return c;
       });
-      byFilter.set(f, u);
+      unions.set(f, u);
     }
     return u;
   }
