@@ -22,14 +22,8 @@ import { Engine, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
 import type { Outcome } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
-import {
-  SCHEMA_VERSION,
-  type AuditEntry,
-  type AuditPath,
-  type AuditResult,
-  type AuditSource,
-} from "./result.js";
-import { VERSION } from "./version.js";
+import type { AuditEntry, AuditPath, AuditResult, AuditSource } from "./result.js";
+import { SCHEMA_VERSION, VERSION } from "./version.js";
 
 export interface AuditOptions {
   /** protocol x port (IP dimension full). */

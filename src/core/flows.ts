@@ -1,7 +1,7 @@
 // --flows FILE: JSON Lines, one {"src","dst","protocol","port"} object per line (blank lines skipped).
 import { readFile } from "node:fs/promises";
 import { InputError } from "../model/errors.js";
-import { FlowSchema, type Flow } from "./result.js";
+import type { Flow } from "./result.js";
 
 export async function readFlows(file: string): Promise<Flow[]> {
   let text: string;
@@ -10,6 +10,8 @@ export async function readFlows(file: string): Promise<Flow[]> {
   } catch {
     throw new InputError("cannot read the flows file", file);
   }
+  // zod (result.ts) is loaded only here: a plain audit or single-flow trace does not need it.
+  const { FlowSchema } = await import("./result.js");
   const flows: Flow[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === "") return;

@@ -1,8 +1,9 @@
 // The AuditResult and TraceResult contracts (ARCHITECTURE.md), as zod schemas: the TypeScript types are
 // inferred from them and schema/*.schema.json is generated from them, so code, schema and output agree.
 import { z } from "zod";
+import { SCHEMA_VERSION } from "./version.js";
 
-export const SCHEMA_VERSION = "1.0";
+export { SCHEMA_VERSION };
 
 const verdict3 = z.enum(["allowed", "blocked", "unknown"]);
 const exitKind = z.enum(["internet", "cloud-service", "vpn", "peering", "private"]);

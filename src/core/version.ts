@@ -1,4 +1,5 @@
-// The tool's version, read once from package.json (two levels above dist/src/core or src/core).
+// The tool's version, read once from package.json (two levels above dist/src/core or src/core), and the
+// version of the JSON contracts (result.ts).
 import { readFileSync } from "node:fs";
 
 function readVersion(): string {
@@ -17,3 +18,6 @@ function readVersion(): string {
 }
 
 export const VERSION = readVersion();
+
+/** schemaVersion of the AuditResult JSON (result.ts); kept here so that building a result needs no zod. */
+export const SCHEMA_VERSION = "1.0";

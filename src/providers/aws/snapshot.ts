@@ -3,7 +3,7 @@
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { InputError, jsonPath } from "../../model/errors.js";
 import type { SourceDocument } from "../../model/document.js";
-import { AWS_KEYS, type AwsKey, type RawOf } from "./raw.js";
+import type { AwsKey, RawOf } from "./raw.js";
 import * as validators from "./validators.generated.js";
 
 export interface Located<T> {
@@ -17,7 +17,8 @@ export type AwsRaw = { [K in AwsKey]: Located<RawOf<K>>[] } & {
   present: Set<AwsKey>;
 };
 
-const KEYS = Object.keys(AWS_KEYS) as AwsKey[];
+/** Every key the reader understands, in raw.ts order (from the generated module: no zod at run time). */
+const KEYS = (validators as unknown as { AWS_KEY_ORDER: AwsKey[] }).AWS_KEY_ORDER;
 
 export function emptyAwsRaw(): AwsRaw {
   const raw = { present: new Set<AwsKey>() } as AwsRaw;
@@ -29,7 +30,7 @@ export function emptyAwsRaw(): AwsRaw {
 // MB) they are compiled into ajv validators (JSON Schema) ahead of time (scripts/aws-validators.ts,
 // kept in step by a test), which check a whole list in one call without copying it.
 function validatorFor(key: AwsKey): ValidateFunction {
-  return (validators as Record<AwsKey, ValidateFunction>)[key];
+  return (validators as unknown as Record<AwsKey, ValidateFunction>)[key];
 }
 
 function kindOf(v: unknown): string {
