@@ -2,7 +2,6 @@
 // recognised later by content. Unreadable or unparsable files are InputErrors naming the file.
 import { readdir, readFile, stat } from "node:fs/promises";
 import path from "node:path";
-import { parseAllDocuments } from "yaml";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
 
@@ -32,6 +31,8 @@ async function loadFile(file: string): Promise<SourceDocument> {
       throw new InputError(`invalid JSON: ${(e as Error).message}`, file);
     }
   }
+  // The YAML parser is loaded only when a folder has YAML files (most hold describe-* JSON only).
+  const { parseAllDocuments } = await import("yaml");
   const docs = parseAllDocuments(text);
   const list = Array.isArray(docs) ? docs : [docs];
   const bad = list.find((d) => d.errors.length > 0);
