@@ -14,9 +14,10 @@ import type { Located } from "./snapshot.js";
 const NON_PUBLIC = IPV4_ALL.subtract(PUBLIC_INTERNET);
 
 export function convertSecurityGroups(ctx: AwsContext, members: Map<string, IntervalSet>): void {
-  // One string object per distinct description start ("egress tcp 443 to "): the groups of a region
-  // repeat a few thousand of them ~10^5 times, and each built afresh was a tree of concatenations.
-  const texts = new Map<string, string>();
+  // One string object per distinct description start ("egress tcp 443 to "), found by the permission's
+  // shape (one object per protocol and ports, see match.ts): the groups of a region repeat a few
+  // thousand of them ~10^5 times, and each built afresh was a tree of concatenations.
+  const texts: Texts = { egress: new Map(), ingress: new Map() };
   for (const loc of ctx.raw.SecurityGroups) {
     const sg = loc.item;
     const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], members, texts);
@@ -40,7 +41,7 @@ function expand(
   field: "IpPermissionsEgress" | "IpPermissions",
   perms: RawIpPermission[],
   members: Map<string, IntervalSet>,
-  texts: Map<string, string>,
+  texts: Texts,
 ): Rule[] {
   const groupId = loc.item.GroupId;
   const dir = field === "IpPermissionsEgress" ? "egress" : "ingress";
@@ -59,12 +60,11 @@ function expand(
       const w = at(loc, field, i, "IpProtocol");
       throw new InputError(e.message, w.file, w.path);
     }
-    const perm: Permission = {
-      groupId,
-      shape: ruleShape(proto, p.FromPort, p.ToPort),
-      text: interned(texts, `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `),
-      rules,
-    };
+    const shape = ruleShape(proto, p.FromPort, p.ToPort);
+    let text = texts[dir].get(shape);
+    if (text === undefined)
+      texts[dir].set(shape, (text = `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `));
+    const perm: Permission = { groupId, shape, text, rules };
     const ranges = p.IpRanges ?? [];
     for (let j = 0; j < ranges.length; j++) {
       const r = ranges[j]!;
@@ -137,10 +137,10 @@ function add(
   perm.rules.push(rule);
 }
 
-function interned(texts: Map<string, string>, text: string): string {
-  let t = texts.get(text);
-  if (t === undefined) texts.set(text, (t = text));
-  return t;
+/** Description starts by direction and permission shape. */
+interface Texts {
+  egress: Map<Shape, string>;
+  ingress: Map<Shape, string>;
 }
 
 /** "#n": the name of an undescribed rule, one string per position for every group. */
