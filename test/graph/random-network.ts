@@ -132,15 +132,19 @@ export const DESTINATIONS: readonly bigint[] = [
   parseIp("fd00::1"), // unique local: not public
 ];
 
-const DST_SET = IntervalSet.fromRanges(DESTINATIONS.map((d) => [d, d]));
+/** The universe's destinations as one set (runAudit's `dest`). */
+export const DST_SET = IntervalSet.fromRanges(DESTINATIONS.map((d) => [d, d]));
+
+/** The universe's protocols and ports, every address (runAudit's `ports`). */
+export const TINY_PORTS: PacketSet = PacketSet.unionAll([
+  PacketSet.cube(points([6, 17]), SMALL_PORTS, IP_ALL),
+  PacketSet.cube(points([1]), points(ICMP_PORTS), IP_ALL),
+  PacketSet.cube(points([58]), points(ICMPV6_PORTS), IP_ALL),
+  PacketSet.cube(points([47]), PORT_ALL, IP_ALL), // no port dimension: always the full range
+]);
 
 /** The query: every packet of the tiny universe, as one PacketSet. */
-export const TINY_UNIVERSE: PacketSet = PacketSet.unionAll([
-  PacketSet.cube(points([6, 17]), SMALL_PORTS, DST_SET),
-  PacketSet.cube(points([1]), points(ICMP_PORTS), DST_SET),
-  PacketSet.cube(points([58]), points(ICMPV6_PORTS), DST_SET),
-  PacketSet.cube(points([47]), PORT_ALL, DST_SET), // no port dimension: always the full range
-]);
+export const TINY_UNIVERSE: PacketSet = TINY_PORTS.restrictIps(DST_SET);
 
 /** Every packet of TINY_UNIVERSE (port 0 stands for the port-less protocol 47). */
 export const TINY_PACKETS: readonly Packet[] = (() => {
@@ -376,6 +380,12 @@ export interface RandomNetworkOptions {
    * means on a subnet boundary is not part of the written semantics; only the partition is checked then.
    */
   boundaryUnresolved?: boolean;
+  /**
+   * Endpoints often repeat the previous one's subnet, filters and ephemeral ports (default false), so
+   * that the audit's sharing of results between endpoints of one class is exercised; their addresses
+   * and public IPs stay their own.
+   */
+  twins?: boolean;
 }
 
 export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): NetworkModel {
@@ -557,8 +567,22 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
   }
 
   // Endpoints.
+  let prevHome = 0;
   for (let k = 0, n = r.int(1, opts.maxEndpoints ?? 4); k < n; k++) {
+    const prev = m.endpoints[m.endpoints.length - 1];
+    if (opts.twins && prev && chance(r, 0.5)) {
+      const ep: Endpoint = {
+        ...prev,
+        id: `eni-${k + 1}`,
+        privateIps: prev.privateIps.length > 0 ? [v4Host(prevHome, 4 + k)] : [],
+        ipv6: prev.ipv6.length > 0 ? [v6Host(prevHome, 4 + k)] : [],
+      };
+      for (const ip of ep.privateIps) maybePublic(ip);
+      m.endpoints.push(ep);
+      continue;
+    }
     const home = r.int(0, nSubnets - 1);
+    prevHome = home;
     const filterIds = someOf(r, sgIds);
     if (chance(r, 0.1)) {
       const nsg = endpointFirstMatch(r, `nsg-${k + 1}`);

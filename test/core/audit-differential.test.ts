@@ -1,0 +1,183 @@
+// End-to-end differential test of the audit: the AuditResult a user reads (entries by protocol and port
+// label, paths as CIDR lists, egress IPs filled in per source, class sharing, template sharing) against
+// the per-packet reference (test/graph/reference.ts) on random small networks. Every packet of the tiny
+// universe of a source's address families must lie in exactly one entry and one path of it, and that
+// path must carry the reference's verdict, exit, egress IP and blocking rule; each entry's summary
+// fields must agree with its paths.
+import { describe, expect, it } from "vitest";
+import { runAudit } from "../../src/core/audit.js";
+import type { AuditEntry, AuditResult } from "../../src/core/result.js";
+import type { Endpoint, NetworkModel } from "../../src/model/types.js";
+import { cidrSet, IntervalSet, IPV4_ALL, IPV6_ALL, parseProtocol } from "../../src/netset/index.js";
+import { formatOutcome, sameOutcome } from "../graph/compare.js";
+import {
+  DST_SET,
+  formatModel,
+  formatPacket,
+  randFromSeed,
+  randomNetwork,
+  TINY_PACKETS,
+  TINY_PORTS,
+} from "../graph/random-network.js";
+import { referenceOutcome, type RefOutcome } from "../graph/reference.js";
+
+// FUZZ_SEED / FUZZ_RUNS search further than CI does (see DEVELOPERS.md); CI uses seeds 1..300.
+const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
+const SEEDS = Number(process.env.FUZZ_RUNS ?? 300);
+
+function audit(model: NetworkModel): AuditResult {
+  return runAudit(model, { ports: TINY_PORTS, portsText: "tiny", dest: DST_SET, destText: "tiny" });
+}
+
+/** The protocol numbers an entry's label ("tcp", "47", "48-57") stands for. */
+function protocolsOf(label: string): IntervalSet {
+  const range = /^(\d+)-(\d+)$/.exec(label);
+  return range ? IntervalSet.range(BigInt(range[1]!), BigInt(range[2]!)) : parseProtocol(label);
+}
+
+function coversPort(e: AuditEntry, port: number): boolean {
+  return e.portRange === null || (e.portRange.from <= port && port <= e.portRange.to);
+}
+
+/** Reads a CIDR list back into a set (the lists are the output's only record of destinations). */
+const cidrs = (list: readonly string[]): IntervalSet =>
+  list.length === 0 ? IntervalSet.EMPTY : cidrSet(list);
+
+function families(ep: Endpoint): IntervalSet {
+  let own = IntervalSet.EMPTY;
+  if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
+  if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
+  return own;
+}
+
+/** Every disagreement between the result and the reference, as readable lines (empty when none). */
+function problems(model: NetworkModel, result: AuditResult): string[] {
+  const out: string[] = [];
+  const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
+  for (const e of result.results) {
+    counts[e.verdict]++;
+    out.push(...entryProblems(e));
+  }
+  if (result.results.length !== result.summary.results) out.push("summary.results is not the entry count");
+  for (const v of ["allowed", "partial", "blocked", "unknown"] as const)
+    if (counts[v] !== result.summary[v])
+      out.push(`summary.${v} is ${result.summary[v]}, entries say ${counts[v]}`);
+
+  for (const ep of model.endpoints) {
+    const entries = result.results
+      .filter((e) => e.source.id === ep.id)
+      .map((e) => ({
+        e,
+        protocols: protocolsOf(e.protocol),
+        paths: e.paths.map((p) => ({ p, dests: cidrs(p.destinations) })),
+      }));
+    const own = families(ep);
+    for (const pkt of TINY_PACKETS) {
+      const at = entries.filter((x) => x.protocols.contains(BigInt(pkt.proto)) && coversPort(x.e, pkt.port));
+      const paths = at.flatMap((x) =>
+        x.paths.filter(({ dests }) => dests.contains(pkt.dst)).map(({ p }) => p),
+      );
+      const where = `${ep.id} ${formatPacket(pkt)}`;
+      // A source is audited for destinations of its own address families only.
+      if (!own.contains(pkt.dst)) {
+        if (paths.length > 0) out.push(`${where}: listed, though the source has no address of its family`);
+        continue;
+      }
+      if (at.length !== 1) {
+        out.push(`${where}: in ${at.length} entries`);
+        continue;
+      }
+      if (paths.length !== 1) {
+        out.push(`${where}: in ${paths.length} paths of its entry`);
+        continue;
+      }
+      const p = paths[0]!;
+      const got: RefOutcome = {
+        verdict: p.verdict,
+        exit: p.exit,
+        egressIp: p.egressIp,
+        blockedBy: p.blockedBy,
+      };
+      const want = referenceOutcome(model, ep, pkt);
+      if (!sameOutcome(got, want))
+        out.push(`${where}: audit ${formatOutcome(got)}, reference ${formatOutcome(want)}`);
+    }
+  }
+  return out;
+}
+
+/** An entry's summary fields must follow from its paths. */
+function entryProblems(e: AuditEntry): string[] {
+  const out: string[] = [];
+  const where = `${e.source.id} ${e.protocol} ${e.ports}`;
+  const allowed = e.paths.filter((p) => p.verdict === "allowed");
+  const others = e.paths.filter((p) => p.verdict !== "allowed");
+  const verdict =
+    others.length === 0
+      ? "allowed"
+      : allowed.length > 0
+        ? "partial"
+        : others.some((p) => p.verdict === "unknown")
+          ? "unknown"
+          : "blocked";
+  if (e.paths.length === 0) out.push(`${where}: no paths`);
+  if (e.verdict !== verdict) out.push(`${where}: verdict ${e.verdict}, its paths say ${verdict}`);
+  const reachable = IntervalSet.unionAll(allowed.map((p) => cidrs(p.destinations)));
+  if (!cidrs(e.reachable).equals(reachable)) out.push(`${where}: reachable is not the allowed paths' union`);
+  const egress = new Set(allowed.flatMap((p) => (p.egressIp === null ? [] : [p.egressIp])));
+  if (e.egressIps.length !== egress.size || !e.egressIps.every((ip) => egress.has(ip)))
+    out.push(`${where}: egressIps ${e.egressIps.join(",")} are not the allowed paths' ones`);
+  const exits = new Set(allowed.flatMap((p) => (p.exit === null ? [] : [p.exit])));
+  if (e.exits.length !== exits.size || !e.exits.every((x) => exits.has(x)))
+    out.push(`${where}: exits ${e.exits.join(",")} are not the allowed paths' ones`);
+  if (
+    others.length === 0
+      ? e.blockedBy !== null || e.reason !== null
+      : !others.some((p) => p.reason === e.reason)
+  )
+    out.push(`${where}: blockedBy/reason do not name one of the paths that is not allowed`);
+  // Paths split the destinations: no address is in two of them.
+  for (let i = 0; i < e.paths.length; i++)
+    for (let j = i + 1; j < e.paths.length; j++)
+      if (cidrs(e.paths[i]!.destinations).overlaps(cidrs(e.paths[j]!.destinations)))
+        out.push(`${where}: paths ${i} and ${j} overlap`);
+  return out;
+}
+
+describe("audit results vs the per-packet reference", () => {
+  it(`agree on every packet of the tiny universe (${SEEDS} random networks)`, () => {
+    let compared = 0;
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+      const model = randomNetwork(randFromSeed(seed), { maxEndpoints: 6, twins: true });
+      const found = problems(model, audit(model));
+      if (found.length > 0)
+        throw new Error(
+          `seed ${seed}: ${found.length} problems\n${found.slice(0, 8).join("\n")}\n${formatModel(model)}`,
+        );
+      compared += model.endpoints.length;
+    }
+    expect(compared).toBeGreaterThan(SEEDS);
+  });
+
+  // The check itself must be able to fail: a result with one path's verdict flipped is caught.
+  it("catches a wrong path", () => {
+    const model = randomNetwork(randFromSeed(3), { maxEndpoints: 6 });
+    const result = audit(model);
+    const e = result.results.find((x) => x.paths.some((p) => p.verdict === "allowed"));
+    expect(e, "seed 3 has an allowed path").toBeDefined();
+    const bad: AuditResult = {
+      ...result,
+      results: result.results.map((x) =>
+        x !== e
+          ? x
+          : {
+              ...x,
+              paths: x.paths.map((p) =>
+                p.verdict === "allowed" ? { ...p, verdict: "blocked" as const } : p,
+              ),
+            },
+      ),
+    };
+    expect(problems(model, bad).length).toBeGreaterThan(0);
+  });
+});
