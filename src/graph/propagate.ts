@@ -159,14 +159,15 @@ export class Engine {
 
   /**
    * Endpoints that get identical answers up to their own addresses: same subnet, filters, address
-   * families, NACL class of their addresses, public-IP presence and ephemeral ports.
+   * families, NACL class of their addresses, public-IP presence and ephemeral ports. The filters in the
+   * endpoint's own order: results name its security groups in that order ("sg-b, sg-a").
    */
   classKey(ep: Endpoint): string {
     const src4 = ep.privateIps[0];
     const src6 = ep.ipv6[0];
     return [
       ep.subnetId,
-      [...ep.filterIds].sort().join(","),
+      ep.filterIds.join(","),
       src4 === undefined ? "-" : this.atoms.atomOf(src4),
       src6 === undefined ? "-" : this.atoms.atomOf(src6),
       src4 === undefined ? "-" : this.mappedBy(src4),

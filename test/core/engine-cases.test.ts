@@ -215,6 +215,31 @@ describe("the audit matrix", () => {
     });
   });
 
+  // Found by FUZZ_SEED=902698: two sources with the same groups in another order shared one result,
+  // and the second was told its groups in the first one's order.
+  it("sources listing the same groups in another order each see their own order in blockedBy", () => {
+    const d = tinyVpc();
+    const none = (id: string) => ({ GroupId: id, GroupName: id, VpcId: "vpc-1", IpPermissionsEgress: [] });
+    d.SecurityGroups!.push(none("sg-a"), none("sg-b"));
+    d.NetworkInterfaces!.push(
+      ...[
+        ["eni-ab", "10.0.0.11", "sg-a", "sg-b"],
+        ["eni-ba", "10.0.0.12", "sg-b", "sg-a"],
+      ].map(([id, ip, g1, g2]) => ({
+        NetworkInterfaceId: id!,
+        SubnetId: "subnet-pub",
+        VpcId: "vpc-1",
+        PrivateIpAddress: ip!,
+        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip! }],
+        Groups: [{ GroupId: g1! }, { GroupId: g2! }],
+      })),
+    );
+    const by = Object.fromEntries(
+      audit(d, "tcp/443").results.map((e) => [e.source.id, e.blockedBy?.resource]),
+    );
+    expect(by).toMatchObject({ "eni-ab": "sg-a, sg-b", "eni-ba": "sg-b, sg-a" });
+  });
+
   it("a source without IPv6 is audited for IPv4 destinations only", () => {
     const [e] = audit(tinyVpc(), "tcp/443").results;
     expect(e!.verdict).toBe("allowed");
