@@ -9,7 +9,7 @@ import { runAudit } from "../../src/core/audit.js";
 import type { AuditEntry, AuditResult } from "../../src/core/result.js";
 import type { Endpoint, NetworkModel } from "../../src/model/types.js";
 import { cidrSet, IntervalSet, IPV4_ALL, IPV6_ALL, parseProtocol } from "../../src/netset/index.js";
-import { formatOutcome, sameOutcome } from "../graph/compare.js";
+import { reportedMismatch } from "../graph/compare.js";
 import {
   DST_SET,
   formatModel,
@@ -19,7 +19,7 @@ import {
   TINY_PACKETS,
   TINY_PORTS,
 } from "../graph/random-network.js";
-import { referenceOutcome, type RefOutcome } from "../graph/reference.js";
+import { referenceOutcome } from "../graph/reference.js";
 
 // FUZZ_SEED / FUZZ_RUNS search further than CI does (see DEVELOPERS.md); CI uses seeds 1..300.
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
@@ -91,16 +91,8 @@ function problems(model: NetworkModel, result: AuditResult): string[] {
         out.push(`${where}: in ${paths.length} paths of its entry`);
         continue;
       }
-      const p = paths[0]!;
-      const got: RefOutcome = {
-        verdict: p.verdict,
-        exit: p.exit,
-        egressIp: p.egressIp,
-        blockedBy: p.blockedBy,
-      };
-      const want = referenceOutcome(model, ep, pkt);
-      if (!sameOutcome(got, want))
-        out.push(`${where}: audit ${formatOutcome(got)}, reference ${formatOutcome(want)}`);
+      const wrong = reportedMismatch(where, "audit", paths[0]!, referenceOutcome(model, ep, pkt));
+      if (wrong !== null) out.push(wrong);
     }
   }
   return out;

@@ -6,9 +6,9 @@ import { describe, expect, it } from "vitest";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { formatIp, protocolName } from "../../src/netset/index.js";
-import { formatOutcome, sameOutcome } from "../graph/compare.js";
+import { reportedMismatch } from "../graph/compare.js";
 import { formatModel, randFromSeed, randomNetwork, TINY_PACKETS } from "../graph/random-network.js";
-import { referenceOutcome, type Packet, type RefOutcome } from "../graph/reference.js";
+import { referenceOutcome, type Packet } from "../graph/reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -47,15 +47,8 @@ describe("trace vs the per-packet reference", () => {
         asked.forEach(({ p, f }, i) => {
           const t = traces[i]!;
           const where = `${f.src} ${f.protocol} ${f.port ?? "-"} -> ${f.dst}`;
-          const got: RefOutcome = {
-            verdict: t.verdict,
-            exit: t.exit,
-            egressIp: t.egressIp,
-            blockedBy: t.blockedBy,
-          };
-          const want = referenceOutcome(model, ep, p);
-          if (!sameOutcome(got, want))
-            problems.push(`${where}: trace ${formatOutcome(got)}, reference ${formatOutcome(want)}`);
+          const wrong = reportedMismatch(where, "trace", t, referenceOutcome(model, ep, p));
+          if (wrong !== null) problems.push(wrong);
           if (t.flow !== f) problems.push(`${where}: the result does not carry its flow`);
           const last = t.hops[t.hops.length - 1];
           if (t.verdict === "blocked" && last !== undefined && !["deny", "drop"].includes(last.action))

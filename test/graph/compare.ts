@@ -58,6 +58,27 @@ export function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
   return a.verdict === b.verdict && a.exit === b.exit && a.egressIp === b.egressIp && sameBlock;
 }
 
+/**
+ * Compares what an output reports for a packet (a path of an audit entry, a trace) with the reference's
+ * outcome for it: a line naming both when they differ, else null.
+ */
+export function reportedMismatch(
+  where: string,
+  what: string,
+  reported: Pick<RefOutcome, "verdict" | "exit" | "egressIp" | "blockedBy">,
+  reference: RefOutcome,
+): string | null {
+  const got: RefOutcome = {
+    verdict: reported.verdict,
+    exit: reported.exit,
+    egressIp: reported.egressIp,
+    blockedBy: reported.blockedBy,
+  };
+  return sameOutcome(got, reference)
+    ? null
+    : `${where}: ${what} ${formatOutcome(got)}, reference ${formatOutcome(reference)}`;
+}
+
 export function formatOutcome(o: RefOutcome | string): string {
   if (typeof o === "string") return o;
   const b = o.blockedBy;
