@@ -79,6 +79,16 @@ interface Crossing {
   stop: Piece[];
 }
 
+/** The part of a crossing within `set`: a boundary filter decides each packet on its own. */
+function restrictCrossing(c: Crossing, set: PacketSet): Crossing {
+  const pass: Pass[] = [];
+  for (const p of c.pass) {
+    const part = p.set.intersect(set);
+    if (!part.isEmpty()) pass.push({ set: part, hops: p.hops });
+  }
+  return { pass, stop: restrictPieces(c.stop, set) };
+}
+
 /** See Engine.auditParts. */
 export interface AuditParts {
   pieces: Piece[];
@@ -90,14 +100,19 @@ interface RouteSplit {
   unrouted: PacketSet;
   /** Audit mode: `routed` grouped by next hop (see byTarget). */
   byTarget: { route: Route; set: PacketSet; count: number }[];
+  /** Everything routed to a gateway. */
+  toGateways: PacketSet;
 }
 
 interface ReturnCheck {
   split: ReturnSplit;
   /** Forward packets some of whose replies meet a rule with unresolved peers. */
   undecided: { set: PacketSet; reason: string }[];
-  /** Reply-denying rules in order, with the forward packets whose replies they deny. */
-  deniers: { set: PacketSet; ref: RuleRef }[];
+  /**
+   * Reply-denying rules in order, with the forward packets whose replies they deny. Needed only where
+   * some packets get no reply through (often nowhere), so worked out on first use.
+   */
+  deniers: () => { set: PacketSet; ref: RuleRef }[];
 }
 
 function piece(packets: PacketSet, outcome: Omit<Outcome, "hops">, hops: Hop[] = []): Piece {
@@ -498,7 +513,12 @@ export class Engine {
         unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`),
       ];
     if (rt.unknown) return [unknown(set, rt.unknown)];
-    const { routed, unrouted, byTarget: grouped } = this.split(rt, set);
+    const { routed, unrouted, byTarget: grouped, toGateways } = this.split(rt, set);
+    // What leaves for any gateway crosses the subnet's boundary the same way whichever gateway it is
+    // routed to: one crossing for all of it, cut down per gateway (cheaper than one per gateway).
+    let leaving: Crossing | undefined;
+    const crossOut = (part: PacketSet): Crossing =>
+      restrictCrossing((leaving ??= this.crossOut(leg, toGateways)), part);
     const pieces: Piece[] = [];
     if (!unrouted.isEmpty())
       pieces.push(
@@ -530,7 +550,7 @@ export class Engine {
       } else if (t.kind === "local") {
         pieces.push(...prependHops(this.deliverLocal(leg, part, t.networkId), [hop]));
       } else {
-        pieces.push(...prependHops(this.toGateway(leg, part, t.gatewayId), [hop]));
+        pieces.push(...prependHops(this.toGateway(leg, part, t.gatewayId, crossOut), [hop]));
       }
     }
     return pieces;
@@ -626,12 +646,18 @@ export class Engine {
     return pieces;
   }
 
-  private toGateway(leg: Leg, set: PacketSet, gatewayId: string): Piece[] {
+  /** `crossOut` gives the crossing of the leg's subnet boundary of a part of the packets. */
+  private toGateway(
+    leg: Leg,
+    set: PacketSet,
+    gatewayId: string,
+    crossOut: (part: PacketSet) => Crossing,
+  ): Piece[] {
     const g = this.model.gateways.get(gatewayId);
     if (!g) return [unknown(set, `route target ${gatewayId} is not in the data`)];
     // A NAT gateway in the sender's own subnet is reached without crossing the subnet boundary.
     const sameSubnet = g.kind === "nat" && g.subnetId === leg.subnet.id;
-    const out: Crossing = sameSubnet ? { pass: [{ set, hops: [] }], stop: [] } : this.crossOut(leg, set);
+    const out: Crossing = sameSubnet ? { pass: [{ set, hops: [] }], stop: [] } : crossOut(set);
     const pieces = [...out.stop];
     for (const p of out.pass) pieces.push(...prependHops(this.atGateway(leg, p.set, g), p.hops));
     return pieces;
@@ -864,7 +890,14 @@ export class Engine {
     let r = bySet.get(set);
     if (!r) {
       const { routed, unrouted } = routeSplit(rt, set);
-      r = { routed, unrouted, byTarget: this.opts.detail ? [] : byTarget(routed) };
+      r = {
+        routed,
+        unrouted,
+        byTarget: this.opts.detail ? [] : byTarget(routed),
+        toGateways: PacketSet.unionAll(
+          routed.filter((x) => x.route.target.kind === "gateway").map((x) => x.set),
+        ),
+      };
       bySet.set(set, r);
     }
     return r;
@@ -961,7 +994,7 @@ export class Engine {
           if (!ok.isEmpty()) next.push({ set: ok, hops });
           let none = a.set.intersect(ret.split.none);
           const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
-          for (const d of ret.deniers) {
+          for (const d of none.isEmpty() ? [] : ret.deniers()) {
             if (none.isEmpty()) break;
             const hit = none.intersect(d.set);
             if (hit.isEmpty()) continue;
@@ -1090,14 +1123,15 @@ export class Engine {
         reason: u.reason,
       }));
       for (const u of undecided) split.none = split.none.subtract(u.set);
-      const deniers =
+      let deniers: { set: PacketSet; ref: RuleRef }[] | undefined;
+      const deniersNow = (): { set: PacketSet; ref: RuleRef }[] =>
         f.semantics === "union"
           ? [{ set: forwardOfReplies(allowedReplies.complement(), ephemeral), ref: f.defaultRef }]
           : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL).denied.map((d) => ({
               set: forwardOfReplies(d.set, ephemeral),
               ref: d.ref,
             }));
-      rc = { split, deniers, undecided };
+      rc = { split, deniers: () => (deniers ??= deniersNow()), undecided };
       this.returnCache.set(k, rc);
     }
     return rc;
