@@ -1,16 +1,16 @@
-// Classes of addresses that every given filter treats alike. Two sources in the same subnet and the same
-// class get the same answers from stateless filters elsewhere, so their downstream results can be shared.
-import type { Filter } from "../model/types.js";
+// Classes of addresses that every given rule treats alike. Two sources in the same subnet and the same
+// class get the same answers from the filters those rules belong to, so their downstream results can be
+// shared.
+import type { Rule } from "../model/types.js";
 
 export class PeerAtoms {
   /** Sorted distinct points where some rule's address set starts or stops. */
   private readonly cuts: bigint[];
 
-  constructor(filters: ReadonlyArray<Filter | undefined>) {
+  constructor(ruleLists: Iterable<readonly Rule[]>) {
     const points = new Set<bigint>();
-    for (const f of filters) {
-      if (!f) continue;
-      for (const r of [...f.egress, ...f.ingress]) {
+    for (const rules of ruleLists) {
+      for (const r of rules) {
         for (const c of r.match.cubes()) {
           for (const [lo, hi] of c.ips.ranges) {
             points.add(lo);

@@ -138,6 +138,13 @@ function innerMap<K, K2, V>(m: Map<K, Map<K2, V>>, k: K): Map<K2, V> {
   return inner;
 }
 
+/** m's list for key k, created empty on first use. */
+function innerList<K, V>(m: Map<K, V[]>, k: K): V[] {
+  let inner = m.get(k);
+  if (!inner) m.set(k, (inner = []));
+  return inner;
+}
+
 function ruleLabel(ref: RuleRef): string {
   return ref.rule === null ? `${ref.resource}` : `${ref.resource} rule ${ref.rule}`;
 }
@@ -157,19 +164,31 @@ export class Engine {
   >();
   private readonly atoms: PeerAtoms;
   private readonly subnetsByNetwork = new Map<string, Subnet[]>();
+  /** The endpoints of each subnet with their addresses: destinations whose own filters apply. */
+  private readonly hostsBySubnet = new Map<string, { ep: Endpoint; ips: IntervalSet }[]>();
+  /** All of a subnet's host addresses (see hostsBySubnet). */
+  private readonly hostIpsBySubnet = new Map<string, IntervalSet>();
 
   constructor(
     readonly model: NetworkModel,
     readonly opts: EngineOptions,
   ) {
-    this.atoms = new PeerAtoms(
-      [...model.subnets.values()].flatMap((s) => s.boundaryFilterIds.map((id) => model.filters.get(id))),
-    );
-    for (const s of model.subnets.values()) {
-      const list = this.subnetsByNetwork.get(s.networkId) ?? [];
-      list.push(s);
-      this.subnetsByNetwork.set(s.networkId, list);
+    for (const s of model.subnets.values()) innerList(this.subnetsByNetwork, s.networkId).push(s);
+    for (const ep of model.endpoints) {
+      const points = [...ep.privateIps, ...ep.ipv6].map((ip) => [ip, ip] as const);
+      if (points.length > 0)
+        innerList(this.hostsBySubnet, ep.subnetId).push({ ep, ips: IntervalSet.fromRanges(points) });
     }
+    for (const [id, hosts] of this.hostsBySubnet)
+      this.hostIpsBySubnet.set(id, IntervalSet.unionAll(hosts.map((h) => h.ips)));
+    // Sources that every boundary rule treats alike share results (see classKey).
+    const rules: (readonly Rule[])[] = [];
+    for (const s of model.subnets.values())
+      for (const id of s.boundaryFilterIds) {
+        const f = model.filters.get(id);
+        if (f) rules.push(f.egress, f.ingress);
+      }
+    this.atoms = new PeerAtoms(rules);
   }
 
   /**
@@ -345,18 +364,61 @@ export class Engine {
     return live;
   }
 
-  /** The endpoint's own filters: allow-union ones combined (security groups), others in order. */
+  /** The endpoint's own filters on what it sends. */
   private endpointFilters(ep: Endpoint, set: PacketSet): Crossing {
+    return this.ownFilters(
+      ep,
+      set,
+      "outbound",
+      (f) => f.egress,
+      (unions, defaultRef) => {
+        // Audit mode: each group's union is cut down to `set` itself (see egressUnionIn), so it lies
+        // inside the one packet set evaluated here and evalUnion need not intersect them again.
+        const union = PacketSet.unionAll(unions.map((f) => this.egressUnionIn(f, set)));
+        // Detail mode attributes packets to rules; audit mode needs only the unresolved ones (undecided).
+        const rules = this.opts.detail
+          ? unions.flatMap((f) => f.egress)
+          : unions.flatMap((f) => this.unresolvedEgress(f));
+        return evalUnion(rules, union, defaultRef, set, this.opts.detail, !this.opts.detail);
+      },
+    );
+  }
+
+  /**
+   * A destination host's own filters on what arrives at it from the leg's source: their inbound rules,
+   * whose peer is that source (so they are specialized to its address, as a subnet's inbound rules are).
+   */
+  private hostInbound(ep: Endpoint, set: PacketSet, leg: Leg): Crossing {
+    return this.ownFilters(
+      ep,
+      set,
+      "inbound",
+      (f) => this.specialized(f, "in", leg),
+      (unions, defaultRef) => {
+        const rules = unions.flatMap((f) => this.specialized(f, "in", leg));
+        return evalUnion(rules, unionOf(rules), defaultRef, set, this.opts.detail);
+      },
+    );
+  }
+
+  /**
+   * An endpoint's own filters in one direction: the allow-union ones combined (security groups; a
+   * packet passes if any of their rules allows it, `evalUnions` splits `set` by them), then the others
+   * in order (`rules` gives a filter's rules for the direction). Endpoint filters are stateful.
+   */
+  private ownFilters(
+    ep: Endpoint,
+    set: PacketSet,
+    direction: "outbound" | "inbound",
+    rules: (f: Filter) => readonly Rule[],
+    evalUnions: (unions: Filter[], defaultRef: RuleRef) => FilterSplit,
+  ): Crossing {
     const filters: Filter[] = [];
     for (const id of ep.filterIds) {
       const f = this.model.filters.get(id);
-      if (!f)
-        return {
-          pass: [],
-          stop: set.isEmpty() ? [] : [unknown(set, `filter ${id} on ${ep.id} is not in the data`)],
-        };
-      if (f.unknown) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, f.unknown)] };
-      filters.push(f);
+      const why = f ? f.unknown : `filter ${id} on ${ep.id} is not in the data`;
+      if (why !== undefined) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, why)] };
+      filters.push(f!);
     }
     const unions = filters.filter((f) => f.semantics === "union");
     let current: Pass[] = [{ set, hops: [] }];
@@ -364,46 +426,37 @@ export class Engine {
     if (unions.length > 0) {
       const ids = unions.map((f) => f.id).join(", ");
       const kind = unions[0]!.kind;
-      const defaultRef: RuleRef = { resource: ids, kind, rule: null };
-      // Audit mode: each group's union is cut down to `set` itself (see egressUnionIn), so it lies
-      // inside the one packet set evaluated here and evalUnion need not intersect them again.
-      const union = PacketSet.unionAll(unions.map((f) => this.egressUnionIn(f, set)));
-      // Detail mode attributes packets to rules; audit mode needs only the unresolved ones (undecided).
-      const rules = this.opts.detail
-        ? unions.flatMap((f) => f.egress)
-        : unions.flatMap((f) => this.unresolvedEgress(f));
-      const next: Pass[] = [];
-      for (const c of current) {
-        const split = evalUnion(rules, union, defaultRef, c.set, this.opts.detail, !this.opts.detail);
-        for (const u of split.undecided) stop.push(unknown(u.set, u.reason, c.hops));
-        for (const d of split.denied)
-          stop.push(
-            blocked(d.set, d.ref, `no outbound rule of ${ids} allows it`, [
-              ...c.hops,
-              { resource: ids, kind, action: "deny", rule: null, detail: "no outbound rule matches" },
-            ]),
-          );
-        for (const a of split.allowed)
-          next.push({
-            set: a.set,
-            hops: [
-              ...c.hops,
-              {
-                resource: a.ref.resource,
-                kind,
-                action: "allow",
-                rule: a.ref.rule,
-                detail: a.ref.description ?? "allowed",
-              },
-            ],
-          });
-      }
-      current = next;
+      const split = evalUnions(unions, { resource: ids, kind, rule: null });
+      current = [];
+      for (const u of split.undecided) stop.push(unknown(u.set, u.reason));
+      for (const d of split.denied)
+        stop.push(
+          // Inbound: the destination host's groups, which the reader may not know by id.
+          blocked(
+            d.set,
+            d.ref,
+            `no ${direction} rule of ${ids}${direction === "inbound" ? ` on ${ep.id}` : ""} allows it`,
+            [{ resource: ids, kind, action: "deny", rule: null, detail: `no ${direction} rule matches` }],
+          ),
+        );
+      for (const a of split.allowed)
+        current.push({
+          set: a.set,
+          hops: [
+            {
+              resource: a.ref.resource,
+              kind,
+              action: "allow",
+              rule: a.ref.rule,
+              detail: a.ref.description ?? "allowed",
+            },
+          ],
+        });
     }
     for (const f of filters.filter((x) => x.semantics !== "union")) {
       const next: Pass[] = [];
       for (const c of current) {
-        const r = this.applyForward(f, f.egress, c.set, "outbound");
+        const r = this.applyForward(f, rules(f), c.set, direction);
         stop.push(...prependHops(r.stop, c.hops));
         for (const p of r.pass) next.push({ set: p.set, hops: [...c.hops, ...p.hops] });
       }
@@ -556,8 +609,18 @@ export class Engine {
     return pieces;
   }
 
-  /** Packets that reached subnet `dst`: a cloud service's address there (an interface endpoint) or a host. */
-  private arrivals(dst: Subnet, set: PacketSet, arrive: Omit<Outcome, "hops">, hops: Hop[]): Piece[] {
+  /**
+   * Packets that reached subnet `dst` (`hops` ends with its "delivered" hop): a cloud service's address
+   * there (an interface endpoint), a host in the input, which its own inbound filters must let in, or an
+   * address no host in the input has (`arrive`).
+   */
+  private arrivals(
+    leg: Leg,
+    dst: Subnet,
+    set: PacketSet,
+    arrive: Omit<Outcome, "hops">,
+    hops: Hop[],
+  ): Piece[] {
     const pieces: Piece[] = [];
     let rest = set;
     for (const s of dst.serviceAddresses ?? []) {
@@ -581,6 +644,56 @@ export class Engine {
         ),
       );
     }
+    const before = hops.slice(0, -1);
+    if (!this.opts.detail) {
+      // An audit asks for every source and destination at once: sources times hosts answers, each its
+      // own path, would not fit in any report. It says the hosts' filters decide; a trace evaluates them.
+      const part = rest.restrictIps(this.hostIpsBySubnet.get(dst.id) ?? IntervalSet.EMPTY);
+      if (!part.isEmpty()) {
+        rest = rest.subtract(part);
+        pieces.push(
+          piece(
+            part,
+            {
+              verdict: "unknown",
+              exit: "private",
+              egressIp: null,
+              blockedBy: null,
+              reason: `reaches a host in ${dst.id}: the audit does not evaluate destination hosts' own inbound filters (a trace of the flow does)`,
+            },
+            hops,
+          ),
+        );
+      }
+    } else {
+      const dests = rest.ips();
+      for (const { ep, ips } of this.hostsBySubnet.get(dst.id) ?? []) {
+        if (!ips.overlaps(dests)) continue;
+        const part = rest.restrictIps(ips);
+        if (part.isEmpty()) continue;
+        rest = rest.subtract(part);
+        const inbound = this.hostInbound(ep, part, leg);
+        pieces.push(...prependHops(inbound.stop, before));
+        for (const p of inbound.pass)
+          pieces.push(
+            piece(
+              p.set,
+              {
+                verdict: "allowed",
+                exit: "private",
+                egressIp: null,
+                blockedBy: null,
+                reason: `delivered to ${ep.id} in ${dst.id}`,
+              },
+              [
+                ...before,
+                ...p.hops,
+                { resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "delivered" },
+              ],
+            ),
+          );
+      }
+    }
     if (!rest.isEmpty()) pieces.push(piece(rest, arrive, hops));
     return pieces;
   }
@@ -602,7 +715,7 @@ export class Engine {
         exit: "private",
         egressIp: null,
         blockedBy: null,
-        reason: `delivered to subnet ${dst.id} (the destination's own inbound filters are not evaluated)`,
+        reason: `delivered to subnet ${dst.id}, to an address no interface in the input has (no host filters were evaluated)`,
       };
       const deliverHop: Hop = {
         resource: dst.id,
@@ -612,7 +725,7 @@ export class Engine {
         detail: "delivered",
       };
       if (dst.id === leg.subnet.id) {
-        pieces.push(...this.arrivals(dst, part, arrive, [deliverHop]));
+        pieces.push(...this.arrivals(leg, dst, part, arrive, [deliverHop]));
         continue;
       }
       const out = this.crossOut(leg, part);
@@ -621,7 +734,7 @@ export class Engine {
         const inn = this.crossIn(dst, leg, p.set);
         pieces.push(...prependHops(inn.stop, p.hops));
         for (const q of inn.pass)
-          pieces.push(...this.arrivals(dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
+          pieces.push(...this.arrivals(leg, dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
       }
     }
     if (!rest.isEmpty()) {

@@ -92,7 +92,7 @@ function problems(model: NetworkModel, result: AuditResult): string[] {
         out.push(`${where}: in ${paths.length} paths of its entry`);
         continue;
       }
-      const wrong = reportedMismatch(where, "audit", paths[0]!, referenceOutcome(model, ep, pkt));
+      const wrong = reportedMismatch(where, "audit", paths[0]!, referenceOutcome(model, ep, pkt, "audit"));
       if (wrong !== null) out.push(wrong);
     }
   }

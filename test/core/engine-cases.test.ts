@@ -5,7 +5,7 @@ import { parseDest, parsePorts } from "../../src/core/cli.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
-import { docsOf, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+import { docsOf, eni, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const trace = (d: Docs, flow: Partial<Flow> & { src: string }) =>
   runTrace(awsModel(docsOf(d), "test"), [{ dst: "8.8.8.8", protocol: "tcp", port: 443, ...flow }])[0]!;
@@ -196,16 +196,7 @@ describe("the audit matrix", () => {
 
   it("sources of one class share work but keep their own egress IPs", () => {
     const d = tinyVpc();
-    d.NetworkInterfaces!.push({
-      NetworkInterfaceId: "eni-web2",
-      SubnetId: "subnet-pub",
-      VpcId: "vpc-1",
-      PrivateIpAddress: "10.0.0.11",
-      PrivateIpAddresses: [
-        { Primary: true, PrivateIpAddress: "10.0.0.11", Association: { PublicIp: "198.51.100.11" } },
-      ],
-      Groups: [{ GroupId: "sg-all" }],
-    });
+    d.NetworkInterfaces!.push(eni("eni-web2", "subnet-pub", "10.0.0.11", ["sg-all"], "198.51.100.11"));
     const r = audit(d, "tcp/443");
     const ips = Object.fromEntries(r.results.map((e) => [e.source.id, e.egressIps.join()]));
     expect(ips).toEqual({
@@ -222,17 +213,8 @@ describe("the audit matrix", () => {
     const none = (id: string) => ({ GroupId: id, GroupName: id, VpcId: "vpc-1", IpPermissionsEgress: [] });
     d.SecurityGroups!.push(none("sg-a"), none("sg-b"));
     d.NetworkInterfaces!.push(
-      ...[
-        ["eni-ab", "10.0.0.11", "sg-a", "sg-b"],
-        ["eni-ba", "10.0.0.12", "sg-b", "sg-a"],
-      ].map(([id, ip, g1, g2]) => ({
-        NetworkInterfaceId: id!,
-        SubnetId: "subnet-pub",
-        VpcId: "vpc-1",
-        PrivateIpAddress: ip!,
-        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip! }],
-        Groups: [{ GroupId: g1! }, { GroupId: g2! }],
-      })),
+      eni("eni-ab", "subnet-pub", "10.0.0.11", ["sg-a", "sg-b"]),
+      eni("eni-ba", "subnet-pub", "10.0.0.12", ["sg-b", "sg-a"]),
     );
     const by = Object.fromEntries(
       audit(d, "tcp/443").results.map((e) => [e.source.id, e.blockedBy?.resource]),
@@ -285,6 +267,75 @@ describe("the audit matrix", () => {
     const tcp = audit(d, "tcp/443").results.find((e) => e.source.id === "eni-app")!;
     expect(tcp.verdict).toBe("allowed");
     expect(tcp.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
+  });
+});
+
+// A destination inside the VPC: the interface that has the address lets the flow in or not by its own
+// security groups (Batfish's DENIED_IN); an audit leaves that to trace and says so.
+describe("destination hosts", () => {
+  /** eni-web (10.0.0.10) also gets sg-web-in: tcp/443 in from the members of sg-app (eni-app only). */
+  const withWebIn = (): Docs => {
+    const d = tinyVpc();
+    d.SecurityGroups!.push(
+      {
+        GroupId: "sg-app",
+        GroupName: "app",
+        VpcId: "vpc-1",
+        IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      },
+      {
+        GroupId: "sg-web-in",
+        GroupName: "web-in",
+        VpcId: "vpc-1",
+        IpPermissions: [
+          {
+            IpProtocol: "tcp",
+            FromPort: 443,
+            ToPort: 443,
+            UserIdGroupPairs: [{ GroupId: "sg-app", Description: "from app" }],
+          },
+        ],
+        IpPermissionsEgress: [],
+      },
+    );
+    const enis = d.NetworkInterfaces as { NetworkInterfaceId: string; Groups: { GroupId: string }[] }[];
+    enis.find((e) => e.NetworkInterfaceId === "eni-app")!.Groups = [{ GroupId: "sg-app" }];
+    enis.find((e) => e.NetworkInterfaceId === "eni-web")!.Groups.push({ GroupId: "sg-web-in" });
+    return d;
+  };
+
+  it("trace: a port the destination's groups let in from the source is delivered to its interface", () => {
+    const t = trace(withWebIn(), { src: "eni-app", dst: "10.0.0.10", port: 443 });
+    expect(t).toMatchObject({
+      verdict: "allowed",
+      exit: "private",
+      reason: "delivered to eni-web in subnet-pub",
+    });
+    expect(t.hops.slice(-2).map((h) => `${h.resource}:${h.action}:${h.rule ?? "-"}`)).toEqual([
+      "sg-web-in:allow:from app",
+      "eni-web:exit:-",
+    ]);
+  });
+
+  it("trace: a port they do not let in is blocked by the destination's groups", () => {
+    const t = trace(withWebIn(), { src: "eni-app", dst: "10.0.0.10", port: 22 });
+    expect(t.verdict).toBe("blocked");
+    expect(t.blockedBy).toEqual({ resource: "sg-all, sg-web-in", kind: "security-group", rule: null });
+    expect(t.reason).toBe("no inbound rule of sg-all, sg-web-in on eni-web allows it");
+  });
+
+  it("trace: a source outside the referenced group is not let in", () => {
+    const d = withWebIn();
+    d.NetworkInterfaces!.push(eni("eni-other", "subnet-priv", "10.0.1.20", ["sg-all"]));
+    expect(trace(d, { src: "eni-other", dst: "10.0.0.10", port: 443 }).verdict).toBe("blocked");
+  });
+
+  it("audit: addresses of interfaces are unknown with the reason, other addresses delivered", () => {
+    const [e] = audit(withWebIn(), "tcp/443", "10.0.0.0/24").results.filter((x) => x.source.id === "eni-app");
+    const unknownPath = e!.paths.find((p) => p.verdict === "unknown")!;
+    expect(unknownPath.destinations).toEqual(["10.0.0.10/32"]);
+    expect(unknownPath.reason).toMatch(/does not evaluate destination hosts' own inbound filters/);
+    expect(e!.paths.find((p) => p.verdict === "allowed")!.destinations).toContain("10.0.0.128/25");
   });
 });
 

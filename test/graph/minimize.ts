@@ -3,7 +3,7 @@
 // still gets the same kind of disagreement. The result is a small model for a bug report.
 import type { Filter, NetworkModel, RouteTable, Subnet } from "../../src/model/types.js";
 import { IntervalSet, type PacketSet } from "../../src/netset/index.js";
-import { engineOutcome, formatOutcome, type Mode } from "./compare.js";
+import { engineOutcome, formatOutcome, refMode, type Mode } from "./compare.js";
 import { formatModel, formatPacket } from "./random-network.js";
 import { referenceOutcome, type Packet, type RefOutcome } from "./reference.js";
 
@@ -60,7 +60,7 @@ function signature(o: RefOutcome | string): string {
 function disagreement(c: Case): string | undefined {
   const ep = c.model.endpoints.find((e) => e.id === c.endpoint);
   if (ep === undefined) return undefined;
-  const ref = referenceOutcome(c.model, ep, c.packet);
+  const ref = referenceOutcome(c.model, ep, c.packet, refMode(c.mode));
   const got = engineOutcome(c.model, ep, c.packet, c.mode, {
     query: c.query,
     resolveDetail: c.resolveDetail ?? true,
@@ -143,7 +143,7 @@ export function formatCase(c: Case): string {
     formatModel(c.model),
     `packet [${c.mode}] ${c.endpoint}: ${formatPacket(c.packet)}`,
     `    engine:    ${formatOutcome(got)}`,
-    `    reference: ${formatOutcome(referenceOutcome(c.model, ep, c.packet))}`,
+    `    reference: ${formatOutcome(referenceOutcome(c.model, ep, c.packet, refMode(c.mode)))}`,
   ].join("\n");
 }
 

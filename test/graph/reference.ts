@@ -127,9 +127,16 @@ export function repliesOf(proto: number, port: number, ephemeral: IntervalSet): 
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// Step 3: the endpoint's own filters (stateful, no return check).
+// Step 3: the endpoint's own filters (stateful, no return check). The same filters judge what arrives at
+// an endpoint that is the destination (step 5), by their inbound rules, whose peer is the source.
 
-function endpointFilters(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOutcome | null {
+function ownFilters(
+  model: NetworkModel,
+  ep: Endpoint,
+  dir: "outbound" | "inbound",
+  peer: bigint,
+  pkt: Packet,
+): RefOutcome | null {
   const filters: Filter[] = [];
   for (const id of ep.filterIds) {
     const f = model.filters.get(id);
@@ -137,26 +144,32 @@ function endpointFilters(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOut
       return unknown(`endpoint filter ${id} missing or unreadable`);
     filters.push(f);
   }
-  const { proto, port, dst } = pkt;
+  const { proto, port } = pkt;
+  const rulesOf = (f: Filter): readonly Rule[] => (dir === "outbound" ? f.egress : f.ingress);
   const unions = filters.filter((f) => f.semantics === "union");
   if (unions.length > 0) {
     const allowedByResolved = unions.some((f) =>
-      f.egress.some(
-        (r) => r.action === "allow" && r.unresolved === undefined && ruleMatches(r, proto, port, dst),
+      rulesOf(f).some(
+        (r) => r.action === "allow" && r.unresolved === undefined && ruleMatches(r, proto, port, peer),
       ),
     );
     if (!allowedByResolved) {
       const maybe = unions.some((f) =>
-        f.egress.some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, dst)),
+        rulesOf(f).some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, peer)),
       );
-      if (maybe) return unknown("only an unresolved rule matches");
-      return blocked("no union rule allows", unions.map((f) => f.id).join(", "), unions[0]!.kind, null);
+      if (maybe) return unknown(`${dir}: only an unresolved rule matches`);
+      return blocked(
+        `no ${dir} union rule allows`,
+        unions.map((f) => f.id).join(", "),
+        unions[0]!.kind,
+        null,
+      );
     }
   }
   for (const f of filters) {
     if (f.semantics !== "first-match") continue;
-    const d = firstMatch(f, f.egress, proto, port, dst);
-    if (!d.allow) return blockedByRef("endpoint first-match filter", d.ref);
+    const d = firstMatch(f, rulesOf(f), proto, port, peer);
+    if (!d.allow) return blockedByRef(`endpoint first-match filter, ${dir}`, d.ref);
   }
   return null;
 }
@@ -175,6 +188,8 @@ interface Leg {
   visited: readonly string[];
   /** The NATs passed, as text ("nat-1 -> "), for `why`. */
   path: string;
+  /** The answer an audit gives (see step 5), else a trace's. */
+  audit: boolean;
 }
 
 /**
@@ -261,12 +276,29 @@ function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: str
   }
   if (D === undefined)
     return blocked("no subnet holds dst", networkId, model.networks.get(networkId)?.kind ?? "network", null);
-  if (D.id === leg.subnet.id) return allowed(`${leg.path}delivered in ${D.id}`, "private", null);
-  const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
-  if (out !== null) return out;
-  const inn = crossBoundary(model, D, "in", leg, pkt);
-  if (inn !== null) return inn;
-  return allowed(`${leg.path}delivered from ${leg.subnet.id} to ${D.id}`, "private", null);
+  if (D.id !== leg.subnet.id) {
+    const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
+    if (out !== null) return out;
+    const inn = crossBoundary(model, D, "in", leg, pkt);
+    if (inn !== null) return inn;
+  }
+  return arrive(model, leg, pkt, D);
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Step 5: at the destination. An endpoint of the subnet that has the address must let the packet in by its
+// own filters' inbound rules (peer: the source, the NAT's address after a NAT); an audit does not evaluate
+// them and answers unknown (exit private). An address no endpoint has counts as delivered to the subnet.
+
+function arrive(model: NetworkModel, leg: Leg, pkt: Packet, D: Subnet): RefOutcome {
+  const host = model.endpoints.find(
+    (e) => e.subnetId === D.id && (e.privateIps.includes(pkt.dst) || e.ipv6.includes(pkt.dst)),
+  );
+  if (host === undefined) return allowed(`${leg.path}delivered in ${D.id}`, "private", null);
+  if (leg.audit) return unknown(`${leg.path}a host's own filters, not evaluated by audits`, "private");
+  const inbound = ownFilters(model, host, "inbound", leg.src, pkt);
+  if (inbound !== null) return inbound;
+  return allowed(`${leg.path}delivered to ${host.id} in ${D.id}`, "private", null);
 }
 
 function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: string): RefOutcome {
@@ -327,14 +359,20 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     origin: false,
     visited: [...leg.visited, g.id],
     path: `${leg.path}${g.id} -> `,
+    audit: leg.audit,
   };
   return route(model, next, pkt);
 }
 
 // ---------------------------------------------------------------------------------------------------------
 
-/** The outcome of one concrete packet sent by `ep`. */
-export function referenceOutcome(model: NetworkModel, ep: Endpoint, pkt: Packet): RefOutcome {
+/** The outcome of one concrete packet sent by `ep`, as a trace or (`mode` "audit") an audit reports it. */
+export function referenceOutcome(
+  model: NetworkModel,
+  ep: Endpoint,
+  pkt: Packet,
+  mode: "trace" | "audit" = "trace",
+): RefOutcome {
   // 1. A source address of the destination's family.
   const src = isV4(pkt.dst) ? ep.privateIps[0] : ep.ipv6[0];
   if (src === undefined) return blocked("no source address of the family", ep.id, ep.kind, null);
@@ -342,7 +380,7 @@ export function referenceOutcome(model: NetworkModel, ep: Endpoint, pkt: Packet)
   const subnet = model.subnets.get(ep.subnetId);
   if (subnet === undefined) return unknown(`endpoint subnet ${ep.subnetId} missing`);
   // 3. Its own filters.
-  const own = endpointFilters(model, ep, pkt);
+  const own = ownFilters(model, ep, "outbound", pkt.dst, pkt);
   if (own !== null) return own;
   // 4. Routing from its subnet.
   const leg: Leg = {
@@ -353,6 +391,7 @@ export function referenceOutcome(model: NetworkModel, ep: Endpoint, pkt: Packet)
     origin: true,
     visited: [],
     path: "",
+    audit: mode === "audit",
   };
   return route(model, leg, pkt);
 }

@@ -1,7 +1,7 @@
-// Batfish's own answers (fixtures/aws/*, see fixtures/NOTICE and the oracle EXPECTED.md files) for the
-// egress part of each flow. Batfish follows peering and transit gateways to the far instance and then
-// applies that instance's inbound security group (DENIED_IN); egress-audit stops at such exits with
-// `unknown` (never "allowed") and does not evaluate the destination host's inbound filters.
+// Batfish's own answers (fixtures/aws/*, see fixtures/NOTICE and the oracle EXPECTED.md files). Inside a
+// VPC both apply the destination instance's inbound security group (DENIED_IN). Batfish also follows
+// peering and transit gateways to the far instance; egress-audit stops at such exits with `unknown`
+// (never "allowed").
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadModel } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
@@ -18,10 +18,25 @@ function tracer(dir: string) {
 
 describe("Batfish AWS test-subnet", () => {
   const trace = tracer("fixtures/aws/batfish-test-subnet");
-  it("1. inst1 -> 10.10.1.44 (same subnet): delivered directly, no NACL or route hop", () => {
+  it("1. inst1 -> 10.10.1.44 (same subnet): DENIED_IN by inst2's security group, no NACL hop", () => {
+    const t = trace({ src: "i-08ef86e76fceabd8d", dst: "10.10.1.44", protocol: "icmp" });
+    expect(t.verdict).toBe("blocked");
+    expect(t.blockedBy).toEqual({ resource: "sg-02566e413c0030c70", kind: "security-group", rule: null });
+    expect(t.hops.map((h) => `${h.kind}:${h.action}`)).toEqual([
+      "security-group:allow",
+      "route-table:forward",
+      "security-group:deny",
+    ]);
+  });
+  it("1. inst2's security group lets tcp/22 in: delivered to its interface", () => {
     const t = trace({ src: "i-08ef86e76fceabd8d", dst: "10.10.1.44", protocol: "tcp", port: 22 });
     expect(t).toMatchObject({ verdict: "allowed", exit: "private" });
-    expect(t.hops.map((h) => h.kind)).toEqual(["security-group", "route-table", "subnet"]);
+    expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual([
+      "sg-03dbad9f9c0cd1949:allow",
+      "rtb-07243bb4843d61c35:forward",
+      "sg-02566e413c0030c70:allow",
+      "eni-029bf1092de61fb40:exit",
+    ]);
   });
   it("2. inst1 -> 10.10.0.1: NULL_ROUTED in the VPC (inside the VPC CIDR, in no subnet)", () => {
     const t = trace({ src: "i-08ef86e76fceabd8d", dst: "10.10.0.1", protocol: "icmp" });

@@ -113,6 +113,20 @@ export function tinyVpc(): Docs {
   };
 }
 
+/** An interface of the tiny VPC in describe-network-interfaces shape, with its groups and public IP. */
+export function eni(id: string, subnetId: string, ip: string, groupIds: string[], publicIp?: string): object {
+  return {
+    NetworkInterfaceId: id,
+    SubnetId: subnetId,
+    VpcId: "vpc-1",
+    PrivateIpAddress: ip,
+    PrivateIpAddresses: [
+      { Primary: true, PrivateIpAddress: ip, ...(publicIp ? { Association: { PublicIp: publicIp } } : {}) },
+    ],
+    Groups: groupIds.map((GroupId) => ({ GroupId })),
+  };
+}
+
 export function docsOf(d: Docs): SourceDocument[] {
   return Object.entries(d).map(([k, v]) => ({ file: `${k}.json`, data: { [k]: v } }));
 }
