@@ -388,7 +388,7 @@ export class Engine {
    * A destination host's own filters on what arrives at it from the leg's source: their inbound rules,
    * whose peer is that source (so they are specialized to its address, as a subnet's inbound rules are).
    */
-  private hostInbound(ep: Endpoint, set: PacketSet, leg: Leg): Crossing {
+  private hostInbound(ep: Pick<Endpoint, "id" | "filterIds">, set: PacketSet, leg: Leg): Crossing {
     return this.ownFilters(
       ep,
       set,
@@ -407,7 +407,7 @@ export class Engine {
    * in order (`rules` gives a filter's rules for the direction). Endpoint filters are stateful.
    */
   private ownFilters(
-    ep: Endpoint,
+    ep: Pick<Endpoint, "id" | "filterIds">,
     set: PacketSet,
     direction: "outbound" | "inbound",
     rules: (f: Filter) => readonly Rule[],
@@ -623,28 +623,48 @@ export class Engine {
   ): Piece[] {
     const pieces: Piece[] = [];
     let rest = set;
+    const before = hops.slice(0, -1);
     for (const s of dst.serviceAddresses ?? []) {
       const part = rest.restrictIps(s.ips);
       if (part.isEmpty()) continue;
       rest = rest.subtract(part);
-      pieces.push(
-        piece(
-          part,
-          {
-            verdict: "allowed",
-            exit: "cloud-service",
-            egressIp: null,
-            blockedBy: null,
-            reason: `reaches ${s.label} in ${dst.id} (the endpoint's own security groups are not evaluated)`,
-          },
-          [
-            ...hops.slice(0, -1),
-            { resource: s.ref.resource, kind: s.ref.kind, action: "exit", rule: null, detail: s.label },
-          ],
-        ),
-      );
+      const reached = `reaches ${s.label} in ${dst.id}`;
+      const exit: Hop = {
+        resource: s.ref.resource,
+        kind: s.ref.kind,
+        action: "exit",
+        rule: null,
+        detail: s.label,
+      };
+      if (!s.interface)
+        pieces.push(unknown(part, `${reached}; the input does not say which security groups it has`, before));
+      else if (!this.opts.detail)
+        pieces.push(
+          piece(
+            part,
+            {
+              verdict: "unknown",
+              exit: "cloud-service",
+              egressIp: null,
+              blockedBy: null,
+              reason: `${reached}: the audit does not evaluate its own security groups (a trace of the flow does)`,
+            },
+            before,
+          ),
+        );
+      else {
+        const inbound = this.hostInbound(s.interface, part, leg);
+        pieces.push(...prependHops(inbound.stop, before));
+        for (const p of inbound.pass)
+          pieces.push(
+            piece(
+              p.set,
+              { verdict: "allowed", exit: "cloud-service", egressIp: null, blockedBy: null, reason: reached },
+              [...before, ...p.hops, exit],
+            ),
+          );
+      }
     }
-    const before = hops.slice(0, -1);
     if (!this.opts.detail) {
       // An audit asks for every source and destination at once: sources times hosts answers, each its
       // own path, would not fit in any report. It says the hosts' filters decide; a trace evaluates them.
@@ -710,12 +730,13 @@ export class Engine {
       const part = rest.restrictIps(dst.cidrs);
       if (part.isEmpty()) continue;
       rest = rest.subtract(part);
+      // Whether anything answers at an address no interface in the input has cannot be told.
       const arrive: Omit<Outcome, "hops"> = {
-        verdict: "allowed",
+        verdict: "unknown",
         exit: "private",
         egressIp: null,
         blockedBy: null,
-        reason: `delivered to subnet ${dst.id}, to an address no interface in the input has (no host filters were evaluated)`,
+        reason: `reaches subnet ${dst.id}, but no interface in the input has the address: nothing may answer there, or its interface is not in the input`,
       };
       const deliverHop: Hop = {
         resource: dst.id,

@@ -140,6 +140,11 @@ export interface ServiceAddress {
   ips: IntervalSet;
   label: string;
   ref: RuleRef;
+  /**
+   * The interface that has the address, whose own filters (by id) must let packets in; absent when the
+   * input does not say which filters it has.
+   */
+  interface?: { id: string; filterIds: string[] };
 }
 
 /**

@@ -330,12 +330,14 @@ describe("destination hosts", () => {
     expect(trace(d, { src: "eni-other", dst: "10.0.0.10", port: 443 }).verdict).toBe("blocked");
   });
 
-  it("audit: addresses of interfaces are unknown with the reason, other addresses delivered", () => {
+  it("audit: addresses of interfaces are unknown, each with its reason; so are addresses no interface has", () => {
     const [e] = audit(withWebIn(), "tcp/443", "10.0.0.0/24").results.filter((x) => x.source.id === "eni-app");
-    const unknownPath = e!.paths.find((p) => p.verdict === "unknown")!;
-    expect(unknownPath.destinations).toEqual(["10.0.0.10/32"]);
-    expect(unknownPath.reason).toMatch(/does not evaluate destination hosts' own inbound filters/);
-    expect(e!.paths.find((p) => p.verdict === "allowed")!.destinations).toContain("10.0.0.128/25");
+    expect(e!.verdict).toBe("unknown");
+    const reasons = new Map(e!.paths.map((p) => [p.destinations.join(" "), p.reason]));
+    expect(reasons.get("10.0.0.10/32")).toMatch(/does not evaluate destination hosts' own inbound filters/);
+    const empty = e!.paths.find((p) => p.destinations.includes("10.0.0.128/25"))!;
+    expect(empty).toMatchObject({ verdict: "unknown", exit: "private" });
+    expect(empty.reason).toMatch(/no interface in the input has the address/);
   });
 });
 

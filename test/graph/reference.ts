@@ -288,13 +288,13 @@ function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: str
 // ---------------------------------------------------------------------------------------------------------
 // Step 5: at the destination. An endpoint of the subnet that has the address must let the packet in by its
 // own filters' inbound rules (peer: the source, the NAT's address after a NAT); an audit does not evaluate
-// them and answers unknown (exit private). An address no endpoint has counts as delivered to the subnet.
+// them and answers unknown (exit private). At an address no endpoint has, nothing may answer: unknown.
 
 function arrive(model: NetworkModel, leg: Leg, pkt: Packet, D: Subnet): RefOutcome {
   const host = model.endpoints.find(
     (e) => e.subnetId === D.id && (e.privateIps.includes(pkt.dst) || e.ipv6.includes(pkt.dst)),
   );
-  if (host === undefined) return allowed(`${leg.path}delivered in ${D.id}`, "private", null);
+  if (host === undefined) return unknown(`${leg.path}no interface has the address in ${D.id}`, "private");
   if (leg.audit) return unknown(`${leg.path}a host's own filters, not evaluated by audits`, "private");
   const inbound = ownFilters(model, host, "inbound", leg.src, pkt);
   if (inbound !== null) return inbound;

@@ -3,6 +3,8 @@
 // peering and transit gateways to the far instance; egress-audit stops at such exits with `unknown`
 // (never "allowed").
 import { beforeAll, describe, expect, it } from "vitest";
+import { runAudit } from "../../src/core/audit.js";
+import { parseDest, parsePorts } from "../../src/core/cli.js";
 import { loadModel } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
@@ -65,6 +67,31 @@ describe("Batfish AWS test-vpc-endpoint-interface", () => {
     const t = trace({ src: "i-0eb6eb395a0d09117", dst: "10.1.101.97", protocol: "tcp", port: 443 });
     expect(t).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
     expect(t.hops.filter((h) => h.kind === "network-acl").map((h) => h.action)).toEqual(["allow", "allow"]);
+    // The endpoint's own security group lets tcp/443 in ("HTTP Access").
+    expect(t.hops.at(-2)).toMatchObject({
+      resource: "sg-0973207c61f3466e1",
+      action: "allow",
+      rule: "HTTP Access",
+    });
+  });
+  it("the endpoint's security group does not let tcp/80 in: blocked by it", () => {
+    const t = trace({ src: "i-0eb6eb395a0d09117", dst: "10.1.101.97", protocol: "tcp", port: 80 });
+    expect(t.verdict).toBe("blocked");
+    expect(t.blockedBy).toEqual({ resource: "sg-0973207c61f3466e1", kind: "security-group", rule: null });
+    expect(t.reason).toBe("no inbound rule of sg-0973207c61f3466e1 on eni-0084b734451ba23ca allows it");
+  });
+  it("an audit leaves the endpoint's security group to trace: unknown, with the reason", async () => {
+    const model = await loadModel("aws", "fixtures/aws/batfish-test-vpc-endpoint-interface");
+    const r = runAudit(model, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("10.1.101.97/32"),
+      destText: "10.1.101.97/32",
+    });
+    for (const e of r.results) {
+      expect(e).toMatchObject({ verdict: "unknown", reachable: [] });
+      expect(e.reason).toMatch(/does not evaluate its own security groups \(a trace of the flow does\)$/);
+    }
   });
 });
 

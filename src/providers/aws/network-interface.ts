@@ -53,6 +53,9 @@ function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigi
     ips: IntervalSet.fromRanges(ips.map((ip) => [ip, ip] as const)),
     label: `the interface VPC endpoint ${id}${service}`,
     ref: { resource: id, kind: "vpc-endpoint", rule: null },
+    ...(eni.Groups
+      ? { interface: { id: eni.NetworkInterfaceId, filterIds: eni.Groups.map((g) => g.GroupId) } }
+      : {}),
   });
 }
 
