@@ -649,21 +649,22 @@ export class Engine {
               blockedBy: null,
               reason: `${reached}: the audit does not evaluate its own security groups (a trace of the flow does)`,
             },
-            before,
+            hops,
           ),
         );
-      else {
-        const inbound = this.hostInbound(s.interface, part, leg);
-        pieces.push(...prependHops(inbound.stop, before));
-        for (const p of inbound.pass)
-          pieces.push(
-            piece(
-              p.set,
-              { verdict: "allowed", exit: "cloud-service", egressIp: null, blockedBy: null, reason: reached },
-              [...before, ...p.hops, exit],
-            ),
-          );
-      }
+      else
+        pieces.push(
+          ...this.letIn(leg, s.interface, part, before, {
+            outcome: {
+              verdict: "allowed",
+              exit: "cloud-service",
+              egressIp: null,
+              blockedBy: null,
+              reason: reached,
+            },
+            hop: exit,
+          }),
+        );
     }
     if (!this.opts.detail) {
       // An audit asks for every source and destination at once: sources times hosts answers, each its
@@ -692,29 +693,39 @@ export class Engine {
         const part = rest.restrictIps(ips);
         if (part.isEmpty()) continue;
         rest = rest.subtract(part);
-        const inbound = this.hostInbound(ep, part, leg);
-        pieces.push(...prependHops(inbound.stop, before));
-        for (const p of inbound.pass)
-          pieces.push(
-            piece(
-              p.set,
-              {
-                verdict: "allowed",
-                exit: "private",
-                egressIp: null,
-                blockedBy: null,
-                reason: `delivered to ${ep.id} in ${dst.id}`,
-              },
-              [
-                ...before,
-                ...p.hops,
-                { resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "delivered" },
-              ],
-            ),
-          );
+        pieces.push(
+          ...this.letIn(leg, ep, part, before, {
+            outcome: {
+              verdict: "allowed",
+              exit: "private",
+              egressIp: null,
+              blockedBy: null,
+              reason: `delivered to ${ep.id} in ${dst.id}`,
+            },
+            hop: { resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "delivered" },
+          }),
+        );
       }
     }
     if (!rest.isEmpty()) pieces.push(piece(rest, arrive, hops));
+    return pieces;
+  }
+
+  /**
+   * Packets at an interface (`hops`: the way there): what its own filters let in reaches it (`reached`:
+   * the outcome and the last hop), the rest stops there.
+   */
+  private letIn(
+    leg: Leg,
+    host: Pick<Endpoint, "id" | "filterIds">,
+    set: PacketSet,
+    hops: Hop[],
+    reached: { outcome: Omit<Outcome, "hops">; hop: Hop },
+  ): Piece[] {
+    const inbound = this.hostInbound(host, set, leg);
+    const pieces = [...prependHops(inbound.stop, hops)];
+    for (const p of inbound.pass)
+      pieces.push(piece(p.set, reached.outcome, [...hops, ...p.hops, reached.hop]));
     return pieces;
   }
 
