@@ -741,13 +741,13 @@ export class Engine {
       const part = rest.restrictIps(dst.cidrs);
       if (part.isEmpty()) continue;
       rest = rest.subtract(part);
-      // Whether anything answers at an address no interface in the input has cannot be told.
+      // Whether anything answers at an address that is no source interface's cannot be told.
       const arrive: Omit<Outcome, "hops"> = {
         verdict: "unknown",
         exit: "private",
         egressIp: null,
         blockedBy: null,
-        reason: `reaches subnet ${dst.id}, but no interface in the input has the address: nothing may answer there, or its interface is not in the input`,
+        reason: `reaches subnet ${dst.id} at an address no audited interface has (free, AWS-managed like a NAT gateway's, or missing from the input): what answers there is not analysed`,
       };
       const deliverHop: Hop = {
         resource: dst.id,
