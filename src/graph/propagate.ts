@@ -277,6 +277,30 @@ export class Engine {
       if (src6 === null) pieces.push(blocked(v6, self, `${ep.id} has no IPv6 address`));
       else live = live.union(v6);
     }
+    // A trace to the interface's own address: the host delivers it to itself. (An audit shares one
+    // result among the sources of a class, whose own addresses differ: there such an address is one
+    // of the hosts of the subnet, see arrivals.)
+    if (this.opts.detail) {
+      const own = live.restrictIps(
+        IntervalSet.fromRanges([...ep.privateIps, ...ep.ipv6].map((ip) => [ip, ip] as const)),
+      );
+      if (!own.isEmpty()) {
+        live = live.subtract(own);
+        pieces.push(
+          piece(
+            own,
+            {
+              verdict: "allowed",
+              exit: "private",
+              egressIp: null,
+              blockedBy: null,
+              reason: `${ep.id}'s own address: the host delivers it to itself, no filter or route applies`,
+            },
+            [{ resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "own address" }],
+          ),
+        );
+      }
+    }
     const subnet = this.model.subnets.get(ep.subnetId);
     if (!subnet) {
       if (!live.isEmpty()) pieces.push(unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`));

@@ -330,6 +330,12 @@ describe("destination hosts", () => {
     expect(trace(d, { src: "eni-other", dst: "10.0.0.10", port: 443 }).verdict).toBe("blocked");
   });
 
+  it("trace: to the interface's own address, the host delivers it to itself", () => {
+    const t = trace(withWebIn(), { src: "eni-web", dst: "10.0.0.10", port: 22 });
+    expect(t).toMatchObject({ verdict: "allowed", exit: "private" });
+    expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual(["eni-web:exit"]);
+  });
+
   it("audit: addresses of interfaces are unknown, each with its reason; so are addresses no interface has", () => {
     const [e] = audit(withWebIn(), "tcp/443", "10.0.0.0/24").results.filter((x) => x.source.id === "eni-app");
     expect(e!.verdict).toBe("unknown");
