@@ -12,6 +12,7 @@
 import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
 import type {
   Endpoint,
+  ExitKind,
   Filter,
   Gateway,
   NatGateway,
@@ -127,8 +128,18 @@ function blocked(packets: PacketSet, ref: RuleRef, reason: string, hops: Hop[] =
   );
 }
 
+/** An outcome that names no blocking rule: allowed, or unknown beyond `exit`. */
+function reach(
+  verdict: "allowed" | "unknown",
+  exit: ExitKind | null,
+  reason: string,
+  egressIp: string | null = null,
+): Omit<Outcome, "hops"> {
+  return { verdict, exit, egressIp, blockedBy: null, reason };
+}
+
 function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
-  return piece(packets, { verdict: "unknown", exit: null, egressIp: null, blockedBy: null, reason }, hops);
+  return piece(packets, reach("unknown", null, reason), hops);
 }
 
 /** m's map for key k, created empty on first use. */
@@ -289,13 +300,11 @@ export class Engine {
         pieces.push(
           piece(
             own,
-            {
-              verdict: "allowed",
-              exit: "private",
-              egressIp: null,
-              blockedBy: null,
-              reason: `${ep.id}'s own address: the host delivers it to itself, no filter or route applies`,
-            },
+            reach(
+              "allowed",
+              "private",
+              `${ep.id}'s own address: the host delivers it to itself, no filter or route applies`,
+            ),
             [{ resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "own address" }],
           ),
         );
@@ -369,13 +378,11 @@ export class Engine {
         pieces.push(
           piece(
             served,
-            {
-              verdict: "allowed",
-              exit: "cloud-service",
-              egressIp: null,
-              blockedBy: null,
-              reason: `${s.label}: answered by the platform itself; security groups and network ACLs do not apply`,
-            },
+            reach(
+              "allowed",
+              "cloud-service",
+              `${s.label}: answered by the platform itself; security groups and network ACLs do not apply`,
+            ),
             hop("exit", s.label),
           ),
         );
@@ -666,26 +673,18 @@ export class Engine {
         pieces.push(
           piece(
             part,
-            {
-              verdict: "unknown",
-              exit: "cloud-service",
-              egressIp: null,
-              blockedBy: null,
-              reason: `${reached}: the audit does not evaluate its own security groups (a trace of the flow does)`,
-            },
+            reach(
+              "unknown",
+              "cloud-service",
+              `${reached}: the audit does not evaluate its own security groups (a trace of the flow does)`,
+            ),
             hops,
           ),
         );
       else
         pieces.push(
           ...this.letIn(leg, s.interface, part, before, {
-            outcome: {
-              verdict: "allowed",
-              exit: "cloud-service",
-              egressIp: null,
-              blockedBy: null,
-              reason: reached,
-            },
+            outcome: reach("allowed", "cloud-service", reached),
             hop: exit,
           }),
         );
@@ -699,13 +698,11 @@ export class Engine {
         pieces.push(
           piece(
             part,
-            {
-              verdict: "unknown",
-              exit: "private",
-              egressIp: null,
-              blockedBy: null,
-              reason: `reaches a host in ${dst.id}: the audit does not evaluate destination hosts' own inbound filters (a trace of the flow does)`,
-            },
+            reach(
+              "unknown",
+              "private",
+              `reaches a host in ${dst.id}: the audit does not evaluate destination hosts' own inbound filters (a trace of the flow does)`,
+            ),
             hops,
           ),
         );
@@ -719,13 +716,7 @@ export class Engine {
         rest = rest.subtract(part);
         pieces.push(
           ...this.letIn(leg, ep, part, before, {
-            outcome: {
-              verdict: "allowed",
-              exit: "private",
-              egressIp: null,
-              blockedBy: null,
-              reason: `delivered to ${ep.id} in ${dst.id}`,
-            },
+            outcome: reach("allowed", "private", `delivered to ${ep.id} in ${dst.id}`),
             hop: { resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "delivered" },
           }),
         );
@@ -766,13 +757,11 @@ export class Engine {
       if (part.isEmpty()) continue;
       rest = rest.subtract(part);
       // Whether anything answers at an address that is no source interface's cannot be told.
-      const arrive: Omit<Outcome, "hops"> = {
-        verdict: "unknown",
-        exit: "private",
-        egressIp: null,
-        blockedBy: null,
-        reason: `reaches subnet ${dst.id} at an address no audited interface has (free, AWS-managed like a NAT gateway's, or missing from the input): what answers there is not analysed`,
-      };
+      const arrive: Omit<Outcome, "hops"> = reach(
+        "unknown",
+        "private",
+        `reaches subnet ${dst.id} at an address no audited interface has (free, AWS-managed like a NAT gateway's, or missing from the input): what answers there is not analysed`,
+      );
       const deliverHop: Hop = {
         resource: dst.id,
         kind: "subnet",
@@ -913,30 +902,15 @@ export class Engine {
         return this.throughNat(leg, set, g);
       case "exit": {
         const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: g.label };
-        if (g.reaches)
-          return [
-            piece(
-              set,
-              {
-                verdict: "allowed",
-                exit: g.exit,
-                egressIp: null,
-                blockedBy: null,
-                reason: `reaches the ${g.label} ${g.id}`,
-              },
-              [hop],
-            ),
-          ];
+        if (g.reaches) return [piece(set, reach("allowed", g.exit, `reaches the ${g.label} ${g.id}`), [hop])];
         return [
           piece(
             set,
-            {
-              verdict: "unknown",
-              exit: g.exit,
-              egressIp: null,
-              blockedBy: null,
-              reason: `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
-            },
+            reach(
+              "unknown",
+              g.exit,
+              `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
+            ),
             [hop],
           ),
         ];
@@ -962,17 +936,10 @@ export class Engine {
     const pub = set.restrictIps(PUBLIC_INTERNET);
     if (!pub.isEmpty())
       pieces.push(
-        piece(
-          pub,
-          {
-            verdict: "allowed",
-            exit: "internet",
-            egressIp,
-            blockedBy: null,
-            reason: `reaches the internet through ${via}`,
-          },
-          [...hops, { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" }],
-        ),
+        piece(pub, reach("allowed", "internet", `reaches the internet through ${via}`, egressIp), [
+          ...hops,
+          { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" },
+        ]),
       );
     const priv = set.subtract(pub);
     if (!priv.isEmpty())
