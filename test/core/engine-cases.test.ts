@@ -362,4 +362,57 @@ describe("rules whose peers cannot be resolved", () => {
       blockedBy: { resource: "sg-all" },
     });
   });
+
+  it("a port spelling AWS would not print leaves the packets only that rule could decide unknown", () => {
+    const d = tinyVpc();
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [
+      { IpProtocol: "tcp", FromPort: 8000, ToPort: -1, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+    ];
+    // 8443 could be opened by "8000 to -1" (Batfish reads it as 8000-65535), but that is a guess.
+    const t = trace(d, { src: "eni-app", port: 8443 });
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toBe(
+      "sg-all rule #1: ports 8000 to -1 is not a range AWS accepts, so what it allows is unknown",
+    );
+    // A port a well-formed rule opens is allowed all the same; UDP is blocked for sure.
+    expect(trace(d, { src: "eni-app", port: 443 })).toMatchObject({ verdict: "allowed" });
+    expect(trace(d, { src: "eni-app", protocol: "udp", port: 53, dst: "8.8.8.8" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "sg-all" },
+    });
+    const r = audit(d, "tcp/80,tcp/443", "8.8.8.8/32");
+    expect(r.results.map((e) => [e.source.id, e.ports, e.verdict])).toEqual([
+      ["eni-app", "80", "unknown"],
+      ["eni-app", "443", "allowed"],
+      ["eni-web", "80", "unknown"],
+      ["eni-web", "443", "allowed"],
+    ]);
+    expect(r.warnings.map((w) => w.message)).toEqual([
+      "sg-all egress rule #1 (SecurityGroups.json $.SecurityGroups[0].IpPermissionsEgress[0]): ports 8000 to -1 is not a range AWS accepts; the packets only it could allow are unknown",
+    ]);
+  });
+
+  it("a network ACL entry with such a spelling stops the packets that reach it as unknown", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [
+      { ...tcp(90, true, "deny", 25, 25) },
+      { ...tcp(100, true, "deny", 70, 60) },
+      all(200, true),
+      all(100, false),
+    ]);
+    // tcp/443 reaches rule 100 first: whether that deny matches it cannot be told.
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toBe(
+      "acl-priv rule 100: ports 70 to 60 is not a range AWS accepts (from above to), so what it matches is unknown",
+    );
+    // Rule 90 decides tcp/25 before it.
+    expect(trace(d, { src: "eni-app", port: 25 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-priv", rule: "90" },
+    });
+    // Other protocols never match a TCP entry: UDP passes on to rule 200.
+    expect(trace(d, { src: "eni-app", protocol: "udp", port: 53 })).toMatchObject({ verdict: "allowed" });
+  });
 });

@@ -30,22 +30,79 @@ export function awsProtocol(p: string | number): number | null {
   return Number(set.min());
 }
 
-function portRange(from: number | undefined, to: number | undefined): IntervalSet {
-  if (from === undefined || to === undefined || from < 0) return PORT_ALL;
-  return IntervalSet.range(BigInt(from), BigInt(to));
+/**
+ * A protocol and port spelling AWS would not print: AWS rejects these when a rule is created, so they
+ * come from hand-edited or foreign dumps. What the rule stands for cannot be told, so it matches at
+ * most the protocol's every port (or type) and is unresolved: the packets it decides are `unknown`.
+ * (Batfish reads a lone -1 as the open end of the range and drops an ICMP rule with a code but no
+ * type; either reading would be a guess.)
+ */
+export class PortSpelling {
+  constructor(
+    /** "ports 30 to -1 is not a range AWS accepts" */
+    readonly doubt: string,
+  ) {}
+}
+
+/** An out-of-range ICMP type or code; `end` 0 is the type field (FromPort, Type), 1 the code field. */
+export class IcmpFieldError extends Error {
+  constructor(
+    message: string,
+    readonly end: 0 | 1,
+  ) {
+    super(message);
+  }
+}
+
+const isIcmpNumber = (v: number): boolean => Number.isInteger(v) && v >= -1 && v <= 255;
+
+/**
+ * The port-dimension set of a spelling, or why it is doubtful. TCP/UDP: FromPort..ToPort, all ports
+ * when both are absent or both -1. ICMP: type and code, -1 meaning all. Other protocols: AWS ignores
+ * ports. Throws IcmpFieldError for an ICMP type or code outside -1..255 (the input schema already
+ * bounds every port field to integers in -1..65535).
+ */
+function portsOf(
+  protocol: number | null,
+  a: number | undefined,
+  b: number | undefined,
+): IntervalSet | PortSpelling {
+  if (protocol === PROTO.TCP || protocol === PROTO.UDP) {
+    const none = (v: number | undefined): boolean => v === undefined || v === -1;
+    if (none(a) && none(b)) return PORT_ALL;
+    if (none(a) || none(b))
+      return new PortSpelling(`ports ${a ?? "(none)"} to ${b ?? "(none)"} is not a range AWS accepts`);
+    if (a! > b!) return new PortSpelling(`ports ${a} to ${b} is not a range AWS accepts (from above to)`);
+    return IntervalSet.range(BigInt(a!), BigInt(b!));
+  }
+  if (protocol === PROTO.ICMP || protocol === PROTO.ICMPV6) {
+    if (a !== undefined && !isIcmpNumber(a))
+      throw new IcmpFieldError(`not an ICMP type: ${a} (expected 0..255 or -1 for all)`, 0);
+    if (b !== undefined && !isIcmpNumber(b))
+      throw new IcmpFieldError(`not an ICMP code: ${b} (expected 0..255 or -1 for all)`, 1);
+    const type = a ?? -1;
+    const code = b ?? -1;
+    if (type === -1 && code !== -1)
+      return new PortSpelling(
+        `ICMP code ${code} with type ${a ?? "(none)"} (all types) is not a combination AWS accepts`,
+      );
+    return icmpTypeCode(type, code);
+  }
+  return PORT_ALL;
 }
 
 /**
- * The protocol x port set of a rule. `a`/`b` are FromPort/ToPort for TCP/UDP, and type/code for ICMP
- * (-1 meaning all). AWS ignores ports for any other protocol: all of them match.
+ * The set of a rule (its protocol, its ports or ICMP type/code, and `ips`) and, for a spelling AWS
+ * would not print, why the rule is doubtful (see PortSpelling).
  */
 export function protoPorts(
   protocol: number | null,
   a: number | undefined,
   b: number | undefined,
   ips: IntervalSet,
-): PacketSet {
-  return shapeSet(ruleShape(protocol, a, b), ips);
+): { match: PacketSet; doubt: string | undefined } {
+  const shape = ruleShape(protocol, a, b);
+  return { match: shapeSet(shape, ips), doubt: shape.doubt };
 }
 
 /**
@@ -60,7 +117,16 @@ export function ruleShape(protocol: number | null, a: number | undefined, b: num
   let byB = byA.get(a);
   if (!byB) byA.set(a, (byB = new Map<number | undefined, Shape>()));
   let shape = byB.get(b);
-  if (!shape) byB.set(b, (shape = { build: builder(protocol, a, b), byIps: new Map<number, PacketSet>() }));
+  if (!shape) {
+    const ports = portsOf(protocol, a, b);
+    const doubtful = ports instanceof PortSpelling;
+    shape = {
+      build: builder(protocol, doubtful ? PORT_ALL : ports),
+      byIps: new Map<number, PacketSet>(),
+      doubt: doubtful ? ports.doubt : undefined,
+    };
+    byB.set(b, shape);
+  }
   return shape;
 }
 
@@ -83,6 +149,8 @@ export function shapeSet(shape: Shape, ips: IntervalSet): PacketSet {
 export interface Shape {
   build: (ips: IntervalSet) => PacketSet;
   byIps: Map<number, PacketSet>;
+  /** Why AWS would not print this spelling (see PortSpelling): its rules are unresolved. */
+  doubt: string | undefined;
 }
 
 type Inputs<T> = Map<number | undefined, T>;
@@ -91,21 +159,9 @@ let sharedSize = 0;
 /** Bounds what a long-lived process keeps (a quota-size region has ~10^5 distinct rule sets). */
 const SHARED_MAX = 500_000;
 
-function builder(
-  protocol: number | null,
-  a: number | undefined,
-  b: number | undefined,
-): (ips: IntervalSet) => PacketSet {
+function builder(protocol: number | null, ports: IntervalSet): (ips: IntervalSet) => PacketSet {
   if (protocol === null) return PacketSet.cubesOver(PROTO_ALL, PORT_ALL);
-  const protocols = IntervalSet.point(BigInt(protocol));
-  if (protocol === PROTO.TCP || protocol === PROTO.UDP)
-    return PacketSet.cubesOver(protocols, portRange(a, b));
-  if (protocol === PROTO.ICMP || protocol === PROTO.ICMPV6) {
-    const type = a === undefined ? -1 : a;
-    const code = b === undefined ? -1 : b;
-    return PacketSet.cubesOver(protocols, icmpTypeCode(type, code));
-  }
-  return PacketSet.cubesOver(protocols, PORT_ALL);
+  return PacketSet.cubesOver(IntervalSet.point(BigInt(protocol)), ports);
 }
 
 /** Readable text of a rule's protocol and ports, for rule descriptions. */
@@ -116,13 +172,17 @@ export function protoPortsText(
 ): string {
   if (protocol === null) return "all traffic";
   const name = nameOf.get(protocol) ?? `protocol ${protocol}`;
+  const none = (v: number | undefined): boolean => v === undefined || v === -1;
+  // A spelling AWS would not print is shown as written (see PortSpelling).
+  const literal = `${name} ports ${a ?? "(none)"} to ${b ?? "(none)"}`;
   if (protocol === PROTO.TCP || protocol === PROTO.UDP) {
-    if (a === undefined || b === undefined || a < 0) return `${name} all ports`;
+    if (none(a) && none(b)) return `${name} all ports`;
+    if (none(a) || none(b) || a! > b!) return literal;
     return a === b ? `${name} ${a}` : `${name} ${a}-${b}`;
   }
   if (protocol === PROTO.ICMP || protocol === PROTO.ICMPV6) {
-    if (a === undefined || a < 0) return `${name} all types`;
-    return b === undefined || b < 0 ? `${name} type ${a}` : `${name} type ${a} code ${b}`;
+    if (none(a)) return none(b) ? `${name} all types` : `${name} code ${b} with type ${a ?? "(none)"}`;
+    return none(b) ? `${name} type ${a}` : `${name} type ${a} code ${b}`;
   }
   return name;
 }

@@ -1,6 +1,6 @@
 // NetworkAcls -> stateless first-match Filter. Entries are evaluated lowest rule number first in each
 // direction; the `*` entry (printed as 32767) and the implicit end both deny.
-import { NetsetInputError } from "../../netset/index.js";
+import { NetsetInputError, PROTO } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
 import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
@@ -28,13 +28,17 @@ export function convertNetworkAcls(ctx: AwsContext): void {
         const where = at(loc, "Entries", i, "Protocol");
         throw new InputError(err.message, where.file, where.path);
       }
-      const icmp = e.IcmpTypeCode;
-      const a = icmp ? icmp.Type : e.PortRange?.From;
-      const b = icmp ? icmp.Code : e.PortRange?.To;
+      // The type and code for ICMP, the port range for TCP/UDP: some tools print both fields on every
+      // entry, and the one that does not fit the protocol means nothing.
+      const icmp = proto === PROTO.ICMP || proto === PROTO.ICMPV6;
+      const a = icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From;
+      const b = icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To;
       const ruleName = e.RuleNumber === DEFAULT_RULE ? "*" : String(e.RuleNumber);
       const text = `${e.RuleAction} ${protoPortsText(proto, a, b)} ${e.Egress ? "to" : "from"} ${cidrText}`;
+      // (The input schema bounds IcmpTypeCode to -1..255, so the spelling is never out of range here.)
+      const spelled = protoPorts(proto, a, b, ips);
       const rule: Rule = {
-        match: protoPorts(proto, a, b, ips),
+        match: spelled.match,
         action: e.RuleAction,
         ref: {
           resource: acl.NetworkAclId,
@@ -43,6 +47,15 @@ export function convertNetworkAcls(ctx: AwsContext): void {
           description: `rule ${ruleName}: ${text}`,
         },
       };
+      if (spelled.doubt !== undefined) {
+        // First match: the packets that reach this entry stop there, undecided.
+        rule.unresolved = `${acl.NetworkAclId} rule ${ruleName}: ${spelled.doubt}, so what it matches is unknown`;
+        const where = at(loc, "Entries", i);
+        ctx.model.warnings.push({
+          resource: acl.NetworkAclId,
+          message: `${acl.NetworkAclId} rule ${ruleName} (${where.file} ${where.path}): ${spelled.doubt}; the packets that reach it are unknown`,
+        });
+      }
       (e.Egress ? egress : ingress).push({ n: e.RuleNumber, rule });
     });
     const ordered = (list: { n: number; rule: Rule }[]) => list.sort((x, y) => x.n - y.n).map((x) => x.rule);

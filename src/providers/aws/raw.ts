@@ -6,6 +6,10 @@ import { z } from "zod";
 const str = z.string();
 const num = z.number();
 const bool = z.boolean();
+/** A port field: 0..65535, or -1 (all); for ICMP the type or code (checked against 0..255 where read). */
+const port = z.number().int().min(-1).max(65535);
+/** An ICMP type or code: 0..255, or -1 (all). */
+const icmpNumber = z.number().int().min(-1).max(255);
 const tags = z.array(z.looseObject({ Key: str.optional(), Value: str.optional() })).optional();
 
 export const Vpc = z.looseObject({
@@ -71,8 +75,8 @@ export const NetworkAclEntry = z.looseObject({
   Protocol: z.union([str, num]),
   RuleAction: z.enum(["allow", "deny"]),
   RuleNumber: num,
-  PortRange: z.looseObject({ From: num.optional(), To: num.optional() }).optional(),
-  IcmpTypeCode: z.looseObject({ Type: num.optional(), Code: num.optional() }).optional(),
+  PortRange: z.looseObject({ From: port.optional(), To: port.optional() }).optional(),
+  IcmpTypeCode: z.looseObject({ Type: icmpNumber.optional(), Code: icmpNumber.optional() }).optional(),
 });
 
 export const NetworkAcl = z.looseObject({
@@ -86,8 +90,8 @@ export const NetworkAcl = z.looseObject({
 
 export const IpPermission = z.looseObject({
   IpProtocol: z.union([str, num]),
-  FromPort: num.optional(),
-  ToPort: num.optional(),
+  FromPort: port.optional(),
+  ToPort: port.optional(),
   IpRanges: z.array(z.looseObject({ CidrIp: str, Description: str.optional() })).optional(),
   Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: str, Description: str.optional() })).optional(),
   PrefixListIds: z.array(z.looseObject({ PrefixListId: str, Description: str.optional() })).optional(),

@@ -6,7 +6,7 @@ import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from
 import { InputError } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
 import { at, cidrAt, type AwsContext } from "./context.js";
-import { awsProtocol, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
+import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
 import type { RawIpPermission } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -60,10 +60,18 @@ function expand(
       const w = at(loc, field, i, "IpProtocol");
       throw new InputError(e.message, w.file, w.path);
     }
-    const shape = ruleShape(proto, p.FromPort, p.ToPort);
+    let shape: Shape;
+    try {
+      shape = ruleShape(proto, p.FromPort, p.ToPort);
+    } catch (e) {
+      if (!(e instanceof IcmpFieldError)) throw e;
+      const w = at(loc, field, i, e.end === 0 ? "FromPort" : "ToPort");
+      throw new InputError(e.message, w.file, w.path);
+    }
     let text = texts[dir].get(shape);
     if (text === undefined)
       texts[dir].set(shape, (text = `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `));
+    const first = rules.length;
     const perm: Permission = { groupId, shape, text, rules };
     const ranges = p.IpRanges ?? [];
     for (let j = 0; j < ranges.length; j++) {
@@ -101,6 +109,14 @@ function expand(
           `the members of ${ref} referenced by ${groupId} are not in the input`,
         );
     }
+    if (shape.doubt !== undefined && rules.length > first) {
+      const w = at(loc, field, i);
+      const names = rules.slice(first).map((r) => r.ref.rule);
+      ctx.model.warnings.push({
+        resource: groupId,
+        message: `${groupId} ${dir} rule ${names.join(", ")} (${w.file} ${w.path}): ${shape.doubt}; the packets only it could allow are unknown`,
+      });
+    }
   }
   return rules;
 }
@@ -133,7 +149,13 @@ function add(
       description: perm.text + peer,
     },
   };
-  if (unresolved) rule.unresolved = unresolved;
+  // A doubtful port spelling leaves the whole rule undecided, whatever its peer.
+  const doubt =
+    perm.shape.doubt === undefined
+      ? undefined
+      : `${perm.groupId} rule ${rule.ref.rule}: ${perm.shape.doubt}, so what it allows is unknown`;
+  const why = unresolved ?? doubt;
+  if (why !== undefined) rule.unresolved = why;
   perm.rules.push(rule);
 }
 

@@ -1,5 +1,6 @@
 // Recognises `aws ec2 describe-*` documents by their top-level keys (never by file name) and validates
 // every item the audit reads. Items keep where they came from, so later errors can name file and path.
+import { isDeepStrictEqual } from "node:util";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { InputError, jsonPath } from "../../model/errors.js";
 import type { SourceDocument } from "../../model/document.js";
@@ -63,6 +64,12 @@ function describe(err: ErrorObject, list: unknown): { path: (string | number)[];
         path,
         message: `expected one of ${(params.allowedValues as unknown[]).map((x) => JSON.stringify(x)).join(", ")}, received ${JSON.stringify(value)}`,
       };
+    case "minimum":
+    case "maximum":
+      return {
+        path,
+        message: `expected a number ${String(params.comparison)} ${String(params.limit)}, received ${JSON.stringify(value)}`,
+      };
     case "anyOf":
       return { path, message: `expected string or number, received ${kindOf(value)}` };
     default:
@@ -86,8 +93,32 @@ export function isAwsDocument(data: unknown): boolean {
   );
 }
 
+/** The field that names an item of a list: one resource is one item, however many files mention it. */
+const ID_FIELD: Partial<Record<AwsKey, string>> = {
+  Vpcs: "VpcId",
+  Subnets: "SubnetId",
+  RouteTables: "RouteTableId",
+  NetworkAcls: "NetworkAclId",
+  SecurityGroups: "GroupId",
+  NetworkInterfaces: "NetworkInterfaceId",
+  InternetGateways: "InternetGatewayId",
+  EgressOnlyInternetGateways: "EgressOnlyInternetGatewayId",
+  NatGateways: "NatGatewayId",
+  PrefixLists: "PrefixListId",
+  ManagedPrefixLists: "PrefixListId",
+  VpcEndpoints: "VpcEndpointId",
+  VpcPeeringConnections: "VpcPeeringConnectionId",
+};
+
+/**
+ * Every document's items by key. A resource listed twice with the same content (the same describe
+ * output saved twice) counts once; listed twice with different content (two snapshots in one folder)
+ * is an InputError naming both places: which one is current cannot be told, and silently taking
+ * whichever file happens to be read last could decide a verdict.
+ */
 export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
   const raw = emptyAwsRaw();
+  const seen = new Map<AwsKey, Map<string, Located<unknown>>>();
   for (const doc of docs) {
     if (!isAwsDocument(doc.data)) continue;
     const obj = doc.data as Record<string, unknown>;
@@ -106,7 +137,26 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
         throw new InputError(message, doc.file, jsonPath([...at(Number(i)), ...rest]));
       }
       const out = raw[key] as Located<unknown>[];
-      list.forEach((item: unknown, i) => out.push({ item, file: doc.file, path: at(i) }));
+      const idField = ID_FIELD[key];
+      let byId = seen.get(key);
+      if (idField && !byId) seen.set(key, (byId = new Map<string, Located<unknown>>()));
+      list.forEach((item: unknown, i) => {
+        const loc = { item, file: doc.file, path: at(i) };
+        const id = idField ? (item as Record<string, unknown>)[idField] : undefined;
+        if (byId && typeof id === "string") {
+          const first = byId.get(id);
+          if (first) {
+            if (isDeepStrictEqual(first.item, item)) return;
+            throw new InputError(
+              `${id} is also at ${first.file} ${jsonPath(first.path)} with different content (two versions of one resource, e.g. two snapshots in one folder: keep one)`,
+              doc.file,
+              jsonPath(loc.path),
+            );
+          }
+          byId.set(id, loc);
+        }
+        out.push(loc);
+      });
     }
   }
   return raw;

@@ -114,6 +114,113 @@ describe("network ACLs", () => {
   });
 });
 
+describe("port spellings", () => {
+  const sgWith = (perm: object): Docs => {
+    const d = tinyVpc();
+    d.SecurityGroups!.push({
+      GroupId: "sg-x",
+      IpPermissionsEgress: [{ ...perm, IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+    });
+    return d;
+  };
+  const tcpAll = PacketSet.cube(p(PROTO.TCP), IntervalSet.range(0n, 65535n), parseCidr("0.0.0.0/0"));
+
+  it("TCP with no ports or both -1 is every port; AWS's own spelling 0-65535 too", () => {
+    for (const perm of [
+      { IpProtocol: "tcp" },
+      { IpProtocol: "tcp", FromPort: -1, ToPort: -1 },
+      { IpProtocol: "tcp", FromPort: 0, ToPort: 65535 },
+    ]) {
+      const r = model(sgWith(perm)).filters.get("sg-x")!.egress[0]!;
+      expect(r.match.equals(tcpAll)).toBe(true);
+      expect(r.unresolved).toBeUndefined();
+    }
+  });
+
+  it("spellings AWS does not accept are doubtful: every port at most, unresolved, and a warning", () => {
+    for (const [perm, doubt, text] of [
+      [
+        { IpProtocol: "tcp", FromPort: 30, ToPort: -1 },
+        "ports 30 to -1 is not a range AWS accepts",
+        "tcp ports 30 to -1",
+      ],
+      [
+        { IpProtocol: "udp", FromPort: -1, ToPort: 50 },
+        "ports -1 to 50 is not a range AWS accepts",
+        "udp ports -1 to 50",
+      ],
+      [
+        { IpProtocol: "tcp", FromPort: 50 },
+        "ports 50 to (none) is not a range AWS accepts",
+        "tcp ports 50 to (none)",
+      ],
+      [
+        { IpProtocol: "tcp", FromPort: 50, ToPort: 30 },
+        "ports 50 to 30 is not a range AWS accepts (from above to)",
+        "tcp ports 50 to 30",
+      ],
+      [
+        { IpProtocol: "icmp", FromPort: -1, ToPort: 9 },
+        "ICMP code 9 with type -1 (all types) is not a combination AWS accepts",
+        "icmp code 9 with type -1",
+      ],
+    ] as const) {
+      const m = model(sgWith(perm));
+      const r = m.filters.get("sg-x")!.egress[0]!;
+      const proto =
+        perm.IpProtocol === "icmp" ? PROTO.ICMP : perm.IpProtocol === "udp" ? PROTO.UDP : PROTO.TCP;
+      expect(
+        r.match.equals(PacketSet.cube(p(proto), IntervalSet.range(0n, 65535n), parseCidr("0.0.0.0/0"))),
+      ).toBe(true);
+      expect(r.unresolved).toBe(`sg-x rule #1: ${doubt}, so what it allows is unknown`);
+      expect(r.ref.description).toBe(`egress ${text} to 0.0.0.0/0`);
+      expect(m.warnings).toEqual([
+        {
+          resource: "sg-x",
+          message: `sg-x egress rule #1 (SecurityGroups.json $.SecurityGroups[1].IpPermissionsEgress[0]): ${doubt}; the packets only it could allow are unknown`,
+        },
+      ]);
+    }
+  });
+
+  it("ICMP type and code: -1 is all; one outside 0..255 is an error naming the field", () => {
+    const r = model(sgWith({ IpProtocol: "icmp", FromPort: 3, ToPort: -1 })).filters.get("sg-x")!.egress[0]!;
+    expect(r.match.equals(PacketSet.cube(p(PROTO.ICMP), icmpTypeCode(3), parseCidr("0.0.0.0/0")))).toBe(true);
+    expect(() => model(sgWith({ IpProtocol: "icmp", FromPort: 300, ToPort: 0 }))).toThrow(
+      "SecurityGroups.json: $.SecurityGroups[1].IpPermissionsEgress[0].FromPort: not an ICMP type: 300 (expected 0..255 or -1 for all)",
+    );
+    expect(() => model(sgWith({ IpProtocol: "icmpv6", FromPort: 1, ToPort: 256 }))).toThrow(
+      "$.SecurityGroups[1].IpPermissionsEgress[0].ToPort: not an ICMP code: 256",
+    );
+  });
+
+  it("ports that are not integers in -1..65535 are errors naming the field", () => {
+    expect(() => model(sgWith({ IpProtocol: "tcp", FromPort: 3.5, ToPort: 4 }))).toThrow(
+      "$.SecurityGroups[1].IpPermissionsEgress[0].FromPort: expected integer, received number",
+    );
+    expect(() => model(sgWith({ IpProtocol: "tcp", FromPort: 1, ToPort: 70000 }))).toThrow(
+      "$.SecurityGroups[1].IpPermissionsEgress[0].ToPort: expected a number <= 65535, received 70000",
+    );
+  });
+
+  it("a network ACL entry reads the field of its protocol: ports for TCP, type/code for ICMP", () => {
+    const d = tinyVpc();
+    const both = { PortRange: { From: 443, To: 443 }, IcmpTypeCode: { Type: -1, Code: -1 } };
+    setAcl(d, "acl-priv", [
+      { CidrBlock: "0.0.0.0/0", Egress: true, Protocol: "6", RuleAction: "allow", RuleNumber: 100, ...both },
+      { CidrBlock: "0.0.0.0/0", Egress: true, Protocol: "1", RuleAction: "allow", RuleNumber: 110, ...both },
+    ]);
+    const f = model(d).filters.get("acl-priv")!;
+    expect(f.egress[0]!.match.equals(PacketSet.cube(p(PROTO.TCP), p(443), parseCidr("0.0.0.0/0")))).toBe(
+      true,
+    );
+    expect(
+      f.egress[1]!.match.equals(PacketSet.cube(p(PROTO.ICMP), icmpTypeCode(-1), parseCidr("0.0.0.0/0"))),
+    ).toBe(true);
+    expect(f.egress.map((r) => r.unresolved)).toEqual([undefined, undefined, undefined]);
+  });
+});
+
 describe("subnets, route tables and gateways", () => {
   it("an unassociated subnet uses the main route table and the default ACL", () => {
     const d = tinyVpc();
@@ -285,6 +392,20 @@ describe("missing and malformed data", () => {
     const m = model(d);
     expect(m.filters.get("sg-all")!.unknown).toMatch(
       /ec2:DescribeSecurityGroups failed in us-east-1 \(UnauthorizedOperation/,
+    );
+  });
+
+  it("a resource listed twice counts once; two different versions of it are an error naming both", () => {
+    const d = tinyVpc();
+    const sg = d.SecurityGroups![0] as { IpPermissionsEgress: object[] };
+    const docs = docsOf(d);
+    docs.push({ file: "again.json", data: { SecurityGroups: [structuredClone(sg)] } });
+    expect(awsModel(docs, "test").filters.get("sg-all")!.egress).toHaveLength(1);
+    const changed = structuredClone(sg);
+    changed.IpPermissionsEgress = [];
+    docs.push({ file: "later.json", data: { Vpcs: [], SecurityGroups: [changed] } });
+    expect(() => awsModel(docs, "test")).toThrow(
+      "later.json: $.SecurityGroups[0]: sg-all is also at SecurityGroups.json $.SecurityGroups[0] with different content",
     );
   });
 
