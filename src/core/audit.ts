@@ -347,9 +347,10 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
   const exits: ExitKind[] = [];
   const egressIps: string[] = [];
   let others = 0;
-  let unknown = false;
-  // The block to name first: the one covering the most destinations (a tie keeps walk order).
+  // The part to name first: the one covering the most destinations (a tie keeps walk order); for an
+  // entry that is unknown, the largest unknown part, since that is why it is unknown.
   let main: CellPart | undefined;
+  let mainUnknown: CellPart | undefined;
   for (let k = 0; k < cell.parts.length; k++) {
     const part = cell.parts[k]!;
     const o = part.outcome;
@@ -361,11 +362,13 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
       continue;
     }
     others++;
-    if (o.verdict === "unknown") unknown = true;
+    if (o.verdict === "unknown" && (mainUnknown === undefined || part.ips.size() > mainUnknown.ips.size()))
+      mainUnknown = part;
     if (main === undefined || part.ips.size() > main.ips.size()) main = part;
   }
   const verdict: AuditEntry["verdict"] =
-    others === 0 ? "allowed" : allowedIps.length > 0 ? "partial" : unknown ? "unknown" : "blocked";
+    others === 0 ? "allowed" : allowedIps.length > 0 ? "partial" : mainUnknown ? "unknown" : "blocked";
+  if (verdict === "unknown") main = mainUnknown;
   const reachable = IntervalSet.unionAll(allowedIps);
   const [p0, p1] = cell.protocols;
   const [lo, hi] = cell.ports;

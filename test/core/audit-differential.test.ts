@@ -4,6 +4,7 @@
 // universe of a source's address families must lie in exactly one entry and one path of it, and that
 // path must carry the reference's verdict, exit, egress IP and blocking rule; each entry's summary
 // fields must agree with its paths.
+import { isDeepStrictEqual as same } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../src/core/audit.js";
 import type { AuditEntry, AuditResult } from "../../src/core/result.js";
@@ -123,10 +124,12 @@ function entryProblems(e: AuditEntry): string[] {
   const exits = new Set(allowed.flatMap((p) => (p.exit === null ? [] : [p.exit])));
   if (e.exits.length !== exits.size || !e.exits.every((x) => exits.has(x)))
     out.push(`${where}: exits ${e.exits.join(",")} are not the allowed paths' ones`);
+  // An unknown entry says why it is unknown: the reason of one of its unknown paths.
+  const named = verdict === "unknown" ? others.filter((p) => p.verdict === "unknown") : others;
   if (
     others.length === 0
       ? e.blockedBy !== null || e.reason !== null
-      : !others.some((p) => p.reason === e.reason)
+      : !named.some((p) => p.reason === e.reason && same(p.blockedBy, e.blockedBy))
   )
     out.push(`${where}: blockedBy/reason do not name one of the paths that is not allowed`);
   // Paths split the destinations: no address is in two of them.
