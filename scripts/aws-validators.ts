@@ -13,13 +13,33 @@ import { AWS_KEYS, type AwsKey } from "../src/providers/aws/raw.js";
 
 export const GENERATED = "src/providers/aws/validators.generated.ts";
 
+/**
+ * Optional fields accept null as absent (tools built on the Go or Java SDKs print `null` for them).
+ * zod spells a nullable object or array as anyOf [schema, null]; a type list says the same, checks
+ * faster, and fails with a plain "expected array or null" instead of an anyOf error.
+ */
+function nullAsTypes(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(nullAsTypes);
+  if (typeof schema !== "object" || schema === null) return schema;
+  const s = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, nullAsTypes(v)]));
+  const any = s.anyOf as { type?: unknown }[] | undefined;
+  if (any?.length === 2 && any[1]!.type === "null" && typeof any[0]!.type === "string") {
+    const { anyOf: _, ...rest } = s;
+    return { ...rest, ...any[0], type: [any[0]!.type, "null"] };
+  }
+  return s;
+}
+
 /** The module text: one exported validator per AWS key, each checking a whole list of items. */
 export function awsValidatorsSource(): string {
   const ajv = new Ajv({ allErrors: false, strict: false, code: { source: true, esm: true } });
   const keys = Object.keys(AWS_KEYS) as AwsKey[];
   for (const key of keys)
     ajv.addSchema(
-      { type: "array", items: z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" }) },
+      {
+        type: "array",
+        items: nullAsTypes(z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" })),
+      },
       key,
     );
   const code = standalone.default(ajv, Object.fromEntries(keys.map((k) => [k, k])));

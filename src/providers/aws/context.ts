@@ -47,7 +47,7 @@ export function ipAt(text: string, loc: Located<unknown>, ...rest: (string | num
 }
 
 export function nameTag(
-  tags: { Key?: string | undefined; Value?: string | undefined }[] | undefined,
+  tags: { Key?: string | null | undefined; Value?: string | null | undefined }[] | null | undefined,
 ): string | undefined {
   return tags?.find((t) => t.Key === "Name")?.Value || undefined;
 }

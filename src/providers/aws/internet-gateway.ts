@@ -6,7 +6,7 @@ import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
     const vpc = igw.Attachments?.find(
-      (a) => a.VpcId && (a.State === undefined || a.State === "available" || a.State === "attached"),
+      (a) => a.VpcId && (!a.State || a.State === "available" || a.State === "attached"),
     )?.VpcId;
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,

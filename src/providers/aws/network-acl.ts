@@ -31,8 +31,8 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       // The type and code for ICMP, the port range for TCP/UDP: some tools print both fields on every
       // entry, and the one that does not fit the protocol means nothing.
       const icmp = proto === PROTO.ICMP || proto === PROTO.ICMPV6;
-      const a = icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From;
-      const b = icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To;
+      const a = (icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From) ?? undefined;
+      const b = (icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To) ?? undefined;
       const ruleName = e.RuleNumber === DEFAULT_RULE ? "*" : String(e.RuleNumber);
       const text = `${e.RuleAction} ${protoPortsText(proto, a, b)} ${e.Egress ? "to" : "from"} ${cidrText}`;
       // (The input schema bounds IcmpTypeCode to -1..255, so the spelling is never out of range here.)

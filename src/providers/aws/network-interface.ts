@@ -20,7 +20,7 @@ const WIDE_EPHEMERAL = IntervalSet.range(1024n, 65535n);
  * instances and interfaces.
  */
 function clustersOf(
-  ...tagLists: ({ Key?: string | undefined; Value?: string | undefined }[] | undefined)[]
+  ...tagLists: ({ Key?: string | null | undefined; Value?: string | null | undefined }[] | null | undefined)[]
 ): string[] {
   const names = new Set<string>();
   for (const tags of tagLists)
@@ -60,7 +60,7 @@ function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigi
 }
 
 /** An interface's description names it unless it is the console's generic one. */
-function describes(d: string | undefined): string | undefined {
+function describes(d: string | null | undefined): string | undefined {
   return d && d !== "Primary network interface" ? d : undefined;
 }
 
@@ -117,7 +117,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const ordered = primary ? [primary, ...(eni.PrivateIpAddresses ?? []).filter((p) => p !== primary)] : [];
     const vpc = eni.VpcId ?? "";
     vpcOfEni.set(eni.NetworkInterfaceId, vpc);
-    const owner = instance?.InstanceId ?? eni.Attachment?.InstanceId;
+    const owner = instance?.InstanceId ?? eni.Attachment?.InstanceId ?? undefined;
     if (owner) vpcOfInstance.set(owner, vpc);
     ordered.forEach((p) => {
       if (!p.PrivateIpAddress) return;

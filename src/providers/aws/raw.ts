@@ -10,148 +10,148 @@ const bool = z.boolean();
 const port = z.number().int().min(-1).max(65535);
 /** An ICMP type or code: 0..255, or -1 (all). */
 const icmpNumber = z.number().int().min(-1).max(255);
-const tags = z.array(z.looseObject({ Key: str.optional(), Value: str.optional() })).optional();
+const tags = z.array(z.looseObject({ Key: str.nullish(), Value: str.nullish() })).nullish();
 
 export const Vpc = z.looseObject({
   VpcId: str,
-  CidrBlock: str.optional(),
+  CidrBlock: str.nullish(),
   CidrBlockAssociationSet: z
     .array(
-      z.looseObject({ CidrBlock: str, CidrBlockState: z.looseObject({ State: str.optional() }).optional() }),
+      z.looseObject({ CidrBlock: str, CidrBlockState: z.looseObject({ State: str.nullish() }).nullish() }),
     )
-    .optional(),
+    .nullish(),
   Ipv6CidrBlockAssociationSet: z
     .array(
       z.looseObject({
-        Ipv6CidrBlock: str.optional(),
-        Ipv6CidrBlockState: z.looseObject({ State: str.optional() }).optional(),
+        Ipv6CidrBlock: str.nullish(),
+        Ipv6CidrBlockState: z.looseObject({ State: str.nullish() }).nullish(),
       }),
     )
-    .optional(),
+    .nullish(),
   Tags: tags,
 });
 
 export const Subnet = z.looseObject({
   SubnetId: str,
   VpcId: str,
-  CidrBlock: str.optional(),
-  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: str.optional() })).optional(),
-  AvailabilityZone: str.optional(),
+  CidrBlock: str.nullish(),
+  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: str.nullish() })).nullish(),
+  AvailabilityZone: str.nullish(),
   Tags: tags,
 });
 
 export const Route = z.looseObject({
-  DestinationCidrBlock: str.optional(),
-  DestinationIpv6CidrBlock: str.optional(),
-  DestinationPrefixListId: str.optional(),
-  GatewayId: str.optional(),
-  NatGatewayId: str.optional(),
-  TransitGatewayId: str.optional(),
-  VpcPeeringConnectionId: str.optional(),
-  NetworkInterfaceId: str.optional(),
-  InstanceId: str.optional(),
-  EgressOnlyInternetGatewayId: str.optional(),
-  LocalGatewayId: str.optional(),
-  CarrierGatewayId: str.optional(),
-  CoreNetworkArn: str.optional(),
-  State: str.optional(),
-  Origin: str.optional(),
+  DestinationCidrBlock: str.nullish(),
+  DestinationIpv6CidrBlock: str.nullish(),
+  DestinationPrefixListId: str.nullish(),
+  GatewayId: str.nullish(),
+  NatGatewayId: str.nullish(),
+  TransitGatewayId: str.nullish(),
+  VpcPeeringConnectionId: str.nullish(),
+  NetworkInterfaceId: str.nullish(),
+  InstanceId: str.nullish(),
+  EgressOnlyInternetGatewayId: str.nullish(),
+  LocalGatewayId: str.nullish(),
+  CarrierGatewayId: str.nullish(),
+  CoreNetworkArn: str.nullish(),
+  State: str.nullish(),
+  Origin: str.nullish(),
 });
 
 export const RouteTable = z.looseObject({
   RouteTableId: str,
   VpcId: str,
   Associations: z
-    .array(z.looseObject({ Main: bool.optional(), SubnetId: str.optional(), GatewayId: str.optional() }))
-    .optional(),
-  Routes: z.array(Route).optional(),
+    .array(z.looseObject({ Main: bool.nullish(), SubnetId: str.nullish(), GatewayId: str.nullish() }))
+    .nullish(),
+  Routes: z.array(Route).nullish(),
   Tags: tags,
 });
 
 export const NetworkAclEntry = z.looseObject({
-  CidrBlock: str.optional(),
-  Ipv6CidrBlock: str.optional(),
+  CidrBlock: str.nullish(),
+  Ipv6CidrBlock: str.nullish(),
   Egress: bool,
   Protocol: z.union([str, num]),
   RuleAction: z.enum(["allow", "deny"]),
   RuleNumber: num,
-  PortRange: z.looseObject({ From: port.optional(), To: port.optional() }).optional(),
-  IcmpTypeCode: z.looseObject({ Type: icmpNumber.optional(), Code: icmpNumber.optional() }).optional(),
+  PortRange: z.looseObject({ From: port.nullish(), To: port.nullish() }).nullish(),
+  IcmpTypeCode: z.looseObject({ Type: icmpNumber.nullish(), Code: icmpNumber.nullish() }).nullish(),
 });
 
 export const NetworkAcl = z.looseObject({
   NetworkAclId: str,
   VpcId: str,
-  IsDefault: bool.optional(),
-  Associations: z.array(z.looseObject({ SubnetId: str.optional() })).optional(),
-  Entries: z.array(NetworkAclEntry).optional(),
+  IsDefault: bool.nullish(),
+  Associations: z.array(z.looseObject({ SubnetId: str.nullish() })).nullish(),
+  Entries: z.array(NetworkAclEntry).nullish(),
   Tags: tags,
 });
 
 export const IpPermission = z.looseObject({
   IpProtocol: z.union([str, num]),
-  FromPort: port.optional(),
-  ToPort: port.optional(),
-  IpRanges: z.array(z.looseObject({ CidrIp: str, Description: str.optional() })).optional(),
-  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: str, Description: str.optional() })).optional(),
-  PrefixListIds: z.array(z.looseObject({ PrefixListId: str, Description: str.optional() })).optional(),
+  FromPort: port.nullish(),
+  ToPort: port.nullish(),
+  IpRanges: z.array(z.looseObject({ CidrIp: str, Description: str.nullish() })).nullish(),
+  Ipv6Ranges: z.array(z.looseObject({ CidrIpv6: str, Description: str.nullish() })).nullish(),
+  PrefixListIds: z.array(z.looseObject({ PrefixListId: str, Description: str.nullish() })).nullish(),
   UserIdGroupPairs: z
     .array(
       z.looseObject({
-        GroupId: str.optional(),
-        Description: str.optional(),
-        VpcPeeringConnectionId: str.optional(),
+        GroupId: str.nullish(),
+        Description: str.nullish(),
+        VpcPeeringConnectionId: str.nullish(),
       }),
     )
-    .optional(),
+    .nullish(),
 });
 
 export const SecurityGroup = z.looseObject({
   GroupId: str,
-  GroupName: str.optional(),
-  VpcId: str.optional(),
-  Description: str.optional(),
-  IpPermissions: z.array(IpPermission).optional(),
-  IpPermissionsEgress: z.array(IpPermission).optional(),
+  GroupName: str.nullish(),
+  VpcId: str.nullish(),
+  Description: str.nullish(),
+  IpPermissions: z.array(IpPermission).nullish(),
+  IpPermissionsEgress: z.array(IpPermission).nullish(),
 });
 
 const PrivateIp = z.looseObject({
-  PrivateIpAddress: str.optional(),
-  Primary: bool.optional(),
-  Association: z.looseObject({ PublicIp: str.optional() }).optional(),
+  PrivateIpAddress: str.nullish(),
+  Primary: bool.nullish(),
+  Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
 });
 
 export const NetworkInterface = z.looseObject({
   NetworkInterfaceId: str,
-  SubnetId: str.optional(),
-  VpcId: str.optional(),
-  PrivateIpAddress: str.optional(),
-  PrivateIpAddresses: z.array(PrivateIp).optional(),
-  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: str.optional() })).optional(),
-  Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.optional() })).optional(),
-  Association: z.looseObject({ PublicIp: str.optional() }).optional(),
-  Attachment: z.looseObject({ InstanceId: str.optional(), DeviceIndex: num.optional() }).optional(),
-  InterfaceType: str.optional(),
-  Description: str.optional(),
-  Status: str.optional(),
+  SubnetId: str.nullish(),
+  VpcId: str.nullish(),
+  PrivateIpAddress: str.nullish(),
+  PrivateIpAddresses: z.array(PrivateIp).nullish(),
+  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: str.nullish() })).nullish(),
+  Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish(),
+  Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
+  Attachment: z.looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish() }).nullish(),
+  InterfaceType: str.nullish(),
+  Description: str.nullish(),
+  Status: str.nullish(),
   TagSet: tags,
 });
 
 export const Instance = z.looseObject({
   InstanceId: str,
-  State: z.looseObject({ Name: str.optional() }).optional(),
-  SubnetId: str.optional(),
-  VpcId: str.optional(),
-  PrivateIpAddress: str.optional(),
-  PublicIpAddress: str.optional(),
-  Platform: str.optional(),
-  NetworkInterfaces: z.array(NetworkInterface).optional(),
+  State: z.looseObject({ Name: str.nullish() }).nullish(),
+  SubnetId: str.nullish(),
+  VpcId: str.nullish(),
+  PrivateIpAddress: str.nullish(),
+  PublicIpAddress: str.nullish(),
+  Platform: str.nullish(),
+  NetworkInterfaces: z.array(NetworkInterface).nullish(),
   Tags: tags,
 });
 
-export const Reservation = z.looseObject({ Instances: z.array(Instance).optional() });
+export const Reservation = z.looseObject({ Instances: z.array(Instance).nullish() });
 
-const Attachments = z.array(z.looseObject({ VpcId: str.optional(), State: str.optional() })).optional();
+const Attachments = z.array(z.looseObject({ VpcId: str.nullish(), State: str.nullish() })).nullish();
 export const InternetGateway = z.looseObject({ InternetGatewayId: str, Attachments, Tags: tags });
 export const EgressOnlyInternetGateway = z.looseObject({
   EgressOnlyInternetGatewayId: str,
@@ -162,40 +162,40 @@ export const EgressOnlyInternetGateway = z.looseObject({
 export const NatGateway = z.looseObject({
   NatGatewayId: str,
   SubnetId: str,
-  VpcId: str.optional(),
-  State: str.optional(),
-  ConnectivityType: str.optional(),
+  VpcId: str.nullish(),
+  State: str.nullish(),
+  ConnectivityType: str.nullish(),
   NatGatewayAddresses: z
-    .array(z.looseObject({ PrivateIp: str.optional(), PublicIp: str.optional(), IsPrimary: bool.optional() }))
-    .optional(),
+    .array(z.looseObject({ PrivateIp: str.nullish(), PublicIp: str.nullish(), IsPrimary: bool.nullish() }))
+    .nullish(),
   Tags: tags,
 });
 
 export const Address = z.looseObject({
-  PublicIp: str.optional(),
-  PrivateIpAddress: str.optional(),
-  NetworkInterfaceId: str.optional(),
-  InstanceId: str.optional(),
+  PublicIp: str.nullish(),
+  PrivateIpAddress: str.nullish(),
+  NetworkInterfaceId: str.nullish(),
+  InstanceId: str.nullish(),
 });
 
 export const PrefixList = z.looseObject({
   PrefixListId: str,
-  PrefixListName: str.optional(),
-  Cidrs: z.array(str).optional(),
+  PrefixListName: str.nullish(),
+  Cidrs: z.array(str).nullish(),
 });
 export const ManagedPrefixList = z.looseObject({
   PrefixListId: str,
-  PrefixListName: str.optional(),
+  PrefixListName: str.nullish(),
   // Added by egress-audit's collector (GetManagedPrefixListEntries); absent in plain describe output.
-  Entries: z.array(z.looseObject({ Cidr: str, Description: str.optional() })).optional(),
+  Entries: z.array(z.looseObject({ Cidr: str, Description: str.nullish() })).nullish(),
 });
 
 export const VpcEndpoint = z.looseObject({
   VpcEndpointId: str,
-  VpcEndpointType: str.optional(),
-  VpcId: str.optional(),
-  ServiceName: str.optional(),
-  NetworkInterfaceIds: z.array(str).optional(),
+  VpcEndpointType: str.nullish(),
+  VpcId: str.nullish(),
+  ServiceName: str.nullish(),
+  NetworkInterfaceIds: z.array(str).nullish(),
 });
 
 export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str });
@@ -203,15 +203,15 @@ export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str 
 /** `aws eks describe-cluster` output (a single object under `cluster`). */
 export const EksCluster = z.looseObject({
   name: str,
-  arn: str.optional(),
+  arn: str.nullish(),
   resourcesVpcConfig: z
     .looseObject({
-      vpcId: str.optional(),
-      subnetIds: z.array(str).optional(),
-      securityGroupIds: z.array(str).optional(),
-      clusterSecurityGroupId: str.optional(),
+      vpcId: str.nullish(),
+      subnetIds: z.array(str).nullish(),
+      securityGroupIds: z.array(str).nullish(),
+      clusterSecurityGroupId: str.nullish(),
     })
-    .optional(),
+    .nullish(),
 });
 
 /** Written by egress-audit's collector for calls it was not allowed to make. */

@@ -190,7 +190,7 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
     // A gateway endpoint (S3, DynamoDB) delivers to the service; a Gateway Load Balancer endpoint hands
     // the traffic to an inspection appliance whose decision is not in the input.
     const type = ctx.raw.VpcEndpoints.find((e) => e.item.VpcEndpointId === id)?.item.VpcEndpointType;
-    if (type === "Gateway" || (type === undefined && r.DestinationPrefixListId))
+    if (type === "Gateway" || (!type && r.DestinationPrefixListId))
       exit("cloud-service", "gateway VPC endpoint", "vpc-endpoint", true);
     else if (type === "GatewayLoadBalancer")
       exit("private", "Gateway Load Balancer endpoint (inspection appliance)", "vpc-endpoint");

@@ -25,7 +25,7 @@ export function convertSecurityGroups(ctx: AwsContext, members: Map<string, Inte
     ctx.model.filters.set(sg.GroupId, {
       id: sg.GroupId,
       kind: "security-group",
-      name: sg.GroupName,
+      name: sg.GroupName ?? undefined,
       semantics: "union",
       stateful: true,
       egress,
@@ -60,9 +60,11 @@ function expand(
       const w = at(loc, field, i, "IpProtocol");
       throw new InputError(e.message, w.file, w.path);
     }
+    const fromPort = p.FromPort ?? undefined;
+    const toPort = p.ToPort ?? undefined;
     let shape: Shape;
     try {
-      shape = ruleShape(proto, p.FromPort, p.ToPort);
+      shape = ruleShape(proto, fromPort, toPort);
     } catch (e) {
       if (!(e instanceof IcmpFieldError)) throw e;
       const w = at(loc, field, i, e.end === 0 ? "FromPort" : "ToPort");
@@ -70,7 +72,7 @@ function expand(
     }
     let text = texts[dir].get(shape);
     if (text === undefined)
-      texts[dir].set(shape, (text = `${dir} ${protoPortsText(proto, p.FromPort, p.ToPort)} ${to} `));
+      texts[dir].set(shape, (text = `${dir} ${protoPortsText(proto, fromPort, toPort)} ${to} `));
     const first = rules.length;
     const perm: Permission = { groupId, shape, text, rules };
     const ranges = p.IpRanges ?? [];
@@ -136,7 +138,7 @@ function add(
   perm: Permission,
   peer: string,
   ips: IntervalSet,
-  description: string | undefined,
+  description: string | null | undefined,
   unresolved?: string,
 ): void {
   const rule: Rule = {

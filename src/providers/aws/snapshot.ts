@@ -49,11 +49,13 @@ function describe(err: ErrorObject, list: unknown): { path: (string | number)[];
   for (const p of path) value = (value as Record<string | number, unknown> | undefined)?.[p];
   const params = err.params as Record<string, unknown>;
   switch (err.keyword) {
-    case "type":
-      return {
-        path,
-        message: `expected ${String(params.type).replace(",", " or ")}, received ${kindOf(value)}`,
-      };
+    case "type": {
+      // Optional fields also take null (= absent): not worth saying in the error.
+      const types = String(params.type)
+        .split(",")
+        .filter((t) => t !== "null");
+      return { path, message: `expected ${types.join(" or ")}, received ${kindOf(value)}` };
+    }
     case "required":
       return {
         path: [...path, String(params.missingProperty)],

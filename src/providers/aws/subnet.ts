@@ -51,7 +51,7 @@ export function convertSubnets(ctx: AwsContext): void {
       id: s.SubnetId,
       networkId: s.VpcId,
       name: nameTag(s.Tags),
-      zone: s.AvailabilityZone,
+      zone: s.AvailabilityZone ?? undefined,
       cidrs,
       routeTableId,
       boundaryFilterIds: [aclId],

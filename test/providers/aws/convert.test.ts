@@ -409,6 +409,54 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("null in an optional field means absent, as tools built on the Go or Java SDKs print it", () => {
+    // Every optional field the reader declares, set to null where the tiny VPC leaves it out.
+    const withNulls = (d: Docs): Docs => {
+      const fill = (o: Record<string, unknown>, keys: string[]) => {
+        for (const k of keys) if (!(k in o)) o[k] = null;
+      };
+      for (const v of d.Vpcs as Record<string, unknown>[]) fill(v, ["CidrBlockAssociationSet", "Tags"]);
+      for (const s of d.Subnets as Record<string, unknown>[])
+        fill(s, ["Ipv6CidrBlockAssociationSet", "AvailabilityZone", "Tags"]);
+      for (const rt of d.RouteTables as { Routes: Record<string, unknown>[] }[])
+        for (const r of rt.Routes)
+          fill(r, ["DestinationIpv6CidrBlock", "NatGatewayId", "InstanceId", "Origin"]);
+      for (const a of d.NetworkAcls as { Entries: Record<string, unknown>[] }[])
+        for (const e of a.Entries) fill(e, ["Ipv6CidrBlock", "PortRange", "IcmpTypeCode"]);
+      for (const g of d.SecurityGroups as { IpPermissionsEgress: Record<string, unknown>[] }[]) {
+        fill(g, ["Description", "Tags"]);
+        for (const p of g.IpPermissionsEgress)
+          fill(p, ["FromPort", "ToPort", "Ipv6Ranges", "PrefixListIds", "UserIdGroupPairs"]);
+      }
+      for (const n of d.NetworkInterfaces as Record<string, unknown>[])
+        fill(n, ["Association", "Ipv6Addresses", "Description", "TagSet"]);
+      for (const g of d.InternetGateways as { Attachments: { State: unknown }[] }[]) {
+        fill(g, ["Tags"]);
+        // An attachment without a state counts as attached, like one that says "available".
+        for (const a of g.Attachments) a.State = null;
+      }
+      for (const n of d.NatGateways as Record<string, unknown>[]) fill(n, ["Tags"]);
+      return d;
+    };
+    const plain = model(tinyVpc());
+    const nulls = model(withNulls(tinyVpc()));
+    expect(nulls.warnings).toEqual(plain.warnings);
+    expect(nulls.unknowns).toEqual(plain.unknowns);
+    expect(nulls.endpoints).toEqual(plain.endpoints);
+    expect([...nulls.subnets.values()]).toEqual([...plain.subnets.values()]);
+    expect([...nulls.gateways.values()]).toEqual([...plain.gateways.values()]);
+    for (const [id, f] of plain.filters) {
+      const g = nulls.filters.get(id)!;
+      expect(g.egress.map((r) => [r.ref, r.match.key(), r.unresolved])).toEqual(
+        f.egress.map((r) => [r.ref, r.match.key(), r.unresolved]),
+      );
+    }
+    for (const [id, rt] of plain.routeTables)
+      expect(nulls.routeTables.get(id)!.routes.map((r) => [r.dest.key(), r.target])).toEqual(
+        rt.routes.map((r) => [r.dest.key(), r.target]),
+      );
+  });
+
   it("a bad value is an InputError naming the file and JSON path", () => {
     const d = tinyVpc();
     (d.RouteTables![1] as { Routes: object[] }).Routes.push({ GatewayId: "igw-1" });
