@@ -91,3 +91,34 @@ export function mergePieces(pieces: Piece[]): Piece[] {
   }
   return [...byKey.values()];
 }
+
+// Building pieces: an outcome with its hops.
+export function piece(packets: PacketSet, outcome: Omit<Outcome, "hops">, hops: Hop[] = []): Piece {
+  return { packets, outcome: { ...outcome, hops } };
+}
+
+export function blocked(packets: PacketSet, ref: RuleRef, reason: string, hops: Hop[] = []): Piece {
+  return piece(
+    packets,
+    { verdict: "blocked", exit: null, egressIp: null, blockedBy: blockedByOf(ref), reason },
+    hops,
+  );
+}
+
+/** An outcome that names no blocking rule: allowed, or unknown beyond `exit`. */
+export function reach(
+  verdict: "allowed" | "unknown",
+  exit: ExitKind | null,
+  reason: string,
+  egressIp: string | null = null,
+): Omit<Outcome, "hops"> {
+  return { verdict, exit, egressIp, blockedBy: null, reason };
+}
+
+export function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
+  return piece(packets, reach("unknown", null, reason), hops);
+}
+
+export function ruleLabel(ref: RuleRef): string {
+  return ref.rule === null ? `${ref.resource}` : `${ref.resource} rule ${ref.rule}`;
+}

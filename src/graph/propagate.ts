@@ -9,32 +9,27 @@
 // inputs (a route table's split, a boundary crossing, the local services, a security group's rules cut
 // down to what the endpoint sends) are kept too, keyed by everything they depend on; packet sets are
 // immutable, so they are keyed by object.
+//
+// Subnet boundary crossings (network ACLs both ways) live in boundaries.ts, route table splits in
+// routing.ts; this file walks the legs: the source's own filters, routes, local delivery to the
+// destination host, and gateways (internet, NAT, other exits).
 import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
 import type {
   Endpoint,
-  ExitKind,
   Filter,
   Gateway,
   NatGateway,
   NetworkModel,
-  Route,
-  RouteTable,
   Rule,
   RuleRef,
   Subnet,
 } from "../model/types.js";
+import { egressUnion, egressUnionWithin, evalUnion, type FilterSplit } from "./filters.js";
 import {
-  allowedSet,
-  egressUnion,
-  egressUnionWithin,
-  evalFirstMatch,
-  evalUnion,
-  specializeRules,
-  type FilterSplit,
-} from "./filters.js";
-import {
-  blockedByOf,
+  blocked,
   mergePieces,
+  piece,
+  reach,
   prependHops,
   restrictPieces,
   SOURCE_IPV6,
@@ -43,9 +38,17 @@ import {
   type Hop,
   type Outcome,
   type Piece,
+  unknown,
 } from "./outcome.js";
-import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
-import { routeSplit, type Routed } from "./routing.js";
+import {
+  Boundaries,
+  restrictCrossing,
+  unionOf,
+  type Crossing,
+  type LegAddresses,
+  type Pass,
+} from "./boundaries.js";
+import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
 export interface EngineOptions {
@@ -58,11 +61,7 @@ export interface EngineOptions {
   universe?: PacketSet;
 }
 
-interface Leg {
-  subnet: Subnet;
-  src4: bigint | null;
-  src6: bigint | null;
-  ephemeral: IntervalSet;
+interface Leg extends LegAddresses {
   /** The NAT gateway this leg leaves from, if any. */
   nat: NatGateway | null;
   /** The originating endpoint's own leg: its public and IPv6 addresses are resolved per endpoint. */
@@ -70,76 +69,10 @@ interface Leg {
   visited: readonly string[];
 }
 
-interface Pass {
-  set: PacketSet;
-  hops: Hop[];
-}
-
-interface Crossing {
-  pass: Pass[];
-  stop: Piece[];
-}
-
-/** The part of a crossing within `set`: a boundary filter decides each packet on its own. */
-function restrictCrossing(c: Crossing, set: PacketSet): Crossing {
-  const pass: Pass[] = [];
-  for (const p of c.pass) {
-    const part = p.set.intersect(set);
-    if (!part.isEmpty()) pass.push({ set: part, hops: p.hops });
-  }
-  return { pass, stop: restrictPieces(c.stop, set) };
-}
-
 /** See Engine.auditParts. */
 export interface AuditParts {
   pieces: Piece[];
   downstream: { within: PacketSet; pieces: Piece[] }[];
-}
-
-interface RouteSplit {
-  routed: Routed[];
-  unrouted: PacketSet;
-  /** Audit mode: `routed` grouped by next hop (see byTarget). */
-  byTarget: { route: Route; set: PacketSet; count: number }[];
-  /** Everything routed to a gateway. */
-  toGateways: PacketSet;
-}
-
-interface ReturnCheck {
-  split: ReturnSplit;
-  /** Forward packets some of whose replies meet a rule with unresolved peers. */
-  undecided: { set: PacketSet; reason: string }[];
-  /**
-   * Reply-denying rules in order, with the forward packets whose replies they deny. Needed only where
-   * some packets get no reply through (often nowhere), so worked out on first use.
-   */
-  deniers: () => { set: PacketSet; ref: RuleRef }[];
-}
-
-function piece(packets: PacketSet, outcome: Omit<Outcome, "hops">, hops: Hop[] = []): Piece {
-  return { packets, outcome: { ...outcome, hops } };
-}
-
-function blocked(packets: PacketSet, ref: RuleRef, reason: string, hops: Hop[] = []): Piece {
-  return piece(
-    packets,
-    { verdict: "blocked", exit: null, egressIp: null, blockedBy: blockedByOf(ref), reason },
-    hops,
-  );
-}
-
-/** An outcome that names no blocking rule: allowed, or unknown beyond `exit`. */
-function reach(
-  verdict: "allowed" | "unknown",
-  exit: ExitKind | null,
-  reason: string,
-  egressIp: string | null = null,
-): Omit<Outcome, "hops"> {
-  return { verdict, exit, egressIp, blockedBy: null, reason };
-}
-
-function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
-  return piece(packets, reach("unknown", null, reason), hops);
 }
 
 /** m's map for key k, created empty on first use. */
@@ -156,24 +89,18 @@ function innerList<K, V>(m: Map<K, V[]>, k: K): V[] {
   return inner;
 }
 
-function ruleLabel(ref: RuleRef): string {
-  return ref.rule === null ? `${ref.resource}` : `${ref.resource} rule ${ref.rule}`;
-}
-
 export class Engine {
   private readonly memo = new Map<string, Piece[]>();
-  private readonly returnCache = new Map<string, ReturnCheck>();
-  private readonly specCache = new Map<string, Rule[]>();
   private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
   private readonly matchWithin = new Map<PacketSet, Map<PacketSet, PacketSet>>();
-  private readonly splitCache = new Map<RouteTable, WeakMap<PacketSet, RouteSplit>>();
-  private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
+  private readonly splits: RouteSplits;
   private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
   private readonly servicesCache = new Map<
     string,
     WeakMap<PacketSet, { rest: PacketSet; pieces: Piece[] }>
   >();
   private readonly atoms: PeerAtoms;
+  private readonly bounds: Boundaries;
   private readonly subnetsByNetwork = new Map<string, Subnet[]>();
   /** The endpoints of each subnet with their addresses: destinations whose own filters apply. */
   private readonly hostsBySubnet = new Map<string, { ep: Endpoint; ips: IntervalSet }[]>();
@@ -200,6 +127,8 @@ export class Engine {
         if (f) rules.push(f.egress, f.ingress);
       }
     this.atoms = new PeerAtoms(rules);
+    this.bounds = new Boundaries(model, opts.detail);
+    this.splits = new RouteSplits(opts.detail);
   }
 
   /**
@@ -424,9 +353,9 @@ export class Engine {
       ep,
       set,
       "inbound",
-      (f) => this.specialized(f, "in", leg),
+      (f) => this.bounds.specialized(f, "in", leg),
       (unions, defaultRef) => {
-        const rules = unions.flatMap((f) => this.specialized(f, "in", leg));
+        const rules = unions.flatMap((f) => this.bounds.specialized(f, "in", leg));
         return evalUnion(rules, unionOf(rules), defaultRef, set, this.opts.detail);
       },
     );
@@ -487,7 +416,7 @@ export class Engine {
     for (const f of filters.filter((x) => x.semantics !== "union")) {
       const next: Pass[] = [];
       for (const c of current) {
-        const r = this.applyForward(f, rules(f), c.set, direction);
+        const r = this.bounds.applyForward(f, rules(f), c.set, direction);
         stop.push(...prependHops(r.stop, c.hops));
         for (const p of r.pass) next.push({ set: p.set, hops: [...c.hops, ...p.hops] });
       }
@@ -597,12 +526,12 @@ export class Engine {
         unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`),
       ];
     if (rt.unknown) return [unknown(set, rt.unknown)];
-    const { routed, unrouted, byTarget: grouped, toGateways } = this.split(rt, set);
+    const { routed, unrouted, byTarget: grouped, toGateways } = this.splits.of(rt, set);
     // What leaves for any gateway crosses the subnet's boundary the same way whichever gateway it is
     // routed to: one crossing for all of it, cut down per gateway (cheaper than one per gateway).
     let leaving: Crossing | undefined;
     const crossOut = (part: PacketSet): Crossing =>
-      restrictCrossing((leaving ??= this.crossOut(leg, toGateways)), part);
+      restrictCrossing((leaving ??= this.bounds.crossOut(leg, toGateways)), part);
     const pieces: Piece[] = [];
     if (!unrouted.isEmpty())
       pieces.push(
@@ -773,10 +702,10 @@ export class Engine {
         pieces.push(...this.arrivals(leg, dst, part, arrive, [deliverHop]));
         continue;
       }
-      const out = this.crossOut(leg, part);
+      const out = this.bounds.crossOut(leg, part);
       pieces.push(...out.stop);
       for (const p of out.pass) {
-        const inn = this.crossIn(dst, leg, p.set);
+        const inn = this.bounds.crossIn(dst, leg, p.set);
         pieces.push(...prependHops(inn.stop, p.hops));
         for (const q of inn.pass)
           pieces.push(...this.arrivals(leg, dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
@@ -992,7 +921,7 @@ export class Engine {
     const entered: Crossing =
       natSubnet.id === leg.subnet.id
         ? { pass: [{ set: ok, hops: [] }], stop: [] }
-        : this.crossIn(natSubnet, leg, ok);
+        : this.bounds.crossIn(natSubnet, leg, ok);
     pieces.push(...entered.stop);
     const natLeg: Leg = {
       subnet: natSubnet,
@@ -1020,291 +949,4 @@ export class Engine {
    * leg is routed over the same universe, so legs leaving one table share one split; the key is the
    * table and the set object (immutable).
    */
-  private split(rt: RouteTable, set: PacketSet): RouteSplit {
-    let bySet = this.splitCache.get(rt);
-    if (!bySet) this.splitCache.set(rt, (bySet = new WeakMap()));
-    let r = bySet.get(set);
-    if (!r) {
-      const { routed, unrouted } = routeSplit(rt, set);
-      r = {
-        routed,
-        unrouted,
-        byTarget: this.opts.detail ? [] : byTarget(routed),
-        toGateways: PacketSet.unionAll(
-          routed.filter((x) => x.route.target.kind === "gateway").map((x) => x.set),
-        ),
-      };
-      bySet.set(set, r);
-    }
-    return r;
-  }
-
-  /**
-   * A boundary crossing, shared in audit mode by every leg that makes the same one. What it depends on:
-   * the subnet (its filters), the direction, the leg's addresses where the rules are specialized to
-   * them (inbound), the ephemeral ports the replies go to, and the set (by object: immutable).
-   */
-  private crossing(key: string, set: PacketSet, compute: () => Crossing): Crossing {
-    if (this.opts.detail) return compute();
-    let bySet = this.crossCache.get(key);
-    if (!bySet) this.crossCache.set(key, (bySet = new WeakMap()));
-    let c = bySet.get(set);
-    if (!c) bySet.set(set, (c = compute()));
-    return c;
-  }
-
-  /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
-  private crossOut(leg: Leg, set: PacketSet): Crossing {
-    const key = `${leg.subnet.id}|out|${leg.ephemeral.key()}`;
-    return this.crossing(key, set, () => this.crossOutNow(leg, set));
-  }
-
-  private crossOutNow(leg: Leg, set: PacketSet): Crossing {
-    return this.crossBoundary(leg.subnet, set, (f) => ({
-      forward: f.egress,
-      replies: f.ingress,
-      replyKey: "",
-      direction: "outbound",
-      ephemeral: leg.ephemeral,
-    }));
-  }
-
-  /** Entering another subnet: inbound rules see the leg's source; outbound rules see the replies to it. */
-  private crossIn(subnet: Subnet, leg: Leg, set: PacketSet): Crossing {
-    const key = `${subnet.id}|in|${leg.src4 ?? "-"}/${leg.src6 ?? "-"}|${leg.ephemeral.key()}`;
-    return this.crossing(key, set, () => this.crossInNow(subnet, leg, set));
-  }
-
-  private crossInNow(subnet: Subnet, leg: Leg, set: PacketSet): Crossing {
-    return this.crossBoundary(subnet, set, (f) => ({
-      forward: this.specialized(f, "in", leg),
-      replies: this.specialized(f, "out", leg),
-      replyKey: `${leg.src4 ?? "-"}/${leg.src6 ?? "-"}`,
-      direction: "inbound",
-      ephemeral: leg.ephemeral,
-    }));
-  }
-
-  private specialized(f: Filter, dir: "in" | "out", leg: Leg): Rule[] {
-    const key = `${f.id}|${dir}|${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`;
-    let rules = this.specCache.get(key);
-    if (!rules) {
-      rules = specializeRules(dir === "in" ? f.ingress : f.egress, leg.src4, leg.src6);
-      this.specCache.set(key, rules);
-    }
-    return rules;
-  }
-
-  private crossBoundary(
-    subnet: Subnet,
-    set: PacketSet,
-    plan: (f: Filter) => {
-      forward: readonly Rule[];
-      replies: readonly Rule[];
-      replyKey: string;
-      direction: "outbound" | "inbound";
-      ephemeral: IntervalSet;
-    },
-  ): Crossing {
-    let current: Pass[] = [{ set, hops: [] }];
-    const stop: Piece[] = [];
-    for (const id of subnet.boundaryFilterIds) {
-      const f = this.model.filters.get(id);
-      const next: Pass[] = [];
-      for (const c of current) {
-        if (!f || f.unknown) {
-          stop.push(unknown(c.set, f?.unknown ?? `filter ${id} of ${subnet.id} is not in the data`, c.hops));
-          continue;
-        }
-        const p = plan(f);
-        const r = this.applyForward(f, p.forward, c.set, p.direction);
-        stop.push(...prependHops(r.stop, c.hops));
-        for (const a of r.pass) {
-          const hops = [...c.hops, ...a.hops];
-          if (f.stateful) {
-            next.push({ set: a.set, hops });
-            continue;
-          }
-          const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
-          const ok = a.set.intersect(ret.split.ok);
-          if (!ok.isEmpty()) next.push({ set: ok, hops });
-          let none = a.set.intersect(ret.split.none);
-          const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
-          for (const d of none.isEmpty() ? [] : ret.deniers()) {
-            if (none.isEmpty()) break;
-            const hit = none.intersect(d.set);
-            if (hit.isEmpty()) continue;
-            none = none.subtract(hit);
-            const reason = `replies to ports ${portsText(p.ephemeral)} are denied by ${replyDir} ${ruleLabel(d.ref)}`;
-            stop.push(
-              blocked(hit, d.ref, reason, [
-                ...hops,
-                {
-                  resource: f.id,
-                  kind: f.kind,
-                  action: "deny",
-                  rule: d.ref.rule,
-                  detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
-                },
-              ]),
-            );
-          }
-          let mixed = a.set.intersect(ret.split.mixed);
-          for (const u of ret.undecided) {
-            const hit = mixed.intersect(u.set);
-            if (hit.isEmpty()) continue;
-            mixed = mixed.subtract(hit);
-            stop.push(unknown(hit, `replies: ${u.reason}`, hops));
-          }
-          if (!mixed.isEmpty())
-            stop.push(
-              unknown(
-                mixed,
-                `${f.id} lets replies through on only some of the ephemeral ports ${portsText(p.ephemeral)}: the connection works only when the client picks one of those`,
-                hops,
-              ),
-            );
-        }
-      }
-      current = next;
-    }
-    return { pass: current, stop };
-  }
-
-  /** A filter's forward decision: pieces denied (with the deciding rule) and what passes. */
-  private applyForward(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
-    const split: FilterSplit =
-      f.semantics === "union"
-        ? evalUnion(
-            rules,
-            rules === f.egress ? egressUnion(f) : unionOf(rules),
-            f.defaultRef,
-            set,
-            this.opts.detail,
-          )
-        : evalFirstMatch(rules, f.defaultRef, set);
-    const stop = split.undecided.map((u) =>
-      unknown(u.set, u.reason, [
-        {
-          resource: f.id,
-          kind: f.kind,
-          action: "deny",
-          rule: null,
-          detail: `${direction}: undecided (${u.reason})`,
-        },
-      ]),
-    );
-    for (const d of split.denied)
-      stop.push(
-        blocked(
-          d.set,
-          d.ref,
-          `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`,
-          [
-            {
-              resource: f.id,
-              kind: f.kind,
-              action: "deny",
-              rule: d.ref.rule,
-              detail: `${direction}: ${d.ref.description ?? "denied"}`,
-            },
-          ],
-        ),
-      );
-    let pass: Pass[];
-    if (this.opts.detail) {
-      pass = split.allowed.map((a) => ({
-        set: a.set,
-        hops: [
-          {
-            resource: f.id,
-            kind: f.kind,
-            action: "allow",
-            rule: a.ref.rule,
-            detail: `${direction}: ${a.ref.description ?? "allowed"}`,
-          },
-        ],
-      }));
-    } else {
-      const all = split.allowed.reduce((u, a) => u.union(a.set), PacketSet.EMPTY);
-      pass = all.isEmpty()
-        ? []
-        : [
-            {
-              set: all,
-              hops: [
-                {
-                  resource: f.id,
-                  kind: f.kind,
-                  action: "allow",
-                  rule: null,
-                  detail: `${direction}: allowed`,
-                },
-              ],
-            },
-          ];
-    }
-    return { pass, stop };
-  }
-
-  private returnCheck(f: Filter, replies: readonly Rule[], key: string, ephemeral: IntervalSet): ReturnCheck {
-    const k = `${f.id}|${key}|${ephemeral.key()}`;
-    let rc = this.returnCache.get(k);
-    if (!rc) {
-      const { allowed: allowedReplies, undecided: undecidedReplies } = allowedSet(replies, f.semantics);
-      const split = splitByReturn(allowedReplies, ephemeral);
-      // A forward packet any of whose replies the filter cannot decide is not blocked for sure.
-      const undecided = undecidedReplies.map((u) => ({
-        set: forwardOfReplies(u.set, ephemeral),
-        reason: u.reason,
-      }));
-      for (const u of undecided) split.none = split.none.subtract(u.set);
-      let deniers: { set: PacketSet; ref: RuleRef }[] | undefined;
-      const deniersNow = (): { set: PacketSet; ref: RuleRef }[] =>
-        f.semantics === "union"
-          ? [{ set: forwardOfReplies(allowedReplies.complement(), ephemeral), ref: f.defaultRef }]
-          : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL).denied.map((d) => ({
-              set: forwardOfReplies(d.set, ephemeral),
-              ref: d.ref,
-            }));
-      rc = { split, deniers: () => (deniers ??= deniersNow()), undecided };
-      this.returnCache.set(k, rc);
-    }
-    return rc;
-  }
-}
-
-/**
- * Audit mode: routes to the same next hop lead to the same outcomes, so their packets travel on together
- * (a hundred routes to one transit gateway are one walk, not a hundred). Blackholes stay per route:
- * each is its own deciding rule.
- */
-function byTarget(routed: Routed[]): { route: Route; set: PacketSet; count: number }[] {
-  const groups = new Map<string, { route: Route; sets: PacketSet[] }>();
-  const out: { route: Route; set: PacketSet; count: number }[] = [];
-  for (const r of routed) {
-    const t = r.route.target;
-    if (t.kind === "blackhole") {
-      out.push({ route: r.route, set: r.set, count: 1 });
-      continue;
-    }
-    const k = t.kind === "local" ? `local:${t.networkId}` : `gw:${t.gatewayId}`;
-    const g = groups.get(k);
-    if (g) g.sets.push(r.set);
-    else groups.set(k, { route: r.route, sets: [r.set] });
-  }
-  for (const g of groups.values())
-    out.push({ route: g.route, set: PacketSet.unionAll(g.sets), count: g.sets.length });
-  return out;
-}
-
-function unionOf(rules: readonly Rule[]): PacketSet {
-  return rules.reduce(
-    (u, r) => (r.action === "allow" && !r.unresolved ? u.union(r.match) : u),
-    PacketSet.EMPTY,
-  );
-}
-
-function portsText(ports: IntervalSet): string {
-  return ports.ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",");
 }

@@ -1,0 +1,315 @@
+// Subnet boundaries: a subnet's stateless filters (network ACLs) on packets leaving or entering it, both
+// ways. The forward rules decide each packet; the opposite direction's rules decide its replies, which
+// return to the client's ephemeral ports. In audit mode a crossing is computed once per subnet,
+// direction, leg addresses and packet set, and shared by every leg that makes it.
+import type { IntervalSet } from "../netset/index.js";
+import { PacketSet } from "../netset/index.js";
+import type { Filter, NetworkModel, Rule, RuleRef, Subnet } from "../model/types.js";
+import {
+  allowedSet,
+  egressUnion,
+  evalFirstMatch,
+  evalUnion,
+  specializeRules,
+  type FilterSplit,
+} from "./filters.js";
+import { blocked, prependHops, restrictPieces, ruleLabel, unknown, type Hop, type Piece } from "./outcome.js";
+import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
+
+export interface Pass {
+  set: PacketSet;
+  hops: Hop[];
+}
+
+/** What passes a boundary (with the hops that let it) and what stops there. */
+export interface Crossing {
+  pass: Pass[];
+  stop: Piece[];
+}
+
+/** The part of a crossing within `set`: a boundary filter decides each packet on its own. */
+export function restrictCrossing(c: Crossing, set: PacketSet): Crossing {
+  const pass: Pass[] = [];
+  for (const p of c.pass) {
+    const part = p.set.intersect(set);
+    if (!part.isEmpty()) pass.push({ set: part, hops: p.hops });
+  }
+  return { pass, stop: restrictPieces(c.stop, set) };
+}
+
+/** What a crossing depends on of the leg making it: where it starts, its source, its replies' ports. */
+export interface LegAddresses {
+  subnet: Subnet;
+  src4: bigint | null;
+  src6: bigint | null;
+  ephemeral: IntervalSet;
+}
+
+interface ReturnCheck {
+  split: ReturnSplit;
+  /** Forward packets some of whose replies meet a rule with unresolved peers. */
+  undecided: { set: PacketSet; reason: string }[];
+  /**
+   * Reply-denying rules in order, with the forward packets whose replies they deny. Needed only where
+   * some packets get no reply through (often nowhere), so worked out on first use.
+   */
+  deniers: () => { set: PacketSet; ref: RuleRef }[];
+}
+
+export class Boundaries {
+  private readonly returnCache = new Map<string, ReturnCheck>();
+  private readonly specCache = new Map<string, Rule[]>();
+  private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
+
+  /** `detail`: attribute allowed packets to rules (traces); audit mode shares crossings instead. */
+  constructor(
+    private readonly model: NetworkModel,
+    private readonly detail: boolean,
+  ) {}
+
+  /**
+   * A boundary crossing, shared in audit mode by every leg that makes the same one. What it depends on:
+   * the subnet (its filters), the direction, the leg's addresses where the rules are specialized to
+   * them (inbound), the ephemeral ports the replies go to, and the set (by object: immutable).
+   */
+  private crossing(key: string, set: PacketSet, compute: () => Crossing): Crossing {
+    if (this.detail) return compute();
+    let bySet = this.crossCache.get(key);
+    if (!bySet) this.crossCache.set(key, (bySet = new WeakMap()));
+    let c = bySet.get(set);
+    if (!c) bySet.set(set, (c = compute()));
+    return c;
+  }
+
+  /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
+  crossOut(leg: LegAddresses, set: PacketSet): Crossing {
+    const key = `${leg.subnet.id}|out|${leg.ephemeral.key()}`;
+    return this.crossing(key, set, () => this.crossOutNow(leg, set));
+  }
+
+  private crossOutNow(leg: LegAddresses, set: PacketSet): Crossing {
+    return this.crossBoundary(leg.subnet, set, (f) => ({
+      forward: f.egress,
+      replies: f.ingress,
+      replyKey: "",
+      direction: "outbound",
+      ephemeral: leg.ephemeral,
+    }));
+  }
+
+  /** Entering another subnet: inbound rules see the leg's source; outbound rules see the replies to it. */
+  crossIn(subnet: Subnet, leg: LegAddresses, set: PacketSet): Crossing {
+    const key = `${subnet.id}|in|${leg.src4 ?? "-"}/${leg.src6 ?? "-"}|${leg.ephemeral.key()}`;
+    return this.crossing(key, set, () => this.crossInNow(subnet, leg, set));
+  }
+
+  private crossInNow(subnet: Subnet, leg: LegAddresses, set: PacketSet): Crossing {
+    return this.crossBoundary(subnet, set, (f) => ({
+      forward: this.specialized(f, "in", leg),
+      replies: this.specialized(f, "out", leg),
+      replyKey: `${leg.src4 ?? "-"}/${leg.src6 ?? "-"}`,
+      direction: "inbound",
+      ephemeral: leg.ephemeral,
+    }));
+  }
+
+  specialized(f: Filter, dir: "in" | "out", leg: LegAddresses): Rule[] {
+    const key = `${f.id}|${dir}|${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`;
+    let rules = this.specCache.get(key);
+    if (!rules) {
+      rules = specializeRules(dir === "in" ? f.ingress : f.egress, leg.src4, leg.src6);
+      this.specCache.set(key, rules);
+    }
+    return rules;
+  }
+
+  private crossBoundary(
+    subnet: Subnet,
+    set: PacketSet,
+    plan: (f: Filter) => {
+      forward: readonly Rule[];
+      replies: readonly Rule[];
+      replyKey: string;
+      direction: "outbound" | "inbound";
+      ephemeral: IntervalSet;
+    },
+  ): Crossing {
+    let current: Pass[] = [{ set, hops: [] }];
+    const stop: Piece[] = [];
+    for (const id of subnet.boundaryFilterIds) {
+      const f = this.model.filters.get(id);
+      const next: Pass[] = [];
+      for (const c of current) {
+        if (!f || f.unknown) {
+          stop.push(unknown(c.set, f?.unknown ?? `filter ${id} of ${subnet.id} is not in the data`, c.hops));
+          continue;
+        }
+        const p = plan(f);
+        const r = this.applyForward(f, p.forward, c.set, p.direction);
+        stop.push(...prependHops(r.stop, c.hops));
+        for (const a of r.pass) {
+          const hops = [...c.hops, ...a.hops];
+          if (f.stateful) {
+            next.push({ set: a.set, hops });
+            continue;
+          }
+          const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
+          const ok = a.set.intersect(ret.split.ok);
+          if (!ok.isEmpty()) next.push({ set: ok, hops });
+          let none = a.set.intersect(ret.split.none);
+          const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
+          for (const d of none.isEmpty() ? [] : ret.deniers()) {
+            if (none.isEmpty()) break;
+            const hit = none.intersect(d.set);
+            if (hit.isEmpty()) continue;
+            none = none.subtract(hit);
+            const reason = `replies to ports ${portsText(p.ephemeral)} are denied by ${replyDir} ${ruleLabel(d.ref)}`;
+            stop.push(
+              blocked(hit, d.ref, reason, [
+                ...hops,
+                {
+                  resource: f.id,
+                  kind: f.kind,
+                  action: "deny",
+                  rule: d.ref.rule,
+                  detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
+                },
+              ]),
+            );
+          }
+          let mixed = a.set.intersect(ret.split.mixed);
+          for (const u of ret.undecided) {
+            const hit = mixed.intersect(u.set);
+            if (hit.isEmpty()) continue;
+            mixed = mixed.subtract(hit);
+            stop.push(unknown(hit, `replies: ${u.reason}`, hops));
+          }
+          if (!mixed.isEmpty())
+            stop.push(
+              unknown(
+                mixed,
+                `${f.id} lets replies through on only some of the ephemeral ports ${portsText(p.ephemeral)}: the connection works only when the client picks one of those`,
+                hops,
+              ),
+            );
+        }
+      }
+      current = next;
+    }
+    return { pass: current, stop };
+  }
+
+  /** A filter's forward decision: pieces denied (with the deciding rule) and what passes. */
+  applyForward(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
+    const split: FilterSplit =
+      f.semantics === "union"
+        ? evalUnion(
+            rules,
+            rules === f.egress ? egressUnion(f) : unionOf(rules),
+            f.defaultRef,
+            set,
+            this.detail,
+          )
+        : evalFirstMatch(rules, f.defaultRef, set);
+    const stop = split.undecided.map((u) =>
+      unknown(u.set, u.reason, [
+        {
+          resource: f.id,
+          kind: f.kind,
+          action: "deny",
+          rule: null,
+          detail: `${direction}: undecided (${u.reason})`,
+        },
+      ]),
+    );
+    for (const d of split.denied)
+      stop.push(
+        blocked(
+          d.set,
+          d.ref,
+          `denied by ${direction} ${ruleLabel(d.ref)}${d.ref.description ? ` (${d.ref.description})` : ""}`,
+          [
+            {
+              resource: f.id,
+              kind: f.kind,
+              action: "deny",
+              rule: d.ref.rule,
+              detail: `${direction}: ${d.ref.description ?? "denied"}`,
+            },
+          ],
+        ),
+      );
+    let pass: Pass[];
+    if (this.detail) {
+      pass = split.allowed.map((a) => ({
+        set: a.set,
+        hops: [
+          {
+            resource: f.id,
+            kind: f.kind,
+            action: "allow",
+            rule: a.ref.rule,
+            detail: `${direction}: ${a.ref.description ?? "allowed"}`,
+          },
+        ],
+      }));
+    } else {
+      const all = split.allowed.reduce((u, a) => u.union(a.set), PacketSet.EMPTY);
+      pass = all.isEmpty()
+        ? []
+        : [
+            {
+              set: all,
+              hops: [
+                {
+                  resource: f.id,
+                  kind: f.kind,
+                  action: "allow",
+                  rule: null,
+                  detail: `${direction}: allowed`,
+                },
+              ],
+            },
+          ];
+    }
+    return { pass, stop };
+  }
+
+  private returnCheck(f: Filter, replies: readonly Rule[], key: string, ephemeral: IntervalSet): ReturnCheck {
+    const k = `${f.id}|${key}|${ephemeral.key()}`;
+    let rc = this.returnCache.get(k);
+    if (!rc) {
+      const { allowed: allowedReplies, undecided: undecidedReplies } = allowedSet(replies, f.semantics);
+      const split = splitByReturn(allowedReplies, ephemeral);
+      // A forward packet any of whose replies the filter cannot decide is not blocked for sure.
+      const undecided = undecidedReplies.map((u) => ({
+        set: forwardOfReplies(u.set, ephemeral),
+        reason: u.reason,
+      }));
+      for (const u of undecided) split.none = split.none.subtract(u.set);
+      let deniers: { set: PacketSet; ref: RuleRef }[] | undefined;
+      const deniersNow = (): { set: PacketSet; ref: RuleRef }[] =>
+        f.semantics === "union"
+          ? [{ set: forwardOfReplies(allowedReplies.complement(), ephemeral), ref: f.defaultRef }]
+          : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL).denied.map((d) => ({
+              set: forwardOfReplies(d.set, ephemeral),
+              ref: d.ref,
+            }));
+      rc = { split, deniers: () => (deniers ??= deniersNow()), undecided };
+      this.returnCache.set(k, rc);
+    }
+    return rc;
+  }
+}
+
+/** The packets an allow-union rule list allows. */
+export function unionOf(rules: readonly Rule[]): PacketSet {
+  return rules.reduce(
+    (u, r) => (r.action === "allow" && !r.unresolved ? u.union(r.match) : u),
+    PacketSet.EMPTY,
+  );
+}
+
+function portsText(ports: IntervalSet): string {
+  return ports.ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",");
+}
