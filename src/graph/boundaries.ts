@@ -10,6 +10,7 @@ import {
   egressUnion,
   evalFirstMatch,
   evalUnion,
+  peerSetsOf,
   specializeRules,
   type FilterSplit,
 } from "./filters.js";
@@ -60,6 +61,8 @@ export class Boundaries {
   private readonly returnCache = new Map<string, ReturnCheck>();
   private readonly specCache = new Map<string, Rule[]>();
   private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
+  /** Per rule list: each rule's peer sets (see peerKey). */
+  private readonly peerSets = new WeakMap<readonly Rule[], IntervalSet[][]>();
 
   /** `detail`: attribute allowed packets to rules (traces); audit mode shares crossings instead. */
   constructor(
@@ -99,7 +102,12 @@ export class Boundaries {
 
   /** Entering another subnet: inbound rules see the leg's source; outbound rules see the replies to it. */
   crossIn(subnet: Subnet, leg: LegAddresses, set: PacketSet): Crossing {
-    const key = `${subnet.id}|in|${leg.src4 ?? "-"}/${leg.src6 ?? "-"}|${leg.ephemeral.key()}`;
+    let peers = "";
+    for (const id of subnet.boundaryFilterIds) {
+      const f = this.model.filters.get(id);
+      if (f) peers += `${this.peerKey(f.ingress, leg)}/${this.peerKey(f.egress, leg)};`;
+    }
+    const key = `${subnet.id}|in|${peers}|${leg.ephemeral.key()}`;
     return this.crossing(key, set, () => this.crossInNow(subnet, leg, set));
   }
 
@@ -107,14 +115,36 @@ export class Boundaries {
     return this.crossBoundary(subnet, set, (f) => ({
       forward: this.specialized(f, "in", leg),
       replies: this.specialized(f, "out", leg),
-      replyKey: `${leg.src4 ?? "-"}/${leg.src6 ?? "-"}`,
+      replyKey: this.peerKey(f.egress, leg),
       direction: "inbound",
       ephemeral: leg.ephemeral,
     }));
   }
 
+  /**
+   * Which of the rules' peer sets hold the leg's source addresses, as a key: rules specialized to the
+   * leg (specializeRules) read nothing else of it. Sources that no rule tells apart (most of a subnet,
+   * usually) then share the specialized rules, their reply checks and their crossings.
+   */
+  private peerKey(rules: readonly Rule[], leg: LegAddresses): string {
+    let sets = this.peerSets.get(rules);
+    if (!sets) this.peerSets.set(rules, (sets = rules.map((r) => peerSetsOf(r.match))));
+    let key = "";
+    for (let i = 0; i < sets.length; i++) {
+      const list = sets[i]!;
+      for (let j = 0; j < list.length; j++) {
+        const s = list[j]!;
+        const in4 = leg.src4 !== null && s.contains(leg.src4);
+        const in6 = leg.src6 !== null && s.contains(leg.src6);
+        if (in4 || in6) key += `${i}.${j}${in4 ? "a" : ""}${in6 ? "b" : ""},`;
+      }
+    }
+    return key;
+  }
+
   specialized(f: Filter, dir: "in" | "out", leg: LegAddresses): Rule[] {
-    const key = `${f.id}|${dir}|${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`;
+    const rulesOf = dir === "in" ? f.ingress : f.egress;
+    const key = `${f.id}|${dir}|${this.peerKey(rulesOf, leg)}`;
     let rules = this.specCache.get(key);
     if (!rules) {
       rules = specializeRules(dir === "in" ? f.ingress : f.egress, leg.src4, leg.src6);

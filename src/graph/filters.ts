@@ -163,6 +163,16 @@ export function specializeRules(rules: readonly Rule[], peer4: bigint | null, pe
   return rules.map((r) => ({ ...r, match: specializeSet(r.match, peer4, peer6) }));
 }
 
+/**
+ * The distinct IP sets of a match's cubes: all that specializeSet reads of it besides the peer (whether
+ * each contains the peer address).
+ */
+export function peerSetsOf(match: PacketSet): IntervalSet[] {
+  const out: IntervalSet[] = [];
+  for (const c of match.cubes()) if (!out.some((s) => s === c.ips || s.equals(c.ips))) out.push(c.ips);
+  return out;
+}
+
 export function specializeSet(match: PacketSet, peer4: bigint | null, peer6: bigint | null): PacketSet {
   let out = PacketSet.EMPTY;
   for (const c of match.cubes()) {

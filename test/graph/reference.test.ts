@@ -1,6 +1,8 @@
 // Table tests of the reference itself (expected answers written by hand from the semantics), and of the
 // engine on the same cases.
 import { describe, expect, it } from "vitest";
+import { runAudit } from "../../src/core/audit.js";
+import { parseDest, parsePorts } from "../../src/core/cli.js";
 import type { NetworkModel } from "../../src/model/types.js";
 import { PacketSet, PORT_ALL, PROTO_ALL, IntervalSet } from "../../src/netset/index.js";
 import { engineOutcome, formatOutcome, type Mode } from "./compare.js";
@@ -571,6 +573,42 @@ describe("the egress IP comes from the internet gateway taken", () => {
     const m = setup(networkId);
     const got = engineOutcome(m, m.endpoints[0]!, packet, mode, { query: singlePacketQuery(packet) });
     expect(withoutWhy(got), formatOutcome(got)).toEqual(allowedInternet("54.0.0.99"));
+  });
+});
+
+// Subnet boundaries are shared between sources that their rules do not tell apart (Boundaries.peerKey).
+// A rule whose cubes name different peers (AWS cannot spell one, other providers can) tells apart
+// sources that are each in only one of them.
+describe("a network ACL rule with a different peer per port", () => {
+  it("decides each source by the peer its own address is in, in one audit", () => {
+    const m = handModel();
+    const acl = filterOf(m, "acl-pub");
+    acl.ingress.unshift({
+      match: PacketSet.cube(
+        TCP,
+        ports(80, 80),
+        IntervalSet.fromRanges([[ip("10.0.0.64"), ip("10.0.0.95")]]),
+      ).union(
+        PacketSet.cube(TCP, ports(81, 81), IntervalSet.fromRanges([[ip("10.0.0.96"), ip("10.0.0.127")]])),
+      ),
+      action: "deny",
+      ref: { resource: "acl-pub", kind: "network-acl", rule: "in-50" },
+    });
+    const priv = m.endpoints.find((e) => e.id === "eni-priv")!;
+    m.endpoints.push({ ...priv, id: "eni-priv2", privateIps: [ip("10.0.0.100")] });
+    const r = runAudit(m, {
+      ports: parsePorts("tcp/80-81"),
+      portsText: "tcp/80-81",
+      dest: parseDest("10.0.0.4/32"),
+      destText: "10.0.0.4/32",
+      sources: m.endpoints.filter((e) => e.subnetId === "subnet-priv"),
+    });
+    expect(r.results.map((e) => [e.source.id, e.ports, e.verdict, e.blockedBy?.rule ?? null])).toEqual([
+      ["eni-priv", "80", "blocked", "in-50"],
+      ["eni-priv", "81", "unknown", null],
+      ["eni-priv2", "80", "unknown", null],
+      ["eni-priv2", "81", "blocked", "in-50"],
+    ]);
   });
 });
 
