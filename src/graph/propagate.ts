@@ -13,7 +13,15 @@
 // Subnet boundary crossings (network ACLs both ways) live in boundaries.ts, route table splits in
 // routing.ts; this file walks the legs: the source's own filters, routes, local delivery to the
 // destination host, and gateways (internet, NAT, other exits).
-import { formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet, PUBLIC_INTERNET } from "../netset/index.js";
+import {
+  formatIp,
+  IntervalSet,
+  IPV4_ALL,
+  IPV6_ALL,
+  PacketSet,
+  parseCidr,
+  PUBLIC_INTERNET,
+} from "../netset/index.js";
 import type {
   Endpoint,
   Filter,
@@ -50,6 +58,9 @@ import {
 } from "./boundaries.js";
 import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
+
+/** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
+const NAT64_PREFIX = parseCidr("64:ff9b::/96");
 
 export interface EngineOptions {
   /** Attribute allowed packets to individual rules and compute each source exactly (traces). */
@@ -901,8 +912,37 @@ export class Engine {
     if (leg.visited.includes(g.id))
       return [blocked(set, gref, `routing loop through ${g.id}`, drop("routing loop"))];
     const pieces: Piece[] = [];
+    // IPv6 only to the NAT64 prefix, which a NAT gateway translates to the IPv4 address inside it
+    // (DNS64 hands such addresses out). Where that IPv4 packet then goes is not followed here: unknown,
+    // never blocked.
     const v6 = set.restrictIps(IPV6_ALL);
-    if (!v6.isEmpty()) pieces.push(blocked(v6, gref, `${g.id} translates IPv4 only`, drop("IPv6 packet")));
+    const nat64 = v6.restrictIps(NAT64_PREFIX);
+    if (!nat64.isEmpty())
+      pieces.push(
+        unknown(
+          nat64,
+          `${g.id} translates 64:ff9b::/96 to the IPv4 address inside it (NAT64); where that goes from there is not analysed`,
+          [
+            {
+              resource: g.id,
+              kind: g.ref.kind,
+              action: "translate",
+              rule: null,
+              detail: "NAT64 (not followed)",
+            },
+          ],
+        ),
+      );
+    const other6 = v6.subtract(nat64);
+    if (!other6.isEmpty())
+      pieces.push(
+        blocked(
+          other6,
+          gref,
+          `${g.id} translates IPv4, and IPv6 only to 64:ff9b::/96 (NAT64)`,
+          drop("IPv6 packet"),
+        ),
+      );
     const v4 = set.restrictIps(IPV4_ALL);
     const ok = v4.restrictProtocols(g.protocols);
     const other = v4.subtract(ok);

@@ -267,6 +267,21 @@ describe("the audit matrix", () => {
     const tcp = audit(d, "tcp/443").results.find((e) => e.source.id === "eni-app")!;
     expect(tcp.verdict).toBe("allowed");
     expect(tcp.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
+    // NAT64: 64:ff9b::/96 routed to the NAT gateway is translated to IPv4 there, which is not followed:
+    // unknown, not blocked. Other IPv6 sent to a NAT gateway is dropped by it.
+    (d.RouteTables![2] as { Routes: object[] }).Routes.push(
+      { DestinationIpv6CidrBlock: "64:ff9b::/96", NatGatewayId: "nat-1", State: "active" },
+      { DestinationIpv6CidrBlock: "2001:db8:1::/48", NatGatewayId: "nat-1", State: "active" },
+    );
+    const nat64 = trace(d, { src: "eni-app", dst: "64:ff9b::808:808" });
+    expect(nat64).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(nat64.reason).toBe(
+      "nat-1 translates 64:ff9b::/96 to the IPv4 address inside it (NAT64); where that goes from there is not analysed",
+    );
+    expect(trace(d, { src: "eni-app", dst: "2001:db8:1::1" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1", kind: "nat-gateway" },
+    });
   });
 });
 

@@ -130,6 +130,7 @@ export const DESTINATIONS: readonly bigint[] = [
   parseIp("2001:4860:4860::8888"), // public
   parseIp("2001:db8::1"), // documentation: not public
   parseIp("fd00::1"), // unique local: not public
+  parseIp("64:ff9b::808:808"), // NAT64 of 8.8.8.8: a NAT gateway translates it
 ];
 
 /** The universe's destinations as one set (runAudit's `dest`). */
@@ -348,6 +349,7 @@ const cidrChoice = (text: string): DestChoice => ({
 const ROUTE_DESTS: readonly DestChoice[] = [
   cidrChoice("0.0.0.0/0"),
   cidrChoice("::/0"),
+  cidrChoice("64:ff9b::/96"),
   cidrChoice("8.8.8.0/29"),
   cidrChoice("8.8.8.0/30"),
   cidrChoice("8.8.8.4/31"),

@@ -43,6 +43,9 @@ const UDP = 17;
 const SCTP = 132;
 const ICMP = 1;
 const ICMPV6 = 58;
+/** 64:ff9b::/96, the NAT64 prefix: its first address and size. */
+const NAT64_FIRST = 0x64ff9bn << 96n;
+const inNat64 = (dst: bigint): boolean => dst >= NAT64_FIRST && dst < NAT64_FIRST + (1n << 32n);
 
 function isV4(ip: bigint): boolean {
   return ip >= TWO_128;
@@ -343,7 +346,8 @@ function toInternet(g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
 function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): RefOutcome {
   if (g.unusable !== undefined) return blockedByGateway("NAT unusable", g);
   if (leg.visited.includes(g.id)) return blockedByGateway("NAT loop", g);
-  if (!isV4(pkt.dst)) return blockedByGateway("IPv6 to a NAT", g);
+  // NAT64: IPv6 to 64:ff9b::/96 becomes IPv4; the engine does not follow it further (unknown).
+  if (!isV4(pkt.dst)) return inNat64(pkt.dst) ? unknown("NAT64") : blockedByGateway("IPv6 to a NAT", g);
   if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
   const N = model.subnets.get(g.subnetId);
   if (N === undefined) return unknown(`NAT subnet ${g.subnetId} missing`);
