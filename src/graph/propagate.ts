@@ -21,6 +21,7 @@ import {
   PacketSet,
   parseCidr,
   PUBLIC_INTERNET,
+  V4_OFFSET,
 } from "../netset/index.js";
 import type {
   Endpoint,
@@ -61,6 +62,13 @@ import { PeerAtoms } from "./peer-atoms.js";
 
 /** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
 const NAT64_PREFIX = parseCidr("64:ff9b::/96");
+/** NAT64 moves 64:ff9b::a.b.c.d to the IPv4 address a.b.c.d: this far along the IP axis. */
+const NAT64_TO_V4 = V4_OFFSET - NAT64_PREFIX.min()!;
+/** What NAT64 carries on unchanged but for the addresses: TCP and UDP. */
+const NAT64_PROTOCOLS = IntervalSet.fromRanges([
+  [6n, 6n],
+  [17n, 17n],
+]);
 
 export interface EngineOptions {
   /** Attribute allowed packets to individual rules and compute each source exactly (traces). */
@@ -111,6 +119,8 @@ export class Engine {
     WeakMap<PacketSet, { rest: PacketSet; pieces: Piece[] }>
   >();
   private readonly atoms: PeerAtoms;
+  /** What shared legs are computed over: opts.universe and its NAT64 image (see the constructor). */
+  private readonly universe: PacketSet;
   private readonly bounds: Boundaries;
   private readonly subnetsByNetwork = new Map<string, Subnet[]>();
   /** The endpoints of each subnet with their addresses: destinations whose own filters apply. */
@@ -122,6 +132,13 @@ export class Engine {
     readonly model: NetworkModel,
     readonly opts: EngineOptions,
   ) {
+    // Shared legs are computed over the universe, and NAT64 sends packets on to the IPv4 addresses
+    // inside 64:ff9b::/96: those addresses belong to it too.
+    const u = opts.universe;
+    this.universe =
+      u === undefined
+        ? PacketSet.ALL
+        : u.union(u.restrictIps(NAT64_PREFIX).restrictProtocols(NAT64_PROTOCOLS).shiftIps(NAT64_TO_V4));
     for (const s of model.subnets.values()) innerList(this.subnetsByNetwork, s.networkId).push(s);
     for (const ep of model.endpoints) {
       const points = [...ep.privateIps, ...ep.ipv6].map((ip) => [ip, ip] as const);
@@ -523,7 +540,7 @@ export class Engine {
     const key = this.legKey(leg);
     let full = this.memo.get(key);
     if (!full) {
-      full = mergePieces(this.computeRouteFrom(leg, this.opts.universe ?? PacketSet.ALL));
+      full = mergePieces(this.computeRouteFrom(leg, this.universe));
       this.memo.set(key, full);
     }
     return full;
@@ -912,57 +929,49 @@ export class Engine {
     if (leg.visited.includes(g.id))
       return [blocked(set, gref, `routing loop through ${g.id}`, drop("routing loop"))];
     const pieces: Piece[] = [];
-    // IPv6 only to the NAT64 prefix, which a NAT gateway translates to the IPv4 address inside it
-    // (DNS64 hands such addresses out). Where that IPv4 packet then goes is not followed here: unknown,
-    // never blocked.
+    const notTranslated = (part: PacketSet, reason: string, detail: string): void => {
+      if (!part.isEmpty()) pieces.push(blocked(part, gref, reason, drop(detail)));
+    };
+    // IPv6 only to the NAT64 prefix (DNS64 hands out such addresses for IPv4-only names): TCP and UDP
+    // to 64:ff9b::a.b.c.d leave as IPv4 to a.b.c.d. ICMPv6 is rewritten into ICMPv4 there, which is
+    // not followed: unknown.
     const v6 = set.restrictIps(IPV6_ALL);
     const nat64 = v6.restrictIps(NAT64_PREFIX);
-    if (!nat64.isEmpty())
+    notTranslated(
+      v6.subtract(nat64),
+      `${g.id} translates IPv4, and IPv6 only to 64:ff9b::/96 (NAT64)`,
+      "IPv6 packet",
+    );
+    const ok64 = nat64.restrictProtocols(NAT64_PROTOCOLS);
+    const icmp6 = nat64.restrictProtocols(IntervalSet.point(58n));
+    if (!icmp6.isEmpty())
       pieces.push(
-        unknown(
-          nat64,
-          `${g.id} translates 64:ff9b::/96 to the IPv4 address inside it (NAT64); where that goes from there is not analysed`,
-          [
-            {
-              resource: g.id,
-              kind: g.ref.kind,
-              action: "translate",
-              rule: null,
-              detail: "NAT64 (not followed)",
-            },
-          ],
-        ),
+        unknown(icmp6, `${g.id} rewrites ICMPv6 to 64:ff9b::/96 into ICMPv4 (NAT64); that is not analysed`, [
+          {
+            resource: g.id,
+            kind: g.ref.kind,
+            action: "translate",
+            rule: null,
+            detail: "NAT64 ICMP (not followed)",
+          },
+        ]),
       );
-    const other6 = v6.subtract(nat64);
-    if (!other6.isEmpty())
-      pieces.push(
-        blocked(
-          other6,
-          gref,
-          `${g.id} translates IPv4, and IPv6 only to 64:ff9b::/96 (NAT64)`,
-          drop("IPv6 packet"),
-        ),
-      );
+    notTranslated(
+      nat64.subtract(ok64).subtract(icmp6),
+      `NAT gateways translate TCP, UDP and ICMP only`,
+      "protocol not translated",
+    );
     const v4 = set.restrictIps(IPV4_ALL);
     const ok = v4.restrictProtocols(g.protocols);
-    const other = v4.subtract(ok);
-    if (!other.isEmpty())
-      pieces.push(
-        blocked(
-          other,
-          gref,
-          `NAT gateways translate TCP, UDP and ICMP only`,
-          drop("protocol not translated"),
-        ),
-      );
-    if (ok.isEmpty()) return pieces;
+    notTranslated(
+      v4.subtract(ok),
+      `NAT gateways translate TCP, UDP and ICMP only`,
+      "protocol not translated",
+    );
+    if (ok.isEmpty() && ok64.isEmpty()) return pieces;
     const natSubnet = this.model.subnets.get(g.subnetId);
-    if (!natSubnet) return [...pieces, unknown(ok, `subnet ${g.subnetId} of ${g.id} is not in the data`)];
-    const entered: Crossing =
-      natSubnet.id === leg.subnet.id
-        ? { pass: [{ set: ok, hops: [] }], stop: [] }
-        : this.bounds.crossIn(natSubnet, leg, ok);
-    pieces.push(...entered.stop);
+    if (!natSubnet)
+      return [...pieces, unknown(ok.union(ok64), `subnet ${g.subnetId} of ${g.id} is not in the data`)];
     const natLeg: Leg = {
       subnet: natSubnet,
       src4: g.privateIp,
@@ -972,15 +981,28 @@ export class Engine {
       origin: false,
       visited: [...leg.visited, g.id],
     };
-    const hop: Hop = {
-      resource: g.id,
-      kind: g.ref.kind,
-      action: "translate",
-      rule: null,
-      detail: `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`,
+    // The client's packets enter the NAT gateway's subnet as they were sent (IPv6 for NAT64); they
+    // leave it translated.
+    const through = (sent: PacketSet, translate: bigint, detail: string): void => {
+      if (sent.isEmpty()) return;
+      const entered: Crossing =
+        natSubnet.id === leg.subnet.id
+          ? { pass: [{ set: sent, hops: [] }], stop: [] }
+          : this.bounds.crossIn(natSubnet, leg, sent);
+      pieces.push(...entered.stop);
+      const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail };
+      for (const p of entered.pass) {
+        const beyond = this.routeFrom(natLeg, p.set.shiftIps(translate));
+        const back =
+          translate === 0n
+            ? beyond
+            : beyond.map((x) => ({ packets: x.packets.shiftIps(-translate), outcome: x.outcome }));
+        pieces.push(...prependHops(back, [...p.hops, hop]));
+      }
     };
-    for (const p of entered.pass)
-      pieces.push(...prependHops(this.routeFrom(natLeg, p.set), [...p.hops, hop]));
+    const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
+    through(ok, 0n, via);
+    through(ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`);
     return pieces;
   }
 

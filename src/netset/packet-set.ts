@@ -337,6 +337,34 @@ export class PacketSet {
   }
 
   /** this ∩ (all protocols x all ports x ips). */
+  /**
+   * Every packet with its IP moved by `delta` (a translation between address blocks, e.g. NAT64's
+   * 64:ff9b::/96 and IPv4). A shift keeps distinct IP sets distinct, so the layers keep their runs and
+   * stay canonical. RangeError if an address would leave the IP axis.
+   */
+  shiftIps(delta: bigint): PacketSet {
+    if (delta === 0n || this.isEmpty()) return this;
+    const ips = this.ips();
+    const lo = ips.min()! + delta;
+    const hi = ips.max()! + delta;
+    if (lo < IP_ALL.min()! || hi > IP_ALL.max()!)
+      throw new RangeError(`shifting ${ips.toString()} by ${delta} leaves the IP axis`);
+    const shifted = new Map<IntervalSet, IntervalSet>();
+    const shift = (s: IntervalSet): IntervalSet => {
+      let t = shifted.get(s);
+      if (!t) shifted.set(s, (t = IntervalSet.fromRanges(s.ranges.map(([a, b]) => [a + delta, b + delta]))));
+      return t;
+    };
+    const root = this._root;
+    return new PacketSet(
+      Layer.fromRuns(
+        [...root.lo],
+        [...root.hi],
+        root.sub.map((ports) => Layer.fromRuns([...ports.lo], [...ports.hi], ports.sub.map(shift))),
+      ),
+    );
+  }
+
   restrictIps(ips: IntervalSet): PacketSet {
     return this.intersect(PacketSet.cube(PROTO_ALL, PORT_ALL, ips));
   }

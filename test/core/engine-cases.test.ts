@@ -267,21 +267,38 @@ describe("the audit matrix", () => {
     const tcp = audit(d, "tcp/443").results.find((e) => e.source.id === "eni-app")!;
     expect(tcp.verdict).toBe("allowed");
     expect(tcp.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
-    // NAT64: 64:ff9b::/96 routed to the NAT gateway is translated to IPv4 there, which is not followed:
-    // unknown, not blocked. Other IPv6 sent to a NAT gateway is dropped by it.
+    // NAT64: TCP and UDP to 64:ff9b::a.b.c.d routed to the NAT gateway go on as IPv4 to a.b.c.d, from
+    // its address; they enter its subnet as IPv6, so that subnet's ACL must let IPv6 in (and back).
     (d.RouteTables![2] as { Routes: object[] }).Routes.push(
       { DestinationIpv6CidrBlock: "64:ff9b::/96", NatGatewayId: "nat-1", State: "active" },
       { DestinationIpv6CidrBlock: "2001:db8:1::/48", NatGatewayId: "nat-1", State: "active" },
     );
+    expect(trace(d, { src: "eni-app", dst: "64:ff9b::808:808" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", rule: "*" },
+    });
+    setAcl(d, "acl-default", [all(100, true), all(100, false), v6(101, true), v6(101, false)]);
     const nat64 = trace(d, { src: "eni-app", dst: "64:ff9b::808:808" });
-    expect(nat64).toMatchObject({ verdict: "unknown", blockedBy: null });
-    expect(nat64.reason).toBe(
-      "nat-1 translates 64:ff9b::/96 to the IPv4 address inside it (NAT64); where that goes from there is not analysed",
-    );
+    expect(nat64).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "198.51.100.200" });
+    expect(nat64.hops.map((h) => `${h.resource}:${h.action}`)).toContain("nat-1:translate");
+    // ... while 64:ff9b::c0a8:101 (192.168.1.1) is no internet address: dropped beyond the gateway.
+    expect(trace(d, { src: "eni-app", dst: "64:ff9b::c0a8:101" }).verdict).toBe("blocked");
+    // ICMPv6 is rewritten into ICMPv4 there: not followed. Other IPv6 sent to a NAT gateway is dropped.
+    expect(
+      trace(d, { src: "eni-app", dst: "64:ff9b::808:808", protocol: "icmpv6", port: 128 }),
+    ).toMatchObject({
+      verdict: "unknown",
+      reason: "nat-1 rewrites ICMPv6 to 64:ff9b::/96 into ICMPv4 (NAT64); that is not analysed",
+    });
     expect(trace(d, { src: "eni-app", dst: "2001:db8:1::1" })).toMatchObject({
       verdict: "blocked",
       blockedBy: { resource: "nat-1", kind: "nat-gateway" },
     });
+    // The audit of that prefix says the same as the traces.
+    const [e64] = audit(d, "tcp/443", "64:ff9b::808:808/128").results.filter(
+      (x) => x.source.id === "eni-app",
+    );
+    expect(e64).toMatchObject({ verdict: "allowed", egressIps: ["198.51.100.200"], exits: ["internet"] });
   });
 });
 

@@ -346,9 +346,12 @@ function toInternet(g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
 function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): RefOutcome {
   if (g.unusable !== undefined) return blockedByGateway("NAT unusable", g);
   if (leg.visited.includes(g.id)) return blockedByGateway("NAT loop", g);
-  // NAT64: IPv6 to 64:ff9b::/96 becomes IPv4; the engine does not follow it further (unknown).
-  if (!isV4(pkt.dst)) return inNat64(pkt.dst) ? unknown("NAT64") : blockedByGateway("IPv6 to a NAT", g);
-  if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
+  // NAT64: TCP and UDP to 64:ff9b::a.b.c.d go on as IPv4 to a.b.c.d; ICMPv6 is rewritten (not followed).
+  if (!isV4(pkt.dst)) {
+    if (!inNat64(pkt.dst)) return blockedByGateway("IPv6 to a NAT", g);
+    if (pkt.proto === ICMPV6) return unknown("NAT64 ICMP");
+    if (pkt.proto !== TCP && pkt.proto !== UDP) return blockedByGateway("protocol not translated", g);
+  } else if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
   const N = model.subnets.get(g.subnetId);
   if (N === undefined) return unknown(`NAT subnet ${g.subnetId} missing`);
   if (N.id !== leg.subnet.id) {
@@ -365,7 +368,8 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     path: `${leg.path}${g.id} -> `,
     audit: leg.audit,
   };
-  return route(model, next, pkt);
+  const translated = isV4(pkt.dst) ? pkt : { ...pkt, dst: TWO_128 + (pkt.dst - NAT64_FIRST) };
+  return route(model, next, translated);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -436,6 +436,27 @@ describe("PacketSet properties (brute-force region model)", () => {
     );
   });
 
+  it("shiftIps moves every packet's address and nothing else", () => {
+    // The IPv4 regions are single addresses up to V4_OFFSET + 7, then the rest: a shift by one within
+    // IPv4 maps region k to k+1 for those, which the model can follow.
+    const v4 = IntervalSet.range(V4_OFFSET, V4_OFFSET + 6n);
+    fc.assert(
+      fc.property(builtArb, ({ set }) => {
+        const part = set.restrictIps(v4);
+        const moved = part.shiftIps(1n);
+        for (const [p0] of PROTO_REGIONS)
+          for (const [q0] of PORT_REGIONS)
+            for (let k = 0n; k < 8n; k++)
+              expect(moved.contains(Number(p0), Number(q0), V4_OFFSET + k + 1n)).toBe(
+                part.contains(Number(p0), Number(q0), V4_OFFSET + k),
+              );
+        expect(moved.shiftIps(-1n).equals(part)).toBe(true);
+        expect(moved.isEmpty()).toBe(part.isEmpty());
+      }),
+    );
+    expect(() => PacketSet.ALL.shiftIps(1n)).toThrow(RangeError);
+  });
+
   it("existsPort / forallPort match the model", () => {
     fc.assert(
       fc.property(builtArb, sideArb(NQ), ({ set, model }, within) => {
