@@ -67,6 +67,13 @@ export function renderAuditText(r: AuditResult): string {
     for (const w of r.warnings) out.push(`  - ${w.resource}: ${w.message}`);
   }
   const s = r.summary;
+  // A source gets no entry when it has no address of the destinations' family (IPv4 or IPv6).
+  const silent = s.sources - bySource.size;
+  if (silent > 0)
+    out.push(
+      "",
+      `${silent} of the ${s.sources} sources have no address of the destinations' family (IPv4 or IPv6): nothing to report for them.`,
+    );
   out.push(
     "",
     `${s.results} results: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`,

@@ -75,6 +75,15 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     ]);
     expect(app[0]!.reachable).toEqual(["8.8.8.0/24"]);
   });
+
+  it("says so when no source has an address of the destinations' family", () => {
+    // The example is IPv4 only; NAT64 addresses are IPv6.
+    const r = cli("aws", "--from-dir", EXAMPLE, "--dest", "64:ff9b::/96", "--ports", "tcp/443");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /5 of the 5 sources have no address of the destinations' family \(IPv4 or IPv6\): nothing to report for them\.\n\n0 results/,
+    );
+  });
 });
 
 describe("egress-audit aws trace", () => {
