@@ -4,6 +4,8 @@
 // connections security groups and network ACLs allow (both ways for stateless ACLs); every flow below
 // is traced by egress-audit and must get the verdict that analysis implies.
 import { describe, expect, it } from "vitest";
+import { runAudit } from "../../src/core/audit.js";
+import { parseDest, parsePorts } from "../../src/core/cli.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow, TraceResult } from "../../src/core/result.js";
 import type { Endpoint, NetworkModel } from "../../src/model/types.js";
@@ -81,6 +83,50 @@ describe.each(["aws_mixed", "aws_sg_1", "aws_acl_1", "basic_config_with_sg"])(
       // Not vacuous: each example allows some flows and blocks others.
       expect(seen.allowed).toBeGreaterThan(0);
       expect(seen.blocked).toBeGreaterThan(0);
+    });
+
+    it("the audit to the public probes says what the traces say, address by address", () => {
+      const m = model(name);
+      const conns = npguardConnectivity(name);
+      const ports = PROBES.map((p) => `${p.protocol}/${p.protocol === "icmp" ? `${p.port}:0` : p.port}`).join(
+        ",",
+      );
+      const r = runAudit(m, {
+        ports: parsePorts(ports),
+        portsText: ports,
+        dest: parseDest(PUBLIC.join(",")),
+        destText: PUBLIC.join(","),
+      });
+      const mismatches: string[] = [];
+      let compared = 0;
+      for (const e of r.results) {
+        const src = formatIp(m.endpoints.find((x) => x.id === e.source.id)!.privateIps[0]!);
+        // Every probe port the entry's range holds (ICMP: the echo request).
+        const probePorts =
+          e.protocol === "icmp"
+            ? [8]
+            : PROBES.filter(
+                (p) => p.protocol === e.protocol && p.port >= e.portRange!.from && p.port <= e.portRange!.to,
+              ).map((p) => p.port);
+        for (const port of probePorts)
+          for (const p of e.paths)
+            for (const dst of p.destinations.map((c) => formatIp(parseCidr(c).min()!))) {
+              const key = publicKey(conns.keys(), src, dst);
+              const want = expectedVerdict(
+                key === undefined ? [] : (conns.get(key) ?? []),
+                e.protocol as "tcp",
+                port,
+              );
+              compared++;
+              if (p.verdict !== want)
+                mismatches.push(
+                  `${e.source.id} -> ${dst} ${e.protocol}/${port}: np-guard ${want}, audit ${p.verdict}`,
+                );
+            }
+      }
+      expect(mismatches).toEqual([]);
+      // Every source, probe and public address once.
+      expect(compared).toBe(m.endpoints.length * PROBES.length * PUBLIC.length);
     });
   },
 );
