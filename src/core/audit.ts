@@ -322,7 +322,9 @@ function withAddresses(source: AuditSource, t: Template, fix: (s: string) => str
   let egressIps = t.egressIps;
   let paths = t.paths;
   if (egressIps.some((ip) => ip.startsWith("{"))) {
-    egressIps = egressIps.map(fix);
+    // A filled-in placeholder may equal an address the list already has (a source whose public IP is
+    // also a NAT gateway's), and the list names each address once.
+    egressIps = [...new Set(egressIps.map(fix))];
     paths = paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p));
   }
   return {
