@@ -7,7 +7,13 @@ import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { formatIp, protocolName } from "../../src/netset/index.js";
 import { reportedMismatch } from "../graph/compare.js";
-import { formatModel, randFromSeed, randomNetwork, TINY_PACKETS } from "../graph/random-network.js";
+import {
+  formatModel,
+  fuzzEndpoints,
+  randFromSeed,
+  randomNetwork,
+  TINY_PACKETS,
+} from "../graph/random-network.js";
 import { referenceOutcome, type Packet } from "../graph/reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
@@ -33,7 +39,7 @@ describe("trace vs the per-packet reference", () => {
   it(`agrees on every flow of the tiny universe (${SEEDS} random networks)`, () => {
     let flows = 0;
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
-      const model = randomNetwork(randFromSeed(seed), { maxEndpoints: 4, twins: true });
+      const model = randomNetwork(randFromSeed(seed), { maxEndpoints: fuzzEndpoints(4), twins: true });
       const problems: string[] = [];
       for (const ep of model.endpoints) {
         const asked = TINY_PACKETS.flatMap((p) => {

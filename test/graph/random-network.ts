@@ -372,6 +372,11 @@ const ROUTE_DESTS: readonly DestChoice[] = [
 // ---------------------------------------------------------------------------------------------------------
 // The model.
 
+/** maxEndpoints for the random tests: `n`, or FUZZ_ENDPOINTS to search with larger networks. */
+export function fuzzEndpoints(n: number): number {
+  return Number(process.env.FUZZ_ENDPOINTS ?? n);
+}
+
 export interface RandomNetworkOptions {
   /** Upper bound on endpoints (default 4). */
   maxEndpoints?: number;
