@@ -20,7 +20,7 @@ import {
 import type { Endpoint, NetworkModel } from "../model/types.js";
 import { Engine, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
-import type { Outcome } from "../graph/outcome.js";
+import type { Outcome, Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
 import type { AuditEntry, AuditPath, AuditResult, AuditSource } from "./result.js";
 import { SCHEMA_VERSION, VERSION } from "./version.js";
@@ -126,6 +126,7 @@ class EntryParts {
   /** Templates by cell content (see template()): hash -> [signature, template]. */
   private readonly templates = new Map<number, { sig: number[]; t: Template }[]>();
   private readonly outcomeIds = new Map<Outcome, number>();
+  private readonly sharedIds = new WeakMap<readonly Piece[], number[]>();
   private readonly scratch: number[] = [];
 
   constructor(readonly model: NetworkModel) {}
@@ -174,7 +175,14 @@ class EntryParts {
   /** Ids of the outcomes of a matrix's input pieces, by piece index (see CellPart.index). */
   outcomeIdsOf(parts: AuditParts): number[] {
     const ids = parts.pieces.map((p) => this.idOf(p.outcome));
-    for (const d of parts.downstream) for (const p of d.pieces) ids.push(this.idOf(p.outcome));
+    for (const d of parts.downstream) for (const id of this.idsOfShared(d.pieces)) ids.push(id);
+    return ids;
+  }
+
+  /** Ids of a shared downstream piece list's outcomes, once per list (lists are never modified). */
+  private idsOfShared(pieces: readonly Piece[]): number[] {
+    let ids = this.sharedIds.get(pieces);
+    if (!ids) this.sharedIds.set(pieces, (ids = pieces.map((p) => this.idOf(p.outcome))));
     return ids;
   }
 

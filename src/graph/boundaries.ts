@@ -63,6 +63,11 @@ export class Boundaries {
   private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
   /** Per rule list: each rule's peer sets (see peerKey). */
   private readonly peerSets = new WeakMap<readonly Rule[], IntervalSet[][]>();
+  /** Per rule list: peerKey by source addresses, and the number of each distinct key. */
+  private readonly peerKeys = new WeakMap<
+    readonly Rule[],
+    { byAddress: Map<bigint | null, Map<bigint | null, number>>; ids: Map<string, number> }
+  >();
 
   /** `detail`: attribute allowed packets to rules (traces); audit mode shares crossings instead. */
   constructor(
@@ -115,18 +120,37 @@ export class Boundaries {
     return this.crossBoundary(subnet, set, (f) => ({
       forward: this.specialized(f, "in", leg),
       replies: this.specialized(f, "out", leg),
-      replyKey: this.peerKey(f.egress, leg),
+      replyKey: `${this.peerKey(f.egress, leg)}`,
       direction: "inbound",
       ephemeral: leg.ephemeral,
     }));
   }
 
   /**
-   * Which of the rules' peer sets hold the leg's source addresses, as a key: rules specialized to the
-   * leg (specializeRules) read nothing else of it. Sources that no rule tells apart (most of a subnet,
-   * usually) then share the specialized rules, their reply checks and their crossings.
+   * Which of the rules' peer sets hold the leg's source addresses, as a small number (one per distinct
+   * answer for this rule list): rules specialized to the leg (specializeRules) read nothing else of it.
+   * Sources that no rule tells apart (most of a subnet, usually) then share the specialized rules,
+   * their reply checks and their crossings. A leg asks for the same rules' key several times (its
+   * crossing, the specialized rules, their replies), so it is kept per rule list and source addresses
+   * (by the addresses themselves: a bigint's text costs more than the lookup).
    */
-  private peerKey(rules: readonly Rule[], leg: LegAddresses): string {
+  private peerKey(rules: readonly Rule[], leg: LegAddresses): number {
+    let memo = this.peerKeys.get(rules);
+    if (!memo) this.peerKeys.set(rules, (memo = { byAddress: new Map(), ids: new Map() }));
+    let by6 = memo.byAddress.get(leg.src4);
+    if (!by6) memo.byAddress.set(leg.src4, (by6 = new Map<bigint | null, number>()));
+    let id = by6.get(leg.src6);
+    if (id === undefined) {
+      const text = this.peerKeyText(rules, leg);
+      id = memo.ids.get(text);
+      if (id === undefined) memo.ids.set(text, (id = memo.ids.size));
+      by6.set(leg.src6, id);
+    }
+    return id;
+  }
+
+  /** Which rules' peer sets hold the leg's addresses, spelled out: "rule.set" with a/b for IPv4/IPv6. */
+  private peerKeyText(rules: readonly Rule[], leg: LegAddresses): string {
     let sets = this.peerSets.get(rules);
     if (!sets) this.peerSets.set(rules, (sets = rules.map((r) => peerSetsOf(r.match))));
     let key = "";
