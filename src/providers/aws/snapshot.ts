@@ -95,7 +95,11 @@ export function isAwsDocument(data: unknown): boolean {
   );
 }
 
-/** The field that names an item of a list: one resource is one item, however many files mention it. */
+/**
+ * The field that names an item of a list: one resource is one item, however many files mention it.
+ * Only resources that live in one region of one account: a peering connection across regions is
+ * described in both (with each side's own tags), and prefix lists are read as they are.
+ */
 const ID_FIELD: Partial<Record<AwsKey, string>> = {
   Vpcs: "VpcId",
   Subnets: "SubnetId",
@@ -106,10 +110,7 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   InternetGateways: "InternetGatewayId",
   EgressOnlyInternetGateways: "EgressOnlyInternetGatewayId",
   NatGateways: "NatGatewayId",
-  PrefixLists: "PrefixListId",
-  ManagedPrefixLists: "PrefixListId",
   VpcEndpoints: "VpcEndpointId",
-  VpcPeeringConnections: "VpcPeeringConnectionId",
 };
 
 /**

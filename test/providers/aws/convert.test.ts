@@ -409,6 +409,20 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("a peering connection across regions is described in both, each with its own tags: not a conflict", () => {
+    const docs = docsOf(tinyVpc());
+    const pcx = (region: string) => ({
+      VpcPeeringConnectionId: "pcx-1",
+      Status: { Code: "active" },
+      Tags: [{ Key: "Name", Value: `peer seen from ${region}` }],
+    });
+    docs.push(
+      { file: "us-east-1/pcx.json", data: { VpcPeeringConnections: [pcx("us-east-1")] } },
+      { file: "eu-west-1/pcx.json", data: { VpcPeeringConnections: [pcx("eu-west-1")] } },
+    );
+    expect(() => awsModel(docs, "test")).not.toThrow();
+  });
+
   it("null in an optional field means absent, as tools built on the Go or Java SDKs print it", () => {
     // Every optional field the reader declares, set to null where the tiny VPC leaves it out.
     const withNulls = (d: Docs): Docs => {
