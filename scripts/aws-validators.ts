@@ -30,18 +30,26 @@ function nullAsTypes(schema: unknown): unknown {
   return s;
 }
 
+/** The fields a schema declares, as a tree (lists are transparent; 1 marks a value). See snapshot.ts. */
+type Declared = 1 | { [field: string]: Declared };
+function declaredFields(schema: unknown): Declared {
+  const s = schema as { properties?: Record<string, unknown>; items?: unknown };
+  if (s.properties)
+    return Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, declaredFields(v)]));
+  if (s.items) return declaredFields(s.items);
+  return 1;
+}
+
 /** The module text: one exported validator per AWS key, each checking a whole list of items. */
 export function awsValidatorsSource(): string {
   const ajv = new Ajv({ allErrors: false, strict: false, code: { source: true, esm: true } });
   const keys = Object.keys(AWS_KEYS) as AwsKey[];
-  for (const key of keys)
-    ajv.addSchema(
-      {
-        type: "array",
-        items: nullAsTypes(z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" })),
-      },
-      key,
-    );
+  const declared: Record<string, Declared> = {};
+  for (const key of keys) {
+    const items = nullAsTypes(z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" }));
+    declared[key] = declaredFields(items);
+    ajv.addSchema({ type: "array", items }, key);
+  }
   const code = standalone.default(ajv, Object.fromEntries(keys.map((k) => [k, k])));
   return [
     "// @ts-nocheck",
@@ -51,6 +59,8 @@ export function awsValidatorsSource(): string {
     code,
     // The keys in raw.ts order, so that reading the input needs neither zod nor raw.ts at run time.
     `export const AWS_KEY_ORDER = ${JSON.stringify(keys)};`,
+    // The fields raw.ts declares, per key: what the audit reads of an item (see snapshot.ts).
+    `export const AWS_DECLARED = ${JSON.stringify(declared)};`,
     "",
   ].join("\n");
 }

@@ -21,6 +21,27 @@ export type AwsRaw = { [K in AwsKey]: Located<RawOf<K>>[] } & {
 /** Every key the reader understands, in raw.ts order (from the generated module: no zod at run time). */
 const KEYS = (validators as unknown as { AWS_KEY_ORDER: AwsKey[] }).AWS_KEY_ORDER;
 
+/** The fields raw.ts declares for an item, as a tree (lists are transparent; 1 marks a value). */
+type Declared = 1 | { [field: string]: Declared };
+const DECLARED = (validators as unknown as { AWS_DECLARED: Record<AwsKey, Declared> }).AWS_DECLARED;
+
+/**
+ * What the audit reads of an item: its declared fields, without tags (names, not verdicts) and with
+ * null as absent. Two descriptions of one resource that agree on this are the same resource to the
+ * audit, whatever else differs (counts of free addresses, timestamps, another account's tags on a
+ * shared subnet).
+ */
+function readPart(value: unknown, fields: Declared): unknown {
+  if (fields === 1 || typeof value !== "object" || value === null) return value;
+  if (Array.isArray(value)) return value.map((v) => readPart(v, fields));
+  const out: Record<string, unknown> = {};
+  for (const [k, sub] of Object.entries(fields)) {
+    const v = (value as Record<string, unknown>)[k];
+    if (v !== undefined && v !== null && k !== "Tags" && k !== "TagSet") out[k] = readPart(v, sub);
+  }
+  return out;
+}
+
 export function emptyAwsRaw(): AwsRaw {
   const raw = { present: new Set<AwsKey>() } as AwsRaw;
   for (const k of KEYS) (raw as Record<AwsKey, unknown[]>)[k] = [];
@@ -114,10 +135,11 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
 };
 
 /**
- * Every document's items by key. A resource listed twice with the same content (the same describe
- * output saved twice) counts once; listed twice with different content (two snapshots in one folder)
- * is an InputError naming both places: which one is current cannot be told, and silently taking
- * whichever file happens to be read last could decide a verdict.
+ * Every document's items by key. A resource listed twice that reads the same (see readPart: the same
+ * describe output saved twice, or a shared subnet described by two accounts) counts once; listed twice
+ * with different content the audit reads (two snapshots in one folder) is an InputError naming both
+ * places: which one is current cannot be told, and silently taking whichever file happens to be read
+ * last could decide a verdict.
  */
 export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
   const raw = emptyAwsRaw();
@@ -149,7 +171,7 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
         if (byId && typeof id === "string") {
           const first = byId.get(id);
           if (first) {
-            if (isDeepStrictEqual(first.item, item)) return;
+            if (isDeepStrictEqual(readPart(first.item, DECLARED[key]), readPart(item, DECLARED[key]))) return;
             throw new InputError(
               `${id} is also at ${first.file} ${jsonPath(first.path)} with different content (two versions of one resource, e.g. two snapshots in one folder: keep one)`,
               doc.file,

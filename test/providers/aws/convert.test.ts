@@ -409,6 +409,20 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("a shared subnet described by two accounts (each with its own tags, counts differing) is one subnet", () => {
+    const d = tinyVpc();
+    const docs = docsOf(d);
+    const other = {
+      ...structuredClone(d.Subnets![1] as object),
+      Tags: [{ Key: "Name", Value: "as the participant calls it" }],
+      AvailableIpAddressCount: 17,
+    };
+    docs.push({ file: "participant/Subnets.json", data: { Subnets: [other] } });
+    expect(awsModel(docs, "test").subnets.get("subnet-priv")).toEqual(
+      model(tinyVpc()).subnets.get("subnet-priv"),
+    );
+  });
+
   it("a peering connection across regions is described in both, each with its own tags: not a conflict", () => {
     const docs = docsOf(tinyVpc());
     const pcx = (region: string) => ({
