@@ -416,7 +416,19 @@ export class Engine {
       const kind = unions[0]!.kind;
       const split = evalUnions(unions, { resource: ids, kind, rule: null });
       current = [];
-      for (const u of split.undecided) stop.push(unknown(u.set, u.reason));
+      // The hop says where the decision stopped (as a subnet boundary's undecided rule does).
+      for (const u of split.undecided)
+        stop.push(
+          unknown(u.set, u.reason, [
+            {
+              resource: ids,
+              kind,
+              action: "deny",
+              rule: null,
+              detail: `${direction}: undecided (${u.reason})`,
+            },
+          ]),
+        );
       for (const d of split.denied)
         stop.push(
           // Inbound: the destination host's groups, which the reader may not know by id.

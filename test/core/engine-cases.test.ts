@@ -407,6 +407,8 @@ describe("rules whose peers cannot be resolved", () => {
     expect(t.reason).toBe(
       "sg-all rule #1: ports 8000 to -1 is not a range AWS accepts, so what it allows is unknown",
     );
+    // The trace shows where the decision stopped.
+    expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual(["sg-all:deny"]);
     // A port a well-formed rule opens is allowed all the same; UDP is blocked for sure.
     expect(trace(d, { src: "eni-app", port: 443 })).toMatchObject({ verdict: "allowed" });
     expect(trace(d, { src: "eni-app", protocol: "udp", port: 53, dst: "8.8.8.8" })).toMatchObject({
