@@ -237,12 +237,18 @@ export class Engine {
     let live = PacketSet.EMPTY;
     const { v4, v6 } = this.families(query);
     const self: RuleRef = { resource: ep.id, kind: ep.kind, rule: null };
+    // Every outcome shows at least the hop where it was decided.
+    const atSource = (detail: string): Hop[] => [
+      { resource: ep.id, kind: ep.kind, action: "drop", rule: null, detail },
+    ];
     if (!v4.isEmpty()) {
-      if (src4 === null) pieces.push(blocked(v4, self, `${ep.id} has no private IPv4 address`));
+      if (src4 === null)
+        pieces.push(blocked(v4, self, `${ep.id} has no private IPv4 address`, atSource("no IPv4 address")));
       else live = live.union(v4);
     }
     if (!v6.isEmpty()) {
-      if (src6 === null) pieces.push(blocked(v6, self, `${ep.id} has no IPv6 address`));
+      if (src6 === null)
+        pieces.push(blocked(v6, self, `${ep.id} has no IPv6 address`, atSource("no IPv6 address")));
       else live = live.union(v6);
     }
     // A trace to the interface's own address: the host delivers it to itself. (An audit shares one
@@ -269,7 +275,12 @@ export class Engine {
     }
     const subnet = this.model.subnets.get(ep.subnetId);
     if (!subnet) {
-      if (!live.isEmpty()) pieces.push(unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`));
+      if (!live.isEmpty())
+        pieces.push(
+          unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`, [
+            { resource: ep.subnetId, kind: "subnet", action: "drop", rule: null, detail: "not in the data" },
+          ]),
+        );
       return { pieces, downstream };
     }
     live = this.localServices(ep, live, pieces);
@@ -405,7 +416,16 @@ export class Engine {
     for (const id of ep.filterIds) {
       const f = this.model.filters.get(id);
       const why = f ? f.unknown : `filter ${id} on ${ep.id} is not in the data`;
-      if (why !== undefined) return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, why)] };
+      if (why !== undefined) {
+        const hop: Hop = {
+          resource: id,
+          kind: f?.kind ?? "filter",
+          action: "drop",
+          rule: null,
+          detail: "not read",
+        };
+        return { pass: [], stop: set.isEmpty() ? [] : [unknown(set, why, [hop])] };
+      }
       filters.push(f!);
     }
     const unions = filters.filter((f) => f.semantics === "union");
@@ -561,11 +581,15 @@ export class Engine {
   private computeRouteFrom(leg: Leg, set: PacketSet): Piece[] {
     const rtId = leg.subnet.routeTableId;
     const rt = rtId === null ? undefined : this.model.routeTables.get(rtId);
+    const unread = (resource: string, why: string): Piece[] => [
+      unknown(set, why, [{ resource, kind: "route-table", action: "drop", rule: null, detail: "not read" }]),
+    ];
     if (!rt)
-      return [
-        unknown(set, `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`),
-      ];
-    if (rt.unknown) return [unknown(set, rt.unknown)];
+      return unread(
+        rtId ?? leg.subnet.id,
+        `the route table of ${leg.subnet.id} (${rtId ?? "none associated"}) is not in the data`,
+      );
+    if (rt.unknown) return unread(rt.id, rt.unknown);
     const { routed, unrouted, byTarget: grouped, toGateways } = this.splits.of(rt, set);
     // What leaves for any gateway crosses the subnet's boundary the same way whichever gateway it is
     // routed to: one crossing for all of it, cut down per gateway (cheaper than one per gateway).

@@ -57,6 +57,7 @@ describe("trace vs the per-packet reference", () => {
           if (wrong !== null) problems.push(wrong);
           if (t.flow !== f) problems.push(`${where}: the result does not carry its flow`);
           const last = t.hops[t.hops.length - 1];
+          if (last === undefined) problems.push(`${where}: ${t.verdict}, but no hop shows where`);
           if (t.verdict === "blocked" && last !== undefined && !["deny", "drop"].includes(last.action))
             problems.push(`${where}: blocked, but the last hop is ${last.resource} ${last.action}`);
           // The blocking resource is on the path shown (a private NAT gateway's traffic is dropped at
