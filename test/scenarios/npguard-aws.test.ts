@@ -9,7 +9,7 @@ import { parseDest, parsePorts } from "../../src/core/cli.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow, TraceResult } from "../../src/core/result.js";
 import type { Endpoint, NetworkModel } from "../../src/model/types.js";
-import { formatIp, parseCidr, parseIp } from "../../src/netset/index.js";
+import { formatIp, parseCidr, parseIp, V4_OFFSET } from "../../src/netset/index.js";
 import { awsModel } from "../../src/providers/aws/index.js";
 import { expectedVerdict, npguardConnectivity, npguardDocs } from "./npguard.js";
 
@@ -83,6 +83,43 @@ describe.each(["aws_mixed", "aws_sg_1", "aws_acl_1", "basic_config_with_sg"])(
       // Not vacuous: each example allows some flows and blocks others.
       expect(seen.allowed).toBeGreaterThan(0);
       expect(seen.blocked).toBeGreaterThan(0);
+    });
+
+    // np-guard's subnet-based analysis judges subnets by their network ACLs alone. A trace from a subnet
+    // starts at a host there without security groups of its own; to an address of another subnet that
+    // no instance has, a flow the ACLs let through (both ways) reaches that subnet, where nothing is
+    // known to answer: `unknown`, never blocked. One the ACLs stop is blocked.
+    it("between subnets, the network ACLs decide as np-guard's subnet analysis says", () => {
+      const m = model(name);
+      const conns = npguardConnectivity(name, "subnets");
+      const subnets = [...m.subnets.values()];
+      const flows: Flow[] = [];
+      const wants: string[] = [];
+      for (const a of subnets)
+        for (const b of subnets) {
+          if (a === b || a.networkId !== b.networkId) continue;
+          // An address no instance has: the subnet's first IPv4 address + 10.
+          const dst = formatIp(b.cidrs.ranges.find(([lo]) => lo >= V4_OFFSET)![0] + 10n);
+          for (const p of PROBES) {
+            flows.push({ src: a.id, dst, ...p });
+            const want = expectedVerdict(
+              conns.get(`${a.name ?? a.id} => ${b.name ?? b.id}`) ?? [],
+              p.protocol,
+              p.port,
+            );
+            wants.push(want === "allowed" ? "unknown" : want);
+          }
+        }
+      const mismatches = runTrace(m, flows).flatMap((t, i) =>
+        t.verdict === wants[i] && (t.verdict !== "unknown" || /no audited interface has/.test(t.reason))
+          ? []
+          : [
+              `${flows[i]!.src} -> ${flows[i]!.dst} ${flows[i]!.protocol}/${flows[i]!.port}: want ${wants[i]}, got ${t.verdict} (${t.reason})`,
+            ],
+      );
+      expect(mismatches).toEqual([]);
+      // Not vacuous: some subnets reach others.
+      expect(wants).toContain("unknown");
     });
 
     it("the audit to the public probes says what the traces say, address by address", () => {

@@ -78,14 +78,19 @@ function ranges(text: string): Ranges {
 }
 
 /**
- * The analysis of one example: "src => dst" -> its connections. Endpoints are keyed by their private
- * address; the public internet side by np-guard's text ("Public Internet (all ranges)",
+ * The analysis of one example: "src => dst" -> its connections. Of its instances (`endpoints`), keyed by
+ * their private address, or of its subnets (`subnets`, np-guard's subnet-based analysis), keyed by
+ * their Name tag; the public internet side by np-guard's text ("Public Internet (all ranges)",
  * "Public Internet 147.235.0.0/16").
  */
-export function npguardConnectivity(name: string): Map<string, Connection[]> {
-  const text = readFileSync(`${DIR}/analysis/${name}_all_vpcs_.txt`, "utf8");
+export function npguardConnectivity(
+  name: string,
+  of: "endpoints" | "subnets" = "endpoints",
+): Map<string, Connection[]> {
+  const file = of === "endpoints" ? `${name}_all_vpcs_.txt` : `${name}_all_vpcs_subnetsBased_withPGW.txt`;
+  const text = readFileSync(`${DIR}/analysis/${file}`, "utf8");
   const out = new Map<string, Connection[]>();
-  const side = (s: string): string => (s.startsWith("Public Internet") ? s : /\[(.*)\]$/.exec(s)![1]!);
+  const side = (s: string): string => /\[(.*)\]$/.exec(s)?.[1] ?? s;
   for (const line of text.split("\n")) {
     const m = /^(.+?) => (.+?) : (.+?)\s*$/.exec(line);
     if (!m) continue;
