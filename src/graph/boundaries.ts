@@ -13,6 +13,7 @@ import {
   peerSetsOf,
   specializeRules,
   type FilterSplit,
+  type Undecided,
 } from "./filters.js";
 import { blocked, prependHops, restrictPieces, ruleLabel, unknown, type Hop, type Piece } from "./outcome.js";
 import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
@@ -26,6 +27,20 @@ export interface Pass {
 export interface Crossing {
   pass: Pass[];
   stop: Piece[];
+}
+
+/** Packets a filter cannot decide: unknown, with the hop where the decision stopped. */
+export function undecidedPieces(
+  undecided: readonly Undecided[],
+  resource: string,
+  kind: string,
+  direction: string,
+): Piece[] {
+  return undecided.map((u) =>
+    unknown(u.set, u.reason, [
+      { resource, kind, action: "deny", rule: null, detail: `${direction}: undecided (${u.reason})` },
+    ]),
+  );
 }
 
 /** The part of a crossing within `set`: a boundary filter decides each packet on its own. */
@@ -265,17 +280,7 @@ export class Boundaries {
             this.detail,
           )
         : evalFirstMatch(rules, f.defaultRef, set);
-    const stop = split.undecided.map((u) =>
-      unknown(u.set, u.reason, [
-        {
-          resource: f.id,
-          kind: f.kind,
-          action: "deny",
-          rule: null,
-          detail: `${direction}: undecided (${u.reason})`,
-        },
-      ]),
-    );
+    const stop = undecidedPieces(split.undecided, f.id, f.kind, direction);
     for (const d of split.denied)
       stop.push(
         blocked(

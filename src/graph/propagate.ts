@@ -56,6 +56,7 @@ import {
   type Crossing,
   type LegAddresses,
   type Pass,
+  undecidedPieces,
 } from "./boundaries.js";
 import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
@@ -64,6 +65,7 @@ import { PeerAtoms } from "./peer-atoms.js";
 const NAT64_PREFIX = parseCidr("64:ff9b::/96");
 /** NAT64 moves 64:ff9b::a.b.c.d to the IPv4 address a.b.c.d: this far along the IP axis. */
 const NAT64_TO_V4 = V4_OFFSET - NAT64_PREFIX.min()!;
+const ICMPV6 = IntervalSet.point(58n);
 /** What NAT64 carries on unchanged but for the addresses: TCP and UDP. */
 const NAT64_PROTOCOLS = IntervalSet.fromRanges([
   [6n, 6n],
@@ -436,19 +438,7 @@ export class Engine {
       const kind = unions[0]!.kind;
       const split = evalUnions(unions, { resource: ids, kind, rule: null });
       current = [];
-      // The hop says where the decision stopped (as a subnet boundary's undecided rule does).
-      for (const u of split.undecided)
-        stop.push(
-          unknown(u.set, u.reason, [
-            {
-              resource: ids,
-              kind,
-              action: "deny",
-              rule: null,
-              detail: `${direction}: undecided (${u.reason})`,
-            },
-          ]),
-        );
+      stop.push(...undecidedPieces(split.undecided, ids, kind, direction));
       for (const d of split.denied)
         stop.push(
           // Inbound: the destination host's groups, which the reader may not know by id.
@@ -979,7 +969,7 @@ export class Engine {
       "IPv6 packet",
     );
     const ok64 = nat64.restrictProtocols(NAT64_PROTOCOLS);
-    const icmp6 = nat64.restrictProtocols(IntervalSet.point(58n));
+    const icmp6 = nat64.restrictProtocols(ICMPV6);
     if (!icmp6.isEmpty())
       pieces.push(
         unknown(icmp6, `${g.id} rewrites ICMPv6 to 64:ff9b::/96 into ICMPv4 (NAT64); that is not analysed`, [
@@ -992,15 +982,10 @@ export class Engine {
           },
         ]),
       );
-    notTranslated(
-      nat64.subtract(ok64).subtract(icmp6),
-      `NAT gateways translate TCP, UDP and ICMP only`,
-      "protocol not translated",
-    );
     const v4 = set.restrictIps(IPV4_ALL);
     const ok = v4.restrictProtocols(g.protocols);
     notTranslated(
-      v4.subtract(ok),
+      v4.subtract(ok).union(nat64.subtract(ok64).subtract(icmp6)),
       `NAT gateways translate TCP, UDP and ICMP only`,
       "protocol not translated",
     );

@@ -30,20 +30,6 @@ export function awsProtocol(p: string | number): number | null {
   return Number(set.min());
 }
 
-/**
- * A protocol and port spelling AWS would not print: AWS rejects these when a rule is created, so they
- * come from hand-edited or foreign dumps. What the rule stands for cannot be told, so it matches at
- * most the protocol's every port (or type) and is unresolved: the packets it decides are `unknown`.
- * (Batfish reads a lone -1 as the open end of the range and drops an ICMP rule with a code but no
- * type; either reading would be a guess.)
- */
-export class PortSpelling {
-  constructor(
-    /** "ports 30 to -1 is not a range AWS accepts" */
-    readonly doubt: string,
-  ) {}
-}
-
 /** An out-of-range ICMP type or code; `end` 0 is the type field (FromPort, Type), 1 the code field. */
 export class IcmpFieldError extends Error {
   constructor(
@@ -56,23 +42,30 @@ export class IcmpFieldError extends Error {
 
 const isIcmpNumber = (v: number): boolean => Number.isInteger(v) && v >= -1 && v <= 255;
 
+/** A port field that says "all": absent, or -1. */
+const none = (v: number | undefined): boolean => v === undefined || v === -1;
+
 /**
- * The port-dimension set of a spelling, or why it is doubtful. TCP/UDP: FromPort..ToPort, all ports
- * when both are absent or both -1. ICMP: type and code, -1 meaning all. Other protocols: AWS ignores
- * ports. Throws IcmpFieldError for an ICMP type or code outside -1..255 (the input schema already
- * bounds every port field to integers in -1..65535).
+ * The port-dimension set of a spelling, or (a string) why it is doubtful. TCP/UDP: FromPort..ToPort,
+ * all ports when both are absent or both -1. ICMP: type and code, -1 meaning all. Other protocols: AWS
+ * ignores ports. Throws IcmpFieldError for an ICMP type or code outside -1..255 (the input schema
+ * already bounds every port field to integers in -1..65535).
+ *
+ * A doubtful spelling is one AWS would not print: AWS rejects it when a rule is created, so it comes
+ * from a hand-edited or foreign dump. What the rule stands for cannot be told, so it matches at most
+ * every port (or type) of its protocol and is unresolved: the packets it decides are `unknown`.
+ * (Batfish reads a lone -1 as the open end of the range and drops an ICMP rule with a code but no
+ * type; either reading would be a guess.)
  */
 function portsOf(
   protocol: number | null,
   a: number | undefined,
   b: number | undefined,
-): IntervalSet | PortSpelling {
+): IntervalSet | string {
   if (protocol === PROTO.TCP || protocol === PROTO.UDP) {
-    const none = (v: number | undefined): boolean => v === undefined || v === -1;
     if (none(a) && none(b)) return PORT_ALL;
-    if (none(a) || none(b))
-      return new PortSpelling(`ports ${a ?? "(none)"} to ${b ?? "(none)"} is not a range AWS accepts`);
-    if (a! > b!) return new PortSpelling(`ports ${a} to ${b} is not a range AWS accepts (from above to)`);
+    if (none(a) || none(b)) return `ports ${a ?? "(none)"} to ${b ?? "(none)"} is not a range AWS accepts`;
+    if (a! > b!) return `ports ${a} to ${b} is not a range AWS accepts (from above to)`;
     return IntervalSet.range(BigInt(a!), BigInt(b!));
   }
   if (protocol === PROTO.ICMP || protocol === PROTO.ICMPV6) {
@@ -83,9 +76,7 @@ function portsOf(
     const type = a ?? -1;
     const code = b ?? -1;
     if (type === -1 && code !== -1)
-      return new PortSpelling(
-        `ICMP code ${code} with type ${a ?? "(none)"} (all types) is not a combination AWS accepts`,
-      );
+      return `ICMP code ${code} with type ${a ?? "(none)"} (all types) is not a combination AWS accepts`;
     return icmpTypeCode(type, code);
   }
   return PORT_ALL;
@@ -93,7 +84,7 @@ function portsOf(
 
 /**
  * The set of a rule (its protocol, its ports or ICMP type/code, and `ips`) and, for a spelling AWS
- * would not print, why the rule is doubtful (see PortSpelling).
+ * would not print, why the rule is doubtful (see portsOf).
  */
 export function protoPorts(
   protocol: number | null,
@@ -119,11 +110,11 @@ export function ruleShape(protocol: number | null, a: number | undefined, b: num
   let shape = byB.get(b);
   if (!shape) {
     const ports = portsOf(protocol, a, b);
-    const doubtful = ports instanceof PortSpelling;
+    const doubtful = typeof ports === "string";
     shape = {
       build: builder(protocol, doubtful ? PORT_ALL : ports),
       byIps: new Map<number, PacketSet>(),
-      doubt: doubtful ? ports.doubt : undefined,
+      doubt: doubtful ? ports : undefined,
     };
     byB.set(b, shape);
   }
@@ -149,7 +140,7 @@ export function shapeSet(shape: Shape, ips: IntervalSet): PacketSet {
 export interface Shape {
   build: (ips: IntervalSet) => PacketSet;
   byIps: Map<number, PacketSet>;
-  /** Why AWS would not print this spelling (see PortSpelling): its rules are unresolved. */
+  /** Why AWS would not print this spelling (see portsOf): its rules are unresolved. */
   doubt: string | undefined;
 }
 
@@ -172,8 +163,7 @@ export function protoPortsText(
 ): string {
   if (protocol === null) return "all traffic";
   const name = nameOf.get(protocol) ?? `protocol ${protocol}`;
-  const none = (v: number | undefined): boolean => v === undefined || v === -1;
-  // A spelling AWS would not print is shown as written (see PortSpelling).
+  // A spelling AWS would not print is shown as written (see portsOf).
   const literal = `${name} ports ${a ?? "(none)"} to ${b ?? "(none)"}`;
   if (protocol === PROTO.TCP || protocol === PROTO.UDP) {
     if (none(a) && none(b)) return `${name} all ports`;

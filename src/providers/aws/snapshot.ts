@@ -135,6 +135,27 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
 };
 
 /**
+ * Whether `loc` describes a resource already seen (`byId`: the key's items so far, by id) the way the
+ * audit reads it; an InputError if it describes one differently. Records it otherwise.
+ */
+function repeats(key: AwsKey, byId: Map<string, Located<unknown>>, loc: Located<unknown>): boolean {
+  const idField = ID_FIELD[key];
+  const id = idField === undefined ? undefined : (loc.item as Record<string, unknown>)[idField];
+  if (typeof id !== "string") return false;
+  const first = byId.get(id);
+  if (!first) {
+    byId.set(id, loc);
+    return false;
+  }
+  if (isDeepStrictEqual(readPart(first.item, DECLARED[key]), readPart(loc.item, DECLARED[key]))) return true;
+  throw new InputError(
+    `${id} is also at ${first.file} ${jsonPath(first.path)} with different content (two versions of one resource, e.g. two snapshots in one folder: keep one)`,
+    loc.file,
+    jsonPath(loc.path),
+  );
+}
+
+/**
  * Every document's items by key. A resource listed twice that reads the same (see readPart: the same
  * describe output saved twice, or a shared subnet described by two accounts) counts once; listed twice
  * with different content the audit reads (two snapshots in one folder) is an InputError naming both
@@ -162,25 +183,11 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
         throw new InputError(message, doc.file, jsonPath([...at(Number(i)), ...rest]));
       }
       const out = raw[key] as Located<unknown>[];
-      const idField = ID_FIELD[key];
       let byId = seen.get(key);
-      if (idField && !byId) seen.set(key, (byId = new Map<string, Located<unknown>>()));
+      if (!byId) seen.set(key, (byId = new Map<string, Located<unknown>>()));
       list.forEach((item: unknown, i) => {
         const loc = { item, file: doc.file, path: at(i) };
-        const id = idField ? (item as Record<string, unknown>)[idField] : undefined;
-        if (byId && typeof id === "string") {
-          const first = byId.get(id);
-          if (first) {
-            if (isDeepStrictEqual(readPart(first.item, DECLARED[key]), readPart(item, DECLARED[key]))) return;
-            throw new InputError(
-              `${id} is also at ${first.file} ${jsonPath(first.path)} with different content (two versions of one resource, e.g. two snapshots in one folder: keep one)`,
-              doc.file,
-              jsonPath(loc.path),
-            );
-          }
-          byId.set(id, loc);
-        }
-        out.push(loc);
+        if (!repeats(key, byId, loc)) out.push(loc);
       });
     }
   }
