@@ -24,6 +24,11 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     expect(r.stdout).toMatch(
       /"web-2"[\s\S]*?tcp\s+443\s+blocked\s+-\s+\[igw-0a1b2c3d4e5f60021\] the source has no public IPv4 address/,
     );
+    // The bastion's "allowed" on all TCP ports includes tcp/25, which EC2 limits by default: the
+    // caveat is printed under its table, not only in --json.
+    expect(r.stdout).toMatch(
+      /"bastion"[\s\S]*?tcp\s+\*\s+allowed[\s\S]*?\n {2}note \(tcp \*\): EC2 restricts outbound tcp\/25 by default/,
+    );
     // db-1's default route is a blackhole left by a deleted NAT gateway.
     expect(r.stdout).toMatch(
       /"db-1"[\s\S]*?tcp\s+\*\s+blocked\s+-\s+\[rtb-0a1b2c3d4e5f60053 rule 0\.0\.0\.0\/0\] route 0\.0\.0\.0\/0 in rtb-0a1b2c3d4e5f60053 is a blackhole/,
