@@ -1,12 +1,13 @@
 // NetworkAcls -> stateless first-match Filter. Entries are evaluated lowest rule number first in each
-// direction; the `*` entry (printed as 32767) and the implicit end both deny.
+// direction; the `*` entries (printed as 32767 for IPv4 and 32768 for IPv6) and the implicit end deny.
 import { NetsetInputError, PROTO } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
 import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
 import { awsProtocol, protoPorts, protoPortsText } from "./match.js";
 
-const DEFAULT_RULE = 32767;
+/** User rules are numbered 1..32766; above are the built-in `*` entries (32767 IPv4, 32768 IPv6). */
+const LAST_USER_RULE = 32766;
 
 export function convertNetworkAcls(ctx: AwsContext): void {
   for (const loc of ctx.raw.NetworkAcls) {
@@ -33,7 +34,7 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       const icmp = proto === PROTO.ICMP || proto === PROTO.ICMPV6;
       const a = (icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From) ?? undefined;
       const b = (icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To) ?? undefined;
-      const ruleName = e.RuleNumber === DEFAULT_RULE ? "*" : String(e.RuleNumber);
+      const ruleName = e.RuleNumber > LAST_USER_RULE ? "*" : String(e.RuleNumber);
       const text = `${e.RuleAction} ${protoPortsText(proto, a, b)} ${e.Egress ? "to" : "from"} ${cidrText}`;
       // (The input schema bounds IcmpTypeCode to -1..255, so the spelling is never out of range here.)
       const spelled = protoPorts(proto, a, b, ips);

@@ -1,0 +1,544 @@
+// Random small VPCs as `aws ec2 describe-*` prints them, for the end-to-end differential test
+// (raw-differential.test.ts): one VPC 10.0.0.0/16 (often dual-stack) with 2-4 subnets, security groups,
+// network ACLs, route tables, internet and egress-only gateways, NAT gateways (NAT64 too), interfaces
+// and instances, each drawn from small pools so that rules, routes and destinations overlap often. Only what AWS itself prints is generated (no doubtful
+// spellings: those have their own tests), and every referenced resource is present, so each flow is
+// decided by the data.
+import type { Rand } from "../../graph/random-network.js";
+
+export interface RawRange {
+  CidrIp: string;
+  Description?: string;
+}
+export interface RawPerm {
+  IpProtocol: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges: RawRange[];
+  Ipv6Ranges: { CidrIpv6: string }[];
+  PrefixListIds: { PrefixListId: string }[];
+  UserIdGroupPairs: { GroupId: string; UserId: string }[];
+}
+export interface RawGroup {
+  GroupId: string;
+  GroupName: string;
+  VpcId: string;
+  IpPermissions: RawPerm[];
+  IpPermissionsEgress: RawPerm[];
+}
+export interface RawEntry {
+  RuleNumber: number;
+  Protocol: string;
+  RuleAction: "allow" | "deny";
+  Egress: boolean;
+  CidrBlock?: string;
+  Ipv6CidrBlock?: string;
+  PortRange?: { From: number; To: number };
+  IcmpTypeCode?: { Type: number; Code: number };
+}
+export interface RawAcl {
+  NetworkAclId: string;
+  VpcId: string;
+  IsDefault: boolean;
+  Entries: RawEntry[];
+  Associations: { NetworkAclAssociationId: string; NetworkAclId: string; SubnetId: string }[];
+}
+export interface RawRoute {
+  DestinationCidrBlock?: string;
+  DestinationIpv6CidrBlock?: string;
+  DestinationPrefixListId?: string;
+  GatewayId?: string;
+  EgressOnlyInternetGatewayId?: string;
+  NatGatewayId?: string;
+  VpcPeeringConnectionId?: string;
+  TransitGatewayId?: string;
+  Origin: string;
+  State: "active" | "blackhole";
+}
+export interface RawTable {
+  RouteTableId: string;
+  VpcId: string;
+  Routes: RawRoute[];
+  Associations: { RouteTableAssociationId: string; RouteTableId: string; Main: boolean; SubnetId?: string }[];
+}
+export interface RawNat {
+  NatGatewayId: string;
+  SubnetId: string;
+  VpcId: string;
+  State: string;
+  ConnectivityType: "public" | "private";
+  NatGatewayAddresses: { PrivateIp: string; PublicIp?: string; NetworkInterfaceId: string }[];
+}
+export interface RawEni {
+  NetworkInterfaceId: string;
+  SubnetId: string;
+  VpcId: string;
+  InterfaceType: string;
+  Status: string;
+  PrivateIpAddress: string;
+  PrivateIpAddresses: { Primary: boolean; PrivateIpAddress: string; Association?: { PublicIp: string } }[];
+  Association?: { PublicIp: string };
+  Ipv6Addresses?: { Ipv6Address: string }[];
+  Groups: { GroupId: string; GroupName: string }[];
+}
+
+export interface RawInstance {
+  InstanceId: string;
+  State: { Name: string };
+  SubnetId: string;
+  VpcId: string;
+  PrivateIpAddress: string;
+  PublicIpAddress?: string;
+  Platform?: "windows";
+  NetworkInterfaces: (Omit<RawEni, "InterfaceType"> & { Attachment: { DeviceIndex: number } })[];
+}
+
+/** One region's describe-* output, by top-level key. */
+type V6Blocks = { Ipv6CidrBlock: string; Ipv6CidrBlockState: { State: string } }[];
+
+export interface AwsDump {
+  Vpcs: { VpcId: string; CidrBlock: string; Ipv6CidrBlockAssociationSet?: V6Blocks }[];
+  Subnets: { SubnetId: string; VpcId: string; CidrBlock: string; Ipv6CidrBlockAssociationSet?: V6Blocks }[];
+  SecurityGroups: RawGroup[];
+  NetworkAcls: RawAcl[];
+  RouteTables: RawTable[];
+  InternetGateways: { InternetGatewayId: string; Attachments: { VpcId: string; State: string }[] }[];
+  EgressOnlyInternetGateways: {
+    EgressOnlyInternetGatewayId: string;
+    Attachments: { VpcId: string; State: string }[];
+  }[];
+  NatGateways: RawNat[];
+  /** AWS-managed service lists (describe-prefix-lists) and customer lists with their entries. */
+  PrefixLists: { PrefixListId: string; PrefixListName: string; Cidrs: string[] }[];
+  ManagedPrefixLists: { PrefixListId: string; PrefixListName: string; Entries: { Cidr: string }[] }[];
+  VpcEndpoints: { VpcEndpointId: string; VpcEndpointType: string; ServiceName: string; VpcId: string }[];
+  NetworkInterfaces: RawEni[];
+  Reservations: { ReservationId: string; Instances: RawInstance[] }[];
+}
+
+export const VPC_ID = "vpc-1";
+export const VPC_CIDR = "10.0.0.0/16";
+const VPC_V6 = "2600:1f18:1:a00::/56";
+/** Subnet i's IPv6 block, and an address in it. */
+const v6Block = (i: number): string => `2600:1f18:1:a0${i}::/64`;
+const v6In = (i: number, host: string): string => `2600:1f18:1:a0${i}::${host}`;
+
+/** Destinations outside the VPC: public ones, and private or special ones an internet gateway drops. */
+export const OUTSIDE = [
+  "8.8.8.8",
+  "8.8.4.4",
+  "1.1.1.1",
+  "52.1.2.3",
+  "9.9.9.9",
+  "52.217.10.1", // in the S3 prefix list
+  "192.168.1.1",
+  "100.64.0.1",
+  "2001:4860:4860::8888",
+  "2606:4700::1111",
+  "fd00::1", // unique local: not the internet
+  "64:ff9b::808:808", // 8.8.8.8 through NAT64
+  "64:ff9b::c0a8:101", // 192.168.1.1 through NAT64
+];
+/** CIDRs rules and routes draw from: overlapping each other and the destinations above. */
+const CIDRS = [
+  "0.0.0.0/0",
+  "0.0.0.0/0",
+  "8.8.8.0/24",
+  "8.0.0.0/8",
+  "1.1.1.1/32",
+  "52.0.0.0/8",
+  "192.168.0.0/16",
+  "10.0.0.0/8",
+  "10.0.1.0/24",
+  "100.64.0.0/10",
+];
+const V6_CIDRS = ["::/0", "::/0", "2001:4860::/32", VPC_V6, "64:ff9b::/96", "fd00::/8"];
+const PORT_RANGES: [number, number][] = [
+  [0, 65535],
+  [443, 443],
+  [25, 25],
+  [53, 53],
+  [1024, 65535],
+  [32768, 60999],
+  [49152, 65535],
+  [40000, 50000],
+  [20, 1500],
+];
+
+const pick = <T>(r: Rand, xs: readonly T[]): T => xs[r.int(0, xs.length - 1)]!;
+const chance = (r: Rand, percent: number): boolean => r.int(1, 100) <= percent;
+
+function icmpTypeCode(r: Rand, v6: boolean): [number, number] {
+  const type = pick(r, v6 ? [-1, -1, 1, 128, 129] : [-1, -1, 0, 3, 8]);
+  return [type, type === -1 ? -1 : pick(r, [-1, 0, 4])];
+}
+
+/** The S3 service's prefix list (AWS-managed), reached through a gateway endpoint. */
+const S3_LIST = {
+  PrefixListId: "pl-s3",
+  PrefixListName: "com.amazonaws.us-east-1.s3",
+  Cidrs: ["52.216.0.0/15", "3.5.0.0/19"],
+};
+
+function permission(r: Rand, groups: readonly string[], lists: readonly string[]): RawPerm {
+  const proto = pick(r, ["-1", "-1", "tcp", "tcp", "udp", "icmp", "icmpv6", "47"]);
+  const perm: RawPerm = {
+    IpProtocol: proto,
+    IpRanges: [],
+    Ipv6Ranges: [],
+    PrefixListIds: [],
+    UserIdGroupPairs: [],
+  };
+  if (proto === "tcp" || proto === "udp") [perm.FromPort, perm.ToPort] = pick(r, PORT_RANGES);
+  else if (proto === "icmp" || proto === "icmpv6")
+    [perm.FromPort, perm.ToPort] = icmpTypeCode(r, proto === "icmpv6");
+  for (let n = r.int(chance(r, 30) ? 0 : 1, 2); n > 0; n--)
+    perm.IpRanges.push({
+      CidrIp: pick(r, CIDRS),
+      ...(chance(r, 40) ? { Description: `d${r.int(1, 9)}` } : {}),
+    });
+  if (chance(r, 40)) perm.Ipv6Ranges.push({ CidrIpv6: pick(r, V6_CIDRS) });
+  if (lists.length > 0 && chance(r, 20)) perm.PrefixListIds.push({ PrefixListId: pick(r, lists) });
+  if (chance(r, 20)) perm.UserIdGroupPairs.push({ GroupId: pick(r, groups), UserId: "111122223333" });
+  return perm;
+}
+
+/** Entry n (and n + 1 for IPv6 in a dual-stack VPC) matching everything. */
+function catchAll(n: number, action: "allow" | "deny", egress: boolean, v6: boolean): RawEntry[] {
+  const all = { Protocol: "-1", RuleAction: action, Egress: egress };
+  const v4: RawEntry = { RuleNumber: n, ...all, CidrBlock: "0.0.0.0/0" };
+  return v6 ? [v4, { RuleNumber: n + 1, ...all, Ipv6CidrBlock: "::/0" }] : [v4];
+}
+
+function aclEntries(r: Rand, egress: boolean, v6: boolean): RawEntry[] {
+  const entries: RawEntry[] = [];
+  const used = new Set<number>();
+  for (let n = r.int(1, 4); n > 0; n--) {
+    let num = r.int(1, 20) * 10;
+    while (used.has(num)) num += 1;
+    used.add(num);
+    const proto = pick(r, ["-1", "6", "6", "17", "1", "58", "47"]);
+    const e: RawEntry = {
+      RuleNumber: num,
+      Protocol: proto,
+      RuleAction: chance(r, 65) ? "allow" : "deny",
+      Egress: egress,
+      ...(v6 && chance(r, 35) ? { Ipv6CidrBlock: pick(r, V6_CIDRS) } : { CidrBlock: pick(r, CIDRS) }),
+    };
+    if (proto === "6" || proto === "17") {
+      const [From, To] = pick(r, PORT_RANGES);
+      e.PortRange = { From, To };
+    } else if (proto === "1" || proto === "58") {
+      const [Type, Code] = icmpTypeCode(r, proto === "58");
+      e.IcmpTypeCode = { Type, Code };
+    }
+    entries.push(e);
+  }
+  // Often a catch-all allow late in the list, so that more flows get past the ACL to what follows.
+  if (chance(r, 50)) entries.push(...catchAll(1000, "allow", egress, v6));
+  // The built-in `*` entries as AWS prints them: 32767 (IPv4) and, in a dual-stack VPC, 32768 (IPv6).
+  entries.push(...catchAll(32767, "deny", egress, v6));
+  return entries;
+}
+
+const associated = (block: string): V6Blocks => [
+  { Ipv6CidrBlock: block, Ipv6CidrBlockState: { State: "associated" } },
+];
+
+export function randomAwsVpc(r: Rand): AwsDump {
+  const v6 = chance(r, 50);
+  const subnets: AwsDump["Subnets"] = Array.from({ length: r.int(2, 4) }, (_, i) => ({
+    SubnetId: `subnet-${i}`,
+    VpcId: VPC_ID,
+    CidrBlock: `10.0.${i}.0/24`,
+    ...(v6 && chance(r, 70) ? { Ipv6CidrBlockAssociationSet: associated(v6Block(i)) } : {}),
+  }));
+  const igw = chance(r, 80) ? "igw-1" : undefined;
+  const eigw = v6 && chance(r, 50) ? "eigw-1" : undefined;
+
+  const managed = chance(r, 60)
+    ? [
+        {
+          PrefixListId: "pl-1",
+          PrefixListName: "partners",
+          Entries: pick(r, [["8.8.8.0/24", "1.1.1.1/32"], ["52.0.0.0/8"], ["8.0.0.0/8", "9.9.9.9/32"]]).map(
+            (Cidr) => ({ Cidr }),
+          ),
+        },
+      ]
+    : [];
+  const s3 = chance(r, 60);
+  const lists = [...managed.map((l) => l.PrefixListId), ...(s3 ? [S3_LIST.PrefixListId] : [])];
+  const groupIds = Array.from({ length: r.int(1, 3) }, (_, i) => `sg-${i}`);
+  const groups: RawGroup[] = groupIds.map((id) => ({
+    GroupId: id,
+    GroupName: `group ${id}`,
+    VpcId: VPC_ID,
+    IpPermissions: Array.from({ length: r.int(0, 2) }, () => permission(r, groupIds, lists)),
+    IpPermissionsEgress: chance(r, 25)
+      ? [
+          {
+            IpProtocol: "-1",
+            IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+            Ipv6Ranges: v6 ? [{ CidrIpv6: "::/0" }] : [],
+            PrefixListIds: [],
+            UserIdGroupPairs: [],
+          },
+        ]
+      : Array.from({ length: r.int(0, 3) }, () => permission(r, groupIds, lists)),
+  }));
+
+  const defaultAcl: RawAcl = {
+    NetworkAclId: "acl-default",
+    VpcId: VPC_ID,
+    IsDefault: true,
+    Entries: [true, false].flatMap((egress) => [
+      ...catchAll(100, "allow", egress, v6),
+      ...catchAll(32767, "deny", egress, v6),
+    ]),
+    Associations: [],
+  };
+  const acls: RawAcl[] = [defaultAcl];
+  for (let i = r.int(0, 2); i > 0; i--)
+    acls.push({
+      NetworkAclId: `acl-${i}`,
+      VpcId: VPC_ID,
+      IsDefault: false,
+      Entries: [...aclEntries(r, true, v6), ...aclEntries(r, false, v6)],
+      Associations: [],
+    });
+  for (const s of subnets) {
+    const acl = pick(r, acls);
+    // A subnet on the default ACL is sometimes printed without its association (older dumps, hand-made
+    // inputs): it still has the default ACL.
+    if (acl === defaultAcl && chance(r, 30)) continue;
+    acl.Associations.push({
+      NetworkAclAssociationId: `aclassoc-${s.SubnetId}`,
+      NetworkAclId: acl.NetworkAclId,
+      SubnetId: s.SubnetId,
+    });
+  }
+  const nats: RawNat[] = [];
+  for (let i = r.int(0, 2); i > 0; i--) {
+    const s = r.int(0, subnets.length - 1);
+    const pub = chance(r, 80);
+    nats.push({
+      NatGatewayId: `nat-${i}`,
+      SubnetId: subnets[s]!.SubnetId,
+      VpcId: VPC_ID,
+      State: chance(r, 90) ? "available" : pick(r, ["pending", "failed"]),
+      ConnectivityType: pub ? "public" : "private",
+      NatGatewayAddresses: [
+        {
+          PrivateIp: `10.0.${s}.${200 + i}`,
+          NetworkInterfaceId: `eni-nat-${i}`,
+          ...(pub ? { PublicIp: `52.0.0.${i}` } : {}),
+        },
+      ],
+    });
+  }
+
+  const targets: Omit<RawRoute, "DestinationCidrBlock" | "DestinationPrefixListId">[] = [
+    ...(igw ? [{ GatewayId: igw, Origin: "CreateRoute", State: "active" as const }] : []),
+    ...nats.map((n) => ({ NatGatewayId: n.NatGatewayId, Origin: "CreateRoute", State: "active" as const })),
+    { VpcPeeringConnectionId: "pcx-1", Origin: "CreateRoute", State: "active" },
+    { TransitGatewayId: "tgw-1", Origin: "CreateRoute", State: "active" },
+    { NatGatewayId: "nat-deleted", Origin: "CreateRoute", State: "blackhole" },
+  ];
+  const table = (id: string): RawTable => {
+    const routes: RawRoute[] = [
+      { DestinationCidrBlock: VPC_CIDR, GatewayId: "local", Origin: "CreateRouteTable", State: "active" },
+    ];
+    if (v6) {
+      routes.push({
+        DestinationIpv6CidrBlock: VPC_V6,
+        GatewayId: "local",
+        Origin: "CreateRouteTable",
+        State: "active",
+      });
+      const to = pick(r, [igw, eigw, eigw, undefined]);
+      if (to) {
+        const target = to === eigw ? { EgressOnlyInternetGatewayId: to } : { GatewayId: to };
+        routes.push({ DestinationIpv6CidrBlock: "::/0", ...target, Origin: "CreateRoute", State: "active" });
+      }
+      // NAT64: DNS64 answers IPv4-only names with 64:ff9b::/96 addresses, routed to a NAT gateway.
+      if (nats.length > 0 && chance(r, 50))
+        routes.push({
+          DestinationIpv6CidrBlock: "64:ff9b::/96",
+          NatGatewayId: pick(r, nats).NatGatewayId,
+          Origin: "CreateRoute",
+          State: "active",
+        });
+    }
+    // The S3 gateway endpoint's route (its target is the endpoint), and a route to the customer list.
+    if (s3 && chance(r, 70))
+      routes.push({
+        DestinationPrefixListId: S3_LIST.PrefixListId,
+        GatewayId: "vpce-s3",
+        Origin: "CreateRoute",
+        State: "active",
+      });
+    if (managed.length > 0 && chance(r, 40))
+      routes.push({ DestinationPrefixListId: "pl-1", ...pick(r, targets) });
+    const dests = new Set<string>([VPC_CIDR]);
+    for (let n = r.int(0, 4); n > 0; n--) {
+      const dest = chance(r, 40) ? "0.0.0.0/0" : pick(r, CIDRS);
+      // A destination once per table (AWS refuses a second static route to it), never inside the VPC.
+      if (dests.has(dest) || dest.startsWith("10.0.")) continue;
+      dests.add(dest);
+      const route: RawRoute = { DestinationCidrBlock: dest, ...pick(r, targets) };
+      // A route the virtual private gateway propagates to the same prefix, listed before or after the
+      // static one (the static one wins either way), or alone.
+      const propagated: RawRoute = {
+        DestinationCidrBlock: dest,
+        GatewayId: "vgw-1",
+        Origin: "EnableVgwRoutePropagation",
+        State: "active",
+      };
+      const way = r.int(1, 20);
+      if (way === 1) routes.push(propagated);
+      else if (way <= 3) routes.push(propagated, route);
+      else if (way <= 5) routes.push(route, propagated);
+      else routes.push(route);
+    }
+    return { RouteTableId: id, VpcId: VPC_ID, Routes: routes, Associations: [] };
+  };
+  const main = table("rtb-main");
+  main.Associations.push({ RouteTableAssociationId: "rtbassoc-main", RouteTableId: "rtb-main", Main: true });
+  const tables = [main];
+  for (let i = r.int(0, 2); i > 0; i--) tables.push(table(`rtb-${i}`));
+  for (const s of subnets) {
+    const t = pick(r, tables);
+    if (t === main && chance(r, 70)) continue; // most subnets use the main table implicitly
+    t.Associations.push({
+      RouteTableAssociationId: `rtbassoc-${s.SubnetId}`,
+      RouteTableId: t.RouteTableId,
+      Main: false,
+      SubnetId: s.SubnetId,
+    });
+  }
+
+  // Interfaces, listed by describe-network-interfaces, or as an instance's in describe-instances, or both.
+  const enis: RawEni[] = [];
+  const reservations: AwsDump["Reservations"] = [];
+  for (let k = 1, n = r.int(1, 4); k <= n; k++) {
+    const s = r.int(0, subnets.length - 1);
+    const ip = `10.0.${s}.${10 + k}`;
+    const pub = chance(r, 50) ? { PublicIp: `3.0.0.${k}` } : undefined;
+    const gs = groupIds.filter(() => chance(r, 50));
+    if (gs.length === 0) gs.push(pick(r, groupIds));
+    const v6Host = subnets[s]!.Ipv6CidrBlockAssociationSet && chance(r, 70) ? v6In(s, `${k}`) : undefined;
+    const eni: RawEni = {
+      NetworkInterfaceId: `eni-${k}`,
+      SubnetId: subnets[s]!.SubnetId,
+      VpcId: VPC_ID,
+      InterfaceType: "interface",
+      Status: "in-use",
+      PrivateIpAddress: ip,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) }],
+      ...(pub ? { Association: pub } : {}),
+      ...(v6Host ? { Ipv6Addresses: [{ Ipv6Address: v6Host }] } : {}),
+      Groups: gs.map((g) => ({ GroupId: g, GroupName: `group ${g}` })),
+    };
+    const listing = pick(r, ["eni", "eni", "instance", "both"]);
+    if (listing !== "instance") enis.push(eni);
+    if (listing !== "eni") {
+      const { InterfaceType: _, ...attached } = eni;
+      reservations.push({
+        ReservationId: `r-${k}`,
+        Instances: [
+          {
+            InstanceId: `i-${k}`,
+            State: { Name: "running" },
+            SubnetId: eni.SubnetId,
+            VpcId: VPC_ID,
+            PrivateIpAddress: ip,
+            ...(pub ? { PublicIpAddress: pub.PublicIp } : {}),
+            ...(chance(r, 20) ? { Platform: "windows" as const } : {}),
+            NetworkInterfaces: [{ ...attached, Attachment: { DeviceIndex: 0 } }],
+          },
+        ],
+      });
+    }
+  }
+  // A NAT gateway's own interface is listed too (AWS-managed: never a source).
+  for (const n of nats)
+    if (chance(r, 50))
+      enis.push({
+        NetworkInterfaceId: n.NatGatewayAddresses[0]!.NetworkInterfaceId,
+        SubnetId: n.SubnetId,
+        VpcId: VPC_ID,
+        InterfaceType: "nat_gateway",
+        Status: "in-use",
+        PrivateIpAddress: n.NatGatewayAddresses[0]!.PrivateIp,
+        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: n.NatGatewayAddresses[0]!.PrivateIp }],
+        Groups: [],
+      });
+
+  return {
+    Vpcs: [
+      {
+        VpcId: VPC_ID,
+        CidrBlock: VPC_CIDR,
+        ...(v6 ? { Ipv6CidrBlockAssociationSet: associated(VPC_V6) } : {}),
+      },
+    ],
+    Subnets: subnets,
+    SecurityGroups: groups,
+    NetworkAcls: acls,
+    RouteTables: tables,
+    InternetGateways: igw
+      ? [{ InternetGatewayId: igw, Attachments: [{ VpcId: VPC_ID, State: "available" }] }]
+      : [],
+    EgressOnlyInternetGateways: eigw
+      ? [{ EgressOnlyInternetGatewayId: eigw, Attachments: [{ VpcId: VPC_ID, State: "attached" }] }]
+      : [],
+    NatGateways: nats,
+    PrefixLists: s3 ? [S3_LIST] : [],
+    ManagedPrefixLists: managed,
+    // The endpoint itself is not always in the input: its prefix-list route says what it is.
+    VpcEndpoints:
+      s3 && chance(r, 60)
+        ? [
+            {
+              VpcEndpointId: "vpce-s3",
+              VpcEndpointType: "Gateway",
+              ServiceName: S3_LIST.PrefixListName,
+              VpcId: VPC_ID,
+            },
+          ]
+        : [],
+    NetworkInterfaces: enis,
+    Reservations: reservations,
+  };
+}
+
+/** Every source interface, wherever it is listed, with the instance it belongs to. */
+export function interfacesOf(d: AwsDump): { eni: RawEni; instance?: RawInstance }[] {
+  const out = new Map<string, { eni: RawEni; instance?: RawInstance }>();
+  for (const eni of d.NetworkInterfaces) out.set(eni.NetworkInterfaceId, { eni });
+  for (const rsv of d.Reservations)
+    for (const instance of rsv.Instances)
+      for (const attached of instance.NetworkInterfaces) {
+        const eni = out.get(attached.NetworkInterfaceId)?.eni ?? { ...attached, InterfaceType: "interface" };
+        out.set(eni.NetworkInterfaceId, { eni, instance });
+      }
+  return [...out.values()];
+}
+
+/** Destinations worth asking about: outside the VPC, every interface, a free address per subnet, none. */
+export function destinationsOf(d: AwsDump): string[] {
+  return [
+    ...OUTSIDE,
+    ...interfacesOf(d).flatMap((x) => [
+      x.eni.PrivateIpAddress,
+      ...(x.eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
+    ]),
+    ...d.Subnets.flatMap((s, i) => [
+      s.CidrBlock.replace(/\.0\/24$/, ".99"),
+      ...(s.Ipv6CidrBlockAssociationSet ? [v6In(i, "99")] : []),
+    ]),
+    "10.0.200.1", // in the VPC, in no subnet
+    ...(d.Vpcs[0]!.Ipv6CidrBlockAssociationSet ? ["2600:1f18:1:aff::1"] : []),
+  ];
+}

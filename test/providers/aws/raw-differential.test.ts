@@ -1,0 +1,126 @@
+// End to end from what AWS prints: random small VPCs in describe-* shape (random-aws.ts) go through the
+// whole pipeline a user runs (the converters, the engine, `trace` and the audit), and every flow's
+// verdict, exit, egress IP and deciding rule must be what a reference reading the raw JSON directly says
+// (raw-reference.ts). The engine's differential tests start from the neutral model; this one also
+// catches a converter that reads a field, a default or an association wrongly.
+import { describe, expect, it } from "vitest";
+import { runAudit } from "../../../src/core/audit.js";
+import type { Flow } from "../../../src/core/result.js";
+import { runTrace } from "../../../src/core/trace.js";
+import type { SourceDocument } from "../../../src/model/document.js";
+import { awsModel } from "../../../src/providers/aws/index.js";
+import { cidrSet, IntervalSet, parseIp, parsePortSpec, protocolName } from "../../../src/netset/index.js";
+import { reportedMismatch } from "../../graph/compare.js";
+import { randFromSeed } from "../../graph/random-network.js";
+import { destinationsOf, interfacesOf, OUTSIDE, randomAwsVpc, type AwsDump } from "./random-aws.js";
+import { RawReference, type RawPacket } from "./raw-reference.js";
+
+const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
+const SEEDS = Number(process.env.FUZZ_RUNS ?? 150);
+
+/** What is asked of each source: [protocol number, port or ICMP type*256 + code, the flow's text]. */
+const ASKED: [number, number, Omit<Flow, "src" | "dst">][] = [
+  ...[22, 25, 53, 443, 1500, 45000].map((p): [number, number, Omit<Flow, "src" | "dst">] => [
+    6,
+    p,
+    { protocol: "tcp", port: p },
+  ]),
+  ...[53, 123, 45000].map((p): [number, number, Omit<Flow, "src" | "dst">] => [
+    17,
+    p,
+    { protocol: "udp", port: p },
+  ]),
+  ...[8, 3, 0].map((t): [number, number, Omit<Flow, "src" | "dst">] => [
+    1,
+    t * 256,
+    { protocol: "icmp", port: t },
+  ]),
+  ...[128, 1].map((t): [number, number, Omit<Flow, "src" | "dst">] => [
+    58,
+    t * 256,
+    { protocol: "icmpv6", port: t },
+  ]),
+  [47, 0, { protocol: "47" }],
+];
+
+/** One file per describe-* call, as a user's folder holds them. */
+function docsOf(d: AwsDump): SourceDocument[] {
+  return Object.entries(d).map(([key, list]: [string, unknown]) => ({
+    file: `${key}.json`,
+    data: { [key]: list },
+  }));
+}
+
+const cidrs = (list: readonly string[]): IntervalSet =>
+  list.length === 0 ? IntervalSet.EMPTY : cidrSet(list);
+
+describe("AWS describe-* output end to end vs a reference reading it directly", () => {
+  it(`trace and audit agree with it on every asked flow (${SEEDS} random VPCs)`, () => {
+    let flows = 0;
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+      const dump = randomAwsVpc(randFromSeed(seed));
+      const model = awsModel(docsOf(dump), "random");
+      const ref = new RawReference(dump);
+      const sources = interfacesOf(dump)
+        .map((x) => x.eni)
+        .filter((e) => e.InterfaceType === "interface");
+      const problems: string[] = [];
+      // Every interface is a source, AWS-managed ones are not.
+      const ids = model.endpoints.map((e) => e.id).sort();
+      if (
+        ids.join() !==
+        sources
+          .map((e) => e.NetworkInterfaceId)
+          .sort()
+          .join()
+      )
+        problems.push(`sources ${ids.join(", ")}`);
+      const audit = runAudit(model, {
+        ports: parsePortSpec("tcp,udp,icmp,icmpv6,47"),
+        portsText: "tcp,udp,icmp,icmpv6,47",
+        dest: cidrSet(OUTSIDE),
+        destText: OUTSIDE.join(","),
+      });
+      for (const eni of sources) {
+        const asked: { pkt: RawPacket; flow: Flow }[] = [];
+        for (const dst of destinationsOf(dump))
+          for (const [proto, port, f] of ASKED)
+            asked.push({ pkt: { proto, port, dst }, flow: { src: eni.NetworkInterfaceId, dst, ...f } });
+        const traces = runTrace(
+          model,
+          asked.map((a) => a.flow),
+        );
+        asked.forEach(({ pkt, flow }, i) => {
+          const where = `${flow.src} ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
+          const expected = ref.outcome(eni.NetworkInterfaceId, pkt);
+          const wrong = reportedMismatch(where, "trace", traces[i]!, expected);
+          if (wrong !== null) problems.push(wrong);
+          if (!OUTSIDE.includes(pkt.dst)) return;
+          // The audit's path holding this packet (destinations outside the VPC: no host to evaluate).
+          const paths = audit.results
+            .filter(
+              (e) =>
+                e.source.id === eni.NetworkInterfaceId &&
+                e.protocol === protocolName(pkt.proto) &&
+                (e.portRange === null || (e.portRange.from <= pkt.port && pkt.port <= e.portRange.to)),
+            )
+            .flatMap((e) => e.paths.filter((p) => cidrs(p.destinations).contains(parseIp(pkt.dst))));
+          // A source is audited for destinations of its own address families only.
+          const family = pkt.dst.includes(":") ? (eni.Ipv6Addresses ?? []).length > 0 : true;
+          if (paths.length !== (family ? 1 : 0)) problems.push(`${where}: in ${paths.length} audit paths`);
+          else if (!family) return;
+          else {
+            const w = reportedMismatch(where, "audit", paths[0]!, expected);
+            if (w !== null) problems.push(w);
+          }
+        });
+        flows += asked.length;
+      }
+      if (problems.length > 0)
+        throw new Error(
+          `seed ${seed}: ${problems.length} problems\n${problems.slice(0, 8).join("\n")}\n${JSON.stringify(dump)}`,
+        );
+    }
+    expect(flows).toBeGreaterThan(SEEDS * 100);
+  });
+});

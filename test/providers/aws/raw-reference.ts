@@ -1,0 +1,366 @@
+// A per-packet reference that reads `aws ec2 describe-*` output directly, for the end-to-end differential
+// test (raw-differential.test.ts). The engine's own reference (test/graph/reference.ts) starts from the
+// neutral model, so it cannot catch a converter that reads a field wrongly; this one starts from what AWS
+// prints and applies AWS's rules as docs/semantics.md states them, for the shapes random-aws.ts makes
+// (one VPC, every referenced resource present). Addresses are parsed with ipaddr.js; it shares no code
+// with src/ beyond the IANA public-internet set.
+import ipaddr from "ipaddr.js";
+import type { RefOutcome } from "../../graph/reference.js";
+import { PUBLIC_INTERNET, V4_OFFSET } from "../../../src/netset/index.js";
+import {
+  interfacesOf,
+  type AwsDump,
+  type RawAcl,
+  type RawEni,
+  type RawEntry,
+  type RawGroup,
+  type RawInstance,
+  type RawNat,
+  type RawPerm,
+  type RawRoute,
+} from "./random-aws.js";
+
+/** Protocol number, port (tcp/udp) or type*256+code (icmp, icmpv6), destination address text. */
+export interface RawPacket {
+  proto: number;
+  port: number;
+  dst: string;
+}
+
+const TCP = 6;
+const UDP = 17;
+const ICMP = 1;
+const ICMPV6 = 58;
+type Ports = [number, number];
+const LINUX_EPHEMERAL: Ports = [32768, 60999];
+const WINDOWS_EPHEMERAL: Ports = [49152, 65535];
+const NAT_EPHEMERAL: Ports = [1024, 65535];
+
+const isV6 = (ip: string): boolean => ip.includes(":");
+
+function inCidr(ip: string, cidr: string | undefined): boolean {
+  if (cidr === undefined) return false;
+  const a = ipaddr.parse(ip);
+  const [net, len] = ipaddr.parseCIDR(cidr);
+  return a.kind() === net.kind() && a.match(net, len);
+}
+
+function isPublic(ip: string): boolean {
+  const bytes = ipaddr.parse(ip).toByteArray();
+  const n = bytes.reduce((v, b) => v * 256n + BigInt(b), 0n);
+  return PUBLIC_INTERNET.contains(isV6(ip) ? n : V4_OFFSET + n);
+}
+
+/** 64:ff9b::a.b.c.d -> a.b.c.d; undefined outside the NAT64 prefix. */
+function nat64Target(ip: string): string | undefined {
+  if (!isV6(ip) || !inCidr(ip, "64:ff9b::/96")) return undefined;
+  return ipaddr.parse(ip).toByteArray().slice(12).join(".");
+}
+
+const prefixOf = (cidr: string): number => Number(cidr.split("/")[1]);
+const blocked = (resource: string, kind: string, rule: string | null, why: string): RefOutcome => ({
+  verdict: "blocked",
+  exit: null,
+  egressIp: null,
+  blockedBy: { resource, kind, rule },
+  why,
+});
+const unknown = (exit: RefOutcome["exit"], why: string): RefOutcome => ({
+  verdict: "unknown",
+  exit,
+  egressIp: null,
+  blockedBy: null,
+  why,
+});
+const allowed = (exit: RefOutcome["exit"], egressIp: string | null, why: string): RefOutcome => ({
+  verdict: "allowed",
+  exit,
+  egressIp,
+  blockedBy: null,
+  why,
+});
+
+/** Whether an ICMP type/code pattern (-1: any) matches an ICMP packet's type*256+code. */
+function icmpMatches(type: number, code: number, port: number): boolean {
+  return (type === -1 || type === port >> 8) && (code === -1 || code === (port & 255));
+}
+
+/** Protocol and ports of a packet against a rule's: FromPort/ToPort or an ACL entry's fields. */
+function protoPortsMatch(
+  proto: string,
+  from: number | undefined,
+  to: number | undefined,
+  pkt: RawPacket,
+): boolean {
+  if (proto === "-1") return true;
+  const n =
+    ({ tcp: TCP, udp: UDP, icmp: ICMP, icmpv6: ICMPV6 } as Record<string, number>)[proto] ?? Number(proto);
+  if (n !== pkt.proto) return false;
+  if (n === TCP || n === UDP) return from! <= pkt.port && pkt.port <= to!;
+  if (n === ICMP || n === ICMPV6) return icmpMatches(from!, to!, pkt.port);
+  return true;
+}
+
+const permMatches = (p: RawPerm, pkt: RawPacket): boolean =>
+  protoPortsMatch(p.IpProtocol, p.FromPort, p.ToPort, pkt);
+
+function entryMatches(e: RawEntry, pkt: RawPacket, peer: string): boolean {
+  if (!inCidr(peer, e.CidrBlock ?? e.Ipv6CidrBlock)) return false;
+  const icmp = e.Protocol === "1" || e.Protocol === "58";
+  const from = icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From;
+  const to = icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To;
+  return protoPortsMatch(e.Protocol, from, to, pkt);
+}
+
+/** Where a packet is on its way: the subnet it leaves, its source address there, the client's ports. */
+interface Leg {
+  subnetId: string;
+  src: string;
+  ephemeral: Ports;
+  /** The NAT gateway it came through, and every NAT gateway on the way. */
+  nat: RawNat | null;
+  visited: readonly string[];
+}
+
+export class RawReference {
+  private readonly interfaces: { eni: RawEni; instance?: RawInstance }[];
+
+  constructor(private readonly d: AwsDump) {
+    this.interfaces = interfacesOf(d);
+  }
+
+  private group(id: string): RawGroup {
+    return this.d.SecurityGroups.find((g) => g.GroupId === id)!;
+  }
+
+  /** Addresses of a group's members (what a group reference matches). */
+  private members(groupId: string): string[] {
+    return this.interfaces
+      .filter(({ eni }) => eni.Groups.some((g) => g.GroupId === groupId))
+      .flatMap(({ eni }) => [eni.PrivateIpAddress, ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)]);
+  }
+
+  /**
+   * The union of an interface's groups' rules in one direction: "allow" when a rule allows the packet
+   * to/from peer, "unknown" when only a reference to a group without members in the input could (the
+   * members may be interfaces the input does not hold; such a reference concerns non-public peers
+   * only), else "deny".
+   */
+  private groupsAllow(
+    eni: RawEni,
+    dir: "egress" | "ingress",
+    pkt: RawPacket,
+    peer: string,
+  ): "allow" | "unknown" | "deny" {
+    const perms = eni.Groups.flatMap(({ GroupId }) => {
+      const g = this.group(GroupId);
+      return (dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions).filter((p) => permMatches(p, pkt));
+    });
+    const refs = perms.flatMap((p) => p.UserIdGroupPairs.map((u) => this.members(u.GroupId)));
+    const byCidr = perms.some(
+      (p) =>
+        p.IpRanges.some((r) => inCidr(peer, r.CidrIp)) ||
+        p.Ipv6Ranges.some((r) => inCidr(peer, r.CidrIpv6)) ||
+        p.PrefixListIds.some((l) => this.listCidrs(l.PrefixListId).some((c) => inCidr(peer, c))),
+    );
+    if (byCidr || refs.some((m) => m.includes(peer))) return "allow";
+    return refs.some((m) => m.length === 0) && !isV6(peer) && !isPublic(peer) ? "unknown" : "deny";
+  }
+
+  /** A prefix list's CIDRs (AWS-managed lists print Cidrs, customer lists Entries). */
+  private listCidrs(id: string): string[] {
+    const managed = this.d.ManagedPrefixLists.find((l) => l.PrefixListId === id);
+    return managed
+      ? managed.Entries.map((e) => e.Cidr)
+      : this.d.PrefixLists.find((l) => l.PrefixListId === id)!.Cidrs;
+  }
+
+  private aclOf(subnetId: string): RawAcl {
+    const acls = this.d.NetworkAcls;
+    return (
+      acls.find((a) => a.Associations.some((x) => x.SubnetId === subnetId)) ?? acls.find((a) => a.IsDefault)!
+    );
+  }
+
+  /** First match by rule number; the entry that decides, or null when none matches (implicit deny). */
+  private firstEntry(acl: RawAcl, egress: boolean, pkt: RawPacket, peer: string): RawEntry | null {
+    const entries = acl.Entries.filter((e) => e.Egress === egress).sort(
+      (a, b) => a.RuleNumber - b.RuleNumber,
+    );
+    return entries.find((e) => entryMatches(e, pkt, peer)) ?? null;
+  }
+
+  /** The replies a stateless ACL must pass: every ephemeral port (as one port per stretch no entry cuts), the echo reply, or one. */
+  private replies(acl: RawAcl, ephemeral: Ports, pkt: RawPacket): RawPacket[] {
+    if (pkt.proto === TCP || pkt.proto === UDP) {
+      const [lo, hi] = ephemeral;
+      const cuts = new Set([lo]);
+      for (const e of acl.Entries)
+        for (const c of e.PortRange ? [e.PortRange.From, e.PortRange.To + 1] : [])
+          if (c > lo && c <= hi) cuts.add(c);
+      return [...cuts].map((port) => ({ ...pkt, port }));
+    }
+    if (pkt.proto === ICMP) return pkt.port >> 8 === 8 ? [{ ...pkt, port: 0 }] : [];
+    if (pkt.proto === ICMPV6) return pkt.port >> 8 === 128 ? [{ ...pkt, port: 129 * 256 }] : [];
+    return [pkt];
+  }
+
+  /**
+   * Crossing a subnet's network ACL: "out" judges the packet by egress entries with the destination as
+   * peer, "in" by ingress entries with the source as peer; the replies by the other direction's entries,
+   * same peer. Every reply denied: blocked by the first denying entry; some: unknown.
+   */
+  private crossAcl(subnetId: string, dir: "out" | "in", leg: Leg, pkt: RawPacket): RefOutcome | null {
+    const acl = this.aclOf(subnetId);
+    const peer = dir === "out" ? pkt.dst : leg.src;
+    // User entries are numbered up to 32766; above are the built-in `*` ones (32767 IPv4, 32768 IPv6).
+    const name = (e: RawEntry | null): string =>
+      e === null || e.RuleNumber > 32766 ? "*" : String(e.RuleNumber);
+    const fwd = this.firstEntry(acl, dir === "out", pkt, peer);
+    if (fwd === null || fwd.RuleAction === "deny")
+      return blocked(acl.NetworkAclId, "network-acl", name(fwd), `${dir} of ${subnetId}`);
+    const replies = this.replies(acl, leg.ephemeral, pkt).map((r) =>
+      this.firstEntry(acl, dir !== "out", r, peer),
+    );
+    const denied = replies.filter((e) => e === null || e.RuleAction === "deny");
+    if (denied.length === 0) return null;
+    if (denied.length < replies.length) return unknown(null, `some replies denied at ${acl.NetworkAclId}`);
+    const first = denied.reduce((a, b) => ((a?.RuleNumber ?? 1e9) <= (b?.RuleNumber ?? 1e9) ? a : b));
+    return blocked(acl.NetworkAclId, "network-acl", name(first), `replies denied at ${acl.NetworkAclId}`);
+  }
+
+  private tableOf(subnetId: string) {
+    const tables = this.d.RouteTables;
+    return (
+      tables.find((t) => t.Associations.some((a) => a.SubnetId === subnetId)) ??
+      tables.find((t) => t.Associations.some((a) => a.Main))!
+    );
+  }
+
+  /**
+   * Longest prefix of the destination's family (a prefix-list route by its entry that holds the
+   * destination); at equal length a static CIDR route beats a prefix-list route, which beats a
+   * propagated one.
+   */
+  private lookup(routes: RawRoute[], dst: string): RawRoute | undefined {
+    let best: { r: RawRoute; rank: number } | undefined;
+    for (const r of routes) {
+      const cidrs = r.DestinationPrefixListId
+        ? this.listCidrs(r.DestinationPrefixListId)
+        : [r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock!];
+      const kind = r.DestinationPrefixListId ? 1 : r.Origin === "EnableVgwRoutePropagation" ? 0 : 2;
+      for (const c of cidrs.filter((x) => inCidr(dst, x))) {
+        const rank = prefixOf(c) * 3 + kind;
+        if (best === undefined || rank > best.rank) best = { r, rank };
+      }
+    }
+    return best?.r;
+  }
+
+  private route(leg: Leg, pkt: RawPacket): RefOutcome {
+    const table = this.tableOf(leg.subnetId);
+    const r = this.lookup(table.Routes, pkt.dst);
+    if (r === undefined) return blocked(table.RouteTableId, "route-table", null, "no route");
+    const dest = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId!;
+    if (r.State === "blackhole") return blocked(table.RouteTableId, "route-table", dest, "blackhole");
+    if (r.GatewayId === "local") return this.local(leg, pkt);
+    const nat = r.NatGatewayId ? this.d.NatGateways.find((n) => n.NatGatewayId === r.NatGatewayId)! : null;
+    if (nat?.SubnetId !== leg.subnetId) {
+      const out = this.crossAcl(leg.subnetId, "out", leg, pkt);
+      if (out !== null) return out;
+    }
+    if (nat) return this.throughNat(nat, leg, pkt);
+    if (r.GatewayId?.startsWith("vpce-")) return allowed("cloud-service", null, "a gateway endpoint");
+    if (r.VpcPeeringConnectionId) return unknown("peering", "a peered VPC, not analysed");
+    if (r.TransitGatewayId) return unknown("private", "a transit gateway, not analysed");
+    if (r.GatewayId?.startsWith("vgw-")) return unknown("vpn", "a VPN gateway, not analysed");
+    if (r.EgressOnlyInternetGatewayId) {
+      const eigw = r.EgressOnlyInternetGatewayId;
+      if (!isPublic(pkt.dst)) return blocked(eigw, "egress-only-internet-gateway", null, "not public");
+      return allowed("internet", leg.src, `internet via ${eigw}`);
+    }
+    // The internet gateway: IPv4 1:1 to the sender's public address, IPv6 as it is; public destinations only.
+    const igw = r.GatewayId!;
+    let egressIp = leg.src;
+    if (!isV6(pkt.dst)) {
+      if (leg.nat?.ConnectivityType === "private")
+        return blocked(leg.nat.NatGatewayId, "nat-gateway", null, "private NAT");
+      const pub = leg.nat
+        ? leg.nat.NatGatewayAddresses.find((a) => a.PrivateIp === leg.src)?.PublicIp
+        : this.interfaces.find(({ eni }) => eni.PrivateIpAddress === leg.src)?.eni.Association?.PublicIp;
+      if (pub === undefined) return blocked(igw, "internet-gateway", null, "no public address");
+      egressIp = pub;
+    }
+    if (!isPublic(pkt.dst)) return blocked(igw, "internet-gateway", null, "not a public destination");
+    return allowed("internet", egressIp, `internet via ${igw}`);
+  }
+
+  /** Source NAT to the gateway's private address (IPv6 only to NAT64 addresses, as IPv4), then its subnet on. */
+  private throughNat(n: RawNat, leg: Leg, pkt: RawPacket): RefOutcome {
+    const stop = (why: string) => blocked(n.NatGatewayId, "nat-gateway", null, why);
+    if (n.State !== "available") return stop(`NAT ${n.State}`);
+    if (leg.visited.includes(n.NatGatewayId)) return stop("NAT loop");
+    let dst = pkt.dst;
+    if (isV6(pkt.dst)) {
+      const v4 = nat64Target(pkt.dst);
+      if (v4 === undefined) return stop("IPv6 outside the NAT64 prefix");
+      if (pkt.proto === ICMPV6) return unknown(null, "ICMPv6 through NAT64, not followed");
+      if (pkt.proto !== TCP && pkt.proto !== UDP) return stop("protocol");
+      dst = v4;
+    } else if (![TCP, UDP, ICMP].includes(pkt.proto)) return stop("protocol");
+    if (n.SubnetId !== leg.subnetId) {
+      const inn = this.crossAcl(n.SubnetId, "in", leg, pkt);
+      if (inn !== null) return inn;
+    }
+    const next: Leg = {
+      subnetId: n.SubnetId,
+      src: n.NatGatewayAddresses[0]!.PrivateIp,
+      ephemeral: NAT_EPHEMERAL,
+      nat: n,
+      visited: [...leg.visited, n.NatGatewayId],
+    };
+    return this.route(next, { ...pkt, dst });
+  }
+
+  /** Inside the VPC: to the destination's subnet across both ACLs, then the interface with the address. */
+  private local(leg: Leg, pkt: RawPacket): RefOutcome {
+    const dstSubnet = this.d.Subnets.find(
+      (s) =>
+        inCidr(pkt.dst, s.CidrBlock) ||
+        (s.Ipv6CidrBlockAssociationSet ?? []).some((b) => inCidr(pkt.dst, b.Ipv6CidrBlock)),
+    );
+    if (dstSubnet === undefined) return blocked(this.d.Vpcs[0]!.VpcId, "vpc", null, "no subnet");
+    if (dstSubnet.SubnetId !== leg.subnetId) {
+      const out = this.crossAcl(leg.subnetId, "out", leg, pkt);
+      if (out !== null) return out;
+      const inn = this.crossAcl(dstSubnet.SubnetId, "in", leg, pkt);
+      if (inn !== null) return inn;
+    }
+    const host = this.interfaces.find(
+      ({ eni }) => eni.InterfaceType === "interface" && addressesOf(eni).includes(pkt.dst),
+    )?.eni;
+    if (host === undefined) return unknown("private", "no audited interface has the address");
+    const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
+    if (inbound === "unknown") return unknown(null, "only a member-less group reference could let it in");
+    if (inbound === "deny")
+      return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
+    return allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
+  }
+
+  outcome(eniId: string, pkt: RawPacket): RefOutcome {
+    const { eni, instance } = this.interfaces.find((x) => x.eni.NetworkInterfaceId === eniId)!;
+    const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : eni.PrivateIpAddress;
+    if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
+    if (addressesOf(eni).includes(pkt.dst)) return allowed("private", null, "own address");
+    const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
+    if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
+    if (outbound === "deny")
+      return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
+    const ephemeral = instance?.Platform === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
+    return this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
+  }
+}
+
+function addressesOf(eni: RawEni): string[] {
+  return [eni.PrivateIpAddress, ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)];
+}
