@@ -17,7 +17,7 @@ export interface RawPerm {
   IpRanges: RawRange[];
   Ipv6Ranges: { CidrIpv6: string }[];
   PrefixListIds: { PrefixListId: string }[];
-  UserIdGroupPairs: { GroupId: string; UserId: string }[];
+  UserIdGroupPairs: { GroupId: string; UserId: string; VpcPeeringConnectionId?: string }[];
 }
 export interface RawGroup {
   GroupId: string;
@@ -114,6 +114,12 @@ export interface AwsDump {
   VpcEndpoints: { VpcEndpointId: string; VpcEndpointType: string; ServiceName: string; VpcId: string }[];
   NetworkInterfaces: RawEni[];
   Reservations: { ReservationId: string; Instances: RawInstance[] }[];
+  Addresses: {
+    PublicIp: string;
+    AllocationId: string;
+    NetworkInterfaceId: string;
+    PrivateIpAddress: string;
+  }[];
 }
 
 export const VPC_ID = "vpc-1";
@@ -199,7 +205,13 @@ function permission(r: Rand, groups: readonly string[], lists: readonly string[]
     });
   if (chance(r, 40)) perm.Ipv6Ranges.push({ CidrIpv6: pick(r, V6_CIDRS) });
   if (lists.length > 0 && chance(r, 20)) perm.PrefixListIds.push({ PrefixListId: pick(r, lists) });
-  if (chance(r, 20)) perm.UserIdGroupPairs.push({ GroupId: pick(r, groups), UserId: "111122223333" });
+  // A group of this VPC, or now and then one in a peered VPC (its members are not in the input).
+  if (chance(r, 20))
+    perm.UserIdGroupPairs.push(
+      chance(r, 25)
+        ? { GroupId: "sg-peer", UserId: "444455556666", VpcPeeringConnectionId: "pcx-1" }
+        : { GroupId: pick(r, groups), UserId: "111122223333" },
+    );
   return perm;
 }
 
@@ -421,6 +433,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   // Interfaces, listed by describe-network-interfaces, or as an instance's in describe-instances, or both.
   const enis: RawEni[] = [];
   const reservations: AwsDump["Reservations"] = [];
+  const addresses: AwsDump["Addresses"] = [];
   for (let k = 1, n = r.int(1, 4); k <= n; k++) {
     const s = r.int(0, subnets.length - 1);
     const ip = `10.0.${s}.${10 + k}`;
@@ -428,6 +441,18 @@ export function randomAwsVpc(r: Rand): AwsDump {
     const gs = groupIds.filter(() => chance(r, 50));
     if (gs.length === 0) gs.push(pick(r, groupIds));
     const v6Host = subnets[s]!.Ipv6CidrBlockAssociationSet && chance(r, 70) ? v6In(s, `${k}`) : undefined;
+    // A secondary address (listed first half the time: the primary flag says which is which), with
+    // an Elastic IP of its own now and then; the interface sends from its primary address.
+    const secondary = chance(r, 30)
+      ? [
+          {
+            Primary: false,
+            PrivateIpAddress: `10.0.${s}.${50 + k}`,
+            ...(chance(r, 50) ? { Association: { PublicIp: `3.0.1.${k}` } } : {}),
+          },
+        ]
+      : [];
+    const primary = { Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) };
     const eni: RawEni = {
       NetworkInterfaceId: `eni-${k}`,
       SubnetId: subnets[s]!.SubnetId,
@@ -435,11 +460,20 @@ export function randomAwsVpc(r: Rand): AwsDump {
       InterfaceType: "interface",
       Status: "in-use",
       PrivateIpAddress: ip,
-      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) }],
+      PrivateIpAddresses: chance(r, 50) ? [primary, ...secondary] : [...secondary, primary],
       ...(pub ? { Association: pub } : {}),
       ...(v6Host ? { Ipv6Addresses: [{ Ipv6Address: v6Host }] } : {}),
       Groups: gs.map((g) => ({ GroupId: g, GroupName: `group ${g}` })),
     };
+    // Elastic IPs are also listed by describe-addresses.
+    for (const a of eni.PrivateIpAddresses)
+      if (a.Association && chance(r, 50))
+        addresses.push({
+          PublicIp: a.Association.PublicIp,
+          AllocationId: `eipalloc-${a.Association.PublicIp}`,
+          NetworkInterfaceId: eni.NetworkInterfaceId,
+          PrivateIpAddress: a.PrivateIpAddress,
+        });
     const listing = pick(r, ["eni", "eni", "instance", "both"]);
     if (listing !== "instance") enis.push(eni);
     if (listing !== "eni") {
@@ -510,6 +544,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
         : [],
     NetworkInterfaces: enis,
     Reservations: reservations,
+    Addresses: addresses,
   };
 }
 
@@ -531,7 +566,7 @@ export function destinationsOf(d: AwsDump): string[] {
   return [
     ...OUTSIDE,
     ...interfacesOf(d).flatMap((x) => [
-      x.eni.PrivateIpAddress,
+      ...x.eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
       ...(x.eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
     ]),
     ...d.Subnets.flatMap((s, i) => [

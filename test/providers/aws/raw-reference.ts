@@ -137,14 +137,14 @@ export class RawReference {
   private members(groupId: string): string[] {
     return this.interfaces
       .filter(({ eni }) => eni.Groups.some((g) => g.GroupId === groupId))
-      .flatMap(({ eni }) => [eni.PrivateIpAddress, ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)]);
+      .flatMap(({ eni }) => addressesOf(eni));
   }
 
   /**
    * The union of an interface's groups' rules in one direction: "allow" when a rule allows the packet
-   * to/from peer, "unknown" when only a reference to a group without members in the input could (the
-   * members may be interfaces the input does not hold; such a reference concerns non-public peers
-   * only), else "deny".
+   * to/from peer, "unknown" when only a reference to a group without members in the input (or across
+   * a peering connection) could (its members may be interfaces the input does not hold; such a
+   * reference concerns non-public peers only), else "deny".
    */
   private groupsAllow(
     eni: RawEni,
@@ -156,7 +156,10 @@ export class RawReference {
       const g = this.group(GroupId);
       return (dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions).filter((p) => permMatches(p, pkt));
     });
-    const refs = perms.flatMap((p) => p.UserIdGroupPairs.map((u) => this.members(u.GroupId)));
+    // Members of a group across a peering connection are not in the input: as good as none known.
+    const refs = perms.flatMap((p) =>
+      p.UserIdGroupPairs.map((u) => (u.VpcPeeringConnectionId ? [] : this.members(u.GroupId))),
+    );
     const byCidr = perms.some(
       (p) =>
         p.IpRanges.some((r) => inCidr(peer, r.CidrIp)) ||
@@ -287,7 +290,9 @@ export class RawReference {
         return blocked(leg.nat.NatGatewayId, "nat-gateway", null, "private NAT");
       const pub = leg.nat
         ? leg.nat.NatGatewayAddresses.find((a) => a.PrivateIp === leg.src)?.PublicIp
-        : this.interfaces.find(({ eni }) => eni.PrivateIpAddress === leg.src)?.eni.Association?.PublicIp;
+        : this.interfaces
+            .flatMap(({ eni }) => eni.PrivateIpAddresses)
+            .find((a) => a.PrivateIpAddress === leg.src)?.Association?.PublicIp;
       if (pub === undefined) return blocked(igw, "internet-gateway", null, "no public address");
       egressIp = pub;
     }
@@ -361,6 +366,10 @@ export class RawReference {
   }
 }
 
+/** Every address of an interface: its private IPv4 addresses (primary and secondary) and IPv6 ones. */
 function addressesOf(eni: RawEni): string[] {
-  return [eni.PrivateIpAddress, ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address)];
+  return [
+    ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
+    ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
+  ];
 }
