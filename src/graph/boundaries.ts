@@ -340,12 +340,19 @@ export class Boundaries {
     if (!rc) {
       const { allowed: allowedReplies, undecided: undecidedReplies } = allowedSet(replies, f.semantics);
       const split = splitByReturn(allowedReplies, ephemeral);
-      // A forward packet any of whose replies the filter cannot decide is not blocked for sure.
+      // A forward packet any of whose replies the filter cannot decide is not blocked for sure (nor
+      // passes for sure: an undecided reply is not an allowed one, so it is never in `ok`). Those with
+      // no reply surely through move from `none` to `mixed`, where crossBoundary names the rule in doubt.
       const undecided = undecidedReplies.map((u) => ({
         set: forwardOfReplies(u.set, ephemeral),
         reason: u.reason,
       }));
-      for (const u of undecided) split.none = split.none.subtract(u.set);
+      for (const u of undecided) {
+        const moved = split.none.intersect(u.set);
+        if (moved.isEmpty()) continue;
+        split.none = split.none.subtract(moved);
+        split.mixed = split.mixed.union(moved);
+      }
       let deniers: { set: PacketSet; ref: RuleRef }[] | undefined;
       const deniersNow = (): { set: PacketSet; ref: RuleRef }[] =>
         f.semantics === "union"

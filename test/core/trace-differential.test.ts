@@ -36,10 +36,15 @@ function flowOf(src: string, p: Packet): Flow | null {
 }
 
 describe("trace vs the per-packet reference", () => {
+  // Half the networks have network ACL rules whose match is in doubt (unknown where they decide).
   it(`agrees on every flow of the tiny universe (${SEEDS} random networks)`, () => {
     let flows = 0;
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
-      const model = randomNetwork(randFromSeed(seed), { maxEndpoints: fuzzEndpoints(4), twins: true });
+      const model = randomNetwork(randFromSeed(seed), {
+        maxEndpoints: fuzzEndpoints(4),
+        twins: true,
+        aclUnresolved: seed % 2 === 0,
+      });
       const problems: string[] = [];
       for (const ep of model.endpoints) {
         const asked = TINY_PACKETS.flatMap((p) => {

@@ -238,16 +238,27 @@ function ruleRef(filterId: string, kind: string, dir: "out" | "in", n: number): 
   return { resource: filterId, kind, rule: `${dir}-${n}` };
 }
 
-/** First-match rules with random actions, sometimes ending in "allow everything". */
-function firstMatchRules(r: Rand, filterId: string, kind: string, dir: "out" | "in"): Rule[] {
+/**
+ * First-match rules with random actions, sometimes ending in "allow everything"; with `unresolved`,
+ * now and then a rule whose match is in doubt (a port spelling AWS does not print).
+ */
+function firstMatchRules(
+  r: Rand,
+  filterId: string,
+  kind: string,
+  dir: "out" | "in",
+  unresolved: boolean,
+): Rule[] {
   const rules: Rule[] = [];
   const n = r.int(0, 5);
   for (let i = 0; i < n; i++) {
-    rules.push({
+    const rule: Rule = {
       match: randomMatch(r),
       action: pick(r, ["deny", "allow"] as const),
       ref: ruleRef(filterId, kind, dir, (i + 1) * 10),
-    });
+    };
+    if (unresolved && chance(r, 0.15)) rule.unresolved = "ports 30 to -1 is not a range AWS accepts";
+    rules.push(rule);
   }
   if (chance(r, 0.75))
     rules.push({ match: ALL_PACKETS, action: "allow", ref: ruleRef(filterId, kind, dir, 100) });
@@ -278,10 +289,10 @@ function nacl(r: Rand, id: string, opts: RandomNetworkOptions): Filter {
     stateful: chance(r, 0.1),
     egress: union
       ? unionRules(r, id, kind, "out", opts.boundaryUnresolved === true)
-      : firstMatchRules(r, id, kind, "out"),
+      : firstMatchRules(r, id, kind, "out", opts.aclUnresolved === true),
     ingress: union
       ? unionRules(r, id, kind, "in", opts.boundaryUnresolved === true)
-      : firstMatchRules(r, id, kind, "in"),
+      : firstMatchRules(r, id, kind, "in", opts.aclUnresolved === true),
     defaultRef: { resource: id, kind, rule: "*" },
   };
 }
@@ -387,6 +398,11 @@ export interface RandomNetworkOptions {
    * means on a subnet boundary is not part of the written semantics; only the partition is checked then.
    */
   boundaryUnresolved?: boolean;
+  /**
+   * First-match boundary filters (network ACLs) with `unresolved` rules (default false): packets that
+   * reach such a rule, or whose replies do, are unknown.
+   */
+  aclUnresolved?: boolean;
   /**
    * Endpoints often repeat the previous one's subnet, filters and ephemeral ports (default false), so
    * that the audit's sharing of results between endpoints of one class is exercised; their addresses

@@ -84,6 +84,8 @@ function ruleMatches(rule: Rule, proto: number, port: number, peer: bigint): boo
 interface Decision {
   allow: boolean;
   ref: RuleRef;
+  /** The deciding rule's match is in doubt: the packet is undecided. */
+  unresolved?: string;
   /** Position of the deciding rule in its list; the filter's default decides "after every rule". */
   order: number;
 }
@@ -93,7 +95,7 @@ function firstMatch(f: Filter, rules: readonly Rule[], proto: number, port: numb
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
     if (ruleMatches(rule, proto, port, peer))
-      return { allow: rule.action === "allow", ref: rule.ref, order: i };
+      return { allow: rule.action === "allow", ref: rule.ref, order: i, unresolved: rule.unresolved };
   }
   return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
 }
@@ -172,6 +174,7 @@ function ownFilters(
   for (const f of filters) {
     if (f.semantics !== "first-match") continue;
     const d = firstMatch(f, rulesOf(f), proto, port, peer);
+    if (d.unresolved !== undefined) return unknown(`endpoint first-match filter, ${dir}: undecided`);
     if (!d.allow) return blockedByRef(`endpoint first-match filter, ${dir}`, d.ref);
   }
   return null;
@@ -219,11 +222,15 @@ function crossBoundary(
       f.semantics === "union"
         ? anyAllow(f, forwardRules, proto, port, peer)
         : firstMatch(f, forwardRules, proto, port, peer);
+    if (fwd.unresolved !== undefined) return unknown(`${dir} of ${subnet.id}: forward undecided`);
     if (!fwd.allow) return blockedByRef(`${dir} of ${subnet.id}: forward denied`, fwd.ref);
     if (f.stateful) continue;
     const decisions = repliesOf(proto, port, leg.ephemeral).map((replyPort) =>
       firstMatch(f, replyRules, proto, replyPort, peer),
     );
+    // A reply the filter cannot decide: the connection is not surely blocked, nor surely working.
+    if (decisions.some((d) => d.unresolved !== undefined))
+      return unknown(`${dir} of ${subnet.id}: a reply undecided`);
     const denied = decisions.filter((d) => !d.allow);
     if (denied.length === 0) continue; // every reply passes (or none is expected)
     if (denied.length < decisions.length) return unknown(`${dir} of ${subnet.id}: some replies denied`); // some replies pass, some do not

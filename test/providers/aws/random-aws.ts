@@ -1,9 +1,9 @@
 // Random small VPCs as `aws ec2 describe-*` prints them, for the end-to-end differential test
 // (raw-differential.test.ts): one VPC 10.0.0.0/16 (often dual-stack) with 2-4 subnets, security groups,
 // network ACLs, route tables, internet and egress-only gateways, NAT gateways (NAT64 too), interfaces
-// and instances, each drawn from small pools so that rules, routes and destinations overlap often. Only what AWS itself prints is generated (no doubtful
-// spellings: those have their own tests), and every referenced resource is present, so each flow is
-// decided by the data.
+// and instances, each drawn from small pools so that rules, routes and destinations overlap often.
+// Every referenced resource is present; now and then a port spelling AWS does not print (the product
+// leaves what such a rule decides unknown).
 import type { Rand } from "../../graph/random-network.js";
 
 export interface RawRange {
@@ -33,7 +33,7 @@ export interface RawEntry {
   Egress: boolean;
   CidrBlock?: string;
   Ipv6CidrBlock?: string;
-  PortRange?: { From: number; To: number };
+  PortRange?: { From?: number; To: number };
   IcmpTypeCode?: { Type: number; Code: number };
 }
 export interface RawAcl {
@@ -174,7 +174,23 @@ const PORT_RANGES: [number, number][] = [
 const pick = <T>(r: Rand, xs: readonly T[]): T => xs[r.int(0, xs.length - 1)]!;
 const chance = (r: Rand, percent: number): boolean => r.int(1, 100) <= percent;
 
+/**
+ * A TCP/UDP port range, now and then in a spelling AWS does not print (the product cannot tell what
+ * such a rule matches: its packets are unknown).
+ */
+function ports(r: Rand): [number | undefined, number | undefined] {
+  if (chance(r, 5))
+    return pick(r, [
+      [30, -1],
+      [-1, 50],
+      [undefined, 53],
+      [600, 500],
+    ] as [number | undefined, number][]);
+  return pick(r, PORT_RANGES);
+}
+
 function icmpTypeCode(r: Rand, v6: boolean): [number, number] {
+  if (chance(r, 5)) return [-1, 4]; // a code without a type: in doubt
   const type = pick(r, v6 ? [-1, -1, 1, 128, 129] : [-1, -1, 0, 3, 8]);
   return [type, type === -1 ? -1 : pick(r, [-1, 0, 4])];
 }
@@ -195,7 +211,7 @@ function permission(r: Rand, groups: readonly string[], lists: readonly string[]
     PrefixListIds: [],
     UserIdGroupPairs: [],
   };
-  if (proto === "tcp" || proto === "udp") [perm.FromPort, perm.ToPort] = pick(r, PORT_RANGES);
+  if (proto === "tcp" || proto === "udp") [perm.FromPort, perm.ToPort] = ports(r);
   else if (proto === "icmp" || proto === "icmpv6")
     [perm.FromPort, perm.ToPort] = icmpTypeCode(r, proto === "icmpv6");
   for (let n = r.int(chance(r, 30) ? 0 : 1, 2); n > 0; n--)
@@ -238,8 +254,9 @@ function aclEntries(r: Rand, egress: boolean, v6: boolean): RawEntry[] {
       ...(v6 && chance(r, 35) ? { Ipv6CidrBlock: pick(r, V6_CIDRS) } : { CidrBlock: pick(r, CIDRS) }),
     };
     if (proto === "6" || proto === "17") {
-      const [From, To] = pick(r, PORT_RANGES);
-      e.PortRange = { From, To };
+      const [From, To] = ports(r);
+      // A missing end is one of the spellings in doubt.
+      e.PortRange = From === undefined ? { To: To! } : { From, To: To! };
     } else if (proto === "1" || proto === "58") {
       const [Type, Code] = icmpTypeCode(r, proto === "58");
       e.IcmpTypeCode = { Type, Code };

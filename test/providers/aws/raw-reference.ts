@@ -85,27 +85,40 @@ function icmpMatches(type: number, code: number, port: number): boolean {
   return (type === -1 || type === port >> 8) && (code === -1 || code === (port & 255));
 }
 
-/** Protocol and ports of a packet against a rule's: FromPort/ToPort or an ACL entry's fields. */
+const none = (x: number | undefined): boolean => x === undefined || x === -1;
+
+/**
+ * Protocol and ports of a packet against a rule's (FromPort/ToPort, or an ACL entry's fields): "yes",
+ * "no", or "doubt" for a packet of the rule's protocol when the rule spells its ports in a way AWS does
+ * not print (one end -1 or missing, from above to, an ICMP code without a type): what it matches then
+ * is not known.
+ */
 function protoPortsMatch(
   proto: string,
   from: number | undefined,
   to: number | undefined,
   pkt: RawPacket,
-): boolean {
-  if (proto === "-1") return true;
+): "yes" | "no" | "doubt" {
+  if (proto === "-1") return "yes";
   const n =
     ({ tcp: TCP, udp: UDP, icmp: ICMP, icmpv6: ICMPV6 } as Record<string, number>)[proto] ?? Number(proto);
-  if (n !== pkt.proto) return false;
-  if (n === TCP || n === UDP) return from! <= pkt.port && pkt.port <= to!;
-  if (n === ICMP || n === ICMPV6) return icmpMatches(from!, to!, pkt.port);
-  return true;
+  if (n !== pkt.proto) return "no";
+  if (n === TCP || n === UDP) {
+    if (none(from) && none(to)) return "yes";
+    if (none(from) || none(to) || from! > to!) return "doubt";
+    return from! <= pkt.port && pkt.port <= to! ? "yes" : "no";
+  }
+  if (n === ICMP || n === ICMPV6) {
+    if (none(from) && !none(to)) return "doubt";
+    return icmpMatches(from ?? -1, to ?? -1, pkt.port) ? "yes" : "no";
+  }
+  return "yes";
 }
 
-const permMatches = (p: RawPerm, pkt: RawPacket): boolean =>
-  protoPortsMatch(p.IpProtocol, p.FromPort, p.ToPort, pkt);
+const permMatches = (p: RawPerm, pkt: RawPacket) => protoPortsMatch(p.IpProtocol, p.FromPort, p.ToPort, pkt);
 
-function entryMatches(e: RawEntry, pkt: RawPacket, peer: string): boolean {
-  if (!inCidr(peer, e.CidrBlock ?? e.Ipv6CidrBlock)) return false;
+function entryMatches(e: RawEntry, pkt: RawPacket, peer: string): "yes" | "no" | "doubt" {
+  if (!inCidr(peer, e.CidrBlock ?? e.Ipv6CidrBlock)) return "no";
   const icmp = e.Protocol === "1" || e.Protocol === "58";
   const from = icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From;
   const to = icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To;
@@ -152,10 +165,13 @@ export class RawReference {
     pkt: RawPacket,
     peer: string,
   ): "allow" | "unknown" | "deny" {
-    const perms = eni.Groups.flatMap(({ GroupId }) => {
+    const all = eni.Groups.flatMap(({ GroupId }) => {
       const g = this.group(GroupId);
-      return (dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions).filter((p) => permMatches(p, pkt));
+      return dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions;
     });
+    const perms = all.filter((p) => permMatches(p, pkt) === "yes");
+    // A permission whose ports are in doubt may allow any port of its protocol to its peers.
+    const doubtful = all.filter((p) => permMatches(p, pkt) === "doubt");
     // Members of a group across a peering connection are not in the input: as good as none known.
     const refs = perms.flatMap((p) =>
       p.UserIdGroupPairs.map((u) => (u.VpcPeeringConnectionId ? [] : this.members(u.GroupId))),
@@ -167,7 +183,16 @@ export class RawReference {
         p.PrefixListIds.some((l) => this.listCidrs(l.PrefixListId).some((c) => inCidr(peer, c))),
     );
     if (byCidr || refs.some((m) => m.includes(peer))) return "allow";
-    return refs.some((m) => m.length === 0) && !isV6(peer) && !isPublic(peer) ? "unknown" : "deny";
+    if (refs.some((m) => m.length === 0) && !isV6(peer) && !isPublic(peer)) return "unknown";
+    const peers = (p: RawPerm): boolean =>
+      p.IpRanges.some((r) => inCidr(peer, r.CidrIp)) ||
+      p.Ipv6Ranges.some((r) => inCidr(peer, r.CidrIpv6)) ||
+      p.PrefixListIds.some((l) => this.listCidrs(l.PrefixListId).some((c) => inCidr(peer, c))) ||
+      p.UserIdGroupPairs.some((u) => {
+        const m = u.VpcPeeringConnectionId ? [] : this.members(u.GroupId);
+        return m.includes(peer) || (m.length === 0 && !isV6(peer) && !isPublic(peer));
+      });
+    return doubtful.some(peers) ? "unknown" : "deny";
   }
 
   /** A prefix list's CIDRs (AWS-managed lists print Cidrs, customer lists Entries). */
@@ -190,7 +215,7 @@ export class RawReference {
     const entries = acl.Entries.filter((e) => e.Egress === egress).sort(
       (a, b) => a.RuleNumber - b.RuleNumber,
     );
-    return entries.find((e) => entryMatches(e, pkt, peer)) ?? null;
+    return entries.find((e) => entryMatches(e, pkt, peer) !== "no") ?? null;
   }
 
   /** The replies a stateless ACL must pass: every ephemeral port (as one port per stretch no entry cuts), the echo reply, or one. */
@@ -220,11 +245,16 @@ export class RawReference {
     const name = (e: RawEntry | null): string =>
       e === null || e.RuleNumber > 32766 ? "*" : String(e.RuleNumber);
     const fwd = this.firstEntry(acl, dir === "out", pkt, peer);
+    // An entry whose ports are in doubt stops what reaches it: undecided.
+    const doubt = (e: RawEntry | null, p: RawPacket): boolean =>
+      e !== null && entryMatches(e, p, peer) === "doubt";
+    if (doubt(fwd, pkt)) return unknown(null, `${dir} of ${subnetId}: entry ${name(fwd)} in doubt`);
     if (fwd === null || fwd.RuleAction === "deny")
       return blocked(acl.NetworkAclId, "network-acl", name(fwd), `${dir} of ${subnetId}`);
-    const replies = this.replies(acl, leg.ephemeral, pkt).map((r) =>
-      this.firstEntry(acl, dir !== "out", r, peer),
-    );
+    const asked = this.replies(acl, leg.ephemeral, pkt);
+    const replies = asked.map((r) => this.firstEntry(acl, dir !== "out", r, peer));
+    if (replies.some((e, i) => doubt(e, asked[i]!)))
+      return unknown(null, `${dir} of ${subnetId}: a reply reaches an entry in doubt`);
     const denied = replies.filter((e) => e === null || e.RuleAction === "deny");
     if (denied.length === 0) return null;
     if (denied.length < replies.length) return unknown(null, `some replies denied at ${acl.NetworkAclId}`);
