@@ -1,12 +1,12 @@
 // --flows FILE: JSON Lines, one {"src","dst","protocol","port"} object per line (blank lines skipped).
-import { readFile } from "node:fs/promises";
 import { InputError } from "../model/errors.js";
+import { readText } from "./read-text.js";
 import type { Flow } from "./result.js";
 
 export async function readFlows(file: string): Promise<Flow[]> {
   let text: string;
   try {
-    text = await readFile(file, "utf8");
+    text = await readText(file);
   } catch {
     throw new InputError("cannot read the flows file", file);
   }

@@ -1,9 +1,10 @@
 // Reads every *.json / *.yaml / *.yml below a folder (any name, any depth) for --from-dir. Files are
 // recognised later by content. Unreadable or unparsable files are InputErrors naming the file.
-import { readdir, readFile, stat } from "node:fs/promises";
+import { readdir, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
+import { readText } from "./read-text.js";
 
 export async function loadDir(dir: string): Promise<SourceDocument[]> {
   let st;
@@ -23,7 +24,7 @@ export async function loadDir(dir: string): Promise<SourceDocument[]> {
 }
 
 async function loadFile(file: string): Promise<SourceDocument> {
-  const text = await readFile(file, "utf8");
+  const text = await readText(file);
   if (/\.json$/i.test(file)) {
     try {
       return { file, data: JSON.parse(text) as unknown };

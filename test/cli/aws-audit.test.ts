@@ -1,5 +1,7 @@
 // End to end: `egress-audit aws` and `aws trace` on the bundled example, as the README shows them.
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { cli } from "./run-cli.js";
@@ -161,5 +163,33 @@ describe("egress-audit aws trace", () => {
     );
     expect(r.stdout).toContain("web-2 -> 8.8.8.8 tcp/443: BLOCKED");
     expect(r.stdout).toContain("blocked by: igw-0a1b2c3d4e5f60021 (internet-gateway)");
+  });
+
+  // Windows PowerShell 5.1's `>` writes UTF-16 LE with a byte-order mark, `Out-File -Encoding utf8` a
+  // UTF-8 one; such files read as the same describe output.
+  it("reads describe output and flows files saved with a byte-order mark (UTF-8, UTF-16 LE and BE)", () => {
+    const encodings: Record<string, (text: string) => Buffer> = {
+      "utf-8 bom": (t) => Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(t, "utf8")]),
+      "utf-16le": (t) => Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(t, "utf16le")]),
+      "utf-16be": (t) => Buffer.concat([Buffer.from([0xfe, 0xff]), Buffer.from(t, "utf16le").swap16()]),
+    };
+    const plain = cli("aws", "--from-dir", EXAMPLE, "--json");
+    expect(plain.code).toBe(0);
+    const region = path.join(EXAMPLE, "us-east-1");
+    const names = readdirSync(region).filter((f) => f.endsWith(".json"));
+    expect(names.length).toBeGreaterThan(5);
+    for (const [name, encode] of Object.entries(encodings)) {
+      const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-bom-"));
+      for (const f of names)
+        writeFileSync(path.join(dir, f), encode(readFileSync(path.join(region, f), "utf8")));
+      const r = cli("aws", "--from-dir", dir, "--json");
+      expect(r.stderr, name).toBe("");
+      expect(r.stdout, name).toBe(plain.stdout);
+      const flows = path.join(dir, "flows.jsonl");
+      writeFileSync(flows, encode('{"src":"app-1","dst":"8.8.8.8","protocol":"udp","port":53}\r\n'));
+      const t = cli("aws", "trace", "--from-dir", EXAMPLE, "--flows", flows);
+      expect(t.stderr, name).toBe("");
+      expect(t.stdout, name).toContain("app-1 -> 8.8.8.8 udp/53: ALLOWED");
+    }
   });
 });

@@ -1,0 +1,17 @@
+// Text files as users save them: UTF-8, or with a byte-order mark, which Windows tools write. Windows
+// PowerShell 5.1's `>` saves `aws ec2 describe-*` output as UTF-16 LE with a BOM, and its
+// `Out-File -Encoding utf8` writes a UTF-8 BOM; both would otherwise read as broken JSON.
+import { readFile } from "node:fs/promises";
+
+export async function readText(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.toString("utf8", 3);
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString("utf16le", 2);
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) {
+    // Node has no UTF-16 BE decoder of its own: swap each byte pair and read it as LE.
+    const le = Buffer.from(bytes.subarray(2));
+    le.swap16();
+    return le.toString("utf16le");
+  }
+  return bytes.toString("utf8");
+}
