@@ -1,12 +1,16 @@
 // Vpcs -> Network: the VPC's IPv4 and IPv6 CIDR blocks, and the addresses AWS answers itself inside
 // every VPC (Amazon DNS at the primary CIDR's base + 2 and 169.254.169.253, the instance metadata
-// service at 169.254.169.254), which security groups and network ACLs cannot block.
+// service at 169.254.169.254, the Amazon Time Sync Service at 169.254.169.123, the Windows activation
+// servers at 169.254.169.250-251), which security groups and network ACLs do not filter: AWS's VPC
+// security docs exempt link-local addresses and the VPC's reserved ones.
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
 import { cidrAt, nameTag, type AwsContext } from "./context.js";
 
 const DNS = parsePortSpec("udp/53,tcp/53");
 const IMDS = parsePortSpec("tcp/80");
+const NTP = parsePortSpec("udp/123");
+const KMS = parsePortSpec("tcp/1688");
 
 function services(vpcId: string, primary: IntervalSet | null): LocalService[] {
   const ref = (rule: string) => ({ resource: vpcId, kind: "vpc", rule });
@@ -27,6 +31,20 @@ function services(vpcId: string, primary: IntervalSet | null): LocalService[] {
       servesText: "tcp 80",
       label: "the instance metadata service",
       ref: ref("IMDS"),
+    },
+    {
+      ips: cidrSet(["169.254.169.123/32", "fd00:ec2::123/128"]),
+      serves: NTP,
+      servesText: "udp 123",
+      label: "the Amazon Time Sync Service",
+      ref: ref("Amazon Time Sync"),
+    },
+    {
+      ips: cidrSet(["169.254.169.250/31"]),
+      serves: KMS,
+      servesText: "tcp 1688",
+      label: "the Windows activation (KMS) servers",
+      ref: ref("Windows activation"),
     },
   ];
 }

@@ -591,6 +591,15 @@ export function destinationsOf(d: AwsDump): string[] {
       ...(s.Ipv6CidrBlockAssociationSet ? [v6In(i, "99")] : []),
     ]),
     "10.0.200.1", // in the VPC, in no subnet
+    // What AWS answers itself: the VPC resolver (base + 2), the link-local services, and IPv6 ones.
+    "10.0.0.2",
+    "169.254.169.253",
+    "169.254.169.254",
+    "169.254.169.123",
+    "169.254.169.251",
+    "169.254.169.1", // link-local, no service
+    "fd00:ec2::253",
+    "fd00:ec2::123",
     ...(d.Vpcs[0]!.Ipv6CidrBlockAssociationSet ? ["2600:1f18:1:aff::1"] : []),
   ];
 }

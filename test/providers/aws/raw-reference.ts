@@ -382,11 +382,43 @@ export class RawReference {
     return allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
   }
 
+  /**
+   * The services AWS answers inside the VPC without security groups or network ACLs: served packets
+   * reach them, others stop there, named by the service.
+   */
+  private service(pkt: RawPacket): RefOutcome | null {
+    const vpc = this.d.Vpcs[0]!;
+    const base = ipaddr.parse(vpc.CidrBlock.split("/")[0]!).toByteArray();
+    base[3]! += 2;
+    const services: [string, string[], [number, number][]][] = [
+      [
+        "Amazon DNS",
+        [base.join("."), "169.254.169.253", "fd00:ec2::253"],
+        [
+          [UDP, 53],
+          [TCP, 53],
+        ],
+      ],
+      ["IMDS", ["169.254.169.254", "fd00:ec2::254"], [[TCP, 80]]],
+      ["Amazon Time Sync", ["169.254.169.123", "fd00:ec2::123"], [[UDP, 123]]],
+      ["Windows activation", ["169.254.169.250", "169.254.169.251"], [[TCP, 1688]]],
+    ];
+    for (const [name, ips, serves] of services) {
+      if (!ips.some((ip) => ipaddr.parse(ip).toString() === ipaddr.parse(pkt.dst).toString())) continue;
+      if (serves.some(([proto, port]) => pkt.proto === proto && pkt.port === port))
+        return allowed("cloud-service", null, name);
+      return blocked(vpc.VpcId, "vpc", name, `${name} does not serve it`);
+    }
+    return null;
+  }
+
   outcome(eniId: string, pkt: RawPacket): RefOutcome {
     const { eni, instance } = this.interfaces.find((x) => x.eni.NetworkInterfaceId === eniId)!;
     const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : eni.PrivateIpAddress;
     if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
     if (addressesOf(eni).includes(pkt.dst)) return allowed("private", null, "own address");
+    const service = this.service(pkt);
+    if (service !== null) return service;
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
     if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
     if (outbound === "deny")
