@@ -52,6 +52,13 @@ export interface RawRoute {
   NatGatewayId?: string;
   VpcPeeringConnectionId?: string;
   TransitGatewayId?: string;
+  NetworkInterfaceId?: string;
+  InstanceId?: string;
+  LocalGatewayId?: string;
+  CarrierGatewayId?: string;
+  CoreNetworkArn?: string;
+  /** A target kind newer than the product (AWS adds them): an exit, never a blackhole. */
+  FutureGatewayId?: string;
   Origin: string;
   State: "active" | "blackhole";
 }
@@ -80,6 +87,7 @@ export interface RawEni {
   Association?: { PublicIp: string };
   Ipv6Addresses?: { Ipv6Address: string }[];
   Groups: { GroupId: string; GroupName: string }[];
+  Description?: string;
 }
 
 export interface RawInstance {
@@ -111,7 +119,13 @@ export interface AwsDump {
   /** AWS-managed service lists (describe-prefix-lists) and customer lists with their entries. */
   PrefixLists: { PrefixListId: string; PrefixListName: string; Cidrs: string[] }[];
   ManagedPrefixLists: { PrefixListId: string; PrefixListName: string; Entries: { Cidr: string }[] }[];
-  VpcEndpoints: { VpcEndpointId: string; VpcEndpointType: string; ServiceName: string; VpcId: string }[];
+  VpcEndpoints: {
+    VpcEndpointId: string;
+    VpcEndpointType: string;
+    ServiceName: string;
+    VpcId: string;
+    NetworkInterfaceIds?: string[];
+  }[];
   NetworkInterfaces: RawEni[];
   Reservations: { ReservationId: string; Instances: RawInstance[] }[];
   Addresses: {
@@ -373,6 +387,24 @@ export function randomAwsVpc(r: Rand): AwsDump {
     { VpcPeeringConnectionId: "pcx-1", Origin: "CreateRoute", State: "active" },
     { TransitGatewayId: "tgw-1", Origin: "CreateRoute", State: "active" },
     { NatGatewayId: "nat-deleted", Origin: "CreateRoute", State: "blackhole" },
+    // Appliances and the rarer gateways: exits whose far side is not analysed.
+    pick(r, [
+      { NetworkInterfaceId: "eni-appliance", Origin: "CreateRoute", State: "active" as const },
+      {
+        InstanceId: "i-appliance",
+        NetworkInterfaceId: "eni-appliance",
+        Origin: "CreateRoute",
+        State: "active" as const,
+      },
+      { LocalGatewayId: "lgw-1", Origin: "CreateRoute", State: "active" as const },
+      { CarrierGatewayId: "cagw-1", Origin: "CreateRoute", State: "active" as const },
+      {
+        CoreNetworkArn: "arn:aws:networkmanager::1:core-network/core-network-1",
+        Origin: "CreateRoute",
+        State: "active" as const,
+      },
+      { FutureGatewayId: "fgw-1", Origin: "CreateRoute", State: "active" as const },
+    ]),
   ];
   const table = (id: string): RawTable => {
     const routes: RawRoute[] = [
@@ -525,6 +557,38 @@ export function randomAwsVpc(r: Rand): AwsDump {
         PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: n.NatGatewayAddresses[0]!.PrivateIp }],
         Groups: [],
       });
+  // An interface endpoint: its interface in a subnet, with security groups of its own, answering for
+  // an AWS service; described by describe-vpc-endpoints or only by its interface's description.
+  const endpoints: AwsDump["VpcEndpoints"] = [];
+  if (s3 && chance(r, 60))
+    endpoints.push({
+      VpcEndpointId: "vpce-s3",
+      VpcEndpointType: "Gateway",
+      ServiceName: S3_LIST.PrefixListName,
+      VpcId: VPC_ID,
+    });
+  if (chance(r, 40)) {
+    const s = r.int(0, subnets.length - 1);
+    enis.push({
+      NetworkInterfaceId: "eni-vpce",
+      SubnetId: subnets[s]!.SubnetId,
+      VpcId: VPC_ID,
+      InterfaceType: "vpc_endpoint",
+      Status: "in-use",
+      PrivateIpAddress: `10.0.${s}.77`,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: `10.0.${s}.77` }],
+      Groups: [{ GroupId: pick(r, groupIds), GroupName: "endpoint" }],
+      Description: "VPC Endpoint Interface vpce-if1",
+    });
+    if (chance(r, 60))
+      endpoints.push({
+        VpcEndpointId: "vpce-if1",
+        VpcEndpointType: "Interface",
+        ServiceName: "com.amazonaws.us-east-1.ssm",
+        VpcId: VPC_ID,
+        NetworkInterfaceIds: ["eni-vpce"],
+      });
+  }
 
   return {
     Vpcs: [
@@ -547,18 +611,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
     NatGateways: nats,
     PrefixLists: s3 ? [S3_LIST] : [],
     ManagedPrefixLists: managed,
-    // The endpoint itself is not always in the input: its prefix-list route says what it is.
-    VpcEndpoints:
-      s3 && chance(r, 60)
-        ? [
-            {
-              VpcEndpointId: "vpce-s3",
-              VpcEndpointType: "Gateway",
-              ServiceName: S3_LIST.PrefixListName,
-              VpcId: VPC_ID,
-            },
-          ]
-        : [],
+    // A gateway endpoint is not always in the input: its prefix-list route says what it is.
+    VpcEndpoints: endpoints,
     NetworkInterfaces: enis,
     Reservations: reservations,
     Addresses: addresses,

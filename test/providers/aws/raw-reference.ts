@@ -307,6 +307,9 @@ export class RawReference {
     if (r.VpcPeeringConnectionId) return unknown("peering", "a peered VPC, not analysed");
     if (r.TransitGatewayId) return unknown("private", "a transit gateway, not analysed");
     if (r.GatewayId?.startsWith("vgw-")) return unknown("vpn", "a VPN gateway, not analysed");
+    if (r.CarrierGatewayId) return unknown("internet", "a carrier gateway, not analysed");
+    if (r.InstanceId ?? r.NetworkInterfaceId ?? r.LocalGatewayId ?? r.CoreNetworkArn ?? r.FutureGatewayId)
+      return unknown("private", "an appliance or gateway whose far side is not analysed");
     if (r.EgressOnlyInternetGatewayId) {
       const eigw = r.EgressOnlyInternetGatewayId;
       if (!isPublic(pkt.dst)) return blocked(eigw, "egress-only-internet-gateway", null, "not public");
@@ -371,14 +374,19 @@ export class RawReference {
       const inn = this.crossAcl(dstSubnet.SubnetId, "in", leg, pkt);
       if (inn !== null) return inn;
     }
+    // An instance's interface, or an interface endpoint's (which answers for its AWS service): its
+    // security groups must let the flow in. Other addresses (free, a NAT gateway's): nothing known answers.
     const host = this.interfaces.find(
-      ({ eni }) => eni.InterfaceType === "interface" && addressesOf(eni).includes(pkt.dst),
+      ({ eni }) =>
+        (eni.InterfaceType === "interface" || eni.InterfaceType === "vpc_endpoint") &&
+        addressesOf(eni).includes(pkt.dst),
     )?.eni;
     if (host === undefined) return unknown("private", "no audited interface has the address");
     const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
     if (inbound === "unknown") return unknown(null, "only a member-less group reference could let it in");
     if (inbound === "deny")
       return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
+    if (host.InterfaceType === "vpc_endpoint") return allowed("cloud-service", null, "an interface endpoint");
     return allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
   }
 
