@@ -105,7 +105,12 @@ export interface RawInstance {
 type V6Blocks = { Ipv6CidrBlock: string; Ipv6CidrBlockState: { State: string } }[];
 
 export interface AwsDump {
-  Vpcs: { VpcId: string; CidrBlock: string; Ipv6CidrBlockAssociationSet?: V6Blocks }[];
+  Vpcs: {
+    VpcId: string;
+    CidrBlock: string;
+    CidrBlockAssociationSet?: { CidrBlock: string; CidrBlockState: { State: string } }[];
+    Ipv6CidrBlockAssociationSet?: V6Blocks;
+  }[];
   Subnets: { SubnetId: string; VpcId: string; CidrBlock: string; Ipv6CidrBlockAssociationSet?: V6Blocks }[];
   SecurityGroups: RawGroup[];
   NetworkAcls: RawAcl[];
@@ -138,6 +143,8 @@ export interface AwsDump {
 
 export const VPC_ID = "vpc-1";
 export const VPC_CIDR = "10.0.0.0/16";
+/** A secondary IPv4 block (EKS custom networking puts pods in one like it). */
+const VPC_SECONDARY = "100.65.0.0/16";
 const VPC_V6 = "2600:1f18:1:a00::/56";
 /** Subnet i's IPv6 block, and an address in it. */
 const v6Block = (i: number): string => `2600:1f18:1:a0${i}::/64`;
@@ -290,12 +297,16 @@ const associated = (block: string): V6Blocks => [
 
 export function randomAwsVpc(r: Rand): AwsDump {
   const v6 = chance(r, 50);
+  const secondary = chance(r, 30);
   const subnets: AwsDump["Subnets"] = Array.from({ length: r.int(2, 4) }, (_, i) => ({
     SubnetId: `subnet-${i}`,
     VpcId: VPC_ID,
-    CidrBlock: `10.0.${i}.0/24`,
+    // The last subnet in the secondary block, when the VPC has one.
+    CidrBlock: secondary && i > 1 && chance(r, 50) ? `100.65.${i}.0/24` : `10.0.${i}.0/24`,
     ...(v6 && chance(r, 70) ? { Ipv6CidrBlockAssociationSet: associated(v6Block(i)) } : {}),
   }));
+  /** An address in subnet i. */
+  const hostIn = (i: number, host: number): string => subnets[i]!.CidrBlock.replace(/\.0\/24$/, `.${host}`);
   const igw = chance(r, 80) ? "igw-1" : undefined;
   const eigw = v6 && chance(r, 50) ? "eigw-1" : undefined;
 
@@ -373,7 +384,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
       ConnectivityType: pub ? "public" : "private",
       NatGatewayAddresses: [
         {
-          PrivateIp: `10.0.${s}.${200 + i}`,
+          PrivateIp: hostIn(s, 200 + i),
           NetworkInterfaceId: `eni-nat-${i}`,
           ...(pub ? { PublicIp: `52.0.0.${i}` } : {}),
         },
@@ -410,6 +421,14 @@ export function randomAwsVpc(r: Rand): AwsDump {
     const routes: RawRoute[] = [
       { DestinationCidrBlock: VPC_CIDR, GatewayId: "local", Origin: "CreateRouteTable", State: "active" },
     ];
+    // Each IPv4 block of the VPC has its local route.
+    if (secondary)
+      routes.push({
+        DestinationCidrBlock: VPC_SECONDARY,
+        GatewayId: "local",
+        Origin: "CreateRouteTable",
+        State: "active",
+      });
     if (v6) {
       routes.push({
         DestinationIpv6CidrBlock: VPC_V6,
@@ -441,7 +460,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
       });
     if (managed.length > 0 && chance(r, 40))
       routes.push({ DestinationPrefixListId: "pl-1", ...pick(r, targets) });
-    const dests = new Set<string>([VPC_CIDR]);
+    const dests = new Set<string>([VPC_CIDR, VPC_SECONDARY]);
     for (let n = r.int(0, 4); n > 0; n--) {
       const dest = chance(r, 40) ? "0.0.0.0/0" : pick(r, CIDRS);
       // A destination once per table (AWS refuses a second static route to it), never inside the VPC.
@@ -485,7 +504,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   const addresses: AwsDump["Addresses"] = [];
   for (let k = 1, n = r.int(1, 4); k <= n; k++) {
     const s = r.int(0, subnets.length - 1);
-    const ip = `10.0.${s}.${10 + k}`;
+    const ip = hostIn(s, 10 + k);
     const pub = chance(r, 50) ? { PublicIp: `3.0.0.${k}` } : undefined;
     const gs = groupIds.filter(() => chance(r, 50));
     if (gs.length === 0) gs.push(pick(r, groupIds));
@@ -496,7 +515,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
       ? [
           {
             Primary: false,
-            PrivateIpAddress: `10.0.${s}.${50 + k}`,
+            PrivateIpAddress: hostIn(s, 50 + k),
             ...(chance(r, 50) ? { Association: { PublicIp: `3.0.1.${k}` } } : {}),
           },
         ]
@@ -575,8 +594,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
       VpcId: VPC_ID,
       InterfaceType: "vpc_endpoint",
       Status: "in-use",
-      PrivateIpAddress: `10.0.${s}.77`,
-      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: `10.0.${s}.77` }],
+      PrivateIpAddress: hostIn(s, 77),
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: hostIn(s, 77) }],
       Groups: [{ GroupId: pick(r, groupIds), GroupName: "endpoint" }],
       Description: "VPC Endpoint Interface vpce-if1",
     });
@@ -595,6 +614,14 @@ export function randomAwsVpc(r: Rand): AwsDump {
       {
         VpcId: VPC_ID,
         CidrBlock: VPC_CIDR,
+        ...(secondary
+          ? {
+              CidrBlockAssociationSet: [VPC_CIDR, VPC_SECONDARY].map((CidrBlock) => ({
+                CidrBlock,
+                CidrBlockState: { State: "associated" },
+              })),
+            }
+          : {}),
         ...(v6 ? { Ipv6CidrBlockAssociationSet: associated(VPC_V6) } : {}),
       },
     ],
@@ -645,6 +672,7 @@ export function destinationsOf(d: AwsDump): string[] {
       ...(s.Ipv6CidrBlockAssociationSet ? [v6In(i, "99")] : []),
     ]),
     "10.0.200.1", // in the VPC, in no subnet
+    ...(d.Vpcs[0]!.CidrBlockAssociationSet ? ["100.65.200.1"] : []),
     // What AWS answers itself: the VPC resolver (base + 2), the link-local services, and IPv6 ones.
     "10.0.0.2",
     "169.254.169.253",
