@@ -1,7 +1,8 @@
 // SecurityGroups -> stateful allow-union Filter. Each permission expands to one rule per peer entry
-// (CIDR, IPv6 CIDR, prefix list, referenced group). A referenced group matches only its members' private
-// addresses, so it can never open the internet; one we cannot resolve leaves only non-public addresses
-// in doubt.
+// (CIDR, IPv6 CIDR, prefix list, referenced group). A referenced group matches only its members'
+// addresses, so it can never open the internet as a whole; one we cannot resolve leaves in doubt the
+// non-public IPv4 addresses and, for a group of the same VPC, the VPC's own blocks (its members' IPv6
+// addresses are public ones, and a VPC may use public IPv4 ranges).
 import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
@@ -10,7 +11,7 @@ import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type 
 import type { RawIpPermission } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
-/** Addresses a reference to an unknown group could still stand for: anything but the public internet. */
+/** Addresses a reference to an unknown group in another VPC could still stand for. */
 const NON_PUBLIC = IPV4_ALL.subtract(PUBLIC_INTERNET);
 
 export function convertSecurityGroups(ctx: AwsContext, members: Map<string, IntervalSet>): void {
@@ -18,10 +19,20 @@ export function convertSecurityGroups(ctx: AwsContext, members: Map<string, Inte
   // shape (one object per protocol and ports, see match.ts): the groups of a region repeat a few
   // thousand of them ~10^5 times, and each built afresh was a tree of concatenations.
   const texts: Texts = { egress: new Map(), ingress: new Map() };
+  // What an unresolved reference of a group in VPC v may stand for, by v (see NON_PUBLIC).
+  const unresolvedByVpc = new Map<string, IntervalSet>();
+  const unresolvedIn = (vpcId: string | null | undefined): IntervalSet => {
+    const cidrs = vpcId ? ctx.model.networks.get(vpcId)?.cidrs : undefined;
+    if (!cidrs) return NON_PUBLIC;
+    let set = unresolvedByVpc.get(vpcId!);
+    if (!set) unresolvedByVpc.set(vpcId!, (set = NON_PUBLIC.union(cidrs)));
+    return set;
+  };
   for (const loc of ctx.raw.SecurityGroups) {
     const sg = loc.item;
-    const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], members, texts);
-    const ingress = expand(ctx, loc, "IpPermissions", sg.IpPermissions ?? [], members, texts);
+    const refs: Refs = { members, sameVpc: unresolvedIn(sg.VpcId) };
+    const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], refs, texts);
+    const ingress = expand(ctx, loc, "IpPermissions", sg.IpPermissions ?? [], refs, texts);
     ctx.model.filters.set(sg.GroupId, {
       id: sg.GroupId,
       kind: "security-group",
@@ -40,7 +51,7 @@ function expand(
   loc: Located<{ GroupId: string }>,
   field: "IpPermissionsEgress" | "IpPermissions",
   perms: RawIpPermission[],
-  members: Map<string, IntervalSet>,
+  refs: Refs,
   texts: Texts,
 ): Rule[] {
   const groupId = loc.item.GroupId;
@@ -100,13 +111,13 @@ function expand(
     }
     for (const r of p.UserIdGroupPairs ?? []) {
       const ref = r.GroupId ?? "(unnamed group)";
-      const ips = r.GroupId ? members.get(r.GroupId) : undefined;
+      const ips = r.GroupId ? refs.members.get(r.GroupId) : undefined;
       if (ips && !r.VpcPeeringConnectionId) add(perm, `members of ${ref}`, ips, r.Description);
       else
         add(
           perm,
           `members of ${ref}`,
-          NON_PUBLIC,
+          r.VpcPeeringConnectionId ? NON_PUBLIC : refs.sameVpc,
           r.Description,
           `the members of ${ref} referenced by ${groupId} are not in the input`,
         );
@@ -121,6 +132,13 @@ function expand(
     }
   }
   return rules;
+}
+
+/** Group references: the members of each group in the input, and what an unresolved one may stand for. */
+interface Refs {
+  members: Map<string, IntervalSet>;
+  /** For a group of the referencing group's VPC: non-public IPv4 and the VPC's own blocks. */
+  sameVpc: IntervalSet;
 }
 
 /** What the rules of one permission share. */

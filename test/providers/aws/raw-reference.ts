@@ -154,10 +154,38 @@ export class RawReference {
   }
 
   /**
-   * The union of an interface's groups' rules in one direction: "allow" when a rule allows the packet
-   * to/from peer, "unknown" when only a reference to a group without members in the input (or across
-   * a peering connection) could (its members may be interfaces the input does not hold; such a
-   * reference concerns non-public peers only), else "deny".
+   * Whether a permission's peers hold `peer`: "yes", "no", or "maybe" for a referenced group whose
+   * members the input does not hold (none of its interfaces are in the input, or it is across a
+   * peering connection): they could be any non-public IPv4 address and, for a group of this VPC, any
+   * address of the VPC's own blocks (IPv6 ones are public).
+   */
+  private peersHold(p: RawPerm, peer: string): "yes" | "no" | "maybe" {
+    const cidrs = [
+      ...p.IpRanges.map((r) => r.CidrIp),
+      ...p.Ipv6Ranges.map((r) => r.CidrIpv6),
+      ...p.PrefixListIds.flatMap((l) => this.listCidrs(l.PrefixListId)),
+    ];
+    if (cidrs.some((c) => inCidr(peer, c))) return "yes";
+    let maybe = false;
+    for (const u of p.UserIdGroupPairs) {
+      const members = u.VpcPeeringConnectionId ? [] : this.members(u.GroupId);
+      if (members.includes(peer)) return "yes";
+      if (members.length > 0) continue;
+      const vpc = this.d.Vpcs[0]!;
+      const own = [
+        vpc.CidrBlock,
+        ...(vpc.CidrBlockAssociationSet ?? []).map((b) => b.CidrBlock),
+        ...(vpc.Ipv6CidrBlockAssociationSet ?? []).map((b) => b.Ipv6CidrBlock),
+      ];
+      if ((!isV6(peer) && !isPublic(peer)) || (!u.VpcPeeringConnectionId && own.some((c) => inCidr(peer, c))))
+        maybe = true;
+    }
+    return maybe ? "maybe" : "no";
+  }
+
+  /**
+   * The union of an interface's groups' rules in one direction: "allow" when a rule surely allows the
+   * packet to/from peer, "unknown" when a rule might (its peers or its ports are in doubt), else "deny".
    */
   private groupsAllow(
     eni: RawEni,
@@ -165,34 +193,20 @@ export class RawReference {
     pkt: RawPacket,
     peer: string,
   ): "allow" | "unknown" | "deny" {
-    const all = eni.Groups.flatMap(({ GroupId }) => {
+    const perms = eni.Groups.flatMap(({ GroupId }) => {
       const g = this.group(GroupId);
       return dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions;
     });
-    const perms = all.filter((p) => permMatches(p, pkt) === "yes");
-    // A permission whose ports are in doubt may allow any port of its protocol to its peers.
-    const doubtful = all.filter((p) => permMatches(p, pkt) === "doubt");
-    // Members of a group across a peering connection are not in the input: as good as none known.
-    const refs = perms.flatMap((p) =>
-      p.UserIdGroupPairs.map((u) => (u.VpcPeeringConnectionId ? [] : this.members(u.GroupId))),
-    );
-    const byCidr = perms.some(
-      (p) =>
-        p.IpRanges.some((r) => inCidr(peer, r.CidrIp)) ||
-        p.Ipv6Ranges.some((r) => inCidr(peer, r.CidrIpv6)) ||
-        p.PrefixListIds.some((l) => this.listCidrs(l.PrefixListId).some((c) => inCidr(peer, c))),
-    );
-    if (byCidr || refs.some((m) => m.includes(peer))) return "allow";
-    if (refs.some((m) => m.length === 0) && !isV6(peer) && !isPublic(peer)) return "unknown";
-    const peers = (p: RawPerm): boolean =>
-      p.IpRanges.some((r) => inCidr(peer, r.CidrIp)) ||
-      p.Ipv6Ranges.some((r) => inCidr(peer, r.CidrIpv6)) ||
-      p.PrefixListIds.some((l) => this.listCidrs(l.PrefixListId).some((c) => inCidr(peer, c))) ||
-      p.UserIdGroupPairs.some((u) => {
-        const m = u.VpcPeeringConnectionId ? [] : this.members(u.GroupId);
-        return m.includes(peer) || (m.length === 0 && !isV6(peer) && !isPublic(peer));
-      });
-    return doubtful.some(peers) ? "unknown" : "deny";
+    let maybe = false;
+    for (const p of perms) {
+      const ports = permMatches(p, pkt);
+      if (ports === "no") continue;
+      const peers = this.peersHold(p, peer);
+      if (ports === "yes" && peers === "yes") return "allow";
+      // A permission whose ports are in doubt may allow any port of its protocol to its peers.
+      if (peers !== "no") maybe = true;
+    }
+    return maybe ? "unknown" : "deny";
   }
 
   /** A prefix list's CIDRs (AWS-managed lists print Cidrs, customer lists Entries). */
