@@ -32,7 +32,9 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
   }
   if (ip !== null) {
     const byIp = model.endpoints.find((e) => e.privateIps.includes(ip) || e.ipv6.includes(ip));
-    if (byIp) return byIp;
+    // A secondary address sends as itself (a pod's address on a node's interface, say): its own
+    // Elastic IP at an internet gateway, and rules that tell it apart from the primary.
+    if (byIp) return { ...byIp, privateIps: first(byIp.privateIps, ip), ipv6: first(byIp.ipv6, ip) };
   }
   const subnet = model.subnets.get(src);
   if (subnet) {
@@ -62,6 +64,11 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
   throw new InputError(
     `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
   );
+}
+
+/** `list` with `x` moved to the front, if it holds x. */
+function first(list: bigint[], x: bigint): bigint[] {
+  return list.includes(x) ? [x, ...list.filter((y) => y !== x)] : list;
 }
 
 /** The packets a flow stands for: one destination, one protocol, the port (or all ports), ICMP echo by default. */

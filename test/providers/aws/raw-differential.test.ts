@@ -115,6 +115,24 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           }
         });
         flows += asked.length;
+        // Traced from a secondary address (as a pod on a node's interface sends): that address is
+        // the source, with its own Elastic IP if it has one.
+        for (const secondary of eni.PrivateIpAddresses.filter((a) => !a.Primary)) {
+          const from = secondary.PrivateIpAddress;
+          const fromAsked = destinationsOf(dump).flatMap((dst) =>
+            ASKED.map(([proto, port, f]) => ({ pkt: { proto, port, dst }, flow: { src: from, dst, ...f } })),
+          );
+          runTrace(
+            model,
+            fromAsked.map((a) => a.flow),
+          ).forEach((t, i) => {
+            const { pkt, flow } = fromAsked[i]!;
+            const where = `${from} (${eni.NetworkInterfaceId}) ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
+            const wrong = reportedMismatch(where, "trace", t, ref.outcome(eni.NetworkInterfaceId, pkt, from));
+            if (wrong !== null) problems.push(wrong);
+          });
+          flows += fromAsked.length;
+        }
       }
       if (problems.length > 0)
         throw new Error(

@@ -434,9 +434,10 @@ export class RawReference {
     return null;
   }
 
-  outcome(eniId: string, pkt: RawPacket): RefOutcome {
+  /** A packet sent by an interface, from its primary address or the private IPv4 address `from`. */
+  outcome(eniId: string, pkt: RawPacket, from?: string): RefOutcome {
     const { eni, instance } = this.interfaces.find((x) => x.eni.NetworkInterfaceId === eniId)!;
-    const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : eni.PrivateIpAddress;
+    const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : (from ?? eni.PrivateIpAddress);
     if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
     if (addressesOf(eni).includes(pkt.dst)) return allowed("private", null, "own address");
     const service = this.service(pkt);
