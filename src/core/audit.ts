@@ -129,7 +129,19 @@ class EntryParts {
   private readonly sharedIds = new WeakMap<readonly Piece[], number[]>();
   private readonly scratch: number[] = [];
 
-  constructor(readonly model: NetworkModel) {}
+  /** A NAT gateway's primary Elastic IP -> all of them, for gateways with several (see NatGateway). */
+  private readonly spread = new Map<string, string[]>();
+
+  constructor(readonly model: NetworkModel) {
+    for (const g of model.gateways.values())
+      if (g.kind === "nat" && g.publicIps)
+        this.spread.set(formatIp(g.publicIps[0]!), g.publicIps.map(formatIp));
+  }
+
+  /** The addresses a destination may see for a path's egress IP: a NAT gateway's every Elastic IP. */
+  egressOf(egressIp: string): readonly string[] {
+    return this.spread.get(egressIp) ?? [egressIp];
+  }
 
   /**
    * The template of a cell. A cell's entry depends only on its protocol and port ranges and on its
@@ -368,7 +380,8 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
     if (o.verdict === "allowed") {
       allowedIps.push(part.ips);
       if (o.exit !== null && !exits.includes(o.exit)) exits.push(o.exit);
-      if (o.egressIp !== null && !egressIps.includes(o.egressIp)) egressIps.push(o.egressIp);
+      if (o.egressIp !== null)
+        for (const ip of shared.egressOf(o.egressIp)) if (!egressIps.includes(ip)) egressIps.push(ip);
       continue;
     }
     others++;

@@ -914,7 +914,10 @@ export class Engine {
   }
 
   private exitInternet(set: PacketSet, g: Gateway, leg: Leg, egressIp: string, hops: Hop[]): Piece[] {
-    const via = leg.nat ? `${leg.nat.id} and ${g.id}` : g.id;
+    const spread = leg.nat?.publicIps
+      ? ` (${leg.nat.id} spreads connections over its Elastic IPs ${leg.nat.publicIps.map(formatIp).join(", ")})`
+      : "";
+    const via = leg.nat ? `${leg.nat.id} and ${g.id}${spread}` : g.id;
     const pieces: Piece[] = [];
     const pub = set.restrictIps(PUBLIC_INTERNET);
     if (!pub.isEmpty())

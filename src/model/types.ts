@@ -110,6 +110,11 @@ export interface NatGateway extends GatewayBase {
   ephemeralPorts: IntervalSet;
   /** Set when the gateway is not usable (e.g. state "failed"): traffic to it is dropped with this reason. */
   unusable?: string;
+  /**
+   * Its Elastic IPs, primary first, when it has more than one: it spreads connections over all of them
+   * (the internet gateway's map names the primary, the one results give as the egress IP).
+   */
+  publicIps?: bigint[];
 }
 
 /** A next hop the audit does not follow: the verdict beyond it is `unknown` (or allowed for cloud services). */

@@ -7,9 +7,9 @@
 import { isDeepStrictEqual as same } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../src/core/audit.js";
-import type { AuditEntry, AuditResult } from "../../src/core/result.js";
+import type { AuditEntry, AuditPath, AuditResult } from "../../src/core/result.js";
 import type { Endpoint, NetworkModel } from "../../src/model/types.js";
-import { cidrSet, IntervalSet, IPV4_ALL, IPV6_ALL, parseProtocol } from "../../src/netset/index.js";
+import { cidrSet, formatIp, IntervalSet, IPV4_ALL, IPV6_ALL, parseProtocol } from "../../src/netset/index.js";
 import { reportedMismatch } from "../graph/compare.js";
 import {
   DST_SET,
@@ -59,7 +59,7 @@ function problems(model: NetworkModel, result: AuditResult): string[] {
   const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
   for (const e of result.results) {
     counts[e.verdict]++;
-    out.push(...entryProblems(e));
+    out.push(...entryProblems(e, egressOf(model)));
   }
   if (result.results.length !== result.summary.results) out.push("summary.results is not the entry count");
   for (const v of ["allowed", "partial", "blocked", "unknown"] as const)
@@ -101,8 +101,25 @@ function problems(model: NetworkModel, result: AuditResult): string[] {
   return out;
 }
 
+/**
+ * What a destination may see for a path's egress IP: a NAT gateway with several Elastic IPs (its
+ * `publicIps`, primary first) spreads connections over all of them, and the entry lists them all.
+ */
+function egressOf(model: NetworkModel): (path: AuditPath) => string[] {
+  const spread = new Map<string, { nat: string; ips: string[] }>();
+  for (const g of model.gateways.values())
+    if (g.kind === "nat" && g.publicIps)
+      spread.set(formatIp(g.publicIps[0]!), { nat: g.id, ips: g.publicIps.map(formatIp) });
+  return (p) => {
+    if (p.egressIp === null) return [];
+    // Through the gateway: a source whose own address maps to the same public IP is not spread.
+    const s = spread.get(p.egressIp);
+    return s && p.reason?.includes(`through ${s.nat} and`) ? s.ips : [p.egressIp];
+  };
+}
+
 /** An entry's summary fields must follow from its paths. */
-function entryProblems(e: AuditEntry): string[] {
+function entryProblems(e: AuditEntry, egressOfPath: (path: AuditPath) => string[]): string[] {
   const out: string[] = [];
   const where = `${e.source.id} ${e.protocol} ${e.ports}`;
   const allowed = e.paths.filter((p) => p.verdict === "allowed");
@@ -119,7 +136,7 @@ function entryProblems(e: AuditEntry): string[] {
   if (e.verdict !== verdict) out.push(`${where}: verdict ${e.verdict}, its paths say ${verdict}`);
   const reachable = IntervalSet.unionAll(allowed.map((p) => cidrs(p.destinations)));
   if (!cidrs(e.reachable).equals(reachable)) out.push(`${where}: reachable is not the allowed paths' union`);
-  const egress = new Set(allowed.flatMap((p) => (p.egressIp === null ? [] : [p.egressIp])));
+  const egress = new Set(allowed.flatMap(egressOfPath));
   if (e.egressIps.length !== egress.size || !e.egressIps.every((ip) => egress.has(ip)))
     out.push(`${where}: egressIps ${e.egressIps.join(",")} are not the allowed paths' ones`);
   const exits = new Set(allowed.flatMap((p) => (p.exit === null ? [] : [p.exit])));

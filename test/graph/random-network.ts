@@ -472,6 +472,10 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     };
     if (chance(r, 0.1)) nat.unusable = "state failed";
     maybePublic(nat.privateIp);
+    // The second NAT gateway, when public, has a secondary Elastic IP too (decided without drawing, so
+    // the networks of every seed stay as they were).
+    const pub = igw.publicIpOf.get(nat.privateIp);
+    if (j === 1 && pub !== undefined) nat.publicIps = [pub, parseIp(`54.1.0.${j}`)];
     m.gateways.set(id, nat);
     natIds.push(id);
   }

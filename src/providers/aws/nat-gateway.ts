@@ -34,6 +34,15 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
         ipAt(primary.PublicIp, loc, "NatGatewayAddresses", primaryIdx, "PublicIp"),
       );
     }
+    // Secondary Elastic IPs: connections are spread over every address of the gateway.
+    const publicIps: bigint[] = [];
+    if (connectivity === "public")
+      addrs.forEach((a, i) => {
+        if (!a.PublicIp) return;
+        const ip = ipAt(a.PublicIp, loc, "NatGatewayAddresses", i, "PublicIp");
+        if (i === primaryIdx) publicIps.unshift(ip);
+        else publicIps.push(ip);
+      });
     ctx.model.gateways.set(n.NatGatewayId, {
       id: n.NatGatewayId,
       kind: "nat",
@@ -45,6 +54,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       ephemeralPorts: NAT_EPHEMERAL,
       ref: { resource: n.NatGatewayId, kind: "nat-gateway", rule: null },
       ...(unusable ? { unusable } : {}),
+      ...(publicIps.length > 1 && primary?.PublicIp ? { publicIps } : {}),
     });
   }
 }

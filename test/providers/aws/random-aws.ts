@@ -74,7 +74,12 @@ export interface RawNat {
   VpcId: string;
   State: string;
   ConnectivityType: "public" | "private";
-  NatGatewayAddresses: { PrivateIp: string; PublicIp?: string; NetworkInterfaceId: string }[];
+  NatGatewayAddresses: {
+    PrivateIp: string;
+    PublicIp?: string;
+    NetworkInterfaceId: string;
+    IsPrimary: boolean;
+  }[];
 }
 export interface RawEni {
   NetworkInterfaceId: string;
@@ -386,10 +391,24 @@ export function randomAwsVpc(r: Rand): AwsDump {
         {
           PrivateIp: hostIn(s, 200 + i),
           NetworkInterfaceId: `eni-nat-${i}`,
+          IsPrimary: true,
           ...(pub ? { PublicIp: `52.0.0.${i}` } : {}),
         },
       ],
     });
+    // Secondary addresses (each with an Elastic IP on a public gateway), listed before or after the
+    // primary: the gateway spreads connections over all its Elastic IPs.
+    const addrs = nats[nats.length - 1]!.NatGatewayAddresses;
+    for (let k = chance(r, 30) ? r.int(1, 2) : 0; k > 0; k--) {
+      const secondary = {
+        PrivateIp: hostIn(s, 210 + 2 * i + k),
+        NetworkInterfaceId: `eni-nat-${i}`,
+        IsPrimary: false,
+        ...(pub ? { PublicIp: `52.0.${k}.${i}` } : {}),
+      };
+      if (chance(r, 50)) addrs.unshift(secondary);
+      else addrs.push(secondary);
+    }
   }
 
   const targets: Omit<RawRoute, "DestinationCidrBlock" | "DestinationPrefixListId">[] = [
@@ -567,13 +586,16 @@ export function randomAwsVpc(r: Rand): AwsDump {
   for (const n of nats)
     if (chance(r, 50))
       enis.push({
-        NetworkInterfaceId: n.NatGatewayAddresses[0]!.NetworkInterfaceId,
+        NetworkInterfaceId: primaryOf(n).NetworkInterfaceId,
         SubnetId: n.SubnetId,
         VpcId: VPC_ID,
         InterfaceType: "nat_gateway",
         Status: "in-use",
-        PrivateIpAddress: n.NatGatewayAddresses[0]!.PrivateIp,
-        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: n.NatGatewayAddresses[0]!.PrivateIp }],
+        PrivateIpAddress: primaryOf(n).PrivateIp,
+        PrivateIpAddresses: n.NatGatewayAddresses.map((a) => ({
+          Primary: a.IsPrimary,
+          PrivateIpAddress: a.PrivateIp,
+        })),
         Groups: [],
       });
   // An interface endpoint: its interface in a subnet, with security groups of its own, answering for
@@ -644,6 +666,11 @@ export function randomAwsVpc(r: Rand): AwsDump {
     Reservations: reservations,
     Addresses: addresses,
   };
+}
+
+/** A NAT gateway's primary address (the one its traffic leaves from, and its primary Elastic IP). */
+export function primaryOf(n: RawNat): RawNat["NatGatewayAddresses"][number] {
+  return n.NatGatewayAddresses.find((a) => a.IsPrimary)!;
 }
 
 /** Every source interface, wherever it is listed, with the instance it belongs to. */

@@ -51,6 +51,18 @@ function docsOf(d: AwsDump): SourceDocument[] {
   }));
 }
 
+/** A NAT gateway's primary Elastic IP -> all of them, for gateways with several. */
+function spreadOf(d: AwsDump): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const n of d.NatGateways) {
+    const ips = n.NatGatewayAddresses.flatMap((a) => (a.PublicIp ? [a.PublicIp] : []));
+    const primary = n.NatGatewayAddresses.find((a) => a.IsPrimary)?.PublicIp;
+    if (n.ConnectivityType === "public" && primary && ips.length > 1)
+      out.set(primary, [primary, ...ips.filter((ip) => ip !== primary)]);
+  }
+  return out;
+}
+
 const cidrs = (list: readonly string[]): IntervalSet =>
   list.length === 0 ? IntervalSet.EMPTY : cidrSet(list);
 
@@ -97,14 +109,19 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           if (wrong !== null) problems.push(wrong);
           if (!OUTSIDE.includes(pkt.dst)) return;
           // The audit's path holding this packet (destinations outside the VPC: no host to evaluate).
-          const paths = audit.results
-            .filter(
-              (e) =>
-                e.source.id === eni.NetworkInterfaceId &&
-                e.protocol === protocolName(pkt.proto) &&
-                (e.portRange === null || (e.portRange.from <= pkt.port && pkt.port <= e.portRange.to)),
-            )
-            .flatMap((e) => e.paths.filter((p) => cidrs(p.destinations).contains(parseIp(pkt.dst))));
+          const entries = audit.results.filter(
+            (e) =>
+              e.source.id === eni.NetworkInterfaceId &&
+              e.protocol === protocolName(pkt.proto) &&
+              (e.portRange === null || (e.portRange.from <= pkt.port && pkt.port <= e.portRange.to)),
+          );
+          const paths = entries.flatMap((e) =>
+            e.paths.filter((p) => cidrs(p.destinations).contains(parseIp(pkt.dst))),
+          );
+          // Through a NAT gateway with several Elastic IPs, the entry lists every one of them.
+          const spread = expected.egressIp === null ? undefined : spreadOf(dump).get(expected.egressIp);
+          if (spread && !spread.every((ip) => entries.some((e) => e.egressIps.includes(ip))))
+            problems.push(`${where}: the entry does not list every Elastic IP of its NAT gateway`);
           // A source is audited for destinations of its own address families only.
           const family = pkt.dst.includes(":") ? (eni.Ipv6Addresses ?? []).length > 0 : true;
           if (paths.length !== (family ? 1 : 0)) problems.push(`${where}: in ${paths.length} audit paths`);

@@ -9,6 +9,7 @@ import type { RefOutcome } from "../../graph/reference.js";
 import { PUBLIC_INTERNET, V4_OFFSET } from "../../../src/netset/index.js";
 import {
   interfacesOf,
+  primaryOf,
   type AwsDump,
   type RawAcl,
   type RawEni,
@@ -366,7 +367,7 @@ export class RawReference {
     }
     const next: Leg = {
       subnetId: n.SubnetId,
-      src: n.NatGatewayAddresses[0]!.PrivateIp,
+      src: primaryOf(n).PrivateIp,
       ephemeral: NAT_EPHEMERAL,
       nat: n,
       visited: [...leg.visited, n.NatGatewayId],
