@@ -58,7 +58,7 @@ import {
   type Pass,
   undecidedPieces,
 } from "./boundaries.js";
-import { RouteSplits } from "./routing.js";
+import { routeFor, RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
 /** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
@@ -175,8 +175,64 @@ export class Engine {
       src4 === undefined ? "-" : this.atoms.atomOf(src4),
       src6 === undefined ? "-" : this.atoms.atomOf(src6),
       src4 === undefined ? "-" : this.mappedBy(src4),
+      src4 === undefined ? "-" : this.replyRouting(src4),
+      src6 === undefined ? "-" : this.replyRouting(src6),
       ep.ephemeralPorts.key(),
     ].join("|");
+  }
+
+  /**
+   * Which route of each internet gateway's gateway route table takes replies to `ip` (see
+   * divertedReplies): part of what a shared result depends on.
+   */
+  private replyRouting(ip: bigint): string {
+    let out = "";
+    for (const g of this.model.gateways.values()) {
+      if (g.kind !== "internet" || g.ingressTableId === undefined) continue;
+      const rt = this.model.routeTables.get(g.ingressTableId);
+      out += `${g.id}>${rt ? rt.routes.indexOf(routeFor(rt, ip)!) : "?"};`;
+    }
+    return out;
+  }
+
+  /**
+   * Replies from the internet come back through internet gateway `g` to `addr` (the source's private
+   * address after the gateway translates back). A gateway route table may send them elsewhere than
+   * the VPC's local delivery, say to an inspection appliance: then whether the connection works is
+   * not known (or, to a blackhole, it does not). Null when they come straight back.
+   */
+  private divertedReplies(g: Gateway, addr: bigint | null, set: PacketSet, hops: Hop[]): Piece | null {
+    if (g.kind !== "internet" || g.ingressTableId === undefined || addr === null) return null;
+    const rt = this.model.routeTables.get(g.ingressTableId);
+    const hop = (action: Hop["action"], rule: string | null, detail: string): Hop[] => [
+      ...hops,
+      { resource: g.ingressTableId!, kind: "route-table", action, rule, detail },
+    ];
+    if (!rt || rt.unknown)
+      return unknown(
+        set,
+        `replies come back through ${g.id}, whose gateway route table ${g.ingressTableId} could not be read${rt?.unknown ? ` (${rt.unknown})` : ""}`,
+        hop("drop", null, "replies: not read"),
+      );
+    const r = routeFor(rt, addr);
+    if (!r || r.target.kind === "local") return null;
+    if (r.target.kind === "blackhole")
+      return blocked(
+        set,
+        r.ref,
+        `replies come back through ${g.id}, whose gateway route table ${rt.id} drops them (route ${r.ref.rule ?? ""} is a blackhole)`,
+        hop("drop", r.ref.rule, "replies: blackhole"),
+      );
+    const to = r.target.gatewayId;
+    return piece(
+      set,
+      reach(
+        "unknown",
+        "internet",
+        `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} sends them (route ${r.ref.rule ?? ""}) to ${to}: what that does with them is not analysed`,
+      ),
+      hop("forward", r.ref.rule, `replies -> ${to}`),
+    );
   }
 
   /** The internet gateways that give `ip` a public address: part of what a shared result depends on. */
@@ -547,6 +603,8 @@ export class Engine {
       leg.ephemeral.key(),
       leg.nat?.id ?? "-",
       leg.origin ? `o${mapped}` : "",
+      leg.origin && leg.src4 !== null ? this.replyRouting(leg.src4) : "",
+      leg.origin && leg.src6 !== null ? this.replyRouting(leg.src6) : "",
       leg.visited.join(","),
     ].join("|");
   }
@@ -848,15 +906,22 @@ export class Engine {
             // Shared (audit) results name the gateway whose mapping applies; each endpoint fills in its own.
             const ip = leg.origin && !this.opts.detail ? sourcePublicIp(g.id) : formatIp(pub);
             pieces.push(
-              ...this.exitInternet(v4, g, leg, ip, [
-                {
-                  resource: g.id,
-                  kind: g.ref.kind,
-                  action: "translate",
-                  rule: null,
-                  detail: `source -> ${ip}`,
-                },
-              ]),
+              ...this.exitInternet(
+                v4,
+                g,
+                leg,
+                ip,
+                [
+                  {
+                    resource: g.id,
+                    kind: g.ref.kind,
+                    action: "translate",
+                    rule: null,
+                    detail: `source -> ${ip}`,
+                  },
+                ],
+                leg.src4,
+              ),
             );
           }
         }
@@ -910,17 +975,27 @@ export class Engine {
         ]),
       ];
     const ip = leg.origin && !this.opts.detail ? SOURCE_IPV6 : formatIp(leg.src6);
-    return this.exitInternet(v6, g, leg, ip, []);
+    return this.exitInternet(v6, g, leg, ip, [], leg.src6);
   }
 
-  private exitInternet(set: PacketSet, g: Gateway, leg: Leg, egressIp: string, hops: Hop[]): Piece[] {
+  /** `replyTo`: the private address replies return to (see divertedReplies). */
+  private exitInternet(
+    set: PacketSet,
+    g: Gateway,
+    leg: Leg,
+    egressIp: string,
+    hops: Hop[],
+    replyTo: bigint | null,
+  ): Piece[] {
     const spread = leg.nat?.publicIps
       ? ` (${leg.nat.id} spreads connections over its Elastic IPs ${leg.nat.publicIps.map(formatIp).join(", ")})`
       : "";
     const via = leg.nat ? `${leg.nat.id} and ${g.id}${spread}` : g.id;
     const pieces: Piece[] = [];
     const pub = set.restrictIps(PUBLIC_INTERNET);
-    if (!pub.isEmpty())
+    const diverted = pub.isEmpty() ? null : this.divertedReplies(g, replyTo, pub, hops);
+    if (diverted) pieces.push(diverted);
+    else if (!pub.isEmpty())
       pieces.push(
         piece(pub, reach("allowed", "internet", `reaches the internet through ${via}`, egressIp), [
           ...hops,

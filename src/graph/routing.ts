@@ -19,6 +19,11 @@ export function routesInOrder(table: RouteTable): Route[] {
   return sorted;
 }
 
+/** The route that wins for one address, if any. */
+export function routeFor(table: RouteTable, addr: bigint): Route | undefined {
+  return routesInOrder(table).find((r) => r.dest.contains(addr));
+}
+
 /** Splits `input` by winning route; `unrouted` is what no route matches. */
 export function routeSplit(table: RouteTable, input: PacketSet): { routed: Routed[]; unrouted: PacketSet } {
   const routed: Routed[] = [];

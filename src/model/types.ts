@@ -91,6 +91,11 @@ export interface InternetGateway extends GatewayBase {
   kind: "internet";
   /** Private IPv4 -> public IPv4 (public IPs and Elastic IPs). A source not in here is dropped. */
   publicIpOf: Map<bigint, bigint>;
+  /**
+   * Its gateway route table ("ingress routing", an edge association), if any: what comes in from the
+   * internet, replies included, is routed by it to their private destination.
+   */
+  ingressTableId?: string;
 }
 
 /** IPv6-only, outbound-only. */

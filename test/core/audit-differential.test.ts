@@ -192,6 +192,13 @@ describe("audit results vs the per-packet reference", () => {
     );
   });
 
+  // Replies diverted by the internet gateway's route table: unknown or blocked, per source address.
+  it("agree with gateway route tables that divert replies", () => {
+    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, ingressRouting: true })).toBeGreaterThan(
+      SEEDS,
+    );
+  });
+
   // Networks where fuzzing (FUZZ_SEED) once found a fault, checked on every run.
   it.each([
     // A source with a NAT gateway's private address: its own public IP (a placeholder filled in per

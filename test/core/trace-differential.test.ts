@@ -44,6 +44,7 @@ describe("trace vs the per-packet reference", () => {
         maxEndpoints: fuzzEndpoints(4),
         twins: true,
         aclUnresolved: seed % 2 === 0,
+        ingressRouting: seed % 3 === 0,
       });
       const problems: string[] = [];
       for (const ep of model.endpoints) {

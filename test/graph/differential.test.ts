@@ -80,6 +80,12 @@ describe("engine vs reference on random networks", () => {
     runProperty({ aclUnresolved: true }, NUM_RUNS, { models: 0, comparisons: 0 });
   });
 
+  // A gateway route table on the internet gateway sends replies to some sources elsewhere (ingress
+  // routing): those connections are unknown (an appliance) or blocked (a blackhole).
+  it("agrees with gateway route tables that divert replies", () => {
+    runProperty({ ingressRouting: true, twins: true }, NUM_RUNS, { models: 0, comparisons: 0 });
+  });
+
   // Endpoints of one class (same subnet, filters and ephemeral ports) share audit-mode results.
   it("agrees when endpoints share their subnet, filters and ephemeral ports", () => {
     runProperty({ twins: true, maxEndpoints: fuzzEndpoints(6) }, NUM_RUNS, { models: 0, comparisons: 0 });

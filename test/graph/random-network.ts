@@ -403,6 +403,8 @@ export interface RandomNetworkOptions {
    * reach such a rule, or whose replies do, are unknown.
    */
   aclUnresolved?: boolean;
+  /** A gateway route table on the internet gateway that diverts replies to some sources (default false). */
+  ingressRouting?: boolean;
   /**
    * Endpoints often repeat the previous one's subnet, filters and ephemeral ports (default false), so
    * that the audit's sharing of results between endpoints of one class is exercised; their addresses
@@ -638,7 +640,60 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     for (const ip of ep.privateIps) maybePublic(ip);
     m.endpoints.push(ep);
   }
+  if (opts.ingressRouting && chance(r, 0.7)) ingressTable(r, m);
   return m;
+}
+
+/**
+ * A gateway route table for igw-1 (AWS "ingress routing"): local delivery for the VPC, with some
+ * subnets or single hosts sent elsewhere (another gateway, a blackhole, a missing target), or
+ * unreadable now and then. Replies to those sources do not come straight back.
+ */
+function ingressTable(r: Rand, m: NetworkModel): void {
+  const igw = m.gateways.get("igw-1");
+  if (igw?.kind !== "internet") return;
+  const id = "rtb-edge";
+  const ref = (rule: string): RuleRef => ({ resource: id, kind: "route-table", rule });
+  const routes: Route[] = [
+    {
+      dest: parseCidr(V4_CIDR),
+      prefixLength: 24,
+      preference: 3,
+      target: { kind: "local", networkId: VPC_ID },
+      ref: ref(V4_CIDR),
+    },
+    {
+      dest: parseCidr(V6_CIDR),
+      prefixLength: 56,
+      preference: 3,
+      target: { kind: "local", networkId: VPC_ID },
+      ref: ref(V6_CIDR),
+    },
+  ];
+  const targets: RouteTarget[] = [
+    { kind: "gateway", gatewayId: "tgw-1" },
+    { kind: "gateway", gatewayId: "gw-missing" },
+    { kind: "blackhole", targetId: "eni-gone" },
+  ];
+  for (let k = r.int(1, 3); k > 0; k--) {
+    const subnet = r.int(0, 2);
+    const [cidr, len] = chance(r, 0.5)
+      ? [v4SubnetCidr(subnet), 26]
+      : chance(r, 0.5)
+        ? [`${formatIp(v4Host(subnet, r.int(4, 8)))}/32`, 32]
+        : [v6SubnetCidr(subnet), 64];
+    routes.push({
+      dest: parseCidr(cidr),
+      prefixLength: len,
+      preference: 3,
+      target: pick(r, targets),
+      ref: ref(cidr),
+    });
+  }
+  const table: RouteTable = { id, networkId: VPC_ID, routes };
+  if (chance(r, 0.1)) table.unknown = "gateway route table could not be read";
+  m.routeTables.set(id, table);
+  igw.ingressTableId = id;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -705,7 +760,7 @@ export function formatModel(m: NetworkModel): string {
     switch (g.kind) {
       case "internet":
         lines.push(
-          `gateway ${g.id} internet publicIpOf {${[...g.publicIpOf].map(([a, b]) => `${formatIp(a)}=>${formatIp(b)}`).join(", ")}}`,
+          `gateway ${g.id} internet publicIpOf {${[...g.publicIpOf].map(([a, b]) => `${formatIp(a)}=>${formatIp(b)}`).join(", ")}}${g.ingressTableId ? ` ingress table ${g.ingressTableId}` : ""}`,
         );
         break;
       case "egress-only-internet":

@@ -322,7 +322,7 @@ function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: strin
   switch (g.kind) {
     case "internet":
     case "egress-only-internet":
-      return toInternet(g, leg, pkt);
+      return toInternet(model, g, leg, pkt);
     case "exit":
       return g.reaches === true
         ? allowed(`${leg.path}exit ${g.id}`, g.exit, null)
@@ -332,7 +332,7 @@ function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: strin
   }
 }
 
-function toInternet(g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
+function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
   let egressIp: string;
   if (isV4(pkt.dst)) {
     if (g.kind !== "internet") return blockedByGateway("IPv4 to an egress-only gateway", g);
@@ -347,6 +347,15 @@ function toInternet(g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
     egressIp = formatIp(leg.src);
   }
   if (!PUBLIC_INTERNET.contains(pkt.dst)) return blockedByGateway("dst is not public", g);
+  // Replies come back through the gateway to the sender's private address; a gateway route table may
+  // send them elsewhere first (an appliance: unknown; a blackhole: blocked).
+  if (g.kind === "internet" && g.ingressTableId !== undefined) {
+    const table = model.routeTables.get(g.ingressTableId);
+    if (table === undefined || table.unknown !== undefined) return unknown("gateway route table unreadable");
+    const r = lookup(table.routes, leg.src);
+    if (r !== undefined && r.target.kind === "blackhole") return blockedByRef("replies blackholed", r.ref);
+    if (r !== undefined && r.target.kind !== "local") return unknown("replies diverted", "internet");
+  }
   return allowed(`${leg.path}internet via ${g.id}`, "internet", egressIp);
 }
 

@@ -66,7 +66,14 @@ export interface RawTable {
   RouteTableId: string;
   VpcId: string;
   Routes: RawRoute[];
-  Associations: { RouteTableAssociationId: string; RouteTableId: string; Main: boolean; SubnetId?: string }[];
+  Associations: {
+    RouteTableAssociationId: string;
+    RouteTableId: string;
+    Main: boolean;
+    SubnetId?: string;
+    /** An edge association: the table routes what comes in through this gateway. */
+    GatewayId?: string;
+  }[];
 }
 export interface RawNat {
   NatGatewayId: string;
@@ -515,6 +522,45 @@ export function randomAwsVpc(r: Rand): AwsDump {
       Main: false,
       SubnetId: s.SubnetId,
     });
+  }
+  // Ingress routing: a gateway route table on the internet gateway, sending what comes in for some
+  // subnets (replies included) to an inspection appliance first, or into a blackhole.
+  if (igw && chance(r, 40)) {
+    const edge: RawTable = {
+      RouteTableId: "rtb-edge",
+      VpcId: VPC_ID,
+      Routes: [
+        { DestinationCidrBlock: VPC_CIDR, GatewayId: "local", Origin: "CreateRouteTable", State: "active" },
+        ...(v6
+          ? [
+              {
+                DestinationIpv6CidrBlock: VPC_V6,
+                GatewayId: "local",
+                Origin: "CreateRouteTable",
+                State: "active" as const,
+              },
+            ]
+          : []),
+      ],
+      Associations: [
+        { RouteTableAssociationId: "rtbassoc-edge", RouteTableId: "rtb-edge", Main: false, GatewayId: igw },
+      ],
+    };
+    for (const sn of subnets)
+      if (chance(r, 60)) {
+        const diverted = pick(r, [
+          { NetworkInterfaceId: "eni-firewall", Origin: "CreateRoute", State: "active" as const },
+          { GatewayId: "vpce-gwlb", Origin: "CreateRoute", State: "active" as const },
+          { NetworkInterfaceId: "eni-gone", Origin: "CreateRoute", State: "blackhole" as const },
+        ]);
+        edge.Routes.push({ DestinationCidrBlock: sn.CidrBlock, ...diverted });
+        if (sn.Ipv6CidrBlockAssociationSet && chance(r, 50))
+          edge.Routes.push({
+            DestinationIpv6CidrBlock: sn.Ipv6CidrBlockAssociationSet[0]!.Ipv6CidrBlock,
+            ...diverted,
+          });
+      }
+    tables.push(edge);
   }
 
   // Interfaces, listed by describe-network-interfaces, or as an instance's in describe-instances, or both.

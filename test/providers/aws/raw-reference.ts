@@ -345,6 +345,18 @@ export class RawReference {
       egressIp = pub;
     }
     if (!isPublic(pkt.dst)) return blocked(igw, "internet-gateway", null, "not a public destination");
+    // Replies come back through the gateway to the sender's private address; its gateway route table
+    // (an edge association) may send them elsewhere first.
+    const edge = this.d.RouteTables.find((t) => t.Associations.some((a) => a.GatewayId === igw));
+    const back = edge && this.lookup(edge.Routes, leg.src);
+    if (edge && back?.State === "blackhole")
+      return blocked(
+        edge.RouteTableId,
+        "route-table",
+        back.DestinationCidrBlock ?? back.DestinationIpv6CidrBlock!,
+        "replies blackholed",
+      );
+    if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
     return allowed("internet", egressIp, `internet via ${igw}`);
   }
 
