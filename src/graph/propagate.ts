@@ -235,6 +235,41 @@ export class Engine {
     );
   }
 
+  /**
+   * An account-wide block on internet gateway traffic (AWS VPC Block Public Access) on what the leg
+   * sends through gateway `g`: decided by the leg's subnet (the source's, or a NAT gateway's) and its
+   * network, and whether a NAT gateway or an egress-only gateway carries it. Null when it passes.
+   */
+  private internetBlock(g: Gateway, leg: Leg, set: PacketSet, hops: Hop[]): Piece | null {
+    const b = this.model.networks.get(leg.subnet.networkId)?.internetBlock;
+    if (!b) return null;
+    const hop = (action: Hop["action"], detail: string): Hop[] => [
+      ...hops,
+      { resource: b.ref.resource, kind: b.ref.kind, action, rule: b.ref.rule, detail },
+    ];
+    if (b.unknown) return unknown(set, b.unknown, hop("drop", "not read"));
+    // Ingress-only blocking lets out what NAT gateways and egress-only gateways send.
+    if (b.mode === "ingress" && (leg.nat !== null || g.kind === "egress-only-internet")) return null;
+    const ids = [leg.subnet.id, leg.subnet.networkId];
+    const passes = (m: "bidirectional" | "egress" | undefined): boolean =>
+      m === "bidirectional" || (m === "egress" && b.mode === "bidirectional");
+    if (ids.some((id) => passes(b.exempt.get(id)))) return null;
+    const pending = ids.find((id) => b.pending.has(id));
+    if (pending !== undefined)
+      return unknown(
+        set,
+        `VPC Block Public Access (${b.ref.rule}) blocks it unless the exclusion for ${pending}, now ${b.pending.get(pending)}, lets it out`,
+        hop("drop", `exclusion for ${pending}: ${b.pending.get(pending)}`),
+      );
+    const who = leg.nat ? `${leg.nat.id} in ${leg.subnet.id}` : leg.subnet.id;
+    return blocked(
+      set,
+      b.ref,
+      `VPC Block Public Access (${b.ref.rule}) blocks ${g.id} traffic from ${who}: no exclusion for the subnet or ${leg.subnet.networkId} lets it out`,
+      hop("deny", "blocked by VPC Block Public Access"),
+    );
+  }
+
   /** The internet gateways that give `ip` a public address: part of what a shared result depends on. */
   private mappedBy(ip: bigint): string {
     let out = "";
@@ -993,7 +1028,9 @@ export class Engine {
     const via = leg.nat ? `${leg.nat.id} and ${g.id}${spread}` : g.id;
     const pieces: Piece[] = [];
     const pub = set.restrictIps(PUBLIC_INTERNET);
-    const diverted = pub.isEmpty() ? null : this.divertedReplies(g, replyTo, pub, hops);
+    const diverted = pub.isEmpty()
+      ? null
+      : (this.internetBlock(g, leg, pub, hops) ?? this.divertedReplies(g, replyTo, pub, hops));
     if (diverted) pieces.push(diverted);
     else if (!pub.isEmpty())
       pieces.push(

@@ -184,6 +184,25 @@ export interface Network {
   name?: string;
   cidrs: IntervalSet;
   services?: LocalService[];
+  /** An account-wide block on internet gateway traffic that applies to this network (AWS VPC BPA). */
+  internetBlock?: InternetBlock;
+}
+
+/**
+ * A block on traffic through internet gateways (AWS VPC Block Public Access), with exclusions by
+ * subnet or network id. "bidirectional": nothing passes internet or egress-only gateways;
+ * "ingress": only traffic a NAT gateway or an egress-only gateway sends out passes.
+ */
+export interface InternetBlock {
+  mode: "bidirectional" | "ingress";
+  /** Names the setting in results ({resource, kind, rule: its mode}). */
+  ref: RuleRef;
+  /** Effective exclusions by subnet or network id: what still passes ("egress" counts in bidirectional mode only). */
+  exempt: Map<string, "bidirectional" | "egress">;
+  /** Exclusions in flux by subnet or network id, with their state: whether they apply cannot be told. */
+  pending: Map<string, string>;
+  /** Set when which mode applies cannot be told: traffic it could block is unknown, with this reason. */
+  unknown?: string;
 }
 
 export interface Endpoint {

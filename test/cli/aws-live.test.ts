@@ -69,6 +69,60 @@ describe("live AWS collection", () => {
     ).toBe(true);
   });
 
+  it("reads VPC Block Public Access live (one object, and exclusions), saves it, and audits by it", async () => {
+    emu = await startEc2Emulator({
+      dataDir: "examples/aws-shop",
+      pageSize: 2,
+      data: {
+        VpcBlockPublicAccessOptions: [
+          {
+            AwsRegion: "us-east-1",
+            InternetGatewayBlockMode: "block-bidirectional",
+            ExclusionsAllowed: "allowed",
+          },
+        ],
+        VpcBlockPublicAccessExclusions: [
+          {
+            ExclusionId: "vpcbpa-exclude-1",
+            InternetGatewayExclusionMode: "allow-egress",
+            ResourceArn: "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-0a1b2c3d4e5f60013",
+            State: "create-complete",
+          },
+        ],
+      },
+    });
+    const snap = path.join(mkdtempSync(path.join(os.tmpdir(), "egress-audit-")), "snap");
+    const args = ["aws", "--vpc", VPC, "--region", "us-east-1", "--endpoint-url", emu.endpoint];
+    const live = await cliAsync([...args, "--save-snapshot", snap, "--ports", "tcp/443", "--json"], ENV);
+    expect(live.stderr).toBe("");
+    const result = parsed(live.stdout) as {
+      results: { source: { name: string }; verdict: string; blockedBy: { resource: string } | null }[];
+    };
+    // The bastion's subnet has no exclusion: its direct internet gateway traffic is blocked by the setting.
+    const bastion = result.results.find((e) => e.source.name === "bastion")!;
+    expect(bastion.verdict).toBe("blocked");
+    expect(bastion.blockedBy?.resource).toBe("vpc-block-public-access/us-east-1");
+    // The snapshot keeps both, and reads back to the same result.
+    const offline = cli("aws", "--from-dir", snap, "--vpc", VPC, "--ports", "tcp/443", "--json");
+    expect(parsed(offline.stdout)).toEqual(parsed(live.stdout));
+  });
+
+  it("Block Public Access that cannot be read leaves internet gateway traffic unknown, exit code 3", async () => {
+    emu = await startEc2Emulator({
+      dataDir: "examples/aws-shop",
+      deny: ["DescribeVpcBlockPublicAccessOptions"],
+    });
+    const args = ["aws", "--vpc", VPC, "--region", "us-east-1", "--endpoint-url", emu.endpoint];
+    const live = await cliAsync([...args, "--ports", "tcp/443", "--json"], ENV);
+    expect(live.code).toBe(3);
+    const result = parsed(live.stdout) as {
+      results: { source: { name: string }; verdict: string; reason: string | null }[];
+    };
+    const bastion = result.results.find((e) => e.source.name === "bastion")!;
+    expect(bastion.verdict).toBe("unknown");
+    expect(bastion.reason).toMatch(/VPC Block Public Access could not be read/);
+  });
+
   it("a denied call does not abort: its resources become unknown, named by IAM action, exit code 3", async () => {
     emu = await startEc2Emulator({ dataDir: "examples/aws-shop", deny: ["DescribeNetworkAcls"] });
     const r = await cliAsync(

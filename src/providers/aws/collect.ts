@@ -14,6 +14,8 @@
 import {
   DescribeAddressesCommand,
   DescribeRegionsCommand,
+  DescribeVpcBlockPublicAccessExclusionsCommand,
+  DescribeVpcBlockPublicAccessOptionsCommand,
   EC2Client,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInstances,
@@ -252,6 +254,34 @@ export const CALLS: readonly CollectCall[] = [
         paginateDescribeVpcEndpoints({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.VpcEndpoints,
       ),
+  },
+  {
+    call: "DescribeVpcBlockPublicAccessOptions",
+    key: "VpcBlockPublicAccessOptions",
+    scope: "the account's settings in the region: one object",
+    fetch: async (client) => {
+      const o = (await client.send(new DescribeVpcBlockPublicAccessOptionsCommand({})))
+        .VpcBlockPublicAccessOptions;
+      return o ? [o] : [];
+    },
+  },
+  {
+    call: "DescribeVpcBlockPublicAccessExclusions",
+    key: "VpcBlockPublicAccessExclusions",
+    scope: "no VPC filter: all (exclusions name their VPC or subnet by ARN)",
+    fetch: async (client) => {
+      // No paginator in the SDK for this one: follow NextToken by hand.
+      const out: unknown[] = [];
+      let token: string | undefined;
+      do {
+        const page = await client.send(
+          new DescribeVpcBlockPublicAccessExclusionsCommand({ NextToken: token }),
+        );
+        out.push(...(page.VpcBlockPublicAccessExclusions ?? []));
+        token = page.NextToken;
+      } while (token);
+      return out;
+    },
   },
   {
     call: "DescribeVpcPeeringConnections",

@@ -3,6 +3,7 @@ import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
 import { emptyModel, unreadableFilter, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
+import { convertBlockPublicAccess } from "./block-public-access.js";
 import { convertEksClusters } from "./eks-cluster.js";
 import { convertInternetGateways } from "./internet-gateway.js";
 import { convertNatGateways } from "./nat-gateway.js";
@@ -40,6 +41,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   };
   convertPrefixLists(ctx);
   convertVpcs(ctx);
+  convertBlockPublicAccess(ctx);
   convertNetworkAcls(ctx);
   convertSubnets(ctx);
   const facts = convertNetworkInterfaces(ctx);

@@ -224,6 +224,23 @@ export const CollectionGap = z.looseObject({
   message: str,
 });
 
+/**
+ * VPC Block Public Access: `aws ec2 describe-vpc-block-public-access-options` prints one object per
+ * region under `VpcBlockPublicAccessOptions` (read as a one-item list, see snapshot.ts), and
+ * describe-vpc-block-public-access-exclusions a list.
+ */
+export const BlockPublicAccessOptions = z.looseObject({
+  AwsRegion: str.nullish(),
+  InternetGatewayBlockMode: str.nullish(),
+  ExclusionsAllowed: str.nullish(),
+});
+export const BlockPublicAccessExclusion = z.looseObject({
+  ExclusionId: str.nullish(),
+  InternetGatewayExclusionMode: str.nullish(),
+  ResourceArn: str.nullish(),
+  State: str.nullish(),
+});
+
 /** Top-level keys the audit reads, with the schema of their items. Other keys are ignored. */
 export const AWS_KEYS = {
   Vpcs: Vpc,
@@ -244,6 +261,8 @@ export const AWS_KEYS = {
   EgressAuditCollectionGaps: CollectionGap,
   /** Not a describe-* list: `{"cluster": {...}}` objects are filed here (see snapshot.ts). */
   EksClusters: EksCluster,
+  VpcBlockPublicAccessOptions: BlockPublicAccessOptions,
+  VpcBlockPublicAccessExclusions: BlockPublicAccessExclusion,
 } as const;
 
 export type AwsKey = keyof typeof AWS_KEYS;

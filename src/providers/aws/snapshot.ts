@@ -106,6 +106,13 @@ function asEksCluster(data: object): unknown[] | undefined {
   return typeof c === "object" && c !== null && "resourcesVpcConfig" in c ? [c] : undefined;
 }
 
+/** The key whose describe output is one object, not a list (read as a one-item list). */
+const ONE_OBJECT: AwsKey = "VpcBlockPublicAccessOptions";
+
+function isPlainObject(v: unknown): boolean {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
 /** True if the document has at least one top-level key the AWS reader understands. */
 export function isAwsDocument(data: unknown): boolean {
   return (
@@ -171,11 +178,13 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
     const cluster = asEksCluster(obj);
     for (const key of KEYS) {
       if (!(key in obj) && !(key === "EksClusters" && cluster)) continue;
-      const list = key === "EksClusters" && cluster ? cluster : obj[key];
+      // Block Public Access options are one object per region: a one-item list.
+      const single = key === ONE_OBJECT && isPlainObject(obj[key]);
+      const list = key === "EksClusters" && cluster ? cluster : single ? [obj[key]] : obj[key];
       if (!Array.isArray(list)) throw new InputError("expected an array", doc.file, jsonPath([key]));
       raw.present.add(key);
       const at = (i: number): (string | number)[] =>
-        cluster && key === "EksClusters" ? ["cluster"] : [key, i];
+        cluster && key === "EksClusters" ? ["cluster"] : single ? [key] : [key, i];
       const validate = validatorFor(key);
       if (!validate(list)) {
         const { path, message } = describe(validate.errors![0]!, list);

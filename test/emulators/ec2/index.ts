@@ -3,7 +3,8 @@
 // XML parser, error handling and retry strategy against it.
 //
 // Generic over operations: any action whose schema @aws-sdk/client-ec2 exports answers from the data
-// under the top-level key of its output's list member (DescribeSecurityGroups -> SecurityGroups),
+// under the top-level key of its output's list member (DescribeSecurityGroups -> SecurityGroups), or
+// of its one struct member, answered with the first item stored there (a region's settings),
 // except DescribeManagedPrefixLists (-> ManagedPrefixLists, egress-audit's key, because
 // DescribePrefixLists also answers `PrefixLists`) and GetManagedPrefixListEntries (-> the `Entries` that
 // egress-audit stores in each ManagedPrefixLists item).
@@ -183,8 +184,11 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
   const deny = new Set(opts.deny ?? []);
   let count = 0;
 
+  /** The output's list member, or (for settings such as DescribeVpcBlockPublicAccessOptions) its one struct. */
   function listMember(op: Operation): MemberRef {
-    const m = (op.output.members ?? []).find((x) => x.shape().kind === "list");
+    const members = op.output.members ?? [];
+    const m =
+      members.find((x) => x.shape().kind === "list") ?? members.find((x) => x.shape().kind === "struct");
     if (!m)
       throw new Ec2Error(400, "InvalidAction", `The action ${op.name} is not supported by this emulator.`);
     return m;
@@ -224,7 +228,10 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
     const all = itemsFor(op, member.name, input);
     const output: Record<string, unknown> = {};
     const paginated = (op.output.members ?? []).some((m) => m.name === "NextToken");
-    if (paginated) {
+    if (member.shape().kind === "struct") {
+      // One object: the first item stored under its key, if any.
+      if (all.length > 0) output[member.name] = all[0];
+    } else if (paginated) {
       const offset = typeof input.NextToken === "string" ? decodeToken(input.NextToken) : 0;
       const max = typeof input.MaxResults === "number" && input.MaxResults > 0 ? input.MaxResults : Infinity;
       const size = Math.min(max, opts.pageSize ?? Infinity);

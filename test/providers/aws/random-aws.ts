@@ -136,6 +136,18 @@ export interface AwsDump {
   /** AWS-managed service lists (describe-prefix-lists) and customer lists with their entries. */
   PrefixLists: { PrefixListId: string; PrefixListName: string; Cidrs: string[] }[];
   ManagedPrefixLists: { PrefixListId: string; PrefixListName: string; Entries: { Cidr: string }[] }[];
+  /** describe-vpc-block-public-access-options prints one object: written as such (see docsOf). */
+  VpcBlockPublicAccessOptions: {
+    AwsRegion: string;
+    InternetGatewayBlockMode: string;
+    ExclusionsAllowed: string;
+  }[];
+  VpcBlockPublicAccessExclusions: {
+    ExclusionId: string;
+    InternetGatewayExclusionMode: string;
+    ResourceArn: string;
+    State: string;
+  }[];
   VpcEndpoints: {
     VpcEndpointId: string;
     VpcEndpointType: string;
@@ -677,7 +689,36 @@ export function randomAwsVpc(r: Rand): AwsDump {
       });
   }
 
+  // VPC Block Public Access: the region's mode, and exclusions for subnets or the VPC.
+  const bpa = chance(r, 35)
+    ? [
+        {
+          AwsRegion: "us-east-1",
+          InternetGatewayBlockMode: pick(r, ["off", "block-bidirectional", "block-ingress"]),
+          ExclusionsAllowed: chance(r, 80) ? "allowed" : "not-allowed",
+        },
+      ]
+    : [];
+  const exclusions: AwsDump["VpcBlockPublicAccessExclusions"] = [];
+  for (let k = bpa.length > 0 ? r.int(0, 2) : 0; k > 0; k--) {
+    const subnet = chance(r, 70) ? pick(r, subnets).SubnetId : undefined;
+    exclusions.push({
+      ExclusionId: `vpcbpa-exclude-${k}`,
+      InternetGatewayExclusionMode: pick(r, ["allow-bidirectional", "allow-egress"]),
+      ResourceArn: `arn:aws:ec2:us-east-1:111122223333:${subnet ? `subnet/${subnet}` : `vpc/${VPC_ID}`}`,
+      State: pick(r, [
+        "create-complete",
+        "create-complete",
+        "update-complete",
+        "create-in-progress",
+        "delete-complete",
+      ]),
+    });
+  }
+
   return {
+    VpcBlockPublicAccessOptions: bpa,
+    VpcBlockPublicAccessExclusions: exclusions,
     Vpcs: [
       {
         VpcId: VPC_ID,

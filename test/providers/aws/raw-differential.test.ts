@@ -45,9 +45,10 @@ const ASKED: [number, number, Omit<Flow, "src" | "dst">][] = [
 
 /** One file per describe-* call, as a user's folder holds them. */
 function docsOf(d: AwsDump): SourceDocument[] {
-  return Object.entries(d).map(([key, list]: [string, unknown]) => ({
+  return Object.entries(d).map(([key, list]: [string, unknown[]]) => ({
     file: `${key}.json`,
-    data: { [key]: list },
+    // describe-vpc-block-public-access-options prints its one object as is.
+    data: { [key]: key === "VpcBlockPublicAccessOptions" && list.length === 1 ? list[0] : list },
   }));
 }
 

@@ -328,7 +328,7 @@ export class RawReference {
     if (r.EgressOnlyInternetGatewayId) {
       const eigw = r.EgressOnlyInternetGatewayId;
       if (!isPublic(pkt.dst)) return blocked(eigw, "egress-only-internet-gateway", null, "not public");
-      return allowed("internet", leg.src, `internet via ${eigw}`);
+      return this.publicAccess(leg, true) ?? allowed("internet", leg.src, `internet via ${eigw}`);
     }
     // The internet gateway: IPv4 1:1 to the sender's public address, IPv6 as it is; public destinations only.
     const igw = r.GatewayId!;
@@ -345,6 +345,8 @@ export class RawReference {
       egressIp = pub;
     }
     if (!isPublic(pkt.dst)) return blocked(igw, "internet-gateway", null, "not a public destination");
+    const bpa = this.publicAccess(leg, false);
+    if (bpa !== null) return bpa;
     // Replies come back through the gateway to the sender's private address; its gateway route table
     // (an edge association) may send them elsewhere first.
     const edge = this.d.RouteTables.find((t) => t.Associations.some((a) => a.GatewayId === igw));
@@ -358,6 +360,36 @@ export class RawReference {
       );
     if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
     return allowed("internet", egressIp, `internet via ${igw}`);
+  }
+
+  /**
+   * VPC Block Public Access on what the leg sends through an internet gateway (or an egress-only one):
+   * block-bidirectional stops it all, block-ingress all but what a NAT gateway or an egress-only
+   * gateway sends; an exclusion for the leg's subnet or the VPC (create- or update-complete, when
+   * exclusions are allowed) lets it out: allow-bidirectional always, allow-egress in bidirectional
+   * mode. One in progress: unknown. Null when it passes.
+   */
+  private publicAccess(leg: Leg, egressOnly: boolean): RefOutcome | null {
+    const o = this.d.VpcBlockPublicAccessOptions[0];
+    if (!o || o.InternetGatewayBlockMode === "off") return null;
+    const bidirectional = o.InternetGatewayBlockMode === "block-bidirectional";
+    if (!bidirectional && (leg.nat !== null || egressOnly)) return null;
+    const ours = (e: AwsDump["VpcBlockPublicAccessExclusions"][number]): boolean =>
+      o.ExclusionsAllowed !== "not-allowed" &&
+      [`subnet/${leg.subnetId}`, `vpc/${this.d.Vpcs[0]!.VpcId}`].some((x) => e.ResourceArn.endsWith(x));
+    const exclusions = this.d.VpcBlockPublicAccessExclusions.filter(ours);
+    const lets = (e: (typeof exclusions)[number]): boolean =>
+      e.InternetGatewayExclusionMode === "allow-bidirectional" || bidirectional;
+    if (exclusions.some((e) => ["create-complete", "update-complete"].includes(e.State) && lets(e)))
+      return null;
+    if (exclusions.some((e) => e.State.endsWith("-in-progress")))
+      return unknown(null, "an exclusion in progress");
+    return blocked(
+      `vpc-block-public-access/${o.AwsRegion}`,
+      "vpc-block-public-access",
+      o.InternetGatewayBlockMode,
+      "VPC Block Public Access",
+    );
   }
 
   /** Source NAT to the gateway's private address (IPv6 only to NAT64 addresses, as IPv4), then its subnet on. */

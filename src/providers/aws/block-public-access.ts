@@ -1,0 +1,85 @@
+// VpcBlockPublicAccessOptions and VpcBlockPublicAccessExclusions -> each VPC's internet block. The
+// options are one object per region; a VPC takes its region's from its subnets' availability zones
+// ("us-east-1a" is in us-east-1), or the only options in the input.
+import type { InternetBlock } from "../../model/types.js";
+import type { AwsContext } from "./context.js";
+
+const MODES: Record<string, InternetBlock["mode"] | null> = {
+  off: null,
+  "block-bidirectional": "bidirectional",
+  "block-ingress": "ingress",
+};
+const EXCLUSION_MODES: Record<string, "bidirectional" | "egress"> = {
+  "allow-bidirectional": "bidirectional",
+  "allow-egress": "egress",
+};
+
+export function convertBlockPublicAccess(ctx: AwsContext): void {
+  // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block it.
+  const gap = ctx.gapReason("VpcBlockPublicAccessOptions");
+  const exclusionsGap = ctx.gapReason("VpcBlockPublicAccessExclusions");
+  if (gap !== undefined) {
+    for (const net of ctx.model.networks.values())
+      net.internetBlock = {
+        mode: "bidirectional",
+        ref: { resource: "vpc-block-public-access", kind: "vpc-block-public-access", rule: null },
+        exempt: new Map(),
+        pending: new Map(),
+        unknown: `VPC Block Public Access could not be read (${gap}): it may block internet gateway traffic`,
+      };
+    return;
+  }
+  const options = ctx.raw.VpcBlockPublicAccessOptions.map((l) => l.item);
+  // Off everywhere (the default): nothing to tell apart.
+  if (options.every((o) => (o.InternetGatewayBlockMode ?? "off") === "off")) return;
+  const zonesByVpc = new Map<string, string[]>();
+  for (const { item: s } of ctx.raw.Subnets)
+    if (s.AvailabilityZone)
+      (zonesByVpc.get(s.VpcId) ?? zonesByVpc.set(s.VpcId, []).get(s.VpcId)!).push(s.AvailabilityZone);
+  for (const net of ctx.model.networks.values()) {
+    const zones = zonesByVpc.get(net.id) ?? [];
+    const inRegion = (region: string | null | undefined): boolean =>
+      !!region && zones.some((z) => z.startsWith(region) && /^[a-z-]/.test(z.slice(region.length)));
+    const mine = options.length === 1 ? options : options.filter((o) => inRegion(o.AwsRegion));
+    const region = mine[0]?.AwsRegion ?? "?";
+    const ref = {
+      resource: `vpc-block-public-access/${region}`,
+      kind: "vpc-block-public-access",
+      rule: null,
+    };
+    if (mine.length !== 1) {
+      net.internetBlock = {
+        mode: "bidirectional",
+        ref,
+        exempt: new Map(),
+        pending: new Map(),
+        unknown: `which region's VPC Block Public Access applies to ${net.id} cannot be told (its subnets' availability zones match ${mine.length} of the ${options.length} regions' settings)`,
+      };
+      continue;
+    }
+    const o = mine[0]!;
+    const text = o.InternetGatewayBlockMode ?? "off";
+    const mode = MODES[text];
+    if (mode === null) continue;
+    const block: InternetBlock = {
+      mode: mode ?? "bidirectional",
+      ref: { ...ref, rule: text },
+      exempt: new Map(),
+      pending: new Map(),
+    };
+    if (mode === undefined)
+      block.unknown = `VPC Block Public Access mode ${JSON.stringify(text)} in ${region} is not one this version knows`;
+    else if (exclusionsGap !== undefined && o.ExclusionsAllowed !== "not-allowed")
+      block.unknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions could not be read (${exclusionsGap})`;
+    if (o.ExclusionsAllowed !== "not-allowed")
+      for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {
+        const id = e.ResourceArn?.split("/").pop();
+        const allows = EXCLUSION_MODES[e.InternetGatewayExclusionMode ?? ""];
+        if (!id || !allows) continue;
+        const state = e.State ?? "create-complete";
+        if (state === "create-complete" || state === "update-complete") block.exempt.set(id, allows);
+        else if (state.endsWith("-in-progress") || state === "update-failed") block.pending.set(id, state);
+      }
+    net.internetBlock = block;
+  }
+}
