@@ -199,6 +199,13 @@ describe("audit results vs the per-packet reference", () => {
     );
   });
 
+  // A block on internet gateway traffic, per the sending subnet (a source's or a NAT gateway's).
+  it("agree with a block on internet gateway traffic", () => {
+    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, internetBlock: true })).toBeGreaterThan(
+      SEEDS,
+    );
+  });
+
   // Networks where fuzzing (FUZZ_SEED) once found a fault, checked on every run.
   it.each([
     // A source with a NAT gateway's private address: its own public IP (a placeholder filled in per

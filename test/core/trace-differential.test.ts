@@ -45,6 +45,7 @@ describe("trace vs the per-packet reference", () => {
         twins: true,
         aclUnresolved: seed % 2 === 0,
         ingressRouting: seed % 3 === 0,
+        internetBlock: seed % 5 === 0,
       });
       const problems: string[] = [];
       for (const ep of model.endpoints) {

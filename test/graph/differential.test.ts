@@ -86,6 +86,11 @@ describe("engine vs reference on random networks", () => {
     runProperty({ ingressRouting: true, twins: true }, NUM_RUNS, { models: 0, comparisons: 0 });
   });
 
+  // An account-wide block on internet gateway traffic (VPC Block Public Access), with exclusions.
+  it("agrees with a block on internet gateway traffic", () => {
+    runProperty({ internetBlock: true, twins: true }, NUM_RUNS, { models: 0, comparisons: 0 });
+  });
+
   // Endpoints of one class (same subnet, filters and ephemeral ports) share audit-mode results.
   it("agrees when endpoints share their subnet, filters and ephemeral ports", () => {
     runProperty({ twins: true, maxEndpoints: fuzzEndpoints(6) }, NUM_RUNS, { models: 0, comparisons: 0 });

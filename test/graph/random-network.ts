@@ -15,6 +15,7 @@ import type {
   Endpoint,
   ExitGateway,
   Filter,
+  InternetBlock,
   NatGateway,
   NetworkModel,
   Route,
@@ -405,6 +406,8 @@ export interface RandomNetworkOptions {
   aclUnresolved?: boolean;
   /** A gateway route table on the internet gateway that diverts replies to some sources (default false). */
   ingressRouting?: boolean;
+  /** An account-wide block on internet gateway traffic with exclusions (default false). */
+  internetBlock?: boolean;
   /**
    * Endpoints often repeat the previous one's subnet, filters and ephemeral ports (default false), so
    * that the audit's sharing of results between endpoints of one class is exercised; their addresses
@@ -641,7 +644,32 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     m.endpoints.push(ep);
   }
   if (opts.ingressRouting && chance(r, 0.7)) ingressTable(r, m);
+  if (opts.internetBlock && chance(r, 0.7)) internetBlock(r, m, nSubnets);
   return m;
+}
+
+/** An account-wide block on internet gateway traffic (VPC Block Public Access) with exclusions. */
+function internetBlock(r: Rand, m: NetworkModel, nSubnets: number): void {
+  const net = m.networks.get(VPC_ID);
+  if (!net) return;
+  const mode = pick(r, ["bidirectional", "ingress"] as const);
+  const block: InternetBlock = {
+    mode,
+    ref: {
+      resource: "vpc-block-public-access/region-1",
+      kind: "vpc-block-public-access",
+      rule: `block-${mode}`,
+    },
+    exempt: new Map(),
+    pending: new Map(),
+  };
+  for (let k = r.int(0, 2); k > 0; k--) {
+    const id = chance(r, 0.8) ? `subnet-${r.int(0, nSubnets - 1)}` : VPC_ID;
+    if (chance(r, 0.2)) block.pending.set(id, "create-in-progress");
+    else block.exempt.set(id, pick(r, ["bidirectional", "egress"] as const));
+  }
+  if (chance(r, 0.05)) block.unknown = "VPC Block Public Access could not be read";
+  net.internetBlock = block;
 }
 
 /**
@@ -742,7 +770,14 @@ function formatTarget(t: RouteTarget): string {
 /** A compact, complete text form of a model. */
 export function formatModel(m: NetworkModel): string {
   const lines: string[] = [];
-  for (const n of m.networks.values()) lines.push(`network ${n.id} (${n.kind}) ${formatIpSet(n.cidrs)}`);
+  for (const n of m.networks.values()) {
+    lines.push(`network ${n.id} (${n.kind}) ${formatIpSet(n.cidrs)}`);
+    const b = n.internetBlock;
+    if (b)
+      lines.push(
+        `    internet block ${b.mode}${b.unknown !== undefined ? " UNKNOWN" : ""} exempt={${[...b.exempt].map(([id, x]) => `${id}:${x}`).join(", ")}} pending={${[...b.pending.keys()].join(", ")}}`,
+      );
+  }
   for (const s of m.subnets.values()) {
     lines.push(
       `subnet ${s.id} ${formatIpSet(s.cidrs)} table=${s.routeTableId ?? "null"} boundary=[${s.boundaryFilterIds.join(", ")}]`,

@@ -347,6 +347,22 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
     egressIp = formatIp(leg.src);
   }
   if (!PUBLIC_INTERNET.contains(pkt.dst)) return blockedByGateway("dst is not public", g);
+  // An account-wide block on internet gateway traffic (VPC Block Public Access), by the leg's subnet.
+  const block = model.networks.get(leg.subnet.networkId)?.internetBlock;
+  if (block !== undefined) {
+    if (block.unknown !== undefined) return unknown("internet block unreadable");
+    const carried = leg.nat !== null || g.kind === "egress-only-internet";
+    if (block.mode === "bidirectional" || !carried) {
+      const ids = [leg.subnet.id, leg.subnet.networkId];
+      const exempt = ids.some((id) => {
+        const m = block.exempt.get(id);
+        return m === "bidirectional" || (m === "egress" && block.mode === "bidirectional");
+      });
+      if (!exempt && ids.some((id) => block.pending.has(id)))
+        return unknown("internet block exclusion pending");
+      if (!exempt) return blockedByRef("internet block", block.ref);
+    }
+  }
   // Replies come back through the gateway to the sender's private address; a gateway route table may
   // send them elsewhere first (an appliance: unknown; a blackhole: blocked).
   if (g.kind === "internet" && g.ingressTableId !== undefined) {
