@@ -123,6 +123,22 @@ describe("live AWS collection", () => {
     expect(bastion.reason).toMatch(/VPC Block Public Access could not be read/);
   });
 
+  it("a region without Block Public Access (InvalidAction) is not missing data: it cannot be on there", async () => {
+    emu = await startEc2Emulator({
+      dataDir: "examples/aws-shop",
+      fail: {
+        DescribeVpcBlockPublicAccessOptions: { status: 400, code: "InvalidAction" },
+        DescribeVpcBlockPublicAccessExclusions: { status: 400, code: "UnsupportedOperation" },
+      },
+    });
+    const args = ["aws", "--vpc", VPC, "--region", "us-east-1", "--endpoint-url", emu.endpoint];
+    const live = await cliAsync([...args, "--ports", "tcp/443", "--json"], ENV);
+    expect(live.stderr).toBe("");
+    expect(live.code).toBe(0);
+    const result = parsed(live.stdout) as { results: { source: { name: string }; verdict: string }[] };
+    expect(result.results.find((e) => e.source.name === "bastion")!.verdict).toBe("allowed");
+  });
+
   it("a denied call does not abort: its resources become unknown, named by IAM action, exit code 3", async () => {
     emu = await startEc2Emulator({ dataDir: "examples/aws-shop", deny: ["DescribeNetworkAcls"] });
     const r = await cliAsync(

@@ -124,6 +124,20 @@ function inScope(vpcIds: readonly string[] | undefined, vpcId: string | undefine
   return !vpcIds || vpcIds.length === 0 || (vpcId !== undefined && vpcIds.includes(vpcId));
 }
 
+/**
+ * A region or partition that does not offer an operation (VPC Block Public Access is recent) answers
+ * InvalidAction or UnsupportedOperation: the feature cannot be on there, so nothing is missing.
+ */
+async function unlessUnsupported(fetch: () => Promise<unknown[]>): Promise<unknown[]> {
+  try {
+    return await fetch();
+  } catch (e) {
+    const name = (e as { name?: unknown }).name;
+    if (name === "InvalidAction" || name === "UnsupportedOperation") return [];
+    throw e;
+  }
+}
+
 /** The Describe calls, in file order. */
 export const CALLS: readonly CollectCall[] = [
   {
@@ -259,29 +273,31 @@ export const CALLS: readonly CollectCall[] = [
     call: "DescribeVpcBlockPublicAccessOptions",
     key: "VpcBlockPublicAccessOptions",
     scope: "the account's settings in the region: one object",
-    fetch: async (client) => {
-      const o = (await client.send(new DescribeVpcBlockPublicAccessOptionsCommand({})))
-        .VpcBlockPublicAccessOptions;
-      return o ? [o] : [];
-    },
+    fetch: (client) =>
+      unlessUnsupported(async () => {
+        const o = (await client.send(new DescribeVpcBlockPublicAccessOptionsCommand({})))
+          .VpcBlockPublicAccessOptions;
+        return o ? [o] : [];
+      }),
   },
   {
     call: "DescribeVpcBlockPublicAccessExclusions",
     key: "VpcBlockPublicAccessExclusions",
     scope: "no VPC filter: all (exclusions name their VPC or subnet by ARN)",
-    fetch: async (client) => {
-      // No paginator in the SDK for this one: follow NextToken by hand.
-      const out: unknown[] = [];
-      let token: string | undefined;
-      do {
-        const page = await client.send(
-          new DescribeVpcBlockPublicAccessExclusionsCommand({ NextToken: token }),
-        );
-        out.push(...(page.VpcBlockPublicAccessExclusions ?? []));
-        token = page.NextToken;
-      } while (token);
-      return out;
-    },
+    fetch: (client) =>
+      unlessUnsupported(async () => {
+        // No paginator in the SDK for this one: follow NextToken by hand.
+        const out: unknown[] = [];
+        let token: string | undefined;
+        do {
+          const page = await client.send(
+            new DescribeVpcBlockPublicAccessExclusionsCommand({ NextToken: token }),
+          );
+          out.push(...(page.VpcBlockPublicAccessExclusions ?? []));
+          token = page.NextToken;
+        } while (token);
+        return out;
+      }),
   },
   {
     call: "DescribeVpcPeeringConnections",
