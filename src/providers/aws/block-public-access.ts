@@ -29,9 +29,23 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       };
     return;
   }
-  const options = ctx.raw.VpcBlockPublicAccessOptions.map((l) => l.item);
+  // One setting per region: the same region saved twice (two snapshots in one folder) counts once.
+  const byRegion = new Map<string, (typeof ctx.raw.VpcBlockPublicAccessOptions)[number]["item"]>();
+  const conflicting = new Set<string>();
+  for (const { item: o } of ctx.raw.VpcBlockPublicAccessOptions) {
+    const key = o.AwsRegion ?? "";
+    const seen = byRegion.get(key);
+    if (
+      seen &&
+      (seen.InternetGatewayBlockMode !== o.InternetGatewayBlockMode ||
+        seen.ExclusionsAllowed !== o.ExclusionsAllowed)
+    )
+      conflicting.add(key);
+    byRegion.set(key, o);
+  }
+  const options = [...byRegion.values()];
   // Off everywhere (the default): nothing to tell apart.
-  if (options.every((o) => (o.InternetGatewayBlockMode ?? "off") === "off")) return;
+  if (conflicting.size === 0 && options.every((o) => (o.InternetGatewayBlockMode ?? "off") === "off")) return;
   const zonesByVpc = new Map<string, string[]>();
   for (const { item: s } of ctx.raw.Subnets)
     if (s.AvailabilityZone)
@@ -47,13 +61,16 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       kind: "vpc-block-public-access",
       rule: null,
     };
-    if (mine.length !== 1) {
+    if (mine.length !== 1 || conflicting.has(mine[0]!.AwsRegion ?? "")) {
       net.internetBlock = {
         mode: "bidirectional",
         ref,
         exempt: new Map(),
         pending: new Map(),
-        unknown: `which region's VPC Block Public Access applies to ${net.id} cannot be told (its subnets' availability zones match ${mine.length} of the ${options.length} regions' settings)`,
+        unknown:
+          mine.length === 1
+            ? `the input holds two different VPC Block Public Access settings for ${region}`
+            : `which region's VPC Block Public Access applies to ${net.id} cannot be told (its subnets' availability zones match ${mine.length} of the ${options.length} regions' settings)`,
       };
       continue;
     }

@@ -494,3 +494,40 @@ describe("missing and malformed data", () => {
     );
   });
 });
+
+describe("VPC Block Public Access", () => {
+  const options = (region: string, mode: string) => ({
+    AwsRegion: region,
+    InternetGatewayBlockMode: mode,
+    ExclusionsAllowed: "allowed",
+  });
+  /** The VPC's subnets in us-east-1, and the settings as separate files (one object each, as the CLI prints). */
+  const withOptions = (...opts: object[]) => {
+    const d = tinyVpc();
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    const docs = docsOf(d);
+    opts.forEach((o, i) => docs.push({ file: `bpa-${i}.json`, data: { VpcBlockPublicAccessOptions: o } }));
+    return awsModel(docs, "test").networks.get("vpc-1")!.internetBlock;
+  };
+
+  it("reads the one object the CLI prints", () => {
+    expect(withOptions(options("us-east-1", "block-ingress"))).toMatchObject({
+      mode: "ingress",
+      ref: { resource: "vpc-block-public-access/us-east-1", rule: "block-ingress" },
+    });
+    expect(withOptions(options("us-east-1", "off"))).toBeUndefined();
+  });
+
+  it("takes the VPC's region's setting by its subnets' availability zones", () => {
+    const b = withOptions(options("eu-west-1", "off"), options("us-east-1", "block-bidirectional"));
+    expect(b).toMatchObject({ mode: "bidirectional" });
+    expect(b?.unknown).toBeUndefined();
+  });
+
+  it("one region saved twice counts once; two different settings for it cannot be told apart", () => {
+    const same = withOptions(options("us-east-1", "block-ingress"), options("us-east-1", "block-ingress"));
+    expect(same?.unknown).toBeUndefined();
+    const differ = withOptions(options("us-east-1", "block-ingress"), options("us-east-1", "off"));
+    expect(differ?.unknown).toMatch(/two different VPC Block Public Access settings for us-east-1/);
+  });
+});
