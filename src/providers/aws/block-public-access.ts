@@ -94,9 +94,17 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
         const allows = EXCLUSION_MODES[e.InternetGatewayExclusionMode ?? ""];
         if (!id || !allows) continue;
         const state = e.State ?? "create-complete";
-        if (state === "create-complete" || state === "update-complete") block.exempt.set(id, allows);
-        else if (state.endsWith("-in-progress") || state === "update-failed") block.pending.set(id, state);
+        if (state === "create-complete" || state === "update-complete") {
+          // AWS keeps one exclusion per VPC or subnet; two that disagree (two snapshots) cannot be told apart.
+          const seen = block.exempt.get(id);
+          if (seen !== undefined && seen !== allows)
+            block.pending.set(id, "listed twice with different modes");
+          block.exempt.set(id, allows);
+        } else if (state.endsWith("-in-progress") || state === "update-failed") block.pending.set(id, state);
       }
+    // An exclusion in doubt does not let anything out.
+    for (const id of block.pending.keys())
+      if (block.pending.get(id) === "listed twice with different modes") block.exempt.delete(id);
     net.internetBlock = block;
   }
 }

@@ -17,6 +17,11 @@ import { RawReference, type RawPacket } from "./raw-reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 100);
+/**
+ * VPCs where a search with other seeds once found a fault, checked on every run: 800946 has two
+ * exclusions for one subnet that disagree (AWS keeps one; two snapshots could hold both).
+ */
+const ONCE_FOUND = [800946];
 
 /** What is asked of each source: [protocol number, port or ICMP type*256 + code, the flow's text]. */
 const ASKED: [number, number, Omit<Flow, "src" | "dst">][] = [
@@ -70,7 +75,8 @@ const cidrs = (list: readonly string[]): IntervalSet =>
 describe("AWS describe-* output end to end vs a reference reading it directly", () => {
   it(`trace and audit agree with it on every asked flow (${SEEDS} random VPCs)`, () => {
     let flows = 0;
-    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+    const seeds = Array.from({ length: SEEDS }, (_, i) => FIRST_SEED + i);
+    for (const seed of [...seeds, ...ONCE_FOUND]) {
       const dump = randomAwsVpc(randFromSeed(seed));
       const model = awsModel(docsOf(dump), "random");
       const ref = new RawReference(dump);

@@ -378,12 +378,21 @@ export class RawReference {
       o.ExclusionsAllowed !== "not-allowed" &&
       [`subnet/${leg.subnetId}`, `vpc/${this.d.Vpcs[0]!.VpcId}`].some((x) => e.ResourceArn.endsWith(x));
     const exclusions = this.d.VpcBlockPublicAccessExclusions.filter(ours);
-    const lets = (e: (typeof exclusions)[number]): boolean =>
-      e.InternetGatewayExclusionMode === "allow-bidirectional" || bidirectional;
-    if (exclusions.some((e) => ["create-complete", "update-complete"].includes(e.State) && lets(e)))
-      return null;
-    if (exclusions.some((e) => e.State.endsWith("-in-progress")))
-      return unknown(null, "an exclusion in progress");
+    // The modes of the effective exclusions, by resource: AWS keeps one per resource, so two that
+    // disagree (two snapshots) leave that resource in doubt.
+    const modes = new Map<string, Set<string>>();
+    for (const e of exclusions)
+      if (["create-complete", "update-complete"].includes(e.State))
+        (modes.get(e.ResourceArn) ?? modes.set(e.ResourceArn, new Set()).get(e.ResourceArn)!).add(
+          e.InternetGatewayExclusionMode,
+        );
+    const lets = (m: string): boolean => m === "allow-bidirectional" || bidirectional;
+    if ([...modes.values()].some((m) => m.size === 1 && lets([...m][0]!))) return null;
+    if (
+      [...modes.values()].some((m) => m.size > 1) ||
+      exclusions.some((e) => e.State.endsWith("-in-progress"))
+    )
+      return unknown(null, "an exclusion in progress or in doubt");
     return blocked(
       `vpc-block-public-access/${o.AwsRegion}`,
       "vpc-block-public-access",
