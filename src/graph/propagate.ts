@@ -172,12 +172,23 @@ export class Engine {
     return [
       ep.subnetId,
       ep.filterIds.join(","),
-      src4 === undefined ? "-" : this.atoms.atomOf(src4),
-      src6 === undefined ? "-" : this.atoms.atomOf(src6),
-      src4 === undefined ? "-" : this.mappedBy(src4),
-      src4 === undefined ? "-" : this.replyRouting(src4),
-      src6 === undefined ? "-" : this.replyRouting(src6),
+      this.sourceKey(src4 ?? null, src6 ?? null),
       ep.ephemeralPorts.key(),
+    ].join("|");
+  }
+
+  /**
+   * What a source's own addresses decide of a shared result: the NACL class of each (see PeerAtoms),
+   * the internet gateways that map its IPv4 address, and where gateway route tables send replies to
+   * each. Endpoint classes and origin legs both key on it, so they tell sources apart alike.
+   */
+  private sourceKey(src4: bigint | null, src6: bigint | null): string {
+    return [
+      src4 === null ? "-" : this.atoms.atomOf(src4),
+      src6 === null ? "-" : this.atoms.atomOf(src6),
+      src4 === null ? "-" : this.mappedBy(src4),
+      src4 === null ? "-" : this.replyRouting(src4),
+      src6 === null ? "-" : this.replyRouting(src6),
     ].join("|");
   }
 
@@ -630,16 +641,13 @@ export class Engine {
   }
 
   private legKey(leg: Leg): string {
-    const mapped = leg.origin && leg.src4 !== null ? this.mappedBy(leg.src4) : "";
+    // An origin leg is shared by the sources its addresses' key does not tell apart; a leg from a NAT
+    // gateway has that gateway's exact address.
     return [
       leg.subnet.id,
-      leg.src4 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src4) : leg.src4.toString(),
-      leg.src6 === null ? "-" : leg.origin ? this.atoms.atomOf(leg.src6) : leg.src6.toString(),
+      leg.origin ? `o${this.sourceKey(leg.src4, leg.src6)}` : `${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`,
       leg.ephemeral.key(),
       leg.nat?.id ?? "-",
-      leg.origin ? `o${mapped}` : "",
-      leg.origin && leg.src4 !== null ? this.replyRouting(leg.src4) : "",
-      leg.origin && leg.src6 !== null ? this.replyRouting(leg.src6) : "",
       leg.visited.join(","),
     ].join("|");
   }

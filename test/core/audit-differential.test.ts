@@ -178,32 +178,17 @@ describe("audit results vs the per-packet reference", () => {
     expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true })).toBeGreaterThan(SEEDS);
   });
 
-  // Rules whose peers could not be resolved make packets unknown, with the reason, in the entries too.
-  it("agree with unresolved security-group rules too", () => {
-    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, unresolved: true })).toBeGreaterThan(
-      SEEDS,
-    );
-  });
-
-  // Network ACL rules whose match is in doubt: what reaches them, or whose replies do, is unknown.
-  it("agree with unresolved network ACL rules too", () => {
-    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, aclUnresolved: true })).toBeGreaterThan(
-      SEEDS,
-    );
-  });
-
-  // Replies diverted by the internet gateway's route table: unknown or blocked, per source address.
-  it("agree with gateway route tables that divert replies", () => {
-    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, ingressRouting: true })).toBeGreaterThan(
-      SEEDS,
-    );
-  });
-
-  // A block on internet gateway traffic, per the sending subnet (a source's or a NAT gateway's).
-  it("agree with a block on internet gateway traffic", () => {
-    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, internetBlock: true })).toBeGreaterThan(
-      SEEDS,
-    );
+  // Variants of the random networks, each with its own way of making packets unknown or blocked:
+  // unresolved security-group peers, network ACL rules whose match is in doubt (what reaches them, or
+  // whose replies do), gateway route tables diverting replies (per source address), and a block on
+  // internet gateway traffic (per sending subnet: a source's or a NAT gateway's).
+  it.each([
+    ["unresolved security-group rules", { unresolved: true }],
+    ["unresolved network ACL rules", { aclUnresolved: true }],
+    ["gateway route tables that divert replies", { ingressRouting: true }],
+    ["a block on internet gateway traffic", { internetBlock: true }],
+  ] as const)("agree with %s too", (_what, variant) => {
+    expect(checkSeeds({ maxEndpoints: fuzzEndpoints(6), twins: true, ...variant })).toBeGreaterThan(SEEDS);
   });
 
   // Networks where fuzzing (FUZZ_SEED) once found a fault, checked on every run.

@@ -28,13 +28,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       privateIp = ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp");
     else unusable ??= `${n.NatGatewayId} has no private address in the input`;
     const connectivity = n.ConnectivityType === "private" ? "private" : "public";
-    if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public") {
-      publicMapOf(facts, vpc).set(
-        privateIp,
-        ipAt(primary.PublicIp, loc, "NatGatewayAddresses", primaryIdx, "PublicIp"),
-      );
-    }
-    // Secondary Elastic IPs: connections are spread over every address of the gateway.
+    // Its Elastic IPs, the primary's first: connections are spread over all of them.
     const publicIps: bigint[] = [];
     if (connectivity === "public")
       addrs.forEach((a, i) => {
@@ -43,6 +37,9 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
         if (i === primaryIdx) publicIps.unshift(ip);
         else publicIps.push(ip);
       });
+    // The internet gateway translates the primary address to the primary Elastic IP.
+    if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public")
+      publicMapOf(facts, vpc).set(privateIp, publicIps[0]!);
     ctx.model.gateways.set(n.NatGatewayId, {
       id: n.NatGatewayId,
       kind: "nat",

@@ -106,11 +106,20 @@ function asEksCluster(data: object): unknown[] | undefined {
   return typeof c === "object" && c !== null && "resourcesVpcConfig" in c ? [c] : undefined;
 }
 
-/** The key whose describe output is one object, not a list (read as a one-item list). */
-const ONE_OBJECT: AwsKey = "VpcBlockPublicAccessOptions";
-
-function isPlainObject(v: unknown): boolean {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Describe outputs that print one object, not a list, read as a one-item list of `key`: `aws eks
+ * describe-cluster` (under `cluster`) and the region's VPC Block Public Access options. Where the
+ * object is, if this document holds one.
+ */
+function oneObject(key: AwsKey, doc: Record<string, unknown>): { item: unknown; path: string[] } | undefined {
+  if (key === "EksClusters") {
+    const c = asEksCluster(doc);
+    return c ? { item: c[0], path: ["cluster"] } : undefined;
+  }
+  const v = doc[key];
+  if (key === "VpcBlockPublicAccessOptions" && typeof v === "object" && v !== null && !Array.isArray(v))
+    return { item: v, path: [key] };
+  return undefined;
 }
 
 /** True if the document has at least one top-level key the AWS reader understands. */
@@ -175,16 +184,13 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
   for (const doc of docs) {
     if (!isAwsDocument(doc.data)) continue;
     const obj = doc.data as Record<string, unknown>;
-    const cluster = asEksCluster(obj);
     for (const key of KEYS) {
-      if (!(key in obj) && !(key === "EksClusters" && cluster)) continue;
-      // Block Public Access options are one object per region: a one-item list.
-      const single = key === ONE_OBJECT && isPlainObject(obj[key]);
-      const list = key === "EksClusters" && cluster ? cluster : single ? [obj[key]] : obj[key];
+      const one = oneObject(key, obj);
+      if (!(key in obj) && !one) continue;
+      const list = one ? [one.item] : obj[key];
       if (!Array.isArray(list)) throw new InputError("expected an array", doc.file, jsonPath([key]));
       raw.present.add(key);
-      const at = (i: number): (string | number)[] =>
-        cluster && key === "EksClusters" ? ["cluster"] : single ? [key] : [key, i];
+      const at = (i: number): (string | number)[] => (one ? one.path : [key, i]);
       const validate = validatorFor(key);
       if (!validate(list)) {
         const { path, message } = describe(validate.errors![0]!, list);
