@@ -32,23 +32,35 @@ function nullAsTypes(schema: unknown): unknown {
 
 /** The fields a schema declares, as a tree (lists are transparent; 1 marks a value). See snapshot.ts. */
 type Declared = 1 | { [field: string]: Declared };
-function declaredFields(schema: unknown): Declared {
-  const s = schema as { properties?: Record<string, unknown>; items?: unknown };
+function declaredFields(schema: unknown, defs: Record<string, unknown> = {}): Declared {
+  const s = schema as { properties?: Record<string, unknown>; items?: unknown; $ref?: string };
+  if (s.$ref?.startsWith("#/definitions/")) return declaredFields(defs[s.$ref.slice(14)], defs);
   if (s.properties)
-    return Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, declaredFields(v)]));
-  if (s.items) return declaredFields(s.items);
+    return Object.fromEntries(Object.entries(s.properties).map(([k, v]) => [k, declaredFields(v, defs)]));
+  if (s.items) return declaredFields(s.items, defs);
   return 1;
 }
 
 /** The module text: one exported validator per AWS key, each checking a whole list of items. */
 export function awsValidatorsSource(): string {
-  const ajv = new Ajv({ allErrors: false, strict: false, code: { source: true, esm: true } });
+  const ajv = new Ajv({
+    allErrors: false,
+    strict: false,
+    inlineRefs: false,
+    code: { source: true, esm: true },
+  });
   const keys = Object.keys(AWS_KEYS) as AwsKey[];
   const declared: Record<string, Declared> = {};
   for (const key of keys) {
-    const items = nullAsTypes(z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" }));
-    declared[key] = declaredFields(items);
-    ajv.addSchema({ type: "array", items }, key);
+    // Schemas used in several places (an interface inside an instance) become definitions, which ajv
+    // compiles as functions of their own: one function with everything inlined grew past what tsc can
+    // analyse (its flow analysis overflowed the stack on the generated module).
+    const { definitions, ...items } = nullAsTypes(
+      z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input", reused: "ref" }),
+    ) as { definitions?: unknown };
+    declared[key] = declaredFields(items, definitions as Record<string, unknown> | undefined);
+    // The definitions move to the root the refs ("#/definitions/...") resolve against: the list's.
+    ajv.addSchema({ type: "array", items, ...(definitions ? { definitions } : {}) }, key);
   }
   const code = standalone.default(ajv, Object.fromEntries(keys.map((k) => [k, k])));
   return [

@@ -27,6 +27,7 @@ import type {
   Endpoint,
   Filter,
   Gateway,
+  LocalService,
   NatGateway,
   NetworkModel,
   Rule,
@@ -60,6 +61,35 @@ import {
 } from "./boundaries.js";
 import { routeFor, RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
+
+const NO_SERVICES: readonly LocalService[] = [];
+
+/**
+ * What becomes of the packets a platform service would answer: allowed to it, or, when the service is
+ * turned off or may be, blocked or unknown by the setting that decides.
+ */
+function servedPiece(s: LocalService, served: PacketSet): Piece {
+  const off = s.off;
+  if (off?.verdict === "blocked") {
+    const r = off.ref;
+    return blocked(served, r, off.reason, [
+      { resource: r.resource, kind: r.kind, action: "drop", rule: r.rule, detail: "turned off" },
+    ]);
+  }
+  const hops: Hop[] = [
+    { resource: s.ref.resource, kind: s.ref.kind, action: "exit", rule: s.ref.rule, detail: s.label },
+  ];
+  if (off) return unknown(served, off.reason, hops);
+  return piece(
+    served,
+    reach(
+      "allowed",
+      "cloud-service",
+      `${s.label}: answered by the platform itself; security groups and network ACLs do not apply`,
+    ),
+    hops,
+  );
+}
 
 /** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
 const NAT64_PREFIX = parseCidr("64:ff9b::/96");
@@ -116,10 +146,12 @@ export class Engine {
   private readonly matchWithin = new Map<PacketSet, Map<PacketSet, PacketSet>>();
   private readonly splits: RouteSplits;
   private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
-  private readonly servicesCache = new Map<
-    string,
+  private readonly servicesCache = new WeakMap<
+    readonly LocalService[],
     WeakMap<PacketSet, { rest: PacketSet; pieces: Piece[] }>
   >();
+  /** Numbers for endpoints' own service lists, for classKey (lists are shared by identity). */
+  private readonly serviceListIds = new Map<readonly LocalService[], number>();
   private readonly atoms: PeerAtoms;
   /** What shared legs are computed over: opts.universe and its NAT64 image (see the constructor). */
   private readonly universe: PacketSet;
@@ -174,7 +206,21 @@ export class Engine {
       ep.filterIds.join(","),
       this.sourceKey(src4 ?? null, src6 ?? null),
       ep.ephemeralPorts.key(),
+      this.serviceListId(ep),
     ].join("|");
+  }
+
+  /** "" for an endpoint that sees its network's services, else a number per list object. */
+  private serviceListId(ep: Endpoint): string {
+    if (ep.services === undefined) return "";
+    let id = this.serviceListIds.get(ep.services);
+    if (id === undefined) this.serviceListIds.set(ep.services, (id = this.serviceListIds.size));
+    return `s${id}`;
+  }
+
+  /** The platform services an endpoint's packets meet first: its own view of them, else its network's. */
+  private servicesOf(ep: Endpoint): readonly LocalService[] {
+    return ep.services ?? this.model.networks.get(ep.networkId)?.services ?? NO_SERVICES;
   }
 
   /**
@@ -420,48 +466,43 @@ export class Engine {
 
   /**
    * Packets to the platform's own services (resolver, metadata) are answered before any filter.
-   * What that takes depends only on the network and the packets, so audit mode computes it once per
-   * network and packet set (immutable, by object) and hands out the same pieces.
+   * What that takes depends only on the service list (the network's, or the endpoint's own view of
+   * it) and the packets, so audit mode computes it once per list and packet set (immutable, by object) and hands out the same pieces.
    */
   private localServices(ep: Endpoint, live: PacketSet, pieces: Piece[]): PacketSet {
-    if (this.opts.detail) return this.localServicesNow(ep, live, pieces);
-    let byLive = this.servicesCache.get(ep.networkId);
-    if (!byLive) this.servicesCache.set(ep.networkId, (byLive = new WeakMap()));
+    const services = this.servicesOf(ep);
+    if (this.opts.detail) return this.localServicesNow(services, live, pieces);
+    let byLive = this.servicesCache.get(services);
+    if (!byLive) this.servicesCache.set(services, (byLive = new WeakMap()));
     let r = byLive.get(live);
     if (!r) {
       const served: Piece[] = [];
-      r = { rest: this.localServicesNow(ep, live, served), pieces: served };
+      r = { rest: this.localServicesNow(services, live, served), pieces: served };
       byLive.set(live, r);
     }
     for (const p of r.pieces) pieces.push(p);
     return r.rest;
   }
 
-  private localServicesNow(ep: Endpoint, live: PacketSet, pieces: Piece[]): PacketSet {
-    for (const s of this.model.networks.get(ep.networkId)?.services ?? []) {
+  private localServicesNow(services: readonly LocalService[], live: PacketSet, pieces: Piece[]): PacketSet {
+    for (const s of services) {
       const part = live.restrictIps(s.ips);
       if (part.isEmpty()) continue;
       live = live.subtract(part);
       const served = part.intersect(s.serves);
-      const hop = (action: Hop["action"], detail: string): Hop[] => [
-        { resource: s.ref.resource, kind: s.ref.kind, action, rule: s.ref.rule, detail },
-      ];
-      if (!served.isEmpty())
-        pieces.push(
-          piece(
-            served,
-            reach(
-              "allowed",
-              "cloud-service",
-              `${s.label}: answered by the platform itself; security groups and network ACLs do not apply`,
-            ),
-            hop("exit", s.label),
-          ),
-        );
+      if (!served.isEmpty()) pieces.push(servedPiece(s, served));
       const rest = part.subtract(served);
       if (!rest.isEmpty())
         pieces.push(
-          blocked(rest, s.ref, `${s.label} answers only ${s.servesText}`, hop("drop", "not served")),
+          blocked(rest, s.ref, `${s.label} answers only ${s.servesText}`, [
+            {
+              resource: s.ref.resource,
+              kind: s.ref.kind,
+              action: "drop",
+              rule: s.ref.rule,
+              detail: "not served",
+            },
+          ]),
         );
     }
     return live;

@@ -169,6 +169,12 @@ export interface LocalService {
   servesText: string;
   label: string;
   ref: RuleRef;
+  /**
+   * Set when it does not answer as the platform normally does: "blocked" when it is turned off (AWS: a
+   * VPC with DNS support off, an instance with its metadata endpoint disabled), "unknown" when the
+   * input cannot tell. What it would serve gets this verdict, named by `ref` (the deciding setting).
+   */
+  off?: { verdict: "blocked" | "unknown"; reason: string; ref: RuleRef };
 }
 
 /** A provider fact worth a warning on matching results (e.g. EC2's default outbound tcp/25 throttle). */
@@ -224,6 +230,11 @@ export interface Endpoint {
   ephemeralPorts: IntervalSet;
   /** Kubernetes clusters whose node this is (from the provider's tags), for --cluster. */
   clusters?: string[];
+  /**
+   * The platform's own services as this endpoint sees them, when they differ from its network's (AWS:
+   * an instance's metadata options). One list object per variant, shared by the endpoints that see it.
+   */
+  services?: LocalService[];
 }
 
 /** A managed Kubernetes cluster as the cloud describes it (EKS, GKE, AKS). */

@@ -450,3 +450,81 @@ describe("rules whose peers cannot be resolved", () => {
     expect(trace(d, { src: "eni-app", protocol: "udp", port: 53 })).toMatchObject({ verdict: "allowed" });
   });
 });
+
+describe("what AWS answers itself", () => {
+  /** The tiny VPC with eni-app's instance in describe-instances, with these metadata options. */
+  const withInstance = (options?: object): Docs => {
+    const d = tinyVpc();
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            SubnetId: "subnet-priv",
+            VpcId: "vpc-1",
+            ...(options ? { MetadataOptions: options } : {}),
+            NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
+          },
+        ],
+      },
+    ];
+    return d;
+  };
+  const imds = (d: Docs, dst = "169.254.169.254") => trace(d, { src: "eni-app", dst, port: 80 });
+
+  // The IPv6 endpoint (off by default) is checked by the raw differential test on dual-stack VPCs.
+  it("the metadata service answers an instance by its metadata options", () => {
+    expect(imds(withInstance())).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+    const off = imds(withInstance({ HttpEndpoint: "disabled", HttpProtocolIpv6: "enabled" }));
+    expect(off).toMatchObject({ verdict: "blocked", blockedBy: { rule: "HttpEndpoint" } });
+    expect(off.reason).toBe(
+      "the source instance's metadata options turn the instance metadata service off (HttpEndpoint disabled)",
+    );
+    expect(imds(withInstance({ State: "pending", HttpEndpoint: "disabled" }))).toMatchObject({
+      verdict: "unknown",
+      reason: "the source instance's metadata options are being changed (State pending)",
+    });
+    // A port it does not serve is blocked whatever the options.
+    expect(trace(withInstance(), { src: "eni-app", dst: "169.254.169.254", port: 443 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-1", kind: "vpc", rule: "IMDS" },
+    });
+  });
+
+  it("an interface whose instance is not in the input cannot tell whether the metadata service answers", () => {
+    const t = imds(tinyVpc());
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toMatch(/^the source's instance is not in the input \(describe-instances\)/);
+  });
+
+  it("instances alike share one audit; one with the metadata service off gets its own answer", () => {
+    const d = withInstance({ HttpEndpoint: "disabled" });
+    d.NetworkInterfaces!.push(eni("eni-app2", "subnet-priv", "10.0.1.11", ["sg-all"]));
+    (d.Reservations![0] as { Instances: object[] }).Instances.push({
+      InstanceId: "i-app2",
+      NetworkInterfaces: [{ NetworkInterfaceId: "eni-app2", Attachment: { DeviceIndex: 0 } }],
+    });
+    const r = audit(d, "tcp/80", "169.254.169.254/32");
+    expect(r.results.map((e) => [e.source.id, e.verdict, e.blockedBy?.rule ?? null])).toEqual([
+      ["eni-app", "blocked", "HttpEndpoint"],
+      ["eni-app2", "allowed", null],
+      ["eni-web", "unknown", null],
+    ]);
+  });
+
+  it("a VPC with DNS support off: the Amazon resolver does not answer; on or not saved, it does", () => {
+    const dns = (value?: boolean) => {
+      const d = tinyVpc();
+      if (value !== undefined) d.EnableDnsSupport = [{ VpcId: "vpc-1", EnableDnsSupport: { Value: value } }];
+      return trace(d, { src: "eni-app", dst: "10.0.0.2", protocol: "udp", port: 53 });
+    };
+    expect(dns()).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+    expect(dns(true)).toMatchObject({ verdict: "allowed" });
+    const off = dns(false);
+    expect(off).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-1", kind: "vpc", rule: "enableDnsSupport" },
+    });
+    expect(off.hops.map((h) => `${h.resource}:${h.action}:${h.detail}`)).toEqual(["vpc-1:drop:turned off"]);
+  });
+});

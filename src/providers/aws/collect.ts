@@ -14,6 +14,7 @@
 import {
   DescribeAddressesCommand,
   DescribeRegionsCommand,
+  DescribeVpcAttributeCommand,
   DescribeVpcBlockPublicAccessExclusionsCommand,
   DescribeVpcBlockPublicAccessOptionsCommand,
   EC2Client,
@@ -40,6 +41,7 @@ import {
   type RouteTable,
   type SecurityGroup,
   type TransitGatewayAttachment,
+  type Vpc,
   type VpcPeeringConnection,
 } from "@aws-sdk/client-ec2";
 
@@ -339,6 +341,14 @@ export const CALLS: readonly CollectCall[] = [
 ];
 
 const ENTRIES_CALL = "GetManagedPrefixListEntries";
+/**
+ * Asked once per collected VPC, after the calls above: its enableDnsSupport attribute, stored under
+ * `EnableDnsSupport` as a list of what `aws ec2 describe-vpc-attribute` prints for each VPC.
+ */
+const VPC_ATTRIBUTE_CALL = "DescribeVpcAttribute";
+const DNS_SUPPORT_KEY = "EnableDnsSupport";
+/** The operations asked per item of the calls' answers (the IAM policy must allow them too). */
+export const FOLLOW_UP_CALLS: readonly string[] = [ENTRIES_CALL, VPC_ATTRIBUTE_CALL];
 
 // ---------------------------------------------------------------------------------------------------
 // Errors
@@ -577,6 +587,34 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
         ),
       );
     }
+    const vpcs = results.get("Vpcs") as Vpc[] | undefined;
+    if (vpcs) {
+      const ids = vpcs.flatMap((v) => (v.VpcId ? [v.VpcId] : []));
+      const attributes: unknown[] = [];
+      total += ids.length;
+      await Promise.all(
+        ids.map((VpcId) =>
+          run(async () => {
+            calls++;
+            try {
+              const a = await client.send(
+                new DescribeVpcAttributeCommand({ VpcId, Attribute: "enableDnsSupport" }),
+              );
+              attributes.push({ VpcId: a.VpcId ?? VpcId, EnableDnsSupport: a.EnableDnsSupport ?? null });
+            } catch (err) {
+              fail(VPC_ATTRIBUTE_CALL, DNS_SUPPORT_KEY, err, VpcId);
+            }
+            progress(VPC_ATTRIBUTE_CALL);
+          }),
+        ),
+      );
+      // In VPC order, whichever answer came first.
+      const at = (x: unknown) => ids.indexOf((x as { VpcId: string }).VpcId);
+      results.set(
+        DNS_SUPPORT_KEY,
+        attributes.sort((x, y) => at(x) - at(y)),
+      );
+    }
   } finally {
     client.destroy();
   }
@@ -597,9 +635,9 @@ function finish(
   };
   gaps.sort((a, b) => order(a.call) - order(b.call) || a.message.localeCompare(b.message));
   const files: AwsSnapshotFile[] = [];
-  for (const spec of CALLS) {
-    const items = results.get(spec.key);
-    if (items) files.push({ path: `${region}/${spec.key}.json`, data: plain({ [spec.key]: items }) });
+  for (const key of [...CALLS.map((c) => c.key), DNS_SUPPORT_KEY]) {
+    const items = results.get(key);
+    if (items) files.push({ path: `${region}/${key}.json`, data: plain({ [key]: items }) });
   }
   if (gaps.length > 0) files.push({ path: `${region}/${GAPS_KEY}.json`, data: plain({ [GAPS_KEY]: gaps }) });
   return { files, gaps, calls, fatal };

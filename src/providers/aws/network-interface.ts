@@ -4,6 +4,7 @@
 import { IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import type { Endpoint } from "../../model/types.js";
 import { ipAt, nameTag, type AwsContext } from "./context.js";
+import { metadataViews } from "./metadata-options.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -107,6 +108,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
 
   const facts: InterfaceFacts = { members: new Map(), publicIpOf: new Map() };
+  const servicesOf = metadataViews(ctx);
   const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
   const vpcOfInstance = new Map<string, string>();
@@ -158,6 +160,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
+    const services = servicesOf(vpc, instance, owner, type);
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
       kind: "eni",
@@ -176,6 +179,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
             ? WINDOWS_EPHEMERAL
             : LINUX_EPHEMERAL,
       ...(clusters.length > 0 ? { clusters } : {}),
+      ...(services ? { services } : {}),
     };
     ctx.model.endpoints.push(ep);
   }

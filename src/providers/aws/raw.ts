@@ -146,6 +146,10 @@ export const Instance = z.looseObject({
   PublicIpAddress: str.nullish(),
   Platform: str.nullish(),
   NetworkInterfaces: z.array(NetworkInterface).nullish(),
+  /** Whether the instance metadata service answers it (HttpEndpoint, default enabled) and over IPv6 too. */
+  MetadataOptions: z
+    .looseObject({ State: str.nullish(), HttpEndpoint: str.nullish(), HttpProtocolIpv6: str.nullish() })
+    .nullish(),
   Tags: tags,
 });
 
@@ -234,6 +238,16 @@ export const BlockPublicAccessOptions = z.looseObject({
   InternetGatewayBlockMode: str.nullish(),
   ExclusionsAllowed: str.nullish(),
 });
+/**
+ * `aws ec2 describe-vpc-attribute --vpc-id ID --attribute enableDnsSupport` prints one object,
+ * {"VpcId": ..., "EnableDnsSupport": {"Value": true}}, read as a one-item list (see snapshot.ts);
+ * the collector stores a region's as a list under the same key.
+ */
+export const VpcDnsSupport = z.looseObject({
+  VpcId: str,
+  EnableDnsSupport: z.looseObject({ Value: bool.nullish() }).nullish(),
+});
+
 export const BlockPublicAccessExclusion = z.looseObject({
   ExclusionId: str.nullish(),
   InternetGatewayExclusionMode: str.nullish(),
@@ -263,6 +277,7 @@ export const AWS_KEYS = {
   EksClusters: EksCluster,
   VpcBlockPublicAccessOptions: BlockPublicAccessOptions,
   VpcBlockPublicAccessExclusions: BlockPublicAccessExclusion,
+  EnableDnsSupport: VpcDnsSupport,
 } as const;
 
 export type AwsKey = keyof typeof AWS_KEYS;

@@ -108,8 +108,9 @@ function asEksCluster(data: object): unknown[] | undefined {
 
 /**
  * Describe outputs that print one object, not a list, read as a one-item list of `key`: `aws eks
- * describe-cluster` (under `cluster`) and the region's VPC Block Public Access options. Where the
- * object is, if this document holds one.
+ * describe-cluster` (under `cluster`), the region's VPC Block Public Access options, and a VPC's DNS
+ * support attribute (the whole document: the VPC id is beside the value). Where the object is, if this
+ * document holds one.
  */
 function oneObject(key: AwsKey, doc: Record<string, unknown>): { item: unknown; path: string[] } | undefined {
   if (key === "EksClusters") {
@@ -117,8 +118,9 @@ function oneObject(key: AwsKey, doc: Record<string, unknown>): { item: unknown; 
     return c ? { item: c[0], path: ["cluster"] } : undefined;
   }
   const v = doc[key];
-  if (key === "VpcBlockPublicAccessOptions" && typeof v === "object" && v !== null && !Array.isArray(v))
-    return { item: v, path: [key] };
+  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
+  if (key === "VpcBlockPublicAccessOptions") return { item: v, path: [key] };
+  if (key === "EnableDnsSupport") return { item: doc, path: [] };
   return undefined;
 }
 
@@ -148,6 +150,7 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   EgressOnlyInternetGateways: "EgressOnlyInternetGatewayId",
   NatGateways: "NatGatewayId",
   VpcEndpoints: "VpcEndpointId",
+  EnableDnsSupport: "VpcId",
 };
 
 /**

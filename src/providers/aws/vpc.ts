@@ -2,7 +2,8 @@
 // every VPC (Amazon DNS at the primary CIDR's base + 2 and 169.254.169.253, the instance metadata
 // service at 169.254.169.254, the Amazon Time Sync Service at 169.254.169.123, the Windows activation
 // servers at 169.254.169.250-251), which security groups and network ACLs do not filter: AWS's VPC
-// security docs exempt link-local addresses and the VPC's reserved ones.
+// security docs exempt link-local addresses and the VPC's reserved ones. The VPC's DNS support
+// attribute can turn the resolver off; each instance's metadata options decide the metadata service.
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
 import { cidrAt, nameTag, type AwsContext } from "./context.js";
@@ -12,11 +13,49 @@ const IMDS = parsePortSpec("tcp/80");
 const NTP = parsePortSpec("udp/123");
 const KMS = parsePortSpec("tcp/1688");
 
-function services(vpcId: string, primary: IntervalSet | null): LocalService[] {
+/** Both of the instance metadata service's addresses are named by this rule of the VPC's services. */
+export const IMDS_RULE = "IMDS";
+
+/**
+ * The instance metadata service at one of its addresses. Whether it answers is the sending instance's
+ * setting (see metadata-options.ts); a VPC-wide list does not know the instance, so there it is unknown.
+ */
+export function imdsService(vpcId: string, v6: boolean, off: LocalService["off"]): LocalService {
+  return {
+    ips: v6 ? IMDS_V6 : IMDS_V4,
+    serves: IMDS,
+    servesText: "tcp 80",
+    label: v6 ? "the instance metadata service (IPv6 endpoint)" : "the instance metadata service",
+    ref: { resource: vpcId, kind: "vpc", rule: IMDS_RULE },
+    ...(off ? { off } : {}),
+  };
+}
+const IMDS_V4 = cidrSet(["169.254.169.254/32"]);
+const IMDS_V6 = cidrSet(["fd00:ec2::254/128"]);
+
+/** A VPC's service list with the metadata service as one instance sees it (IPv4 and IPv6 endpoint). */
+export function withImds(
+  list: readonly LocalService[],
+  vpcId: string,
+  off4: LocalService["off"],
+  off6: LocalService["off"],
+): LocalService[] {
+  return list.map((s) =>
+    s.ref.rule !== IMDS_RULE ? s : imdsService(vpcId, s.ips === IMDS_V6, s.ips === IMDS_V6 ? off6 : off4),
+  );
+}
+
+function services(ctx: AwsContext, vpcId: string, primary: IntervalSet | null): LocalService[] {
   const ref = (rule: string) => ({ resource: vpcId, kind: "vpc", rule });
   let dnsIps = cidrSet(["169.254.169.253/32", "fd00:ec2::253/128"]);
   const base = primary?.min();
   if (base !== undefined) dnsIps = dnsIps.union(IntervalSet.point(base + 2n));
+  const noInstance: LocalService["off"] = {
+    verdict: "unknown",
+    reason:
+      "whether the instance metadata service answers depends on the sending instance's metadata options",
+    ref: ref(IMDS_RULE),
+  };
   return [
     {
       ips: dnsIps,
@@ -24,14 +63,10 @@ function services(vpcId: string, primary: IntervalSet | null): LocalService[] {
       servesText: "tcp and udp 53",
       label: "the Amazon-provided DNS resolver",
       ref: ref("Amazon DNS"),
+      ...dnsSupport(ctx, vpcId),
     },
-    {
-      ips: cidrSet(["169.254.169.254/32", "fd00:ec2::254/128"]),
-      serves: IMDS,
-      servesText: "tcp 80",
-      label: "the instance metadata service",
-      ref: ref("IMDS"),
-    },
+    imdsService(vpcId, false, noInstance),
+    imdsService(vpcId, true, noInstance),
     {
       ips: cidrSet(["169.254.169.123/32", "fd00:ec2::123/128"]),
       serves: NTP,
@@ -47,6 +82,38 @@ function services(vpcId: string, primary: IntervalSet | null): LocalService[] {
       ref: ref("Windows activation"),
     },
   ];
+}
+
+/**
+ * The VPC's enableDnsSupport attribute (describe-vpc-attribute): false turns the Amazon-provided
+ * resolver off. Not in the input: the AWS default (on), unless the collector could not read it.
+ */
+function dnsSupport(ctx: AwsContext, vpcId: string): Pick<LocalService, "off"> {
+  const ref = { resource: vpcId, kind: "vpc", rule: "enableDnsSupport" };
+  const attr = ctx.raw.EnableDnsSupport.find((a) => a.item.VpcId === vpcId)?.item;
+  if (!attr) {
+    const gap = ctx.gapReason("EnableDnsSupport");
+    return gap === undefined
+      ? {}
+      : {
+          off: {
+            verdict: "unknown",
+            reason: `the DNS support attribute of ${vpcId} could not be read (${gap})`,
+            ref,
+          },
+        };
+  }
+  const value = attr.EnableDnsSupport?.Value;
+  if (value === true) return {};
+  if (value === false)
+    return {
+      off: {
+        verdict: "blocked",
+        reason: `DNS resolution is turned off in ${vpcId} (enableDnsSupport is false): the Amazon-provided resolver does not answer`,
+        ref,
+      },
+    };
+  return { off: { verdict: "unknown", reason: `the DNS support attribute of ${vpcId} has no value`, ref } };
 }
 
 export function convertVpcs(ctx: AwsContext): void {
@@ -69,7 +136,7 @@ export function convertVpcs(ctx: AwsContext): void {
       kind: "vpc",
       name: nameTag(v.Tags),
       cidrs,
-      services: services(v.VpcId, primary),
+      services: services(ctx, v.VpcId, primary),
     });
   }
   // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.

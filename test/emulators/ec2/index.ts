@@ -218,12 +218,35 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
     return select(key, all, selector(input));
   }
 
+  /**
+   * DescribeVpcAttribute answers one attribute of one VPC, from the items stored under the attribute's
+   * output member (EnableDnsSupport: {VpcId, EnableDnsSupport: {Value}}, as the CLI prints them); a VPC
+   * without one has the AWS default, true.
+   */
+  function vpcAttribute(input: Record<string, unknown>): unknown[] {
+    const id = input.VpcId;
+    if (!(data.Vpcs ?? []).some((v) => isRecord(v) && v.VpcId === id))
+      throw new Ec2Error(400, "InvalidVpcID.NotFound", `The vpc ID '${String(id)}' does not exist`);
+    const attr = String(input.Attribute);
+    const member = attr.charAt(0).toUpperCase() + attr.slice(1);
+    const stored = (data[member] ?? []).find((a) => isRecord(a) && a.VpcId === id);
+    return [isRecord(stored) ? stored : { VpcId: id, [member]: { Value: true } }];
+  }
+
   function answer(action: string, params: Map<string, string>): string {
     const op = getOperation(action);
     if (!op)
       throw new Ec2Error(400, "InvalidAction", `The action ${action} is not valid for this web service.`);
     const decoded = decodeQuery(op.input, params);
     const input = isRecord(decoded) ? decoded : {};
+    if (op.name === "DescribeVpcAttribute") {
+      // Several members (the VPC id and the asked attribute), not one list or struct.
+      const body = encodeMembers(op.output, vpcAttribute(input)[0] as Record<string, unknown>);
+      return (
+        `<?xml version="1.0" encoding="UTF-8"?>\n` +
+        `<${action}Response xmlns="${XMLNS}"><requestId>${randomUUID()}</requestId>${body}</${action}Response>`
+      );
+    }
     const member = listMember(op);
     const all = itemsFor(op, member.name, input);
     const output: Record<string, unknown> = {};

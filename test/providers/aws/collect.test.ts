@@ -15,6 +15,7 @@ import {
   type AwsSnapshot,
 } from "../../../src/providers/aws/collect.js";
 import { startEc2Emulator, type Ec2Emulator, type Ec2EmulatorOptions } from "../../emulators/ec2/index.js";
+import { awsModel } from "../../../src/providers/aws/index.js";
 
 const FIXTURE = fileURLToPath(new URL("../../../fixtures/aws/batfish-test-subnet/", import.meta.url));
 const REGION = "us-east-2";
@@ -307,8 +308,12 @@ describe("collectAws against the EC2 emulator", () => {
     for (const spec of CALLS) {
       if (!fixtureKeys.includes(spec.key)) expect(items(snapshot, spec.key), spec.key).toEqual([]);
     }
+    // Each VPC's DNS support attribute (the emulator's default: on), asked after DescribeVpcs.
+    expect(items(snapshot, "EnableDnsSupport")).toEqual(
+      items(snapshot, "Vpcs").map((v) => ({ VpcId: v.VpcId, EnableDnsSupport: { Value: true } })),
+    );
     expect(snapshot.files.map((f) => f.path).sort()).toEqual(
-      CALLS.map((c) => `${REGION}/${c.key}.json`).sort(),
+      [...CALLS.map((c) => c.key), "EnableDnsSupport"].map((k) => `${REGION}/${k}.json`).sort(),
     );
     // Plain JSON: no $metadata, no Date objects.
     for (const f of snapshot.files) expect(JSON.parse(JSON.stringify(f.data))).toStrictEqual(f.data);
@@ -522,7 +527,32 @@ describe("collectAws against the EC2 emulator", () => {
     });
     expect(file(snapshot, `${REGION}/NetworkAcls.json`)).toBeUndefined();
     expect(items(snapshot, "SecurityGroups")).toHaveLength(3);
-    expect(snapshot.files).toHaveLength(CALLS.length); // 15 data files + the gaps file
+    // A file per call but NetworkAcls, the VPCs' DNS support attributes, and the gaps file.
+    expect(snapshot.files).toHaveLength(CALLS.length + 1);
+  });
+
+  it("asks each VPC's DNS support attribute; a denied one is a gap naming the VPC, and its resolver unknown", async () => {
+    const off = { VpcId: "vpc-a", EnableDnsSupport: { Value: false } };
+    const e = await emulator({ data: { ...SYNTHETIC, EnableDnsSupport: [off] } });
+    const snapshot = await collectAws(options(e, { vpcIds: ["vpc-a"] }));
+    expect(requestsFor(e, "DescribeVpcAttribute")).toMatchObject([
+      { VpcId: "vpc-a", Attribute: "enableDnsSupport" },
+    ]);
+    expect(items(snapshot, "EnableDnsSupport")).toEqual([off]);
+    const dns = (s: typeof snapshot) =>
+      awsModel(
+        s.files.map((f) => ({ file: f.path, data: f.data })),
+        "live",
+      ).networks.get("vpc-a")!.services![0]!.off;
+    expect(dns(snapshot)).toMatchObject({ verdict: "blocked", ref: { rule: "enableDnsSupport" } });
+
+    const denied = await emulator({ data: SYNTHETIC, deny: ["DescribeVpcAttribute"] });
+    const partial = await collectAws(options(denied, { vpcIds: ["vpc-a"] }));
+    expect(partial.gaps).toMatchObject([
+      { call: "DescribeVpcAttribute", action: "ec2:DescribeVpcAttribute", key: "EnableDnsSupport" },
+    ]);
+    expect(partial.gaps[0]!.message).toMatch(/^vpc-a: /);
+    expect(dns(partial)).toMatchObject({ verdict: "unknown" });
   });
 
   it("writes a snapshot that, served back, collects to the same files", async () => {
@@ -540,7 +570,8 @@ describe("collectAws against the EC2 emulator", () => {
       const events = progress.filter((p) => p.region === region);
       expect(events.map((p) => p.done)).toEqual(events.map((_, i) => i + 1));
       expect(events.at(-1)?.done).toBe(events.at(-1)?.total);
-      expect(events.at(-1)?.total).toBe(CALLS.length + 3);
+      // The calls, entries of the 3 referenced prefix lists, and the 2 VPCs' DNS support attributes.
+      expect(events.at(-1)?.total).toBe(CALLS.length + 3 + 2);
     }
 
     const dir = mkdtempSync(join(tmpdir(), "egress-audit-snapshot-"));

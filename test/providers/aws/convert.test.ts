@@ -531,3 +531,32 @@ describe("VPC Block Public Access", () => {
     expect(differ?.unknown).toMatch(/two different VPC Block Public Access settings for us-east-1/);
   });
 });
+
+describe("VPC DNS support attribute", () => {
+  const withDoc = (data: object) => {
+    const docs = docsOf(tinyVpc());
+    docs.push({ file: "dns-vpc-1.json", data });
+    return awsModel(docs, "test").networks.get("vpc-1")!.services![0]!;
+  };
+
+  it("reads the one object describe-vpc-attribute prints, or a list of them", () => {
+    const off = withDoc({ VpcId: "vpc-1", EnableDnsSupport: { Value: false } });
+    expect(off.ref.rule).toBe("Amazon DNS");
+    expect(off.off).toMatchObject({
+      verdict: "blocked",
+      ref: { resource: "vpc-1", rule: "enableDnsSupport" },
+    });
+    expect(withDoc({ EnableDnsSupport: [{ VpcId: "vpc-1", EnableDnsSupport: { Value: true } }] }).off).toBe(
+      undefined,
+    );
+  });
+
+  it("a bad value is an InputError naming the file and JSON path", () => {
+    expect(() => withDoc({ VpcId: "vpc-1", EnableDnsSupport: { Value: "no" } })).toThrow(
+      "dns-vpc-1.json: $.EnableDnsSupport.Value: expected boolean, received string",
+    );
+    expect(() => withDoc({ EnableDnsSupport: [{ EnableDnsSupport: { Value: true } }] })).toThrow(
+      "dns-vpc-1.json: $.EnableDnsSupport[0].VpcId: expected a value, received undefined",
+    );
+  });
+});

@@ -100,6 +100,8 @@ export interface RawEni {
   Ipv6Addresses?: { Ipv6Address: string }[];
   Groups: { GroupId: string; GroupName: string }[];
   Description?: string;
+  /** describe-network-interfaces names the instance an interface is attached to. */
+  Attachment?: { InstanceId?: string; DeviceIndex: number };
 }
 
 export interface RawInstance {
@@ -110,7 +112,10 @@ export interface RawInstance {
   PrivateIpAddress: string;
   PublicIpAddress?: string;
   Platform?: "windows";
-  NetworkInterfaces: (Omit<RawEni, "InterfaceType"> & { Attachment: { DeviceIndex: number } })[];
+  NetworkInterfaces: (Omit<RawEni, "InterfaceType" | "Attachment"> & {
+    Attachment: { DeviceIndex: number };
+  })[];
+  MetadataOptions?: { State?: string; HttpEndpoint?: string; HttpProtocolIpv6?: string };
 }
 
 /** One region's describe-* output, by top-level key. */
@@ -157,6 +162,8 @@ export interface AwsDump {
   }[];
   NetworkInterfaces: RawEni[];
   Reservations: { ReservationId: string; Instances: RawInstance[] }[];
+  /** describe-vpc-attribute --attribute enableDnsSupport prints one object: written as such (see docsOf). */
+  EnableDnsSupport: { VpcId: string; EnableDnsSupport: { Value: boolean } }[];
   Addresses: {
     PublicIp: string;
     AllocationId: string;
@@ -716,6 +723,30 @@ export function randomAwsVpc(r: Rand): AwsDump {
     });
   }
 
+  // Drawn after everything else, so that earlier seeds still make the VPCs they made before these
+  // were added (ONCE_FOUND in raw-differential.test.ts).
+  // describe-network-interfaces names the instance an interface is attached to, which
+  // describe-instances may not list.
+  for (const eni of enis)
+    if (eni.InterfaceType === "interface" && chance(r, 60))
+      eni.Attachment = { InstanceId: `i-${eni.NetworkInterfaceId.slice(4)}`, DeviceIndex: 0 };
+  // Whether the metadata service answers an instance: absent (older output: the defaults), the
+  // defaults, IPv6 on, off, a change in progress, a value AWS does not print.
+  for (const rsv of reservations)
+    for (const instance of rsv.Instances) {
+      const o = pick<RawInstance["MetadataOptions"]>(r, [
+        undefined,
+        { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "disabled" },
+        { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "enabled" },
+        { State: "applied", HttpEndpoint: "disabled", HttpProtocolIpv6: "enabled" },
+        { State: "pending", HttpEndpoint: "enabled", HttpProtocolIpv6: "enabled" },
+        { HttpEndpoint: pick(r, ["enabled", "on"]) },
+      ]);
+      if (o) instance.MetadataOptions = o;
+    }
+  // The VPC's DNS support attribute: often not saved (then on, the default), on, or off.
+  const dns = chance(r, 50) ? [] : [{ VpcId: VPC_ID, EnableDnsSupport: { Value: chance(r, 60) } }];
+
   return {
     VpcBlockPublicAccessOptions: bpa,
     VpcBlockPublicAccessExclusions: exclusions,
@@ -752,6 +783,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
     NetworkInterfaces: enis,
     Reservations: reservations,
     Addresses: addresses,
+    EnableDnsSupport: dns,
   };
 }
 
@@ -795,6 +827,7 @@ export function destinationsOf(d: AwsDump): string[] {
     "169.254.169.251",
     "169.254.169.1", // link-local, no service
     "fd00:ec2::253",
+    "fd00:ec2::254",
     "fd00:ec2::123",
     ...(d.Vpcs[0]!.Ipv6CidrBlockAssociationSet ? ["2600:1f18:1:aff::1"] : []),
   ];

@@ -52,8 +52,12 @@ const ASKED: [number, number, Omit<Flow, "src" | "dst">][] = [
 function docsOf(d: AwsDump): SourceDocument[] {
   return Object.entries(d).map(([key, list]: [string, unknown[]]) => ({
     file: `${key}.json`,
-    // describe-vpc-block-public-access-options prints its one object as is.
-    data: { [key]: key === "VpcBlockPublicAccessOptions" && list.length === 1 ? list[0] : list },
+    // describe-vpc-block-public-access-options prints its one object as is, describe-vpc-attribute
+    // the whole document.
+    data:
+      key === "EnableDnsSupport" && list.length === 1
+        ? (list[0] as Record<string, unknown>)
+        : { [key]: key === "VpcBlockPublicAccessOptions" && list.length === 1 ? list[0] : list },
   }));
 }
 

@@ -462,7 +462,7 @@ export class RawReference {
    * The services AWS answers inside the VPC without security groups or network ACLs: served packets
    * reach them, others stop there, named by the service.
    */
-  private service(pkt: RawPacket): RefOutcome | null {
+  private service(pkt: RawPacket, instance: RawInstance | undefined): RefOutcome | null {
     const vpc = this.d.Vpcs[0]!;
     const base = ipaddr.parse(vpc.CidrBlock.split("/")[0]!).toByteArray();
     base[3]! += 2;
@@ -481,11 +481,31 @@ export class RawReference {
     ];
     for (const [name, ips, serves] of services) {
       if (!ips.some((ip) => ipaddr.parse(ip).toString() === ipaddr.parse(pkt.dst).toString())) continue;
-      if (serves.some(([proto, port]) => pkt.proto === proto && pkt.port === port))
-        return allowed("cloud-service", null, name);
-      return blocked(vpc.VpcId, "vpc", name, `${name} does not serve it`);
+      if (!serves.some(([proto, port]) => pkt.proto === proto && pkt.port === port))
+        return blocked(vpc.VpcId, "vpc", name, `${name} does not serve it`);
+      if (name === "Amazon DNS" && this.d.EnableDnsSupport[0]?.EnableDnsSupport.Value === false)
+        return blocked(vpc.VpcId, "vpc", "enableDnsSupport", "DNS support off");
+      if (name === "IMDS") return this.metadata(instance, isV6(pkt.dst));
+      return allowed("cloud-service", null, name);
     }
     return null;
+  }
+
+  /** Whether the metadata service answers an instance, by its metadata options (AWS defaults when absent). */
+  private metadata(instance: RawInstance | undefined, v6: boolean): RefOutcome {
+    const setting = (rule: string) => blocked("instance-metadata-options", "instance", rule, `${rule} off`);
+    if (instance === undefined) return unknown(null, "not an instance in the input");
+    const o = instance.MetadataOptions;
+    if (o?.State === "pending") return unknown(null, "options changing");
+    const endpoint = o?.HttpEndpoint ?? "enabled";
+    if (endpoint === "disabled") return setting("HttpEndpoint");
+    if (endpoint !== "enabled") return unknown(null, "odd HttpEndpoint");
+    if (!v6) return allowed("cloud-service", null, "IMDS");
+    const ipv6 = o?.HttpProtocolIpv6 ?? "disabled";
+    if (ipv6 === "disabled") return setting("HttpProtocolIpv6");
+    return ipv6 === "enabled"
+      ? allowed("cloud-service", null, "IMDS")
+      : unknown(null, "odd HttpProtocolIpv6");
   }
 
   /** A packet sent by an interface, from its primary address or the private IPv4 address `from`. */
@@ -494,7 +514,7 @@ export class RawReference {
     const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : (from ?? eni.PrivateIpAddress);
     if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
     if (addressesOf(eni).includes(pkt.dst)) return allowed("private", null, "own address");
-    const service = this.service(pkt);
+    const service = this.service(pkt, instance);
     if (service !== null) return service;
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
     if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
