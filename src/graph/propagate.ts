@@ -467,7 +467,8 @@ export class Engine {
   /**
    * Packets to the platform's own services (resolver, metadata) are answered before any filter.
    * What that takes depends only on the service list (the network's, or the endpoint's own view of
-   * it) and the packets, so audit mode computes it once per list and packet set (immutable, by object) and hands out the same pieces.
+   * it) and the packets, so audit mode computes it once per list and packet set (immutable, by
+   * object) and hands out the same pieces.
    */
   private localServices(ep: Endpoint, live: PacketSet, pieces: Piece[]): PacketSet {
     const services = this.servicesOf(ep);

@@ -318,8 +318,8 @@ function endpointFirstMatch(r: Rand, id: string): Filter {
     kind,
     semantics: "first-match",
     stateful: true,
-    egress: firstMatchRules(r, id, kind, "out"),
-    ingress: firstMatchRules(r, id, kind, "in"),
+    egress: firstMatchRules(r, id, kind, "out", false),
+    ingress: firstMatchRules(r, id, kind, "in", false),
     defaultRef: { resource: id, kind, rule: "default" },
   };
 }

@@ -239,7 +239,7 @@ export class RawReference {
       const [lo, hi] = ephemeral;
       const cuts = new Set([lo]);
       for (const e of acl.Entries)
-        for (const c of e.PortRange ? [e.PortRange.From, e.PortRange.To + 1] : [])
+        for (const c of e.PortRange ? [e.PortRange.From ?? lo, e.PortRange.To + 1] : [])
           if (c > lo && c <= hi) cuts.add(c);
       return [...cuts].map((port) => ({ ...pkt, port }));
     }
