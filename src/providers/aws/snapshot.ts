@@ -106,6 +106,9 @@ function asEksCluster(data: object): unknown[] | undefined {
   return typeof c === "object" && c !== null && "resourcesVpcConfig" in c ? [c] : undefined;
 }
 
+/** Keys whose describe output is one object (besides EKS's `cluster`): see oneObject. */
+const ONE_OBJECT_KEYS: ReadonlySet<AwsKey> = new Set(["VpcBlockPublicAccessOptions", "EnableDnsSupport"]);
+
 /**
  * Describe outputs that print one object, not a list, read as a one-item list of `key`: `aws eks
  * describe-cluster` (under `cluster`), the region's VPC Block Public Access options, and a VPC's DNS
@@ -191,7 +194,14 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
       const one = oneObject(key, obj);
       if (!(key in obj) && !one) continue;
       const list = one ? [one.item] : obj[key];
-      if (!Array.isArray(list)) throw new InputError("expected an array", doc.file, jsonPath([key]));
+      if (!Array.isArray(list))
+        throw new InputError(
+          ONE_OBJECT_KEYS.has(key)
+            ? "expected an object (as the CLI prints it) or an array"
+            : "expected an array",
+          doc.file,
+          jsonPath([key]),
+        );
       raw.present.add(key);
       const at = (i: number): (string | number)[] => (one ? one.path : [key, i]);
       const validate = validatorFor(key);

@@ -555,6 +555,9 @@ describe("VPC DNS support attribute", () => {
     expect(() => withDoc({ VpcId: "vpc-1", EnableDnsSupport: { Value: "no" } })).toThrow(
       "dns-vpc-1.json: $.EnableDnsSupport.Value: expected boolean, received string",
     );
+    expect(() => withDoc({ VpcId: "vpc-1", EnableDnsSupport: "yes" })).toThrow(
+      "dns-vpc-1.json: $.EnableDnsSupport: expected an object (as the CLI prints it) or an array",
+    );
     expect(() => withDoc({ EnableDnsSupport: [{ EnableDnsSupport: { Value: true } }] })).toThrow(
       "dns-vpc-1.json: $.EnableDnsSupport[0].VpcId: expected a value, received undefined",
     );
