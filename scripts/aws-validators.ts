@@ -52,11 +52,12 @@ export function awsValidatorsSource(): string {
   const keys = Object.keys(AWS_KEYS) as AwsKey[];
   const declared: Record<string, Declared> = {};
   for (const key of keys) {
-    // Schemas used in several places (an interface inside an instance) become definitions, which ajv
-    // compiles as functions of their own: one function with everything inlined grew past what tsc can
-    // analyse (its flow analysis overflowed the stack on the generated module).
+    // Schemas with an id in raw.ts (an interface, also inside an instance) become definitions, which
+    // ajv compiles as functions of their own: one function with everything inlined grew past what tsc
+    // can analyse (its flow analysis overflowed the stack on the generated module). Only those: a
+    // function call per small shared piece (a port, a tag list) costs time and allocation per item.
     const { definitions, ...items } = nullAsTypes(
-      z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input", reused: "ref" }),
+      z.toJSONSchema(AWS_KEYS[key], { target: "draft-7", io: "input" }),
     ) as { definitions?: unknown };
     declared[key] = declaredFields(items, definitions as Record<string, unknown> | undefined);
     // The definitions move to the root the refs ("#/definitions/...") resolve against: the list's.

@@ -121,21 +121,26 @@ const PrivateIp = z.looseObject({
   Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
 });
 
-export const NetworkInterface = z.looseObject({
-  NetworkInterfaceId: str,
-  SubnetId: str.nullish(),
-  VpcId: str.nullish(),
-  PrivateIpAddress: str.nullish(),
-  PrivateIpAddresses: z.array(PrivateIp).nullish(),
-  Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: str.nullish() })).nullish(),
-  Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish(),
-  Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
-  Attachment: z.looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish() }).nullish(),
-  InterfaceType: str.nullish(),
-  Description: str.nullish(),
-  Status: str.nullish(),
-  TagSet: tags,
-});
+export const NetworkInterface = z
+  .looseObject({
+    NetworkInterfaceId: str,
+    SubnetId: str.nullish(),
+    VpcId: str.nullish(),
+    PrivateIpAddress: str.nullish(),
+    PrivateIpAddresses: z.array(PrivateIp).nullish(),
+    Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: str.nullish() })).nullish(),
+    Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish(),
+    Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
+    Attachment: z.looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish() }).nullish(),
+    InterfaceType: str.nullish(),
+    Description: str.nullish(),
+    Status: str.nullish(),
+    TagSet: tags,
+    // An id makes the JSON Schema a definition of its own, which the generated validators check in a
+    // function of its own (see scripts/aws-validators.ts): inlined into the instance's, it made one
+    // function past what tsc can analyse.
+  })
+  .meta({ id: "NetworkInterface" });
 
 export const Instance = z.looseObject({
   InstanceId: str,
