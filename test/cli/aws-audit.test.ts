@@ -5,6 +5,8 @@ import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
 import { cli } from "./run-cli.js";
+import AwsAudit from "../../src/commands/aws/index.js";
+import AwsTrace from "../../src/commands/aws/trace.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -191,5 +193,20 @@ describe("egress-audit aws trace", () => {
       expect(t.stderr, name).toBe("");
       expect(t.stdout, name).toContain("app-1 -> 8.8.8.8 udp/53: ALLOWED");
     }
+  });
+});
+
+describe("--help examples", () => {
+  // The examples `--help` shows on the bundled folder must run as written (placeholders such as
+  // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).
+  const runnable = [AwsAudit, AwsTrace].flatMap((c) =>
+    c.examples.filter((e) => e.includes("examples/aws-shop") && !e.includes("flows.jsonl")),
+  );
+
+  it.each(runnable)("%s", (example) => {
+    const args = example.replace("<%= config.bin %> ", "").split(" ");
+    const r = cli(...args);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
   });
 });

@@ -107,6 +107,52 @@ describe("live AWS collection", () => {
     expect(parsed(offline.stdout)).toEqual(parsed(live.stdout));
   });
 
+  it("asks each VPC's DNS support live, saves it, and traces by it", async () => {
+    emu = await startEc2Emulator({
+      dataDir: "examples/aws-shop",
+      data: { EnableDnsSupport: [{ VpcId: VPC, EnableDnsSupport: { Value: false } }] },
+    });
+    const snap = path.join(mkdtempSync(path.join(os.tmpdir(), "egress-audit-")), "snap");
+    const flow = [
+      "--src",
+      "web-1",
+      "--dst",
+      "169.254.169.253",
+      "--protocol",
+      "udp",
+      "--port",
+      "53",
+      "--json",
+    ];
+    const args = ["aws", "trace", "--vpc", VPC, "--region", "us-east-1", "--endpoint-url", emu.endpoint];
+    const live = await cliAsync([...args, "--save-snapshot", snap, ...flow], ENV);
+    expect(live.stderr).toBe("");
+    expect(live.code).toBe(0);
+    expect(parsed(live.stdout)).toMatchObject([
+      { verdict: "blocked", blockedBy: { resource: VPC, kind: "vpc", rule: "enableDnsSupport" } },
+    ]);
+    expect(
+      emu.requests.filter((r) => r.action === "DescribeVpcAttribute").map((r) => r.params),
+    ).toMatchObject([{ VpcId: VPC, Attribute: "enableDnsSupport" }]);
+    const offline = cli("aws", "trace", "--from-dir", snap, ...flow);
+    expect(parsed(offline.stdout)).toEqual(parsed(live.stdout));
+    // The instance metadata service answers web-1: its instance has the default metadata options.
+    const imds = cli(
+      "aws",
+      "trace",
+      "--from-dir",
+      snap,
+      "--src",
+      "web-1",
+      "--dst",
+      "169.254.169.254",
+      "--port",
+      "80",
+      "--json",
+    );
+    expect(parsed(imds.stdout)).toMatchObject([{ verdict: "allowed", exit: "cloud-service" }]);
+  });
+
   it("Block Public Access that cannot be read leaves internet gateway traffic unknown, exit code 3", async () => {
     emu = await startEc2Emulator({
       dataDir: "examples/aws-shop",

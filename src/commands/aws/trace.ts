@@ -12,7 +12,8 @@ export default class AwsTrace extends Command {
   static override summary =
     "Trace one flow (or many with --flows) hop by hop and name the rule that decides it";
   static override examples = [
-    "<%= config.bin %> aws trace --from-dir examples/aws-shop --src i-0a1b2c3d4e5f60001 --dst 8.8.8.8 --protocol tcp --port 443",
+    "<%= config.bin %> aws trace --vpc vpc-0123456789abcdef0 --region us-east-1 --src i-0123456789abcdef0 --dst 8.8.8.8 --port 443",
+    "<%= config.bin %> aws trace --from-dir examples/aws-shop --src i-0a1b2c3d4e5f60094 --dst 8.8.8.8 --protocol tcp --port 443",
     "<%= config.bin %> aws trace --from-dir examples/aws-shop --flows flows.jsonl --json",
   ];
   static override flags = {
@@ -37,10 +38,6 @@ export default class AwsTrace extends Command {
   async run(): Promise<void> {
     const { flags } = await this.parse(AwsTrace);
     process.exitCode = await guarded(flags.debug, async () => {
-      if (!flags["from-dir"])
-        throw new InputError(
-          "--from-dir DIR is required: give the folder your `aws ec2 describe-*` output is in",
-        );
       let flows;
       if (flags.flows) {
         if (flags.src || flags.dst) throw new InputError("use either --flows FILE or --src/--dst, not both");
