@@ -31,8 +31,13 @@ function detail(e: AuditEntry): string {
   const block = e.blockedBy
     ? `[${e.blockedBy.resource}${e.blockedBy.rule !== null ? ` rule ${e.blockedBy.rule}` : ""}] `
     : "";
-  if (e.verdict === "partial") return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}`;
-  return `${block}${e.reason ?? ""}`;
+  // The row names one deciding rule (the one covering most destinations); say when others decide
+  // other destinations, so that a reader does not take it for the whole story.
+  const others = e.paths.filter((p) => p.verdict !== "allowed").length - 1;
+  const more = others > 0 ? ` (+${others} other ${others === 1 ? "path" : "paths"}: --json lists them)` : "";
+  if (e.verdict === "partial")
+    return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}${more}`;
+  return `${block}${e.reason ?? ""}${more}`;
 }
 
 export function renderAuditText(r: AuditResult): string {

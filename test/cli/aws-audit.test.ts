@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { cli } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
+import type { AuditResult } from "../../src/core/result.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -83,6 +84,19 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
       "udp/53:allowed",
     ]);
     expect(app[0]!.reachable).toEqual(["8.8.8.0/24"]);
+  });
+
+  it("a row that other rules decide for other destinations says how many more paths --json lists", () => {
+    const args = ["aws", "--from-dir", "fixtures/aws/pybatfish-hybrid-cloud", "--dest", "10.0.0.0/8"];
+    const json = JSON.parse(cli(...args, "--ports", "tcp/443", "--json").stdout) as AuditResult;
+    const text = cli(...args, "--ports", "tcp/443").stdout;
+    const rows = text.split("\n").filter((l) => l.startsWith("  tcp    443"));
+    expect(rows).toHaveLength(json.results.length);
+    json.results.forEach((e, i) => {
+      const others = e.paths.filter((p) => p.verdict !== "allowed").length - 1;
+      expect(others).toBeGreaterThan(0); // its own VPC's free addresses, the resolver, other VPCs...
+      expect(rows[i]).toContain(`${e.reason} (+${others} other paths: --json lists them)`);
+    });
   });
 
   it("says so when no source has an address of the destinations' family", () => {
