@@ -364,17 +364,21 @@ function withAddresses(source: AuditSource, t: Template, fix: (s: string) => str
 }
 
 function entryOf(cell: Cell, shared: EntryParts): Template {
-  const paths = new Array<AuditPath>(cell.parts.length);
+  // Paths in address order: the walk's order follows the input's (the order AWS happened to list
+  // subnets or routes in), and a nightly job comparing reports must not see that as a change. The
+  // parts are disjoint, so their lowest addresses differ.
+  const parts = [...cell.parts].sort((a, b) => (a.ips.min()! < b.ips.min()! ? -1 : 1));
+  const paths = new Array<AuditPath>(parts.length);
   const allowedIps: IntervalSet[] = [];
   const exits: ExitKind[] = [];
   const egressIps: string[] = [];
   let others = 0;
-  // The part to name first: the one covering the most destinations (a tie keeps walk order); for an
-  // entry that is unknown, the largest unknown part, since that is why it is unknown.
+  // The part to name first: the one covering the most destinations (a tie: the lower addresses);
+  // for an entry that is unknown, the largest unknown part, since that is why it is unknown.
   let main: CellPart | undefined;
   let mainUnknown: CellPart | undefined;
-  for (let k = 0; k < cell.parts.length; k++) {
-    const part = cell.parts[k]!;
+  for (let k = 0; k < parts.length; k++) {
+    const part = parts[k]!;
     const o = part.outcome;
     paths[k] = shared.path(o, shared.cidrs.of(part.ips));
     if (o.verdict === "allowed") {

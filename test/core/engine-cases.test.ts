@@ -423,7 +423,7 @@ describe("rules whose peers cannot be resolved", () => {
       ["eni-web", "443", "allowed"],
     ]);
     expect(r.warnings.map((w) => w.message)).toEqual([
-      "sg-all egress rule #1 (SecurityGroups.json $.SecurityGroups[0].IpPermissionsEgress[0]): ports 8000 to -1 is not a range AWS accepts; the packets only it could allow are unknown",
+      "sg-all egress rule #1: ports 8000 to -1 is not a range AWS accepts; the packets only it could allow are unknown (SecurityGroups.json $.SecurityGroups[0].IpPermissionsEgress[0])",
     ]);
   });
 
@@ -439,8 +439,16 @@ describe("rules whose peers cannot be resolved", () => {
     const t = trace(d, { src: "eni-app" });
     expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
     expect(t.reason).toBe(
-      "acl-priv rule 100: ports 70 to 60 is not a range AWS accepts (from above to), so what it matches is unknown",
+      "acl-priv outbound rule 100: ports 70 to 60 is not a range AWS accepts (from above to), so what it matches is unknown",
     );
+    // The warning names the entry by direction (rule numbers repeat across the two) and its place.
+    expect(awsModel(docsOf(d), "test").warnings).toEqual([
+      {
+        resource: "acl-priv",
+        message:
+          "acl-priv outbound rule 100: ports 70 to 60 is not a range AWS accepts (from above to); the packets that reach it are unknown (NetworkAcls.json $.NetworkAcls[1].Entries[1])",
+      },
+    ]);
     // Rule 90 decides tcp/25 before it.
     expect(trace(d, { src: "eni-app", port: 25 })).toMatchObject({
       verdict: "blocked",

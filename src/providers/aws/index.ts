@@ -1,7 +1,7 @@
 // AWS: validated describe-* documents -> the neutral model, one converter per resource kind.
 import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
-import { emptyModel, unreadableFilter, type NetworkModel } from "../../model/types.js";
+import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
 import { convertEksClusters } from "./eks-cluster.js";
@@ -68,5 +68,19 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
         missingReason(ctx, "NetworkInterfaces", "no sources to audit") + " (and no Reservations either)",
     });
   }
+  // In a fixed order, not the order the input listed things in (which AWS does not promise): a
+  // nightly job comparing reports must not see a change where there is none.
+  const byResource = (a: ModelNote, b: ModelNote) =>
+    a.resource < b.resource
+      ? -1
+      : a.resource > b.resource
+        ? 1
+        : a.message < b.message
+          ? -1
+          : a.message > b.message
+            ? 1
+            : 0;
+  model.warnings.sort(byResource);
+  model.unknowns.sort(byResource);
   return model;
 }

@@ -28,15 +28,19 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       privateIp = ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp");
     else unusable ??= `${n.NatGatewayId} has no private address in the input`;
     const connectivity = n.ConnectivityType === "private" ? "private" : "public";
-    // Its Elastic IPs, the primary's first: connections are spread over all of them.
-    const publicIps: bigint[] = [];
+    // Its Elastic IPs, the primary's first, the others in address order (AWS lists them in no
+    // promised order): connections are spread over all of them.
+    let primaryPublic: bigint | undefined;
+    const others: bigint[] = [];
     if (connectivity === "public")
       addrs.forEach((a, i) => {
         if (!a.PublicIp) return;
         const ip = ipAt(a.PublicIp, loc, "NatGatewayAddresses", i, "PublicIp");
-        if (i === primaryIdx) publicIps.unshift(ip);
-        else publicIps.push(ip);
+        if (i === primaryIdx) primaryPublic = ip;
+        else others.push(ip);
       });
+    others.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const publicIps = primaryPublic === undefined ? others : [primaryPublic, ...others];
     // The internet gateway translates the primary address to the primary Elastic IP.
     if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public")
       publicMapOf(facts, vpc).set(privateIp, publicIps[0]!);

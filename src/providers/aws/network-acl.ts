@@ -50,11 +50,13 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       };
       if (spelled.doubt !== undefined) {
         // First match: the packets that reach this entry stop there, undecided.
-        rule.unresolved = `${acl.NetworkAclId} rule ${ruleName}: ${spelled.doubt}, so what it matches is unknown`;
+        // Rule numbers repeat across the two directions: the direction names the entry.
+        const entry = `${acl.NetworkAclId} ${e.Egress ? "outbound" : "inbound"} rule ${ruleName}`;
+        rule.unresolved = `${entry}: ${spelled.doubt}, so what it matches is unknown`;
         const where = at(loc, "Entries", i);
         ctx.model.warnings.push({
           resource: acl.NetworkAclId,
-          message: `${acl.NetworkAclId} rule ${ruleName} (${where.file} ${where.path}): ${spelled.doubt}; the packets that reach it are unknown`,
+          message: `${entry}: ${spelled.doubt}; the packets that reach it are unknown (${where.file} ${where.path})`,
         });
       }
       (e.Egress ? egress : ingress).push({ n: e.RuleNumber, rule });

@@ -127,7 +127,7 @@ function expand(
       const names = rules.slice(first).map((r) => r.ref.rule);
       ctx.model.warnings.push({
         resource: groupId,
-        message: `${groupId} ${dir} rule ${names.join(", ")} (${w.file} ${w.path}): ${shape.doubt}; the packets only it could allow are unknown`,
+        message: `${groupId} ${dir} rule ${names.join(", ")}: ${shape.doubt}; the packets only it could allow are unknown (${w.file} ${w.path})`,
       });
     }
   }

@@ -177,7 +177,7 @@ describe("port spellings", () => {
       expect(m.warnings).toEqual([
         {
           resource: "sg-x",
-          message: `sg-x egress rule #1 (SecurityGroups.json $.SecurityGroups[1].IpPermissionsEgress[0]): ${doubt}; the packets only it could allow are unknown`,
+          message: `sg-x egress rule #1: ${doubt}; the packets only it could allow are unknown (SecurityGroups.json $.SecurityGroups[1].IpPermissionsEgress[0])`,
         },
       ]);
     }
