@@ -90,20 +90,21 @@ function normalised(a: AuditResult): unknown {
 }
 
 /** Where two JSON values first differ, with both sides (shortened), or null when they are equal. */
-function firstDifference(a: unknown, b: unknown, path = "$"): string | null {
+function firstDifference(a: unknown, b: unknown, labels: [string, string], path = "$"): string | null {
   if (JSON.stringify(a) === JSON.stringify(b)) return null;
   if (typeof a === "object" && a !== null && typeof b === "object" && b !== null) {
     for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) {
       const d = firstDifference(
         (a as Record<string, unknown>)[k],
         (b as Record<string, unknown>)[k],
+        labels,
         `${path}.${k}`,
       );
       if (d !== null) return d;
     }
   }
   const show = (x: unknown) => JSON.stringify(x)?.slice(0, 400);
-  return `${path}: ${show(a)} after re-laying out, ${show(b)} before`;
+  return `${path}: ${show(a)} ${labels[0]}, ${show(b)} ${labels[1]}`;
 }
 
 describe("the layout of the describe output does not change the answers", () => {
@@ -132,10 +133,69 @@ describe("the layout of the describe output does not change the answers", () => 
       };
       const expected = answers(perCall(dump));
       const got = answers(relaidOut(r, dump));
-      const diff = firstDifference(got, expected);
+      const diff = firstDifference(got, expected, ["after re-laying out", "before"]);
       if (diff !== null) throw new Error(`seed ${seed}: ${diff}`);
       entries += (got.audit as AuditResult).results.length;
     }
     expect(entries).toBeGreaterThan(SEEDS * 10);
   });
+
+  // Private addresses repeat across VPCs (every team's VPC is 10.0.0.0/16): another VPC with the
+  // same addresses, routes and groups under other ids must not change any answer for this one's
+  // sources, whether its destinations are outside or inside (a lookup by address alone would mix
+  // them up).
+  it(`a second VPC with the same addresses changes nothing for the first (${SEEDS} random VPCs)`, () => {
+    let compared = 0;
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
+      const dump = randomAwsVpc(randFromSeed(seed));
+      // The twin differs where a mix-up would show: its Elastic IPs are its own (3.0.x.y -> 4.0.x.y),
+      // its network ACL entries do the opposite, and its groups let nothing out.
+      const twin = JSON.parse(
+        JSON.stringify(dump)
+          .replace(ID, (_, kind: string, rest: string) => `${kind}-${rest}twin`)
+          .replace(/"3\.0\./g, '"4.0.')
+          .replace(
+            /"RuleAction":"(allow|deny)"/g,
+            (_, a: string) => `"RuleAction":"${a === "allow" ? "deny" : "allow"}"`,
+          ),
+      ) as AwsDump;
+      for (const g of twin.SecurityGroups) g.IpPermissionsEgress = [];
+      const both = Object.fromEntries(
+        Object.entries(dump).map(([k, list]: [string, unknown[]]) => [
+          k,
+          [...list, ...(twin as unknown as Record<string, unknown[]>)[k]!],
+        ]),
+      ) as unknown as AwsDump;
+      const sources = interfacesOf(dump)
+        .filter((x) => x.eni.InterfaceType === "interface")
+        .map((x) => x.eni.NetworkInterfaceId);
+      const flows: Flow[] = sources.flatMap((src) =>
+        destinationsOf(dump).flatMap((dst) => [
+          { src, dst, protocol: "tcp", port: 443 },
+          { src, dst, protocol: "udp", port: 53 },
+        ]),
+      );
+      const answers = (d: AwsDump) => {
+        const model = awsModel(perCall(d), "random");
+        const audit = runAudit(model, {
+          ports: parsePorts(PORTS),
+          portsText: PORTS,
+          dest: parseDest(DEST),
+          destText: DEST,
+        });
+        return {
+          results: audit.results.filter((e) => sources.includes(e.source.id)),
+          traces: runTrace(model, flows),
+        };
+      };
+      const diff = firstDifference(answers(both), answers(dump), ["beside its twin", "alone"]);
+      if (diff !== null) throw new Error(`seed ${seed}: ${diff}`);
+      compared += flows.length;
+    }
+    expect(compared).toBeGreaterThan(SEEDS * 10);
+  });
 });
+
+/** Resource ids of the random VPCs (kind-rest), renamed for the twin VPC. */
+const ID =
+  /\b(vpc|subnet|sg|acl|rtb|igw|eigw|nat|eni|i|r|vpce|pcx|tgw|vgw|lgw|cagw|aclassoc|rtbassoc|eipalloc|vpcbpa)-([0-9a-z]+)/g;
