@@ -107,7 +107,7 @@ describe("live AWS collection", () => {
     expect(parsed(offline.stdout)).toEqual(parsed(live.stdout));
   });
 
-  it("asks each VPC's DNS support live, saves it, and traces by it", async () => {
+  it("asks each VPC's DNS support and the instances' metadata options live, saves them, and traces by them", async () => {
     emu = await startEc2Emulator({
       dataDir: "examples/aws-shop",
       data: { EnableDnsSupport: [{ VpcId: VPC, EnableDnsSupport: { Value: false } }] },
@@ -136,21 +136,29 @@ describe("live AWS collection", () => {
     ).toMatchObject([{ VpcId: VPC, Attribute: "enableDnsSupport" }]);
     const offline = cli("aws", "trace", "--from-dir", snap, ...flow);
     expect(parsed(offline.stdout)).toEqual(parsed(live.stdout));
-    // The instance metadata service answers web-1: its instance has the default metadata options.
-    const imds = cli(
-      "aws",
-      "trace",
-      "--from-dir",
-      snap,
-      "--src",
-      "web-1",
-      "--dst",
-      "169.254.169.254",
-      "--port",
-      "80",
-      "--json",
-    );
-    expect(parsed(imds.stdout)).toMatchObject([{ verdict: "allowed", exit: "cloud-service" }]);
+    // The instance metadata service, by each instance's metadata options as the API returned them:
+    // web-1 has the defaults, db-1 has it turned off.
+    for (const [src, verdict] of [
+      ["web-1", "allowed"],
+      ["db-1", "blocked"],
+    ] as const)
+      expect(
+        parsed(
+          cli(
+            "aws",
+            "trace",
+            "--from-dir",
+            snap,
+            "--src",
+            src,
+            "--dst",
+            "169.254.169.254",
+            "--port",
+            "80",
+            "--json",
+          ).stdout,
+        ),
+      ).toMatchObject([{ verdict }]);
   });
 
   it("Block Public Access that cannot be read leaves internet gateway traffic unknown, exit code 3", async () => {
