@@ -121,6 +121,8 @@ function oneObject(key: AwsKey, doc: Record<string, unknown>): { item: unknown; 
     return c ? { item: c[0], path: ["cluster"] } : undefined;
   }
   const v = doc[key];
+  // The attribute's value may be null (a tool on the Go or Java SDKs printing an absent one).
+  if (key === "EnableDnsSupport" && v === null && "VpcId" in doc) return { item: doc, path: [] };
   if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
   if (key === "VpcBlockPublicAccessOptions") return { item: v, path: [key] };
   if (key === "EnableDnsSupport") return { item: doc, path: [] };
@@ -193,7 +195,8 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
     for (const key of KEYS) {
       const one = oneObject(key, obj);
       if (!(key in obj) && !one) continue;
-      const list = one ? [one.item] : obj[key];
+      // A key with null (tools on the Go or Java SDKs print a call's empty answer so): none.
+      const list = one ? [one.item] : obj[key] === null ? [] : obj[key];
       if (!Array.isArray(list))
         throw new InputError(
           ONE_OBJECT_KEYS.has(key)

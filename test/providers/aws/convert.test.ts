@@ -485,6 +485,21 @@ describe("missing and malformed data", () => {
       );
   });
 
+  it("a top-level key with null (a call's empty answer, as Go SDK tools print it) holds nothing", () => {
+    const docs = docsOf(tinyVpc());
+    docs.push({ file: "pcx.json", data: { VpcPeeringConnections: null } });
+    docs.push({ file: "bpa.json", data: { VpcBlockPublicAccessOptions: null } });
+    const m = awsModel(docs, "test");
+    expect(m.unknowns).toEqual(model(tinyVpc()).unknowns);
+    expect(m.networks.get("vpc-1")!.internetBlock).toBeUndefined();
+    // A DNS support attribute whose value is null: the VPC's resolver may or may not answer.
+    docs.push({ file: "dns.json", data: { VpcId: "vpc-1", EnableDnsSupport: null } });
+    expect(awsModel(docs, "test").networks.get("vpc-1")!.services![0]!.off).toMatchObject({
+      verdict: "unknown",
+      reason: "the DNS support attribute of vpc-1 has no value",
+    });
+  });
+
   it("a bad value is an InputError naming the file and JSON path", () => {
     const d = tinyVpc();
     (d.RouteTables![1] as { Routes: object[] }).Routes.push({ GatewayId: "igw-1" });
