@@ -51,6 +51,11 @@ export function blockedByOf(ref: RuleRef): BlockedBy {
   return { resource: ref.resource, kind: ref.kind, rule: ref.rule };
 }
 
+/** The hop where the rule `ref` names acts on the packets. */
+export function hopAt(ref: RuleRef, action: HopAction, detail: string): Hop {
+  return { resource: ref.resource, kind: ref.kind, action, rule: ref.rule, detail };
+}
+
 /** Identity of an outcome for merging pieces in the audit, where hops are not reported. */
 export function outcomeKey(o: Outcome): string {
   const b = o.blockedBy;

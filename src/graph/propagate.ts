@@ -37,6 +37,7 @@ import type {
 import { egressUnion, egressUnionWithin, evalUnion, type FilterSplit } from "./filters.js";
 import {
   blocked,
+  hopAt,
   mergePieces,
   piece,
   reach,
@@ -70,15 +71,9 @@ const NO_SERVICES: readonly LocalService[] = [];
  */
 function servedPiece(s: LocalService, served: PacketSet): Piece {
   const off = s.off;
-  if (off?.verdict === "blocked") {
-    const r = off.ref;
-    return blocked(served, r, off.reason, [
-      { resource: r.resource, kind: r.kind, action: "drop", rule: r.rule, detail: "turned off" },
-    ]);
-  }
-  const hops: Hop[] = [
-    { resource: s.ref.resource, kind: s.ref.kind, action: "exit", rule: s.ref.rule, detail: s.label },
-  ];
+  if (off?.verdict === "blocked")
+    return blocked(served, off.ref, off.reason, [hopAt(off.ref, "drop", "turned off")]);
+  const hops = [hopAt(s.ref, "exit", s.label)];
   if (off) return unknown(served, off.reason, hops);
   return piece(
     served,
@@ -300,10 +295,7 @@ export class Engine {
   private internetBlock(g: Gateway, leg: Leg, set: PacketSet, hops: Hop[]): Piece | null {
     const b = this.model.networks.get(leg.subnet.networkId)?.internetBlock;
     if (!b) return null;
-    const hop = (action: Hop["action"], detail: string): Hop[] => [
-      ...hops,
-      { resource: b.ref.resource, kind: b.ref.kind, action, rule: b.ref.rule, detail },
-    ];
+    const hop = (action: Hop["action"], detail: string): Hop[] => [...hops, hopAt(b.ref, action, detail)];
     if (b.unknown) return unknown(set, b.unknown, hop("drop", "not read"));
     // Ingress-only blocking lets out what NAT gateways and egress-only gateways send.
     if (b.mode === "ingress" && (leg.nat !== null || g.kind === "egress-only-internet")) return null;
@@ -496,13 +488,7 @@ export class Engine {
       if (!rest.isEmpty())
         pieces.push(
           blocked(rest, s.ref, `${s.label} answers only ${s.servesText}`, [
-            {
-              resource: s.ref.resource,
-              kind: s.ref.kind,
-              action: "drop",
-              rule: s.ref.rule,
-              detail: "not served",
-            },
+            hopAt(s.ref, "drop", "not served"),
           ]),
         );
     }

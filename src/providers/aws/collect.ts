@@ -564,55 +564,68 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
       ),
     );
 
+    // Calls asked once per item of an answer (a referenced prefix list, a VPC), after the calls
+    // above and through the same limit; a failure is a gap naming its item.
+    const perItem = <T>(
+      call: string,
+      key: string,
+      items: readonly T[],
+      subject: (item: T) => string | undefined,
+      ask: (item: T, index: number) => Promise<void>,
+    ): Promise<unknown> => {
+      total += items.length;
+      return Promise.all(
+        items.map((item, i) =>
+          run(async () => {
+            calls++;
+            try {
+              await ask(item, i);
+            } catch (err) {
+              fail(call, key, err, subject(item));
+            }
+            progress(call);
+          }),
+        ),
+      );
+    };
     const lists = results.get("ManagedPrefixLists") as
       (ManagedPrefixList & { Entries?: unknown[] })[] | undefined;
     if (lists) {
       const wanted = referencedPrefixLists(results);
       const targets = lists.filter((l) => l.PrefixListId && (!wanted || wanted.has(l.PrefixListId)));
-      total += targets.length;
-      await Promise.all(
-        targets.map((list) =>
-          run(async () => {
-            calls++;
-            try {
-              list.Entries = await drain(
-                paginateGetManagedPrefixListEntries({ client }, { PrefixListId: list.PrefixListId }),
-                (p) => p.Entries,
-              );
-            } catch (err) {
-              fail(ENTRIES_CALL, "ManagedPrefixLists", err, list.PrefixListId);
-            }
-            progress(ENTRIES_CALL);
-          }),
-        ),
+      await perItem(
+        ENTRIES_CALL,
+        "ManagedPrefixLists",
+        targets,
+        (list) => list.PrefixListId,
+        async (list) => {
+          list.Entries = await drain(
+            paginateGetManagedPrefixListEntries({ client }, { PrefixListId: list.PrefixListId }),
+            (p) => p.Entries,
+          );
+        },
       );
     }
     const vpcs = results.get("Vpcs") as Vpc[] | undefined;
     if (vpcs) {
       const ids = vpcs.flatMap((v) => (v.VpcId ? [v.VpcId] : []));
+      // In VPC order, whichever answer comes first; a VPC whose call failed has none.
       const attributes: unknown[] = [];
-      total += ids.length;
-      await Promise.all(
-        ids.map((VpcId) =>
-          run(async () => {
-            calls++;
-            try {
-              const a = await client.send(
-                new DescribeVpcAttributeCommand({ VpcId, Attribute: "enableDnsSupport" }),
-              );
-              attributes.push({ VpcId: a.VpcId ?? VpcId, EnableDnsSupport: a.EnableDnsSupport ?? null });
-            } catch (err) {
-              fail(VPC_ATTRIBUTE_CALL, DNS_SUPPORT_KEY, err, VpcId);
-            }
-            progress(VPC_ATTRIBUTE_CALL);
-          }),
-        ),
+      await perItem(
+        VPC_ATTRIBUTE_CALL,
+        DNS_SUPPORT_KEY,
+        ids,
+        (VpcId) => VpcId,
+        async (VpcId, i) => {
+          const a = await client.send(
+            new DescribeVpcAttributeCommand({ VpcId, Attribute: "enableDnsSupport" }),
+          );
+          attributes[i] = { VpcId: a.VpcId ?? VpcId, EnableDnsSupport: a.EnableDnsSupport ?? null };
+        },
       );
-      // In VPC order, whichever answer came first.
-      const at = (x: unknown) => ids.indexOf((x as { VpcId: string }).VpcId);
       results.set(
         DNS_SUPPORT_KEY,
-        attributes.sort((x, y) => at(x) - at(y)),
+        attributes.filter((a) => a !== undefined),
       );
     }
   } finally {

@@ -70,16 +70,9 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   }
   // In a fixed order, not the order the input listed things in (which AWS does not promise): a
   // nightly job comparing reports must not see a change where there is none.
+  const text = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   const byResource = (a: ModelNote, b: ModelNote) =>
-    a.resource < b.resource
-      ? -1
-      : a.resource > b.resource
-        ? 1
-        : a.message < b.message
-          ? -1
-          : a.message > b.message
-            ? 1
-            : 0;
+    text(a.resource, b.resource) || text(a.message, b.message);
   model.warnings.sort(byResource);
   model.unknowns.sort(byResource);
   return model;

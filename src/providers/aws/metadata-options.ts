@@ -15,58 +15,54 @@ type Off = LocalService["off"];
 
 const ref = (rule: string) => ({ resource: "instance-metadata-options", kind: "instance", rule });
 
+function offOf(verdict: "blocked" | "unknown", reason: string, rule: string): Off {
+  return { verdict, reason, ref: ref(rule) };
+}
+
+/** The same for both endpoints. */
+function both(verdict: "blocked" | "unknown", reason: string, rule: string): [Off, Off] {
+  const off = offOf(verdict, reason, rule);
+  return [off, off];
+}
+
 /** Why the metadata service may or may not answer, for the IPv4 and the IPv6 endpoint. */
 function offs(instance: RawInstance | undefined, owner: string | undefined, type: string): [Off, Off] {
-  if (!instance) {
-    const reason = owner
-      ? "the source's instance is not in the input (describe-instances), so whether the instance metadata service answers it is not known"
-      : `the source (a ${type} interface) is not an EC2 instance's: whether anything answers at the instance metadata address is not known`;
-    const off: Off = { verdict: "unknown", reason, ref: ref("HttpEndpoint") };
-    return [off, off];
-  }
+  if (!instance)
+    return both(
+      "unknown",
+      owner
+        ? "the source's instance is not in the input (describe-instances), so whether the instance metadata service answers it is not known"
+        : `the source (a ${type} interface) is not an EC2 instance's: whether anything answers at the instance metadata address is not known`,
+      "HttpEndpoint",
+    );
   const o = instance.MetadataOptions;
-  if (o?.State === "pending") {
-    const off: Off = {
-      verdict: "unknown",
-      reason: "the source instance's metadata options are being changed (State pending)",
-      ref: ref("State"),
-    };
-    return [off, off];
-  }
+  if (o?.State === "pending")
+    return both(
+      "unknown",
+      "the source instance's metadata options are being changed (State pending)",
+      "State",
+    );
+  const odd = (field: string, value: string) =>
+    `the source instance's metadata options say ${field} ${JSON.stringify(value)}, which is neither enabled nor disabled`;
   const endpoint = o?.HttpEndpoint ?? "enabled";
-  if (endpoint === "disabled") {
-    const off: Off = {
-      verdict: "blocked",
-      reason:
-        "the source instance's metadata options turn the instance metadata service off (HttpEndpoint disabled)",
-      ref: ref("HttpEndpoint"),
-    };
-    return [off, off];
-  }
-  if (endpoint !== "enabled") {
-    const off: Off = {
-      verdict: "unknown",
-      reason: `the source instance's metadata options say HttpEndpoint ${JSON.stringify(endpoint)}, which is neither enabled nor disabled`,
-      ref: ref("HttpEndpoint"),
-    };
-    return [off, off];
-  }
+  if (endpoint === "disabled")
+    return both(
+      "blocked",
+      "the source instance's metadata options turn the instance metadata service off (HttpEndpoint disabled)",
+      "HttpEndpoint",
+    );
+  if (endpoint !== "enabled") return both("unknown", odd("HttpEndpoint", endpoint), "HttpEndpoint");
   const v6 = o?.HttpProtocolIpv6 ?? "disabled";
   if (v6 === "enabled") return [undefined, undefined];
   return [
     undefined,
     v6 === "disabled"
-      ? {
-          verdict: "blocked",
-          reason:
-            "the source instance's metadata options leave the metadata service's IPv6 endpoint off (HttpProtocolIpv6 disabled, the default)",
-          ref: ref("HttpProtocolIpv6"),
-        }
-      : {
-          verdict: "unknown",
-          reason: `the source instance's metadata options say HttpProtocolIpv6 ${JSON.stringify(v6)}, which is neither enabled nor disabled`,
-          ref: ref("HttpProtocolIpv6"),
-        },
+      ? offOf(
+          "blocked",
+          "the source instance's metadata options leave the metadata service's IPv6 endpoint off (HttpProtocolIpv6 disabled, the default)",
+          "HttpProtocolIpv6",
+        )
+      : offOf("unknown", odd("HttpProtocolIpv6", v6), "HttpProtocolIpv6"),
   ];
 }
 

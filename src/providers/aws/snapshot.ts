@@ -106,27 +106,31 @@ function asEksCluster(data: object): unknown[] | undefined {
   return typeof c === "object" && c !== null && "resourcesVpcConfig" in c ? [c] : undefined;
 }
 
-/** Keys whose describe output is one object (besides EKS's `cluster`): see oneObject. */
-const ONE_OBJECT_KEYS: ReadonlySet<AwsKey> = new Set(["VpcBlockPublicAccessOptions", "EnableDnsSupport"]);
+const isObject = (v: unknown): v is object => typeof v === "object" && v !== null && !Array.isArray(v);
 
 /**
- * Describe outputs that print one object, not a list, read as a one-item list of `key`: `aws eks
- * describe-cluster` (under `cluster`), the region's VPC Block Public Access options, and a VPC's DNS
- * support attribute (the whole document: the VPC id is beside the value). Where the object is, if this
- * document holds one.
+ * Keys whose value may be the one object a describe command prints, not a list: the region's VPC
+ * Block Public Access options, and a VPC's DNS support attribute (read as the whole document: the VPC
+ * id is beside the value, which may be null as tools on the Go or Java SDKs print an absent one).
+ * Each says where the object is in the document, if it holds one.
  */
-function oneObject(key: AwsKey, doc: Record<string, unknown>): { item: unknown; path: string[] } | undefined {
-  if (key === "EksClusters") {
-    const c = asEksCluster(doc);
-    return c ? { item: c[0], path: ["cluster"] } : undefined;
-  }
-  const v = doc[key];
-  // The attribute's value may be null (a tool on the Go or Java SDKs printing an absent one).
-  if (key === "EnableDnsSupport" && v === null && "VpcId" in doc) return { item: doc, path: [] };
-  if (typeof v !== "object" || v === null || Array.isArray(v)) return undefined;
-  if (key === "VpcBlockPublicAccessOptions") return { item: v, path: [key] };
-  if (key === "EnableDnsSupport") return { item: doc, path: [] };
-  return undefined;
+type Found = { item: unknown; path: string[] } | undefined;
+const OBJECT_VALUED: Partial<Record<AwsKey, (doc: Record<string, unknown>) => Found>> = {
+  VpcBlockPublicAccessOptions: (doc) => {
+    const v = doc.VpcBlockPublicAccessOptions;
+    return isObject(v) ? { item: v, path: ["VpcBlockPublicAccessOptions"] } : undefined;
+  },
+  EnableDnsSupport: (doc) => {
+    const v = doc.EnableDnsSupport;
+    return isObject(v) || (v === null && "VpcId" in doc) ? { item: doc, path: [] } : undefined;
+  },
+};
+
+/** The one object of `key` this document holds, if any: those above, and `aws eks describe-cluster`'s `cluster`. */
+function oneObject(key: AwsKey, doc: Record<string, unknown>): Found {
+  if (key !== "EksClusters") return OBJECT_VALUED[key]?.(doc);
+  const c = asEksCluster(doc);
+  return c ? { item: c[0], path: ["cluster"] } : undefined;
 }
 
 /** True if the document has at least one top-level key the AWS reader understands. */
@@ -199,7 +203,7 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
       const list = one ? [one.item] : obj[key] === null ? [] : obj[key];
       if (!Array.isArray(list))
         throw new InputError(
-          ONE_OBJECT_KEYS.has(key)
+          key in OBJECT_VALUED
             ? "expected an object (as the CLI prints it) or an array"
             : "expected an array",
           doc.file,
