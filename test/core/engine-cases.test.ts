@@ -520,6 +520,88 @@ describe("what AWS answers itself", () => {
     ]);
   });
 
+  /**
+   * withInstance, dual-stack: eni-app also has an IPv6 address; its instance is of `type`, and the
+   * input's InstanceTypes (describe-instance-types) are `types`.
+   */
+  const dualStack = (type: string | undefined, types: object[], options?: object): Docs => {
+    const d = withInstance(options);
+    const v6 = (Ipv6CidrBlock: string) => [{ Ipv6CidrBlock, Ipv6CidrBlockState: { State: "associated" } }];
+    Object.assign(d.Vpcs![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/56") });
+    Object.assign(d.Subnets![1]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a01::/64") });
+    Object.assign(d.NetworkInterfaces![0]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a01::10" }] });
+    if (type)
+      Object.assign((d.Reservations![0] as { Instances: object[] }).Instances[0]!, { InstanceType: type });
+    d.InstanceTypes = types;
+    return d;
+  };
+  const DNS6 = { dst: "fd00:ec2::253", protocol: "udp", port: 53 } as const;
+  const NTP6 = { dst: "fd00:ec2::123", protocol: "udp", port: 123 } as const;
+  const IMDS6 = { dst: "fd00:ec2::254", protocol: "tcp", port: 80 } as const;
+  const at = (d: Docs, flow: { dst: string; protocol: "tcp" | "udp"; port: number }) =>
+    trace(d, { src: "eni-app", ...flow });
+
+  it("the services' IPv6 addresses answer only instances whose type is built on the Nitro System", () => {
+    const nitro = [{ InstanceType: "t3.micro", Hypervisor: "nitro", BareMetal: false }];
+    for (const flow of [DNS6, NTP6])
+      expect(at(dualStack("t3.micro", nitro), flow)).toMatchObject({
+        verdict: "allowed",
+        exit: "cloud-service",
+      });
+    // The metadata service's IPv6 endpoint needs the option too (off by default).
+    expect(at(dualStack("t3.micro", nitro), IMDS6)).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "instance-metadata-options", rule: "HttpProtocolIpv6" },
+    });
+    expect(at(dualStack("t3.micro", nitro, { HttpProtocolIpv6: "enabled" }), IMDS6)).toMatchObject({
+      verdict: "allowed",
+    });
+    // Bare metal types have no hypervisor and run on the Nitro System.
+    expect(at(dualStack("m5.metal", [{ InstanceType: "m5.metal", BareMetal: true }]), DNS6)).toMatchObject({
+      verdict: "allowed",
+    });
+
+    const xen = dualStack("t2.micro", [{ InstanceType: "t2.micro", Hypervisor: "xen" }], {
+      HttpProtocolIpv6: "enabled",
+    });
+    for (const flow of [DNS6, NTP6, IMDS6]) {
+      const t = at(xen, flow);
+      expect(t).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "t2.micro", kind: "instance-type", rule: "Hypervisor" },
+      });
+      expect(t.reason).toMatch(/^t2\.micro is a Xen-based instance type \(describe-instance-types\): /);
+    }
+    // Their IPv4 addresses answer every instance.
+    expect(at(xen, { ...DNS6, dst: "169.254.169.253" })).toMatchObject({ verdict: "allowed" });
+    expect(at(xen, { ...IMDS6, dst: "169.254.169.254" })).toMatchObject({ verdict: "allowed" });
+    // A setting that turns the service off decides whatever the type: the VPC's DNS support.
+    const dnsOff = dualStack("t3.micro", nitro);
+    dnsOff.EnableDnsSupport = [{ VpcId: "vpc-1", EnableDnsSupport: { Value: false } }];
+    expect(at(dnsOff, DNS6)).toMatchObject({ verdict: "blocked", blockedBy: { rule: "enableDnsSupport" } });
+  });
+
+  it("an instance type not in the input, not said, or with a hypervisor AWS does not print leaves the IPv6 addresses unknown", () => {
+    const unsaved = at(dualStack("t3.micro", []), DNS6);
+    expect(unsaved).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(unsaved.reason).toMatch(
+      /^t3\.micro is not in the input's InstanceTypes \(aws ec2 describe-instance-types\)/,
+    );
+    expect(at(dualStack(undefined, []), NTP6).reason).toMatch(
+      /^the source instance's type is not in the input/,
+    );
+    const odd = at(dualStack("m9.large", [{ InstanceType: "m9.large", Hypervisor: "kvm" }]), DNS6);
+    expect(odd).toMatchObject({ verdict: "unknown" });
+    expect(odd.reason).toMatch(/^describe-instance-types says Hypervisor "kvm" for m9\.large/);
+    // Still blocked where the metadata options say so, whatever the type.
+    expect(at(dualStack("t3.micro", []), IMDS6)).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { rule: "HttpProtocolIpv6" },
+    });
+    // The IPv4 addresses need no type.
+    expect(at(dualStack("t3.micro", []), { ...DNS6, dst: "10.0.0.2" })).toMatchObject({ verdict: "allowed" });
+  });
+
   it("a VPC with DNS support off: the Amazon resolver does not answer; on or not saved, it does", () => {
     const dns = (value?: boolean) => {
       const d = tinyVpc();

@@ -20,6 +20,7 @@ import {
   EC2Client,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInstances,
+  paginateDescribeInstanceTypes,
   paginateDescribeInternetGateways,
   paginateDescribeManagedPrefixLists,
   paginateDescribeNatGateways,
@@ -38,6 +39,8 @@ import {
   type EgressOnlyInternetGateway,
   type Filter,
   type ManagedPrefixList,
+  type Reservation,
+  type _InstanceType,
   type RouteTable,
   type SecurityGroup,
   type TransitGatewayAttachment,
@@ -347,8 +350,16 @@ const ENTRIES_CALL = "GetManagedPrefixListEntries";
  */
 const VPC_ATTRIBUTE_CALL = "DescribeVpcAttribute";
 const DNS_SUPPORT_KEY = "EnableDnsSupport";
+/**
+ * Asked for the instance types of the collected instances, up to 100 per call (the API's limit):
+ * whether each is built on the Nitro System, stored under `InstanceTypes` as `aws ec2
+ * describe-instance-types` prints it.
+ */
+const INSTANCE_TYPES_CALL = "DescribeInstanceTypes";
+const INSTANCE_TYPES_KEY = "InstanceTypes";
+const TYPES_PER_CALL = 100;
 /** The operations asked per item of the calls' answers (the IAM policy must allow them too). */
-export const FOLLOW_UP_CALLS: readonly string[] = [ENTRIES_CALL, VPC_ATTRIBUTE_CALL];
+export const FOLLOW_UP_CALLS: readonly string[] = [ENTRIES_CALL, VPC_ATTRIBUTE_CALL, INSTANCE_TYPES_CALL];
 
 // ---------------------------------------------------------------------------------------------------
 // Errors
@@ -628,6 +639,29 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
         attributes.filter((a) => a !== undefined),
       );
     }
+    const reservations = results.get("Reservations") as Reservation[] | undefined;
+    if (reservations) {
+      const names = [
+        ...new Set(reservations.flatMap((r) => (r.Instances ?? []).flatMap((i) => i.InstanceType ?? []))),
+      ].sort();
+      const batches: string[][] = [];
+      for (let k = 0; k < names.length; k += TYPES_PER_CALL) batches.push(names.slice(k, k + TYPES_PER_CALL));
+      // In type name order, whichever answer comes first; a batch whose call failed has none.
+      const infos: unknown[][] = [];
+      await perItem(
+        INSTANCE_TYPES_CALL,
+        INSTANCE_TYPES_KEY,
+        batches,
+        (batch) => batch.join(", "),
+        async (batch, i) => {
+          infos[i] = await drain(
+            paginateDescribeInstanceTypes({ client }, { InstanceTypes: batch as _InstanceType[] }),
+            (p) => p.InstanceTypes,
+          );
+        },
+      );
+      results.set(INSTANCE_TYPES_KEY, infos.flat());
+    }
   } finally {
     client.destroy();
   }
@@ -648,7 +682,7 @@ function finish(
   };
   gaps.sort((a, b) => order(a.call) - order(b.call) || a.message.localeCompare(b.message));
   const files: AwsSnapshotFile[] = [];
-  for (const key of [...CALLS.map((c) => c.key), DNS_SUPPORT_KEY]) {
+  for (const key of [...CALLS.map((c) => c.key), DNS_SUPPORT_KEY, INSTANCE_TYPES_KEY]) {
     const items = results.get(key);
     if (items) files.push({ path: `${region}/${key}.json`, data: plain({ [key]: items }) });
   }

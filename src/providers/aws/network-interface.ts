@@ -4,7 +4,7 @@
 import { IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import type { Endpoint } from "../../model/types.js";
 import { ipAt, nameTag, type AwsContext } from "./context.js";
-import { metadataViews } from "./metadata-options.js";
+import { instanceServices } from "./instance-services.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -108,7 +108,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
 
   const facts: InterfaceFacts = { members: new Map(), publicIpOf: new Map() };
-  const servicesOf = metadataViews(ctx);
+  const servicesOf = instanceServices(ctx);
   const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
   const vpcOfInstance = new Map<string, string>();

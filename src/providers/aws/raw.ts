@@ -150,6 +150,8 @@ export const Instance = z.looseObject({
   PrivateIpAddress: str.nullish(),
   PublicIpAddress: str.nullish(),
   Platform: str.nullish(),
+  /** Looked up in InstanceTypes: whether it is built on the Nitro System. */
+  InstanceType: str.nullish(),
   NetworkInterfaces: z.array(NetworkInterface).nullish(),
   /** Whether the instance metadata service answers it (HttpEndpoint, default enabled) and over IPv6 too. */
   MetadataOptions: z
@@ -253,6 +255,17 @@ export const VpcDnsSupport = z.looseObject({
   EnableDnsSupport: z.looseObject({ Value: bool.nullish() }).nullish(),
 });
 
+/**
+ * `aws ec2 describe-instance-types` (InstanceTypeInfo): `Hypervisor` is "nitro" or "xen", absent for
+ * bare metal types (which run on the Nitro System too). Instances' own `Hypervisor` field says "xen"
+ * for both kinds, so the type is where to look.
+ */
+export const InstanceTypeInfo = z.looseObject({
+  InstanceType: str,
+  Hypervisor: str.nullish(),
+  BareMetal: bool.nullish(),
+});
+
 export const BlockPublicAccessExclusion = z.looseObject({
   ExclusionId: str.nullish(),
   InternetGatewayExclusionMode: str.nullish(),
@@ -283,6 +296,7 @@ export const AWS_KEYS = {
   VpcBlockPublicAccessOptions: BlockPublicAccessOptions,
   VpcBlockPublicAccessExclusions: BlockPublicAccessExclusion,
   EnableDnsSupport: VpcDnsSupport,
+  InstanceTypes: InstanceTypeInfo,
 } as const;
 
 export type AwsKey = keyof typeof AWS_KEYS;
@@ -297,5 +311,6 @@ export type RawSecurityGroup = z.infer<typeof SecurityGroup>;
 export type RawIpPermission = z.infer<typeof IpPermission>;
 export type RawNetworkInterface = z.infer<typeof NetworkInterface>;
 export type RawInstance = z.infer<typeof Instance>;
+export type RawInstanceType = z.infer<typeof InstanceTypeInfo>;
 export type RawNatGateway = z.infer<typeof NatGateway>;
 export type RawEksCluster = z.infer<typeof EksCluster>;

@@ -160,6 +160,8 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   NatGateways: "NatGatewayId",
   VpcEndpoints: "VpcEndpointId",
   EnableDnsSupport: "VpcId",
+  // One type described in several regions' snapshots reads the same (what the audit reads of it).
+  InstanceTypes: "InstanceType",
 };
 
 /**

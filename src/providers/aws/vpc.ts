@@ -1,86 +1,106 @@
 // Vpcs -> Network: the VPC's IPv4 and IPv6 CIDR blocks, and the addresses AWS answers itself inside
 // every VPC (Amazon DNS at the primary CIDR's base + 2 and 169.254.169.253, the instance metadata
 // service at 169.254.169.254, the Amazon Time Sync Service at 169.254.169.123, the Windows activation
-// servers at 169.254.169.250-251), which security groups and network ACLs do not filter: AWS's VPC
+// servers at 169.254.169.250-251; the first three also at fd00:ec2::253, ::254 and ::123 for instances
+// built on the Nitro System), which security groups and network ACLs do not filter: AWS's VPC
 // security docs exempt link-local addresses and the VPC's reserved ones. The VPC's DNS support
-// attribute can turn the resolver off; each instance's metadata options decide the metadata service.
+// attribute can turn the resolver off; the sending instance decides the rest (instance-services.ts).
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
 import { cidrAt, nameTag, type AwsContext } from "./context.js";
+import type { RawVpc } from "./raw.js";
+import type { Located } from "./snapshot.js";
 
 const DNS = parsePortSpec("udp/53,tcp/53");
 const IMDS = parsePortSpec("tcp/80");
 const NTP = parsePortSpec("udp/123");
 const KMS = parsePortSpec("tcp/1688");
 
-/** Both of the instance metadata service's addresses are named by this rule of the VPC's services. */
-export const IMDS_RULE = "IMDS";
+type Off = LocalService["off"];
 
 /**
- * The instance metadata service at one of its addresses. Whether it answers is the sending instance's
- * setting (see metadata-options.ts); a VPC-wide list does not know the instance, so there it is unknown.
+ * What the sending instance decides about the services (see instance-services.ts): whether the
+ * metadata service answers it at its IPv4 and its IPv6 address (its metadata options), and whether
+ * anything answers it at the services' IPv6 addresses at all (AWS serves them only to instances built
+ * on the Nitro System).
  */
-export function imdsService(vpcId: string, v6: boolean, off: LocalService["off"]): LocalService {
+export interface InstanceView {
+  imds4: Off;
+  imds6: Off;
+  ipv6: Off;
+}
+
+/** The VPC's own list, for sources that are not an instance's interface: what depends on the instance is unknown. */
+function noInstance(vpcId: string): InstanceView {
+  const off = (reason: string, rule: string): Off => ({
+    verdict: "unknown",
+    reason,
+    ref: { resource: vpcId, kind: "vpc", rule },
+  });
+  const imds = off(
+    "whether the instance metadata service answers depends on the sending instance's metadata options",
+    "IMDS",
+  );
   return {
-    ips: v6 ? IMDS_V6 : IMDS_V4,
-    serves: IMDS,
-    servesText: "tcp 80",
-    label: v6 ? "the instance metadata service (IPv6 endpoint)" : "the instance metadata service",
-    ref: { resource: vpcId, kind: "vpc", rule: IMDS_RULE },
-    ...(off ? { off } : {}),
+    imds4: imds,
+    imds6: imds,
+    ipv6: off(
+      "whether AWS's services answer at their IPv6 addresses depends on the sending instance (only instances built on the Nitro System)",
+      "IPv6 endpoints",
+    ),
   };
 }
+
+/** The first setting that turns a service off decides; else the first that leaves it unknown. */
+function firstOff(...offs: Off[]): Off {
+  return offs.find((o) => o?.verdict === "blocked") ?? offs.find((o) => o !== undefined);
+}
+
+const DNS_V4 = ["169.254.169.253/32"];
+const DNS_V6 = cidrSet(["fd00:ec2::253/128"]);
 const IMDS_V4 = cidrSet(["169.254.169.254/32"]);
 const IMDS_V6 = cidrSet(["fd00:ec2::254/128"]);
+const NTP_V4 = cidrSet(["169.254.169.123/32"]);
+const NTP_V6 = cidrSet(["fd00:ec2::123/128"]);
+const KMS_V4 = cidrSet(["169.254.169.250/31"]);
 
-/** A VPC's service list with the metadata service as one instance sees it (IPv4 and IPv6 endpoint). */
-export function withImds(
-  list: readonly LocalService[],
+/**
+ * The services AWS answers inside VPC `vpcId` (primary CIDR `primary`) as an instance sees them. Each
+ * service's IPv4 and IPv6 addresses are listed apart, since the IPv6 ones answer Nitro-based
+ * instances only.
+ */
+export function vpcServices(
+  ctx: AwsContext,
   vpcId: string,
-  off4: LocalService["off"],
-  off6: LocalService["off"],
+  primary: IntervalSet | null,
+  view: InstanceView = noInstance(vpcId),
 ): LocalService[] {
-  return list.map((s) =>
-    s.ref.rule !== IMDS_RULE ? s : imdsService(vpcId, s.ips === IMDS_V6, s.ips === IMDS_V6 ? off6 : off4),
-  );
-}
-
-function services(ctx: AwsContext, vpcId: string, primary: IntervalSet | null): LocalService[] {
   const ref = (rule: string) => ({ resource: vpcId, kind: "vpc", rule });
-  let dnsIps = cidrSet(["169.254.169.253/32", "fd00:ec2::253/128"]);
   const base = primary?.min();
-  if (base !== undefined) dnsIps = dnsIps.union(IntervalSet.point(base + 2n));
-  const noInstance: LocalService["off"] = {
-    verdict: "unknown",
-    reason:
-      "whether the instance metadata service answers depends on the sending instance's metadata options",
-    ref: ref(IMDS_RULE),
-  };
+  const dnsV4 = base === undefined ? cidrSet(DNS_V4) : cidrSet(DNS_V4).union(IntervalSet.point(base + 2n));
+  const dnsOff = dnsSupport(ctx, vpcId);
+  const service = (
+    ips: IntervalSet,
+    serves: PacketSet,
+    servesText: string,
+    label: string,
+    rule: string,
+    off: Off,
+  ): LocalService => ({ ips, serves, servesText, label, ref: ref(rule), ...(off ? { off } : {}) });
+  const dns = (ips: IntervalSet, off: Off) =>
+    service(ips, DNS, "tcp and udp 53", "the Amazon-provided DNS resolver", "Amazon DNS", off);
+  const imds = (ips: IntervalSet, label: string, off: Off) =>
+    service(ips, IMDS, "tcp 80", label, "IMDS", off);
+  const ntp = (ips: IntervalSet, off: Off) =>
+    service(ips, NTP, "udp 123", "the Amazon Time Sync Service", "Amazon Time Sync", off);
   return [
-    {
-      ips: dnsIps,
-      serves: DNS,
-      servesText: "tcp and udp 53",
-      label: "the Amazon-provided DNS resolver",
-      ref: ref("Amazon DNS"),
-      ...dnsSupport(ctx, vpcId),
-    },
-    imdsService(vpcId, false, noInstance),
-    imdsService(vpcId, true, noInstance),
-    {
-      ips: cidrSet(["169.254.169.123/32", "fd00:ec2::123/128"]),
-      serves: NTP,
-      servesText: "udp 123",
-      label: "the Amazon Time Sync Service",
-      ref: ref("Amazon Time Sync"),
-    },
-    {
-      ips: cidrSet(["169.254.169.250/31"]),
-      serves: KMS,
-      servesText: "tcp 1688",
-      label: "the Windows activation (KMS) servers",
-      ref: ref("Windows activation"),
-    },
+    dns(dnsV4, dnsOff),
+    dns(DNS_V6, firstOff(dnsOff, view.ipv6)),
+    imds(IMDS_V4, "the instance metadata service", view.imds4),
+    imds(IMDS_V6, "the instance metadata service (IPv6 endpoint)", firstOff(view.imds6, view.ipv6)),
+    ntp(NTP_V4, undefined),
+    ntp(NTP_V6, view.ipv6),
+    service(KMS_V4, KMS, "tcp 1688", "the Windows activation (KMS) servers", "Windows activation", undefined),
   ];
 }
 
@@ -88,39 +108,40 @@ function services(ctx: AwsContext, vpcId: string, primary: IntervalSet | null): 
  * The VPC's enableDnsSupport attribute (describe-vpc-attribute): false turns the Amazon-provided
  * resolver off. Not in the input: the AWS default (on), unless the collector could not read it.
  */
-function dnsSupport(ctx: AwsContext, vpcId: string): Pick<LocalService, "off"> {
+function dnsSupport(ctx: AwsContext, vpcId: string): Off {
   const ref = { resource: vpcId, kind: "vpc", rule: "enableDnsSupport" };
   const attr = ctx.raw.EnableDnsSupport.find((a) => a.item.VpcId === vpcId)?.item;
   if (!attr) {
     const gap = ctx.gapReason("EnableDnsSupport");
     return gap === undefined
-      ? {}
+      ? undefined
       : {
-          off: {
-            verdict: "unknown",
-            reason: `the DNS support attribute of ${vpcId} could not be read (${gap})`,
-            ref,
-          },
+          verdict: "unknown",
+          reason: `the DNS support attribute of ${vpcId} could not be read (${gap})`,
+          ref,
         };
   }
   const value = attr.EnableDnsSupport?.Value;
-  if (value === true) return {};
+  if (value === true) return undefined;
   if (value === false)
     return {
-      off: {
-        verdict: "blocked",
-        reason: `DNS resolution is turned off in ${vpcId} (enableDnsSupport is false): the Amazon-provided resolver does not answer`,
-        ref,
-      },
+      verdict: "blocked",
+      reason: `DNS resolution is turned off in ${vpcId} (enableDnsSupport is false): the Amazon-provided resolver does not answer`,
+      ref,
     };
-  return { off: { verdict: "unknown", reason: `the DNS support attribute of ${vpcId} has no value`, ref } };
+  return { verdict: "unknown", reason: `the DNS support attribute of ${vpcId} has no value`, ref };
+}
+
+/** The primary IPv4 CIDR of a VPC in the input (where its resolver's address is), if it has one. */
+export function primaryCidr(loc: Located<RawVpc>): IntervalSet | null {
+  return loc.item.CidrBlock ? cidrAt(loc.item.CidrBlock, loc, "CidrBlock") : null;
 }
 
 export function convertVpcs(ctx: AwsContext): void {
   for (const loc of ctx.raw.Vpcs) {
     const v = loc.item;
     let cidrs = IntervalSet.EMPTY;
-    const primary = v.CidrBlock ? cidrAt(v.CidrBlock, loc, "CidrBlock") : null;
+    const primary = primaryCidr(loc);
     if (primary) cidrs = cidrs.union(primary);
     v.CidrBlockAssociationSet?.forEach((a, i) => {
       if (a.CidrBlockState?.State && a.CidrBlockState.State !== "associated") return;
@@ -136,7 +157,7 @@ export function convertVpcs(ctx: AwsContext): void {
       kind: "vpc",
       name: nameTag(v.Tags),
       cidrs,
-      services: services(ctx, v.VpcId, primary),
+      services: vpcServices(ctx, v.VpcId, primary),
     });
   }
   // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.

@@ -6,8 +6,9 @@
 // under the top-level key of its output's list member (DescribeSecurityGroups -> SecurityGroups), or
 // of its one struct member, answered with the first item stored there (a region's settings),
 // except DescribeManagedPrefixLists (-> ManagedPrefixLists, egress-audit's key, because
-// DescribePrefixLists also answers `PrefixLists`) and GetManagedPrefixListEntries (-> the `Entries` that
-// egress-audit stores in each ManagedPrefixLists item).
+// DescribePrefixLists also answers `PrefixLists`), GetManagedPrefixListEntries (-> the `Entries` that
+// egress-audit stores in each ManagedPrefixLists item), DescribeVpcAttribute and DescribeInstanceTypes
+// (see their functions below).
 import { randomUUID } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
@@ -52,6 +53,25 @@ const XMLNS = "http://ec2.amazonaws.com/doc/2016-11-15/";
 const DATA_KEY: Record<string, string> = {
   DescribeManagedPrefixLists: "ManagedPrefixLists",
 };
+
+/** Instance families of the Xen generation (the emulator's coarse catalogue, see instanceTypes). */
+const XEN_FAMILIES = new Set([
+  "t1",
+  "t2",
+  "m1",
+  "m2",
+  "m3",
+  "m4",
+  "c1",
+  "c3",
+  "c4",
+  "r3",
+  "r4",
+  "i2",
+  "i3",
+  "d2",
+  "x1",
+]);
 
 class Ec2Error extends Error {
   constructor(
@@ -207,6 +227,7 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
       }
       return Array.isArray(list.Entries) ? (list.Entries as unknown[]) : [];
     }
+    if (op.name === "DescribeInstanceTypes") return instanceTypes(input);
     const all = data[DATA_KEY[op.name] ?? key] ?? [];
     // As EC2 does, an explicit VPC id that does not exist fails the whole DescribeVpcs call.
     const missing =
@@ -231,6 +252,28 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
     const member = attr.charAt(0).toUpperCase() + attr.slice(1);
     const stored = (data[member] ?? []).find((a) => isRecord(a) && a.VpcId === id);
     return [isRecord(stored) ? stored : { VpcId: id, [member]: { Value: true } }];
+  }
+
+  /**
+   * DescribeInstanceTypes answers the asked types (all stored ones when none is asked): the item stored
+   * under InstanceTypes, else what EC2's catalogue says, modelled coarsely (XEN_FAMILIES; `.metal`
+   * types are bare metal, without a hypervisor; every other type is Nitro-based).
+   */
+  function instanceTypes(input: Record<string, unknown>): unknown[] {
+    const stored = (data.InstanceTypes ?? []).filter(isRecord);
+    const asked = stringList(input.InstanceTypes);
+    if (!asked) return stored;
+    return asked.map((name) => {
+      const item = stored.find((t) => t.InstanceType === name);
+      if (item) return item;
+      const [family, size] = name.split(".");
+      if (size === "metal") return { InstanceType: name, BareMetal: true };
+      return {
+        InstanceType: name,
+        BareMetal: false,
+        Hypervisor: XEN_FAMILIES.has(family ?? "") ? "xen" : "nitro",
+      };
+    });
   }
 
   function answer(action: string, params: Map<string, string>): string {

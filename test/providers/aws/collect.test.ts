@@ -312,8 +312,14 @@ describe("collectAws against the EC2 emulator", () => {
     expect(items(snapshot, "EnableDnsSupport")).toEqual(
       items(snapshot, "Vpcs").map((v) => ({ VpcId: v.VpcId, EnableDnsSupport: { Value: true } })),
     );
+    // The instances' types as EC2 describes them (the emulator's catalogue: t2 is Xen-based).
+    expect(items(snapshot, "InstanceTypes")).toEqual([
+      { InstanceType: "t2.micro", BareMetal: false, Hypervisor: "xen" },
+    ]);
     expect(snapshot.files.map((f) => f.path).sort()).toEqual(
-      [...CALLS.map((c) => c.key), "EnableDnsSupport"].map((k) => `${REGION}/${k}.json`).sort(),
+      [...CALLS.map((c) => c.key), "EnableDnsSupport", "InstanceTypes"]
+        .map((k) => `${REGION}/${k}.json`)
+        .sort(),
     );
     // Plain JSON: no $metadata, no Date objects.
     for (const f of snapshot.files) expect(JSON.parse(JSON.stringify(f.data))).toStrictEqual(f.data);
@@ -527,8 +533,9 @@ describe("collectAws against the EC2 emulator", () => {
     });
     expect(file(snapshot, `${REGION}/NetworkAcls.json`)).toBeUndefined();
     expect(items(snapshot, "SecurityGroups")).toHaveLength(3);
-    // A file per call but NetworkAcls, the VPCs' DNS support attributes, and the gaps file.
-    expect(snapshot.files).toHaveLength(CALLS.length + 1);
+    // A file per call but NetworkAcls, the VPCs' DNS support attributes, the instance types, and the
+    // gaps file.
+    expect(snapshot.files).toHaveLength(CALLS.length + 2);
   });
 
   it("asks each VPC's DNS support attribute; a denied one is a gap naming the VPC, and its resolver unknown", async () => {
@@ -553,6 +560,55 @@ describe("collectAws against the EC2 emulator", () => {
     ]);
     expect(partial.gaps[0]!.message).toMatch(/^vpc-a: /);
     expect(dns(partial)).toMatchObject({ verdict: "unknown" });
+  });
+
+  it("asks the collected instances' types, 100 a call; a denied call is a gap naming them", async () => {
+    // 205 instances of 205 types (one Xen-based), listed in no particular order.
+    const names = Array.from({ length: 204 }, (_, n) => `z${n}.large`)
+      .concat("t2.micro")
+      .reverse();
+    const reservations = [
+      {
+        ReservationId: "r-1",
+        Instances: names.map((InstanceType, n) => ({
+          InstanceId: `i-${n}`,
+          InstanceType,
+          VpcId: "vpc-a",
+          SubnetId: "subnet-a1",
+          State: { Name: "running" },
+        })),
+      },
+    ];
+    const e = await emulator({ data: { ...SYNTHETIC, Reservations: reservations } });
+    const snapshot = await collectAws(options(e, { vpcIds: ["vpc-a"] }));
+    expect(snapshot.gaps).toEqual([]);
+    const asked = requestsFor(e, "DescribeInstanceTypes").map((p) =>
+      Object.keys(p)
+        .filter((k) => k.startsWith("InstanceType."))
+        .map((k) => p[k]),
+    );
+    const sorted = [...names].sort();
+    expect(asked.map((a) => a.length).sort()).toEqual([100, 100, 5]);
+    expect(asked.flat().sort()).toEqual(sorted);
+    const types = items(snapshot, "InstanceTypes");
+    expect(types.map((t) => t.InstanceType)).toEqual(sorted);
+    expect(types.find((t) => t.InstanceType === "t2.micro")).toMatchObject({ Hypervisor: "xen" });
+
+    const denied = await emulator({
+      data: { ...SYNTHETIC, Reservations: reservations },
+      deny: ["DescribeInstanceTypes"],
+    });
+    const partial = await collectAws(options(denied, { vpcIds: ["vpc-a"] }));
+    expect(partial.gaps).toHaveLength(3);
+    expect(partial.gaps).toMatchObject(
+      Array(3).fill({
+        call: "DescribeInstanceTypes",
+        action: "ec2:DescribeInstanceTypes",
+        key: "InstanceTypes",
+      }),
+    );
+    expect(partial.gaps.map((g) => g.message).join(" ")).toContain("t2.micro");
+    expect(items(partial, "InstanceTypes")).toEqual([]);
   });
 
   it("writes a snapshot that, served back, collects to the same files", async () => {

@@ -395,6 +395,38 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("a collector gap on the instance types leaves the services' IPv6 addresses unknown, naming it", () => {
+    const d = tinyVpc();
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            InstanceType: "t3.micro",
+            NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
+          },
+        ],
+      },
+    ];
+    d.EgressAuditCollectionGaps = [
+      {
+        region: "us-east-1",
+        call: "DescribeInstanceTypes",
+        action: "ec2:DescribeInstanceTypes",
+        key: "InstanceTypes",
+        code: "UnauthorizedOperation",
+        message: "t3.micro: You are not authorized",
+      },
+    ];
+    const services = model(d).endpoints.find((e) => e.id === "eni-app")!.services!;
+    const off = (dst: string) => services.find((s) => s.ips.contains(parseIp(dst)))?.off;
+    expect(off("fd00:ec2::123")).toMatchObject({ verdict: "unknown" });
+    expect(off("fd00:ec2::123")!.reason).toMatch(
+      /^the instance types could not be read \(ec2:DescribeInstanceTypes failed in us-east-1 \(UnauthorizedOperation/,
+    );
+    expect(off("169.254.169.123")).toBeUndefined();
+  });
+
   it("a resource listed twice counts once; two different versions of it are an error naming both", () => {
     const d = tinyVpc();
     const sg = d.SecurityGroups![0] as { IpPermissionsEgress: object[] };

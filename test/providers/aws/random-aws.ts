@@ -116,6 +116,7 @@ export interface RawInstance {
     Attachment: { DeviceIndex: number };
   })[];
   MetadataOptions?: { State?: string; HttpEndpoint?: string; HttpProtocolIpv6?: string };
+  InstanceType?: string;
 }
 
 /** One region's describe-* output, by top-level key. */
@@ -164,6 +165,8 @@ export interface AwsDump {
   Reservations: { ReservationId: string; Instances: RawInstance[] }[];
   /** describe-vpc-attribute --attribute enableDnsSupport prints one object: written as such (see docsOf). */
   EnableDnsSupport: { VpcId: string; EnableDnsSupport: { Value: boolean } }[];
+  /** describe-instance-types: Hypervisor nitro or xen, none for bare metal. */
+  InstanceTypes: { InstanceType: string; Hypervisor?: string; BareMetal: boolean }[];
   Addresses: {
     PublicIp: string;
     AllocationId: string;
@@ -746,6 +749,29 @@ export function randomAwsVpc(r: Rand): AwsDump {
     }
   // The VPC's DNS support attribute: often not saved (then on, the default), on, or off.
   const dns = chance(r, 50) ? [] : [{ VpcId: VPC_ID, EnableDnsSupport: { Value: chance(r, 60) } }];
+  // Instance types, and what describe-instance-types says of them: Nitro, Xen, bare metal (Nitro
+  // without a hypervisor), a value AWS does not print; a type may be missing from the input, and an
+  // instance may not say its type.
+  const catalogue: AwsDump["InstanceTypes"][number][] = [
+    { InstanceType: "t3.micro", Hypervisor: "nitro", BareMetal: false },
+    { InstanceType: "t2.micro", Hypervisor: "xen", BareMetal: false },
+    { InstanceType: "m5.metal", BareMetal: true },
+    { InstanceType: "m5.large", Hypervisor: "kvm", BareMetal: false },
+  ];
+  for (const rsv of reservations)
+    for (const instance of rsv.Instances) {
+      const type = pick(r, [
+        undefined,
+        "t3.micro",
+        "t3.micro",
+        "t2.micro",
+        "m5.metal",
+        "m5.large",
+        "c9.large",
+      ]);
+      if (type) instance.InstanceType = type;
+    }
+  const instanceTypes = catalogue.filter(() => chance(r, 80));
 
   return {
     VpcBlockPublicAccessOptions: bpa,
@@ -784,6 +810,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
     Reservations: reservations,
     Addresses: addresses,
     EnableDnsSupport: dns,
+    InstanceTypes: instanceTypes,
   };
 }
 

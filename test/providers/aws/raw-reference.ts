@@ -485,10 +485,26 @@ export class RawReference {
         return blocked(vpc.VpcId, "vpc", name, `${name} does not serve it`);
       if (name === "Amazon DNS" && this.d.EnableDnsSupport[0]?.EnableDnsSupport.Value === false)
         return blocked(vpc.VpcId, "vpc", "enableDnsSupport", "DNS support off");
-      if (name === "IMDS") return this.metadata(instance, isV6(pkt.dst));
-      return allowed("cloud-service", null, name);
+      const metadata = name === "IMDS" ? this.metadata(instance, isV6(pkt.dst)) : null;
+      if (metadata?.verdict === "blocked") return metadata;
+      // The IPv6 addresses answer only instances built on the Nitro System.
+      const nitro = isV6(pkt.dst) ? this.nitro(instance) : null;
+      if (nitro?.verdict === "blocked") return nitro;
+      return metadata?.verdict === "unknown"
+        ? metadata
+        : (nitro ?? metadata ?? allowed("cloud-service", null, name));
     }
     return null;
+  }
+
+  /** Whether an instance is built on the Nitro System, by its type: null when it is, else why not or why unknown. */
+  private nitro(instance: RawInstance | undefined): RefOutcome | null {
+    if (instance?.InstanceType === undefined) return unknown(null, "no instance type");
+    const info = this.d.InstanceTypes.find((t) => t.InstanceType === instance.InstanceType);
+    if (info === undefined) return unknown(null, "instance type not in the input");
+    if (info.Hypervisor === "nitro" || (info.Hypervisor === undefined && info.BareMetal)) return null;
+    if (info.Hypervisor === "xen") return blocked(info.InstanceType, "instance-type", "Hypervisor", "Xen");
+    return unknown(null, "odd hypervisor");
   }
 
   /** Whether the metadata service answers an instance, by its metadata options (AWS defaults when absent). */

@@ -1,0 +1,153 @@
+// The services AWS answers inside a VPC (vpc.ts) as each interface's instance sees them:
+// - the instance metadata service by the instance's MetadataOptions: HttpEndpoint (default enabled)
+//   turns it off altogether, HttpProtocolIpv6 (default disabled) its IPv6 endpoint fd00:ec2::254;
+// - the IPv6 addresses of the resolver, the metadata service and the Time Sync Service answer only
+//   instances built on the Nitro System, which is a property of the instance type
+//   (describe-instance-types' Hypervisor; the instance's own Hypervisor field says "xen" for both).
+// An interface whose instance is not in the input, or that is not an instance's (Lambda, EKS pod
+// interfaces), cannot tell.
+//
+// Results name the setting generically ("the source instance's metadata options") or by instance
+// type: the source's instance is in every result already, and naming it in the outcome would give
+// every instance its own service list, so that instances alike could no longer share one computation.
+import type { Endpoint, LocalService, RuleRef } from "../../model/types.js";
+import type { AwsContext } from "./context.js";
+import type { RawInstance, RawInstanceType } from "./raw.js";
+import { primaryCidr, vpcServices, type InstanceView } from "./vpc.js";
+
+type Off = LocalService["off"];
+
+function offOf(verdict: "blocked" | "unknown", reason: string, ref: RuleRef): Off {
+  return { verdict, reason, ref };
+}
+
+const optionRef = (rule: string) => ({ resource: "instance-metadata-options", kind: "instance", rule });
+
+/** Why the metadata service may or may not answer, at its IPv4 and its IPv6 endpoint. */
+function metadataOffs(instance: RawInstance): [Off, Off] {
+  const o = instance.MetadataOptions;
+  const both = (verdict: "blocked" | "unknown", reason: string, rule: string): [Off, Off] => {
+    const off = offOf(verdict, reason, optionRef(rule));
+    return [off, off];
+  };
+  if (o?.State === "pending")
+    return both(
+      "unknown",
+      "the source instance's metadata options are being changed (State pending)",
+      "State",
+    );
+  const odd = (field: string, value: string) =>
+    `the source instance's metadata options say ${field} ${JSON.stringify(value)}, which is neither enabled nor disabled`;
+  const endpoint = o?.HttpEndpoint ?? "enabled";
+  if (endpoint === "disabled")
+    return both(
+      "blocked",
+      "the source instance's metadata options turn the instance metadata service off (HttpEndpoint disabled)",
+      "HttpEndpoint",
+    );
+  if (endpoint !== "enabled") return both("unknown", odd("HttpEndpoint", endpoint), "HttpEndpoint");
+  const v6 = o?.HttpProtocolIpv6 ?? "disabled";
+  if (v6 === "enabled") return [undefined, undefined];
+  return [
+    undefined,
+    v6 === "disabled"
+      ? offOf(
+          "blocked",
+          "the source instance's metadata options leave the metadata service's IPv6 endpoint off (HttpProtocolIpv6 disabled, the default)",
+          optionRef("HttpProtocolIpv6"),
+        )
+      : offOf("unknown", odd("HttpProtocolIpv6", v6), optionRef("HttpProtocolIpv6")),
+  ];
+}
+
+const NITRO_ONLY =
+  "AWS answers at the IPv6 addresses of its resolver, metadata and Time Sync services only instances built on the Nitro System";
+
+/** Whether the services' IPv6 addresses answer the instance: by its instance type's hypervisor. */
+function nitroOff(
+  instance: RawInstance,
+  types: ReadonlyMap<string, RawInstanceType>,
+  gap: string | undefined,
+): Off {
+  const type = instance.InstanceType;
+  const ref = { resource: type ?? "instance-type", kind: "instance-type", rule: "Hypervisor" };
+  if (!type) return offOf("unknown", `the source instance's type is not in the input: ${NITRO_ONLY}`, ref);
+  const info = types.get(type);
+  if (!info)
+    return offOf(
+      "unknown",
+      gap === undefined
+        ? `${type} is not in the input's InstanceTypes (aws ec2 describe-instance-types), so whether it is built on the Nitro System is not known: ${NITRO_ONLY}`
+        : `the instance types could not be read (${gap}): ${NITRO_ONLY}`,
+      ref,
+    );
+  const h = info.Hypervisor;
+  // Bare metal types have no hypervisor; they are built on the Nitro System.
+  if (h === "nitro" || (h == null && info.BareMetal === true)) return undefined;
+  if (h === "xen")
+    return offOf(
+      "blocked",
+      `${type} is a Xen-based instance type (describe-instance-types): ${NITRO_ONLY}`,
+      ref,
+    );
+  return offOf(
+    "unknown",
+    `describe-instance-types says Hypervisor ${JSON.stringify(h ?? null)} for ${type}, neither nitro nor xen: ${NITRO_ONLY}`,
+    ref,
+  );
+}
+
+/** What the source decides about the services (see InstanceView). */
+function viewOf(
+  instance: RawInstance | undefined,
+  owner: string | undefined,
+  type: string,
+  types: ReadonlyMap<string, RawInstanceType>,
+  gap: string | undefined,
+): InstanceView {
+  if (!instance) {
+    const why = owner
+      ? "the source's instance is not in the input (describe-instances), so whether"
+      : `the source (a ${type} interface) is not an EC2 instance's: whether`;
+    const imds = offOf(
+      "unknown",
+      `${why} the instance metadata service answers it is not known`,
+      optionRef("HttpEndpoint"),
+    );
+    const ipv6 = offOf("unknown", `${why} it is built on the Nitro System is not known: ${NITRO_ONLY}`, {
+      resource: "instance-type",
+      kind: "instance-type",
+      rule: "Hypervisor",
+    });
+    return { imds4: imds, imds6: imds, ipv6 };
+  }
+  const [imds4, imds6] = metadataOffs(instance);
+  return { imds4, imds6, ipv6: nitroOff(instance, types, gap) };
+}
+
+/**
+ * The service lists of a region's interfaces: one list object per VPC and view, so that endpoints
+ * alike share it (the engine tells endpoints apart by their list object).
+ */
+export function instanceServices(
+  ctx: AwsContext,
+): (
+  vpcId: string,
+  instance: RawInstance | undefined,
+  owner: string | undefined,
+  type: string,
+) => Endpoint["services"] {
+  const types = new Map(ctx.raw.InstanceTypes.map((loc) => [loc.item.InstanceType, loc.item]));
+  const gap = ctx.gapReason("InstanceTypes");
+  const vpcs = new Map(ctx.raw.Vpcs.map((loc) => [loc.item.VpcId, loc]));
+  const lists = new Map<string, LocalService[]>();
+  return (vpcId, instance, owner, type) => {
+    const vpc = vpcs.get(vpcId);
+    if (!vpc || !ctx.model.networks.has(vpcId)) return undefined;
+    const view = viewOf(instance, owner, type, types, gap);
+    const key = JSON.stringify([vpcId, view]);
+    let list = lists.get(key);
+    if (!list) lists.set(key, (list = vpcServices(ctx, vpcId, primaryCidr(vpc), view)));
+    return list;
+  };
+}
