@@ -21,11 +21,7 @@ export { isAwsDocument };
 
 export function awsModel(docs: readonly SourceDocument[], where: string): NetworkModel {
   const raw = indexAwsDocuments(docs);
-  if (raw.present.size === 0)
-    throw new InputError(
-      "no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)",
-      where,
-    );
+  if (raw.present.size === 0) throw new InputError(nothingRead(docs), where);
   const model = emptyModel("aws");
   const gaps = new Map<string, string>();
   for (const { item: g } of raw.EgressAuditCollectionGaps) {
@@ -76,4 +72,23 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   model.warnings.sort(byResource);
   model.unknowns.sort(byResource);
   return model;
+}
+
+/**
+ * Why a folder gave the audit nothing: no describe output it reads, and which top-level keys the files
+ * do hold, if any (say only TransitGatewayAttachments, which the collector saves but the audit does
+ * not read), so the user sees what was found rather than a folder that looks empty.
+ */
+function nothingRead(docs: readonly SourceDocument[]): string {
+  const keys = new Set<string>();
+  for (const d of docs)
+    if (typeof d.data === "object" && d.data !== null && !Array.isArray(d.data))
+      for (const k of Object.keys(d.data)) keys.add(k);
+  const found = [...keys].sort();
+  const shown =
+    found.length > 5 ? `${found.slice(0, 5).join(", ")} and ${found.length - 5} more` : found.join(", ");
+  return (
+    "no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)" +
+    (found.length > 0 ? `; the files hold only ${shown}, which the audit does not read` : "")
+  );
 }

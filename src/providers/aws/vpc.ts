@@ -51,12 +51,12 @@ function noInstance(vpcId: string): InstanceView {
   };
 }
 
-/** The first setting that turns a service off decides; else the first that leaves it unknown. */
+/** A setting that turns the service off decides (the first such); else the first that leaves it unknown. */
 function firstOff(...offs: Off[]): Off {
   return offs.find((o) => o?.verdict === "blocked") ?? offs.find((o) => o !== undefined);
 }
 
-const DNS_V4 = ["169.254.169.253/32"];
+const DNS_V4 = cidrSet(["169.254.169.253/32"]);
 const DNS_V6 = cidrSet(["fd00:ec2::253/128"]);
 const IMDS_V4 = cidrSet(["169.254.169.254/32"]);
 const IMDS_V6 = cidrSet(["fd00:ec2::254/128"]);
@@ -77,7 +77,7 @@ export function vpcServices(
 ): LocalService[] {
   const ref = (rule: string) => ({ resource: vpcId, kind: "vpc", rule });
   const base = primary?.min();
-  const dnsV4 = base === undefined ? cidrSet(DNS_V4) : cidrSet(DNS_V4).union(IntervalSet.point(base + 2n));
+  const dnsV4 = base === undefined ? DNS_V4 : DNS_V4.union(IntervalSet.point(base + 2n));
   const dnsOff = dnsSupport(ctx, vpcId);
   const service = (
     ips: IntervalSet,
