@@ -602,6 +602,32 @@ describe("what AWS answers itself", () => {
     expect(at(dualStack("t3.micro", []), { ...DNS6, dst: "10.0.0.2" })).toMatchObject({ verdict: "allowed" });
   });
 
+  it("a source that is not an instance's cannot tell what answers at the link-local addresses; the resolver's VPC address answers it", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      ...eni("eni-fn", "subnet-priv", "10.0.1.40", ["sg-all"]),
+      InterfaceType: "lambda",
+    });
+    const from = (dst: string, protocol: "tcp" | "udp", port: number) =>
+      trace(d, { src: "eni-fn", dst, protocol, port });
+    for (const [dst, protocol, port] of [
+      ["169.254.169.123", "udp", 123],
+      ["169.254.169.253", "udp", 53],
+      ["169.254.169.250", "tcp", 1688],
+    ] as const) {
+      const t = from(dst, protocol, port);
+      expect(t, dst).toMatchObject({ verdict: "unknown", blockedBy: null });
+      expect(t.reason).toBe(
+        "the source (a lambda interface) is not an EC2 instance's: whether AWS's services answer it at their link-local addresses (169.254.169.x) is not known",
+      );
+    }
+    expect(from("10.0.0.2", "udp", 53)).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+    // An instance's interface (eni-app: its instance is not in the input) is answered there.
+    expect(trace(d, { src: "eni-app", dst: "169.254.169.123", protocol: "udp", port: 123 })).toMatchObject({
+      verdict: "allowed",
+    });
+  });
+
   it("a VPC with DNS support off: the Amazon resolver does not answer; on or not saved, it does", () => {
     const dns = (value?: boolean) => {
       const d = tinyVpc();

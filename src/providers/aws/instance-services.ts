@@ -5,7 +5,8 @@
 //   instances built on the Nitro System, which is a property of the instance type
 //   (describe-instance-types' Hypervisor; the instance's own Hypervisor field says "xen" for both).
 // An interface whose instance is not in the input, or that is not an instance's (Lambda, EKS pod
-// interfaces), cannot tell.
+// interfaces), cannot tell; one that is not an instance's cannot tell about the link-local addresses
+// either.
 //
 // Results name the setting generically ("the source instance's metadata options") or by instance
 // type: the source's instance is in every result already, and naming it in the outcome would give
@@ -119,10 +120,20 @@ function viewOf(
       kind: "instance-type",
       rule: "Hypervisor",
     });
-    return { imds4: imds, imds6: imds, ipv6 };
+    // An instance's own host answers the link-local addresses; whatever sends through another kind
+    // of interface (a Lambda function runs in Lambda's own VPC, a pod behind a branch interface)
+    // may meet something else there.
+    const linkLocal = owner
+      ? undefined
+      : offOf(
+          "unknown",
+          `the source (a ${type} interface) is not an EC2 instance's: whether AWS's services answer it at their link-local addresses (169.254.169.x) is not known`,
+          { resource: "link-local", kind: type, rule: null },
+        );
+    return { imds4: imds, imds6: imds, ipv6, linkLocal };
   }
   const [imds4, imds6] = metadataOffs(instance);
-  return { imds4, imds6, ipv6: nitroOff(instance, types, gap) };
+  return { imds4, imds6, ipv6: nitroOff(instance, types, gap), linkLocal: undefined };
 }
 
 /**

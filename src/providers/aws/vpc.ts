@@ -20,14 +20,16 @@ type Off = LocalService["off"];
 
 /**
  * What the sending instance decides about the services (see instance-services.ts): whether the
- * metadata service answers it at its IPv4 and its IPv6 address (its metadata options), and whether
+ * metadata service answers it at its IPv4 and its IPv6 address (its metadata options), whether
  * anything answers it at the services' IPv6 addresses at all (AWS serves them only to instances built
- * on the Nitro System).
+ * on the Nitro System), and at their link-local IPv4 addresses (169.254.169.x: the instance's own
+ * host answers those; a source that is not an instance's cannot tell).
  */
 export interface InstanceView {
   imds4: Off;
   imds6: Off;
   ipv6: Off;
+  linkLocal: Off;
 }
 
 /** The VPC's own list, for sources that are not an instance's interface: what depends on the instance is unknown. */
@@ -44,6 +46,8 @@ function noInstance(vpcId: string): InstanceView {
   return {
     imds4: imds,
     imds6: imds,
+    // A host of the subnet (a trace from a subnet): an instance, so its host answers these.
+    linkLocal: undefined,
     ipv6: off(
       "whether AWS's services answer at their IPv6 addresses depends on the sending instance (only instances built on the Nitro System)",
       "IPv6 endpoints",
@@ -65,9 +69,9 @@ const NTP_V6 = cidrSet(["fd00:ec2::123/128"]);
 const KMS_V4 = cidrSet(["169.254.169.250/31"]);
 
 /**
- * The services AWS answers inside VPC `vpcId` (primary CIDR `primary`) as an instance sees them. Each
- * service's IPv4 and IPv6 addresses are listed apart, since the IPv6 ones answer Nitro-based
- * instances only.
+ * The services AWS answers inside VPC `vpcId` (primary CIDR `primary`) as an instance sees them. A
+ * service's addresses of each kind (in the VPC, link-local, IPv6) are listed apart, since what
+ * answers at each depends on different things (see InstanceView).
  */
 export function vpcServices(
   ctx: AwsContext,
@@ -77,7 +81,6 @@ export function vpcServices(
 ): LocalService[] {
   const ref = (rule: string) => ({ resource: vpcId, kind: "vpc", rule });
   const base = primary?.min();
-  const dnsV4 = base === undefined ? DNS_V4 : DNS_V4.union(IntervalSet.point(base + 2n));
   const dnsOff = dnsSupport(ctx, vpcId);
   const service = (
     ips: IntervalSet,
@@ -94,13 +97,22 @@ export function vpcServices(
   const ntp = (ips: IntervalSet, off: Off) =>
     service(ips, NTP, "udp 123", "the Amazon Time Sync Service", "Amazon Time Sync", off);
   return [
-    dns(dnsV4, dnsOff),
+    // The resolver's VPC address is reached through the interface like any address in the VPC.
+    ...(base === undefined ? [] : [dns(IntervalSet.point(base + 2n), dnsOff)]),
+    dns(DNS_V4, firstOff(dnsOff, view.linkLocal)),
     dns(DNS_V6, firstOff(dnsOff, view.ipv6)),
     imds(IMDS_V4, "the instance metadata service", view.imds4),
     imds(IMDS_V6, "the instance metadata service (IPv6 endpoint)", firstOff(view.imds6, view.ipv6)),
-    ntp(NTP_V4, undefined),
+    ntp(NTP_V4, view.linkLocal),
     ntp(NTP_V6, view.ipv6),
-    service(KMS_V4, KMS, "tcp 1688", "the Windows activation (KMS) servers", "Windows activation", undefined),
+    service(
+      KMS_V4,
+      KMS,
+      "tcp 1688",
+      "the Windows activation (KMS) servers",
+      "Windows activation",
+      view.linkLocal,
+    ),
   ];
 }
 

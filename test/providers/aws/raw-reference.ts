@@ -462,7 +462,7 @@ export class RawReference {
    * The services AWS answers inside the VPC without security groups or network ACLs: served packets
    * reach them, others stop there, named by the service.
    */
-  private service(pkt: RawPacket, instance: RawInstance | undefined): RefOutcome | null {
+  private service(pkt: RawPacket, instance: RawInstance | undefined, eni: RawEni): RefOutcome | null {
     const vpc = this.d.Vpcs[0]!;
     const base = ipaddr.parse(vpc.CidrBlock.split("/")[0]!).toByteArray();
     base[3]! += 2;
@@ -485,6 +485,10 @@ export class RawReference {
         return blocked(vpc.VpcId, "vpc", name, `${name} does not serve it`);
       if (name === "Amazon DNS" && this.d.EnableDnsSupport[0]?.EnableDnsSupport.Value === false)
         return blocked(vpc.VpcId, "vpc", "enableDnsSupport", "DNS support off");
+      // Only an instance's own host is known to answer at the link-local addresses.
+      const ownHost = instance !== undefined || eni.Attachment?.InstanceId !== undefined;
+      if (pkt.dst.startsWith("169.254.") && !ownHost && name !== "IMDS")
+        return unknown(null, "not an instance's interface");
       const metadata = name === "IMDS" ? this.metadata(instance, isV6(pkt.dst)) : null;
       if (metadata?.verdict === "blocked") return metadata;
       // The IPv6 addresses answer only instances built on the Nitro System.
@@ -530,7 +534,7 @@ export class RawReference {
     const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : (from ?? eni.PrivateIpAddress);
     if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
     if (addressesOf(eni).includes(pkt.dst)) return allowed("private", null, "own address");
-    const service = this.service(pkt, instance);
+    const service = this.service(pkt, instance, eni);
     if (service !== null) return service;
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
     if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
