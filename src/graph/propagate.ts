@@ -739,7 +739,8 @@ export class Engine {
         detail: `${count === 1 ? (rule ?? "route") : `${count} routes`} -> ${targetLabel}`,
       };
       if (t.kind === "blackhole") {
-        const why = t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target";
+        const why =
+          t.why ?? (t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target");
         pieces.push(
           blocked(part, route.ref, `route ${route.ref.rule ?? ""} in ${rt.id} is a blackhole: ${why}`, [hop]),
         );

@@ -57,7 +57,8 @@ export type ExitKind = "internet" | "cloud-service" | "vpn" | "peering" | "priva
 export type RouteTarget =
   | { kind: "local"; networkId: string }
   | { kind: "gateway"; gatewayId: string }
-  | { kind: "blackhole"; targetId: string | null };
+  /** `why`: what makes it one, when it is not that the target no longer exists. */
+  | { kind: "blackhole"; targetId: string | null; why?: string };
 
 export interface Route {
   /** Destination addresses (a CIDR or a prefix list's entries). */

@@ -59,6 +59,24 @@ describe("paths out", () => {
     });
   });
 
+  it("an internet gateway no longer attached to the VPC carries nothing, though the route still says active", () => {
+    for (const [Attachments, where] of [
+      [[{ VpcId: "vpc-1", State: "detaching" }], "it is attached to no VPC"],
+      [[{ VpcId: "vpc-2", State: "available" }], "it is attached to vpc-2"],
+    ] as const) {
+      const d = tinyVpc();
+      d.InternetGateways = [{ InternetGatewayId: "igw-1", Attachments }];
+      const t = trace(d, { src: "eni-web" });
+      expect(t).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "rtb-pub", kind: "route-table", rule: "0.0.0.0/0" },
+      });
+      expect(t.reason).toBe(
+        `route 0.0.0.0/0 in rtb-pub is a blackhole: its target igw-1 is not attached to vpc-1 (${where})`,
+      );
+    }
+  });
+
   it("NAT gateways do not translate GRE", () => {
     const t = trace(tinyVpc(), { src: "eni-app", protocol: "47" });
     expect(t).toMatchObject({

@@ -1,13 +1,25 @@
 // InternetGateways and EgressOnlyInternetGateways -> gateways. An internet gateway translates 1:1 the
 // private IPv4 addresses that have a public IP or Elastic IP, and passes IPv6; an egress-only one is IPv6.
 import type { AwsContext } from "./context.js";
+import type { RawOf } from "./raw.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
+
+type RawAttachments = RawOf<"InternetGateways">["Attachments"];
+
+/**
+ * The VPC a gateway is attached to: an internet gateway's attachment reads "available" once attached
+ * (an egress-only one's "attached"); one still attaching, detaching or detached carries nothing.
+ */
+function attachedVpc(attachments: RawAttachments): string | undefined {
+  return (
+    attachments?.find((a) => a.VpcId && (!a.State || a.State === "available" || a.State === "attached"))
+      ?.VpcId ?? undefined
+  );
+}
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
-    const vpc = igw.Attachments?.find(
-      (a) => a.VpcId && (!a.State || a.State === "available" || a.State === "attached"),
-    )?.VpcId;
+    const vpc = attachedVpc(igw.Attachments);
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,
       kind: "internet",
@@ -20,7 +32,7 @@ export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts):
     ctx.model.gateways.set(g.EgressOnlyInternetGatewayId, {
       id: g.EgressOnlyInternetGatewayId,
       kind: "egress-only-internet",
-      networkId: g.Attachments?.[0]?.VpcId ?? null,
+      networkId: attachedVpc(g.Attachments) ?? null,
       ref: { resource: g.EgressOnlyInternetGatewayId, kind: "egress-only-internet-gateway", rule: null },
     });
   }

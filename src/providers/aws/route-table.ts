@@ -165,7 +165,17 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
   if (r.GatewayId === "local") return { kind: "local", networkId: vpcId };
   if (id === null) return { kind: "blackhole", targetId: null };
   const gateways = ctx.model.gateways;
-  if (gateways.has(id)) return { kind: "gateway", gatewayId: id };
+  const g = gateways.get(id);
+  // An internet gateway carries only the traffic of the VPC it is attached to: AWS marks a route to
+  // one that is not a blackhole, which a snapshot taken while it was being detached (or a hand-made
+  // one) may not say yet.
+  if ((g?.kind === "internet" || g?.kind === "egress-only-internet") && g.networkId !== vpcId)
+    return {
+      kind: "blackhole",
+      targetId: id,
+      why: `its target ${id} is not attached to ${vpcId} (${g.networkId === null ? "it is attached to no VPC" : `it is attached to ${g.networkId}`})`,
+    };
+  if (g) return { kind: "gateway", gatewayId: id };
   const exit = (exitKind: ExitKind, label: string, kind: string, reaches = false) =>
     gateways.set(id, {
       id,

@@ -772,6 +772,17 @@ export function randomAwsVpc(r: Rand): AwsDump {
       if (type) instance.InstanceType = type;
     }
   const instanceTypes = catalogue.filter(() => chance(r, 80));
+  // Now and then a gateway that routes still name is attached elsewhere, being detached or detached
+  // (a snapshot taken meanwhile: AWS marks such routes blackholes only once it is detached).
+  const attachment = (attached: string) =>
+    pick(r, [
+      ...Array<{ VpcId: string; State: string }[]>(12).fill([{ VpcId: VPC_ID, State: attached }]),
+      [{ VpcId: VPC_ID, State: "detaching" }],
+      [{ VpcId: "vpc-elsewhere", State: attached }],
+      [],
+    ]);
+  const igwAttachments = attachment("available");
+  const eigwAttachments = attachment("attached");
 
   return {
     VpcBlockPublicAccessOptions: bpa,
@@ -795,11 +806,9 @@ export function randomAwsVpc(r: Rand): AwsDump {
     SecurityGroups: groups,
     NetworkAcls: acls,
     RouteTables: tables,
-    InternetGateways: igw
-      ? [{ InternetGatewayId: igw, Attachments: [{ VpcId: VPC_ID, State: "available" }] }]
-      : [],
+    InternetGateways: igw ? [{ InternetGatewayId: igw, Attachments: igwAttachments }] : [],
     EgressOnlyInternetGateways: eigw
-      ? [{ EgressOnlyInternetGatewayId: eigw, Attachments: [{ VpcId: VPC_ID, State: "attached" }] }]
+      ? [{ EgressOnlyInternetGatewayId: eigw, Attachments: eigwAttachments }]
       : [],
     NatGateways: nats,
     PrefixLists: s3 ? [S3_LIST] : [],

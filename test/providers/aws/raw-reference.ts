@@ -311,6 +311,16 @@ export class RawReference {
     if (r === undefined) return blocked(table.RouteTableId, "route-table", null, "no route");
     const dest = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId!;
     if (r.State === "blackhole") return blocked(table.RouteTableId, "route-table", dest, "blackhole");
+    // An internet gateway described as not attached to the VPC carries none of its traffic.
+    const gateway =
+      this.d.InternetGateways.find((g) => g.InternetGatewayId === r.GatewayId) ??
+      this.d.EgressOnlyInternetGateways.find(
+        (g) => g.EgressOnlyInternetGatewayId === r.EgressOnlyInternetGatewayId,
+      );
+    const attached = (a: { VpcId: string; State: string }) =>
+      a.VpcId === this.d.Vpcs[0]!.VpcId && (a.State === "available" || a.State === "attached");
+    if (gateway && !gateway.Attachments.some(attached))
+      return blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
     if (r.GatewayId === "local") return this.local(leg, pkt);
     const nat = r.NatGatewayId ? this.d.NatGateways.find((n) => n.NatGatewayId === r.NatGatewayId)! : null;
     if (nat?.SubnetId !== leg.subnetId) {
