@@ -86,6 +86,9 @@ function servedPiece(s: LocalService, served: PacketSet): Piece {
   );
 }
 
+/** Unique local addresses (RFC 4193): never routed on the internet. */
+const ULA = parseCidr("fc00::/7");
+
 /** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
 const NAT64_PREFIX = parseCidr("64:ff9b::/96");
 /** NAT64 moves 64:ff9b::a.b.c.d to the IPv4 address a.b.c.d: this far along the IP axis. */
@@ -199,7 +202,7 @@ export class Engine {
     return [
       ep.subnetId,
       ep.filterIds.join(","),
-      this.sourceKey(src4 ?? null, src6 ?? null),
+      this.sourceKey(src4 ?? null, src6 ?? null, this.model.subnets.get(ep.subnetId)?.networkId ?? null),
       ep.ephemeralPorts.key(),
       this.serviceListId(ep),
     ].join("|");
@@ -221,16 +224,55 @@ export class Engine {
   /**
    * What a source's own addresses decide of a shared result: the NACL class of each (see PeerAtoms),
    * the internet gateways that map its IPv4 address, and where gateway route tables send replies to
-   * each. Endpoint classes and origin legs both key on it, so they tell sources apart alike.
+   * each, and the network's block that keeps its IPv6 address off the internet, if any (its subnet's
+   * network: `networkId`). Endpoint classes and origin legs both key on it, so they tell sources
+   * apart alike.
    */
-  private sourceKey(src4: bigint | null, src6: bigint | null): string {
+  private sourceKey(src4: bigint | null, src6: bigint | null, networkId: string | null): string {
     return [
       src4 === null ? "-" : this.atoms.atomOf(src4),
       src6 === null ? "-" : this.atoms.atomOf(src6),
       src4 === null ? "-" : this.mappedBy(src4),
       src4 === null ? "-" : this.replyRouting(src4),
       src6 === null ? "-" : this.replyRouting(src6),
+      src6 === null || networkId === null ? "-" : (this.privateBlockOf(networkId, src6)?.cidr ?? "-"),
     ].join("|");
+  }
+
+  /**
+   * The block of network `networkId` that keeps address `ip` off the internet, if any (see
+   * Network.privateIpv6): what answers a source there does not reach it. None for IPv4 addresses,
+   * whose way out is a translation.
+   */
+  private privateBlockOf(networkId: string, ip: bigint): { cidr: string } | undefined {
+    if (ULA.contains(ip)) return { cidr: "fc00::/7" };
+    return this.model.networks.get(networkId)?.privateIpv6?.find((b) => b.ips.contains(ip));
+  }
+
+  /**
+   * Packets through internet gateway `g` from an address (`replyTo`, the one replies come back to) in
+   * a block the network does not advertise on the internet: they may leave, but no answer finds its
+   * way back, so no connection is made. Null for others.
+   */
+  private privateSource(
+    g: Gateway,
+    leg: Leg,
+    replyTo: bigint | null,
+    set: PacketSet,
+    hops: Hop[],
+  ): Piece | null {
+    if (replyTo === null) return null;
+    const networkId = leg.subnet.networkId;
+    const block = this.privateBlockOf(networkId, replyTo);
+    if (!block) return null;
+    const kind = this.model.networks.get(networkId)?.kind ?? "network";
+    const ref = { resource: networkId, kind, rule: block.cidr };
+    return blocked(
+      set,
+      ref,
+      `the source's IPv6 address is in ${block.cidr}, which ${networkId} does not advertise on the internet: nothing there can answer it (a resource with a public address has to relay it)`,
+      [...hops, hopAt(ref, "drop", `not advertised on the internet: no answer comes back through ${g.id}`)],
+    );
   }
 
   /**
@@ -673,7 +715,9 @@ export class Engine {
     // gateway has that gateway's exact address.
     return [
       leg.subnet.id,
-      leg.origin ? `o${this.sourceKey(leg.src4, leg.src6)}` : `${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`,
+      leg.origin
+        ? `o${this.sourceKey(leg.src4, leg.src6, leg.subnet.networkId)}`
+        : `${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`,
       leg.ephemeral.key(),
       leg.nat?.id ?? "-",
       leg.visited.join(","),
@@ -1067,7 +1111,9 @@ export class Engine {
     const pub = set.restrictIps(PUBLIC_INTERNET);
     const diverted = pub.isEmpty()
       ? null
-      : (this.internetBlock(g, leg, pub, hops) ?? this.divertedReplies(g, replyTo, pub, hops));
+      : (this.internetBlock(g, leg, pub, hops) ??
+        this.privateSource(g, leg, replyTo, pub, hops) ??
+        this.divertedReplies(g, replyTo, pub, hops));
     if (diverted) pieces.push(diverted);
     else if (!pub.isEmpty())
       pieces.push(

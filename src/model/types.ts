@@ -193,6 +193,11 @@ export interface Network {
   services?: LocalService[];
   /** An account-wide block on internet gateway traffic that applies to this network (AWS VPC BPA). */
   internetBlock?: InternetBlock;
+  /**
+   * Its IPv6 blocks that are not advertised on the internet (AWS: Ipv6AddressAttribute private):
+   * nothing there can answer a source in them. (Unique local addresses, fc00::/7, never are.)
+   */
+  privateIpv6?: { cidr: string; ips: IntervalSet }[];
 }
 
 /**

@@ -77,6 +77,53 @@ describe("paths out", () => {
     }
   });
 
+  it("an IPv6 source in a block the VPC does not advertise on the internet gets no answer from it", () => {
+    const d = tinyVpc();
+    const v6 = (Ipv6CidrBlock: string, attribute?: string) => [
+      {
+        Ipv6CidrBlock,
+        Ipv6CidrBlockState: { State: "associated" },
+        ...(attribute ? { Ipv6AddressAttribute: attribute } : {}),
+      },
+    ];
+    const withAttribute = (attribute?: string) => {
+      Object.assign(d.Vpcs![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/56", attribute) });
+      return d;
+    };
+    Object.assign(d.Subnets![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/64") });
+    Object.assign(d.NetworkInterfaces![1]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a00::10" }] });
+    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationIpv6CidrBlock: "::/0",
+      GatewayId: "igw-1",
+      State: "active",
+    });
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+      IpProtocol: "-1",
+      Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+    });
+    for (const Egress of [true, false])
+      (d.NetworkAcls![0] as { Entries: object[] }).Entries.push({
+        Ipv6CidrBlock: "::/0",
+        Egress,
+        Protocol: "-1",
+        RuleAction: "allow",
+        RuleNumber: 101,
+      });
+    const google = { src: "eni-web", dst: "2001:4860:4860::8888", port: 443 };
+    expect(trace(withAttribute("public"), google)).toMatchObject({ verdict: "allowed", exit: "internet" });
+    expect(trace(withAttribute(), google)).toMatchObject({ verdict: "allowed" });
+    const t = trace(withAttribute("private"), google);
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-1", kind: "vpc", rule: "2600:1f18:1:a00::/56" },
+    });
+    expect(t.reason).toBe(
+      "the source's IPv6 address is in 2600:1f18:1:a00::/56, which vpc-1 does not advertise on the internet: nothing there can answer it (a resource with a public address has to relay it)",
+    );
+    // Its IPv4 traffic goes out through the gateway's translation as before.
+    expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+  });
+
   it("NAT gateways do not translate GRE", () => {
     const t = trace(tinyVpc(), { src: "eni-app", protocol: "47" });
     expect(t).toMatchObject({

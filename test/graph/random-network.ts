@@ -645,6 +645,15 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
   }
   if (opts.ingressRouting && chance(r, 0.7)) ingressTable(r, m);
   if (opts.internetBlock && chance(r, 0.7)) internetBlock(r, m, nSubnets);
+  // Sometimes part of the IPv6 block is not advertised on the internet (drawn last, so that earlier
+  // seeds still make the models they made before).
+  if (hasV6 && chance(r, 0.2)) {
+    // The whole block, one subnet's, or a few hosts of one (other providers' blocks need not align
+    // with subnets: sources of one subnet may then differ).
+    const i = r.int(0, nSubnets - 1);
+    const cidr = pick(r, [V6_CIDR, v6SubnetCidr(i), `2600:1f00:0:${i}::4/126`]);
+    m.networks.get(VPC_ID)!.privateIpv6 = [{ cidr, ips: parseCidr(cidr) }];
+  }
   return m;
 }
 

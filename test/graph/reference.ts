@@ -20,7 +20,10 @@ import type {
   RuleRef,
   Subnet,
 } from "../../src/model/types.js";
-import { formatIp, PUBLIC_INTERNET, type IntervalSet } from "../../src/netset/index.js";
+import { formatIp, parseCidr, PUBLIC_INTERNET, type IntervalSet } from "../../src/netset/index.js";
+
+/** Unique local addresses (RFC 4193): never routed on the internet. */
+const ULA = parseCidr("fc00::/7");
 
 export interface Packet {
   proto: number;
@@ -363,6 +366,17 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
       if (!exempt) return blockedByRef("internet block", block.ref);
     }
   }
+  // A sender in a block its network does not advertise (or a unique local address): no answer comes back.
+  const net = model.networks.get(leg.subnet.networkId);
+  const unadvertised = ULA.contains(leg.src)
+    ? "fc00::/7"
+    : net?.privateIpv6?.find((b) => b.ips.contains(leg.src))?.cidr;
+  if (unadvertised !== undefined)
+    return blockedByRef("private IPv6 source", {
+      resource: leg.subnet.networkId,
+      kind: net?.kind ?? "network",
+      rule: unadvertised,
+    });
   // Replies come back through the gateway to the sender's private address; a gateway route table may
   // send them elsewhere first (an appliance: unknown; a blackhole: blocked).
   if (g.kind === "internet" && g.ingressTableId !== undefined) {

@@ -25,6 +25,8 @@ export const Vpc = z.looseObject({
       z.looseObject({
         Ipv6CidrBlock: str.nullish(),
         Ipv6CidrBlockState: z.looseObject({ State: str.nullish() }).nullish(),
+        /** "public" or "private" (an IPAM block AWS does not advertise on the internet). */
+        Ipv6AddressAttribute: str.nullish(),
       }),
     )
     .nullish(),

@@ -159,10 +159,13 @@ export function convertVpcs(ctx: AwsContext): void {
       if (a.CidrBlockState?.State && a.CidrBlockState.State !== "associated") return;
       cidrs = cidrs.union(cidrAt(a.CidrBlock, loc, "CidrBlockAssociationSet", i, "CidrBlock"));
     });
+    const privateIpv6: { cidr: string; ips: IntervalSet }[] = [];
     v.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
       if (!a.Ipv6CidrBlock || (a.Ipv6CidrBlockState?.State && a.Ipv6CidrBlockState.State !== "associated"))
         return;
-      cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"));
+      const block = cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock");
+      cidrs = cidrs.union(block);
+      if (a.Ipv6AddressAttribute === "private") privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block });
     });
     ctx.model.networks.set(v.VpcId, {
       id: v.VpcId,
@@ -170,6 +173,7 @@ export function convertVpcs(ctx: AwsContext): void {
       name: nameTag(v.Tags),
       cidrs,
       services: vpcServices(ctx, v.VpcId, primary),
+      ...(privateIpv6.length > 0 ? { privateIpv6 } : {}),
     });
   }
   // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.

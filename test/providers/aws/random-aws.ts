@@ -120,7 +120,11 @@ export interface RawInstance {
 }
 
 /** One region's describe-* output, by top-level key. */
-type V6Blocks = { Ipv6CidrBlock: string; Ipv6CidrBlockState: { State: string } }[];
+type V6Blocks = {
+  Ipv6CidrBlock: string;
+  Ipv6CidrBlockState: { State: string };
+  Ipv6AddressAttribute?: string;
+}[];
 
 export interface AwsDump {
   Vpcs: {
@@ -783,6 +787,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
     ]);
   const igwAttachments = attachment("available");
   const eigwAttachments = attachment("attached");
+  // Sometimes the VPC's IPv6 block is a private one (from an IPAM pool): not advertised on the internet.
+  const v6Attribute = pick(r, [undefined, "public", "public", "private"]);
 
   return {
     VpcBlockPublicAccessOptions: bpa,
@@ -799,7 +805,13 @@ export function randomAwsVpc(r: Rand): AwsDump {
               })),
             }
           : {}),
-        ...(v6 ? { Ipv6CidrBlockAssociationSet: associated(VPC_V6) } : {}),
+        ...(v6
+          ? {
+              Ipv6CidrBlockAssociationSet: associated(VPC_V6).map((a) =>
+                v6Attribute ? { ...a, Ipv6AddressAttribute: v6Attribute } : a,
+              ),
+            }
+          : {}),
       },
     ],
     Subnets: subnets,

@@ -338,7 +338,11 @@ export class RawReference {
     if (r.EgressOnlyInternetGatewayId) {
       const eigw = r.EgressOnlyInternetGatewayId;
       if (!isPublic(pkt.dst)) return blocked(eigw, "egress-only-internet-gateway", null, "not public");
-      return this.publicAccess(leg, true) ?? allowed("internet", leg.src, `internet via ${eigw}`);
+      return (
+        this.publicAccess(leg, true) ??
+        this.unadvertised(leg) ??
+        allowed("internet", leg.src, `internet via ${eigw}`)
+      );
     }
     // The internet gateway: IPv4 1:1 to the sender's public address, IPv6 as it is; public destinations only.
     const igw = r.GatewayId!;
@@ -355,7 +359,7 @@ export class RawReference {
       egressIp = pub;
     }
     if (!isPublic(pkt.dst)) return blocked(igw, "internet-gateway", null, "not a public destination");
-    const bpa = this.publicAccess(leg, false);
+    const bpa = this.publicAccess(leg, false) ?? this.unadvertised(leg);
     if (bpa !== null) return bpa;
     // Replies come back through the gateway to the sender's private address; its gateway route table
     // (an edge association) may send them elsewhere first.
@@ -370,6 +374,17 @@ export class RawReference {
       );
     if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
     return allowed("internet", egressIp, `internet via ${igw}`);
+  }
+
+  /** A sender in an IPv6 block the VPC does not advertise on the internet (or a unique local one): no answer returns. */
+  private unadvertised(leg: { src: string }): RefOutcome | null {
+    if (!isV6(leg.src)) return null;
+    const vpc = this.d.Vpcs[0]!;
+    if (inCidr(leg.src, "fc00::/7")) return blocked(vpc.VpcId, "vpc", "fc00::/7", "unique local source");
+    const block = vpc.Ipv6CidrBlockAssociationSet?.find(
+      (a) => a.Ipv6AddressAttribute === "private" && inCidr(leg.src, a.Ipv6CidrBlock),
+    );
+    return block ? blocked(vpc.VpcId, "vpc", block.Ipv6CidrBlock, "private IPv6 source") : null;
   }
 
   /**
