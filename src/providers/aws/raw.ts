@@ -64,7 +64,14 @@ export const RouteTable = z.looseObject({
   RouteTableId: str,
   VpcId: str,
   Associations: z
-    .array(z.looseObject({ Main: bool.nullish(), SubnetId: str.nullish(), GatewayId: str.nullish() }))
+    .array(
+      z.looseObject({
+        Main: bool.nullish(),
+        SubnetId: str.nullish(),
+        GatewayId: str.nullish(),
+        AssociationState: z.looseObject({ State: str.nullish() }).nullish(),
+      }),
+    )
     .nullish(),
   Routes: z.array(Route).nullish(),
   Tags: tags,

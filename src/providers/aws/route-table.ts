@@ -113,6 +113,8 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
   // Gateway route tables: a table associated with an internet gateway routes what comes in through it.
   for (const { item: rt } of ctx.raw.RouteTables)
     for (const a of rt.Associations ?? []) {
+      const state = a.AssociationState?.State;
+      if (state === "disassociated" || state === "failed") continue;
       const g = a.GatewayId ? ctx.model.gateways.get(a.GatewayId) : undefined;
       if (g?.kind === "internet") g.ingressTableId = rt.RouteTableId;
     }

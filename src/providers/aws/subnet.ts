@@ -4,20 +4,65 @@ import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 
+/**
+ * A table (or ACL) claiming to apply to a subnet or, as main or default one, to a VPC, and the state of
+ * the association when it has one (route tables).
+ */
+interface Claim {
+  id: string;
+  state?: string;
+}
+
+/** Route table associations that are gone: listed a while after, they no longer apply. */
+const GONE = new Set(["disassociated", "failed"]);
+
+function claim(claims: Map<string, Claim[]>, key: string, c: Claim): void {
+  const list = claims.get(key);
+  if (list) list.push(c);
+  else claims.set(key, [c]);
+}
+
+/**
+ * Which of the claims on `what` applies: the one, if they agree and none is still being made or
+ * undone; else why that cannot be told (the input order must not decide it).
+ */
+function settle(
+  claims: Claim[] | undefined,
+  what: string,
+  kind: string,
+): { id: string } | { why: string } | undefined {
+  if (!claims || claims.length === 0) return undefined;
+  const moving = claims.find((c) => c.state !== undefined && c.state !== "associated");
+  if (moving)
+    return {
+      why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
+    };
+  const ids = [...new Set(claims.map((c) => c.id))].sort();
+  if (ids.length > 1)
+    return {
+      why: `${ids.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
+    };
+  return { id: ids[0]! };
+}
+
 export function convertSubnets(ctx: AwsContext): void {
-  const rtBySubnet = new Map<string, string>();
-  const mainRt = new Map<string, string>();
+  const rtBySubnet = new Map<string, Claim[]>();
+  const mainRt = new Map<string, Claim[]>();
   for (const { item: rt } of ctx.raw.RouteTables) {
     for (const a of rt.Associations ?? []) {
-      if (a.SubnetId) rtBySubnet.set(a.SubnetId, rt.RouteTableId);
-      if (a.Main) mainRt.set(rt.VpcId, rt.RouteTableId);
+      const state = a.AssociationState?.State ?? undefined;
+      if (state !== undefined && GONE.has(state)) continue;
+      const c = { id: rt.RouteTableId, ...(state !== undefined ? { state } : {}) };
+      if (a.SubnetId) claim(rtBySubnet, a.SubnetId, c);
+      if (a.Main) claim(mainRt, rt.VpcId, c);
     }
   }
-  const aclBySubnet = new Map<string, string>();
-  const defaultAcl = new Map<string, string>();
+  const aclBySubnet = new Map<string, Claim[]>();
+  const defaultAcl = new Map<string, Claim[]>();
   for (const { item: acl } of ctx.raw.NetworkAcls) {
-    for (const a of acl.Associations ?? []) if (a.SubnetId) aclBySubnet.set(a.SubnetId, acl.NetworkAclId);
-    if (acl.IsDefault) defaultAcl.set(acl.VpcId, acl.NetworkAclId);
+    for (const a of acl.Associations ?? [])
+      if (a.SubnetId) claim(aclBySubnet, a.SubnetId, { id: acl.NetworkAclId });
+    if (acl.IsDefault) claim(defaultAcl, acl.VpcId, { id: acl.NetworkAclId });
   }
   const aclsPresent = ctx.raw.present.has("NetworkAcls");
   for (const loc of ctx.raw.Subnets) {
@@ -28,18 +73,37 @@ export function convertSubnets(ctx: AwsContext): void {
       if (a.Ipv6CidrBlock)
         cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"));
     });
-    let aclId = aclBySubnet.get(s.SubnetId) ?? defaultAcl.get(s.VpcId);
+    const acl =
+      settle(aclBySubnet.get(s.SubnetId), s.SubnetId, "network ACL") ??
+      settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL");
+    let aclId = acl && "id" in acl ? acl.id : undefined;
     if (!aclId) {
       // Every subnet has a network ACL in AWS; not knowing which one means its verdicts are unknown.
       aclId = `acl-unknown:${s.SubnetId}`;
-      const reason = aclsPresent
-        ? `the network ACL of ${s.SubnetId} is not in the input (no association and no default ACL for ${s.VpcId})`
-        : missingReason(ctx, "NetworkAcls", `the network ACL of ${s.SubnetId} is unknown`);
+      const reason =
+        acl && "why" in acl
+          ? acl.why
+          : aclsPresent
+            ? `the network ACL of ${s.SubnetId} is not in the input (no association and no default ACL for ${s.VpcId})`
+            : missingReason(ctx, "NetworkAcls", `the network ACL of ${s.SubnetId} is unknown`);
       ctx.model.filters.set(aclId, unreadableFilter(aclId, "network-acl", "first-match", false, reason));
       ctx.model.unknowns.push({ resource: s.SubnetId, message: reason });
     }
-    const routeTableId = rtBySubnet.get(s.SubnetId) ?? mainRt.get(s.VpcId) ?? null;
-    if (routeTableId === null) {
+    const rt =
+      settle(rtBySubnet.get(s.SubnetId), s.SubnetId, "route table") ??
+      settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table");
+    let routeTableId = rt && "id" in rt ? rt.id : null;
+    if (rt && "why" in rt) {
+      // Which table applies cannot be told: a stand-in that is not read, with the reason.
+      routeTableId = `rtb-unknown:${s.SubnetId}`;
+      ctx.model.routeTables.set(routeTableId, {
+        id: routeTableId,
+        networkId: s.VpcId,
+        routes: [],
+        unknown: rt.why,
+      });
+      ctx.model.unknowns.push({ resource: s.SubnetId, message: rt.why });
+    } else if (routeTableId === null) {
       ctx.model.unknowns.push({
         resource: s.SubnetId,
         message: ctx.raw.present.has("RouteTables")

@@ -376,6 +376,48 @@ describe("missing and malformed data", () => {
     expect(m.unknowns.length).toBeGreaterThan(0);
   });
 
+  it("which route table or network ACL applies: gone associations do not count; moving or conflicting ones leave it unknown", () => {
+    const subnetTable = (d: Docs) => {
+      const m = model(d);
+      const id = m.subnets.get("subnet-priv")!.routeTableId!;
+      return { id, unknown: m.routeTables.get(id)?.unknown };
+    };
+    const assoc = (d: Docs, table: number) =>
+      (d.RouteTables![table] as { Associations: { AssociationState?: object }[] }).Associations[0]!;
+    // Gone: the subnet falls back to the main table.
+    let d = tinyVpc();
+    assoc(d, 2).AssociationState = { State: "disassociated" };
+    expect(subnetTable(d)).toEqual({ id: "rtb-main", unknown: undefined });
+    d = tinyVpc();
+    assoc(d, 2).AssociationState = { State: "associated" };
+    expect(subnetTable(d)).toEqual({ id: "rtb-priv", unknown: undefined });
+    d = tinyVpc();
+    assoc(d, 2).AssociationState = { State: "associating" };
+    expect(subnetTable(d)).toEqual({
+      id: "rtb-unknown:subnet-priv",
+      unknown:
+        "rtb-priv is associating with subnet-priv: which route table applies while that changes is not known",
+    });
+    // Two tables (or ACLs) each claiming the subnet, in either order: the order must not decide.
+    for (const order of [0, 1]) {
+      d = tinyVpc();
+      (d.RouteTables![1] as { Associations: object[] }).Associations.push({ SubnetId: "subnet-priv" });
+      (d.NetworkAcls![0] as { Associations: object[] }).Associations.push({ SubnetId: "subnet-priv" });
+      if (order) {
+        d.RouteTables!.reverse();
+        d.NetworkAcls!.reverse();
+      }
+      expect(subnetTable(d).unknown).toBe(
+        "rtb-priv and rtb-pub are each the route table of subnet-priv in the input: which is current cannot be told (two snapshots in one folder?)",
+      );
+      const m = model(d);
+      const acl = m.filters.get(m.subnets.get("subnet-priv")!.boundaryFilterIds[0]!)!;
+      expect(acl.unknown).toBe(
+        "acl-default and acl-priv are each the network ACL of subnet-priv in the input: which is current cannot be told (two snapshots in one folder?)",
+      );
+    }
+  });
+
   it("a collector gap names the IAM action that was denied", () => {
     const d = tinyVpc();
     delete d.SecurityGroups;

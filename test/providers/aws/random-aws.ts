@@ -73,6 +73,7 @@ export interface RawTable {
     SubnetId?: string;
     /** An edge association: the table routes what comes in through this gateway. */
     GatewayId?: string;
+    AssociationState?: { State: string };
   }[];
 }
 export interface RawNat {
@@ -789,6 +790,33 @@ export function randomAwsVpc(r: Rand): AwsDump {
   const eigwAttachments = attachment("attached");
   // Sometimes the VPC's IPv6 block is a private one (from an IPAM pool): not advertised on the internet.
   const v6Attribute = pick(r, [undefined, "public", "public", "private"]);
+  // Association states as describe-route-tables prints them: now and then one that is gone (the subnet
+  // falls back to the main table), one being made or undone, or a second table claiming the subnet
+  // (two snapshots in one folder).
+  for (const t of tables)
+    for (const a of t.Associations) {
+      if (a.GatewayId !== undefined) continue;
+      const state = pick(r, [
+        undefined,
+        "associated",
+        "associated",
+        "associated",
+        "disassociated",
+        "associating",
+      ]);
+      if (state === "associating" && chance(r, 70)) continue;
+      if (state !== undefined) a.AssociationState = { State: state };
+    }
+  if (tables.length > 1 && chance(r, 10)) {
+    const s = pick(r, subnets);
+    const t = pick(r, tables.slice(1));
+    t.Associations.push({
+      RouteTableAssociationId: `rtbassoc-again-${s.SubnetId}`,
+      RouteTableId: t.RouteTableId,
+      Main: false,
+      SubnetId: s.SubnetId,
+    });
+  }
 
   return {
     VpcBlockPublicAccessOptions: bpa,

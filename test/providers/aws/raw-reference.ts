@@ -19,6 +19,7 @@ import {
   type RawNat,
   type RawPerm,
   type RawRoute,
+  type RawTable,
 } from "./random-aws.js";
 
 /** Protocol number, port (tcp/udp) or type*256+code (icmp, icmpv6), destination address text. */
@@ -277,12 +278,25 @@ export class RawReference {
     return blocked(acl.NetworkAclId, "network-acl", name(first), `replies denied at ${acl.NetworkAclId}`);
   }
 
-  private tableOf(subnetId: string) {
-    const tables = this.d.RouteTables;
-    return (
-      tables.find((t) => t.Associations.some((a) => a.SubnetId === subnetId)) ??
-      tables.find((t) => t.Associations.some((a) => a.Main))!
-    );
+  /**
+   * The subnet's route table: its associated one, else the main one. An association that is gone does
+   * not count; one being made or undone, or two tables claiming the subnet: which applies is unknown.
+   */
+  private tableOf(subnetId: string): RawTable | undefined {
+    const pickOf = (claims: (a: RawTable["Associations"][number]) => boolean) => {
+      const live = this.d.RouteTables.flatMap((t) =>
+        t.Associations.filter((a) => claims(a) && a.AssociationState?.State !== "disassociated").map((a) => ({
+          t,
+          state: a.AssociationState?.State,
+        })),
+      );
+      if (live.length === 0) return null;
+      if (live.some((x) => x.state !== undefined && x.state !== "associated")) return undefined;
+      const ids = new Set(live.map((x) => x.t.RouteTableId));
+      return ids.size === 1 ? live[0]!.t : undefined;
+    };
+    const own = pickOf((a) => a.SubnetId === subnetId);
+    return own !== null ? own : (pickOf((a) => a.Main) ?? undefined);
   }
 
   /**
@@ -307,6 +321,7 @@ export class RawReference {
 
   private route(leg: Leg, pkt: RawPacket): RefOutcome {
     const table = this.tableOf(leg.subnetId);
+    if (table === undefined) return unknown(null, "which route table applies is not known");
     const r = this.lookup(table.Routes, pkt.dst);
     if (r === undefined) return blocked(table.RouteTableId, "route-table", null, "no route");
     const dest = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId!;
