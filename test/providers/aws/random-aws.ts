@@ -807,9 +807,11 @@ export function randomAwsVpc(r: Rand): AwsDump {
       if (state === "associating" && chance(r, 70)) continue;
       if (state !== undefined) a.AssociationState = { State: state };
     }
-  if (tables.length > 1 && chance(r, 10)) {
+  // (Subnet tables only: a gateway route table routes to appliances a subnet table here never does.)
+  const subnetTables = tables.filter((t) => t.Associations.every((a) => a.GatewayId === undefined));
+  if (subnetTables.length > 1 && chance(r, 10)) {
     const s = pick(r, subnets);
-    const t = pick(r, tables.slice(1));
+    const t = pick(r, subnetTables.slice(1));
     t.Associations.push({
       RouteTableAssociationId: `rtbassoc-again-${s.SubnetId}`,
       RouteTableId: t.RouteTableId,
