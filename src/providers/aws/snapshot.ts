@@ -160,6 +160,8 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   NatGateways: "NatGatewayId",
   VpcEndpoints: "VpcEndpointId",
   EnableDnsSupport: "VpcId",
+  // An Elastic IP is named by its address. (Instances: see NESTED.)
+  Addresses: "PublicIp",
   // One type described in several regions' snapshots reads the same (what the audit reads of it).
   InstanceTypes: "InstanceType",
 };
@@ -169,7 +171,36 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
  * audit reads it; an InputError if it describes one differently. Records it otherwise.
  */
 function repeats(key: AwsKey, byId: Map<string, Located<unknown>>, loc: Located<unknown>): boolean {
-  const idField = ID_FIELD[key];
+  return repeatsAs(ID_FIELD[key], DECLARED[key], byId, loc);
+}
+
+/**
+ * Resources listed inside the items of a key: an instance is one resource however many reservation
+ * listings hold it (describe-instances filtered two ways lists one reservation with different
+ * instances), so its reservation cannot be compared as a whole; its instances are, by id.
+ */
+const NESTED: Partial<Record<AwsKey, { list: string; id: string }>> = {
+  Reservations: { list: "Instances", id: "InstanceId" },
+};
+
+/** repeats for the resources nested in an item (see NESTED); the nested ones are kept either way. */
+function nestedRepeats(key: AwsKey, byId: Map<string, Located<unknown>>, loc: Located<unknown>): void {
+  const nested = NESTED[key];
+  if (!nested) return;
+  const list = (loc.item as Record<string, unknown>)[nested.list];
+  const fields = (DECLARED[key] as Record<string, Declared>)[nested.list]!;
+  if (Array.isArray(list))
+    list.forEach((item: unknown, j) =>
+      repeatsAs(nested.id, fields, byId, { item, file: loc.file, path: [...loc.path, nested.list, j] }),
+    );
+}
+
+function repeatsAs(
+  idField: string | undefined,
+  fields: Declared,
+  byId: Map<string, Located<unknown>>,
+  loc: Located<unknown>,
+): boolean {
   const id = idField === undefined ? undefined : (loc.item as Record<string, unknown>)[idField];
   if (typeof id !== "string") return false;
   const first = byId.get(id);
@@ -177,7 +208,7 @@ function repeats(key: AwsKey, byId: Map<string, Located<unknown>>, loc: Located<
     byId.set(id, loc);
     return false;
   }
-  if (isDeepStrictEqual(readPart(first.item, DECLARED[key]), readPart(loc.item, DECLARED[key]))) return true;
+  if (isDeepStrictEqual(readPart(first.item, fields), readPart(loc.item, fields))) return true;
   throw new InputError(
     `${id} is also at ${first.file} ${jsonPath(first.path)} with different content (two versions of one resource, e.g. two snapshots in one folder: keep one)`,
     loc.file,
@@ -224,7 +255,9 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
       if (!byId) seen.set(key, (byId = new Map<string, Located<unknown>>()));
       list.forEach((item: unknown, i) => {
         const loc = { item, file: doc.file, path: at(i) };
-        if (!repeats(key, byId, loc)) out.push(loc);
+        if (repeats(key, byId, loc)) return;
+        out.push(loc);
+        nestedRepeats(key, byId, loc);
       });
     }
   }

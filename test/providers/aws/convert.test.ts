@@ -483,6 +483,62 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("one reservation listed with different instances (describe-instances filtered two ways) is no conflict", () => {
+    const instance = (InstanceId: string, eniId: string) => ({
+      InstanceId,
+      NetworkInterfaces: [{ NetworkInterfaceId: eniId, Attachment: { DeviceIndex: 0 } }],
+    });
+    const docs = docsOf(tinyVpc());
+    docs.push(
+      {
+        file: "team-a.json",
+        data: { Reservations: [{ ReservationId: "r-1", Instances: [instance("i-app", "eni-app")] }] },
+      },
+      {
+        file: "team-b.json",
+        data: { Reservations: [{ ReservationId: "r-1", Instances: [instance("i-web", "eni-web")] }] },
+      },
+    );
+    const owners = awsModel(docs, "test").endpoints.map((e) => [e.id, e.ownerId]);
+    expect(owners).toEqual([
+      ["eni-app", "i-app"],
+      ["eni-web", "i-web"],
+    ]);
+  });
+
+  it("an instance or an Elastic IP saved twice in two versions is an error too", () => {
+    const reservation = {
+      ReservationId: "r-1",
+      Instances: [
+        {
+          InstanceId: "i-app",
+          MetadataOptions: { HttpEndpoint: "enabled" },
+          NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
+        },
+      ],
+    };
+    const off = structuredClone(reservation);
+    off.Instances[0]!.MetadataOptions.HttpEndpoint = "disabled";
+    const eip = { PublicIp: "198.51.100.77", PrivateIpAddress: "10.0.1.10", NetworkInterfaceId: "eni-app" };
+    const moved = { ...eip, PrivateIpAddress: "10.0.0.10", NetworkInterfaceId: "eni-web" };
+    for (const [key, a, b, id] of [
+      ["Reservations", reservation, off, "i-app"],
+      ["Addresses", eip, moved, "198.51.100.77"],
+    ] as const) {
+      const docs = docsOf(tinyVpc());
+      docs.push(
+        { file: "a.json", data: { [key]: [a] } },
+        { file: "b.json", data: { [key]: [structuredClone(a)] } },
+      );
+      expect(() => awsModel(docs, "test"), key).not.toThrow();
+      docs.push({ file: "c.json", data: { [key]: [b] } });
+      const where = key === "Reservations" ? `$.${key}[0].Instances[0]` : `$.${key}[0]`;
+      expect(() => awsModel(docs, "test")).toThrow(
+        `c.json: ${where}: ${id} is also at a.json ${where} with different content`,
+      );
+    }
+  });
+
   it("a shared subnet described by two accounts (each with its own tags, counts differing) is one subnet", () => {
     const d = tinyVpc();
     const docs = docsOf(d);
