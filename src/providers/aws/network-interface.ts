@@ -1,7 +1,7 @@
 // NetworkInterfaces and Reservations (instances) -> Endpoint sources, plus two facts other converters
 // need: which private addresses belong to each security group (for group references) and which private
 // address maps to which public address (for the internet gateway's 1:1 translation).
-import { IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
+import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import type { Endpoint } from "../../model/types.js";
 import { ipAt, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
@@ -185,6 +185,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
 
   // Elastic IPs: associated with a private address of an interface.
+  // A private address has one Elastic IP; two in the input (two snapshots) cannot both be current:
+  // the lowest is used, never whichever is listed last, and a warning says so.
+  const eips = new Map<string, { vpc: string; priv: bigint; pubs: bigint[] }>();
   for (const loc of ctx.raw.Addresses) {
     const a = loc.item;
     if (!a.PublicIp || !a.PrivateIpAddress) continue;
@@ -194,11 +197,24 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const priv = ipAt(a.PrivateIpAddress, loc, "PrivateIpAddress");
     const pub = ipAt(a.PublicIp, loc, "PublicIp");
     // Private addresses repeat across VPCs: an Elastic IP whose interface we do not know stays unused.
-    if (vpc) pubMap(vpc).set(priv, pub);
-    else
+    if (vpc) {
+      const key = `${vpc}|${priv}`;
+      const e = eips.get(key);
+      if (e) e.pubs.push(pub);
+      else eips.set(key, { vpc, priv, pubs: [pub] });
+    } else
       ctx.model.warnings.push({
         resource: a.PublicIp,
         message: `Elastic IP ${a.PublicIp} is associated with an interface not in the input`,
+      });
+  }
+  for (const { vpc, priv, pubs } of eips.values()) {
+    const all = [...new Set(pubs)].sort((x, y) => (x < y ? -1 : 1));
+    pubMap(vpc).set(priv, all[0]!);
+    if (all.length > 1)
+      ctx.model.warnings.push({
+        resource: formatIp(priv),
+        message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(all[0]!)} is used`,
       });
   }
   ctx.model.endpoints.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));

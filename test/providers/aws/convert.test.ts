@@ -506,6 +506,30 @@ describe("missing and malformed data", () => {
     ]);
   });
 
+  it("two Elastic IPs on one private address (two snapshots): the lowest is used, whatever the order, with a warning", () => {
+    for (const order of [0, 1]) {
+      const d = tinyVpc();
+      const eip = (PublicIp: string) => ({
+        PublicIp,
+        PrivateIpAddress: "10.0.0.10",
+        NetworkInterfaceId: "eni-web",
+      });
+      d.Addresses = order
+        ? [eip("198.51.100.90"), eip("198.51.100.80")]
+        : [eip("198.51.100.80"), eip("198.51.100.90")];
+      const m = model(d);
+      const igw = m.gateways.get("igw-1") as { publicIpOf: Map<bigint, bigint> };
+      expect(igw.publicIpOf.get(parseIp("10.0.0.10"))).toBe(parseIp("198.51.100.80"));
+      expect(m.warnings).toEqual([
+        {
+          resource: "10.0.0.10",
+          message:
+            "Elastic IPs 198.51.100.80, 198.51.100.90 are all associated with 10.0.0.10 in vpc-1 in the input (two snapshots in one folder?): 198.51.100.80 is used",
+        },
+      ]);
+    }
+  });
+
   it("an instance or an Elastic IP saved twice in two versions is an error too", () => {
     const reservation = {
       ReservationId: "r-1",
