@@ -1,39 +1,63 @@
 // PrefixLists (AWS-managed service lists, with Cidrs) and ManagedPrefixLists (with the Entries our
 // collector adds) -> prefix list id -> CIDRs, used by security group rules and routes.
 import { IntervalSet } from "../../netset/index.js";
-import { cidrAt, type AwsContext } from "./context.js";
+import { InputError, jsonPath } from "../../model/errors.js";
+import { at, cidrAt, type AwsContext } from "./context.js";
 import type { Located } from "./snapshot.js";
 
 export function convertPrefixLists(ctx: AwsContext): void {
+  // Where each list's contents were read, per key: one list listed twice (two snapshots in one
+  // folder) with different contents cannot be told apart by which came last.
+  const seen = new Map<string, Located<unknown>>();
   for (const loc of ctx.raw.PrefixLists) {
     const pl = loc.item;
     add(
       ctx,
+      seen,
+      loc,
       pl.PrefixListId,
       pl.PrefixListName ?? pl.PrefixListId,
-      (pl.Cidrs ?? []).map((c, i) => [c, loc, ["Cidrs", i]] as const),
+      (pl.Cidrs ?? []).map((c, i) => [c, ["Cidrs", i]] as const),
     );
   }
+  // A list with entries fetched (the collector's ManagedPrefixLists) is read over the same list's
+  // describe-prefix-lists Cidrs: both come from one collection.
+  seen.clear();
   for (const loc of ctx.raw.ManagedPrefixLists) {
     const pl = loc.item;
     // Without entries (plain describe-managed-prefix-lists output) the list's contents are unknown.
     if (!pl.Entries) continue;
     add(
       ctx,
+      seen,
+      loc,
       pl.PrefixListId,
       pl.PrefixListName ?? pl.PrefixListId,
-      pl.Entries.map((e, i) => [e.Cidr, loc, ["Entries", i, "Cidr"]] as const),
+      pl.Entries.map((e, i) => [e.Cidr, ["Entries", i, "Cidr"]] as const),
     );
   }
 }
 
 function add(
   ctx: AwsContext,
+  seen: Map<string, Located<unknown>>,
+  loc: Located<unknown>,
   id: string,
   name: string,
-  cidrs: ReadonlyArray<readonly [string, Located<unknown>, (string | number)[]]>,
+  cidrs: ReadonlyArray<readonly [string, (string | number)[]]>,
 ): void {
   let set = IntervalSet.EMPTY;
-  for (const [c, loc, path] of cidrs) set = set.union(cidrAt(c, loc, ...path));
+  for (const [c, path] of cidrs) set = set.union(cidrAt(c, loc, ...path));
+  const first = seen.get(id);
+  if (first) {
+    if (ctx.prefixLists.get(id)!.set.equals(set)) return;
+    const where = at(loc);
+    throw new InputError(
+      `${id} is also at ${first.file} ${jsonPath(first.path)} with different contents (two versions of one list, e.g. two snapshots in one folder: keep one)`,
+      where.file,
+      where.path,
+    );
+  }
+  seen.set(id, loc);
   ctx.prefixLists.set(id, { name, cidrs: cidrs.map(([c]) => c), set });
 }

@@ -530,6 +530,24 @@ describe("missing and malformed data", () => {
     }
   });
 
+  it("a prefix list saved twice counts once if its entries agree (in any order); with other entries it is an error", () => {
+    const list = (cidrs: string[]) => ({
+      PrefixListId: "pl-partners",
+      PrefixListName: "partners",
+      Entries: cidrs.map((Cidr) => ({ Cidr })),
+    });
+    const docs = docsOf(tinyVpc());
+    docs.push(
+      { file: "a.json", data: { ManagedPrefixLists: [list(["192.0.2.0/24", "198.51.100.0/24"])] } },
+      { file: "b.json", data: { ManagedPrefixLists: [list(["198.51.100.0/24", "192.0.2.0/24"])] } },
+    );
+    expect(() => awsModel(docs, "test")).not.toThrow();
+    docs.push({ file: "c.json", data: { ManagedPrefixLists: [list(["192.0.2.0/24"])] } });
+    expect(() => awsModel(docs, "test")).toThrow(
+      "c.json: $.ManagedPrefixLists[0]: pl-partners is also at a.json $.ManagedPrefixLists[0] with different contents",
+    );
+  });
+
   it("an instance or an Elastic IP saved twice in two versions is an error too", () => {
     const reservation = {
       ReservationId: "r-1",
