@@ -113,8 +113,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
   // Gateway route tables: a table associated with an internet gateway routes what comes in through it.
   for (const { item: rt } of ctx.raw.RouteTables)
     for (const a of rt.Associations ?? []) {
-      const state = a.AssociationState?.State;
-      if (state === "disassociated" || state === "failed") continue;
+      if (associationGone(a.AssociationState?.State)) continue;
       const g = a.GatewayId ? ctx.model.gateways.get(a.GatewayId) : undefined;
       if (g?.kind === "internet") g.ingressTableId = rt.RouteTableId;
     }
@@ -219,4 +218,9 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
     else if (other) exit("private", `route target (${other[0]})`, "route-target");
   }
   return { kind: "gateway", gatewayId: id };
+}
+
+/** A route table association that is gone (describe output lists such ones a while after): it no longer applies. */
+export function associationGone(state: string | null | undefined): boolean {
+  return state === "disassociated" || state === "failed";
 }

@@ -3,6 +3,7 @@
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { associationGone } from "./route-table.js";
 
 /**
  * A table (or ACL) claiming to apply to a subnet or, as main or default one, to a VPC, and the state of
@@ -12,9 +13,6 @@ interface Claim {
   id: string;
   state?: string;
 }
-
-/** Route table associations that are gone: listed a while after, they no longer apply. */
-const GONE = new Set(["disassociated", "failed"]);
 
 function claim(claims: Map<string, Claim[]>, key: string, c: Claim): void {
   const list = claims.get(key);
@@ -32,7 +30,9 @@ function settle(
   kind: string,
 ): { id: string } | { why: string } | undefined {
   if (!claims || claims.length === 0) return undefined;
-  const moving = claims.find((c) => c.state !== undefined && c.state !== "associated");
+  const moving = [...claims]
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .find((c) => c.state !== undefined && c.state !== "associated");
   if (moving)
     return {
       why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
@@ -51,7 +51,7 @@ export function convertSubnets(ctx: AwsContext): void {
   for (const { item: rt } of ctx.raw.RouteTables) {
     for (const a of rt.Associations ?? []) {
       const state = a.AssociationState?.State ?? undefined;
-      if (state !== undefined && GONE.has(state)) continue;
+      if (associationGone(state)) continue;
       const c = { id: rt.RouteTableId, ...(state !== undefined ? { state } : {}) };
       if (a.SubnetId) claim(rtBySubnet, a.SubnetId, c);
       if (a.Main) claim(mainRt, rt.VpcId, c);
