@@ -1,6 +1,7 @@
 // Classes of addresses that every given rule treats alike. Two sources in the same subnet and the same
 // class get the same answers from the filters those rules belong to, so their downstream results can be
 // shared.
+import { ascending } from "../model/order.js";
 import type { Rule } from "../model/types.js";
 
 export class PeerAtoms {
@@ -19,7 +20,7 @@ export class PeerAtoms {
         }
       }
     }
-    this.cuts = [...points].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    this.cuts = [...points].sort(ascending);
   }
 
   /** The class of `ip`: the number of cut points at or below it. */

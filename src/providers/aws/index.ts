@@ -1,6 +1,7 @@
 // AWS: validated describe-* documents -> the neutral model, one converter per resource kind.
 import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
+import { ascending } from "../../model/order.js";
 import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
@@ -66,9 +67,8 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   }
   // In a fixed order, not the order the input listed things in (which AWS does not promise): a
   // nightly job comparing reports must not see a change where there is none.
-  const text = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
   const byResource = (a: ModelNote, b: ModelNote) =>
-    text(a.resource, b.resource) || text(a.message, b.message);
+    ascending(a.resource, b.resource) || ascending(a.message, b.message);
   model.warnings.sort(byResource);
   model.unknowns.sort(byResource);
   return model;

@@ -61,6 +61,13 @@ function metadataOffs(instance: RawInstance): [Off, Off] {
   ];
 }
 
+/** Decisions by the instance type's hypervisor name the type (or, when it is not known, none). */
+const hypervisorRef = (type?: string): RuleRef => ({
+  resource: type ?? "instance-type",
+  kind: "instance-type",
+  rule: "Hypervisor",
+});
+
 const NITRO_ONLY =
   "AWS answers at the IPv6 addresses of its resolver, metadata and Time Sync services only instances built on the Nitro System";
 
@@ -71,7 +78,7 @@ function nitroOff(
   gap: string | undefined,
 ): Off {
   const type = instance.InstanceType;
-  const ref = { resource: type ?? "instance-type", kind: "instance-type", rule: "Hypervisor" };
+  const ref = hypervisorRef(type ?? undefined);
   if (!type) return offOf("unknown", `the source instance's type is not in the input: ${NITRO_ONLY}`, ref);
   const info = types.get(type);
   if (!info)
@@ -115,11 +122,11 @@ function viewOf(
       `${why} the instance metadata service answers it is not known`,
       optionRef("HttpEndpoint"),
     );
-    const ipv6 = offOf("unknown", `${why} it is built on the Nitro System is not known: ${NITRO_ONLY}`, {
-      resource: "instance-type",
-      kind: "instance-type",
-      rule: "Hypervisor",
-    });
+    const ipv6 = offOf(
+      "unknown",
+      `${why} it is built on the Nitro System is not known: ${NITRO_ONLY}`,
+      hypervisorRef(),
+    );
     // An instance's own host answers the link-local addresses; whatever sends through another kind
     // of interface (a Lambda function runs in Lambda's own VPC, a pod behind a branch interface)
     // may meet something else there.
@@ -153,8 +160,9 @@ export function instanceServices(
   const vpcs = new Map(ctx.raw.Vpcs.map((loc) => [loc.item.VpcId, loc]));
   const lists = new Map<string, LocalService[]>();
   return (vpcId, instance, owner, type) => {
+    // Every VPC in the input is a network of the model (convertVpcs); others have no services here.
     const vpc = vpcs.get(vpcId);
-    if (!vpc || !ctx.model.networks.has(vpcId)) return undefined;
+    if (!vpc) return undefined;
     const view = viewOf(instance, owner, type, types, gap);
     const key = JSON.stringify([vpcId, view]);
     let list = lists.get(key);

@@ -1,6 +1,7 @@
 // NatGateways -> NAT gateways: source NAT to the gateway's private address, TCP/UDP/ICMP only, then its
 // own subnet's network ACL and route table. A public one's Elastic IP is its egress address at the
 // internet gateway; a private one's traffic to an internet gateway is dropped.
+import { ascending } from "../../model/order.js";
 import { IntervalSet, PROTO } from "../../netset/index.js";
 import { ipAt, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
@@ -39,7 +40,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
         if (i === primaryIdx) primaryPublic = ip;
         else others.push(ip);
       });
-    others.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    others.sort(ascending);
     const publicIps = primaryPublic === undefined ? others : [primaryPublic, ...others];
     // The internet gateway translates the primary address to the primary Elastic IP.
     if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public")

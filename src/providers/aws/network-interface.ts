@@ -1,6 +1,7 @@
 // NetworkInterfaces and Reservations (instances) -> Endpoint sources, plus two facts other converters
 // need: which private addresses belong to each security group (for group references) and which private
 // address maps to which public address (for the internet gateway's 1:1 translation).
+import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import type { Endpoint } from "../../model/types.js";
 import { ipAt, nameTag, type AwsContext } from "./context.js";
@@ -209,7 +210,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       });
   }
   for (const { vpc, priv, pubs } of eips.values()) {
-    const all = [...new Set(pubs)].sort((x, y) => (x < y ? -1 : 1));
+    const all = [...new Set(pubs)].sort(ascending);
     pubMap(vpc).set(priv, all[0]!);
     if (all.length > 1)
       ctx.model.warnings.push({
@@ -217,6 +218,6 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(all[0]!)} is used`,
       });
   }
-  ctx.model.endpoints.sort((x, y) => (x.id < y.id ? -1 : x.id > y.id ? 1 : 0));
+  ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   return facts;
 }

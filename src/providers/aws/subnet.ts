@@ -1,5 +1,6 @@
 // Subnets -> Subnet, with the route table and network ACL that apply to each: the explicitly associated
 // ones, else the VPC's main route table and default network ACL.
+import { ascending } from "../../model/order.js";
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
@@ -31,7 +32,7 @@ function settle(
 ): { id: string } | { why: string } | undefined {
   if (!claims || claims.length === 0) return undefined;
   const moving = [...claims]
-    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+    .sort((a, b) => ascending(a.id, b.id))
     .find((c) => c.state !== undefined && c.state !== "associated");
   if (moving)
     return {
