@@ -236,6 +236,7 @@ export class Engine {
       src4 === null ? "-" : this.replyRouting(src4),
       src6 === null ? "-" : this.replyRouting(src6),
       src6 === null || networkId === null ? "-" : (this.privateBlockOf(networkId, src6)?.cidr ?? "-"),
+      src6 === null ? "-" : this.unannouncedAt(src6),
     ].join("|");
   }
 
@@ -364,9 +365,53 @@ export class Engine {
   /** The internet gateways that give `ip` a public address: part of what a shared result depends on. */
   private mappedBy(ip: bigint): string {
     let out = "";
-    for (const g of this.model.gateways.values())
-      if (g.kind === "internet" && g.publicIpOf.has(ip)) out += `${g.id},`;
+    for (const g of this.model.gateways.values()) {
+      if (g.kind !== "internet") continue;
+      const pub = g.publicIpOf.get(ip);
+      // With the range its public address is in, if the internet may not route that back.
+      if (pub !== undefined) out += `${g.id}:${this.unannouncedAt(pub)},`;
+    }
     return out;
+  }
+
+  /** The index of the first of model.unannounced that holds public address `ip`; -1 if none does. */
+  private unannouncedAt(ip: bigint): number {
+    return this.model.unannounced.findIndex((r) => r.ips.contains(ip));
+  }
+
+  /**
+   * Packets through internet gateway `g` from public addresses (`publics`: the source's own, or each
+   * Elastic IP of the NAT gateway that sends them) the internet may not route back to the cloud
+   * (model.unannounced): they may leave, but no answer comes back. Blocked when none of the addresses
+   * is routed back; unknown when that cannot be told, or when only some are (a NAT gateway spreads
+   * connections over its Elastic IPs). Null when all are.
+   */
+  private unannouncedSource(
+    g: Gateway,
+    leg: Leg,
+    publics: readonly bigint[],
+    set: PacketSet,
+    hops: Hop[],
+  ): Piece | null {
+    const ranges = publics.map((ip) => this.model.unannounced.find((r) => r.ips.contains(ip)));
+    const first = ranges.findIndex((r) => r !== undefined);
+    if (first === -1) return null;
+    const r = ranges[first]!;
+    const drop = (detail: string): Hop[] => [...hops, hopAt(r.ref, "drop", detail)];
+    // A shared (audit) result stands for every source of its class: it names no source's address.
+    const ip = leg.origin && !this.opts.detail ? "the source's public address" : formatIp(publics[first]!);
+    if (ranges.every((x) => x?.verdict === "blocked"))
+      return blocked(
+        set,
+        r.ref,
+        `${r.reason}; ${ip} is in it, so what leaves through ${g.id} from there gets no answer`,
+        drop(`${ip}: no answer comes back through ${g.id}`),
+      );
+    const spread =
+      publics.length > 1
+        ? `connections leave from one of ${publics.map(formatIp).join(", ")}; for those from ${ip}: `
+        : "";
+    return unknown(set, `${spread}${r.reason}; ${ip} is in it`, drop(`${ip}: answers may not come back`));
   }
 
   /** The public IPv4 address an internet gateway of the network gives `ip`, if any (for reports). */
@@ -1037,6 +1082,7 @@ export class Engine {
                   },
                 ],
                 leg.src4,
+                leg.nat?.publicIps ?? [pub],
               ),
             );
           }
@@ -1091,10 +1137,13 @@ export class Engine {
         ]),
       ];
     const ip = leg.origin && !this.opts.detail ? SOURCE_IPV6 : formatIp(leg.src6);
-    return this.exitInternet(v6, g, leg, ip, [], leg.src6);
+    return this.exitInternet(v6, g, leg, ip, [], leg.src6, [leg.src6]);
   }
 
-  /** `replyTo`: the private address replies return to (see divertedReplies). */
+  /**
+   * `replyTo`: the private address replies return to (see divertedReplies); `publics`: the public
+   * addresses the packets may leave from (see unannouncedSource).
+   */
   private exitInternet(
     set: PacketSet,
     g: Gateway,
@@ -1102,6 +1151,7 @@ export class Engine {
     egressIp: string,
     hops: Hop[],
     replyTo: bigint | null,
+    publics: readonly bigint[],
   ): Piece[] {
     const spread = leg.nat?.publicIps
       ? ` (${leg.nat.id} spreads connections over its Elastic IPs ${leg.nat.publicIps.map(formatIp).join(", ")})`
@@ -1113,6 +1163,7 @@ export class Engine {
       ? null
       : (this.internetBlock(g, leg, pub, hops) ??
         this.privateSource(g, leg, replyTo, pub, hops) ??
+        this.unannouncedSource(g, leg, publics, pub, hops) ??
         this.divertedReplies(g, replyTo, pub, hops));
     if (diverted) pieces.push(diverted);
     else if (!pub.isEmpty())

@@ -271,6 +271,23 @@ export interface NetworkModel {
   /** Shown on results they match. */
   advisories: Advisory[];
   clusters: Map<string, ClusterInfo>;
+  /** Public addresses the internet may not route back to the cloud: the first range containing one decides. */
+  unannounced: UnannouncedRange[];
+}
+
+/**
+ * Public addresses the internet may not route back to the cloud: a range brought to the provider
+ * (AWS BYOIP) that it does not advertise, or one whose state could not be read. Traffic sent from
+ * them may leave, but answers go wherever the internet routes the range, so no connection is made.
+ */
+export interface UnannouncedRange {
+  ips: IntervalSet;
+  /** blocked: the provider does not advertise the range; unknown: whether it does cannot be told (`reason`). */
+  verdict: "blocked" | "unknown";
+  /** Names the range in results: {resource: its CIDR, kind, rule: its state}. */
+  ref: RuleRef;
+  /** Why, for results: what the range is and in what state. */
+  reason: string;
 }
 
 /** A filter the input does not describe: every packet that reaches it is `unknown` for `reason`. */
@@ -306,5 +323,6 @@ export function emptyModel(provider: string): NetworkModel {
     warnings: [],
     advisories: [],
     clusters: new Map(),
+    unannounced: [],
   };
 }

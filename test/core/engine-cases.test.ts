@@ -34,6 +34,40 @@ const all = (n: number, egress: boolean, action = "allow", cidr = "0.0.0.0/0") =
   RuleNumber: n,
 });
 
+/**
+ * Gives the tiny VPC's public subnet the IPv6 block 2600:1f18:1:a00::/64 and eni-web an address in it,
+ * with a way out through igw-1 (route, security group rule, network ACL entries both ways). The VPC's
+ * own block is each test's to set.
+ */
+function ipv6Out(d: Docs): void {
+  Object.assign(d.Subnets![0]!, {
+    Ipv6CidrBlockAssociationSet: [
+      { Ipv6CidrBlock: "2600:1f18:1:a00::/64", Ipv6CidrBlockState: { State: "associated" } },
+    ],
+  });
+  Object.assign(d.NetworkInterfaces![1]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a00::10" }] });
+  (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+    DestinationIpv6CidrBlock: "::/0",
+    GatewayId: "igw-1",
+    State: "active",
+  });
+  (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+    IpProtocol: "-1",
+    Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+  });
+  for (const Egress of [true, false])
+    (d.NetworkAcls![0] as { Entries: object[] }).Entries.push({
+      Ipv6CidrBlock: "::/0",
+      Egress,
+      Protocol: "-1",
+      RuleAction: "allow",
+      RuleNumber: 101,
+    });
+}
+
+/** A flow from eni-web (given an IPv6 address by ipv6Out) to an IPv6 internet host. */
+const google = { src: "eni-web", dst: "2001:4860:4860::8888", port: 443 };
+
 describe("paths out", () => {
   it("private subnet -> NAT gateway -> internet gateway, egress IP = the NAT's Elastic IP", () => {
     const t = trace(tinyVpc(), { src: "eni-app" });
@@ -90,26 +124,7 @@ describe("paths out", () => {
       Object.assign(d.Vpcs![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/56", attribute) });
       return d;
     };
-    Object.assign(d.Subnets![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/64") });
-    Object.assign(d.NetworkInterfaces![1]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a00::10" }] });
-    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
-      DestinationIpv6CidrBlock: "::/0",
-      GatewayId: "igw-1",
-      State: "active",
-    });
-    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
-      IpProtocol: "-1",
-      Ipv6Ranges: [{ CidrIpv6: "::/0" }],
-    });
-    for (const Egress of [true, false])
-      (d.NetworkAcls![0] as { Entries: object[] }).Entries.push({
-        Ipv6CidrBlock: "::/0",
-        Egress,
-        Protocol: "-1",
-        RuleAction: "allow",
-        RuleNumber: 101,
-      });
-    const google = { src: "eni-web", dst: "2001:4860:4860::8888", port: 443 };
+    ipv6Out(d);
     expect(trace(withAttribute("public"), google)).toMatchObject({ verdict: "allowed", exit: "internet" });
     expect(trace(withAttribute(), google)).toMatchObject({ verdict: "allowed" });
     const t = trace(withAttribute("private"), google);
@@ -122,6 +137,137 @@ describe("paths out", () => {
     );
     // Its IPv4 traffic goes out through the gateway's translation as before.
     expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+  });
+
+  describe("public addresses from a range brought to AWS (BYOIP)", () => {
+    const byoip = (d: Docs, State: string, Cidr = "198.51.100.0/24") => {
+      d.ByoipCidrs = [{ Cidr, State }];
+      return d;
+    };
+
+    it("a range AWS does not advertise gets no answers: blocked, named by the range and its state", () => {
+      for (const state of ["provisioned", "provisioned-not-publicly-advertisable"]) {
+        const t = trace(byoip(tinyVpc(), state), { src: "eni-web" });
+        expect(t).toMatchObject({
+          verdict: "blocked",
+          blockedBy: { resource: "198.51.100.0/24", kind: "byoip-cidr", rule: state },
+        });
+        expect(t.reason).toBe(
+          `198.51.100.0/24 is an address range brought to AWS (BYOIP) that AWS does not advertise (${state}): answers to an address in it do not come back to AWS; 198.51.100.10 is in it, so what leaves through igw-1 from there gets no answer`,
+        );
+        expect(t.hops.at(-1)).toMatchObject({ resource: "198.51.100.0/24", action: "drop" });
+        // The NAT gateway's Elastic IP is in the range too.
+        expect(trace(byoip(tinyVpc(), state), { src: "eni-app" })).toMatchObject({
+          verdict: "blocked",
+          blockedBy: { resource: "198.51.100.0/24" },
+        });
+      }
+    });
+
+    it("advertised: allowed; a range in flux: unknown, with the reason", () => {
+      expect(trace(byoip(tinyVpc(), "advertised"), { src: "eni-web" })).toMatchObject({ verdict: "allowed" });
+      expect(trace(byoip(tinyVpc(), "provisioned", "203.0.113.0/24"), { src: "eni-web" })).toMatchObject({
+        verdict: "allowed",
+      });
+      const t = trace(byoip(tinyVpc(), "pending-advertising"), { src: "eni-web" });
+      expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+      expect(t.reason).toMatch(
+        /^198\.51\.100\.0\/24 is an address range brought to AWS \(BYOIP\) in state pending-advertising: /,
+      );
+    });
+
+    it("a NAT gateway spreading connections over Elastic IPs of which some get no answers: unknown", () => {
+      const d = byoip(tinyVpc(), "provisioned", "198.51.100.200/32");
+      (d.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses.push({
+        PrivateIp: "10.0.0.201",
+        PublicIp: "203.0.113.7",
+        IsPrimary: false,
+      });
+      const t = trace(d, { src: "eni-app" });
+      expect(t).toMatchObject({ verdict: "unknown" });
+      expect(t.reason).toMatch(
+        /^connections leave from one of 198\.51\.100\.200, 203\.0\.113\.7; for those from 198\.51\.100\.200: 198\.51\.100\.200\/32 is/,
+      );
+    });
+
+    it("an Elastic IP from a pool that is not Amazon's is unknown unless the range's state was read", () => {
+      const withPool = (pool: string, ranges?: object[]) => {
+        const d = tinyVpc();
+        d.Addresses = [
+          {
+            PublicIp: "198.51.100.10",
+            PrivateIpAddress: "10.0.0.10",
+            NetworkInterfaceId: "eni-web",
+            PublicIpv4Pool: pool,
+          },
+        ];
+        if (ranges) d.ByoipCidrs = ranges;
+        return trace(d, { src: "eni-web" });
+      };
+      expect(withPool("amazon")).toMatchObject({ verdict: "allowed" });
+      const t = withPool("ipv4pool-ec2-0123456789abcdef0");
+      expect(t).toMatchObject({ verdict: "unknown" });
+      expect(t.reason).toBe(
+        "Elastic IP 198.51.100.10 comes from address pool ipv4pool-ec2-0123456789abcdef0, not Amazon's, and whether its range is advertised was not read (save aws ec2 describe-byoip-cidrs): whether answers to it come back to AWS cannot be told; 198.51.100.10 is in it",
+      );
+      // Read, but not among the ranges: a BYOIP pool's range is missing (another region's snapshot?).
+      expect(
+        withPool("ipv4pool-ec2-0123456789abcdef0", [{ Cidr: "203.0.113.0/24", State: "advertised" }]).reason,
+      ).toMatch(/its range is not among the ByoipCidrs in the input/);
+      // An IPAM pool not among the BYOIP ranges read holds Amazon-provided addresses.
+      expect(withPool("ipam-pool-0123456789abcdef0", [])).toMatchObject({ verdict: "allowed" });
+      expect(withPool("ipam-pool-0123456789abcdef0")).toMatchObject({ verdict: "unknown" });
+      expect(
+        withPool("ipv4pool-ec2-0123456789abcdef0", [{ Cidr: "198.51.100.0/24", State: "advertised" }]),
+      ).toMatchObject({ verdict: "allowed" });
+    });
+
+    it("an IPv6 block from a BYOIP pool is decided by its range's state", () => {
+      const d = tinyVpc();
+      const block = (Ipv6CidrBlock: string, Ipv6Pool?: string) => [
+        { Ipv6CidrBlock, Ipv6CidrBlockState: { State: "associated" }, ...(Ipv6Pool ? { Ipv6Pool } : {}) },
+      ];
+      ipv6Out(d);
+      const withPool = (pool: string | undefined, ranges?: object[]) => {
+        Object.assign(d.Vpcs![0]!, { Ipv6CidrBlockAssociationSet: block("2600:1f18:1:a00::/56", pool) });
+        if (ranges) d.ByoipCidrs = ranges;
+        else delete d.ByoipCidrs;
+        return trace(d, google);
+      };
+      expect(withPool(undefined)).toMatchObject({ verdict: "allowed" });
+      expect(withPool("Amazon")).toMatchObject({ verdict: "allowed" });
+      const t = withPool("ipv6pool-ec2-0123456789abcdef0");
+      expect(t).toMatchObject({ verdict: "unknown" });
+      expect(t.reason).toMatch(
+        /^vpc-1's IPv6 block 2600:1f18:1:a00::\/56 comes from pool ipv6pool-ec2-0123456789abcdef0, not Amazon's/,
+      );
+      expect(
+        withPool("ipv6pool-ec2-0123456789abcdef0", [{ Cidr: "2600:1f18:1::/48", State: "provisioned" }]),
+      ).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "2600:1f18:1::/48", kind: "byoip-cidr", rule: "provisioned" },
+      });
+      expect(
+        withPool("ipv6pool-ec2-0123456789abcdef0", [{ Cidr: "2600:1f18:1::/48", State: "advertised" }]),
+      ).toMatchObject({
+        verdict: "allowed",
+      });
+      // Its IPv4 traffic is decided by its public IPv4 address, which is Amazon's.
+      expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed" });
+    });
+
+    it("audit: sources alike but for the range their public address is in get their own answers", () => {
+      const d = byoip(tinyVpc(), "provisioned", "198.51.100.10/32");
+      d.NetworkInterfaces!.push(eni("eni-web2", "subnet-pub", "10.0.0.11", ["sg-all"], "198.51.100.11"));
+      const r = audit(d, "tcp/443");
+      const verdictOf = (id: string) => r.results.find((e) => e.source.id === id)!;
+      expect(verdictOf("eni-web")).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "198.51.100.10/32", kind: "byoip-cidr", rule: "provisioned" },
+      });
+      expect(verdictOf("eni-web").reason).toMatch(/the source's public address is in it/);
+      expect(verdictOf("eni-web2")).toMatchObject({ verdict: "allowed", egressIps: ["198.51.100.11"] });
+    });
   });
 
   it("NAT gateways do not translate GRE", () => {

@@ -654,6 +654,28 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     const cidr = pick(r, [V6_CIDR, v6SubnetCidr(i), `2600:1f00:0:${i}::4/126`]);
     m.networks.get(VPC_ID)!.privateIpv6 = [{ cidr, ips: parseCidr(cidr) }];
   }
+  // Sometimes public addresses the internet may not route back (BYOIP ranges not advertised, or in
+  // flux): all public IPv4 addresses, some, one, a NAT gateway's second Elastic IP, IPv6 blocks.
+  if (chance(r, 0.25))
+    for (let k = r.int(1, 3); k > 0; k--) {
+      const i = r.int(0, nSubnets - 1);
+      const cidr = pick(r, [
+        "54.0.0.0/16",
+        "54.0.0.0/28",
+        `54.0.0.${r.int(0, 20)}/32`,
+        "54.1.0.0/24",
+        V6_CIDR,
+        v6SubnetCidr(i),
+        `2600:1f00:0:${i}::4/126`,
+      ]);
+      const blocked = chance(r, 0.6);
+      m.unannounced.push({
+        ips: parseCidr(cidr),
+        verdict: blocked ? "blocked" : "unknown",
+        ref: { resource: cidr, kind: "byoip-cidr", rule: blocked ? "provisioned" : "pending-advertising" },
+        reason: `${cidr} is ${blocked ? "not advertised" : "in flux"}`,
+      });
+    }
   return m;
 }
 
@@ -786,7 +808,9 @@ export function formatModel(m: NetworkModel): string {
       lines.push(
         `    internet block ${b.mode}${b.unknown !== undefined ? " UNKNOWN" : ""} exempt={${[...b.exempt].map(([id, x]) => `${id}:${x}`).join(", ")}} pending={${[...b.pending.keys()].join(", ")}}`,
       );
+    for (const p of n.privateIpv6 ?? []) lines.push(`    private IPv6 ${p.cidr}`);
   }
+  for (const u of m.unannounced) lines.push(`unannounced ${formatIpSet(u.ips)} ${u.verdict}`);
   for (const s of m.subnets.values()) {
     lines.push(
       `subnet ${s.id} ${formatIpSet(s.cidrs)} table=${s.routeTableId ?? "null"} boundary=[${s.boundaryFilterIds.join(", ")}]`,
@@ -812,7 +836,7 @@ export function formatModel(m: NetworkModel): string {
         break;
       case "nat":
         lines.push(
-          `gateway ${g.id} nat ${g.connectivity} in ${g.subnetId} ip=${formatIp(g.privateIp)} protocols=${g.protocols.toString()} ephemeral=${g.ephemeralPorts.toString()}${g.unusable !== undefined ? " UNUSABLE" : ""}`,
+          `gateway ${g.id} nat ${g.connectivity} in ${g.subnetId} ip=${formatIp(g.privateIp)}${g.publicIps ? ` publicIps=[${g.publicIps.map(formatIp).join(", ")}]` : ""} protocols=${g.protocols.toString()} ephemeral=${g.ephemeralPorts.toString()}${g.unusable !== undefined ? " UNUSABLE" : ""}`,
         );
         break;
       case "exit":

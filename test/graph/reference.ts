@@ -337,6 +337,8 @@ function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: strin
 
 function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
   let egressIp: string;
+  // The public addresses it may leave from: its own, or each Elastic IP of the NAT gateway sending it.
+  let publics: readonly bigint[];
   if (isV4(pkt.dst)) {
     if (g.kind !== "internet") return blockedByGateway("IPv4 to an egress-only gateway", g);
     if (leg.nat !== null && leg.nat.connectivity === "private") {
@@ -345,9 +347,11 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
     const pub = g.publicIpOf.get(leg.src);
     if (pub === undefined) return blockedByGateway("no public IPv4", g);
     egressIp = formatIp(pub);
+    publics = leg.nat?.publicIps ?? [pub];
   } else {
     if (leg.nat !== null) return blockedByGateway("a NAT leg has no IPv6 source", g);
     egressIp = formatIp(leg.src);
+    publics = [leg.src];
   }
   if (!PUBLIC_INTERNET.contains(pkt.dst)) return blockedByGateway("dst is not public", g);
   // An account-wide block on internet gateway traffic (VPC Block Public Access), by the leg's subnet.
@@ -377,6 +381,13 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
       kind: net?.kind ?? "network",
       rule: unadvertised,
     });
+  // Public addresses the internet may not route back: blocked when none of them is, unknown otherwise.
+  const ranges = publics.map((a) => model.unannounced.find((r) => r.ips.contains(a)));
+  const first = ranges.find((r) => r !== undefined);
+  if (first !== undefined) {
+    if (ranges.every((r) => r?.verdict === "blocked")) return blockedByRef("unannounced source", first.ref);
+    return unknown("unannounced source");
+  }
   // Replies come back through the gateway to the sender's private address; a gateway route table may
   // send them elsewhere first (an appliance: unknown; a blackhole: blocked).
   if (g.kind === "internet" && g.ingressTableId !== undefined) {

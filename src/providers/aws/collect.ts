@@ -18,6 +18,7 @@ import {
   DescribeVpcBlockPublicAccessExclusionsCommand,
   DescribeVpcBlockPublicAccessOptionsCommand,
   EC2Client,
+  paginateDescribeByoipCidrs,
   paginateDescribeEgressOnlyInternetGateways,
   paginateDescribeInstances,
   paginateDescribeInstanceTypes,
@@ -251,6 +252,14 @@ export const CALLS: readonly CollectCall[] = [
     key: "Addresses",
     scope: "not paginated, no VPC filter: all",
     fetch: async (client) => (await client.send(new DescribeAddressesCommand({}))).Addresses ?? [],
+  },
+  {
+    call: "DescribeByoipCidrs",
+    key: "ByoipCidrs",
+    scope: "no VPC filter: all (the account's address ranges brought to AWS, whether each is advertised)",
+    // MaxResults is required by this operation (5..100).
+    fetch: (client) =>
+      drain(paginateDescribeByoipCidrs({ client }, { MaxResults: 100 }), (p) => p.ByoipCidrs),
   },
   {
     call: "DescribeManagedPrefixLists",

@@ -5,6 +5,7 @@ import { ascending } from "../../model/order.js";
 import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
+import { convertByoip } from "./byoip.js";
 import { convertEksClusters } from "./eks-cluster.js";
 import { convertInternetGateways } from "./internet-gateway.js";
 import { convertNatGateways } from "./nat-gateway.js";
@@ -39,6 +40,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   convertPrefixLists(ctx);
   convertVpcs(ctx);
   convertBlockPublicAccess(ctx);
+  convertByoip(ctx);
   convertNetworkAcls(ctx);
   convertSubnets(ctx);
   const facts = convertNetworkInterfaces(ctx);

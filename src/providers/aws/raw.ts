@@ -27,6 +27,8 @@ export const Vpc = z.looseObject({
         Ipv6CidrBlockState: z.looseObject({ State: str.nullish() }).nullish(),
         /** "public" or "private" (an IPAM block AWS does not advertise on the internet). */
         Ipv6AddressAttribute: str.nullish(),
+        /** "Amazon", or the pool of a range brought to AWS (BYOIP) or managed by IPAM. */
+        Ipv6Pool: str.nullish(),
       }),
     )
     .nullish(),
@@ -196,6 +198,14 @@ export const Address = z.looseObject({
   PrivateIpAddress: str.nullish(),
   NetworkInterfaceId: str.nullish(),
   InstanceId: str.nullish(),
+  /** "amazon", or the pool of a range brought to AWS (BYOIP) or managed by IPAM. */
+  PublicIpv4Pool: str.nullish(),
+});
+
+/** `aws ec2 describe-byoip-cidrs`: the address ranges brought to AWS, and whether AWS advertises each. */
+export const ByoipCidr = z.looseObject({
+  Cidr: str,
+  State: str.nullish(),
 });
 
 export const PrefixList = z.looseObject({
@@ -306,6 +316,7 @@ export const AWS_KEYS = {
   VpcBlockPublicAccessExclusions: BlockPublicAccessExclusion,
   EnableDnsSupport: VpcDnsSupport,
   InstanceTypes: InstanceTypeInfo,
+  ByoipCidrs: ByoipCidr,
 } as const;
 
 export type AwsKey = keyof typeof AWS_KEYS;

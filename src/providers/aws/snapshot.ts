@@ -164,6 +164,7 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   Addresses: "PublicIp",
   // One type described in several regions' snapshots reads the same (what the audit reads of it).
   InstanceTypes: "InstanceType",
+  ByoipCidrs: "Cidr",
 };
 
 /**

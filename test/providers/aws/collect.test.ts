@@ -371,6 +371,29 @@ describe("collectAws against the EC2 emulator", () => {
     expect(items(snapshot, "PrefixLists")).toEqual(SYNTHETIC.PrefixLists);
   });
 
+  it("asks the address ranges brought to AWS with MaxResults (the operation requires it), page by page", async () => {
+    const ranges = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((Cidr, i) => ({
+      Cidr,
+      State: i === 1 ? "provisioned" : "advertised",
+      StatusMessage: "ok",
+    }));
+    const e = await emulator({ data: { ...SYNTHETIC, ByoipCidrs: ranges }, pageSize: 2 });
+    const snapshot = await collectAws(options(e));
+    expect(snapshot.gaps).toEqual([]);
+    const asked = requestsFor(e, "DescribeByoipCidrs");
+    expect(asked).toHaveLength(2);
+    expect(asked.every((p) => p.MaxResults === "100")).toBe(true);
+    expect(items(snapshot, "ByoipCidrs")).toEqual(ranges);
+    // What was saved reads back: the provisioned range is one the internet does not route to AWS.
+    const model = awsModel(
+      snapshot.files.map((f) => ({ file: f.path, data: f.data })),
+      "snapshot",
+    );
+    expect(model.unannounced.map((u) => [u.ref.resource, u.verdict])).toEqual([
+      ["198.51.100.0/24", "blocked"],
+    ]);
+  });
+
   it("stores the entries of every referenced managed prefix list under the added key Entries", async () => {
     const e = await emulator({ data: SYNTHETIC, pageSize: 2 });
     const snapshot = await collectAws(options(e));

@@ -7,6 +7,7 @@ import {
   parseIp,
   PacketSet,
   PROTO,
+  toCidrs,
 } from "../../../src/netset/index.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
@@ -747,6 +748,104 @@ describe("VPC DNS support attribute", () => {
     );
     expect(() => withDoc({ EnableDnsSupport: [{ EnableDnsSupport: { Value: true } }] })).toThrow(
       "dns-vpc-1.json: $.EnableDnsSupport[0].VpcId: expected a value, received undefined",
+    );
+  });
+});
+
+describe("addresses brought to AWS (BYOIP)", () => {
+  const ranges = (d: Docs) =>
+    model(d).unannounced.map((u) => [
+      toCidrs(u.ips).join(","),
+      u.verdict,
+      u.ref.resource,
+      u.ref.kind,
+      u.ref.rule,
+    ]);
+
+  it("ranges not advertised, or in flux; an advertised range inside another decides its own addresses", () => {
+    const d = tinyVpc();
+    d.ByoipCidrs = [
+      { Cidr: "198.51.0.0/16", State: "provisioned" },
+      { Cidr: "198.51.100.0/24", State: "advertised" },
+      { Cidr: "203.0.113.0/24", State: "pending-withdrawal" },
+      { Cidr: "192.0.2.0/24", State: "advertised" },
+    ];
+    const m = model(d);
+    expect(m.unannounced.map((u) => [u.ref.resource, u.verdict, u.ref.rule])).toEqual([
+      ["203.0.113.0/24", "unknown", "pending-withdrawal"],
+      ["198.51.0.0/16", "blocked", "provisioned"],
+    ]);
+    const big = m.unannounced[1]!.ips;
+    expect(big.contains(ip("198.51.99.1"))).toBe(true);
+    expect(big.contains(ip("198.51.100.1"))).toBe(false);
+    expect(big.equals(parseCidr("198.51.0.0/16").subtract(parseCidr("198.51.100.0/24")))).toBe(true);
+  });
+
+  it("an Elastic IP or IPv6 block from a pool that is not Amazon's: unknown unless a range read decides it", () => {
+    const d = tinyVpc();
+    d.Addresses = [
+      { PublicIp: "198.51.100.10", PrivateIpAddress: "10.0.0.10", PublicIpv4Pool: "ipv4pool-ec2-1" },
+      { PublicIp: "198.51.100.11", PublicIpv4Pool: "amazon" },
+      { PublicIp: "198.51.100.12", PublicIpv4Pool: "ipam-pool-2" },
+      { PublicIp: "198.51.100.13" },
+    ];
+    Object.assign(d.Vpcs![0]!, {
+      Ipv6CidrBlockAssociationSet: [
+        { Ipv6CidrBlock: "2600:1f18:1:a00::/56", Ipv6Pool: "ipv6pool-ec2-3" },
+        { Ipv6CidrBlock: "2600:1f18:2:a00::/56", Ipv6Pool: "Amazon" },
+      ],
+    });
+    expect(ranges(d)).toEqual([
+      ["198.51.100.10/32", "unknown", "198.51.100.10", "elastic-ip", "ipv4pool-ec2-1"],
+      ["198.51.100.12/32", "unknown", "198.51.100.12", "elastic-ip", "ipam-pool-2"],
+      ["2600:1f18:1:a00::/56", "unknown", "vpc-1", "vpc", "2600:1f18:1:a00::/56"],
+    ]);
+    expect(model(d).unannounced[0]!.reason).toBe(
+      "Elastic IP 198.51.100.10 comes from address pool ipv4pool-ec2-1, not Amazon's, and whether its range is advertised was not read (save aws ec2 describe-byoip-cidrs): whether answers to it come back to AWS cannot be told",
+    );
+    // Read: a BYOIP pool's address in no range read stays unknown; an IPAM pool's is Amazon-provided.
+    d.ByoipCidrs = [{ Cidr: "2600:1f18:1::/48", State: "advertised" }];
+    expect(ranges(d)).toEqual([
+      ["198.51.100.10/32", "unknown", "198.51.100.10", "elastic-ip", "ipv4pool-ec2-1"],
+    ]);
+    expect(model(d).unannounced[0]!.reason).toMatch(/its range is not among the ByoipCidrs in the input/);
+    // A range that could not be read (the collector's gap) is as good as none, and says why.
+    d.EgressAuditCollectionGaps = [
+      {
+        key: "ByoipCidrs",
+        call: "DescribeByoipCidrs",
+        action: "ec2:DescribeByoipCidrs",
+        region: "us-east-1",
+        code: "UnauthorizedOperation",
+        message: "denied",
+      },
+    ];
+    d.ByoipCidrs = [];
+    expect(model(d).unannounced.map((u) => u.ref.resource)).toEqual([
+      "198.51.100.10",
+      "198.51.100.12",
+      "vpc-1",
+    ]);
+    expect(model(d).unannounced[0]!.reason).toMatch(
+      /was not read \(ec2:DescribeByoipCidrs failed in us-east-1 \(UnauthorizedOperation: denied\)\)/,
+    );
+  });
+
+  it("a range saved twice in two states is an error; a bad CIDR names its file and path", () => {
+    const docs = docsOf(tinyVpc());
+    docs.push(
+      { file: "a.json", data: { ByoipCidrs: [{ Cidr: "203.0.113.0/24", State: "advertised" }] } },
+      { file: "b.json", data: { ByoipCidrs: [{ Cidr: "203.0.113.0/24", State: "provisioned" }] } },
+    );
+    expect(() => awsModel(docs, "test")).toThrow(
+      "b.json: $.ByoipCidrs[0]: 203.0.113.0/24 is also at a.json $.ByoipCidrs[0] with different content",
+    );
+    const d = tinyVpc();
+    d.ByoipCidrs = [{ Cidr: "203.0.113.0/33", State: "advertised" }];
+    expect(() => model(d)).toThrow(/^ByoipCidrs\.json: \$\.ByoipCidrs\[0\]\.Cidr: /);
+    d.ByoipCidrs = [{ State: "advertised" }];
+    expect(() => model(d)).toThrow(
+      "ByoipCidrs.json: $.ByoipCidrs[0].Cidr: expected a value, received undefined",
     );
   });
 });

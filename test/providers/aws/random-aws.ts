@@ -125,6 +125,7 @@ type V6Blocks = {
   Ipv6CidrBlock: string;
   Ipv6CidrBlockState: { State: string };
   Ipv6AddressAttribute?: string;
+  Ipv6Pool?: string;
 }[];
 
 export interface AwsDump {
@@ -177,7 +178,10 @@ export interface AwsDump {
     AllocationId: string;
     NetworkInterfaceId: string;
     PrivateIpAddress: string;
+    PublicIpv4Pool?: string;
   }[];
+  /** describe-byoip-cidrs, when saved. */
+  ByoipCidrs?: { Cidr: string; State: string }[];
 }
 
 export const VPC_ID = "vpc-1";
@@ -820,7 +824,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
     });
   }
 
-  return {
+  const dump: AwsDump = {
     VpcBlockPublicAccessOptions: bpa,
     VpcBlockPublicAccessExclusions: exclusions,
     Vpcs: [
@@ -863,6 +867,49 @@ export function randomAwsVpc(r: Rand): AwsDump {
     EnableDnsSupport: dns,
     InstanceTypes: instanceTypes,
   };
+  // Drawn last, so that earlier seeds still make the VPCs they made before.
+  if (chance(r, 40)) byoip(r, dump);
+  return dump;
+}
+
+/**
+ * Public addresses from ranges brought to AWS (BYOIP): pools on Elastic IPs and the VPC's IPv6 block
+ * (Amazon's, a BYOIP pool, an IPAM pool), and most of the time describe-byoip-cidrs, whose ranges
+ * (nested now and then, as two snapshots could make them) hold some of the interfaces', NAT
+ * gateways' or the VPC's addresses, each in a state.
+ */
+function byoip(r: Rand, d: AwsDump): void {
+  const pools4 = ["amazon", "ipv4pool-ec2-0a1b2c3d4e5f60001", "ipam-pool-0a1b2c3d4e5f60002"];
+  for (const a of d.Addresses) if (chance(r, 80)) a.PublicIpv4Pool = pick(r, pools4);
+  const pools6 = ["Amazon", "ipv6pool-ec2-0a1b2c3d4e5f60003", "IPAM Managed"];
+  for (const b of d.Vpcs[0]!.Ipv6CidrBlockAssociationSet ?? [])
+    if (chance(r, 60)) b.Ipv6Pool = pick(r, pools6);
+  if (chance(r, 30)) return;
+  // Ranges around addresses in use (their /24, and now and then the /16 around that as well, each in
+  // its own state), others: a range no address is in, the VPC's IPv6 block and one around it.
+  const used = [
+    ...d.NetworkInterfaces.flatMap((e) => e.PrivateIpAddresses.flatMap((a) => a.Association?.PublicIp ?? [])),
+    ...d.NatGateways.flatMap((n) => n.NatGatewayAddresses.flatMap((a) => a.PublicIp ?? [])),
+  ];
+  const states = [
+    "advertised",
+    "provisioned",
+    "provisioned-not-publicly-advertisable",
+    "pending-advertising",
+  ];
+  states.push("failed-provision");
+  const ranges: { Cidr: string; State: string }[] = [];
+  const add = (Cidr: string): void => {
+    if (!ranges.some((c) => c.Cidr === Cidr)) ranges.push({ Cidr, State: pick(r, states) });
+  };
+  for (let k = r.int(0, 3); k > 0; k--) {
+    if (used.length > 0 && chance(r, 60)) {
+      const [a, b, c] = pick(r, used).split(".");
+      add(`${a}.${b}.${c}.0/24`);
+      if (chance(r, 50)) add(`${a}.${b}.0.0/16`);
+    } else add(pick(r, ["198.51.100.0/24", "2600:1f18:1::/48", VPC_V6]));
+  }
+  d.ByoipCidrs = ranges;
 }
 
 /** A NAT gateway's primary address (the one its traffic leaves from, and its primary Elastic IP). */

@@ -356,12 +356,15 @@ export class RawReference {
       return (
         this.publicAccess(leg, true) ??
         this.unadvertised(leg) ??
+        this.unannounced([leg.src]) ??
         allowed("internet", leg.src, `internet via ${eigw}`)
       );
     }
     // The internet gateway: IPv4 1:1 to the sender's public address, IPv6 as it is; public destinations only.
     const igw = r.GatewayId!;
     let egressIp = leg.src;
+    // The public addresses it may leave from: the sender's own, or each Elastic IP of its NAT gateway.
+    let publics = [leg.src];
     if (!isV6(pkt.dst)) {
       if (leg.nat?.ConnectivityType === "private")
         return blocked(leg.nat.NatGatewayId, "nat-gateway", null, "private NAT");
@@ -372,9 +375,13 @@ export class RawReference {
             .find((a) => a.PrivateIpAddress === leg.src)?.Association?.PublicIp;
       if (pub === undefined) return blocked(igw, "internet-gateway", null, "no public address");
       egressIp = pub;
+      const others = (leg.nat?.NatGatewayAddresses ?? []).flatMap((a) =>
+        a.PublicIp && a.PublicIp !== pub ? [a.PublicIp] : [],
+      );
+      publics = [pub, ...others];
     }
     if (!isPublic(pkt.dst)) return blocked(igw, "internet-gateway", null, "not a public destination");
-    const bpa = this.publicAccess(leg, false) ?? this.unadvertised(leg);
+    const bpa = this.publicAccess(leg, false) ?? this.unadvertised(leg) ?? this.unannounced(publics);
     if (bpa !== null) return bpa;
     // Replies come back through the gateway to the sender's private address; its gateway route table
     // (an edge association) may send them elsewhere first.
@@ -400,6 +407,38 @@ export class RawReference {
       (a) => a.Ipv6AddressAttribute === "private" && inCidr(leg.src, a.Ipv6CidrBlock),
     );
     return block ? blocked(vpc.VpcId, "vpc", block.Ipv6CidrBlock, "private IPv6 source") : null;
+  }
+
+  /**
+   * Public addresses the internet may not route back to AWS: an address's smallest BYOIP range (from
+   * describe-byoip-cidrs) decides it: advertised, it comes back; provisioned (publicly advertisable
+   * or not), it does not; any other state, unknown. An address in no range read: an Elastic IP's or
+   * the VPC IPv6 block's pool that is not Amazon's is unknown when describe-byoip-cidrs was not
+   * saved, or when it is a BYOIP pool (ipv4pool-ec2-..., ipv6pool-ec2-...). Blocked when every
+   * address is blocked (a NAT gateway's first); unknown when any is in doubt or blocked.
+   */
+  private unannounced(publics: string[]): RefOutcome | null {
+    const fates = publics.map((a): RefOutcome | "ok" => {
+      const ranges = (this.d.ByoipCidrs ?? []).filter((c) => inCidr(a, c.Cidr));
+      ranges.sort((x, y) => prefixOf(y.Cidr) - prefixOf(x.Cidr));
+      const c = ranges[0];
+      if (c) {
+        if (c.State === "advertised") return "ok";
+        if (c.State === "provisioned" || c.State === "provisioned-not-publicly-advertisable")
+          return blocked(c.Cidr, "byoip-cidr", c.State, "BYOIP range not advertised");
+        return unknown(null, "BYOIP range in flux");
+      }
+      const pool = isV6(a)
+        ? this.d.Vpcs[0]!.Ipv6CidrBlockAssociationSet?.find((b) => inCidr(a, b.Ipv6CidrBlock))?.Ipv6Pool
+        : this.d.Addresses.find((x) => x.PublicIp === a)?.PublicIpv4Pool;
+      const byoipPool = pool !== undefined && /^ipv[46]pool-ec2-/.test(pool);
+      if (pool && pool.toLowerCase() !== "amazon" && (this.d.ByoipCidrs === undefined || byoipPool))
+        return unknown(null, "address pool not Amazon's, range not read");
+      return "ok";
+    });
+    if (fates.every((f) => f === "ok")) return null;
+    if (fates.every((f) => f !== "ok" && f.verdict === "blocked")) return fates[0] as RefOutcome;
+    return unknown(null, "some public addresses may get no answers");
   }
 
   /**

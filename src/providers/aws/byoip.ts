@@ -1,0 +1,91 @@
+// ByoipCidrs (aws ec2 describe-byoip-cidrs), Addresses' pools and VPCs' IPv6 pools -> the public
+// addresses the internet may not route back to AWS (model.unannounced).
+//
+// An address range brought to AWS (BYOIP) can be provisioned, and its addresses given to Elastic IPs
+// and VPCs, before AWS advertises it: until then the internet routes it to wherever it was before
+// (or nowhere), so what is sent from it leaves, but no answer comes back. Only a range in state
+// `advertised` is routed to AWS. An Elastic IP or a VPC IPv6 block from a pool that is not Amazon's,
+// with no ByoipCidrs read to tell its range's state, is unknown.
+import { IntervalSet } from "../../netset/index.js";
+import type { UnannouncedRange } from "../../model/types.js";
+import { cidrAt, ipAt, type AwsContext } from "./context.js";
+
+/** States in which AWS does not advertise a range and never will until someone advertises it. */
+const NOT_ADVERTISED = new Set(["provisioned", "provisioned-not-publicly-advertisable"]);
+
+export function convertByoip(ctx: AwsContext): void {
+  const ranges: UnannouncedRange[] = [];
+  // The smallest range holding an address decides it (ranges of one account do not overlap, but
+  // two snapshots might): each keeps only what no smaller one holds.
+  const brought = ctx.raw.ByoipCidrs.map((loc) => ({ ...loc.item, ips: cidrAt(loc.item.Cidr, loc, "Cidr") }));
+  brought.sort((a, b) => (a.ips.size() < b.ips.size() ? -1 : a.ips.size() > b.ips.size() ? 1 : 0));
+  let claimed = IntervalSet.EMPTY;
+  for (const { Cidr: cidr, State: state, ips: all } of brought) {
+    const ips = all.subtract(claimed);
+    claimed = claimed.union(all);
+    if (state === "advertised" || ips.isEmpty()) continue;
+    const ref = { resource: cidr, kind: "byoip-cidr", rule: state ?? null };
+    ranges.push(
+      state && NOT_ADVERTISED.has(state)
+        ? {
+            ips,
+            verdict: "blocked",
+            ref,
+            reason: `${cidr} is an address range brought to AWS (BYOIP) that AWS does not advertise (${state}): answers to an address in it do not come back to AWS`,
+          }
+        : {
+            ips,
+            verdict: "unknown",
+            ref,
+            reason: `${cidr} is an address range brought to AWS (BYOIP) in state ${state ?? "(none given)"}: whether the internet routes answers to it back to AWS cannot be told`,
+          },
+    );
+  }
+
+  // Addresses in no range read: decided by their pool.
+  const read = ctx.raw.present.has("ByoipCidrs") && ctx.gapReason("ByoipCidrs") === undefined;
+  /**
+   * Whether an address of `pool` in no range read is undecided: a pool that is not Amazon's, when
+   * ByoipCidrs were not read; or a BYOIP pool (AWS names them ipv4pool-ec2-... and ipv6pool-ec2-...)
+   * whose range is not among those read. Pools of IPAM hold Amazon-provided ranges too, which
+   * describe-byoip-cidrs does not list.
+   */
+  const undecided = (pool: string | null | undefined): pool is string =>
+    !!pool && pool.toLowerCase() !== "amazon" && (!read || /^ipv[46]pool-ec2-/.test(pool));
+  const why = read
+    ? `its range is not among the ByoipCidrs in the input`
+    : `whether its range is advertised was not read (${ctx.gapReason("ByoipCidrs") ?? "save aws ec2 describe-byoip-cidrs"})`;
+  const add = (ips: IntervalSet, ref: UnannouncedRange["ref"], what: string): void => {
+    const rest = ips.subtract(claimed);
+    claimed = claimed.union(ips);
+    if (!rest.isEmpty())
+      ranges.push({
+        ips: rest,
+        verdict: "unknown",
+        ref,
+        reason: `${what}, not Amazon's, and ${why}: whether answers to it come back to AWS cannot be told`,
+      });
+  };
+  for (const loc of ctx.raw.Addresses) {
+    const { PublicIp: ip, PublicIpv4Pool: pool } = loc.item;
+    if (ip && undecided(pool))
+      add(
+        IntervalSet.point(ipAt(ip, loc, "PublicIp")),
+        { resource: ip, kind: "elastic-ip", rule: pool },
+        `Elastic IP ${ip} comes from address pool ${pool}`,
+      );
+  }
+  for (const loc of ctx.raw.Vpcs) {
+    const vpc = loc.item;
+    (vpc.Ipv6CidrBlockAssociationSet ?? []).forEach((a, i) => {
+      const block = a.Ipv6CidrBlock;
+      if (block && undecided(a.Ipv6Pool))
+        add(
+          cidrAt(block, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
+          { resource: vpc.VpcId, kind: "vpc", rule: block },
+          `${vpc.VpcId}'s IPv6 block ${block} comes from pool ${a.Ipv6Pool}`,
+        );
+    });
+  }
+  ctx.model.unannounced = ranges;
+}
