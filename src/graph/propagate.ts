@@ -411,7 +411,9 @@ export class Engine {
       publics.length > 1
         ? `connections leave from one of ${publics.map(formatIp).join(", ")}; for those from ${ip}: `
         : "";
-    return unknown(set, `${spread}${r.reason}; ${ip} is in it`, drop(`${ip}: answers may not come back`));
+    // A range of one address (an Elastic IP's) is named by its reason already.
+    const inIt = r.ips.size() === 1n ? "" : `; ${ip} is in it`;
+    return unknown(set, `${spread}${r.reason}${inIt}`, drop(`${ip}: answers may not come back`));
   }
 
   /** The public IPv4 address an internet gateway of the network gives `ip`, if any (for reports). */

@@ -66,16 +66,23 @@ function perCall(d: AwsDump): SourceDocument[] {
   }));
 }
 
-/** Re-laid-out: lists reordered, one file per item in shuffled file order, and some files saved twice. */
+/**
+ * Re-laid-out: lists reordered, one file per item in shuffled file order, and some files saved twice.
+ * A call that answered an empty list keeps its file: "read, none" is not "not read" (describe-byoip-
+ * cidrs saved empty says no address comes from a range brought to AWS).
+ */
 function relaidOut(r: Rand, d: AwsDump): SourceDocument[] {
   const docs: SourceDocument[] = [];
-  for (const [key, list] of Object.entries(d) as [string, unknown[]][])
+  const empty: SourceDocument[] = [];
+  for (const [key, list] of Object.entries(d) as [string, unknown[]][]) {
+    if (list.length === 0) empty.push({ file: `${key}-empty.json`, data: { [key]: [] } });
     for (const item of reorder(r, list) as unknown[]) {
       const doc = { file: `${key}-${docs.length}.json`, data: { [key]: [item] } };
       docs.push(doc);
       if (r.int(1, 100) <= 20) docs.push({ ...doc, file: `copy-of-${doc.file}` });
     }
-  return shuffle(r, docs);
+  }
+  return [...shuffle(r, docs), ...empty];
 }
 
 /** The audit as compared: warnings name the file and JSON path of a rule, which the layout changes. */
