@@ -11,8 +11,9 @@
 // immutable, so they are keyed by object.
 //
 // Subnet boundary crossings (network ACLs both ways) live in boundaries.ts, route table splits in
-// routing.ts; this file walks the legs: the source's own filters, routes, local delivery to the
-// destination host, and gateways (internet, NAT, other exits).
+// routing.ts, what decides at an internet gateway besides routing in internet-edge.ts; this file walks
+// the legs: the source's own filters, routes, local delivery to the destination host, and gateways
+// (internet, NAT, other exits).
 import {
   formatIp,
   IntervalSet,
@@ -60,7 +61,8 @@ import {
   type Pass,
   undecidedPieces,
 } from "./boundaries.js";
-import { routeFor, RouteSplits } from "./routing.js";
+import { InternetEdge } from "./internet-edge.js";
+import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
 const NO_SERVICES: readonly LocalService[] = [];
@@ -85,9 +87,6 @@ function servedPiece(s: LocalService, served: PacketSet): Piece {
     hops,
   );
 }
-
-/** Unique local addresses (RFC 4193): never routed on the internet. */
-const ULA = parseCidr("fc00::/7");
 
 /** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
 const NAT64_PREFIX = parseCidr("64:ff9b::/96");
@@ -154,6 +153,7 @@ export class Engine {
   /** What shared legs are computed over: opts.universe and its NAT64 image (see the constructor). */
   private readonly universe: PacketSet;
   private readonly bounds: Boundaries;
+  private readonly edge: InternetEdge;
   private readonly subnetsByNetwork = new Map<string, Subnet[]>();
   /** The endpoints of each subnet with their addresses: destinations whose own filters apply. */
   private readonly hostsBySubnet = new Map<string, { ep: Endpoint; ips: IntervalSet }[]>();
@@ -188,6 +188,7 @@ export class Engine {
       }
     this.atoms = new PeerAtoms(rules);
     this.bounds = new Boundaries(model, opts.detail);
+    this.edge = new InternetEdge(model, opts.detail);
     this.splits = new RouteSplits(opts.detail);
   }
 
@@ -222,208 +223,22 @@ export class Engine {
   }
 
   /**
-   * What a source's own addresses decide of a shared result: the NACL class of each (see PeerAtoms),
-   * the internet gateways that map its IPv4 address, and where gateway route tables send replies to
-   * each, and the network's block that keeps its IPv6 address off the internet, if any (its subnet's
-   * network: `networkId`). Endpoint classes and origin legs both key on it, so they tell sources
-   * apart alike.
+   * What a source's own addresses decide of a shared result: the NACL class of each (see PeerAtoms)
+   * and what the internet edge decides by them (see InternetEdge.addressKey; `networkId`: its
+   * subnet's network). Endpoint classes and origin legs both key on it, so they tell sources apart
+   * alike.
    */
   private sourceKey(src4: bigint | null, src6: bigint | null, networkId: string | null): string {
     return [
       src4 === null ? "-" : this.atoms.atomOf(src4),
       src6 === null ? "-" : this.atoms.atomOf(src6),
-      src4 === null ? "-" : this.mappedBy(src4),
-      src4 === null ? "-" : this.replyRouting(src4),
-      src6 === null ? "-" : this.replyRouting(src6),
-      src6 === null || networkId === null ? "-" : (this.privateBlockOf(networkId, src6)?.cidr ?? "-"),
-      src6 === null ? "-" : this.unannouncedAt(src6),
+      this.edge.addressKey(src4, src6, networkId),
     ].join("|");
-  }
-
-  /**
-   * The block of network `networkId` that keeps address `ip` off the internet, if any (see
-   * Network.privateIpv6): what answers a source there does not reach it. None for IPv4 addresses,
-   * whose way out is a translation.
-   */
-  private privateBlockOf(networkId: string, ip: bigint): { cidr: string } | undefined {
-    if (ULA.contains(ip)) return { cidr: "fc00::/7" };
-    return this.model.networks.get(networkId)?.privateIpv6?.find((b) => b.ips.contains(ip));
-  }
-
-  /**
-   * Packets through internet gateway `g` from an address (`replyTo`, the one replies come back to) in
-   * a block the network does not advertise on the internet: they may leave, but no answer finds its
-   * way back, so no connection is made. Null for others.
-   */
-  private privateSource(
-    g: Gateway,
-    leg: Leg,
-    replyTo: bigint | null,
-    set: PacketSet,
-    hops: Hop[],
-  ): Piece | null {
-    if (replyTo === null) return null;
-    const networkId = leg.subnet.networkId;
-    const block = this.privateBlockOf(networkId, replyTo);
-    if (!block) return null;
-    const kind = this.model.networks.get(networkId)?.kind ?? "network";
-    const ref = { resource: networkId, kind, rule: block.cidr };
-    return blocked(
-      set,
-      ref,
-      `the source's IPv6 address is in ${block.cidr}, which ${networkId} does not advertise on the internet: nothing there can answer it (a resource with a public address has to relay it)`,
-      [...hops, hopAt(ref, "drop", `not advertised on the internet: no answer comes back through ${g.id}`)],
-    );
-  }
-
-  /**
-   * Which route of each internet gateway's gateway route table takes replies to `ip` (see
-   * divertedReplies): part of what a shared result depends on.
-   */
-  private replyRouting(ip: bigint): string {
-    let out = "";
-    for (const g of this.model.gateways.values()) {
-      if (g.kind !== "internet" || g.ingressTableId === undefined) continue;
-      const rt = this.model.routeTables.get(g.ingressTableId);
-      out += `${g.id}>${rt ? rt.routes.indexOf(routeFor(rt, ip)!) : "?"};`;
-    }
-    return out;
-  }
-
-  /**
-   * Replies from the internet come back through internet gateway `g` to `addr` (the source's private
-   * address after the gateway translates back). A gateway route table may send them elsewhere than
-   * the VPC's local delivery, say to an inspection appliance: then whether the connection works is
-   * not known (or, to a blackhole, it does not). Null when they come straight back.
-   */
-  private divertedReplies(g: Gateway, addr: bigint | null, set: PacketSet, hops: Hop[]): Piece | null {
-    if (g.kind !== "internet" || g.ingressTableId === undefined || addr === null) return null;
-    const rt = this.model.routeTables.get(g.ingressTableId);
-    const hop = (action: Hop["action"], rule: string | null, detail: string): Hop[] => [
-      ...hops,
-      { resource: g.ingressTableId!, kind: "route-table", action, rule, detail },
-    ];
-    if (!rt || rt.unknown)
-      return unknown(
-        set,
-        `replies come back through ${g.id}, whose gateway route table ${g.ingressTableId} could not be read${rt?.unknown ? ` (${rt.unknown})` : ""}`,
-        hop("drop", null, "replies: not read"),
-      );
-    const r = routeFor(rt, addr);
-    if (!r || r.target.kind === "local") return null;
-    if (r.target.kind === "blackhole")
-      return blocked(
-        set,
-        r.ref,
-        `replies come back through ${g.id}, whose gateway route table ${rt.id} drops them (route ${r.ref.rule ?? ""} is a blackhole)`,
-        hop("drop", r.ref.rule, "replies: blackhole"),
-      );
-    const to = r.target.gatewayId;
-    return piece(
-      set,
-      reach(
-        "unknown",
-        "internet",
-        `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} sends them (route ${r.ref.rule ?? ""}) to ${to}: what that does with them is not analysed`,
-      ),
-      hop("forward", r.ref.rule, `replies -> ${to}`),
-    );
-  }
-
-  /**
-   * An account-wide block on internet gateway traffic (AWS VPC Block Public Access) on what the leg
-   * sends through gateway `g`: decided by the leg's subnet (the source's, or a NAT gateway's) and its
-   * network, and whether a NAT gateway or an egress-only gateway carries it. Null when it passes.
-   */
-  private internetBlock(g: Gateway, leg: Leg, set: PacketSet, hops: Hop[]): Piece | null {
-    const b = this.model.networks.get(leg.subnet.networkId)?.internetBlock;
-    if (!b) return null;
-    const hop = (action: Hop["action"], detail: string): Hop[] => [...hops, hopAt(b.ref, action, detail)];
-    if (b.unknown) return unknown(set, b.unknown, hop("drop", "not read"));
-    // Ingress-only blocking lets out what NAT gateways and egress-only gateways send.
-    if (b.mode === "ingress" && (leg.nat !== null || g.kind === "egress-only-internet")) return null;
-    const ids = [leg.subnet.id, leg.subnet.networkId];
-    const passes = (m: "bidirectional" | "egress" | undefined): boolean =>
-      m === "bidirectional" || (m === "egress" && b.mode === "bidirectional");
-    if (ids.some((id) => passes(b.exempt.get(id)))) return null;
-    const pending = ids.find((id) => b.pending.has(id));
-    if (pending !== undefined)
-      return unknown(
-        set,
-        `VPC Block Public Access (${b.ref.rule}) blocks it unless the exclusion for ${pending}, now ${b.pending.get(pending)}, lets it out`,
-        hop("drop", `exclusion for ${pending}: ${b.pending.get(pending)}`),
-      );
-    const who = leg.nat ? `${leg.nat.id} in ${leg.subnet.id}` : leg.subnet.id;
-    return blocked(
-      set,
-      b.ref,
-      `VPC Block Public Access (${b.ref.rule}) blocks ${g.id} traffic from ${who}: no exclusion for the subnet or ${leg.subnet.networkId} lets it out`,
-      hop("deny", "blocked by VPC Block Public Access"),
-    );
-  }
-
-  /** The internet gateways that give `ip` a public address: part of what a shared result depends on. */
-  private mappedBy(ip: bigint): string {
-    let out = "";
-    for (const g of this.model.gateways.values()) {
-      if (g.kind !== "internet") continue;
-      const pub = g.publicIpOf.get(ip);
-      // With the range its public address is in, if the internet may not route that back.
-      if (pub !== undefined) out += `${g.id}:${this.unannouncedAt(pub)},`;
-    }
-    return out;
-  }
-
-  /** The index of the first of model.unannounced that holds public address `ip`; -1 if none does. */
-  private unannouncedAt(ip: bigint): number {
-    return this.model.unannounced.findIndex((r) => r.ips.contains(ip));
-  }
-
-  /**
-   * Packets through internet gateway `g` from public addresses (`publics`: the source's own, or each
-   * Elastic IP of the NAT gateway that sends them) the internet may not route back to the cloud
-   * (model.unannounced): they may leave, but no answer comes back. Blocked when none of the addresses
-   * is routed back; unknown when that cannot be told, or when only some are (a NAT gateway spreads
-   * connections over its Elastic IPs). Null when all are.
-   */
-  private unannouncedSource(
-    g: Gateway,
-    leg: Leg,
-    publics: readonly bigint[],
-    set: PacketSet,
-    hops: Hop[],
-  ): Piece | null {
-    const ranges = publics.map((ip) => this.model.unannounced.find((r) => r.ips.contains(ip)));
-    const first = ranges.findIndex((r) => r !== undefined);
-    if (first === -1) return null;
-    const r = ranges[first]!;
-    const drop = (detail: string): Hop[] => [...hops, hopAt(r.ref, "drop", detail)];
-    // A shared (audit) result stands for every source of its class: it names no source's address.
-    const ip = leg.origin && !this.opts.detail ? "the source's public address" : formatIp(publics[first]!);
-    if (ranges.every((x) => x?.verdict === "blocked"))
-      return blocked(
-        set,
-        r.ref,
-        `${r.reason}; ${ip} is in it, so what leaves through ${g.id} from there gets no answer`,
-        drop(`${ip}: no answer comes back through ${g.id}`),
-      );
-    const spread =
-      publics.length > 1
-        ? `connections leave from one of ${publics.map(formatIp).join(", ")}; for those from ${ip}: `
-        : "";
-    // A range of one address (an Elastic IP's) is named by its reason already.
-    const inIt = r.ips.size() === 1n ? "" : `; ${ip} is in it`;
-    return unknown(set, `${spread}${r.reason}${inIt}`, drop(`${ip}: answers may not come back`));
   }
 
   /** The public IPv4 address an internet gateway of the network gives `ip`, if any (for reports). */
   publicIpOf(networkId: string, ip: bigint): bigint | undefined {
-    for (const g of this.model.gateways.values()) {
-      if (g.kind !== "internet" || g.networkId !== networkId) continue;
-      const p = g.publicIpOf.get(ip);
-      if (p !== undefined) return p;
-    }
-    return undefined;
+    return this.edge.publicIpOf(networkId, ip);
   }
 
   /**
@@ -1161,12 +976,7 @@ export class Engine {
     const via = leg.nat ? `${leg.nat.id} and ${g.id}${spread}` : g.id;
     const pieces: Piece[] = [];
     const pub = set.restrictIps(PUBLIC_INTERNET);
-    const diverted = pub.isEmpty()
-      ? null
-      : (this.internetBlock(g, leg, pub, hops) ??
-        this.privateSource(g, leg, replyTo, pub, hops) ??
-        this.unannouncedSource(g, leg, publics, pub, hops) ??
-        this.divertedReplies(g, replyTo, pub, hops));
+    const diverted = pub.isEmpty() ? null : this.edge.decide(g, leg, replyTo, publics, pub, hops);
     if (diverted) pieces.push(diverted);
     else if (!pub.isEmpty())
       pieces.push(
