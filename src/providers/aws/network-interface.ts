@@ -82,7 +82,8 @@ export function publicMapOf(facts: InterfaceFacts, vpc: string): Map<bigint, big
 interface Seen {
   loc: Located<RawNetworkInterface>;
   eni: RawNetworkInterface;
-  instance?: RawInstance;
+  /** The instance it is attached to, where describe-instances lists it. */
+  instance?: Located<RawInstance>;
 }
 
 export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
@@ -92,10 +93,15 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     rloc.item.Instances?.forEach((inst, i) => {
       const state = inst.State?.Name;
       if (state === "terminated" || state === "shutting-down") return;
+      const iloc: Located<RawInstance> = {
+        item: inst,
+        file: rloc.file,
+        path: [...rloc.path, "Instances", i],
+      };
       inst.NetworkInterfaces?.forEach((eni, j) => {
         const seen = enis.get(eni.NetworkInterfaceId);
         if (seen) {
-          seen.instance = inst;
+          seen.instance = iloc;
           return;
         }
         const loc: Located<RawNetworkInterface> = {
@@ -103,7 +109,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
           file: rloc.file,
           path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
         };
-        enis.set(eni.NetworkInterfaceId, { loc, eni: loc.item, instance: inst });
+        enis.set(eni.NetworkInterfaceId, { loc, eni: loc.item, instance: iloc });
       });
     });
   }
@@ -114,7 +120,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const vpcOfEni = new Map<string, string>();
   const vpcOfInstance = new Map<string, string>();
 
-  for (const { loc, eni, instance } of enis.values()) {
+  for (const { loc, eni, instance: iloc } of enis.values()) {
+    const instance = iloc?.item;
     const privateIps: bigint[] = [];
     const primary = eni.PrivateIpAddresses?.find((p) => p.Primary) ?? eni.PrivateIpAddresses?.[0];
     const ordered = primary ? [primary, ...(eni.PrivateIpAddresses ?? []).filter((p) => p !== primary)] : [];
@@ -138,16 +145,17 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const primaryIp = privateIps[0];
     if (primaryIp !== undefined && eni.Association?.PublicIp && !pubMap(vpc).has(primaryIp))
       pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, loc, "Association", "PublicIp"));
+    // The instance's public IP belongs to its primary interface's primary address: the one that is
+    // the instance's PrivateIpAddress (device index 0 does not tell: an instance with several network
+    // cards has an interface at device index 0 on each).
     if (
       primaryIp !== undefined &&
-      instance?.PublicIpAddress &&
-      instance.PrivateIpAddress &&
-      !pubMap(vpc).has(primaryIp)
-    ) {
-      // The instance's public IP belongs to its primary interface's primary address.
-      if ((eni.Attachment?.DeviceIndex ?? 0) === 0)
-        pubMap(vpc).set(primaryIp, ipAt(instance.PublicIpAddress, loc));
-    }
+      iloc?.item.PublicIpAddress &&
+      iloc.item.PrivateIpAddress &&
+      !pubMap(vpc).has(primaryIp) &&
+      ipAt(iloc.item.PrivateIpAddress, iloc, "PrivateIpAddress") === primaryIp
+    )
+      pubMap(vpc).set(primaryIp, ipAt(iloc.item.PublicIpAddress, iloc, "PublicIpAddress"));
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
       a.Ipv6Address ? [ipAt(a.Ipv6Address, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
     );

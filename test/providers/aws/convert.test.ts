@@ -354,6 +354,39 @@ describe("subnets, route tables and gateways", () => {
       privateIps: [ip("10.0.1.10")],
     });
   });
+
+  it("an instance's public IP belongs to its primary address, not to another network card's first interface", () => {
+    // Instances with several network cards attach an interface at device index 0 on each card; the
+    // instance's PublicIpAddress is its primary interface's (the one with its PrivateIpAddress).
+    const d = tinyVpc();
+    d.NetworkInterfaces = [];
+    const eniOf = (id: string, addr: string, card: number) => ({
+      NetworkInterfaceId: id,
+      SubnetId: "subnet-pub",
+      VpcId: "vpc-1",
+      PrivateIpAddress: addr,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: addr }],
+      Groups: [{ GroupId: "sg-all" }],
+      Attachment: { DeviceIndex: 0, NetworkCardIndex: card },
+    });
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-big",
+            PrivateIpAddress: "10.0.0.50",
+            PublicIpAddress: "198.51.100.50",
+            // Listed second-card first: the order must not matter.
+            NetworkInterfaces: [eniOf("eni-card1", "10.0.0.51", 1), eniOf("eni-card0", "10.0.0.50", 0)],
+          },
+        ],
+      },
+    ];
+    const igw = model(d).gateways.get("igw-1")!;
+    if (igw.kind !== "internet") throw new Error("igw-1 is not an internet gateway");
+    expect(igw.publicIpOf.get(ip("10.0.0.50"))).toBe(ip("198.51.100.50"));
+    expect(igw.publicIpOf.has(ip("10.0.0.51"))).toBe(false);
+  });
 });
 
 describe("missing and malformed data", () => {
