@@ -175,7 +175,14 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       kind: "eni",
       name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? describes(eni.Description),
       ownerId: owner,
-      ...(owner ? { primary: (eni.Attachment?.DeviceIndex ?? 0) === 0 } : {}),
+      // The instance's primary interface: device index 0 on network card 0 (instances with several
+      // network cards have an interface at device index 0 on each).
+      ...(owner
+        ? {
+            primary:
+              (eni.Attachment?.DeviceIndex ?? 0) === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0,
+          }
+        : {}),
       networkId: vpc,
       subnetId: eni.SubnetId,
       privateIps,

@@ -142,7 +142,9 @@ export const NetworkInterface = z
     Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: str.nullish() })).nullish(),
     Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish(),
     Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
-    Attachment: z.looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish() }).nullish(),
+    Attachment: z
+      .looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish(), NetworkCardIndex: num.nullish() })
+      .nullish(),
     InterfaceType: str.nullish(),
     Description: str.nullish(),
     Status: str.nullish(),

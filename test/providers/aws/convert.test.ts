@@ -9,6 +9,7 @@ import {
   PROTO,
   toCidrs,
 } from "../../../src/netset/index.js";
+import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
 import type { NetworkModel } from "../../../src/model/types.js";
@@ -377,7 +378,7 @@ describe("subnets, route tables and gateways", () => {
             PrivateIpAddress: "10.0.0.50",
             PublicIpAddress: "198.51.100.50",
             // Listed second-card first: the order must not matter.
-            NetworkInterfaces: [eniOf("eni-card1", "10.0.0.51", 1), eniOf("eni-card0", "10.0.0.50", 0)],
+            NetworkInterfaces: [eniOf("eni-1-card1", "10.0.0.51", 1), eniOf("eni-2-card0", "10.0.0.50", 0)],
           },
         ],
       },
@@ -386,6 +387,10 @@ describe("subnets, route tables and gateways", () => {
     if (igw.kind !== "internet") throw new Error("igw-1 is not an internet gateway");
     expect(igw.publicIpOf.get(ip("10.0.0.50"))).toBe(ip("198.51.100.50"));
     expect(igw.publicIpOf.has(ip("10.0.0.51"))).toBe(false);
+    // Traced by its instance id, the instance sends from its primary interface (card 0).
+    const t = runTrace(model(d), [{ src: "i-big", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.50" });
+    expect(t.flow.src).toBe("i-big");
   });
 });
 
