@@ -47,8 +47,8 @@ export function convertByoip(ctx: AwsContext): void {
   /**
    * Whether an address of `pool` in no range read is undecided: a pool that is not Amazon's, when
    * ByoipCidrs were not read; or a BYOIP pool (AWS names them ipv4pool-ec2-... and ipv6pool-ec2-...)
-   * whose range is not among those read. Pools of IPAM hold Amazon-provided ranges too, which
-   * describe-byoip-cidrs does not list.
+   * whose range is not among those read. An IPAM pool's address in no range read is Amazon-provided:
+   * ranges brought through IPAM are listed by describe-byoip-cidrs too.
    */
   const undecided = (pool: string | null | undefined): pool is string =>
     !!pool && pool.toLowerCase() !== "amazon" && (!read || /^ipv[46]pool-ec2-/.test(pool));
