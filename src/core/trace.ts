@@ -3,6 +3,7 @@
 import {
   icmpTypeCode,
   IntervalSet,
+  isV4,
   NetsetInputError,
   PacketSet,
   parseIp,
@@ -31,10 +32,16 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
     ip = null;
   }
   if (ip !== null) {
-    const byIp = model.endpoints.find((e) => e.privateIps.includes(ip) || e.ipv6.includes(ip));
-    // A secondary address sends as itself (a pod's address on a node's interface, say): its own
-    // Elastic IP at an internet gateway, and rules that tell it apart from the primary.
-    if (byIp) return { ...byIp, privateIps: first(byIp.privateIps, ip), ipv6: first(byIp.ipv6, ip) };
+    const byIp =
+      model.endpoints.find((e) => e.privateIps.includes(ip) || e.ipv6.includes(ip)) ??
+      model.endpoints.find((e) => e.prefixes?.contains(ip));
+    // A secondary address, or one of a delegated prefix, sends as itself (a pod's address on a node's
+    // interface, say): its own Elastic IP at an internet gateway, and rules that tell it apart from
+    // the primary.
+    if (byIp)
+      return isV4(ip)
+        ? { ...byIp, privateIps: first(byIp.privateIps, ip) }
+        : { ...byIp, ipv6: first(byIp.ipv6, ip) };
   }
   const subnet = model.subnets.get(src);
   if (subnet) {
@@ -66,9 +73,9 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
   );
 }
 
-/** `list` with `x` moved to the front, if it holds x. */
+/** `list` with `x` at the front (moved there if it holds x). */
 function first(list: bigint[], x: bigint): bigint[] {
-  return list.includes(x) ? [x, ...list.filter((y) => y !== x)] : list;
+  return [x, ...list.filter((y) => y !== x)];
 }
 
 /** The packets a flow stands for: one destination, one protocol, the port (or all ports), ICMP echo by default. */

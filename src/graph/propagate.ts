@@ -174,8 +174,8 @@ export class Engine {
     for (const s of model.subnets.values()) innerList(this.subnetsByNetwork, s.networkId).push(s);
     for (const ep of model.endpoints) {
       const points = [...ep.privateIps, ...ep.ipv6].map((ip) => [ip, ip] as const);
-      if (points.length > 0)
-        innerList(this.hostsBySubnet, ep.subnetId).push({ ep, ips: IntervalSet.fromRanges(points) });
+      const ips = IntervalSet.fromRanges(points).union(ep.prefixes ?? IntervalSet.EMPTY);
+      if (!ips.isEmpty()) innerList(this.hostsBySubnet, ep.subnetId).push({ ep, ips });
     }
     for (const [id, hosts] of this.hostsBySubnet)
       this.hostIpsBySubnet.set(id, IntervalSet.unionAll(hosts.map((h) => h.ips)));

@@ -230,6 +230,11 @@ export interface Endpoint {
   /** Private IPv4 addresses, primary first (encoded in the netset IP dimension). */
   privateIps: bigint[];
   ipv6: bigint[];
+  /**
+   * Address blocks delegated to it (AWS prefix delegation, which EKS uses for pods): it is the host of
+   * every address in them, and a trace may send from any of them (as itself).
+   */
+  prefixes?: IntervalSet;
   /** Filters applied to its traffic (security groups): union filters are combined into one allow-union. */
   filterIds: string[];
   /** Source ports its connections use (Linux default 32768-60999). */

@@ -579,6 +579,40 @@ describe("destination hosts", () => {
     expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual(["eni-web:exit"]);
   });
 
+  describe("prefixes delegated to an interface (EKS prefix mode: pods' addresses)", () => {
+    /** withWebIn with 10.0.1.32/28 delegated to eni-app and 10.0.0.48/28 to eni-web. */
+    const withPrefixes = (): Docs => {
+      const d = withWebIn();
+      const enis = d.NetworkInterfaces as Record<string, unknown>[];
+      enis.find((e) => e.NetworkInterfaceId === "eni-app")!.Ipv4Prefixes = [{ Ipv4Prefix: "10.0.1.32/28" }];
+      enis.find((e) => e.NetworkInterfaceId === "eni-web")!.Ipv4Prefixes = [{ Ipv4Prefix: "10.0.0.48/28" }];
+      return d;
+    };
+
+    it("trace: a pod's address sends as itself, from its node's interface, a member of the node's groups", () => {
+      const t = trace(withPrefixes(), { src: "10.0.1.37", dst: "10.0.0.10", port: 443 });
+      expect(t).toMatchObject({ verdict: "allowed", reason: "delivered to eni-web in subnet-pub" });
+      expect(t.hops[0]).toMatchObject({ resource: "sg-app", action: "allow" });
+      expect(t.hops.at(-2)).toMatchObject({ resource: "sg-web-in", action: "allow", rule: "from app" });
+      // Out to the internet: the NAT gateway translates it like any address of the subnet.
+      expect(trace(withPrefixes(), { src: "10.0.1.37" })).toMatchObject({
+        verdict: "allowed",
+        egressIp: "198.51.100.200",
+      });
+    });
+
+    it("trace: to a pod's address, its node's interface is the host, its groups decide", () => {
+      expect(trace(withPrefixes(), { src: "eni-app", dst: "10.0.0.50", port: 443 })).toMatchObject({
+        verdict: "allowed",
+        reason: "delivered to eni-web in subnet-pub",
+      });
+      expect(trace(withPrefixes(), { src: "eni-app", dst: "10.0.0.50", port: 22 })).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "sg-all, sg-web-in" },
+      });
+    });
+  });
+
   it("audit: addresses of interfaces are unknown, each with its reason; so are addresses no interface has", () => {
     const [e] = audit(withWebIn(), "tcp/443", "10.0.0.0/24").results.filter((x) => x.source.id === "eni-app");
     expect(e!.verdict).toBe("unknown");

@@ -676,6 +676,24 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
         reason: `${cidr} is ${blocked ? "not advertised" : "in flux"}`,
       });
     }
+  // Sometimes a prefix delegated to an endpoint (EKS prefix mode: pods' addresses), at host offsets
+  // 8-9 of its subnet (IPv4) or 6-7 (IPv6), which the universe's destinations include, when no other
+  // endpoint of the subnet has an address there.
+  for (const ep of m.endpoints) {
+    if (!chance(r, 0.15)) continue;
+    const home = Number(/^subnet-(\d+)$/.exec(ep.subnetId)?.[1] ?? -1);
+    if (home < 0) continue;
+    const block = chance(r, 0.6)
+      ? IntervalSet.range(v4Host(home, 8), v4Host(home, 9))
+      : IntervalSet.range(v6Host(home, 6), v6Host(home, 7));
+    const taken = m.endpoints.some(
+      (o) =>
+        o.subnetId === ep.subnetId &&
+        ([...o.privateIps, ...o.ipv6].some((a) => block.contains(a)) ||
+          (o.prefixes?.overlaps(block) ?? false)),
+    );
+    if (!taken) ep.prefixes = block;
+  }
   return m;
 }
 
@@ -847,7 +865,7 @@ export function formatModel(m: NetworkModel): string {
   for (const f of m.filters.values()) lines.push(formatFilter(f));
   for (const e of m.endpoints) {
     lines.push(
-      `endpoint ${e.id} in ${e.subnetId} v4=[${e.privateIps.map(formatIp).join(", ")}] v6=[${e.ipv6.map(formatIp).join(", ")}] filters=[${e.filterIds.join(", ")}] ephemeral=${e.ephemeralPorts.toString()}`,
+      `endpoint ${e.id} in ${e.subnetId} v4=[${e.privateIps.map(formatIp).join(", ")}] v6=[${e.ipv6.map(formatIp).join(", ")}]${e.prefixes ? ` prefixes=${formatIpSet(e.prefixes)}` : ""} filters=[${e.filterIds.join(", ")}] ephemeral=${e.ephemeralPorts.toString()}`,
     );
   }
   return lines.join("\n");

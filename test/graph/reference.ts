@@ -305,7 +305,11 @@ function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: str
 
 function arrive(model: NetworkModel, leg: Leg, pkt: Packet, D: Subnet): RefOutcome {
   const host = model.endpoints.find(
-    (e) => e.subnetId === D.id && (e.privateIps.includes(pkt.dst) || e.ipv6.includes(pkt.dst)),
+    (e) =>
+      e.subnetId === D.id &&
+      (e.privateIps.includes(pkt.dst) ||
+        e.ipv6.includes(pkt.dst) ||
+        (e.prefixes?.contains(pkt.dst) ?? false)),
   );
   if (host === undefined) return unknown(`${leg.path}no interface has the address in ${D.id}`, "private");
   if (leg.audit) return unknown(`${leg.path}a host's own filters, not evaluated by audits`, "private");

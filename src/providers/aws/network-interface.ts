@@ -4,7 +4,7 @@
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import type { Endpoint } from "../../model/types.js";
-import { ipAt, nameTag, type AwsContext } from "./context.js";
+import { cidrAt, ipAt, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
@@ -159,9 +159,19 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
       a.Ipv6Address ? [ipAt(a.Ipv6Address, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
     );
+    // Delegated prefixes: their addresses are the interface's as much as its own (a group's rules
+    // match traffic from them; traffic to them is delivered to it).
+    const prefixes = IntervalSet.unionAll([
+      ...(eni.Ipv4Prefixes ?? []).flatMap((p, i) =>
+        p.Ipv4Prefix ? [cidrAt(p.Ipv4Prefix, loc, "Ipv4Prefixes", i, "Ipv4Prefix")] : [],
+      ),
+      ...(eni.Ipv6Prefixes ?? []).flatMap((p, i) =>
+        p.Ipv6Prefix ? [cidrAt(p.Ipv6Prefix, loc, "Ipv6Prefixes", i, "Ipv6Prefix")] : [],
+      ),
+    ]);
     const groups = (eni.Groups ?? []).map((g) => g.GroupId);
     for (const g of groups) {
-      let set = facts.members.get(g) ?? IntervalSet.EMPTY;
+      let set = (facts.members.get(g) ?? IntervalSet.EMPTY).union(prefixes);
       for (const ip of [...privateIps, ...ipv6]) set = set.union(IntervalSet.point(ip));
       facts.members.set(g, set);
     }
@@ -187,6 +197,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       subnetId: eni.SubnetId,
       privateIps,
       ipv6,
+      ...(prefixes.isEmpty() ? {} : { prefixes }),
       filterIds: groups,
       ephemeralPorts:
         type === "lambda"

@@ -140,6 +140,9 @@ export const NetworkInterface = z
     PrivateIpAddress: str.nullish(),
     PrivateIpAddresses: z.array(PrivateIp).nullish(),
     Ipv6Addresses: z.array(z.looseObject({ Ipv6Address: str.nullish() })).nullish(),
+    /** Prefix delegation (EKS puts pods' addresses in these): blocks the interface owns. */
+    Ipv4Prefixes: z.array(z.looseObject({ Ipv4Prefix: str.nullish() })).nullish(),
+    Ipv6Prefixes: z.array(z.looseObject({ Ipv6Prefix: str.nullish() })).nullish(),
     Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish(),
     Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
     Attachment: z

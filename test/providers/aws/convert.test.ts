@@ -356,6 +356,30 @@ describe("subnets, route tables and gateways", () => {
     });
   });
 
+  it("prefixes delegated to an interface are its addresses: it hosts them and its groups' members include them", () => {
+    const d = tinyVpc();
+    Object.assign(d.NetworkInterfaces![0]!, {
+      Ipv4Prefixes: [{ Ipv4Prefix: "10.0.1.32/28" }, { Ipv4Prefix: "10.0.1.64/28" }],
+      Ipv6Prefixes: [{ Ipv6Prefix: "2600:1f18:1:a01::10/124" }],
+    });
+    d.SecurityGroups!.push({
+      GroupId: "sg-from-all",
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: "-1", UserIdGroupPairs: [{ GroupId: "sg-all" }] }],
+    });
+    const m = model(d);
+    const app = m.endpoints.find((e) => e.id === "eni-app")!;
+    expect(toCidrs(app.prefixes!)).toEqual(["2600:1f18:1:a01::10/124", "10.0.1.32/28", "10.0.1.64/28"]);
+    const members = m.filters.get("sg-from-all")!.egress[0]!.match.ips();
+    for (const a of ["10.0.1.10", "10.0.1.33", "10.0.1.79", "2600:1f18:1:a01::1f", "10.0.0.10"])
+      expect(members.contains(ip(a)), a).toBe(true);
+    expect(members.contains(ip("10.0.1.96"))).toBe(false);
+    Object.assign(d.NetworkInterfaces![0]!, { Ipv4Prefixes: [{ Ipv4Prefix: "10.0.1.32/33" }] });
+    expect(() => model(d)).toThrow(
+      /^NetworkInterfaces\.json: \$\.NetworkInterfaces\[0\]\.Ipv4Prefixes\[0\]\.Ipv4Prefix: /,
+    );
+  });
+
   it("an instance's public IP belongs to its primary address, not to another network card's first interface", () => {
     // Instances with several network cards attach an interface at device index 0 on each card; the
     // instance's PublicIpAddress is its primary interface's (the one with its PrivateIpAddress).

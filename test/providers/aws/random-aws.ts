@@ -99,6 +99,8 @@ export interface RawEni {
   PrivateIpAddresses: { Primary: boolean; PrivateIpAddress: string; Association?: { PublicIp: string } }[];
   Association?: { PublicIp: string };
   Ipv6Addresses?: { Ipv6Address: string }[];
+  /** Prefix delegation: blocks the interface owns (EKS puts pods' addresses in them). */
+  Ipv4Prefixes?: { Ipv4Prefix: string }[];
   Groups: { GroupId: string; GroupName: string }[];
   Description?: string;
   /** describe-network-interfaces names the instance an interface is attached to. */
@@ -869,7 +871,29 @@ export function randomAwsVpc(r: Rand): AwsDump {
   };
   // Drawn last, so that earlier seeds still make the VPCs they made before.
   if (chance(r, 40)) byoip(r, dump);
+  delegatePrefixes(r, dump);
   return dump;
+}
+
+/**
+ * Now and then a /28 delegated to an interface (EKS prefix mode), in every listing of it, at a place
+ * of its subnet no other address uses (.96 + 16 k for eni-k).
+ */
+function delegatePrefixes(r: Rand, d: AwsDump): void {
+  const listings = new Map<string, { Ipv4Prefixes?: { Ipv4Prefix: string }[]; SubnetId: string }[]>();
+  for (const eni of d.NetworkInterfaces) listings.set(eni.NetworkInterfaceId, [eni]);
+  for (const rsv of d.Reservations)
+    for (const instance of rsv.Instances)
+      for (const eni of instance.NetworkInterfaces)
+        listings.set(eni.NetworkInterfaceId, [...(listings.get(eni.NetworkInterfaceId) ?? []), eni]);
+  for (const [id, copies] of [...listings].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    const k = Number(/^eni-(\d+)$/.exec(id)?.[1] ?? -1);
+    if (k < 0 || !chance(r, 20)) continue;
+    const subnet = d.Subnets.find((s) => s.SubnetId === copies[0]!.SubnetId);
+    if (!subnet) continue;
+    const Ipv4Prefix = subnet.CidrBlock.replace(/\.0\/24$/, `.${96 + 16 * k}/28`);
+    for (const c of copies) c.Ipv4Prefixes = [{ Ipv4Prefix }];
+  }
 }
 
 /**
@@ -937,6 +961,11 @@ export function destinationsOf(d: AwsDump): string[] {
     ...interfacesOf(d).flatMap((x) => [
       ...x.eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
       ...(x.eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
+      // An address of a delegated prefix (a pod's): its second.
+      ...(x.eni.Ipv4Prefixes ?? []).map((p) => {
+        const [a, b, c, last] = p.Ipv4Prefix.split("/")[0]!.split(".");
+        return `${a}.${b}.${c}.${Number(last) + 1}`;
+      }),
     ]),
     ...d.Subnets.flatMap((s, i) => [
       s.CidrBlock.replace(/\.0\/24$/, ".99"),

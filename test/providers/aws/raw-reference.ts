@@ -148,11 +148,11 @@ export class RawReference {
     return this.d.SecurityGroups.find((g) => g.GroupId === id)!;
   }
 
-  /** Addresses of a group's members (what a group reference matches). */
-  private members(groupId: string): string[] {
+  /** A group's members: a group reference matches their addresses and delegated prefixes. */
+  private members(groupId: string): RawEni[] {
     return this.interfaces
       .filter(({ eni }) => eni.Groups.some((g) => g.GroupId === groupId))
-      .flatMap(({ eni }) => addressesOf(eni));
+      .map(({ eni }) => eni);
   }
 
   /**
@@ -171,8 +171,8 @@ export class RawReference {
     let maybe = false;
     for (const u of p.UserIdGroupPairs) {
       const members = u.VpcPeeringConnectionId ? [] : this.members(u.GroupId);
-      if (members.includes(peer)) return "yes";
-      if (members.length > 0) continue;
+      if (members.some((m) => holds(m, peer))) return "yes";
+      if (members.some((m) => addressesOf(m).length > 0)) continue;
       const vpc = this.d.Vpcs[0]!;
       const own = [
         vpc.CidrBlock,
@@ -525,8 +525,7 @@ export class RawReference {
     // security groups must let the flow in. Other addresses (free, a NAT gateway's): nothing known answers.
     const host = this.interfaces.find(
       ({ eni }) =>
-        (eni.InterfaceType === "interface" || eni.InterfaceType === "vpc_endpoint") &&
-        addressesOf(eni).includes(pkt.dst),
+        (eni.InterfaceType === "interface" || eni.InterfaceType === "vpc_endpoint") && holds(eni, pkt.dst),
     )?.eni;
     if (host === undefined) return unknown("private", "no audited interface has the address");
     const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
@@ -630,4 +629,9 @@ function addressesOf(eni: RawEni): string[] {
     ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
     ...(eni.Ipv6Addresses ?? []).map((a) => a.Ipv6Address),
   ];
+}
+
+/** Whether an address is the interface's: one of its own, or in a prefix delegated to it. */
+function holds(eni: RawEni, ip: string): boolean {
+  return addressesOf(eni).includes(ip) || (eni.Ipv4Prefixes ?? []).some((p) => inCidr(ip, p.Ipv4Prefix));
 }
