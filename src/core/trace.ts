@@ -32,9 +32,14 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
     ip = null;
   }
   if (ip !== null) {
-    const byIp =
-      model.endpoints.find((e) => e.privateIps.includes(ip) || e.ipv6.includes(ip)) ??
-      model.endpoints.find((e) => e.prefixes?.contains(ip));
+    const own = model.endpoints.filter((e) => e.privateIps.includes(ip) || e.ipv6.includes(ip));
+    const holders = own.length > 0 ? own : model.endpoints.filter((e) => e.prefixes?.contains(ip));
+    // VPCs may use the same private addresses: which interface is meant cannot be guessed.
+    if (holders.length > 1)
+      throw new InputError(
+        `--src "${src}" is an address of ${holders.length} interfaces (${holders.map((e) => `${e.id} in ${e.networkId}`).join(", ")}): use an interface or instance id`,
+      );
+    const byIp = holders[0];
     // A secondary address, or one of a delegated prefix, sends as itself (a pod's address on a node's
     // interface, say): its own Elastic IP at an internet gateway, and rules that tell it apart from
     // the primary.

@@ -579,6 +579,17 @@ describe("destination hosts", () => {
     expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual(["eni-web:exit"]);
   });
 
+  it("trace: a private address that interfaces of two VPCs have is not guessed at", () => {
+    const d = withWebIn();
+    d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.0.0.0/16" });
+    d.Subnets!.push({ SubnetId: "subnet-2", VpcId: "vpc-2", CidrBlock: "10.0.0.0/24" });
+    d.NetworkInterfaces!.push({ ...eni("eni-twin", "subnet-2", "10.0.0.10", ["sg-all"]), VpcId: "vpc-2" });
+    expect(() => trace(d, { src: "10.0.0.10" })).toThrow(
+      '--src "10.0.0.10" is an address of 2 interfaces (eni-twin in vpc-2, eni-web in vpc-1): use an interface or instance id',
+    );
+    expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+  });
+
   describe("prefixes delegated to an interface (EKS prefix mode: pods' addresses)", () => {
     /** withWebIn with 10.0.1.32/28 delegated to eni-app and 10.0.0.48/28 to eni-web. */
     const withPrefixes = (): Docs => {
