@@ -32,8 +32,9 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
     ip = null;
   }
   if (ip !== null) {
-    const own = model.endpoints.filter((e) => e.privateIps.includes(ip) || e.ipv6.includes(ip));
-    const holders = own.length > 0 ? own : model.endpoints.filter((e) => e.prefixes?.contains(ip));
+    const holders = model.endpoints.filter(
+      (e) => e.privateIps.includes(ip) || e.ipv6.includes(ip) || (e.prefixes?.contains(ip) ?? false),
+    );
     // VPCs may use the same private addresses: which interface is meant cannot be guessed.
     if (holders.length > 1)
       throw new InputError(
