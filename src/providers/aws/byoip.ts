@@ -6,6 +6,7 @@
 // (or nowhere), so what is sent from it leaves, but no answer comes back. Only a range in state
 // `advertised` is routed to AWS. An Elastic IP or a VPC IPv6 block from a pool that is not Amazon's,
 // with no ByoipCidrs read to tell its range's state, is unknown.
+import { ascending } from "../../model/order.js";
 import { IntervalSet } from "../../netset/index.js";
 import type { UnannouncedRange } from "../../model/types.js";
 import { cidrAt, ipAt, type AwsContext } from "./context.js";
@@ -18,7 +19,7 @@ export function convertByoip(ctx: AwsContext): void {
   // The smallest range holding an address decides it (ranges of one account do not overlap, but
   // two snapshots might): each keeps only what no smaller one holds.
   const brought = ctx.raw.ByoipCidrs.map((loc) => ({ ...loc.item, ips: cidrAt(loc.item.Cidr, loc, "Cidr") }));
-  brought.sort((a, b) => (a.ips.size() < b.ips.size() ? -1 : a.ips.size() > b.ips.size() ? 1 : 0));
+  brought.sort((a, b) => ascending(a.ips.size(), b.ips.size()));
   let claimed = IntervalSet.EMPTY;
   for (const { Cidr: cidr, State: state, ips: all } of brought) {
     const ips = all.subtract(claimed);
