@@ -321,9 +321,10 @@ export class Engine {
     }
     const subnet = this.model.subnets.get(ep.subnetId);
     if (!subnet) {
+      // Named as "the source's": an audit gives this outcome to every source of the class.
       if (!live.isEmpty())
         pieces.push(
-          unknown(live, `subnet ${ep.subnetId} of ${ep.id} is not in the data`, [
+          unknown(live, `the source's subnet ${ep.subnetId} is not in the data`, [
             { resource: ep.subnetId, kind: "subnet", action: "drop", rule: null, detail: "not in the data" },
           ]),
         );
@@ -451,7 +452,9 @@ export class Engine {
     const filters: Filter[] = [];
     for (const id of ep.filterIds) {
       const f = this.model.filters.get(id);
-      const why = f ? f.unknown : `filter ${id} on ${ep.id} is not in the data`;
+      // Outbound these are the source's own, and an audit shares the outcome among a class's sources.
+      const on = direction === "inbound" ? ep.id : "the source";
+      const why = f ? f.unknown : `filter ${id} on ${on} is not in the data`;
       if (why !== undefined) {
         const hop: Hop = {
           resource: id,

@@ -28,8 +28,14 @@ import { referenceOutcome } from "../graph/reference.js";
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 300);
 
-function audit(model: NetworkModel): AuditResult {
-  return runAudit(model, { ports: TINY_PORTS, portsText: "tiny", dest: DST_SET, destText: "tiny" });
+function audit(model: NetworkModel, sources?: Endpoint[]): AuditResult {
+  return runAudit(model, {
+    ports: TINY_PORTS,
+    portsText: "tiny",
+    dest: DST_SET,
+    destText: "tiny",
+    ...(sources ? { sources } : {}),
+  });
 }
 
 /** The protocol numbers an entry's label ("tcp", "47", "48-57") stands for. */
@@ -224,5 +230,36 @@ describe("audit results vs the per-packet reference", () => {
       ),
     };
     expect(problems(model, bad).length).toBeGreaterThan(0);
+  });
+});
+
+// Sources of one class share one computation and its entries, filled in with each source's own
+// addresses: nothing of the source the class was computed for may show in another's entries (its
+// id in a reason, say). Audited alone, a source is its class's only member, so its entries must be
+// exactly those the whole audit gave it.
+describe("class sharing", () => {
+  const seeds = Math.max(1, Math.floor(SEEDS / 3));
+  it(`is invisible: a source's entries are those of an audit of it alone (${seeds} random networks)`, () => {
+    let compared = 0;
+    for (let seed = FIRST_SEED; seed < FIRST_SEED + seeds; seed++) {
+      const model = randomNetwork(randFromSeed(seed), {
+        maxEndpoints: fuzzEndpoints(6),
+        twins: true,
+        unresolved: seed % 2 === 0,
+      });
+      const all = audit(model).results;
+      for (const ep of model.endpoints) {
+        const alone = audit(model, [ep]).results;
+        const shared = all.filter((e) => e.source.id === ep.id);
+        if (!same(shared, alone))
+          throw new Error(
+            `seed ${seed}: ${ep.id}'s entries differ from its audit alone\n` +
+              `${JSON.stringify(shared.find((e, i) => !same(e, alone[i])))}\n` +
+              `${JSON.stringify(alone.find((e, i) => !same(e, shared[i])))}\n${formatModel(model)}`,
+          );
+        compared++;
+      }
+    }
+    expect(compared).toBeGreaterThan(seeds);
   });
 });

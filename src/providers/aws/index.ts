@@ -49,15 +49,23 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   convertInternetGateways(ctx, facts);
   convertRouteTables(ctx, facts);
   convertEksClusters(ctx);
-  for (const ep of model.endpoints) {
+  // A group the interfaces name but the input lacks: one unreadable filter per group, so its reason
+  // is shared by every interface that has it and names none of them (an audit shows it under each
+  // source); the note lists them.
+  const missingGroups = new Map<string, string[]>();
+  for (const ep of model.endpoints)
     for (const id of ep.filterIds) {
       if (model.filters.has(id)) continue;
-      const reason = raw.present.has("SecurityGroups")
-        ? `security group ${id} on ${ep.id} is not in the input`
-        : missingReason(ctx, "SecurityGroups", `security group ${id} on ${ep.id} is unknown`);
-      model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
-      model.unknowns.push({ resource: id, message: reason });
+      const users = missingGroups.get(id);
+      if (users) users.push(ep.id);
+      else missingGroups.set(id, [ep.id]);
     }
+  for (const [id, users] of missingGroups) {
+    const reason = raw.present.has("SecurityGroups")
+      ? `security group ${id} is not in the input`
+      : missingReason(ctx, "SecurityGroups", `security group ${id} is unknown`);
+    model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
+    model.unknowns.push({ resource: id, message: `${reason} (on ${someOf(users, 5)})` });
   }
   if (!raw.present.has("NetworkInterfaces") && !raw.present.has("Reservations")) {
     // Nothing to audit is not "nothing gets out": say what is missing.
@@ -87,10 +95,16 @@ function nothingRead(docs: readonly SourceDocument[]): string {
     if (typeof d.data === "object" && d.data !== null && !Array.isArray(d.data))
       for (const k of Object.keys(d.data)) keys.add(k);
   const found = [...keys].sort();
-  const shown =
-    found.length > 5 ? `${found.slice(0, 5).join(", ")} and ${found.length - 5} more` : found.join(", ");
+  const shown = someOf(found, 5);
   return (
     "no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)" +
     (found.length > 0 ? `; the files hold only ${shown}, which the audit does not read` : "")
   );
+}
+
+/** "a, b, c", or the first `max` and how many more. */
+function someOf(list: readonly string[], max: number): string {
+  return list.length > max
+    ? `${list.slice(0, max).join(", ")} and ${list.length - max} more`
+    : list.join(", ");
 }

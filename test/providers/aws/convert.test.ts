@@ -439,6 +439,24 @@ describe("missing and malformed data", () => {
     expect(m.unknowns.length).toBeGreaterThan(0);
   });
 
+  it("a group the interfaces name but the input lacks: one reason for all of them, naming none; the note lists them", () => {
+    const d = tinyVpc();
+    type Eni = { Groups: { GroupId: string }[] };
+    for (const e of d.NetworkInterfaces as Eni[]) e.Groups.push({ GroupId: "sg-gone" });
+    let m = model(d);
+    // An audit gives one class's outcome to each of its sources: the reason must fit them all.
+    expect(m.filters.get("sg-gone")!.unknown).toBe("security group sg-gone is not in the input");
+    expect(m.unknowns.filter((u) => u.resource === "sg-gone")).toEqual([
+      { resource: "sg-gone", message: "security group sg-gone is not in the input (on eni-app, eni-web)" },
+    ]);
+    delete d.SecurityGroups;
+    m = model(d);
+    expect(m.filters.get("sg-gone")!.unknown).toBe(
+      "security group sg-gone is unknown: no SecurityGroups in the input (describe output for it was not provided)",
+    );
+    expect(m.unknowns.find((u) => u.resource === "sg-all")!.message).toMatch(/ \(on eni-app, eni-web\)$/);
+  });
+
   it("which route table or network ACL applies: gone associations do not count; moving or conflicting ones leave it unknown", () => {
     const subnetTable = (d: Docs) => {
       const m = model(d);

@@ -872,7 +872,56 @@ export function randomAwsVpc(r: Rand): AwsDump {
   // Drawn last, so that earlier seeds still make the VPCs they made before.
   if (chance(r, 40)) byoip(r, dump);
   delegatePrefixes(r, dump);
+  if (chance(r, 40)) twins(r, dump);
   return dump;
+}
+
+/**
+ * Interfaces made like another one: its subnet, groups and listings, an instance like its own (type,
+ * platform, metadata options), with addresses of their own (.30 + j, a public IP if it has one, an
+ * IPv6 address if it has one). The audit computes such look-alikes once and fills each one's
+ * addresses in, which must not show: the raw differential audits each source alone as well.
+ */
+function twins(r: Rand, d: AwsDump): void {
+  const all = interfacesOf(d).filter((x) => /^eni-\d+$/.test(x.eni.NetworkInterfaceId));
+  for (let j = 1, n = r.int(1, 2); j <= n && all.length > 0; j++) {
+    const { eni, instance } = pick(r, all);
+    const id = `eni-twin${j}`;
+    const ip = eni.PrivateIpAddress.replace(/\.\d+$/, `.${30 + j}`);
+    const pub = eni.Association ? { PublicIp: `3.0.2.${j}` } : undefined;
+    const v6 = eni.Ipv6Addresses?.[0]?.Ipv6Address.replace(/::[0-9a-f]+$/, `::${30 + j}`);
+    const twin = {
+      NetworkInterfaceId: id,
+      SubnetId: eni.SubnetId,
+      VpcId: eni.VpcId,
+      Status: eni.Status,
+      PrivateIpAddress: ip,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) }],
+      ...(pub ? { Association: pub } : {}),
+      ...(v6 ? { Ipv6Addresses: [{ Ipv6Address: v6 }] } : {}),
+      Groups: eni.Groups.map((g) => ({ ...g })),
+    };
+    const listed = d.NetworkInterfaces.some((e) => e.NetworkInterfaceId === eni.NetworkInterfaceId);
+    if (listed)
+      d.NetworkInterfaces.push({
+        ...twin,
+        InterfaceType: eni.InterfaceType,
+        ...(eni.Attachment && instance
+          ? { Attachment: { ...eni.Attachment, InstanceId: `i-twin${j}` } }
+          : {}),
+      });
+    if (instance) {
+      const copy: RawInstance = {
+        ...instance,
+        InstanceId: `i-twin${j}`,
+        PrivateIpAddress: ip,
+        NetworkInterfaces: [{ ...twin, Attachment: { DeviceIndex: 0 } }],
+      };
+      if (pub) copy.PublicIpAddress = pub.PublicIp;
+      else delete copy.PublicIpAddress;
+      d.Reservations.push({ ReservationId: `r-twin${j}`, Instances: [copy] });
+    }
+  }
 }
 
 /**

@@ -3,11 +3,13 @@
 // verdict, exit, egress IP and deciding rule must be what a reference reading the raw JSON directly says
 // (raw-reference.ts). The engine's differential tests start from the neutral model; this one also
 // catches a converter that reads a field, a default or an association wrongly.
+import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../../src/core/audit.js";
 import type { Flow } from "../../../src/core/result.js";
 import { runTrace } from "../../../src/core/trace.js";
 import type { SourceDocument } from "../../../src/model/document.js";
+import type { Endpoint } from "../../../src/model/types.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { cidrSet, IntervalSet, parseIp, parsePortSpec, protocolName } from "../../../src/netset/index.js";
 import { reportedMismatch } from "../../graph/compare.js";
@@ -100,12 +102,25 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           .join()
       )
         problems.push(`sources ${ids.join(", ")}`);
-      const audit = runAudit(model, {
-        ports: parsePortSpec("tcp,udp,icmp,icmpv6,47"),
-        portsText: "tcp,udp,icmp,icmpv6,47",
-        dest: cidrSet(OUTSIDE),
-        destText: OUTSIDE.join(","),
-      });
+      const auditOf = (only?: Endpoint) =>
+        runAudit(model, {
+          ports: parsePortSpec("tcp,udp,icmp,icmpv6,47"),
+          portsText: "tcp,udp,icmp,icmpv6,47",
+          dest: cidrSet(OUTSIDE),
+          destText: OUTSIDE.join(","),
+          ...(only ? { sources: [only] } : {}),
+        });
+      const audit = auditOf();
+      // Class sharing is invisible: audited alone (its class's only member), each source gets
+      // exactly the entries the whole audit gave it.
+      for (const ep of model.endpoints)
+        if (
+          !isDeepStrictEqual(
+            auditOf(ep).results,
+            audit.results.filter((e) => e.source.id === ep.id),
+          )
+        )
+          problems.push(`${ep.id}: its entries differ when it is audited alone`);
       for (const eni of sources) {
         const asked: { pkt: RawPacket; flow: Flow }[] = [];
         for (const dst of destinationsOf(dump))
