@@ -145,6 +145,17 @@ export class InternetEdge {
         `replies come back through ${g.id}, whose gateway route table ${rt.id} drops them (route ${r.ref.rule ?? ""} is a blackhole)`,
         hop("drop", r.ref.rule, "replies: blackhole"),
       );
+    // The packets did leave for the internet (as when replies are diverted, below).
+    if (r.target.kind === "undecided")
+      return piece(
+        set,
+        reach(
+          "unknown",
+          "internet",
+          `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} routes them by route ${r.ref.rule ?? ""}: ${r.target.why}`,
+        ),
+        hop("drop", r.ref.rule, "replies: not known"),
+      );
     const to = r.target.gatewayId;
     return piece(
       set,

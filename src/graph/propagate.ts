@@ -638,16 +638,25 @@ export class Engine {
       ? routed.map((r) => ({ ...r, count: 1 }))
       : grouped) {
       const t = route.target;
-      const targetLabel = t.kind === "local" ? "local" : t.kind === "gateway" ? t.gatewayId : "blackhole";
+      const targetLabel =
+        t.kind === "local"
+          ? "local"
+          : t.kind === "gateway"
+            ? t.gatewayId
+            : t.kind === "blackhole"
+              ? "blackhole"
+              : "(which one is not known)";
       const rule = count === 1 ? route.ref.rule : null;
       const hop: Hop = {
         resource: rt.id,
         kind: "route-table",
-        action: t.kind === "blackhole" ? "drop" : "forward",
+        action: t.kind === "blackhole" || t.kind === "undecided" ? "drop" : "forward",
         rule,
         detail: `${count === 1 ? (rule ?? "route") : `${count} routes`} -> ${targetLabel}`,
       };
-      if (t.kind === "blackhole") {
+      if (t.kind === "undecided") {
+        pieces.push(unknown(part, `route ${route.ref.rule ?? ""} in ${rt.id}: ${t.why}`, [hop]));
+      } else if (t.kind === "blackhole") {
         const why =
           t.why ?? (t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target");
         pieces.push(

@@ -9,7 +9,10 @@ export interface Routed {
 
 const sortedCache = new WeakMap<RouteTable, Route[]>();
 
-/** Routes in decision order: longer prefix first, then higher preference (static over propagated). */
+/**
+ * Routes in decision order: longer prefix first, then higher preference; a provider whose ties have
+ * no order the input records says so with an `undecided` route (see RouteTarget).
+ */
 export function routesInOrder(table: RouteTable): Route[] {
   let sorted = sortedCache.get(table);
   if (!sorted) {
@@ -77,15 +80,15 @@ export class RouteSplits {
 
 /**
  * Audit mode: routes to the same next hop lead to the same outcomes, so their packets travel on together
- * (a hundred routes to one transit gateway are one walk, not a hundred). Blackholes stay per route:
- * each is its own deciding rule.
+ * (a hundred routes to one transit gateway are one walk, not a hundred). Blackholes and undecided
+ * routes stay per route: each is its own deciding rule.
  */
 function byTarget(routed: Routed[]): { route: Route; set: PacketSet; count: number }[] {
   const groups = new Map<string, { route: Route; sets: PacketSet[] }>();
   const out: { route: Route; set: PacketSet; count: number }[] = [];
   for (const r of routed) {
     const t = r.route.target;
-    if (t.kind === "blackhole") {
+    if (t.kind === "blackhole" || t.kind === "undecided") {
       out.push({ route: r.route, set: r.set, count: 1 });
       continue;
     }

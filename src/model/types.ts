@@ -58,14 +58,19 @@ export type RouteTarget =
   | { kind: "local"; networkId: string }
   | { kind: "gateway"; gatewayId: string }
   /** `why`: what makes it one, when it is not that the target no longer exists. */
-  | { kind: "blackhole"; targetId: string | null; why?: string };
+  | { kind: "blackhole"; targetId: string | null; why?: string }
+  /**
+   * Routes that tie (equal prefix length and preference, different next hops) where the provider
+   * picks one in a way the input does not record: what they take is `unknown`, for this reason.
+   */
+  | { kind: "undecided"; why: string };
 
 export interface Route {
   /** Destination addresses (a CIDR or a prefix list's entries). */
   dest: IntervalSet;
   /** For longest-prefix match: the CIDR's prefix length; prefix-list routes rank below equal-length CIDRs. */
   prefixLength: number;
-  /** Ranks routes of equal prefix length: higher wins (static > propagated > prefix list). */
+  /** Ranks routes of equal prefix length: higher wins (AWS: static > prefix list > propagated). */
   preference: number;
   target: RouteTarget;
   ref: RuleRef;

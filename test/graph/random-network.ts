@@ -694,6 +694,16 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     );
     if (!taken) ep.prefixes = block;
   }
+  // Sometimes routes that tie where the provider's pick is not recorded (AWS: prefix lists with an
+  // entry in common): a route of a table, or of the gateway route table, becomes `undecided`.
+  if (chance(r, 0.15)) {
+    const tables = [...m.routeTables.values()].filter((t) => t.routes.length > 0);
+    if (tables.length > 0) {
+      const t = pick(r, tables);
+      const k = r.int(0, t.routes.length - 1);
+      t.routes[k] = { ...t.routes[k]!, target: { kind: "undecided", why: "the routes tie" } };
+    }
+  }
   return m;
 }
 
@@ -813,7 +823,9 @@ function formatTarget(t: RouteTarget): string {
     ? `local ${t.networkId}`
     : t.kind === "gateway"
       ? t.gatewayId
-      : `blackhole(${t.targetId ?? "-"})`;
+      : t.kind === "blackhole"
+        ? `blackhole(${t.targetId ?? "-"})`
+        : "UNDECIDED";
 }
 
 /** A compact, complete text form of a model. */

@@ -276,6 +276,8 @@ function route(model: NetworkModel, leg: Leg, pkt: Packet): RefOutcome {
       return deliverLocal(model, leg, pkt, t.networkId);
     case "gateway":
       return viaGateway(model, leg, pkt, t.gatewayId);
+    case "undecided":
+      return unknown("routes tie");
   }
 }
 

@@ -1,8 +1,9 @@
 // RouteTables -> RouteTable. Every route keeps its destination text as the rule name. Targets the audit
 // follows: local, internet and egress-only gateways, NAT gateways. Every other target AWS documents is an
 // exit whose far side is not analysed (its verdict is `unknown`), or, for gateway endpoints, a cloud service.
-import { parseCidr } from "../../netset/index.js";
+import { parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
+import { ascending } from "../../model/order.js";
 import type { ExitKind, Route, RouteTarget } from "../../model/types.js";
 import { at, cidrAt, missingReason, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
@@ -42,12 +43,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     (rt.Routes ?? []).forEach((r, i) => {
       const target = routeTarget(ctx, facts, rt.VpcId, r);
       const preference = r.Origin === "EnableVgwRoutePropagation" ? PREF_PROPAGATED : PREF_STATIC;
-      const targetText =
-        target.kind === "local"
-          ? "local"
-          : target.kind === "gateway"
-            ? target.gatewayId
-            : `blackhole (${target.targetId ?? "?"})`;
+      const targetText = textOf(target);
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
       if (cidrText) {
         const field = r.DestinationCidrBlock ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock";
@@ -102,7 +98,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     ctx.model.routeTables.set(rt.RouteTableId, {
       id: rt.RouteTableId,
       networkId: rt.VpcId,
-      routes,
+      routes: settleTies(routes),
       ...(hasUnresolvedPl
         ? {
             unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided`,
@@ -130,6 +126,61 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       s.routeTableId = id;
     }
   }
+}
+
+function textOf(t: RouteTarget): string {
+  switch (t.kind) {
+    case "local":
+      return "local";
+    case "gateway":
+      return t.gatewayId;
+    case "blackhole":
+      return `blackhole (${t.targetId ?? "?"})`;
+    case "undecided":
+      return "(which one is not known)";
+  }
+}
+
+/**
+ * Routes of one destination block and one rank (AWS allows that only for prefix lists with an entry in
+ * common) become one route named by all of them, in a fixed order rather than the table's. To one
+ * target, that target. To different targets, `undecided`: AWS picks one of the routes at random and
+ * then always uses it ("How route priority works", VPC user guide), and which one it picked is not in
+ * the describe output, where the first listed would be a guess. (Two static routes to one block
+ * cannot be made; a file that has them is read the same way.)
+ */
+function settleTies(routes: Route[]): Route[] {
+  const byBlock = new Map<string, Route[]>();
+  const keyOf = (r: Route): string => `${r.preference}|${r.dest.key()}`;
+  for (const r of routes) {
+    const k = keyOf(r);
+    const same = byBlock.get(k);
+    if (same) same.push(r);
+    else byBlock.set(k, [r]);
+  }
+  const out: Route[] = [];
+  for (const r of routes) {
+    const same = byBlock.get(keyOf(r))!;
+    if (same.length === 1) out.push(r);
+    if (same.length === 1 || same[0] !== r) continue;
+    const block = toCidrs(r.dest).join(", ");
+    const named = same.map((x) => ({ rule: x.ref.rule ?? "?", to: textOf(x.target), route: x }));
+    named.sort((a, b) => ascending(a.rule, b.rule) || ascending(a.to, b.to));
+    const rules = named.map((x) => x.rule).join(", ");
+    const tie = new Set(named.map((x) => x.to)).size > 1;
+    const each = tie ? named.map((x) => `${x.rule} -> ${x.to}`).join(", ") : `${rules} -> ${named[0]!.to}`;
+    out.push({
+      ...r,
+      target: tie
+        ? {
+            kind: "undecided",
+            why: `${block} is routed by ${each} alike (same prefix length): AWS picks one of such routes and keeps to it, and which one is not in the describe output`,
+          }
+        : named[0]!.route.target,
+      ref: { resource: r.ref.resource, kind: "route-table", rule: rules, description: `${block}: ${each}` },
+    });
+  }
+  return out;
 }
 
 /** Route fields that are not the target. */

@@ -281,6 +281,53 @@ describe("subnets, route tables and gateways", () => {
     expect(m.gateways.get("eigw-1")).toMatchObject({ kind: "egress-only-internet" });
   });
 
+  it("prefix lists with an entry in common: to different targets the block is undecided, to one target one route names both", () => {
+    const d = tinyVpc();
+    d.ManagedPrefixLists = [
+      {
+        PrefixListId: "pl-b",
+        PrefixListName: "b",
+        Entries: [{ Cidr: "198.51.100.0/24" }, { Cidr: "192.0.2.0/24" }],
+      },
+      {
+        PrefixListId: "pl-a",
+        PrefixListName: "a",
+        Entries: [{ Cidr: "198.51.100.0/24" }, { Cidr: "203.0.113.0/24" }],
+      },
+      { PrefixListId: "pl-c", PrefixListName: "c", Entries: [{ Cidr: "192.0.2.0/24" }] },
+    ];
+    const routes = (d.RouteTables![2] as { Routes: object[] }).Routes;
+    routes.push(
+      { DestinationPrefixListId: "pl-b", TransitGatewayId: "tgw-1", State: "active" },
+      { DestinationPrefixListId: "pl-a", VpcPeeringConnectionId: "pcx-1", State: "active" },
+      { DestinationPrefixListId: "pl-c", TransitGatewayId: "tgw-1", State: "active" },
+    );
+    const rt = model(d).routeTables.get("rtb-priv")!;
+    const shown = rt.routes.slice(2).map((r) => ({
+      rule: r.ref.rule,
+      to: r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind,
+      description: r.ref.description,
+    }));
+    expect(shown).toEqual([
+      {
+        rule: "pl-a, pl-b",
+        to: "undecided",
+        description: "198.51.100.0/24: pl-a -> pcx-1, pl-b -> tgw-1",
+      },
+      { rule: "pl-b, pl-c", to: "tgw-1", description: "192.0.2.0/24: pl-b, pl-c -> tgw-1" },
+      { rule: "pl-a", to: "pcx-1", description: "pl-a (203.0.113.0/24) -> pcx-1" },
+    ]);
+    const tie = rt.routes[2]!.target;
+    expect(tie.kind === "undecided" && tie.why).toBe(
+      "198.51.100.0/24 is routed by pl-a -> pcx-1, pl-b -> tgw-1 alike (same prefix length): AWS picks one of such routes and keeps to it, and which one is not in the describe output",
+    );
+    // Through the whole pipeline: a flow to the block is unknown, naming both routes.
+    const [t] = runTrace(model(d), [{ src: "eni-app", dst: "198.51.100.7", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t!.reason).toBe(`route pl-a, pl-b in rtb-priv: ${tie.kind === "undecided" ? tie.why : ""}`);
+    expect(t!.hops.at(-1)).toMatchObject({ resource: "rtb-priv", action: "drop", rule: "pl-a, pl-b" });
+  });
+
   it("vpce- targets: gateway endpoints reach the service; Gateway Load Balancer endpoints are unknown beyond", () => {
     const d = tinyVpc();
     d.VpcEndpoints = [

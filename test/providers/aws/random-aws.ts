@@ -873,7 +873,40 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 40)) byoip(r, dump);
   delegatePrefixes(r, dump);
   if (chance(r, 40)) twins(r, dump);
+  if (chance(r, 40)) tiedPrefixLists(r, dump);
   return dump;
+}
+
+/**
+ * A second customer prefix list with an entry of a list a table already routes, routed by that table
+ * too: mostly to another target (the routes tie: AWS picks one, the input does not say which), now
+ * and then to the same one (no tie).
+ */
+function tiedPrefixLists(r: Rand, d: AwsDump): void {
+  const routed = d.RouteTables.flatMap((t) =>
+    t.Routes.filter(
+      (x) => x.DestinationPrefixListId && !t.Routes.some((y) => y.DestinationPrefixListId === "pl-2"),
+    ).map((x) => ({ t, x })),
+  );
+  if (routed.length === 0) return;
+  const { t, x } = pick(r, routed);
+  const id = x.DestinationPrefixListId!;
+  const entries =
+    d.ManagedPrefixLists.find((l) => l.PrefixListId === id)?.Entries.map((e) => e.Cidr) ??
+    d.PrefixLists.find((l) => l.PrefixListId === id)!.Cidrs;
+  d.ManagedPrefixLists.push({
+    PrefixListId: "pl-2",
+    PrefixListName: "partners-copy",
+    Entries: [{ Cidr: pick(r, entries) }, { Cidr: "198.51.100.0/24" }],
+  });
+  const { DestinationPrefixListId: _, ...target } = x;
+  const other = pick(r, [
+    { TransitGatewayId: "tgw-1", Origin: "CreateRoute", State: "active" as const },
+    { VpcPeeringConnectionId: "pcx-1", Origin: "CreateRoute", State: "active" as const },
+  ]);
+  const route = { DestinationPrefixListId: "pl-2", ...(chance(r, 25) ? target : other) };
+  if (chance(r, 50)) t.Routes.push(route);
+  else t.Routes.unshift(route);
 }
 
 /**

@@ -60,6 +60,9 @@ function nat64Target(ip: string): string | undefined {
 }
 
 const prefixOf = (cidr: string): number => Number(cidr.split("/")[1]);
+/** How a route names its destination: its CIDR, or its prefix list. */
+const destOf = (r: RawRoute): string =>
+  r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId!;
 const blocked = (resource: string, kind: string, rule: string | null, why: string): RefOutcome => ({
   verdict: "blocked",
   exit: null,
@@ -302,10 +305,11 @@ export class RawReference {
   /**
    * Longest prefix of the destination's family (a prefix-list route by its entry that holds the
    * destination); at equal length a static CIDR route beats a prefix-list route, which beats a
-   * propagated one.
+   * propagated one. Routes of the best rank to different targets (prefix lists with an entry in
+   * common): "tie", since AWS picks one and the input does not say which.
    */
-  private lookup(routes: RawRoute[], dst: string): RawRoute | undefined {
-    let best: { r: RawRoute; rank: number } | undefined;
+  private lookup(routes: RawRoute[], dst: string): (RawRoute & { name: string }) | "tie" | undefined {
+    let best: { r: RawRoute[]; rank: number } | undefined;
     for (const r of routes) {
       const cidrs = r.DestinationPrefixListId
         ? this.listCidrs(r.DestinationPrefixListId)
@@ -313,10 +317,19 @@ export class RawReference {
       const kind = r.DestinationPrefixListId ? 1 : r.Origin === "EnableVgwRoutePropagation" ? 0 : 2;
       for (const c of cidrs.filter((x) => inCidr(dst, x))) {
         const rank = prefixOf(c) * 3 + kind;
-        if (best === undefined || rank > best.rank) best = { r, rank };
+        if (best === undefined || rank > best.rank) best = { r: [r], rank };
+        else if (rank === best.rank) best.r.push(r);
       }
     }
-    return best?.r;
+    if (best === undefined) return undefined;
+    const targetOf = (r: RawRoute): string => {
+      const { DestinationCidrBlock: _a, DestinationIpv6CidrBlock: _b, DestinationPrefixListId: _c, ...t } = r;
+      return JSON.stringify(t);
+    };
+    if (new Set(best.r.map(targetOf)).size > 1) return "tie";
+    // Routes of one block and rank to one target (two prefix lists): named by all of them.
+    const names = [...new Set(best.r.map(destOf))].sort();
+    return { ...best.r[0]!, name: names.join(", ") };
   }
 
   private route(leg: Leg, pkt: RawPacket): RefOutcome {
@@ -324,7 +337,8 @@ export class RawReference {
     if (table === undefined) return unknown(null, "which route table applies is not known");
     const r = this.lookup(table.Routes, pkt.dst);
     if (r === undefined) return blocked(table.RouteTableId, "route-table", null, "no route");
-    const dest = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId!;
+    if (r === "tie") return unknown(null, "routes tie");
+    const dest = r.name;
     if (r.State === "blackhole") return blocked(table.RouteTableId, "route-table", dest, "blackhole");
     // An internet gateway described as not attached to the VPC carries none of its traffic.
     const gateway =
@@ -387,13 +401,9 @@ export class RawReference {
     // (an edge association) may send them elsewhere first.
     const edge = this.d.RouteTables.find((t) => t.Associations.some((a) => a.GatewayId === igw));
     const back = edge && this.lookup(edge.Routes, leg.src);
+    if (back === "tie") return unknown("internet", "replies routed by routes that tie");
     if (edge && back?.State === "blackhole")
-      return blocked(
-        edge.RouteTableId,
-        "route-table",
-        back.DestinationCidrBlock ?? back.DestinationIpv6CidrBlock!,
-        "replies blackholed",
-      );
+      return blocked(edge.RouteTableId, "route-table", back.name, "replies blackholed");
     if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
     return allowed("internet", egressIp, `internet via ${igw}`);
   }
