@@ -113,6 +113,15 @@ export interface CollectCall {
 }
 
 /** All items of all pages. */
+/**
+ * Paginator settings for every call: stop when a page hands back the token it was asked with. The
+ * SDK's paginators follow tokens for as long as pages carry one, so a service that marks its last
+ * page that way (some do) would be asked for the same page forever and the run would never end.
+ */
+function paging(client: EC2Client): { client: EC2Client; stopOnSameToken: true } {
+  return { client, stopOnSameToken: true };
+}
+
 async function drain<P>(
   pages: AsyncIterable<P>,
   pick: (page: P) => readonly unknown[] | undefined,
@@ -153,14 +162,17 @@ export const CALLS: readonly CollectCall[] = [
     // InvalidVpcID.NotFound; the filter just matches nothing.
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
-      drain(paginateDescribeVpcs({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }), (p) => p.Vpcs),
+      drain(paginateDescribeVpcs(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }), (p) => p.Vpcs),
   },
   {
     call: "DescribeSubnets",
     key: "Subnets",
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
-      drain(paginateDescribeSubnets({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }), (p) => p.Subnets),
+      drain(
+        paginateDescribeSubnets(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
+        (p) => p.Subnets,
+      ),
   },
   {
     call: "DescribeRouteTables",
@@ -168,7 +180,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeRouteTables({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeRouteTables(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.RouteTables,
       ),
   },
@@ -178,7 +190,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeNetworkAcls({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeNetworkAcls(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.NetworkAcls,
       ),
   },
@@ -188,7 +200,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeSecurityGroups({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeSecurityGroups(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.SecurityGroups,
       ),
   },
@@ -198,7 +210,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeNetworkInterfaces({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeNetworkInterfaces(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.NetworkInterfaces,
       ),
   },
@@ -208,7 +220,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeInstances({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeInstances(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.Reservations,
       ),
   },
@@ -218,7 +230,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter attachment.vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeInternetGateways({ client }, { Filters: vpcFilter("attachment.vpc-id", vpcIds) }),
+        paginateDescribeInternetGateways(paging(client), { Filters: vpcFilter("attachment.vpc-id", vpcIds) }),
         (p) => p.InternetGateways,
       ),
   },
@@ -228,7 +240,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "no VPC filter in the API: all, then those attached to the VPCs",
     fetch: async (client, vpcIds) => {
       const all = (await drain(
-        paginateDescribeEgressOnlyInternetGateways({ client }, {}),
+        paginateDescribeEgressOnlyInternetGateways(paging(client), {}),
         (p) => p.EgressOnlyInternetGateways,
       )) as EgressOnlyInternetGateway[];
       return all.filter(
@@ -243,7 +255,7 @@ export const CALLS: readonly CollectCall[] = [
     // This operation's filter list is called `Filter`, not `Filters`.
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeNatGateways({ client }, { Filter: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeNatGateways(paging(client), { Filter: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.NatGateways,
       ),
   },
@@ -259,19 +271,19 @@ export const CALLS: readonly CollectCall[] = [
     scope: "no VPC filter: all (the account's address ranges brought to AWS, whether each is advertised)",
     // MaxResults is required by this operation (5..100).
     fetch: (client) =>
-      drain(paginateDescribeByoipCidrs({ client }, { MaxResults: 100 }), (p) => p.ByoipCidrs),
+      drain(paginateDescribeByoipCidrs(paging(client), { MaxResults: 100 }), (p) => p.ByoipCidrs),
   },
   {
     call: "DescribeManagedPrefixLists",
     key: "ManagedPrefixLists",
     scope: "no VPC filter: all (entries are fetched for the referenced ones)",
-    fetch: (client) => drain(paginateDescribeManagedPrefixLists({ client }, {}), (p) => p.PrefixLists),
+    fetch: (client) => drain(paginateDescribeManagedPrefixLists(paging(client), {}), (p) => p.PrefixLists),
   },
   {
     call: "DescribePrefixLists",
     key: "PrefixLists",
     scope: "no VPC filter: all (AWS service prefix lists with their Cidrs)",
-    fetch: (client) => drain(paginateDescribePrefixLists({ client }, {}), (p) => p.PrefixLists),
+    fetch: (client) => drain(paginateDescribePrefixLists(paging(client), {}), (p) => p.PrefixLists),
   },
   {
     call: "DescribeVpcEndpoints",
@@ -279,7 +291,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "filter vpc-id",
     fetch: (client, vpcIds) =>
       drain(
-        paginateDescribeVpcEndpoints({ client }, { Filters: vpcFilter("vpc-id", vpcIds) }),
+        paginateDescribeVpcEndpoints(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
         (p) => p.VpcEndpoints,
       ),
   },
@@ -319,7 +331,7 @@ export const CALLS: readonly CollectCall[] = [
     scope: "no vpc-id filter (only per side): all, then those with a VPC on either side",
     fetch: async (client, vpcIds) => {
       const all = (await drain(
-        paginateDescribeVpcPeeringConnections({ client }, {}),
+        paginateDescribeVpcPeeringConnections(paging(client), {}),
         (p) => p.VpcPeeringConnections,
       )) as VpcPeeringConnection[];
       return all.filter(
@@ -338,7 +350,7 @@ export const CALLS: readonly CollectCall[] = [
       "no vpc-id filter: all, then every attachment of a transit gateway that one of the VPCs attaches to",
     fetch: async (client, vpcIds) => {
       const all = (await drain(
-        paginateDescribeTransitGatewayAttachments({ client }, {}),
+        paginateDescribeTransitGatewayAttachments(paging(client), {}),
         (p) => p.TransitGatewayAttachments,
       )) as TransitGatewayAttachment[];
       if (!vpcIds || vpcIds.length === 0) return all;
@@ -620,7 +632,7 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
         (list) => list.PrefixListId,
         async (list) => {
           list.Entries = await drain(
-            paginateGetManagedPrefixListEntries({ client }, { PrefixListId: list.PrefixListId }),
+            paginateGetManagedPrefixListEntries(paging(client), { PrefixListId: list.PrefixListId }),
             (p) => p.Entries,
           );
         },
@@ -664,7 +676,7 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
         (batch) => batch.join(", "),
         async (batch, i) => {
           infos[i] = await drain(
-            paginateDescribeInstanceTypes({ client }, { InstanceTypes: batch as _InstanceType[] }),
+            paginateDescribeInstanceTypes(paging(client), { InstanceTypes: batch as _InstanceType[] }),
             (p) => p.InstanceTypes,
           );
         },

@@ -30,6 +30,11 @@ export interface Ec2EmulatorOptions {
   deny?: string[];
   /** Operation names answering the given error every time, e.g. { DescribeSubnets: { status: 500, code: "InternalError" } }. */
   fail?: Record<string, { status: number; code: string; message?: string }>;
+  /**
+   * Operation names whose last page carries the token it was asked with instead of none (how some
+   * services end a list): a client that follows tokens blindly asks for that page forever.
+   */
+  repeatLastToken?: string[];
   /** Answer every request AuthFailure (HTTP 401), as EC2 does for credentials it cannot validate. */
   rejectCredentials?: boolean;
 }
@@ -304,6 +309,8 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
       const end = Math.min(all.length, offset + size);
       output[member.name] = all.slice(offset, end);
       if (end < all.length) output.NextToken = encodeToken(end);
+      else if (typeof input.NextToken === "string" && opts.repeatLastToken?.includes(op.name))
+        output.NextToken = input.NextToken;
     } else {
       output[member.name] = all;
     }

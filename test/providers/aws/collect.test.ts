@@ -371,6 +371,19 @@ describe("collectAws against the EC2 emulator", () => {
     expect(items(snapshot, "PrefixLists")).toEqual(SYNTHETIC.PrefixLists);
   });
 
+  it("stops where a last page hands back the token it was asked with, instead of asking for it forever", async () => {
+    const e = await emulator({
+      data: SYNTHETIC,
+      pageSize: 2,
+      repeatLastToken: ["DescribeSecurityGroups", "DescribeNatGateways", "GetManagedPrefixListEntries"],
+    });
+    const snapshot = await collectAws(options(e));
+    expect(snapshot.gaps).toEqual([]);
+    expect(requestsFor(e, "DescribeSecurityGroups")).toHaveLength(4);
+    expect(items(snapshot, "SecurityGroups")).toEqual(SYNTHETIC.SecurityGroups);
+    expect(items(snapshot, "NatGateways")).toEqual(SYNTHETIC.NatGateways);
+  });
+
   it("asks the address ranges brought to AWS with MaxResults (the operation requires it), page by page", async () => {
     const ranges = ["192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24"].map((Cidr, i) => ({
       Cidr,
