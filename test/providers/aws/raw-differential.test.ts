@@ -6,7 +6,7 @@
 import { isDeepStrictEqual } from "node:util";
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../../src/core/audit.js";
-import type { Flow } from "../../../src/core/result.js";
+import { AuditResultSchema, TraceResultListSchema, type Flow } from "../../../src/core/result.js";
 import { runTrace } from "../../../src/core/trace.js";
 import type { SourceDocument } from "../../../src/model/document.js";
 import type { Endpoint } from "../../../src/model/types.js";
@@ -111,6 +111,9 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           ...(only ? { sources: [only] } : {}),
         });
       const audit = auditOf();
+      // What any input gives keeps to the documented contract (schema/audit-result.schema.json).
+      const contract = AuditResultSchema.safeParse(audit);
+      if (!contract.success) problems.push(`audit JSON: ${contract.error.message}`);
       // Class sharing is invisible: audited alone (its class's only member), each source gets
       // exactly the entries the whole audit gave it.
       for (const ep of model.endpoints)
@@ -130,6 +133,8 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           model,
           asked.map((a) => a.flow),
         );
+        const traceContract = TraceResultListSchema.safeParse(traces);
+        if (!traceContract.success) problems.push(`trace JSON: ${traceContract.error.message}`);
         asked.forEach(({ pkt, flow }, i) => {
           const where = `${flow.src} ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
           const expected = ref.outcome(eni.NetworkInterfaceId, pkt);
