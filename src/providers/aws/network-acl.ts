@@ -1,7 +1,7 @@
 // NetworkAcls -> stateless first-match Filter. Entries are evaluated lowest rule number first in each
 // direction; the `*` entries (printed as 32767 for IPv4 and 32768 for IPv6) and the implicit end deny.
 import { NetsetInputError, PROTO } from "../../netset/index.js";
-import { InputError } from "../../model/errors.js";
+import { InputError, jsonPath } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
 import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
 import { awsProtocol, protoPorts, protoPortsText } from "./match.js";
@@ -14,6 +14,9 @@ export function convertNetworkAcls(ctx: AwsContext): void {
     const acl = loc.item;
     const egress: { n: number; rule: Rule }[] = [];
     const ingress: { n: number; rule: Rule }[] = [];
+    // AWS numbers each direction's entries uniquely: where one number is there twice, which entry
+    // comes first cannot be told (the first listed would be a guess). The same entry twice is read once.
+    const byNumber = new Map<string, { i: number; rule: Rule }>();
     (acl.Entries ?? []).forEach((e, i) => {
       const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
       if (!cidrText) {
@@ -59,6 +62,20 @@ export function convertNetworkAcls(ctx: AwsContext): void {
           message: `${entry}: ${spelled.doubt}; the packets that reach it are unknown (${where.file} ${where.path})`,
         });
       }
+      const key = `${e.Egress ? "outbound" : "inbound"} rule ${e.RuleNumber}`;
+      const twin = byNumber.get(key);
+      if (twin) {
+        const t = twin.rule;
+        if (t.action === rule.action && t.match.equals(rule.match) && t.unresolved === rule.unresolved)
+          return;
+        const where = at(loc, "Entries", i);
+        throw new InputError(
+          `${key} is also at ${jsonPath([...loc.path, "Entries", twin.i])} and says otherwise (AWS numbers each direction's rules uniquely; two versions of ${acl.NetworkAclId}?)`,
+          where.file,
+          where.path,
+        );
+      }
+      byNumber.set(key, { i, rule });
       (e.Egress ? egress : ingress).push({ n: e.RuleNumber, rule });
     });
     const ordered = (list: { n: number; rule: Rule }[]) => list.sort((x, y) => x.n - y.n).map((x) => x.rule);

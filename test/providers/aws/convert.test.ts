@@ -114,6 +114,30 @@ describe("network ACLs", () => {
     ).toBe(true);
     expect(f.egress[1]!.ref.description).toBe("rule 200: allow tcp 443 to 0.0.0.0/0");
   });
+
+  it("one rule number twice in a direction: the same entry is read once, two different ones are an input error", () => {
+    const entry = (action: string, egress = true) => ({
+      CidrBlock: "0.0.0.0/0",
+      Egress: egress,
+      Protocol: "6",
+      RuleAction: action,
+      RuleNumber: 90,
+      PortRange: { From: 25, To: 25 },
+    });
+    const d = tinyVpc();
+    // The same number in the other direction is another rule.
+    setAcl(d, "acl-priv", [entry("deny"), entry("deny"), entry("allow", false)]);
+    const f = model(d).filters.get("acl-priv")!;
+    expect(f.egress.map((r) => [r.ref.rule, r.action])).toEqual([
+      ["90", "deny"],
+      ["*", "deny"],
+    ]);
+    // Which of two different entries comes first cannot be told: never guessed from the listing.
+    setAcl(d, "acl-priv", [entry("deny"), entry("allow")]);
+    expect(() => model(d)).toThrow(
+      "NetworkAcls.json: $.NetworkAcls[1].Entries[1]: outbound rule 90 is also at $.NetworkAcls[1].Entries[0] and says otherwise (AWS numbers each direction's rules uniquely; two versions of acl-priv?)",
+    );
+  });
 });
 
 describe("port spellings", () => {
