@@ -5,6 +5,7 @@ import { parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import { ascending } from "../../model/order.js";
 import type { ExitKind, Route, RouteTarget } from "../../model/types.js";
+import { claim, settle, type Claim } from "./claims.js";
 import { at, cidrAt, missingReason, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute } from "./raw.js";
@@ -107,12 +108,32 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     });
   }
   // Gateway route tables: a table associated with an internet gateway routes what comes in through it.
+  // A gateway has one; where the input has two, or one being made or undone, which applies is unknown.
+  const byGateway = new Map<string, Claim[]>();
   for (const { item: rt } of ctx.raw.RouteTables)
     for (const a of rt.Associations ?? []) {
-      if (associationGone(a.AssociationState?.State)) continue;
-      const g = a.GatewayId ? ctx.model.gateways.get(a.GatewayId) : undefined;
-      if (g?.kind === "internet") g.ingressTableId = rt.RouteTableId;
+      const state = a.AssociationState?.State ?? undefined;
+      if (associationGone(state) || !a.GatewayId) continue;
+      claim(byGateway, a.GatewayId, { id: rt.RouteTableId, ...(state !== undefined ? { state } : {}) });
     }
+  for (const [gatewayId, claims] of byGateway) {
+    const g = ctx.model.gateways.get(gatewayId);
+    if (g?.kind !== "internet") continue;
+    const applies = settle(claims, gatewayId, "gateway route table")!;
+    if ("id" in applies) {
+      g.ingressTableId = applies.id;
+      continue;
+    }
+    // A stand-in that is not read, with the reason (as for a subnet, see subnet.ts).
+    g.ingressTableId = `rtb-unknown:${gatewayId}`;
+    ctx.model.routeTables.set(g.ingressTableId, {
+      id: g.ingressTableId,
+      networkId: ctx.model.routeTables.get(claims[0]!.id)?.networkId ?? g.networkId ?? gatewayId,
+      routes: [],
+      unknown: applies.why,
+    });
+    ctx.model.unknowns.push({ resource: gatewayId, message: applies.why });
+  }
   if (!ctx.raw.present.has("RouteTables")) {
     for (const s of ctx.model.subnets.values()) {
       if (s.routeTableId !== null) continue;

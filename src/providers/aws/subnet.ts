@@ -1,50 +1,10 @@
 // Subnets -> Subnet, with the route table and network ACL that apply to each: the explicitly associated
 // ones, else the VPC's main route table and default network ACL.
-import { ascending } from "../../model/order.js";
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { claim, settle, type Claim } from "./claims.js";
 import { associationGone } from "./route-table.js";
-
-/**
- * A table (or ACL) claiming to apply to a subnet or, as main or default one, to a VPC, and the state of
- * the association when it has one (route tables).
- */
-interface Claim {
-  id: string;
-  state?: string;
-}
-
-function claim(claims: Map<string, Claim[]>, key: string, c: Claim): void {
-  const list = claims.get(key);
-  if (list) list.push(c);
-  else claims.set(key, [c]);
-}
-
-/**
- * Which of the claims on `what` applies: the one, if they agree and none is still being made or
- * undone; else why that cannot be told (the input order must not decide it).
- */
-function settle(
-  claims: Claim[] | undefined,
-  what: string,
-  kind: string,
-): { id: string } | { why: string } | undefined {
-  if (!claims || claims.length === 0) return undefined;
-  const moving = [...claims]
-    .sort((a, b) => ascending(a.id, b.id))
-    .find((c) => c.state !== undefined && c.state !== "associated");
-  if (moving)
-    return {
-      why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
-    };
-  const ids = [...new Set(claims.map((c) => c.id))].sort();
-  if (ids.length > 1)
-    return {
-      why: `${ids.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
-    };
-  return { id: ids[0]! };
-}
 
 export function convertSubnets(ctx: AwsContext): void {
   const rtBySubnet = new Map<string, Claim[]>();

@@ -352,6 +352,46 @@ describe("subnets, route tables and gateways", () => {
     expect(t!.hops.at(-1)).toMatchObject({ resource: "rtb-priv", action: "drop", rule: "pl-a, pl-b" });
   });
 
+  it("a gateway route table routes replies to the internet gateway's senders; two of them, or one changing, leave that unknown", () => {
+    const edge = (id: string, state?: string) => ({
+      RouteTableId: id,
+      VpcId: "vpc-1",
+      Associations: [{ GatewayId: "igw-1", ...(state ? { AssociationState: { State: state } } : {}) }],
+      Routes: [
+        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+        { DestinationCidrBlock: "10.0.0.0/24", NetworkInterfaceId: "eni-firewall", State: "active" },
+      ],
+    });
+    const traced = (d: Docs) =>
+      runTrace(model(d), [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    let d = tinyVpc();
+    d.RouteTables!.push(edge("rtb-edge"));
+    expect(model(d).gateways.get("igw-1")).toMatchObject({ ingressTableId: "rtb-edge" });
+    expect(traced(d).reason).toMatch(
+      /whose gateway route table rtb-edge sends them \(route 10\.0\.0\.0\/24\) to eni-firewall/,
+    );
+    // Gone associations do not count.
+    d.RouteTables!.push(edge("rtb-old", "disassociated"));
+    expect(model(d).gateways.get("igw-1")).toMatchObject({ ingressTableId: "rtb-edge" });
+    // Two current ones, in either order: the order must not decide.
+    for (const order of [0, 1]) {
+      d = tinyVpc();
+      d.RouteTables!.push(edge("rtb-edge"), edge("rtb-edge2"));
+      if (order) d.RouteTables!.reverse();
+      const m = model(d);
+      expect(m.gateways.get("igw-1")).toMatchObject({ ingressTableId: "rtb-unknown:igw-1" });
+      expect(m.routeTables.get("rtb-unknown:igw-1")!.unknown).toBe(
+        "rtb-edge and rtb-edge2 are each the gateway route table of igw-1 in the input: which is current cannot be told (two snapshots in one folder?)",
+      );
+      expect(traced(d)).toMatchObject({ verdict: "unknown" });
+    }
+    d = tinyVpc();
+    d.RouteTables!.push(edge("rtb-edge", "associating"));
+    expect(traced(d).reason).toMatch(
+      /rtb-edge is associating with igw-1: which gateway route table applies while that changes is not known/,
+    );
+  });
+
   it("vpce- targets: gateway endpoints reach the service; Gateway Load Balancer endpoints are unknown beyond", () => {
     const d = tinyVpc();
     d.VpcEndpoints = [

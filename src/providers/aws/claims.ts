@@ -1,0 +1,44 @@
+// Which route table or network ACL applies to something when the input has several claims on it: the
+// one they agree on, unless an association is still being made or undone, or two disagree (two
+// snapshots in one folder); never the one the input happened to list first.
+import { ascending } from "../../model/order.js";
+
+/**
+ * A table (or ACL) claiming to apply to a subnet or, as main or default one, to a VPC, and the state of
+ * the association when it has one (route tables).
+ */
+export interface Claim {
+  id: string;
+  state?: string;
+}
+
+export function claim(claims: Map<string, Claim[]>, key: string, c: Claim): void {
+  const list = claims.get(key);
+  if (list) list.push(c);
+  else claims.set(key, [c]);
+}
+
+/**
+ * Which of the claims on `what` applies: the one, if they agree and none is still being made or
+ * undone; else why that cannot be told (the input order must not decide it).
+ */
+export function settle(
+  claims: Claim[] | undefined,
+  what: string,
+  kind: string,
+): { id: string } | { why: string } | undefined {
+  if (!claims || claims.length === 0) return undefined;
+  const moving = [...claims]
+    .sort((a, b) => ascending(a.id, b.id))
+    .find((c) => c.state !== undefined && c.state !== "associated");
+  if (moving)
+    return {
+      why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
+    };
+  const ids = [...new Set(claims.map((c) => c.id))].sort();
+  if (ids.length > 1)
+    return {
+      why: `${ids.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
+    };
+  return { id: ids[0]! };
+}
