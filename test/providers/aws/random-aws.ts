@@ -859,7 +859,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
       ? [{ EgressOnlyInternetGatewayId: eigw, Attachments: eigwAttachments }]
       : [],
     NatGateways: nats,
-    PrefixLists: s3 ? [S3_LIST] : [],
+    // A copy: the corrupt-input test alters dumps in place, and later VPCs must not see that.
+    PrefixLists: s3 ? [{ ...S3_LIST, Cidrs: [...S3_LIST.Cidrs] }] : [],
     ManagedPrefixLists: managed,
     // A gateway endpoint is not always in the input: its prefix-list route says what it is.
     VpcEndpoints: endpoints,
