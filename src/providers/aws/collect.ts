@@ -112,7 +112,6 @@ export interface CollectCall {
   fetch(client: EC2Client, vpcIds: readonly string[] | undefined): Promise<unknown[]>;
 }
 
-/** All items of all pages. */
 /**
  * Paginator settings for every call: stop when a page hands back the token it was asked with. The
  * SDK's paginators follow tokens for as long as pages carry one, so a service that marks its last
@@ -122,6 +121,7 @@ function paging(client: EC2Client): { client: EC2Client; stopOnSameToken: true }
   return { client, stopOnSameToken: true };
 }
 
+/** All items of all pages. */
 async function drain<P>(
   pages: AsyncIterable<P>,
   pick: (page: P) => readonly unknown[] | undefined,
