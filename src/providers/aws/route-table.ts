@@ -187,8 +187,14 @@ function settleTies(routes: Route[]): Route[] {
     const block = toCidrs(r.dest).join(", ");
     const named = same.map((x) => ({ rule: x.ref.rule ?? "?", to: textOf(x.target), route: x }));
     named.sort((a, b) => ascending(a.rule, b.rule) || ascending(a.to, b.to));
-    const rules = named.map((x) => x.rule).join(", ");
+    const unique = [...new Set(named.map((x) => x.rule))];
     const tie = new Set(named.map((x) => x.to)).size > 1;
+    // A route listed twice (a hand-merged file) is that route.
+    if (unique.length === 1 && !tie) {
+      out.push(r);
+      continue;
+    }
+    const rules = unique.join(", ");
     const each = tie ? named.map((x) => `${x.rule} -> ${x.to}`).join(", ") : `${rules} -> ${named[0]!.to}`;
     out.push({
       ...r,

@@ -325,8 +325,15 @@ describe("subnets, route tables and gateways", () => {
       { DestinationPrefixListId: "pl-b", TransitGatewayId: "tgw-1", State: "active" },
       { DestinationPrefixListId: "pl-a", VpcPeeringConnectionId: "pcx-1", State: "active" },
       { DestinationPrefixListId: "pl-c", TransitGatewayId: "tgw-1", State: "active" },
+      // A route listed twice (as a hand-merged file may have it) is one route.
+      { DestinationCidrBlock: "0.0.0.0/0", NatGatewayId: "nat-1", State: "active" },
     );
     const rt = model(d).routeTables.get("rtb-priv")!;
+    expect(rt.routes[1]!.ref).toMatchObject({
+      rule: "0.0.0.0/0",
+      description: "0.0.0.0/0 -> nat-1",
+    });
+    expect(rt.routes).toHaveLength(5);
     const shown = rt.routes.slice(2).map((r) => ({
       rule: r.ref.rule,
       to: r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind,
