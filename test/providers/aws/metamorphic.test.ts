@@ -121,7 +121,7 @@ describe("the layout of the describe output does not change the answers", () => 
       const dump = randomAwsVpc(randFromSeed(seed));
       const r = randFromSeed(seed + 7_000_000);
       const flows: Flow[] = interfacesOf(dump)
-        .filter((x) => x.eni.InterfaceType === "interface")
+        .filter((x) => x.eni.InterfaceType === "interface" || x.eni.InterfaceType === "lambda")
         .flatMap((x) =>
           destinationsOf(dump).flatMap((dst) => [
             { src: x.eni.NetworkInterfaceId, dst, protocol: "tcp", port: 443 },
@@ -174,7 +174,7 @@ describe("the layout of the describe output does not change the answers", () => 
         ]),
       ) as unknown as AwsDump;
       const sources = interfacesOf(dump)
-        .filter((x) => x.eni.InterfaceType === "interface")
+        .filter((x) => x.eni.InterfaceType === "interface" || x.eni.InterfaceType === "lambda")
         .map((x) => x.eni.NetworkInterfaceId);
       const flows: Flow[] = sources.flatMap((src) =>
         destinationsOf(dump).flatMap((dst) => [

@@ -875,7 +875,28 @@ export function randomAwsVpc(r: Rand): AwsDump {
   delegatePrefixes(r, dump);
   if (chance(r, 40)) twins(r, dump);
   if (chance(r, 40)) tiedPrefixLists(r, dump);
+  lambdas(r, dump);
   return dump;
+}
+
+/**
+ * Now and then an interface no instance has is a Lambda function's (InterfaceType lambda): a source
+ * whose replies come back on 1024-65535, which the network ACLs must let in.
+ */
+function lambdas(r: Rand, d: AwsDump): void {
+  const attached = new Set(
+    d.Reservations.flatMap((rsv) =>
+      rsv.Instances.flatMap((i) => i.NetworkInterfaces.map((e) => e.NetworkInterfaceId)),
+    ),
+  );
+  for (const eni of d.NetworkInterfaces)
+    if (
+      eni.InterfaceType === "interface" &&
+      !eni.Attachment &&
+      !attached.has(eni.NetworkInterfaceId) &&
+      chance(r, 50)
+    )
+      eni.InterfaceType = "lambda";
 }
 
 /**

@@ -534,8 +534,7 @@ export class RawReference {
     // An instance's interface, or an interface endpoint's (which answers for its AWS service): its
     // security groups must let the flow in. Other addresses (free, a NAT gateway's): nothing known answers.
     const host = this.interfaces.find(
-      ({ eni }) =>
-        (eni.InterfaceType === "interface" || eni.InterfaceType === "vpc_endpoint") && holds(eni, pkt.dst),
+      ({ eni }) => ["interface", "lambda", "vpc_endpoint"].includes(eni.InterfaceType) && holds(eni, pkt.dst),
     )?.eni;
     if (host === undefined) return unknown("private", "no audited interface has the address");
     const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
@@ -628,7 +627,13 @@ export class RawReference {
     if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
     if (outbound === "deny")
       return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
-    const ephemeral = instance?.Platform === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
+    // Lambda functions use the wide range, as NAT gateways do.
+    const ephemeral =
+      eni.InterfaceType === "lambda"
+        ? NAT_EPHEMERAL
+        : instance?.Platform === "windows"
+          ? WINDOWS_EPHEMERAL
+          : LINUX_EPHEMERAL;
     return this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
   }
 }
