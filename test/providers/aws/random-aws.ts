@@ -101,6 +101,7 @@ export interface RawEni {
   Ipv6Addresses?: { Ipv6Address: string }[];
   /** Prefix delegation: blocks the interface owns (EKS puts pods' addresses in them). */
   Ipv4Prefixes?: { Ipv4Prefix: string }[];
+  Ipv6Prefixes?: { Ipv6Prefix: string }[];
   Groups: { GroupId: string; GroupName: string }[];
   Description?: string;
   /** describe-network-interfaces names the instance an interface is attached to. */
@@ -876,7 +877,22 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 40)) twins(r, dump);
   if (chance(r, 40)) tiedPrefixLists(r, dump);
   lambdas(r, dump);
+  delegateV6Prefixes(r, dump);
   return dump;
+}
+
+/**
+ * Now and then an IPv6 /80 delegated to an interface with an IPv6 address, in every listing of it:
+ * :(10 + k):: of its subnet's block for eni-k, where no other address is.
+ */
+function delegateV6Prefixes(r: Rand, d: AwsDump): void {
+  eachNumberedInterface(d, (k, copies) => {
+    if (!chance(r, 25)) return;
+    const block = d.Subnets.find((s) => s.SubnetId === copies[0]!.SubnetId)?.Ipv6CidrBlockAssociationSet?.[0];
+    if (!block) return;
+    const Ipv6Prefix = block.Ipv6CidrBlock.replace(/::\/64$/, `:${10 + k}::/80`);
+    for (const c of copies) c.Ipv6Prefixes = [{ Ipv6Prefix }];
+  });
 }
 
 /**
@@ -984,7 +1000,24 @@ function twins(r: Rand, d: AwsDump): void {
  * of its subnet no other address uses (.96 + 16 k for eni-k).
  */
 function delegatePrefixes(r: Rand, d: AwsDump): void {
-  const listings = new Map<string, { Ipv4Prefixes?: { Ipv4Prefix: string }[]; SubnetId: string }[]>();
+  eachNumberedInterface(d, (k, copies) => {
+    if (!chance(r, 20)) return;
+    const subnet = d.Subnets.find((s) => s.SubnetId === copies[0]!.SubnetId);
+    if (!subnet) return;
+    const Ipv4Prefix = subnet.CidrBlock.replace(/\.0\/24$/, `.${96 + 16 * k}/28`);
+    for (const c of copies) c.Ipv4Prefixes = [{ Ipv4Prefix }];
+  });
+}
+
+/**
+ * Calls `f` for each interface eni-k, in id order, with every listing of it (describe-network-interfaces
+ * and the instances'), so that what it adds is in all of them.
+ */
+function eachNumberedInterface(
+  d: AwsDump,
+  f: (k: number, copies: Pick<RawEni, "SubnetId" | "Ipv4Prefixes" | "Ipv6Prefixes">[]) => void,
+): void {
+  const listings = new Map<string, Pick<RawEni, "SubnetId" | "Ipv4Prefixes" | "Ipv6Prefixes">[]>();
   for (const eni of d.NetworkInterfaces) listings.set(eni.NetworkInterfaceId, [eni]);
   for (const rsv of d.Reservations)
     for (const instance of rsv.Instances)
@@ -992,11 +1025,7 @@ function delegatePrefixes(r: Rand, d: AwsDump): void {
         listings.set(eni.NetworkInterfaceId, [...(listings.get(eni.NetworkInterfaceId) ?? []), eni]);
   for (const [id, copies] of [...listings].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const k = Number(/^eni-(\d+)$/.exec(id)?.[1] ?? -1);
-    if (k < 0 || !chance(r, 20)) continue;
-    const subnet = d.Subnets.find((s) => s.SubnetId === copies[0]!.SubnetId);
-    if (!subnet) continue;
-    const Ipv4Prefix = subnet.CidrBlock.replace(/\.0\/24$/, `.${96 + 16 * k}/28`);
-    for (const c of copies) c.Ipv4Prefixes = [{ Ipv4Prefix }];
+    if (k >= 0) f(k, copies);
   }
 }
 
@@ -1070,6 +1099,7 @@ export function destinationsOf(d: AwsDump): string[] {
         const [a, b, c, last] = p.Ipv4Prefix.split("/")[0]!.split(".");
         return `${a}.${b}.${c}.${Number(last) + 1}`;
       }),
+      ...(x.eni.Ipv6Prefixes ?? []).map((p) => p.Ipv6Prefix.replace(/::\/80$/, "::1")),
     ]),
     ...d.Subnets.flatMap((s, i) => [
       s.CidrBlock.replace(/\.0\/24$/, ".99"),

@@ -648,5 +648,9 @@ function addressesOf(eni: RawEni): string[] {
 
 /** Whether an address is the interface's: one of its own, or in a prefix delegated to it. */
 function holds(eni: RawEni, ip: string): boolean {
-  return addressesOf(eni).includes(ip) || (eni.Ipv4Prefixes ?? []).some((p) => inCidr(ip, p.Ipv4Prefix));
+  return (
+    addressesOf(eni).includes(ip) ||
+    (eni.Ipv4Prefixes ?? []).some((p) => inCidr(ip, p.Ipv4Prefix)) ||
+    (eni.Ipv6Prefixes ?? []).some((p) => inCidr(ip, p.Ipv6Prefix))
+  );
 }
