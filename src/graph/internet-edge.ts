@@ -145,26 +145,22 @@ export class InternetEdge {
         `replies come back through ${g.id}, whose gateway route table ${rt.id} drops them (route ${r.ref.rule ?? ""} is a blackhole)`,
         hop("drop", r.ref.rule, "replies: blackhole"),
       );
-    // The packets did leave for the internet (as when replies are diverted, below).
-    if (r.target.kind === "undecided")
-      return piece(
-        set,
-        reach(
-          "unknown",
-          "internet",
-          `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} routes them by route ${r.ref.rule ?? ""}: ${r.target.why}`,
-        ),
-        hop("drop", r.ref.rule, "replies: not known"),
-      );
-    const to = r.target.gatewayId;
+    // The packets did leave for the internet; what becomes of the answers is not known.
+    const t = r.target;
+    const route = r.ref.rule ?? "";
     return piece(
       set,
       reach(
         "unknown",
         "internet",
-        `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} sends them (route ${r.ref.rule ?? ""}) to ${to}: what that does with them is not analysed`,
+        `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} ` +
+          (t.kind === "undecided"
+            ? `routes them by route ${route}: ${t.why}`
+            : `sends them (route ${route}) to ${t.gatewayId}: what that does with them is not analysed`),
       ),
-      hop("forward", r.ref.rule, `replies -> ${to}`),
+      t.kind === "undecided"
+        ? hop("drop", r.ref.rule, "replies: not known")
+        : hop("forward", r.ref.rule, `replies -> ${t.gatewayId}`),
     );
   }
 

@@ -24,17 +24,19 @@ import {
   PUBLIC_INTERNET,
   V4_OFFSET,
 } from "../netset/index.js";
-import type {
-  Endpoint,
-  Filter,
-  Gateway,
-  LocalService,
-  NatGateway,
-  NetworkModel,
-  Rule,
-  RuleRef,
-  Subnet,
+import {
+  targetLabel,
+  type Endpoint,
+  type Filter,
+  type Gateway,
+  type LocalService,
+  type NatGateway,
+  type NetworkModel,
+  type Rule,
+  type RuleRef,
+  type Subnet,
 } from "../model/types.js";
+import { innerList, innerMap } from "../model/maps.js";
 import { egressUnion, egressUnionWithin, evalUnion, type FilterSplit } from "./filters.js";
 import {
   blocked,
@@ -121,20 +123,6 @@ interface Leg extends LegAddresses {
 export interface AuditParts {
   pieces: Piece[];
   downstream: { within: PacketSet; pieces: Piece[] }[];
-}
-
-/** m's map for key k, created empty on first use. */
-function innerMap<K, K2, V>(m: Map<K, Map<K2, V>>, k: K): Map<K2, V> {
-  let inner = m.get(k);
-  if (!inner) m.set(k, (inner = new Map<K2, V>()));
-  return inner;
-}
-
-/** m's list for key k, created empty on first use. */
-function innerList<K, V>(m: Map<K, V[]>, k: K): V[] {
-  let inner = m.get(k);
-  if (!inner) m.set(k, (inner = []));
-  return inner;
 }
 
 export class Engine {
@@ -638,21 +626,13 @@ export class Engine {
       ? routed.map((r) => ({ ...r, count: 1 }))
       : grouped) {
       const t = route.target;
-      const targetLabel =
-        t.kind === "local"
-          ? "local"
-          : t.kind === "gateway"
-            ? t.gatewayId
-            : t.kind === "blackhole"
-              ? "blackhole"
-              : "(which one is not known)";
       const rule = count === 1 ? route.ref.rule : null;
       const hop: Hop = {
         resource: rt.id,
         kind: "route-table",
         action: t.kind === "blackhole" || t.kind === "undecided" ? "drop" : "forward",
         rule,
-        detail: `${count === 1 ? (rule ?? "route") : `${count} routes`} -> ${targetLabel}`,
+        detail: `${count === 1 ? (rule ?? "route") : `${count} routes`} -> ${targetLabel(t)}`,
       };
       if (t.kind === "undecided") {
         pieces.push(unknown(part, `route ${route.ref.rule ?? ""} in ${rt.id}: ${t.why}`, [hop]));

@@ -65,6 +65,20 @@ export type RouteTarget =
    */
   | { kind: "undecided"; why: string };
 
+/** Where a route sends packets, in a word: as trace hops and route descriptions show it. */
+export function targetLabel(t: RouteTarget): string {
+  switch (t.kind) {
+    case "local":
+      return "local";
+    case "gateway":
+      return t.gatewayId;
+    case "blackhole":
+      return "blackhole";
+    case "undecided":
+      return "(which one is not known)";
+  }
+}
+
 export interface Route {
   /** Destination addresses (a CIDR or a prefix list's entries). */
   dest: IntervalSet;

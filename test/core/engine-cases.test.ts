@@ -5,7 +5,7 @@ import { parseDest, parsePorts } from "../../src/core/cli.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
-import { docsOf, eni, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+import { docsOf, eni, privateRoutes, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const trace = (d: Docs, flow: Partial<Flow> & { src: string }) =>
   runTrace(awsModel(docsOf(d), "test"), [{ dst: "8.8.8.8", protocol: "tcp", port: 443, ...flow }])[0]!;
@@ -289,7 +289,7 @@ describe("paths out", () => {
 
   it("a transit gateway route is an exit whose beyond is unknown, never allowed", () => {
     const d = tinyVpc();
-    (d.RouteTables![2] as { Routes: object[] }).Routes.push({
+    privateRoutes(d).push({
       DestinationCidrBlock: "8.8.8.0/24",
       TransitGatewayId: "tgw-9",
       State: "active",
@@ -447,7 +447,7 @@ describe("the audit matrix", () => {
     (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
       { Ipv6CidrBlock: "2600:1f18:1:1::/64" },
     ];
-    (d.RouteTables![2] as { Routes: object[] }).Routes.push({
+    privateRoutes(d).push({
       DestinationIpv6CidrBlock: "::/0",
       EgressOnlyInternetGatewayId: "eigw-1",
       State: "active",
@@ -480,7 +480,7 @@ describe("the audit matrix", () => {
     expect(tcp.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
     // NAT64: TCP and UDP to 64:ff9b::a.b.c.d routed to the NAT gateway go on as IPv4 to a.b.c.d, from
     // its address; they enter its subnet as IPv6, so that subnet's ACL must let IPv6 in (and back).
-    (d.RouteTables![2] as { Routes: object[] }).Routes.push(
+    privateRoutes(d).push(
       { DestinationIpv6CidrBlock: "64:ff9b::/96", NatGatewayId: "nat-1", State: "active" },
       { DestinationIpv6CidrBlock: "2001:db8:1::/48", NatGatewayId: "nat-1", State: "active" },
     );

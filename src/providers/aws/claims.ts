@@ -2,6 +2,7 @@
 // one they agree on, unless an association is still being made or undone, or two disagree (two
 // snapshots in one folder); never the one the input happened to list first.
 import { ascending } from "../../model/order.js";
+import type { RawRouteTable } from "./raw.js";
 
 /**
  * A table (or ACL) claiming to apply to a subnet or, as main or default one, to a VPC, and the state of
@@ -12,10 +13,18 @@ export interface Claim {
   state?: string;
 }
 
-export function claim(claims: Map<string, Claim[]>, key: string, c: Claim): void {
-  const list = claims.get(key);
-  if (list) list.push(c);
-  else claims.set(key, [c]);
+/**
+ * A route table's claim by one of its associations (to a subnet, as main table, or to a gateway), with
+ * the association's state; null for one that is gone (describe output lists such ones a while after):
+ * it no longer applies.
+ */
+export function associationClaim(
+  tableId: string,
+  a: NonNullable<RawRouteTable["Associations"]>[number],
+): Claim | null {
+  const state = a.AssociationState?.State ?? undefined;
+  if (state === "disassociated" || state === "failed") return null;
+  return { id: tableId, ...(state !== undefined ? { state } : {}) };
 }
 
 /**

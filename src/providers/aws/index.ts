@@ -1,6 +1,7 @@
 // AWS: validated describe-* documents -> the neutral model, one converter per resource kind.
 import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
+import { innerList } from "../../model/maps.js";
 import { ascending } from "../../model/order.js";
 import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
@@ -54,12 +55,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   // source); the note lists them.
   const missingGroups = new Map<string, string[]>();
   for (const ep of model.endpoints)
-    for (const id of ep.filterIds) {
-      if (model.filters.has(id)) continue;
-      const users = missingGroups.get(id);
-      if (users) users.push(ep.id);
-      else missingGroups.set(id, [ep.id]);
-    }
+    for (const id of ep.filterIds) if (!model.filters.has(id)) innerList(missingGroups, id).push(ep.id);
   for (const [id, users] of missingGroups) {
     const reason = raw.present.has("SecurityGroups")
       ? `security group ${id} is not in the input`

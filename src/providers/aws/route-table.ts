@@ -4,8 +4,9 @@
 import { parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import { ascending } from "../../model/order.js";
-import type { ExitKind, Route, RouteTarget } from "../../model/types.js";
-import { claim, settle, type Claim } from "./claims.js";
+import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
+import { innerList } from "../../model/maps.js";
+import { associationClaim, settle, type Claim } from "./claims.js";
 import { at, cidrAt, missingReason, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute } from "./raw.js";
@@ -112,9 +113,8 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
   const byGateway = new Map<string, Claim[]>();
   for (const { item: rt } of ctx.raw.RouteTables)
     for (const a of rt.Associations ?? []) {
-      const state = a.AssociationState?.State ?? undefined;
-      if (associationGone(state) || !a.GatewayId) continue;
-      claim(byGateway, a.GatewayId, { id: rt.RouteTableId, ...(state !== undefined ? { state } : {}) });
+      const c = associationClaim(rt.RouteTableId, a);
+      if (c && a.GatewayId) innerList(byGateway, a.GatewayId).push(c);
     }
   for (const [gatewayId, claims] of byGateway) {
     const g = ctx.model.gateways.get(gatewayId);
@@ -128,7 +128,8 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     g.ingressTableId = `rtb-unknown:${gatewayId}`;
     ctx.model.routeTables.set(g.ingressTableId, {
       id: g.ingressTableId,
-      networkId: ctx.model.routeTables.get(claims[0]!.id)?.networkId ?? g.networkId ?? gatewayId,
+      // The claiming tables were all converted above.
+      networkId: ctx.model.routeTables.get(claims[0]!.id)!.networkId,
       routes: [],
       unknown: applies.why,
     });
@@ -149,17 +150,9 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
   }
 }
 
+/** A route's target as its description names it: a blackhole with the target it lost. */
 function textOf(t: RouteTarget): string {
-  switch (t.kind) {
-    case "local":
-      return "local";
-    case "gateway":
-      return t.gatewayId;
-    case "blackhole":
-      return `blackhole (${t.targetId ?? "?"})`;
-    case "undecided":
-      return "(which one is not known)";
-  }
+  return t.kind === "blackhole" ? `blackhole (${t.targetId ?? "?"})` : targetLabel(t);
 }
 
 /**
@@ -173,12 +166,7 @@ function textOf(t: RouteTarget): string {
 function settleTies(routes: Route[]): Route[] {
   const byBlock = new Map<string, Route[]>();
   const keyOf = (r: Route): string => `${r.preference}|${r.dest.key()}`;
-  for (const r of routes) {
-    const k = keyOf(r);
-    const same = byBlock.get(k);
-    if (same) same.push(r);
-    else byBlock.set(k, [r]);
-  }
+  for (const r of routes) innerList(byBlock, keyOf(r)).push(r);
   const out: Route[] = [];
   for (const r of routes) {
     const same = byBlock.get(keyOf(r))!;
@@ -296,9 +284,4 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
     else if (other) exit("private", `route target (${other[0]})`, "route-target");
   }
   return { kind: "gateway", gatewayId: id };
-}
-
-/** A route table association that is gone (describe output lists such ones a while after): it no longer applies. */
-export function associationGone(state: string | null | undefined): boolean {
-  return state === "disassociated" || state === "failed";
 }

@@ -3,27 +3,26 @@
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
-import { claim, settle, type Claim } from "./claims.js";
-import { associationGone } from "./route-table.js";
+import { innerList } from "../../model/maps.js";
+import { associationClaim, settle, type Claim } from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
   const rtBySubnet = new Map<string, Claim[]>();
   const mainRt = new Map<string, Claim[]>();
   for (const { item: rt } of ctx.raw.RouteTables) {
     for (const a of rt.Associations ?? []) {
-      const state = a.AssociationState?.State ?? undefined;
-      if (associationGone(state)) continue;
-      const c = { id: rt.RouteTableId, ...(state !== undefined ? { state } : {}) };
-      if (a.SubnetId) claim(rtBySubnet, a.SubnetId, c);
-      if (a.Main) claim(mainRt, rt.VpcId, c);
+      const c = associationClaim(rt.RouteTableId, a);
+      if (!c) continue;
+      if (a.SubnetId) innerList(rtBySubnet, a.SubnetId).push(c);
+      if (a.Main) innerList(mainRt, rt.VpcId).push(c);
     }
   }
   const aclBySubnet = new Map<string, Claim[]>();
   const defaultAcl = new Map<string, Claim[]>();
   for (const { item: acl } of ctx.raw.NetworkAcls) {
     for (const a of acl.Associations ?? [])
-      if (a.SubnetId) claim(aclBySubnet, a.SubnetId, { id: acl.NetworkAclId });
-    if (acl.IsDefault) claim(defaultAcl, acl.VpcId, { id: acl.NetworkAclId });
+      if (a.SubnetId) innerList(aclBySubnet, a.SubnetId).push({ id: acl.NetworkAclId });
+    if (acl.IsDefault) innerList(defaultAcl, acl.VpcId).push({ id: acl.NetworkAclId });
   }
   const aclsPresent = ctx.raw.present.has("NetworkAcls");
   for (const loc of ctx.raw.Subnets) {

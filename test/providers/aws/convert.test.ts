@@ -12,12 +12,14 @@ import {
 import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
-import type { NetworkModel } from "../../../src/model/types.js";
-import { docsOf, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
+import type { NetworkModel, Route } from "../../../src/model/types.js";
+import { docsOf, privateRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
 
 const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
 const p = (n: number) => IntervalSet.point(BigInt(n));
 const ip = (s: string) => parseIp(s);
+/** A route's gateway, or the kind of its target when that is no gateway. */
+const targetOf = (r: Route) => (r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind);
 
 describe("security groups", () => {
   it("expand every permission and peer into allow rules with the right protocol and port sets", () => {
@@ -261,7 +263,7 @@ describe("subnets, route tables and gateways", () => {
     d.PrefixLists = [
       { PrefixListId: "pl-s3", PrefixListName: "com.amazonaws.us-east-1.s3", Cidrs: ["52.216.0.0/15"] },
     ];
-    const routes = (d.RouteTables![2] as { Routes: object[] }).Routes;
+    const routes = privateRoutes(d);
     routes.push(
       { DestinationCidrBlock: "172.16.0.0/12", TransitGatewayId: "tgw-1", State: "active" },
       { DestinationCidrBlock: "192.168.0.0/16", VpcPeeringConnectionId: "pcx-1", State: "active" },
@@ -277,14 +279,7 @@ describe("subnets, route tables and gateways", () => {
     );
     const m = model(d);
     const rt = m.routeTables.get("rtb-priv")!;
-    expect(
-      rt.routes.map((r) => [
-        r.ref.rule,
-        r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind,
-        r.prefixLength,
-        r.preference,
-      ]),
-    ).toEqual([
+    expect(rt.routes.map((r) => [r.ref.rule, targetOf(r), r.prefixLength, r.preference])).toEqual([
       ["10.0.0.0/16", "local", 16, 3],
       ["0.0.0.0/0", "nat-1", 0, 3],
       ["172.16.0.0/12", "tgw-1", 12, 3],
@@ -320,7 +315,7 @@ describe("subnets, route tables and gateways", () => {
       },
       { PrefixListId: "pl-c", PrefixListName: "c", Entries: [{ Cidr: "192.0.2.0/24" }] },
     ];
-    const routes = (d.RouteTables![2] as { Routes: object[] }).Routes;
+    const routes = privateRoutes(d);
     routes.push(
       { DestinationPrefixListId: "pl-b", TransitGatewayId: "tgw-1", State: "active" },
       { DestinationPrefixListId: "pl-a", VpcPeeringConnectionId: "pcx-1", State: "active" },
@@ -336,7 +331,7 @@ describe("subnets, route tables and gateways", () => {
     expect(rt.routes).toHaveLength(5);
     const shown = rt.routes.slice(2).map((r) => ({
       rule: r.ref.rule,
-      to: r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind,
+      to: targetOf(r),
       description: r.ref.description,
     }));
     expect(shown).toEqual([
@@ -405,7 +400,7 @@ describe("subnets, route tables and gateways", () => {
       { VpcEndpointId: "vpce-gw", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.us-east-1.s3" },
       { VpcEndpointId: "vpce-gwlb", VpcEndpointType: "GatewayLoadBalancer" },
     ];
-    const routes = (d.RouteTables![2] as { Routes: object[] }).Routes;
+    const routes = privateRoutes(d);
     routes.push(
       { DestinationCidrBlock: "52.216.0.0/15", GatewayId: "vpce-gw", State: "active" },
       { DestinationCidrBlock: "8.8.8.0/24", GatewayId: "vpce-gwlb", State: "active" },

@@ -131,6 +131,11 @@ export function docsOf(d: Docs): SourceDocument[] {
   return Object.entries(d).map(([k, v]) => ({ file: `${k}.json`, data: { [k]: v } }));
 }
 
+/** The private subnet's route table's routes (rtb-priv), for a test to add to. */
+export function privateRoutes(d: Docs): object[] {
+  return (d.RouteTables![2] as { Routes: object[] }).Routes;
+}
+
 /** Replaces one NACL's entries (keeping the `*` rules). */
 export function setAcl(d: Docs, aclId: string, entries: object[]): void {
   const acl = (d.NetworkAcls as { NetworkAclId: string; Entries: object[] }[]).find(
