@@ -20,14 +20,14 @@ export async function loadDir(dir: string): Promise<SourceDocument[]> {
     .map((e) => path.join(e.parentPath, e.name))
     .sort();
   if (files.length === 0) throw new InputError("no .json or .yaml files found", dir);
-  return Promise.all(files.map((f) => loadFile(f)));
+  return (await Promise.all(files.map((f) => loadFile(f)))).flat();
 }
 
-async function loadFile(file: string): Promise<SourceDocument> {
+async function loadFile(file: string): Promise<SourceDocument[]> {
   const text = await readText(file);
   if (/\.json$/i.test(file)) {
     try {
-      return { file, data: JSON.parse(text) as unknown };
+      return [{ file, data: JSON.parse(text) as unknown }];
     } catch (e) {
       throw new InputError(`invalid JSON: ${(e as Error).message}`, file);
     }
@@ -38,6 +38,9 @@ async function loadFile(file: string): Promise<SourceDocument> {
   const list = Array.isArray(docs) ? docs : [docs];
   const bad = list.find((d) => d.errors.length > 0);
   if (bad) throw new InputError(`invalid YAML: ${bad.errors[0]!.message.split("\n")[0]}`, file);
+  // A file of several documents (separated by `---`) is read as that many files: each is one describe
+  // output, and messages name the document ("file.yaml (document 2)"). Empty documents are skipped.
   const values = list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
-  return { file, data: values.length === 1 ? values[0] : { items: values } };
+  if (values.length <= 1) return [{ file, data: values[0] ?? null }];
+  return values.map((data, k) => ({ file: `${file} (document ${k + 1})`, origin: file, data }));
 }

@@ -42,7 +42,10 @@ export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
       const base = input.fromDir;
       await saveSnapshot(
         input.saveSnapshot,
-        docs.map((d) => ({ path: path.relative(base, d.file).replace(/\.ya?ml$/i, ".json"), data: d.data })),
+        docs.map((d) => ({
+          path: path.relative(base, d.origin ?? d.file).replace(/\.ya?ml$/i, ".json"),
+          data: d.data,
+        })),
       );
     }
   } else {

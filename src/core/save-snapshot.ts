@@ -11,6 +11,25 @@ export interface SnapshotFile {
   data: unknown;
 }
 
+/**
+ * The files' paths, each one distinct even where the folder is read case-insensitively (macOS, Windows):
+ * a later path that would land on an earlier one gets "-2", "-3", ... before its extension. Two inputs
+ * can map to one path (say `SecurityGroups.json` and `SecurityGroups.yaml`, both saved as JSON), and
+ * the second must not overwrite the first: the snapshot would then audit differently.
+ */
+export function distinctPaths(paths: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return paths.map((p) => {
+    const rel = path.normalize(p);
+    const ext = path.extname(rel);
+    const stem = rel.slice(0, rel.length - ext.length);
+    let out = rel;
+    for (let n = 2; taken.has(out.toLowerCase()); n++) out = `${stem}-${n}${ext}`;
+    taken.add(out.toLowerCase());
+    return out;
+  });
+}
+
 export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]): Promise<void> {
   const target = path.resolve(dir);
   const existing = await readdir(target).catch(() => null);
@@ -18,8 +37,9 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
     throw new InputError("--save-snapshot: the folder exists and is not empty; choose a new folder", dir);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
-    for (const f of files) {
-      const rel = path.normalize(f.path);
+    const rels = distinctPaths(files.map((f) => f.path));
+    for (const [k, f] of files.entries()) {
+      const rel = rels[k]!;
       if (rel.startsWith("..") || path.isAbsolute(rel))
         throw new Error(`snapshot path escapes the folder: ${f.path}`);
       const file = path.join(tmp, rel);

@@ -58,6 +58,16 @@ describe("bad input", () => {
     );
   });
 
+  it("in a YAML file of several documents, names the document", () => {
+    const dir = dirWith({
+      "x.yaml": "Vpcs:\n  - VpcId: vpc-1\n---\nSubnets:\n  - SubnetId: 5\n    VpcId: vpc-1\n",
+    });
+    expectOneLineError(
+      cli("aws", "--from-dir", dir),
+      /x\.yaml \(document 2\): \$\.Subnets\[0\]\.SubnetId: expected string, received number$/,
+    );
+  });
+
   it("a top-level key that is not a list", () => {
     expectOneLineError(
       cli("aws", "--from-dir", dirWith({ "x.json": '{"Vpcs": {"VpcId": "vpc-1"}}' })),

@@ -1,0 +1,82 @@
+// --save-snapshot of a --from-dir run: the snapshot is the audit's evidence, so it must read back to the
+// same audit whatever the folder held, and it never touches a folder the user already has.
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { stringify } from "yaml";
+import { distinctPaths } from "../../src/core/save-snapshot.js";
+import { cli } from "./run-cli.js";
+
+const EXAMPLE = "examples/aws-shop/us-east-1";
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+}
+
+function read(file: string): unknown {
+  return JSON.parse(readFileSync(path.join(EXAMPLE, file), "utf8"));
+}
+
+describe("--save-snapshot with --from-dir", () => {
+  it("keeps every file when two would get one name (JSON and YAML of one stem, names differing in case)", () => {
+    const dir = tmp();
+    cpSync(EXAMPLE, dir, { recursive: true });
+    // The network ACLs as YAML beside SecurityGroups.json, the subnets as two files whose names differ
+    // in case only, and the route tables as a multi-document YAML file: each is saved as JSON.
+    rmSync(path.join(dir, "NetworkAcls.json"));
+    writeFileSync(path.join(dir, "SecurityGroups.yaml"), stringify(read("NetworkAcls.json")));
+    const subnets = (read("Subnets.json") as { Subnets: unknown[] }).Subnets;
+    rmSync(path.join(dir, "Subnets.json"));
+    writeFileSync(path.join(dir, "subnets.json"), JSON.stringify({ Subnets: subnets.slice(0, 1) }));
+    writeFileSync(path.join(dir, "Subnets.JSON"), JSON.stringify({ Subnets: subnets.slice(1) }));
+    const tables = (read("RouteTables.json") as { RouteTables: unknown[] }).RouteTables;
+    rmSync(path.join(dir, "RouteTables.json"));
+    writeFileSync(
+      path.join(dir, "RouteTables.yml"),
+      tables.map((t) => stringify({ RouteTables: [t] })).join("---\n"),
+    );
+    const original = cli("aws", "--from-dir", dir, "--json");
+    expect(original.stderr).toBe("");
+    expect(original.code).toBe(0);
+
+    const snap = path.join(tmp(), "snap");
+    const saved = cli("aws", "--from-dir", dir, "--save-snapshot", snap, "--json");
+    expect(saved.code).toBe(0);
+    expect(saved.stdout).toBe(original.stdout);
+    const names = readdirSync(snap);
+    expect(names.filter((n) => /^securitygroups/i.test(n)).sort()).toEqual([
+      "SecurityGroups-2.json",
+      "SecurityGroups.json",
+    ]);
+    expect(new Set(names.map((n) => n.toLowerCase())).size).toBe(names.length);
+    expect(cli("aws", "--from-dir", snap, "--json").stdout).toBe(original.stdout);
+  });
+
+  it("refuses a folder that exists and is not empty, and leaves it as it was", () => {
+    const snap = tmp();
+    writeFileSync(path.join(snap, "notes.txt"), "mine");
+    const r = cli("aws", "--from-dir", "examples/aws-shop", "--save-snapshot", snap);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^egress-audit: error: .*the folder exists and is not empty/);
+    expect(readdirSync(snap)).toEqual(["notes.txt"]);
+    expect(readFileSync(path.join(snap, "notes.txt"), "utf8")).toBe("mine");
+  });
+
+  it("fills an empty folder that exists", () => {
+    const snap = tmp();
+    const r = cli("aws", "--from-dir", "examples/aws-shop", "--save-snapshot", snap, "--json");
+    expect(r.code).toBe(0);
+    expect(readdirSync(snap)).toEqual(["us-east-1"]);
+    expect(cli("aws", "--from-dir", snap, "--json").stdout).toBe(r.stdout);
+  });
+});
+
+describe("distinctPaths", () => {
+  it("suffixes a later path that would land on an earlier one, case-insensitively", () => {
+    expect(
+      distinctPaths(["a/X.json", "a/x.json", "a/X.json", "a/x-2.json", "b/X.json", "a/./y.json"]),
+    ).toEqual(["a/X.json", "a/x-2.json", "a/X-3.json", "a/x-2-2.json", "b/X.json", "a/y.json"]);
+  });
+});
