@@ -1,10 +1,10 @@
 // Reads every *.json / *.yaml / *.yml below a folder (any name, any depth) for --from-dir. Files are
 // recognised later by content. Unreadable or unparsable files are InputErrors naming the file.
-import { readdir, stat } from "node:fs/promises";
+import { readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
-import { readText } from "./read-text.js";
+import { decodeText } from "./read-text.js";
 
 export async function loadDir(dir: string): Promise<SourceDocument[]> {
   let st;
@@ -14,17 +14,69 @@ export async function loadDir(dir: string): Promise<SourceDocument[]> {
     throw new InputError(`directory not found`, dir);
   }
   if (!st.isDirectory()) throw new InputError("expected a directory", dir);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries
-    .filter((e) => e.isFile() && /\.(json|ya?ml)$/i.test(e.name))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort();
+  const files = (await filesBelow(dir, new Set<string>())).sort();
   if (files.length === 0) throw new InputError("no .json or .yaml files found", dir);
   return (await Promise.all(files.map((f) => loadFile(f)))).flat();
 }
 
+const DESCRIBE_FILE = /\.(json|ya?ml)$/i;
+
+/**
+ * The describe files below `dir`, following symbolic links to files and folders (users link shared
+ * dumps into a folder), entering each real folder once so that a link back up cannot loop.
+ */
+async function filesBelow(dir: string, seen: Set<string>): Promise<string[]> {
+  let entries;
+  try {
+    const real = await realpath(dir);
+    if (seen.has(real)) return [];
+    seen.add(real);
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch (e) {
+    throw new InputError(`cannot read the folder: ${(e as Error).message}`, dir);
+  }
+  const out: string[] = [];
+  // In name order, so that which of two links to one folder is read does not depend on the file system.
+  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+    const p = path.join(dir, e.name);
+    let isDir = e.isDirectory();
+    let isFile = e.isFile();
+    if (e.isSymbolicLink()) {
+      const target = await stat(p).catch(() => null);
+      if (target === null) {
+        if (DESCRIBE_FILE.test(e.name)) throw new InputError("a symbolic link to nothing", p);
+        continue;
+      }
+      isDir = target.isDirectory();
+      isFile = target.isFile();
+    }
+    if (isDir) out.push(...(await filesBelow(p, seen)));
+    else if (isFile && DESCRIBE_FILE.test(e.name)) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * macOS keeps a file's extended attributes in a sibling "._name" (AppleDouble) on file systems and in
+ * zip files that have no place for them; unpacked elsewhere they look like describe files.
+ */
+function isAppleDouble(file: string, bytes: Buffer): boolean {
+  return (
+    path.basename(file).startsWith("._") && bytes.length >= 4 && bytes.readUInt32BE(0) === APPLE_DOUBLE_MAGIC
+  );
+}
+
+const APPLE_DOUBLE_MAGIC = 0x00051607;
+
 async function loadFile(file: string): Promise<SourceDocument[]> {
-  const text = await readText(file);
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (e) {
+    throw new InputError(`cannot read the file: ${(e as Error).message}`, file);
+  }
+  if (isAppleDouble(file, bytes)) return [];
+  const text = decodeText(bytes);
   if (/\.json$/i.test(file)) {
     try {
       return [{ file, data: JSON.parse(text) as unknown }];

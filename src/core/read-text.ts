@@ -4,7 +4,10 @@
 import { readFile } from "node:fs/promises";
 
 export async function readText(file: string): Promise<string> {
-  const bytes = await readFile(file);
+  return decodeText(await readFile(file));
+}
+
+export function decodeText(bytes: Buffer): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.toString("utf8", 3);
   if (bytes[0] === 0xff && bytes[1] === 0xfe) return bytes.toString("utf16le", 2);
   if (bytes[0] === 0xfe && bytes[1] === 0xff) {

@@ -1,0 +1,86 @@
+// What --from-dir reads: every describe file below the folder as users keep them, linked in from
+// elsewhere, unpacked from a Mac's zip, or several documents in one YAML file.
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { loadDir } from "../../src/core/load-dir.js";
+import { InputError } from "../../src/model/errors.js";
+
+function tmp(): string {
+  return mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+}
+
+function write(file: string, text: string | Buffer): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+const names = (dir: string, docs: { file: string }[]): string[] =>
+  docs.map((d) => path.relative(dir, d.file));
+
+describe("loadDir", () => {
+  it("follows links to files and folders, and reads a folder reached twice once (no loop)", async () => {
+    const shared = tmp();
+    write(path.join(shared, "Vpcs.json"), '{"Vpcs": []}');
+    write(path.join(shared, "more", "Subnets.json"), '{"Subnets": []}');
+    const dir = tmp();
+    write(path.join(dir, "own", "NetworkAcls.json"), '{"NetworkAcls": []}');
+    symlinkSync(path.join(shared, "Vpcs.json"), path.join(dir, "Vpcs.json"));
+    symlinkSync(path.join(shared, "more"), path.join(dir, "region"));
+    symlinkSync(path.join(shared, "more"), path.join(dir, "same-again"));
+    symlinkSync(dir, path.join(dir, "own", "up"));
+    const docs = await loadDir(dir);
+    expect(names(dir, docs)).toEqual(["Vpcs.json", "own/NetworkAcls.json", "region/Subnets.json"]);
+    expect(docs.map((d) => d.data)).toEqual([{ Vpcs: [] }, { NetworkAcls: [] }, { Subnets: [] }]);
+  });
+
+  it("a link to nothing named like a describe file is an error naming it; others are passed over", async () => {
+    const dir = tmp();
+    write(path.join(dir, "Vpcs.json"), '{"Vpcs": []}');
+    symlinkSync(path.join(dir, "gone"), path.join(dir, "notes.txt"));
+    expect(names(dir, await loadDir(dir))).toEqual(["Vpcs.json"]);
+    symlinkSync(path.join(dir, "gone.json"), path.join(dir, "Subnets.json"));
+    await expect(loadDir(dir)).rejects.toThrow(InputError);
+    await expect(loadDir(dir)).rejects.toThrow(
+      `${path.join(dir, "Subnets.json")}: a symbolic link to nothing`,
+    );
+  });
+
+  it("passes over macOS's AppleDouble '._' files, but not a describe file that happens to be named so", async () => {
+    const dir = tmp();
+    write(path.join(dir, "Vpcs.json"), '{"Vpcs": []}');
+    const appleDouble = Buffer.concat([
+      Buffer.from([0x00, 0x05, 0x16, 0x07, 0x00, 0x02, 0x00, 0x00]),
+      Buffer.from("Mac OS X        "),
+    ]);
+    write(path.join(dir, "__MACOSX", "._Vpcs.json"), appleDouble);
+    write(path.join(dir, "._Subnets.json"), appleDouble);
+    write(path.join(dir, "._NetworkAcls.json"), '{"NetworkAcls": []}');
+    const docs = await loadDir(dir);
+    expect(names(dir, docs)).toEqual(["._NetworkAcls.json", "Vpcs.json"]);
+    // The same bytes under another name are not passed over: they are not describe output.
+    write(path.join(dir, "Routes.json"), appleDouble);
+    await expect(loadDir(dir)).rejects.toThrow(/Routes\.json: invalid JSON/);
+  });
+
+  it("reads each document of a multi-document YAML file, named by its number", async () => {
+    const dir = tmp();
+    write(path.join(dir, "all.yaml"), "Vpcs: []\n---\n---\nSubnets: []\n");
+    write(path.join(dir, "one.yml"), "---\nNetworkAcls: []\n");
+    const docs = await loadDir(dir);
+    expect(docs).toEqual([
+      {
+        file: path.join(dir, "all.yaml (document 1)"),
+        origin: path.join(dir, "all.yaml"),
+        data: { Vpcs: [] },
+      },
+      {
+        file: path.join(dir, "all.yaml (document 2)"),
+        origin: path.join(dir, "all.yaml"),
+        data: { Subnets: [] },
+      },
+      { file: path.join(dir, "one.yml"), data: { NetworkAcls: [] } },
+    ]);
+  });
+});
