@@ -86,11 +86,35 @@ export function parseDest(text: string): IntervalSet {
   return out;
 }
 
-/** Writes to stdout and waits until it is flushed (large JSON would otherwise be cut at exit). */
-export async function writeOut(text: string): Promise<void> {
+/** Set once stdout's reader has gone away (EPIPE): see writeOut. */
+let readerGone = false;
+
+/**
+ * Writes to stdout and waits until it is flushed (large JSON would otherwise be cut at exit). When the
+ * reader has gone away (`| head`), the rest is dropped quietly, as other command-line tools do, and the
+ * run's exit code stays its own: a closed pipe is not an error of the input. Returns whether the reader
+ * is still there.
+ */
+export async function writeOut(text: string): Promise<boolean> {
+  if (readerGone) return false;
+  if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", onStdoutError);
   await new Promise<void>((resolve, reject) =>
-    process.stdout.write(text, (err) => (err ? reject(err) : resolve())),
+    process.stdout.write(text, (err) => {
+      if (err && isEpipe(err)) readerGone = true;
+      if (!err || readerGone) resolve();
+      else reject(err);
+    }),
   );
+  return !readerGone;
+}
+
+function isEpipe(err: Error): boolean {
+  return (err as NodeJS.ErrnoException).code === "EPIPE";
+}
+
+function onStdoutError(err: Error): void {
+  if (isEpipe(err)) readerGone = true;
+  else throw err;
 }
 
 /**
@@ -99,7 +123,10 @@ export async function writeOut(text: string): Promise<void> {
  */
 export async function guarded(debug: boolean, body: () => Promise<number>): Promise<number> {
   try {
-    return await body();
+    const code = await body();
+    // oclif waits for stdout to drain after a command, which a closed pipe never does: end here.
+    if (readerGone) process.exit(code);
+    return code;
   } catch (e) {
     const err = e as Error;
     const kind = e instanceof InputError ? "error" : "internal error";

@@ -7,14 +7,32 @@ function indent(text: string, pad: string): string {
   return text.replaceAll("\n", `\n${pad}`);
 }
 
-export async function writeJson(value: unknown, write: (chunk: string) => Promise<void>): Promise<void> {
+/** Thrown inside writeJson when the writer says its reader has gone: nothing more is built. */
+const STOP = new Error("the reader has gone");
+
+/**
+ * Writes `value` in chunks through `write`, which returns false once nothing more can be delivered
+ * (say the reader of a pipe went away): the rest is then not even built, which at a gigabyte matters.
+ */
+export async function writeJson(
+  value: unknown,
+  write: (chunk: string) => Promise<boolean | void>,
+): Promise<void> {
+  try {
+    await writeAll(value, write);
+  } catch (e) {
+    if (e !== STOP) throw e;
+  }
+}
+
+async function writeAll(value: unknown, write: (chunk: string) => Promise<boolean | void>): Promise<void> {
   let buf = "";
   const emit = async (s: string): Promise<void> => {
     buf += s;
     if (buf.length >= CHUNK) {
       const out = buf;
       buf = "";
-      await write(out);
+      if ((await write(out)) === false) throw STOP;
     }
   };
   if (Array.isArray(value)) {

@@ -1,10 +1,11 @@
 // End to end: `egress-audit aws` and `aws trace` on the bundled example, as the README shows them.
+import { spawn } from "node:child_process";
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
-import { cli } from "./run-cli.js";
+import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
 import type { AuditResult } from "../../src/core/result.js";
@@ -222,5 +223,24 @@ describe("--help examples", () => {
     const r = cli(...args);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
+  });
+});
+
+describe("a reader that stops early (`| head`)", () => {
+  it("ends the run quietly with its own exit code, not an error", async () => {
+    // The example's JSON (~170 kB) is larger than a pipe's buffer, so writing meets the closed pipe.
+    const child = spawn(
+      process.execPath,
+      [path.join(ROOT, "bin/run.js"), "aws", "--from-dir", EXAMPLE, "--json"],
+      {
+        cwd: ROOT,
+      },
+    );
+    let stderr = "";
+    child.stderr.on("data", (b: Buffer) => (stderr += b.toString()));
+    child.stdout.once("data", () => child.stdout.destroy());
+    const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
+    expect(stderr).toBe("");
+    expect(code).toBe(0);
   });
 });

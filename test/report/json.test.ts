@@ -37,3 +37,15 @@ describe("writeJson", () => {
     expect(out.chunks).toBeGreaterThan(1);
   });
 });
+
+describe("writeJson to a reader that went away", () => {
+  it("stops building once the writer says so", async () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => ({ i, text: "x".repeat(100) }));
+    let chunks = 0;
+    await writeJson(big, () => {
+      chunks++;
+      return Promise.resolve(false);
+    });
+    expect(chunks).toBe(1);
+  });
+});
