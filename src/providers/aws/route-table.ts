@@ -1,7 +1,7 @@
 // RouteTables -> RouteTable. Every route keeps its destination text as the rule name. Targets the audit
 // follows: local, internet and egress-only gateways, NAT gateways. Every other target AWS documents is an
 // exit whose far side is not analysed (its verdict is `unknown`), or, for gateway endpoints, a cloud service.
-import { parseCidr, toCidrs } from "../../netset/index.js";
+import { IntervalSet, parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import { ascending } from "../../model/order.js";
 import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
@@ -100,7 +100,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     ctx.model.routeTables.set(rt.RouteTableId, {
       id: rt.RouteTableId,
       networkId: rt.VpcId,
-      routes: settleTies(routes),
+      routes: settleTies(underLocal(routes)),
       ...(hasUnresolvedPl
         ? {
             unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided`,
@@ -148,6 +148,24 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       s.routeTableId = id;
     }
   }
+}
+
+/**
+ * Propagated routes (VPN, Direct Connect) never take the VPC's own addresses: where one overlaps a
+ * local route, the local route wins even when the propagated one is more specific (Site-to-Site VPN
+ * user guide, "Route tables and VPN route priority"). Static routes more specific than local do take
+ * them (AWS accepts those only for whole subnets, to appliances, NAT gateways and endpoints).
+ */
+function underLocal(routes: Route[]): Route[] {
+  const locals = routes.filter((r) => r.target.kind === "local").map((r) => r.dest);
+  if (locals.length === 0) return routes;
+  const local = IntervalSet.unionAll(locals);
+  const out: Route[] = [];
+  for (const r of routes) {
+    if (r.preference !== PREF_PROPAGATED || !r.dest.overlaps(local)) out.push(r);
+    else if (!r.dest.isSubsetOf(local)) out.push({ ...r, dest: r.dest.subtract(local) });
+  }
+  return out;
 }
 
 /** A route's target as its description names it: a blackhole with the target it lost. */

@@ -300,6 +300,34 @@ describe("subnets, route tables and gateways", () => {
     expect(m.gateways.get("eigw-1")).toMatchObject({ kind: "egress-only-internet" });
   });
 
+  it("a propagated route never takes the VPC's own addresses, however specific; a static one does", () => {
+    const d = tinyVpc();
+    const propagated = (cidr: string) => ({
+      DestinationCidrBlock: cidr,
+      GatewayId: "vgw-1",
+      State: "active",
+      Origin: "EnableVgwRoutePropagation",
+    });
+    privateRoutes(d).push(propagated("10.0.0.0/24"), propagated("10.0.0.0/15"), {
+      DestinationCidrBlock: "10.0.1.0/24",
+      NetworkInterfaceId: "eni-web",
+      State: "active",
+    });
+    const rt = model(d).routeTables.get("rtb-priv")!;
+    expect(rt.routes.map((r) => [r.ref.rule, targetOf(r), toCidrs(r.dest)])).toEqual([
+      ["10.0.0.0/16", "local", ["10.0.0.0/16"]],
+      ["0.0.0.0/0", "nat-1", ["0.0.0.0/0"]],
+      ["10.0.0.0/15", "vgw-1", ["10.1.0.0/16"]],
+      ["10.0.1.0/24", "eni-web", ["10.0.1.0/24"]],
+    ]);
+    const [web, outside] = runTrace(model(d), [
+      { src: "eni-app", dst: "10.0.0.10", protocol: "tcp", port: 443 },
+      { src: "eni-app", dst: "10.1.0.10", protocol: "tcp", port: 443 },
+    ]);
+    expect(web!.hops.find((h) => h.kind === "route-table")).toMatchObject({ rule: "10.0.0.0/16" });
+    expect(outside).toMatchObject({ verdict: "unknown", exit: "vpn" });
+  });
+
   it("prefix lists with an entry in common: to different targets the block is undecided, to one target one route names both", () => {
     const d = tinyVpc();
     d.ManagedPrefixLists = [

@@ -878,7 +878,32 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 40)) tiedPrefixLists(r, dump);
   lambdas(r, dump);
   delegateV6Prefixes(r, dump);
+  if (chance(r, 30)) propagatedIntoVpc(r, dump);
   return dump;
+}
+
+/**
+ * A route the virtual private gateway propagates into the VPC's own addresses (an on-premises network
+ * that overlaps it): a subnet's block, one address of it, or a block reaching past the VPC. The local
+ * route keeps the VPC's addresses however specific the propagated route is.
+ */
+function propagatedIntoVpc(r: Rand, d: AwsDump): void {
+  const subnet = pick(r, d.Subnets);
+  const dest = pick(r, [
+    subnet.CidrBlock,
+    subnet.CidrBlock.replace(/\.0\/24$/, ".99/32"),
+    "10.0.0.0/15",
+    "10.0.200.0/24",
+  ]);
+  const t = pick(r, d.RouteTables);
+  const route: RawRoute = {
+    DestinationCidrBlock: dest,
+    GatewayId: "vgw-1",
+    Origin: "EnableVgwRoutePropagation",
+    State: "active",
+  };
+  if (chance(r, 50)) t.Routes.push(route);
+  else t.Routes.unshift(route);
 }
 
 /**

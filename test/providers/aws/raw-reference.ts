@@ -306,11 +306,16 @@ export class RawReference {
    * Longest prefix of the destination's family (a prefix-list route by its entry that holds the
    * destination); at equal length a static CIDR route beats a prefix-list route, which beats a
    * propagated one. Routes of the best rank to different targets (prefix lists with an entry in
-   * common): "tie", since AWS picks one and the input does not say which.
+   * common): "tie", since AWS picks one and the input does not say which. A propagated route never
+   * takes an address of a local route, however specific it is.
    */
   private lookup(routes: RawRoute[], dst: string): (RawRoute & { name: string }) | "tie" | undefined {
     let best: { r: RawRoute[]; rank: number } | undefined;
+    const isLocal = routes.some(
+      (r) => r.GatewayId === "local" && inCidr(dst, r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock!),
+    );
     for (const r of routes) {
+      if (isLocal && r.Origin === "EnableVgwRoutePropagation") continue;
       const cidrs = r.DestinationPrefixListId
         ? this.listCidrs(r.DestinationPrefixListId)
         : [r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock!];
