@@ -1,11 +1,25 @@
 // Plain-text renderers for a terminal: the per-source port matrix and hop-by-hop traces.
 import type { AuditEntry, AuditResult, TraceResult } from "../core/result.js";
 
+/**
+ * Text as a terminal should show it: names, tags and descriptions come from the input, and a control
+ * character or a bidirectional override in one (a newline in a Name tag, an escape sequence) would
+ * otherwise break a row, recolour the terminal or make a rule read as another. Each is shown escaped.
+ */
+export function printable(s: string): string {
+  return s.replace(
+    // eslint-disable-next-line no-control-regex
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
+  );
+}
+
 function pad(s: string, n: number): string {
   return s.length >= n ? s : s + " ".repeat(n - s.length);
 }
 
-function table(rows: string[][], indent = "  "): string[] {
+function table(cells: string[][], indent = "  "): string[] {
+  const rows = cells.map((r) => r.map(printable));
   const widths = rows[0]!.map((_, i) =>
     Math.max(...rows.map((r) => (i === r.length - 1 ? 0 : r[i]!.length))),
   );
@@ -93,7 +107,7 @@ export function renderAuditText(r: AuditResult): string {
     "",
     `${s.results} results: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`,
   );
-  return out.join("\n") + "\n";
+  return out.map(printable).join("\n") + "\n";
 }
 
 export function renderTraceText(traces: TraceResult[]): string {
@@ -113,5 +127,5 @@ export function renderTraceText(traces: TraceResult[]): string {
     t.hops.forEach((h, i) => rows.push([`${i + 1}`, h.resource, h.kind, h.action, h.rule ?? "-", h.detail]));
     out.push(...table(rows, "    "), "");
   }
-  return out.join("\n");
+  return out.map(printable).join("\n");
 }
