@@ -1,6 +1,7 @@
 // Reads every *.json / *.yaml / *.yml below a folder (any name, any depth) for --from-dir. Files are
 // recognised later by content. Unreadable or unparsable files are InputErrors naming the file.
-import { readdir, readFile, realpath, stat } from "node:fs/promises";
+import { fstatSync } from "node:fs";
+import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
@@ -14,9 +15,31 @@ export async function loadDir(dir: string): Promise<SourceDocument[]> {
     throw new InputError(`directory not found`, dir);
   }
   if (!st.isDirectory()) throw new InputError("expected a directory", dir);
-  const files = (await filesBelow(dir, new Set<string>())).sort();
+  let files = (await filesBelow(dir, new Set<string>())).sort();
+  // `--from-dir snap --json > snap/audit.json`: the shell has already made that file (empty) when we
+  // look, and it is this run's output, not its input.
+  const out = ownOutput();
+  if (out)
+    files = (
+      await Promise.all(
+        files.map(async (f) => {
+          const st = await stat(f).catch(() => null);
+          return st && st.dev === out.dev && st.ino === out.ino ? [] : [f];
+        }),
+      )
+    ).flat();
   if (files.length === 0) throw new InputError("no .json or .yaml files found", dir);
   return (await Promise.all(files.map((f) => loadFile(f)))).flat();
+}
+
+/** The file stdout is redirected to, if it is one. */
+function ownOutput(): { dev: number; ino: number } | null {
+  try {
+    const st = fstatSync(1);
+    return st.isFile() ? { dev: st.dev, ino: st.ino } : null;
+  } catch {
+    return null;
+  }
 }
 
 const DESCRIBE_FILE = /\.(json|ya?ml)$/i;
@@ -68,15 +91,41 @@ function isAppleDouble(file: string, bytes: Buffer): boolean {
 
 const APPLE_DOUBLE_MAGIC = 0x00051607;
 
+/** How an audit's --json output begins: such a file is a report kept beside its input, not input. */
+const OWN_REPORT = /^\{\s*"schemaVersion":\s*"[^"]*",\s*"tool":\s*\{\s*"name":\s*"egress-audit"/;
+
+/** Whether the file is an egress-audit report, by its first bytes (a report can be gigabytes). */
+async function isOwnReport(file: string): Promise<boolean> {
+  const fd = await open(file, "r");
+  try {
+    const { buffer, bytesRead } = await fd.read(Buffer.alloc(256), 0, 256, 0);
+    return OWN_REPORT.test(buffer.toString("utf8", 0, bytesRead));
+  } finally {
+    await fd.close();
+  }
+}
+
 async function loadFile(file: string): Promise<SourceDocument[]> {
   let bytes: Buffer;
   try {
+    if (/\.json$/i.test(file) && (await isOwnReport(file))) return [];
     bytes = await readFile(file);
   } catch (e) {
     throw new InputError(`cannot read the file: ${(e as Error).message}`, file);
   }
   if (isAppleDouble(file, bytes)) return [];
-  const text = decodeText(bytes);
+  let text: string;
+  try {
+    text = decodeText(bytes);
+  } catch (e) {
+    throw new InputError(`cannot read the file as text: ${(e as Error).message}`, file);
+  }
+  // A describe call that failed (say it was denied) leaves its `> file.json` empty.
+  if (text.trim() === "")
+    throw new InputError(
+      "the file is empty (a describe call that failed leaves its output file so): run the call again, or remove the file",
+      file,
+    );
   if (/\.json$/i.test(file)) {
     try {
       return [{ file, data: JSON.parse(text) as unknown }];

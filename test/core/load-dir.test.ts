@@ -1,11 +1,22 @@
 // What --from-dir reads: every describe file below the folder as users keep them, linked in from
 // elsewhere, unpacked from a Mac's zip, or several documents in one YAML file.
-import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import {
+  closeSync,
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { loadDir } from "../../src/core/load-dir.js";
 import { InputError } from "../../src/model/errors.js";
+import { cli, ROOT } from "../cli/run-cli.js";
 
 function tmp(): string {
   return mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
@@ -82,5 +93,50 @@ describe("loadDir", () => {
       },
       { file: path.join(dir, "one.yml"), data: { NetworkAcls: [] } },
     ]);
+  });
+
+  it("an empty file (a describe call that failed) is an error naming it", async () => {
+    const dir = tmp();
+    write(path.join(dir, "Vpcs.json"), '{"Vpcs": []}');
+    write(path.join(dir, "SecurityGroups.json"), "\n");
+    await expect(loadDir(dir)).rejects.toThrow(
+      `${path.join(dir, "SecurityGroups.json")}: the file is empty (a describe call that failed`,
+    );
+  });
+
+  it("passes over egress-audit's own reports by their first bytes, unread (they can be gigabytes)", async () => {
+    const dir = tmp();
+    write(path.join(dir, "Vpcs.json"), '{"Vpcs": []}');
+    // Only the start of a report: read as a whole it would be broken JSON.
+    write(
+      path.join(dir, "audit.json"),
+      '{\n  "schemaVersion": "1.0",\n  "tool": {\n    "name": "egress-audit",',
+    );
+    expect(names(dir, await loadDir(dir))).toEqual(["Vpcs.json"]);
+  });
+});
+
+describe("--json into a file inside the folder it reads", () => {
+  it("does not read its own output (which the shell has already made, empty)", () => {
+    const dir = tmp();
+    cpSync("examples/aws-shop", dir, { recursive: true });
+    const expected = cli("aws", "--from-dir", "examples/aws-shop", "--json").stdout;
+    const report = path.join(dir, "us-east-1", "audit.json");
+    for (let night = 1; night <= 2; night++) {
+      const fd = openSync(report, "w");
+      const r = spawnSync(
+        process.execPath,
+        [path.join(ROOT, "bin/run.js"), "aws", "--from-dir", dir, "--json"],
+        {
+          cwd: ROOT,
+          stdio: ["ignore", fd, "pipe"],
+          encoding: "utf8",
+        },
+      );
+      closeSync(fd);
+      expect(r.stderr).toBe("");
+      expect(r.status).toBe(0);
+      expect(readFileSync(report, "utf8")).toBe(expected);
+    }
   });
 });
