@@ -18,11 +18,36 @@ import type { Piece } from "../graph/outcome.js";
 import { notesFor } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
-/** Finds the endpoint a --src names: interface id, instance id or name, private IP, or subnet id. */
-export function resolveSource(model: NetworkModel, src: string): Endpoint {
-  const byId = model.endpoints.filter((e) => e.id === src);
+/**
+ * Finds the endpoint a --src names: interface id, instance id or name, private IP, or subnet id, among
+ * `endpoints` (what --vpc or --cluster selects; default all) and the subnets of their VPCs.
+ */
+export function resolveSource(
+  model: NetworkModel,
+  src: string,
+  endpoints: readonly Endpoint[] = model.endpoints,
+): Endpoint {
+  const scoped = endpoints !== model.endpoints;
+  const found = findSource(model, src, endpoints, scoped ? new Set(endpoints.map((e) => e.networkId)) : null);
+  if (found) return found;
+  const outside = scoped ? findSource(model, src, model.endpoints, null) : undefined;
+  throw new InputError(
+    outside
+      ? `--src "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`
+      : `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
+  );
+}
+
+/** The source `src` names among `endpoints` and the subnets of `networks` (all when null), if any. */
+function findSource(
+  model: NetworkModel,
+  src: string,
+  endpoints: readonly Endpoint[],
+  networks: ReadonlySet<string> | null,
+): Endpoint | undefined {
+  const byId = endpoints.filter((e) => e.id === src);
   if (byId.length > 0) return byId[0]!;
-  const byOwner = model.endpoints.filter((e) => e.ownerId === src);
+  const byOwner = endpoints.filter((e) => e.ownerId === src);
   // An instance's traffic starts at its primary interface (device index 0).
   if (byOwner.length > 0) return byOwner.find((e) => e.primary) ?? byOwner[0]!;
   let ip: bigint | null = null;
@@ -32,13 +57,13 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
     ip = null;
   }
   if (ip !== null) {
-    const holders = model.endpoints.filter(
+    const holders = endpoints.filter(
       (e) => e.privateIps.includes(ip) || e.ipv6.includes(ip) || (e.prefixes?.contains(ip) ?? false),
     );
     // VPCs may use the same private addresses: which interface is meant cannot be guessed.
     if (holders.length > 1)
       throw new InputError(
-        `--src "${src}" is an address of ${holders.length} interfaces (${holders.map((e) => `${e.id} in ${e.networkId}`).join(", ")}): use an interface or instance id`,
+        `--src "${src}" is an address of ${holders.length} interfaces (${holders.map((e) => `${e.id} in ${e.networkId}`).join(", ")}): use an interface or instance id, or --vpc`,
       );
     const byIp = holders[0];
     // A secondary address, or one of a delegated prefix, sends as itself (a pod's address on a node's
@@ -50,7 +75,7 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
         : { ...byIp, ipv6: first(byIp.ipv6, ip) };
   }
   const subnet = model.subnets.get(src);
-  if (subnet) {
+  if (subnet && (networks === null || networks.has(subnet.networkId))) {
     // A host of the subnet with no filters of its own: shows what the subnet and beyond allow.
     const first = subnet.cidrs.ranges.find(([lo]) => lo >= 1n << 128n)?.[0];
     return {
@@ -64,7 +89,7 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
       ephemeralPorts: IntervalSet.range(32768n, 60999n),
     };
   }
-  const byName = model.endpoints.filter((e) => e.name === src);
+  const byName = endpoints.filter((e) => e.name === src);
   if (byName.length === 1) return byName[0]!;
   // Several interfaces of one instance share its name: start at its primary one.
   const owners = new Set(byName.map((e) => e.ownerId));
@@ -74,9 +99,7 @@ export function resolveSource(model: NetworkModel, src: string): Endpoint {
     throw new InputError(
       `--src "${src}" names ${byName.length} sources (${byName.map((e) => e.id).join(", ")}): use an interface or instance id`,
     );
-  throw new InputError(
-    `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
-  );
+  return undefined;
 }
 
 /** `list` with `x` at the front (moved there if it holds x). */
@@ -112,10 +135,15 @@ export function flowPackets(flow: Flow): PacketSet {
   return PacketSet.cube(protocols, ports, IntervalSet.point(dst));
 }
 
-export function runTrace(model: NetworkModel, flows: readonly Flow[]): TraceResult[] {
+/** Traces each flow; `endpoints` are the sources --src may name (what --vpc or --cluster selects). */
+export function runTrace(
+  model: NetworkModel,
+  flows: readonly Flow[],
+  endpoints: readonly Endpoint[] = model.endpoints,
+): TraceResult[] {
   const engine = new Engine(model, { detail: true });
   return flows.map((flow) => {
-    const ep = resolveSource(model, flow.src);
+    const ep = resolveSource(model, flow.src, endpoints);
     const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, flowPackets(flow)));
     const allowed = pieces
       .filter((p) => p.outcome.verdict === "allowed")

@@ -68,6 +68,20 @@ describe("bad input", () => {
     );
   });
 
+  it("flags for reading the AWS API next to --from-dir", () => {
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--region", "eu-west-1", "--all-regions"),
+      /--region, --all-regions: for reading the AWS API; with --from-dir the folder decides what is read/,
+    );
+    const traceArgs = "aws trace --from-dir examples/aws-shop --dst 8.8.8.8 --src".split(" ");
+    expectOneLineError(cli(...traceArgs, "app-1", "--profile", "p"), /--profile: for reading the AWS API/);
+    // A trace source that --vpc or --cluster leaves out.
+    expectOneLineError(
+      cli(...traceArgs, "web-1", "--cluster", "shop-eks"),
+      /--src "web-1" is eni-\w+ in vpc-\w+, which --vpc or --cluster leaves out$/,
+    );
+  });
+
   it("a top-level key that is not a list", () => {
     expectOneLineError(
       cli("aws", "--from-dir", dirWith({ "x.json": '{"Vpcs": {"VpcId": "vpc-1"}}' })),

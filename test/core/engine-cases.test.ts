@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../src/core/audit.js";
 import { parseDest, parsePorts } from "../../src/core/cli.js";
+import { selectSources } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
@@ -585,9 +586,22 @@ describe("destination hosts", () => {
     d.Subnets!.push({ SubnetId: "subnet-2", VpcId: "vpc-2", CidrBlock: "10.0.0.0/24" });
     d.NetworkInterfaces!.push({ ...eni("eni-twin", "subnet-2", "10.0.0.10", ["sg-all"]), VpcId: "vpc-2" });
     expect(() => trace(d, { src: "10.0.0.10" })).toThrow(
-      '--src "10.0.0.10" is an address of 2 interfaces (eni-twin in vpc-2, eni-web in vpc-1): use an interface or instance id',
+      '--src "10.0.0.10" is an address of 2 interfaces (eni-twin in vpc-2, eni-web in vpc-1): use an interface or instance id, or --vpc',
     );
     expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+    // --vpc says which (runTrace's sources: what --vpc selects), and a source it leaves out is refused.
+    const m = awsModel(docsOf(d), "test");
+    const inVpc1 = selectSources(m, { vpcIds: ["vpc-1"] });
+    const flow = { src: "10.0.0.10", dst: "8.8.8.8", protocol: "tcp", port: 443 };
+    expect(runTrace(m, [flow], inVpc1)[0]).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+    expect(() => runTrace(m, [{ ...flow, src: "eni-twin" }], inVpc1)).toThrow(
+      '--src "eni-twin" is eni-twin in vpc-2, which --vpc or --cluster leaves out',
+    );
+    // A host of subnet-pub has no public IP of its own: the internet gateway drops it.
+    expect(runTrace(m, [{ ...flow, src: "subnet-pub" }], inVpc1)[0]).toMatchObject({ verdict: "blocked" });
+    expect(() => runTrace(m, [{ ...flow, src: "subnet-2" }], inVpc1)).toThrow(
+      '--src "subnet-2" is subnet-2 in vpc-2, which --vpc or --cluster leaves out',
+    );
   });
 
   describe("prefixes delegated to an interface (EKS prefix mode: pods' addresses)", () => {

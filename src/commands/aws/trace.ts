@@ -3,7 +3,7 @@ import { awsInputOf } from "../../core/aws-flags.js";
 import { awsInputFlags, commonFlags, guarded, writeJsonOut, writeOut } from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
 import { readFlows } from "../../core/flows.js";
-import { awsInputModel } from "../../core/pipeline.js";
+import { awsInputModel, selectSources } from "../../core/pipeline.js";
 import { runTrace } from "../../core/trace.js";
 import { InputError } from "../../model/errors.js";
 import { renderTraceText } from "../../report/text.js";
@@ -53,8 +53,9 @@ export default class AwsTrace extends Command {
           },
         ];
       }
-      const model = await awsInputModel(awsInputOf(flags));
-      const traces = runTrace(model, flows);
+      const input = awsInputOf(flags);
+      const model = await awsInputModel(input);
+      const traces = runTrace(model, flows, selectSources(model, input));
       if (flags.json) await writeJsonOut(traces);
       else await writeOut(renderTraceText(traces));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
