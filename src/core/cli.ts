@@ -6,8 +6,10 @@ import {
   IntervalSet,
   NetsetInputError,
   PacketSet,
+  parseIp,
   parsePortSpec,
   PUBLIC_INTERNET,
+  toCidrs,
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
 import { writeJson } from "../report/json.js";
@@ -77,7 +79,15 @@ export function parseDest(text: string): IntervalSet {
     .filter(Boolean);
   let out = IntervalSet.EMPTY;
   try {
-    for (const p of parts) out = out.union(p.toLowerCase() === "internet" ? PUBLIC_INTERNET : cidrSet([p]));
+    for (const p of parts) {
+      const set = p.toLowerCase() === "internet" ? PUBLIC_INTERNET : cidrSet([p]);
+      // 10.0.0.1/8 is most likely a typo for a host (/32) or for 10.0.0.0/8: do not widen it silently.
+      if (p.includes("/") && parseIp(p.slice(0, p.indexOf("/"))) !== set.min())
+        throw new InputError(
+          `--dest: ${p} has bits set past its prefix length: write ${toCidrs(set).join(", ")} for that block, or the address alone for one host`,
+        );
+      out = out.union(set);
+    }
   } catch (e) {
     if (e instanceof NetsetInputError) throw new InputError(`--dest: ${e.message}`);
     throw e;

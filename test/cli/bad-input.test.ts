@@ -115,6 +115,11 @@ describe("bad input", () => {
       cli("aws", "--from-dir", "examples/aws-shop", "--dest", "10.0.0.0/99"),
       /^egress-audit: error: --dest: /,
     );
+    // A host address with a block's length is not widened to the block silently.
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--dest", "internet,10.0.0.1/8"),
+      /--dest: 10\.0\.0\.1\/8 has bits set past its prefix length: write 10\.0\.0\.0\/8 for that block, or the address alone for one host$/,
+    );
   });
 
   it("an unknown trace source, and a broken flows file", () => {
