@@ -312,16 +312,19 @@ export const CALLS: readonly CollectCall[] = [
     scope: "no VPC filter: all (exclusions name their VPC or subnet by ARN)",
     fetch: (client) =>
       unlessUnsupported(async () => {
-        // No paginator in the SDK for this one: follow NextToken by hand.
+        // No paginator in the SDK for this one: follow NextToken by hand, stopping, as paging() does,
+        // at a page that hands back the token it was asked with.
         const out: unknown[] = [];
         let token: string | undefined;
+        let asked: string | undefined;
         do {
+          asked = token;
           const page = await client.send(
             new DescribeVpcBlockPublicAccessExclusionsCommand({ NextToken: token }),
           );
           out.push(...(page.VpcBlockPublicAccessExclusions ?? []));
           token = page.NextToken;
-        } while (token);
+        } while (token && token !== asked);
         return out;
       }),
   },

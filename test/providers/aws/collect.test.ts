@@ -372,16 +372,30 @@ describe("collectAws against the EC2 emulator", () => {
   });
 
   it("stops where a last page hands back the token it was asked with, instead of asking for it forever", async () => {
+    // Exclusions are paged by hand (the SDK has no paginator for them).
+    const exclusions = [1, 2, 3].map((n) => ({
+      ExclusionId: `vpcbpa-exclude-${n}`,
+      InternetGatewayExclusionMode: "allow-egress",
+      ResourceArn: `arn:aws:ec2:us-east-1:111122223333:vpc/vpc-${n}`,
+      State: "create-complete",
+    }));
     const e = await emulator({
-      data: SYNTHETIC,
+      data: { ...SYNTHETIC, VpcBlockPublicAccessExclusions: exclusions },
       pageSize: 2,
-      repeatLastToken: ["DescribeSecurityGroups", "DescribeNatGateways", "GetManagedPrefixListEntries"],
+      repeatLastToken: [
+        "DescribeSecurityGroups",
+        "DescribeNatGateways",
+        "GetManagedPrefixListEntries",
+        "DescribeVpcBlockPublicAccessExclusions",
+      ],
     });
     const snapshot = await collectAws(options(e));
     expect(snapshot.gaps).toEqual([]);
     expect(requestsFor(e, "DescribeSecurityGroups")).toHaveLength(4);
     expect(items(snapshot, "SecurityGroups")).toEqual(SYNTHETIC.SecurityGroups);
     expect(items(snapshot, "NatGateways")).toEqual(SYNTHETIC.NatGateways);
+    expect(requestsFor(e, "DescribeVpcBlockPublicAccessExclusions")).toHaveLength(2);
+    expect(items(snapshot, "VpcBlockPublicAccessExclusions")).toEqual(exclusions);
   });
 
   it("asks the address ranges brought to AWS with MaxResults (the operation requires it), page by page", async () => {
