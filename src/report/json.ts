@@ -1,11 +1,15 @@
 // JSON output that does not need the whole document as one string: a quota-scale audit is about a
 // gigabyte of JSON, past V8's string limit. The bytes are exactly JSON.stringify(value, null, 2) + "\n":
-// top-level arrays are written element by element, everything else as JSON.stringify would.
+// the top-level value, its arrays and their elements are written part by part.
+//
+// An audit's results share most of their parts by object (see core/audit.ts: a class's paths, CIDR
+// lists, a source's description), so the text of an object met more than once is kept and reused at
+// the same depth instead of being built again: at quota scale that is most of the bytes. A first pass
+// counts how often each object is met (without descending into one seen before), and the kept text is
+// capped, so output stays within a bounded amount of memory beyond the result itself.
 const CHUNK = 1 << 20;
-
-function indent(text: string, pad: string): string {
-  return text.replaceAll("\n", `\n${pad}`);
-}
+/** At most this many characters of kept text (Latin-1 strings: about as many bytes). */
+const CACHE_CHARS = 128_000_000;
 
 /** Thrown inside writeJson when the writer says its reader has gone: nothing more is built. */
 const STOP = new Error("the reader has gone");
@@ -26,49 +30,133 @@ export async function writeJson(
 }
 
 async function writeAll(value: unknown, write: (chunk: string) => Promise<boolean | void>): Promise<void> {
+  const p = new Printer(value);
   let buf = "";
-  const emit = async (s: string): Promise<void> => {
-    buf += s;
-    if (buf.length >= CHUNK) {
-      const out = buf;
-      buf = "";
-      if ((await write(out)) === false) throw STOP;
-    }
+  const flush = async (): Promise<void> => {
+    const out = buf;
+    buf = "";
+    if ((await write(out)) === false) throw STOP;
   };
-  if (Array.isArray(value)) {
-    await streamArray(value, "", emit);
-  } else if (typeof value === "object" && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).filter(
-      ([, v]) => v !== undefined && typeof v !== "function",
-    );
-    if (entries.length === 0) await emit("{}");
-    else {
-      await emit("{\n");
-      for (let i = 0; i < entries.length; i++) {
-        const [k, v] = entries[i]!;
-        await emit(`  ${JSON.stringify(k)}: `);
-        if (Array.isArray(v)) await streamArray(v, "  ", emit);
-        else await emit(indent(JSON.stringify(v, null, 2), "  "));
-        await emit(i < entries.length - 1 ? ",\n" : "\n");
-      }
-      await emit("}");
+  /**
+   * `v` at `depth`: arrays and objects down to `levels` deep are written part by part (the results
+   * array element by element, each result field by field, so no result is first built as one string),
+   * anything deeper, or met more than once, as its (kept) text.
+   */
+  const stream = async (v: unknown, depth: number, levels: number): Promise<void> => {
+    if (levels === 0 || typeof v !== "object" || v === null || hasToJSON(v) || p.shared(v)) {
+      buf += p.text(v, depth) ?? "null";
+      return;
     }
-  } else {
-    await emit(JSON.stringify(value, null, 2));
-  }
-  await emit("\n");
-  if (buf) await write(buf);
+    const inner = p.pad(depth + 1);
+    if (Array.isArray(v)) {
+      if (v.length === 0) {
+        buf += "[]";
+        return;
+      }
+      buf += "[\n";
+      for (let j = 0; j < v.length; j++) {
+        buf += inner;
+        await stream(v[j], depth + 1, levels - 1);
+        buf += j < v.length - 1 ? ",\n" : "\n";
+        if (buf.length >= CHUNK) await flush();
+      }
+      buf += `${p.pad(depth)}]`;
+      return;
+    }
+    const fields = Object.keys(v).filter((k) => !omitted((v as Record<string, unknown>)[k]));
+    if (fields.length === 0) {
+      buf += "{}";
+      return;
+    }
+    buf += "{\n";
+    for (let i = 0; i < fields.length; i++) {
+      buf += `${inner}${JSON.stringify(fields[i])}: `;
+      await stream((v as Record<string, unknown>)[fields[i]!], depth + 1, levels - 1);
+      buf += i < fields.length - 1 ? ",\n" : "\n";
+    }
+    buf += `${p.pad(depth)}}`;
+  };
+  // JSON.stringify writes nothing at all for undefined or a function: so does this (but the newline).
+  if (!omitted(value)) await stream(value, 0, 3);
+  buf += "\n";
+  await flush();
 }
 
-async function streamArray(list: unknown[], pad: string, emit: (s: string) => Promise<void>): Promise<void> {
-  if (list.length === 0) return emit("[]");
-  await emit("[\n");
-  const inner = `${pad}  `;
-  for (let j = 0; j < list.length; j++) {
-    // JSON.stringify writes undefined/functions in arrays as null.
-    const el = list[j];
-    const text = el === undefined || typeof el === "function" ? "null" : JSON.stringify(el, null, 2);
-    await emit(inner + indent(text, inner) + (j < list.length - 1 ? ",\n" : "\n"));
+/** Values JSON leaves out of an object. */
+function omitted(v: unknown): boolean {
+  return v === undefined || typeof v === "function" || typeof v === "symbol";
+}
+
+function hasToJSON(v: object): boolean {
+  return typeof (v as { toJSON?: unknown }).toJSON === "function";
+}
+
+/** JSON.stringify(v, null, 2) of parts of one value, keeping the text of objects met more than once. */
+class Printer {
+  /** How often each object of the value is referenced (objects seen before are not descended into). */
+  private readonly refs = new Map<object, number>();
+  /** Kept text by object, then by depth (the indentation differs). */
+  private readonly kept = new Map<object, Map<number, string>>();
+  private keptChars = 0;
+  private readonly pads = [""];
+  /** Objects being printed: a cycle is an error, as in JSON.stringify. */
+  private readonly open = new Set<object>();
+
+  constructor(value: unknown) {
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (typeof v !== "object" || v === null) continue;
+      const n = this.refs.get(v);
+      this.refs.set(v, (n ?? 0) + 1);
+      if (n !== undefined) continue;
+      if (Array.isArray(v)) for (const x of v) stack.push(x);
+      else for (const k of Object.keys(v)) stack.push((v as Record<string, unknown>)[k]);
+    }
   }
-  await emit(`${pad}]`);
+
+  /** Whether `v` is met more than once in the value (its text is then kept). */
+  shared(v: object): boolean {
+    return (this.refs.get(v) ?? 0) > 1;
+  }
+
+  pad(depth: number): string {
+    while (this.pads.length <= depth) this.pads.push(`${this.pads[this.pads.length - 1]!}  `);
+    return this.pads[depth]!;
+  }
+
+  /** The text of `v` at `depth` (its lines after the first indented so); undefined where JSON has none. */
+  text(v: unknown, depth: number): string | undefined {
+    if (typeof v !== "object" || v === null) return JSON.stringify(v);
+    // Dates and the like: as JSON.stringify writes them (none in results; kept exact all the same).
+    if (hasToJSON(v)) return JSON.stringify(v, null, 2)?.replaceAll("\n", `\n${this.pad(depth)}`);
+    const shared = this.shared(v);
+    if (shared) {
+      const t = this.kept.get(v)?.get(depth);
+      if (t !== undefined) return t;
+    }
+    if (this.open.has(v)) throw new TypeError("Converting circular structure to JSON");
+    this.open.add(v);
+    const inner = this.pad(depth + 1);
+    const parts: string[] = [];
+    let out: string;
+    if (Array.isArray(v)) {
+      for (const x of v as unknown[]) parts.push(inner + (this.text(x, depth + 1) ?? "null"));
+      out = parts.length === 0 ? "[]" : `[\n${parts.join(",\n")}\n${this.pad(depth)}]`;
+    } else {
+      for (const k of Object.keys(v)) {
+        const t = this.text((v as Record<string, unknown>)[k], depth + 1);
+        if (t !== undefined) parts.push(`${inner}${JSON.stringify(k)}: ${t}`);
+      }
+      out = parts.length === 0 ? "{}" : `{\n${parts.join(",\n")}\n${this.pad(depth)}}`;
+    }
+    this.open.delete(v);
+    if (shared && this.keptChars + out.length <= CACHE_CHARS) {
+      let m = this.kept.get(v);
+      if (!m) this.kept.set(v, (m = new Map<number, string>()));
+      m.set(depth, out);
+      this.keptChars += out.length;
+    }
+    return out;
+  }
 }

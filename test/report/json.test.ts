@@ -25,6 +25,33 @@ describe("writeJson", () => {
     );
   });
 
+  it("matches where one object is met many times, at different depths (its text is kept and reused)", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.jsonValue(), fc.jsonValue(), async (x, y) => {
+        const shared = { x, list: [x, y], y };
+        const v = {
+          a: shared,
+          b: [shared, { c: shared, d: [[shared, x]] }],
+          e: [x, y, shared],
+          f: undefined,
+          g: [undefined, () => 1],
+        };
+        expect((await streamed(v)).text).toBe(JSON.stringify(v, null, 2) + "\n");
+        expect((await streamed([v, shared, v])).text).toBe(JSON.stringify([v, shared, v], null, 2) + "\n");
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it("matches on Dates (toJSON), and refuses a cycle as JSON.stringify does", async () => {
+    const when = new Date(Date.UTC(2026, 10, 27));
+    const v = { when, list: [when, { when }] };
+    expect((await streamed(v)).text).toBe(JSON.stringify(v, null, 2) + "\n");
+    const cycle: Record<string, unknown> = { a: 1 };
+    cycle.self = { back: cycle };
+    await expect(streamed({ results: [cycle] })).rejects.toThrow(TypeError);
+  });
+
   it("matches on a real result and writes a large one in many chunks", async () => {
     const sample = JSON.parse(readFileSync("schema/audit-result.schema.json", "utf8")) as unknown;
     expect((await streamed(sample)).text).toBe(JSON.stringify(sample, null, 2) + "\n");
