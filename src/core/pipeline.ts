@@ -8,7 +8,7 @@ import { clusterSources } from "./cluster-sources.js";
 import { awsModel } from "../providers/aws/index.js";
 import type { AwsLiveOptions } from "./live-aws.js";
 import { loadDir } from "./load-dir.js";
-import { saveSnapshot } from "./save-snapshot.js";
+import { checkSnapshotTarget, saveSnapshot } from "./save-snapshot.js";
 
 export type Provider = "aws";
 
@@ -35,6 +35,7 @@ export interface AwsInput extends Omit<AwsLiveOptions, "progress"> {
 export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
   let docs: SourceDocument[];
   let where: string;
+  if (input.saveSnapshot) await checkSnapshotTarget(input.saveSnapshot);
   if (input.fromDir) {
     docs = await loadDir(input.fromDir);
     where = input.fromDir;

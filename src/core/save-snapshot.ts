@@ -1,7 +1,7 @@
 // --save-snapshot DIR: writes the raw documents a run read, so `--from-dir DIR` repeats the same audit
 // offline. Written atomically: everything goes into a fresh sibling folder that is renamed into place
 // only when complete, and an existing non-empty DIR is never touched.
-import { mkdir, readdir, rename, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 
@@ -30,11 +30,24 @@ export function distinctPaths(paths: readonly string[]): string[] {
   });
 }
 
+/**
+ * Whether a snapshot can go to `dir`: a folder that does not exist yet or is empty. Checked before a
+ * run collects anything (a live collection can take minutes) and again when writing. Returns whether
+ * the folder exists (empty).
+ */
+export async function checkSnapshotTarget(dir: string): Promise<boolean> {
+  const st = await stat(dir).catch(() => null);
+  if (st === null) return false;
+  if (!st.isDirectory())
+    throw new InputError("--save-snapshot: this is a file, not a folder; choose a new folder", dir);
+  if ((await readdir(dir)).length > 0)
+    throw new InputError("--save-snapshot: the folder exists and is not empty; choose a new folder", dir);
+  return true;
+}
+
 export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]): Promise<void> {
   const target = path.resolve(dir);
-  const existing = await readdir(target).catch(() => null);
-  if (existing !== null && existing.length > 0)
-    throw new InputError("--save-snapshot: the folder exists and is not empty; choose a new folder", dir);
+  const exists = await checkSnapshotTarget(target);
   const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
   try {
     const rels = distinctPaths(files.map((f) => f.path));
@@ -47,7 +60,7 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
       await writeFile(file, JSON.stringify(f.data, null, 1) + "\n");
     }
     await mkdir(tmp, { recursive: true });
-    if (existing !== null) await rm(target, { recursive: true });
+    if (exists) await rm(target, { recursive: true });
     await rename(tmp, target);
   } catch (e) {
     await rm(tmp, { recursive: true, force: true });

@@ -1,7 +1,7 @@
 // `egress-audit aws` against the live API path: the real EC2 client in the real CLI process, talking to
 // the wire-level EC2 emulator on 127.0.0.1 that serves the example VPC. Static credentials in the
 // environment keep the SDK away from any other credential source.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -67,6 +67,18 @@ describe("live AWS collection", () => {
     expect(
       emu.requests.some((r) => r.action === "DescribeSecurityGroups" && r.params["Filter.1.Value.1"] === VPC),
     ).toBe(true);
+  });
+
+  it("refuses a --save-snapshot folder that has files before collecting anything, and leaves it alone", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop" });
+    const snap = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+    writeFileSync(path.join(snap, "mine.json"), "{}");
+    const args = ["aws", "--vpc", VPC, "--region", "us-east-1", "--endpoint-url", emu.endpoint];
+    const r = await cliAsync([...args, "--save-snapshot", snap], ENV);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^egress-audit: error: .*--save-snapshot: the folder exists and is not empty/);
+    expect(emu.requests).toEqual([]);
+    expect(readdirSync(snap)).toEqual(["mine.json"]);
   });
 
   it("reads VPC Block Public Access live (one object, and exclusions), saves it, and audits by it", async () => {

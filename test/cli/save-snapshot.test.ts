@@ -64,6 +64,16 @@ describe("--save-snapshot with --from-dir", () => {
     expect(readFileSync(path.join(snap, "notes.txt"), "utf8")).toBe("mine");
   });
 
+  it("refuses a file, and leaves it as it was", () => {
+    const file = path.join(tmp(), "evidence.txt");
+    writeFileSync(file, "mine");
+    const r = cli("aws", "--from-dir", "examples/aws-shop", "--save-snapshot", file);
+    expect(r.code).toBe(2);
+    expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(/^egress-audit: error: .*--save-snapshot: this is a file, not a folder/);
+    expect(readFileSync(file, "utf8")).toBe("mine");
+  });
+
   it("fills an empty folder that exists", () => {
     const snap = tmp();
     const r = cli("aws", "--from-dir", "examples/aws-shop", "--save-snapshot", snap, "--json");
