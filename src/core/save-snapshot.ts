@@ -63,7 +63,11 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
     if (exists) await rm(target, { recursive: true });
     await rename(tmp, target);
   } catch (e) {
-    await rm(tmp, { recursive: true, force: true });
+    // (Cleaning up can fail the same way, say under a path that is a file: the first error tells more.)
+    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    // A full disk or a folder we may not write to: say so on one line; nothing was left behind.
+    if ((e as NodeJS.ErrnoException).code !== undefined)
+      throw new InputError(`--save-snapshot: cannot write the snapshot: ${(e as Error).message}`, dir);
     throw e;
   }
 }

@@ -72,6 +72,14 @@ describe("--save-snapshot with --from-dir", () => {
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stderr).toMatch(/^egress-audit: error: .*--save-snapshot: this is a file, not a folder/);
     expect(readFileSync(file, "utf8")).toBe("mine");
+    // A folder that cannot be made (under that file): one line too, nothing left behind.
+    const under = cli("aws", "--from-dir", "examples/aws-shop", "--save-snapshot", path.join(file, "snap"));
+    expect(under.code).toBe(2);
+    expect(under.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(under.stderr).toMatch(
+      /^egress-audit: error: .*--save-snapshot: cannot write the snapshot: ENOTDIR/,
+    );
+    expect(readdirSync(path.dirname(file))).toEqual(["evidence.txt"]);
   });
 
   it("fills an empty folder that exists", () => {
