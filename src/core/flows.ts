@@ -3,7 +3,8 @@ import { InputError } from "../model/errors.js";
 import { readText } from "./read-text.js";
 import type { Flow } from "./result.js";
 
-export async function readFlows(file: string): Promise<Flow[]> {
+/** The flows of a file, each with its line number (for errors about it). */
+export async function readFlows(file: string): Promise<{ flows: Flow[]; lines: number[] }> {
   let text: string;
   try {
     text = await readText(file);
@@ -13,6 +14,7 @@ export async function readFlows(file: string): Promise<Flow[]> {
   // zod (result.ts) is loaded only here: a plain audit or single-flow trace does not need it.
   const { FlowSchema } = await import("./result.js");
   const flows: Flow[] = [];
+  const lines: number[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
     if (line.trim() === "") return;
     let value: unknown;
@@ -30,7 +32,8 @@ export async function readFlows(file: string): Promise<Flow[]> {
       );
     }
     flows.push(r.data);
+    lines.push(i + 1);
   });
   if (flows.length === 0) throw new InputError("no flows in the file", file);
-  return flows;
+  return { flows, lines };
 }

@@ -135,16 +135,28 @@ export function flowPackets(flow: Flow): PacketSet {
   return PacketSet.cube(protocols, ports, IntervalSet.point(dst));
 }
 
-/** Traces each flow; `endpoints` are the sources --src may name (what --vpc or --cluster selects). */
+/**
+ * Traces each flow; `endpoints` are the sources --src may name (what --vpc or --cluster selects).
+ * `where` names a flow's place in its file (`flows.jsonl:7`) for an error about it.
+ */
 export function runTrace(
   model: NetworkModel,
   flows: readonly Flow[],
   endpoints: readonly Endpoint[] = model.endpoints,
+  where?: (index: number) => string,
 ): TraceResult[] {
   const engine = new Engine(model, { detail: true });
-  return flows.map((flow) => {
-    const ep = resolveSource(model, flow.src, endpoints);
-    const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, flowPackets(flow)));
+  return flows.map((flow, i) => {
+    let ep: Endpoint;
+    let packets: PacketSet;
+    try {
+      ep = resolveSource(model, flow.src, endpoints);
+      packets = flowPackets(flow);
+    } catch (e) {
+      if (e instanceof InputError && where) throw new InputError(e.message, where(i));
+      throw e;
+    }
+    const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, packets));
     const allowed = pieces
       .filter((p) => p.outcome.verdict === "allowed")
       .reduce((u, p) => u.union(p.packets), PacketSet.EMPTY);

@@ -135,6 +135,25 @@ describe("bad input", () => {
       cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
       /flows\.jsonl:2: port: expected number, received string/,
     );
+    // A flow that reads but names no source, or no address, is named by its line too (blank lines count).
+    const named = dirWith({
+      "flows.jsonl":
+        '{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":443}\n\n{"src":"nobody","dst":"8.8.8.8","protocol":"udp"}\n{"src":"app-1","dst":"8.8.8.888","protocol":"udp"}\n',
+    });
+    const flowsArgs = [
+      "aws",
+      "trace",
+      "--from-dir",
+      "examples/aws-shop",
+      "--flows",
+      path.join(named, "flows.jsonl"),
+    ];
+    expectOneLineError(cli(...flowsArgs), /flows\.jsonl:3: --src "nobody": no interface/);
+    writeFileSync(
+      path.join(named, "flows.jsonl"),
+      '{"src":"app-1","dst":"8.8.8.8","protocol":"udp"}\n{"src":"app-1","dst":"8.8.8.888","protocol":"udp"}\n',
+    );
+    expectOneLineError(cli(...flowsArgs), /flows\.jsonl:2: --dst: not an IP address: "8\.8\.8\.888"$/);
   });
 
   it("--debug adds the stack", () => {

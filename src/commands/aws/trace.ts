@@ -39,9 +39,13 @@ export default class AwsTrace extends Command {
     const { flags } = await this.parse(AwsTrace);
     process.exitCode = await guarded(flags.debug, async () => {
       let flows;
+      let where: ((i: number) => string) | undefined;
       if (flags.flows) {
         if (flags.src || flags.dst) throw new InputError("use either --flows FILE or --src/--dst, not both");
-        flows = await readFlows(flags.flows);
+        const file = flags.flows;
+        const read = await readFlows(file);
+        flows = read.flows;
+        where = (i) => `${file}:${read.lines[i]}`;
       } else {
         if (!flags.src || !flags.dst) throw new InputError("--src and --dst are required (or --flows FILE)");
         flows = [
@@ -55,7 +59,7 @@ export default class AwsTrace extends Command {
       }
       const input = awsInputOf(flags);
       const model = await awsInputModel(input);
-      const traces = runTrace(model, flows, selectSources(model, input));
+      const traces = runTrace(model, flows, selectSources(model, input), where);
       if (flags.json) await writeJsonOut(traces);
       else await writeOut(renderTraceText(traces));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
