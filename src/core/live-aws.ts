@@ -58,6 +58,14 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
       })
     : null;
   const totals = new Map<string, { done: number; total: number }>();
+  // Ctrl-C while the bar is up: give the terminal its cursor back, then end as an interrupted
+  // program does (cli-progress's own gracefulExit stops the bar but leaves the run going). Listening
+  // before the bar shows: a signal that came first would otherwise end the run with the cursor hidden.
+  const interrupted = (signal: NodeJS.Signals): void => {
+    bar?.stop();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  if (bar) for (const s of SIGNALS) process.once(s, interrupted);
   bar?.start(CALLS.length * regions.length, 0, { label: "" });
   try {
     const snap = await wrap(() =>
@@ -82,8 +90,11 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
     return { docs: files.map((f) => ({ file: `aws:${f.path}`, data: f.data })), files };
   } finally {
     bar?.stop();
+    for (const s of SIGNALS) process.removeListener(s, interrupted);
   }
 }
+
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
 
 /** The collector throws only when nothing at all could be read (credentials, connection): a usage error. */
 async function wrap<T>(f: () => Promise<T>): Promise<T> {

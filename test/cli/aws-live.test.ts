@@ -1,14 +1,16 @@
 // `egress-audit aws` against the live API path: the real EC2 client in the real CLI process, talking to
 // the wire-level EC2 emulator on 127.0.0.1 that serves the example VPC. Static credentials in the
 // environment keep the SDK away from any other credential source.
+import { spawn, spawnSync } from "node:child_process";
 import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { readFileSync } from "node:fs";
 import { startEc2Emulator, type Ec2Emulator } from "../emulators/ec2/index.js";
 import { startEksEmulator, type EksEmulator } from "../emulators/eks/index.js";
-import { cli, cliAsync } from "./run-cli.js";
+import { cli, cliAsync, ROOT } from "./run-cli.js";
 
 const ENV = {
   AWS_ACCESS_KEY_ID: "AKIDEXAMPLE",
@@ -298,5 +300,70 @@ describe("live AWS collection", () => {
     expect(r.stderr).toMatch(
       /^egress-audit: error: eks:DescribeCluster for shop-eks in us-east-1 failed: AccessDeniedException/,
     );
+  });
+});
+
+describe("Ctrl-C during a live collection on a terminal", () => {
+  // A terminal is needed for the progress bar: Python's pty module gives the CLI one. Without python3
+  // on the machine there is no way to make one here, and the test says so instead of passing.
+  const python = spawnSync("python3", ["-c", "import pty"]).status === 0;
+
+  it.runIf(python)("gives the terminal its cursor back and exits 130", async () => {
+    // An endpoint that accepts connections and never answers: the collection waits until interrupted.
+    const silent = net.createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const port = (silent.address() as net.AddressInfo).port;
+    const driver = `
+import os, pty, select, signal, sys, time
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[1], sys.argv[1:])
+out = b""
+def read(until):
+    global out
+    while time.time() < until:
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                d = os.read(fd, 65536)
+            except OSError:
+                return False
+            if not d:
+                return False
+            out += d
+            if b"collecting" in out and not sent[0]:
+                return True
+    return True
+sent = [False]
+read(time.time() + 30)
+os.kill(pid, signal.SIGINT)
+sent[0] = True
+read(time.time() + 10)
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(str(os.waitstatus_to_exitcode(status)) + " " + ("shown" if b"\\x1b[?25h" in out.split(b"collecting", 1)[-1] else "hidden"))
+`;
+    const r = await new Promise<string>((resolve, reject) => {
+      const child = spawn(
+        "python3",
+        [
+          "-c",
+          driver,
+          process.execPath,
+          path.join(ROOT, "bin/run.js"),
+          "aws",
+          "--region",
+          "us-east-1",
+          "--endpoint-url",
+          `http://127.0.0.1:${port}`,
+        ],
+        { env: { ...process.env, ...ENV } },
+      );
+      let out = "";
+      child.stdout.on("data", (b: Buffer) => (out += b.toString()));
+      child.on("error", reject);
+      child.on("close", () => resolve(out));
+    });
+    silent.close();
+    expect(r).toBe("130 shown");
   });
 });
