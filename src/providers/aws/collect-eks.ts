@@ -1,7 +1,7 @@
 // EKS: DescribeCluster gives the cluster's VPC, subnets and cluster security group. The answer is kept
 // in the snapshot exactly as `aws eks describe-cluster` prints it ({"cluster": {...}}).
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
-import type { AwsCredentials, AwsSnapshotFile } from "./collect.js";
+import { httpTimeouts, type AwsCredentials, type AwsSnapshotFile } from "./collect.js";
 
 export interface EksCollectOptions {
   region: string;
@@ -22,6 +22,7 @@ export async function describeEksCluster(opts: EksCollectOptions): Promise<EksCl
     region: opts.region,
     retryMode: "adaptive",
     maxAttempts: opts.maxAttempts ?? 8,
+    requestHandler: httpTimeouts(),
     ...(opts.profile ? { profile: opts.profile } : {}),
     ...(opts.credentials ? { credentials: opts.credentials } : {}),
   });

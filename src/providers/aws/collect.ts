@@ -65,6 +65,8 @@ export interface AwsCollectOptions {
   credentials?: AwsCredentials;
   /** Attempts per call, retries included (the SDK's adaptive retry mode). Default 8. */
   maxAttempts?: number;
+  /** How long one attempt may wait for its answer, in ms (see httpTimeouts). Default 60 s. */
+  requestTimeoutMs?: number;
   /** Parallel calls per region. Default 4. */
   concurrency?: number;
   onProgress?: (event: { region: string; call: string; done: number; total: number }) => void;
@@ -491,11 +493,26 @@ function isFatalKind(kind: ErrorKind): boolean {
 // ---------------------------------------------------------------------------------------------------
 // Plumbing
 
+/**
+ * Timeouts for each attempt. The SDK's own defaults wait forever for a connection that was accepted
+ * and never answered (a proxy or firewall that drops packets), which would hang a nightly job with no
+ * word; and since @smithy/node-http-handler 4.4 a request timeout only warns unless told to throw.
+ * A timed-out attempt is retried like any other failure, then becomes a gap.
+ */
+export function httpTimeouts(requestTimeoutMs = 60_000): {
+  connectionTimeout: number;
+  requestTimeout: number;
+  throwOnRequestTimeout: true;
+} {
+  return { connectionTimeout: 10_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true };
+}
+
 function makeClient(region: string, opts: Omit<AwsCollectOptions, "regions">): EC2Client {
   return new EC2Client({
     region,
     retryMode: "adaptive",
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
+    requestHandler: httpTimeouts(opts.requestTimeoutMs),
     ...(opts.endpoint !== undefined ? { endpoint: opts.endpoint } : {}),
     ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),

@@ -2,6 +2,7 @@
 // parser, adaptive retries) talking to 127.0.0.1 only, always with explicit static credentials, region
 // and endpoint so the SDK never looks for instance metadata.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -715,6 +716,25 @@ describe("collectAws against the EC2 emulator", () => {
     await expect(
       collectAws({ regions: [REGION], endpoint, credentials: CREDENTIALS, maxAttempts: 1 }),
     ).rejects.toThrow(/^cannot reach EC2 in us-east-2: ECONNREFUSED/);
+  });
+
+  it("gives up on an endpoint that accepts connections and never answers, instead of waiting forever", async () => {
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    try {
+      await expect(
+        collectAws({
+          regions: [REGION],
+          endpoint,
+          credentials: CREDENTIALS,
+          maxAttempts: 2,
+          requestTimeoutMs: 300,
+        }),
+      ).rejects.toThrow(/^cannot reach EC2 in us-east-2: (ETIMEDOUT|TimeoutError)/);
+    } finally {
+      silent.close();
+    }
   });
 
   it("throws one line when every call rejects the credentials (AuthFailure)", async () => {
