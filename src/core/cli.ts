@@ -32,7 +32,10 @@ export const awsInputFlags = {
     description: "VPC to audit (repeatable); with --from-dir, only sources in these VPCs",
     multiple: true,
   }),
-  region: Flags.string({ description: "AWS region (repeatable); default $AWS_REGION", multiple: true }),
+  region: Flags.string({
+    description: "AWS region (repeatable); default $AWS_REGION, else the profile's region in ~/.aws/config",
+    multiple: true,
+  }),
   "all-regions": Flags.boolean({
     description: "Collect every region enabled for the account",
     default: false,

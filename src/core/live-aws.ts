@@ -3,7 +3,13 @@
 import { SingleBar } from "cli-progress";
 import { InputError } from "../model/errors.js";
 import type { SourceDocument } from "../model/document.js";
-import { CALLS, collectAws, listRegions, type AwsSnapshotFile } from "../providers/aws/collect.js";
+import {
+  CALLS,
+  collectAws,
+  configuredRegion,
+  listRegions,
+  type AwsSnapshotFile,
+} from "../providers/aws/collect.js";
 import { describeEksCluster } from "../providers/aws/collect-eks.js";
 
 export interface AwsLiveOptions {
@@ -23,8 +29,12 @@ export interface Collected {
   files: AwsSnapshotFile[];
 }
 
-function defaultRegion(): string | undefined {
-  return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || undefined;
+/** AWS_REGION or AWS_DEFAULT_REGION (which the AWS CLI reads), else the profile's configured region. */
+async function defaultRegion(profile: string | undefined): Promise<string | undefined> {
+  // An empty AWS_REGION (a CI variable that was never filled in) means none, as it does to the AWS
+  // CLI; the SDK would take it as the region "" and refuse it.
+  if (process.env.AWS_REGION === "") delete process.env.AWS_REGION;
+  return process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || (await configuredRegion(profile));
 }
 
 export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collected> {
@@ -32,13 +42,15 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
   const ec2 = { ...common, ...(opts.endpoint ? { endpoint: opts.endpoint } : {}) };
   let regions = opts.regions ?? [];
   if (opts.allRegions) {
-    const home = regions[0] ?? defaultRegion() ?? "us-east-1";
+    const home = regions[0] ?? (await defaultRegion(opts.profile)) ?? "us-east-1";
     regions = await wrap(() => listRegions({ ...ec2, region: home }));
   }
   if (regions.length === 0) {
-    const r = defaultRegion();
+    const r = await defaultRegion(opts.profile);
     if (!r)
-      throw new InputError("no AWS region: pass --region (repeatable) or --all-regions, or set AWS_REGION");
+      throw new InputError(
+        "no AWS region: pass --region (repeatable) or --all-regions, set AWS_REGION, or give the profile a region (aws configure)",
+      );
     regions = [r];
   }
   const extra: AwsSnapshotFile[] = [];

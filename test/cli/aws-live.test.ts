@@ -71,6 +71,22 @@ describe("live AWS collection", () => {
     ).toBe(true);
   });
 
+  it("takes the region from the profile in the shared config file, as the AWS CLI does; none at all is an error", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop" });
+    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+    const config = path.join(dir, "config");
+    writeFileSync(config, "[default]\nregion = us-east-1\n");
+    const env = { ...ENV, AWS_DEFAULT_REGION: "", AWS_CONFIG_FILE: config };
+    const args = ["aws", "--vpc", VPC, "--endpoint-url", emu.endpoint, "--ports", "tcp/443", "--json"];
+    const r = await cliAsync(args, env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.stdout) as { summary: { sources: number } }).summary.sources).toBe(5);
+    const none = await cliAsync(args, { ...env, AWS_CONFIG_FILE: path.join(dir, "missing") });
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/^egress-audit: error: no AWS region: pass --region/);
+  });
+
   it("refuses a --save-snapshot folder that has files before collecting anything, and leaves it alone", async () => {
     emu = await startEc2Emulator({ dataDir: "examples/aws-shop" });
     const snap = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));

@@ -753,6 +753,21 @@ export async function collectAws(opts: AwsCollectOptions): Promise<AwsSnapshot> 
   return { files: results.flatMap((r) => r.files), gaps: results.flatMap((r) => r.gaps) };
 }
 
+/**
+ * The region the SDK's own chain gives when none is passed: AWS_REGION, else the `region` of the
+ * profile in the shared config file (~/.aws/config), as the AWS CLI uses it.
+ */
+export async function configuredRegion(profile?: string): Promise<string | undefined> {
+  const client = new EC2Client(profile !== undefined ? { profile } : {});
+  try {
+    return (await client.config.region()) || undefined;
+  } catch {
+    return undefined;
+  } finally {
+    client.destroy();
+  }
+}
+
 /** The regions enabled for the account (DescribeRegions), sorted; for --all-regions. */
 export async function listRegions(
   opts: Omit<AwsCollectOptions, "regions"> & { region: string },
