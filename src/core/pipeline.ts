@@ -68,13 +68,16 @@ export function selectSources(
 ): Endpoint[] {
   let sources = input.cluster ? clusterSources(model, input.cluster) : model.endpoints;
   const vpcs = input.vpcIds;
-  if (vpcs && vpcs.length > 0 && !input.cluster) {
+  if (vpcs && vpcs.length > 0) {
     const missing = vpcs.filter((v) => !model.networks.has(v));
     if (missing.length > 0)
       throw new InputError(
         `--vpc ${missing.join(", ")}: not in the input (it has ${[...model.networks.keys()].join(", ") || "no VPCs"})`,
       );
     sources = sources.filter((e) => vpcs.includes(e.networkId));
+    // Both given: the cluster's nodes in those VPCs; none there is a contradiction, not an empty audit.
+    if (input.cluster && sources.length === 0)
+      throw new InputError(`--cluster ${input.cluster}: none of its nodes is in --vpc ${vpcs.join(", ")}`);
   }
   return sources;
 }

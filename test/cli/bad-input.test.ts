@@ -1,5 +1,5 @@
 // Bad input gets one line naming the file, the JSON path and what was expected; exit code 2; no stack.
-import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -174,6 +174,15 @@ describe("source selection", () => {
     expectOneLineError(
       cli("aws", "--from-dir", "examples/aws-shop", "--cluster", "nope"),
       /--cluster nope: no nodes of this cluster/,
+    );
+    // --cluster and --vpc together: the cluster's nodes in those VPCs; none there is a contradiction.
+    const dir = dirWith({
+      "more/Vpcs.json": '{"Vpcs": [{"VpcId": "vpc-other", "CidrBlock": "10.99.0.0/16"}]}',
+    });
+    cpSync("examples/aws-shop", dir, { recursive: true });
+    expectOneLineError(
+      cli("aws", "--from-dir", dir, "--cluster", "shop-eks", "--vpc", "vpc-other"),
+      /--cluster shop-eks: none of its nodes is in --vpc vpc-other$/,
     );
   });
 });
