@@ -4,6 +4,7 @@ import { fstatSync } from "node:fs";
 import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
+import { ascending } from "../model/order.js";
 import type { SourceDocument } from "../model/document.js";
 import { decodeText } from "./read-text.js";
 
@@ -60,7 +61,7 @@ async function filesBelow(dir: string, seen: Set<string>): Promise<string[]> {
   }
   const out: string[] = [];
   // In name order, so that which of two links to one folder is read does not depend on the file system.
-  for (const e of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
+  for (const e of entries.sort((a, b) => ascending(a.name, b.name))) {
     const p = path.join(dir, e.name);
     let isDir = e.isDirectory();
     let isFile = e.isFile();
