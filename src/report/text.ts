@@ -3,13 +3,14 @@ import type { AuditEntry, AuditResult, TraceResult } from "../core/result.js";
 
 /**
  * Text as a terminal should show it: names, tags and descriptions come from the input, and a control
- * character or a bidirectional override in one (a newline in a Name tag, an escape sequence) would
- * otherwise break a row, recolour the terminal or make a rule read as another. Each is shown escaped.
+ * character, a line separator or a bidirectional override in one (a newline in a Name tag, an escape
+ * sequence) would otherwise break a row, recolour the terminal or make a rule read as another. Each is
+ * shown escaped.
  */
 export function printable(s: string): string {
   return s.replace(
     // eslint-disable-next-line no-control-regex
-    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/g,
     (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`,
   );
 }

@@ -7,9 +7,9 @@ import { describe, expect, it } from "vitest";
 import { printable } from "../../src/report/text.js";
 import { cli } from "../cli/run-cli.js";
 
-/** Control characters and the bidirectional marks and overrides. */
+/** Control characters, line separators and the bidirectional marks and overrides. */
 // eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+const UNSAFE = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u200e\u200f\u2028-\u202e\u2066-\u2069]/;
 
 describe("text output of names and descriptions from the input", () => {
   it("escapes control characters and bidirectional overrides, keeping one line per row", () => {
@@ -39,8 +39,8 @@ describe("text output of names and descriptions from the input", () => {
   it("printable leaves ordinary text alone and is idempotent", () => {
     const s = 'sg-1 "web" rule #2: tcp 443 to 0.0.0.0/0 — ok ü';
     expect(printable(s)).toBe(s);
-    const bad = "a\tb\u0007c\u009bd\u2066";
-    expect(printable(bad)).toBe("a\\u0009b\\u0007c\\u009bd\\u2066");
+    const bad = "a\tb\u0007c\u009bd\u2066e\u2028";
+    expect(printable(bad)).toBe("a\\u0009b\\u0007c\\u009bd\\u2066e\\u2028");
     expect(printable(printable(bad))).toBe(printable(bad));
   });
 });
