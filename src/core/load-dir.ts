@@ -1,7 +1,7 @@
 // Reads every *.json / *.yaml / *.yml below a folder (any name, any depth) for --from-dir. Files are
 // recognised later by content. Unreadable or unparsable files are InputErrors naming the file.
 import { fstatSync } from "node:fs";
-import { open, readdir, readFile, realpath, stat } from "node:fs/promises";
+import { open, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 import { ascending } from "../model/order.js";
@@ -95,25 +95,31 @@ const APPLE_DOUBLE_MAGIC = 0x00051607;
 /** How an audit's --json output begins: such a file is a report kept beside its input, not input. */
 const OWN_REPORT = /^\{\s*"schemaVersion":\s*"[^"]*",\s*"tool":\s*\{\s*"name":\s*"egress-audit"/;
 
-/** Whether the file is an egress-audit report, by its first bytes (a report can be gigabytes). */
-async function isOwnReport(file: string): Promise<boolean> {
+/**
+ * The file's bytes, or null for an egress-audit report, told by its first bytes without reading the
+ * rest (a report can be gigabytes). One open per file: the peek does not move the read position.
+ */
+async function readInput(file: string): Promise<Buffer | null> {
   const fd = await open(file, "r");
   try {
-    const { buffer, bytesRead } = await fd.read(Buffer.alloc(256), 0, 256, 0);
-    return OWN_REPORT.test(buffer.toString("utf8", 0, bytesRead));
+    if (/\.json$/i.test(file)) {
+      const { buffer, bytesRead } = await fd.read(Buffer.alloc(256), 0, 256, 0);
+      if (OWN_REPORT.test(buffer.toString("utf8", 0, bytesRead))) return null;
+    }
+    return await fd.readFile();
   } finally {
     await fd.close();
   }
 }
 
 async function loadFile(file: string): Promise<SourceDocument[]> {
-  let bytes: Buffer;
+  let bytes: Buffer | null;
   try {
-    if (/\.json$/i.test(file) && (await isOwnReport(file))) return [];
-    bytes = await readFile(file);
+    bytes = await readInput(file);
   } catch (e) {
     throw new InputError(`cannot read the file: ${(e as Error).message}`, file);
   }
+  if (bytes === null) return [];
   if (isAppleDouble(file, bytes)) return [];
   let text: string;
   try {

@@ -19,23 +19,25 @@ import { notesFor } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
 /**
- * Finds the endpoint a --src names: interface id, instance id or name, private IP, or subnet id, among
- * `endpoints` (what --vpc or --cluster selects; default all) and the subnets of their VPCs.
+ * What finds the endpoint a --src names: interface id, instance id or name, private IP, or subnet id,
+ * among `endpoints` (what --vpc or --cluster selects; default all) and the subnets of their VPCs.
  */
-export function resolveSource(
+export function sourceResolver(
   model: NetworkModel,
-  src: string,
   endpoints: readonly Endpoint[] = model.endpoints,
-): Endpoint {
+): (src: string) => Endpoint {
   const scoped = endpoints !== model.endpoints;
-  const found = findSource(model, src, endpoints, scoped ? new Set(endpoints.map((e) => e.networkId)) : null);
-  if (found) return found;
-  const outside = scoped ? findSource(model, src, model.endpoints, null) : undefined;
-  throw new InputError(
-    outside
-      ? `--src "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`
-      : `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
-  );
+  const networks = scoped ? new Set(endpoints.map((e) => e.networkId)) : null;
+  return (src) => {
+    const found = findSource(model, src, endpoints, networks);
+    if (found) return found;
+    const outside = scoped ? findSource(model, src, model.endpoints, null) : undefined;
+    throw new InputError(
+      outside
+        ? `--src "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`
+        : `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
+    );
+  };
 }
 
 /** The source `src` names among `endpoints` and the subnets of `networks` (all when null), if any. */
@@ -146,11 +148,12 @@ export function runTrace(
   where?: (index: number) => string,
 ): TraceResult[] {
   const engine = new Engine(model, { detail: true });
+  const resolve = sourceResolver(model, endpoints);
   return flows.map((flow, i) => {
     let ep: Endpoint;
     let packets: PacketSet;
     try {
-      ep = resolveSource(model, flow.src, endpoints);
+      ep = resolve(flow.src);
       packets = flowPackets(flow);
     } catch (e) {
       if (e instanceof InputError && where) throw new InputError(e.message, where(i));
