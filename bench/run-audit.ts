@@ -27,6 +27,7 @@ const result = runAudit(model, {
   portsText: DEFAULT_PORTS,
   dest: parseDest("internet"),
   destText: "internet",
+  ownNetworkExcluded: true, // as the command does for --dest internet
 });
 const t2 = performance.now();
 const cpu = process.cpuUsage(cpu0);

@@ -12,6 +12,7 @@ import {
   IPV4_ALL,
   IPV6_ALL,
   PacketSet,
+  PORT_ALL,
   PROTO,
   protocolName,
   toCidrs,
@@ -34,6 +35,31 @@ export interface AuditOptions {
   destText: string;
   /** Only these endpoints (default: all). */
   sources?: Endpoint[];
+  /**
+   * Leave each source's own network's address blocks out of its destinations: for `--dest internet`,
+   * where a VPC's public IPv6 (or public IPv4) block would otherwise count as the internet, though the
+   * local route keeps it inside.
+   */
+  ownNetworkExcluded?: boolean;
+}
+
+const ICMPV4_ONLY = IntervalSet.point(BigInt(PROTO.ICMP));
+const ICMPV6_ONLY = IntervalSet.point(BigInt(PROTO.ICMPV6));
+
+/**
+ * The packets an audit asks about: `ports` to `dest`, without ICMP to IPv6 destinations and ICMPv6 to
+ * IPv4 ones (each family has its own ICMP; an IPv4 ICMP packet to an IPv6 address is not one a host
+ * sends, and reporting its fate would only mislead).
+ */
+export function auditQuery(ports: PacketSet, dest: IntervalSet): PacketSet {
+  return withoutForeignIcmp(ports.restrictIps(dest));
+}
+
+/** `packets` without ICMP to IPv6 addresses and ICMPv6 to IPv4 ones (see auditQuery). */
+export function withoutForeignIcmp(packets: PacketSet): PacketSet {
+  return packets
+    .subtract(PacketSet.cube(ICMPV4_ONLY, PORT_ALL, IPV6_ALL))
+    .subtract(PacketSet.cube(ICMPV6_ONLY, PORT_ALL, IPV4_ALL));
 }
 
 type Template = Omit<AuditEntry, "source">;
@@ -270,7 +296,7 @@ function mix(h: number, x: number): number {
 }
 
 export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
-  const query = opts.ports.restrictIps(opts.dest);
+  const query = auditQuery(opts.ports, opts.dest);
   const engine = new Engine(model, { detail: false, universe: query });
   const parts = new EntryParts(model);
   const classes = new Map<string, Template[]>();
@@ -283,12 +309,15 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     if (!templates) {
       // IPv6 destinations do not apply to a source without an IPv6 address, and vice versa.
       const families = `${ep.privateIps.length > 0 ? 4 : ""}${ep.ipv6.length > 0 ? 6 : ""}`;
-      let q = queries.get(families);
+      const network = opts.ownNetworkExcluded ? model.networks.get(ep.networkId) : undefined;
+      const queryKey = network ? `${families}|${network.id}` : families;
+      let q = queries.get(queryKey);
       if (!q) {
         let own = IntervalSet.EMPTY;
         if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
         if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
-        queries.set(families, (q = query.restrictIps(own)));
+        if (network) own = own.subtract(network.cidrs);
+        queries.set(queryKey, (q = query.restrictIps(own)));
       }
       const pieces = engine.auditParts(ep, q);
       const ids = parts.outcomeIdsOf(pieces);
@@ -306,7 +335,12 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: "egress-audit", version: VERSION },
     provider: model.provider,
-    query: { ports: opts.portsText, destinations: opts.destText, destinationCidrs: cidrsOf(opts.dest) },
+    query: {
+      ports: opts.portsText,
+      destinations: opts.destText,
+      destinationCidrs: cidrsOf(opts.dest),
+      ownNetworkExcluded: opts.ownNetworkExcluded ?? false,
+    },
     summary: {
       sources: (opts.sources ?? model.endpoints).length,
       results: results.length,

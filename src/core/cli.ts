@@ -75,6 +75,19 @@ export function parsePorts(text: string): PacketSet {
   }
 }
 
+/**
+ * Whether --dest is the word `internet` alone (the default): then each source's own network's blocks
+ * are left out of its destinations (see AuditOptions.ownNetworkExcluded). CIDRs a user lists are
+ * audited as given.
+ */
+export function isInternetOnly(text: string): boolean {
+  const parts = text
+    .split(",")
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+  return parts.length > 0 && parts.every((p) => p === "internet");
+}
+
 export function parseDest(text: string): IntervalSet {
   const parts = text
     .split(",")

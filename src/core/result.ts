@@ -72,6 +72,11 @@ export const AuditResultSchema = z.object({
     ports: z.string().describe("The --ports list audited"),
     destinations: z.string().describe('The --dest list audited ("internet" = the public internet)'),
     destinationCidrs: z.array(z.string()).describe("The destinations as CIDR blocks"),
+    ownNetworkExcluded: z
+      .boolean()
+      .describe(
+        "Each source's own network's address blocks are left out of its destinations (--dest internet: the local route keeps them inside the network, they are not the internet)",
+      ),
   }),
   summary: z.object({
     sources: z.number().int(),

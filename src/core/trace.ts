@@ -15,7 +15,7 @@ import { InputError } from "../model/errors.js";
 import type { Endpoint, NetworkModel } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
-import { notesFor } from "./audit.js";
+import { notesFor, withoutForeignIcmp } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
 /**
@@ -79,14 +79,16 @@ function findSource(
   const subnet = model.subnets.get(src);
   if (subnet && (networks === null || networks.has(subnet.networkId))) {
     // A host of the subnet with no filters of its own: shows what the subnet and beyond allow.
+    // Its first usable address of each family (AWS reserves a block's first four).
     const first = subnet.cidrs.ranges.find(([lo]) => lo >= 1n << 128n)?.[0];
+    const first6 = subnet.cidrs.ranges.find(([lo]) => lo < 1n << 128n)?.[0];
     return {
       id: subnet.id,
       kind: "subnet",
       networkId: subnet.networkId,
       subnetId: subnet.id,
       privateIps: first === undefined ? [] : [first + 4n],
-      ipv6: [],
+      ipv6: first6 === undefined ? [] : [first6 + 4n],
       filterIds: [],
       ephemeralPorts: IntervalSet.range(32768n, 60999n),
     };
@@ -124,17 +126,24 @@ export function flowPackets(flow: Flow): PacketSet {
     throw new InputError(`--protocol: ${(e as NetsetInputError).message}`);
   }
   const single = protocols.min() === protocols.max() ? Number(protocols.min()) : null;
+  // Each address family has its own ICMP: say so rather than trace a packet no host sends.
+  if (single === PROTO.ICMP && !isV4(dst))
+    throw new InputError(`--protocol icmp is IPv4's ICMP: for the IPv6 address ${flow.dst} use icmpv6`);
+  if (single === PROTO.ICMPV6 && isV4(dst))
+    throw new InputError(`--protocol icmpv6 is IPv6's ICMP: for the IPv4 address ${flow.dst} use icmp`);
   let ports = PORT_ALL;
   const port = flow.port ?? null;
   if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new InputError(`--port: expected 0-65535, got ${port}`);
   if (single === PROTO.ICMP || single === PROTO.ICMPV6) {
     // For ICMP the "port" is the message type; without one, trace a ping (echo request).
+    if (port !== null && port > 255)
+      throw new InputError(`--port: for ICMP the port is the message type, 0-255; got ${port}`);
     ports = icmpTypeCode(port ?? (single === PROTO.ICMP ? 8 : 128), 0);
   } else if (port !== null) {
     ports = IntervalSet.point(BigInt(port));
   }
-  return PacketSet.cube(protocols, ports, IntervalSet.point(dst));
+  return withoutForeignIcmp(PacketSet.cube(protocols, ports, IntervalSet.point(dst)));
 }
 
 /**

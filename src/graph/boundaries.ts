@@ -16,7 +16,7 @@ import {
   type Undecided,
 } from "./filters.js";
 import { blocked, prependHops, restrictPieces, ruleLabel, unknown, type Hop, type Piece } from "./outcome.js";
-import { forwardOfReplies, splitByReturn, type ReturnSplit } from "./returns.js";
+import { forwardOfReplies, replyKinds, splitByReturn, type ReturnSplit } from "./returns.js";
 
 export interface Pass {
   set: PacketSet;
@@ -232,19 +232,19 @@ export class Boundaries {
             const hit = none.intersect(d.set);
             if (hit.isEmpty()) continue;
             none = none.subtract(hit);
-            const reason = `replies to ports ${portsText(p.ephemeral)} are denied by ${replyDir} ${ruleLabel(d.ref)}`;
-            stop.push(
-              blocked(hit, d.ref, reason, [
-                ...hops,
-                {
-                  resource: f.id,
-                  kind: f.kind,
-                  action: "deny",
-                  rule: d.ref.rule,
-                  detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
-                },
-              ]),
-            );
+            for (const k of replyKinds(hit, portsText(p.ephemeral)))
+              stop.push(
+                blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
+                  ...hops,
+                  {
+                    resource: f.id,
+                    kind: f.kind,
+                    action: "deny",
+                    rule: d.ref.rule,
+                    detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
+                  },
+                ]),
+              );
           }
           let mixed = a.set.intersect(ret.split.mixed);
           for (const u of ret.undecided) {

@@ -1,7 +1,7 @@
 // Return traffic through stateless filters. A connection works only if the replies pass too; a stateless
 // filter judges a reply by its own rules: the reply's destination port is the client's ephemeral source
-// port, and its peer address is the far end. Replies to ICMP echo are echo replies; other ICMP messages
-// expect no reply.
+// port, and its peer address is the far end. ICMP queries (echo, timestamp, information, address mask)
+// are answered by their reply type; other ICMP messages (errors, redirects, ...) expect no reply.
 import {
   ICMP_PROTOCOLS,
   icmpTypeCode,
@@ -20,17 +20,36 @@ const PORT_PROTOCOLS = IntervalSet.fromRanges([
 /** Protocols without ports: their replies are the same protocol between the same two addresses. */
 const PORTLESS_PROTOCOLS = PROTO_ALL.subtract(PORT_PROTOCOLS).subtract(ICMP_PROTOCOLS);
 
-/** [request type, reply type] pairs for ICMP (echo 8 -> 0) and ICMPv6 (echo 128 -> 129). */
-const ICMP_ECHO: ReadonlyArray<readonly [number, number, number]> = [
+/**
+ * [protocol, request type, reply type] of the ICMP queries a host answers: echo (RFC 792), timestamp
+ * (RFC 792), information (RFC 792) and address mask (RFC 950); ICMPv6 echo (RFC 4443). A stateless
+ * filter must pass the reply (code 0) for the query to work, as for a TCP or UDP reply.
+ */
+const ICMP_QUERIES: ReadonlyArray<readonly [number, number, number]> = [
   [PROTO.ICMP, 8, 0],
+  [PROTO.ICMP, 13, 14],
+  [PROTO.ICMP, 15, 16],
+  [PROTO.ICMP, 17, 18],
   [PROTO.ICMPV6, 128, 129],
 ];
+
+/**
+ * `set` split by what its replies are, each part with words for them: "replies to ports 32768-60999"
+ * (TCP, UDP, SCTP: the client's ephemeral ports), "ICMP replies" (to queries), "replies" (portless).
+ */
+export function replyKinds(set: PacketSet, ephemeralText: string): { set: PacketSet; replies: string }[] {
+  return [
+    { set: set.restrictProtocols(PORT_PROTOCOLS), replies: `replies to ports ${ephemeralText}` },
+    { set: set.restrictProtocols(ICMP_PROTOCOLS), replies: "ICMP replies" },
+    { set: set.restrictProtocols(PORTLESS_PROTOCOLS), replies: "replies" },
+  ].filter((k) => !k.set.isEmpty());
+}
 
 /** Forward packets whose replies include at least one packet of `replies` (a set in reply space). */
 export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): PacketSet {
   let fwd = replies.restrictProtocols(PORT_PROTOCOLS).restrictPorts(ephemeral).existsPort();
   fwd = fwd.union(replies.restrictProtocols(PORTLESS_PROTOCOLS));
-  for (const [proto, request, reply] of ICMP_ECHO) {
+  for (const [proto, request, reply] of ICMP_QUERIES) {
     const p = IntervalSet.point(BigInt(proto));
     const hit = replies.restrictProtocols(p).restrictPorts(icmpTypeCode(reply, 0)).existsPort();
     if (!hit.isEmpty()) fwd = fwd.union(hit.intersect(PacketSet.cube(p, icmpTypeCode(request), IP_ALL)));
@@ -38,10 +57,10 @@ export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): Pa
   return fwd;
 }
 
-/** Forward packets that expect a reply at all (everything but one-way ICMP messages). */
+/** Forward packets that expect a reply at all (everything but ICMP messages other than queries). */
 export const EXPECTS_REPLY: PacketSet = (() => {
   let s = PacketSet.of({ protocols: PROTO_ALL.subtract(ICMP_PROTOCOLS) });
-  for (const [proto, request] of ICMP_ECHO) {
+  for (const [proto, request] of ICMP_QUERIES) {
     s = s.union(PacketSet.cube(IntervalSet.point(BigInt(proto)), icmpTypeCode(request), IP_ALL));
   }
   return s;

@@ -34,7 +34,7 @@ import {
   TINY_PACKETS,
   TINY_PORTS,
 } from "../graph/random-network.js";
-import { referenceOutcome } from "../graph/reference.js";
+import { referenceOutcome, type Packet } from "../graph/reference.js";
 
 // FUZZ_SEED / FUZZ_RUNS search further than CI does (see DEVELOPERS.md); CI uses seeds 1..300.
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
@@ -48,12 +48,23 @@ function audit(model: NetworkModel, sources?: Endpoint[], query?: Query): AuditR
     dest: query?.dest ?? DST_SET,
     destText: "tiny",
     ...(sources ? { sources } : {}),
+    ...(query?.ownNetworkExcluded ? { ownNetworkExcluded: true } : {}),
   });
 }
 
 interface Query {
   ports: PacketSet;
   dest: IntervalSet;
+  /** Leave each source's own network's blocks out (as --dest internet does). */
+  ownNetworkExcluded?: boolean;
+}
+
+/** Whether the audit asks about `pkt` for `ep`: each family's own ICMP only, and the query's packets. */
+function isAsked(model: NetworkModel, ep: Endpoint, pkt: Packet, query: Query | undefined): boolean {
+  if ((pkt.proto === 1 || pkt.proto === 58) && (pkt.proto === 1) !== IPV4_ALL.contains(pkt.dst)) return false;
+  if (query === undefined) return true;
+  if (query.ownNetworkExcluded && model.networks.get(ep.networkId)?.cidrs.contains(pkt.dst)) return false;
+  return query.dest.contains(pkt.dst) && query.ports.contains(pkt.proto, pkt.port, pkt.dst);
 }
 
 /** The protocol numbers an entry's label ("tcp", "47", "48-57") stands for. */
@@ -100,9 +111,7 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
       }));
     const own = families(ep);
     for (const pkt of TINY_PACKETS) {
-      const asked =
-        query === undefined ||
-        (query.dest.contains(pkt.dst) && query.ports.contains(pkt.proto, pkt.port, pkt.dst));
+      const asked = isAsked(model, ep, pkt, query);
       const at = entries.filter((x) => x.protocols.contains(BigInt(pkt.proto)) && coversPort(x.e, pkt.port));
       const paths = at.flatMap((x) =>
         x.paths.filter(({ dests }) => dests.contains(pkt.dst)).map(({ p }) => p),
@@ -328,5 +337,6 @@ function randomQuery(r: Rand): Query {
   const dest = IntervalSet.fromRanges(
     (picked.length > 0 ? picked : [DESTINATIONS[0]!]).map((d) => [d, d] as const),
   );
-  return { ports, dest };
+  // Drawn last, so that earlier seeds keep the ports and destinations they had.
+  return { ports, dest, ownNetworkExcluded: r.int(0, 1) === 1 };
 }

@@ -1,11 +1,12 @@
 // Behaviour of the engine on the tiny VPC, case by case, through the same entry points the CLI uses.
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../src/core/audit.js";
-import { parseDest, parsePorts } from "../../src/core/cli.js";
+import { isInternetOnly, parseDest, parsePorts } from "../../src/core/cli.js";
 import { selectSources } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
+import { cidrSet, parseIp } from "../../src/netset/index.js";
 import { docsOf, eni, privateRoutes, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const trace = (d: Docs, flow: Partial<Flow> & { src: string }) =>
@@ -364,11 +365,41 @@ describe("network ACL return traffic (stateless)", () => {
       },
       all(100, false),
     ]);
-    expect(trace(d, { src: "eni-app", protocol: "icmp", port: undefined })).toMatchObject({
-      verdict: "blocked",
-      blockedBy: { rule: "50" },
-    });
+    const ping = trace(d, { src: "eni-app", protocol: "icmp", port: undefined });
+    expect(ping).toMatchObject({ verdict: "blocked", blockedBy: { rule: "50" } });
+    expect(ping.reason).toBe("ICMP replies are denied by inbound acl-priv rule 50");
+    // A timestamp request's reply is type 14, which rule 50 does not touch; an unreachable expects none.
     expect(trace(d, { src: "eni-app", protocol: "icmp", port: 13 }).verdict).toBe("allowed");
+    expect(trace(d, { src: "eni-app", protocol: "icmp", port: 3 }).verdict).toBe("allowed");
+  });
+
+  it("timestamp, information and address mask requests need their replies (14, 16, 18) back", () => {
+    const d = tinyVpc();
+    // Inbound: only TCP and UDP replies, as a NACL written with ping in mind never is.
+    setAcl(d, "acl-priv", [
+      all(100, true),
+      tcp(100, false, "allow", 1024, 65535),
+      { ...tcp(110, false, "allow", 1024, 65535), Protocol: "17" },
+    ]);
+    for (const port of [13, 15, 17])
+      expect(trace(d, { src: "eni-app", protocol: "icmp", port })).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "acl-priv", rule: "*" },
+        reason: "ICMP replies are denied by inbound acl-priv rule *",
+      });
+    // The rest of the ICMP messages expect no reply; the audit agrees with the traces.
+    const rows = audit(d, "icmp").results.filter((e) => e.source.id === "eni-app");
+    expect(rows.map((e) => [e.ports, e.verdict])).toEqual([
+      ["types 0-7", "allowed"],
+      ["type 8", "blocked"],
+      ["types 9-12", "allowed"],
+      ["type 13", "blocked"],
+      ["type 14", "allowed"],
+      ["type 15", "blocked"],
+      ["type 16", "allowed"],
+      ["type 17", "blocked"],
+      ["types 18-255", "allowed"],
+    ]);
   });
 });
 
@@ -432,6 +463,89 @@ describe("the audit matrix", () => {
       audit(d, "tcp/443").results.map((e) => [e.source.id, e.blockedBy?.resource]),
     );
     expect(by).toMatchObject({ "eni-ab": "sg-a, sg-b", "eni-ba": "sg-b, sg-a" });
+  });
+
+  describe("a dual-stack VPC whose IPv6 block is public (as Amazon's are)", () => {
+    /** eni-app gets 2600:1f18:1:1::10 in the VPC's 2600:1f18:1::/56, with ::/0 to an egress-only gateway. */
+    const dualStack = (): Docs => {
+      const d = tinyVpc();
+      (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18:1::/56", Ipv6CidrBlockState: { State: "associated" } },
+      ];
+      (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18:1:1::/64" },
+      ];
+      privateRoutes(d).push(
+        { DestinationIpv6CidrBlock: "2600:1f18:1::/56", GatewayId: "local", State: "active" },
+        { DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-1", State: "active" },
+      );
+      (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [
+        { Ipv6Address: "2600:1f18:1:1::10" },
+      ];
+      (
+        d.SecurityGroups![0] as { IpPermissionsEgress: Record<string, unknown>[] }
+      ).IpPermissionsEgress[0]!.Ipv6Ranges = [{ CidrIpv6: "::/0" }];
+      const v6 = (egress: boolean) => ({
+        Ipv6CidrBlock: "::/0",
+        Egress: egress,
+        Protocol: "-1",
+        RuleAction: "allow",
+        RuleNumber: 101,
+      });
+      setAcl(d, "acl-priv", [all(100, true), all(100, false), v6(true), v6(false)]);
+      return d;
+    };
+    const internet = (d: Docs, ports: string) =>
+      runAudit(awsModel(docsOf(d), "test"), {
+        ports: parsePorts(ports),
+        portsText: ports,
+        dest: parseDest("internet"),
+        destText: "internet",
+        ownNetworkExcluded: isInternetOnly("internet"),
+      });
+
+    it("--dest internet leaves out the source's own VPC: open egress is allowed, not partial", () => {
+      const r = internet(dualStack(), "tcp/443");
+      expect(r.query.ownNetworkExcluded).toBe(true);
+      const [e] = r.results.filter((x) => x.source.id === "eni-app");
+      expect(e).toMatchObject({ verdict: "allowed", blockedBy: null });
+      expect(e!.egressIps.sort()).toEqual(["198.51.100.200", "2600:1f18:1:1::10"]);
+      const reach = cidrSet(e!.reachable);
+      expect(reach.contains(parseIp("2606:4700::1111"))).toBe(true);
+      expect(reach.overlaps(cidrSet(["2600:1f18:1::/56"]))).toBe(false);
+      // Without the exclusion the VPC's own block counted as internet, and the row said partial.
+      const asGiven = audit(dualStack(), "tcp/443").results.find((x) => x.source.id === "eni-app")!;
+      expect(asGiven.verdict).toBe("partial");
+      // CIDRs a user lists are audited as given.
+      expect(isInternetOnly("internet,2600:1f18:1::/56")).toBe(false);
+      expect(isInternetOnly(" Internet ")).toBe(true);
+    });
+
+    it("ICMP is audited to IPv4 destinations only, ICMPv6 to IPv6 ones", () => {
+      const rows = internet(dualStack(), "icmp,icmpv6").results.filter((x) => x.source.id === "eni-app");
+      const icmp = rows.filter((x) => x.protocol === "icmp").flatMap((x) => x.paths);
+      const icmpv6 = rows.filter((x) => x.protocol === "icmpv6").flatMap((x) => x.paths);
+      expect(icmp.length).toBeGreaterThan(0);
+      expect(icmpv6.length).toBeGreaterThan(0);
+      expect(icmp.every((p) => p.destinations.every((c) => !c.includes(":")))).toBe(true);
+      expect(icmpv6.every((p) => p.destinations.every((c) => c.includes(":")))).toBe(true);
+    });
+
+    it("trace: a subnet as source sends from its IPv6 block too; ICMP of the wrong family is refused", () => {
+      const d = dualStack();
+      expect(
+        trace(d, { src: "subnet-priv", dst: "2001:4860:4860::8888", protocol: "tcp", port: 443 }),
+      ).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "2600:1f18:1:1::4" });
+      expect(() => trace(d, { src: "eni-app", dst: "2001:4860:4860::8888", protocol: "icmp" })).toThrow(
+        "--protocol icmp is IPv4's ICMP: for the IPv6 address 2001:4860:4860::8888 use icmpv6",
+      );
+      expect(() => trace(d, { src: "eni-app", protocol: "icmpv6" })).toThrow(
+        "--protocol icmpv6 is IPv6's ICMP: for the IPv4 address 8.8.8.8 use icmp",
+      );
+      expect(() => trace(d, { src: "eni-app", protocol: "icmp", port: 256 })).toThrow(
+        "--port: for ICMP the port is the message type, 0-255; got 256",
+      );
+    });
   });
 
   it("a source without IPv6 is audited for IPv4 destinations only", () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
-import { formatIp, protocolName } from "../../src/netset/index.js";
+import { formatIp, isV4, protocolName } from "../../src/netset/index.js";
 import { reportedMismatch } from "../graph/compare.js";
 import {
   formatModel,
@@ -30,6 +30,8 @@ const GRE = 47;
 function flowOf(src: string, p: Packet): Flow | null {
   const isIcmp = p.proto === ICMP || p.proto === ICMPV6;
   if (isIcmp && (p.port & 255) !== 0) return null;
+  // Each family has its own ICMP: trace refuses ICMP to an IPv6 address and ICMPv6 to an IPv4 one.
+  if (isIcmp && (p.proto === ICMP) !== isV4(p.dst)) return null;
   const flow: Flow = { src, dst: formatIp(p.dst), protocol: protocolName(p.proto) };
   if (p.proto !== GRE) flow.port = isIcmp ? p.port >> 8 : p.port;
   return flow;

@@ -108,8 +108,11 @@ const v6SubnetCidr = (i: number): string => `2600:1f00:0:${i}::/64`;
 
 export const PROTOCOLS = [1, 6, 17, 47, 58] as const;
 const SMALL_PORTS = IntervalSet.range(0n, 15n);
-/** icmp: echo reply 0:0 and 0:1, unreachable 3:0 and 3:1, echo request 8:0 and 8:1. */
-const ICMP_PORTS = [0, 1, 768, 769, 2048, 2049];
+/**
+ * icmp: echo reply 0:0 and 0:1, unreachable 3:0 and 3:1, echo request 8:0 and 8:1, timestamp request
+ * 13:0 and its reply 14:0.
+ */
+const ICMP_PORTS = [0, 1, 768, 769, 2048, 2049, 13 * 256, 14 * 256];
 /** icmpv6: echo request 128:0, echo reply 129:0. */
 const ICMPV6_PORTS = [128 * 256, 129 * 256];
 

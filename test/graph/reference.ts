@@ -127,10 +127,21 @@ function valuesOf(set: IntervalSet): number[] {
  * The replies a stateless filter must pass for a packet, as reply "ports" (same protocol, peer as in the
  * forward check). An empty list: the packet expects no reply.
  */
+/** "protocol:request type" -> reply type: ICMP echo, timestamp, information, address mask; ICMPv6 echo. */
+const ICMP_REPLY_TYPE: Record<string, number> = {
+  "1:8": 0,
+  "1:13": 14,
+  "1:15": 16,
+  "1:17": 18,
+  "58:128": 129,
+};
+
 export function repliesOf(proto: number, port: number, ephemeral: IntervalSet): number[] {
   if (proto === TCP || proto === UDP || proto === SCTP) return valuesOf(ephemeral);
-  if (proto === ICMP) return port >> 8 === 8 ? [0] : []; // echo request -> echo reply (type 0 code 0)
-  if (proto === ICMPV6) return port >> 8 === 128 ? [129 * 256] : []; // echo request -> echo reply
+  if (proto === ICMP || proto === ICMPV6) {
+    const reply = ICMP_REPLY_TYPE[`${proto}:${port >> 8}`];
+    return reply === undefined ? [] : [reply * 256]; // a query -> its reply (code 0); other messages: none
+  }
   return [0]; // no port dimension: one reply, every port value is the same packet
 }
 

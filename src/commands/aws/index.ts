@@ -6,6 +6,7 @@ import {
   awsInputFlags,
   commonFlags,
   guarded,
+  isInternetOnly,
   parseDest,
   parsePorts,
   writeJsonOut,
@@ -34,7 +35,14 @@ export default class Aws extends Command {
       const input = awsInputOf(flags);
       const model = await awsInputModel(input);
       const sources = selectSources(model, input);
-      const result = runAudit(model, { ports, portsText: flags.ports, dest, destText: flags.dest, sources });
+      const result = runAudit(model, {
+        ports,
+        portsText: flags.ports,
+        dest,
+        destText: flags.dest,
+        sources,
+        ownNetworkExcluded: isInternetOnly(flags.dest),
+      });
       if (flags.json) await writeJsonOut(result);
       else await writeOut(renderAuditText(result));
       return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;

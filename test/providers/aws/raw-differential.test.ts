@@ -40,7 +40,7 @@ const ASKED: [number, number, Omit<Flow, "src" | "dst">][] = [
     p,
     { protocol: "udp", port: p },
   ]),
-  ...[8, 3, 0].map((t): [number, number, Omit<Flow, "src" | "dst">] => [
+  ...[8, 3, 0, 13].map((t): [number, number, Omit<Flow, "src" | "dst">] => [
     1,
     t * 256,
     { protocol: "icmp", port: t },
@@ -76,6 +76,12 @@ function spreadOf(d: AwsDump): Map<string, string[]> {
       out.set(primary, [primary, ...ips.filter((ip) => ip !== primary)]);
   }
   return out;
+}
+
+/** ASKED for one destination: each address family has its own ICMP (trace refuses the other one). */
+function askedOf(dst: string): typeof ASKED {
+  const v6 = dst.includes(":");
+  return ASKED.filter(([proto]) => (proto === 1 ? !v6 : proto === 58 ? v6 : true));
 }
 
 const cidrs = (list: readonly string[]): IntervalSet =>
@@ -128,7 +134,7 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
       for (const eni of sources) {
         const asked: { pkt: RawPacket; flow: Flow }[] = [];
         for (const dst of destinationsOf(dump))
-          for (const [proto, port, f] of ASKED)
+          for (const [proto, port, f] of askedOf(dst))
             asked.push({ pkt: { proto, port, dst }, flow: { src: eni.NetworkInterfaceId, dst, ...f } });
         const traces = runTrace(
           model,
@@ -171,7 +177,10 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
         for (const secondary of eni.PrivateIpAddresses.filter((a) => !a.Primary)) {
           const from = secondary.PrivateIpAddress;
           const fromAsked = destinationsOf(dump).flatMap((dst) =>
-            ASKED.map(([proto, port, f]) => ({ pkt: { proto, port, dst }, flow: { src: from, dst, ...f } })),
+            askedOf(dst).map(([proto, port, f]) => ({
+              pkt: { proto, port, dst },
+              flow: { src: from, dst, ...f },
+            })),
           );
           runTrace(
             model,

@@ -237,7 +237,7 @@ export class RawReference {
     return entries.find((e) => entryMatches(e, pkt, peer) !== "no") ?? null;
   }
 
-  /** The replies a stateless ACL must pass: every ephemeral port (as one port per stretch no entry cuts), the echo reply, or one. */
+  /** The replies a stateless ACL must pass: every ephemeral port (as one port per stretch no entry cuts), an ICMP query's reply, or one. */
   private replies(acl: RawAcl, ephemeral: Ports, pkt: RawPacket): RawPacket[] {
     if (pkt.proto === TCP || pkt.proto === UDP) {
       const [lo, hi] = ephemeral;
@@ -247,8 +247,14 @@ export class RawReference {
           if (c > lo && c <= hi) cuts.add(c);
       return [...cuts].map((port) => ({ ...pkt, port }));
     }
-    if (pkt.proto === ICMP) return pkt.port >> 8 === 8 ? [{ ...pkt, port: 0 }] : [];
-    if (pkt.proto === ICMPV6) return pkt.port >> 8 === 128 ? [{ ...pkt, port: 129 * 256 }] : [];
+    if (pkt.proto === ICMP || pkt.proto === ICMPV6) {
+      // ICMP queries need their reply (code 0): echo 8 -> 0, timestamp 13 -> 14, information 15 -> 16,
+      // address mask 17 -> 18; ICMPv6 echo 128 -> 129. Other messages expect none.
+      const type = pkt.port >> 8;
+      const reply =
+        pkt.proto === ICMP ? { 8: 0, 13: 14, 15: 16, 17: 18 }[type] : type === 128 ? 129 : undefined;
+      return reply === undefined ? [] : [{ ...pkt, port: reply * 256 }];
+    }
     return [pkt];
   }
 
