@@ -64,6 +64,7 @@ import {
   undecidedPieces,
 } from "./boundaries.js";
 import { InternetEdge } from "./internet-edge.js";
+import { NatReplies } from "./nat-replies.js";
 import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
@@ -130,6 +131,7 @@ export class Engine {
   private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
   private readonly matchWithin = new Map<PacketSet, Map<PacketSet, PacketSet>>();
   private readonly splits: RouteSplits;
+  private readonly natReplies: NatReplies;
   private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
   private readonly servicesCache = new WeakMap<
     readonly LocalService[],
@@ -178,6 +180,7 @@ export class Engine {
     this.bounds = new Boundaries(model, opts.detail);
     this.edge = new InternetEdge(model, opts.detail);
     this.splits = new RouteSplits(opts.detail);
+    this.natReplies = new NatReplies(model);
   }
 
   /**
@@ -221,6 +224,8 @@ export class Engine {
       src4 === null ? "-" : this.atoms.atomOf(src4),
       src6 === null ? "-" : this.atoms.atomOf(src6),
       this.edge.addressKey(src4, src6, networkId),
+      this.natReplies.addressKey(src4),
+      this.natReplies.addressKey(src6),
     ].join("|");
   }
 
@@ -1071,7 +1076,11 @@ export class Engine {
           translate === 0n
             ? beyond
             : beyond.map((x) => ({ packets: x.packets.shiftIps(-translate), outcome: x.outcome }));
-        pieces.push(...prependHops(back, [...p.hops, hop]));
+        // Its replies go back to the client's address of the family it sent from.
+        const client = translate === 0n ? leg.src4 : leg.src6;
+        pieces.push(
+          ...prependHops(this.natReplies.apply(g, natSubnet, leg.subnet, client, back), [...p.hops, hop]),
+        );
       }
     };
     const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;

@@ -302,6 +302,59 @@ describe("paths out", () => {
   });
 });
 
+describe("replies from a NAT gateway (routed by its own subnet's table)", () => {
+  /** The tiny VPC with a route in the NAT gateway's subnet's table taking the private subnet elsewhere. */
+  const diverted = (route: object): Docs => {
+    const d = tinyVpc();
+    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationCidrBlock: "10.0.1.0/24",
+      ...route,
+    });
+    return d;
+  };
+
+  it("to a blackhole: blocked by that route, though the packets leave", () => {
+    const d = diverted({ NetworkInterfaceId: "eni-gone", State: "blackhole" });
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "rtb-pub", kind: "route-table", rule: "10.0.1.0/24" },
+    });
+    expect(t.reason).toMatch(/replies from nat-1 to the source are routed by rtb-pub, .* into a blackhole/);
+    expect(t.hops.at(-1)).toMatchObject({ resource: "rtb-pub", action: "drop", rule: "10.0.1.0/24" });
+    // The audit agrees; a one-way ICMP message (destination unreachable) expects no reply.
+    const rows = audit(d, "tcp/443,icmp").results.filter((e) => e.source.id === "eni-app");
+    expect(rows.find((e) => e.protocol === "tcp")).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "rtb-pub", rule: "10.0.1.0/24" },
+    });
+    expect(rows.find((e) => e.ports === "types 0-7")?.verdict).toBe("allowed");
+    expect(rows.find((e) => e.ports === "type 8")?.verdict).toBe("blocked");
+  });
+
+  it("to an appliance (a firewall endpoint's interface): unknown, with the reason", () => {
+    const t = trace(diverted({ NetworkInterfaceId: "eni-fw", State: "active" }), { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "unknown", exit: "internet", blockedBy: null });
+    expect(t.reason).toMatch(/replies from nat-1 to the source are routed by rtb-pub, .* to eni-fw/);
+  });
+
+  it("a route for another subnet, or a local one, leaves the replies alone", () => {
+    const elsewhere = tinyVpc();
+    (elsewhere.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationCidrBlock: "10.0.1.128/25",
+      NetworkInterfaceId: "eni-gone",
+      State: "blackhole",
+    });
+    expect(trace(elsewhere, { src: "eni-app" })).toMatchObject({
+      verdict: "allowed",
+      egressIp: "198.51.100.200",
+    });
+    expect(trace(diverted({ GatewayId: "local", State: "active" }), { src: "eni-app" }).verdict).toBe(
+      "allowed",
+    );
+  });
+});
+
 describe("network ACL return traffic (stateless)", () => {
   it("replies allowed on the whole Linux ephemeral range: allowed", () => {
     const d = tinyVpc();

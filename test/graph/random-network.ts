@@ -707,6 +707,34 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
       t.routes[k] = { ...t.routes[k]!, target: { kind: "undecided", why: "the routes tie" } };
     }
   }
+  // Sometimes a NAT gateway's subnet's table takes a subnet away from the local route (AWS middlebox
+  // routing: to a firewall endpoint, an appliance, a vanished target), so the NAT gateway's replies to
+  // clients there may not come straight back. Drawn last: earlier seeds keep their networks.
+  if (chance(r, 0.25)) {
+    const nats = [...m.gateways.values()].filter((g): g is NatGateway => g.kind === "nat");
+    const g = nats.length > 0 ? pick(r, nats) : undefined;
+    const table = m.routeTables.get(m.subnets.get(g?.subnetId ?? "")?.routeTableId ?? "");
+    if (table && table.unknown === undefined) {
+      // Usually the subnet of a source outside the gateway's own, so that some of them are its clients.
+      const clients = m.endpoints.filter((e) => e.subnetId !== g!.subnetId);
+      const home = clients.length > 0 && chance(r, 0.8) ? pick(r, clients).subnetId : "subnet-0";
+      const i = Number(home.slice("subnet-".length)) || 0;
+      const d = cidrChoice(hasV6 && chance(r, 0.3) ? v6SubnetCidr(i) : v4SubnetCidr(i));
+      const via = pick(r, gatewayIds);
+      const target: RouteTarget = pick(r, [
+        { kind: "blackhole", targetId: "eni-gone" },
+        { kind: "gateway", gatewayId: via },
+        { kind: "local", networkId: VPC_ID },
+      ] as const);
+      table.routes.push({
+        dest: d.dest,
+        prefixLength: d.prefixLength,
+        preference: 2,
+        target,
+        ref: { resource: table.id, kind: "route-table", rule: `${d.text}#${table.routes.length}` },
+      });
+    }
+  }
   return m;
 }
 

@@ -443,7 +443,18 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     audit: leg.audit,
   };
   const translated = isV4(pkt.dst) ? pkt : { ...pkt, dst: TWO_128 + (pkt.dst - NAT64_FIRST) };
-  return route(model, next, translated);
+  const beyond = route(model, next, translated);
+  // The NAT gateway answers the client through its own subnet's route table, which may take the
+  // client's subnet away from the local route: a blackhole blocks what would be allowed, anything
+  // else leaves it unknown. Only packets that expect a reply, only across subnets.
+  if (beyond.verdict !== "allowed" || N.id === leg.subnet.id) return beyond;
+  if (repliesOf(pkt.proto, pkt.port, leg.ephemeral).length === 0) return beyond;
+  const table = N.routeTableId === null ? undefined : model.routeTables.get(N.routeTableId);
+  if (table === undefined || table.unknown !== undefined) return beyond;
+  const r = lookup(table.routes, leg.src);
+  if (r === undefined || r.target.kind === "local") return beyond;
+  if (r.target.kind === "blackhole") return blockedByRef("NAT replies blackholed", r.ref);
+  return unknown("NAT replies diverted", beyond.exit);
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -879,7 +879,38 @@ export function randomAwsVpc(r: Rand): AwsDump {
   lambdas(r, dump);
   delegateV6Prefixes(r, dump);
   if (chance(r, 30)) propagatedIntoVpc(r, dump);
+  if (chance(r, 30)) natSubnetDivert(r, dump);
   return dump;
+}
+
+/**
+ * A route in a NAT gateway's subnet's table that takes another subnet's block away from the local
+ * route (AWS middlebox routing, as the Network Firewall architecture with a NAT gateway has): to an
+ * appliance's interface, or to one that is gone (a blackhole). The NAT gateway's replies to clients
+ * there do not come straight back.
+ */
+function natSubnetDivert(r: Rand, d: AwsDump): void {
+  if (d.NatGateways.length === 0) return;
+  const nat = pick(r, d.NatGateways);
+  const others = d.Subnets.filter((s) => s.SubnetId !== nat.SubnetId);
+  if (others.length === 0) return;
+  const client = pick(r, others);
+  const table =
+    d.RouteTables.find((t) => t.Associations.some((a) => a.SubnetId === nat.SubnetId)) ??
+    d.RouteTables.find((t) => t.Associations.some((a) => a.Main));
+  if (!table) return;
+  const v6 = client.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+  const dest: Pick<RawRoute, "DestinationCidrBlock" | "DestinationIpv6CidrBlock"> =
+    v6 !== undefined && chance(r, 30)
+      ? { DestinationIpv6CidrBlock: v6 }
+      : { DestinationCidrBlock: client.CidrBlock };
+  const appliance =
+    d.NetworkInterfaces.length > 0 ? pick(r, d.NetworkInterfaces).NetworkInterfaceId : "eni-0appliance";
+  table.Routes.push(
+    chance(r, 50)
+      ? { ...dest, NetworkInterfaceId: appliance, State: "active", Origin: "CreateRoute" }
+      : { ...dest, NetworkInterfaceId: "eni-0gone", State: "blackhole", Origin: "CreateRoute" },
+  );
 }
 
 /**

@@ -70,6 +70,15 @@ const blocked = (resource: string, kind: string, rule: string | null, why: strin
   blockedBy: { resource, kind, rule },
   why,
 });
+/**
+ * The reply type of an ICMP query (its code is 0): echo 8 -> 0, timestamp 13 -> 14, information
+ * 15 -> 16, address mask 17 -> 18; ICMPv6 echo 128 -> 129. Other messages expect none (undefined).
+ */
+function icmpReplyType(pkt: RawPacket): number | undefined {
+  const type = pkt.port >> 8;
+  return pkt.proto === ICMP ? { 8: 0, 13: 14, 15: 16, 17: 18 }[type] : type === 128 ? 129 : undefined;
+}
+
 const unknown = (exit: RefOutcome["exit"], why: string): RefOutcome => ({
   verdict: "unknown",
   exit,
@@ -248,11 +257,7 @@ export class RawReference {
       return [...cuts].map((port) => ({ ...pkt, port }));
     }
     if (pkt.proto === ICMP || pkt.proto === ICMPV6) {
-      // ICMP queries need their reply (code 0): echo 8 -> 0, timestamp 13 -> 14, information 15 -> 16,
-      // address mask 17 -> 18; ICMPv6 echo 128 -> 129. Other messages expect none.
-      const type = pkt.port >> 8;
-      const reply =
-        pkt.proto === ICMP ? { 8: 0, 13: 14, 15: 16, 17: 18 }[type] : type === 128 ? 129 : undefined;
+      const reply = icmpReplyType(pkt);
       return reply === undefined ? [] : [{ ...pkt, port: reply * 256 }];
     }
     return [pkt];
@@ -525,7 +530,19 @@ export class RawReference {
       nat: n,
       visited: [...leg.visited, n.NatGatewayId],
     };
-    return this.route(next, { ...pkt, dst });
+    const beyond = this.route(next, { ...pkt, dst });
+    // The NAT gateway answers the client through its own subnet's route table, which may take the
+    // client's subnet away from the local route: a blackhole blocks what would be allowed, anything
+    // else leaves it unknown. Only packets that expect a reply, only across subnets.
+    const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
+    if (beyond.verdict !== "allowed" || n.SubnetId === leg.subnetId || oneWay) return beyond;
+    const table = this.tableOf(n.SubnetId);
+    const back = table && this.lookup(table.Routes, leg.src);
+    if (back === "tie") return unknown(beyond.exit, "NAT replies routed by routes that tie");
+    if (back?.State === "blackhole")
+      return blocked(table!.RouteTableId, "route-table", back.name, "NAT replies blackholed");
+    if (back && back.GatewayId !== "local") return unknown(beyond.exit, "NAT replies diverted");
+    return beyond;
   }
 
   /** Inside the VPC: to the destination's subnet across both ACLs, then the interface with the address. */
