@@ -13,6 +13,7 @@ import {
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
 import { writeJson } from "../report/json.js";
+import { printable } from "../report/text.js";
 import { EXIT } from "./exit-codes.js";
 
 export const DEFAULT_PORTS = "tcp,udp,icmp";
@@ -157,7 +158,7 @@ export async function guarded(debug: boolean, body: () => Promise<number>): Prom
     const err = e as Error;
     const kind = e instanceof InputError ? "error" : "internal error";
     process.stderr.write(
-      `egress-audit: ${kind}: ${err.message.split("\n")[0]}${debug ? "" : kind === "internal error" ? " (run with --debug for details)" : ""}\n`,
+      `egress-audit: ${kind}: ${printable(err.message)}${debug ? "" : kind === "internal error" ? " (run with --debug for details)" : ""}\n`,
     );
     if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
     return EXIT.INPUT;

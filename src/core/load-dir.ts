@@ -130,7 +130,7 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
   // A describe call that failed (say it was denied) leaves its `> file.json` empty.
   if (text.trim() === "")
     throw new InputError(
-      "the file is empty (a describe call that failed leaves its output file so): run the call again, or remove the file",
+      "the file is empty (a describe call that failed leaves its output file so): run the call again, or remove the file (if it is where `| tee` writes this run's own output, write that outside the folder)",
       file,
     );
   if (/\.json$/i.test(file)) {

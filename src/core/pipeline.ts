@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { SourceDocument } from "../model/document.js";
 import { InputError } from "../model/errors.js";
+import { noteMissing } from "../model/missing.js";
 import type { Endpoint, NetworkModel } from "../model/types.js";
 import { clusterSources } from "./cluster-sources.js";
 import { awsModel } from "../providers/aws/index.js";
@@ -18,8 +19,11 @@ export async function loadModel(provider: Provider, fromDir: string): Promise<Ne
 
 function modelOf(provider: Provider, docs: SourceDocument[], where: string): NetworkModel {
   switch (provider) {
-    case "aws":
-      return awsModel(docs, where);
+    case "aws": {
+      const model = awsModel(docs, where);
+      noteMissing(model);
+      return model;
+    }
     default:
       throw new InputError(`unsupported provider ${String(provider)}`);
   }

@@ -56,7 +56,9 @@ export const AuditEntrySchema = z.object({
   reachable: z.array(z.string()).describe("Destination CIDR blocks that are reached"),
   exits: z.array(exitKind),
   egressIps: z.array(z.string()).describe("Source addresses the destinations see"),
-  blockedBy: BlockedBySchema.nullable().describe("What blocks the (largest) blocked part, if any"),
+  blockedBy: BlockedBySchema.nullable().describe(
+    "What decided the part the entry names: for a blocked or partial entry the rule blocking its largest blocked part; for an unknown entry that of its largest unknown part (often null: nothing blocked it). Each path names its own.",
+  ),
   reason: z.string().nullable().describe("Why the non-allowed part is blocked or unknown"),
   paths: z.array(PathSchema).describe("The destinations split by outcome"),
   notes: z

@@ -64,7 +64,7 @@ export function renderAuditText(r: AuditResult): string {
     bySource.set(e.source.id, list);
   }
   out.push(
-    `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}; ports ${r.query.ports}; destinations ${r.query.destinations === "internet" ? "the public internet" : r.query.destinations}`,
+    `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}; ports ${r.query.ports}; destinations ${r.query.destinations.trim().toLowerCase() === "internet" ? "the public internet" : r.query.destinations}`,
   );
   for (const entries of bySource.values()) {
     const s = entries[0]!.source;
@@ -106,7 +106,7 @@ export function renderAuditText(r: AuditResult): string {
     );
   out.push(
     "",
-    `${s.results} results: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`,
+    `${s.results} ${s.results === 1 ? "result" : "results"}: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`,
   );
   return out.map(printable).join("\n") + "\n";
 }

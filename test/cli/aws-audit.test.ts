@@ -211,6 +211,33 @@ describe("egress-audit aws trace", () => {
   });
 });
 
+describe("data the input refers to but lacks", () => {
+  // A nightly job must tell an incomplete run from a complete one: each missing thing is listed under
+  // `unknowns` once, with what refers to it, and the run exits 3 (a missing NAT gateway, say, used to
+  // leave its sources' rows unknown with exit 0 and no entry).
+  it("is listed under unknowns, and the run exits 3", () => {
+    const region = path.join(EXAMPLE, "us-east-1");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-missing-"));
+    for (const f of readdirSync(region).filter((x) => x.endsWith(".json") && x !== "NatGateways.json"))
+      writeFileSync(path.join(dir, f), readFileSync(path.join(region, f)));
+    const r = cli("aws", "--from-dir", dir, "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.unknowns).toEqual([
+      {
+        resource: "nat-0a1b2c3d4e5f60031",
+        message:
+          "route target nat-0a1b2c3d4e5f60031 is not in the input (referred to by rtb-0a1b2c3d4e5f60052)",
+      },
+    ]);
+    expect(result.results.some((e) => e.verdict === "unknown" && e.source.name === "app-1")).toBe(true);
+    const t = cli("aws", "trace", "--from-dir", dir, "--src", "app-1", "--dst", "8.8.8.8", "--port", "443");
+    expect(t.code).toBe(3);
+    expect(t.stdout).toContain("UNKNOWN");
+  });
+});
+
 describe("--help examples", () => {
   // The examples `--help` shows on the bundled folder must run as written (placeholders such as
   // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).

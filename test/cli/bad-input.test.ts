@@ -48,6 +48,26 @@ describe("bad input", () => {
     expectOneLineError(cli("aws", "--from-dir", dir), /r\/SecurityGroups\.json: invalid JSON: /);
   });
 
+  it("broken JSON spanning lines, with control characters and a newline in the file name: one escaped line", () => {
+    const dir = dirWith({ "a\nb.json": '{\n  "Vpcs": [,\u001b[31m]\n}' });
+    const r = cli("aws", "--from-dir", dir);
+    expectOneLineError(r, /a\\u000ab\.json: invalid JSON: Unexpected token ','/);
+    expect(r.stderr).not.toContain("\u001b");
+    expect(r.stderr).toContain("\\u001b[31m");
+  });
+
+  it("a file that is not UTF-8 (Latin-1, say) is an error, not text with replacement characters", () => {
+    const dir = dirWith({});
+    writeFileSync(
+      path.join(dir, "SecurityGroups.json"),
+      Buffer.from('{"SecurityGroups":[{"GroupId":"sg-1","GroupName":"caf\u00e9"}]}', "latin1"),
+    );
+    expectOneLineError(
+      cli("aws", "--from-dir", dir),
+      /SecurityGroups\.json: cannot read the file as text: it is not UTF-8 text \(nor UTF-16 with a byte-order mark\)/,
+    );
+  });
+
   it("a wrong type names the file, the JSON path and what was expected", () => {
     const dir = dirWith({
       "x.json": '{"Subnets":[{"SubnetId":"subnet-1","VpcId":"vpc-1"},{"SubnetId":5,"VpcId":"vpc-1"}]}',

@@ -2,6 +2,7 @@
 import type { SourceDocument } from "../../model/document.js";
 import { InputError } from "../../model/errors.js";
 import { innerList } from "../../model/maps.js";
+import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { missingReason, type AwsContext } from "./context.js";
@@ -96,11 +97,4 @@ function nothingRead(docs: readonly SourceDocument[]): string {
     "no aws ec2 describe-* output found (expected files with top-level keys such as Vpcs, Subnets, SecurityGroups)" +
     (found.length > 0 ? `; the files hold only ${shown}, which the audit does not read` : "")
   );
-}
-
-/** "a, b, c", or the first `max` and how many more. */
-function someOf(list: readonly string[], max: number): string {
-  return list.length > max
-    ? `${list.slice(0, max).join(", ")} and ${list.length - max} more`
-    : list.join(", ");
 }
