@@ -221,6 +221,8 @@ export const PrefixList = z.looseObject({
 export const ManagedPrefixList = z.looseObject({
   PrefixListId: str,
   PrefixListName: str.nullish(),
+  /** "AWS" for AWS-managed lists, else the owning account. */
+  OwnerId: str.nullish(),
   // Added by egress-audit's collector (GetManagedPrefixListEntries); absent in plain describe output.
   Entries: z.array(z.looseObject({ Cidr: str, Description: str.nullish() })).nullish(),
 });

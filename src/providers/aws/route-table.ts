@@ -39,11 +39,12 @@ const EXITS: {
 ];
 
 export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void {
+  const unlisted = unlistedEndpoints(ctx);
   for (const loc of ctx.raw.RouteTables) {
     const rt = loc.item;
     const routes: Route[] = [];
     (rt.Routes ?? []).forEach((r, i) => {
-      const target = routeTarget(ctx, facts, rt.VpcId, r);
+      const target = routeTarget(ctx, facts, unlisted, rt.VpcId, r);
       const preference = r.Origin === "EnableVgwRoutePropagation" ? PREF_PROPAGATED : PREF_STATIC;
       const targetText = textOf(target);
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
@@ -231,7 +232,8 @@ function otherTarget(r: RawRoute): [string, string] | null {
   return null;
 }
 
-function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: RawRoute): RouteTarget {
+/** A route's target id and, when it is a field this version does not know, that field's name. */
+function targetOf(r: RawRoute): { id: string | null; other: [string, string] | null } {
   const known =
     r.GatewayId ??
     r.NatGatewayId ??
@@ -245,7 +247,54 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
     r.CoreNetworkArn ??
     null;
   const other = known === null ? otherTarget(r) : null;
-  const id = known ?? other?.[1] ?? null;
+  return { id: known ?? other?.[1] ?? null, other };
+}
+
+/**
+ * AWS-managed prefix lists of the services gateway endpoints serve (S3, DynamoDB): AWS adds a route
+ * to such a list, to the endpoint, for each route table associated with a gateway endpoint. A
+ * customer cannot make such a list ("The name cannot start with com.amazonaws", CreateManagedPrefixList).
+ */
+const GATEWAY_SERVICE_LIST = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb)$/;
+
+function isGatewayServiceList(ctx: AwsContext, id: string): boolean {
+  const managed = ctx.raw.ManagedPrefixLists.filter((l) => l.item.PrefixListId === id).map((l) => l.item);
+  // Owned by an account: a customer's list, whatever its name says.
+  if (managed.some((l) => l.OwnerId && l.OwnerId !== "AWS")) return false;
+  return [...ctx.raw.PrefixLists.map((l) => l.item).filter((l) => l.PrefixListId === id), ...managed].some(
+    (l) => GATEWAY_SERVICE_LIST.test(l.PrefixListName ?? ""),
+  );
+}
+
+/**
+ * What each vpce- route target that describe-vpc-endpoints does not list is, by every route that
+ * names it (never by the first one read): AWS routes to a gateway endpoint only through the AWS-managed
+ * list of its service, and CreateRoute accepts a VpcEndpointId only for Gateway Load Balancer
+ * endpoints. So an endpoint routed by any CIDR, or by a list of the customer's (or one not in the
+ * input), is taken as a Gateway Load Balancer endpoint; only one routed by service lists alone as a
+ * gateway endpoint. Id -> true for a gateway endpoint.
+ */
+function unlistedEndpoints(ctx: AwsContext): Map<string, boolean> {
+  const listed = new Set(ctx.raw.VpcEndpoints.map((e) => e.item.VpcEndpointId));
+  const out = new Map<string, boolean>();
+  for (const { item: rt } of ctx.raw.RouteTables)
+    for (const r of rt.Routes ?? []) {
+      const { id } = targetOf(r);
+      if (!id?.startsWith("vpce-") || listed.has(id)) continue;
+      const gateway = !!r.DestinationPrefixListId && isGatewayServiceList(ctx, r.DestinationPrefixListId);
+      out.set(id, (out.get(id) ?? true) && gateway);
+    }
+  return out;
+}
+
+function routeTarget(
+  ctx: AwsContext,
+  facts: InterfaceFacts,
+  unlisted: ReadonlyMap<string, boolean>,
+  vpcId: string,
+  r: RawRoute,
+): RouteTarget {
+  const { id, other } = targetOf(r);
   if (r.State === "blackhole") return { kind: "blackhole", targetId: id };
   if (r.GatewayId === "local") return { kind: "local", networkId: vpcId };
   if (id === null) return { kind: "blackhole", targetId: null };
@@ -290,12 +339,24 @@ function routeTarget(ctx: AwsContext, facts: InterfaceFacts, vpcId: string, r: R
   else if (id.startsWith("vpce-")) {
     // A gateway endpoint (S3, DynamoDB) delivers to the service; a Gateway Load Balancer endpoint hands
     // the traffic to an inspection appliance whose decision is not in the input.
-    const type = ctx.raw.VpcEndpoints.find((e) => e.item.VpcEndpointId === id)?.item.VpcEndpointType;
-    if (type === "Gateway" || (!type && r.DestinationPrefixListId))
+    const listed = ctx.raw.VpcEndpoints.find((e) => e.item.VpcEndpointId === id);
+    const type = listed?.item.VpcEndpointType;
+    if (type === "Gateway" || (!listed && unlisted.get(id) === true))
       exit("cloud-service", "gateway VPC endpoint", "vpc-endpoint", true);
     else if (type === "GatewayLoadBalancer")
       exit("private", "Gateway Load Balancer endpoint (inspection appliance)", "vpc-endpoint");
-    else exit("private", `VPC endpoint${type ? ` of type ${type}` : " (not in the input)"}`, "vpc-endpoint");
+    else if (!listed)
+      exit(
+        "private",
+        "Gateway Load Balancer endpoint (not in the input: only those take CIDR or customer prefix-list routes)",
+        "vpc-endpoint",
+      );
+    else
+      exit(
+        "private",
+        `VPC endpoint${type ? ` of type ${type}` : " (of no type in the input)"}`,
+        "vpc-endpoint",
+      );
   } else {
     const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
     if (e) exit(e.exit, e.label, e.kind);

@@ -454,6 +454,57 @@ describe("subnets, route tables and gateways", () => {
     });
   });
 
+  it("a vpce- target not in the input is a gateway endpoint only when AWS-managed service lists alone route to it, whatever the route order", () => {
+    const d = tinyVpc();
+    d.PrefixLists = [
+      { PrefixListId: "pl-s3", PrefixListName: "com.amazonaws.us-east-1.s3", Cidrs: ["3.5.0.0/19"] },
+    ];
+    d.ManagedPrefixLists = [
+      {
+        PrefixListId: "pl-ddb",
+        PrefixListName: "com.amazonaws.us-east-1.dynamodb",
+        OwnerId: "AWS",
+        Entries: [{ Cidr: "3.218.0.0/16" }],
+      },
+      {
+        PrefixListId: "pl-cust",
+        PrefixListName: "inspect-these",
+        OwnerId: "111122223333",
+        Entries: [{ Cidr: "8.8.8.0/24" }],
+      },
+      // A customer's list cannot be named so (CreateManagedPrefixList); its owner says whose it is.
+      {
+        PrefixListId: "pl-fake",
+        PrefixListName: "com.amazonaws.us-east-1.s3",
+        OwnerId: "111122223333",
+        Entries: [{ Cidr: "9.9.9.0/24" }],
+      },
+    ];
+    const cust = { DestinationPrefixListId: "pl-cust", GatewayId: "vpce-mixed", State: "active" };
+    const all = { DestinationCidrBlock: "0.0.0.0/0", GatewayId: "vpce-mixed", State: "active" };
+    privateRoutes(d).push(
+      { DestinationPrefixListId: "pl-s3", GatewayId: "vpce-s3", State: "active" },
+      { DestinationPrefixListId: "pl-ddb", GatewayId: "vpce-ddb", State: "active" },
+      { DestinationPrefixListId: "pl-cust", GatewayId: "vpce-cust", State: "active" },
+      { DestinationPrefixListId: "pl-fake", GatewayId: "vpce-fake", State: "active" },
+      { DestinationPrefixListId: "pl-s3", GatewayId: "vpce-both", State: "active" },
+      { DestinationCidrBlock: "1.1.1.0/24", GatewayId: "vpce-both", State: "active" },
+    );
+    const swapped = structuredClone(d);
+    privateRoutes(d).push(cust, all);
+    privateRoutes(swapped).push(all, cust);
+    for (const m of [model(d), model(swapped)]) {
+      expect(m.gateways.get("vpce-s3")).toMatchObject({ exit: "cloud-service", reaches: true });
+      expect(m.gateways.get("vpce-ddb")).toMatchObject({ exit: "cloud-service", reaches: true });
+      for (const id of ["vpce-cust", "vpce-fake", "vpce-both", "vpce-mixed"]) {
+        const g = m.gateways.get(id);
+        expect(g).toMatchObject({ exit: "private" });
+        expect(g?.kind === "exit" && g.label).toMatch(/^Gateway Load Balancer endpoint \(not in the input/);
+        expect(g).not.toHaveProperty("reaches");
+      }
+    }
+  });
+
   it("the internet gateway maps public IPs, Elastic IPs and NAT addresses", () => {
     const d = tinyVpc();
     d.Addresses = [

@@ -150,7 +150,13 @@ export interface AwsDump {
   NatGateways: RawNat[];
   /** AWS-managed service lists (describe-prefix-lists) and customer lists with their entries. */
   PrefixLists: { PrefixListId: string; PrefixListName: string; Cidrs: string[] }[];
-  ManagedPrefixLists: { PrefixListId: string; PrefixListName: string; Entries: { Cidr: string }[] }[];
+  ManagedPrefixLists: {
+    PrefixListId: string;
+    PrefixListName: string;
+    /** "AWS" for AWS-managed lists, else the owning account (absent: older dumps, hand-made ones). */
+    OwnerId?: string;
+    Entries: { Cidr: string }[];
+  }[];
   /** describe-vpc-block-public-access-options prints one object: written as such (see docsOf). */
   VpcBlockPublicAccessOptions: {
     AwsRegion: string;
@@ -880,6 +886,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   delegateV6Prefixes(r, dump);
   if (chance(r, 30)) propagatedIntoVpc(r, dump);
   if (chance(r, 30)) natSubnetDivert(r, dump);
+  if (chance(r, 25)) gatewayLoadBalancerEndpoint(r, dump);
   return dump;
 }
 
@@ -911,6 +918,37 @@ function natSubnetDivert(r: Rand, d: AwsDump): void {
       ? { ...dest, NetworkInterfaceId: appliance, State: "active", Origin: "CreateRoute" }
       : { ...dest, NetworkInterfaceId: "eni-0gone", State: "blackhole", Origin: "CreateRoute" },
   );
+}
+
+/**
+ * A Gateway Load Balancer endpoint in a subnet table (its traffic goes to an inspection appliance): by
+ * a CIDR, now and then by the customer list or the S3 list too (AWS routes a gateway endpoint by its
+ * service's list alone), described by describe-vpc-endpoints or not; the customer lists printed with
+ * their owner or without.
+ */
+function gatewayLoadBalancerEndpoint(r: Rand, d: AwsDump): void {
+  for (const l of d.ManagedPrefixLists) if (chance(r, 50)) l.OwnerId = "111122223333";
+  const t = pick(
+    r,
+    d.RouteTables.filter((x) => x.Associations.every((a) => a.GatewayId === undefined)),
+  );
+  const to = { GatewayId: "vpce-gwlb", Origin: "CreateRoute", State: "active" as const };
+  // Listed before or after the table's other routes: what the endpoint is must not follow the order.
+  const add = (route: RawRoute) => (chance(r, 50) ? t.Routes.push(route) : t.Routes.unshift(route));
+  const dest = pick(r, ["0.0.0.0/0", "8.8.8.0/24", "1.1.1.1/32"]);
+  if (chance(r, 70) && !t.Routes.some((x) => x.DestinationCidrBlock === dest))
+    add({ DestinationCidrBlock: dest, ...to });
+  const lists = [...d.ManagedPrefixLists, ...d.PrefixLists].map((l) => l.PrefixListId);
+  for (const id of lists)
+    if (chance(r, 40) && !t.Routes.some((x) => x.DestinationPrefixListId === id))
+      add({ DestinationPrefixListId: id, ...to });
+  if (chance(r, 50))
+    d.VpcEndpoints.push({
+      VpcEndpointId: "vpce-gwlb",
+      VpcEndpointType: "GatewayLoadBalancer",
+      ServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-1",
+      VpcId: VPC_ID,
+    });
 }
 
 /**

@@ -373,7 +373,10 @@ export class RawReference {
       if (out !== null) return out;
     }
     if (nat) return this.throughNat(nat, leg, pkt);
-    if (r.GatewayId?.startsWith("vpce-")) return allowed("cloud-service", null, "a gateway endpoint");
+    if (r.GatewayId?.startsWith("vpce-"))
+      return this.gatewayEndpoint(r.GatewayId)
+        ? allowed("cloud-service", null, "a gateway endpoint")
+        : unknown("private", "a Gateway Load Balancer endpoint: an inspection appliance, not analysed");
     if (r.VpcPeeringConnectionId) return unknown("peering", "a peered VPC, not analysed");
     if (r.TransitGatewayId) return unknown("private", "a transit gateway, not analysed");
     if (r.GatewayId?.startsWith("vgw-")) return unknown("vpn", "a VPN gateway, not analysed");
@@ -422,6 +425,32 @@ export class RawReference {
       return blocked(edge.RouteTableId, "route-table", back.name, "replies blackholed");
     if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
     return allowed("internet", egressIp, `internet via ${igw}`);
+  }
+
+  /**
+   * Whether a vpce- route target is a gateway endpoint: by its type where describe-vpc-endpoints lists
+   * it; else only when every route to it, in every table, is to an AWS-managed service list (S3,
+   * DynamoDB): AWS routes to gateway endpoints only so, and CreateRoute takes a CIDR or a customer's
+   * list to an endpoint only for Gateway Load Balancer endpoints.
+   */
+  private gatewayEndpoint(id: string): boolean {
+    const listed = this.d.VpcEndpoints.find((e) => e.VpcEndpointId === id);
+    if (listed) return listed.VpcEndpointType === "Gateway";
+    const service = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb)$/;
+    return this.d.RouteTables.every((t) =>
+      t.Routes.every(
+        (r) =>
+          r.GatewayId !== id ||
+          (r.DestinationPrefixListId !== undefined &&
+            [
+              ...this.d.PrefixLists,
+              ...this.d.ManagedPrefixLists.filter((l) => (l.OwnerId ?? "AWS") === "AWS"),
+            ].some((l) => l.PrefixListId === r.DestinationPrefixListId && service.test(l.PrefixListName)) &&
+            !this.d.ManagedPrefixLists.some(
+              (l) => l.PrefixListId === r.DestinationPrefixListId && (l.OwnerId ?? "AWS") !== "AWS",
+            )),
+      ),
+    );
   }
 
   /** A sender in an IPv6 block the VPC does not advertise on the internet (or a unique local one): no answer returns. */
