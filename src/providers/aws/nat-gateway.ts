@@ -30,10 +30,12 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     else unusable ??= `${n.NatGatewayId} has no private address in the input`;
     const connectivity = n.ConnectivityType === "private" ? "private" : "public";
     // Its Elastic IPs, the primary's first, the others in address order (AWS lists them in no
-    // promised order): connections are spread over all of them.
+    // promised order): connections are spread over all of them. Only a gateway in use has them: AWS
+    // disassociates a deleted one's Elastic IPs (DeleteNatGateway) and frees its private address for
+    // reuse, so what a deleted or failed one still lists may be another resource's now.
     let primaryPublic: bigint | undefined;
     const others: bigint[] = [];
-    if (connectivity === "public")
+    if (connectivity === "public" && !unusable)
       addrs.forEach((a, i) => {
         if (!a.PublicIp) return;
         const ip = ipAt(a.PublicIp, loc, "NatGatewayAddresses", i, "PublicIp");
@@ -43,8 +45,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     others.sort(ascending);
     const publicIps = primaryPublic === undefined ? others : [primaryPublic, ...others];
     // The internet gateway translates the primary address to the primary Elastic IP.
-    if (primary?.PublicIp && primary.PrivateIp && vpc && connectivity === "public")
-      publicMapOf(facts, vpc).set(privateIp, publicIps[0]!);
+    if (primaryPublic !== undefined && vpc) publicMapOf(facts, vpc).set(privateIp, primaryPublic);
     ctx.model.gateways.set(n.NatGatewayId, {
       id: n.NatGatewayId,
       kind: "nat",
@@ -56,7 +57,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       ephemeralPorts: NAT_EPHEMERAL,
       ref: { resource: n.NatGatewayId, kind: "nat-gateway", rule: null },
       ...(unusable ? { unusable } : {}),
-      ...(publicIps.length > 1 && primary?.PublicIp ? { publicIps } : {}),
+      ...(publicIps.length > 1 && primaryPublic !== undefined ? { publicIps } : {}),
     });
   }
 }

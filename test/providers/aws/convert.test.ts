@@ -518,6 +518,42 @@ describe("subnets, route tables and gateways", () => {
     expect(igw.publicIpOf.get(ip("10.0.0.200"))).toBe(ip("198.51.100.200"));
   });
 
+  it("a NAT gateway not in use has no public addresses: a deleted one's Elastic IPs and private address may be another's now", () => {
+    const nat = (id: string, state: string, privateIp: string, ...publics: string[]) => ({
+      NatGatewayId: id,
+      SubnetId: "subnet-pub",
+      VpcId: "vpc-1",
+      State: state,
+      ConnectivityType: "public",
+      NatGatewayAddresses: publics.map((PublicIp, i) => ({
+        PrivateIp: i === 0 ? privateIp : `10.0.0.${150 + i}`,
+        PublicIp,
+        IsPrimary: i === 0,
+      })),
+    });
+    const d = tinyVpc();
+    // eni-app reuses the address of a deleted gateway; nat-1 took over another deleted one's.
+    d.NatGateways!.push(
+      nat("nat-gone", "deleted", "10.0.1.10", "203.0.113.5"),
+      nat("nat-old", "deleted", "10.0.0.200", "203.0.113.6", "203.0.113.66"),
+      nat("nat-failed", "failed", "10.0.0.201", "203.0.113.7", "203.0.113.77"),
+    );
+    const reversed = structuredClone(d);
+    reversed.NatGateways!.reverse();
+    for (const m of [model(d), model(reversed)]) {
+      const igw = m.gateways.get("igw-1")!;
+      if (igw.kind !== "internet") throw new Error("not an internet gateway");
+      expect(igw.publicIpOf.has(ip("10.0.1.10"))).toBe(false);
+      expect(igw.publicIpOf.get(ip("10.0.0.200"))).toBe(ip("198.51.100.200"));
+      expect(igw.publicIpOf.has(ip("10.0.0.201"))).toBe(false);
+      for (const id of ["nat-gone", "nat-old", "nat-failed"])
+        expect(m.gateways.get(id)).toMatchObject({ unusable: expect.any(String) as unknown, kind: "nat" });
+      for (const id of ["nat-old", "nat-failed"]) expect(m.gateways.get(id)).not.toHaveProperty("publicIps");
+    }
+    const [t] = runTrace(model(d), [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
+  });
+
   it("interfaces become sources; AWS-managed ones (NAT gateway ENIs) do not", () => {
     const d = tinyVpc();
     d.NetworkInterfaces!.push({

@@ -887,6 +887,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 30)) propagatedIntoVpc(r, dump);
   if (chance(r, 30)) natSubnetDivert(r, dump);
   if (chance(r, 25)) gatewayLoadBalancerEndpoint(r, dump);
+  if (chance(r, 30)) deletedNat(r, dump);
   return dump;
 }
 
@@ -918,6 +919,44 @@ function natSubnetDivert(r: Rand, d: AwsDump): void {
       ? { ...dest, NetworkInterfaceId: appliance, State: "active", Origin: "CreateRoute" }
       : { ...dest, NetworkInterfaceId: "eni-0gone", State: "blackhole", Origin: "CreateRoute" },
   );
+}
+
+/**
+ * A deleted NAT gateway, still listed (describe-nat-gateways shows them for a while): the private
+ * address it had, now an interface's or a newer gateway's, and Elastic IPs, one of which may be a newer
+ * gateway's now. AWS disassociated them: nothing of it may reach an audit.
+ */
+function deletedNat(r: Rand, d: AwsDump): void {
+  const holders = [
+    ...d.NetworkInterfaces.map((e) => ({ SubnetId: e.SubnetId, ip: e.PrivateIpAddress })),
+    ...d.NatGateways.map((n) => ({ SubnetId: n.SubnetId, ip: primaryOf(n).PrivateIp })),
+  ];
+  if (holders.length === 0) return;
+  const { SubnetId, ip } = pick(r, holders);
+  const reused = d.NatGateways.flatMap((n) => (primaryOf(n).PublicIp ? [primaryOf(n).PublicIp!] : []));
+  const addresses = [
+    {
+      PrivateIp: ip,
+      PublicIp: reused.length > 0 && chance(r, 50) ? pick(r, reused) : "52.9.9.9",
+      NetworkInterfaceId: "eni-nat-deleted",
+      IsPrimary: true,
+    },
+  ];
+  if (chance(r, 50))
+    addresses.push({
+      PrivateIp: ip.replace(/\.\d+$/, ".249"),
+      PublicIp: "52.9.9.10",
+      NetworkInterfaceId: "eni-nat-deleted",
+      IsPrimary: false,
+    });
+  d.NatGateways.push({
+    NatGatewayId: "nat-deleted",
+    SubnetId,
+    VpcId: VPC_ID,
+    State: "deleted",
+    ConnectivityType: "public",
+    NatGatewayAddresses: chance(r, 50) ? addresses : addresses.reverse(),
+  });
 }
 
 /**

@@ -66,10 +66,11 @@ function docsOf(d: AwsDump): SourceDocument[] {
   }));
 }
 
-/** A NAT gateway's primary Elastic IP -> all of them, for gateways with several. */
+/** A NAT gateway's primary Elastic IP -> all of them, for gateways in use with several. */
 function spreadOf(d: AwsDump): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of d.NatGateways) {
+    if (n.State !== "available") continue;
     const ips = n.NatGatewayAddresses.flatMap((a) => (a.PublicIp ? [a.PublicIp] : []));
     const primary = n.NatGatewayAddresses.find((a) => a.IsPrimary)?.PublicIp;
     if (n.ConnectivityType === "public" && primary && ips.length > 1)
