@@ -60,10 +60,12 @@ export type RouteTarget =
   /** `why`: what makes it one, when it is not that the target no longer exists. */
   | { kind: "blackhole"; targetId: string | null; why?: string }
   /**
-   * Routes that tie (equal prefix length and preference, different next hops) where the provider
-   * picks one in a way the input does not record: what they take is `unknown`, for this reason.
+   * Where the route sends packets cannot be told from the input: routes that tie (equal prefix length
+   * and preference, different next hops) where the provider picks one in a way the input does not
+   * record, or a target whose description lacks what following it needs. What it takes is `unknown`,
+   * for this reason. `label`: the target, when there is one.
    */
-  | { kind: "undecided"; why: string };
+  | { kind: "undecided"; why: string; label?: string };
 
 /** Where a route sends packets, in a word: as trace hops and route descriptions show it. */
 export function targetLabel(t: RouteTarget): string {
@@ -75,7 +77,7 @@ export function targetLabel(t: RouteTarget): string {
     case "blackhole":
       return "blackhole";
     case "undecided":
-      return "(which one is not known)";
+      return t.label ?? "(which one is not known)";
   }
 }
 

@@ -11,6 +11,11 @@ export interface AwsContext {
   model: NetworkModel;
   /** Prefix list id -> its CIDRs (AWS-managed service lists and customer-managed lists with entries). */
   prefixLists: Map<string, { name: string; cidrs: string[]; set: IntervalSet }>;
+  /**
+   * Route targets in the input whose description lacks what following them needs (a NAT gateway
+   * without its private address): id -> why. Routes to them are `undecided`.
+   */
+  undecidedTargets: Map<string, string>;
   /** Why data of a key is missing, when the collector recorded that it could not read it. */
   gapReason(key: AwsKey): string | undefined;
 }

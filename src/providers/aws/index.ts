@@ -37,6 +37,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     raw,
     model,
     prefixLists: new Map(),
+    undecidedTargets: new Map(),
     gapReason: (key: AwsKey) => gaps.get(key),
   };
   convertPrefixLists(ctx);

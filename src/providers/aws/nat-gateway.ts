@@ -23,11 +23,18 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       addrs.findIndex((a) => a.IsPrimary),
     );
     const primary = addrs[primaryIdx];
-    let unusable = state === "available" ? undefined : `${n.NatGatewayId} is ${state}`;
-    let privateIp = 0n;
-    if (primary?.PrivateIp)
-      privateIp = ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp");
-    else unusable ??= `${n.NatGatewayId} has no private address in the input`;
+    const unusable = state === "available" ? undefined : `${n.NatGatewayId} is ${state}`;
+    if (!unusable && !primary?.PrivateIp) {
+      // Missing data, not a gateway that drops traffic: without its address, neither the network ACL
+      // rules its traffic meets nor the address the internet gateway translates can be told.
+      const why = `${n.NatGatewayId} is ${state} but its private address is not in the input (NatGatewayAddresses), so what becomes of traffic through it cannot be told`;
+      ctx.undecidedTargets.set(n.NatGatewayId, why);
+      ctx.model.unknowns.push({ resource: n.NatGatewayId, message: why });
+      continue;
+    }
+    const privateIp = primary?.PrivateIp
+      ? ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp")
+      : 0n;
     const connectivity = n.ConnectivityType === "private" ? "private" : "public";
     // Its Elastic IPs, the primary's first, the others in address order (AWS lists them in no
     // promised order): connections are spread over all of them. Only a gateway in use has them: AWS

@@ -298,6 +298,8 @@ function routeTarget(
   if (r.State === "blackhole") return { kind: "blackhole", targetId: id };
   if (r.GatewayId === "local") return { kind: "local", networkId: vpcId };
   if (id === null) return { kind: "blackhole", targetId: null };
+  const undecided = ctx.undecidedTargets.get(id);
+  if (undecided !== undefined) return { kind: "undecided", why: undecided, label: id };
   const gateways = ctx.model.gateways;
   const g = gateways.get(id);
   // An internet gateway carries only the traffic of the VPC it is attached to: AWS marks a route to

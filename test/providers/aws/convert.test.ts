@@ -554,6 +554,28 @@ describe("subnets, route tables and gateways", () => {
     expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
   });
 
+  it("a NAT gateway in use whose private address is not in the input leaves its traffic unknown, not blocked", () => {
+    const d = tinyVpc();
+    (d.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses = [
+      { PublicIp: "198.51.100.200", IsPrimary: true },
+    ];
+    const m = model(d);
+    expect(m.gateways.has("nat-1")).toBe(false);
+    expect(m.unknowns).toContainEqual({
+      resource: "nat-1",
+      message: expect.stringMatching(
+        /nat-1 is available but its private address is not in the input/,
+      ) as unknown,
+    });
+    const [t] = runTrace(m, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t!.reason).toMatch(/route 0\.0\.0\.0\/0 in rtb-priv: nat-1 is available but its private address/);
+    // A gateway that is not in use drops traffic whatever the input says of its addresses.
+    (d.NatGateways![0] as { State: string }).State = "failed";
+    const [f] = runTrace(model(d), [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(f).toMatchObject({ verdict: "blocked", blockedBy: { resource: "nat-1" } });
+  });
+
   it("interfaces become sources; AWS-managed ones (NAT gateway ENIs) do not", () => {
     const d = tinyVpc();
     d.NetworkInterfaces!.push({
