@@ -62,3 +62,11 @@ export function missingReason(ctx: AwsContext, key: AwsKey, what: string): strin
   const gap = ctx.gapReason(key);
   return gap ?? `${what}: no ${key} in the input (describe output for it was not provided)`;
 }
+
+/**
+ * Whether a VPC or subnet CIDR block still belongs to it: "associated", or no state printed (older
+ * output, hand-made input). One being associated, disassociated or failed does not (yet, or any more).
+ */
+export function blockAssociated(state: { State?: string | null } | null | undefined): boolean {
+  return !state?.State || state.State === "associated";
+}

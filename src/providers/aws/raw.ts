@@ -11,20 +11,18 @@ const port = z.number().int().min(-1).max(65535);
 /** An ICMP type or code: 0..255, or -1 (all). */
 const icmpNumber = z.number().int().min(-1).max(255);
 const tags = z.array(z.looseObject({ Key: str.nullish(), Value: str.nullish() })).nullish();
+/** A CIDR block association's state (VPC and subnet blocks): "associated", "disassociated" ... */
+const blockState = z.looseObject({ State: str.nullish() }).nullish();
 
 export const Vpc = z.looseObject({
   VpcId: str,
   CidrBlock: str.nullish(),
-  CidrBlockAssociationSet: z
-    .array(
-      z.looseObject({ CidrBlock: str, CidrBlockState: z.looseObject({ State: str.nullish() }).nullish() }),
-    )
-    .nullish(),
+  CidrBlockAssociationSet: z.array(z.looseObject({ CidrBlock: str, CidrBlockState: blockState })).nullish(),
   Ipv6CidrBlockAssociationSet: z
     .array(
       z.looseObject({
         Ipv6CidrBlock: str.nullish(),
-        Ipv6CidrBlockState: z.looseObject({ State: str.nullish() }).nullish(),
+        Ipv6CidrBlockState: blockState,
         /** "public" or "private" (an IPAM block AWS does not advertise on the internet). */
         Ipv6AddressAttribute: str.nullish(),
         /** "Amazon", or the pool of a range brought to AWS (BYOIP) or managed by IPAM. */
@@ -39,7 +37,9 @@ export const Subnet = z.looseObject({
   SubnetId: str,
   VpcId: str,
   CidrBlock: str.nullish(),
-  Ipv6CidrBlockAssociationSet: z.array(z.looseObject({ Ipv6CidrBlock: str.nullish() })).nullish(),
+  Ipv6CidrBlockAssociationSet: z
+    .array(z.looseObject({ Ipv6CidrBlock: str.nullish(), Ipv6CidrBlockState: blockState }))
+    .nullish(),
   AvailabilityZone: str.nullish(),
   Tags: tags,
 });

@@ -2,7 +2,7 @@
 // ones, else the VPC's main route table and default network ACL.
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
-import { cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { innerList } from "../../model/maps.js";
 import { associationClaim, settle, type Claim } from "./claims.js";
 
@@ -30,7 +30,7 @@ export function convertSubnets(ctx: AwsContext): void {
     let cidrs = IntervalSet.EMPTY;
     if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, loc, "CidrBlock"));
     s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
-      if (a.Ipv6CidrBlock)
+      if (a.Ipv6CidrBlock && blockAssociated(a.Ipv6CidrBlockState))
         cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"));
     });
     const acl =

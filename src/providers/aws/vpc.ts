@@ -7,7 +7,7 @@
 // attribute can turn the resolver off; the sending instance decides the rest (instance-services.ts).
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
-import { cidrAt, nameTag, type AwsContext } from "./context.js";
+import { blockAssociated, cidrAt, nameTag, type AwsContext } from "./context.js";
 import type { RawVpc } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -156,13 +156,12 @@ export function convertVpcs(ctx: AwsContext): void {
     const primary = primaryCidr(loc);
     if (primary) cidrs = cidrs.union(primary);
     v.CidrBlockAssociationSet?.forEach((a, i) => {
-      if (a.CidrBlockState?.State && a.CidrBlockState.State !== "associated") return;
+      if (!blockAssociated(a.CidrBlockState)) return;
       cidrs = cidrs.union(cidrAt(a.CidrBlock, loc, "CidrBlockAssociationSet", i, "CidrBlock"));
     });
     const privateIpv6: { cidr: string; ips: IntervalSet }[] = [];
     v.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
-      if (!a.Ipv6CidrBlock || (a.Ipv6CidrBlockState?.State && a.Ipv6CidrBlockState.State !== "associated"))
-        return;
+      if (!a.Ipv6CidrBlock || !blockAssociated(a.Ipv6CidrBlockState)) return;
       const block = cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock");
       cidrs = cidrs.union(block);
       if (a.Ipv6AddressAttribute === "private") privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block });

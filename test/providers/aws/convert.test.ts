@@ -250,6 +250,44 @@ describe("port spellings", () => {
 });
 
 describe("subnets, route tables and gateways", () => {
+  it("a subnet's IPv6 blocks count only while associated, as a VPC's do", () => {
+    const d = tinyVpc();
+    const block = (cidr: string, state?: string) => ({
+      Ipv6CidrBlock: cidr,
+      ...(state ? { Ipv6CidrBlockState: { State: state } } : {}),
+    });
+    d.Vpcs = [
+      {
+        VpcId: "vpc-1",
+        CidrBlock: "10.0.0.0/16",
+        Ipv6CidrBlockAssociationSet: [block("2600:1f18:1:100::/56", "associated")],
+      },
+    ];
+    (d.Subnets![0] as { Ipv6CidrBlockAssociationSet?: object[] }).Ipv6CidrBlockAssociationSet = [
+      block("2600:1f18:1:1fc::/64", "disassociated"),
+      block("2600:1f18:1:1fd::/64", "disassociating"),
+      block("2600:1f18:1:1fe::/64", "failed"),
+      block("2600:1f18:1:100::/64", "associated"),
+      block("2600:1f18:1:101::/64"),
+    ];
+    (d.NetworkInterfaces![1] as { Ipv6Addresses?: object[] }).Ipv6Addresses = [
+      { Ipv6Address: "2600:1f18:1:100::10" },
+    ];
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+      IpProtocol: "-1",
+      Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+    });
+    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationIpv6CidrBlock: "2600:1f18:1:100::/56",
+      GatewayId: "local",
+      State: "active",
+    });
+    const m = model(d);
+    expect(toCidrs(m.subnets.get("subnet-pub")!.cidrs)).toEqual(["2600:1f18:1:100::/63", "10.0.0.0/24"]);
+    const [t] = runTrace(m, [{ src: "eni-web", dst: "2600:1f18:1:1fc::5", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "blocked", blockedBy: { resource: "vpc-1" } });
+  });
+
   it("an unassociated subnet uses the main route table and the default ACL", () => {
     const d = tinyVpc();
     d.Subnets!.push({ SubnetId: "subnet-new", VpcId: "vpc-1", CidrBlock: "10.0.2.0/24" });

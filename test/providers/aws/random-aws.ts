@@ -888,6 +888,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 30)) natSubnetDivert(r, dump);
   if (chance(r, 25)) gatewayLoadBalancerEndpoint(r, dump);
   if (chance(r, 30)) deletedNat(r, dump);
+  if (dump.Vpcs[0]!.Ipv6CidrBlockAssociationSet && chance(r, 30)) formerSubnetBlock(r, dump);
   return dump;
 }
 
@@ -919,6 +920,21 @@ function natSubnetDivert(r: Rand, d: AwsDump): void {
       ? { ...dest, NetworkInterfaceId: appliance, State: "active", Origin: "CreateRoute" }
       : { ...dest, NetworkInterfaceId: "eni-0gone", State: "blackhole", Origin: "CreateRoute" },
   );
+}
+
+/**
+ * An IPv6 block a subnet had (disassociated, failed) or is giving up, listed with its others:
+ * 2600:1f18:1:aff::/64, where no subnet's block is (the destinations hold its ::1).
+ */
+function formerSubnetBlock(r: Rand, d: AwsDump): void {
+  const s = pick(r, d.Subnets);
+  const former = {
+    Ipv6CidrBlock: "2600:1f18:1:aff::/64",
+    Ipv6CidrBlockState: { State: pick(r, ["disassociated", "disassociating", "failed"]) },
+  };
+  const blocks = (s.Ipv6CidrBlockAssociationSet ??= []);
+  if (chance(r, 50)) blocks.push(former);
+  else blocks.unshift(former);
 }
 
 /**

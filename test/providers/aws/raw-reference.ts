@@ -579,7 +579,10 @@ export class RawReference {
     const dstSubnet = this.d.Subnets.find(
       (s) =>
         inCidr(pkt.dst, s.CidrBlock) ||
-        (s.Ipv6CidrBlockAssociationSet ?? []).some((b) => inCidr(pkt.dst, b.Ipv6CidrBlock)),
+        // A block no longer (or not yet) associated is not the subnet's.
+        (s.Ipv6CidrBlockAssociationSet ?? []).some(
+          (b) => b.Ipv6CidrBlockState.State === "associated" && inCidr(pkt.dst, b.Ipv6CidrBlock),
+        ),
     );
     if (dstSubnet === undefined) return blocked(this.d.Vpcs[0]!.VpcId, "vpc", null, "no subnet");
     if (dstSubnet.SubnetId !== leg.subnetId) {
