@@ -1,6 +1,6 @@
 // VpcBlockPublicAccessOptions and VpcBlockPublicAccessExclusions -> each VPC's internet block. The
 // options are one object per region; a VPC takes its region's from its subnets' availability zones
-// ("us-east-1a" is in us-east-1), or the only options in the input.
+// ("us-east-1a" is in us-east-1), or, where those do not tell the region, the only options in the input.
 import type { InternetBlock } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
 
@@ -13,6 +13,8 @@ const EXCLUSION_MODES: Record<string, "bidirectional" | "egress"> = {
   "allow-bidirectional": "bidirectional",
   "allow-egress": "egress",
 };
+
+const REGION_OF_ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:[a-z]$|-)/;
 
 export function convertBlockPublicAccess(ctx: AwsContext): void {
   // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block it.
@@ -52,9 +54,19 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       (zonesByVpc.get(s.VpcId) ?? zonesByVpc.set(s.VpcId, []).get(s.VpcId)!).push(s.AvailabilityZone);
   for (const net of ctx.model.networks.values()) {
     const zones = zonesByVpc.get(net.id) ?? [];
+    // The region a zone is in: "us-east-1a", "us-east-1-bos-1a" (a Local Zone) are in us-east-1.
+    const regions = new Set(zones.flatMap((z) => REGION_OF_ZONE.exec(z)?.[1] ?? []));
     const inRegion = (region: string | null | undefined): boolean =>
       !!region && zones.some((z) => z.startsWith(region) && /^[a-z-]/.test(z.slice(region.length)));
-    const mine = options.length === 1 ? options : options.filter((o) => inRegion(o.AwsRegion));
+    // A setting is its region's only: a VPC whose region the input has none for is audited as one
+    // saved without it. Only where the zones do not tell the region does the only setting apply.
+    const mine =
+      regions.size > 0
+        ? options.filter((o) => regions.has(o.AwsRegion ?? ""))
+        : options.length === 1
+          ? options
+          : options.filter((o) => inRegion(o.AwsRegion));
+    if (regions.size > 0 && mine.length === 0) continue;
     const region = mine[0]?.AwsRegion ?? "?";
     const ref = {
       resource: `vpc-block-public-access/${region}`,

@@ -1080,6 +1080,29 @@ describe("VPC Block Public Access", () => {
     expect(b?.unknown).toBeUndefined();
   });
 
+  it("a setting is its region's only: a VPC in another region is audited as without one; zones that do not tell the region take the only one", () => {
+    expect(withOptions(options("eu-west-1", "block-bidirectional"))).toBeUndefined();
+    expect(
+      withOptions(options("eu-west-1", "block-bidirectional"), options("ap-south-1", "block-ingress")),
+    ).toBeUndefined();
+    const d = tinyVpc();
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1-bos-1a";
+    const docs = docsOf(d);
+    docs.push({
+      file: "bpa.json",
+      data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-ingress") },
+    });
+    expect(awsModel(docs, "test").networks.get("vpc-1")!.internetBlock).toMatchObject({ mode: "ingress" });
+    // No zone said: the region cannot be told, and the only setting in the input applies.
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) delete s.AvailabilityZone;
+    const bare = docsOf(d);
+    bare.push({
+      file: "bpa.json",
+      data: { VpcBlockPublicAccessOptions: options("eu-west-1", "block-ingress") },
+    });
+    expect(awsModel(bare, "test").networks.get("vpc-1")!.internetBlock).toMatchObject({ mode: "ingress" });
+  });
+
   it("one region saved twice counts once; two different settings for it cannot be told apart", () => {
     const same = withOptions(options("us-east-1", "block-ingress"), options("us-east-1", "block-ingress"));
     expect(same?.unknown).toBeUndefined();

@@ -138,7 +138,13 @@ export interface AwsDump {
     CidrBlockAssociationSet?: { CidrBlock: string; CidrBlockState: { State: string } }[];
     Ipv6CidrBlockAssociationSet?: V6Blocks;
   }[];
-  Subnets: { SubnetId: string; VpcId: string; CidrBlock: string; Ipv6CidrBlockAssociationSet?: V6Blocks }[];
+  Subnets: {
+    SubnetId: string;
+    VpcId: string;
+    CidrBlock: string;
+    Ipv6CidrBlockAssociationSet?: V6Blocks;
+    AvailabilityZone?: string;
+  }[];
   SecurityGroups: RawGroup[];
   NetworkAcls: RawAcl[];
   RouteTables: RawTable[];
@@ -889,6 +895,11 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 25)) gatewayLoadBalancerEndpoint(r, dump);
   if (chance(r, 30)) deletedNat(r, dump);
   if (dump.Vpcs[0]!.Ipv6CidrBlockAssociationSet && chance(r, 30)) formerSubnetBlock(r, dump);
+  // The subnets' zones, now and then: in the region of the Block Public Access setting, or another.
+  if (chance(r, 50)) {
+    const region = pick(r, ["us-east-1", "eu-west-1"]);
+    for (const s of dump.Subnets) s.AvailabilityZone = region + pick(r, ["a", "b", "-bos-1a"]);
+  }
   return dump;
 }
 

@@ -506,6 +506,15 @@ export class RawReference {
   private publicAccess(leg: Leg, egressOnly: boolean): RefOutcome | null {
     const o = this.d.VpcBlockPublicAccessOptions[0];
     if (!o || o.InternetGatewayBlockMode === "off") return null;
+    // A setting is its region's only; a VPC whose subnets' zones say no region takes the only one.
+    const zone = this.d.Subnets.find((s) => s.AvailabilityZone !== undefined)?.AvailabilityZone;
+    // (us-east-1a, us-east-1-bos-1a: us-east-1.)
+    const region = zone
+      ?.split("-")
+      .slice(0, 3)
+      .join("-")
+      .replace(/[a-z]$/, "");
+    if (region !== undefined && region !== o.AwsRegion) return null;
     const bidirectional = o.InternetGatewayBlockMode === "block-bidirectional";
     if (!bidirectional && (leg.nat !== null || egressOnly)) return null;
     const ours = (e: AwsDump["VpcBlockPublicAccessExclusions"][number]): boolean =>
