@@ -47,7 +47,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   convertNetworkAcls(ctx);
   convertSubnets(ctx);
   const facts = convertNetworkInterfaces(ctx);
-  convertSecurityGroups(ctx, facts.members);
+  convertSecurityGroups(ctx, facts);
   convertNatGateways(ctx, facts);
   convertInternetGateways(ctx, facts);
   convertRouteTables(ctx, facts);

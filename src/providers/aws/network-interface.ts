@@ -68,6 +68,8 @@ function describes(d: string | null | undefined): string | undefined {
 
 export interface InterfaceFacts {
   members: Map<string, IpSet>;
+  /** VPC id -> every address of its interfaces in the input (one address, one interface). */
+  held: Map<string, IpSet>;
   /** VPC id -> private IPv4 -> public IPv4. */
   publicIpOf: Map<string, Map<bigint, bigint>>;
 }
@@ -114,7 +116,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     });
   }
 
-  const facts: InterfaceFacts = { members: new Map(), publicIpOf: new Map() };
+  const facts: InterfaceFacts = { members: new Map(), held: new Map(), publicIpOf: new Map() };
   const servicesOf = instanceServices(ctx);
   const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
@@ -170,11 +172,10 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ),
     ]);
     const groups = (eni.Groups ?? []).map((g) => g.GroupId);
-    for (const g of groups) {
-      let set = (facts.members.get(g) ?? IntervalSet.EMPTY).union(prefixes);
-      for (const ip of [...privateIps, ...ipv6]) set = set.union(IntervalSet.point(ip));
-      facts.members.set(g, set);
-    }
+    let own = prefixes;
+    for (const ip of [...privateIps, ...ipv6]) own = own.union(IntervalSet.point(ip));
+    for (const g of groups) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
+    facts.held.set(vpc, (facts.held.get(vpc) ?? IntervalSet.EMPTY).union(own));
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;

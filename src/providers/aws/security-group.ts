@@ -9,12 +9,13 @@ import type { Rule } from "../../model/types.js";
 import { at, cidrAt, type AwsContext } from "./context.js";
 import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
 import type { RawIpPermission } from "./raw.js";
+import type { InterfaceFacts } from "./network-interface.js";
 import type { Located } from "./snapshot.js";
 
 /** Addresses a reference to an unknown group in another VPC could still stand for. */
 const NON_PUBLIC = IPV4_ALL.subtract(PUBLIC_INTERNET);
 
-export function convertSecurityGroups(ctx: AwsContext, members: Map<string, IntervalSet>): void {
+export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): void {
   // One string object per distinct description start ("egress tcp 443 to "), found by the permission's
   // shape (one object per protocol and ports, see match.ts): the groups of a region repeat a few
   // thousand of them ~10^5 times, and each built afresh was a tree of concatenations.
@@ -28,9 +29,26 @@ export function convertSecurityGroups(ctx: AwsContext, members: Map<string, Inte
     if (!set) unresolvedByVpc.set(vpcId!, (set = NON_PUBLIC.union(cidrs)));
     return set;
   };
+  // Without describe-network-interfaces, members are known only as instances' interfaces: a group's
+  // other members (databases, load balancers, Lambda functions ...) may be anywhere a member can be.
+  const partial = ctx.raw.present.has("NetworkInterfaces")
+    ? undefined
+    : (ctx.gapReason("NetworkInterfaces") ??
+      "no NetworkInterfaces in the input: describe-network-interfaces was not saved");
   for (const loc of ctx.raw.SecurityGroups) {
     const sg = loc.item;
-    const refs: Refs = { members, sameVpc: unresolvedIn(sg.VpcId) };
+    const sameVpc = unresolvedIn(sg.VpcId);
+    const refs: Refs = {
+      members: facts.members,
+      sameVpc,
+      // An address an interface in the input has is not another's: the members not in the input
+      // may have only the others.
+      otherMembers:
+        partial === undefined
+          ? undefined
+          : sameVpc.subtract(facts.held.get(sg.VpcId ?? "") ?? IntervalSet.EMPTY),
+      partial,
+    };
     const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], refs, texts);
     const ingress = expand(ctx, loc, "IpPermissions", sg.IpPermissions ?? [], refs, texts);
     ctx.model.filters.set(sg.GroupId, {
@@ -112,8 +130,17 @@ function expand(
     for (const r of p.UserIdGroupPairs ?? []) {
       const ref = r.GroupId ?? "(unnamed group)";
       const ips = r.GroupId ? refs.members.get(r.GroupId) : undefined;
-      if (ips && !r.VpcPeeringConnectionId) add(perm, `members of ${ref}`, ips, r.Description);
-      else
+      if (ips && !r.VpcPeeringConnectionId) {
+        const known = add(perm, `members of ${ref}`, ips, r.Description);
+        const rest = refs.otherMembers?.subtract(ips) ?? IntervalSet.EMPTY;
+        if (!rest.isEmpty())
+          perm.rules.push({
+            ...known,
+            match: shapeSet(perm.shape, rest),
+            ref: { ...known.ref, description: `${perm.text}other members of ${ref}` },
+            unresolved: `the members of ${ref} referenced by ${groupId} other than instances' interfaces are not in the input (${refs.partial})`,
+          });
+      } else
         add(
           perm,
           `members of ${ref}`,
@@ -139,6 +166,10 @@ interface Refs {
   members: Map<string, IntervalSet>;
   /** For a group of the referencing group's VPC: non-public IPv4 and the VPC's own blocks. */
   sameVpc: IntervalSet;
+  /** Why the members in the input may not be all of them, if they may not. */
+  partial: string | undefined;
+  /** Then, the addresses the other members of a group of the referencing group's VPC may have. */
+  otherMembers: IntervalSet | undefined;
 }
 
 /** What the rules of one permission share. */
@@ -158,7 +189,7 @@ function add(
   ips: IntervalSet,
   description: string | null | undefined,
   unresolved?: string,
-): void {
+): Rule {
   const rule: Rule = {
     match: shapeSet(perm.shape, ips),
     action: "allow",
@@ -177,6 +208,7 @@ function add(
   const why = unresolved ?? doubt;
   if (why !== undefined) rule.unresolved = why;
   perm.rules.push(rule);
+  return rule;
 }
 
 /** Description starts by direction and permission shape. */

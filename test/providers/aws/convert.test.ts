@@ -82,6 +82,50 @@ describe("security groups", () => {
   });
 });
 
+describe("security group references without describe-network-interfaces", () => {
+  it("match the instances' interfaces surely, and leave the group's other possible members unknown", () => {
+    const d = tinyVpc();
+    const [app, web] = d.NetworkInterfaces as { Groups: { GroupId: string }[] }[];
+    app!.Groups = [{ GroupId: "sg-ref" }];
+    (d.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions = [
+      { IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+    ];
+    web!.Groups = [{ GroupId: "sg-all" }];
+    d.Reservations = [
+      {
+        Instances: (d.NetworkInterfaces as { NetworkInterfaceId: string }[]).map((eni) => ({
+          InstanceId: `i-${eni.NetworkInterfaceId}`,
+          NetworkInterfaces: [eni],
+        })),
+      },
+    ];
+    d.SecurityGroups!.push({
+      GroupId: "sg-ref",
+      VpcId: "vpc-1",
+      IpPermissions: [],
+      IpPermissionsEgress: [
+        { IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-all" }] },
+      ],
+    });
+    const withEnis = model(d);
+    delete d.NetworkInterfaces;
+    const m = model(d);
+    const flow = (dst: string) => runTrace(m, [{ src: "eni-app", dst, protocol: "tcp", port: 5432 }])[0]!;
+    // The known member: allowed; another address a member could have (an RDS interface, say): unknown.
+    expect(flow("10.0.0.10")).toMatchObject({ verdict: "allowed" });
+    expect(flow("10.0.0.99").verdict).toBe("unknown");
+    expect(flow("10.0.0.99").reason).toMatch(
+      /the members of sg-all referenced by sg-ref other than instances' interfaces are not in the input/,
+    );
+    // A group reference never opens the internet.
+    expect(flow("8.8.8.8")).toMatchObject({ verdict: "blocked", blockedBy: { resource: "sg-ref" } });
+    // With describe-network-interfaces, the members in the input are all of them.
+    const all = runTrace(withEnis, [{ src: "eni-app", dst: "10.0.0.99", protocol: "tcp", port: 5432 }])[0]!;
+    expect(all).toMatchObject({ verdict: "blocked", blockedBy: { resource: "sg-ref" } });
+    expect(m.filters.get("sg-ref")!.egress.map((r) => r.ref.rule)).toEqual(["#1", "#1"]);
+  });
+});
+
 describe("network ACLs", () => {
   it("order entries by rule number per direction, name the default `*`, and read ICMP type/code", () => {
     const d = tinyVpc();
