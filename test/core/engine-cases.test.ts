@@ -355,15 +355,23 @@ describe("replies from a NAT gateway (routed by its own subnet's table)", () => 
   });
 });
 
+/** eni-app's instance, as describe-instances lists it: a Linux one (no Platform). */
+function onLinux(d: Docs): Docs {
+  d.Reservations = [
+    { Instances: [{ InstanceId: "i-app", NetworkInterfaces: [{ NetworkInterfaceId: "eni-app" }] }] },
+  ];
+  return d;
+}
+
 describe("network ACL return traffic (stateless)", () => {
   it("replies allowed on the whole Linux ephemeral range: allowed", () => {
-    const d = tinyVpc();
+    const d = onLinux(tinyVpc());
     setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 32768, 60999)]);
     expect(trace(d, { src: "eni-app" }).verdict).toBe("allowed");
   });
 
   it("no inbound rule for the replies: blocked by the inbound `*` rule", () => {
-    const d = tinyVpc();
+    const d = onLinux(tinyVpc());
     setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 22, 22)]);
     const t = trace(d, { src: "eni-app" });
     expect(t).toMatchObject({
@@ -374,11 +382,32 @@ describe("network ACL return traffic (stateless)", () => {
   });
 
   it("replies allowed on only part of the ephemeral range: unknown, with the reason", () => {
-    const d = tinyVpc();
+    const d = onLinux(tinyVpc());
     setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 49152, 65535)]);
     const t = trace(d, { src: "eni-app" });
     expect(t.verdict).toBe("unknown");
     expect(t.reason).toMatch(/acl-priv lets replies through on only some of the ephemeral ports 32768-60999/);
+  });
+
+  it("a client whose OS the input does not tell (its instance not in it) is judged on 1024-65535, as Lambda and load balancers", () => {
+    const linuxOnly = (d: Docs) => {
+      setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 32768, 60999)]);
+      return d;
+    };
+    expect(trace(linuxOnly(onLinux(tinyVpc())), { src: "eni-app" }).verdict).toBe("allowed");
+    const t = trace(linuxOnly(tinyVpc()), { src: "eni-app" });
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(/acl-priv lets replies through on only some of the ephemeral ports 1024-65535/);
+    // A load balancer's interface (an instance's InterfaceType, made by amazon-elb): 1024-65535 too.
+    const d = onLinux(tinyVpc());
+    d.NetworkInterfaces!.push({
+      ...eni("eni-alb", "subnet-priv", "10.0.1.20", ["sg-all"]),
+      InterfaceType: "interface",
+      RequesterId: "amazon-elb",
+      Description: "ELB app/my-alb/50dc6c495c0c9188",
+    });
+    const alb = trace(linuxOnly(d), { src: "eni-alb" });
+    expect(alb.reason).toMatch(/only some of the ephemeral ports 1024-65535/);
   });
 
   it("the NAT gateway's subnet must let replies in on 1024-65535", () => {

@@ -14,8 +14,29 @@ const SOURCE_TYPES = new Set(["interface", "efa", "efa-only", "trunk", "branch",
 
 const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
 const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
-/** Lambda and load balancers use the wide range, as NAT gateways do. */
+/**
+ * Lambda and load balancers use the wide range, as NAT gateways do; it also holds every client range
+ * AWS's network ACL page lists (Linux, Windows, older Windows' 1025-5000), so it is the one for a
+ * sender whose OS the input does not tell: a network ACL that lets replies through on part of it
+ * leaves the flow `unknown`, never decided by a guessed OS.
+ */
 const WIDE_EPHEMERAL = IntervalSet.range(1024n, 65535n);
+
+/**
+ * The ports a source's connections come from: Lambda functions' and load balancers' the wide range;
+ * an instance's by its platform (describe-instances says "windows"; nothing for Linux); any other
+ * interface's (its instance not in the input, or none: a pod's branch interface, a service's
+ * requester-managed one) cannot be told, so the wide range (see WIDE_EPHEMERAL).
+ */
+function ephemeralPorts(eni: RawNetworkInterface, type: string, instance: RawInstance | undefined): IpSet {
+  const loadBalancer =
+    type === "network_load_balancer" ||
+    type === "gateway_load_balancer" ||
+    eni.RequesterId === "amazon-elb" ||
+    (eni.Description ?? "").startsWith("ELB ");
+  if (type === "lambda" || loadBalancer || instance === undefined) return WIDE_EPHEMERAL;
+  return instance.Platform?.toLowerCase() === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
+}
 
 /**
  * The EKS clusters a node belongs to, by the tags EKS and the Kubernetes AWS integrations put on
@@ -200,12 +221,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
       filterIds: groups,
-      ephemeralPorts:
-        type === "lambda"
-          ? WIDE_EPHEMERAL
-          : instance?.Platform?.toLowerCase() === "windows"
-            ? WINDOWS_EPHEMERAL
-            : LINUX_EPHEMERAL,
+      ephemeralPorts: ephemeralPorts(eni, type, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
     };

@@ -150,6 +150,8 @@ export const NetworkInterface = z
       .nullish(),
     InterfaceType: str.nullish(),
     Description: str.nullish(),
+    /** Who made a requester-managed interface: "amazon-elb" for load balancers. */
+    RequesterId: str.nullish(),
     Status: str.nullish(),
     TagSet: tags,
     // An id makes the JSON Schema a definition of its own, which the generated validators check in a

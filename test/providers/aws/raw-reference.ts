@@ -696,11 +696,12 @@ export class RawReference {
     if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
     if (outbound === "deny")
       return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
-    // Lambda functions use the wide range, as NAT gateways do.
+    // Lambda functions use the wide range, as NAT gateways do; an interface whose instance is not in
+    // the input (or that has none) too: its OS, and so its range, cannot be told.
     const ephemeral =
-      eni.InterfaceType === "lambda"
+      eni.InterfaceType === "lambda" || instance === undefined
         ? NAT_EPHEMERAL
-        : instance?.Platform === "windows"
+        : instance.Platform === "windows"
           ? WINDOWS_EPHEMERAL
           : LINUX_EPHEMERAL;
     return this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
