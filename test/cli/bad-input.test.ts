@@ -1,5 +1,5 @@
 // Bad input gets one line naming the file, the JSON path and what was expected; exit code 2; no stack.
-import { cpSync, mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
@@ -65,6 +65,27 @@ describe("bad input", () => {
     expectOneLineError(
       cli("aws", "--from-dir", dir),
       /SecurityGroups\.json: cannot read the file as text: it is not UTF-8 text \(nor UTF-16 with a byte-order mark\)/,
+    );
+  });
+
+  it("an interface listed differently by describe-network-interfaces and describe-instances", () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+    cpSync("examples/aws-shop", dir, { recursive: true });
+    const file = path.join(dir, "us-east-1", "Reservations.json");
+    const text = readFileSync(file, "utf8");
+    const data = JSON.parse(text) as {
+      Reservations: {
+        Instances: { NetworkInterfaces: { NetworkInterfaceId: string; Groups: object[] }[] }[];
+      }[];
+    };
+    const eni = data.Reservations.flatMap((r) => r.Instances.flatMap((i) => i.NetworkInterfaces)).find(
+      (e) => e.NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
+    )!;
+    eni.Groups = [{ GroupId: "sg-0a1b2c3d4e5f60084", GroupName: "other" }];
+    writeFileSync(file, JSON.stringify(data));
+    expectOneLineError(
+      cli("aws", "--from-dir", dir),
+      /Reservations\.json: \$\.Reservations\[\d+\]\.Instances\[0\]\.NetworkInterfaces\[0\]: eni-0a1b2c3d4e5f60104 is also at .*NetworkInterfaces\.json \$\.NetworkInterfaces\[\d+\] with different Groups/,
     );
   });
 

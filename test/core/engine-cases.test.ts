@@ -302,6 +302,27 @@ describe("paths out", () => {
   });
 });
 
+describe("an interface whose describe output has no Groups field", () => {
+  it("is unknown, not an interface without groups (which would let everything out)", () => {
+    const d = tinyVpc();
+    delete (d.NetworkInterfaces![0] as Record<string, unknown>).Groups;
+    const model = awsModel(docsOf(d), "test");
+    expect(model.unknowns).toContainEqual({
+      resource: "eni-app",
+      message: "the security groups of eni-app are not in the input (its describe output has no Groups)",
+    });
+    const t = runTrace(model, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toBe(
+      "the security groups of eni-app are not in the input (its describe output has no Groups)",
+    );
+    // An empty list is an interface no group filters (as AWS-managed ones are): what it sends is not cut.
+    const none = tinyVpc();
+    (none.NetworkInterfaces![0] as Record<string, unknown>).Groups = [];
+    expect(trace(none, { src: "eni-app" }).verdict).toBe("allowed");
+  });
+});
+
 describe("replies from a NAT gateway (routed by its own subnet's table)", () => {
   /** The tiny VPC with a route in the NAT gateway's subnet's table taking the private subnet elsewhere. */
   const diverted = (route: object): Docs => {

@@ -1,9 +1,10 @@
 // NetworkInterfaces and Reservations (instances) -> Endpoint sources, plus two facts other converters
 // need: which private addresses belong to each security group (for group references) and which private
 // address maps to which public address (for the internet gateway's 1:1 translation).
+import { InputError, jsonPath } from "../../model/errors.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
-import type { Endpoint } from "../../model/types.js";
+import { unreadableFilter, type Endpoint } from "../../model/types.js";
 import { cidrAt, ipAt, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
@@ -124,6 +125,11 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       inst.NetworkInterfaces?.forEach((eni, j) => {
         const seen = enis.get(eni.NetworkInterfaceId);
         if (seen) {
+          sameInterface(seen.loc, {
+            item: eni,
+            file: rloc.file,
+            path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
+          });
           seen.instance = iloc;
           return;
         }
@@ -193,6 +199,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ),
     ]);
     const groups = (eni.Groups ?? []).map((g) => g.GroupId);
+    // describe output always lists an interface's groups (an empty list when it has none): without the
+    // field they are not known, which is not the same as none (which would let everything out).
     let own = prefixes;
     for (const ip of [...privateIps, ...ipv6]) own = own.union(IntervalSet.point(ip));
     for (const g of groups) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
@@ -220,7 +228,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       privateIps,
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
-      filterIds: groups,
+      filterIds: eni.Groups ? groups : [unknownGroups(ctx, eni.NetworkInterfaceId)],
       ephemeralPorts: ephemeralPorts(eni, type, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
@@ -263,4 +271,52 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   return facts;
+}
+
+/**
+ * A stand-in filter for the security groups of an interface whose describe output has no Groups field:
+ * everything it sends is unknown, and the run lists it among its unknowns.
+ */
+function unknownGroups(ctx: AwsContext, eniId: string): string {
+  const id = `${eniId} security groups`;
+  const reason = `the security groups of ${eniId} are not in the input (its describe output has no Groups)`;
+  ctx.model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
+  ctx.model.unknowns.push({ resource: eniId, message: reason });
+  return id;
+}
+
+/**
+ * describe-network-interfaces and describe-instances both list an instance's interfaces. Listings that
+ * differ in what the audit reads of them (subnet, groups, addresses) come from different moments (two
+ * snapshots): which is current cannot be told, so that is an input error naming both places.
+ */
+function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInterface>): void {
+  // A field either listing leaves out is not compared (a trimmed dump may hold only the ids).
+  const sorted = <T>(xs: T[] | null | undefined, f: (x: T) => string | null | undefined) =>
+    xs === null || xs === undefined
+      ? undefined
+      : xs
+          .map((x) => f(x) ?? "")
+          .sort(ascending)
+          .join(",");
+  const read = (e: RawNetworkInterface): Record<string, string | undefined> => ({
+    SubnetId: e.SubnetId ?? undefined,
+    Groups: sorted(e.Groups, (g) => g.GroupId),
+    PrivateIpAddresses: sorted(
+      e.PrivateIpAddresses,
+      (p) => `${p.PrivateIpAddress ?? ""}>${p.Association?.PublicIp ?? ""}`,
+    ),
+    Ipv6Addresses: sorted(e.Ipv6Addresses, (x) => x.Ipv6Address),
+    Ipv4Prefixes: sorted(e.Ipv4Prefixes, (x) => x.Ipv4Prefix),
+    Ipv6Prefixes: sorted(e.Ipv6Prefixes, (x) => x.Ipv6Prefix),
+  });
+  const ra = read(a.item);
+  const rb = read(b.item);
+  const differs = Object.keys(ra).find((k) => ra[k] !== undefined && rb[k] !== undefined && ra[k] !== rb[k]);
+  if (differs === undefined) return;
+  throw new InputError(
+    `${a.item.NetworkInterfaceId} is also at ${a.file} ${jsonPath(a.path)} with different ${differs} (describe-network-interfaces and describe-instances from different moments: save them together)`,
+    b.file,
+    jsonPath(b.path),
+  );
 }
