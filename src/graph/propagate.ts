@@ -829,8 +829,9 @@ export class Engine {
   ): Piece[] {
     const g = this.model.gateways.get(gatewayId);
     if (!g) return [unknown(set, `route target ${gatewayId} is not in the data`)];
-    // A NAT gateway in the sender's own subnet is reached without crossing the subnet boundary.
-    const sameSubnet = g.kind === "nat" && g.subnetId === leg.subnet.id;
+    // A NAT gateway or an appliance in the sender's own subnet is reached without crossing the subnet
+    // boundary: no network ACL applies (they act only on traffic entering or leaving a subnet).
+    const sameSubnet = (g.kind === "nat" || g.kind === "exit") && g.subnetId === leg.subnet.id;
     const out: Crossing = sameSubnet ? { pass: [{ set, hops: [] }], stop: [] } : crossOut(set);
     const pieces = [...out.stop];
     for (const p of out.pass) pieces.push(...prependHops(this.atGateway(leg, p.set, g), p.hops));

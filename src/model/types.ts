@@ -152,6 +152,11 @@ export interface ExitGateway extends GatewayBase {
   label: string;
   /** When set, traffic leaving here counts as allowed to this exit (e.g. a gateway endpoint to a cloud service). */
   reaches?: boolean;
+  /**
+   * The subnet it is in, when it is an interface there (a network appliance): packets from inside that
+   * subnet reach it without crossing the subnet's boundary (no network ACL applies).
+   */
+  subnetId?: string;
 }
 
 export interface Subnet {

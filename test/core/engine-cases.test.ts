@@ -302,6 +302,34 @@ describe("paths out", () => {
   });
 });
 
+describe("an appliance in the sender's own subnet", () => {
+  it("is reached without crossing the subnet's network ACL: unknown beyond it, not blocked by the ACL", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push(eni("eni-fw", "subnet-priv", "10.0.1.5", ["sg-all"]));
+    const routes = privateRoutes(d) as { DestinationCidrBlock?: string }[];
+    routes.splice(
+      routes.findIndex((x) => x.DestinationCidrBlock === "0.0.0.0/0"),
+      1,
+      { DestinationCidrBlock: "0.0.0.0/0", NetworkInterfaceId: "eni-fw", State: "active" } as object,
+    );
+    setAcl(d, "acl-priv", [all(100, true, "allow", "10.0.0.0/16"), all(100, false)]);
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.hops.some((h) => h.resource === "acl-priv")).toBe(false);
+    // From another subnet the ACL of the sender's subnet does apply.
+    setAcl(d, "acl-default", [all(100, true, "allow", "10.0.0.0/16"), all(100, false)]);
+    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationCidrBlock: "8.8.8.8/32",
+      NetworkInterfaceId: "eni-fw",
+      State: "active",
+    });
+    expect(trace(d, { src: "eni-web" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", rule: "*" },
+    });
+  });
+});
+
 describe("an interface whose describe output has no Groups field", () => {
   it("is unknown, not an interface without groups (which would let everything out)", () => {
     const d = tinyVpc();

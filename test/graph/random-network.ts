@@ -735,6 +735,10 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
       });
     }
   }
+  // Sometimes the exit gateway is an appliance's interface in a subnet: from inside that subnet no
+  // boundary is crossed to reach it. Drawn last, like the step above.
+  const exitGw = m.gateways.get("tgw-1");
+  if (exitGw?.kind === "exit" && chance(r, 0.3)) exitGw.subnetId = `subnet-${r.int(0, nSubnets - 1)}`;
   return m;
 }
 

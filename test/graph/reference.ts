@@ -334,8 +334,9 @@ function arrive(model: NetworkModel, leg: Leg, pkt: Packet, D: Subnet): RefOutco
 function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: string): RefOutcome {
   const g = model.gateways.get(gatewayId);
   if (g === undefined) return unknown(`gateway ${gatewayId} missing`);
-  const natOfThisSubnet = g.kind === "nat" && g.subnetId === leg.subnet.id;
-  if (!natOfThisSubnet) {
+  // A NAT gateway or an appliance in the sender's own subnet: no boundary is crossed to reach it.
+  const inThisSubnet = (g.kind === "nat" || g.kind === "exit") && g.subnetId === leg.subnet.id;
+  if (!inThisSubnet) {
     const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
     if (out !== null) return out;
   }

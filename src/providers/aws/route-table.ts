@@ -38,6 +38,27 @@ const EXITS: {
   { field: "CoreNetworkArn", exit: "private", label: "Cloud WAN core network", kind: "core-network" },
 ];
 
+/**
+ * The subnet of an appliance a route sends to (its interface's, or its instance's primary one's), when
+ * the input has it: traffic from inside that subnet reaches it without crossing the subnet's boundary.
+ */
+function applianceSubnet(ctx: AwsContext, r: RawRoute): string | undefined {
+  if (r.NetworkInterfaceId) {
+    const id = r.NetworkInterfaceId;
+    const eni = ctx.raw.NetworkInterfaces.find((e) => e.item.NetworkInterfaceId === id)?.item.SubnetId;
+    if (eni) return eni;
+    for (const { item: rsv } of ctx.raw.Reservations)
+      for (const inst of rsv.Instances ?? [])
+        for (const e of inst.NetworkInterfaces ?? [])
+          if (e.NetworkInterfaceId === id) return e.SubnetId ?? inst.SubnetId ?? undefined;
+  } else if (r.InstanceId) {
+    for (const { item: rsv } of ctx.raw.Reservations)
+      for (const inst of rsv.Instances ?? [])
+        if (inst.InstanceId === r.InstanceId) return inst.SubnetId ?? undefined;
+  }
+  return undefined;
+}
+
 export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void {
   const unlisted = unlistedEndpoints(ctx);
   for (const loc of ctx.raw.RouteTables) {
@@ -312,7 +333,7 @@ function routeTarget(
       why: `its target ${id} is not attached to ${vpcId} (${g.networkId === null ? "it is attached to no VPC" : `it is attached to ${g.networkId}`})`,
     };
   if (g) return { kind: "gateway", gatewayId: id };
-  const exit = (exitKind: ExitKind, label: string, kind: string, reaches = false) =>
+  const exit = (exitKind: ExitKind, label: string, kind: string, reaches = false, subnetId?: string) =>
     gateways.set(id, {
       id,
       kind: "exit",
@@ -321,6 +342,7 @@ function routeTarget(
       label,
       ref: { resource: id, kind, rule: null },
       ...(reaches ? { reaches: true } : {}),
+      ...(subnetId !== undefined ? { subnetId } : {}),
     });
   // Gateways that need no description of their own are created from the route that uses them.
   if (id.startsWith("igw-"))
@@ -361,7 +383,7 @@ function routeTarget(
       );
   } else {
     const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
-    if (e) exit(e.exit, e.label, e.kind);
+    if (e) exit(e.exit, e.label, e.kind, false, applianceSubnet(ctx, r));
     else if (other) exit("private", `route target (${other[0]})`, "route-target");
   }
   return { kind: "gateway", gatewayId: id };

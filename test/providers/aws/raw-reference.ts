@@ -368,7 +368,14 @@ export class RawReference {
       return blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
     if (r.GatewayId === "local") return this.local(leg, pkt);
     const nat = r.NatGatewayId ? this.d.NatGateways.find((n) => n.NatGatewayId === r.NatGatewayId)! : null;
-    if (nat?.SubnetId !== leg.subnetId) {
+    // A NAT gateway or an appliance (an interface, an instance) in the sender's own subnet is reached
+    // without crossing its network ACL.
+    const appliance = r.NetworkInterfaceId
+      ? this.interfaces.find((x) => x.eni.NetworkInterfaceId === r.NetworkInterfaceId)?.eni.SubnetId
+      : r.InstanceId
+        ? this.d.Reservations.flatMap((x) => x.Instances).find((i) => i.InstanceId === r.InstanceId)?.SubnetId
+        : undefined;
+    if ((nat ? nat.SubnetId : appliance) !== leg.subnetId) {
       const out = this.crossAcl(leg.subnetId, "out", leg, pkt);
       if (out !== null) return out;
     }
