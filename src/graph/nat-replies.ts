@@ -5,7 +5,7 @@
 // elsewhere what becomes of them is not analysed. Packets that expect no reply (one-way ICMP) are not
 // affected, and only what would otherwise be allowed is: a path blocked or unknown beyond the NAT
 // gateway stays so.
-import { IntervalSet } from "../netset/index.js";
+import { IntervalSet, IP_ALL } from "../netset/index.js";
 import {
   targetLabel,
   type NatGateway,
@@ -17,10 +17,10 @@ import {
 import type { Hop, Outcome, Piece } from "./outcome.js";
 import { blockedByOf } from "./outcome.js";
 import { EXPECTS_REPLY } from "./returns.js";
-import { routeFor } from "./routing.js";
+import { routeFor, routesInOrder } from "./routing.js";
 
 export class NatReplies {
-  /** Route tables of NAT gateways' subnets with a route other than local: the addresses it may take. */
+  /** Route tables of NAT gateways' subnets that take some of their network's addresses elsewhere. */
   private readonly divertable = new Map<string, { table: RouteTable; ips: IntervalSet }>();
 
   constructor(private readonly model: NetworkModel) {
@@ -28,9 +28,16 @@ export class NatReplies {
       if (g.kind !== "nat") continue;
       const table = this.tableOf(model.subnets.get(g.subnetId));
       if (!table || this.divertable.has(table.id)) continue;
-      const ips = IntervalSet.unionAll(
-        table.routes.filter((r) => r.target.kind !== "local").map((r) => r.dest),
-      );
+      // The addresses of its network that a route other than local wins (usually none: 0.0.0.0/0
+      // loses to the local route), so that most sources' keys need no lookup at all.
+      let rest = model.networks.get(table.networkId)?.cidrs ?? IP_ALL;
+      let ips = IntervalSet.EMPTY;
+      for (const r of routesInOrder(table)) {
+        const won = rest.intersect(r.dest);
+        if (won.isEmpty()) continue;
+        if (r.target.kind !== "local") ips = ips.union(won);
+        rest = rest.subtract(won);
+      }
       if (!ips.isEmpty()) this.divertable.set(table.id, { table, ips });
     }
   }
