@@ -2,6 +2,7 @@
 // need: which private addresses belong to each security group (for group references) and which private
 // address maps to which public address (for the internet gateway's 1:1 translation).
 import { InputError, jsonPath } from "../../model/errors.js";
+import { innerList } from "../../model/maps.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
 import { unreadableFilter, type Endpoint } from "../../model/types.js";
@@ -148,6 +149,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
   const vpcOfInstance = new Map<string, string>();
+  // Each VPC's interfaces' addresses, united once at the end: growing one set per interface would
+  // copy it ~10^4 times in a quota-size VPC.
+  const heldBy = new Map<string, IpSet[]>();
 
   for (const { loc, eni, instance: iloc } of enis.values()) {
     const instance = iloc?.item;
@@ -204,7 +208,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     let own = prefixes;
     for (const ip of [...privateIps, ...ipv6]) own = own.union(IntervalSet.point(ip));
     for (const g of groups) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
-    facts.held.set(vpc, (facts.held.get(vpc) ?? IntervalSet.EMPTY).union(own));
+    innerList(heldBy, vpc).push(own);
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
@@ -270,6 +274,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       });
   }
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
+  for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
   return facts;
 }
 
