@@ -4,7 +4,7 @@
 // network does not advertise, a public address the internet does not route back to the cloud), or
 // their answers may be diverted on the way back in (a gateway route table). Each of these depends on
 // the source's own addresses, so the audit's shared results key on them too (addressKey).
-import { formatIp, parseCidr, type PacketSet } from "../netset/index.js";
+import { formatIp, isV4, parseCidr, type PacketSet } from "../netset/index.js";
 import type { Gateway, NatGateway, NetworkModel, Subnet } from "../model/types.js";
 import { blocked, hopAt, piece, reach, unknown, type Hop, type Piece } from "./outcome.js";
 import { routeFor } from "./routing.js";
@@ -91,6 +91,14 @@ export class InternetEdge {
   ): Piece | null {
     if (replyTo === null) return null;
     const networkId = leg.subnet.networkId;
+    // Whether the network advertises an IPv6 block on the internet only its own description says.
+    const unread = isV4(replyTo) ? undefined : this.model.networks.get(networkId)?.unread;
+    if (unread !== undefined)
+      return unknown(
+        set,
+        `whether the internet can answer the source's IPv6 address is not known: ${unread}`,
+        [...hops, { resource: networkId, kind: "vpc", action: "drop", rule: null, detail: "not read" }],
+      );
     const block = this.privateBlockOf(networkId, replyTo);
     if (!block) return null;
     const kind = this.model.networks.get(networkId)?.kind ?? "network";

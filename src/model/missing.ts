@@ -32,6 +32,11 @@ export function noteMissing(model: NetworkModel): void {
   for (const g of model.gateways.values())
     if (g.kind === "nat" && !model.subnets.has(g.subnetId))
       note(g.subnetId, `subnet ${g.subnetId} of ${g.id} is not in the input`, g.id);
+  for (const s of model.subnets.values()) {
+    const n = model.networks.get(s.networkId);
+    if (n?.unread !== undefined) note(n.id, n.unread, s.id);
+    else if (!n) note(s.networkId, `${s.networkId} is not in the input`, s.id);
+  }
   for (const n of model.networks.values()) {
     const block = n.internetBlock;
     if (block?.unknown !== undefined) note(block.ref.resource, block.unknown, n.id);

@@ -224,6 +224,11 @@ export interface Network {
    * nothing there can answer a source in them. (Unique local addresses, fc00::/7, never are.)
    */
   privateIpv6?: { cidr: string; ips: IntervalSet }[];
+  /**
+   * Set when the network's own description is not in the input (only what refers to it is): why.
+   * What only it tells (whether its IPv6 blocks are advertised on the internet) is then unknown.
+   */
+  unread?: string;
 }
 
 /**

@@ -113,6 +113,19 @@ describe("paths out", () => {
     }
   });
 
+  it("a gateway the describe output read does not list is unknown, not taken for a working one", () => {
+    const d = tinyVpc();
+    d.InternetGateways = [
+      { InternetGatewayId: "igw-9", Attachments: [{ VpcId: "vpc-1", State: "available" }] },
+    ];
+    expect(trace(d, { src: "eni-web" })).toMatchObject({
+      verdict: "unknown",
+      reason: "route target igw-1 is not in the data",
+    });
+    // Without describe-internet-gateways in the input, the route alone describes it.
+    expect(trace(tinyVpc(), { src: "eni-web" }).verdict).toBe("allowed");
+  });
+
   it("an IPv6 source in a block the VPC does not advertise on the internet gets no answer from it", () => {
     const d = tinyVpc();
     const v6 = (Ipv6CidrBlock: string, attribute?: string) => [

@@ -46,8 +46,8 @@ const isIcmpNumber = (v: number): boolean => Number.isInteger(v) && v >= -1 && v
 const none = (v: number | undefined): boolean => v === undefined || v === -1;
 
 /**
- * The port-dimension set of a spelling, or (a string) why it is doubtful. TCP/UDP: FromPort..ToPort,
- * all ports when both are absent or both -1. ICMP: type and code, -1 meaning all. Other protocols: AWS
+ * The port-dimension set of a spelling, or (a string) why it is doubtful. TCP/UDP: FromPort..ToPort
+ * (absent or -1 ends are doubtful: AWS always prints both). ICMP: type and code, -1 meaning all. Other protocols: AWS
  * ignores ports. Throws IcmpFieldError for an ICMP type or code outside -1..255 (the input schema
  * already bounds every port field to integers in -1..65535).
  *
@@ -63,7 +63,9 @@ function portsOf(
   b: number | undefined,
 ): IntervalSet | string {
   if (protocol === PROTO.TCP || protocol === PROTO.UDP) {
-    if (none(a) && none(b)) return PORT_ALL;
+    // AWS requires a port range for TCP and UDP (IpPermission, CreateNetworkAclEntry) and always
+    // prints one: without it, "every port" would be a guess.
+    if (none(a) && none(b)) return `no port range, which AWS always gives TCP and UDP rules`;
     if (none(a) || none(b)) return `ports ${a ?? "(none)"} to ${b ?? "(none)"} is not a range AWS accepts`;
     if (a! > b!) return `ports ${a} to ${b} is not a range AWS accepts (from above to)`;
     return IntervalSet.range(BigInt(a!), BigInt(b!));

@@ -344,7 +344,14 @@ function routeTarget(
       ...(reaches ? { reaches: true } : {}),
       ...(subnetId !== undefined ? { subnetId } : {}),
     });
-  // Gateways that need no description of their own are created from the route that uses them.
+  // Gateways that need no description of their own are created from the route that uses them, unless
+  // their describe call was read and does not list them: then what the route reaches is not known
+  // (deleted, or attached elsewhere), which is `unknown`, never a working gateway.
+  if (
+    (id.startsWith("igw-") && ctx.raw.present.has("InternetGateways")) ||
+    (id.startsWith("eigw-") && ctx.raw.present.has("EgressOnlyInternetGateways"))
+  )
+    return { kind: "gateway", gatewayId: id };
   if (id.startsWith("igw-"))
     gateways.set(id, {
       id,

@@ -7,7 +7,7 @@
 // attribute can turn the resolver off; the sending instance decides the rest (instance-services.ts).
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
-import { blockAssociated, cidrAt, nameTag, type AwsContext } from "./context.js";
+import { blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import type { RawVpc } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -175,9 +175,40 @@ export function convertVpcs(ctx: AwsContext): void {
       ...(privateIpv6.length > 0 ? { privateIpv6 } : {}),
     });
   }
+  if (!ctx.raw.present.has("Vpcs")) standInVpcs(ctx);
   // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.
   ctx.model.advisories.push({
     match: PacketSet.cube(IntervalSet.point(6n), IntervalSet.point(25n), IP_ALL),
     message: "EC2 restricts outbound tcp/25 by default unless AWS has removed the limit for the account",
   });
+}
+
+/**
+ * Without describe-vpcs (not saved, or the call was denied) the VPCs the subnets name still exist:
+ * each gets a stand-in made of its subnets' blocks, so that what applies to every VPC of a region
+ * (Block Public Access) applies to it too, and what only its own description tells (whether an IPv6
+ * block is advertised on the internet) is unknown, never taken as "nothing to say".
+ */
+function standInVpcs(ctx: AwsContext): void {
+  for (const loc of ctx.raw.Subnets) {
+    const s = loc.item;
+    if (!s.VpcId) continue;
+    let net = ctx.model.networks.get(s.VpcId);
+    if (!net) {
+      net = {
+        id: s.VpcId,
+        kind: "vpc",
+        cidrs: IntervalSet.EMPTY,
+        unread: missingReason(ctx, "Vpcs", `${s.VpcId} is not described`),
+      };
+      ctx.model.networks.set(s.VpcId, net);
+    }
+    if (s.CidrBlock) net.cidrs = net.cidrs.union(cidrAt(s.CidrBlock, loc, "CidrBlock"));
+    s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
+      if (a.Ipv6CidrBlock)
+        net.cidrs = net.cidrs.union(
+          cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
+        );
+    });
+  }
 }

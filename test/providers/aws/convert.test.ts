@@ -1,6 +1,7 @@
 // Converters on tiny describe-* JSON: what each AWS resource becomes in the neutral model.
 import { describe, expect, it } from "vitest";
 import {
+  cidrSet,
   icmpTypeCode,
   IntervalSet,
   parseCidr,
@@ -197,12 +198,8 @@ describe("port spellings", () => {
   };
   const tcpAll = PacketSet.cube(p(PROTO.TCP), IntervalSet.range(0n, 65535n), parseCidr("0.0.0.0/0"));
 
-  it("TCP with no ports or both -1 is every port; AWS's own spelling 0-65535 too", () => {
-    for (const perm of [
-      { IpProtocol: "tcp" },
-      { IpProtocol: "tcp", FromPort: -1, ToPort: -1 },
-      { IpProtocol: "tcp", FromPort: 0, ToPort: 65535 },
-    ]) {
+  it("TCP 0-65535, AWS's own spelling, is every port", () => {
+    for (const perm of [{ IpProtocol: "tcp", FromPort: 0, ToPort: 65535 }]) {
       const r = model(sgWith(perm)).filters.get("sg-x")!.egress[0]!;
       expect(r.match.equals(tcpAll)).toBe(true);
       expect(r.unresolved).toBeUndefined();
@@ -211,6 +208,13 @@ describe("port spellings", () => {
 
   it("spellings AWS does not accept are doubtful: every port at most, unresolved, and a warning", () => {
     for (const [perm, doubt, text] of [
+      // IpPermission: "For tcp, udp, and icmp, you must specify a port range."
+      [{ IpProtocol: "tcp" }, "no port range, which AWS always gives TCP and UDP rules", "tcp all ports"],
+      [
+        { IpProtocol: "udp", FromPort: -1, ToPort: -1 },
+        "no port range, which AWS always gives TCP and UDP rules",
+        "udp all ports",
+      ],
       [
         { IpProtocol: "tcp", FromPort: 30, ToPort: -1 },
         "ports 30 to -1 is not a range AWS accepts",
@@ -1109,6 +1113,29 @@ describe("VPC Block Public Access", () => {
     opts.forEach((o, i) => docs.push({ file: `bpa-${i}.json`, data: { VpcBlockPublicAccessOptions: o } }));
     return awsModel(docs, "test").networks.get("vpc-1")!.internetBlock;
   };
+
+  it("applies without describe-vpcs too: the VPC its subnets name stands in, its own settings unknown", () => {
+    const d = tinyVpc();
+    delete d.Vpcs;
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    const docs = docsOf(d);
+    docs.push({
+      file: "bpa.json",
+      data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-bidirectional") },
+    });
+    const model = awsModel(docs, "test");
+    const net = model.networks.get("vpc-1")!;
+    expect(net.internetBlock).toMatchObject({ mode: "bidirectional" });
+    expect(net.unread).toBe(
+      "vpc-1 is not described: no Vpcs in the input (describe output for it was not provided)",
+    );
+    expect(net.cidrs.equals(cidrSet(["10.0.0.0/24", "10.0.1.0/24"]))).toBe(true);
+    const t = runTrace(model, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-block-public-access/us-east-1" },
+    });
+  });
 
   it("reads the one object the CLI prints", () => {
     expect(withOptions(options("us-east-1", "block-ingress"))).toMatchObject({
