@@ -315,6 +315,32 @@ describe("paths out", () => {
   });
 });
 
+describe("NAT gateways as AWS now prints them", () => {
+  it("a regional NAT gateway (no subnet) is unknown beyond, and listed among the unknowns", () => {
+    const d = tinyVpc();
+    const nat = d.NatGateways![0] as Record<string, unknown>;
+    delete nat.SubnetId;
+    nat.AvailabilityMode = "regional";
+    const model = awsModel(docsOf(d), "test");
+    const t = runTrace(model, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toMatch(/nat-1 is a regional NAT gateway .* which this version does not analyse/);
+    expect(model.unknowns.map((u) => u.resource)).toContain("nat-1");
+  });
+
+  it("an Elastic IP whose association failed is not an egress IP", () => {
+    const d = tinyVpc();
+    (d.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses.push({
+      PrivateIp: "10.0.0.201",
+      PublicIp: "198.51.100.77",
+      IsPrimary: false,
+      Status: "failed",
+    });
+    const [e] = audit(d, "tcp/443").results.filter((x) => x.source.id === "eni-app");
+    expect(e).toMatchObject({ verdict: "allowed", egressIps: ["198.51.100.200"] });
+  });
+});
+
 describe("an appliance in the sender's own subnet", () => {
   it("is reached without crossing the subnet's network ACL: unknown beyond it, not blocked by the ACL", () => {
     const d = tinyVpc();

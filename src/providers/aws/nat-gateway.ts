@@ -16,7 +16,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
   for (const loc of ctx.raw.NatGateways) {
     const n = loc.item;
     const state = n.State ?? "available";
-    const vpc = n.VpcId ?? ctx.model.subnets.get(n.SubnetId)?.networkId ?? null;
+    const vpc = n.VpcId ?? (n.SubnetId ? ctx.model.subnets.get(n.SubnetId)?.networkId : undefined) ?? null;
     const addrs = n.NatGatewayAddresses ?? [];
     const primaryIdx = Math.max(
       0,
@@ -24,6 +24,14 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     );
     const primary = addrs[primaryIdx];
     const unusable = state === "available" ? undefined : `${n.NatGatewayId} is ${state}`;
+    if (!unusable && !n.SubnetId) {
+      // A regional NAT gateway (AvailabilityMode regional) spans the VPC's zones with a route table of
+      // its own and no subnet: what it does with traffic is not analysed by this version.
+      const why = `${n.NatGatewayId} is a regional NAT gateway (no subnet, a route table of its own), which this version does not analyse`;
+      ctx.undecidedTargets.set(n.NatGatewayId, why);
+      ctx.model.unknowns.push({ resource: n.NatGatewayId, message: why });
+      continue;
+    }
     if (!unusable && !primary?.PrivateIp) {
       // Missing data, not a gateway that drops traffic: without its address, neither the network ACL
       // rules its traffic meets nor the address the internet gateway translates can be told.
@@ -44,7 +52,9 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     const others: bigint[] = [];
     if (connectivity === "public" && !unusable)
       addrs.forEach((a, i) => {
-        if (!a.PublicIp) return;
+        // An Elastic IP whose association failed, or is still being made or undone, is not (surely)
+        // one the gateway sends from.
+        if (!a.PublicIp || (a.Status && a.Status !== "succeeded")) return;
         const ip = ipAt(a.PublicIp, loc, "NatGatewayAddresses", i, "PublicIp");
         if (i === primaryIdx) primaryPublic = ip;
         else others.push(ip);
@@ -57,7 +67,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       id: n.NatGatewayId,
       kind: "nat",
       networkId: vpc,
-      subnetId: n.SubnetId,
+      subnetId: n.SubnetId ?? "",
       privateIp,
       connectivity,
       protocols: NAT_PROTOCOLS,

@@ -190,12 +190,21 @@ export const EgressOnlyInternetGateway = z.looseObject({
 
 export const NatGateway = z.looseObject({
   NatGatewayId: str,
-  SubnetId: str,
+  /** Absent for a regional NAT gateway (AvailabilityMode regional), which no subnet holds. */
+  SubnetId: str.nullish(),
   VpcId: str.nullish(),
   State: str.nullish(),
   ConnectivityType: str.nullish(),
   NatGatewayAddresses: z
-    .array(z.looseObject({ PrivateIp: str.nullish(), PublicIp: str.nullish(), IsPrimary: bool.nullish() }))
+    .array(
+      z.looseObject({
+        PrivateIp: str.nullish(),
+        PublicIp: str.nullish(),
+        IsPrimary: bool.nullish(),
+        /** assigning, unassigning, associating, disassociating, succeeded or failed. */
+        Status: str.nullish(),
+      }),
+    )
     .nullish(),
   Tags: tags,
 });
