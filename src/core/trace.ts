@@ -111,6 +111,8 @@ function first(list: bigint[], x: bigint): bigint[] {
   return [x, ...list.filter((y) => y !== x)];
 }
 
+const PORTED = new Set<number>([PROTO.TCP, PROTO.UDP, PROTO.SCTP]);
+
 /** The packets a flow stands for: one destination, one protocol, the port (or all ports), ICMP echo by default. */
 export function flowPackets(flow: Flow): PacketSet {
   let dst: bigint;
@@ -141,6 +143,9 @@ export function flowPackets(flow: Flow): PacketSet {
       throw new InputError(`--port: for ICMP the port is the message type, 0-255; got ${port}`);
     ports = icmpTypeCode(port ?? (single === PROTO.ICMP ? 8 : 128), 0);
   } else if (port !== null) {
+    // A port of a protocol without ports (gre, esp ...) would be silently meaningless.
+    if (single === null || !PORTED.has(single))
+      throw new InputError(`--port: ${flow.protocol} has no ports; leave --port out`);
     ports = IntervalSet.point(BigInt(port));
   }
   return withoutForeignIcmp(PacketSet.cube(protocols, ports, IntervalSet.point(dst)));

@@ -197,6 +197,28 @@ describe("bad input", () => {
     expectOneLineError(cli(...flowsArgs), /flows\.jsonl:2: --dst: not an IP address: "8\.8\.8\.888"$/);
   });
 
+  it("trace flags that would be silently meaningless", () => {
+    const base = "aws trace --from-dir examples/aws-shop --src app-1 --dst 8.8.8.8".split(" ");
+    expectOneLineError(
+      cli(...base, "--protocol", "gre", "--port", "443"),
+      /--port: gre has no ports; leave --port out$/,
+    );
+    const flows = dirWith({ "f.jsonl": '{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":443}\n' });
+    expectOneLineError(
+      cli(
+        "aws",
+        "trace",
+        "--from-dir",
+        "examples/aws-shop",
+        "--flows",
+        path.join(flows, "f.jsonl"),
+        "--protocol",
+        "udp",
+      ),
+      /use either --flows FILE or --src\/--dst\/--protocol\/--port, not both/,
+    );
+  });
+
   it("--debug adds the stack", () => {
     const r = cli("aws", "--from-dir", "/nonexistent/egress-audit", "--debug");
     expect(r.code).toBe(2);

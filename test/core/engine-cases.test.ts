@@ -286,7 +286,7 @@ describe("paths out", () => {
   });
 
   it("NAT gateways do not translate GRE", () => {
-    const t = trace(tinyVpc(), { src: "eni-app", protocol: "47" });
+    const t = trace(tinyVpc(), { src: "eni-app", protocol: "47", port: undefined });
     expect(t).toMatchObject({
       verdict: "blocked",
       blockedBy: { resource: "nat-1", kind: "nat-gateway", rule: null },

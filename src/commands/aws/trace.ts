@@ -21,9 +21,9 @@ export default class AwsTrace extends Command {
     ...awsInputFlags,
     src: Flags.string({ description: "Source: instance id or Name tag, ENI id, private IP, or subnet id" }),
     dst: Flags.string({ description: "Destination IP address" }),
+    // No oclif default: with --flows, a --protocol given on the command line would be ignored.
     protocol: Flags.string({
-      description: "tcp, udp, sctp, icmp, icmpv6, all, or an IP protocol number",
-      default: "tcp",
+      description: "tcp, udp, sctp, icmp, icmpv6, all, or an IP protocol number (default: tcp)",
     }),
     port: Flags.integer({
       description: "Destination port (for ICMP: the message type; default echo request)",
@@ -41,7 +41,10 @@ export default class AwsTrace extends Command {
       let flows;
       let where: ((i: number) => string) | undefined;
       if (flags.flows) {
-        if (flags.src || flags.dst) throw new InputError("use either --flows FILE or --src/--dst, not both");
+        if (flags.src || flags.dst || flags.protocol !== undefined || flags.port !== undefined)
+          throw new InputError(
+            "use either --flows FILE or --src/--dst/--protocol/--port, not both (each line of the file gives its own)",
+          );
         const file = flags.flows;
         const read = await readFlows(file);
         flows = read.flows;
@@ -52,7 +55,7 @@ export default class AwsTrace extends Command {
           {
             src: flags.src,
             dst: flags.dst,
-            protocol: flags.protocol,
+            protocol: flags.protocol ?? "tcp",
             ...(flags.port !== undefined ? { port: flags.port } : {}),
           },
         ];
