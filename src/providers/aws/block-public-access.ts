@@ -16,21 +16,40 @@ const EXCLUSION_MODES: Record<string, "bidirectional" | "egress"> = {
 
 const REGION_OF_ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:[a-z]$|-)/;
 
+/** The regions a VPC's subnets' availability zones are in ("us-east-1a", "us-east-1-bos-1a": us-east-1). */
+function regionsOf(zones: readonly string[]): Set<string> {
+  return new Set(zones.flatMap((z) => REGION_OF_ZONE.exec(z)?.[1] ?? []));
+}
+
 export function convertBlockPublicAccess(ctx: AwsContext): void {
-  // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block it.
+  const zonesByVpc = new Map<string, string[]>();
+  for (const { item: s } of ctx.raw.Subnets)
+    if (s.AvailabilityZone)
+      (zonesByVpc.get(s.VpcId) ?? zonesByVpc.set(s.VpcId, []).get(s.VpcId)!).push(s.AvailabilityZone);
+  // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block
+  // it. The setting is per region: a failure in one region leaves that region's VPCs undecided, and
+  // those whose region cannot be told (other regions' VPCs keep what their own reads said).
+  const gaps = new Map<string, string>();
+  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
+    if (g.key === "VpcBlockPublicAccessOptions")
+      gaps.set(g.region, `${g.action} failed in ${g.region} (${g.code}: ${g.message})`);
   const gap = ctx.gapReason("VpcBlockPublicAccessOptions");
   const exclusionsGap = ctx.gapReason("VpcBlockPublicAccessExclusions");
-  if (gap !== undefined) {
-    for (const net of ctx.model.networks.values())
+  const unread = new Set<string>();
+  if (gap !== undefined)
+    for (const net of ctx.model.networks.values()) {
+      const regions = regionsOf(zonesByVpc.get(net.id) ?? []);
+      const failed = [...regions].find((r) => gaps.has(r));
+      if (regions.size > 0 && failed === undefined) continue;
+      unread.add(net.id);
       net.internetBlock = {
         mode: "bidirectional",
         ref: { resource: "vpc-block-public-access", kind: "vpc-block-public-access", rule: null },
         exempt: new Map(),
         pending: new Map(),
-        unknown: `VPC Block Public Access could not be read (${gap}): it may block internet gateway traffic`,
+        unknown: `VPC Block Public Access could not be read (${failed !== undefined ? gaps.get(failed)! : gap}): it may block internet gateway traffic`,
       };
-    return;
-  }
+    }
   // One setting per region: the same region saved twice (two snapshots in one folder) counts once.
   const byRegion = new Map<string, (typeof ctx.raw.VpcBlockPublicAccessOptions)[number]["item"]>();
   const conflicting = new Set<string>();
@@ -48,14 +67,10 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
   const options = [...byRegion.values()];
   // Off everywhere (the default): nothing to tell apart.
   if (conflicting.size === 0 && options.every((o) => (o.InternetGatewayBlockMode ?? "off") === "off")) return;
-  const zonesByVpc = new Map<string, string[]>();
-  for (const { item: s } of ctx.raw.Subnets)
-    if (s.AvailabilityZone)
-      (zonesByVpc.get(s.VpcId) ?? zonesByVpc.set(s.VpcId, []).get(s.VpcId)!).push(s.AvailabilityZone);
   for (const net of ctx.model.networks.values()) {
+    if (unread.has(net.id)) continue;
     const zones = zonesByVpc.get(net.id) ?? [];
-    // The region a zone is in: "us-east-1a", "us-east-1-bos-1a" (a Local Zone) are in us-east-1.
-    const regions = new Set(zones.flatMap((z) => REGION_OF_ZONE.exec(z)?.[1] ?? []));
+    const regions = regionsOf(zones);
     const inRegion = (region: string | null | undefined): boolean =>
       !!region && zones.some((z) => z.startsWith(region) && /^[a-z-]/.test(z.slice(region.length)));
     // A setting is its region's only: a VPC whose region the input has none for is audited as one

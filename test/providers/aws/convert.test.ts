@@ -1137,6 +1137,31 @@ describe("VPC Block Public Access", () => {
     });
   });
 
+  it("a setting that could not be read leaves its own region's VPCs undecided, not another region's", () => {
+    const gapIn = (region: string) => {
+      const d = tinyVpc();
+      for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+      d.EgressAuditCollectionGaps = [
+        {
+          key: "VpcBlockPublicAccessOptions",
+          call: "DescribeVpcBlockPublicAccessOptions",
+          action: "ec2:DescribeVpcBlockPublicAccessOptions",
+          region,
+          code: "UnauthorizedOperation",
+          message: "denied",
+        },
+      ];
+      const docs = docsOf(d);
+      if (region !== "us-east-1")
+        docs.push({ file: "bpa.json", data: { VpcBlockPublicAccessOptions: options("us-east-1", "off") } });
+      return awsModel(docs, "test").networks.get("vpc-1")!.internetBlock;
+    };
+    expect(gapIn("us-east-1")?.unknown).toMatch(
+      /could not be read \(ec2:DescribeVpcBlockPublicAccessOptions failed in us-east-1/,
+    );
+    expect(gapIn("eu-west-1")).toBeUndefined();
+  });
+
   it("reads the one object the CLI prints", () => {
     expect(withOptions(options("us-east-1", "block-ingress"))).toMatchObject({
       mode: "ingress",
