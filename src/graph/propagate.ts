@@ -64,7 +64,7 @@ import {
   undecidedPieces,
 } from "./boundaries.js";
 import { InternetEdge } from "./internet-edge.js";
-import { NatReplies } from "./nat-replies.js";
+import { ReplyRoutes } from "./reply-routes.js";
 import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
@@ -131,7 +131,7 @@ export class Engine {
   private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
   private readonly matchWithin = new Map<PacketSet, Map<PacketSet, PacketSet>>();
   private readonly splits: RouteSplits;
-  private readonly natReplies: NatReplies;
+  private readonly replies: ReplyRoutes;
   private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
   private readonly servicesCache = new WeakMap<
     readonly LocalService[],
@@ -180,7 +180,7 @@ export class Engine {
     this.bounds = new Boundaries(model, opts.detail);
     this.edge = new InternetEdge(model, opts.detail);
     this.splits = new RouteSplits(opts.detail);
-    this.natReplies = new NatReplies(model);
+    this.replies = new ReplyRoutes(model);
   }
 
   /**
@@ -224,8 +224,8 @@ export class Engine {
       src4 === null ? "-" : this.atoms.atomOf(src4),
       src6 === null ? "-" : this.atoms.atomOf(src6),
       this.edge.addressKey(src4, src6, networkId),
-      this.natReplies.addressKey(src4),
-      this.natReplies.addressKey(src6),
+      this.replies.addressKey(src4),
+      this.replies.addressKey(src6),
     ].join("|");
   }
 
@@ -794,8 +794,10 @@ export class Engine {
       for (const p of out.pass) {
         const inn = this.bounds.crossIn(dst, leg, p.set);
         pieces.push(...prependHops(inn.stop, p.hops));
-        for (const q of inn.pass)
-          pieces.push(...this.arrivals(leg, dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]));
+        for (const q of inn.pass) {
+          const there = this.arrivals(leg, dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]);
+          pieces.push(...this.replies.apply("the destination", dst, leg.subnet, leg.src4, leg.src6, there));
+        }
       }
     }
     if (!rest.isEmpty()) {
@@ -1077,10 +1079,11 @@ export class Engine {
           translate === 0n
             ? beyond
             : beyond.map((x) => ({ packets: x.packets.shiftIps(-translate), outcome: x.outcome }));
-        // Its replies go back to the client's address of the family it sent from.
-        const client = translate === 0n ? leg.src4 : leg.src6;
         pieces.push(
-          ...prependHops(this.natReplies.apply(g, natSubnet, leg.subnet, client, back), [...p.hops, hop]),
+          ...prependHops(this.replies.apply(g.id, natSubnet, leg.subnet, leg.src4, leg.src6, back), [
+            ...p.hops,
+            hop,
+          ]),
         );
       }
     };

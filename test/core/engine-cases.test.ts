@@ -832,6 +832,18 @@ describe("destination hosts", () => {
     return d;
   };
 
+  it("trace: the destination's replies are routed by its own subnet's table, which may send them elsewhere", () => {
+    const d = withWebIn();
+    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationCidrBlock: "10.0.1.0/24",
+      NetworkInterfaceId: "eni-gone",
+      State: "blackhole",
+    });
+    const t = trace(d, { src: "eni-app", dst: "10.0.0.10", port: 443 });
+    expect(t).toMatchObject({ verdict: "blocked", blockedBy: { resource: "rtb-pub", rule: "10.0.1.0/24" } });
+    expect(t.reason).toMatch(/^replies from the destination to the source are routed by rtb-pub/);
+  });
+
   it("trace: a port the destination's groups let in from the source is delivered to its interface", () => {
     const t = trace(withWebIn(), { src: "eni-app", dst: "10.0.0.10", port: 443 });
     expect(t).toMatchObject({

@@ -308,7 +308,7 @@ function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: str
     const inn = crossBoundary(model, D, "in", leg, pkt);
     if (inn !== null) return inn;
   }
-  return arrive(model, leg, pkt, D);
+  return repliesRouted(model, D, leg, pkt, arrive(model, leg, pkt, D));
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -444,18 +444,30 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     audit: leg.audit,
   };
   const translated = isV4(pkt.dst) ? pkt : { ...pkt, dst: TWO_128 + (pkt.dst - NAT64_FIRST) };
-  const beyond = route(model, next, translated);
-  // The NAT gateway answers the client through its own subnet's route table, which may take the
-  // client's subnet away from the local route: a blackhole blocks what would be allowed, anything
-  // else leaves it unknown. Only packets that expect a reply, only across subnets.
-  if (beyond.verdict !== "allowed" || N.id === leg.subnet.id) return beyond;
+  return repliesRouted(model, N, leg, pkt, route(model, next, translated));
+}
+
+/**
+ * `beyond` once the replies are routed: whoever answers the client (a NAT gateway, a destination host)
+ * sends them by its own subnet R's route table, which may take the client's subnet away from the local
+ * route: a blackhole blocks what would be allowed, anything else leaves it unknown. Only packets that
+ * expect a reply, only across subnets.
+ */
+function repliesRouted(
+  model: NetworkModel,
+  R: Subnet,
+  leg: Leg,
+  pkt: Packet,
+  beyond: RefOutcome,
+): RefOutcome {
+  if (beyond.verdict !== "allowed" || R.id === leg.subnet.id) return beyond;
   if (repliesOf(pkt.proto, pkt.port, leg.ephemeral).length === 0) return beyond;
-  const table = N.routeTableId === null ? undefined : model.routeTables.get(N.routeTableId);
+  const table = R.routeTableId === null ? undefined : model.routeTables.get(R.routeTableId);
   if (table === undefined || table.unknown !== undefined) return beyond;
   const r = lookup(table.routes, leg.src);
   if (r === undefined || r.target.kind === "local") return beyond;
-  if (r.target.kind === "blackhole") return blockedByRef("NAT replies blackholed", r.ref);
-  return unknown("NAT replies diverted", beyond.exit);
+  if (r.target.kind === "blackhole") return blockedByRef("replies blackholed", r.ref);
+  return unknown("replies diverted", beyond.exit);
 }
 
 // ---------------------------------------------------------------------------------------------------------

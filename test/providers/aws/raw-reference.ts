@@ -575,18 +575,24 @@ export class RawReference {
       nat: n,
       visited: [...leg.visited, n.NatGatewayId],
     };
-    const beyond = this.route(next, { ...pkt, dst });
-    // The NAT gateway answers the client through its own subnet's route table, which may take the
-    // client's subnet away from the local route: a blackhole blocks what would be allowed, anything
-    // else leaves it unknown. Only packets that expect a reply, only across subnets.
+    return this.repliesRouted(n.SubnetId, leg, pkt, this.route(next, { ...pkt, dst }));
+  }
+
+  /**
+   * `beyond` once the replies are routed: whoever answers the client (a NAT gateway, a destination
+   * host) sends them by its own subnet's route table, which may take the client's subnet away from the
+   * local route: a blackhole blocks what would be allowed, anything else leaves it unknown. Only
+   * packets that expect a reply, only across subnets.
+   */
+  private repliesRouted(subnetId: string, leg: Leg, pkt: RawPacket, beyond: RefOutcome): RefOutcome {
     const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
-    if (beyond.verdict !== "allowed" || n.SubnetId === leg.subnetId || oneWay) return beyond;
-    const table = this.tableOf(n.SubnetId);
+    if (beyond.verdict !== "allowed" || subnetId === leg.subnetId || oneWay) return beyond;
+    const table = this.tableOf(subnetId);
     const back = table && this.lookup(table.Routes, leg.src);
-    if (back === "tie") return unknown(beyond.exit, "NAT replies routed by routes that tie");
+    if (back === "tie") return unknown(beyond.exit, "replies routed by routes that tie");
     if (back?.State === "blackhole")
-      return blocked(table!.RouteTableId, "route-table", back.name, "NAT replies blackholed");
-    if (back && back.GatewayId !== "local") return unknown(beyond.exit, "NAT replies diverted");
+      return blocked(table!.RouteTableId, "route-table", back.name, "replies blackholed");
+    if (back && back.GatewayId !== "local") return unknown(beyond.exit, "replies diverted");
     return beyond;
   }
 
@@ -617,8 +623,14 @@ export class RawReference {
     if (inbound === "unknown") return unknown(null, "only a member-less group reference could let it in");
     if (inbound === "deny")
       return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
-    if (host.InterfaceType === "vpc_endpoint") return allowed("cloud-service", null, "an interface endpoint");
-    return allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
+    return this.repliesRouted(
+      dstSubnet.SubnetId,
+      leg,
+      pkt,
+      host.InterfaceType === "vpc_endpoint"
+        ? allowed("cloud-service", null, "an interface endpoint")
+        : allowed("private", null, `delivered to ${host.NetworkInterfaceId}`),
+    );
   }
 
   /**
