@@ -49,7 +49,9 @@ export class InternetEdge {
    * egress-only gateway `g`, besides reaching the internet: blocked or unknown, with `hops` so far
    * and the deciding one; null when nothing at the edge stops them. `replyTo`: the private address
    * answers come back to; `publics`: the public addresses the packets may leave from (the source's
-   * own, or each Elastic IP of the NAT gateway sending them).
+   * own, or each Elastic IP of the NAT gateway sending them). `expectsReply`: false for packets that
+   * expect no answer (one-way ICMP), which only a block on the traffic itself can stop: the checks on
+   * the way back do not concern them.
    */
   decide(
     g: Gateway,
@@ -58,9 +60,11 @@ export class InternetEdge {
     publics: readonly bigint[],
     set: PacketSet,
     hops: Hop[],
+    expectsReply = true,
   ): Piece | null {
+    const block = this.internetBlock(g, leg, set, hops);
+    if (block || !expectsReply) return block;
     return (
-      this.internetBlock(g, leg, set, hops) ??
       this.privateSource(g, leg, replyTo, set, hops) ??
       this.unannouncedSource(g, leg, publics, set, hops) ??
       this.divertedReplies(g, replyTo, set, hops)

@@ -65,6 +65,7 @@ import {
 } from "./boundaries.js";
 import { InternetEdge } from "./internet-edge.js";
 import { ReplyRoutes } from "./reply-routes.js";
+import { EXPECTS_REPLY } from "./returns.js";
 import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
@@ -976,15 +977,23 @@ export class Engine {
     const via = leg.nat ? `${leg.nat.id} and ${g.id}${spread}` : g.id;
     const pieces: Piece[] = [];
     const pub = set.restrictIps(PUBLIC_INTERNET);
-    const diverted = pub.isEmpty() ? null : this.edge.decide(g, leg, replyTo, publics, pub, hops);
-    if (diverted) pieces.push(diverted);
-    else if (!pub.isEmpty())
+    // What expects an answer, and what does not (one-way ICMP): the edge's checks on the way back
+    // concern only the first.
+    const twoWay = pub.intersect(EXPECTS_REPLY);
+    for (const [part, expectsReply] of [
+      [twoWay, true],
+      [pub.subtract(twoWay), false],
+    ] as const) {
+      if (part.isEmpty()) continue;
+      const decided = this.edge.decide(g, leg, replyTo, publics, part, hops, expectsReply);
       pieces.push(
-        piece(pub, reach("allowed", "internet", `reaches the internet through ${via}`, egressIp), [
-          ...hops,
-          { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" },
-        ]),
+        decided ??
+          piece(part, reach("allowed", "internet", `reaches the internet through ${via}`, egressIp), [
+            ...hops,
+            { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" },
+          ]),
       );
+    }
     const priv = set.subtract(pub);
     if (!priv.isEmpty())
       pieces.push(

@@ -388,6 +388,9 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
       if (!exempt) return blockedByRef("internet block", block.ref);
     }
   }
+  // What expects no answer (one-way ICMP) has left: the checks on the way back do not concern it.
+  if (repliesOf(pkt.proto, pkt.port, leg.ephemeral).length === 0)
+    return allowed(`${leg.path}internet via ${g.id}`, "internet", egressIp);
   // A sender in a block its network does not advertise (or a unique local address): no answer comes back.
   const net = model.networks.get(leg.subnet.networkId);
   const unadvertised = ULA.contains(leg.src)

@@ -393,8 +393,11 @@ export class RawReference {
     if (r.EgressOnlyInternetGatewayId) {
       const eigw = r.EgressOnlyInternetGatewayId;
       if (!isPublic(pkt.dst)) return blocked(eigw, "egress-only-internet-gateway", null, "not public");
+      // What expects no answer (one-way ICMP) has left: the checks on the way back do not concern it.
+      const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
       return (
         this.publicAccess(leg, true) ??
+        (oneWay ? allowed("internet", leg.src, `internet via ${eigw}`) : null) ??
         this.unadvertised(leg) ??
         this.unannounced([leg.src]) ??
         allowed("internet", leg.src, `internet via ${eigw}`)
@@ -421,8 +424,13 @@ export class RawReference {
       publics = [pub, ...others];
     }
     if (!isPublic(pkt.dst)) return blocked(igw, "internet-gateway", null, "not a public destination");
-    const bpa = this.publicAccess(leg, false) ?? this.unadvertised(leg) ?? this.unannounced(publics);
-    if (bpa !== null) return bpa;
+    const block = this.publicAccess(leg, false);
+    if (block !== null) return block;
+    // What expects no answer (one-way ICMP) has left: the checks on the way back do not concern it.
+    if ((pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined)
+      return allowed("internet", egressIp, `internet via ${igw}`);
+    const back4 = this.unadvertised(leg) ?? this.unannounced(publics);
+    if (back4 !== null) return back4;
     // Replies come back through the gateway to the sender's private address; its gateway route table
     // (an edge association) may send them elsewhere first.
     const edge = this.d.RouteTables.find((t) => t.Associations.some((a) => a.GatewayId === igw));
