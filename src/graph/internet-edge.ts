@@ -96,12 +96,13 @@ export class InternetEdge {
     if (replyTo === null) return null;
     const networkId = leg.subnet.networkId;
     // Whether the network advertises an IPv6 block on the internet only its own description says.
-    const unread = isV4(replyTo) ? undefined : this.model.networks.get(networkId)?.unread;
+    const net = this.model.networks.get(networkId);
+    const unread = isV4(replyTo) ? undefined : net?.unread;
     if (unread !== undefined)
       return unknown(
         set,
         `whether the internet can answer the source's IPv6 address is not known: ${unread}`,
-        [...hops, { resource: networkId, kind: "vpc", action: "drop", rule: null, detail: "not read" }],
+        [...hops, { resource: networkId, kind: net!.kind, action: "drop", rule: null, detail: "not read" }],
       );
     const block = this.privateBlockOf(networkId, replyTo);
     if (!block) return null;

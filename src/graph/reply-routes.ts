@@ -68,18 +68,14 @@ export class ReplyRoutes {
     const ips = table ? this.divertable.get(table.id)?.ips : undefined;
     if (!table || !ips) return pieces;
     // Replies go back to the client's address of the packets' family.
-    const diverting = ([client, family]: [bigint | null, IntervalSet]) => {
+    const routes: { r: Route; family: IntervalSet }[] = [];
+    for (const [client, family] of [
+      [client4, IPV4_ALL],
+      [client6, IPV6_ALL],
+    ] as const) {
       const r = client !== null && ips.contains(client) ? routeFor(table, client) : undefined;
-      return r && r.target.kind !== "local" ? { r, family } : null;
-    };
-    const routes = (
-      [
-        [client4, IPV4_ALL],
-        [client6, IPV6_ALL],
-      ] as [bigint | null, IntervalSet][]
-    )
-      .map(diverting)
-      .filter((x) => x !== null);
+      if (r && r.target.kind !== "local") routes.push({ r, family });
+    }
     if (routes.length === 0) return pieces;
     const out: Piece[] = [];
     for (const x of pieces) {

@@ -7,7 +7,15 @@ import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
 import { cidrSet, parseIp } from "../../src/netset/index.js";
-import { docsOf, eni, privateRoutes, setAcl, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+import {
+  docsOf,
+  eni,
+  privateRoutes,
+  publicRoutes,
+  setAcl,
+  tinyVpc,
+  type Docs,
+} from "../providers/aws/tiny-vpc.js";
 
 const trace = (d: Docs, flow: Partial<Flow> & { src: string }) =>
   runTrace(awsModel(docsOf(d), "test"), [{ dst: "8.8.8.8", protocol: "tcp", port: 443, ...flow }])[0]!;
@@ -48,7 +56,7 @@ function ipv6Out(d: Docs): void {
     ],
   });
   Object.assign(d.NetworkInterfaces![1]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a00::10" }] });
-  (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+  publicRoutes(d).push({
     DestinationIpv6CidrBlock: "::/0",
     GatewayId: "igw-1",
     State: "active",
@@ -357,7 +365,7 @@ describe("an appliance in the sender's own subnet", () => {
     expect(t.hops.some((h) => h.resource === "acl-priv")).toBe(false);
     // From another subnet the ACL of the sender's subnet does apply.
     setAcl(d, "acl-default", [all(100, true, "allow", "10.0.0.0/16"), all(100, false)]);
-    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+    publicRoutes(d).push({
       DestinationCidrBlock: "8.8.8.8/32",
       NetworkInterfaceId: "eni-fw",
       State: "active",
@@ -394,7 +402,7 @@ describe("replies from a NAT gateway (routed by its own subnet's table)", () => 
   /** The tiny VPC with a route in the NAT gateway's subnet's table taking the private subnet elsewhere. */
   const diverted = (route: object): Docs => {
     const d = tinyVpc();
-    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+    publicRoutes(d).push({
       DestinationCidrBlock: "10.0.1.0/24",
       ...route,
     });
@@ -428,7 +436,7 @@ describe("replies from a NAT gateway (routed by its own subnet's table)", () => 
 
   it("a route for another subnet, or a local one, leaves the replies alone", () => {
     const elsewhere = tinyVpc();
-    (elsewhere.RouteTables![1] as { Routes: object[] }).Routes.push({
+    publicRoutes(elsewhere).push({
       DestinationCidrBlock: "10.0.1.128/25",
       NetworkInterfaceId: "eni-gone",
       State: "blackhole",
@@ -834,7 +842,7 @@ describe("destination hosts", () => {
 
   it("trace: the destination's replies are routed by its own subnet's table, which may send them elsewhere", () => {
     const d = withWebIn();
-    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+    publicRoutes(d).push({
       DestinationCidrBlock: "10.0.1.0/24",
       NetworkInterfaceId: "eni-gone",
       State: "blackhole",

@@ -2,7 +2,7 @@
 // options are one object per region; a VPC takes its region's from its subnets' availability zones
 // ("us-east-1a" is in us-east-1), or, where those do not tell the region, the only options in the input.
 import type { InternetBlock } from "../../model/types.js";
-import type { AwsContext } from "./context.js";
+import { gapText, type AwsContext } from "./context.js";
 
 const MODES: Record<string, InternetBlock["mode"] | null> = {
   off: null,
@@ -31,8 +31,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
   // those whose region cannot be told (other regions' VPCs keep what their own reads said).
   const gaps = new Map<string, string>();
   for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
-    if (g.key === "VpcBlockPublicAccessOptions")
-      gaps.set(g.region, `${g.action} failed in ${g.region} (${g.code}: ${g.message})`);
+    if (g.key === "VpcBlockPublicAccessOptions") gaps.set(g.region, gapText(g));
   const gap = ctx.gapReason("VpcBlockPublicAccessOptions");
   const exclusionsGap = ctx.gapReason("VpcBlockPublicAccessExclusions");
   const unread = new Set<string>();

@@ -3,7 +3,7 @@
 import { IntervalSet, NetsetInputError, parseCidr, parseIp } from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
 import type { NetworkModel } from "../../model/types.js";
-import type { AwsKey } from "./raw.js";
+import type { AwsKey, RawCollectionGap } from "./raw.js";
 import type { AwsRaw, Located } from "./snapshot.js";
 
 export interface AwsContext {
@@ -69,4 +69,9 @@ export function missingReason(ctx: AwsContext, key: AwsKey, what: string): strin
  */
 export function blockAssociated(state: { State?: string | null } | null | undefined): boolean {
   return !state?.State || state.State === "associated";
+}
+
+/** How a describe call that failed during collection is named in messages (see CollectionGap). */
+export function gapText(g: RawCollectionGap): string {
+  return `${g.action} failed in ${g.region} (${g.code}: ${g.message})`;
 }

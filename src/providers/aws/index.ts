@@ -5,7 +5,7 @@ import { innerList } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
-import { missingReason, type AwsContext } from "./context.js";
+import { gapText, missingReason, type AwsContext } from "./context.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
 import { convertByoip } from "./byoip.js";
 import { convertEksClusters } from "./eks-cluster.js";
@@ -29,7 +29,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   const model = emptyModel("aws");
   const gaps = new Map<string, string>();
   for (const { item: g } of raw.EgressAuditCollectionGaps) {
-    const text = `${g.action} failed in ${g.region} (${g.code}: ${g.message})`;
+    const text = gapText(g);
     gaps.set(g.key, gaps.has(g.key) ? `${gaps.get(g.key)}; ${text}` : text);
     model.unknowns.push({ resource: g.key, message: text });
   }

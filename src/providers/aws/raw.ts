@@ -351,4 +351,5 @@ export type RawNetworkInterface = z.infer<typeof NetworkInterface>;
 export type RawInstance = z.infer<typeof Instance>;
 export type RawInstanceType = z.infer<typeof InstanceTypeInfo>;
 export type RawNatGateway = z.infer<typeof NatGateway>;
+export type RawCollectionGap = z.infer<typeof CollectionGap>;
 export type RawEksCluster = z.infer<typeof EksCluster>;

@@ -14,7 +14,7 @@ import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
 import type { NetworkModel, Route } from "../../../src/model/types.js";
-import { docsOf, privateRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
+import { docsOf, privateRoutes, publicRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
 
 const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
 const p = (n: number) => IntervalSet.point(BigInt(n));
@@ -325,7 +325,7 @@ describe("subnets, route tables and gateways", () => {
       IpProtocol: "-1",
       Ipv6Ranges: [{ CidrIpv6: "::/0" }],
     });
-    (d.RouteTables![1] as { Routes: object[] }).Routes.push({
+    publicRoutes(d).push({
       DestinationIpv6CidrBlock: "2600:1f18:1:100::/56",
       GatewayId: "local",
       State: "active",
@@ -1091,7 +1091,7 @@ describe("missing and malformed data", () => {
 
   it("a bad value is an InputError naming the file and JSON path", () => {
     const d = tinyVpc();
-    (d.RouteTables![1] as { Routes: object[] }).Routes.push({ GatewayId: "igw-1" });
+    publicRoutes(d).push({ GatewayId: "igw-1" });
     expect(() => model(d)).toThrow(InputError);
     expect(() => model(d)).toThrow(
       "RouteTables.json: $.RouteTables[1].Routes[2]: expected DestinationCidrBlock, DestinationIpv6CidrBlock or DestinationPrefixListId",

@@ -136,6 +136,11 @@ export function privateRoutes(d: Docs): object[] {
   return (d.RouteTables![2] as { Routes: object[] }).Routes;
 }
 
+/** The public subnet's route table's routes (rtb-pub, where the NAT gateway and eni-web are). */
+export function publicRoutes(d: Docs): object[] {
+  return (d.RouteTables![1] as { Routes: object[] }).Routes;
+}
+
 /** Replaces one NACL's entries (keeping the `*` rules). */
 export function setAcl(d: Docs, aclId: string, entries: object[]): void {
   const acl = (d.NetworkAcls as { NetworkAclId: string; Entries: object[] }[]).find(
