@@ -165,6 +165,23 @@ export async function guarded(debug: boolean, body: () => Promise<number>): Prom
   }
 }
 
+/**
+ * oclif's own errors from reading the command line (an unknown flag, a value of the wrong type, an extra
+ * argument), which it would follow with the whole usage: one line and exit code 2, as every other usage
+ * error (`--help` shows the usage). Commands call it from their `catch`, which only these reach: a
+ * command's body runs inside `guarded`.
+ */
+export function flagError(err: Error): number {
+  const text = err.message
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("See more help with"))
+    .join(" ");
+  process.stderr.write(`egress-audit: error: ${printable(text)} (see --help)\n`);
+  if (process.argv.includes("--debug") && err.stack) process.stderr.write(`${err.stack}\n`);
+  return EXIT.INPUT;
+}
+
 /** A result as JSON on stdout, streamed (see report/json.ts). */
 export async function writeJsonOut(value: unknown): Promise<void> {
   await writeJson(value, writeOut);

@@ -1,5 +1,6 @@
 // --flows FILE: JSON Lines, one {"src","dst","protocol","port"} object per line (blank lines skipped).
 import { InputError } from "../model/errors.js";
+import { parseJson } from "./json-text.js";
 import { readText } from "./read-text.js";
 import type { Flow } from "./result.js";
 
@@ -19,15 +20,19 @@ export async function readFlows(file: string): Promise<{ flows: Flow[]; lines: n
     if (line.trim() === "") return;
     let value: unknown;
     try {
-      value = JSON.parse(line);
+      value = parseJson(line);
     } catch (e) {
-      throw new InputError(`invalid JSON: ${(e as Error).message}`, `${file}:${i + 1}`);
+      // The location names the line already: of the position, only the column is news.
+      const message = (e as Error).message.replace(/\(line 1 column (\d+)\)$/, "(column $1)");
+      throw new InputError(`invalid JSON: ${message}`, `${file}:${i + 1}`);
     }
     const r = FlowSchema.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0]!;
+      const hint =
+        issue.code === "unrecognized_keys" ? ' (a flow has "src", "dst", "protocol" and "port")' : "";
       throw new InputError(
-        `${issue.path.join(".") || "flow"}: ${issue.message.replace(/^Invalid input: /, "")}`,
+        `${issue.path.join(".") || "flow"}: ${issue.message.replace(/^Invalid input: /, "")}${hint}`,
         `${file}:${i + 1}`,
       );
     }

@@ -6,6 +6,7 @@ import path from "node:path";
 import { InputError } from "../model/errors.js";
 import { ascending } from "../model/order.js";
 import type { SourceDocument } from "../model/document.js";
+import { parseJson } from "./json-text.js";
 import { decodeText } from "./read-text.js";
 
 export async function loadDir(dir: string): Promise<SourceDocument[]> {
@@ -135,7 +136,7 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
     );
   if (/\.json$/i.test(file)) {
     try {
-      return [{ file, data: JSON.parse(text) as unknown }];
+      return [{ file, data: parseJson(text) }];
     } catch (e) {
       throw new InputError(`invalid JSON: ${(e as Error).message}`, file);
     }

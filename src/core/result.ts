@@ -101,7 +101,8 @@ export const HopSchema = z.object({
   detail: z.string(),
 });
 
-export const FlowSchema = z.object({
+// Strict: a misspelt key ("Port", "dport") would otherwise be dropped, and the flow traced on every port.
+export const FlowSchema = z.strictObject({
   src: z.string(),
   dst: z.string(),
   protocol: z.string(),

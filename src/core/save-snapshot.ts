@@ -1,7 +1,9 @@
 // --save-snapshot DIR: writes the raw documents a run read, so `--from-dir DIR` repeats the same audit
-// offline. Written atomically: everything goes into a fresh sibling folder that is renamed into place
-// only when complete, and an existing non-empty DIR is never touched.
-import { mkdir, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
+// offline. Nothing is half-written and nothing of the user's is removed: the snapshot is built in a
+// staging folder and moved into place only when complete (see saveSnapshot), an existing non-empty DIR
+// is never touched, and a run interrupted while saving removes only what it wrote.
+import { rmSync } from "node:fs";
+import { mkdir, readdir, rename, rmdir, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 
@@ -48,26 +50,61 @@ export async function checkSnapshotTarget(dir: string): Promise<boolean> {
 export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]): Promise<void> {
   const target = path.resolve(dir);
   const exists = await checkSnapshotTarget(target);
-  const tmp = `${target}.tmp-${process.pid}-${Date.now()}`;
+  // A new folder is built beside its place and renamed into it whole. An empty one that exists (made
+  // for the job, or a mount point, which cannot be replaced) keeps its owner and mode: the snapshot is
+  // built in a hidden folder inside it (the same file system) and its entries are moved up at the end.
+  const staging = exists
+    ? path.join(target, `.egress-audit-partial-${process.pid}`)
+    : `${target}.tmp-${process.pid}-${Date.now()}`;
+  /** Entries moved into an existing folder so far: ours, removed again if the save does not finish. */
+  const moved: string[] = [];
+  // Only what this run wrote is ever removed: a file someone else puts in the folder meanwhile stays.
+  const undo = (): void => {
+    for (const m of moved) rmSync(m, { recursive: true, force: true });
+    rmSync(staging, { recursive: true, force: true });
+  };
+  const interrupted = (signal: NodeJS.Signals): void => {
+    undo();
+    process.exit(signal === "SIGINT" ? 130 : 143);
+  };
+  for (const s of SIGNALS) process.once(s, interrupted);
   try {
     const rels = distinctPaths(files.map((f) => f.path));
+    await mkdir(staging, { recursive: true });
     for (const [k, f] of files.entries()) {
       const rel = rels[k]!;
       if (rel.startsWith("..") || path.isAbsolute(rel))
         throw new Error(`snapshot path escapes the folder: ${f.path}`);
-      const file = path.join(tmp, rel);
+      const file = path.join(staging, rel);
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, JSON.stringify(f.data, null, 1) + "\n");
     }
-    await mkdir(tmp, { recursive: true });
-    if (exists) await rm(target, { recursive: true });
-    await rename(tmp, target);
+    if (!exists) {
+      // Fails if the folder was made and filled meanwhile: then nothing of it is touched.
+      await rename(staging, target);
+      return;
+    }
+    for (const name of (await readdir(staging)).sort()) {
+      const to = path.join(target, name);
+      if (await stat(to).catch(() => null))
+        throw new InputError(
+          `--save-snapshot: ${name} appeared in the folder while the snapshot was being written; nothing was saved`,
+          dir,
+        );
+      await rename(path.join(staging, name), to);
+      moved.push(to);
+    }
+    await rmdir(staging);
   } catch (e) {
-    // (Cleaning up can fail the same way, say under a path that is a file: the first error tells more.)
-    await rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+    undo();
+    if (e instanceof InputError) throw e;
     // A full disk or a folder we may not write to: say so on one line; nothing was left behind.
     if ((e as NodeJS.ErrnoException).code !== undefined)
       throw new InputError(`--save-snapshot: cannot write the snapshot: ${(e as Error).message}`, dir);
     throw e;
+  } finally {
+    for (const s of SIGNALS) process.removeListener(s, interrupted);
   }
 }
+
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];

@@ -12,7 +12,7 @@ import {
   PROTO,
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
-import type { Endpoint, NetworkModel } from "../model/types.js";
+import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { notesFor, withoutForeignIcmp } from "./audit.js";
@@ -90,7 +90,8 @@ function findSource(
       privateIps: first === undefined ? [] : [first + 4n],
       ipv6: first6 === undefined ? [] : [first6 + 4n],
       filterIds: [],
-      ephemeralPorts: IntervalSet.range(32768n, 60999n),
+      // Any host of the subnet: its OS, so its client ports, cannot be told.
+      ephemeralPorts: ANY_CLIENT_PORTS,
     };
   }
   const byName = endpoints.filter((e) => e.name === src);

@@ -23,10 +23,43 @@ export interface Pass {
   hops: Hop[];
 }
 
-/** What passes a boundary (with the hops that let it) and what stops there. */
+/**
+ * What passes a boundary (with the hops that let it) and what stops there. `held`: packets that pass
+ * but whose replies a stateless filter there stops, with what becomes of them (blocked or unknown);
+ * they go on in `pass` all the same, since a request dropped further on never gets a reply and that
+ * drop is what decides: see settleHeld. In the order the replies meet them (the later filter first).
+ */
 export interface Crossing {
   pass: Pass[];
   stop: Piece[];
+  held?: Piece[];
+}
+
+/**
+ * The fate of packets past a crossing (`beyond`: every piece from the crossing on, its own stops
+ * included), given what the crossing holds (see Crossing.held): a packet dropped on the way is blocked
+ * by that drop, whatever would have become of its replies; one that gets through (or may) is decided
+ * by the replies the crossing stops. Held pieces are applied in order, each to what the ones before
+ * left, so of several filters the replies meet, a block anywhere decides.
+ */
+export function settleHeld(beyond: Piece[], held: readonly Piece[] | undefined): Piece[] {
+  if (held === undefined || held.length === 0) return beyond;
+  let out = beyond;
+  for (const h of held) {
+    const next: Piece[] = [];
+    for (const p of out) {
+      const hit = p.outcome.verdict === "blocked" ? PacketSet.EMPTY : p.packets.intersect(h.packets);
+      if (hit.isEmpty()) {
+        next.push(p);
+        continue;
+      }
+      next.push({ packets: hit, outcome: h.outcome });
+      const rest = p.packets.subtract(hit);
+      if (!rest.isEmpty()) next.push({ packets: rest, outcome: p.outcome });
+    }
+    out = next;
+  }
+  return out;
 }
 
 /** Packets a filter cannot decide: unknown, with the hop where the decision stopped. */
@@ -50,7 +83,11 @@ export function restrictCrossing(c: Crossing, set: PacketSet): Crossing {
     const part = p.set.intersect(set);
     if (!part.isEmpty()) pass.push({ set: part, hops: p.hops });
   }
-  return { pass, stop: restrictPieces(c.stop, set) };
+  return {
+    pass,
+    stop: restrictPieces(c.stop, set),
+    ...(c.held?.length ? { held: restrictPieces(c.held, set) } : {}),
+  };
 }
 
 /** What a crossing depends on of the leg making it: where it starts, its source, its replies' ports. */
@@ -205,7 +242,11 @@ export class Boundaries {
   ): Crossing {
     let current: Pass[] = [{ set, hops: [] }];
     const stop: Piece[] = [];
+    // Per filter, the packets whose replies it stops (see Crossing.held).
+    const heldBy: Piece[][] = [];
     for (const id of subnet.boundaryFilterIds) {
+      const held: Piece[] = [];
+      heldBy.push(held);
       const f = this.model.filters.get(id);
       const next: Pass[] = [];
       for (const c of current) {
@@ -223,8 +264,10 @@ export class Boundaries {
             continue;
           }
           const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
-          const ok = a.set.intersect(ret.split.ok);
-          if (!ok.isEmpty()) next.push({ set: ok, hops });
+          // Every packet the forward rules pass goes on; those whose replies do not all come back are
+          // held here too, and decided once the rest of their way is known (settleHeld).
+          next.push({ set: a.set, hops });
+          if (a.set.isSubsetOf(ret.split.ok)) continue;
           let none = a.set.intersect(ret.split.none);
           const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
           for (const d of none.isEmpty() ? [] : ret.deniers()) {
@@ -233,7 +276,7 @@ export class Boundaries {
             if (hit.isEmpty()) continue;
             none = none.subtract(hit);
             for (const k of replyKinds(hit, portsText(p.ephemeral)))
-              stop.push(
+              held.push(
                 blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
                   ...hops,
                   {
@@ -251,10 +294,10 @@ export class Boundaries {
             const hit = mixed.intersect(u.set);
             if (hit.isEmpty()) continue;
             mixed = mixed.subtract(hit);
-            stop.push(unknown(hit, `replies: ${u.reason}`, hops));
+            held.push(unknown(hit, `replies: ${u.reason}`, hops));
           }
           if (!mixed.isEmpty())
-            stop.push(
+            held.push(
               unknown(
                 mixed,
                 `${f.id} lets replies through on only some of the ephemeral ports ${portsText(p.ephemeral)}: the connection works only when the client picks one of those`,
@@ -265,7 +308,8 @@ export class Boundaries {
       }
       current = next;
     }
-    return { pass: current, stop };
+    const held = heldBy.reverse().flat();
+    return held.length > 0 ? { pass: current, stop, held } : { pass: current, stop };
   }
 
   /** A filter's forward decision: pieces denied (with the deciding rule) and what passes. */

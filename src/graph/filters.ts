@@ -1,5 +1,6 @@
 // Evaluation of filters over packet sets: which packets each rule allows or denies, in rule order.
 import { IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet } from "../netset/index.js";
+import { ascending } from "../model/order.js";
 import type { Filter, Rule, RuleRef } from "../model/types.js";
 
 export interface Decided {
@@ -40,19 +41,26 @@ export function evalFirstMatch(rules: readonly Rule[], defaultRef: RuleRef, inpu
   return { allowed, denied, undecided };
 }
 
-/** Splits what no resolved rule allows by the unresolved allow rules that might (allow-union filters). */
+/**
+ * Splits what no resolved rule allows by the unresolved allow rules that might (allow-union filters).
+ * Packets several of them might allow are named by the first reason in text order: a union has no
+ * order of its own, and the input's (of a group's rules, or an interface's groups) is not one AWS
+ * promises, so a report must not change with it.
+ */
 function undecidedOf(
   rules: readonly Rule[],
   notAllowed: PacketSet,
 ): { undecided: Undecided[]; denied: PacketSet } {
   const undecided: Undecided[] = [];
   let denied = notAllowed;
-  for (const r of rules) {
+  const unresolved = rules
+    .filter((r) => r.action === "allow" && r.unresolved)
+    .sort((a, b) => ascending(a.unresolved!, b.unresolved!));
+  for (const r of unresolved) {
     if (denied.isEmpty()) break;
-    if (r.action !== "allow" || !r.unresolved) continue;
     const m = denied.intersect(r.match);
     if (m.isEmpty()) continue;
-    undecided.push({ set: m, reason: r.unresolved });
+    undecided.push({ set: m, reason: r.unresolved! });
     denied = denied.subtract(m);
   }
   return { undecided, denied };

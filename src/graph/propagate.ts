@@ -61,6 +61,7 @@ import {
   type Crossing,
   type LegAddresses,
   type Pass,
+  settleHeld,
   undecidedPieces,
 } from "./boundaries.js";
 import { InternetEdge } from "./internet-edge.js";
@@ -187,7 +188,8 @@ export class Engine {
   /**
    * Endpoints that get identical answers up to their own addresses: same subnet, filters, address
    * families, NACL class of their addresses, public-IP presence and ephemeral ports. The filters in the
-   * endpoint's own order: results name its security groups in that order ("sg-b, sg-a").
+   * endpoint's own order: results name its security groups in that order (providers list them in a
+   * fixed one: AWS's by id).
    */
   classKey(ep: Endpoint): string {
     const src4 = ep.privateIps[0];
@@ -644,7 +646,10 @@ export class Engine {
         pieces.push(unknown(part, `route ${route.ref.rule ?? ""} in ${rt.id}: ${t.why}`, [hop]));
       } else if (t.kind === "blackhole") {
         const why =
-          t.why ?? (t.targetId ? `its target ${t.targetId} no longer exists` : "it has no usable target");
+          t.why ??
+          (t.targetId
+            ? `its target ${t.targetId} is not available (deleted, or detached from the VPC)`
+            : "it has no usable target");
         pieces.push(
           blocked(part, route.ref, `route ${route.ref.rule ?? ""} in ${rt.id} is a blackhole: ${why}`, [hop]),
         );
@@ -790,16 +795,20 @@ export class Engine {
         pieces.push(...this.arrivals(leg, dst, part, arrive, [deliverHop]));
         continue;
       }
+      // Replies meet the destination's subnet routing, then its boundary, then the source's: settled in
+      // that order (see settleHeld).
       const out = this.bounds.crossOut(leg, part);
-      pieces.push(...out.stop);
+      const beyondOut = [...out.stop];
       for (const p of out.pass) {
         const inn = this.bounds.crossIn(dst, leg, p.set);
-        pieces.push(...prependHops(inn.stop, p.hops));
+        const beyondIn = [...prependHops(inn.stop, p.hops)];
         for (const q of inn.pass) {
           const there = this.arrivals(leg, dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]);
-          pieces.push(...this.replies.apply("the destination", dst, leg.subnet, leg.src4, leg.src6, there));
+          beyondIn.push(...this.replies.apply("the destination", dst, leg.subnet, leg.src4, leg.src6, there));
         }
+        beyondOut.push(...settleHeld(beyondIn, inn.held && prependHops(inn.held, p.hops)));
       }
+      pieces.push(...settleHeld(beyondOut, out.held));
     }
     if (!rest.isEmpty()) {
       const net = this.model.networks.get(networkId);
@@ -838,7 +847,7 @@ export class Engine {
     const out: Crossing = sameSubnet ? { pass: [{ set, hops: [] }], stop: [] } : crossOut(set);
     const pieces = [...out.stop];
     for (const p of out.pass) pieces.push(...prependHops(this.atGateway(leg, p.set, g), p.hops));
-    return pieces;
+    return settleHeld(pieces, out.held);
   }
 
   private atGateway(leg: Leg, set: PacketSet, g: Gateway): Piece[] {
@@ -867,9 +876,13 @@ export class Engine {
               ),
             );
           } else if (pub === undefined) {
+            // An audit sends from each interface's primary address (shared by a class: not named); a
+            // trace from the address it was given. Another address of the interface may have one.
             const who = leg.nat
               ? `${leg.nat.id} has no Elastic IP`
-              : "the source has no public IPv4 address (no public IP or Elastic IP)";
+              : leg.origin && !this.opts.detail
+                ? "the source's primary private IP has no public IPv4 address (no public IP or Elastic IP)"
+                : `the source address ${leg.src4 === null ? "" : formatIp(leg.src4)} has no public IPv4 address (no public IP or Elastic IP)`;
             pieces.push(
               blocked(v4, gref, `${who}, so ${g.id} drops it`, [
                 {
@@ -1080,7 +1093,7 @@ export class Engine {
         natSubnet.id === leg.subnet.id
           ? { pass: [{ set: sent, hops: [] }], stop: [] }
           : this.bounds.crossIn(natSubnet, leg, sent);
-      pieces.push(...entered.stop);
+      const after = [...entered.stop];
       const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail };
       for (const p of entered.pass) {
         const beyond = this.routeFrom(natLeg, p.set.shiftIps(translate));
@@ -1088,13 +1101,14 @@ export class Engine {
           translate === 0n
             ? beyond
             : beyond.map((x) => ({ packets: x.packets.shiftIps(-translate), outcome: x.outcome }));
-        pieces.push(
+        after.push(
           ...prependHops(this.replies.apply(g.id, natSubnet, leg.subnet, leg.src4, leg.src6, back), [
             ...p.hops,
             hop,
           ]),
         );
       }
+      pieces.push(...settleHeld(after, entered.held));
     };
     const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
     through(ok, 0n, via);

@@ -1,7 +1,15 @@
 // The provider-neutral network model. Providers translate their resources into these types; the graph
 // propagates packet sets over them. Every rule, route and gateway keeps a back-pointer (RuleRef) to the
 // resource and rule it came from, so every verdict can name what decided it.
-import type { IntervalSet, PacketSet } from "../netset/index.js";
+import { IntervalSet, type PacketSet } from "../netset/index.js";
+
+/**
+ * The source ports of a client whose OS the input does not tell: 1024-65535 holds every ephemeral
+ * range AWS's network ACL page lists (Linux 32768-60999, Windows 49152-65535, older Windows'
+ * 1025-5000), so a stateless ACL that lets replies through on only part of it leaves the flow
+ * unknown, never decided by a guessed OS.
+ */
+export const ANY_CLIENT_PORTS = IntervalSet.range(1024n, 65535n);
 
 /** Where a rule, route or decision came from, in the provider's own words. */
 export interface RuleRef {

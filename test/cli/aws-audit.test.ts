@@ -28,7 +28,7 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     expect(r.stdout).toMatch(/tcp\s+25\s+blocked\s+-\s+\[acl-0a1b2c3d4e5f60072 rule 90\]/);
     // web-2 has no public IP in a public subnet: the internet gateway drops it.
     expect(r.stdout).toMatch(
-      /"web-2"[\s\S]*?tcp\s+443\s+blocked\s+-\s+\[igw-0a1b2c3d4e5f60021\] the source has no public IPv4 address/,
+      /"web-2"[\s\S]*?tcp\s+443\s+blocked\s+-\s+\[igw-0a1b2c3d4e5f60021\] the source's primary private IP has no public IPv4 address/,
     );
     // The bastion's "allowed" on all TCP ports includes tcp/25, which EC2 limits by default: the
     // caveat is printed under its table, not only in --json.

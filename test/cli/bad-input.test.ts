@@ -51,7 +51,8 @@ describe("bad input", () => {
   it("broken JSON spanning lines, with control characters and a newline in the file name: one escaped line", () => {
     const dir = dirWith({ "a\nb.json": '{\n  "Vpcs": [,\u001b[31m]\n}' });
     const r = cli("aws", "--from-dir", dir);
-    expectOneLineError(r, /a\\u000ab\.json: invalid JSON: Unexpected token ','/);
+    // V8 gives no position for an unexpected token: the line and column are found for it.
+    expectOneLineError(r, /a\\u000ab\.json: invalid JSON: Unexpected token ',', .* \(line 2 column 12\)$/);
     expect(r.stderr).not.toContain("\u001b");
     expect(r.stderr).toContain("\\u001b[31m");
   });
@@ -176,6 +177,22 @@ describe("bad input", () => {
       cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
       /flows\.jsonl:2: port: expected number, received string/,
     );
+    // A misspelt key is an error, not a flow on every port.
+    writeFileSync(
+      path.join(dir, "flows.jsonl"),
+      '{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","Port":443}\n',
+    );
+    expectOneLineError(
+      cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
+      /flows\.jsonl:1: flow: Unrecognized key: "Port" \(a flow has "src", "dst", "protocol" and "port"\)$/,
+    );
+    // A line that is not JSON: the line is in the location, the column (of "tcp", where V8 reads the
+    // start of "true" and stumbles on its second letter) in the message.
+    writeFileSync(path.join(dir, "flows.jsonl"), '\n{"src":"app-1","dst":"8.8.8.8","protocol":tcp}\n');
+    expectOneLineError(
+      cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
+      /flows\.jsonl:2: invalid JSON: Unexpected token 'c', .* \(column 43\)$/,
+    );
     // A flow that reads but names no source, or no address, is named by its line too (blank lines count).
     const named = dirWith({
       "flows.jsonl":
@@ -195,6 +212,18 @@ describe("bad input", () => {
       '{"src":"app-1","dst":"8.8.8.8","protocol":"udp"}\n{"src":"app-1","dst":"8.8.8.888","protocol":"udp"}\n',
     );
     expectOneLineError(cli(...flowsArgs), /flows\.jsonl:2: --dst: not an IP address: "8\.8\.8\.888"$/);
+  });
+
+  it("flags oclif cannot read: one line, not the whole usage", () => {
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--bogus"),
+      /Nonexistent flag: --bogus \(see --help\)$/,
+    );
+    const trace = "aws trace --from-dir examples/aws-shop --src app-1 --dst 8.8.8.8".split(" ");
+    expectOneLineError(
+      cli(...trace, "--port", "abc"),
+      /Parsing --port Expected an integer but received: abc \(see --help\)$/,
+    );
   });
 
   it("trace flags that would be silently meaningless", () => {

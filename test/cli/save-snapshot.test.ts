@@ -1,11 +1,20 @@
 // --save-snapshot of a --from-dir run: the snapshot is the audit's evidence, so it must read back to the
 // same audit whatever the folder held, and it never touches a folder the user already has.
-import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  cpSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { distinctPaths } from "../../src/core/save-snapshot.js";
+import { distinctPaths, saveSnapshot } from "../../src/core/save-snapshot.js";
 import { cli } from "./run-cli.js";
 
 const EXAMPLE = "examples/aws-shop/us-east-1";
@@ -82,12 +91,30 @@ describe("--save-snapshot with --from-dir", () => {
     expect(readdirSync(path.dirname(file))).toEqual(["evidence.txt"]);
   });
 
-  it("fills an empty folder that exists", () => {
+  it("fills an empty folder that exists, keeping the folder itself (a mount point cannot be replaced)", () => {
     const snap = tmp();
+    chmodSync(snap, 0o750);
+    const before = statSync(snap);
     const r = cli("aws", "--from-dir", "examples/aws-shop", "--save-snapshot", snap, "--json");
     expect(r.code).toBe(0);
     expect(readdirSync(snap)).toEqual(["us-east-1"]);
+    const after = statSync(snap);
+    expect([after.ino, after.mode]).toEqual([before.ino, before.mode]);
     expect(cli("aws", "--from-dir", snap, "--json").stdout).toBe(r.stdout);
+  });
+});
+
+describe("saveSnapshot", () => {
+  it("never removes what someone else puts in the folder while it saves", async () => {
+    for (const name of ["us-east-1", "notes.txt"]) {
+      const snap = tmp();
+      const saving = saveSnapshot(snap, [{ path: "us-east-1/Vpcs.json", data: { Vpcs: [] } }]);
+      // Whether it lands before the check or during the writes, the save stops and the file stays.
+      writeFileSync(path.join(snap, name), "mine");
+      await expect(saving).rejects.toThrow(/--save-snapshot: /);
+      expect(readdirSync(snap)).toEqual([name]);
+      expect(readFileSync(path.join(snap, name), "utf8")).toBe("mine");
+    }
   });
 });
 

@@ -460,6 +460,50 @@ function onLinux(d: Docs): Docs {
 }
 
 describe("network ACL return traffic (stateless)", () => {
+  it("a request dropped further on is blocked by that drop, not by the rule its replies would meet", () => {
+    // eni-web has no public address: the internet gateway drops its packets, whatever its subnet's
+    // network ACL would do to replies (on some client ports, or on all of them).
+    const noPublicIp = (inbound: object[]): Docs => {
+      const d = tinyVpc();
+      const web = d.NetworkInterfaces![1] as { PrivateIpAddresses: object[]; Association?: object };
+      web.PrivateIpAddresses = [{ Primary: true, PrivateIpAddress: "10.0.0.10" }];
+      delete web.Association;
+      setAcl(d, "acl-default", [all(100, true), ...inbound]);
+      return d;
+    };
+    for (const inbound of [[tcp(100, false, "allow", 1024, 40000)], []]) {
+      const t = trace(noPublicIp(inbound), { src: "eni-web" });
+      expect(t).toMatchObject({ verdict: "blocked", blockedBy: { resource: "igw-1" } });
+      expect(t.reason).toMatch(/no public IPv4 address/);
+    }
+    // A NAT gateway that is gone: it decides, not the client subnet's inbound rule the replies would meet.
+    const d = tinyVpc();
+    (d.NatGateways![0] as { State: string }).State = "deleted";
+    setAcl(d, "acl-priv", [all(100, true), all(50, false, "deny")]);
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1" },
+    });
+    // Where the request gets through, the replies' rule decides, as before.
+    (d.NatGateways![0] as { State: string }).State = "available";
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-priv", rule: "50" },
+    });
+  });
+
+  it("of the rules replies meet, the first they meet decides: the NAT gateway's subnet's before the client's", () => {
+    const d = tinyVpc();
+    // Replies to the client leave the NAT's subnet (acl-default outbound) before they enter the
+    // client's (acl-priv inbound): both deny them, and the first names the block.
+    setAcl(d, "acl-priv", [all(100, true), all(50, false, "deny")]);
+    setAcl(d, "acl-default", [all(100, false), all(60, true, "deny", "10.0.1.0/24"), all(100, true)]);
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", rule: "60" },
+    });
+  });
+
   it("replies allowed on the whole Linux ephemeral range: allowed", () => {
     const d = onLinux(tinyVpc());
     setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 32768, 60999)]);
@@ -504,6 +548,10 @@ describe("network ACL return traffic (stateless)", () => {
     });
     const alb = trace(linuxOnly(d), { src: "eni-alb" });
     expect(alb.reason).toMatch(/only some of the ephemeral ports 1024-65535/);
+    // A trace from a subnet stands for any host there: its OS cannot be told either.
+    const fromSubnet = trace(linuxOnly(onLinux(tinyVpc())), { src: "subnet-priv" });
+    expect(fromSubnet.verdict).toBe("unknown");
+    expect(fromSubnet.reason).toMatch(/only some of the ephemeral ports 1024-65535/);
   });
 
   it("the NAT gateway's subnet must let replies in on 1024-65535", () => {
@@ -629,7 +677,7 @@ describe("the audit matrix", () => {
 
   // Found by FUZZ_SEED=902698: two sources with the same groups in another order shared one result,
   // and the second was told its groups in the first one's order.
-  it("sources listing the same groups in another order each see their own order in blockedBy", () => {
+  it("sources listing the same groups in another order see them in one order (by id) in blockedBy", () => {
     const d = tinyVpc();
     const none = (id: string) => ({ GroupId: id, GroupName: id, VpcId: "vpc-1", IpPermissionsEgress: [] });
     d.SecurityGroups!.push(none("sg-a"), none("sg-b"));
@@ -640,7 +688,8 @@ describe("the audit matrix", () => {
     const by = Object.fromEntries(
       audit(d, "tcp/443").results.map((e) => [e.source.id, e.blockedBy?.resource]),
     );
-    expect(by).toMatchObject({ "eni-ab": "sg-a, sg-b", "eni-ba": "sg-b, sg-a" });
+    // AWS promises no order of an interface's groups: a report must not change with it.
+    expect(by).toMatchObject({ "eni-ab": "sg-a, sg-b", "eni-ba": "sg-a, sg-b" });
   });
 
   describe("a dual-stack VPC whose IPv6 block is public (as Amazon's are)", () => {
@@ -966,6 +1015,95 @@ describe("rules whose peers cannot be resolved", () => {
     expect(trace(d, { src: "eni-app", port: 80 })).toMatchObject({
       verdict: "blocked",
       blockedBy: { resource: "sg-all" },
+    });
+  });
+
+  it("a prefix list named without its entries (describe-managed-prefix-lists output) is unknown, never empty", () => {
+    // What `aws ec2 describe-managed-prefix-lists` prints: the same top-level key as
+    // describe-prefix-lists, but no Cidrs.
+    const listed = (id: string) => ({
+      PrefixListId: id,
+      AddressFamily: "IPv4",
+      State: "create-complete",
+      PrefixListName: "partners",
+      MaxEntries: 10,
+      OwnerId: "111122223333",
+    });
+    const sgToList = (): Docs => {
+      const d = tinyVpc();
+      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [
+        { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-partners" }] },
+      ];
+      return { ...d, PrefixLists: [listed("pl-partners")] };
+    };
+    const t = trace(sgToList(), { src: "eni-app" });
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(t.reason).toMatch(
+      /prefix list pl-partners used by sg-all is listed without its entries \(in PrefixLists\.json: describe-managed-prefix-lists does not print them/,
+    );
+    // The run says so under unknowns, once per list (a nightly job exits 3 on it).
+    expect(audit(sgToList(), "tcp/443").unknowns).toContainEqual({
+      resource: "pl-partners",
+      message: "prefix list pl-partners is listed without its entries (in PrefixLists.json) (used by sg-all)",
+    });
+    // A route to such a list: the route table's matching cannot be decided, so the NAT route does not
+    // win by default.
+    const routed = tinyVpc();
+    privateRoutes(routed).unshift({ DestinationPrefixListId: "pl-partners", TransitGatewayId: "tgw-1" });
+    routed.PrefixLists = [listed("pl-partners")];
+    expect(trace(routed, { src: "eni-app" }).verdict).toBe("unknown");
+    // With the entries saved too (in the collector's form, or describe-prefix-lists' Cidrs for an AWS
+    // list), the listing without them is no conflict: the entries decide.
+    routed.ManagedPrefixLists = [{ PrefixListId: "pl-partners", Entries: [{ Cidr: "8.8.8.0/24" }] }];
+    expect(trace(routed, { src: "eni-app" })).toMatchObject({ verdict: "unknown", exit: "private" });
+    expect(trace(routed, { src: "eni-app", dst: "1.1.1.1" }).verdict).toBe("allowed");
+    routed.ManagedPrefixLists = [];
+    routed.PrefixLists.push({
+      PrefixListId: "pl-partners",
+      PrefixListName: "partners",
+      Cidrs: ["8.8.8.0/24"],
+    });
+    expect(trace(routed, { src: "eni-app", dst: "1.1.1.1" }).verdict).toBe("allowed");
+  });
+
+  it("the order AWS lists a rule's peers or an interface's groups in does not change a word of the report", () => {
+    const build = (lists: string[], groups: string[]): Docs => {
+      const d = tinyVpc();
+      d.SecurityGroups!.push({
+        GroupId: "sg-b",
+        VpcId: "vpc-1",
+        IpPermissions: [],
+        IpPermissionsEgress: [
+          {
+            IpProtocol: "tcp",
+            FromPort: 443,
+            ToPort: 443,
+            PrefixListIds: lists.map((PrefixListId) => ({ PrefixListId })),
+          },
+        ],
+      });
+      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [];
+      (d.NetworkInterfaces![0] as { Groups: object[] }).Groups = groups.map((GroupId) => ({ GroupId }));
+      return d;
+    };
+    const one = audit(build(["pl-a", "pl-b"], ["sg-all", "sg-b"]), "tcp/443,tcp/80");
+    const other = audit(build(["pl-b", "pl-a"], ["sg-b", "sg-all"]), "tcp/443,tcp/80");
+    expect(JSON.stringify(other)).toBe(JSON.stringify(one));
+    const app = one.results.filter((r) => r.source.id === "eni-app");
+    expect(app.map((r) => [r.ports, r.verdict, r.reason])).toEqual([
+      ["80", "blocked", "no outbound rule of sg-all, sg-b allows it"],
+      ["443", "unknown", "prefix list pl-a used by sg-b is not in the input"],
+    ]);
+  });
+
+  it("a security group rule on a missing prefix list is listed under unknowns", () => {
+    const d = tinyVpc();
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-gone" }] },
+    ];
+    expect(audit(d, "tcp/443").unknowns).toContainEqual({
+      resource: "pl-gone",
+      message: "prefix list pl-gone is not in the input (used by sg-all)",
     });
   });
 

@@ -214,8 +214,11 @@ interface Leg {
 
 /**
  * Crossing `subnet`'s boundary: "out" (leaving it towards dst) or "in" (entering it, from the leg's source).
- * The forward packet is judged by egress rules (out, peer = dst) or ingress rules (in, peer = source); the
- * replies of a stateless filter by the other direction's rules with the same peer.
+ * The forward packet is judged by egress rules (out, peer = dst) or ingress rules (in, peer = source): a
+ * filter that stops it decides (`stop`). The replies of a stateless filter are judged by the other
+ * direction's rules with the same peer; a filter that stops them (every reply denied: blocked; some, or
+ * one undecided: unknown) does not decide yet: the packet goes on, and `held` lists those outcomes in
+ * the order the replies meet them (the later filter first), for `settle` once the rest is known.
  */
 function crossBoundary(
   model: NetworkModel,
@@ -223,36 +226,53 @@ function crossBoundary(
   dir: "out" | "in",
   leg: Leg,
   pkt: Packet,
-): RefOutcome | null {
+): { stop: RefOutcome } | { held: RefOutcome[] } {
   const { proto, port } = pkt;
   const peer = dir === "out" ? pkt.dst : leg.src;
+  const held: RefOutcome[] = [];
+  const stop = (o: RefOutcome) => ({ stop: settle(o, held) });
   for (const id of subnet.boundaryFilterIds) {
     const f = model.filters.get(id);
     if (f === undefined || f.unknown !== undefined)
-      return unknown(`boundary filter ${id} missing or unreadable`);
+      return stop(unknown(`boundary filter ${id} missing or unreadable`));
     const forwardRules = dir === "out" ? f.egress : f.ingress;
     const replyRules = dir === "out" ? f.ingress : f.egress;
     const fwd =
       f.semantics === "union"
         ? anyAllow(f, forwardRules, proto, port, peer)
         : firstMatch(f, forwardRules, proto, port, peer);
-    if (fwd.unresolved !== undefined) return unknown(`${dir} of ${subnet.id}: forward undecided`);
-    if (!fwd.allow) return blockedByRef(`${dir} of ${subnet.id}: forward denied`, fwd.ref);
+    if (fwd.unresolved !== undefined) return stop(unknown(`${dir} of ${subnet.id}: forward undecided`));
+    if (!fwd.allow) return stop(blockedByRef(`${dir} of ${subnet.id}: forward denied`, fwd.ref));
     if (f.stateful) continue;
     const decisions = repliesOf(proto, port, leg.ephemeral).map((replyPort) =>
       firstMatch(f, replyRules, proto, replyPort, peer),
     );
+    const denied = decisions.filter((d) => !d.allow);
     // A reply the filter cannot decide: the connection is not surely blocked, nor surely working.
     if (decisions.some((d) => d.unresolved !== undefined))
-      return unknown(`${dir} of ${subnet.id}: a reply undecided`);
-    const denied = decisions.filter((d) => !d.allow);
-    if (denied.length === 0) continue; // every reply passes (or none is expected)
-    if (denied.length < decisions.length) return unknown(`${dir} of ${subnet.id}: some replies denied`); // some replies pass, some do not
-    let first = denied[0]!;
-    for (const d of denied) if (d.order < first.order) first = d;
-    return blockedByRef(`${dir} of ${subnet.id}: every reply denied`, first.ref);
+      held.unshift(unknown(`${dir} of ${subnet.id}: a reply undecided`));
+    else if (denied.length === 0)
+      continue; // every reply passes (or none is expected)
+    else if (denied.length < decisions.length)
+      held.unshift(unknown(`${dir} of ${subnet.id}: some replies denied`)); // some replies pass, some do not
+    else {
+      let first = denied[0]!;
+      for (const d of denied) if (d.order < first.order) first = d;
+      held.unshift(blockedByRef(`${dir} of ${subnet.id}: every reply denied`, first.ref));
+    }
   }
-  return null;
+  return { held };
+}
+
+/**
+ * The outcome of a packet whose replies `held` stops (see crossBoundary), once the rest of its way is
+ * known (`beyond`): dropped on the way, it never gets a reply and the drop decides; otherwise each held
+ * outcome in turn, in the order the replies meet them, decides unless a block already has.
+ */
+function settle(beyond: RefOutcome, held: readonly RefOutcome[]): RefOutcome {
+  let r = beyond;
+  for (const h of held) if (r.verdict !== "blocked") r = h;
+  return r;
 }
 
 /** Longest prefix, then higher preference, then the first in the table. */
@@ -302,13 +322,13 @@ function deliverLocal(model: NetworkModel, leg: Leg, pkt: Packet, networkId: str
   }
   if (D === undefined)
     return blocked("no subnet holds dst", networkId, model.networks.get(networkId)?.kind ?? "network", null);
-  if (D.id !== leg.subnet.id) {
-    const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
-    if (out !== null) return out;
-    const inn = crossBoundary(model, D, "in", leg, pkt);
-    if (inn !== null) return inn;
-  }
-  return repliesRouted(model, D, leg, pkt, arrive(model, leg, pkt, D));
+  if (D.id === leg.subnet.id) return repliesRouted(model, D, leg, pkt, arrive(model, leg, pkt, D));
+  // The replies meet D's routing, then D's boundary, then the source subnet's.
+  const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
+  if ("stop" in out) return out.stop;
+  const inn = crossBoundary(model, D, "in", leg, pkt);
+  if ("stop" in inn) return settle(inn.stop, out.held);
+  return settle(settle(repliesRouted(model, D, leg, pkt, arrive(model, leg, pkt, D)), inn.held), out.held);
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -336,10 +356,13 @@ function viaGateway(model: NetworkModel, leg: Leg, pkt: Packet, gatewayId: strin
   if (g === undefined) return unknown(`gateway ${gatewayId} missing`);
   // A NAT gateway or an appliance in the sender's own subnet: no boundary is crossed to reach it.
   const inThisSubnet = (g.kind === "nat" || g.kind === "exit") && g.subnetId === leg.subnet.id;
-  if (!inThisSubnet) {
-    const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
-    if (out !== null) return out;
-  }
+  if (inThisSubnet) return beyondGateway(model, g, leg, pkt);
+  const out = crossBoundary(model, leg.subnet, "out", leg, pkt);
+  if ("stop" in out) return out.stop;
+  return settle(beyondGateway(model, g, leg, pkt), out.held);
+}
+
+function beyondGateway(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): RefOutcome {
   switch (g.kind) {
     case "internet":
     case "egress-only-internet":
@@ -432,9 +455,11 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
   } else if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
   const N = model.subnets.get(g.subnetId);
   if (N === undefined) return unknown(`NAT subnet ${g.subnetId} missing`);
+  let held: RefOutcome[] = [];
   if (N.id !== leg.subnet.id) {
     const inn = crossBoundary(model, N, "in", leg, pkt);
-    if (inn !== null) return inn;
+    if ("stop" in inn) return inn.stop;
+    held = inn.held;
   }
   const next: Leg = {
     subnet: N,
@@ -447,7 +472,7 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     audit: leg.audit,
   };
   const translated = isV4(pkt.dst) ? pkt : { ...pkt, dst: TWO_128 + (pkt.dst - NAT64_FIRST) };
-  return repliesRouted(model, N, leg, pkt, route(model, next, translated));
+  return settle(repliesRouted(model, N, leg, pkt, route(model, next, translated)), held);
 }
 
 /**

@@ -126,14 +126,16 @@ export function expectedVerdict(
   conns: readonly Connection[],
   protocol: "tcp" | "udp" | "icmp",
   port: number,
+  clientPorts: readonly [number, number] = [32768, 60999],
 ): "allowed" | "blocked" | "unknown" {
   const hits = conns.filter(
     (c) =>
       (c.protocol === "all" || c.protocol === protocol) && (protocol === "icmp" || within(c.dstPorts, port)),
   );
   if (protocol !== "tcp") return hits.length > 0 ? "allowed" : "blocked";
-  // The answered client ports within 32768-60999, merged: all of them, none, or some.
-  const [lo, hi] = [32768, 60999];
+  // The answered client ports within the client's range (Linux's by default), merged: all of them,
+  // none, or some.
+  const [lo, hi] = clientPorts;
   const answered = hits
     .filter((c) => c.responds)
     .flatMap((c) => c.srcPorts)

@@ -1,4 +1,4 @@
-import { Command } from "@oclif/core";
+import { EgressCommand } from "../../core/base-command.js";
 import { runAudit } from "../../core/audit.js";
 import { awsInputOf } from "../../core/aws-flags.js";
 import {
@@ -16,7 +16,7 @@ import { EXIT } from "../../core/exit-codes.js";
 import { awsInputModel, selectSources } from "../../core/pipeline.js";
 import { renderAuditText } from "../../report/text.js";
 
-export default class Aws extends Command {
+export default class Aws extends EgressCommand {
   static override summary =
     "Audit the egress of AWS VPCs: which ports reach the internet, from which IP, and what blocks the rest";
   static override examples = [

@@ -1,4 +1,5 @@
-import { Command, Flags } from "@oclif/core";
+import { Flags } from "@oclif/core";
+import { EgressCommand } from "../../core/base-command.js";
 import { awsInputOf } from "../../core/aws-flags.js";
 import { awsInputFlags, commonFlags, guarded, writeJsonOut, writeOut } from "../../core/cli.js";
 import { EXIT } from "../../core/exit-codes.js";
@@ -8,7 +9,7 @@ import { runTrace } from "../../core/trace.js";
 import { InputError } from "../../model/errors.js";
 import { renderTraceText } from "../../report/text.js";
 
-export default class AwsTrace extends Command {
+export default class AwsTrace extends EgressCommand {
   static override summary =
     "Trace one flow (or many with --flows) hop by hop and name the rule that decides it";
   static override examples = [

@@ -12,6 +12,13 @@ export interface AwsContext {
   /** Prefix list id -> its CIDRs (AWS-managed service lists and customer-managed lists with entries). */
   prefixLists: Map<string, { name: string; cidrs: string[]; set: IntervalSet }>;
   /**
+   * Lists the input names without their entries (plain describe-managed-prefix-lists output): id -> the
+   * file. Their contents are unknown, never empty.
+   */
+  prefixListsWithoutEntries: Map<string, string>;
+  /** Prefix lists that rules or routes use but the input does not resolve: id -> who uses them. */
+  unresolvedPrefixLists: Map<string, Set<string>>;
+  /**
    * Route targets in the input whose description lacks what following them needs (a NAT gateway
    * without its private address): id -> why. Routes to them are `undecided`.
    */
@@ -55,6 +62,20 @@ export function nameTag(
   tags: { Key?: string | null | undefined; Value?: string | null | undefined }[] | null | undefined,
 ): string | undefined {
   return tags?.find((t) => t.Key === "Name")?.Value || undefined;
+}
+
+/**
+ * Why the entries of prefix list `id` are unknown, recording `user` (a group or route table) as one that
+ * needs them: the run lists each such list under `unknowns` once (see index.ts).
+ */
+export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string): string {
+  let users = ctx.unresolvedPrefixLists.get(id);
+  if (!users) ctx.unresolvedPrefixLists.set(id, (users = new Set()));
+  users.add(user);
+  const listedIn = ctx.prefixListsWithoutEntries.get(id);
+  return listedIn === undefined
+    ? `prefix list ${id} used by ${user} is not in the input`
+    : `prefix list ${id} used by ${user} is listed without its entries (in ${listedIn}: describe-managed-prefix-lists does not print them; save them with get-managed-prefix-list-entries, see the README)`;
 }
 
 /** "could not be read" text for a key that is absent from the input. */

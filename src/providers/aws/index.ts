@@ -37,6 +37,8 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     raw,
     model,
     prefixLists: new Map(),
+    prefixListsWithoutEntries: new Map(),
+    unresolvedPrefixLists: new Map(),
     undecidedTargets: new Map(),
     gapReason: (key: AwsKey) => gaps.get(key),
   };
@@ -64,6 +66,17 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
       : missingReason(ctx, "SecurityGroups", `security group ${id} is unknown`);
     model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
     model.unknowns.push({ resource: id, message: `${reason} (on ${someOf(users, 5)})` });
+  }
+  for (const [id, users] of ctx.unresolvedPrefixLists) {
+    const listedIn = ctx.prefixListsWithoutEntries.get(id);
+    const why =
+      listedIn === undefined
+        ? `prefix list ${id} is not in the input`
+        : `prefix list ${id} is listed without its entries (in ${listedIn})`;
+    model.unknowns.push({
+      resource: id,
+      message: `${why} (used by ${someOf([...users].sort(ascending), 5)})`,
+    });
   }
   if (!raw.present.has("NetworkInterfaces") && !raw.present.has("Reservations")) {
     // Nothing to audit is not "nothing gets out": say what is missing.

@@ -3,10 +3,11 @@
 // address maps to which public address (for the internet gateway's 1:1 translation).
 import { InputError, jsonPath } from "../../model/errors.js";
 import { innerList } from "../../model/maps.js";
+import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
-import { unreadableFilter, type Endpoint } from "../../model/types.js";
-import { cidrAt, ipAt, nameTag, type AwsContext } from "./context.js";
+import { ANY_CLIENT_PORTS, unreadableFilter, type Endpoint } from "../../model/types.js";
+import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
@@ -16,19 +17,13 @@ const SOURCE_TYPES = new Set(["interface", "efa", "efa-only", "trunk", "branch",
 
 const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
 const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
-/**
- * Lambda and load balancers use the wide range, as NAT gateways do; it also holds every client range
- * AWS's network ACL page lists (Linux, Windows, older Windows' 1025-5000), so it is the one for a
- * sender whose OS the input does not tell: a network ACL that lets replies through on part of it
- * leaves the flow `unknown`, never decided by a guessed OS.
- */
-const WIDE_EPHEMERAL = IntervalSet.range(1024n, 65535n);
 
 /**
  * The ports a source's connections come from: Lambda functions' and load balancers' the wide range;
  * an instance's by its platform (describe-instances says "windows"; nothing for Linux); any other
  * interface's (its instance not in the input, or none: a pod's branch interface, a service's
- * requester-managed one) cannot be told, so the wide range (see WIDE_EPHEMERAL).
+ * requester-managed one) cannot be told, so every range (see ANY_CLIENT_PORTS). Lambda and load
+ * balancers use the wide range, as NAT gateways do.
  */
 function ephemeralPorts(eni: RawNetworkInterface, type: string, instance: RawInstance | undefined): IpSet {
   const loadBalancer =
@@ -36,7 +31,7 @@ function ephemeralPorts(eni: RawNetworkInterface, type: string, instance: RawIns
     type === "gateway_load_balancer" ||
     eni.RequesterId === "amazon-elb" ||
     (eni.Description ?? "").startsWith("ELB ");
-  if (type === "lambda" || loadBalancer || instance === undefined) return WIDE_EPHEMERAL;
+  if (type === "lambda" || loadBalancer || instance === undefined) return ANY_CLIENT_PORTS;
   return instance.Platform?.toLowerCase() === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
 }
 
@@ -152,6 +147,16 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   // Each VPC's interfaces' addresses, united once at the end: growing one set per interface would
   // copy it ~10^4 times in a quota-size VPC.
   const heldBy = new Map<string, IpSet[]>();
+  /**
+   * What the interface listings say of each private address's public one (none, when its entry has no
+   * Association), by VPC and address: describe-addresses must agree (see the Elastic IPs below).
+   */
+  const listedPublic = new Map<
+    string,
+    { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }
+  >();
+  /** Instances the source interfaces are attached to that describe-instances did not list: id -> ENIs. */
+  const unlistedInstances = new Map<string, string[]>();
 
   for (const { loc, eni, instance: iloc } of enis.values()) {
     const instance = iloc?.item;
@@ -162,16 +167,17 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     vpcOfEni.set(eni.NetworkInterfaceId, vpc);
     const owner = instance?.InstanceId ?? eni.Attachment?.InstanceId ?? undefined;
     if (owner) vpcOfInstance.set(owner, vpc);
+    const listedIps: { ip: bigint; path: (string | number)[] }[] = [];
     ordered.forEach((p) => {
       if (!p.PrivateIpAddress) return;
       const idx = eni.PrivateIpAddresses!.indexOf(p);
       const ip = ipAt(p.PrivateIpAddress, loc, "PrivateIpAddresses", idx, "PrivateIpAddress");
       privateIps.push(ip);
-      if (p.Association?.PublicIp)
-        pubMap(vpc).set(
-          ip,
-          ipAt(p.Association.PublicIp, loc, "PrivateIpAddresses", idx, "Association", "PublicIp"),
-        );
+      const pub = p.Association?.PublicIp
+        ? ipAt(p.Association.PublicIp, loc, "PrivateIpAddresses", idx, "Association", "PublicIp")
+        : undefined;
+      if (pub !== undefined) pubMap(vpc).set(ip, pub);
+      listedIps.push({ ip, path: ["PrivateIpAddresses", idx] });
     });
     if (privateIps.length === 0 && eni.PrivateIpAddress)
       privateIps.push(ipAt(eni.PrivateIpAddress, loc, "PrivateIpAddress"));
@@ -189,6 +195,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ipAt(iloc.item.PrivateIpAddress, iloc, "PrivateIpAddress") === primaryIp
     )
       pubMap(vpc).set(primaryIp, ipAt(iloc.item.PublicIpAddress, iloc, "PublicIpAddress"));
+    for (const { ip, path } of listedIps)
+      listedPublic.set(`${vpc}|${ip}`, { pub: pubMap(vpc).get(ip), loc, path });
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
       a.Ipv6Address ? [ipAt(a.Ipv6Address, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
     );
@@ -202,7 +210,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         p.Ipv6Prefix ? [cidrAt(p.Ipv6Prefix, loc, "Ipv6Prefixes", i, "Ipv6Prefix")] : [],
       ),
     ]);
-    const groups = (eni.Groups ?? []).map((g) => g.GroupId);
+    // In id order: AWS does not promise one, and results name the groups as they are listed.
+    const groups = [...new Set((eni.Groups ?? []).map((g) => g.GroupId))].sort(ascending);
     // describe output always lists an interface's groups (an empty list when it has none): without the
     // field they are not known, which is not the same as none (which would let everything out).
     let own = prefixes;
@@ -214,6 +223,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const services = servicesOf(vpc, instance, owner, type);
+    if (owner && !instance) innerList(unlistedInstances, owner).push(eni.NetworkInterfaceId);
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
       kind: "eni",
@@ -240,10 +250,12 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     ctx.model.endpoints.push(ep);
   }
 
+  noteUnlistedInstances(ctx, unlistedInstances);
+
   // Elastic IPs: associated with a private address of an interface.
   // A private address has one Elastic IP; two in the input (two snapshots) cannot both be current:
   // the lowest is used, never whichever is listed last, and a warning says so.
-  const eips = new Map<string, { vpc: string; priv: bigint; pubs: bigint[] }>();
+  const eips = new Map<string, { vpc: string; priv: bigint; pubs: bigint[]; loc: Located<unknown> }>();
   for (const loc of ctx.raw.Addresses) {
     const a = loc.item;
     if (!a.PublicIp || !a.PrivateIpAddress) continue;
@@ -257,20 +269,34 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       const key = `${vpc}|${priv}`;
       const e = eips.get(key);
       if (e) e.pubs.push(pub);
-      else eips.set(key, { vpc, priv, pubs: [pub] });
+      else eips.set(key, { vpc, priv, pubs: [pub], loc });
     } else
       ctx.model.warnings.push({
         resource: a.PublicIp,
         message: `Elastic IP ${a.PublicIp} is associated with an interface not in the input`,
       });
   }
-  for (const { vpc, priv, pubs } of eips.values()) {
+  for (const { vpc, priv, pubs, loc } of eips.values()) {
     const all = [...new Set(pubs)].sort(ascending);
-    pubMap(vpc).set(priv, all[0]!);
+    // describe-addresses and the interface listing disagree on this address's public one: saved at
+    // different moments (an address moved between the calls), so which is current cannot be told.
+    const listed = listedPublic.get(`${vpc}|${priv}`);
+    if (listed && (listed.pub === undefined || !all.includes(listed.pub))) {
+      const where = at(loc);
+      const other = at(listed.loc, ...listed.path);
+      throw new InputError(
+        `Elastic IP ${formatIp(all[0]!)} is associated with ${formatIp(priv)} here, but the interface's listing at ${other.file} ${other.path} shows ${listed.pub === undefined ? "no public IP" : formatIp(listed.pub)} for it: the two were saved at different moments; save them again together`,
+        where.file,
+        where.path,
+      );
+    }
+    // Of several (two snapshots of describe-addresses), the one the interface shows, else the lowest.
+    const used = listed?.pub ?? all[0]!;
+    pubMap(vpc).set(priv, used);
     if (all.length > 1)
       ctx.model.warnings.push({
         resource: formatIp(priv),
-        message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(all[0]!)} is used`,
+        message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(used)} is used`,
       });
   }
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
@@ -324,4 +350,28 @@ function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInt
     b.file,
     jsonPath(b.path),
   );
+}
+
+/**
+ * Sources whose instance the input lacks get `unknown` verdicts where its OS (ephemeral ports), metadata
+ * options or type decide: data the run could not read, listed under unknowns (so the run exits 3). One
+ * note for a describe-instances that was not saved (or failed: its gap is listed already), else one per
+ * instance.
+ */
+function noteUnlistedInstances(ctx: AwsContext, unlisted: ReadonlyMap<string, string[]>): void {
+  if (unlisted.size === 0) return;
+  const what = "the OS (client ports), metadata options and type of the instances";
+  if (!ctx.raw.present.has("Reservations")) {
+    if (ctx.gapReason("Reservations") !== undefined) return;
+    ctx.model.unknowns.push({
+      resource: "Reservations",
+      message: `${missingReason(ctx, "Reservations", `${what} are unknown`)} (instances ${someOf([...unlisted.keys()].sort(ascending), 5)})`,
+    });
+    return;
+  }
+  for (const [id, enis] of unlisted)
+    ctx.model.unknowns.push({
+      resource: id,
+      message: `instance ${id} is not in the describe-instances output: its OS (client ports), metadata options and type are unknown (on ${someOf(enis, 5)})`,
+    });
 }

@@ -1,5 +1,7 @@
 // PrefixLists (AWS-managed service lists, with Cidrs) and ManagedPrefixLists (with the Entries our
 // collector adds) -> prefix list id -> CIDRs, used by security group rules and routes.
+// describe-managed-prefix-lists prints its lists under the same key PrefixLists, without Cidrs (and
+// the collector's ManagedPrefixLists may lack Entries): such a list's contents are unknown, not empty.
 import { IntervalSet } from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
 import { at, cidrAt, type AwsContext } from "./context.js";
@@ -11,13 +13,17 @@ export function convertPrefixLists(ctx: AwsContext): void {
   const seen = new Map<string, Located<unknown>>();
   for (const loc of ctx.raw.PrefixLists) {
     const pl = loc.item;
+    if (!pl.Cidrs) {
+      withoutEntries(ctx, pl.PrefixListId, loc.file);
+      continue;
+    }
     add(
       ctx,
       seen,
       loc,
       pl.PrefixListId,
       pl.PrefixListName ?? pl.PrefixListId,
-      (pl.Cidrs ?? []).map((c, i) => [c, ["Cidrs", i]] as const),
+      pl.Cidrs.map((c, i) => [c, ["Cidrs", i]] as const),
     );
   }
   // A list with entries fetched (the collector's ManagedPrefixLists) is read over the same list's
@@ -25,8 +31,10 @@ export function convertPrefixLists(ctx: AwsContext): void {
   seen.clear();
   for (const loc of ctx.raw.ManagedPrefixLists) {
     const pl = loc.item;
-    // Without entries (plain describe-managed-prefix-lists output) the list's contents are unknown.
-    if (!pl.Entries) continue;
+    if (!pl.Entries) {
+      withoutEntries(ctx, pl.PrefixListId, loc.file);
+      continue;
+    }
     add(
       ctx,
       seen,
@@ -36,6 +44,11 @@ export function convertPrefixLists(ctx: AwsContext): void {
       pl.Entries.map((e, i) => [e.Cidr, ["Entries", i, "Cidr"]] as const),
     );
   }
+}
+
+/** A list named without its entries: unknown, unless another file has them (see unresolvedPrefixList). */
+function withoutEntries(ctx: AwsContext, id: string, file: string): void {
+  if (!ctx.prefixListsWithoutEntries.has(id)) ctx.prefixListsWithoutEntries.set(id, file);
 }
 
 function add(

@@ -7,7 +7,7 @@ import { ascending } from "../../model/order.js";
 import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
 import { innerList } from "../../model/maps.js";
 import { associationClaim, settle, type Claim } from "./claims.js";
-import { at, cidrAt, missingReason, type AwsContext } from "./context.js";
+import { at, cidrAt, missingReason, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute } from "./raw.js";
 
@@ -87,11 +87,9 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       } else if (r.DestinationPrefixListId) {
         const pl = ctx.prefixLists.get(r.DestinationPrefixListId);
         if (!pl) {
-          // Which addresses this route takes is unknown; record it rather than guess.
-          ctx.model.unknowns.push({
-            resource: rt.RouteTableId,
-            message: `route to prefix list ${r.DestinationPrefixListId} in ${rt.RouteTableId}: the list's entries are not in the input`,
-          });
+          // Which addresses this route takes is unknown: the table is (see hasUnresolvedPl), and the
+          // run lists the list under unknowns.
+          unresolvedPrefixList(ctx, r.DestinationPrefixListId, rt.RouteTableId);
           return;
         }
         for (const c of pl.cidrs)
@@ -246,10 +244,14 @@ const NOT_TARGET = new Set([
   "InstanceOwnerId",
 ]);
 
-/** A target field this version does not know (AWS adds target kinds): its name and value, if any. */
+/**
+ * A target field this version does not know (AWS adds target kinds): its name and value, if any. VPC
+ * Route Server's routes name their next hop by address alone (IpAddress).
+ */
 function otherTarget(r: RawRoute): [string, string] | null {
   for (const [k, v] of Object.entries(r))
-    if (!NOT_TARGET.has(k) && /(Id|Arn)$/.test(k) && typeof v === "string" && v !== "") return [k, v];
+    if (!NOT_TARGET.has(k) && (k === "IpAddress" || /(Id|Arn)$/.test(k)) && typeof v === "string" && v !== "")
+      return [k, v];
   return null;
 }
 
@@ -318,7 +320,10 @@ function routeTarget(
   const { id, other } = targetOf(r);
   if (r.State === "blackhole") return { kind: "blackhole", targetId: id };
   if (r.GatewayId === "local") return { kind: "local", networkId: vpcId };
-  if (id === null) return { kind: "blackhole", targetId: null };
+  // AWS prints a target on every route; one without any this version reads cannot be followed, and
+  // only State says a route is a blackhole.
+  if (id === null)
+    return { kind: "undecided", why: "it names no target this version can read", label: "(no target)" };
   const undecided = ctx.undecidedTargets.get(id);
   if (undecided !== undefined) return { kind: "undecided", why: undecided, label: id };
   const gateways = ctx.model.gateways;
@@ -391,6 +396,8 @@ function routeTarget(
   } else {
     const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
     if (e) exit(e.exit, e.label, e.kind, false, applianceSubnet(ctx, r));
+    else if (other?.[0] === "IpAddress")
+      exit("private", `VPC Route Server next hop ${id}`, "route-server-next-hop");
     else if (other) exit("private", `route target (${other[0]})`, "route-target");
   }
   return { kind: "gateway", gatewayId: id };

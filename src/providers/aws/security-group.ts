@@ -6,7 +6,7 @@
 import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import type { Rule } from "../../model/types.js";
-import { at, cidrAt, type AwsContext } from "./context.js";
+import { at, cidrAt, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
 import type { RawIpPermission } from "./raw.js";
 import type { InterfaceFacts } from "./network-interface.js";
@@ -119,13 +119,7 @@ function expand(
       if (pl) add(perm, `${r.PrefixListId} (${pl.name})`, pl.set, r.Description);
       // Unknown entries could be any address: the rule may match anything on its protocol and ports.
       else
-        add(
-          perm,
-          r.PrefixListId,
-          IP_ALL,
-          r.Description,
-          `prefix list ${r.PrefixListId} used by ${groupId} is not in the input`,
-        );
+        add(perm, r.PrefixListId, IP_ALL, r.Description, unresolvedPrefixList(ctx, r.PrefixListId, groupId));
     }
     for (const r of p.UserIdGroupPairs ?? []) {
       const ref = r.GroupId ?? "(unnamed group)";

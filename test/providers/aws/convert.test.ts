@@ -540,6 +540,33 @@ describe("subnets, route tables and gateways", () => {
     });
   });
 
+  it("a VPC Route Server route (next hop by address) is unknown beyond; an active route with no target is unknown, not a blackhole", () => {
+    const traced = (d: Docs, dst = "8.8.8.8") =>
+      runTrace(model(d), [{ src: "eni-app", dst, protocol: "tcp", port: 443 }])[0]!;
+    const d = tinyVpc();
+    privateRoutes(d).unshift(
+      { DestinationCidrBlock: "8.8.8.0/24", IpAddress: "10.0.0.99", Origin: "CreateRoute", State: "active" },
+      { DestinationCidrBlock: "9.9.9.0/24", Origin: "CreateRoute", State: "active" },
+    );
+    expect(model(d).gateways.get("10.0.0.99")).toMatchObject({
+      kind: "exit",
+      exit: "private",
+      label: "VPC Route Server next hop 10.0.0.99",
+    });
+    expect(traced(d)).toMatchObject({ verdict: "unknown", exit: "private" });
+    expect(traced(d).reason).toMatch(/VPC Route Server next hop 10\.0\.0\.99/);
+    const none = traced(d, "9.9.9.9");
+    expect(none).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(none.reason).toBe("route 9.9.9.0/24 in rtb-priv: it names no target this version can read");
+    // Only State says a route is a blackhole; its text names the target AWS no longer has for it.
+    Object.assign(privateRoutes(d)[1]!, { State: "blackhole", TransitGatewayId: "tgw-1" });
+    expect(traced(d, "9.9.9.9")).toMatchObject({
+      verdict: "blocked",
+      reason:
+        "route 9.9.9.0/24 in rtb-priv is a blackhole: its target tgw-1 is not available (deleted, or detached from the VPC)",
+    });
+  });
+
   it("a vpce- target not in the input is a gateway endpoint only when AWS-managed service lists alone route to it, whatever the route order", () => {
     const d = tinyVpc();
     d.PrefixLists = [
@@ -596,6 +623,7 @@ describe("subnets, route tables and gateways", () => {
     d.Addresses = [
       { PublicIp: "198.51.100.77", PrivateIpAddress: "10.0.1.10", NetworkInterfaceId: "eni-app" },
     ];
+    withEip(d, "198.51.100.77");
     const igw = model(d).gateways.get("igw-1")!;
     expect(igw.kind).toBe("internet");
     if (igw.kind !== "internet") return;
@@ -923,7 +951,7 @@ describe("missing and malformed data", () => {
     ]);
   });
 
-  it("two Elastic IPs on one private address (two snapshots): the lowest is used, whatever the order, with a warning", () => {
+  it("two Elastic IPs on one private address (two snapshots): the one the interface shows, else the lowest, whatever the order, with a warning", () => {
     for (const order of [0, 1]) {
       const d = tinyVpc();
       const eip = (PublicIp: string) => ({
@@ -934,6 +962,11 @@ describe("missing and malformed data", () => {
       d.Addresses = order
         ? [eip("198.51.100.90"), eip("198.51.100.80")]
         : [eip("198.51.100.80"), eip("198.51.100.90")];
+      // A listing of the interface that does not show its addresses' associations (a trimmed dump):
+      // the lowest is used.
+      const web = d.NetworkInterfaces![1] as { PrivateIpAddresses?: object[]; Association?: object };
+      delete web.PrivateIpAddresses;
+      delete web.Association;
       const m = model(d);
       const igw = m.gateways.get("igw-1") as { publicIpOf: Map<bigint, bigint> };
       expect(igw.publicIpOf.get(parseIp("10.0.0.10"))).toBe(parseIp("198.51.100.80"));
@@ -945,6 +978,15 @@ describe("missing and malformed data", () => {
         },
       ]);
     }
+    // One that shows it: that one.
+    const d = tinyVpc();
+    d.Addresses = ["198.51.100.10", "198.51.100.5"].map((PublicIp) => ({
+      PublicIp,
+      PrivateIpAddress: "10.0.0.10",
+      NetworkInterfaceId: "eni-web",
+    }));
+    const igw = model(d).gateways.get("igw-1") as { publicIpOf: Map<bigint, bigint> };
+    expect(igw.publicIpOf.get(parseIp("10.0.0.10"))).toBe(parseIp("198.51.100.10"));
   });
 
   it("a prefix list saved twice counts once if its entries agree (in any order); with other entries it is an error", () => {
@@ -962,6 +1004,26 @@ describe("missing and malformed data", () => {
     docs.push({ file: "c.json", data: { ManagedPrefixLists: [list(["192.0.2.0/24"])] } });
     expect(() => awsModel(docs, "test")).toThrow(
       "c.json: $.ManagedPrefixLists[0]: pl-partners is also at a.json $.ManagedPrefixLists[0] with different contents",
+    );
+  });
+
+  it("describe-addresses and the interface listing disagreeing on an address's public IP is an error naming both", () => {
+    const withAddress = (PublicIp: string, PrivateIpAddress: string, NetworkInterfaceId: string) => {
+      const docs = docsOf(tinyVpc());
+      docs.push({
+        file: "addresses.json",
+        data: { Addresses: [{ PublicIp, PrivateIpAddress, NetworkInterfaceId }] },
+      });
+      return docs;
+    };
+    // The same association both ways: read as it is.
+    expect(() => awsModel(withAddress("198.51.100.10", "10.0.0.10", "eni-web"), "test")).not.toThrow();
+    // Another public IP, or one where the interface shows none: saved at different moments.
+    expect(() => awsModel(withAddress("198.51.100.99", "10.0.0.10", "eni-web"), "test")).toThrow(
+      "addresses.json: $.Addresses[0]: Elastic IP 198.51.100.99 is associated with 10.0.0.10 here, but the interface's listing at NetworkInterfaces.json $.NetworkInterfaces[1].PrivateIpAddresses[0] shows 198.51.100.10 for it",
+    );
+    expect(() => awsModel(withAddress("198.51.100.40", "10.0.1.10", "eni-app"), "test")).toThrow(
+      /Elastic IP 198\.51\.100\.40 is associated with 10\.0\.1\.10 here, but .* shows no public IP for it: the two were saved at different moments/,
     );
   });
 
@@ -984,7 +1046,7 @@ describe("missing and malformed data", () => {
       ["Reservations", reservation, off, "i-app"],
       ["Addresses", eip, moved, "198.51.100.77"],
     ] as const) {
-      const docs = docsOf(tinyVpc());
+      const docs = docsOf(withEip(tinyVpc(), "198.51.100.77"));
       docs.push(
         { file: "a.json", data: { [key]: [a] } },
         { file: "b.json", data: { [key]: [structuredClone(a)] } },
@@ -1336,3 +1398,10 @@ describe("addresses brought to AWS (BYOIP)", () => {
     );
   });
 });
+
+/** The tiny VPC with eni-app's address showing Elastic IP `publicIp`, as describe-network-interfaces does. */
+function withEip(d: Docs, publicIp: string): Docs {
+  const app = d.NetworkInterfaces![0] as { PrivateIpAddresses: { Association?: object }[] };
+  app.PrivateIpAddresses[0]!.Association = { PublicIp: publicIp };
+  return d;
+}

@@ -265,10 +265,17 @@ export class RawReference {
 
   /**
    * Crossing a subnet's network ACL: "out" judges the packet by egress entries with the destination as
-   * peer, "in" by ingress entries with the source as peer; the replies by the other direction's entries,
-   * same peer. Every reply denied: blocked by the first denying entry; some: unknown.
+   * peer, "in" by ingress entries with the source as peer: an entry that stops it decides (`stop`). The
+   * replies are judged by the other direction's entries, same peer (every reply denied: blocked by the
+   * first denying entry; some: unknown), which decides only once the rest of the way is known: `held`,
+   * for `settle`.
    */
-  private crossAcl(subnetId: string, dir: "out" | "in", leg: Leg, pkt: RawPacket): RefOutcome | null {
+  private crossAcl(
+    subnetId: string,
+    dir: "out" | "in",
+    leg: Leg,
+    pkt: RawPacket,
+  ): { stop: RefOutcome } | { held: RefOutcome[] } {
     const acl = this.aclOf(subnetId);
     const peer = dir === "out" ? pkt.dst : leg.src;
     // User entries are numbered up to 32766; above are the built-in `*` ones (32767 IPv4, 32768 IPv6).
@@ -278,18 +285,21 @@ export class RawReference {
     // An entry whose ports are in doubt stops what reaches it: undecided.
     const doubt = (e: RawEntry | null, p: RawPacket): boolean =>
       e !== null && entryMatches(e, p, peer) === "doubt";
-    if (doubt(fwd, pkt)) return unknown(null, `${dir} of ${subnetId}: entry ${name(fwd)} in doubt`);
+    if (doubt(fwd, pkt)) return { stop: unknown(null, `${dir} of ${subnetId}: entry ${name(fwd)} in doubt`) };
     if (fwd === null || fwd.RuleAction === "deny")
-      return blocked(acl.NetworkAclId, "network-acl", name(fwd), `${dir} of ${subnetId}`);
+      return { stop: blocked(acl.NetworkAclId, "network-acl", name(fwd), `${dir} of ${subnetId}`) };
     const asked = this.replies(acl, leg.ephemeral, pkt);
     const replies = asked.map((r) => this.firstEntry(acl, dir !== "out", r, peer));
     if (replies.some((e, i) => doubt(e, asked[i]!)))
-      return unknown(null, `${dir} of ${subnetId}: a reply reaches an entry in doubt`);
+      return { held: [unknown(null, `${dir} of ${subnetId}: a reply reaches an entry in doubt`)] };
     const denied = replies.filter((e) => e === null || e.RuleAction === "deny");
-    if (denied.length === 0) return null;
-    if (denied.length < replies.length) return unknown(null, `some replies denied at ${acl.NetworkAclId}`);
+    if (denied.length === 0) return { held: [] };
+    if (denied.length < replies.length)
+      return { held: [unknown(null, `some replies denied at ${acl.NetworkAclId}`)] };
     const first = denied.reduce((a, b) => ((a?.RuleNumber ?? 1e9) <= (b?.RuleNumber ?? 1e9) ? a : b));
-    return blocked(acl.NetworkAclId, "network-acl", name(first), `replies denied at ${acl.NetworkAclId}`);
+    return {
+      held: [blocked(acl.NetworkAclId, "network-acl", name(first), `replies denied at ${acl.NetworkAclId}`)],
+    };
   }
 
   /**
@@ -375,10 +385,17 @@ export class RawReference {
       : r.InstanceId
         ? this.d.Reservations.flatMap((x) => x.Instances).find((i) => i.InstanceId === r.InstanceId)?.SubnetId
         : undefined;
+    let held: RefOutcome[] = [];
     if ((nat ? nat.SubnetId : appliance) !== leg.subnetId) {
       const out = this.crossAcl(leg.subnetId, "out", leg, pkt);
-      if (out !== null) return out;
+      if ("stop" in out) return out.stop;
+      held = out.held;
     }
+    return settle(this.toTarget(r, nat, leg, pkt), held);
+  }
+
+  /** Past the source subnet's boundary: the route's target on. */
+  private toTarget(r: RawRoute, nat: RawNat | null, leg: Leg, pkt: RawPacket): RefOutcome {
     if (nat) return this.throughNat(nat, leg, pkt);
     if (r.GatewayId?.startsWith("vpce-"))
       return this.gatewayEndpoint(r.GatewayId)
@@ -572,9 +589,11 @@ export class RawReference {
       if (pkt.proto !== TCP && pkt.proto !== UDP) return stop("protocol");
       dst = v4;
     } else if (![TCP, UDP, ICMP].includes(pkt.proto)) return stop("protocol");
+    let held: RefOutcome[] = [];
     if (n.SubnetId !== leg.subnetId) {
       const inn = this.crossAcl(n.SubnetId, "in", leg, pkt);
-      if (inn !== null) return inn;
+      if ("stop" in inn) return inn.stop;
+      held = inn.held;
     }
     const next: Leg = {
       subnetId: n.SubnetId,
@@ -583,7 +602,7 @@ export class RawReference {
       nat: n,
       visited: [...leg.visited, n.NatGatewayId],
     };
-    return this.repliesRouted(n.SubnetId, leg, pkt, this.route(next, { ...pkt, dst }));
+    return settle(this.repliesRouted(n.SubnetId, leg, pkt, this.route(next, { ...pkt, dst })), held);
   }
 
   /**
@@ -615,12 +634,17 @@ export class RawReference {
         ),
     );
     if (dstSubnet === undefined) return blocked(this.d.Vpcs[0]!.VpcId, "vpc", null, "no subnet");
-    if (dstSubnet.SubnetId !== leg.subnetId) {
-      const out = this.crossAcl(leg.subnetId, "out", leg, pkt);
-      if (out !== null) return out;
-      const inn = this.crossAcl(dstSubnet.SubnetId, "in", leg, pkt);
-      if (inn !== null) return inn;
-    }
+    // The replies meet the destination's subnet routing, then its ACL, then the source's.
+    if (dstSubnet.SubnetId === leg.subnetId) return this.atHost(dstSubnet.SubnetId, leg, pkt);
+    const out = this.crossAcl(leg.subnetId, "out", leg, pkt);
+    if ("stop" in out) return out.stop;
+    const inn = this.crossAcl(dstSubnet.SubnetId, "in", leg, pkt);
+    if ("stop" in inn) return settle(inn.stop, out.held);
+    return settle(settle(this.atHost(dstSubnet.SubnetId, leg, pkt), inn.held), out.held);
+  }
+
+  /** At the destination address, in its subnet. */
+  private atHost(dstSubnetId: string, leg: Leg, pkt: RawPacket): RefOutcome {
     // An instance's interface, or an interface endpoint's (which answers for its AWS service): its
     // security groups must let the flow in. Other addresses (free, a NAT gateway's): nothing known answers.
     const host = this.interfaces.find(
@@ -632,7 +656,7 @@ export class RawReference {
     if (inbound === "deny")
       return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
     return this.repliesRouted(
-      dstSubnet.SubnetId,
+      dstSubnetId,
       leg,
       pkt,
       host.InterfaceType === "vpc_endpoint"
@@ -736,6 +760,16 @@ export class RawReference {
 }
 
 /** Every address of an interface: its private IPv4 addresses (primary and secondary) and IPv6 ones. */
+/**
+ * The outcome of a packet whose replies `held` stops, once the rest of its way is known (`beyond`):
+ * dropped on the way, it never gets a reply and the drop decides; otherwise the replies' fate does.
+ */
+function settle(beyond: RefOutcome, held: readonly RefOutcome[]): RefOutcome {
+  let r = beyond;
+  for (const h of held) if (r.verdict !== "blocked") r = h;
+  return r;
+}
+
 function addressesOf(eni: RawEni): string[] {
   return [
     ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
