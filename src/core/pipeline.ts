@@ -3,6 +3,7 @@
 import path from "node:path";
 import type { SourceDocument } from "../model/document.js";
 import { InputError } from "../model/errors.js";
+import { ascending } from "../model/order.js";
 import { noteMissing } from "../model/missing.js";
 import type { Endpoint, NetworkModel } from "../model/types.js";
 import { clusterSources } from "./cluster-sources.js";
@@ -14,18 +15,58 @@ import { checkSnapshotTarget, saveSnapshot } from "./save-snapshot.js";
 export type Provider = "aws";
 
 export async function loadModel(provider: Provider, fromDir: string): Promise<NetworkModel> {
-  return modelOf(provider, await loadDir(fromDir), fromDir);
+  return modelOf(provider, await loadDir(fromDir), fromDir, inFolder(fromDir));
 }
 
-function modelOf(provider: Provider, docs: SourceDocument[], where: string): NetworkModel {
+function modelOf(
+  provider: Provider,
+  docs: SourceDocument[],
+  where: string,
+  shown: (file: string) => string,
+): NetworkModel {
   switch (provider) {
     case "aws": {
       const model = awsModel(docs, where);
       noteMissing(model);
+      nameFilesAsSaved(model, docs, shown);
       return model;
     }
     default:
       throw new InputError(`unsupported provider ${String(provider)}`);
+  }
+}
+
+/** A file below the --from-dir folder, as its path inside it. */
+function inFolder(dir: string): (file: string) => string {
+  const prefix = path.join(dir, path.sep);
+  return (file) => (file.startsWith(prefix) ? file.slice(prefix.length) : file);
+}
+
+/**
+ * The report's warnings and unknowns name input files as they are inside the snapshot (the path
+ * below --from-dir, the file a live run's --save-snapshot writes), not as this run reached them: a
+ * nightly job that keeps each night's snapshot in its own folder, or compares a live run with its
+ * saved snapshot, must not see a change where there is none. Errors keep the path as given: the user
+ * is to open that file.
+ */
+function nameFilesAsSaved(
+  model: NetworkModel,
+  docs: readonly SourceDocument[],
+  shown: (file: string) => string,
+): void {
+  // Longest first: a file's name may begin with another's ("a.json" and "a.json (document 2)").
+  const names = docs
+    .map((d) => [d.file, shown(d.file)] as const)
+    .filter(([file, name]) => file !== name)
+    .sort((a, b) => b[0].length - a[0].length);
+  if (names.length === 0) return;
+  const rename = (text: string): string => {
+    for (const [file, name] of names) if (text.includes(file)) text = text.split(file).join(name);
+    return text;
+  };
+  for (const notes of [model.warnings, model.unknowns]) {
+    for (const n of notes) n.message = rename(n.message);
+    notes.sort((a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message));
   }
 }
 
@@ -39,10 +80,12 @@ export interface AwsInput extends Omit<AwsLiveOptions, "progress"> {
 export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
   let docs: SourceDocument[];
   let where: string;
+  let shown: (file: string) => string;
   if (input.saveSnapshot) await checkSnapshotTarget(input.saveSnapshot);
   if (input.fromDir) {
     docs = await loadDir(input.fromDir);
     where = input.fromDir;
+    shown = inFolder(input.fromDir);
     if (input.saveSnapshot) {
       const base = input.fromDir;
       await saveSnapshot(
@@ -60,9 +103,11 @@ export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
     const live = await collectAwsDocuments({ ...input, progress: input.progress ?? false });
     docs = live.docs;
     where = "the AWS API";
+    // "aws:us-east-1/SecurityGroups.json": the snapshot's own file.
+    shown = (file) => file.replace(/^aws:/, "");
     if (input.saveSnapshot) await saveSnapshot(input.saveSnapshot, live.files);
   }
-  return modelOf("aws", docs, where);
+  return modelOf("aws", docs, where, shown);
 }
 
 /** The sources a run audits: a cluster's nodes, the interfaces of the given VPCs, or every interface. */

@@ -104,6 +104,34 @@ describe("--save-snapshot with --from-dir", () => {
   });
 });
 
+describe("reports of one snapshot kept in different folders", () => {
+  it("are byte-identical: messages name input files by their path inside the folder", () => {
+    const copy = (dir: string): string => {
+      cpSync("examples/aws-shop", dir, { recursive: true });
+      // A rule AWS would not print: its warning names the file and JSON path.
+      const file = path.join(dir, "us-east-1", "SecurityGroups.json");
+      const doc = JSON.parse(readFileSync(file, "utf8")) as {
+        SecurityGroups: { IpPermissionsEgress: object[] }[];
+      };
+      doc.SecurityGroups[0]!.IpPermissionsEgress.push({
+        IpProtocol: "tcp",
+        FromPort: 8000,
+        ToPort: -1,
+        IpRanges: [{ CidrIp: "0.0.0.0/0" }],
+      });
+      writeFileSync(file, JSON.stringify(doc));
+      return dir;
+    };
+    const one = cli("aws", "--from-dir", copy(path.join(tmp(), "2026-11-26")), "--json");
+    const other = cli("aws", "--from-dir", copy(path.join(tmp(), "evidence", "2026-11-27")), "--json");
+    expect(one.code).toBe(0);
+    expect(other.stdout).toBe(one.stdout);
+    expect((JSON.parse(one.stdout) as { warnings: { message: string }[] }).warnings[0]!.message).toMatch(
+      /\(us-east-1\/SecurityGroups\.json \$\.SecurityGroups\[0\]\.IpPermissionsEgress\[\d+\]\)$/,
+    );
+  });
+});
+
 describe("saveSnapshot", () => {
   it("never removes what someone else puts in the folder while it saves", async () => {
     for (const name of ["us-east-1", "notes.txt"]) {
