@@ -111,6 +111,15 @@ export const FlowSchema = z.strictObject({
 
 export const TraceResultSchema = z.object({
   flow: FlowSchema,
+  source: z
+    .object({
+      id: z.string(),
+      kind: z.string(),
+      address: z.string().nullable(),
+    })
+    .describe(
+      "What the flow was sent from: the interface (or, for a subnet id, the subnet) --src resolved to, and the address of the destination's family it sends from (null: it has none)",
+    ),
   verdict: verdict3,
   exit: exitKind.nullable(),
   egressIp: z.string().nullable(),

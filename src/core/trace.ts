@@ -1,6 +1,7 @@
 // Tracing single flows: the same engine as the audit, in detail mode (exact addresses, allowed packets
 // attributed to the rule that allowed them), on the one packet (or the few) the flow describes.
 import {
+  formatIp,
   icmpTypeCode,
   IntervalSet,
   isV4,
@@ -178,12 +179,16 @@ export function runTrace(
     const allowed = pieces
       .filter((p) => p.outcome.verdict === "allowed")
       .reduce((u, p) => u.union(p.packets), PacketSet.EMPTY);
-    return { ...traceOf(flow, pieces), notes: notesFor(model, allowed) };
+
+    // A name or an instance id stands for one of several interfaces and addresses: say which.
+    const address = isV4(parseIp(flow.dst)) ? ep.privateIps[0] : ep.ipv6[0];
+    const source = { id: ep.id, kind: ep.kind, address: address === undefined ? null : formatIp(address) };
+    return { flow, source, ...traceOf(pieces), notes: notesFor(model, allowed) };
   });
 }
 
 /** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */
-function traceOf(flow: Flow, pieces: Piece[]): Omit<TraceResult, "notes"> {
+function traceOf(pieces: Piece[]): Omit<TraceResult, "flow" | "source" | "notes"> {
   const shown =
     pieces.find((p) => p.outcome.verdict === "blocked") ??
     pieces.find((p) => p.outcome.verdict === "unknown") ??
@@ -198,7 +203,6 @@ function traceOf(flow: Flow, pieces: Piece[]): Omit<TraceResult, "notes"> {
     reason = `${reason} (for ${shown.packets.toString()}; ${others.join("; ")})`;
   }
   return {
-    flow,
     verdict: o.verdict,
     exit: o.exit,
     egressIp: o.egressIp,

@@ -117,6 +117,7 @@ export function renderTraceText(traces: TraceResult[]): string {
     const f = t.flow;
     const port = f.port === undefined || f.port === null ? "" : `/${f.port}`;
     out.push(`${f.src} -> ${f.dst} ${f.protocol}${port}: ${t.verdict.toUpperCase()}`);
+    out.push(`  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})`);
     if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
     if (t.blockedBy)
       out.push(

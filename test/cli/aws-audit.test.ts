@@ -151,6 +151,7 @@ describe("egress-audit aws trace", () => {
     expect(r.stderr).toBe("");
     const traces = JSON.parse(r.stdout) as {
       flow: { src: string };
+      source: { id: string; address: string | null };
       verdict: string;
       egressIp: string | null;
       exit: string | null;
@@ -160,6 +161,13 @@ describe("egress-audit aws trace", () => {
       ["web-2", "blocked", null, null],
       ["i-0a1b2c3d4e5f60091", "allowed", "internet", "3.80.10.20"],
       ["10.20.10.31", "unknown", "private", null],
+    ]);
+    // Each says what --src resolved to: a name or an instance id to its (primary) interface.
+    expect(traces.map((t) => [t.source.id, t.source.address])).toEqual([
+      ["eni-0a1b2c3d4e5f60104", "10.20.10.31"],
+      ["eni-0a1b2c3d4e5f60103", "10.20.0.22"],
+      ["eni-0a1b2c3d4e5f60101", "10.20.0.10"],
+      ["eni-0a1b2c3d4e5f60104", "10.20.10.31"],
     ]);
   });
 

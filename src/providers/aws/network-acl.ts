@@ -8,6 +8,8 @@ import { awsProtocol, protoPorts, protoPortsText } from "./match.js";
 
 /** User rules are numbered 1..32766; above are the built-in `*` entries (32767 IPv4, 32768 IPv6). */
 const LAST_USER_RULE = 32766;
+const STAR_IPV4 = 32767;
+const STAR_IPV6 = 32768;
 
 export function convertNetworkAcls(ctx: AwsContext): void {
   for (const loc of ctx.raw.NetworkAcls) {
@@ -37,7 +39,9 @@ export function convertNetworkAcls(ctx: AwsContext): void {
       const icmp = proto === PROTO.ICMP || proto === PROTO.ICMPV6;
       const a = (icmp ? e.IcmpTypeCode?.Type : e.PortRange?.From) ?? undefined;
       const b = (icmp ? e.IcmpTypeCode?.Code : e.PortRange?.To) ?? undefined;
-      const ruleName = e.RuleNumber > LAST_USER_RULE ? "*" : String(e.RuleNumber);
+      const n = e.RuleNumber;
+      const star = n === STAR_IPV4 || n === STAR_IPV6;
+      const ruleName = star ? "*" : String(n);
       const text = `${e.RuleAction} ${protoPortsText(proto, a, b)} ${e.Egress ? "to" : "from"} ${cidrText}`;
       // (The input schema bounds IcmpTypeCode to -1..255, so the spelling is never out of range here.)
       const spelled = protoPorts(proto, a, b, ips);
@@ -51,15 +55,21 @@ export function convertNetworkAcls(ctx: AwsContext): void {
           description: `rule ${ruleName}: ${text}`,
         },
       };
-      if (spelled.doubt !== undefined) {
+      // AWS numbers user entries 1..32766 and prints its `*` entries as 32767 and 32768: another number
+      // (0, -5, 1.5, 40000: a hand-made or damaged file) says nothing sure of where the entry stands.
+      const numbered = star || (Number.isInteger(n) && n >= 1 && n <= LAST_USER_RULE);
+      const doubt = numbered
+        ? spelled.doubt
+        : `rule number ${n} is not one AWS gives (1-32766, and 32767 or 32768 for its * entries)`;
+      if (doubt !== undefined) {
         // First match: the packets that reach this entry stop there, undecided.
         // Rule numbers repeat across the two directions: the direction names the entry.
         const entry = `${acl.NetworkAclId} ${e.Egress ? "outbound" : "inbound"} rule ${ruleName}`;
-        rule.unresolved = `${entry}: ${spelled.doubt}, so what it matches is unknown`;
+        rule.unresolved = `${entry}: ${doubt}, so what it matches is unknown`;
         const where = at(loc, "Entries", i);
         ctx.model.warnings.push({
           resource: acl.NetworkAclId,
-          message: `${entry}: ${spelled.doubt}; the packets that reach it are unknown (${where.file} ${where.path})`,
+          message: `${entry}: ${doubt}; the packets that reach it are unknown (${where.file} ${where.path})`,
         });
       }
       const key = `${e.Egress ? "outbound" : "inbound"} rule ${e.RuleNumber}`;

@@ -128,6 +128,23 @@ describe("security group references without describe-network-interfaces", () => 
 });
 
 describe("network ACLs", () => {
+  it("an entry numbered as AWS never numbers one is unresolved, with a warning, never named `*`", () => {
+    for (const n of [0, -5, 1.5, 40000]) {
+      const d = tinyVpc();
+      setAcl(d, "acl-priv", [
+        { CidrBlock: "0.0.0.0/0", Egress: true, Protocol: "-1", RuleAction: "allow", RuleNumber: n },
+        { CidrBlock: "0.0.0.0/0", Egress: false, Protocol: "-1", RuleAction: "allow", RuleNumber: 100 },
+      ]);
+      const m = model(d);
+      const entry = m.filters.get("acl-priv")!.egress.find((r) => r.ref.rule === String(n));
+      expect(entry!.unresolved).toMatch(new RegExp(`rule number ${n} is not one AWS gives`));
+      expect(m.warnings.map((w) => w.resource)).toContain("acl-priv");
+      const t = runTrace(model(d), [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+      // Placed by its number all the same: one after the `*` entries is never reached.
+      expect(t.verdict).toBe(n > 32768 ? "blocked" : "unknown");
+    }
+  });
+
   it("order entries by rule number per direction, name the default `*`, and read ICMP type/code", () => {
     const d = tinyVpc();
     setAcl(d, "acl-priv", [
