@@ -14,3 +14,10 @@ export function innerMap<K, K2, V>(m: Map<K, Map<K2, V>>, k: K): Map<K2, V> {
   if (!inner) m.set(k, (inner = new Map<K2, V>()));
   return inner;
 }
+
+/** m's set for key k, created empty on first use. */
+export function innerSet<K, V>(m: Map<K, Set<V>>, k: K): Set<V> {
+  let inner = m.get(k);
+  if (!inner) m.set(k, (inner = new Set()));
+  return inner;
+}

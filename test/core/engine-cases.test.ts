@@ -1096,6 +1096,27 @@ describe("rules whose peers cannot be resolved", () => {
     ]);
   });
 
+  it("a rule referencing a group the input lacks is listed under unknowns; a peered VPC's group is not", () => {
+    const d = tinyVpc();
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push(
+      { IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-gone" }] },
+      {
+        IpProtocol: "tcp",
+        FromPort: 5432,
+        ToPort: 5432,
+        UserIdGroupPairs: [{ GroupId: "sg-peer", VpcPeeringConnectionId: "pcx-1" }],
+      },
+    );
+    const unknowns = audit(d, "tcp/443").unknowns.map((u) => u.resource);
+    expect(unknowns).toContain("sg-gone");
+    expect(unknowns).not.toContain("sg-peer");
+    expect(audit(d, "tcp/443").unknowns).toContainEqual({
+      resource: "sg-gone",
+      message:
+        "security group sg-gone is not in the input: who its members are is not known (referenced by sg-all)",
+    });
+  });
+
   it("a security group rule on a missing prefix list is listed under unknowns", () => {
     const d = tinyVpc();
     (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [

@@ -2,6 +2,7 @@
 // bad values into InputErrors naming the file and JSON path of the offending field.
 import { IntervalSet, NetsetInputError, parseCidr, parseIp } from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
+import { innerSet } from "../../model/maps.js";
 import type { NetworkModel } from "../../model/types.js";
 import type { AwsKey, RawCollectionGap } from "./raw.js";
 import type { AwsRaw, Located } from "./snapshot.js";
@@ -18,6 +19,8 @@ export interface AwsContext {
   prefixListsWithoutEntries: Map<string, string>;
   /** Prefix lists that rules or routes use but the input does not resolve: id -> who uses them. */
   unresolvedPrefixLists: Map<string, Set<string>>;
+  /** Groups that rules reference but the input does not describe: id -> the referencing groups. */
+  unlistedGroups: Map<string, Set<string>>;
   /**
    * Route targets in the input whose description lacks what following them needs (a NAT gateway
    * without its private address): id -> why. Routes to them are `undecided`.
@@ -69,9 +72,7 @@ export function nameTag(
  * needs them: the run lists each such list under `unknowns` once (see index.ts).
  */
 export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string): string {
-  let users = ctx.unresolvedPrefixLists.get(id);
-  if (!users) ctx.unresolvedPrefixLists.set(id, (users = new Set()));
-  users.add(user);
+  innerSet(ctx.unresolvedPrefixLists, id).add(user);
   const listedIn = ctx.prefixListsWithoutEntries.get(id);
   return listedIn === undefined
     ? `prefix list ${id} used by ${user} is not in the input`

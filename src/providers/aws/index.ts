@@ -39,6 +39,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     prefixLists: new Map(),
     prefixListsWithoutEntries: new Map(),
     unresolvedPrefixLists: new Map(),
+    unlistedGroups: new Map(),
     undecidedTargets: new Map(),
     gapReason: (key: AwsKey) => gaps.get(key),
   };
@@ -67,6 +68,12 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
     model.unknowns.push({ resource: id, message: `${reason} (on ${someOf(users, 5)})` });
   }
+  for (const [id, users] of ctx.unlistedGroups)
+    if (!missingGroups.has(id))
+      model.unknowns.push({
+        resource: id,
+        message: `security group ${id} is not in the input: who its members are is not known (referenced by ${someOf([...users].sort(ascending), 5)})`,
+      });
   for (const [id, users] of ctx.unresolvedPrefixLists) {
     const listedIn = ctx.prefixListsWithoutEntries.get(id);
     const why =

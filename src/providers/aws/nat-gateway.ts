@@ -61,8 +61,13 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       });
     others.sort(ascending);
     const publicIps = primaryPublic === undefined ? others : [primaryPublic, ...others];
-    // The internet gateway translates the primary address to the primary Elastic IP.
-    if (primaryPublic !== undefined && vpc) publicMapOf(facts, vpc).set(privateIp, primaryPublic);
+    // The internet gateway translates the primary address to the primary Elastic IP. A gateway in use
+    // is the one that holds its private address: what its interface's listing or describe-addresses
+    // say of that address does not outweigh its own word that the Elastic IP is not (surely) on.
+    if (vpc && !unusable) {
+      if (primaryPublic !== undefined) publicMapOf(facts, vpc).set(privateIp, primaryPublic);
+      else publicMapOf(facts, vpc).delete(privateIp);
+    }
     ctx.model.gateways.set(n.NatGatewayId, {
       id: n.NatGatewayId,
       kind: "nat",

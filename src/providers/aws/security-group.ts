@@ -5,6 +5,7 @@
 // addresses are public ones, and a VPC may use public IPv4 ranges).
 import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
+import { innerSet } from "../../model/maps.js";
 import type { Rule } from "../../model/types.js";
 import { at, cidrAt, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
@@ -35,10 +36,12 @@ export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): v
     ? undefined
     : (ctx.gapReason("NetworkInterfaces") ??
       "no NetworkInterfaces in the input: describe-network-interfaces was not saved");
+  const listed = new Set(ctx.raw.SecurityGroups.map((l) => l.item.GroupId));
   for (const loc of ctx.raw.SecurityGroups) {
     const sg = loc.item;
     const sameVpc = unresolvedIn(sg.VpcId);
     const refs: Refs = {
+      listed,
       members: facts.members,
       sameVpc,
       // An address an interface in the input has is not another's: the members not in the input
@@ -134,7 +137,7 @@ function expand(
             ref: { ...known.ref, description: `${perm.text}other members of ${ref}` },
             unresolved: `the members of ${ref} referenced by ${groupId} other than instances' interfaces are not in the input (${refs.partial})`,
           });
-      } else
+      } else {
         add(
           perm,
           `members of ${ref}`,
@@ -142,6 +145,11 @@ function expand(
           r.Description,
           `the members of ${ref} referenced by ${groupId} are not in the input`,
         );
+        // A group of this account's network that the input lacks is data the run did not read (a
+        // peered VPC's is beyond what it reads at all).
+        if (r.GroupId && !r.VpcPeeringConnectionId && !refs.listed.has(r.GroupId))
+          innerSet(ctx.unlistedGroups, r.GroupId).add(groupId);
+      }
     }
     if (shape.doubt !== undefined && rules.length > first) {
       const w = at(loc, field, i);
@@ -157,6 +165,8 @@ function expand(
 
 /** Group references: the members of each group in the input, and what an unresolved one may stand for. */
 interface Refs {
+  /** The groups the input describes. */
+  listed: ReadonlySet<string>;
   members: Map<string, IntervalSet>;
   /** For a group of the referencing group's VPC: non-public IPv4 and the VPC's own blocks. */
   sameVpc: IntervalSet;

@@ -14,7 +14,7 @@ import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
 import type { NetworkModel, Route } from "../../../src/model/types.js";
-import { docsOf, privateRoutes, publicRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
+import { docsOf, eni, privateRoutes, publicRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
 
 const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
 const p = (n: number) => IntervalSet.point(BigInt(n));
@@ -683,6 +683,23 @@ describe("subnets, route tables and gateways", () => {
     }
     const [t] = runTrace(model(d), [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
     expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
+  });
+
+  it("a NAT gateway's own word that its Elastic IP is not on outweighs its interface's listing and describe-addresses", () => {
+    const d = tinyVpc();
+    (d.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses = [
+      { PrivateIp: "10.0.0.200", PublicIp: "198.51.100.200", IsPrimary: true, Status: "failed" },
+    ];
+    d.NetworkInterfaces!.push({
+      ...eni("eni-nat", "subnet-pub", "10.0.0.200", [], "198.51.100.200"),
+      InterfaceType: "nat_gateway",
+    });
+    d.Addresses = [
+      { PublicIp: "198.51.100.200", PrivateIpAddress: "10.0.0.200", NetworkInterfaceId: "eni-nat" },
+    ];
+    const [t] = runTrace(model(d), [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "blocked", blockedBy: { resource: "igw-1" } });
+    expect(t!.reason).toMatch(/nat-1 has no Elastic IP/);
   });
 
   it("a NAT gateway in use whose private address is not in the input leaves its traffic unknown, not blocked", () => {
