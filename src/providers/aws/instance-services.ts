@@ -160,13 +160,15 @@ export function instanceServices(
   const vpcs = new Map(ctx.raw.Vpcs.map((loc) => [loc.item.VpcId, loc]));
   const lists = new Map<string, LocalService[]>();
   return (vpcId, instance, owner, type) => {
-    // Every VPC in the input is a network of the model (convertVpcs); others have no services here.
+    // Every VPC in the input is a network of the model (convertVpcs), a described one or a stand-in
+    // made of its subnets (its primary block, so the resolver's address there, unknown); others have
+    // no services here.
     const vpc = vpcs.get(vpcId);
-    if (!vpc) return undefined;
+    if (!vpc && !ctx.model.networks.has(vpcId)) return undefined;
     const view = viewOf(instance, owner, type, types, gap);
     const key = JSON.stringify([vpcId, view]);
     let list = lists.get(key);
-    if (!list) lists.set(key, (list = vpcServices(ctx, vpcId, primaryCidr(vpc), view)));
+    if (!list) lists.set(key, (list = vpcServices(ctx, vpcId, vpc ? primaryCidr(vpc) : null, view)));
     return list;
   };
 }

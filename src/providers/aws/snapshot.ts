@@ -91,7 +91,8 @@ function describe(err: ErrorObject, list: unknown): { path: (string | number)[];
     case "maximum":
       return {
         path,
-        message: `expected a number ${String(params.comparison)} ${String(params.limit)}, received ${JSON.stringify(value)}`,
+        // (String: JSON.stringify says "null" for Infinity, which a 1e400 in the file parses to.)
+        message: `expected a number ${String(params.comparison)} ${String(params.limit)}, received ${typeof value === "number" ? String(value) : JSON.stringify(value)}`,
       };
     case "anyOf":
       return { path, message: `expected string or number, received ${kindOf(value)}` };

@@ -200,6 +200,9 @@ function standInVpcs(ctx: AwsContext): void {
         kind: "vpc",
         cidrs: IntervalSet.EMPTY,
         unread: missingReason(ctx, "Vpcs", `${s.VpcId} is not described`),
+        // AWS answers at its link-local addresses in every VPC; only the resolver's address in the
+        // VPC's primary block (its base + 2) needs the description.
+        services: vpcServices(ctx, s.VpcId, null),
       };
       ctx.model.networks.set(s.VpcId, net);
     }

@@ -1207,18 +1207,50 @@ describe("VPC Block Public Access", () => {
     for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
     const docs = docsOf(d);
     opts.forEach((o, i) => docs.push({ file: `bpa-${i}.json`, data: { VpcBlockPublicAccessOptions: o } }));
+    docs.push({ file: "exclusions.json", data: { VpcBlockPublicAccessExclusions: [] } });
     return awsModel(docs, "test").networks.get("vpc-1")!.internetBlock;
   };
 
-  it("applies without describe-vpcs too: the VPC its subnets name stands in, its own settings unknown", () => {
+  it("a mode saved without its exclusions is undecided: one may exempt any VPC or subnet", () => {
     const d = tinyVpc();
-    delete d.Vpcs;
     for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
     const docs = docsOf(d);
     docs.push({
       file: "bpa.json",
       data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-bidirectional") },
     });
+    const model = awsModel(docs, "test");
+    expect(model.networks.get("vpc-1")!.internetBlock?.unknown).toMatch(
+      /its exclusions are not in the input \(aws ec2 describe-vpc-block-public-access-exclusions was not saved\)/,
+    );
+    const t = runTrace(model, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t.verdict).toBe("unknown");
+  });
+
+  it("without describe-vpcs, AWS still answers at its link-local addresses: security groups do not apply", () => {
+    const d = tinyVpc();
+    delete d.Vpcs;
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [];
+    const [sync, dns] = runTrace(awsModel(docsOf(d), "test"), [
+      { src: "eni-app", dst: "169.254.169.123", protocol: "udp", port: 123 },
+      { src: "eni-app", dst: "169.254.169.253", protocol: "udp", port: 53 },
+    ]);
+    expect(sync).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+    expect(dns).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+  });
+
+  it("applies without describe-vpcs too: the VPC its subnets name stands in, its own settings unknown", () => {
+    const d = tinyVpc();
+    delete d.Vpcs;
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    const docs = docsOf(d);
+    docs.push(
+      {
+        file: "bpa.json",
+        data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-bidirectional") },
+      },
+      { file: "exclusions.json", data: { VpcBlockPublicAccessExclusions: [] } },
+    );
     const model = awsModel(docs, "test");
     const net = model.networks.get("vpc-1")!;
     expect(net.internetBlock).toMatchObject({ mode: "bidirectional" });
