@@ -50,6 +50,9 @@ const DESCRIBE_FILE = /\.(json|ya?ml)$/i;
  * The describe files below `dir`, following symbolic links to files and folders (users link shared
  * dumps into a folder), entering each real folder once so that a link back up cannot loop.
  */
+/** A --save-snapshot's staging folder (see save-snapshot.ts): there only while a save runs. */
+const PARTIAL_SNAPSHOT = /\.egress-audit-partial-\d+$/;
+
 async function filesBelow(dir: string, seen: Set<string>): Promise<string[]> {
   let entries;
   try {
@@ -75,6 +78,11 @@ async function filesBelow(dir: string, seen: Set<string>): Promise<string[]> {
       isDir = target.isDirectory();
       isFile = target.isFile();
     }
+    if (isDir && PARTIAL_SNAPSHOT.test(e.name))
+      throw new InputError(
+        "a --save-snapshot that did not finish (the process was killed) left this folder: what it holds is incomplete; remove it, and save the snapshot again",
+        p,
+      );
     if (isDir) out.push(...(await filesBelow(p, seen)));
     else if (isFile && DESCRIBE_FILE.test(e.name)) out.push(p);
   }

@@ -54,16 +54,20 @@ function nameFilesAsSaved(
   docs: readonly SourceDocument[],
   shown: (file: string) => string,
 ): void {
-  // Longest first: a file's name may begin with another's ("a.json" and "a.json (document 2)").
-  const names = docs
-    .map((d) => [d.file, shown(d.file)] as const)
-    .filter(([file, name]) => file !== name)
-    .sort((a, b) => b[0].length - a[0].length);
-  if (names.length === 0) return;
-  const rename = (text: string): string => {
-    for (const [file, name] of names) if (text.includes(file)) text = text.split(file).join(name);
-    return text;
-  };
+  const names = new Map<string, string>();
+  for (const d of docs) {
+    const name = shown(d.file);
+    if (name !== d.file) names.set(d.file, name);
+  }
+  if (names.size === 0) return;
+  // One pass over each message, longest name first where two begin alike ("a.json", "a.json (document
+  // 2)"): a name put in is never read again (a folder's name may end another's, "a/x.json" in
+  // "data/x.json").
+  const escaped = [...names.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((f) => f.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
+  const pattern = new RegExp(escaped.join("|"), "g");
+  const rename = (text: string): string => text.replace(pattern, (f) => names.get(f) ?? f);
   for (const notes of [model.warnings, model.unknowns]) {
     for (const n of notes) n.message = rename(n.message);
     notes.sort((a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message));

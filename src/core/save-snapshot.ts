@@ -4,6 +4,7 @@
 // is never touched, and a run interrupted while saving removes only what it wrote.
 import { rmSync } from "node:fs";
 import { mkdir, readdir, rename, rmdir, stat, writeFile } from "node:fs/promises";
+import os from "node:os";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
 
@@ -53,9 +54,10 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
   // A new folder is built beside its place and renamed into it whole. An empty one that exists (made
   // for the job, or a mount point, which cannot be replaced) keeps its owner and mode: the snapshot is
   // built in a hidden folder inside it (the same file system) and its entries are moved up at the end.
+  // Named so that --from-dir refuses one a killed save left behind (load-dir.ts).
   const staging = exists
     ? path.join(target, `.egress-audit-partial-${process.pid}`)
-    : `${target}.tmp-${process.pid}-${Date.now()}`;
+    : `${target}.egress-audit-partial-${process.pid}`;
   /** Entries moved into an existing folder so far: ours, removed again if the save does not finish. */
   const moved: string[] = [];
   // Only what this run wrote is ever removed: a file someone else puts in the folder meanwhile stays.
@@ -65,7 +67,7 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
   };
   const interrupted = (signal: NodeJS.Signals): void => {
     undo();
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    process.exit(128 + (os.constants.signals[signal] ?? 15));
   };
   for (const s of SIGNALS) process.once(s, interrupted);
   try {
@@ -107,4 +109,5 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
   }
 }
 
-const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM"];
+// A closed terminal (SIGHUP) too; a SIGKILL leaves the staging folder, which --from-dir refuses.
+const SIGNALS: readonly NodeJS.Signals[] = ["SIGINT", "SIGTERM", "SIGHUP"];

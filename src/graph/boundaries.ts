@@ -15,7 +15,16 @@ import {
   type FilterSplit,
   type Undecided,
 } from "./filters.js";
-import { blocked, prependHops, restrictPieces, ruleLabel, unknown, type Hop, type Piece } from "./outcome.js";
+import {
+  blocked,
+  prependHops,
+  restrictPieces,
+  ruleLabel,
+  unknown,
+  type Hop,
+  type Outcome,
+  type Piece,
+} from "./outcome.js";
 import { forwardOfReplies, replyKinds, splitByReturn, type ReturnSplit } from "./returns.js";
 
 export interface Pass {
@@ -36,13 +45,29 @@ export interface Crossing {
 }
 
 /**
+ * What a held outcome makes of packets whose way on ends in `beyond`: a block as it is; a doubt keeps
+ * the exit the packets leave by (they did leave; what becomes of the answers is not known), one
+ * object per held outcome and exit (audit results are shared by outcome object).
+ */
+const withExit = new WeakMap<Outcome, Map<string, Outcome>>();
+function heldOutcome(held: Outcome, beyond: Outcome): Outcome {
+  if (held.verdict !== "unknown" || beyond.exit === null || held.exit === beyond.exit) return held;
+  let byExit = withExit.get(held);
+  if (!byExit) withExit.set(held, (byExit = new Map<string, Outcome>()));
+  let o = byExit.get(beyond.exit);
+  if (!o) byExit.set(beyond.exit, (o = { ...held, exit: beyond.exit }));
+  return o;
+}
+
+/**
  * The fate of packets past a crossing (`beyond`: every piece from the crossing on, its own stops
  * included), given what the crossing holds (see Crossing.held): a packet dropped on the way is blocked
  * by that drop, whatever would have become of its replies; one that gets through (or may) is decided
  * by the replies the crossing stops. Held pieces are applied in order, each to what the ones before
- * left, so of several filters the replies meet, a block anywhere decides.
+ * left, so of several filters the replies meet, a block anywhere decides. `keepExit`: whether the
+ * packets surely leave (it is their answers that are in doubt, see heldOutcome).
  */
-export function settleHeld(beyond: Piece[], held: readonly Piece[] | undefined): Piece[] {
+export function settleHeld(beyond: Piece[], held: readonly Piece[] | undefined, keepExit = true): Piece[] {
   if (held === undefined || held.length === 0) return beyond;
   let out = beyond;
   for (const h of held) {
@@ -53,7 +78,7 @@ export function settleHeld(beyond: Piece[], held: readonly Piece[] | undefined):
         next.push(p);
         continue;
       }
-      next.push({ packets: hit, outcome: h.outcome });
+      next.push({ packets: hit, outcome: keepExit ? heldOutcome(h.outcome, p.outcome) : h.outcome });
       const rest = p.packets.subtract(hit);
       if (!rest.isEmpty()) next.push({ packets: rest, outcome: p.outcome });
     }

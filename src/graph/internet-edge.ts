@@ -200,6 +200,7 @@ export class InternetEdge {
         `VPC Block Public Access (${b.ref.rule}) blocks it unless the exclusion for ${pending}, now ${b.pending.get(pending)}, lets it out`,
         hop("drop", `exclusion for ${pending}: ${b.pending.get(pending)}`),
       );
+    if (b.exclusionsUnknown) return unknown(set, b.exclusionsUnknown, hop("drop", "exclusions not read"));
     const who = leg.nat ? `${leg.nat.id} in ${leg.subnet.id}` : leg.subnet.id;
     return blocked(
       set,
@@ -217,6 +218,7 @@ export class InternetEdge {
       const pub = g.publicIpOf.get(ip);
       // With the range its public address is in, if the internet may not route that back.
       if (pub !== undefined) out += `${g.id}:${this.unannouncedAt(pub)},`;
+      else if (g.publicIpInDoubt?.has(ip)) out += `${g.id}:?,`;
     }
     return out;
   }

@@ -327,7 +327,7 @@ export class Engine {
       return { pieces, downstream };
     }
     live = this.localServices(ep, live, pieces);
-    const { pass, stop } = this.endpointFilters(ep, live);
+    const { pass, stop, held } = this.endpointFilters(ep, live);
     pieces.push(...stop);
     const leg: Leg = {
       subnet,
@@ -343,6 +343,15 @@ export class Engine {
       // Detail mode walks exactly these packets; audit mode takes the shared result over the universe.
       const down = this.opts.detail ? this.computeRouteFrom(leg, p.set) : this.shared(leg);
       downstream.push({ within: p.set, pieces: down, hops: p.hops });
+    }
+    // Packets the source's own filters may or may not let out: blocked where their way on is blocked
+    // for sure, unknown (the filters' doubt) where it is not. Cut down here, per source: rare.
+    for (const h of held ?? []) {
+      const down = this.opts.detail
+        ? this.computeRouteFrom(leg, h.packets)
+        : restrictPieces(this.shared(leg), h.packets);
+      // (Whether they leave at all is what is in doubt: no exit.)
+      for (const x of settleHeld(down, [h], false)) pieces.push(x);
     }
     return { pieces, downstream };
   }
@@ -466,12 +475,18 @@ export class Engine {
     const unions = filters.filter((f) => f.semantics === "union");
     let current: Pass[] = [{ set, hops: [] }];
     const stop: Piece[] = [];
+    let held: Piece[] | undefined;
     if (unions.length > 0) {
       const ids = unions.map((f) => f.id).join(", ");
       const kind = unions[0]!.kind;
       const split = evalUnions(unions, { resource: ids, kind, rule: null });
       current = [];
-      stop.push(...undecidedPieces(split.undecided, ids, kind, direction));
+      const undecided = undecidedPieces(split.undecided, ids, kind, direction);
+      // What only a rule in doubt might let out may or may not leave: held, so that a drop further on
+      // (certain either way) decides, and only what would get through is unknown (see walk). Only
+      // where the groups are the last of the source's own filters.
+      if (direction === "outbound" && unions.length === filters.length) held = undecided;
+      else stop.push(...undecided);
       for (const d of split.denied)
         stop.push(
           // Inbound: the destination host's groups, which the reader may not know by id.
@@ -505,7 +520,7 @@ export class Engine {
       }
       current = next;
     }
-    return { pass: current, stop };
+    return held?.length ? { pass: current, stop, held } : { pass: current, stop };
   }
 
   /**
@@ -874,6 +889,10 @@ export class Engine {
                   },
                 ],
               ),
+            );
+          } else if (pub === undefined && leg.src4 !== null && g.publicIpInDoubt?.has(leg.src4)) {
+            pieces.push(
+              unknown(v4, g.publicIpInDoubt.get(leg.src4)!, [hopAt(gref, "drop", "public IP in doubt")]),
             );
           } else if (pub === undefined) {
             // An audit sends from each interface's primary address (shared by a class: not named); a

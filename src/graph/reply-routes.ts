@@ -79,12 +79,17 @@ export class ReplyRoutes {
     if (routes.length === 0) return pieces;
     const out: Piece[] = [];
     for (const x of pieces) {
-      if (x.outcome.verdict !== "allowed") {
+      // A request dropped on its way gets no answer: its drop decides. One whose fate further on is
+      // not known gets its answers blackholed all the same (blocked); where they are sent elsewhere,
+      // its own doubt stands.
+      const blackholesOnly = x.outcome.verdict === "unknown";
+      if (x.outcome.verdict === "blocked") {
         out.push(x);
         continue;
       }
       let rest = x.packets;
       for (const { r, family } of routes) {
+        if (blackholesOnly && r.target.kind !== "blackhole") continue;
         const hit = rest.restrictIps(family).intersect(EXPECTS_REPLY);
         if (hit.isEmpty()) continue;
         rest = rest.subtract(hit);

@@ -39,7 +39,8 @@ export function noteMissing(model: NetworkModel): void {
   }
   for (const n of model.networks.values()) {
     const block = n.internetBlock;
-    if (block?.unknown !== undefined) note(block.ref.resource, block.unknown, n.id);
+    const why = block?.unknown ?? block?.exclusionsUnknown;
+    if (why !== undefined) note(block!.ref.resource, why, n.id);
   }
   const added: ModelNote[] = [...found].map(([resource, f]) => ({
     resource,

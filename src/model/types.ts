@@ -122,6 +122,11 @@ export interface InternetGateway extends GatewayBase {
   /** Private IPv4 -> public IPv4 (public IPs and Elastic IPs). A source not in here is dropped. */
   publicIpOf: Map<bigint, bigint>;
   /**
+   * Private IPv4 addresses whose public one the input contradicts itself about (describe calls made at
+   * different moments), with why: what they send through the gateway is unknown.
+   */
+  publicIpInDoubt?: Map<bigint, string>;
+  /**
    * Its gateway route table ("ingress routing", an edge association), if any: what comes in from the
    * internet, replies included, is routed by it to their private destination.
    */
@@ -254,6 +259,12 @@ export interface InternetBlock {
   pending: Map<string, string>;
   /** Set when which mode applies cannot be told: traffic it could block is unknown, with this reason. */
   unknown?: string;
+  /**
+   * Set when the mode is known but its exclusions are not (not saved, or not read): what the mode
+   * would block is unknown, with this reason (an exclusion may exempt any VPC or subnet); what it lets
+   * pass anyway passes.
+   */
+  exclusionsUnknown?: string;
 }
 
 export interface Endpoint {

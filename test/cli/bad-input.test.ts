@@ -57,6 +57,17 @@ describe("bad input", () => {
     expect(r.stderr).toContain("\\u001b[31m");
   });
 
+  it("a folder a killed --save-snapshot left is refused: what it holds is incomplete", () => {
+    const dir = dirWith({
+      "Vpcs.json": '{"Vpcs": []}',
+      ".egress-audit-partial-4242/us-east-1/Subnets.json": '{"Subnets": []}',
+    });
+    expectOneLineError(
+      cli("aws", "--from-dir", dir),
+      /\.egress-audit-partial-4242: a --save-snapshot that did not finish \(the process was killed\) left this folder/,
+    );
+  });
+
   it("a file that is not UTF-8 (Latin-1, say) is an error, not text with replacement characters", () => {
     const dir = dirWith({});
     writeFileSync(

@@ -428,6 +428,25 @@ describe("replies from a NAT gateway (routed by its own subnet's table)", () => 
     expect(rows.find((e) => e.ports === "type 8")?.verdict).toBe("blocked");
   });
 
+  it("into a blackhole even where the way beyond the NAT gateway is not known: blocked", () => {
+    // The internet gateway's own route table sends the answers to an appliance first (unknown), but
+    // whatever it does, the NAT gateway's answers to the client fall into the blackhole.
+    const d = diverted({ NetworkInterfaceId: "eni-gone", State: "blackhole" });
+    d.RouteTables!.push({
+      RouteTableId: "rtb-edge",
+      VpcId: "vpc-1",
+      Associations: [{ GatewayId: "igw-1", AssociationState: { State: "associated" } }],
+      Routes: [
+        { DestinationCidrBlock: "10.0.0.0/16", GatewayId: "local", State: "active" },
+        { DestinationCidrBlock: "10.0.0.0/24", NetworkInterfaceId: "eni-fw", State: "active" },
+      ],
+    });
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "rtb-pub", rule: "10.0.1.0/24" },
+    });
+  });
+
   it("to an appliance (a firewall endpoint's interface): unknown, with the reason", () => {
     const t = trace(diverted({ NetworkInterfaceId: "eni-fw", State: "active" }), { src: "eni-app" });
     expect(t).toMatchObject({ verdict: "unknown", exit: "internet", blockedBy: null });
@@ -899,6 +918,12 @@ describe("destination hosts", () => {
     const t = trace(d, { src: "eni-app", dst: "10.0.0.10", port: 443 });
     expect(t).toMatchObject({ verdict: "blocked", blockedBy: { resource: "rtb-pub", rule: "10.0.1.0/24" } });
     expect(t.reason).toMatch(/^replies from the destination to the source are routed by rtb-pub/);
+    // The audit, which does not evaluate the host's own groups, knows the answers are lost all the same.
+    const [row] = audit(d, "tcp/443", "10.0.0.10/32").results.filter((e) => e.source.id === "eni-app");
+    expect(row).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "rtb-pub", rule: "10.0.1.0/24" },
+    });
   });
 
   it("trace: a port the destination's groups let in from the source is delivered to its interface", () => {
@@ -1016,6 +1041,14 @@ describe("rules whose peers cannot be resolved", () => {
       verdict: "blocked",
       blockedBy: { resource: "sg-all" },
     });
+    // Where the way on is blocked whatever the group does, that block decides: 10.0.200.1 is in the
+    // VPC but in none of its subnets. The audit says the same.
+    expect(trace(d, { src: "eni-app", dst: "10.0.200.1" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-1" },
+    });
+    const [row] = audit(d, "tcp/443", "10.0.200.1/32").results.filter((r) => r.source.id === "eni-app");
+    expect(row).toMatchObject({ verdict: "blocked", blockedBy: { resource: "vpc-1" } });
   });
 
   it("a prefix list named without its entries (describe-managed-prefix-lists output) is unknown, never empty", () => {
@@ -1039,7 +1072,7 @@ describe("rules whose peers cannot be resolved", () => {
     const t = trace(sgToList(), { src: "eni-app" });
     expect(t).toMatchObject({ verdict: "unknown", blockedBy: null });
     expect(t.reason).toMatch(
-      /prefix list pl-partners used by sg-all is listed without its entries \(in PrefixLists\.json: describe-managed-prefix-lists does not print them/,
+      /prefix list pl-partners used by sg-all is listed without its entries \(describe-managed-prefix-lists does not print them/,
     );
     // The run says so under unknowns, once per list (a nightly job exits 3 on it).
     expect(audit(sgToList(), "tcp/443").unknowns).toContainEqual({

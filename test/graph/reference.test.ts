@@ -138,14 +138,14 @@ const CASES: Case[] = [
     expect: blockedBy("acl-pub", "network-acl", "in-20"),
   },
   {
-    name: "some replies denied: unknown",
+    name: "some replies denied: unknown, leaving by the exit the packets take",
     setup: (m) => {
       const f = filterOf(m, "acl-pub");
       f.ingress.unshift(rule(f, "in", 10, "deny", TCP, ports(3, 4), "any"));
     },
     from: "eni-pub",
     packet: TO_GOOGLE,
-    expect: unknownVerdict,
+    expect: { ...unknownVerdict, exit: "internet" },
   },
   {
     name: "replies fall to the default deny",

@@ -155,7 +155,7 @@ function ownFilters(
   dir: "outbound" | "inbound",
   peer: bigint,
   pkt: Packet,
-): RefOutcome | null {
+): (RefOutcome & { mayPass?: true }) | null {
   const filters: Filter[] = [];
   for (const id of ep.filterIds) {
     const f = model.filters.get(id);
@@ -176,7 +176,13 @@ function ownFilters(
       const maybe = unions.some((f) =>
         rulesOf(f).some((r) => r.unresolved !== undefined && ruleMatches(r, proto, port, peer)),
       );
-      if (maybe) return unknown(`${dir}: only an unresolved rule matches`);
+      // Outbound, with nothing else of the source's after them: it may leave or not, so what becomes of
+      // it further on is asked too (see referenceOutcome).
+      if (maybe)
+        return {
+          ...unknown(`${dir}: only an unresolved rule matches`),
+          ...(dir === "outbound" && unions.length === filters.length ? { mayPass: true } : {}),
+        };
       return blocked(
         `no ${dir} union rule allows`,
         unions.map((f) => f.id).join(", "),
@@ -269,9 +275,12 @@ function crossBoundary(
  * known (`beyond`): dropped on the way, it never gets a reply and the drop decides; otherwise each held
  * outcome in turn, in the order the replies meet them, decides unless a block already has.
  */
-function settle(beyond: RefOutcome, held: readonly RefOutcome[]): RefOutcome {
+function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit = true): RefOutcome {
   let r = beyond;
-  for (const h of held) if (r.verdict !== "blocked") r = h;
+  // A doubt about the answers keeps the exit the packets leave by.
+  for (const h of held)
+    if (r.verdict !== "blocked")
+      r = keepExit && h.verdict === "unknown" && r.exit !== null ? { ...h, exit: r.exit } : h;
   return r;
 }
 
@@ -386,6 +395,8 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
       return blocked("private NAT to the internet", leg.nat.id, leg.nat.ref.kind, null);
     }
     const pub = g.publicIpOf.get(leg.src);
+    if (pub === undefined && g.kind === "internet" && g.publicIpInDoubt?.has(leg.src))
+      return unknown("public IPv4 in doubt");
     if (pub === undefined) return blockedByGateway("no public IPv4", g);
     egressIp = formatIp(pub);
     publics = leg.nat?.publicIps ?? [pub];
@@ -408,6 +419,8 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
       });
       if (!exempt && ids.some((id) => block.pending.has(id)))
         return unknown("internet block exclusion pending");
+      if (!exempt && block.exclusionsUnknown !== undefined)
+        return unknown("internet block exclusions unread");
       if (!exempt) return blockedByRef("internet block", block.ref);
     }
   }
@@ -488,14 +501,15 @@ function repliesRouted(
   pkt: Packet,
   beyond: RefOutcome,
 ): RefOutcome {
-  if (beyond.verdict !== "allowed" || R.id === leg.subnet.id) return beyond;
+  if (beyond.verdict === "blocked" || R.id === leg.subnet.id) return beyond;
   if (repliesOf(pkt.proto, pkt.port, leg.ephemeral).length === 0) return beyond;
   const table = R.routeTableId === null ? undefined : model.routeTables.get(R.routeTableId);
   if (table === undefined || table.unknown !== undefined) return beyond;
   const r = lookup(table.routes, leg.src);
   if (r === undefined || r.target.kind === "local") return beyond;
+  // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.
   if (r.target.kind === "blackhole") return blockedByRef("replies blackholed", r.ref);
-  return unknown("replies diverted", beyond.exit);
+  return beyond.verdict === "allowed" ? unknown("replies diverted", beyond.exit) : beyond;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -518,7 +532,7 @@ export function referenceOutcome(
   if (subnet === undefined) return unknown(`endpoint subnet ${ep.subnetId} missing`);
   // 3. Its own filters.
   const own = ownFilters(model, ep, "outbound", pkt.dst, pkt);
-  if (own !== null) return own;
+  if (own !== null && own.mayPass !== true) return own;
   // 4. Routing from its subnet.
   const leg: Leg = {
     subnet,
@@ -530,5 +544,8 @@ export function referenceOutcome(
     path: "",
     audit: mode === "audit",
   };
-  return route(model, leg, pkt);
+  if (own === null) return route(model, leg, pkt);
+  // Whether the filters let it out or not, a drop further on blocks it; if not dropped, it is unknown.
+  const { mayPass: _, ...doubt } = own;
+  return settle(route(model, leg, pkt), [doubt], false);
 }

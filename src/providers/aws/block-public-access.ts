@@ -113,10 +113,10 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     if (mode === undefined)
       block.unknown = `VPC Block Public Access mode ${JSON.stringify(text)} in ${region} is not one this version knows`;
     else if (exclusionsGap !== undefined && o.ExclusionsAllowed !== "not-allowed")
-      block.unknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions could not be read (${exclusionsGap})`;
+      block.exclusionsUnknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions could not be read (${exclusionsGap})`;
     // Exclusions not saved are not "none": one may exempt any VPC or subnet.
     else if (!ctx.raw.present.has("VpcBlockPublicAccessExclusions") && o.ExclusionsAllowed !== "not-allowed")
-      block.unknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (aws ec2 describe-vpc-block-public-access-exclusions was not saved)`;
+      block.exclusionsUnknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (aws ec2 describe-vpc-block-public-access-exclusions was not saved)`;
     if (o.ExclusionsAllowed !== "not-allowed")
       for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {
         const id = e.ResourceArn?.split("/").pop();

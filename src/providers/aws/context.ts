@@ -76,7 +76,8 @@ export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string):
   const listedIn = ctx.prefixListsWithoutEntries.get(id);
   return listedIn === undefined
     ? `prefix list ${id} used by ${user} is not in the input`
-    : `prefix list ${id} used by ${user} is listed without its entries (in ${listedIn}: describe-managed-prefix-lists does not print them; save them with get-managed-prefix-list-entries, see the README)`;
+    : // (Not the file: a verdict's reason must not change with where the snapshot is kept; unknowns name it.)
+      `prefix list ${id} used by ${user} is listed without its entries (describe-managed-prefix-lists does not print them; save them with get-managed-prefix-list-entries, see the README)`;
 }
 
 /** "could not be read" text for a key that is absent from the input. */

@@ -26,6 +26,7 @@ export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts):
       networkId: vpc ?? null,
       ref: { resource: igw.InternetGatewayId, kind: "internet-gateway", rule: null },
       publicIpOf: vpc ? publicMapOf(facts, vpc) : new Map<bigint, bigint>(),
+      ...(vpc && facts.publicIpInDoubt.has(vpc) ? { publicIpInDoubt: facts.publicIpInDoubt.get(vpc)! } : {}),
     });
   }
   for (const { item: g } of ctx.raw.EgressOnlyInternetGateways) {

@@ -67,6 +67,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     if (vpc && !unusable) {
       if (primaryPublic !== undefined) publicMapOf(facts, vpc).set(privateIp, primaryPublic);
       else publicMapOf(facts, vpc).delete(privateIp);
+      facts.publicIpInDoubt.get(vpc)?.delete(privateIp);
     }
     ctx.model.gateways.set(n.NatGatewayId, {
       id: n.NatGatewayId,

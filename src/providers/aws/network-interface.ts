@@ -2,7 +2,7 @@
 // need: which private addresses belong to each security group (for group references) and which private
 // address maps to which public address (for the internet gateway's 1:1 translation).
 import { InputError, jsonPath } from "../../model/errors.js";
-import { innerList } from "../../model/maps.js";
+import { innerList, innerMap } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
@@ -90,6 +90,8 @@ export interface InterfaceFacts {
   held: Map<string, IpSet>;
   /** VPC id -> private IPv4 -> public IPv4. */
   publicIpOf: Map<string, Map<bigint, bigint>>;
+  /** VPC id -> private IPv4 -> why its public address is in doubt (see InternetGateway). */
+  publicIpInDoubt: Map<string, Map<bigint, string>>;
 }
 
 /** The private -> public IPv4 map of a VPC, created on first use (shared by the VPC's internet gateway). */
@@ -139,7 +141,12 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     });
   }
 
-  const facts: InterfaceFacts = { members: new Map(), held: new Map(), publicIpOf: new Map() };
+  const facts: InterfaceFacts = {
+    members: new Map(),
+    held: new Map(),
+    publicIpOf: new Map(),
+    publicIpInDoubt: new Map(),
+  };
   const servicesOf = instanceServices(ctx);
   const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
@@ -278,17 +285,25 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
   for (const { vpc, priv, pubs, loc } of eips.values()) {
     const all = [...new Set(pubs)].sort(ascending);
-    // describe-addresses and the interface listing disagree on this address's public one: saved at
-    // different moments (an address moved between the calls), so which is current cannot be told.
+    // describe-addresses and the interface listing disagree on this address's public one: the calls
+    // were made at different moments (an address moved between them: it happens in a live run too),
+    // so which is current cannot be told. What it sends through an internet gateway is unknown.
+    // (A NAT gateway's own address is its own description's to say: see nat-gateway.ts.)
     const listed = listedPublic.get(`${vpc}|${priv}`);
-    if (listed && (listed.pub === undefined || !all.includes(listed.pub))) {
+    const nat = listed?.loc.item.InterfaceType === "nat_gateway";
+    if (listed && !nat && (listed.pub === undefined || !all.includes(listed.pub))) {
       const where = at(loc);
       const other = at(listed.loc, ...listed.path);
-      throw new InputError(
-        `Elastic IP ${formatIp(all[0]!)} is associated with ${formatIp(priv)} here, but the interface's listing at ${other.file} ${other.path} shows ${listed.pub === undefined ? "no public IP" : formatIp(listed.pub)} for it: the two were saved at different moments; save them again together`,
-        where.file,
-        where.path,
+      const eni = listed.loc.item.NetworkInterfaceId;
+      const why = `describe-addresses associates Elastic IP ${all.map(formatIp).join(", ")} with ${formatIp(priv)} of ${eni} (${where.file} ${where.path}), but its listing shows ${listed.pub === undefined ? "no public IP" : formatIp(listed.pub)} (${other.file} ${other.path}): saved at different moments, which is current cannot be told`;
+      pubMap(vpc).delete(priv);
+      // (The verdicts' reason names no file: it must not change with where a snapshot is kept.)
+      innerMap(facts.publicIpInDoubt, vpc).set(
+        priv,
+        `describe-addresses and the listing of ${eni} disagree on the public IP of ${formatIp(priv)} (saved at different moments), so whether and as what ${formatIp(priv)} reaches the internet cannot be told`,
       );
+      ctx.model.unknowns.push({ resource: eni, message: why });
+      continue;
     }
     // Of several (two snapshots of describe-addresses), the one the interface shows, else the lowest.
     const used = listed?.pub ?? all[0]!;

@@ -13,6 +13,7 @@ import {
 import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
+import { noteMissing } from "../../../src/model/missing.js";
 import type { NetworkModel, Route } from "../../../src/model/types.js";
 import { docsOf, eni, privateRoutes, publicRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
 
@@ -1041,23 +1042,38 @@ describe("missing and malformed data", () => {
     );
   });
 
-  it("describe-addresses and the interface listing disagreeing on an address's public IP is an error naming both", () => {
+  it("describe-addresses and the interface listing disagreeing on an address's public IP leave its internet traffic unknown, naming both", () => {
     const withAddress = (PublicIp: string, PrivateIpAddress: string, NetworkInterfaceId: string) => {
       const docs = docsOf(tinyVpc());
       docs.push({
         file: "addresses.json",
         data: { Addresses: [{ PublicIp, PrivateIpAddress, NetworkInterfaceId }] },
       });
-      return docs;
+      return awsModel(docs, "test");
     };
+    const traceWeb = (m: NetworkModel) =>
+      runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
     // The same association both ways: read as it is.
-    expect(() => awsModel(withAddress("198.51.100.10", "10.0.0.10", "eni-web"), "test")).not.toThrow();
-    // Another public IP, or one where the interface shows none: saved at different moments.
-    expect(() => awsModel(withAddress("198.51.100.99", "10.0.0.10", "eni-web"), "test")).toThrow(
-      "addresses.json: $.Addresses[0]: Elastic IP 198.51.100.99 is associated with 10.0.0.10 here, but the interface's listing at NetworkInterfaces.json $.NetworkInterfaces[1].PrivateIpAddresses[0] shows 198.51.100.10 for it",
+    expect(traceWeb(withAddress("198.51.100.10", "10.0.0.10", "eni-web"))).toMatchObject({
+      verdict: "allowed",
+      egressIp: "198.51.100.10",
+    });
+    // Another public IP, or one where the interface shows none: saved at different moments (an
+    // Elastic IP moved between the calls, which a live run meets too).
+    const moved = withAddress("198.51.100.99", "10.0.0.10", "eni-web");
+    const t = traceWeb(moved);
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null, egressIp: null });
+    expect(t.reason).toBe(
+      "describe-addresses and the listing of eni-web disagree on the public IP of 10.0.0.10 (saved at different moments), so whether and as what 10.0.0.10 reaches the internet cannot be told",
     );
-    expect(() => awsModel(withAddress("198.51.100.40", "10.0.1.10", "eni-app"), "test")).toThrow(
-      /Elastic IP 198\.51\.100\.40 is associated with 10\.0\.1\.10 here, but .* shows no public IP for it: the two were saved at different moments/,
+    expect(moved.unknowns).toContainEqual({
+      resource: "eni-web",
+      message:
+        "describe-addresses associates Elastic IP 198.51.100.99 with 10.0.0.10 of eni-web (addresses.json $.Addresses[0]), but its listing shows 198.51.100.10 (NetworkInterfaces.json $.NetworkInterfaces[1].PrivateIpAddresses[0]): saved at different moments, which is current cannot be told",
+    });
+    const none = withAddress("198.51.100.40", "10.0.1.10", "eni-app");
+    expect(none.unknowns.find((u) => u.resource === "eni-app")?.message).toMatch(
+      /Elastic IP 198\.51\.100\.40 with 10\.0\.1\.10 of eni-app .* but its listing shows no public IP/,
     );
   });
 
@@ -1220,11 +1236,28 @@ describe("VPC Block Public Access", () => {
       data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-bidirectional") },
     });
     const model = awsModel(docs, "test");
-    expect(model.networks.get("vpc-1")!.internetBlock?.unknown).toMatch(
+    expect(model.networks.get("vpc-1")!.internetBlock?.exclusionsUnknown).toMatch(
       /its exclusions are not in the input \(aws ec2 describe-vpc-block-public-access-exclusions was not saved\)/,
     );
     const t = runTrace(model, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
     expect(t.verdict).toBe("unknown");
+    noteMissing(model);
+    expect(model.unknowns.map((u) => u.resource)).toContain("vpc-block-public-access/us-east-1");
+    // block-ingress lets out what a NAT gateway sends, whatever the exclusions: only the rest is unknown.
+    const ingress = docsOf(tinyVpc());
+    for (const d of ingress)
+      for (const s of (d.data as { Subnets?: { AvailabilityZone?: string }[] }).Subnets ?? [])
+        s.AvailabilityZone = "us-east-1a";
+    ingress.push({
+      file: "bpa.json",
+      data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-ingress") },
+    });
+    const [web, app] = runTrace(awsModel(ingress, "test"), [
+      { src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 },
+      { src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 },
+    ]);
+    expect(web!.verdict).toBe("unknown");
+    expect(app).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
   });
 
   it("without describe-vpcs, AWS still answers at its link-local addresses: security groups do not apply", () => {

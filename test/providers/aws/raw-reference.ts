@@ -613,12 +613,14 @@ export class RawReference {
    */
   private repliesRouted(subnetId: string, leg: Leg, pkt: RawPacket, beyond: RefOutcome): RefOutcome {
     const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
-    if (beyond.verdict !== "allowed" || subnetId === leg.subnetId || oneWay) return beyond;
+    if (beyond.verdict === "blocked" || subnetId === leg.subnetId || oneWay) return beyond;
     const table = this.tableOf(subnetId);
     const back = table && this.lookup(table.Routes, leg.src);
-    if (back === "tie") return unknown(beyond.exit, "replies routed by routes that tie");
-    if (back?.State === "blackhole")
+    // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.
+    if (back !== "tie" && back?.State === "blackhole")
       return blocked(table!.RouteTableId, "route-table", back.name, "replies blackholed");
+    if (beyond.verdict !== "allowed") return beyond;
+    if (back === "tie") return unknown(beyond.exit, "replies routed by routes that tie");
     if (back && back.GatewayId !== "local") return unknown(beyond.exit, "replies diverted");
     return beyond;
   }
@@ -744,7 +746,6 @@ export class RawReference {
     const service = this.service(pkt, instance, eni);
     if (service !== null) return service;
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
-    if (outbound === "unknown") return unknown(null, "only a member-less group reference could let it out");
     if (outbound === "deny")
       return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
     // Lambda functions use the wide range, as NAT gateways do; an interface whose instance is not in
@@ -755,7 +756,12 @@ export class RawReference {
         : instance.Platform === "windows"
           ? WINDOWS_EPHEMERAL
           : LINUX_EPHEMERAL;
-    return this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
+    const beyond = this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
+    // Only a group reference in doubt could let it out: it may leave or not, so a drop further on
+    // blocks it either way; if not dropped, it is unknown.
+    if (outbound === "unknown")
+      return settle(beyond, [unknown(null, "only a member-less group reference could let it out")], false);
+    return beyond;
   }
 }
 
@@ -764,9 +770,12 @@ export class RawReference {
  * The outcome of a packet whose replies `held` stops, once the rest of its way is known (`beyond`):
  * dropped on the way, it never gets a reply and the drop decides; otherwise the replies' fate does.
  */
-function settle(beyond: RefOutcome, held: readonly RefOutcome[]): RefOutcome {
+function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit = true): RefOutcome {
   let r = beyond;
-  for (const h of held) if (r.verdict !== "blocked") r = h;
+  // A doubt about the answers keeps the exit the packets leave by.
+  for (const h of held)
+    if (r.verdict !== "blocked")
+      r = keepExit && h.verdict === "unknown" && r.exit !== null ? { ...h, exit: r.exit } : h;
   return r;
 }
 
