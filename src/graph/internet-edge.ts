@@ -218,7 +218,8 @@ export class InternetEdge {
       const pub = g.publicIpOf.get(ip);
       // With the range its public address is in, if the internet may not route that back.
       if (pub !== undefined) out += `${g.id}:${this.unannouncedAt(pub)},`;
-      else if (g.publicIpInDoubt?.has(ip)) out += `${g.id}:?,`;
+      // (The reason names the address: sources in doubt share nothing.)
+      else if (g.publicIpInDoubt?.has(ip)) out += `${g.id}:?${ip},`;
     }
     return out;
   }

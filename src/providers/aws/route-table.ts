@@ -397,7 +397,8 @@ function routeTarget(
     const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
     if (e) exit(e.exit, e.label, e.kind, false, applianceSubnet(ctx, r));
     else if (other?.[0] === "IpAddress")
-      exit("private", `VPC Route Server next hop ${id}`, "route-server-next-hop");
+      // (The id is the address: "leaves through the VPC Route Server next hop 10.0.2.10".)
+      exit("private", "VPC Route Server next hop", "route-server-next-hop");
     else if (other) exit("private", `route target (${other[0]})`, "route-target");
   }
   return { kind: "gateway", gatewayId: id };

@@ -10,6 +10,8 @@ import {
   PROTO,
   toCidrs,
 } from "../../../src/netset/index.js";
+import { runAudit } from "../../../src/core/audit.js";
+import { parseDest, parsePorts } from "../../../src/core/cli.js";
 import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
@@ -569,10 +571,10 @@ describe("subnets, route tables and gateways", () => {
     expect(model(d).gateways.get("10.0.0.99")).toMatchObject({
       kind: "exit",
       exit: "private",
-      label: "VPC Route Server next hop 10.0.0.99",
+      label: "VPC Route Server next hop",
     });
     expect(traced(d)).toMatchObject({ verdict: "unknown", exit: "private" });
-    expect(traced(d).reason).toMatch(/VPC Route Server next hop 10\.0\.0\.99/);
+    expect(traced(d).reason).toMatch(/VPC Route Server next hop 10\.0\.0\.99; /);
     const none = traced(d, "9.9.9.9");
     expect(none).toMatchObject({ verdict: "unknown", blockedBy: null });
     expect(none.reason).toBe("route 9.9.9.0/24 in rtb-priv: it names no target this version can read");
@@ -1071,6 +1073,41 @@ describe("missing and malformed data", () => {
       message:
         "describe-addresses associates Elastic IP 198.51.100.99 with 10.0.0.10 of eni-web (addresses.json $.Addresses[0]), but its listing shows 198.51.100.10 (NetworkInterfaces.json $.NetworkInterfaces[1].PrivateIpAddresses[0]): saved at different moments, which is current cannot be told",
     });
+    // Two sources in doubt each get their own reason (an audit shares results only among sources
+    // its key cannot tell apart).
+    const docs = docsOf(tinyVpc());
+    docs.push({
+      file: "addresses.json",
+      data: {
+        Addresses: [
+          { PublicIp: "198.51.100.99", PrivateIpAddress: "10.0.0.10", NetworkInterfaceId: "eni-web" },
+          { PublicIp: "198.51.100.98", PrivateIpAddress: "10.0.0.11", NetworkInterfaceId: "eni-web2" },
+        ],
+      },
+    });
+    (
+      docs[docs.findIndex((x) => "NetworkInterfaces" in (x.data as object))]!.data as {
+        NetworkInterfaces: object[];
+      }
+    ).NetworkInterfaces.push(eni("eni-web2", "subnet-pub", "10.0.0.11", ["sg-all"], "198.51.100.11"));
+    const both = runAudit(awsModel(docs, "test"), {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("internet"),
+      destText: "internet",
+    });
+    expect(
+      both.results.filter((r) => r.source.id.startsWith("eni-web")).map((r) => [r.source.id, r.reason]),
+    ).toEqual([
+      [
+        "eni-web",
+        expect.stringMatching(/listing of eni-web disagree on the public IP of 10\.0\.0\.10 /) as unknown,
+      ],
+      [
+        "eni-web2",
+        expect.stringMatching(/listing of eni-web2 disagree on the public IP of 10\.0\.0\.11 /) as unknown,
+      ],
+    ]);
     const none = withAddress("198.51.100.40", "10.0.1.10", "eni-app");
     expect(none.unknowns.find((u) => u.resource === "eni-app")?.message).toMatch(
       /Elastic IP 198\.51\.100\.40 with 10\.0\.1\.10 of eni-app .* but its listing shows no public IP/,

@@ -647,6 +647,12 @@ export class RawReference {
 
   /** At the destination address, in its subnet. */
   private atHost(dstSubnetId: string, leg: Leg, pkt: RawPacket): RefOutcome {
+    // Whatever answers there (if anything does) sends its answers by the subnet's own table.
+    return this.repliesRouted(dstSubnetId, leg, pkt, this.arrive(leg, pkt));
+  }
+
+  /** What answers at the destination address. */
+  private arrive(leg: Leg, pkt: RawPacket): RefOutcome {
     // An instance's interface, or an interface endpoint's (which answers for its AWS service): its
     // security groups must let the flow in. Other addresses (free, a NAT gateway's): nothing known answers.
     const host = this.interfaces.find(
@@ -657,14 +663,9 @@ export class RawReference {
     if (inbound === "unknown") return unknown(null, "only a member-less group reference could let it in");
     if (inbound === "deny")
       return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
-    return this.repliesRouted(
-      dstSubnetId,
-      leg,
-      pkt,
-      host.InterfaceType === "vpc_endpoint"
-        ? allowed("cloud-service", null, "an interface endpoint")
-        : allowed("private", null, `delivered to ${host.NetworkInterfaceId}`),
-    );
+    return host.InterfaceType === "vpc_endpoint"
+      ? allowed("cloud-service", null, "an interface endpoint")
+      : allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
   }
 
   /**
