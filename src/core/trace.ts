@@ -95,6 +95,13 @@ function findSource(
       ephemeralPorts: ANY_CLIENT_PORTS,
     };
   }
+  // An interface's own name picks that interface; its instance's name, the instance's interfaces.
+  const byOwnName = endpoints.filter((e) => e.ownName === src && e.ownName !== e.name);
+  if (byOwnName.length === 1) return byOwnName[0]!;
+  if (byOwnName.length > 1)
+    throw new InputError(
+      `--src "${src}" names ${byOwnName.length} interfaces (${byOwnName.map((e) => e.id).join(", ")}): use an interface id`,
+    );
   const byName = endpoints.filter((e) => e.name === src);
   if (byName.length === 1) return byName[0]!;
   // Several interfaces of one instance share its name: start at its primary one.

@@ -271,6 +271,8 @@ export interface Endpoint {
   id: string;
   kind: string;
   name?: string;
+  /** A name of its own where `name` is its owner's (an interface's Name tag): --src takes it too. */
+  ownName?: string;
   /** The instance/VM it belongs to, when known. */
   ownerId?: string;
   /** The owner's primary interface (the one a trace from the owner starts at). */

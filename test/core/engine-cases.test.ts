@@ -958,6 +958,35 @@ describe("destination hosts", () => {
     expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual(["eni-web:exit"]);
   });
 
+  it("trace: an instance's name starts at its primary interface; an interface's own Name tag at that interface", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      ...eni("eni-app-mgmt", "subnet-priv", "10.0.1.20", ["sg-all"]),
+      TagSet: [{ Key: "Name", Value: "app-mgmt" }],
+      Attachment: { InstanceId: "i-app", DeviceIndex: 1 },
+    });
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            Tags: [{ Key: "Name", Value: "app" }],
+            NetworkInterfaces: [
+              { NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } },
+              { NetworkInterfaceId: "eni-app-mgmt", Attachment: { DeviceIndex: 1 } },
+            ],
+          },
+        ],
+      },
+    ];
+    expect(trace(d, { src: "app" }).source).toEqual({ id: "eni-app", kind: "eni", address: "10.0.1.10" });
+    expect(trace(d, { src: "app-mgmt" }).source).toEqual({
+      id: "eni-app-mgmt",
+      kind: "eni",
+      address: "10.0.1.20",
+    });
+  });
+
   it("trace: a private address that interfaces of two VPCs have is not guessed at", () => {
     const d = withWebIn();
     d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.0.0.0/16" });

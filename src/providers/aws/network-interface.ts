@@ -235,6 +235,10 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       id: eni.NetworkInterfaceId,
       kind: "eni",
       name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? describes(eni.Description),
+      // An interface tagged apart from its instance ("web-mgmt" on web's second interface).
+      ...(nameTag(instance?.Tags) !== undefined && nameTag(eni.TagSet) !== undefined
+        ? { ownName: nameTag(eni.TagSet) }
+        : {}),
       ownerId: owner,
       // The instance's primary interface: device index 0 on network card 0 (instances with several
       // network cards have an interface at device index 0 on each).
