@@ -2,6 +2,7 @@
 // terminal, and the collected describe-* documents in the same shape --from-dir reads.
 import { SingleBar } from "cli-progress";
 import { InputError } from "../model/errors.js";
+import { signalExit } from "./exit-codes.js";
 import type { SourceDocument } from "../model/document.js";
 import {
   CALLS,
@@ -75,7 +76,7 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
   // before the bar shows: a signal that came first would otherwise end the run with the cursor hidden.
   const interrupted = (signal: NodeJS.Signals): void => {
     bar?.stop();
-    process.exit(signal === "SIGINT" ? 130 : 143);
+    process.exit(signalExit(signal));
   };
   if (bar) for (const s of SIGNALS) process.once(s, interrupted);
   bar?.start(CALLS.length * regions.length, 0, { label: "" });

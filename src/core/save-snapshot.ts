@@ -4,9 +4,9 @@
 // is never touched, and a run interrupted while saving removes only what it wrote.
 import { rmSync } from "node:fs";
 import { mkdir, readdir, rename, rmdir, stat, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import { InputError } from "../model/errors.js";
+import { signalExit } from "./exit-codes.js";
 
 export interface SnapshotFile {
   /** Relative path inside the snapshot, e.g. "us-east-1/SecurityGroups.json". */
@@ -67,7 +67,7 @@ export async function saveSnapshot(dir: string, files: readonly SnapshotFile[]):
   };
   const interrupted = (signal: NodeJS.Signals): void => {
     undo();
-    process.exit(128 + (os.constants.signals[signal] ?? 15));
+    process.exit(signalExit(signal));
   };
   for (const s of SIGNALS) process.once(s, interrupted);
   try {

@@ -4,8 +4,9 @@
 // appliance's interface: the Network Firewall "internet gateway and NAT gateway" architecture puts
 // exactly such a route in the NAT gateway's subnet), so the replies may not come straight back: to a
 // blackhole the connection cannot work, elsewhere what becomes of them is not analysed. Packets that
-// expect no reply (one-way ICMP) are not affected, and only what would otherwise be allowed is: a path
-// blocked or unknown anyway stays so. Within one subnet no route table is consulted.
+// expect no reply (one-way ICMP) are not affected, nor is a path blocked anyway; one unknown anyway
+// is blocked by a blackhole only (its answers are lost either way). Within one subnet no route table
+// is consulted.
 import { IntervalSet, IP_ALL, IPV4_ALL, IPV6_ALL } from "../netset/index.js";
 import { targetLabel, type NetworkModel, type Route, type RouteTable, type Subnet } from "../model/types.js";
 import type { Hop, Outcome, Piece } from "./outcome.js";
@@ -52,8 +53,8 @@ export class ReplyRoutes {
 
   /**
    * `pieces` (what reached `replier`, in `replierSubnet`, from a client in `clientSubnet` whose
-   * addresses are `client4` and `client6`) with the allowed ones whose replies that subnet's table does
-   * not route straight back made blocked or unknown.
+   * addresses are `client4` and `client6`) with the ones whose replies that subnet's table does not
+   * route straight back made blocked or unknown (see the top of this file).
    */
   apply(
     replier: string,
@@ -101,7 +102,7 @@ export class ReplyRoutes {
   }
 }
 
-/** What becomes of an allowed outcome whose replies route `r` of `table` takes elsewhere. */
+/** What becomes of an outcome whose replies route `r` of `table` takes elsewhere. */
 function diverted(replier: string, table: RouteTable, r: Route, o: Outcome): Outcome {
   const t = r.target;
   const route = r.ref.rule ?? "";

@@ -275,7 +275,7 @@ function crossBoundary(
  * known (`beyond`): dropped on the way, it never gets a reply and the drop decides; otherwise each held
  * outcome in turn, in the order the replies meet them, decides unless a block already has.
  */
-function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit = true): RefOutcome {
+export function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit = true): RefOutcome {
   let r = beyond;
   // A doubt about the answers keeps the exit the packets leave by.
   for (const h of held)

@@ -1,6 +1,7 @@
 // VpcBlockPublicAccessOptions and VpcBlockPublicAccessExclusions -> each VPC's internet block. The
 // options are one object per region; a VPC takes its region's from its subnets' availability zones
 // ("us-east-1a" is in us-east-1), or, where those do not tell the region, the only options in the input.
+import { innerList } from "../../model/maps.js";
 import type { InternetBlock } from "../../model/types.js";
 import { gapText, type AwsContext } from "./context.js";
 
@@ -24,8 +25,7 @@ function regionsOf(zones: readonly string[]): Set<string> {
 export function convertBlockPublicAccess(ctx: AwsContext): void {
   const zonesByVpc = new Map<string, string[]>();
   for (const { item: s } of ctx.raw.Subnets)
-    if (s.AvailabilityZone)
-      (zonesByVpc.get(s.VpcId) ?? zonesByVpc.set(s.VpcId, []).get(s.VpcId)!).push(s.AvailabilityZone);
+    if (s.AvailabilityZone) innerList(zonesByVpc, s.VpcId).push(s.AvailabilityZone);
   // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block
   // it. The setting is per region: a failure in one region leaves that region's VPCs undecided, and
   // those whose region cannot be told (other regions' VPCs keep what their own reads said).

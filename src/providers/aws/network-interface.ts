@@ -230,15 +230,15 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const services = servicesOf(vpc, instance, owner, type);
+    const instanceName = nameTag(instance?.Tags);
+    const ownName = nameTag(eni.TagSet);
     if (owner && !instance) innerList(unlistedInstances, owner).push(eni.NetworkInterfaceId);
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
       kind: "eni",
-      name: nameTag(instance?.Tags) ?? nameTag(eni.TagSet) ?? describes(eni.Description),
+      name: instanceName ?? ownName ?? describes(eni.Description),
       // An interface tagged apart from its instance ("web-mgmt" on web's second interface).
-      ...(nameTag(instance?.Tags) !== undefined && nameTag(eni.TagSet) !== undefined
-        ? { ownName: nameTag(eni.TagSet) }
-        : {}),
+      ...(instanceName !== undefined && ownName !== undefined ? { ownName } : {}),
       ownerId: owner,
       // The instance's primary interface: device index 0 on network card 0 (instances with several
       // network cards have an interface at device index 0 on each).
@@ -265,7 +265,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
 
   // Elastic IPs: associated with a private address of an interface.
   // A private address has one Elastic IP; two in the input (two snapshots) cannot both be current:
-  // the lowest is used, never whichever is listed last, and a warning says so.
+  // the one the interface's listing shows is used, else the lowest (never whichever is listed last),
+  // and a warning says so.
   const eips = new Map<string, { vpc: string; priv: bigint; pubs: bigint[]; loc: Located<unknown> }>();
   for (const loc of ctx.raw.Addresses) {
     const a = loc.item;

@@ -5,7 +5,7 @@
 // (one VPC, every referenced resource present). Addresses are parsed with ipaddr.js; it shares no code
 // with src/ beyond the IANA public-internet set.
 import ipaddr from "ipaddr.js";
-import type { RefOutcome } from "../../graph/reference.js";
+import { settle, type RefOutcome } from "../../graph/reference.js";
 import { PUBLIC_INTERNET, V4_OFFSET } from "../../../src/netset/index.js";
 import {
   interfacesOf,
@@ -767,19 +767,6 @@ export class RawReference {
 }
 
 /** Every address of an interface: its private IPv4 addresses (primary and secondary) and IPv6 ones. */
-/**
- * The outcome of a packet whose replies `held` stops, once the rest of its way is known (`beyond`):
- * dropped on the way, it never gets a reply and the drop decides; otherwise the replies' fate does.
- */
-function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit = true): RefOutcome {
-  let r = beyond;
-  // A doubt about the answers keeps the exit the packets leave by.
-  for (const h of held)
-    if (r.verdict !== "blocked")
-      r = keepExit && h.verdict === "unknown" && r.exit !== null ? { ...h, exit: r.exit } : h;
-  return r;
-}
-
 function addressesOf(eni: RawEni): string[] {
   return [
     ...eni.PrivateIpAddresses.map((a) => a.PrivateIpAddress),
