@@ -235,6 +235,11 @@ describe("bad input", () => {
       cli(...trace, "--port", "abc"),
       /Parsing --port Expected an integer but received: abc \(see --help\)$/,
     );
+    // A command line naming no command (a typo after the provider) is a usage error like any other.
+    expectOneLineError(
+      cli("aws", "extra", "--from-dir", "examples/aws-shop"),
+      /error: no command 'aws extra'; the commands are 'aws', 'aws trace' \(see --help\)$/,
+    );
   });
 
   it("trace flags that would be silently meaningless", () => {
