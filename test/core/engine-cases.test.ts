@@ -10,6 +10,7 @@ import { cidrSet, parseIp } from "../../src/netset/index.js";
 import {
   docsOf,
   eni,
+  ownWarnings,
   privateRoutes,
   publicRoutes,
   setAcl,
@@ -1217,7 +1218,7 @@ describe("rules whose peers cannot be resolved", () => {
       ["eni-web", "80", "unknown"],
       ["eni-web", "443", "allowed"],
     ]);
-    expect(r.warnings.map((w) => w.message)).toEqual([
+    expect(ownWarnings(r).map((w) => w.message)).toEqual([
       "sg-all egress rule #1: ports 8000 to -1 is not a range AWS accepts; the packets only it could allow are unknown (SecurityGroups.json $.SecurityGroups[0].IpPermissionsEgress[0])",
     ]);
   });
@@ -1237,7 +1238,7 @@ describe("rules whose peers cannot be resolved", () => {
       "acl-priv outbound rule 100: ports 70 to 60 is not a range AWS accepts (from above to), so what it matches is unknown",
     );
     // The warning names the entry by direction (rule numbers repeat across the two) and its place.
-    expect(awsModel(docsOf(d), "test").warnings).toEqual([
+    expect(ownWarnings(awsModel(docsOf(d), "test"))).toEqual([
       {
         resource: "acl-priv",
         message:

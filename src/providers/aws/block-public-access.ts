@@ -2,6 +2,8 @@
 // options are one object per region; a VPC takes its region's from its subnets' availability zones
 // ("us-east-1a" is in us-east-1), or, where those do not tell the region, the only options in the input.
 import { innerList } from "../../model/maps.js";
+import { someOf } from "../../model/missing.js";
+import { ascending } from "../../model/order.js";
 import type { InternetBlock } from "../../model/types.js";
 import { gapText, type AwsContext } from "./context.js";
 
@@ -64,6 +66,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     byRegion.set(key, o);
   }
   const options = [...byRegion.values()];
+  noteNotSaved(ctx, unread);
   // Off everywhere (the default): nothing to tell apart.
   if (conflicting.size === 0 && options.every((o) => (o.InternetGatewayBlockMode ?? "off") === "off")) return;
   for (const net of ctx.model.networks.values()) {
@@ -136,4 +139,30 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       if (block.pending.get(id) === "listed twice with different modes") block.exempt.delete(id);
     net.internetBlock = block;
   }
+}
+
+/**
+ * A warning naming the VPCs that route to an internet or egress-only gateway when the setting is not in
+ * the input at all (a Batfish layout, a folder saved before the setting existed): they are audited as
+ * with it off, its default. Only "allowed" can be wrong that way (where it is on, AWS blocks more), so
+ * it is a warning rather than an unknown: what the audit says gets out is never less than what does.
+ * (A folder with some regions' settings, or a live read in a region that does not offer the setting,
+ * which saves none, cannot be told from a region whose setting was not saved: no warning there.)
+ */
+function noteNotSaved(ctx: AwsContext, unread: ReadonlySet<string>): void {
+  if (ctx.raw.present.has("VpcBlockPublicAccessOptions")) return;
+  const concerned = new Set<string>();
+  for (const { item: t } of ctx.raw.RouteTables)
+    if (
+      !unread.has(t.VpcId) &&
+      (t.Routes ?? []).some(
+        (r) => r.GatewayId?.startsWith("igw-") === true || !!r.EgressOnlyInternetGatewayId,
+      )
+    )
+      concerned.add(t.VpcId);
+  if (concerned.size === 0) return;
+  ctx.model.warnings.push({
+    resource: "vpc-block-public-access",
+    message: `VPC Block Public Access is not in the input (aws ec2 describe-vpc-block-public-access-options was not saved): ${someOf([...concerned].sort(ascending), 5)} audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`,
+  });
 }

@@ -103,6 +103,8 @@ export function loadDataDir(dir: string): Record<string, unknown[]> {
     if (!isRecord(doc)) continue;
     for (const [key, value] of Object.entries(doc)) {
       if (Array.isArray(value)) (out[key] ??= []).push(...(value as unknown[]));
+      // A setting the CLI prints as one object (describe-vpc-block-public-access-options).
+      else if (isRecord(value) && key === "VpcBlockPublicAccessOptions") (out[key] ??= []).push(value);
     }
   }
   return out;
@@ -204,7 +206,10 @@ function readBody(req: IncomingMessage): Promise<string> {
 
 export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
   const data: Record<string, unknown[]> = opts.dataDir ? loadDataDir(opts.dataDir) : {};
-  for (const [key, items] of Object.entries(opts.data ?? {})) (data[key] ??= []).push(...items);
+  for (const [key, items] of Object.entries(opts.data ?? {}))
+    if (key === "VpcBlockPublicAccessOptions")
+      data[key] = [...items]; // a setting replaces the folder's
+    else (data[key] ??= []).push(...items);
   const requests: Ec2EmulatorRequest[] = [];
   const deny = new Set(opts.deny ?? []);
   let count = 0;

@@ -17,7 +17,16 @@ import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
 import { noteMissing } from "../../../src/model/missing.js";
 import type { NetworkModel, Route } from "../../../src/model/types.js";
-import { docsOf, eni, privateRoutes, publicRoutes, setAcl, tinyVpc, type Docs } from "./tiny-vpc.js";
+import {
+  docsOf,
+  eni,
+  ownWarnings,
+  privateRoutes,
+  publicRoutes,
+  setAcl,
+  tinyVpc,
+  type Docs,
+} from "./tiny-vpc.js";
 
 const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
 const p = (n: number) => IntervalSet.point(BigInt(n));
@@ -270,7 +279,7 @@ describe("port spellings", () => {
       ).toBe(true);
       expect(r.unresolved).toBe(`sg-x rule #1: ${doubt}, so what it allows is unknown`);
       expect(r.ref.description).toBe(`egress ${text} to 0.0.0.0/0`);
-      expect(m.warnings).toEqual([
+      expect(ownWarnings(m)).toEqual([
         {
           resource: "sg-x",
           message: `sg-x egress rule #1: ${doubt}; the packets only it could allow are unknown (SecurityGroups.json $.SecurityGroups[1].IpPermissionsEgress[0])`,
@@ -1007,7 +1016,7 @@ describe("missing and malformed data", () => {
       const m = model(d);
       const igw = m.gateways.get("igw-1") as { publicIpOf: Map<bigint, bigint> };
       expect(igw.publicIpOf.get(parseIp("10.0.0.10"))).toBe(parseIp("198.51.100.80"));
-      expect(m.warnings).toEqual([
+      expect(ownWarnings(m)).toEqual([
         {
           resource: "10.0.0.10",
           message:
@@ -1395,6 +1404,27 @@ describe("VPC Block Public Access", () => {
       data: { VpcBlockPublicAccessOptions: options("eu-west-1", "block-ingress") },
     });
     expect(awsModel(bare, "test").networks.get("vpc-1")!.internetBlock).toMatchObject({ mode: "ingress" });
+  });
+
+  it("a VPC routing to an internet gateway, the setting not saved: audited as off, with a warning", () => {
+    const warningOf = (d: Docs, ...opts: object[]) => {
+      const docs = docsOf(d);
+      opts.forEach((o, i) => docs.push({ file: `bpa-${i}.json`, data: { VpcBlockPublicAccessOptions: o } }));
+      const model = awsModel(docs, "test");
+      expect(model.networks.get("vpc-1")!.internetBlock).toBeUndefined();
+      return model.warnings.filter((w) => w.resource === "vpc-block-public-access").map((w) => w.message);
+    };
+    expect(warningOf(tinyVpc())).toEqual([
+      expect.stringMatching(
+        /^VPC Block Public Access is not in the input \(aws ec2 describe-vpc-block-public-access-options was not saved\): vpc-1 audited as with it off/,
+      ),
+    ]);
+    expect(warningOf(tinyVpc(), options("us-east-1", "off"))).toEqual([]);
+    // A VPC with no route to an internet or egress-only gateway is not concerned.
+    const closed = tinyVpc();
+    for (const t of closed.RouteTables as { Routes?: { GatewayId?: string }[] }[])
+      t.Routes = (t.Routes ?? []).filter((r) => !r.GatewayId?.startsWith("igw-"));
+    expect(warningOf(closed)).toEqual([]);
   });
 
   it("one region saved twice counts once; two different settings for it cannot be told apart", () => {

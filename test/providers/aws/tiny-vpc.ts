@@ -131,6 +131,11 @@ export function docsOf(d: Docs): SourceDocument[] {
   return Object.entries(d).map(([k, v]) => ({ file: `${k}.json`, data: { [k]: v } }));
 }
 
+/** A model's (or an audit's) warnings but the one that the tiny VPC's Block Public Access setting is not saved. */
+export function ownWarnings<T extends { resource: string }>(m: { warnings: T[] }): T[] {
+  return m.warnings.filter((w) => w.resource !== "vpc-block-public-access");
+}
+
 /** The private subnet's route table's routes (rtb-priv), for a test to add to. */
 export function privateRoutes(d: Docs): object[] {
   return (d.RouteTables![2] as { Routes: object[] }).Routes;
