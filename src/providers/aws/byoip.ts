@@ -56,16 +56,14 @@ export function convertByoip(ctx: AwsContext): void {
   const why = read
     ? `its range is not among the ByoipCidrs in the input`
     : `whether its range is advertised was not read (${ctx.gapReason("ByoipCidrs") ?? "save aws ec2 describe-byoip-cidrs"})`;
-  const add = (ips: IntervalSet, ref: UnannouncedRange["ref"], what: string): void => {
+  // Data the run lacks: listed under unknowns too (exit 3), where an address is in use.
+  const add = (ips: IntervalSet, ref: UnannouncedRange["ref"], what: string, inUse: boolean): void => {
     const rest = ips.subtract(claimed);
     claimed = claimed.union(ips);
-    if (!rest.isEmpty())
-      ranges.push({
-        ips: rest,
-        verdict: "unknown",
-        ref,
-        reason: `${what}, not Amazon's, and ${why}: whether answers to it come back to AWS cannot be told`,
-      });
+    if (rest.isEmpty()) return;
+    const reason = `${what}, not Amazon's, and ${why}: whether answers to it come back to AWS cannot be told`;
+    ranges.push({ ips: rest, verdict: "unknown", ref, reason });
+    if (inUse) ctx.model.unknowns.push({ resource: ref.resource, message: reason });
   };
   for (const loc of ctx.raw.Addresses) {
     const { PublicIp: ip, PublicIpv4Pool: pool } = loc.item;
@@ -74,6 +72,7 @@ export function convertByoip(ctx: AwsContext): void {
         IntervalSet.point(ipAt(ip, loc, "PublicIp")),
         { resource: ip, kind: "elastic-ip", rule: pool },
         `Elastic IP ${ip} comes from address pool ${pool}`,
+        !!(loc.item.NetworkInterfaceId || loc.item.InstanceId || loc.item.PrivateIpAddress),
       );
   }
   for (const loc of ctx.raw.Vpcs) {
@@ -85,6 +84,7 @@ export function convertByoip(ctx: AwsContext): void {
           cidrAt(block, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
           { resource: vpc.VpcId, kind: "vpc", rule: block },
           `${vpc.VpcId}'s IPv6 block ${block} comes from pool ${a.Ipv6Pool}`,
+          true,
         );
     });
   }

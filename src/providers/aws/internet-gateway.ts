@@ -12,13 +12,29 @@ type RawAttachments = RawOf<"InternetGateways">["Attachments"];
  */
 function attachedVpc(attachments: RawAttachments): string | undefined {
   return (
-    attachments?.find((a) => a.VpcId && (!a.State || a.State === "available" || a.State === "attached"))
-      ?.VpcId ?? undefined
+    attachments?.find((a) => a.VpcId && (a.State === "available" || a.State === "attached"))?.VpcId ??
+    undefined
   );
+}
+
+/**
+ * An attachment listed without its state (describe output always prints it; a trimmed or hand-made
+ * file may not): whether the gateway carries that VPC's traffic cannot be told, so routes to it are
+ * undecided rather than read as attached (AWS documents an internet gateway's attachment state as
+ * "available" when attached, and not returned otherwise).
+ */
+function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments): void {
+  if (attachedVpc(attachments) !== undefined) return;
+  const vpc = attachments?.find((a) => a.VpcId && !a.State)?.VpcId;
+  if (!vpc) return;
+  const why = `the state of ${id}'s attachment to ${vpc} is not in the input, so whether it carries the VPC's traffic cannot be told`;
+  ctx.undecidedTargets.set(id, why);
+  ctx.model.unknowns.push({ resource: id, message: why });
 }
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
+    noteStateless(ctx, igw.InternetGatewayId, igw.Attachments);
     const vpc = attachedVpc(igw.Attachments);
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,
@@ -30,6 +46,7 @@ export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts):
     });
   }
   for (const { item: g } of ctx.raw.EgressOnlyInternetGateways) {
+    noteStateless(ctx, g.EgressOnlyInternetGatewayId, g.Attachments);
     ctx.model.gateways.set(g.EgressOnlyInternetGatewayId, {
       id: g.EgressOnlyInternetGatewayId,
       kind: "egress-only-internet",

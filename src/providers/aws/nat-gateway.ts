@@ -11,11 +11,24 @@ const NAT_PROTOCOLS = IntervalSet.fromRanges(
 );
 /** NAT gateways pick source ports from 1024-65535 (the range their subnet's NACL must let back in). */
 const NAT_EPHEMERAL = IntervalSet.range(1024n, 65535n);
+const CONNECTIVITY: Record<string, "public" | "private"> = { public: "public", private: "private" };
 
 export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const loc of ctx.raw.NatGateways) {
     const n = loc.item;
-    const state = n.State ?? "available";
+    // What becomes of traffic routed to a gateway the input does not tell well enough: unknown.
+    const undecided = (why: string): void => {
+      ctx.undecidedTargets.set(n.NatGatewayId, why);
+      ctx.model.unknowns.push({ resource: n.NatGatewayId, message: why });
+    };
+    // describe-nat-gateways always prints the state; without it, in use or deleted cannot be told.
+    const state = n.State;
+    if (!state) {
+      undecided(
+        `the state of ${n.NatGatewayId} is not in the input, so whether it carries traffic cannot be told`,
+      );
+      continue;
+    }
     const vpc = n.VpcId ?? (n.SubnetId ? ctx.model.subnets.get(n.SubnetId)?.networkId : undefined) ?? null;
     const addrs = n.NatGatewayAddresses ?? [];
     const primaryIdx = Math.max(
@@ -27,23 +40,30 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     if (!unusable && !n.SubnetId) {
       // A regional NAT gateway (AvailabilityMode regional) spans the VPC's zones with a route table of
       // its own and no subnet: what it does with traffic is not analysed by this version.
-      const why = `${n.NatGatewayId} is a regional NAT gateway (no subnet, a route table of its own), which this version does not analyse`;
-      ctx.undecidedTargets.set(n.NatGatewayId, why);
-      ctx.model.unknowns.push({ resource: n.NatGatewayId, message: why });
+      undecided(
+        `${n.NatGatewayId} is a regional NAT gateway (no subnet, a route table of its own), which this version does not analyse`,
+      );
       continue;
     }
     if (!unusable && !primary?.PrivateIp) {
       // Missing data, not a gateway that drops traffic: without its address, neither the network ACL
       // rules its traffic meets nor the address the internet gateway translates can be told.
-      const why = `${n.NatGatewayId} is ${state} but its private address is not in the input (NatGatewayAddresses), so what becomes of traffic through it cannot be told`;
-      ctx.undecidedTargets.set(n.NatGatewayId, why);
-      ctx.model.unknowns.push({ resource: n.NatGatewayId, message: why });
+      undecided(
+        `${n.NatGatewayId} is ${state} but its private address is not in the input (NatGatewayAddresses), so what becomes of traffic through it cannot be told`,
+      );
+      continue;
+    }
+    // Outputs from before private NAT gateways (2021) have no type: those are all public ones.
+    const connectivity = CONNECTIVITY[n.ConnectivityType ?? "public"];
+    if (!unusable && connectivity === undefined) {
+      undecided(
+        `${n.NatGatewayId} has connectivity type ${JSON.stringify(n.ConnectivityType)}, which this version does not know (public or private), so where its traffic may go cannot be told`,
+      );
       continue;
     }
     const privateIp = primary?.PrivateIp
       ? ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp")
       : 0n;
-    const connectivity = n.ConnectivityType === "private" ? "private" : "public";
     // Its Elastic IPs, the primary's first, the others in address order (AWS lists them in no
     // promised order): connections are spread over all of them. Only a gateway in use has them: AWS
     // disassociates a deleted one's Elastic IPs (DeleteNatGateway) and frees its private address for
@@ -75,7 +95,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       networkId: vpc,
       subnetId: n.SubnetId ?? "",
       privateIp,
-      connectivity,
+      connectivity: connectivity ?? "public", // (unknown only on an unusable one, which carries nothing)
       protocols: NAT_PROTOCOLS,
       ephemeralPorts: NAT_EPHEMERAL,
       ref: { resource: n.NatGatewayId, kind: "nat-gateway", rule: null },
