@@ -303,7 +303,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   const queries = new Map<string, PacketSet>();
   const results: AuditEntry[] = [];
   const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
-  for (const ep of opts.sources ?? model.endpoints) {
+  const templatesOf = (ep: Endpoint): Template[] => {
     const key = engine.classKey(ep);
     let templates = classes.get(key);
     if (!templates) {
@@ -324,11 +324,27 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       templates = auditMatrix(pieces).map((cell) => parts.template(cell, ids));
       classes.set(key, templates);
     }
+    return templates;
+  };
+  let sources = 0;
+  const emit = (ep: Endpoint, templates: readonly Template[]): void => {
+    sources++;
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
     for (const t of templates) {
       results.push(withAddresses(source, t, fix));
       counts[t.verdict]++;
+    }
+  };
+  for (const ep of opts.sources ?? model.endpoints) {
+    const templates = templatesOf(ep);
+    emit(ep, templates);
+    for (const other of publicAddressSenders(engine, ep)) {
+      // Entries that would differ from the interface's own only in addresses no entry shows are not
+      // repeated; those naming the source's public IP (a placeholder) show another egress IP.
+      const theirs = templatesOf(other);
+      if (theirs !== templates || theirs.some((t) => t.egressIps.some((ip) => ip.startsWith("{"))))
+        emit(other, theirs);
     }
   }
   return {
@@ -342,7 +358,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       ownNetworkExcluded: opts.ownNetworkExcluded ?? false,
     },
     summary: {
-      sources: (opts.sources ?? model.endpoints).length,
+      sources,
       results: results.length,
       ...counts,
     },
@@ -350,6 +366,29 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     warnings: model.warnings,
     unknowns: model.unknowns,
   };
+}
+
+/**
+ * The interface sending from each of its other IPv4 addresses that has a public IP of its own (an
+ * Elastic IP on a secondary address), one per public IP: a host may send from any of its addresses,
+ * and from such a one its packets leave as that public IP, or get out where the primary address
+ * (which the interface's own entries send from) has no public IP and cannot. Addresses without one
+ * are not repeated: they get out only as the primary does (through a NAT gateway), or not at all
+ * directly (and a pod's address, behind the VPC CNI's source NAT, leaves as the primary's).
+ */
+function publicAddressSenders(engine: Engine, ep: Endpoint): Endpoint[] {
+  const primary = ep.privateIps[0];
+  if (primary === undefined || ep.privateIps.length < 2) return [];
+  const own = engine.publicIpOf(ep.networkId, primary);
+  const seen = new Set<bigint>();
+  const out: Endpoint[] = [];
+  for (const ip of ep.privateIps.slice(1)) {
+    const pub = engine.publicIpOf(ep.networkId, ip);
+    if (pub === undefined || pub === own || seen.has(pub)) continue;
+    seen.add(pub);
+    out.push({ ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)] });
+  }
+  return out;
 }
 
 function sourceOf(engine: Engine, ep: Endpoint): AuditSource {

@@ -57,12 +57,16 @@ function detail(e: AuditEntry): string {
 
 export function renderAuditText(r: AuditResult): string {
   const out: string[] = [];
+  // One block per source: an interface, and again for each other address of its that has a public IP
+  // of its own (see core/audit.ts), which comes right after it.
   const bySource = new Map<string, AuditEntry[]>();
   for (const e of r.results) {
-    const list = bySource.get(e.source.id) ?? [];
+    const key = `${e.source.id}|${e.source.privateIp ?? ""}`;
+    const list = bySource.get(key) ?? [];
     list.push(e);
-    bySource.set(e.source.id, list);
+    bySource.set(key, list);
   }
+  const shown = new Set<string>();
   out.push(
     `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}; ports ${r.query.ports}; destinations ${r.query.destinations.trim().toLowerCase() === "internet" ? "the public internet" : r.query.destinations}`,
   );
@@ -72,7 +76,14 @@ export function renderAuditText(r: AuditResult): string {
       .filter(Boolean)
       .join(" ");
     const addr = [s.privateIp, s.ipv6, s.publicIp ? `public ${s.publicIp}` : ""].filter(Boolean).join(", ");
-    out.push("", `${who}  ${addr}  in ${s.subnet} / ${s.network}`);
+    const again = shown.has(s.id);
+    shown.add(s.id);
+    out.push(
+      "",
+      again
+        ? `${who}  sending from its address ${s.privateIp ?? ""}${s.publicIp ? `, public ${s.publicIp}` : ""}`
+        : `${who}  ${addr}  in ${s.subnet} / ${s.network}`,
+    );
     const rows = [["PROTO", "PORTS", "VERDICT", "EGRESS IP", "DETAIL"]];
     for (const e of entries)
       rows.push([e.protocol, e.ports, e.verdict, e.egressIps.join(", ") || "-", detail(e)]);

@@ -246,6 +246,50 @@ describe("data the input refers to but lacks", () => {
   });
 });
 
+describe("an interface's other addresses with public IPs of their own", () => {
+  // A host may send from any of its addresses: one whose secondary address has an Elastic IP gets out
+  // as that address even where its primary address has no public IP (and was reported blocked alone).
+  it("are audited too, each in a block of its own", () => {
+    const region = path.join(EXAMPLE, "us-east-1");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-secondary-"));
+    const secondary = {
+      Primary: false,
+      PrivateIpAddress: "10.20.0.23",
+      Association: { IpOwnerId: "111122223333", PublicIp: "3.80.10.50" },
+    };
+    // The interface as both describe-network-interfaces and describe-instances list it.
+    const add = (v: unknown): void => {
+      if (Array.isArray(v)) v.forEach(add);
+      else if (typeof v === "object" && v !== null) {
+        const o = v as { NetworkInterfaceId?: string; PrivateIpAddresses?: object[] };
+        if (o.NetworkInterfaceId === "eni-0a1b2c3d4e5f60103" && o.PrivateIpAddresses)
+          o.PrivateIpAddresses.push(secondary);
+        else Object.values(o).forEach(add);
+      }
+    };
+    for (const f of readdirSync(region).filter((x) => x.endsWith(".json"))) {
+      const doc: unknown = JSON.parse(readFileSync(path.join(region, f), "utf8"));
+      add(doc);
+      writeFileSync(path.join(dir, f), JSON.stringify(doc));
+    }
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json");
+    expect(r.code).toBe(0);
+    const web2 = (JSON.parse(r.stdout) as AuditResult).results
+      .filter((e) => e.source.name === "web-2")
+      .map((e) => [e.source.privateIp, e.source.publicIp, e.verdict, e.egressIps.join(",")]);
+    expect(web2).toEqual([
+      ["10.20.0.22", null, "blocked", ""],
+      ["10.20.0.23", "3.80.10.50", "allowed", "3.80.10.50"],
+    ]);
+    const text = cli("aws", "--from-dir", dir, "--ports", "tcp/443").stdout;
+    expect(text).toMatch(/^egress-audit aws: 6 sources;/);
+    expect(text).toContain(
+      'eni-0a1b2c3d4e5f60103 "web-2" (i-0a1b2c3d4e5f60093)  sending from its address 10.20.0.23, public 3.80.10.50\n',
+    );
+    expect(text).not.toContain("have no address of the destinations' family");
+  });
+});
+
 describe("--help examples", () => {
   // The examples `--help` shows on the bundled folder must run as written (placeholders such as
   // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).

@@ -101,43 +101,91 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
     if (counts[v] !== result.summary[v])
       out.push(`summary.${v} is ${result.summary[v]}, entries say ${counts[v]}`);
 
-  for (const ep of model.endpoints) {
-    const entries = result.results
-      .filter((e) => e.source.id === ep.id)
-      .map((e) => ({
-        e,
-        protocols: protocolsOf(e.protocol),
-        paths: e.paths.map((p) => ({ p, dests: cidrs(p.destinations) })),
-      }));
-    const own = families(ep);
-    for (const pkt of TINY_PACKETS) {
-      const asked = isAsked(model, ep, pkt, query);
-      const at = entries.filter((x) => x.protocols.contains(BigInt(pkt.proto)) && coversPort(x.e, pkt.port));
-      const paths = at.flatMap((x) =>
-        x.paths.filter(({ dests }) => dests.contains(pkt.dst)).map(({ p }) => p),
-      );
-      const where = `${ep.id} ${formatPacket(pkt)}`;
-      // A source is audited for destinations of its own address families only.
-      if (!own.contains(pkt.dst) || !asked) {
-        if (paths.length > 0)
-          out.push(
-            `${where}: listed, though ${asked ? "the source has no address of its family" : "not asked"}`,
-          );
-        continue;
+  for (const ep of model.endpoints)
+    for (const sender of sendersOf(model, ep, result, out)) {
+      const entries = result.results
+        .filter((e) => e.source.id === ep.id && e.source.privateIp === sender.entriesOf)
+        .map((e) => ({
+          e,
+          protocols: protocolsOf(e.protocol),
+          paths: e.paths.map((p) => ({ p, dests: cidrs(p.destinations) })),
+        }));
+      const own = families(ep);
+      for (const pkt of TINY_PACKETS) {
+        const asked = isAsked(model, ep, pkt, query);
+        const at = entries.filter(
+          (x) => x.protocols.contains(BigInt(pkt.proto)) && coversPort(x.e, pkt.port),
+        );
+        const paths = at.flatMap((x) =>
+          x.paths.filter(({ dests }) => dests.contains(pkt.dst)).map(({ p }) => p),
+        );
+        const where = `${ep.id} from ${sender.address} ${formatPacket(pkt)}`;
+        // A source is audited for destinations of its own address families only.
+        if (!own.contains(pkt.dst) || !asked) {
+          if (paths.length > 0)
+            out.push(
+              `${where}: listed, though ${asked ? "the source has no address of its family" : "not asked"}`,
+            );
+          continue;
+        }
+        if (at.length !== 1) {
+          out.push(`${where}: in ${at.length} entries`);
+          continue;
+        }
+        if (paths.length !== 1) {
+          out.push(`${where}: in ${paths.length} paths of its entry`);
+          continue;
+        }
+        const reference = referenceOutcome(model, sender.ep, pkt, "audit");
+        const wrong = reportedMismatch(where, "audit", paths[0]!, reference);
+        if (wrong !== null) out.push(wrong);
       }
-      if (at.length !== 1) {
-        out.push(`${where}: in ${at.length} entries`);
-        continue;
-      }
-      if (paths.length !== 1) {
-        out.push(`${where}: in ${paths.length} paths of its entry`);
-        continue;
-      }
-      const wrong = reportedMismatch(where, "audit", paths[0]!, referenceOutcome(model, ep, pkt, "audit"));
-      if (wrong !== null) out.push(wrong);
     }
-  }
   return out;
+}
+
+/**
+ * Who sends from `ep`, as the audit must report it: the interface from its primary address, and from
+ * each other IPv4 address that an internet gateway of its network gives a public IP of its own (not
+ * the primary's; one address per public IP): a host may send from any of its addresses. Each is
+ * checked against the entries of its address; where the audit gives an address none (its entries
+ * would equal the interface's), against the interface's. Entries of any other address are a problem.
+ */
+function sendersOf(
+  model: NetworkModel,
+  ep: Endpoint,
+  result: AuditResult,
+  out: string[],
+): { ep: Endpoint; address: string; entriesOf: string | null }[] {
+  const primary = ep.privateIps[0];
+  const primaryText = primary === undefined ? null : formatIp(primary);
+  const publicOf = (ip: bigint): bigint | undefined => {
+    for (const g of model.gateways.values())
+      if (g.kind === "internet" && g.networkId === ep.networkId && g.publicIpOf.has(ip))
+        return g.publicIpOf.get(ip);
+    return undefined;
+  };
+  const reported = new Set(
+    result.results.filter((e) => e.source.id === ep.id).map((e) => e.source.privateIp),
+  );
+  const senders = [{ ep, address: primaryText ?? "-", entriesOf: primaryText }];
+  const seen = new Set<bigint>();
+  const own = primary === undefined ? undefined : publicOf(primary);
+  for (const ip of ep.privateIps.slice(1)) {
+    const pub = publicOf(ip);
+    if (pub === undefined || pub === own || seen.has(pub)) continue;
+    seen.add(pub);
+    const text = formatIp(ip);
+    senders.push({
+      ep: { ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)] },
+      address: text,
+      entriesOf: reported.has(text) ? text : primaryText,
+    });
+  }
+  const expected = new Set(senders.map((x) => x.entriesOf));
+  for (const r of reported)
+    if (!expected.has(r)) out.push(`${ep.id}: entries from ${String(r)}, not a sender`);
+  return senders;
 }
 
 /**

@@ -14,7 +14,14 @@ import { awsModel } from "../../../src/providers/aws/index.js";
 import { cidrSet, IntervalSet, parseIp, parsePortSpec, protocolName } from "../../../src/netset/index.js";
 import { reportedMismatch } from "../../graph/compare.js";
 import { randFromSeed } from "../../graph/random-network.js";
-import { destinationsOf, interfacesOf, OUTSIDE, randomAwsVpc, type AwsDump } from "./random-aws.js";
+import {
+  destinationsOf,
+  interfacesOf,
+  OUTSIDE,
+  randomAwsVpc,
+  type AwsDump,
+  type RawEni,
+} from "./random-aws.js";
 import { RawReference, type RawPacket } from "./raw-reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
@@ -69,6 +76,16 @@ function docsOf(d: AwsDump): SourceDocument[] {
 }
 
 /** A NAT gateway's primary Elastic IP -> all of them, for gateways in use with several. */
+/** An interface's primary private address, as its listing flags it. */
+function primaryOf(eni: RawEni): string {
+  return (eni.PrivateIpAddresses.find((a) => a.Primary) ?? eni.PrivateIpAddresses[0]!).PrivateIpAddress;
+}
+
+/** The public IP of an interface's primary address, if it has one. */
+function primaryPublicOf(eni: RawEni): string | undefined {
+  return eni.PrivateIpAddresses.find((a) => a.Primary)?.Association?.PublicIp;
+}
+
 function spreadOf(d: AwsDump): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of d.NatGateways) {
@@ -112,6 +129,15 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           .join()
       )
         problems.push(`sources ${ids.join(", ")}`);
+      /** The audit's entries from `eni`'s address `from` holding `pkt`'s protocol and port. */
+      const entriesFor = (eni: string, from: string, pkt: RawPacket) =>
+        audit.results.filter(
+          (e) =>
+            e.source.id === eni &&
+            e.source.privateIp === from &&
+            e.protocol === protocolName(pkt.proto) &&
+            (e.portRange === null || (e.portRange.from <= pkt.port && pkt.port <= e.portRange.to)),
+        );
       const auditOf = (only?: Endpoint) =>
         runAudit(model, {
           ports: parsePortSpec("tcp,udp,icmp,icmpv6,47"),
@@ -152,12 +178,7 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           if (wrong !== null) problems.push(wrong);
           if (!OUTSIDE.includes(pkt.dst)) return;
           // The audit's path holding this packet (destinations outside the VPC: no host to evaluate).
-          const entries = audit.results.filter(
-            (e) =>
-              e.source.id === eni.NetworkInterfaceId &&
-              e.protocol === protocolName(pkt.proto) &&
-              (e.portRange === null || (e.portRange.from <= pkt.port && pkt.port <= e.portRange.to)),
-          );
+          const entries = entriesFor(eni.NetworkInterfaceId, primaryOf(eni), pkt);
           const paths = entries.flatMap((e) =>
             e.paths.filter((p) => cidrs(p.destinations).contains(parseIp(pkt.dst))),
           );
@@ -191,8 +212,24 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           ).forEach((t, i) => {
             const { pkt, flow } = fromAsked[i]!;
             const where = `${from} (${eni.NetworkInterfaceId}) ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
-            const wrong = reportedMismatch(where, "trace", t, ref.outcome(eni.NetworkInterfaceId, pkt, from));
+            const expected = ref.outcome(eni.NetworkInterfaceId, pkt, from);
+            const wrong = reportedMismatch(where, "trace", t, expected);
             if (wrong !== null) problems.push(wrong);
+            // The audit sends from an address with a public IP of its own (not the primary's) too:
+            // from its own entries, or, where it gives it none (they would be the same), the primary's.
+            const own = secondary.Association?.PublicIp;
+            if (own === undefined || own === primaryPublicOf(eni) || !OUTSIDE.includes(pkt.dst)) return;
+            if (pkt.dst.includes(":")) return; // (IPv6 is sent from the interface's IPv6 address)
+            const mine = entriesFor(eni.NetworkInterfaceId, from, pkt);
+            const entries = mine.length > 0 ? mine : entriesFor(eni.NetworkInterfaceId, primaryOf(eni), pkt);
+            const paths = entries.flatMap((e) =>
+              e.paths.filter((p) => cidrs(p.destinations).contains(parseIp(pkt.dst))),
+            );
+            if (paths.length !== 1) problems.push(`${where}: in ${paths.length} audit paths`);
+            else {
+              const w = reportedMismatch(where, "audit", paths[0]!, expected);
+              if (w !== null) problems.push(w);
+            }
           });
           flows += fromAsked.length;
         }
