@@ -290,6 +290,85 @@ describe("an interface's other addresses with public IPs of their own", () => {
   });
 });
 
+/** A copy of the example's region folder, each file passed through `edit` (by its key) first. */
+function editedExample(edit: (key: string, data: Record<string, unknown[]>) => void): string {
+  const region = path.join(EXAMPLE, "us-east-1");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-edited-"));
+  for (const f of readdirSync(region).filter((x) => x.endsWith(".json"))) {
+    const data = JSON.parse(readFileSync(path.join(region, f), "utf8")) as Record<string, unknown[]>;
+    edit(f.replace(/\.json$/, ""), data);
+    writeFileSync(path.join(dir, f), JSON.stringify(data));
+  }
+  return dir;
+}
+
+describe("interfaces that are not instances' and instances without interfaces", () => {
+  // An auditor reads the report as everything that can send: no interface or instance may drop out
+  // of it silently (they used to, with exit 0).
+  it("AWS-managed interfaces and ones of types this version does not know are audited and traced", () => {
+    const dir = editedExample((key, data) => {
+      if (key !== "NetworkInterfaces") return;
+      const app = data.NetworkInterfaces!.find(
+        (e) => (e as { NetworkInterfaceId: string }).NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
+      ) as Record<string, unknown>;
+      const like = (id: string, ip: string, type: string, description: string) => ({
+        ...app,
+        NetworkInterfaceId: id,
+        InterfaceType: type,
+        Description: description,
+        RequesterManaged: true,
+        Attachment: undefined,
+        PrivateIpAddress: ip,
+        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip }],
+      });
+      data.NetworkInterfaces!.push(
+        like("eni-0a1b2c3d4e5f601f1", "10.20.10.51", "quicksight", "Amazon QuickSight VPC connection"),
+        like("eni-0a1b2c3d4e5f601f2", "10.20.10.52", "brand_new_type", "something new"),
+      );
+    });
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    const sources = new Set(result.results.map((e) => e.source.id));
+    expect(sources.has("eni-0a1b2c3d4e5f601f1")).toBe(true);
+    expect(sources.has("eni-0a1b2c3d4e5f601f2")).toBe(true);
+    expect(result.warnings).toContainEqual({
+      resource: "brand_new_type",
+      message: expect.stringContaining(
+        "eni-0a1b2c3d4e5f601f2 audited as sources whose OS is not known",
+      ) as string,
+    });
+    const flow = "--src eni-0a1b2c3d4e5f601f1 --dst 8.8.8.8 --protocol tcp --port 443".split(" ");
+    const t = cli("aws", "trace", "--from-dir", dir, ...flow);
+    expect(t.stderr).toBe("");
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(/ALLOWED/);
+  });
+
+  it("an instance listed without its interfaces, none saved apart, is listed under unknowns (exit 3)", () => {
+    const dir = editedExample((key, data) => {
+      if (key === "NetworkInterfaces") data.NetworkInterfaces = [];
+      if (key === "Reservations")
+        for (const rsv of data.Reservations as { Instances: Record<string, unknown>[] }[])
+          for (const inst of rsv.Instances)
+            if (inst.InstanceId === "i-0a1b2c3d4e5f60094") delete inst.NetworkInterfaces;
+    });
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.unknowns).toContainEqual({
+      resource: "i-0a1b2c3d4e5f60094",
+      message: expect.stringMatching(
+        /^instance i-0a1b2c3d4e5f60094 \(private IP 10\.20\.10\.31, subnet .* is listed without its NetworkInterfaces/,
+      ) as string,
+    });
+    // The other instances are audited from their own listings.
+    expect(result.results.some((e) => e.source.name === "web-1")).toBe(true);
+  });
+});
+
 describe("--help examples", () => {
   // The examples `--help` shows on the bundled folder must run as written (placeholders such as
   // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).

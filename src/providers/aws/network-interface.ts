@@ -9,29 +9,28 @@ import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/i
 import { ANY_CLIENT_PORTS, unreadableFilter, type Endpoint } from "../../model/types.js";
 import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
+import { sourceKindOf, type SourceKind } from "./interface-types.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
-
-/** Interface types that send traffic of their own (instances, Lambda, EKS pod ENIs); AWS-managed ones don't. */
-const SOURCE_TYPES = new Set(["interface", "efa", "efa-only", "trunk", "branch", "lambda"]);
 
 const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
 const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
 
 /**
- * The ports a source's connections come from: Lambda functions' and load balancers' the wide range;
- * an instance's by its platform (describe-instances says "windows"; nothing for Linux); any other
- * interface's (its instance not in the input, or none: a pod's branch interface, a service's
- * requester-managed one) cannot be told, so every range (see ANY_CLIENT_PORTS). Lambda and load
- * balancers use the wide range, as NAT gateways do.
+ * The ports a source's connections come from: an instance's by its platform (describe-instances says
+ * "windows"; nothing for Linux); any other sender's cannot be told, so every range (see
+ * ANY_CLIENT_PORTS): AWS-managed ones (Lambda, load balancers, as NAT gateways), one of a type this
+ * version does not know, an interface whose instance is not in the input or that has none (a pod's
+ * branch interface, a service's requester-managed one). Application and Classic Load Balancers' nodes
+ * have interfaces of type "interface": told by their requester and description.
  */
-function ephemeralPorts(eni: RawNetworkInterface, type: string, instance: RawInstance | undefined): IpSet {
-  const loadBalancer =
-    type === "network_load_balancer" ||
-    type === "gateway_load_balancer" ||
-    eni.RequesterId === "amazon-elb" ||
-    (eni.Description ?? "").startsWith("ELB ");
-  if (type === "lambda" || loadBalancer || instance === undefined) return ANY_CLIENT_PORTS;
+function ephemeralPorts(
+  eni: RawNetworkInterface,
+  kind: SourceKind,
+  instance: RawInstance | undefined,
+): IpSet {
+  const loadBalancer = eni.RequesterId === "amazon-elb" || (eni.Description ?? "").startsWith("ELB ");
+  if (kind !== "instance" || loadBalancer || instance === undefined) return ANY_CLIENT_PORTS;
   return instance.Platform?.toLowerCase() === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
 }
 
@@ -111,6 +110,8 @@ interface Seen {
 export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const enis = new Map<string, Seen>();
   for (const loc of ctx.raw.NetworkInterfaces) enis.set(loc.item.NetworkInterfaceId, { loc, eni: loc.item });
+  /** Instances listed without their interfaces (see attachBareInstances). */
+  const bare: Located<RawInstance>[] = [];
   for (const rloc of ctx.raw.Reservations) {
     rloc.item.Instances?.forEach((inst, i) => {
       const state = inst.State?.Name;
@@ -120,6 +121,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         file: rloc.file,
         path: [...rloc.path, "Instances", i],
       };
+      if (!inst.NetworkInterfaces?.length) bare.push(iloc);
       inst.NetworkInterfaces?.forEach((eni, j) => {
         const seen = enis.get(eni.NetworkInterfaceId);
         if (seen) {
@@ -140,6 +142,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       });
     });
   }
+  attachBareInstances(ctx, enis, bare);
 
   const facts: InterfaceFacts = {
     members: new Map(),
@@ -164,6 +167,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   >();
   /** Instances the source interfaces are attached to that describe-instances did not list: id -> ENIs. */
   const unlistedInstances = new Map<string, string[]>();
+  /** Interfaces of a type this version does not know, audited as sources: type -> ENIs. */
+  const unknownTypes = new Map<string, string[]>();
 
   for (const { loc, eni, instance: iloc } of enis.values()) {
     const instance = iloc?.item;
@@ -227,7 +232,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     innerList(heldBy, vpc).push(own);
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
-    if (!SOURCE_TYPES.has(type) || !eni.SubnetId) continue;
+    const kind = sourceKindOf(type);
+    if (kind === undefined || !eni.SubnetId) continue;
+    if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const services = servicesOf(vpc, instance, owner, type);
     const instanceName = nameTag(instance?.Tags);
@@ -254,7 +261,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
       filterIds: eni.Groups ? groups : [unknownGroups(ctx, eni.NetworkInterfaceId)],
-      ephemeralPorts: ephemeralPorts(eni, type, instance),
+      ephemeralPorts: ephemeralPorts(eni, kind, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
     };
@@ -262,6 +269,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
 
   noteUnlistedInstances(ctx, unlistedInstances);
+  noteUnknownTypes(ctx, unknownTypes);
 
   // Elastic IPs: associated with a private address of an interface.
   // A private address has one Elastic IP; two in the input (two snapshots) cannot both be current:
@@ -393,5 +401,57 @@ function noteUnlistedInstances(ctx: AwsContext, unlisted: ReadonlyMap<string, st
     ctx.model.unknowns.push({
       resource: id,
       message: `instance ${id} is not in the describe-instances output: its OS (client ports), metadata options and type are unknown (on ${someOf(enis, 5)})`,
+    });
+}
+
+/**
+ * An instance that describe-instances lists without its NetworkInterfaces (a trimmed dump, or a query
+ * that left them out) is found through describe-network-interfaces, whose Attachment names the
+ * instance: its interfaces get its OS, metadata options and type as if it had listed them. Where no
+ * interface in the input is attached to it, it is not audited, and the run lists it among its
+ * unknowns (exit 3): the instance's own PrivateIpAddress, SubnetId and SecurityGroups describe only
+ * part of one interface (not its other interfaces, each with its own groups and subnet, nor secondary
+ * addresses, IPv6 addresses or delegated prefixes), so an audit from them could leave out what the
+ * rest sends.
+ */
+function attachBareInstances(
+  ctx: AwsContext,
+  enis: ReadonlyMap<string, Seen>,
+  bare: readonly Located<RawInstance>[],
+): void {
+  if (bare.length === 0) return;
+  const byInstance = new Map<string, Seen[]>();
+  for (const seen of enis.values()) {
+    const id = seen.eni.Attachment?.InstanceId;
+    if (id) innerList(byInstance, id).push(seen);
+  }
+  const noted = new Set<string>();
+  for (const iloc of bare) {
+    const attached = byInstance.get(iloc.item.InstanceId) ?? [];
+    for (const seen of attached) seen.instance ??= iloc;
+    if (attached.length > 0 || noted.has(iloc.item.InstanceId)) continue;
+    noted.add(iloc.item.InstanceId);
+    const inst = iloc.item;
+    const known = [
+      inst.PrivateIpAddress ? `private IP ${inst.PrivateIpAddress}` : undefined,
+      inst.SubnetId ? `subnet ${inst.SubnetId}` : undefined,
+    ].filter((x) => x !== undefined);
+    ctx.model.unknowns.push({
+      resource: inst.InstanceId,
+      message: `instance ${inst.InstanceId}${known.length > 0 ? ` (${known.join(", ")})` : ""} is listed without its NetworkInterfaces, and no interface in the input (describe-network-interfaces) is attached to it: its interfaces, their addresses and security groups are not known, so what it sends is not audited`,
+    });
+  }
+}
+
+/**
+ * Interfaces of a type this version does not know are audited as sources of unknown OS (any client
+ * port): AWS adds types as it adds services, and dropping them would leave out what they send. A
+ * warning per type names them, since whether they open connections of their own is not known.
+ */
+function noteUnknownTypes(ctx: AwsContext, unknownTypes: ReadonlyMap<string, string[]>): void {
+  for (const [type, ids] of [...unknownTypes].sort(([a], [b]) => ascending(a, b)))
+    ctx.model.warnings.push({
+      resource: type,
+      message: `interface type ${JSON.stringify(type)} is not one this version knows: ${someOf([...ids].sort(ascending), 5)} audited as sources whose OS is not known (client ports 1024-65535), though whether they open connections of their own is not known`,
     });
 }

@@ -16,7 +16,7 @@ import { runTrace } from "../../../src/core/trace.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
 import { noteMissing } from "../../../src/model/missing.js";
-import type { NetworkModel, Route } from "../../../src/model/types.js";
+import { ANY_CLIENT_PORTS, type NetworkModel, type Route } from "../../../src/model/types.js";
 import {
   docsOf,
   eni,
@@ -764,6 +764,120 @@ describe("subnets, route tables and gateways", () => {
       filterIds: ["sg-all"],
       privateIps: [ip("10.0.1.10")],
     });
+  });
+
+  it("AWS-managed interfaces that open connections are sources of unknown OS; those that only forward or answer are not", () => {
+    const d = tinyVpc();
+    const typed = (id: string, addr: string, type: string) => ({
+      ...eni(id, "subnet-priv", addr, ["sg-all"]),
+      InterfaceType: type,
+      RequesterManaged: true,
+    });
+    const managed = [
+      "quicksight",
+      "iot_rules_managed",
+      "aws_codestar_connections_managed",
+      "api_gateway_managed",
+      "ec2_instance_connect_endpoint",
+      "load_balancer",
+      "network_load_balancer",
+      "gateway_load_balancer",
+      "lambda",
+    ];
+    const forwarding = [
+      "nat_gateway",
+      "vpc_endpoint",
+      "gateway_load_balancer_endpoint",
+      "transit_gateway",
+      "global_accelerator_managed",
+    ];
+    managed.forEach((t, i) => d.NetworkInterfaces!.push(typed(`eni-m${i}`, `10.0.1.${100 + i}`, t)));
+    forwarding.forEach((t, i) => d.NetworkInterfaces!.push(typed(`eni-f${i}`, `10.0.1.${150 + i}`, t)));
+    const m = model(d);
+    expect(m.endpoints.map((e) => e.id)).toEqual([
+      "eni-app",
+      ...managed.map((_, i) => `eni-m${i}`),
+      "eni-web",
+    ]);
+    for (const e of m.endpoints.filter((x) => x.id.startsWith("eni-m")))
+      expect(e.ephemeralPorts.equals(ANY_CLIENT_PORTS), e.id).toBe(true);
+    // Types this version knows give no warning.
+    expect(ownWarnings(m)).toEqual([]);
+    // A QuickSight VPC connection's interface is traced like any other source.
+    const [t] = runTrace(m, [{ src: "eni-m0", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
+  });
+
+  it("an interface of a type this version does not know is audited as a source of unknown OS, with a warning per type", () => {
+    const d = tinyVpc();
+    for (const [id, addr, type] of [
+      ["eni-new-2", "10.0.1.21", "shiny_new_service"],
+      ["eni-new-1", "10.0.1.20", "shiny_new_service"],
+      ["eni-other", "10.0.1.30", "another_one"],
+    ] as const)
+      d.NetworkInterfaces!.push({ ...eni(id, "subnet-priv", addr, ["sg-all"]), InterfaceType: type });
+    const m = model(d);
+    expect(m.endpoints.map((e) => e.id)).toEqual([
+      "eni-app",
+      "eni-new-1",
+      "eni-new-2",
+      "eni-other",
+      "eni-web",
+    ]);
+    expect(m.endpoints.find((e) => e.id === "eni-new-1")!.ephemeralPorts.equals(ANY_CLIENT_PORTS)).toBe(true);
+    expect(ownWarnings(m)).toEqual([
+      {
+        resource: "another_one",
+        message:
+          'interface type "another_one" is not one this version knows: eni-other audited as sources whose OS is not known (client ports 1024-65535), though whether they open connections of their own is not known',
+      },
+      {
+        resource: "shiny_new_service",
+        message:
+          'interface type "shiny_new_service" is not one this version knows: eni-new-1, eni-new-2 audited as sources whose OS is not known (client ports 1024-65535), though whether they open connections of their own is not known',
+      },
+    ]);
+    // (The tiny VPC's own gap: i-app's instance is not saved.)
+    expect(m.unknowns.map((u) => u.resource)).toEqual(["Reservations"]);
+  });
+
+  it("an instance listed without its interfaces takes them from describe-network-interfaces; with none there it is an unknown, never dropped", () => {
+    const d = tinyVpc();
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            Platform: "windows",
+            PrivateIpAddress: "10.0.1.10",
+            SubnetId: "subnet-priv",
+            SecurityGroups: [{ GroupId: "sg-all" }],
+          },
+          {
+            InstanceId: "i-lost",
+            PrivateIpAddress: "10.0.1.77",
+            SubnetId: "subnet-priv",
+            PublicIpAddress: "198.51.100.77",
+            SecurityGroups: [{ GroupId: "sg-all" }],
+          },
+        ],
+      },
+    ];
+    const m = model(d);
+    // eni-app's Attachment names i-app: the instance's OS (Windows) decides its client ports.
+    const app = m.endpoints.find((e) => e.id === "eni-app")!;
+    expect(app.ephemeralPorts.equals(IntervalSet.range(49152n, 65535n))).toBe(true);
+    expect(m.endpoints.map((e) => e.id)).toEqual(["eni-app", "eni-web"]);
+    expect(m.unknowns).toEqual([
+      {
+        resource: "i-lost",
+        message:
+          "instance i-lost (private IP 10.0.1.77, subnet subnet-priv) is listed without its NetworkInterfaces, and no interface in the input (describe-network-interfaces) is attached to it: its interfaces, their addresses and security groups are not known, so what it sends is not audited",
+      },
+    ]);
+    // Without describe-network-interfaces at all, i-app is an unknown too.
+    delete d.NetworkInterfaces;
+    expect(model(d).unknowns.map((u) => u.resource)).toEqual(["i-app", "i-lost"]);
   });
 
   it("prefixes delegated to an interface are its addresses: it hosts them and its groups' members include them", () => {
