@@ -18,7 +18,10 @@ export function convertByoip(ctx: AwsContext): void {
   const ranges: UnannouncedRange[] = [];
   // The smallest range holding an address decides it (ranges of one account do not overlap, but
   // two snapshots might): each keeps only what no smaller one holds.
-  const brought = ctx.raw.ByoipCidrs.map((loc) => ({ ...loc.item, ips: cidrAt(loc.item.Cidr, loc, "Cidr") }));
+  const brought = ctx.raw.ByoipCidrs.map((loc) => ({
+    ...loc.item,
+    ips: cidrAt(loc.item.Cidr, "any", loc, "Cidr"),
+  }));
   brought.sort((a, b) => ascending(a.ips.size(), b.ips.size()));
   let claimed = IntervalSet.EMPTY;
   for (const { Cidr: cidr, State: state, ips: all } of brought) {
@@ -81,7 +84,7 @@ export function convertByoip(ctx: AwsContext): void {
       const block = a.Ipv6CidrBlock;
       if (block && undecided(a.Ipv6Pool))
         add(
-          cidrAt(block, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
+          cidrAt(block, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
           { resource: vpc.VpcId, kind: "vpc", rule: block },
           `${vpc.VpcId}'s IPv6 block ${block} comes from pool ${a.Ipv6Pool}`,
           true,

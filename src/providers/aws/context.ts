@@ -1,9 +1,17 @@
 // What every AWS converter shares: the validated raw input, the model being built, and helpers that turn
 // bad values into InputErrors naming the file and JSON path of the offending field.
-import { IntervalSet, NetsetInputError, parseCidr, parseIp } from "../../netset/index.js";
+import {
+  IntervalSet,
+  IPV4_ALL,
+  IPV6_ALL,
+  NetsetInputError,
+  PacketSet,
+  parseCidr,
+  parseIp,
+} from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
 import { innerSet } from "../../model/maps.js";
-import type { NetworkModel } from "../../model/types.js";
+import type { NetworkModel, Rule, RuleRef } from "../../model/types.js";
 import type { AwsKey, RawCollectionGap } from "./raw.js";
 import type { AwsRaw, Located } from "./snapshot.js";
 
@@ -51,9 +59,22 @@ function parsedAt<R>(
   }
 }
 
-/** parseCidr(text); a bad CIDR is an InputError naming loc's file and its path plus `rest`. */
-export function cidrAt(text: string, loc: Located<unknown>, ...rest: (string | number)[]): IntervalSet {
-  return parsedAt(parseCidr, text, loc, rest);
+/**
+ * parseCidr(text); a bad CIDR is an InputError naming loc's file and its path plus `rest`. `family` is
+ * the one the field holds (CidrIp 4, Ipv6CidrBlock 6; "any" for the fields that take both): AWS never
+ * prints the other family there, and read as given it would make a rule or route for other packets.
+ */
+export function cidrAt(
+  text: string,
+  family: 4 | 6 | "any",
+  loc: Located<unknown>,
+  ...rest: (string | number)[]
+): IntervalSet {
+  const ips = parsedAt(parseCidr, text, loc, rest);
+  // (A CIDR is one range of one family: the subset test is a compare or two.)
+  if (family === "any" || ips.isSubsetOf(family === 4 ? IPV4_ALL : IPV6_ALL)) return ips;
+  const where = at(loc, ...rest);
+  throw new InputError(`expected an IPv${family} CIDR, got ${JSON.stringify(text)}`, where.file, where.path);
 }
 
 /** parseIp(text), with errors as cidrAt. */
@@ -78,6 +99,20 @@ export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string):
     ? `prefix list ${id} used by ${user} is not in the input`
     : // (Not the file: a verdict's reason must not change with where the snapshot is kept; unknowns name it.)
       `prefix list ${id} used by ${user} is listed without its entries (describe-managed-prefix-lists does not print them; save them with get-managed-prefix-list-entries, see the README)`;
+}
+
+/**
+ * The stand-in for rules whose field the input lacks (a security group without IpPermissionsEgress or
+ * IpPermissions, a network ACL without Entries). describe-security-groups and describe-network-acls
+ * always print these fields (an empty list when there are no rules), so without one the rules were not
+ * read, which is not the same as none (that would block everything they decide). One rule that may
+ * match every packet leaves what they would decide `unknown` for `reason`, in an allow-union filter
+ * (where another group's rule allows a packet, it is still allowed) and a first-match one alike; the
+ * run lists `ref.resource` among its unknowns.
+ */
+export function unreadRules(ctx: AwsContext, ref: RuleRef, reason: string): Rule[] {
+  ctx.model.unknowns.push({ resource: ref.resource, message: reason });
+  return [{ match: PacketSet.ALL, action: "allow", ref, unresolved: reason }];
 }
 
 /** "could not be read" text for a key that is absent from the input. */

@@ -2,8 +2,9 @@
 // direction; the `*` entries (printed as 32767 for IPv4 and 32768 for IPv6) and the implicit end deny.
 import { NetsetInputError, PROTO } from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
-import type { Rule } from "../../model/types.js";
-import { at, cidrAt, nameTag, type AwsContext } from "./context.js";
+import type { Filter, Rule } from "../../model/types.js";
+import { at, cidrAt, nameTag, unreadRules, type AwsContext } from "./context.js";
+import type { RawNetworkAcl } from "./raw.js";
 import { awsProtocol, protoPorts, protoPortsText } from "./match.js";
 
 /** User rules are numbered 1..32766; above are the built-in `*` entries (32767 IPv4, 32768 IPv6). */
@@ -19,13 +20,29 @@ export function convertNetworkAcls(ctx: AwsContext): void {
     // AWS numbers each direction's entries uniquely: where one number is there twice, which entry
     // comes first cannot be told (the first listed would be a guess). The same entry twice is read once.
     const byNumber = new Map<string, { i: number; rule: Rule }>();
-    (acl.Entries ?? []).forEach((e, i) => {
+    const entries = acl.Entries;
+    if (!entries) {
+      // Both directions' rules are in Entries: neither was read (see unreadRules).
+      const reason = `the entries of network ACL ${acl.NetworkAclId} are not in the input (its describe-network-acls output has no Entries)`;
+      const ref = {
+        resource: acl.NetworkAclId,
+        kind: "network-acl",
+        rule: null,
+        description: "entries not read",
+      };
+      const rules = unreadRules(ctx, ref, reason);
+      ctx.model.filters.set(acl.NetworkAclId, { ...aclFilter(acl), egress: rules, ingress: rules });
+      continue;
+    }
+    entries.forEach((e, i) => {
       const cidrText = e.CidrBlock ?? e.Ipv6CidrBlock;
       if (!cidrText) {
         const where = at(loc, "Entries", i);
         throw new InputError("expected CidrBlock or Ipv6CidrBlock", where.file, where.path);
       }
-      const ips = cidrAt(cidrText, loc, "Entries", i, e.CidrBlock ? "CidrBlock" : "Ipv6CidrBlock");
+      const ips = e.CidrBlock
+        ? cidrAt(e.CidrBlock, 4, loc, "Entries", i, "CidrBlock")
+        : cidrAt(cidrText, 6, loc, "Entries", i, "Ipv6CidrBlock");
       let proto: number | null;
       try {
         proto = awsProtocol(e.Protocol);
@@ -90,19 +107,26 @@ export function convertNetworkAcls(ctx: AwsContext): void {
     });
     const ordered = (list: { n: number; rule: Rule }[]) => list.sort((x, y) => x.n - y.n).map((x) => x.rule);
     ctx.model.filters.set(acl.NetworkAclId, {
-      id: acl.NetworkAclId,
-      kind: "network-acl",
-      name: nameTag(acl.Tags),
-      semantics: "first-match",
-      stateful: false,
+      ...aclFilter(acl),
       egress: ordered(egress),
       ingress: ordered(ingress),
-      defaultRef: {
-        resource: acl.NetworkAclId,
-        kind: "network-acl",
-        rule: "*",
-        description: "rule *: deny everything else",
-      },
     });
   }
+}
+
+/** The filter of a network ACL, without its rules. */
+function aclFilter(acl: RawNetworkAcl): Omit<Filter, "egress" | "ingress"> {
+  return {
+    id: acl.NetworkAclId,
+    kind: "network-acl",
+    name: nameTag(acl.Tags),
+    semantics: "first-match",
+    stateful: false,
+    defaultRef: {
+      resource: acl.NetworkAclId,
+      kind: "network-acl",
+      rule: "*",
+      description: "rule *: deny everything else",
+    },
+  };
 }

@@ -216,10 +216,10 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     // match traffic from them; traffic to them is delivered to it).
     const prefixes = IntervalSet.unionAll([
       ...(eni.Ipv4Prefixes ?? []).flatMap((p, i) =>
-        p.Ipv4Prefix ? [cidrAt(p.Ipv4Prefix, loc, "Ipv4Prefixes", i, "Ipv4Prefix")] : [],
+        p.Ipv4Prefix ? [cidrAt(p.Ipv4Prefix, 4, loc, "Ipv4Prefixes", i, "Ipv4Prefix")] : [],
       ),
       ...(eni.Ipv6Prefixes ?? []).flatMap((p, i) =>
-        p.Ipv6Prefix ? [cidrAt(p.Ipv6Prefix, loc, "Ipv6Prefixes", i, "Ipv6Prefix")] : [],
+        p.Ipv6Prefix ? [cidrAt(p.Ipv6Prefix, 6, loc, "Ipv6Prefixes", i, "Ipv6Prefix")] : [],
       ),
     ]);
     // In id order: AWS does not promise one, and results name the groups as they are listed.

@@ -60,7 +60,7 @@ function add(
   cidrs: ReadonlyArray<readonly [string, (string | number)[]]>,
 ): void {
   let set = IntervalSet.EMPTY;
-  for (const [c, path] of cidrs) set = set.union(cidrAt(c, loc, ...path));
+  for (const [c, path] of cidrs) set = set.union(cidrAt(c, "any", loc, ...path));
   const first = seen.get(id);
   if (first) {
     if (ctx.prefixLists.get(id)!.set.equals(set)) return;

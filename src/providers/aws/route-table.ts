@@ -70,8 +70,9 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       const targetText = textOf(target);
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
       if (cidrText) {
-        const field = r.DestinationCidrBlock ? "DestinationCidrBlock" : "DestinationIpv6CidrBlock";
-        const dest = cidrAt(cidrText, loc, "Routes", i, field);
+        const dest = r.DestinationCidrBlock
+          ? cidrAt(cidrText, 4, loc, "Routes", i, "DestinationCidrBlock")
+          : cidrAt(cidrText, 6, loc, "Routes", i, "DestinationIpv6CidrBlock");
         routes.push({
           dest,
           prefixLength: Number(cidrText.split("/")[1] ?? (cidrText.includes(":") ? 128 : 32)),

@@ -7,7 +7,7 @@ import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from
 import { InputError } from "../../model/errors.js";
 import { innerSet } from "../../model/maps.js";
 import type { Rule } from "../../model/types.js";
-import { at, cidrAt, unresolvedPrefixList, type AwsContext } from "./context.js";
+import { at, cidrAt, unreadRules, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
 import type { RawIpPermission } from "./raw.js";
 import type { InterfaceFacts } from "./network-interface.js";
@@ -52,8 +52,8 @@ export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): v
           : sameVpc.subtract(facts.held.get(sg.VpcId ?? "") ?? IntervalSet.EMPTY),
       partial,
     };
-    const egress = expand(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress ?? [], refs, texts);
-    const ingress = expand(ctx, loc, "IpPermissions", sg.IpPermissions ?? [], refs, texts);
+    const egress = rulesOf(ctx, loc, "IpPermissionsEgress", sg.IpPermissionsEgress, refs, texts);
+    const ingress = rulesOf(ctx, loc, "IpPermissions", sg.IpPermissions, refs, texts);
     ctx.model.filters.set(sg.GroupId, {
       id: sg.GroupId,
       kind: "security-group",
@@ -65,6 +65,25 @@ export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): v
       defaultRef: { resource: sg.GroupId, kind: "security-group", rule: null },
     });
   }
+}
+
+/** One direction's rules; a field the input lacks (or holds null) is rules not read, see unreadRules. */
+function rulesOf(
+  ctx: AwsContext,
+  loc: Located<{ GroupId: string }>,
+  field: "IpPermissionsEgress" | "IpPermissions",
+  perms: RawIpPermission[] | null | undefined,
+  refs: Refs,
+  texts: Texts,
+): Rule[] {
+  if (perms) return expand(ctx, loc, field, perms, refs, texts);
+  const id = loc.item.GroupId;
+  const dir = field === "IpPermissionsEgress" ? "outbound" : "inbound";
+  return unreadRules(
+    ctx,
+    { resource: id, kind: "security-group", rule: null, description: `${dir} rules not read` },
+    `the ${dir} rules of security group ${id} are not in the input (its describe-security-groups output has no ${field})`,
+  );
 }
 
 function expand(
@@ -110,12 +129,12 @@ function expand(
     const ranges = p.IpRanges ?? [];
     for (let j = 0; j < ranges.length; j++) {
       const r = ranges[j]!;
-      add(perm, r.CidrIp, cidrAt(r.CidrIp, loc, field, i, "IpRanges", j, "CidrIp"), r.Description);
+      add(perm, r.CidrIp, cidrAt(r.CidrIp, 4, loc, field, i, "IpRanges", j, "CidrIp"), r.Description);
     }
     const ranges6 = p.Ipv6Ranges ?? [];
     for (let j = 0; j < ranges6.length; j++) {
       const r = ranges6[j]!;
-      add(perm, r.CidrIpv6, cidrAt(r.CidrIpv6, loc, field, i, "Ipv6Ranges", j, "CidrIpv6"), r.Description);
+      add(perm, r.CidrIpv6, cidrAt(r.CidrIpv6, 6, loc, field, i, "Ipv6Ranges", j, "CidrIpv6"), r.Description);
     }
     for (const r of p.PrefixListIds ?? []) {
       const pl = ctx.prefixLists.get(r.PrefixListId);

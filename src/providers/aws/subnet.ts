@@ -28,10 +28,12 @@ export function convertSubnets(ctx: AwsContext): void {
   for (const loc of ctx.raw.Subnets) {
     const s = loc.item;
     let cidrs = IntervalSet.EMPTY;
-    if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, loc, "CidrBlock"));
+    if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, 4, loc, "CidrBlock"));
     s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
       if (a.Ipv6CidrBlock && blockAssociated(a.Ipv6CidrBlockState))
-        cidrs = cidrs.union(cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"));
+        cidrs = cidrs.union(
+          cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
+        );
     });
     const acl =
       settle(aclBySubnet.get(s.SubnetId), s.SubnetId, "network ACL") ??

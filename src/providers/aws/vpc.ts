@@ -146,7 +146,7 @@ function dnsSupport(ctx: AwsContext, vpcId: string): Off {
 
 /** The primary IPv4 CIDR of a VPC in the input (where its resolver's address is), if it has one. */
 export function primaryCidr(loc: Located<RawVpc>): IntervalSet | null {
-  return loc.item.CidrBlock ? cidrAt(loc.item.CidrBlock, loc, "CidrBlock") : null;
+  return loc.item.CidrBlock ? cidrAt(loc.item.CidrBlock, 4, loc, "CidrBlock") : null;
 }
 
 export function convertVpcs(ctx: AwsContext): void {
@@ -157,12 +157,12 @@ export function convertVpcs(ctx: AwsContext): void {
     if (primary) cidrs = cidrs.union(primary);
     v.CidrBlockAssociationSet?.forEach((a, i) => {
       if (!blockAssociated(a.CidrBlockState)) return;
-      cidrs = cidrs.union(cidrAt(a.CidrBlock, loc, "CidrBlockAssociationSet", i, "CidrBlock"));
+      cidrs = cidrs.union(cidrAt(a.CidrBlock, 4, loc, "CidrBlockAssociationSet", i, "CidrBlock"));
     });
     const privateIpv6: { cidr: string; ips: IntervalSet }[] = [];
     v.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
       if (!a.Ipv6CidrBlock || !blockAssociated(a.Ipv6CidrBlockState)) return;
-      const block = cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock");
+      const block = cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock");
       cidrs = cidrs.union(block);
       if (a.Ipv6AddressAttribute === "private") privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block });
     });
@@ -206,11 +206,11 @@ function standInVpcs(ctx: AwsContext): void {
       };
       ctx.model.networks.set(s.VpcId, net);
     }
-    if (s.CidrBlock) net.cidrs = net.cidrs.union(cidrAt(s.CidrBlock, loc, "CidrBlock"));
+    if (s.CidrBlock) net.cidrs = net.cidrs.union(cidrAt(s.CidrBlock, 4, loc, "CidrBlock"));
     s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
       if (a.Ipv6CidrBlock)
         net.cidrs = net.cidrs.union(
-          cidrAt(a.Ipv6CidrBlock, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
+          cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
         );
     });
   }

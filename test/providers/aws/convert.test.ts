@@ -999,6 +999,76 @@ describe("missing and malformed data", () => {
     expect(m.unknowns.length).toBeGreaterThan(0);
   });
 
+  it("a security group without IpPermissionsEgress or IpPermissions (or with null) has rules not read, not none: what they decide is unknown", () => {
+    const trace = (m: NetworkModel, src: string, dst: string) =>
+      runTrace(m, [{ src, dst, protocol: "tcp", port: 443 }])[0]!;
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      const sg = d.SecurityGroups![0] as Record<string, unknown>;
+      sg.IpPermissionsEgress = absent;
+      let m = model(d);
+      let t = trace(m, "eni-web", "8.8.8.8");
+      expect(t.verdict).toBe("unknown");
+      const why =
+        "the outbound rules of security group sg-all are not in the input (its describe-security-groups output has no IpPermissionsEgress)";
+      expect(t.reason).toContain(why);
+      expect(m.unknowns).toContainEqual({ resource: "sg-all", message: why });
+      // The groups of an interface are a union: another group's rule still lets its packets out.
+      d.SecurityGroups!.push({
+        GroupId: "sg-443",
+        VpcId: "vpc-1",
+        IpPermissions: [],
+        IpPermissionsEgress: [
+          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+        ],
+      });
+      (d.NetworkInterfaces![1] as { Groups: object[] }).Groups.push({ GroupId: "sg-443" });
+      m = model(d);
+      expect(trace(m, "eni-web", "8.8.8.8").verdict).toBe("allowed");
+      expect(runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 80 }])[0]!.verdict).toBe(
+        "unknown",
+      );
+      // Inbound: what reaches a host of the group is unknown; outbound is read as it is.
+      const e = tinyVpc();
+      (e.SecurityGroups![0] as Record<string, unknown>).IpPermissions = absent;
+      m = model(e);
+      expect(trace(m, "eni-web", "8.8.8.8").verdict).toBe("allowed");
+      t = trace(m, "eni-app", "10.0.0.10");
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(
+        "the inbound rules of security group sg-all are not in the input (its describe-security-groups output has no IpPermissions)",
+      );
+      expect(m.unknowns.map((u) => u.resource)).toContain("sg-all");
+    }
+  });
+
+  it("a network ACL without Entries (or with null) has rules not read, not none: what crosses it is unknown", () => {
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      (d.NetworkAcls![1] as Record<string, unknown>).Entries = absent;
+      const m = model(d);
+      const why =
+        "the entries of network ACL acl-priv are not in the input (its describe-network-acls output has no Entries)";
+      const t = runTrace(m, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(why);
+      expect(m.unknowns).toContainEqual({ resource: "acl-priv", message: why });
+      // The other subnet's ACL is read as it is.
+      expect(runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!.verdict).toBe(
+        "allowed",
+      );
+      const audit = runAudit(m, {
+        ports: parsePorts("tcp/443"),
+        portsText: "tcp/443",
+        dest: parseDest("internet"),
+        destText: "internet",
+      });
+      const app = audit.results.filter((r) => r.source.id === "eni-app");
+      expect(app.map((r) => [r.verdict, r.reason])).toEqual([["unknown", expect.stringContaining(why)]]);
+      expect(audit.unknowns).toContainEqual({ resource: "acl-priv", message: why });
+    }
+  });
+
   it("a group the interfaces name but the input lacks: one reason for all of them, naming none; the note lists them", () => {
     const d = tinyVpc();
     type Eni = { Groups: { GroupId: string }[] };
@@ -1391,6 +1461,59 @@ describe("missing and malformed data", () => {
       verdict: "unknown",
       reason: "the DNS support attribute of vpc-1 has no value",
     });
+  });
+
+  it("a CIDR of the other family in a field of one (CidrIp, Ipv6CidrBlock ...) is an error naming the field", () => {
+    const cases: [(d: Docs) => void, string][] = [
+      [
+        (d) => {
+          const sg = d.SecurityGroups![0] as { IpPermissionsEgress: { IpRanges: { CidrIp: string }[] }[] };
+          sg.IpPermissionsEgress[0]!.IpRanges[0]!.CidrIp = "::/0";
+        },
+        'SecurityGroups.json: $.SecurityGroups[0].IpPermissionsEgress[0].IpRanges[0].CidrIp: expected an IPv4 CIDR, got "::/0"',
+      ],
+      [
+        (d) => {
+          const sg = d.SecurityGroups![0] as { IpPermissionsEgress: object[] };
+          sg.IpPermissionsEgress[0] = { IpProtocol: "-1", Ipv6Ranges: [{ CidrIpv6: "0.0.0.0/0" }] };
+        },
+        'SecurityGroups.json: $.SecurityGroups[0].IpPermissionsEgress[0].Ipv6Ranges[0].CidrIpv6: expected an IPv6 CIDR, got "0.0.0.0/0"',
+      ],
+      [
+        (d) =>
+          setAcl(d, "acl-priv", [
+            { CidrBlock: "::/0", Egress: true, Protocol: "-1", RuleAction: "allow", RuleNumber: 100 },
+          ]),
+        'NetworkAcls.json: $.NetworkAcls[1].Entries[0].CidrBlock: expected an IPv4 CIDR, got "::/0"',
+      ],
+      [
+        (d) =>
+          setAcl(d, "acl-priv", [
+            {
+              Ipv6CidrBlock: "0.0.0.0/0",
+              Egress: true,
+              Protocol: "-1",
+              RuleAction: "allow",
+              RuleNumber: 100,
+            },
+          ]),
+        'NetworkAcls.json: $.NetworkAcls[1].Entries[0].Ipv6CidrBlock: expected an IPv6 CIDR, got "0.0.0.0/0"',
+      ],
+      [
+        (d) => privateRoutes(d).push({ DestinationCidrBlock: "::/0", GatewayId: "igw-1" }),
+        'RouteTables.json: $.RouteTables[2].Routes[2].DestinationCidrBlock: expected an IPv4 CIDR, got "::/0"',
+      ],
+      [
+        (d) => privateRoutes(d).push({ DestinationIpv6CidrBlock: "0.0.0.0/0", GatewayId: "igw-1" }),
+        'RouteTables.json: $.RouteTables[2].Routes[2].DestinationIpv6CidrBlock: expected an IPv6 CIDR, got "0.0.0.0/0"',
+      ],
+    ];
+    for (const [corrupt, message] of cases) {
+      const d = tinyVpc();
+      corrupt(d);
+      expect(() => model(d)).toThrow(InputError);
+      expect(() => model(d)).toThrow(message);
+    }
   });
 
   it("a bad value is an InputError naming the file and JSON path", () => {
