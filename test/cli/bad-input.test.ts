@@ -242,6 +242,30 @@ describe("bad input", () => {
     );
   });
 
+  it("an empty flag value (a script's unset variable) is a usage error, never the flag left out", () => {
+    const empty = /: expected a value, got an empty one \(see --help\)$/;
+    // Left out, --from-dir would audit the live account.
+    expectOneLineError(cli("aws", "--from-dir", ""), /error: --from-dir: expected a value/);
+    expectOneLineError(cli("aws", "--from-dir="), /error: --from-dir: expected a value/);
+    for (const flag of ["--save-snapshot", "--cluster", "--vpc", "--ports", "--dest"])
+      expectOneLineError(cli("aws", "--from-dir", "examples/aws-shop", flag, ""), empty);
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--vpc", "vpc-0a1b2c3d4e5f60001", "--vpc", ""),
+      /error: --vpc: expected a value/,
+    );
+    const trace = ["aws", "trace", "--from-dir", "examples/aws-shop"];
+    for (const args of [
+      ["--src", "", "--dst", "8.8.8.8"],
+      ["--src", "app-1", "--dst", ""],
+      ["--src", "app-1", "--dst", "8.8.8.8", "--protocol", ""],
+      ["--flows", ""],
+    ])
+      expectOneLineError(
+        cli(...trace, ...args),
+        new RegExp(`error: ${args[args.indexOf("") - 1]}: expected a value`),
+      );
+  });
+
   it("trace flags that would be silently meaningless", () => {
     const base = "aws trace --from-dir examples/aws-shop --src app-1 --dst 8.8.8.8".split(" ");
     expectOneLineError(
@@ -278,6 +302,29 @@ describe("source selection", () => {
       /--vpc vpc-nope: not in the input \(it has vpc-0a1b2c3d4e5f60001\)/,
     );
   });
+  it("an EKS cluster file without resourcesVpcConfig is an error, not a cluster passed over; another CLI's `cluster` is", () => {
+    const dir = dirWith({});
+    cpSync("examples/aws-shop", dir, { recursive: true });
+    const file = path.join(dir, "us-east-1/EksCluster-shop-eks.json");
+    const doc = JSON.parse(readFileSync(file, "utf8")) as { cluster: Record<string, unknown> };
+    // Known as EKS's by its ARN (arn:aws:eks:...).
+    doc.cluster.ResourcesVpcConfig = doc.cluster.resourcesVpcConfig;
+    delete doc.cluster.resourcesVpcConfig;
+    writeFileSync(file, JSON.stringify(doc));
+    expectOneLineError(
+      cli("aws", "--from-dir", dir, "--cluster", "shop-eks"),
+      /EksCluster-shop-eks\.json: \$\.cluster\.resourcesVpcConfig: expected a value/,
+    );
+    // `aws ecs create-cluster` prints a top-level `cluster` too: not EKS output, passed over.
+    writeFileSync(
+      file,
+      '{"cluster": {"clusterName": "shop", "clusterArn": "arn:aws:ecs:us-east-1:111122223333:cluster/shop"}}',
+    );
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+  });
+
   it("an unknown --cluster is an error saying how nodes are recognised", () => {
     expectOneLineError(
       cli("aws", "--from-dir", "examples/aws-shop", "--cluster", "nope"),

@@ -4,7 +4,7 @@ import type { AwsContext } from "./context.js";
 
 export function convertEksClusters(ctx: AwsContext): void {
   for (const { item: c } of ctx.raw.EksClusters) {
-    const v = c.resourcesVpcConfig ?? {};
+    const v = c.resourcesVpcConfig;
     ctx.model.clusters.set(c.name, {
       name: c.name,
       ...(v.vpcId ? { networkId: v.vpcId } : {}),

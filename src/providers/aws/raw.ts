@@ -252,14 +252,13 @@ export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str 
 export const EksCluster = z.looseObject({
   name: str,
   arn: str.nullish(),
-  resourcesVpcConfig: z
-    .looseObject({
-      vpcId: str.nullish(),
-      subnetIds: z.array(str).nullish(),
-      securityGroupIds: z.array(str).nullish(),
-      clusterSecurityGroupId: str.nullish(),
-    })
-    .nullish(),
+  // Required: describe-cluster always prints it, and the cluster's nodes are found by it.
+  resourcesVpcConfig: z.looseObject({
+    vpcId: str.nullish(),
+    subnetIds: z.array(str).nullish(),
+    securityGroupIds: z.array(str).nullish(),
+    clusterSecurityGroupId: str.nullish(),
+  }),
 });
 
 /** Written by egress-audit's collector for calls it was not allowed to make. */

@@ -101,10 +101,17 @@ function describe(err: ErrorObject, list: unknown): { path: (string | number)[];
   }
 }
 
-/** `aws eks describe-cluster` prints one object under `cluster`; it is read as a one-item EksClusters list. */
+/**
+ * `aws eks describe-cluster` prints one object under `cluster`; it is read as a one-item EksClusters list.
+ * Other AWS CLIs print a top-level `cluster` too (`aws ecs create-cluster`): EKS's has resourcesVpcConfig
+ * or an EKS ARN. One known by its ARN alone is still EKS's and is validated (resourcesVpcConfig is
+ * required there): passed over, `--cluster` would audit fewer sources without a word.
+ */
 function asEksCluster(data: object): unknown[] | undefined {
   const c = (data as { cluster?: unknown }).cluster;
-  return typeof c === "object" && c !== null && "resourcesVpcConfig" in c ? [c] : undefined;
+  if (typeof c !== "object" || c === null) return undefined;
+  const arn = (c as { arn?: unknown }).arn;
+  return "resourcesVpcConfig" in c || (typeof arn === "string" && arn.includes(":eks:")) ? [c] : undefined;
 }
 
 const isObject = (v: unknown): v is object => typeof v === "object" && v !== null && !Array.isArray(v);
