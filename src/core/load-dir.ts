@@ -3,7 +3,7 @@
 import { fstatSync } from "node:fs";
 import { open, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import { InputError } from "../model/errors.js";
+import { InputError, jsonPath } from "../model/errors.js";
 import { ascending } from "../model/order.js";
 import type { SourceDocument } from "../model/document.js";
 import { parseJson } from "./json-text.js";
@@ -158,6 +158,44 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
   // A file of several documents (separated by `---`) is read as that many files: each is one describe
   // output, and messages name the document ("file.yaml (document 2)"). Empty documents are skipped.
   const values = list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
-  if (values.length <= 1) return [{ file, data: values[0] ?? null }];
-  return values.map((data, k) => ({ file: `${file} (document ${k + 1})`, origin: file, data }));
+  const read: SourceDocument[] =
+    values.length <= 1
+      ? [{ file, data: values[0] ?? null }]
+      : values.map((data, k) => ({ file: `${file} (document ${k + 1})`, origin: file, data }));
+  // An alias to a node that holds it (`Vpcs: &a [{..., Self: *a}]`) makes a value that contains itself:
+  // describe output is never one, and --save-snapshot could not write it as JSON.
+  for (const d of read) {
+    const cycle = cycleIn(d.data);
+    if (cycle)
+      throw new InputError(
+        "a YAML alias refers to a node that holds it (describe output never contains itself)",
+        d.file,
+        jsonPath(cycle),
+      );
+  }
+  return read;
+}
+
+/** Where a value holds itself (the path to the reference back), if it does; each object is walked once. */
+function cycleIn(value: unknown): (string | number)[] | undefined {
+  const open = new Set<object>();
+  const done = new Set<object>();
+  const path: (string | number)[] = [];
+  const walk = (v: unknown): boolean => {
+    if (typeof v !== "object" || v === null || done.has(v)) return false;
+    if (open.has(v)) return true;
+    open.add(v);
+    const entries: [string | number, unknown][] = Array.isArray(v)
+      ? v.map((x, i) => [i, x] as [number, unknown])
+      : Object.entries(v);
+    for (const [k, x] of entries) {
+      path.push(k);
+      if (walk(x)) return true;
+      path.pop();
+    }
+    open.delete(v);
+    done.add(v);
+    return false;
+  };
+  return walk(value) ? path : undefined;
 }

@@ -266,6 +266,15 @@ describe("bad input", () => {
       );
   });
 
+  it("a YAML file whose value holds itself is an input error naming it, also with --save-snapshot", () => {
+    const dir = dirWith({ "v.yaml": "Vpcs: &a [ {VpcId: vpc-1, CidrBlock: 10.0.0.0/16, Self: *a} ]\n" });
+    const target = path.join(dirWith({}), "snap");
+    expectOneLineError(
+      cli("aws", "--from-dir", dir, "--save-snapshot", target),
+      /v\.yaml: \$\.Vpcs\[0\]\.Self: a YAML alias refers to a node that holds it/,
+    );
+  });
+
   it("trace flags that would be silently meaningless", () => {
     const base = "aws trace --from-dir examples/aws-shop --src app-1 --dst 8.8.8.8".split(" ");
     expectOneLineError(

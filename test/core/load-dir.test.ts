@@ -95,6 +95,27 @@ describe("loadDir", () => {
     ]);
   });
 
+  it("a YAML value that holds itself (an alias to a node around it) is an error naming the document and path", async () => {
+    const dir = tmp();
+    // Aliases that only repeat a node are read (each use a copy of it, as JSON would say it).
+    write(path.join(dir, "a.yaml"), "Vpcs: [&v {VpcId: vpc-1, CidrBlock: 10.0.0.0/16}, *v]\n");
+    expect((await loadDir(dir))[0]!.data).toEqual({
+      Vpcs: [
+        { VpcId: "vpc-1", CidrBlock: "10.0.0.0/16" },
+        { VpcId: "vpc-1", CidrBlock: "10.0.0.0/16" },
+      ],
+    });
+    write(
+      path.join(dir, "b.yaml"),
+      "Subnets: []\n---\nVpcs: &a [ {VpcId: vpc-1, CidrBlock: 10.0.0.0/16, Self: *a} ]\n",
+    );
+    const err = await loadDir(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(
+      `${path.join(dir, "b.yaml (document 2)")}: $.Vpcs[0].Self: a YAML alias refers to a node that holds it (describe output never contains itself)`,
+    );
+  });
+
   it("an empty file (a describe call that failed) is an error naming it", async () => {
     const dir = tmp();
     write(path.join(dir, "Vpcs.json"), '{"Vpcs": []}');
