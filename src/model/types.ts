@@ -1,7 +1,7 @@
 // The provider-neutral network model. Providers translate their resources into these types; the graph
 // propagates packet sets over them. Every rule, route and gateway keeps a back-pointer (RuleRef) to the
 // resource and rule it came from, so every verdict can name what decided it.
-import { IntervalSet, type PacketSet } from "../netset/index.js";
+import { IntervalSet, PacketSet } from "../netset/index.js";
 
 /**
  * The source ports of a client whose OS the input does not tell: 1024-65535 holds every ephemeral
@@ -348,6 +348,33 @@ export interface UnannouncedRange {
 }
 
 /** A filter the input does not describe: every packet that reaches it is `unknown` for `reason`. */
+/**
+ * Rules that were not read, as one rule that may match every packet (`unresolved`): what they would
+ * decide is unknown for `reason`, while the filter's other rules (another group of an allow-union,
+ * earlier entries of a first-match list) still decide what they match.
+ */
+export function unreadRule(ref: RuleRef, reason: string): Rule {
+  return { match: PacketSet.ALL, action: "allow", ref, unresolved: reason };
+}
+
+/**
+ * A security group (stateful allow-union) whose rules are not known, in neither direction (one the input
+ * lacks, or an interface's groups not listed): the endpoint's union of groups decides, so what another
+ * group of it allows is allowed, and the rest is unknown, or blocked where its way on is blocked for sure.
+ */
+export function unreadGroup(id: string, kind: string, reason: string, description: string): Filter {
+  const rule = unreadRule({ resource: id, kind, rule: null, description }, reason);
+  return {
+    id,
+    kind,
+    semantics: "union",
+    stateful: true,
+    egress: [rule],
+    ingress: [rule],
+    defaultRef: { resource: id, kind, rule: null },
+  };
+}
+
 export function unreadableFilter(
   id: string,
   kind: string,

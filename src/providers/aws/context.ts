@@ -1,17 +1,9 @@
 // What every AWS converter shares: the validated raw input, the model being built, and helpers that turn
 // bad values into InputErrors naming the file and JSON path of the offending field.
-import {
-  IntervalSet,
-  IPV4_ALL,
-  IPV6_ALL,
-  NetsetInputError,
-  PacketSet,
-  parseCidr,
-  parseIp,
-} from "../../netset/index.js";
+import { IntervalSet, IPV4_ALL, IPV6_ALL, NetsetInputError, parseCidr, parseIp } from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
 import { innerSet } from "../../model/maps.js";
-import type { NetworkModel, Rule, RuleRef } from "../../model/types.js";
+import { unreadRule, type NetworkModel, type Rule, type RuleRef } from "../../model/types.js";
 import type { AwsKey, RawCollectionGap } from "./raw.js";
 import type { AwsRaw, Located } from "./snapshot.js";
 
@@ -112,7 +104,7 @@ export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string):
  */
 export function unreadRules(ctx: AwsContext, ref: RuleRef, reason: string): Rule[] {
   ctx.model.unknowns.push({ resource: ref.resource, message: reason });
-  return [{ match: PacketSet.ALL, action: "allow", ref, unresolved: reason }];
+  return [unreadRule(ref, reason)];
 }
 
 /** "could not be read" text for a key that is absent from the input. */

@@ -4,7 +4,7 @@ import { InputError } from "../../model/errors.js";
 import { innerList } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
-import { emptyModel, unreadableFilter, type ModelNote, type NetworkModel } from "../../model/types.js";
+import { emptyModel, unreadGroup, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { gapText, missingReason, type AwsContext } from "./context.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
 import { convertByoip } from "./byoip.js";
@@ -55,9 +55,9 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   convertInternetGateways(ctx, facts);
   convertRouteTables(ctx, facts);
   convertEksClusters(ctx);
-  // A group the interfaces name but the input lacks: one unreadable filter per group, so its reason
-  // is shared by every interface that has it and names none of them (an audit shows it under each
-  // source); the note lists them.
+  // A group the interfaces name but the input lacks: one stand-in per group whose rules may match
+  // anything (see unreadGroup), so its reason is shared by every interface that has it and names none
+  // of them (an audit shows it under each source); the note lists them.
   const missingGroups = new Map<string, string[]>();
   for (const ep of model.endpoints)
     for (const id of ep.filterIds) if (!model.filters.has(id)) innerList(missingGroups, id).push(ep.id);
@@ -65,7 +65,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     const reason = raw.present.has("SecurityGroups")
       ? `security group ${id} is not in the input`
       : missingReason(ctx, "SecurityGroups", `security group ${id} is unknown`);
-    model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
+    model.filters.set(id, unreadGroup(id, "security-group", reason, "rules not read"));
     model.unknowns.push({ resource: id, message: `${reason} (on ${someOf(users, 5)})` });
   }
   for (const [id, users] of ctx.unlistedGroups)

@@ -6,7 +6,7 @@ import { innerList, innerMap } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
-import { ANY_CLIENT_PORTS, unreadableFilter, type Endpoint } from "../../model/types.js";
+import { ANY_CLIENT_PORTS, unreadGroup, type Endpoint } from "../../model/types.js";
 import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import { sourceKindOf, type SourceKind } from "./interface-types.js";
@@ -334,12 +334,13 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
 
 /**
  * A stand-in filter for the security groups of an interface whose describe output has no Groups field:
- * everything it sends is unknown, and the run lists it among its unknowns.
+ * what it sends is unknown (or blocked where its way on is blocked for sure), and the run lists it
+ * among its unknowns.
  */
 function unknownGroups(ctx: AwsContext, eniId: string): string {
   const id = `${eniId} security groups`;
   const reason = `the security groups of ${eniId} are not in the input (its describe output has no Groups)`;
-  ctx.model.filters.set(id, unreadableFilter(id, "security-group", "union", true, reason));
+  ctx.model.filters.set(id, unreadGroup(id, "security-group", reason, "groups not read"));
   ctx.model.unknowns.push({ resource: eniId, message: reason });
   return id;
 }

@@ -1074,14 +1074,18 @@ describe("missing and malformed data", () => {
     type Eni = { Groups: { GroupId: string }[] };
     for (const e of d.NetworkInterfaces as Eni[]) e.Groups.push({ GroupId: "sg-gone" });
     let m = model(d);
+    const reasonOf = (id: string) => m.filters.get(id)!.egress[0]!.unresolved;
     // An audit gives one class's outcome to each of its sources: the reason must fit them all.
-    expect(m.filters.get("sg-gone")!.unknown).toBe("security group sg-gone is not in the input");
+    expect(reasonOf("sg-gone")).toBe("security group sg-gone is not in the input");
+    // Its rules may allow anything, but the interface's other groups still decide what they allow.
+    const t = runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t.verdict).toBe("allowed");
     expect(m.unknowns.filter((u) => u.resource === "sg-gone")).toEqual([
       { resource: "sg-gone", message: "security group sg-gone is not in the input (on eni-app, eni-web)" },
     ]);
     delete d.SecurityGroups;
     m = model(d);
-    expect(m.filters.get("sg-gone")!.unknown).toBe(
+    expect(reasonOf("sg-gone")).toBe(
       "security group sg-gone is unknown: no SecurityGroups in the input (describe output for it was not provided)",
     );
     expect(m.unknowns.find((u) => u.resource === "sg-all")!.message).toMatch(/ \(on eni-app, eni-web\)$/);
@@ -1143,7 +1147,7 @@ describe("missing and malformed data", () => {
       },
     ];
     const m = model(d);
-    expect(m.filters.get("sg-all")!.unknown).toMatch(
+    expect(m.filters.get("sg-all")!.egress[0]!.unresolved).toMatch(
       /ec2:DescribeSecurityGroups failed in us-east-1 \(UnauthorizedOperation/,
     );
   });
