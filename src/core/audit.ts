@@ -35,6 +35,8 @@ export interface AuditOptions {
   destText: string;
   /** Only these endpoints (default: all). */
   sources?: Endpoint[];
+  /** How the user chose them (--vpc, --cluster), for the result to say what it covers. */
+  scope?: { vpcs?: string[] | undefined; cluster?: string | undefined };
   /**
    * Leave each source's own network's address blocks out of its destinations: for `--dest internet`,
    * where a VPC's public IPv6 (or public IPv4) block would otherwise count as the internet, though the
@@ -356,9 +358,13 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       destinations: opts.destText,
       destinationCidrs: cidrsOf(opts.dest),
       ownNetworkExcluded: opts.ownNetworkExcluded ?? false,
+      vpcs: opts.scope?.vpcs && opts.scope.vpcs.length > 0 ? opts.scope.vpcs : null,
+      cluster: opts.scope?.cluster ?? null,
     },
     summary: {
       sources,
+      // What an auditor must not take for "nothing else gets out": the input's interfaces the scope left out.
+      leftOut: model.endpoints.length - (opts.sources ?? model.endpoints).length,
       results: results.length,
       ...counts,
     },

@@ -79,9 +79,26 @@ export const AuditResultSchema = z.object({
       .describe(
         "Each source's own network's address blocks are left out of its destinations (--dest internet: the local route keeps them inside the network, they are not the internet)",
       ),
+    vpcs: z
+      .array(z.string())
+      .nullable()
+      .describe("The VPCs whose interfaces were audited (--vpc); null: every VPC of the input"),
+    cluster: z
+      .string()
+      .nullable()
+      .describe("The cluster whose nodes were audited (--cluster); null: no cluster filter"),
   }),
   summary: z.object({
-    sources: z.number().int(),
+    sources: z
+      .number()
+      .int()
+      .describe(
+        "Sources audited: interfaces, and an interface again for each other address with a public IP of its own",
+      ),
+    leftOut: z
+      .number()
+      .int()
+      .describe("Interfaces in the input that --vpc or --cluster left out of the audit"),
     results: z.number().int(),
     allowed: z.number().int(),
     partial: z.number().int(),

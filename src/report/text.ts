@@ -67,8 +67,16 @@ export function renderAuditText(r: AuditResult): string {
     bySource.set(key, list);
   }
   const shown = new Set<string>();
+  // The scope first: an audit of one cluster's nodes is not evidence about the rest of the input.
+  const scope = [
+    r.query.vpcs ? `--vpc ${r.query.vpcs.join(",")}` : "",
+    r.query.cluster !== null ? `--cluster ${r.query.cluster}` : "",
+    r.summary.leftOut > 0
+      ? `${r.summary.leftOut} other ${r.summary.leftOut === 1 ? "interface" : "interfaces"} of the input not audited`
+      : "",
+  ].filter(Boolean);
   out.push(
-    `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}; ports ${r.query.ports}; destinations ${r.query.destinations.trim().toLowerCase() === "internet" ? "the public internet" : r.query.destinations}`,
+    `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}${scope.length > 0 ? ` (${scope.join("; ")})` : ""}; ports ${r.query.ports}; destinations ${r.query.destinations.trim().toLowerCase() === "internet" ? "the public internet" : r.query.destinations}`,
   );
   for (const entries of bySource.values()) {
     const s = entries[0]!.source;

@@ -369,6 +369,24 @@ describe("interfaces that are not instances' and instances without interfaces", 
   });
 });
 
+describe("a narrowed audit", () => {
+  // An auditor must not take an audit of one cluster's nodes for evidence about the whole input.
+  it("says what it covers and how many interfaces it left out", () => {
+    const r = cli("aws", "--from-dir", EXAMPLE, "--cluster", "shop-eks", "--ports", "tcp/443", "--json");
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.query).toMatchObject({ vpcs: null, cluster: "shop-eks" });
+    expect(result.summary).toMatchObject({ sources: 1, leftOut: 4 });
+    const text = cli("aws", "--from-dir", EXAMPLE, "--cluster", "shop-eks", "--ports", "tcp/443").stdout;
+    expect(text.split("\n")[0]).toBe(
+      "egress-audit aws: 1 source (--cluster shop-eks; 4 other interfaces of the input not audited); ports tcp/443; destinations the public internet",
+    );
+    const whole = JSON.parse(cli("aws", "--from-dir", EXAMPLE, "--json").stdout) as AuditResult;
+    expect(whole.query).toMatchObject({ vpcs: null, cluster: null });
+    expect(whole.summary.leftOut).toBe(0);
+  });
+});
+
 describe("--help examples", () => {
   // The examples `--help` shows on the bundled folder must run as written (placeholders such as
   // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).

@@ -41,6 +41,7 @@ export default class Aws extends EgressCommand {
         dest,
         destText: flags.dest,
         sources,
+        scope: { vpcs: input.vpcIds, cluster: input.cluster },
         ownNetworkExcluded: isInternetOnly(flags.dest),
       });
       if (flags.json) await writeJsonOut(result);
