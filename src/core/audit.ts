@@ -6,6 +6,7 @@
 // wherever the values are equal: CIDR lists by IP set, paths by (outcome, CIDR list), labels by cell.
 // Results are plain JSON-ready objects, never mutated after they are built, so sharing is invisible in
 // the output.
+import { isDeepStrictEqual } from "node:util";
 import {
   formatIp,
   IntervalSet,
@@ -339,13 +340,17 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     }
   };
   for (const ep of opts.sources ?? model.endpoints) {
-    const templates = templatesOf(ep);
-    emit(ep, templates);
-    for (const other of publicAddressSenders(engine, ep)) {
-      // Entries that would differ from the interface's own only in addresses no entry shows are not
-      // repeated; those naming the source's public IP (a placeholder) show another egress IP.
+    emit(ep, templatesOf(ep));
+    const others = publicAddressSenders(engine, ep);
+    if (others.length === 0) continue;
+    // Another address's entries are given where they differ from the interface's own to IPv4
+    // destinations (it sends IPv6 from the same address the interface does): in value, since other
+    // addresses are other classes; where they name the source's public IP (a placeholder), they show
+    // another egress IP.
+    const own = templatesOf({ ...ep, ipv6: [] });
+    for (const other of others) {
       const theirs = templatesOf(other);
-      if (theirs !== templates || theirs.some((t) => t.egressIps.some((ip) => ip.startsWith("{"))))
+      if (!isDeepStrictEqual(theirs, own) || theirs.some((t) => t.egressIps.some((ip) => ip.startsWith("{"))))
         emit(other, theirs);
     }
   }
@@ -376,11 +381,12 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
 
 /**
  * The interface sending from each of its other IPv4 addresses that has a public IP of its own (an
- * Elastic IP on a secondary address), one per public IP: a host may send from any of its addresses,
- * and from such a one its packets leave as that public IP, or get out where the primary address
- * (which the interface's own entries send from) has no public IP and cannot. Addresses without one
- * are not repeated: they get out only as the primary does (through a NAT gateway), or not at all
- * directly (and a pod's address, behind the VPC CNI's source NAT, leaves as the primary's).
+ * Elastic IP on a secondary address), one per public IP, or one the input disagrees on: a host may
+ * send from any of its addresses, and from such a one its packets leave as that public IP, or get out
+ * where the primary address (which the interface's own entries send from) has no public IP and
+ * cannot. Addresses without one are not repeated: they get out only as the primary does (through a
+ * NAT gateway), or not at all directly (and a pod's address, behind the VPC CNI's source NAT, leaves
+ * as the primary's). These senders send IPv4 only: the interface's own entries give its IPv6.
  */
 function publicAddressSenders(engine: Engine, ep: Endpoint): Endpoint[] {
   const primary = ep.privateIps[0];
@@ -390,9 +396,10 @@ function publicAddressSenders(engine: Engine, ep: Endpoint): Endpoint[] {
   const out: Endpoint[] = [];
   for (const ip of ep.privateIps.slice(1)) {
     const pub = engine.publicIpOf(ep.networkId, ip);
-    if (pub === undefined || pub === own || seen.has(pub)) continue;
-    seen.add(pub);
-    out.push({ ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)] });
+    if (pub === undefined ? !engine.publicIpInDoubt(ep.networkId, ip) : pub === own || seen.has(pub))
+      continue;
+    if (pub !== undefined) seen.add(pub);
+    out.push({ ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)], ipv6: [] });
   }
   return out;
 }

@@ -266,6 +266,13 @@ export class InternetEdge {
     return unknown(set, `${spread}${r.reason}${inIt}`, drop(`${ip}: answers may not come back`));
   }
 
+  /** Whether the input disagrees on the public IPv4 address of `ip` (see InternetGateway.publicIpInDoubt). */
+  publicIpInDoubt(networkId: string, ip: bigint): boolean {
+    for (const g of this.model.gateways.values())
+      if (g.kind === "internet" && g.networkId === networkId && g.publicIpInDoubt?.has(ip)) return true;
+    return false;
+  }
+
   /** The public IPv4 address an internet gateway of the network gives `ip`, if any (for reports). */
   publicIpOf(networkId: string, ip: bigint): bigint | undefined {
     for (const g of this.model.gateways.values()) {

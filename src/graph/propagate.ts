@@ -237,6 +237,11 @@ export class Engine {
     return this.edge.publicIpOf(networkId, ip);
   }
 
+  /** Whether the input disagrees on the public IPv4 address of `ip` (for audits, see InternetEdge). */
+  publicIpInDoubt(networkId: string, ip: bigint): boolean {
+    return this.edge.publicIpInDoubt(networkId, ip);
+  }
+
   /**
    * All outcomes for `query` (protocol x port x destination) sent by `ep`. In audit mode the result may
    * hold source-address placeholders (sourcePublicIp(gateway), SOURCE_IPV6): see resolveSource.

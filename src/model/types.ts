@@ -347,7 +347,6 @@ export interface UnannouncedRange {
   reason: string;
 }
 
-/** A filter the input does not describe: every packet that reaches it is `unknown` for `reason`. */
 /**
  * Rules that were not read, as one rule that may match every packet (`unresolved`): what they would
  * decide is unknown for `reason`, while the filter's other rules (another group of an allow-union,
@@ -375,6 +374,7 @@ export function unreadGroup(id: string, kind: string, reason: string, descriptio
   };
 }
 
+/** A filter the input does not describe: every packet that reaches it is `unknown` for `reason`. */
 export function unreadableFilter(
   id: string,
   kind: string,

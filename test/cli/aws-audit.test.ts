@@ -249,29 +249,38 @@ describe("data the input refers to but lacks", () => {
 describe("an interface's other addresses with public IPs of their own", () => {
   // A host may send from any of its addresses: one whose secondary address has an Elastic IP gets out
   // as that address even where its primary address has no public IP (and was reported blocked alone).
-  it("are audited too, each in a block of its own", () => {
+  /** The example with a secondary address for `eni` (as both listings show it), and `addresses` added. */
+  const withSecondary = (eni: string, address: string, publicIp: string, addresses: object[] = []) => {
     const region = path.join(EXAMPLE, "us-east-1");
     const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-secondary-"));
     const secondary = {
       Primary: false,
-      PrivateIpAddress: "10.20.0.23",
-      Association: { IpOwnerId: "111122223333", PublicIp: "3.80.10.50" },
+      PrivateIpAddress: address,
+      Association: { IpOwnerId: "111122223333", PublicIp: publicIp },
     };
-    // The interface as both describe-network-interfaces and describe-instances list it.
     const add = (v: unknown): void => {
       if (Array.isArray(v)) v.forEach(add);
       else if (typeof v === "object" && v !== null) {
         const o = v as { NetworkInterfaceId?: string; PrivateIpAddresses?: object[] };
-        if (o.NetworkInterfaceId === "eni-0a1b2c3d4e5f60103" && o.PrivateIpAddresses)
-          o.PrivateIpAddresses.push(secondary);
+        if (o.NetworkInterfaceId === eni && o.PrivateIpAddresses) o.PrivateIpAddresses.push(secondary);
         else Object.values(o).forEach(add);
       }
     };
     for (const f of readdirSync(region).filter((x) => x.endsWith(".json"))) {
-      const doc: unknown = JSON.parse(readFileSync(path.join(region, f), "utf8"));
+      const doc = JSON.parse(readFileSync(path.join(region, f), "utf8")) as { Addresses?: object[] };
       add(doc);
+      doc.Addresses?.push(...addresses);
       writeFileSync(path.join(dir, f), JSON.stringify(doc));
     }
+    return dir;
+  };
+  const rows = (dir: string, name: string) =>
+    (JSON.parse(cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json").stdout) as AuditResult).results
+      .filter((e) => e.source.name === name)
+      .map((e) => [e.source.privateIp, e.source.publicIp, e.verdict, e.egressIps.join(",")]);
+
+  it("are audited too, each in a block of its own", () => {
+    const dir = withSecondary("eni-0a1b2c3d4e5f60103", "10.20.0.23", "3.80.10.50");
     const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json");
     expect(r.code).toBe(0);
     const web2 = (JSON.parse(r.stdout) as AuditResult).results
@@ -287,6 +296,23 @@ describe("an interface's other addresses with public IPs of their own", () => {
       'eni-0a1b2c3d4e5f60103 "web-2" (i-0a1b2c3d4e5f60093)  sending from its address 10.20.0.23, public 3.80.10.50\n',
     );
     expect(text).not.toContain("have no address of the destinations' family");
+  });
+
+  it("one whose public IP the input disagrees on is audited too (unknown); one answered alike is not repeated", () => {
+    const doubt = withSecondary("eni-0a1b2c3d4e5f60103", "10.20.0.23", "198.51.100.5", [
+      {
+        PublicIp: "198.51.100.9",
+        NetworkInterfaceId: "eni-0a1b2c3d4e5f60103",
+        PrivateIpAddress: "10.20.0.23",
+      },
+    ]);
+    expect(rows(doubt, "web-2")).toEqual([
+      ["10.20.0.22", null, "blocked", ""],
+      ["10.20.0.23", null, "unknown", ""],
+    ]);
+    // Behind the NAT gateway an address leaves as the gateway's, whichever it is.
+    const nat = withSecondary("eni-0a1b2c3d4e5f60104", "10.20.10.32", "3.80.10.51");
+    expect(rows(nat, "app-1")).toEqual([["10.20.10.31", null, "allowed", "203.0.113.10"]]);
   });
 });
 

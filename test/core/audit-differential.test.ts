@@ -110,9 +110,11 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
           protocols: protocolsOf(e.protocol),
           paths: e.paths.map((p) => ({ p, dests: cidrs(p.destinations) })),
         }));
-      const own = families(ep);
+      const own = families(sender.ep);
       for (const pkt of TINY_PACKETS) {
         const asked = isAsked(model, ep, pkt, query);
+        // An address given no entries of its own is checked against the interface's, to IPv4 only.
+        if (!own.contains(pkt.dst) && sender.entriesOf !== sender.address) continue;
         const at = entries.filter(
           (x) => x.protocols.contains(BigInt(pkt.proto)) && coversPort(x.e, pkt.port),
         );
@@ -159,12 +161,12 @@ function sendersOf(
 ): { ep: Endpoint; address: string; entriesOf: string | null }[] {
   const primary = ep.privateIps[0];
   const primaryText = primary === undefined ? null : formatIp(primary);
-  const publicOf = (ip: bigint): bigint | undefined => {
-    for (const g of model.gateways.values())
-      if (g.kind === "internet" && g.networkId === ep.networkId && g.publicIpOf.has(ip))
-        return g.publicIpOf.get(ip);
-    return undefined;
-  };
+  const gateways = [...model.gateways.values()].flatMap((g) =>
+    g.kind === "internet" && g.networkId === ep.networkId ? [g] : [],
+  );
+  const publicOf = (ip: bigint): bigint | "in doubt" | undefined =>
+    gateways.find((g) => g.publicIpOf.has(ip))?.publicIpOf.get(ip) ??
+    (gateways.some((g) => g.publicIpInDoubt?.has(ip)) ? "in doubt" : undefined);
   const reported = new Set(
     result.results.filter((e) => e.source.id === ep.id).map((e) => e.source.privateIp),
   );
@@ -173,11 +175,13 @@ function sendersOf(
   const own = primary === undefined ? undefined : publicOf(primary);
   for (const ip of ep.privateIps.slice(1)) {
     const pub = publicOf(ip);
-    if (pub === undefined || pub === own || seen.has(pub)) continue;
-    seen.add(pub);
+    // (Each address whose public IP is in doubt is a sender of its own.)
+    if (pub === undefined || (pub !== "in doubt" && (pub === own || seen.has(pub)))) continue;
+    if (pub !== "in doubt") seen.add(pub);
     const text = formatIp(ip);
     senders.push({
-      ep: { ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)] },
+      // It sends IPv4 only: the interface's own entries give its IPv6.
+      ep: { ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)], ipv6: [] },
       address: text,
       entriesOf: reported.has(text) ? text : primaryText,
     });

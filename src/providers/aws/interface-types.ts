@@ -25,11 +25,12 @@ const INSTANCE_TYPES = new Set(["interface", "efa", "efa-only", "evs", "trunk", 
  * - ec2_instance_connect_endpoint: its security group "must allow outbound traffic destined for the
  *   target instances to leave the endpoint" (EC2 user guide, "Security groups for EC2 Instance Connect
  *   Endpoint").
- * - load_balancer, network_load_balancer, gateway_load_balancer: load balancer nodes connect to their
- *   targets and health-check them from their own addresses; an Application Load Balancer that
- *   authenticates users also calls the identity provider's endpoints on the internet, and AWS asks for
- *   outbound rules, network ACL entries and routes for it ("Authenticate users using an Application
- *   Load Balancer"; knowledge center, "elb-configure-authentication-alb").
+ * - load_balancer: load balancer nodes connect to their targets and health-check them from their own
+ *   addresses; an Application Load Balancer that authenticates users also calls the identity
+ *   provider's endpoints on the internet, and AWS asks for outbound rules, network ACL entries and
+ *   routes for it ("Authenticate users using an Application Load Balancer"; knowledge center,
+ *   "elb-configure-authentication-alb"). (Application and Classic Load Balancers' nodes mostly have
+ *   interfaces of type "interface", audited as any.)
  */
 const MANAGED_SOURCE_TYPES = new Set([
   "lambda",
@@ -39,13 +40,21 @@ const MANAGED_SOURCE_TYPES = new Set([
   "api_gateway_managed",
   "ec2_instance_connect_endpoint",
   "load_balancer",
-  "network_load_balancer",
-  "gateway_load_balancer",
 ]);
 
 /** Types that open no connection of their own, and why (README.md lists them). */
 export const NOT_SOURCE_TYPES: ReadonlyMap<string, string> = new Map([
   ["nat_gateway", "a NAT gateway's own interface: what it sends is analysed as the NAT gateway"],
+  // (The SDKs' enum spells it so; describe output prints nat_gateway.)
+  ["natGateway", "a NAT gateway's own interface: what it sends is analysed as the NAT gateway"],
+  [
+    "network_load_balancer",
+    "a Network Load Balancer connects only to its targets and health-checks them, in the VPC or in private ranges (an IP target cannot be publicly routable)",
+  ],
+  [
+    "gateway_load_balancer",
+    "a Gateway Load Balancer hands traffic to its appliances (targets in the VPC) and health-checks them",
+  ],
   ["vpc_endpoint", "an interface VPC endpoint only answers: its address is a destination (cloud-service)"],
   [
     "gateway_load_balancer_endpoint",
@@ -69,4 +78,9 @@ export function sourceKindOf(type: string): SourceKind | undefined {
   if (INSTANCE_TYPES.has(type)) return "instance";
   if (MANAGED_SOURCE_TYPES.has(type)) return "managed";
   return NOT_SOURCE_TYPES.has(type) ? undefined : "unknown-type";
+}
+
+/** A NAT gateway's own interface, in either spelling (describe output's, the SDKs' enum's). */
+export function isNatGatewayType(type: string | null | undefined): boolean {
+  return type === "nat_gateway" || type === "natGateway";
 }

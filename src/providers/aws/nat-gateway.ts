@@ -11,7 +11,10 @@ const NAT_PROTOCOLS = IntervalSet.fromRanges(
 );
 /** NAT gateways pick source ports from 1024-65535 (the range their subnet's NACL must let back in). */
 const NAT_EPHEMERAL = IntervalSet.range(1024n, 65535n);
-const CONNECTIVITY: Record<string, "public" | "private"> = { public: "public", private: "private" };
+const CONNECTIVITY = new Map<string, "public" | "private">([
+  ["public", "public"],
+  ["private", "private"],
+]);
 
 export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const loc of ctx.raw.NatGateways) {
@@ -54,7 +57,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       continue;
     }
     // Outputs from before private NAT gateways (2021) have no type: those are all public ones.
-    const connectivity = CONNECTIVITY[n.ConnectivityType ?? "public"];
+    const connectivity = CONNECTIVITY.get(n.ConnectivityType ?? "public");
     if (!unusable && connectivity === undefined) {
       undecided(
         `${n.NatGatewayId} has connectivity type ${JSON.stringify(n.ConnectivityType)}, which this version does not know (public or private), so where its traffic may go cannot be told`,

@@ -9,7 +9,7 @@ import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/i
 import { ANY_CLIENT_PORTS, unreadGroup, type Endpoint } from "../../model/types.js";
 import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
-import { sourceKindOf, type SourceKind } from "./interface-types.js";
+import { isNatGatewayType, sourceKindOf, type SourceKind } from "./interface-types.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -303,7 +303,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     // so which is current cannot be told. What it sends through an internet gateway is unknown.
     // (A NAT gateway's own address is its own description's to say: see nat-gateway.ts.)
     const listed = listedPublic.get(`${vpc}|${priv}`);
-    const nat = listed?.loc.item.InterfaceType === "nat_gateway";
+    const nat = isNatGatewayType(listed?.loc.item.InterfaceType);
     if (listed && !nat && (listed.pub === undefined || !all.includes(listed.pub))) {
       const where = at(loc);
       const other = at(listed.loc, ...listed.path);

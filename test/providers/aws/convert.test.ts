@@ -780,12 +780,13 @@ describe("subnets, route tables and gateways", () => {
       "api_gateway_managed",
       "ec2_instance_connect_endpoint",
       "load_balancer",
-      "network_load_balancer",
-      "gateway_load_balancer",
       "lambda",
     ];
     const forwarding = [
       "nat_gateway",
+      "natGateway",
+      "network_load_balancer",
+      "gateway_load_balancer",
       "vpc_endpoint",
       "gateway_load_balancer_endpoint",
       "transit_gateway",
@@ -972,6 +973,8 @@ describe("missing and malformed data", () => {
     const oddType = nat({ ConnectivityType: "Private" });
     expect(oddType.verdict).toBe("unknown");
     expect(oddType.reason).toMatch(/nat-1 has connectivity type "Private", which this version does not know/);
+    // (Not a key any object has either.)
+    expect(nat({ ConnectivityType: "toString" }).verdict).toBe("unknown");
     // Output from before private NAT gateways existed has no type: a public one.
     expect(nat({ ConnectivityType: undefined }).verdict).toBe("allowed");
     expect(nat({ ConnectivityType: "private" }).verdict).toBe("blocked");
