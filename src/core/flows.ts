@@ -1,4 +1,5 @@
-// --flows FILE: JSON Lines, one {"src","dst","protocol","port"} object per line (blank lines skipped).
+// --flows FILE: JSON Lines, one {"src","dst","protocol","port"} object per line (blank lines skipped;
+// an ICMP flow may give its message "code" too).
 import { InputError } from "../model/errors.js";
 import { parseJson } from "./json-text.js";
 import { readText } from "./read-text.js";
@@ -30,7 +31,9 @@ export async function readFlows(file: string): Promise<{ flows: Flow[]; lines: n
     if (!r.success) {
       const issue = r.error.issues[0]!;
       const hint =
-        issue.code === "unrecognized_keys" ? ' (a flow has "src", "dst", "protocol" and "port")' : "";
+        issue.code === "unrecognized_keys"
+          ? ' (a flow has "src", "dst", "protocol", "port" and, for ICMP, "code")'
+          : "";
       throw new InputError(
         `${issue.path.join(".") || "flow"}: ${issue.message.replace(/^Invalid input: /, "")}${hint}`,
         `${file}:${i + 1}`,

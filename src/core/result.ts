@@ -124,6 +124,8 @@ export const FlowSchema = z.strictObject({
   dst: z.string(),
   protocol: z.string(),
   port: z.number().int().nullable().optional(),
+  /** For ICMP: the message code (default 0); `port` is the type. */
+  code: z.number().int().nullable().optional(),
 });
 
 export const TraceResultSchema = z.object({

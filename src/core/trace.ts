@@ -146,11 +146,23 @@ export function flowPackets(flow: Flow): PacketSet {
   const port = flow.port ?? null;
   if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535))
     throw new InputError(`--port: expected 0-65535, got ${port}`);
-  if (single === PROTO.ICMP || single === PROTO.ICMPV6) {
-    // For ICMP the "port" is the message type; without one, trace a ping (echo request).
+  const code = flow.code ?? null;
+  const icmp = single === PROTO.ICMP || single === PROTO.ICMPV6;
+  if (code !== null && (!icmp || port === null))
+    throw new InputError(
+      icmp
+        ? "--icmp-code: give the message type with --port too"
+        : `--icmp-code: only ICMP messages have codes, not ${flow.protocol}`,
+    );
+  if (code !== null && (!Number.isInteger(code) || code < 0 || code > 255))
+    throw new InputError(`--icmp-code: expected 0-255, got ${code}`);
+  if (icmp) {
+    // For ICMP the "port" is the message type (and --icmp-code its code, default 0: rules may allow
+    // one code of a type only, "fragmentation needed" among the destination-unreachable ones); without
+    // one, trace a ping (echo request).
     if (port !== null && port > 255)
       throw new InputError(`--port: for ICMP the port is the message type, 0-255; got ${port}`);
-    ports = icmpTypeCode(port ?? (single === PROTO.ICMP ? 8 : 128), 0);
+    ports = icmpTypeCode(port ?? (single === PROTO.ICMP ? 8 : 128), code ?? 0);
   } else if (port !== null) {
     // A port of a protocol without ports (gre, esp ...) would be silently meaningless.
     if (single === null || !PORTED.has(single))

@@ -195,7 +195,7 @@ describe("bad input", () => {
     );
     expectOneLineError(
       cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
-      /flows\.jsonl:1: flow: Unrecognized key: "Port" \(a flow has "src", "dst", "protocol" and "port"\)$/,
+      /flows\.jsonl:1: flow: Unrecognized key: "Port" \(a flow has "src", "dst", "protocol", "port" and, for ICMP, "code"\)$/,
     );
     // A line that is not JSON: the line is in the location, the column (of "tcp", where V8 reads the
     // start of "true" and stumbles on its second letter) in the message.

@@ -31,6 +31,11 @@ export default class AwsTrace extends EgressCommand {
       min: 0,
       max: 65535,
     }),
+    "icmp-code": Flags.integer({
+      description: "For ICMP: the message code (default 0), with --port as the type",
+      min: 0,
+      max: 255,
+    }),
     flows: Flags.string({
       description: 'JSON Lines file of flows: {"src","dst","protocol","port"} per line',
     }),
@@ -42,7 +47,13 @@ export default class AwsTrace extends EgressCommand {
       let flows;
       let where: ((i: number) => string) | undefined;
       if (flags.flows) {
-        if (flags.src || flags.dst || flags.protocol !== undefined || flags.port !== undefined)
+        if (
+          flags.src ||
+          flags.dst ||
+          flags.protocol !== undefined ||
+          flags.port !== undefined ||
+          flags["icmp-code"] !== undefined
+        )
           throw new InputError(
             "use either --flows FILE or --src/--dst/--protocol/--port, not both (each line of the file gives its own)",
           );
@@ -58,6 +69,7 @@ export default class AwsTrace extends EgressCommand {
             dst: flags.dst,
             protocol: flags.protocol ?? "tcp",
             ...(flags.port !== undefined ? { port: flags.port } : {}),
+            ...(flags["icmp-code"] !== undefined ? { code: flags["icmp-code"] } : {}),
           },
         ];
       }

@@ -13,6 +13,7 @@ import {
 import { runAudit } from "../../../src/core/audit.js";
 import { parseDest, parsePorts } from "../../../src/core/cli.js";
 import { runTrace } from "../../../src/core/trace.js";
+import { renderTraceText } from "../../../src/report/text.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
 import { noteMissing } from "../../../src/model/missing.js";
@@ -286,6 +287,23 @@ describe("port spellings", () => {
         },
       ]);
     }
+  });
+
+  it("a trace sends ICMP code 0 unless given one, and says which: a rule may allow one code of a type only", () => {
+    const d = sgWith({ IpProtocol: "icmp", FromPort: 3, ToPort: 4 });
+    for (const e of d.NetworkInterfaces as { NetworkInterfaceId: string; Groups: object[] }[])
+      if (e.NetworkInterfaceId === "eni-web") e.Groups = [{ GroupId: "sg-x" }];
+    const m = model(d);
+    const flow = { src: "eni-web", dst: "8.8.8.8", protocol: "icmp", port: 3 };
+    const [zero, four] = runTrace(m, [flow, { ...flow, code: 4 }]);
+    expect([zero!.verdict, four!.verdict]).toEqual(["blocked", "allowed"]);
+    expect(renderTraceText([zero!, four!])).toMatch(/icmp\/3 code 0: BLOCKED[^]*icmp\/3 code 4: ALLOWED/);
+    expect(() => runTrace(m, [{ ...flow, protocol: "tcp", code: 4 }])).toThrow(
+      "--icmp-code: only ICMP messages have codes, not tcp",
+    );
+    expect(() => runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "icmp", code: 4 }])).toThrow(
+      "--icmp-code: give the message type with --port too",
+    );
   });
 
   it("ICMP type and code: -1 is all; one outside 0..255 is an error naming the field", () => {
