@@ -350,8 +350,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     const own = templatesOf({ ...ep, ipv6: [] });
     for (const other of others) {
       const theirs = templatesOf(other);
-      if (!isDeepStrictEqual(theirs, own) || theirs.some((t) => t.egressIps.some((ip) => ip.startsWith("{"))))
-        emit(other, theirs);
+      if (!isDeepStrictEqual(theirs, own) || theirs.some(namesSourceIp)) emit(other, theirs);
     }
   }
   return {
@@ -420,6 +419,11 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
   };
 }
 
+/** Whether a template's egress IPs hold a placeholder for the source's own address (see sourceFixer). */
+function namesSourceIp(t: Template): boolean {
+  return t.egressIps.some((ip) => ip.startsWith("{"));
+}
+
 /**
  * One source's entry: the class's template with the source in front and its placeholders filled in
  * with this endpoint's addresses (copying only what changes). Fields in the order of AuditEntry.
@@ -427,7 +431,7 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
 function withAddresses(source: AuditSource, t: Template, fix: (s: string) => string): AuditEntry {
   let egressIps = t.egressIps;
   let paths = t.paths;
-  if (egressIps.some((ip) => ip.startsWith("{"))) {
+  if (namesSourceIp(t)) {
     // A filled-in placeholder may equal an address the list already has (a source whose public IP is
     // also a NAT gateway's), and the list names each address once.
     egressIps = [...new Set(egressIps.map(fix))];

@@ -107,6 +107,16 @@ export function unreadRules(ctx: AwsContext, ref: RuleRef, reason: string): Rule
   return [unreadRule(ref, reason)];
 }
 
+/**
+ * A route target the input does not describe well enough (a NAT gateway without its state, an internet
+ * gateway attachment without one, ...): routes to it are undecided for `why`, and the run lists it
+ * among its unknowns.
+ */
+export function undecidedTarget(ctx: AwsContext, id: string, why: string): void {
+  ctx.undecidedTargets.set(id, why);
+  ctx.model.unknowns.push({ resource: id, message: why });
+}
+
 /** "could not be read" text for a key that is absent from the input. */
 export function missingReason(ctx: AwsContext, key: AwsKey, what: string): string {
   const gap = ctx.gapReason(key);

@@ -42,11 +42,14 @@ const MANAGED_SOURCE_TYPES = new Set([
   "load_balancer",
 ]);
 
+/** A NAT gateway's own interface: describe output spells its type nat_gateway, the SDKs' enum natGateway. */
+const NAT_GATEWAY_TYPES: readonly string[] = ["nat_gateway", "natGateway"];
+
 /** Types that open no connection of their own, and why (README.md lists them). */
 export const NOT_SOURCE_TYPES: ReadonlyMap<string, string> = new Map([
-  ["nat_gateway", "a NAT gateway's own interface: what it sends is analysed as the NAT gateway"],
-  // (The SDKs' enum spells it so; describe output prints nat_gateway.)
-  ["natGateway", "a NAT gateway's own interface: what it sends is analysed as the NAT gateway"],
+  ...NAT_GATEWAY_TYPES.map(
+    (t) => [t, "a NAT gateway's own interface: what it sends is analysed as the NAT gateway"] as const,
+  ),
   [
     "network_load_balancer",
     "a Network Load Balancer connects only to its targets and health-checks them, in the VPC or in private ranges (an IP target cannot be publicly routable)",
@@ -80,7 +83,7 @@ export function sourceKindOf(type: string): SourceKind | undefined {
   return NOT_SOURCE_TYPES.has(type) ? undefined : "unknown-type";
 }
 
-/** A NAT gateway's own interface, in either spelling (describe output's, the SDKs' enum's). */
+/** A NAT gateway's own interface, in either spelling. */
 export function isNatGatewayType(type: string | null | undefined): boolean {
-  return type === "nat_gateway" || type === "natGateway";
+  return type != null && NAT_GATEWAY_TYPES.includes(type);
 }

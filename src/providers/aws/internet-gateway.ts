@@ -1,6 +1,6 @@
 // InternetGateways and EgressOnlyInternetGateways -> gateways. An internet gateway translates 1:1 the
 // private IPv4 addresses that have a public IP or Elastic IP, and passes IPv6; an egress-only one is IPv6.
-import type { AwsContext } from "./context.js";
+import { undecidedTarget, type AwsContext } from "./context.js";
 import type { RawOf } from "./raw.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
@@ -27,9 +27,11 @@ function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments)
   if (attachedVpc(attachments) !== undefined) return;
   const vpc = attachments?.find((a) => a.VpcId && !a.State)?.VpcId;
   if (!vpc) return;
-  const why = `the state of ${id}'s attachment to ${vpc} is not in the input, so whether it carries the VPC's traffic cannot be told`;
-  ctx.undecidedTargets.set(id, why);
-  ctx.model.unknowns.push({ resource: id, message: why });
+  undecidedTarget(
+    ctx,
+    id,
+    `the state of ${id}'s attachment to ${vpc} is not in the input, so whether it carries the VPC's traffic cannot be told`,
+  );
 }
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {

@@ -3,7 +3,7 @@
 // internet gateway; a private one's traffic to an internet gateway is dropped.
 import { ascending } from "../../model/order.js";
 import { IntervalSet, PROTO } from "../../netset/index.js";
-import { ipAt, type AwsContext } from "./context.js";
+import { ipAt, undecidedTarget, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
 const NAT_PROTOCOLS = IntervalSet.fromRanges(
@@ -20,10 +20,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
   for (const loc of ctx.raw.NatGateways) {
     const n = loc.item;
     // What becomes of traffic routed to a gateway the input does not tell well enough: unknown.
-    const undecided = (why: string): void => {
-      ctx.undecidedTargets.set(n.NatGatewayId, why);
-      ctx.model.unknowns.push({ resource: n.NatGatewayId, message: why });
-    };
+    const undecided = (why: string): void => undecidedTarget(ctx, n.NatGatewayId, why);
     // describe-nat-gateways always prints the state; without it, in use or deleted cannot be told.
     const state = n.State;
     if (!state) {
