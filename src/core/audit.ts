@@ -416,6 +416,7 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
     privateIp: src4 === undefined ? null : formatIp(src4),
     ipv6: ep.ipv6[0] === undefined ? null : formatIp(ep.ipv6[0]),
     publicIp: pub === undefined ? null : formatIp(pub),
+    ...(ep.unattached !== undefined ? { unattached: ep.unattached } : {}),
   };
 }
 

@@ -33,6 +33,12 @@ export const SourceSchema = z.object({
   privateIp: z.string().nullable(),
   ipv6: z.string().nullable(),
   publicIp: z.string().nullable(),
+  unattached: z
+    .string()
+    .optional()
+    .describe(
+      "Set when the interface is attached to nothing (AWS: status available): it sends nothing until it is, and the entries are what it could send once attached; absent otherwise",
+    ),
 });
 
 export const PathSchema = z.object({
@@ -135,6 +141,12 @@ export const TraceResultSchema = z.object({
       id: z.string(),
       kind: z.string(),
       address: z.string().nullable(),
+      unattached: z
+        .string()
+        .optional()
+        .describe(
+          "Set when the interface is attached to nothing (AWS: status available): it sends nothing until it is, and the answer is what it could send once attached; absent otherwise",
+        ),
     })
     .describe(
       "What the flow was sent from: the interface (or, for a subnet id, the subnet) --src resolved to, and the address of the destination's family it sends from (null: it has none)",

@@ -201,7 +201,12 @@ export function runTrace(
 
     // A name or an instance id stands for one of several interfaces and addresses: say which.
     const address = isV4(parseIp(flow.dst)) ? ep.privateIps[0] : ep.ipv6[0];
-    const source = { id: ep.id, kind: ep.kind, address: address === undefined ? null : formatIp(address) };
+    const source = {
+      id: ep.id,
+      kind: ep.kind,
+      address: address === undefined ? null : formatIp(address),
+      ...(ep.unattached !== undefined ? { unattached: ep.unattached } : {}),
+    };
     return { flow, source, ...traceOf(pieces), notes: notesFor(model, allowed) };
   });
 }

@@ -298,6 +298,11 @@ export interface Endpoint {
    * an instance's metadata options). One list object per variant, shared by the endpoints that see it.
    */
   services?: LocalService[];
+  /**
+   * Set when the interface is attached to nothing (AWS: status "available"): it sends nothing until it
+   * is, and what is audited of it is what it could send once attached. Says so, in the provider's words.
+   */
+  unattached?: string;
 }
 
 /** A managed Kubernetes cluster as the cloud describes it (EKS, GKE, AKS). */

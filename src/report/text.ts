@@ -90,7 +90,7 @@ export function renderAuditText(r: AuditResult): string {
       "",
       again
         ? `${who}  sending from its address ${s.privateIp ?? ""}${s.publicIp ? `, public ${s.publicIp}` : ""}`
-        : `${who}  ${addr}  in ${s.subnet} / ${s.network}`,
+        : `${who}  ${addr}  in ${s.subnet} / ${s.network}${s.unattached !== undefined ? `  ${s.unattached}` : ""}`,
     );
     const rows = [["PROTO", "PORTS", "VERDICT", "EGRESS IP", "DETAIL"]];
     for (const e of entries)
@@ -139,7 +139,9 @@ export function renderTraceText(traces: TraceResult[]): string {
     const icmpType = port !== "" && /^icmp(v6)?$|^(1|58)$/i.test(f.protocol.trim());
     const code = icmpType ? ` code ${f.code ?? 0}` : "";
     out.push(`${f.src} -> ${f.dst} ${f.protocol}${port}${code}: ${t.verdict.toUpperCase()}`);
-    out.push(`  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})`);
+    out.push(
+      `  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})${t.source.unattached !== undefined ? `, ${t.source.unattached}` : ""}`,
+    );
     if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
     if (t.blockedBy)
       out.push(

@@ -395,6 +395,87 @@ describe("interfaces that are not instances' and instances without interfaces", 
   });
 });
 
+describe("interfaces attached to nothing, and ones whose subnet the input does not tell", () => {
+  // app-1's interface as describe-network-interfaces shows a copy of it: `edit` changes the copy.
+  const withCopy = (edit: (copy: Record<string, unknown>) => void) =>
+    editedExample((key, data) => {
+      if (key !== "NetworkInterfaces") return;
+      const app = data.NetworkInterfaces!.find(
+        (e) => (e as { NetworkInterfaceId: string }).NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
+      ) as Record<string, unknown>;
+      const copy: Record<string, unknown> = {
+        ...app,
+        NetworkInterfaceId: "eni-0a1b2c3d4e5f601e1",
+        Attachment: undefined,
+        PrivateIpAddress: "10.20.10.61",
+        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: "10.20.10.61" }],
+        TagSet: [{ Key: "Name", Value: "spare" }],
+      };
+      edit(copy);
+      data.NetworkInterfaces!.push(copy);
+    });
+
+  it("an interface with status available is audited and traced, saying it is not attached", () => {
+    const dir = withCopy((c) => (c.Status = "available"));
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    const header = r.stdout.split("\n").find((l) => l.startsWith("eni-0a1b2c3d4e5f601e1"));
+    expect(header).toMatch(
+      /"spare" {2}10\.20\.10\.61 {2}in subnet-0a1b2c3d4e5f60012 \/ vpc-0a1b2c3d4e5f60001 {2}not attached \(status available\): it sends nothing until it is; these are the answers once it is$/,
+    );
+    // Attached ones say nothing of it.
+    expect(r.stdout.match(/not attached/g)).toHaveLength(1);
+    const json = JSON.parse(
+      cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json").stdout,
+    ) as AuditResult;
+    const mine = json.results.filter((e) => e.source.id === "eni-0a1b2c3d4e5f601e1");
+    expect(mine.length).toBeGreaterThan(0);
+    for (const e of mine) expect(e.source.unattached).toMatch(/^not attached \(status available\)/);
+    expect(json.results.filter((e) => e.source.unattached !== undefined)).toEqual(mine);
+    expect(validator("schema/audit-result.schema.json")(json)).toBe(true);
+    const flow = "--src spare --dst 8.8.8.8 --protocol tcp --port 443".split(" ");
+    const t = cli("aws", "trace", "--from-dir", dir, ...flow);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain(
+      "  from: eni-0a1b2c3d4e5f601e1 (10.20.10.61), not attached (status available): it sends nothing until it is; these are the answers once it is",
+    );
+    const tj = JSON.parse(cli("aws", "trace", "--from-dir", dir, ...flow, "--json").stdout) as {
+      source: { unattached?: string };
+    }[];
+    expect(tj[0]!.source.unattached).toMatch(/^not attached \(status available\)/);
+    expect(validator("schema/trace-result.schema.json")(tj)).toBe(true);
+  });
+
+  it("an interface without SubnetId is listed under unknowns (exit 3), never left out silently", () => {
+    const dir = withCopy((c) => delete c.SubnetId);
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json");
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(result.unknowns).toEqual([
+      {
+        resource: "eni-0a1b2c3d4e5f601e1",
+        message:
+          "interface eni-0a1b2c3d4e5f601e1 (private IP 10.20.10.61, in vpc-0a1b2c3d4e5f60001) has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited",
+      },
+    ]);
+    expect(result.results.some((e) => e.source.id === "eni-0a1b2c3d4e5f601e1")).toBe(false);
+  });
+
+  it("an instance's interface without SubnetId in one listing takes it from the other", () => {
+    const dir = editedExample((key, data) => {
+      if (key !== "NetworkInterfaces") return;
+      for (const e of data.NetworkInterfaces as Record<string, unknown>[]) delete e.SubnetId;
+    });
+    const r = cli("aws", "--from-dir", dir, "--json");
+    expect(r.code).toBe(0);
+    const edited = JSON.parse(r.stdout) as AuditResult;
+    const whole = JSON.parse(cli("aws", "--from-dir", EXAMPLE, "--json").stdout) as AuditResult;
+    expect(edited.results).toEqual(whole.results);
+  });
+});
+
 describe("a narrowed audit", () => {
   // An auditor must not take an audit of one cluster's nodes for evidence about the whole input.
   it("says what it covers and how many interfaces it left out", () => {

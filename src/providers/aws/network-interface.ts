@@ -131,10 +131,17 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
             path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
           });
           seen.instance = iloc;
+          // What one listing leaves out the other may give (they agree where both say it: above).
+          if ((!seen.eni.SubnetId && eni.SubnetId) || (!seen.eni.VpcId && eni.VpcId))
+            seen.eni = {
+              ...seen.eni,
+              SubnetId: seen.eni.SubnetId ?? eni.SubnetId,
+              VpcId: seen.eni.VpcId ?? eni.VpcId,
+            };
           return;
         }
         const loc: Located<RawNetworkInterface> = {
-          item: { ...eni, SubnetId: eni.SubnetId ?? inst.SubnetId, VpcId: eni.VpcId ?? inst.VpcId },
+          item: eni,
           file: rloc.file,
           path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
         };
@@ -143,6 +150,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     });
   }
   attachBareInstances(ctx, enis, bare);
+  for (const seen of enis.values()) seen.eni = withPlace(ctx, seen);
 
   const facts: InterfaceFacts = {
     members: new Map(),
@@ -233,7 +241,11 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     const kind = sourceKindOf(type);
-    if (kind === undefined || !eni.SubnetId) continue;
+    if (kind === undefined) continue;
+    if (!eni.SubnetId) {
+      noteWithoutSubnet(ctx, eni, privateIps);
+      continue;
+    }
     if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const services = servicesOf(vpc, instance, owner, type);
@@ -264,6 +276,14 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ephemeralPorts: ephemeralPorts(eni, kind, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
+      // Created but attached to nothing: it sends nothing until it is attached. Still audited, since
+      // its groups and subnet decide what it can do once attached.
+      ...(eni.Status === "available"
+        ? {
+            unattached:
+              "not attached (status available): it sends nothing until it is; these are the answers once it is",
+          }
+        : {}),
     };
     ctx.model.endpoints.push(ep);
   }
@@ -330,6 +350,48 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
   return facts;
+}
+
+/**
+ * The interface with its subnet and VPC filled in where its listing lacks them and the input tells them
+ * for sure: the VPC is its instance's (an instance's interfaces are all in its VPC) or its subnet's;
+ * the subnet is its instance's SubnetId only for the instance's primary interface (the one holding the
+ * instance's PrivateIpAddress: another interface may be in another subnet of the zone).
+ */
+function withPlace(ctx: AwsContext, { eni, instance }: Seen): RawNetworkInterface {
+  if (eni.SubnetId && eni.VpcId) return eni;
+  const inst = instance?.item;
+  let subnetId = eni.SubnetId ?? undefined;
+  if (!subnetId && inst?.SubnetId && inst.PrivateIpAddress) {
+    const own = [
+      eni.PrivateIpAddress,
+      ...(eni.PrivateIpAddresses ?? []).filter((p) => p.Primary).map((p) => p.PrivateIpAddress),
+    ];
+    if (own.includes(inst.PrivateIpAddress)) subnetId = inst.SubnetId;
+  }
+  const subnetVpc = subnetId
+    ? ctx.raw.Subnets.find((s) => s.item.SubnetId === subnetId)?.item.VpcId
+    : undefined;
+  const vpcId = eni.VpcId ?? inst?.VpcId ?? subnetVpc ?? undefined;
+  return { ...eni, ...(subnetId ? { SubnetId: subnetId } : {}), ...(vpcId ? { VpcId: vpcId } : {}) };
+}
+
+/**
+ * A source interface whose subnet the input does not tell (its listing has no SubnetId, and no other
+ * listing or its instance says it for sure): which route table and network ACL its traffic takes is not
+ * known, so it is not audited, and the run lists it among its unknowns (exit 3) rather than leaving it
+ * out without a word.
+ */
+function noteWithoutSubnet(ctx: AwsContext, eni: RawNetworkInterface, privateIps: readonly bigint[]): void {
+  const known = [
+    privateIps[0] !== undefined ? `private IP ${formatIp(privateIps[0])}` : undefined,
+    eni.VpcId ? `in ${eni.VpcId}` : undefined,
+    eni.Attachment?.InstanceId ? `attached to ${eni.Attachment.InstanceId}` : undefined,
+  ].filter((x) => x !== undefined);
+  ctx.model.unknowns.push({
+    resource: eni.NetworkInterfaceId,
+    message: `interface ${eni.NetworkInterfaceId}${known.length > 0 ? ` (${known.join(", ")})` : ""} has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited`,
+  });
 }
 
 /**

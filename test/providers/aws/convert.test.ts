@@ -1868,3 +1868,114 @@ function withEip(d: Docs, publicIp: string): Docs {
   app.PrivateIpAddresses[0]!.Association = { PublicIp: publicIp };
   return d;
 }
+
+describe("incomplete interface listings", () => {
+  const audit443 = (m: NetworkModel) =>
+    runAudit(m, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("internet"),
+      destText: "internet",
+    });
+
+  it("an interface attached to nothing (status available) is audited and traced as attached, saying it is not", () => {
+    const d = tinyVpc();
+    Object.assign(d.NetworkInterfaces![1]!, { Status: "available" });
+    Object.assign(d.NetworkInterfaces![0]!, { Status: "in-use" });
+    const m = model(d);
+    const why =
+      "not attached (status available): it sends nothing until it is; these are the answers once it is";
+    expect(m.endpoints.map((e) => [e.id, e.unattached])).toEqual([
+      ["eni-app", undefined],
+      ["eni-web", why],
+    ]);
+    const audit = audit443(m);
+    const web = audit.results.filter((r) => r.source.id === "eni-web");
+    // The same answers an attached one gets: its groups and subnet decide what it can do once attached.
+    expect(web.map((r) => [r.verdict, r.egressIps, r.source.unattached])).toEqual([
+      ["allowed", ["198.51.100.10"], why],
+    ]);
+    expect(
+      audit.results.filter((r) => r.source.id === "eni-app").every((r) => !("unattached" in r.source)),
+    ).toBe(true);
+    const [t] = runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t!.verdict).toBe("allowed");
+    expect(t!.source).toEqual({ id: "eni-web", kind: "eni", address: "10.0.0.10", unattached: why });
+    expect(renderTraceText([t!])).toContain(`  from: eni-web (10.0.0.10), ${why}\n`);
+    const [a] = runTrace(m, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(a!.source).toEqual({ id: "eni-app", kind: "eni", address: "10.0.1.10" });
+  });
+
+  it("a source interface without SubnetId is an unknown naming it, unless another listing or its instance tells the subnet for sure", () => {
+    const d = tinyVpc();
+    delete (d.NetworkInterfaces![1] as { SubnetId?: string }).SubnetId;
+    let m = model(d);
+    expect(m.endpoints.map((e) => e.id)).toEqual(["eni-app"]);
+    expect(m.unknowns).toContainEqual({
+      resource: "eni-web",
+      message:
+        "interface eni-web (private IP 10.0.0.10, in vpc-1) has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited",
+    });
+    // An interface that is not a source (a NAT gateway's) needs no subnet of its own here.
+    const nat = tinyVpc();
+    nat.NetworkInterfaces!.push({
+      NetworkInterfaceId: "eni-nat",
+      PrivateIpAddress: "10.0.0.200",
+      InterfaceType: "nat_gateway",
+    });
+    expect(model(nat).unknowns.some((u) => u.resource === "eni-nat")).toBe(false);
+
+    // describe-instances lists it with its subnet: taken from there.
+    const listed = tinyVpc();
+    delete (listed.NetworkInterfaces![0] as { SubnetId?: string }).SubnetId;
+    listed.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            NetworkInterfaces: [
+              { NetworkInterfaceId: "eni-app", SubnetId: "subnet-priv", Attachment: { DeviceIndex: 0 } },
+            ],
+          },
+        ],
+      },
+    ];
+    m = model(listed);
+    expect(m.endpoints.find((e) => e.id === "eni-app")?.subnetId).toBe("subnet-priv");
+    expect(m.unknowns.some((u) => u.resource === "eni-app")).toBe(false);
+
+    // Listed by describe-instances alone without one: the instance's SubnetId is its primary
+    // interface's, not another interface's (which may be in another subnet of the zone).
+    const bare = tinyVpc();
+    bare.NetworkInterfaces = [];
+    const own = (id: string, ip: string, device: number) => ({
+      NetworkInterfaceId: id,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip }],
+      Groups: [{ GroupId: "sg-all" }],
+      Attachment: { DeviceIndex: device },
+    });
+    bare.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-two",
+            SubnetId: "subnet-priv",
+            VpcId: "vpc-1",
+            PrivateIpAddress: "10.0.1.20",
+            NetworkInterfaces: [own("eni-first", "10.0.1.20", 0), own("eni-second", "10.0.0.20", 1)],
+          },
+        ],
+      },
+    ];
+    m = model(bare);
+    expect(m.endpoints.map((e) => [e.id, e.subnetId, e.networkId])).toEqual([
+      ["eni-first", "subnet-priv", "vpc-1"],
+    ]);
+    expect(m.unknowns).toContainEqual({
+      resource: "eni-second",
+      message: expect.stringMatching(
+        /^interface eni-second \(private IP 10\.0\.0\.20, in vpc-1\) has no SubnetId in the input/,
+      ) as string,
+    });
+  });
+});
