@@ -476,6 +476,25 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
   });
 });
 
+describe("optional inputs saved without", () => {
+  // Read as AWS's defaults, which may let more out than AWS does: a warning says so, only when the
+  // input is absent altogether (the example has them all: it prints none).
+  it("the DNS support attribute: a warning naming the VPC", () => {
+    const region = path.join(EXAMPLE, "us-east-1");
+    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-nodns-"));
+    for (const f of readdirSync(region).filter(
+      (x) => x.endsWith(".json") && !x.startsWith("EnableDnsSupport"),
+    ))
+      writeFileSync(path.join(dir, f), readFileSync(path.join(region, f)));
+    const r = cli("aws", "--from-dir", dir, "--ports", "udp/53");
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "  - enableDnsSupport: the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): vpc-0a1b2c3d4e5f60001 audited with it on, its default",
+    );
+    expect(cli("aws", "--from-dir", EXAMPLE, "--ports", "udp/53").stdout).not.toContain("Warnings:");
+  });
+});
+
 describe("a narrowed audit", () => {
   // An auditor must not take an audit of one cluster's nodes for evidence about the whole input.
   it("says what it covers and how many interfaces it left out", () => {

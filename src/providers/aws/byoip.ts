@@ -6,10 +6,12 @@
 // (or nowhere), so what is sent from it leaves, but no answer comes back. Only a range in state
 // `advertised` is routed to AWS. An Elastic IP or a VPC IPv6 block from a pool that is not Amazon's,
 // with no ByoipCidrs read to tell its range's state, is unknown.
+import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
-import { IntervalSet } from "../../netset/index.js";
+import { formatIp, IntervalSet } from "../../netset/index.js";
 import type { UnannouncedRange } from "../../model/types.js";
-import { cidrAt, ipAt, type AwsContext } from "./context.js";
+import { cidrAt, ipAt, notSaved, type AwsContext } from "./context.js";
+import type { InterfaceFacts } from "./network-interface.js";
 
 /** States in which AWS does not advertise a range and never will until someone advertises it. */
 const NOT_ADVERTISED = new Set(["provisioned", "provisioned-not-publicly-advertisable"]);
@@ -92,4 +94,27 @@ export function convertByoip(ctx: AwsContext): void {
     });
   }
   ctx.model.unannounced = ranges;
+}
+
+/**
+ * A warning naming the public IPv4 addresses in use (interfaces' and NAT gateways') when neither
+ * describe-addresses nor describe-byoip-cidrs is in the input at all: nothing then tells an Elastic IP
+ * from a range brought to AWS (BYOIP) that AWS does not advertise, whose answers do not come back, so
+ * every public address is audited as Amazon's. Only "allowed" can be wrong that way, hence a warning.
+ * With either saved, such an address is told (by its range's state, or as unknown by its pool); the
+ * public addresses themselves are in the interfaces' and NAT gateways' own listings, so the egress IPs
+ * do not depend on describe-addresses.
+ */
+export function noteAddressesNotSaved(ctx: AwsContext, facts: InterfaceFacts): void {
+  if (!notSaved(ctx, "Addresses") || ctx.raw.present.has("ByoipCidrs")) return;
+  const inUse = new Map<bigint, string>();
+  for (const [vpc, map] of facts.publicIpOf) for (const pub of map.values()) inUse.set(pub, vpc);
+  if (inUse.size === 0) return;
+  const shown = [...inUse]
+    .sort(([a, va], [b, vb]) => ascending(va, vb) || ascending(a, b))
+    .map(([ip, vpc]) => `${formatIp(ip)} (${vpc})`);
+  ctx.model.warnings.push({
+    resource: "Addresses",
+    message: `Elastic IPs are not in the input (aws ec2 describe-addresses was not saved, nor describe-byoip-cidrs): the public IPv4 addresses ${someOf(shown, 5)} audited as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, where this audit reports traffic as allowed`,
+  });
 }

@@ -117,6 +117,15 @@ export function undecidedTarget(ctx: AwsContext, id: string, why: string): void 
   ctx.model.unknowns.push({ resource: id, message: why });
 }
 
+/**
+ * Whether the input has no `key` at all, and not because the collector could not read it (a gap is
+ * listed under unknowns already): a folder saved without that describe call, whose converter then
+ * takes AWS's default; where the default can decide a verdict, a warning says so (see noteNotSaved).
+ */
+export function notSaved(ctx: AwsContext, key: AwsKey): boolean {
+  return !ctx.raw.present.has(key) && ctx.gapReason(key) === undefined;
+}
+
 /** "could not be read" text for a key that is absent from the input. */
 export function missingReason(ctx: AwsContext, key: AwsKey, what: string): string {
   const gap = ctx.gapReason(key);

@@ -7,7 +7,7 @@ import { ascending } from "../../model/order.js";
 import { emptyModel, unreadGroup, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { gapText, missingReason, type AwsContext } from "./context.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
-import { convertByoip } from "./byoip.js";
+import { convertByoip, noteAddressesNotSaved } from "./byoip.js";
 import { convertEksClusters } from "./eks-cluster.js";
 import { convertInternetGateways } from "./internet-gateway.js";
 import { convertNatGateways } from "./nat-gateway.js";
@@ -19,7 +19,7 @@ import { convertRouteTables } from "./route-table.js";
 import { convertSecurityGroups } from "./security-group.js";
 import { indexAwsDocuments, isAwsDocument } from "./snapshot.js";
 import { convertSubnets } from "./subnet.js";
-import { convertVpcs } from "./vpc.js";
+import { convertVpcs, noteDnsSupportNotSaved } from "./vpc.js";
 
 export { isAwsDocument };
 
@@ -55,6 +55,9 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   convertInternetGateways(ctx, facts);
   convertRouteTables(ctx, facts);
   convertEksClusters(ctx);
+  // Optional inputs absent altogether: read as AWS's defaults, which may let more out than AWS does.
+  noteDnsSupportNotSaved(ctx);
+  noteAddressesNotSaved(ctx, facts);
   // A group the interfaces name but the input lacks: one stand-in per group whose rules may match
   // anything (see unreadGroup), so its reason is shared by every interface that has it and names none
   // of them (an audit shows it under each source); the note lists them.

@@ -7,7 +7,9 @@
 // attribute can turn the resolver off; the sending instance decides the rest (instance-services.ts).
 import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../netset/index.js";
 import type { LocalService } from "../../model/types.js";
-import { blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { someOf } from "../../model/missing.js";
+import { ascending } from "../../model/order.js";
+import { blockAssociated, cidrAt, missingReason, nameTag, notSaved, type AwsContext } from "./context.js";
 import type { RawVpc } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -142,6 +144,25 @@ function dnsSupport(ctx: AwsContext, vpcId: string): Off {
       ref,
     };
   return { verdict: "unknown", reason: `the DNS support attribute of ${vpcId} has no value`, ref };
+}
+
+/**
+ * A warning naming the VPCs with sources when no DNS support attribute is in the input at all (a folder
+ * saved without describe-vpc-attribute, a Batfish layout): they are audited with it on, AWS's default,
+ * so the Amazon-provided resolver answers them. Where it is off, it does not: the audit would report
+ * as answered what is not. (An input with some VPCs' attributes and not others' is not told apart
+ * from a VPC created after they were saved: no warning there.)
+ */
+export function noteDnsSupportNotSaved(ctx: AwsContext): void {
+  if (!notSaved(ctx, "EnableDnsSupport")) return;
+  const vpcs = [...new Set(ctx.model.endpoints.map((e) => e.networkId))]
+    .filter((id) => ctx.model.networks.has(id))
+    .sort(ascending);
+  if (vpcs.length === 0) return;
+  ctx.model.warnings.push({
+    resource: "enableDnsSupport",
+    message: `the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): ${someOf(vpcs, 5)} audited with it on, its default; where it is off, the Amazon-provided DNS resolver this audit reports as answering does not answer`,
+  });
 }
 
 /** The primary IPv4 CIDR of a VPC in the input (where its resolver's address is), if it has one. */

@@ -101,6 +101,11 @@ export function loadDataDir(dir: string): Record<string, unknown[]> {
   for (const file of files) {
     const doc: unknown = JSON.parse(readFileSync(join(dir, file), "utf8"));
     if (!isRecord(doc)) continue;
+    // What `aws ec2 describe-vpc-attribute --attribute enableDnsSupport` prints: one VPC's, beside its id.
+    if (typeof doc.VpcId === "string" && isRecord(doc.EnableDnsSupport)) {
+      (out.EnableDnsSupport ??= []).push(doc);
+      continue;
+    }
     for (const [key, value] of Object.entries(doc)) {
       if (Array.isArray(value)) (out[key] ??= []).push(...(value as unknown[]));
       // A setting the CLI prints as one object (describe-vpc-block-public-access-options).
@@ -207,8 +212,8 @@ function readBody(req: IncomingMessage): Promise<string> {
 export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<Ec2Emulator> {
   const data: Record<string, unknown[]> = opts.dataDir ? loadDataDir(opts.dataDir) : {};
   for (const [key, items] of Object.entries(opts.data ?? {}))
-    if (key === "VpcBlockPublicAccessOptions")
-      data[key] = [...items]; // a setting replaces the folder's
+    if (key === "VpcBlockPublicAccessOptions" || key === "EnableDnsSupport")
+      data[key] = [...items]; // a setting replaces the folder's (the region's; the VPCs' attribute)
     else (data[key] ??= []).push(...items);
   const requests: Ec2EmulatorRequest[] = [];
   const deny = new Set(opts.deny ?? []);

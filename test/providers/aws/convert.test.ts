@@ -1869,7 +1869,7 @@ function withEip(d: Docs, publicIp: string): Docs {
   return d;
 }
 
-describe("incomplete interface listings", () => {
+describe("incomplete interface listings and optional inputs not saved", () => {
   const audit443 = (m: NetworkModel) =>
     runAudit(m, {
       ports: parsePorts("tcp/443"),
@@ -1977,5 +1977,59 @@ describe("incomplete interface listings", () => {
         /^interface eni-second \(private IP 10\.0\.0\.20, in vpc-1\) has no SubnetId in the input/,
       ) as string,
     });
+  });
+
+  it("the DNS support attribute not saved at all: audited as on, with a warning naming the VPCs with sources", () => {
+    const dnsWarnings = (d: Docs) => model(d).warnings.filter((w) => w.resource === "enableDnsSupport");
+    const d = tinyVpc();
+    expect(dnsWarnings(d)).toEqual([
+      {
+        resource: "enableDnsSupport",
+        message:
+          "the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): vpc-1 audited with it on, its default; where it is off, the Amazon-provided DNS resolver this audit reports as answering does not answer",
+      },
+    ]);
+    // The resolver answers as with it on.
+    const services = model(d).endpoints[0]!.services!;
+    expect(services.find((s) => s.ips.contains(parseIp("169.254.169.253")))?.off).toBeUndefined();
+    // Saved (whatever its value), or not read (a gap, listed under unknowns already): no warning.
+    d.EnableDnsSupport = [{ VpcId: "vpc-1", EnableDnsSupport: { Value: true } }];
+    expect(dnsWarnings(d)).toEqual([]);
+    const gap = tinyVpc();
+    gap.EgressAuditCollectionGaps = [
+      {
+        region: "us-east-1",
+        call: "DescribeVpcAttribute",
+        action: "ec2:DescribeVpcAttribute",
+        key: "EnableDnsSupport",
+        code: "UnauthorizedOperation",
+        message: "denied",
+      },
+    ];
+    expect(dnsWarnings(gap)).toEqual([]);
+    // No sources: nothing it could change.
+    const none = tinyVpc();
+    none.NetworkInterfaces = [];
+    expect(dnsWarnings(none)).toEqual([]);
+  });
+
+  it("describe-addresses and describe-byoip-cidrs both not saved: the public addresses in use are named in a warning", () => {
+    const addrWarnings = (d: Docs) => model(d).warnings.filter((w) => w.resource === "Addresses");
+    const d = tinyVpc();
+    expect(addrWarnings(d)).toEqual([
+      {
+        resource: "Addresses",
+        message:
+          "Elastic IPs are not in the input (aws ec2 describe-addresses was not saved, nor describe-byoip-cidrs): the public IPv4 addresses 198.51.100.10 (vpc-1), 198.51.100.200 (vpc-1) audited as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, where this audit reports traffic as allowed",
+      },
+    ]);
+    // Either saved tells such an address (by its pool, or by its range's state): no warning.
+    expect(addrWarnings({ ...tinyVpc(), Addresses: [] })).toEqual([]);
+    expect(addrWarnings({ ...tinyVpc(), ByoipCidrs: [] })).toEqual([]);
+    // No public address in use: nothing it could change.
+    const priv = tinyVpc();
+    priv.NetworkInterfaces = [priv.NetworkInterfaces![0]!];
+    priv.NatGateways = [];
+    expect(addrWarnings(priv)).toEqual([]);
   });
 });

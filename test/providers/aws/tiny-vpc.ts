@@ -131,9 +131,15 @@ export function docsOf(d: Docs): SourceDocument[] {
   return Object.entries(d).map(([k, v]) => ({ file: `${k}.json`, data: { [k]: v } }));
 }
 
-/** A model's (or an audit's) warnings but the one that the tiny VPC's Block Public Access setting is not saved. */
+/** The warnings that an optional input the tiny VPC leaves out is read as AWS's default (see NOT_SAVED). */
+export const NOT_SAVED = ["vpc-block-public-access", "enableDnsSupport", "Addresses"];
+
+/**
+ * A model's (or an audit's) warnings but those that the tiny VPC leaves out its Block Public Access
+ * setting, its DNS support attribute and describe-addresses (with describe-byoip-cidrs).
+ */
 export function ownWarnings<T extends { resource: string }>(m: { warnings: T[] }): T[] {
-  return m.warnings.filter((w) => w.resource !== "vpc-block-public-access");
+  return m.warnings.filter((w) => !NOT_SAVED.includes(w.resource));
 }
 
 /** The private subnet's route table's routes (rtb-priv), for a test to add to. */
