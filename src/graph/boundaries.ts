@@ -2,8 +2,7 @@
 // ways. The forward rules decide each packet; the opposite direction's rules decide its replies, which
 // return to the client's ephemeral ports. In audit mode a crossing is computed once per subnet,
 // direction, leg addresses and packet set, and shared by every leg that makes it.
-import type { IntervalSet } from "../netset/index.js";
-import { PacketSet } from "../netset/index.js";
+import { formatIp, formatIpSet, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet } from "../netset/index.js";
 import type { Filter, NetworkModel, Rule, RuleRef, Subnet } from "../model/types.js";
 import {
   allowedSet,
@@ -25,7 +24,14 @@ import {
   type Outcome,
   type Piece,
 } from "./outcome.js";
-import { forwardOfReplies, replyKinds, splitByReturn, type ReturnSplit } from "./returns.js";
+import {
+  forwardOfReplies,
+  replyKindOf,
+  replyKinds,
+  replyParts,
+  splitByReturn,
+  type ReturnSplit,
+} from "./returns.js";
 
 export interface Pass {
   set: PacketSet;
@@ -33,7 +39,13 @@ export interface Pass {
 }
 
 /**
- * What passes a boundary (with the hops that let it) and what stops there. `held`: packets that pass
+ * What passes a boundary (with the hops that let it) and what stops there. In detail mode (traces) the
+ * hops of what passes a stateless filter name, right after the rule that let the packets through, each
+ * rule that lets their replies back the other way (and, where only some replies pass, each that stops
+ * the rest): an allowed trace is evidence that every rule on the way agreed, the replies' included.
+ * They sit beside the request's hop of the same filter (not in a block at the end) as a denied reply's
+ * hop does on a trace blocked there, so a reader finds both directions of a boundary together and an
+ * allowed trace still ends at its exit. `held`: packets that pass
  * but whose replies a stateless filter there stops, with what becomes of them (blocked or unknown);
  * they go on in `pass` all the same, since a request dropped further on never gets a reply and that
  * drop is what decides: see settleHeld. In the order the replies meet them (the later filter first).
@@ -50,8 +62,11 @@ export interface Crossing {
  * object per held outcome and exit (audit results are shared by outcome object).
  */
 const withExit = new WeakMap<Outcome, Map<string, Outcome>>();
-function heldOutcome(held: Outcome, beyond: Outcome): Outcome {
+function heldOutcome(held: Outcome, beyond: Outcome, pathHops: boolean): Outcome {
   if (held.verdict !== "unknown" || beyond.exit === null || held.exit === beyond.exit) return held;
+  // A trace shows the whole way the packets went (with every reply rule that lets answers back, see
+  // Crossing.pass), not only the way to the filter in doubt; the held outcome's hops are a prefix of it.
+  if (pathHops) return { ...held, exit: beyond.exit, hops: beyond.hops };
   let byExit = withExit.get(held);
   if (!byExit) withExit.set(held, (byExit = new Map<string, Outcome>()));
   let o = byExit.get(beyond.exit);
@@ -65,9 +80,15 @@ function heldOutcome(held: Outcome, beyond: Outcome): Outcome {
  * by that drop, whatever would have become of its replies; one that gets through (or may) is decided
  * by the replies the crossing stops. Held pieces are applied in order, each to what the ones before
  * left, so of several filters the replies meet, a block anywhere decides. `keepExit`: whether the
- * packets surely leave (it is their answers that are in doubt, see heldOutcome).
+ * packets surely leave (it is their answers that are in doubt, see heldOutcome). `pathHops` (traces):
+ * a doubt that keeps the exit shows the hops of the way to it.
  */
-export function settleHeld(beyond: Piece[], held: readonly Piece[] | undefined, keepExit = true): Piece[] {
+export function settleHeld(
+  beyond: Piece[],
+  held: readonly Piece[] | undefined,
+  keepExit = true,
+  pathHops = false,
+): Piece[] {
   if (held === undefined || held.length === 0) return beyond;
   let out = beyond;
   for (const h of held) {
@@ -78,7 +99,10 @@ export function settleHeld(beyond: Piece[], held: readonly Piece[] | undefined, 
         next.push(p);
         continue;
       }
-      next.push({ packets: hit, outcome: keepExit ? heldOutcome(h.outcome, p.outcome) : h.outcome });
+      next.push({
+        packets: hit,
+        outcome: keepExit ? heldOutcome(h.outcome, p.outcome, pathHops) : h.outcome,
+      });
       const rest = p.packets.subtract(hit);
       if (!rest.isEmpty()) next.push({ packets: rest, outcome: p.outcome });
     }
@@ -132,6 +156,18 @@ interface ReturnCheck {
    * some packets get no reply through (often nowhere), so worked out on first use.
    */
   deniers: () => { set: PacketSet; ref: RuleRef }[];
+  /**
+   * Traces only: every rule that decides replies, in the order the filter reads them, with the replies
+   * (reply space) it decides and how. Worked out on first use.
+   */
+  decided: () => ReplyRule[];
+}
+
+/** A rule deciding some replies at a stateless filter (see ReturnCheck.decided). */
+interface ReplyRule {
+  replies: PacketSet;
+  ref: RuleRef;
+  action: "allow" | "deny";
 }
 
 export class Boundaries {
@@ -179,6 +215,7 @@ export class Boundaries {
       replyKey: "",
       direction: "outbound",
       ephemeral: leg.ephemeral,
+      replyPeer: null,
     }));
   }
 
@@ -200,6 +237,7 @@ export class Boundaries {
       replyKey: `${this.peerKey(f.egress, leg)}`,
       direction: "inbound",
       ephemeral: leg.ephemeral,
+      replyPeer: leg,
     }));
   }
 
@@ -263,6 +301,8 @@ export class Boundaries {
       replyKey: string;
       direction: "outbound" | "inbound";
       ephemeral: IntervalSet;
+      /** Whom the replies go to where that is the leg's source (inbound); null: the destination answers. */
+      replyPeer: LegAddresses | null;
     },
   ): Crossing {
     let current: Pass[] = [{ set, hops: [] }];
@@ -274,6 +314,7 @@ export class Boundaries {
       heldBy.push(held);
       const f = this.model.filters.get(id);
       const next: Pass[] = [];
+      const out = { next, held };
       for (const c of current) {
         if (!f || f.unknown) {
           stop.push(unknown(c.set, f?.unknown ?? `filter ${id} of ${subnet.id} is not in the data`, c.hops));
@@ -289,52 +330,118 @@ export class Boundaries {
             continue;
           }
           const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
-          // Every packet the forward rules pass goes on; those whose replies do not all come back are
-          // held here too, and decided once the rest of their way is known (settleHeld).
-          next.push({ set: a.set, hops });
-          if (a.set.isSubsetOf(ret.split.ok)) continue;
-          let none = a.set.intersect(ret.split.none);
           const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
-          for (const d of none.isEmpty() ? [] : ret.deniers()) {
-            if (none.isEmpty()) break;
-            const hit = none.intersect(d.set);
-            if (hit.isEmpty()) continue;
-            none = none.subtract(hit);
-            for (const k of replyKinds(hit, portsText(p.ephemeral)))
-              held.push(
-                blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
-                  ...hops,
-                  {
-                    resource: f.id,
-                    kind: f.kind,
-                    action: "deny",
-                    rule: d.ref.rule,
-                    detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
-                  },
-                ]),
-              );
+          if (!this.detail) {
+            this.passStateless(f, ret, a.set, hops, replyDir, p.ephemeral, out);
+            continue;
           }
-          let mixed = a.set.intersect(ret.split.mixed);
-          for (const u of ret.undecided) {
-            const hit = mixed.intersect(u.set);
-            if (hit.isEmpty()) continue;
-            mixed = mixed.subtract(hit);
-            held.push(unknown(hit, `replies: ${u.reason}`, hops));
-          }
-          if (!mixed.isEmpty())
-            held.push(
-              unknown(
-                mixed,
-                `${f.id} lets replies through on only some of the ephemeral ports ${portsText(p.ephemeral)}: the connection works only when the client picks one of those`,
-                hops,
-              ),
-            );
+          // Traces: the packets split by the rules that decide their replies, each part with their hops.
+          for (const part of this.replyHops(f, ret, a.set, replyDir, p.ephemeral, p.replyPeer))
+            this.passStateless(f, ret, part.set, [...hops, ...part.hops], replyDir, p.ephemeral, out);
         }
       }
       current = next;
     }
     const held = heldBy.reverse().flat();
     return held.length > 0 ? { pass: current, stop, held } : { pass: current, stop };
+  }
+
+  /**
+   * Packets `set` that passed stateless filter `f`'s forward rules (with `hops` so far) go on in
+   * `next`; those whose replies do not all come back are held here too (`held`), and decided once the
+   * rest of their way is known (settleHeld).
+   */
+  private passStateless(
+    f: Filter,
+    ret: ReturnCheck,
+    set: PacketSet,
+    hops: Hop[],
+    replyDir: string,
+    ephemeral: IntervalSet,
+    out: { next: Pass[]; held: Piece[] },
+  ): void {
+    out.next.push({ set, hops });
+    if (set.isSubsetOf(ret.split.ok)) return;
+    let none = set.intersect(ret.split.none);
+    for (const d of none.isEmpty() ? [] : ret.deniers()) {
+      if (none.isEmpty()) break;
+      const hit = none.intersect(d.set);
+      if (hit.isEmpty()) continue;
+      none = none.subtract(hit);
+      for (const k of replyKinds(hit, portsText(ephemeral)))
+        out.held.push(
+          blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
+            ...hops,
+            {
+              resource: f.id,
+              kind: f.kind,
+              action: "deny",
+              rule: d.ref.rule,
+              detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
+            },
+          ]),
+        );
+    }
+    let mixed = set.intersect(ret.split.mixed);
+    for (const u of ret.undecided) {
+      const hit = mixed.intersect(u.set);
+      if (hit.isEmpty()) continue;
+      mixed = mixed.subtract(hit);
+      out.held.push(unknown(hit, `replies: ${u.reason}`, hops));
+    }
+    if (!mixed.isEmpty())
+      out.held.push(
+        unknown(
+          mixed,
+          `${f.id} lets replies through on only some of the ephemeral ports ${portsText(ephemeral)}: the connection works only when the client picks one of those`,
+          hops,
+        ),
+      );
+  }
+
+  /**
+   * Traces: `set` (forward packets that passed `f`) split by the reply rules that decide their replies,
+   * each part with a hop per such rule in the filter's order: "inbound (replies from 8.8.8.8 to ports
+   * 32768-60999): rule 100: ...". A rule stopping some replies is listed only where others pass (where
+   * none does, the held block names it); replies the filter cannot decide get no hop (the held doubt
+   * names them). Each part has a single protocol where replies go to ports, so the ports a hop names
+   * are those of its part.
+   */
+  private replyHops(
+    f: Filter,
+    ret: ReturnCheck,
+    set: PacketSet,
+    replyDir: string,
+    ephemeral: IntervalSet,
+    peer: LegAddresses | null,
+  ): Pass[] {
+    let parts: Pass[] = replyParts(set).map((s) => ({ set: s, hops: [] }));
+    const noneOf = set.intersect(ret.split.none);
+    for (const d of ret.decided()) {
+      const fwd = forwardOfReplies(d.replies, ephemeral);
+      const refined: Pass[] = [];
+      for (const part of parts) {
+        let hit = part.set.intersect(fwd);
+        if (d.action === "deny") hit = hit.subtract(noneOf);
+        if (hit.isEmpty()) {
+          refined.push(part);
+          continue;
+        }
+        const rest = part.set.subtract(hit);
+        if (!rest.isEmpty()) refined.push({ set: rest, hops: part.hops });
+        const what = replyText(hit, d.replies, ephemeral, peer);
+        const hop: Hop = {
+          resource: f.id,
+          kind: f.kind,
+          action: d.action,
+          rule: d.ref.rule,
+          detail: `${replyDir} (${what}): ${d.ref.description ?? (d.action === "allow" ? "allowed" : "denied")}`,
+        };
+        refined.push({ set: hit, hops: [...part.hops, hop] });
+      }
+      parts = refined;
+    }
+    return parts;
   }
 
   /** A filter's forward decision: pieces denied (with the deciding rule) and what passes. */
@@ -430,7 +537,13 @@ export class Boundaries {
               set: forwardOfReplies(d.set, ephemeral),
               ref: d.ref,
             }));
-      rc = { split, deniers: () => (deniers ??= deniersNow()), undecided };
+      let decided: ReplyRule[] | undefined;
+      rc = {
+        split,
+        deniers: () => (deniers ??= deniersNow()),
+        undecided,
+        decided: () => (decided ??= decidedReplies(f, replies)),
+      };
       this.returnCache.set(k, rc);
     }
     return rc;
@@ -447,4 +560,58 @@ export function unionOf(rules: readonly Rule[]): PacketSet {
 
 function portsText(ports: IntervalSet): string {
   return ports.ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",");
+}
+
+/** Every rule of `replies` that decides some reply, in the order the filter reads them (see ReplyRule). */
+function decidedReplies(f: Filter, replies: readonly Rule[]): ReplyRule[] {
+  const split =
+    f.semantics === "union"
+      ? evalUnion(replies, unionOf(replies), f.defaultRef, PacketSet.ALL, true)
+      : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL);
+  const order = (ref: RuleRef): number => {
+    const i = replies.findIndex((r) => r.ref === ref);
+    return i < 0 ? replies.length : i;
+  };
+  return [
+    ...split.allowed.map((d) => ({ replies: d.set, ref: d.ref, action: "allow" as const })),
+    ...split.denied.map((d) => ({ replies: d.set, ref: d.ref, action: "deny" as const })),
+  ].sort((a, b) => order(a.ref) - order(b.ref));
+}
+
+/**
+ * Words for the replies to forward packets `fwd` (one part of replyParts) that a rule deciding `decided`
+ * (reply space) decides: "replies from 8.8.8.8 to ports 32768-49999", "replies to ports 32768-60999 of
+ * 10.0.1.5", "ICMP replies to 10.0.1.5", ...
+ * `peer`: the leg whose source the replies go to, or null where they go to the destination's sender.
+ */
+function replyText(
+  fwd: PacketSet,
+  decided: PacketSet,
+  ephemeral: IntervalSet,
+  peer: LegAddresses | null,
+): string {
+  const dsts = fwd.ips();
+  let from = "";
+  let to = "";
+  if (peer === null) from = ` from ${addressText(dsts)}`;
+  else {
+    const own: [bigint, bigint][] = [];
+    if (peer.src4 !== null && dsts.overlaps(IPV4_ALL)) own.push([peer.src4, peer.src4]);
+    if (peer.src6 !== null && dsts.overlaps(IPV6_ALL)) own.push([peer.src6, peer.src6]);
+    to = ` to ${addressText(IntervalSet.fromRanges(own))}`;
+  }
+  const kind = replyKindOf(fwd);
+  if (kind === "icmp") return `ICMP replies${from}${to}`;
+  if (kind === "portless") return `replies${from}${to}`;
+  // The ports of these replies the rule decides. A reply's peer is the forward packet's destination
+  // (rules specialized to the leg's source hold its whole address family there, see specializeRules).
+  const mine = decided.restrictProtocols(fwd.protocols()).restrictPorts(ephemeral).restrictIps(dsts);
+  const ports = IntervalSet.unionAll([...mine.cubes()].map((c) => c.ports));
+  return `replies${from} to ports ${portsText(ports)}${to === "" ? "" : ` of${to.slice(3)}`}`;
+}
+
+/** Addresses as a reader writes them: one address without its /32 (or /128). */
+function addressText(ips: IntervalSet): string {
+  const lo = ips.min();
+  return lo !== undefined && ips.ranges.length === 1 && lo === ips.max() ? formatIp(lo) : formatIpSet(ips);
 }

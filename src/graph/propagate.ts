@@ -826,9 +826,11 @@ export class Engine {
           const there = this.arrivals(leg, dst, q.set, arrive, [...p.hops, ...q.hops, deliverHop]);
           beyondIn.push(...this.replies.apply("the destination", dst, leg.subnet, leg.src4, leg.src6, there));
         }
-        beyondOut.push(...settleHeld(beyondIn, inn.held && prependHops(inn.held, p.hops)));
+        beyondOut.push(
+          ...settleHeld(beyondIn, inn.held && prependHops(inn.held, p.hops), true, this.opts.detail),
+        );
       }
-      pieces.push(...settleHeld(beyondOut, out.held));
+      pieces.push(...settleHeld(beyondOut, out.held, true, this.opts.detail));
     }
     if (!rest.isEmpty()) {
       const net = this.model.networks.get(networkId);
@@ -867,7 +869,7 @@ export class Engine {
     const out: Crossing = sameSubnet ? { pass: [{ set, hops: [] }], stop: [] } : crossOut(set);
     const pieces = [...out.stop];
     for (const p of out.pass) pieces.push(...prependHops(this.atGateway(leg, p.set, g), p.hops));
-    return settleHeld(pieces, out.held);
+    return settleHeld(pieces, out.held, true, this.opts.detail);
   }
 
   private atGateway(leg: Leg, set: PacketSet, g: Gateway): Piece[] {
@@ -1132,7 +1134,7 @@ export class Engine {
           ]),
         );
       }
-      pieces.push(...settleHeld(after, entered.held));
+      pieces.push(...settleHeld(after, entered.held, true, this.opts.detail));
     };
     const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
     through(ok, 0n, via);

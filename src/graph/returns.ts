@@ -45,6 +45,34 @@ export function replyKinds(set: PacketSet, ephemeralText: string): { set: Packet
   ].filter((k) => !k.set.isEmpty());
 }
 
+/** What the replies to forward packets are: to ports (TCP, UDP, SCTP), ICMP replies, or portless ones. */
+export type ReplyKind = "ports" | "icmp" | "portless";
+
+/**
+ * `set` split by reply kind (see replyKinds), and where replies go to ports, by protocol: a rule's
+ * ports are those of one protocol, so within a part the replies' ports are told by address alone.
+ */
+export function replyParts(set: PacketSet): PacketSet[] {
+  const parts: PacketSet[] = [];
+  for (const [lo, hi] of PORT_PROTOCOLS.ranges) {
+    const part = set.restrictProtocols(IntervalSet.fromRanges([[lo, hi]]));
+    if (!part.isEmpty()) parts.push(part);
+  }
+  for (const protocols of [ICMP_PROTOCOLS, PORTLESS_PROTOCOLS]) {
+    const part = set.restrictProtocols(protocols);
+    if (!part.isEmpty()) parts.push(part);
+  }
+  return parts;
+}
+
+/** The reply kind of forward packets of one kind (a part of replyParts). */
+export function replyKindOf(set: PacketSet): ReplyKind {
+  const p = set.protocols();
+  if (p.isSubsetOf(PORT_PROTOCOLS)) return "ports";
+  if (p.isSubsetOf(ICMP_PROTOCOLS)) return "icmp";
+  return "portless";
+}
+
 /** Forward packets whose replies include at least one packet of `replies` (a set in reply space). */
 export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): PacketSet {
   let fwd = replies.restrictProtocols(PORT_PROTOCOLS).restrictPorts(ephemeral).existsPort();

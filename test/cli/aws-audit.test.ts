@@ -146,6 +146,102 @@ describe("egress-audit aws trace", () => {
     expect(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  // An allowed trace is evidence that every rule on the way agreed: with stateless network ACLs, the
+  // rules that let the replies back too (they were left out, and a later change to one of them could
+  // not be traced to the answer).
+  it("an allowed trace lists the network ACL rules that let the replies back", () => {
+    const flow = ["--src", "app-1", "--dst", "8.8.8.8", "--protocol", "tcp", "--port", "443"];
+    const r = cli("aws", "trace", "--from-dir", EXAMPLE, ...flow);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain("app-1 -> 8.8.8.8 tcp/443: ALLOWED");
+    const rows = r.stdout
+      .split("\n")
+      .filter((l) => /^ +\d+ /.test(l))
+      .map((l) => l.trim().split(/ {2,}/));
+    expect(rows.map((c) => `${c[1]} ${c[3]} ${c[4]} ${c[5]}`)).toEqual([
+      "sg-0a1b2c3d4e5f60082 allow payment and partner APIs egress tcp 443 to 0.0.0.0/0",
+      "rtb-0a1b2c3d4e5f60052 forward 0.0.0.0/0 0.0.0.0/0 -> nat-0a1b2c3d4e5f60031",
+      "acl-0a1b2c3d4e5f60072 allow 110 outbound: rule 110: allow tcp 443 to 0.0.0.0/0",
+      // The app subnet's inbound rule admitting 8.8.8.8's replies to the instance's (Linux) ports ...
+      "acl-0a1b2c3d4e5f60072 allow 100 inbound (replies from 8.8.8.8 to ports 32768-60999): rule 100: allow tcp 1024-65535 from 0.0.0.0/0",
+      "acl-0a1b2c3d4e5f60070 allow 100 inbound: rule 100: allow all traffic from 0.0.0.0/0",
+      // ... the NAT gateway's subnet's outbound rule passing them back to the instance ...
+      "acl-0a1b2c3d4e5f60070 allow 100 outbound (replies to ports 32768-60999 of 10.20.10.31): rule 100: allow all traffic to 0.0.0.0/0",
+      "nat-0a1b2c3d4e5f60031 translate - source -> 10.20.0.200, routed by subnet-0a1b2c3d4e5f60011",
+      "rtb-0a1b2c3d4e5f60051 forward 0.0.0.0/0 0.0.0.0/0 -> igw-0a1b2c3d4e5f60021",
+      "acl-0a1b2c3d4e5f60070 allow 100 outbound: rule 100: allow all traffic to 0.0.0.0/0",
+      // ... and its inbound rule admitting them to the NAT gateway's ports.
+      "acl-0a1b2c3d4e5f60070 allow 100 inbound (replies from 8.8.8.8 to ports 1024-65535): rule 100: allow all traffic from 0.0.0.0/0",
+      "igw-0a1b2c3d4e5f60021 translate - source -> 203.0.113.10",
+      "igw-0a1b2c3d4e5f60021 exit - internet",
+    ]);
+  });
+
+  it("where two rules split the replies' ports, both are listed, each with its part (text and JSON)", () => {
+    // The app subnet's ACL lets replies in on 1024-49999 by rule 100 and on 50000-65535 by rule 105.
+    const dir = editedExample((key, data) => {
+      if (key !== "NetworkAcls") return;
+      const acl = data.NetworkAcls!.find(
+        (a) => (a as { NetworkAclId: string }).NetworkAclId === "acl-0a1b2c3d4e5f60072",
+      ) as { Entries: { Egress: boolean; RuleNumber: number; PortRange?: object }[] };
+      acl.Entries.find((e) => !e.Egress && e.RuleNumber === 100)!.PortRange = { From: 1024, To: 49999 };
+      acl.Entries.push({
+        CidrBlock: "0.0.0.0/0",
+        Egress: false,
+        Protocol: "6",
+        RuleAction: "allow",
+        RuleNumber: 105,
+        PortRange: { From: 50000, To: 65535 },
+      } as { Egress: boolean; RuleNumber: number });
+    });
+    const flow = ["--src", "app-1", "--dst", "8.8.8.8", "--protocol", "tcp", "--port", "443"];
+    const text = cli("aws", "trace", "--from-dir", dir, ...flow);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(
+      / {2}4 +acl-0a1b2c3d4e5f60072 +network-acl +allow +100 +inbound \(replies from 8\.8\.8\.8 to ports 32768-49999\): rule 100: allow tcp 1024-49999 from 0\.0\.0\.0\/0\n {4}5 +acl-0a1b2c3d4e5f60072 +network-acl +allow +105 +inbound \(replies from 8\.8\.8\.8 to ports 50000-60999\): rule 105: allow tcp 50000-65535 from 0\.0\.0\.0\/0\n/,
+    );
+    const r = cli("aws", "trace", "--from-dir", dir, ...flow, "--json");
+    expect(r.code).toBe(0);
+    const traces = JSON.parse(r.stdout) as { verdict: string; exit: string; hops: object[] }[];
+    const validate = validator("schema/trace-result.schema.json");
+    expect(validate(traces), JSON.stringify(validate.errors)).toBe(true);
+    expect(traces[0]).toMatchObject({ verdict: "allowed", exit: "internet" });
+    expect(traces[0]!.hops.slice(2, 5)).toEqual([
+      {
+        resource: "acl-0a1b2c3d4e5f60072",
+        kind: "network-acl",
+        action: "allow",
+        rule: "110",
+        detail: "outbound: rule 110: allow tcp 443 to 0.0.0.0/0",
+      },
+      {
+        resource: "acl-0a1b2c3d4e5f60072",
+        kind: "network-acl",
+        action: "allow",
+        rule: "100",
+        detail:
+          "inbound (replies from 8.8.8.8 to ports 32768-49999): rule 100: allow tcp 1024-49999 from 0.0.0.0/0",
+      },
+      {
+        resource: "acl-0a1b2c3d4e5f60072",
+        kind: "network-acl",
+        action: "allow",
+        rule: "105",
+        detail:
+          "inbound (replies from 8.8.8.8 to ports 50000-60999): rule 105: allow tcp 50000-65535 from 0.0.0.0/0",
+      },
+    ]);
+  });
+
+  it("prints exactly the README's worked trace example", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const section = readme.slice(readme.indexOf("## Reading a trace"));
+    const m = /```sh\n\.\/nodew npx egress-audit (.*)\n```\n\n```\n([\s\S]*?)```\n/.exec(section);
+    expect(m).not.toBeNull();
+    const r = cli(...m![1]!.split(" "));
+    expect(r.stdout).toBe(m![2]);
+  });
+
   it("traces many flows from a JSON Lines file, in input order", () => {
     const r = cli("aws", "trace", "--from-dir", EXAMPLE, "--flows", "test/cli/flows.jsonl", "--json");
     expect(r.stderr).toBe("");

@@ -84,16 +84,21 @@ describe("paths out", () => {
     const t = trace(tinyVpc(), { src: "eni-app" });
     expect(t).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "198.51.100.200" });
     expect(t.reason).toBe("reaches the internet through nat-1 and igw-1");
-    expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toEqual([
-      "sg-all:allow",
-      "rtb-priv:forward",
-      "acl-priv:allow",
-      "acl-default:allow",
-      "nat-1:translate",
-      "rtb-pub:forward",
-      "acl-default:allow",
-      "igw-1:translate",
-      "igw-1:exit",
+    // Each network ACL crossed shows the rule that lets the request through, then the one that lets
+    // its replies back (to the client's ports, or the NAT gateway's 1024-65535).
+    expect(t.hops.map((h) => `${h.resource}:${h.action}:${h.rule}:${h.detail}`)).toEqual([
+      "sg-all:allow:#1:egress all traffic to 0.0.0.0/0",
+      "rtb-priv:forward:0.0.0.0/0:0.0.0.0/0 -> nat-1",
+      "acl-priv:allow:100:outbound: rule 100: allow all traffic to 0.0.0.0/0",
+      "acl-priv:allow:100:inbound (replies from 8.8.8.8 to ports 1024-65535): rule 100: allow all traffic from 0.0.0.0/0",
+      "acl-default:allow:100:inbound: rule 100: allow all traffic from 0.0.0.0/0",
+      "acl-default:allow:100:outbound (replies to ports 1024-65535 of 10.0.1.10): rule 100: allow all traffic to 0.0.0.0/0",
+      "nat-1:translate:null:source -> 10.0.0.200, routed by subnet-pub",
+      "rtb-pub:forward:0.0.0.0/0:0.0.0.0/0 -> igw-1",
+      "acl-default:allow:100:outbound: rule 100: allow all traffic to 0.0.0.0/0",
+      "acl-default:allow:100:inbound (replies from 8.8.8.8 to ports 1024-65535): rule 100: allow all traffic from 0.0.0.0/0",
+      "igw-1:translate:null:source -> 198.51.100.200",
+      "igw-1:exit:null:internet",
     ]);
   });
 
@@ -547,6 +552,88 @@ describe("network ACL return traffic (stateless)", () => {
     const t = trace(d, { src: "eni-app" });
     expect(t.verdict).toBe("unknown");
     expect(t.reason).toMatch(/acl-priv lets replies through on only some of the ephemeral ports 32768-60999/);
+    // The packets leave: the trace shows their whole way to the exit, and at acl-priv the rule letting
+    // some replies back and the one stopping the rest (it showed the way up to acl-priv only).
+    expect(t.exit).toBe("internet");
+    expect(t.hops.map((h) => `${h.resource}:${h.action}:${h.rule}`)).toEqual([
+      "sg-all:allow:#1",
+      "rtb-priv:forward:0.0.0.0/0",
+      "acl-priv:allow:100",
+      "acl-priv:allow:100",
+      "acl-priv:deny:*",
+      "acl-default:allow:100",
+      "acl-default:allow:100",
+      "nat-1:translate:null",
+      "rtb-pub:forward:0.0.0.0/0",
+      "acl-default:allow:100",
+      "acl-default:allow:100",
+      "igw-1:translate:null",
+      "igw-1:exit:null",
+    ]);
+    expect(t.hops.slice(3, 5).map((h) => h.detail)).toEqual([
+      "inbound (replies from 8.8.8.8 to ports 49152-60999): rule 100: allow tcp 49152-65535 from 0.0.0.0/0",
+      "inbound (replies from 8.8.8.8 to ports 32768-49151): rule *: deny all traffic from 0.0.0.0/0",
+    ]);
+  });
+
+  it("an allowed trace names every rule that lets replies back, each part of a split ephemeral range", () => {
+    const d = onLinux(tinyVpc());
+    // Rule 100 lets part of 32768-60999 back, rule 110 the rest, rule 120 UDP's (not these replies').
+    setAcl(d, "acl-priv", [
+      all(100, true),
+      tcp(100, false, "allow", 1024, 40000),
+      tcp(110, false, "allow", 40001, 65535),
+      { ...tcp(120, false, "allow", 1024, 65535), Protocol: "17" },
+    ]);
+    const t = trace(d, { src: "eni-app" });
+    expect(t.verdict).toBe("allowed");
+    expect(t.hops.filter((h) => h.resource === "acl-priv")).toEqual([
+      {
+        resource: "acl-priv",
+        kind: "network-acl",
+        action: "allow",
+        rule: "100",
+        detail: "outbound: rule 100: allow all traffic to 0.0.0.0/0",
+      },
+      {
+        resource: "acl-priv",
+        kind: "network-acl",
+        action: "allow",
+        rule: "100",
+        detail:
+          "inbound (replies from 8.8.8.8 to ports 32768-40000): rule 100: allow tcp 1024-40000 from 0.0.0.0/0",
+      },
+      {
+        resource: "acl-priv",
+        kind: "network-acl",
+        action: "allow",
+        rule: "110",
+        detail:
+          "inbound (replies from 8.8.8.8 to ports 40001-60999): rule 110: allow tcp 40001-65535 from 0.0.0.0/0",
+      },
+    ]);
+    // A ping's replies are ICMP echo replies: the rule that lets those back is named.
+    setAcl(d, "acl-priv", [
+      all(100, true),
+      { ...all(90, false), Protocol: "1", IcmpTypeCode: { Type: 0, Code: 0 } },
+    ]);
+    const ping = trace(d, { src: "eni-app", protocol: "icmp", port: null });
+    expect(ping.verdict).toBe("allowed");
+    expect(ping.hops.filter((h) => h.resource === "acl-priv").map((h) => h.detail)).toEqual([
+      "outbound: rule 100: allow all traffic to 0.0.0.0/0",
+      "inbound (ICMP replies from 8.8.8.8): rule 90: allow icmp type 0 code 0 from 0.0.0.0/0",
+    ]);
+  });
+
+  it("an audit is as it was: its results do not carry the rules replies meet", () => {
+    const d = onLinux(tinyVpc());
+    setAcl(d, "acl-priv", [
+      all(100, true),
+      tcp(100, false, "allow", 1024, 40000),
+      tcp(110, false, "allow", 40001, 65535),
+    ]);
+    const r = audit(d, "tcp/443");
+    expect(r.results.find((e) => e.source.id === "eni-app")).toMatchObject({ verdict: "allowed" });
   });
 
   it("a client whose OS the input does not tell (its instance not in it) is judged on 1024-65535, as Lambda and load balancers", () => {

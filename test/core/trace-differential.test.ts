@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
+import type { Hop } from "../../src/graph/outcome.js";
 import { formatIp, isV4, protocolName } from "../../src/netset/index.js";
 import { reportedMismatch } from "../graph/compare.js";
 import {
@@ -14,7 +15,7 @@ import {
   randomNetwork,
   TINY_PACKETS,
 } from "../graph/random-network.js";
-import { referenceOutcome, type Packet } from "../graph/reference.js";
+import { replyRulesOf, type Packet } from "../graph/reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -37,10 +38,25 @@ function flowOf(src: string, p: Packet): Flow | null {
   return flow;
 }
 
+/**
+ * A trace's reply hops as the reference names the rules that decided replies: "acl-1 in allow 100", where
+ * `in`/`out` is the direction of the crossing (a reply hop's direction is the other one).
+ */
+function replyHopsOf(hops: readonly Hop[]): string[] {
+  const out: string[] = [];
+  for (const h of hops) {
+    const m = /^(inbound|outbound) \(/.exec(h.detail);
+    if (m === null) continue;
+    out.push(`${h.resource} ${m[1] === "inbound" ? "out" : "in"} ${h.action} ${h.rule ?? "-"}`);
+  }
+  return out;
+}
+
 describe("trace vs the per-packet reference", () => {
   // Half the networks have network ACL rules whose match is in doubt (unknown where they decide).
   it(`agrees on every flow of the tiny universe (${SEEDS} random networks)`, () => {
     let flows = 0;
+    let withReplies = 0;
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       const model = randomNetwork(randFromSeed(seed), {
         maxEndpoints: fuzzEndpoints(4),
@@ -62,8 +78,19 @@ describe("trace vs the per-packet reference", () => {
         asked.forEach(({ p, f }, i) => {
           const t = traces[i]!;
           const where = `${f.src} ${f.protocol} ${f.port ?? "-"} -> ${f.dst}`;
-          const wrong = reportedMismatch(where, "trace", t, referenceOutcome(model, ep, p));
+          const ref = replyRulesOf(model, ep, p);
+          const wrong = reportedMismatch(where, "trace", t, ref.outcome);
           if (wrong !== null) problems.push(wrong);
+          // An allowed trace is evidence: it names every rule that let the replies back, at each
+          // stateless filter crossed (right after the rule that let the request through there).
+          if (t.verdict === "allowed" && wrong === null) {
+            const shown = replyHopsOf(t.hops);
+            if (ref.replyRules.length > 0) withReplies++;
+            if (shown.join("; ") !== ref.replyRules.join("; "))
+              problems.push(
+                `${where}: reply hops [${shown.join("; ")}], expected [${ref.replyRules.join("; ")}]`,
+              );
+          }
           if (t.flow !== f) problems.push(`${where}: the result does not carry its flow`);
           const last = t.hops[t.hops.length - 1];
           if (last === undefined) problems.push(`${where}: ${t.verdict}, but no hop shows where`);
@@ -86,5 +113,7 @@ describe("trace vs the per-packet reference", () => {
         );
     }
     expect(flows).toBeGreaterThan(SEEDS * 100);
+    // Allowed flows whose replies crossed a stateless filter: their reply hops were checked.
+    expect(withReplies).toBeGreaterThan(SEEDS);
   });
 });

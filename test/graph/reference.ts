@@ -254,6 +254,7 @@ function crossBoundary(
       firstMatch(f, replyRules, proto, replyPort, peer),
     );
     const denied = decisions.filter((d) => !d.allow);
+    recordReplies(f, dir, decisions);
     // A reply the filter cannot decide: the connection is not surely blocked, nor surely working.
     if (decisions.some((d) => d.unresolved !== undefined))
       held.unshift(unknown(`${dir} of ${subnet.id}: a reply undecided`));
@@ -268,6 +269,36 @@ function crossBoundary(
     }
   }
   return { held };
+}
+
+/**
+ * The rules that decided replies at each stateless filter a packet crossed, in the order it crossed them
+ * (each filter's in rule order, once each): "acl-1 in allow 100" (`in`: the crossing's direction). Set by
+ * replyRulesOf while it walks one packet; a trace lists the same rules in its reply hops.
+ */
+let replyTrail: string[] | null = null;
+
+function recordReplies(f: Filter, dir: "out" | "in", decisions: readonly Decision[]): void {
+  if (replyTrail === null || decisions.length === 0) return;
+  const byOrder = new Map<number, Decision>();
+  for (const d of decisions) if (d.unresolved === undefined) byOrder.set(d.order, d);
+  for (const d of [...byOrder.values()].sort((a, b) => a.order - b.order))
+    replyTrail.push(`${f.id} ${dir} ${d.allow ? "allow" : "deny"} ${d.ref.rule ?? "-"}`);
+}
+
+/** referenceOutcome for a trace, with the rules that decided the packet's replies (see replyTrail). */
+export function replyRulesOf(
+  model: NetworkModel,
+  ep: Endpoint,
+  pkt: Packet,
+): { outcome: RefOutcome; replyRules: string[] } {
+  replyTrail = [];
+  try {
+    const outcome = referenceOutcome(model, ep, pkt);
+    return { outcome, replyRules: replyTrail };
+  } finally {
+    replyTrail = null;
+  }
 }
 
 /**

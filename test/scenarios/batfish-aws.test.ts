@@ -66,7 +66,19 @@ describe("Batfish AWS test-vpc-endpoint-interface", () => {
   it("2. other-subnet instance -> endpoint: through its subnet, the VPC and the endpoint's subnet (both ways)", () => {
     const t = trace({ src: "i-0eb6eb395a0d09117", dst: "10.1.101.97", protocol: "tcp", port: 443 });
     expect(t).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
-    expect(t.hops.filter((h) => h.kind === "network-acl").map((h) => h.action)).toEqual(["allow", "allow"]);
+    // Each network ACL lets the request through and its replies back.
+    expect(t.hops.filter((h) => h.kind === "network-acl").map((h) => h.action)).toEqual([
+      "allow",
+      "allow",
+      "allow",
+      "allow",
+    ]);
+    expect(t.hops.filter((h) => h.kind === "network-acl").map((h) => h.detail.replace(/\).*/, ")"))).toEqual([
+      "outbound: rule 1000: allow all traffic to 0.0.0.0/0",
+      "inbound (replies from 10.1.101.97 to ports 32768-60999)",
+      "inbound: rule 1000: allow all traffic from 0.0.0.0/0",
+      "outbound (replies to ports 32768-60999 of 10.1.1.88)",
+    ]);
     // The endpoint's own security group lets tcp/443 in ("HTTP Access").
     expect(t.hops.at(-2)).toMatchObject({
       resource: "sg-0973207c61f3466e1",

@@ -208,6 +208,8 @@ describe("np-guard explanations", () => {
       "security-group:allow",
       "route-table:forward",
       "network-acl:allow",
+      // The source subnet's network ACL would let the replies back in.
+      "network-acl:allow",
       "network-acl:deny",
     ]);
   });
