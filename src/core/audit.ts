@@ -24,6 +24,7 @@ import { Engine, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
 import type { Outcome, Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
+import { ascending } from "../model/order.js";
 import type { AuditEntry, AuditPath, AuditResult, AuditSource } from "./result.js";
 import { SCHEMA_VERSION, VERSION } from "./version.js";
 
@@ -385,7 +386,9 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
  * where the primary address (which the interface's own entries send from) has no public IP and
  * cannot. Addresses without one are not repeated: they get out only as the primary does (through a
  * NAT gateway), or not at all directly (and a pod's address, behind the VPC CNI's source NAT, leaves
- * as the primary's). These senders send IPv4 only: the interface's own entries give its IPv6.
+ * as the primary's). These senders send IPv4 only: the interface's own entries give its IPv6. In
+ * address order: AWS lists an interface's addresses in no promised order, and the report must not
+ * follow it.
  */
 function publicAddressSenders(engine: Engine, ep: Endpoint): Endpoint[] {
   const primary = ep.privateIps[0];
@@ -393,7 +396,7 @@ function publicAddressSenders(engine: Engine, ep: Endpoint): Endpoint[] {
   const own = engine.publicIpOf(ep.networkId, primary);
   const seen = new Set<bigint>();
   const out: Endpoint[] = [];
-  for (const ip of ep.privateIps.slice(1)) {
+  for (const ip of ep.privateIps.slice(1).sort(ascending)) {
     const pub = engine.publicIpOf(ep.networkId, ip);
     if (pub === undefined ? !engine.publicIpInDoubt(ep.networkId, ip) : pub === own || seen.has(pub))
       continue;

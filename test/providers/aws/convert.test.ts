@@ -1280,6 +1280,34 @@ describe("missing and malformed data", () => {
     expect(igw.publicIpOf.get(parseIp("10.0.0.10"))).toBe(parseIp("198.51.100.10"));
   });
 
+  it("an interface's other addresses with public IPs of their own are audited in address order, whatever the listing's order", () => {
+    // AWS promises no order for PrivateIpAddresses: a nightly report must not change when it shuffles.
+    const sendersOf = (order: number[]) => {
+      const d = tinyVpc();
+      const web = d.NetworkInterfaces![1] as { PrivateIpAddresses: object[] };
+      const others = [21, 20, 22].map((host) => ({
+        Primary: false,
+        PrivateIpAddress: `10.0.0.${host}`,
+        Association: { PublicIp: `198.51.100.${host}` },
+      }));
+      web.PrivateIpAddresses.push(...order.map((i) => others[i]!));
+      const audit = runAudit(model(d), {
+        ports: parsePorts("tcp/443"),
+        portsText: "tcp/443",
+        dest: parseDest("0.0.0.0/0"),
+        destText: "0.0.0.0/0",
+      });
+      return audit.results.filter((e) => e.source.id === "eni-web").map((e) => e.source.privateIp);
+    };
+    const expected = ["10.0.0.10", "10.0.0.20", "10.0.0.21", "10.0.0.22"];
+    for (const order of [
+      [0, 1, 2],
+      [1, 0, 2],
+      [2, 1, 0],
+    ])
+      expect(sendersOf(order)).toEqual(expected);
+  });
+
   it("a prefix list saved twice counts once if its entries agree (in any order); with other entries it is an error", () => {
     const list = (cidrs: string[]) => ({
       PrefixListId: "pl-partners",
