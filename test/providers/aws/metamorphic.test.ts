@@ -14,6 +14,7 @@ import { awsModel } from "../../../src/providers/aws/index.js";
 import { parseDest, parsePorts } from "../../../src/core/cli.js";
 import { randFromSeed, type Rand } from "../../graph/random-network.js";
 import { destinationsOf, interfacesOf, randomAwsVpc, type AwsDump } from "./random-aws.js";
+import { sendsAs } from "./raw-reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -85,15 +86,16 @@ function relaidOut(r: Rand, d: AwsDump): SourceDocument[] {
   return [...shuffle(r, docs), ...empty];
 }
 
-/** The audit as compared: warnings name the file and JSON path of a rule, which the layout changes. */
+/**
+ * The audit as compared: warnings and unknowns name the file and JSON path of what they concern (a
+ * rule, the two listings that disagree on an address's public IP), which the layout changes.
+ */
 function normalised(a: AuditResult): unknown {
-  return {
-    ...a,
-    warnings: a.warnings.map((w) => ({
-      ...w,
-      message: w.message.replace(/\(\S+\.json \$[^ ]*\)/g, "(file)"),
-    })),
-  };
+  const located = <T extends { message: string }>(w: T): T => ({
+    ...w,
+    message: w.message.replace(/\(\S+\.json \$[^ ]*\)/g, "(file)"),
+  });
+  return { ...a, warnings: a.warnings.map(located), unknowns: a.unknowns.map(located) };
 }
 
 /** Where two JSON values first differ, with both sides (shortened), or null when they are equal. */
@@ -121,7 +123,7 @@ describe("the layout of the describe output does not change the answers", () => 
       const dump = randomAwsVpc(randFromSeed(seed));
       const r = randFromSeed(seed + 7_000_000);
       const flows: Flow[] = interfacesOf(dump)
-        .filter((x) => x.eni.InterfaceType === "interface" || x.eni.InterfaceType === "lambda")
+        .filter((x) => sendsAs(x.eni.InterfaceType) !== null)
         .flatMap((x) =>
           destinationsOf(dump).flatMap((dst) => [
             { src: x.eni.NetworkInterfaceId, dst, protocol: "tcp", port: 443 },
@@ -174,7 +176,7 @@ describe("the layout of the describe output does not change the answers", () => 
         ]),
       ) as unknown as AwsDump;
       const sources = interfacesOf(dump)
-        .filter((x) => x.eni.InterfaceType === "interface" || x.eni.InterfaceType === "lambda")
+        .filter((x) => sendsAs(x.eni.InterfaceType) !== null)
         .map((x) => x.eni.NetworkInterfaceId);
       const flows: Flow[] = sources.flatMap((src) =>
         destinationsOf(dump).flatMap((dst) => [

@@ -116,7 +116,11 @@ export interface RawInstance {
   PrivateIpAddress: string;
   PublicIpAddress?: string;
   Platform?: "windows";
-  NetworkInterfaces: (Omit<RawEni, "InterfaceType" | "Attachment"> & {
+  /**
+   * Absent or empty now and then (a trimmed dump, a --query that left them out): the instance takes
+   * the interfaces describe-network-interfaces attaches to it (bareInstances).
+   */
+  NetworkInterfaces?: (Omit<RawEni, "InterfaceType" | "Attachment"> & {
     Attachment: { DeviceIndex: number };
   })[];
   MetadataOptions?: { State?: string; HttpEndpoint?: string; HttpProtocolIpv6?: string };
@@ -900,7 +904,146 @@ export function randomAwsVpc(r: Rand): AwsDump {
     const region = pick(r, ["us-east-1", "eu-west-1"]);
     for (const s of dump.Subnets) s.AvailabilityZone = region + pick(r, ["a", "b", "-bos-1a"]);
   }
+  // Drawn after the zones, so that earlier seeds still make the VPCs they made before.
+  if (chance(r, 35)) otherInterfaceTypes(r, dump);
+  if (chance(r, 30)) bareInstances(r, dump);
+  if (chance(r, 35)) secondaryPublicIps(r, dump);
   return dump;
+}
+
+/**
+ * Interfaces of the other types describe-network-interfaces prints, now and then: an instance's of
+ * another kind (EFA, trunk); on an interface no instance has, an AWS-managed one that opens
+ * connections of its own (a load balancer's, an API Gateway VPC link's...), one that does not (a
+ * Network Load Balancer's, a transit gateway attachment's...), a pod's branch interface, or a type
+ * AWS may add later; and a NAT gateway's own interface in the SDKs' spelling.
+ */
+function otherInterfaceTypes(r: Rand, d: AwsDump): void {
+  const types = [
+    "load_balancer",
+    "api_gateway_managed",
+    "quicksight",
+    "ec2_instance_connect_endpoint",
+    "iot_rules_managed",
+    "aws_codestar_connections_managed",
+    "network_load_balancer",
+    "gateway_load_balancer",
+    "gateway_load_balancer_endpoint",
+    "transit_gateway",
+    "global_accelerator_managed",
+    "branch",
+    "satellite_uplink_managed",
+  ];
+  const owned = new Set(interfacesOf(d).flatMap((x) => (x.instance ? [x.eni.NetworkInterfaceId] : [])));
+  for (const eni of d.NetworkInterfaces) {
+    if (eni.InterfaceType === "nat_gateway" && chance(r, 40)) eni.InterfaceType = "natGateway";
+    if (eni.InterfaceType !== "interface" || !chance(r, 40)) continue;
+    eni.InterfaceType =
+      owned.has(eni.NetworkInterfaceId) || eni.Attachment?.InstanceId !== undefined
+        ? pick(r, ["efa", "efa-only", "trunk", "evs"])
+        : pick(r, types);
+  }
+  // And one more such interface (.60 of a subnet), with the VPC's groups, a public IP now and then.
+  if (chance(r, 25)) return;
+  const s = r.int(0, d.Subnets.length - 1);
+  const ip = d.Subnets[s]!.CidrBlock.replace(/\.0\/24$/, ".60");
+  const pub = chance(r, 40) ? { PublicIp: "3.0.6.1" } : undefined;
+  const v6 = d.Subnets[s]!.Ipv6CidrBlockAssociationSet?.[0]?.Ipv6CidrBlock;
+  const groups = d.SecurityGroups.filter(() => chance(r, 50));
+  if (groups.length === 0) groups.push(pick(r, d.SecurityGroups));
+  d.NetworkInterfaces.push({
+    NetworkInterfaceId: "eni-svc",
+    SubnetId: d.Subnets[s]!.SubnetId,
+    VpcId: VPC_ID,
+    InterfaceType: pick(r, types),
+    Status: "in-use",
+    PrivateIpAddress: ip,
+    PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) }],
+    ...(pub ? { Association: pub } : {}),
+    ...(v6 && chance(r, 50) ? { Ipv6Addresses: [{ Ipv6Address: v6.replace(/::\/64$/, "::60") }] } : {}),
+    Groups: groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName })),
+  });
+}
+
+/**
+ * Instances listed without their interfaces (NetworkInterfaces absent or empty): one whose interface
+ * describe-network-interfaces lists (attached to it by Attachment.InstanceId most of the time), one
+ * whose interface is listed nowhere else (the instance is then an unknown), and now and then an
+ * instance with no interface in the input at all.
+ */
+function bareInstances(r: Rand, d: AwsDump): void {
+  for (const rsv of d.Reservations)
+    for (const instance of rsv.Instances) {
+      if (!/^i-\d+$/.test(instance.InstanceId) || !chance(r, 50)) continue;
+      const ids = (instance.NetworkInterfaces ?? []).map((e) => e.NetworkInterfaceId);
+      if (chance(r, 50)) instance.NetworkInterfaces = [];
+      else delete instance.NetworkInterfaces;
+      for (const eni of d.NetworkInterfaces)
+        if (ids.includes(eni.NetworkInterfaceId) && chance(r, 75))
+          eni.Attachment = { InstanceId: instance.InstanceId, DeviceIndex: 0 };
+    }
+  if (chance(r, 30))
+    d.Reservations.push({
+      ReservationId: "r-bare",
+      Instances: [
+        {
+          InstanceId: "i-bare",
+          State: { Name: "running" },
+          SubnetId: d.Subnets[0]!.SubnetId,
+          VpcId: VPC_ID,
+          PrivateIpAddress: d.Subnets[0]!.CidrBlock.replace(/\.0\/24$/, ".240"),
+        },
+      ],
+    });
+}
+
+/**
+ * Secondary private addresses with public IPs of their own: now and then another one with an Elastic
+ * IP (.70 + k, 3.0.3.k for eni-k, in every listing of it, and in describe-addresses half the time),
+ * and an address (primary or secondary) that describe-addresses associates with another Elastic IP
+ * than its listing shows (3.0.9.x), or with one where the listing shows none (an Elastic IP moved
+ * between the two calls): its public IP is in doubt. Now and then describe-addresses keeps the listed
+ * one beside the other (two snapshots): that one is used.
+ */
+function secondaryPublicIps(r: Rand, d: AwsDump): void {
+  eachNumberedInterface(d, (k, copies) => {
+    if (!chance(r, 30)) return;
+    const subnet = d.Subnets.find((s) => s.SubnetId === copies[0]!.SubnetId);
+    if (!subnet) return;
+    const PrivateIpAddress = subnet.CidrBlock.replace(/\.0\/24$/, `.${70 + k}`);
+    const PublicIp = `3.0.3.${k}`;
+    const added = { Primary: false, PrivateIpAddress, Association: { PublicIp } };
+    // (The listings of an interface in both calls may share one list.)
+    const at = r.int(0, copies[0]!.PrivateIpAddresses.length);
+    for (const list of new Set(copies.map((c) => c.PrivateIpAddresses))) list.splice(at, 0, added);
+    if (chance(r, 50))
+      d.Addresses.push({
+        PublicIp,
+        AllocationId: `eipalloc-${PublicIp}`,
+        NetworkInterfaceId: `eni-${k}`,
+        PrivateIpAddress,
+      });
+  });
+  const held = interfacesOf(d).flatMap(({ eni }) =>
+    /^eni-\d+$/.test(eni.NetworkInterfaceId)
+      ? eni.PrivateIpAddresses.map((a) => ({ eni: eni.NetworkInterfaceId, a }))
+      : [],
+  );
+  const secondaries = held.filter((x) => !x.a.Primary);
+  for (let n = r.int(1, 2); n > 0 && held.length > 0; n--) {
+    const { eni, a } = pick(r, secondaries.length > 0 && chance(r, 60) ? secondaries : held);
+    const listed = a.Association?.PublicIp;
+    // describe-addresses without the listed one (the dispute), or, now and then, with it too.
+    if (listed === undefined || chance(r, 75))
+      d.Addresses = d.Addresses.filter((x) => x.PrivateIpAddress !== a.PrivateIpAddress);
+    const PublicIp = `3.0.9.${a.PrivateIpAddress.split(".")[3]}`;
+    d.Addresses.push({
+      PublicIp,
+      AllocationId: `eipalloc-${PublicIp}`,
+      NetworkInterfaceId: eni,
+      PrivateIpAddress: a.PrivateIpAddress,
+    });
+  }
 }
 
 /**
@@ -1062,7 +1205,7 @@ function delegateV6Prefixes(r: Rand, d: AwsDump): void {
 function lambdas(r: Rand, d: AwsDump): void {
   const attached = new Set(
     d.Reservations.flatMap((rsv) =>
-      rsv.Instances.flatMap((i) => i.NetworkInterfaces.map((e) => e.NetworkInterfaceId)),
+      rsv.Instances.flatMap((i) => (i.NetworkInterfaces ?? []).map((e) => e.NetworkInterfaceId)),
     ),
   );
   for (const eni of d.NetworkInterfaces)
@@ -1169,19 +1312,19 @@ function delegatePrefixes(r: Rand, d: AwsDump): void {
   });
 }
 
+/** What every listing of an interface has, and the generator's later draws add to. */
+type Listing = Pick<RawEni, "SubnetId" | "Ipv4Prefixes" | "Ipv6Prefixes" | "PrivateIpAddresses">;
+
 /**
  * Calls `f` for each interface eni-k, in id order, with every listing of it (describe-network-interfaces
  * and the instances'), so that what it adds is in all of them.
  */
-function eachNumberedInterface(
-  d: AwsDump,
-  f: (k: number, copies: Pick<RawEni, "SubnetId" | "Ipv4Prefixes" | "Ipv6Prefixes">[]) => void,
-): void {
-  const listings = new Map<string, Pick<RawEni, "SubnetId" | "Ipv4Prefixes" | "Ipv6Prefixes">[]>();
+function eachNumberedInterface(d: AwsDump, f: (k: number, copies: Listing[]) => void): void {
+  const listings = new Map<string, Listing[]>();
   for (const eni of d.NetworkInterfaces) listings.set(eni.NetworkInterfaceId, [eni]);
   for (const rsv of d.Reservations)
     for (const instance of rsv.Instances)
-      for (const eni of instance.NetworkInterfaces)
+      for (const eni of instance.NetworkInterfaces ?? [])
         listings.set(eni.NetworkInterfaceId, [...(listings.get(eni.NetworkInterfaceId) ?? []), eni]);
   for (const [id, copies] of [...listings].sort(([a], [b]) => (a < b ? -1 : 1))) {
     const k = Number(/^eni-(\d+)$/.exec(id)?.[1] ?? -1);
@@ -1234,17 +1377,35 @@ export function primaryOf(n: RawNat): RawNat["NatGatewayAddresses"][number] {
   return n.NatGatewayAddresses.find((a) => a.IsPrimary)!;
 }
 
-/** Every source interface, wherever it is listed, with the instance it belongs to. */
+/**
+ * Every interface, wherever it is listed, with the instance it belongs to: the one that lists it, or
+ * an instance listed without its interfaces that its Attachment names.
+ */
 export function interfacesOf(d: AwsDump): { eni: RawEni; instance?: RawInstance }[] {
   const out = new Map<string, { eni: RawEni; instance?: RawInstance }>();
   for (const eni of d.NetworkInterfaces) out.set(eni.NetworkInterfaceId, { eni });
+  const bare: RawInstance[] = [];
   for (const rsv of d.Reservations)
-    for (const instance of rsv.Instances)
-      for (const attached of instance.NetworkInterfaces) {
+    for (const instance of rsv.Instances) {
+      if ((instance.NetworkInterfaces ?? []).length === 0) bare.push(instance);
+      for (const attached of instance.NetworkInterfaces ?? []) {
         const eni = out.get(attached.NetworkInterfaceId)?.eni ?? { ...attached, InterfaceType: "interface" };
         out.set(eni.NetworkInterfaceId, { eni, instance });
       }
+    }
+  for (const x of out.values())
+    x.instance ??= bare.find((i) => i.InstanceId === x.eni.Attachment?.InstanceId);
   return [...out.values()];
+}
+
+/** Instances listed without their interfaces whose interfaces no listing attaches to them. */
+export function lostInstances(d: AwsDump): string[] {
+  const found = new Set(interfacesOf(d).flatMap((x) => (x.instance ? [x.instance.InstanceId] : [])));
+  return d.Reservations.flatMap((rsv) =>
+    rsv.Instances.filter((i) => (i.NetworkInterfaces ?? []).length === 0 && !found.has(i.InstanceId)).map(
+      (i) => i.InstanceId,
+    ),
+  );
 }
 
 /** Destinations worth asking about: outside the VPC, every interface, a free address per subnet, none. */

@@ -17,12 +17,13 @@ import { randFromSeed } from "../../graph/random-network.js";
 import {
   destinationsOf,
   interfacesOf,
+  lostInstances,
   OUTSIDE,
   randomAwsVpc,
   type AwsDump,
   type RawEni,
 } from "./random-aws.js";
-import { RawReference, type RawPacket } from "./raw-reference.js";
+import { RawReference, sendsAs, type RawPacket } from "./raw-reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 100);
@@ -81,11 +82,6 @@ function primaryOf(eni: RawEni): string {
   return (eni.PrivateIpAddresses.find((a) => a.Primary) ?? eni.PrivateIpAddresses[0]!).PrivateIpAddress;
 }
 
-/** The public IP of an interface's primary address, if it has one. */
-function primaryPublicOf(eni: RawEni): string | undefined {
-  return eni.PrivateIpAddresses.find((a) => a.Primary)?.Association?.PublicIp;
-}
-
 function spreadOf(d: AwsDump): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of d.NatGateways) {
@@ -117,9 +113,9 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
       const ref = new RawReference(dump);
       const sources = interfacesOf(dump)
         .map((x) => x.eni)
-        .filter((e) => e.InterfaceType === "interface" || e.InterfaceType === "lambda");
+        .filter((e) => sendsAs(e.InterfaceType) !== null);
       const problems: string[] = [];
-      // Every interface is a source, AWS-managed ones are not.
+      // The interfaces of the types that send are sources, the others are not.
       const ids = model.endpoints.map((e) => e.id).sort();
       if (
         ids.join() !==
@@ -129,6 +125,23 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           .join()
       )
         problems.push(`sources ${ids.join(", ")}`);
+      // A type not listed is audited with a warning naming it; a listed one is not.
+      for (const type of new Set(sources.map((e) => e.InterfaceType)))
+        if ((sendsAs(type) === "unlisted") !== model.warnings.some((w) => w.resource === type))
+          problems.push(
+            `interface type ${type}: warned of ${sendsAs(type) === "unlisted" ? "not " : ""}as unknown`,
+          );
+      // An instance listed without its interfaces, to which no listing attaches one, is an unknown;
+      // one that takes its interfaces from describe-network-interfaces is not.
+      const lost = lostInstances(dump);
+      for (const rsv of dump.Reservations)
+        for (const { InstanceId } of rsv.Instances) {
+          const noted = model.unknowns.some(
+            (u) => u.resource === InstanceId && u.message.includes("listed without its NetworkInterfaces"),
+          );
+          if (noted !== lost.includes(InstanceId))
+            problems.push(`${InstanceId} ${noted ? "is" : "is not"} among the unknowns`);
+        }
       /** The audit's entries from `eni`'s address `from` holding `pkt`'s protocol and port. */
       const entriesFor = (eni: string, from: string, pkt: RawPacket) =>
         audit.results.filter(
@@ -215,10 +228,13 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
             const expected = ref.outcome(eni.NetworkInterfaceId, pkt, from);
             const wrong = reportedMismatch(where, "trace", t, expected);
             if (wrong !== null) problems.push(wrong);
-            // The audit sends from an address with a public IP of its own (not the primary's) too:
-            // from its own entries, or, where it gives it none (they would be the same), the primary's.
-            const own = secondary.Association?.PublicIp;
-            if (own === undefined || own === primaryPublicOf(eni) || !OUTSIDE.includes(pkt.dst)) return;
+            // The audit sends from an address with a public IP of its own (not the primary's), or one
+            // in doubt, too: from its own entries, or, where it gives it none (they would be the
+            // same), the primary's.
+            const own = ref.publicOf(from);
+            const primary = ref.publicOf(primaryOf(eni));
+            const same = !own.disputed && !primary.disputed && own.ip === primary.ip;
+            if ((own.ip === undefined && !own.disputed) || same || !OUTSIDE.includes(pkt.dst)) return;
             if (pkt.dst.includes(":")) return; // (IPv6 is sent from the interface's IPv6 address)
             const mine = entriesFor(eni.NetworkInterfaceId, from, pkt);
             const entries = mine.length > 0 ? mine : entriesFor(eni.NetworkInterfaceId, primaryOf(eni), pkt);

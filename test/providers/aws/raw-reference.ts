@@ -40,6 +40,38 @@ const NAT_EPHEMERAL: Ports = [1024, 65535];
 
 const isV6 = (ip: string): boolean => ip.includes(":");
 
+/**
+ * How an interface of a type sends, as docs/semantics.md ("Sources") lists the types: as an
+ * instance's (its client ports by its OS, when its instance is in the input), as an AWS-managed
+ * sender's (client ports 1024-65535), as one of a type not listed there ("unlisted": audited as a
+ * sender of unknown OS, with a warning naming the type), or not at all (null: it opens no connection
+ * of its own beyond private ranges, or only answers).
+ */
+export function sendsAs(type: string): "instance" | "managed" | "unlisted" | null {
+  if (["interface", "efa", "efa-only", "evs", "trunk", "branch"].includes(type)) return "instance";
+  const managed = [
+    "lambda",
+    "quicksight",
+    "iot_rules_managed",
+    "aws_codestar_connections_managed",
+    "api_gateway_managed",
+    "ec2_instance_connect_endpoint",
+    "load_balancer",
+  ];
+  if (managed.includes(type)) return "managed";
+  const silent = [
+    "nat_gateway",
+    "natGateway",
+    "network_load_balancer",
+    "gateway_load_balancer",
+    "vpc_endpoint",
+    "gateway_load_balancer_endpoint",
+    "transit_gateway",
+    "global_accelerator_managed",
+  ];
+  return silent.includes(type) ? null : "unlisted";
+}
+
 function inCidr(ip: string, cidr: string | undefined): boolean {
   if (cidr === undefined) return false;
   const a = ipaddr.parse(ip);
@@ -428,11 +460,12 @@ export class RawReference {
     if (!isV6(pkt.dst)) {
       if (leg.nat?.ConnectivityType === "private")
         return blocked(leg.nat.NatGatewayId, "nat-gateway", null, "private NAT");
+      const own = leg.nat ? undefined : this.publicOf(leg.src);
+      // Which public IP it has cannot be told: what it sends through the gateway is unknown.
+      if (own?.disputed) return unknown(null, "public IP in doubt");
       const pub = leg.nat
         ? leg.nat.NatGatewayAddresses.find((a) => a.PrivateIp === leg.src)?.PublicIp
-        : this.interfaces
-            .flatMap(({ eni }) => eni.PrivateIpAddresses)
-            .find((a) => a.PrivateIpAddress === leg.src)?.Association?.PublicIp;
+        : own?.ip;
       if (pub === undefined) return blocked(igw, "internet-gateway", null, "no public address");
       egressIp = pub;
       const others = (leg.nat?.NatGatewayAddresses ?? []).flatMap((a) =>
@@ -653,10 +686,12 @@ export class RawReference {
 
   /** What answers at the destination address. */
   private arrive(leg: Leg, pkt: RawPacket): RefOutcome {
-    // An instance's interface, or an interface endpoint's (which answers for its AWS service): its
-    // security groups must let the flow in. Other addresses (free, a NAT gateway's): nothing known answers.
+    // A sender's interface (an instance's, an AWS-managed one's), or an interface endpoint's (which
+    // answers for its AWS service): its security groups must let the flow in. Other addresses (free,
+    // a NAT gateway's, a Network Load Balancer's): nothing known answers.
     const host = this.interfaces.find(
-      ({ eni }) => ["interface", "lambda", "vpc_endpoint"].includes(eni.InterfaceType) && holds(eni, pkt.dst),
+      ({ eni }) =>
+        (sendsAs(eni.InterfaceType) !== null || eni.InterfaceType === "vpc_endpoint") && holds(eni, pkt.dst),
     )?.eni;
     if (host === undefined) return unknown("private", "no audited interface has the address");
     const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
@@ -738,6 +773,27 @@ export class RawReference {
       : unknown(null, "odd HttpProtocolIpv6");
   }
 
+  /**
+   * The public IPv4 address of an interface's private address: its listing's, unless describe-addresses
+   * associates Elastic IPs with the address (on an interface in the input) and none is the listed
+   * one (none listed included): then the two calls were made at different moments and which is
+   * current cannot be told (disputed). Of several in describe-addresses, the listed one.
+   */
+  publicOf(ip: string): { ip: string | undefined; disputed: boolean } {
+    const listed = this.interfaces
+      .flatMap(({ eni }) => eni.PrivateIpAddresses)
+      .find((a) => a.PrivateIpAddress === ip);
+    if (listed === undefined) return { ip: undefined, disputed: false };
+    const known = new Set(this.interfaces.map(({ eni }) => eni.NetworkInterfaceId));
+    const eips = this.d.Addresses.filter(
+      (a) => a.PrivateIpAddress === ip && known.has(a.NetworkInterfaceId),
+    ).map((a) => a.PublicIp);
+    const pub = listed.Association?.PublicIp;
+    return eips.length === 0 || (pub !== undefined && eips.includes(pub))
+      ? { ip: pub, disputed: false }
+      : { ip: undefined, disputed: true };
+  }
+
   /** A packet sent by an interface, from its primary address or the private IPv4 address `from`. */
   outcome(eniId: string, pkt: RawPacket, from?: string): RefOutcome {
     const { eni, instance } = this.interfaces.find((x) => x.eni.NetworkInterfaceId === eniId)!;
@@ -749,10 +805,11 @@ export class RawReference {
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
     if (outbound === "deny")
       return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
-    // Lambda functions use the wide range, as NAT gateways do; an interface whose instance is not in
-    // the input (or that has none) too: its OS, and so its range, cannot be told.
+    // Lambda functions and the other AWS-managed senders use the wide range, as NAT gateways do; an
+    // interface whose instance is not in the input (or that has none) too, and one of a type not
+    // listed: its OS, and so its range, cannot be told.
     const ephemeral =
-      eni.InterfaceType === "lambda" || instance === undefined
+      sendsAs(eni.InterfaceType) !== "instance" || instance === undefined
         ? NAT_EPHEMERAL
         : instance.Platform === "windows"
           ? WINDOWS_EPHEMERAL
