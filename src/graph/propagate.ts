@@ -898,9 +898,16 @@ export class Engine {
               ),
             );
           } else if (pub === undefined && leg.src4 !== null && g.publicIpInDoubt?.has(leg.src4)) {
-            pieces.push(
-              unknown(v4, g.publicIpInDoubt.get(leg.src4)!, [hopAt(gref, "drop", "public IP in doubt")]),
-            );
+            // Whichever public IP it has, or none, the gateway drops what is not for the internet: only
+            // the rest is in doubt.
+            const toInternet = v4.restrictIps(PUBLIC_INTERNET);
+            if (!toInternet.isEmpty())
+              pieces.push(
+                unknown(toInternet, g.publicIpInDoubt.get(leg.src4)!, [
+                  hopAt(gref, "drop", "public IP in doubt"),
+                ]),
+              );
+            pieces.push(...this.unroutable(v4.subtract(toInternet), g, []));
           } else if (pub === undefined) {
             // An audit sends from each interface's primary address (shared by a class: not named); a
             // trace from the address it was given. Another address of the interface may have one.
@@ -1033,26 +1040,30 @@ export class Engine {
           ]),
       );
     }
-    const priv = set.subtract(pub);
-    if (!priv.isEmpty())
-      pieces.push(
-        blocked(
-          priv,
-          { resource: g.id, kind: g.ref.kind, rule: null },
-          `the destination is not a public internet address, so nothing beyond ${g.id} routes it`,
-          [
-            ...hops,
-            {
-              resource: g.id,
-              kind: g.ref.kind,
-              action: "drop",
-              rule: null,
-              detail: "destination not routable on the internet",
-            },
-          ],
-        ),
-      );
+    pieces.push(...this.unroutable(set.subtract(pub), g, hops));
     return pieces;
+  }
+
+  /** Packets to addresses that are not on the public internet, which nothing beyond gateway `g` routes. */
+  private unroutable(set: PacketSet, g: Gateway, hops: Hop[]): Piece[] {
+    if (set.isEmpty()) return [];
+    return [
+      blocked(
+        set,
+        { resource: g.id, kind: g.ref.kind, rule: null },
+        `the destination is not a public internet address, so nothing beyond ${g.id} routes it`,
+        [
+          ...hops,
+          {
+            resource: g.id,
+            kind: g.ref.kind,
+            action: "drop",
+            rule: null,
+            detail: "destination not routable on the internet",
+          },
+        ],
+      ),
+    ];
   }
 
   private throughNat(leg: Leg, set: PacketSet, g: NatGateway): Piece[] {

@@ -426,8 +426,11 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
       return blocked("private NAT to the internet", leg.nat.id, leg.nat.ref.kind, null);
     }
     const pub = g.publicIpOf.get(leg.src);
+    // Whatever its public IP, a destination off the internet is dropped.
     if (pub === undefined && g.kind === "internet" && g.publicIpInDoubt?.has(leg.src))
-      return unknown("public IPv4 in doubt");
+      return PUBLIC_INTERNET.contains(pkt.dst)
+        ? unknown("public IPv4 in doubt")
+        : blockedByGateway("dst is not public", g);
     if (pub === undefined) return blockedByGateway("no public IPv4", g);
     egressIp = formatIp(pub);
     publics = leg.nat?.publicIps ?? [pub];

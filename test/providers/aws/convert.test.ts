@@ -1350,6 +1350,13 @@ describe("missing and malformed data", () => {
     expect(t.reason).toBe(
       "describe-addresses and the listing of eni-web disagree on the public IP of 10.0.0.10 (saved at different moments), so whether and as what 10.0.0.10 reaches the internet cannot be told",
     );
+    // Whatever its public IP, what is not for the internet is dropped at the gateway: blocked, not unknown.
+    const local = runTrace(moved, [{ src: "eni-web", dst: "192.168.1.1", protocol: "tcp", port: 443 }])[0]!;
+    expect(local).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { kind: "internet-gateway", rule: null },
+      reason: expect.stringContaining("the destination is not a public internet address") as unknown,
+    });
     expect(moved.unknowns).toContainEqual({
       resource: "eni-web",
       message:

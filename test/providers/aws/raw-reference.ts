@@ -461,8 +461,12 @@ export class RawReference {
       if (leg.nat?.ConnectivityType === "private")
         return blocked(leg.nat.NatGatewayId, "nat-gateway", null, "private NAT");
       const own = leg.nat ? undefined : this.publicOf(leg.src);
-      // Which public IP it has cannot be told: what it sends through the gateway is unknown.
-      if (own?.disputed) return unknown(null, "public IP in doubt");
+      // Which public IP it has cannot be told: what it sends through the gateway to the internet is
+      // unknown (what is not for the internet is dropped whatever it has).
+      if (own?.disputed)
+        return isPublic(pkt.dst)
+          ? unknown(null, "public IP in doubt")
+          : blocked(igw, "internet-gateway", null, "not a public destination");
       const pub = leg.nat
         ? leg.nat.NatGatewayAddresses.find((a) => a.PrivateIp === leg.src)?.PublicIp
         : own?.ip;
