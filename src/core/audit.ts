@@ -24,6 +24,7 @@ import { Engine, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
 import type { Outcome, Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
+import { AskedMissing } from "../model/missing.js";
 import { ascending } from "../model/order.js";
 import type { AuditEntry, AuditPath, AuditResult, AuditSource } from "./result.js";
 import { SCHEMA_VERSION, VERSION } from "./version.js";
@@ -307,23 +308,28 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   const queries = new Map<string, PacketSet>();
   const results: AuditEntry[] = [];
   const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
+  const asked = new AskedMissing(model);
+  /** What the audit asks of source `ep`. */
+  const queryOf = (ep: Endpoint): PacketSet => {
+    // IPv6 destinations do not apply to a source without an IPv6 address, and vice versa.
+    const families = `${ep.privateIps.length > 0 ? 4 : ""}${ep.ipv6.length > 0 ? 6 : ""}`;
+    const network = opts.ownNetworkExcluded ? model.networks.get(ep.networkId) : undefined;
+    const queryKey = network ? `${families}|${network.id}` : families;
+    let q = queries.get(queryKey);
+    if (!q) {
+      let own = IntervalSet.EMPTY;
+      if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
+      if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
+      if (network) own = own.subtract(network.cidrs);
+      queries.set(queryKey, (q = query.restrictIps(own)));
+    }
+    return q;
+  };
   const templatesOf = (ep: Endpoint): Template[] => {
     const key = engine.classKey(ep);
     let templates = classes.get(key);
     if (!templates) {
-      // IPv6 destinations do not apply to a source without an IPv6 address, and vice versa.
-      const families = `${ep.privateIps.length > 0 ? 4 : ""}${ep.ipv6.length > 0 ? 6 : ""}`;
-      const network = opts.ownNetworkExcluded ? model.networks.get(ep.networkId) : undefined;
-      const queryKey = network ? `${families}|${network.id}` : families;
-      let q = queries.get(queryKey);
-      if (!q) {
-        let own = IntervalSet.EMPTY;
-        if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
-        if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
-        if (network) own = own.subtract(network.cidrs);
-        queries.set(queryKey, (q = query.restrictIps(own)));
-      }
-      const pieces = engine.auditParts(ep, q);
+      const pieces = engine.auditParts(ep, queryOf(ep));
       const ids = parts.outcomeIdsOf(pieces);
       templates = auditMatrix(pieces).map((cell) => parts.template(cell, ids));
       classes.set(key, templates);
@@ -333,6 +339,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   let sources = 0;
   const emit = (ep: Endpoint, templates: readonly Template[]): void => {
     sources++;
+    asked.ask(ep, queryOf(ep));
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
     for (const t of templates) {
@@ -375,7 +382,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     },
     results,
     warnings: model.warnings,
-    unknowns: model.unknowns,
+    unknowns: asked.unknowns(),
   };
 }
 

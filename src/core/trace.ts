@@ -13,6 +13,7 @@ import {
   PROTO,
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
+import type { AskedMissing } from "../model/missing.js";
 import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
@@ -174,13 +175,15 @@ export function flowPackets(flow: Flow): PacketSet {
 
 /**
  * Traces each flow; `endpoints` are the sources --src may name (what --vpc or --cluster selects).
- * `where` names a flow's place in its file (`flows.jsonl:7`) for an error about it.
+ * `where` names a flow's place in its file (`flows.jsonl:7`) for an error about it; `asked` collects
+ * the data missing for what the flows ask (see AskedMissing).
  */
 export function runTrace(
   model: NetworkModel,
   flows: readonly Flow[],
   endpoints: readonly Endpoint[] = model.endpoints,
   where?: (index: number) => string,
+  asked?: AskedMissing,
 ): TraceResult[] {
   const engine = new Engine(model, { detail: true });
   const resolve = sourceResolver(model, endpoints);
@@ -194,6 +197,7 @@ export function runTrace(
       if (e instanceof InputError && where) throw new InputError(e.message, where(i));
       throw e;
     }
+    asked?.ask(ep, packets);
     const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, packets));
     const allowed = pieces
       .filter((p) => p.outcome.verdict === "allowed")

@@ -3,8 +3,9 @@
 // gives what depends on each `unknown` verdicts with the reason; listed in `unknowns` as well, each
 // once with what refers to it, they make the run end with exit code 3, so that a nightly job can tell
 // an incomplete run from a complete one.
+import { IPV6_ALL, type PacketSet } from "../netset/index.js";
 import { ascending } from "./order.js";
-import type { ModelNote, NetworkModel } from "./types.js";
+import type { Endpoint, ModelNote, NetworkModel } from "./types.js";
 
 /** Adds what the model lacks to model.unknowns (a resource already listed there is not listed again). */
 export function noteMissing(model: NetworkModel): void {
@@ -49,6 +50,48 @@ export function noteMissing(model: NetworkModel): void {
   if (added.length === 0) return;
   model.unknowns.push(...added);
   model.unknowns.sort((a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message));
+}
+
+/**
+ * The data missing for what a run asks of the services that answer its sources (LocalService.off
+ * with `missing`: an instance type not in the input leaves fd00:ec2::253 unknown for that instance,
+ * and only a run that asks something of that address gives the verdict). `ask` each source with the
+ * packets the run sends from it; `unknowns` gives the model's unknowns with each such note once,
+ * naming the sources it concerns, so that the run exits with 3 exactly when a verdict it gives is
+ * unknown for lack of data (or the model lacks data regardless of the query).
+ */
+export class AskedMissing {
+  private readonly found = new Map<string, { note: ModelNote; sources: Set<string> }>();
+
+  constructor(private readonly model: NetworkModel) {}
+
+  /** Source `ep` sends `query` (its own addresses' families only reach anything, see Engine.walk). */
+  ask(ep: Endpoint, query: PacketSet): void {
+    const services = ep.services ?? this.model.networks.get(ep.networkId)?.services ?? [];
+    for (const s of services) {
+      const note = s.off?.missing;
+      if (note === undefined) continue;
+      const v6 = s.ips.isSubsetOf(IPV6_ALL);
+      if ((v6 ? ep.ipv6 : ep.privateIps).length === 0) continue;
+      if (query.restrictIps(s.ips).intersect(s.serves).isEmpty()) continue;
+      const key = JSON.stringify([note.resource, note.message]);
+      let f = this.found.get(key);
+      if (!f) this.found.set(key, (f = { note, sources: new Set() }));
+      f.sources.add(ep.id);
+    }
+  }
+
+  /** model.unknowns and the notes asked (in resource order, as model.unknowns are). */
+  unknowns(): ModelNote[] {
+    if (this.found.size === 0) return this.model.unknowns;
+    const asked = [...this.found.values()].map(({ note, sources }) => ({
+      resource: note.resource,
+      message: `${note.message} (for ${someOf([...sources].sort(ascending), 5)})`,
+    }));
+    return [...this.model.unknowns, ...asked].sort(
+      (a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message),
+    );
+  }
 }
 
 /** "a, b, c, d, e and 3 more": a list shown in a message, cut at `max` names. */

@@ -213,8 +213,12 @@ export interface LocalService {
    * Set when it does not answer as the platform normally does: "blocked" when it is turned off (AWS: a
    * VPC with DNS support off, an instance with its metadata endpoint disabled), "unknown" when the
    * input cannot tell. What it would serve gets this verdict, named by `ref` (the deciding setting).
+   * `missing`: for an "unknown" that comes from data the input lacks (and the model does not list
+   * among its unknowns already), what to list under unknowns when a run asks the service something
+   * (see AskedMissing): a run that never reaches it, say an audit of internet destinations, gives no
+   * such verdict and is not incomplete for it.
    */
-  off?: { verdict: "blocked" | "unknown"; reason: string; ref: RuleRef };
+  off?: { verdict: "blocked" | "unknown"; reason: string; ref: RuleRef; missing?: ModelNote };
 }
 
 /** A provider fact worth a warning on matching results (e.g. EC2's default outbound tcp/25 throttle). */

@@ -9,6 +9,7 @@ import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
 import type { AuditResult } from "../../src/core/result.js";
+import { tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -572,16 +573,20 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
   });
 });
 
+/** A copy of the example's region without its DNS support attribute. */
+function exampleWithoutDnsSupport(): string {
+  const region = path.join(EXAMPLE, "us-east-1");
+  const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-nodns-"));
+  for (const f of readdirSync(region).filter((x) => x.endsWith(".json") && !x.startsWith("EnableDnsSupport")))
+    writeFileSync(path.join(dir, f), readFileSync(path.join(region, f)));
+  return dir;
+}
+
 describe("optional inputs saved without", () => {
   // Read as AWS's defaults, which may let more out than AWS does: a warning says so, only when the
   // input is absent altogether (the example has them all: it prints none).
   it("the DNS support attribute: a warning naming the VPC", () => {
-    const region = path.join(EXAMPLE, "us-east-1");
-    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-nodns-"));
-    for (const f of readdirSync(region).filter(
-      (x) => x.endsWith(".json") && !x.startsWith("EnableDnsSupport"),
-    ))
-      writeFileSync(path.join(dir, f), readFileSync(path.join(region, f)));
+    const dir = exampleWithoutDnsSupport();
     const r = cli("aws", "--from-dir", dir, "--ports", "udp/53");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
@@ -640,5 +645,98 @@ describe("a reader that stops early (`| head`)", () => {
     const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
     expect(stderr).toBe("");
     expect(code).toBe(0);
+  });
+});
+
+describe("exit code 3 follows the data missing for what the run asks", () => {
+  /** A folder holding `d`, one file per key. */
+  const dirOf = (d: Docs): string => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-tiny-"));
+    for (const [key, items] of Object.entries(d))
+      writeFileSync(path.join(dir, `${key}.json`), JSON.stringify({ [key]: items }));
+    return dir;
+  };
+
+  // The tiny VPC, dual-stack, eni-app an interface of instance i-app (t3.micro), no InstanceTypes saved.
+  const dualStack = (): Docs => {
+    const d = tinyVpc();
+    const v6 = (Ipv6CidrBlock: string) => [{ Ipv6CidrBlock, Ipv6CidrBlockState: { State: "associated" } }];
+    Object.assign(d.Vpcs![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/56") });
+    Object.assign(d.Subnets![1]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a01::/64") });
+    Object.assign(d.NetworkInterfaces![0]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a01::10" }] });
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            InstanceType: "t3.micro",
+            SubnetId: "subnet-priv",
+            VpcId: "vpc-1",
+            NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
+          },
+        ],
+      },
+    ];
+    return d;
+  };
+
+  it("an instance type not in the input: 3 where the run asks the services' IPv6 addresses something, else 0", () => {
+    const dir = dirOf(dualStack());
+    expect(cli("aws", "--from-dir", dir).code).toBe(0);
+    const asked = cli("aws", "--from-dir", dir, "--ports", "udp/53", "--dest", "fd00:ec2::253");
+    expect(asked.code).toBe(3);
+    expect(asked.stdout).toContain(
+      "  - InstanceTypes: no InstanceTypes in the input (aws ec2 describe-instance-types was not saved): whether the instances' types are built on the Nitro System is not known",
+    );
+    const trace = (dst: string) =>
+      cli(
+        "aws",
+        "trace",
+        "--from-dir",
+        dir,
+        "--src",
+        "eni-app",
+        "--dst",
+        dst,
+        "--protocol",
+        "udp",
+        "--port",
+        "53",
+      );
+    const t = trace("fd00:ec2::253");
+    expect(t.stdout).toContain("fd00:ec2::253 udp/53: UNKNOWN");
+    expect(t.code).toBe(3);
+    expect(trace("169.254.169.253").code).toBe(0);
+  });
+
+  it("a VPC whose DNS support attribute is missing while another VPC's is saved: 3 where DNS to its resolver is asked", () => {
+    const dir = exampleWithoutDnsSupport();
+    writeFileSync(
+      path.join(dir, "EnableDnsSupport-vpc-0ffff.json"),
+      JSON.stringify({ VpcId: "vpc-0ffff", EnableDnsSupport: { Value: true } }),
+    );
+    const t = cli(
+      "aws",
+      "trace",
+      "--from-dir",
+      dir,
+      "--src",
+      "app-1",
+      "--dst",
+      "10.20.0.2",
+      "--protocol",
+      "udp",
+      "--port",
+      "53",
+    );
+    expect(t.stdout).toContain("10.20.0.2 udp/53: UNKNOWN");
+    expect(t.code).toBe(3);
+    const asked = cli("aws", "--from-dir", dir, "--ports", "udp/53", "--dest", "169.254.169.253");
+    expect(asked.code).toBe(3);
+    expect(asked.stdout).toContain(
+      "  - vpc-0a1b2c3d4e5f60001: the DNS support attribute of vpc-0a1b2c3d4e5f60001 is not in the input, though other VPCs' are",
+    );
+    // Nothing asked of the resolver: complete.
+    expect(cli("aws", "--from-dir", dir).code).toBe(0);
   });
 });

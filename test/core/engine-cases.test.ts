@@ -6,6 +6,7 @@ import { selectSources } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
+import { AskedMissing } from "../../src/model/missing.js";
 import { cidrSet, parseIp } from "../../src/netset/index.js";
 import {
   docsOf,
@@ -1485,6 +1486,63 @@ describe("what AWS answers itself", () => {
     expect(at(dualStack("t3.micro", []), { ...DNS6, dst: "10.0.0.2" })).toMatchObject({ verdict: "allowed" });
   });
 
+  /** The unknowns of an audit of `ports` to `dest`, and of a trace of `flow` from eni-app (see AskedMissing). */
+  const unknownsOf = (d: Docs, ports: string, dest: string) =>
+    audit(d, ports, dest).unknowns.map((u) => `${u.resource}: ${u.message}`);
+  const tracedUnknowns = (d: Docs, flow: { dst: string; protocol: "tcp" | "udp"; port: number }) => {
+    const model = awsModel(docsOf(d), "test");
+    const asked = new AskedMissing(model);
+    runTrace(model, [{ src: "eni-app", ...flow }], model.endpoints, undefined, asked);
+    return asked.unknowns().map((u) => `${u.resource}: ${u.message}`);
+  };
+
+  it("a type the input lacks is listed under unknowns when the run asks the services' IPv6 addresses something, else not", () => {
+    const NOT_KNOWN =
+      "whether it is built on the Nitro System is not known, so whether AWS's resolver, metadata and Time Sync services answer at their IPv6 addresses (fd00:ec2::253, ::254, ::123) is not known (for eni-app)";
+    // InstanceTypes saved without t3.micro.
+    const lacking = dualStack("t3.micro", [{ InstanceType: "m5.large", Hypervisor: "nitro" }]);
+    const listed = `t3.micro: t3.micro is not in the input's InstanceTypes (aws ec2 describe-instance-types): ${NOT_KNOWN}`;
+    expect(unknownsOf(lacking, "udp/53", "fd00:ec2::253/128")).toEqual([listed]);
+    expect(unknownsOf(lacking, "all", "0.0.0.0/0,::/0")).toEqual([listed]);
+    expect(tracedUnknowns(lacking, DNS6)).toEqual([listed]);
+    expect(tracedUnknowns(lacking, NTP6)).toEqual([listed]);
+    // Asked nothing there (the default: internet destinations), or only what is blocked whatever the
+    // type (a port the service does not answer; the metadata service's IPv6 endpoint, off by default).
+    expect(unknownsOf(lacking, "all", "internet")).toEqual([]);
+    expect(unknownsOf(lacking, "tcp/443", "fd00:ec2::253/128")).toEqual([]);
+    expect(tracedUnknowns(lacking, IMDS6)).toEqual([]);
+    expect(tracedUnknowns(lacking, { ...DNS6, dst: "169.254.169.253" })).toEqual([]);
+    // InstanceTypes not saved at all (a Batfish layout): one note for every type.
+    const unsaved = dualStack("t3.micro", []);
+    delete unsaved.InstanceTypes;
+    expect(tracedUnknowns(unsaved, DNS6)).toEqual([
+      `InstanceTypes: no InstanceTypes in the input (aws ec2 describe-instance-types was not saved): whether the instances' types are built on the Nitro System is not known, so whether AWS's resolver, metadata and Time Sync services answer at their IPv6 addresses (fd00:ec2::253, ::254, ::123) is not known (for eni-app)`,
+    ]);
+    expect(unknownsOf(unsaved, "all", "internet")).toEqual([]);
+    // An instance without a type.
+    expect(tracedUnknowns(dualStack(undefined, []), NTP6)).toEqual([
+      `InstanceType: an instance's type is not in the input (its describe-instances output has no InstanceType): ${NOT_KNOWN}`,
+    ]);
+    // Without an IPv6 address the source asks nothing there; a type AWS says is Xen or Nitro decides.
+    const v4only = withInstance();
+    Object.assign((v4only.Reservations![0] as { Instances: object[] }).Instances[0]!, {
+      InstanceType: "t3.micro",
+    });
+    expect(unknownsOf(v4only, "all", "0.0.0.0/0,::/0")).toEqual([]);
+    for (const Hypervisor of ["xen", "nitro"])
+      expect(
+        unknownsOf(
+          dualStack("t3.micro", [{ InstanceType: "t3.micro", Hypervisor }]),
+          "all",
+          "0.0.0.0/0,::/0",
+        ),
+      ).toEqual([]);
+    // A hypervisor AWS does not print is not data missing: unknown, not listed.
+    expect(
+      tracedUnknowns(dualStack("m9.large", [{ InstanceType: "m9.large", Hypervisor: "kvm" }]), DNS6),
+    ).toEqual([]);
+  });
+
   it("a source that is not an instance's cannot tell what answers at the link-local addresses; the resolver's VPC address answers it", () => {
     const d = tinyVpc();
     d.NetworkInterfaces!.push({
@@ -1525,5 +1583,37 @@ describe("what AWS answers itself", () => {
       blockedBy: { resource: "vpc-1", kind: "vpc", rule: "enableDnsSupport" },
     });
     expect(off.hops.map((h) => `${h.resource}:${h.action}:${h.detail}`)).toEqual(["vpc-1:drop:turned off"]);
+  });
+
+  it("a VPC whose DNS support attribute is missing while others' are saved, or has no value, is unknown there and listed when asked", () => {
+    const d = withInstance();
+    d.EnableDnsSupport = [{ VpcId: "vpc-2", EnableDnsSupport: { Value: false } }];
+    const why =
+      "the DNS support attribute of vpc-1 is not in the input, though other VPCs' are (aws ec2 describe-vpc-attribute --attribute enableDnsSupport), so whether the Amazon-provided DNS resolver answers in it is not known";
+    for (const dst of ["10.0.0.2", "169.254.169.253"]) {
+      const t = trace(d, { src: "eni-app", dst, protocol: "udp", port: 53 });
+      expect(t).toMatchObject({ verdict: "unknown", blockedBy: null, reason: why });
+    }
+    expect(tracedUnknowns(d, { dst: "10.0.0.2", protocol: "udp", port: 53 })).toEqual([
+      `vpc-1: ${why} (for eni-app)`,
+    ]);
+    expect(unknownsOf(d, "udp/53", "169.254.169.253/32")).toEqual([`vpc-1: ${why} (for eni-app, eni-web)`]);
+    // Not asked: internet destinations, another port.
+    expect(unknownsOf(d, "all", "internet")).toEqual([]);
+    expect(tracedUnknowns(d, { dst: "10.0.0.2", protocol: "tcp", port: 80 })).toEqual([]);
+    // No VPC's attribute at all (the key absent, or an empty list): AWS's default, not missing data.
+    d.EnableDnsSupport = [];
+    expect(trace(d, { src: "eni-app", dst: "10.0.0.2", protocol: "udp", port: 53 })).toMatchObject({
+      verdict: "allowed",
+    });
+    expect(tracedUnknowns(d, { dst: "10.0.0.2", protocol: "udp", port: 53 })).toEqual([]);
+    // Saved without a value (describe-vpc-attribute always prints one).
+    d.EnableDnsSupport = [{ VpcId: "vpc-1", EnableDnsSupport: {} }];
+    expect(trace(d, { src: "eni-app", dst: "10.0.0.2", protocol: "udp", port: 53 })).toMatchObject({
+      verdict: "unknown",
+    });
+    expect(tracedUnknowns(d, { dst: "10.0.0.2", protocol: "udp", port: 53 })).toEqual([
+      "vpc-1: the DNS support attribute of vpc-1 has no value, so whether the Amazon-provided DNS resolver answers in it is not known (for eni-app)",
+    ]);
   });
 });

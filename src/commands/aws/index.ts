@@ -46,7 +46,8 @@ export default class Aws extends EgressCommand {
       });
       if (flags.json) await writeJsonOut(result);
       else await writeOut(renderAuditText(result));
-      return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
+      // The model's unknowns and the data missing for what this audit asked (see AskedMissing).
+      return result.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });
   }
 }

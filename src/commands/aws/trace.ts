@@ -7,6 +7,7 @@ import { readFlows } from "../../core/flows.js";
 import { awsInputModel, selectSources } from "../../core/pipeline.js";
 import { runTrace } from "../../core/trace.js";
 import { InputError } from "../../model/errors.js";
+import { AskedMissing } from "../../model/missing.js";
 import { renderTraceText } from "../../report/text.js";
 
 export default class AwsTrace extends EgressCommand {
@@ -75,10 +76,11 @@ export default class AwsTrace extends EgressCommand {
       }
       const input = awsInputOf(flags);
       const model = await awsInputModel(input);
-      const traces = runTrace(model, flows, selectSources(model, input), where);
+      const asked = new AskedMissing(model);
+      const traces = runTrace(model, flows, selectSources(model, input), where, asked);
       if (flags.json) await writeJsonOut(traces);
       else await writeOut(renderTraceText(traces));
-      return model.unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
+      return asked.unknowns().length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });
   }
 }

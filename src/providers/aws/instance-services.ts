@@ -11,15 +11,15 @@
 // Results name the setting generically ("the source instance's metadata options") or by instance
 // type: the source's instance is in every result already, and naming it in the outcome would give
 // every instance its own service list, so that instances alike could no longer share one computation.
-import type { Endpoint, LocalService, RuleRef } from "../../model/types.js";
+import type { Endpoint, LocalService, ModelNote, RuleRef } from "../../model/types.js";
 import type { AwsContext } from "./context.js";
 import type { RawInstance, RawInstanceType } from "./raw.js";
 import { primaryCidr, vpcServices, type InstanceView } from "./vpc.js";
 
 type Off = LocalService["off"];
 
-function offOf(verdict: "blocked" | "unknown", reason: string, ref: RuleRef): Off {
-  return { verdict, reason, ref };
+function offOf(verdict: "blocked" | "unknown", reason: string, ref: RuleRef, missing?: ModelNote): Off {
+  return { verdict, reason, ref, ...(missing ? { missing } : {}) };
 }
 
 const optionRef = (rule: string) => ({ resource: "instance-metadata-options", kind: "instance", rule });
@@ -71,15 +71,30 @@ const hypervisorRef = (type?: string): RuleRef => ({
 const NITRO_ONLY =
   "AWS answers at the IPv6 addresses of its resolver, metadata and Time Sync services only instances built on the Nitro System";
 
-/** Whether the services' IPv6 addresses answer the instance: by its instance type's hypervisor. */
+/** What is not known for lack of a type's hypervisor, as listed under unknowns (see AskedMissing). */
+const NITRO_UNKNOWN =
+  "so whether AWS's resolver, metadata and Time Sync services answer at their IPv6 addresses (fd00:ec2::253, ::254, ::123) is not known";
+
+/**
+ * Whether the services' IPv6 addresses answer the instance: by its instance type's hypervisor. A type
+ * the input lacks is data missing: listed under unknowns where a run asks those addresses something
+ * (`missing`), unless the collector's failure to read the types is listed already (`gap`). A run that
+ * asks them nothing (an audit of internet destinations, a snapshot without IPv6) is not incomplete
+ * for it.
+ */
 function nitroOff(
   instance: RawInstance,
   types: ReadonlyMap<string, RawInstanceType>,
+  typesSaved: boolean,
   gap: string | undefined,
 ): Off {
   const type = instance.InstanceType;
   const ref = hypervisorRef(type ?? undefined);
-  if (!type) return offOf("unknown", `the source instance's type is not in the input: ${NITRO_ONLY}`, ref);
+  if (!type)
+    return offOf("unknown", `the source instance's type is not in the input: ${NITRO_ONLY}`, ref, {
+      resource: "InstanceType",
+      message: `an instance's type is not in the input (its describe-instances output has no InstanceType): whether it is built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
+    });
   const info = types.get(type);
   if (!info)
     return offOf(
@@ -88,6 +103,17 @@ function nitroOff(
         ? `${type} is not in the input's InstanceTypes (aws ec2 describe-instance-types), so whether it is built on the Nitro System is not known: ${NITRO_ONLY}`
         : `the instance types could not be read (${gap}): ${NITRO_ONLY}`,
       ref,
+      gap !== undefined
+        ? undefined
+        : typesSaved
+          ? {
+              resource: type,
+              message: `${type} is not in the input's InstanceTypes (aws ec2 describe-instance-types): whether it is built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
+            }
+          : {
+              resource: "InstanceTypes",
+              message: `no InstanceTypes in the input (aws ec2 describe-instance-types was not saved): whether the instances' types are built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
+            },
     );
   const h = info.Hypervisor;
   // Bare metal types have no hypervisor; they are built on the Nitro System.
@@ -111,6 +137,7 @@ function viewOf(
   owner: string | undefined,
   type: string,
   types: ReadonlyMap<string, RawInstanceType>,
+  typesSaved: boolean,
   gap: string | undefined,
 ): InstanceView {
   if (!instance) {
@@ -140,7 +167,7 @@ function viewOf(
     return { imds4: imds, imds6: imds, ipv6, linkLocal };
   }
   const [imds4, imds6] = metadataOffs(instance);
-  return { imds4, imds6, ipv6: nitroOff(instance, types, gap), linkLocal: undefined };
+  return { imds4, imds6, ipv6: nitroOff(instance, types, typesSaved, gap), linkLocal: undefined };
 }
 
 /**
@@ -157,6 +184,7 @@ export function instanceServices(
 ) => Endpoint["services"] {
   const types = new Map(ctx.raw.InstanceTypes.map((loc) => [loc.item.InstanceType, loc.item]));
   const gap = ctx.gapReason("InstanceTypes");
+  const typesSaved = ctx.raw.present.has("InstanceTypes");
   const vpcs = new Map(ctx.raw.Vpcs.map((loc) => [loc.item.VpcId, loc]));
   const lists = new Map<string, LocalService[]>();
   return (vpcId, instance, owner, type) => {
@@ -165,7 +193,7 @@ export function instanceServices(
     // no services here.
     const vpc = vpcs.get(vpcId);
     if (!vpc && !ctx.model.networks.has(vpcId)) return undefined;
-    const view = viewOf(instance, owner, type, types, gap);
+    const view = viewOf(instance, owner, type, types, typesSaved, gap);
     const key = JSON.stringify([vpcId, view]);
     let list = lists.get(key);
     if (!list) lists.set(key, (list = vpcServices(ctx, vpcId, vpc ? primaryCidr(vpc) : null, view)));

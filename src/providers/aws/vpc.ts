@@ -120,20 +120,32 @@ export function vpcServices(
 
 /**
  * The VPC's enableDnsSupport attribute (describe-vpc-attribute): false turns the Amazon-provided
- * resolver off. Not in the input: the AWS default (on), unless the collector could not read it.
+ * resolver off. No VPC's in the input: the AWS default (on; noteDnsSupportNotSaved warns). The
+ * collector could not read it: unknown (the gap is listed already). Others' in the input and not this
+ * VPC's, or this one's without a value (describe-vpc-attribute always prints one): unknown, data
+ * missing, listed under unknowns where a run asks the resolver something (see AskedMissing).
  */
 function dnsSupport(ctx: AwsContext, vpcId: string): Off {
   const ref = { resource: vpcId, kind: "vpc", rule: "enableDnsSupport" };
   const attr = ctx.raw.EnableDnsSupport.find((a) => a.item.VpcId === vpcId)?.item;
+  const unread = (what: string): Off => {
+    const reason = `${what}, so whether the Amazon-provided DNS resolver answers in it is not known`;
+    return { verdict: "unknown", reason, ref, missing: { resource: vpcId, message: reason } };
+  };
   if (!attr) {
     const gap = ctx.gapReason("EnableDnsSupport");
-    return gap === undefined
+    if (gap !== undefined)
+      return {
+        verdict: "unknown",
+        reason: `the DNS support attribute of ${vpcId} could not be read (${gap})`,
+        ref,
+      };
+    // (No VPC's attribute at all, the key absent or an empty list: AWS's default.)
+    return ctx.raw.EnableDnsSupport.length === 0
       ? undefined
-      : {
-          verdict: "unknown",
-          reason: `the DNS support attribute of ${vpcId} could not be read (${gap})`,
-          ref,
-        };
+      : unread(
+          `the DNS support attribute of ${vpcId} is not in the input, though other VPCs' are (aws ec2 describe-vpc-attribute --attribute enableDnsSupport)`,
+        );
   }
   const value = attr.EnableDnsSupport?.Value;
   if (value === true) return undefined;
@@ -143,15 +155,15 @@ function dnsSupport(ctx: AwsContext, vpcId: string): Off {
       reason: `DNS resolution is turned off in ${vpcId} (enableDnsSupport is false): the Amazon-provided resolver does not answer`,
       ref,
     };
-  return { verdict: "unknown", reason: `the DNS support attribute of ${vpcId} has no value`, ref };
+  return unread(`the DNS support attribute of ${vpcId} has no value`);
 }
 
 /**
  * A warning naming the VPCs with sources when no DNS support attribute is in the input at all (a folder
  * saved without describe-vpc-attribute, a Batfish layout): they are audited with it on, AWS's default,
  * so the Amazon-provided resolver answers them. Where it is off, it does not: the audit would report
- * as answered what is not. (An input with some VPCs' attributes and not others' is not told apart
- * from a VPC created after they were saved: no warning there.)
+ * as answered what is not. (An input with some VPCs' attributes and not others' lacks data: see
+ * dnsSupport.)
  */
 export function noteDnsSupportNotSaved(ctx: AwsContext): void {
   if (!notSaved(ctx, "EnableDnsSupport")) return;

@@ -1519,7 +1519,8 @@ describe("missing and malformed data", () => {
     docs.push({ file: "dns.json", data: { VpcId: "vpc-1", EnableDnsSupport: null } });
     expect(awsModel(docs, "test").networks.get("vpc-1")!.services![0]!.off).toMatchObject({
       verdict: "unknown",
-      reason: "the DNS support attribute of vpc-1 has no value",
+      reason:
+        "the DNS support attribute of vpc-1 has no value, so whether the Amazon-provided DNS resolver answers in it is not known",
     });
   });
 
