@@ -56,7 +56,7 @@ describe("trace vs the per-packet reference", () => {
   // Half the networks have network ACL rules whose match is in doubt (unknown where they decide).
   it(`agrees on every flow of the tiny universe (${SEEDS} random networks)`, () => {
     let flows = 0;
-    let withReplies = 0;
+    const withReplies = { allowed: 0, blocked: 0, unknown: 0 };
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       const model = randomNetwork(randFromSeed(seed), {
         maxEndpoints: fuzzEndpoints(4),
@@ -81,14 +81,15 @@ describe("trace vs the per-packet reference", () => {
           const ref = replyRulesOf(model, ep, p);
           const wrong = reportedMismatch(where, "trace", t, ref.outcome);
           if (wrong !== null) problems.push(wrong);
-          // An allowed trace is evidence: it names every rule that let the replies back, at each
-          // stateless filter crossed (right after the rule that let the request through there).
-          if (t.verdict === "allowed" && wrong === null) {
+          // A trace names every rule that decided the replies at each stateless filter on the way it
+          // shows (right after the rule that let the request through there): an allowed one the whole
+          // way, a blocked or unknown one up to where it ends, or to its exit where the packets leave.
+          if (wrong === null) {
             const shown = replyHopsOf(t.hops);
-            if (ref.replyRules.length > 0) withReplies++;
+            if (ref.replyRules.length > 0) withReplies[t.verdict]++;
             if (shown.join("; ") !== ref.replyRules.join("; "))
               problems.push(
-                `${where}: reply hops [${shown.join("; ")}], expected [${ref.replyRules.join("; ")}]`,
+                `${where}: ${t.verdict}, reply hops [${shown.join("; ")}], expected [${ref.replyRules.join("; ")}]`,
               );
           }
           if (t.flow !== f) problems.push(`${where}: the result does not carry its flow`);
@@ -96,6 +97,18 @@ describe("trace vs the per-packet reference", () => {
           if (last === undefined) problems.push(`${where}: ${t.verdict}, but no hop shows where`);
           if (t.verdict === "blocked" && last !== undefined && !["deny", "drop"].includes(last.action))
             problems.push(`${where}: blocked, but the last hop is ${last.resource} ${last.action}`);
+          // ... by the rule that decided (the reference's, compared above).
+          const by = t.blockedBy;
+          if (
+            wrong === null &&
+            by !== null &&
+            by.rule !== null &&
+            last !== undefined &&
+            (last.resource !== by.resource || last.rule !== by.rule)
+          )
+            problems.push(
+              `${where}: blocked by ${by.resource} ${by.rule}, but the last hop is ${last.resource} ${last.rule ?? "-"}`,
+            );
           // The blocking resource is on the path shown (a private NAT gateway's traffic is dropped at
           // the internet gateway: blocked by the NAT gateway, whose hop comes earlier).
           if (
@@ -114,6 +127,8 @@ describe("trace vs the per-packet reference", () => {
     }
     expect(flows).toBeGreaterThan(SEEDS * 100);
     // Allowed flows whose replies crossed a stateless filter: their reply hops were checked.
-    expect(withReplies).toBeGreaterThan(SEEDS);
+    expect(withReplies.allowed).toBeGreaterThan(SEEDS);
+    expect(withReplies.blocked).toBeGreaterThan(SEEDS);
+    expect(withReplies.unknown).toBeGreaterThan(SEEDS / 4);
   });
 });

@@ -58,7 +58,13 @@ function isV4(ip: bigint): boolean {
 // Outcome constructors. `null` from a step means "passed, go on".
 
 function blocked(why: string, resource: string, kind: string, rule: string | null): RefOutcome {
-  return { verdict: "blocked", exit: null, egressIp: null, blockedBy: { resource, kind, rule }, why };
+  return noteTrail({
+    verdict: "blocked",
+    exit: null,
+    egressIp: null,
+    blockedBy: { resource, kind, rule },
+    why,
+  });
 }
 
 function blockedByRef(why: string, ref: RuleRef): RefOutcome {
@@ -70,11 +76,11 @@ function blockedByGateway(why: string, g: Gateway): RefOutcome {
 }
 
 function unknown(why: string, exit: ExitKind | null = null): RefOutcome {
-  return { verdict: "unknown", exit, egressIp: null, blockedBy: null, why };
+  return noteTrail({ verdict: "unknown", exit, egressIp: null, blockedBy: null, why });
 }
 
 function allowed(why: string, exit: ExitKind, egressIp: string | null): RefOutcome {
-  return { verdict: "allowed", exit, egressIp, blockedBy: null, why };
+  return noteTrail({ verdict: "allowed", exit, egressIp, blockedBy: null, why });
 }
 
 function ruleMatches(rule: Rule, proto: number, port: number, peer: bigint): boolean {
@@ -274,19 +280,35 @@ function crossBoundary(
 /**
  * The rules that decided replies at each stateless filter a packet crossed, in the order it crossed them
  * (each filter's in rule order, once each): "acl-1 in allow 100" (`in`: the crossing's direction). Set by
- * replyRulesOf while it walks one packet; a trace lists the same rules in its reply hops.
+ * replyRulesOf while it walks one packet; a trace lists the same rules in its reply hops. `none`: no
+ * reply passed that filter (a trace names the first denying rule in the hop that blocks there, not among
+ * the reply hops).
  */
-let replyTrail: string[] | null = null;
+let replyTrail: { rule: string; none: boolean }[] | null = null;
 
 function recordReplies(f: Filter, dir: "out" | "in", decisions: readonly Decision[]): void {
   if (replyTrail === null || decisions.length === 0) return;
   const byOrder = new Map<number, Decision>();
   for (const d of decisions) if (d.unresolved === undefined) byOrder.set(d.order, d);
+  const none = decisions.every((d) => !d.allow && d.unresolved === undefined);
   for (const d of [...byOrder.values()].sort((a, b) => a.order - b.order))
-    replyTrail.push(`${f.id} ${dir} ${d.allow ? "allow" : "deny"} ${d.ref.rule ?? "-"}`);
+    replyTrail.push({ rule: `${f.id} ${dir} ${d.allow ? "allow" : "deny"} ${d.ref.rule ?? "-"}`, none });
 }
 
-/** referenceOutcome for a trace, with the rules that decided the packet's replies (see replyTrail). */
+/** How far the trail went when an outcome was made (see replyRulesOf); the whole walk without it. */
+const trailAt = new WeakMap<RefOutcome, number>();
+
+function noteTrail<T extends RefOutcome>(o: T): T {
+  if (replyTrail !== null) trailAt.set(o, replyTrail.length);
+  return o;
+}
+
+/**
+ * referenceOutcome for a trace, with the rules that decided the packet's replies (see replyTrail) at
+ * the stateless filters on the way the trace shows: up to where it ends (a block or doubt at a filter
+ * names what came before it and that filter's), the whole way for an allowed trace or a doubt about the
+ * answers of packets that leave. Filters where no reply passes are left out (see replyTrail).
+ */
 export function replyRulesOf(
   model: NetworkModel,
   ep: Endpoint,
@@ -295,7 +317,12 @@ export function replyRulesOf(
   replyTrail = [];
   try {
     const outcome = referenceOutcome(model, ep, pkt);
-    return { outcome, replyRules: replyTrail };
+    const upTo = trailAt.get(outcome) ?? replyTrail.length;
+    const replyRules = replyTrail
+      .slice(0, upTo)
+      .filter((e) => !e.none)
+      .map((e) => e.rule);
+    return { outcome, replyRules };
   } finally {
     replyTrail = null;
   }
@@ -310,8 +337,15 @@ export function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit
   let r = beyond;
   // A doubt about the answers keeps the exit the packets leave by.
   for (const h of held)
-    if (r.verdict !== "blocked")
-      r = keepExit && h.verdict === "unknown" && r.exit !== null ? { ...h, exit: r.exit } : h;
+    if (r.verdict !== "blocked") {
+      if (keepExit && h.verdict === "unknown" && r.exit !== null) {
+        // A trace shows the whole way such packets went (see replyRulesOf).
+        const kept = { ...h, exit: r.exit };
+        const at = trailAt.get(r);
+        if (at !== undefined) trailAt.set(kept, at);
+        r = kept;
+      } else r = h;
+    }
   return r;
 }
 
