@@ -215,7 +215,7 @@ export class Boundaries {
       replyKey: "",
       direction: "outbound",
       ephemeral: leg.ephemeral,
-      replyPeer: null,
+      replyTo: leg,
     }));
   }
 
@@ -237,7 +237,7 @@ export class Boundaries {
       replyKey: `${this.peerKey(f.egress, leg)}`,
       direction: "inbound",
       ephemeral: leg.ephemeral,
-      replyPeer: leg,
+      replyTo: leg,
     }));
   }
 
@@ -301,8 +301,8 @@ export class Boundaries {
       replyKey: string;
       direction: "outbound" | "inbound";
       ephemeral: IntervalSet;
-      /** Whom the replies go to where that is the leg's source (inbound); null: the destination answers. */
-      replyPeer: LegAddresses | null;
+      /** The leg, whose source the replies go to (traces name it, see replyText). */
+      replyTo: LegAddresses;
     },
   ): Crossing {
     let current: Pass[] = [{ set, hops: [] }];
@@ -336,7 +336,7 @@ export class Boundaries {
             continue;
           }
           // Traces: the packets split by the rules that decide their replies, each part with their hops.
-          for (const part of this.replyHops(f, ret, a.set, replyDir, p.ephemeral, p.replyPeer))
+          for (const part of this.replyHops(f, ret, a.set, replyDir, p.ephemeral, p.replyTo))
             this.passStateless(f, ret, part.set, [...hops, ...part.hops], replyDir, p.ephemeral, out);
         }
       }
@@ -413,7 +413,7 @@ export class Boundaries {
     set: PacketSet,
     replyDir: string,
     ephemeral: IntervalSet,
-    peer: LegAddresses | null,
+    replyTo: LegAddresses,
   ): Pass[] {
     let parts: Pass[] = replyParts(set).map((s) => ({ set: s, hops: [] }));
     const noneOf = set.intersect(ret.split.none);
@@ -429,7 +429,7 @@ export class Boundaries {
         }
         const rest = part.set.subtract(hit);
         if (!rest.isEmpty()) refined.push({ set: rest, hops: part.hops });
-        const what = replyText(hit, d.replies, ephemeral, peer);
+        const what = replyText(hit, d.replies, ephemeral, replyTo);
         const hop: Hop = {
           resource: f.id,
           kind: f.kind,
@@ -580,34 +580,30 @@ function decidedReplies(f: Filter, replies: readonly Rule[]): ReplyRule[] {
 
 /**
  * Words for the replies to forward packets `fwd` (one part of replyParts) that a rule deciding `decided`
- * (reply space) decides: "replies from 8.8.8.8 to ports 32768-49999", "replies to ports 32768-60999 of
- * 10.0.1.5", "ICMP replies to 10.0.1.5", ...
- * `peer`: the leg whose source the replies go to, or null where they go to the destination's sender.
+ * (reply space) decides, from the destination to the leg's source, whose ports they are (the client's
+ * ephemeral ports, or a NAT gateway's 1024-65535 on the way on from it): "replies from 8.8.8.8 to ports
+ * 32768-49999 of 10.0.1.5", "ICMP replies from 8.8.8.8 to 10.0.1.5", "replies from 10.0.2.9 to 10.0.1.5".
  */
 function replyText(
   fwd: PacketSet,
   decided: PacketSet,
   ephemeral: IntervalSet,
-  peer: LegAddresses | null,
+  replyTo: LegAddresses,
 ): string {
   const dsts = fwd.ips();
-  let from = "";
-  let to = "";
-  if (peer === null) from = ` from ${addressText(dsts)}`;
-  else {
-    const own: [bigint, bigint][] = [];
-    if (peer.src4 !== null && dsts.overlaps(IPV4_ALL)) own.push([peer.src4, peer.src4]);
-    if (peer.src6 !== null && dsts.overlaps(IPV6_ALL)) own.push([peer.src6, peer.src6]);
-    to = ` to ${addressText(IntervalSet.fromRanges(own))}`;
-  }
+  const own: [bigint, bigint][] = [];
+  if (replyTo.src4 !== null && dsts.overlaps(IPV4_ALL)) own.push([replyTo.src4, replyTo.src4]);
+  if (replyTo.src6 !== null && dsts.overlaps(IPV6_ALL)) own.push([replyTo.src6, replyTo.src6]);
+  const from = `from ${addressText(dsts)}`;
+  const to = addressText(IntervalSet.fromRanges(own));
   const kind = replyKindOf(fwd);
-  if (kind === "icmp") return `ICMP replies${from}${to}`;
-  if (kind === "portless") return `replies${from}${to}`;
+  if (kind === "icmp") return `ICMP replies ${from} to ${to}`;
+  if (kind === "portless") return `replies ${from} to ${to}`;
   // The ports of these replies the rule decides. A reply's peer is the forward packet's destination
   // (rules specialized to the leg's source hold its whole address family there, see specializeRules).
   const mine = decided.restrictProtocols(fwd.protocols()).restrictPorts(ephemeral).restrictIps(dsts);
   const ports = IntervalSet.unionAll([...mine.cubes()].map((c) => c.ports));
-  return `replies${from} to ports ${portsText(ports)}${to === "" ? "" : ` of${to.slice(3)}`}`;
+  return `replies ${from} to ports ${portsText(ports)} of ${to}`;
 }
 
 /** Addresses as a reader writes them: one address without its /32 (or /128). */

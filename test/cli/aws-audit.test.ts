@@ -164,15 +164,15 @@ describe("egress-audit aws trace", () => {
       "rtb-0a1b2c3d4e5f60052 forward 0.0.0.0/0 0.0.0.0/0 -> nat-0a1b2c3d4e5f60031",
       "acl-0a1b2c3d4e5f60072 allow 110 outbound: rule 110: allow tcp 443 to 0.0.0.0/0",
       // The app subnet's inbound rule admitting 8.8.8.8's replies to the instance's (Linux) ports ...
-      "acl-0a1b2c3d4e5f60072 allow 100 inbound (replies from 8.8.8.8 to ports 32768-60999): rule 100: allow tcp 1024-65535 from 0.0.0.0/0",
+      "acl-0a1b2c3d4e5f60072 allow 100 inbound (replies from 8.8.8.8 to ports 32768-60999 of 10.20.10.31): rule 100: allow tcp 1024-65535 from 0.0.0.0/0",
       "acl-0a1b2c3d4e5f60070 allow 100 inbound: rule 100: allow all traffic from 0.0.0.0/0",
       // ... the NAT gateway's subnet's outbound rule passing them back to the instance ...
-      "acl-0a1b2c3d4e5f60070 allow 100 outbound (replies to ports 32768-60999 of 10.20.10.31): rule 100: allow all traffic to 0.0.0.0/0",
+      "acl-0a1b2c3d4e5f60070 allow 100 outbound (replies from 8.8.8.8 to ports 32768-60999 of 10.20.10.31): rule 100: allow all traffic to 0.0.0.0/0",
       "nat-0a1b2c3d4e5f60031 translate - source -> 10.20.0.200, routed by subnet-0a1b2c3d4e5f60011",
       "rtb-0a1b2c3d4e5f60051 forward 0.0.0.0/0 0.0.0.0/0 -> igw-0a1b2c3d4e5f60021",
       "acl-0a1b2c3d4e5f60070 allow 100 outbound: rule 100: allow all traffic to 0.0.0.0/0",
       // ... and its inbound rule admitting them to the NAT gateway's ports.
-      "acl-0a1b2c3d4e5f60070 allow 100 inbound (replies from 8.8.8.8 to ports 1024-65535): rule 100: allow all traffic from 0.0.0.0/0",
+      "acl-0a1b2c3d4e5f60070 allow 100 inbound (replies from 8.8.8.8 to ports 1024-65535 of 10.20.0.200): rule 100: allow all traffic from 0.0.0.0/0",
       "igw-0a1b2c3d4e5f60021 translate - source -> 203.0.113.10",
       "igw-0a1b2c3d4e5f60021 exit - internet",
     ]);
@@ -199,7 +199,7 @@ describe("egress-audit aws trace", () => {
     const text = cli("aws", "trace", "--from-dir", dir, ...flow);
     expect(text.code).toBe(0);
     expect(text.stdout).toMatch(
-      / {2}4 +acl-0a1b2c3d4e5f60072 +network-acl +allow +100 +inbound \(replies from 8\.8\.8\.8 to ports 32768-49999\): rule 100: allow tcp 1024-49999 from 0\.0\.0\.0\/0\n {4}5 +acl-0a1b2c3d4e5f60072 +network-acl +allow +105 +inbound \(replies from 8\.8\.8\.8 to ports 50000-60999\): rule 105: allow tcp 50000-65535 from 0\.0\.0\.0\/0\n/,
+      / {2}4 +acl-0a1b2c3d4e5f60072 +network-acl +allow +100 +inbound \(replies from 8\.8\.8\.8 to ports 32768-49999 of 10\.20\.10\.31\): rule 100: allow tcp 1024-49999 from 0\.0\.0\.0\/0\n {4}5 +acl-0a1b2c3d4e5f60072 +network-acl +allow +105 +inbound \(replies from 8\.8\.8\.8 to ports 50000-60999 of 10\.20\.10\.31\): rule 105: allow tcp 50000-65535 from 0\.0\.0\.0\/0\n/,
     );
     const r = cli("aws", "trace", "--from-dir", dir, ...flow, "--json");
     expect(r.code).toBe(0);
@@ -221,7 +221,7 @@ describe("egress-audit aws trace", () => {
         action: "allow",
         rule: "100",
         detail:
-          "inbound (replies from 8.8.8.8 to ports 32768-49999): rule 100: allow tcp 1024-49999 from 0.0.0.0/0",
+          "inbound (replies from 8.8.8.8 to ports 32768-49999 of 10.20.10.31): rule 100: allow tcp 1024-49999 from 0.0.0.0/0",
       },
       {
         resource: "acl-0a1b2c3d4e5f60072",
@@ -229,7 +229,7 @@ describe("egress-audit aws trace", () => {
         action: "allow",
         rule: "105",
         detail:
-          "inbound (replies from 8.8.8.8 to ports 50000-60999): rule 105: allow tcp 50000-65535 from 0.0.0.0/0",
+          "inbound (replies from 8.8.8.8 to ports 50000-60999 of 10.20.10.31): rule 105: allow tcp 50000-65535 from 0.0.0.0/0",
       },
     ]);
   });

@@ -86,18 +86,18 @@ describe("paths out", () => {
     expect(t).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "198.51.100.200" });
     expect(t.reason).toBe("reaches the internet through nat-1 and igw-1");
     // Each network ACL crossed shows the rule that lets the request through, then the one that lets
-    // its replies back (to the client's ports, or the NAT gateway's 1024-65535).
+    // its replies back, to whose ports: the client's, or past the NAT gateway its own (1024-65535).
     expect(t.hops.map((h) => `${h.resource}:${h.action}:${h.rule}:${h.detail}`)).toEqual([
       "sg-all:allow:#1:egress all traffic to 0.0.0.0/0",
       "rtb-priv:forward:0.0.0.0/0:0.0.0.0/0 -> nat-1",
       "acl-priv:allow:100:outbound: rule 100: allow all traffic to 0.0.0.0/0",
-      "acl-priv:allow:100:inbound (replies from 8.8.8.8 to ports 1024-65535): rule 100: allow all traffic from 0.0.0.0/0",
+      "acl-priv:allow:100:inbound (replies from 8.8.8.8 to ports 1024-65535 of 10.0.1.10): rule 100: allow all traffic from 0.0.0.0/0",
       "acl-default:allow:100:inbound: rule 100: allow all traffic from 0.0.0.0/0",
-      "acl-default:allow:100:outbound (replies to ports 1024-65535 of 10.0.1.10): rule 100: allow all traffic to 0.0.0.0/0",
+      "acl-default:allow:100:outbound (replies from 8.8.8.8 to ports 1024-65535 of 10.0.1.10): rule 100: allow all traffic to 0.0.0.0/0",
       "nat-1:translate:null:source -> 10.0.0.200, routed by subnet-pub",
       "rtb-pub:forward:0.0.0.0/0:0.0.0.0/0 -> igw-1",
       "acl-default:allow:100:outbound: rule 100: allow all traffic to 0.0.0.0/0",
-      "acl-default:allow:100:inbound (replies from 8.8.8.8 to ports 1024-65535): rule 100: allow all traffic from 0.0.0.0/0",
+      "acl-default:allow:100:inbound (replies from 8.8.8.8 to ports 1024-65535 of 10.0.0.200): rule 100: allow all traffic from 0.0.0.0/0",
       "igw-1:translate:null:source -> 198.51.100.200",
       "igw-1:exit:null:internet",
     ]);
@@ -155,7 +155,12 @@ describe("paths out", () => {
       return d;
     };
     ipv6Out(d);
-    expect(trace(withAttribute("public"), google)).toMatchObject({ verdict: "allowed", exit: "internet" });
+    const open = trace(withAttribute("public"), google);
+    expect(open).toMatchObject({ verdict: "allowed", exit: "internet" });
+    // Its network ACL's rule letting the answers back names them by their IPv6 addresses.
+    expect(open.hops.filter((h) => h.detail.includes("replies")).map((h) => h.detail)).toEqual([
+      "inbound (replies from 2001:4860:4860::8888 to ports 1024-65535 of 2600:1f18:1:a00::10): rule 101: allow all traffic from ::/0",
+    ]);
     expect(trace(withAttribute(), google)).toMatchObject({ verdict: "allowed" });
     const t = trace(withAttribute("private"), google);
     expect(t).toMatchObject({
@@ -572,8 +577,8 @@ describe("network ACL return traffic (stateless)", () => {
       "igw-1:exit:null",
     ]);
     expect(t.hops.slice(3, 5).map((h) => h.detail)).toEqual([
-      "inbound (replies from 8.8.8.8 to ports 49152-60999): rule 100: allow tcp 49152-65535 from 0.0.0.0/0",
-      "inbound (replies from 8.8.8.8 to ports 32768-49151): rule *: deny all traffic from 0.0.0.0/0",
+      "inbound (replies from 8.8.8.8 to ports 49152-60999 of 10.0.1.10): rule 100: allow tcp 49152-65535 from 0.0.0.0/0",
+      "inbound (replies from 8.8.8.8 to ports 32768-49151 of 10.0.1.10): rule *: deny all traffic from 0.0.0.0/0",
     ]);
   });
 
@@ -602,7 +607,7 @@ describe("network ACL return traffic (stateless)", () => {
         action: "allow",
         rule: "100",
         detail:
-          "inbound (replies from 8.8.8.8 to ports 32768-40000): rule 100: allow tcp 1024-40000 from 0.0.0.0/0",
+          "inbound (replies from 8.8.8.8 to ports 32768-40000 of 10.0.1.10): rule 100: allow tcp 1024-40000 from 0.0.0.0/0",
       },
       {
         resource: "acl-priv",
@@ -610,7 +615,7 @@ describe("network ACL return traffic (stateless)", () => {
         action: "allow",
         rule: "110",
         detail:
-          "inbound (replies from 8.8.8.8 to ports 40001-60999): rule 110: allow tcp 40001-65535 from 0.0.0.0/0",
+          "inbound (replies from 8.8.8.8 to ports 40001-60999 of 10.0.1.10): rule 110: allow tcp 40001-65535 from 0.0.0.0/0",
       },
     ]);
     // A ping's replies are ICMP echo replies: the rule that lets those back is named.
@@ -622,7 +627,7 @@ describe("network ACL return traffic (stateless)", () => {
     expect(ping.verdict).toBe("allowed");
     expect(ping.hops.filter((h) => h.resource === "acl-priv").map((h) => h.detail)).toEqual([
       "outbound: rule 100: allow all traffic to 0.0.0.0/0",
-      "inbound (ICMP replies from 8.8.8.8): rule 90: allow icmp type 0 code 0 from 0.0.0.0/0",
+      "inbound (ICMP replies from 8.8.8.8 to 10.0.1.10): rule 90: allow icmp type 0 code 0 from 0.0.0.0/0",
     ]);
   });
 

@@ -75,9 +75,9 @@ describe("Batfish AWS test-vpc-endpoint-interface", () => {
     ]);
     expect(t.hops.filter((h) => h.kind === "network-acl").map((h) => h.detail.replace(/\).*/, ")"))).toEqual([
       "outbound: rule 1000: allow all traffic to 0.0.0.0/0",
-      "inbound (replies from 10.1.101.97 to ports 32768-60999)",
+      "inbound (replies from 10.1.101.97 to ports 32768-60999 of 10.1.1.88)",
       "inbound: rule 1000: allow all traffic from 0.0.0.0/0",
-      "outbound (replies to ports 32768-60999 of 10.1.1.88)",
+      "outbound (replies from 10.1.101.97 to ports 32768-60999 of 10.1.1.88)",
     ]);
     // The endpoint's own security group lets tcp/443 in ("HTTP Access").
     expect(t.hops.at(-2)).toMatchObject({
