@@ -562,7 +562,11 @@ function portsText(ports: IntervalSet): string {
   return ports.ranges.map(([lo, hi]) => (lo === hi ? `${lo}` : `${lo}-${hi}`)).join(",");
 }
 
-/** Every rule of `replies` that decides some reply, in the order the filter reads them (see ReplyRule). */
+/**
+ * Every rule of `replies` that decides some reply, in the order the filter reads them (see ReplyRule).
+ * Of a union filter's rules, any allowing a reply lets it through; the first of them in rule order is
+ * named, as for its requests (applyForward); a deny rule decides nothing there.
+ */
 function decidedReplies(f: Filter, replies: readonly Rule[]): ReplyRule[] {
   const split =
     f.semantics === "union"

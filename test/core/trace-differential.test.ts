@@ -53,7 +53,8 @@ function replyHopsOf(hops: readonly Hop[]): string[] {
 }
 
 describe("trace vs the per-packet reference", () => {
-  // Half the networks have network ACL rules whose match is in doubt (unknown where they decide).
+  // Half the networks have network ACL rules whose match is in doubt (unknown where they decide), the
+  // other half union-semantics boundary filters (rare) with such rules.
   it(`agrees on every flow of the tiny universe (${SEEDS} random networks)`, () => {
     let flows = 0;
     const withReplies = { allowed: 0, blocked: 0, unknown: 0 };
@@ -62,6 +63,7 @@ describe("trace vs the per-packet reference", () => {
         maxEndpoints: fuzzEndpoints(4),
         twins: true,
         aclUnresolved: seed % 2 === 0,
+        boundaryUnresolved: seed % 2 === 1,
         ingressRouting: seed % 3 === 0,
         internetBlock: seed % 5 === 0,
       });

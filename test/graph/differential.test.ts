@@ -81,6 +81,12 @@ describe("engine vs reference on random networks", () => {
     runProperty({ aclUnresolved: true }, NUM_RUNS, { models: 0, comparisons: 0 });
   });
 
+  // Stateless filters of union semantics (no AWS network ACL is one) with rules whose match is in
+  // doubt: such a rule decides, requests or replies, only where no other rule allows (reference.test.ts).
+  it("agrees with union-semantics boundary filters with rules in doubt too", () => {
+    runProperty({ boundaryUnresolved: true }, NUM_RUNS, { models: 0, comparisons: 0 });
+  });
+
   // A gateway route table on the internet gateway sends replies to some sources elsewhere (ingress
   // routing): those connections are unknown (an appliance) or blocked (a blackhole).
   it("agrees with gateway route tables that divert replies", () => {

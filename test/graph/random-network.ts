@@ -398,8 +398,8 @@ export interface RandomNetworkOptions {
   /** Security-group rules with `unresolved` peers (default false). */
   unresolved?: boolean;
   /**
-   * Union-semantics boundary filters (rare) with `unresolved` rules (default false). What such a rule
-   * means on a subnet boundary is not part of the written semantics; only the partition is checked then.
+   * Union-semantics boundary filters (rare) with `unresolved` rules (default false): as in a security
+   * group, such a rule decides (unknown) only what no other rule allows, requests and replies alike.
    */
   boundaryUnresolved?: boolean;
   /**

@@ -3,7 +3,8 @@
 import { describe, expect, it } from "vitest";
 import { runAudit } from "../../src/core/audit.js";
 import { parseDest, parsePorts } from "../../src/core/cli.js";
-import type { NetworkModel } from "../../src/model/types.js";
+import { runTrace } from "../../src/core/trace.js";
+import type { Filter, NetworkModel, Rule } from "../../src/model/types.js";
 import { PacketSet, PORT_ALL, PROTO_ALL, IntervalSet } from "../../src/netset/index.js";
 import { engineOutcome, formatOutcome, type Mode } from "./compare.js";
 import {
@@ -23,7 +24,7 @@ import {
   UDP,
   via,
 } from "./hand-models.js";
-import { referenceOutcome, type Packet, type RefOutcome } from "./reference.js";
+import { referenceOutcome, replyRulesOf, type Packet, type RefOutcome } from "./reference.js";
 
 const GRE = IntervalSet.point(47n);
 
@@ -632,4 +633,78 @@ it("hand-models: the single-packet query holds exactly the packet", () => {
   const q = singlePacketQuery(TO_GOOGLE);
   expect(q.contains(6, 443, ip("8.8.8.8"))).toBe(true);
   expect(q.equals(PacketSet.cube(TCP, ports(443, 443), IntervalSet.point(ip("8.8.8.8"))))).toBe(true);
+});
+
+// A stateless filter of union semantics (no AWS network ACL is one; other providers' and hand-made
+// models can have them) reads replies as it reads requests: any allow rule lets a packet through,
+// whatever rule comes before it, deny rules count for nothing, and a rule whose match is in doubt
+// decides only where no other allows. A trace names the first allowing rule (in rule order) in both
+// directions, as for security groups.
+describe("a stateless filter with union semantics", () => {
+  const TO_GOOGLE_FLOW = { src: "eni-pub", dst: "8.8.8.8", protocol: "tcp", port: 443 };
+  /** acl-pub of union semantics, with the rules `rules` makes for it: [egress, ingress]. */
+  const unionAcl = (m: NetworkModel, rules: (f: Filter) => [Rule[], Rule[]]): void => {
+    const f = filterOf(m, "acl-pub");
+    f.semantics = "union";
+    [f.egress, f.ingress] = rules(f);
+  };
+  const out443 = (f: Filter): Rule => rule(f, "out", 1, "allow", TCP, ports(443, 443), "any");
+  const cases: {
+    name: string;
+    setup: (m: NetworkModel) => void;
+    expect: Case["expect"];
+    replies: string[];
+  }[] = [
+    {
+      name: "replies: a rule in doubt before one that allows them does not decide",
+      setup: (m) =>
+        unionAcl(m, (f) => [
+          [out443(f)],
+          [
+            { ...rule(f, "in", 1, "allow", TCP, PORT_ALL, "any"), unresolved: "pl-1 missing" },
+            rule(f, "in", 2, "allow", TCP, PORT_ALL, "any"),
+            rule(f, "in", 3, "allow", TCP, PORT_ALL, "8.8.8.0/24"),
+          ],
+        ]),
+      expect: allowedInternet("54.0.0.1"),
+      replies: ["acl-pub out allow in-2"],
+    },
+    {
+      name: "replies: a deny rule counts for nothing",
+      setup: (m) =>
+        unionAcl(m, (f) => [
+          [out443(f)],
+          [rule(f, "in", 1, "deny", TCP, PORT_ALL, "any"), rule(f, "in", 2, "allow", TCP, PORT_ALL, "any")],
+        ]),
+      expect: allowedInternet("54.0.0.1"),
+      replies: ["acl-pub out allow in-2"],
+    },
+    {
+      name: "requests: only a rule in doubt allows them: unknown there",
+      setup: (m) =>
+        unionAcl(m, (f) => [
+          [{ ...out443(f), unresolved: "pl-1 missing" }],
+          [rule(f, "in", 1, "allow", TCP, PORT_ALL, "any")],
+        ]),
+      expect: unknownVerdict,
+      replies: [],
+    },
+  ];
+  it.each(cases.map((c) => [c.name, c] as const))("%s", (_name, c) => {
+    const m = handModel();
+    c.setup(m);
+    const ep = m.endpoints.find((e) => e.id === "eni-pub")!;
+    const ref = replyRulesOf(m, ep, TO_GOOGLE);
+    expect(withoutWhy(ref.outcome)).toEqual(c.expect);
+    expect(ref.replyRules).toEqual(c.replies);
+    for (const mode of ["detail", "audit"] as const) {
+      const got = engineOutcome(m, ep, TO_GOOGLE, mode, { query: singlePacketQuery(TO_GOOGLE) });
+      expect(withoutWhy(got), `${mode}: ${formatOutcome(got)}`).toEqual(c.expect);
+    }
+    const t = runTrace(m, [TO_GOOGLE_FLOW])[0]!;
+    const named = t.hops
+      .filter((h) => h.resource === "acl-pub" && h.detail.startsWith("inbound ("))
+      .map((h) => `acl-pub out ${h.action} ${h.rule}`);
+    expect(named).toEqual(c.replies);
+  });
 });

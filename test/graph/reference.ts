@@ -109,14 +109,27 @@ function firstMatch(f: Filter, rules: readonly Rule[], proto: number, port: numb
   return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
 }
 
-/** Union semantics: any matching allow rule passes; otherwise the default (deny). */
+/**
+ * Union semantics: any matching allow rule passes, and the first of them (in rule order) is named, as
+ * a trace names it (requests and replies alike); where only rules whose match is in doubt might allow,
+ * the first of those leaves it undecided; otherwise the default (deny). Deny rules count for nothing.
+ */
 function anyAllow(f: Filter, rules: readonly Rule[], proto: number, port: number, peer: bigint): Decision {
+  let doubt: Decision | undefined;
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i]!;
-    if (rule.action === "allow" && ruleMatches(rule, proto, port, peer))
-      return { allow: true, ref: rule.ref, order: i };
+    if (rule.action !== "allow" || !ruleMatches(rule, proto, port, peer)) continue;
+    if (rule.unresolved === undefined) return { allow: true, ref: rule.ref, order: i };
+    doubt ??= { allow: true, ref: rule.ref, order: i, unresolved: rule.unresolved };
   }
-  return { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
+  return doubt ?? { allow: false, ref: f.defaultRef, order: Number.POSITIVE_INFINITY };
+}
+
+/** A filter's decision on a packet, by its semantics. */
+function decide(f: Filter, rules: readonly Rule[], proto: number, port: number, peer: bigint): Decision {
+  return f.semantics === "union"
+    ? anyAllow(f, rules, proto, port, peer)
+    : firstMatch(f, rules, proto, port, peer);
 }
 
 /** Every value of a small IntervalSet (ephemeral ports). */
@@ -249,15 +262,12 @@ function crossBoundary(
       return stop(unknown(`boundary filter ${id} missing or unreadable`));
     const forwardRules = dir === "out" ? f.egress : f.ingress;
     const replyRules = dir === "out" ? f.ingress : f.egress;
-    const fwd =
-      f.semantics === "union"
-        ? anyAllow(f, forwardRules, proto, port, peer)
-        : firstMatch(f, forwardRules, proto, port, peer);
+    const fwd = decide(f, forwardRules, proto, port, peer);
     if (fwd.unresolved !== undefined) return stop(unknown(`${dir} of ${subnet.id}: forward undecided`));
     if (!fwd.allow) return stop(blockedByRef(`${dir} of ${subnet.id}: forward denied`, fwd.ref));
     if (f.stateful) continue;
     const decisions = repliesOf(proto, port, leg.ephemeral).map((replyPort) =>
-      firstMatch(f, replyRules, proto, replyPort, peer),
+      decide(f, replyRules, proto, replyPort, peer),
     );
     const denied = decisions.filter((d) => !d.allow);
     recordReplies(f, dir, decisions);
