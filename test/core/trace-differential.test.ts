@@ -64,6 +64,7 @@ describe("trace vs the per-packet reference", () => {
         twins: true,
         aclUnresolved: seed % 2 === 0,
         boundaryUnresolved: seed % 2 === 1,
+        unresolved: seed % 3 === 1,
         ingressRouting: seed % 3 === 0,
         internetBlock: seed % 5 === 0,
       });

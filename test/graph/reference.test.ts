@@ -550,6 +550,14 @@ describe("unresolved security-group rules", () => {
     setup(m);
     expect(withoutWhy(referenceOutcome(m, m.endpoints[0]!, TO_GOOGLE))).toEqual(unknownVerdict);
   });
+  it("a trace of such packets ends at the group: it names no rule further on (nor one replies meet)", () => {
+    const m = handModel();
+    setup(m);
+    const ref = replyRulesOf(m, m.endpoints[0]!, TO_GOOGLE);
+    expect(ref.replyRules).toEqual([]);
+    const t = runTrace(m, [{ src: "eni-pub", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t.hops.map((h) => `${h.resource} ${h.action}`)).toEqual(["sg-a deny"]);
+  });
   it.each(["detail", "audit"] as const)("engine [%s]: only an unresolved rule matches -> unknown", (mode) => {
     const m = handModel();
     setup(m);

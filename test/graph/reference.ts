@@ -625,5 +625,7 @@ export function referenceOutcome(
   if (own === null) return route(model, leg, pkt);
   // Whether the filters let it out or not, a drop further on blocks it; if not dropped, it is unknown.
   const { mayPass: _, ...doubt } = own;
+  // A trace of such packets ends at the filters in doubt (see replyRulesOf): noted before the walk on.
+  noteTrail(doubt);
   return settle(route(model, leg, pkt), [doubt], false);
 }
