@@ -332,12 +332,21 @@ export class Boundaries {
           const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
           const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
           if (!this.detail) {
-            this.passStateless(f, ret, a.set, hops, replyDir, p.ephemeral, out);
+            this.passStateless(f, ret, a.set, hops, replyDir, p.ephemeral, out, null);
             continue;
           }
           // Traces: the packets split by the rules that decide their replies, each part with their hops.
           for (const part of this.replyHops(f, ret, a.set, replyDir, p.ephemeral, p.replyTo))
-            this.passStateless(f, ret, part.set, [...hops, ...part.hops], replyDir, p.ephemeral, out);
+            this.passStateless(
+              f,
+              ret,
+              part.set,
+              [...hops, ...part.hops],
+              replyDir,
+              p.ephemeral,
+              out,
+              p.replyTo,
+            );
         }
       }
       current = next;
@@ -349,7 +358,8 @@ export class Boundaries {
   /**
    * Packets `set` that passed stateless filter `f`'s forward rules (with `hops` so far) go on in
    * `next`; those whose replies do not all come back are held here too (`held`), and decided once the
-   * rest of their way is known (settleHeld).
+   * rest of their way is known (settleHeld). `replyTo` (traces): the leg, so that the hop of a rule
+   * stopping every reply says which, as the reply hops do (see replyText); audit mode words nothing.
    */
   private passStateless(
     f: Filter,
@@ -359,6 +369,7 @@ export class Boundaries {
     replyDir: string,
     ephemeral: IntervalSet,
     out: { next: Pass[]; held: Piece[] },
+    replyTo: LegAddresses | null,
   ): void {
     out.next.push({ set, hops });
     if (set.isSubsetOf(ret.split.ok)) return;
@@ -368,7 +379,13 @@ export class Boundaries {
       const hit = none.intersect(d.set);
       if (hit.isEmpty()) continue;
       none = none.subtract(hit);
-      for (const k of replyKinds(hit, portsText(ephemeral)))
+      const denied =
+        replyTo === null ? undefined : ret.decided().find((x) => x.action === "deny" && x.ref === d.ref);
+      for (const k of replyKinds(hit, portsText(ephemeral))) {
+        const what =
+          denied === undefined || replyTo === null
+            ? "replies:"
+            : `(${replyText(k.set, denied.replies, ephemeral, replyTo)}):`;
         out.held.push(
           blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
             ...hops,
@@ -377,10 +394,11 @@ export class Boundaries {
               kind: f.kind,
               action: "deny",
               rule: d.ref.rule,
-              detail: `${replyDir} replies: ${d.ref.description ?? "denied"}`,
+              detail: `${replyDir} ${what} ${d.ref.description ?? "denied"}`,
             },
           ]),
         );
+      }
     }
     let mixed = set.intersect(ret.split.mixed);
     for (const u of ret.undecided) {

@@ -529,10 +529,15 @@ describe("network ACL return traffic (stateless)", () => {
     // client's (acl-priv inbound): both deny them, and the first names the block.
     setAcl(d, "acl-priv", [all(100, true), all(50, false, "deny")]);
     setAcl(d, "acl-default", [all(100, false), all(60, true, "deny", "10.0.1.0/24"), all(100, true)]);
-    expect(trace(d, { src: "eni-app" })).toMatchObject({
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({
       verdict: "blocked",
       blockedBy: { resource: "acl-default", rule: "60" },
     });
+    // Those replies go to the client (from 8.8.8.8: the gateway keeps the far end's address).
+    expect(t.hops.at(-1)?.detail).toBe(
+      "outbound (replies from 8.8.8.8 to ports 1024-65535 of 10.0.1.10): rule 60: deny all traffic to 10.0.1.0/24",
+    );
   });
 
   it("replies allowed on the whole Linux ephemeral range: allowed", () => {
@@ -550,6 +555,10 @@ describe("network ACL return traffic (stateless)", () => {
       blockedBy: { resource: "acl-priv", kind: "network-acl", rule: "*" },
     });
     expect(t.reason).toBe("replies to ports 32768-60999 are denied by inbound acl-priv rule *");
+    // The hop that blocks says which replies, as the hops of rules letting replies back do.
+    expect(t.hops.at(-1)?.detail).toBe(
+      "inbound (replies from 8.8.8.8 to ports 32768-60999 of 10.0.1.10): rule *: deny all traffic from 0.0.0.0/0",
+    );
   });
 
   it("replies allowed on only part of the ephemeral range: unknown, with the reason", () => {
