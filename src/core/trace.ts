@@ -34,12 +34,36 @@ export function sourceResolver(
     const found = findSource(model, src, endpoints, networks);
     if (found) return found;
     const outside = scoped ? findSource(model, src, model.endpoints, null) : undefined;
+    if (outside)
+      throw new InputError(
+        `--src "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`,
+      );
+    // An interface the input tells too little of to audit (say, saved without its subnet) is not a
+    // source, but its unknowns entry names it: say that rather than that nothing has the name.
+    const unread = model.unknowns.find((u) => u.resource === src || mentions(u.message, src));
     throw new InputError(
-      outside
-        ? `--src "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`
+      unread
+        ? `--src "${src}" cannot be traced, it is listed under unknowns: ${unread.message}`
         : `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
     );
   };
+}
+
+/** Whether `text` names `token` as a whole word (an id or an address, not part of a longer one). */
+function mentions(text: string, token: string): boolean {
+  let at = text.indexOf(token);
+  const part = /[\w.:-]/;
+  for (; at >= 0; at = text.indexOf(token, at + 1)) {
+    const before = text[at - 1];
+    const after = text[at + token.length];
+    // A sentence's full stop after it is not part of the token.
+    const ends =
+      after === undefined ||
+      !part.test(after) ||
+      (after === "." && !/\w/.test(text[at + token.length + 1] ?? ""));
+    if ((before === undefined || !part.test(before)) && ends) return true;
+  }
+  return false;
 }
 
 /** The source `src` names among `endpoints` and the subnets of `networks` (all when null), if any. */

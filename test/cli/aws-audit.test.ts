@@ -554,10 +554,24 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
       {
         resource: "eni-0a1b2c3d4e5f601e1",
         message:
-          "interface eni-0a1b2c3d4e5f601e1 (private IP 10.20.10.61, in vpc-0a1b2c3d4e5f60001) has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited",
+          'interface eni-0a1b2c3d4e5f601e1 "spare" (private IP 10.20.10.61, in vpc-0a1b2c3d4e5f60001) has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited',
       },
     ]);
     expect(result.results.some((e) => e.source.id === "eni-0a1b2c3d4e5f601e1")).toBe(false);
+    // A trace from it, by any name it has, points at that entry rather than saying nothing has the name.
+    const traceFrom = (src: string) =>
+      cli("aws", "trace", "--from-dir", dir, "--src", src, "--dst", "8.8.8.8", "--port", "443");
+    for (const src of ["spare", "eni-0a1b2c3d4e5f601e1", "10.20.10.61"]) {
+      const t = traceFrom(src);
+      expect(t.code).toBe(2);
+      expect(t.stderr).toBe(
+        `egress-audit: error: --src "${src}" cannot be traced, it is listed under unknowns: ${result.unknowns[0]!.message}\n`,
+      );
+    }
+    // An address that only begins like its address is not it.
+    expect(traceFrom("10.20.10.6").stderr).toContain(
+      "no interface, instance, name, private IP or subnet by that name",
+    );
   });
 
   it("an instance's interface without SubnetId in one listing takes it from the other", () => {
@@ -590,7 +604,7 @@ describe("optional inputs saved without", () => {
     const r = cli("aws", "--from-dir", dir, "--ports", "udp/53");
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(
-      "  - enableDnsSupport: the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): vpc-0a1b2c3d4e5f60001 audited with it on, its default",
+      "  - enableDnsSupport: the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): it is read as on, AWS's default, for vpc-0a1b2c3d4e5f60001;",
     );
     expect(cli("aws", "--from-dir", EXAMPLE, "--ports", "udp/53").stdout).not.toContain("Warnings:");
   });

@@ -115,6 +115,6 @@ export function noteAddressesNotSaved(ctx: AwsContext, facts: InterfaceFacts): v
     .map(([ip, vpc]) => `${formatIp(ip)} (${vpc})`);
   ctx.model.warnings.push({
     resource: "Addresses",
-    message: `Elastic IPs are not in the input (aws ec2 describe-addresses was not saved, nor describe-byoip-cidrs): the public IPv4 addresses ${someOf(shown, 5)} audited as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, where this audit reports traffic as allowed`,
+    message: `describe-addresses is not in the input, nor describe-byoip-cidrs (neither was saved): the public IPv4 addresses in use, ${someOf(shown, 5)}, are read as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, though this run reports its traffic as allowed`,
   });
 }

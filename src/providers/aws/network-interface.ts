@@ -243,7 +243,13 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const kind = sourceKindOf(type);
     if (kind === undefined) continue;
     if (!eni.SubnetId) {
-      noteWithoutSubnet(ctx, eni, privateIps);
+      noteWithoutSubnet(
+        ctx,
+        eni,
+        privateIps,
+        nameTag(instance?.Tags) ?? nameTag(eni.TagSet),
+        instance?.InstanceId,
+      );
       continue;
     }
     if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
@@ -354,25 +360,25 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
 
 /**
  * The interface with its subnet and VPC filled in where its listing lacks them and the input tells them
- * for sure: the VPC is its instance's (an instance's interfaces are all in its VPC) or its subnet's;
- * the subnet is its instance's SubnetId only for the instance's primary interface (the one holding the
- * instance's PrivateIpAddress: another interface may be in another subnet of the zone).
+ * for sure: the VPC is its subnet's; the instance's SubnetId and VpcId only for the instance's primary
+ * interface (the one holding the instance's PrivateIpAddress): another interface may be in another
+ * subnet, or even another VPC (multi-VPC ENI attachments).
  */
 function withPlace(ctx: AwsContext, { eni, instance }: Seen): RawNetworkInterface {
   if (eni.SubnetId && eni.VpcId) return eni;
   const inst = instance?.item;
-  let subnetId = eni.SubnetId ?? undefined;
-  if (!subnetId && inst?.SubnetId && inst.PrivateIpAddress) {
-    const own = [
-      eni.PrivateIpAddress,
-      ...(eni.PrivateIpAddresses ?? []).filter((p) => p.Primary).map((p) => p.PrivateIpAddress),
-    ];
-    if (own.includes(inst.PrivateIpAddress)) subnetId = inst.SubnetId;
-  }
+  const own = [
+    eni.PrivateIpAddress,
+    ...(eni.PrivateIpAddresses ?? []).filter((p) => p.Primary).map((p) => p.PrivateIpAddress),
+  ];
+  const primary = inst?.PrivateIpAddress ? own.includes(inst.PrivateIpAddress) : false;
+  const subnetId = eni.SubnetId ?? (primary ? inst?.SubnetId : undefined) ?? undefined;
   const subnetVpc = subnetId
     ? ctx.raw.Subnets.find((s) => s.item.SubnetId === subnetId)?.item.VpcId
     : undefined;
-  const vpcId = eni.VpcId ?? inst?.VpcId ?? subnetVpc ?? undefined;
+  // The instance's VPC only for its primary interface: others may be in other VPCs (multi-VPC ENI
+  // attachments).
+  const vpcId = eni.VpcId ?? subnetVpc ?? (primary ? inst?.VpcId : undefined) ?? undefined;
   return { ...eni, ...(subnetId ? { SubnetId: subnetId } : {}), ...(vpcId ? { VpcId: vpcId } : {}) };
 }
 
@@ -382,15 +388,24 @@ function withPlace(ctx: AwsContext, { eni, instance }: Seen): RawNetworkInterfac
  * known, so it is not audited, and the run lists it among its unknowns (exit 3) rather than leaving it
  * out without a word.
  */
-function noteWithoutSubnet(ctx: AwsContext, eni: RawNetworkInterface, privateIps: readonly bigint[]): void {
+function noteWithoutSubnet(
+  ctx: AwsContext,
+  eni: RawNetworkInterface,
+  privateIps: readonly bigint[],
+  name: string | undefined,
+  instanceId: string | undefined,
+): void {
+  // Everything `trace --src` may name it by, so that its error can point here (see sourceResolver).
+  const owner = instanceId ?? eni.Attachment?.InstanceId;
   const known = [
     privateIps[0] !== undefined ? `private IP ${formatIp(privateIps[0])}` : undefined,
     eni.VpcId ? `in ${eni.VpcId}` : undefined,
-    eni.Attachment?.InstanceId ? `attached to ${eni.Attachment.InstanceId}` : undefined,
+    owner ? `attached to ${owner}` : undefined,
   ].filter((x) => x !== undefined);
+  const named = name === undefined ? "" : ` ${JSON.stringify(name)}`;
   ctx.model.unknowns.push({
     resource: eni.NetworkInterfaceId,
-    message: `interface ${eni.NetworkInterfaceId}${known.length > 0 ? ` (${known.join(", ")})` : ""} has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited`,
+    message: `interface ${eni.NetworkInterfaceId}${named}${known.length > 0 ? ` (${known.join(", ")})` : ""} has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited`,
   });
 }
 

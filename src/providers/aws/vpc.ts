@@ -57,9 +57,18 @@ function noInstance(vpcId: string): InstanceView {
   };
 }
 
-/** A setting that turns the service off decides (the first such); else the first that leaves it unknown. */
+/**
+ * A setting that turns the service off decides (the first such); else the first that leaves it unknown,
+ * carrying the data missing for any of them (see LocalService.off.missing): with the metadata options
+ * pending and the instance type not in the input, the answer is unknown either way, and the input still
+ * lacks the type, which a run asking the service something must list (exit 3).
+ */
 function firstOff(...offs: Off[]): Off {
-  return offs.find((o) => o?.verdict === "blocked") ?? offs.find((o) => o !== undefined);
+  const decided = offs.find((o) => o?.verdict === "blocked");
+  if (decided) return decided;
+  const first = offs.find((o) => o !== undefined);
+  const missing = offs.find((o) => o?.missing !== undefined)?.missing;
+  return first && missing && !first.missing ? { ...first, missing } : first;
 }
 
 const DNS_V4 = cidrSet(["169.254.169.253/32"]);
@@ -173,7 +182,7 @@ export function noteDnsSupportNotSaved(ctx: AwsContext): void {
   if (vpcs.length === 0) return;
   ctx.model.warnings.push({
     resource: "enableDnsSupport",
-    message: `the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): ${someOf(vpcs, 5)} audited with it on, its default; where it is off, the Amazon-provided DNS resolver this audit reports as answering does not answer`,
+    message: `the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): it is read as on, AWS's default, for ${someOf(vpcs, 5)}; where it is off, the Amazon-provided DNS resolver does not answer, though this run would report it as answering`,
   });
 }
 

@@ -2010,9 +2010,48 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     expect(m.unknowns).toContainEqual({
       resource: "eni-second",
       message: expect.stringMatching(
-        /^interface eni-second \(private IP 10\.0\.0\.20, in vpc-1\) has no SubnetId in the input/,
+        /^interface eni-second \(private IP 10\.0\.0\.20, attached to i-two\) has no SubnetId in the input/,
       ) as string,
     });
+  });
+
+  it("an interface saved without VpcId is in its subnet's VPC, not its instance's (multi-VPC ENI attachments)", () => {
+    const d = tinyVpc();
+    d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.30.0.0/16" });
+    d.Subnets!.push({ SubnetId: "subnet-other", VpcId: "vpc-2", CidrBlock: "10.30.0.0/24" });
+    const own = (
+      NetworkInterfaceId: string,
+      SubnetId: string,
+      PrivateIpAddress: string,
+      DeviceIndex: number,
+    ) => ({
+      NetworkInterfaceId,
+      SubnetId,
+      PrivateIpAddress,
+      Groups: [{ GroupId: "sg-all" }],
+      Attachment: { DeviceIndex },
+    });
+    d.NetworkInterfaces = [];
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-multi",
+            SubnetId: "subnet-priv",
+            VpcId: "vpc-1",
+            PrivateIpAddress: "10.0.1.30",
+            NetworkInterfaces: [
+              own("eni-own", "subnet-priv", "10.0.1.30", 0),
+              own("eni-other", "subnet-other", "10.30.0.5", 1),
+            ],
+          },
+        ],
+      },
+    ];
+    expect(model(d).endpoints.map((e) => [e.id, e.subnetId, e.networkId])).toEqual([
+      ["eni-other", "subnet-other", "vpc-2"],
+      ["eni-own", "subnet-priv", "vpc-1"],
+    ]);
   });
 
   it("the DNS support attribute not saved at all: audited as on, with a warning naming the VPCs with sources", () => {
@@ -2022,7 +2061,7 @@ describe("incomplete interface listings and optional inputs not saved", () => {
       {
         resource: "enableDnsSupport",
         message:
-          "the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): vpc-1 audited with it on, its default; where it is off, the Amazon-provided DNS resolver this audit reports as answering does not answer",
+          "the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): it is read as on, AWS's default, for vpc-1; where it is off, the Amazon-provided DNS resolver does not answer, though this run would report it as answering",
       },
     ]);
     // The resolver answers as with it on.
@@ -2056,7 +2095,7 @@ describe("incomplete interface listings and optional inputs not saved", () => {
       {
         resource: "Addresses",
         message:
-          "Elastic IPs are not in the input (aws ec2 describe-addresses was not saved, nor describe-byoip-cidrs): the public IPv4 addresses 198.51.100.10 (vpc-1), 198.51.100.200 (vpc-1) audited as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, where this audit reports traffic as allowed",
+          "describe-addresses is not in the input, nor describe-byoip-cidrs (neither was saved): the public IPv4 addresses in use, 198.51.100.10 (vpc-1), 198.51.100.200 (vpc-1), are read as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, though this run reports its traffic as allowed",
       },
     ]);
     // Either saved tells such an address (by its pool, or by its range's state): no warning.
