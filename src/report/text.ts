@@ -107,14 +107,7 @@ export function renderAuditText(r: AuditResult): string {
       }
     for (const [n, rowsOf] of noted) out.push(`  note (${summarise(rowsOf)}): ${n}`);
   }
-  if (r.unknowns.length > 0) {
-    out.push("", "Could not be read (verdicts that depend on it are unknown):");
-    for (const u of r.unknowns) out.push(`  - ${u.resource}: ${u.message}`);
-  }
-  if (r.warnings.length > 0) {
-    out.push("", "Warnings:");
-    for (const w of r.warnings) out.push(`  - ${w.resource}: ${w.message}`);
-  }
+  out.push(...runNotes(r));
   const s = r.summary;
   // A source gets no entry when it has no address of the destinations' family (IPv4 or IPv6).
   const silent = s.sources - bySource.size;
@@ -130,7 +123,35 @@ export function renderAuditText(r: AuditResult): string {
   return out.map(printable).join("\n") + "\n";
 }
 
-export function renderTraceText(traces: TraceResult[]): string {
+/** A note on a whole run: what it could not read, or what may make its answers wrong. */
+interface RunNote {
+  resource: string;
+  message: string;
+}
+
+/** The sections a run ends with: what could not be read (exit 3), then its warnings. */
+function runNotes(r: { unknowns: readonly RunNote[]; warnings: readonly RunNote[] }): string[] {
+  const out: string[] = [];
+  if (r.unknowns.length > 0) {
+    out.push("", "Could not be read (verdicts that depend on it are unknown):");
+    for (const u of r.unknowns) out.push(`  - ${u.resource}: ${u.message}`);
+  }
+  if (r.warnings.length > 0) {
+    out.push("", "Warnings:");
+    for (const w of r.warnings) out.push(`  - ${w.resource}: ${w.message}`);
+  }
+  return out;
+}
+
+/**
+ * The traces, then (`run`) the run's unknowns and warnings, as an audit ends with them: a trace that
+ * exits 3, or reads allowed where an input not saved may make it wrong, says why. (`--json` keeps the
+ * contract's array of traces.)
+ */
+export function renderTraceText(
+  traces: TraceResult[],
+  run: { unknowns: readonly RunNote[]; warnings: readonly RunNote[] } = { unknowns: [], warnings: [] },
+): string {
   const out: string[] = [];
   for (const t of traces) {
     const f = t.flow;
@@ -153,5 +174,8 @@ export function renderTraceText(traces: TraceResult[]): string {
     t.hops.forEach((h, i) => rows.push([`${i + 1}`, h.resource, h.kind, h.action, h.rule ?? "-", h.detail]));
     out.push(...table(rows, "    "), "");
   }
+  const notes = runNotes(run);
+  // runNotes starts each section with a blank line; the last trace ends with one already.
+  if (notes.length > 0) out.push(...notes.slice(1), "");
   return out.map(printable).join("\n");
 }

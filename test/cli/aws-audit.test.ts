@@ -568,6 +568,23 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
         `egress-audit: error: --src "${src}" cannot be traced, it is listed under unknowns: ${result.unknowns[0]!.message}\n`,
       );
     }
+    // A trace from another source exits 3 and says what the run could not read.
+    const other = cli(
+      "aws",
+      "trace",
+      "--from-dir",
+      dir,
+      "--src",
+      "web-1",
+      "--dst",
+      "8.8.8.8",
+      "--port",
+      "443",
+    );
+    expect(other.code).toBe(3);
+    expect(other.stdout).toContain(
+      `\n\nCould not be read (verdicts that depend on it are unknown):\n  - eni-0a1b2c3d4e5f601e1: ${result.unknowns[0]!.message}\n`,
+    );
     // An address that only begins like its address is not it.
     expect(traceFrom("10.20.10.6").stderr).toContain(
       "no interface, instance, name, private IP or subnet by that name",
@@ -607,6 +624,15 @@ describe("optional inputs saved without", () => {
       "  - enableDnsSupport: the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): it is read as on, AWS's default, for vpc-0a1b2c3d4e5f60001;",
     );
     expect(cli("aws", "--from-dir", EXAMPLE, "--ports", "udp/53").stdout).not.toContain("Warnings:");
+    // A trace reaching the resolver says so too, once after its traces (its JSON stays the array of traces).
+    const resolver = ["trace", "--src", "app-1", "--dst", "10.20.0.2", "--protocol", "udp", "--port", "53"];
+    const t = cli("aws", ...resolver, "--from-dir", dir);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toMatch(
+      /: ALLOWED\n[^]*\n\nWarnings:\n {2}- enableDnsSupport: the VPCs' DNS support attribute is not in the input [^\n]*\n$/,
+    );
+    expect(cli("aws", ...resolver, "--from-dir", EXAMPLE).stdout).not.toContain("Warnings:");
+    expect(Array.isArray(JSON.parse(cli("aws", ...resolver, "--from-dir", dir, "--json").stdout))).toBe(true);
   });
 });
 

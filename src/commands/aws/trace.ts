@@ -78,9 +78,10 @@ export default class AwsTrace extends EgressCommand {
       const model = await awsInputModel(input);
       const asked = new AskedMissing(model);
       const traces = runTrace(model, flows, selectSources(model, input), where, asked);
+      const unknowns = asked.unknowns();
       if (flags.json) await writeJsonOut(traces);
-      else await writeOut(renderTraceText(traces));
-      return asked.unknowns().length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
+      else await writeOut(renderTraceText(traces, { unknowns, warnings: model.warnings }));
+      return unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });
   }
 }
