@@ -51,19 +51,9 @@ export function sourceResolver(
 
 /** Whether `text` names `token` as a whole word (an id or an address, not part of a longer one). */
 function mentions(text: string, token: string): boolean {
-  let at = text.indexOf(token);
-  const part = /[\w.:-]/;
-  for (; at >= 0; at = text.indexOf(token, at + 1)) {
-    const before = text[at - 1];
-    const after = text[at + token.length];
-    // A sentence's full stop after it is not part of the token.
-    const ends =
-      after === undefined ||
-      !part.test(after) ||
-      (after === "." && !/\w/.test(text[at + token.length + 1] ?? ""));
-    if ((before === undefined || !part.test(before)) && ends) return true;
-  }
-  return false;
+  const literal = token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  // No id or address character on either side (a sentence's full stop after it is not one).
+  return new RegExp(`(?<![\\w.:-])${literal}(?![\\w:-]|\\.\\w)`).test(text);
 }
 
 /** The source `src` names among `endpoints` and the subnets of `networks` (all when null), if any. */

@@ -123,14 +123,11 @@ export function renderAuditText(r: AuditResult): string {
   return out.map(printable).join("\n") + "\n";
 }
 
-/** A note on a whole run: what it could not read, or what may make its answers wrong. */
-interface RunNote {
-  resource: string;
-  message: string;
-}
+/** What a run could not read (exit 3), and what may make its answers wrong. */
+type RunNotes = Pick<AuditResult, "unknowns" | "warnings">;
 
 /** The sections a run ends with: what could not be read (exit 3), then its warnings. */
-function runNotes(r: { unknowns: readonly RunNote[]; warnings: readonly RunNote[] }): string[] {
+function runNotes(r: RunNotes): string[] {
   const out: string[] = [];
   if (r.unknowns.length > 0) {
     out.push("", "Could not be read (verdicts that depend on it are unknown):");
@@ -150,7 +147,7 @@ function runNotes(r: { unknowns: readonly RunNote[]; warnings: readonly RunNote[
  */
 export function renderTraceText(
   traces: TraceResult[],
-  run: { unknowns: readonly RunNote[]; warnings: readonly RunNote[] } = { unknowns: [], warnings: [] },
+  run: RunNotes = { unknowns: [], warnings: [] },
 ): string {
   const out: string[] = [];
   for (const t of traces) {
