@@ -24,6 +24,21 @@ function expectOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
   expect(r.stderr).not.toMatch(/\n\s+at /);
 }
 
+interface ReservationsJson {
+  Reservations: { Instances: { NetworkInterfaces: Record<string, unknown>[] }[] }[];
+}
+
+/** A copy of the bundled example with one of its files edited. */
+function exampleEdited<T>(file: string, edit: (data: T) => void): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+  cpSync("examples/aws-shop", dir, { recursive: true });
+  const at = path.join(dir, "us-east-1", file);
+  const data = JSON.parse(readFileSync(at, "utf8")) as T;
+  edit(data);
+  writeFileSync(at, JSON.stringify(data));
+  return dir;
+}
+
 describe("bad input", () => {
   it("missing directory", () => {
     expectOneLineError(
@@ -80,24 +95,40 @@ describe("bad input", () => {
     );
   });
 
-  it("an interface listed differently by describe-network-interfaces and describe-instances", () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
-    cpSync("examples/aws-shop", dir, { recursive: true });
-    const file = path.join(dir, "us-east-1", "Reservations.json");
-    const text = readFileSync(file, "utf8");
-    const data = JSON.parse(text) as {
-      Reservations: {
-        Instances: { NetworkInterfaces: { NetworkInterfaceId: string; Groups: object[] }[] }[];
-      }[];
-    };
-    const eni = data.Reservations.flatMap((r) => r.Instances.flatMap((i) => i.NetworkInterfaces)).find(
-      (e) => e.NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
-    )!;
-    eni.Groups = [{ GroupId: "sg-0a1b2c3d4e5f60084", GroupName: "other" }];
-    writeFileSync(file, JSON.stringify(data));
+  it.each([
+    ["Groups", [{ GroupId: "sg-0a1b2c3d4e5f60084", GroupName: "other" }]],
+    ["VpcId", "vpc-0a1b2c3d4e5f69999"],
+    // "available" here would make the header call an interface describe-instances shows attached "not attached".
+    ["Status", "available"],
+  ])(
+    "an interface listed with different %s by describe-network-interfaces and describe-instances",
+    (key, value) => {
+      const dir = exampleEdited("Reservations.json", (data: ReservationsJson) => {
+        const eni = data.Reservations.flatMap((r) => r.Instances.flatMap((i) => i.NetworkInterfaces)).find(
+          (e) => e.NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
+        )!;
+        eni[key] = value;
+      });
+      expectOneLineError(
+        cli("aws", "--from-dir", dir),
+        new RegExp(
+          `Reservations\\.json: \\$\\.Reservations\\[\\d+\\]\\.Instances\\[0\\]\\.NetworkInterfaces\\[0\\]: eni-0a1b2c3d4e5f60104 is also at .*NetworkInterfaces\\.json \\$\\.NetworkInterfaces\\[\\d+\\] with different ${key}`,
+        ),
+      );
+    },
+  );
+
+  it("an interface whose VpcId is not its subnet's VPC", () => {
+    // The NAT gateway's interface: describe-instances does not list it, so only the subnet disagrees.
+    const dir = exampleEdited(
+      "NetworkInterfaces.json",
+      (data: { NetworkInterfaces: Record<string, unknown>[] }) => {
+        data.NetworkInterfaces[5]!.VpcId = "vpc-0a1b2c3d4e5f69999";
+      },
+    );
     expectOneLineError(
       cli("aws", "--from-dir", dir),
-      /Reservations\.json: \$\.Reservations\[\d+\]\.Instances\[0\]\.NetworkInterfaces\[0\]: eni-0a1b2c3d4e5f60104 is also at .*NetworkInterfaces\.json \$\.NetworkInterfaces\[\d+\] with different Groups/,
+      /NetworkInterfaces\.json: \$\.NetworkInterfaces\[5\]\.VpcId: eni-0a1b2c3d4e5f600a1 is in vpc-0a1b2c3d4e5f69999, but describe-subnets puts its subnet subnet-\w+ in vpc-0a1b2c3d4e5f60001 /,
     );
   });
 

@@ -184,6 +184,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const primary = eni.PrivateIpAddresses?.find((p) => p.Primary) ?? eni.PrivateIpAddresses?.[0];
     const ordered = primary ? [primary, ...(eni.PrivateIpAddresses ?? []).filter((p) => p !== primary)] : [];
     const vpc = eni.VpcId ?? "";
+    sameVpcAsSubnet(ctx, loc, eni);
     vpcOfEni.set(eni.NetworkInterfaceId, vpc);
     const owner = instance?.InstanceId ?? eni.Attachment?.InstanceId ?? undefined;
     if (owner) vpcOfInstance.set(owner, vpc);
@@ -427,6 +428,23 @@ function unknownGroups(ctx: AwsContext, eniId: string): string {
  * differ in what the audit reads of them (subnet, groups, addresses) come from different moments (two
  * snapshots): which is current cannot be told, so that is an input error naming both places.
  */
+/**
+ * An interface is in its subnet's VPC. Listings that disagree (saved from different accounts or
+ * moments, or edited) would route the interface by one VPC's tables and answer it by another's
+ * resolver and gateways: no answer drawn from that can be trusted.
+ */
+function sameVpcAsSubnet(ctx: AwsContext, loc: Located<RawNetworkInterface>, eni: RawNetworkInterface): void {
+  const subnetVpc = ctx.model.subnets.get(eni.SubnetId ?? "")?.networkId;
+  if (subnetVpc === undefined || eni.VpcId === undefined || eni.VpcId === null || eni.VpcId === subnetVpc)
+    return;
+  throw new InputError(
+    `${eni.NetworkInterfaceId} is in ${eni.VpcId}, but describe-subnets puts its subnet ${eni.SubnetId} in ${subnetVpc} (listings from different accounts or moments: save them together)`,
+    loc.file,
+    // Where the VpcId came from the instance's listing, the interface's own entry is named.
+    jsonPath(loc.item.VpcId === eni.VpcId ? [...loc.path, "VpcId"] : loc.path),
+  );
+}
+
 function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInterface>): void {
   // A field either listing leaves out is not compared (a trimmed dump may hold only the ids).
   const sorted = <T>(xs: T[] | null | undefined, f: (x: T) => string | null | undefined) =>
@@ -438,6 +456,10 @@ function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInt
           .join(",");
   const read = (e: RawNetworkInterface): Record<string, string | undefined> => ({
     SubnetId: e.SubnetId ?? undefined,
+    VpcId: e.VpcId ?? undefined,
+    // "available" in one listing and "in-use" in the other: the header would call an interface that
+    // describe-instances shows attached "not attached".
+    Status: e.Status ?? undefined,
     Groups: sorted(e.Groups, (g) => g.GroupId),
     PrivateIpAddresses: sorted(
       e.PrivateIpAddresses,
