@@ -145,6 +145,8 @@ export interface LegAddresses {
   src4: bigint | null;
   src6: bigint | null;
   ephemeral: IntervalSet;
+  /** The NAT gateway sending, on a leg from one: the replies' ports are then the gateway's, not the client's. */
+  nat?: { readonly id: string } | null;
 }
 
 interface ReturnCheck {
@@ -204,7 +206,8 @@ export class Boundaries {
 
   /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
   crossOut(leg: LegAddresses, set: PacketSet): Crossing {
-    const key = `${leg.subnet.id}|out|${leg.ephemeral.key()}`;
+    // The NAT gateway too: the reasons of replies it does not get back name it.
+    const key = `${leg.subnet.id}|out|${leg.ephemeral.key()}|${leg.nat?.id ?? ""}`;
     return this.crossing(key, set, () => this.crossOutNow(leg, set));
   }
 
@@ -226,7 +229,7 @@ export class Boundaries {
       const f = this.model.filters.get(id);
       if (f) peers += `${this.peerKey(f.ingress, leg)}/${this.peerKey(f.egress, leg)};`;
     }
-    const key = `${subnet.id}|in|${peers}|${leg.ephemeral.key()}`;
+    const key = `${subnet.id}|in|${peers}|${leg.ephemeral.key()}|${leg.nat?.id ?? ""}`;
     return this.crossing(key, set, () => this.crossInNow(subnet, leg, set));
   }
 
@@ -332,7 +335,7 @@ export class Boundaries {
           const ret = this.returnCheck(f, p.replies, `${p.direction}|${p.replyKey}`, p.ephemeral);
           const replyDir = p.direction === "outbound" ? "inbound" : "outbound";
           if (!this.detail) {
-            this.passStateless(f, ret, a.set, hops, replyDir, p.ephemeral, out, null);
+            this.passStateless(f, ret, a.set, hops, replyDir, p.ephemeral, out, p.replyTo);
             continue;
           }
           // Traces: the packets split by the rules that decide their replies, each part with their hops.
@@ -358,8 +361,8 @@ export class Boundaries {
   /**
    * Packets `set` that passed stateless filter `f`'s forward rules (with `hops` so far) go on in
    * `next`; those whose replies do not all come back are held here too (`held`), and decided once the
-   * rest of their way is known (settleHeld). `replyTo` (traces): the leg, so that the hop of a rule
-   * stopping every reply says which, as the reply hops do (see replyText); audit mode words nothing.
+   * rest of their way is known (settleHeld). `replyTo`: the leg the replies go back to; in traces the
+   * hop of a rule stopping every reply says which, as the reply hops do (see replyText).
    */
   private passStateless(
     f: Filter,
@@ -369,7 +372,7 @@ export class Boundaries {
     replyDir: string,
     ephemeral: IntervalSet,
     out: { next: Pass[]; held: Piece[] },
-    replyTo: LegAddresses | null,
+    replyTo: LegAddresses,
   ): void {
     out.next.push({ set, hops });
     if (set.isSubsetOf(ret.split.ok)) return;
@@ -379,13 +382,12 @@ export class Boundaries {
       const hit = none.intersect(d.set);
       if (hit.isEmpty()) continue;
       none = none.subtract(hit);
-      const denied =
-        replyTo === null ? undefined : ret.decided().find((x) => x.action === "deny" && x.ref === d.ref);
-      for (const k of replyKinds(hit, portsText(ephemeral))) {
+      const denied = this.detail
+        ? ret.decided().find((x) => x.action === "deny" && x.ref === d.ref)
+        : undefined;
+      for (const k of replyKinds(hit, portsText(ephemeral), replyTo.nat?.id)) {
         const what =
-          denied === undefined || replyTo === null
-            ? "replies:"
-            : `(${replyText(k.set, denied.replies, ephemeral, replyTo)}):`;
+          denied === undefined ? "replies:" : `(${replyText(k.set, denied.replies, ephemeral, replyTo)}):`;
         out.held.push(
           blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
             ...hops,
@@ -411,7 +413,9 @@ export class Boundaries {
       out.held.push(
         unknown(
           mixed,
-          `${f.id} lets replies through on only some of the ephemeral ports ${portsText(ephemeral)}: the connection works only when the client picks one of those`,
+          replyTo.nat
+            ? `${f.id} lets replies through on only some of ${replyTo.nat.id}'s ports ${portsText(ephemeral)}: the connection works only when the gateway picks one of those`
+            : `${f.id} lets replies through on only some of the ephemeral ports ${portsText(ephemeral)}: the connection works only when the client picks one of those`,
           hops,
         ),
       );

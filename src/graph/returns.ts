@@ -35,11 +35,17 @@ const ICMP_QUERIES: ReadonlyArray<readonly [number, number, number]> = [
 
 /**
  * `set` split by what its replies are, each part with words for them: "replies to ports 32768-60999"
- * (TCP, UDP, SCTP: the client's ephemeral ports), "ICMP replies" (to queries), "replies" (portless).
+ * (TCP, UDP, SCTP: the client's ephemeral ports; "... of nat-1" where `nat`, a NAT gateway, sent
+ * them), "ICMP replies" (to queries), "replies" (portless).
  */
-export function replyKinds(set: PacketSet, ephemeralText: string): { set: PacketSet; replies: string }[] {
+export function replyKinds(
+  set: PacketSet,
+  ephemeralText: string,
+  nat?: string,
+): { set: PacketSet; replies: string }[] {
+  const whose = nat === undefined ? "" : ` of ${nat}`;
   return [
-    { set: set.restrictProtocols(PORT_PROTOCOLS), replies: `replies to ports ${ephemeralText}` },
+    { set: set.restrictProtocols(PORT_PROTOCOLS), replies: `replies to ports ${ephemeralText}${whose}` },
     { set: set.restrictProtocols(ICMP_PROTOCOLS), replies: "ICMP replies" },
     { set: set.restrictProtocols(PORTLESS_PROTOCOLS), replies: "replies" },
   ].filter((k) => !k.set.isEmpty());

@@ -540,6 +540,21 @@ describe("network ACL return traffic (stateless)", () => {
     );
   });
 
+  it("replies a NAT gateway does not get back are named as the gateway's, in the trace and the audit", () => {
+    const d = tinyVpc();
+    // nat-1's subnet lets in only what comes from the VPC: the replies from the internet to nat-1's
+    // ports 1024-65535 meet the inbound `*` rule.
+    setAcl(d, "acl-default", [all(100, true), all(100, false, "allow", "10.0.0.0/16")]);
+    const reason = "replies to ports 1024-65535 of nat-1 are denied by inbound acl-default rule *";
+    expect(trace(d, { src: "eni-app" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", rule: "*" },
+      reason,
+    });
+    const row = audit(d, "tcp/443").results.find((e) => e.source.id === "eni-app");
+    expect(row).toMatchObject({ verdict: "blocked", reason });
+  });
+
   it("replies allowed on the whole Linux ephemeral range: allowed", () => {
     const d = onLinux(tinyVpc());
     setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 32768, 60999)]);
@@ -691,9 +706,11 @@ describe("network ACL return traffic (stateless)", () => {
     ]);
     const t = trace(d, { src: "eni-app" });
     expect(t.verdict).toBe("unknown");
-    expect(t.reason).toMatch(
-      /acl-default lets replies through on only some of the ephemeral ports 1024-65535/,
-    );
+    // It is the gateway that picks the port, from its own range (the audit says the same).
+    const reason =
+      "acl-default lets replies through on only some of nat-1's ports 1024-65535: the connection works only when the gateway picks one of those";
+    expect(t.reason).toBe(reason);
+    expect(audit(d, "tcp/443").results.find((e) => e.source.id === "eni-app")?.reason).toBe(reason);
   });
 
   it("the NAT gateway's subnet ACL sees the client as the source on the way in", () => {
