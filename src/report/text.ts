@@ -141,6 +141,15 @@ function runNotes(r: RunNotes): string[] {
 }
 
 /**
+ * A run's unknowns and warnings on their own (no leading blank line; "" when there are none): for
+ * `trace --json`, whose array of traces (the contract) has no room for them, to print on stderr.
+ */
+export function renderRunNotes(r: RunNotes): string {
+  const out = runNotes(r).filter((line, i) => i > 0 || line !== "");
+  return out.length === 0 ? "" : out.map(printable).join("\n") + "\n";
+}
+
+/**
  * The traces, then (`run`) the run's unknowns and warnings, as an audit ends with them: a trace that
  * exits 3, or reads allowed where an input not saved may make it wrong, says why. (`--json` keeps the
  * contract's array of traces.)

@@ -559,8 +559,8 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
     ]);
     expect(result.results.some((e) => e.source.id === "eni-0a1b2c3d4e5f601e1")).toBe(false);
     // A trace from it, by any name it has, points at that entry rather than saying nothing has the name.
-    const traceFrom = (src: string) =>
-      cli("aws", "trace", "--from-dir", dir, "--src", src, "--dst", "8.8.8.8", "--port", "443");
+    const traceFrom = (src: string, ...more: string[]) =>
+      cli("aws", "trace", "--from-dir", dir, "--src", src, "--dst", "8.8.8.8", "--port", "443", ...more);
     for (const src of ["spare", "eni-0a1b2c3d4e5f601e1", "10.20.10.61"]) {
       const t = traceFrom(src);
       expect(t.code).toBe(2);
@@ -569,22 +569,15 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
       );
     }
     // A trace from another source exits 3 and says what the run could not read.
-    const other = cli(
-      "aws",
-      "trace",
-      "--from-dir",
-      dir,
-      "--src",
-      "web-1",
-      "--dst",
-      "8.8.8.8",
-      "--port",
-      "443",
-    );
+    const other = traceFrom("web-1");
     expect(other.code).toBe(3);
-    expect(other.stdout).toContain(
-      `\n\nCould not be read (verdicts that depend on it are unknown):\n  - eni-0a1b2c3d4e5f601e1: ${result.unknowns[0]!.message}\n`,
-    );
+    const unread = `Could not be read (verdicts that depend on it are unknown):\n  - eni-0a1b2c3d4e5f601e1: ${result.unknowns[0]!.message}\n`;
+    expect(other.stdout).toContain(`\n\n${unread}`);
+    // --json: the array of traces on stdout, why it exits 3 on stderr.
+    const json = traceFrom("web-1", "--json");
+    expect(json.code).toBe(3);
+    expect(JSON.parse(json.stdout)).toHaveLength(1);
+    expect(json.stderr).toBe(unread);
     // An address that only begins like its address is not it.
     expect(traceFrom("10.20.10.6").stderr).toContain(
       "no interface, instance, name, private IP or subnet by that name",
@@ -632,7 +625,13 @@ describe("optional inputs saved without", () => {
       /: ALLOWED\n[^]*\n\nWarnings:\n {2}- enableDnsSupport: the VPCs' DNS support attribute is not in the input [^\n]*\n$/,
     );
     expect(cli("aws", ...resolver, "--from-dir", EXAMPLE).stdout).not.toContain("Warnings:");
-    expect(Array.isArray(JSON.parse(cli("aws", ...resolver, "--from-dir", dir, "--json").stdout))).toBe(true);
+    // Its JSON stays the array of traces; the warning goes to stderr (none without cause).
+    const json = cli("aws", ...resolver, "--from-dir", dir, "--json");
+    expect(Array.isArray(JSON.parse(json.stdout))).toBe(true);
+    expect(json.stderr).toMatch(
+      /^Warnings:\n {2}- enableDnsSupport: the VPCs' DNS support attribute is not in the input [^\n]*\n$/,
+    );
+    expect(cli("aws", ...resolver, "--from-dir", EXAMPLE, "--json").stderr).toBe("");
   });
 });
 

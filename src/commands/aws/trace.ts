@@ -8,7 +8,7 @@ import { awsInputModel, selectSources } from "../../core/pipeline.js";
 import { runTrace } from "../../core/trace.js";
 import { InputError } from "../../model/errors.js";
 import { AskedMissing } from "../../model/missing.js";
-import { renderTraceText } from "../../report/text.js";
+import { renderRunNotes, renderTraceText } from "../../report/text.js";
 
 export default class AwsTrace extends EgressCommand {
   static override summary =
@@ -79,8 +79,13 @@ export default class AwsTrace extends EgressCommand {
       const asked = new AskedMissing(model);
       const traces = runTrace(model, flows, selectSources(model, input), where, asked);
       const unknowns = asked.unknowns();
-      if (flags.json) await writeJsonOut(traces);
-      else await writeOut(renderTraceText(traces, { unknowns, warnings: model.warnings }));
+      const notes = { unknowns, warnings: model.warnings };
+      if (flags.json) {
+        await writeJsonOut(traces);
+        // The contract's array has no room for them: on stderr, so that a JSON reader's stdout stays
+        // JSON and whoever runs it still learns why it exits 3 or what may make an ALLOWED wrong.
+        process.stderr.write(renderRunNotes(notes));
+      } else await writeOut(renderTraceText(traces, notes));
       return unknowns.length > 0 ? EXIT.INCOMPLETE : EXIT.OK;
     });
   }
