@@ -468,7 +468,7 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
   // Paths in address order: the walk's order follows the input's (the order AWS happened to list
   // subnets or routes in), and a nightly job comparing reports must not see that as a change. The
   // parts are disjoint, so their lowest addresses differ.
-  const parts = [...cell.parts].sort((a, b) => (a.ips.min()! < b.ips.min()! ? -1 : 1));
+  const parts = [...cell.parts].sort((a, b) => a.ips.compareMin(b.ips));
   const paths = new Array<AuditPath>(parts.length);
   const allowedIps: IntervalSet[] = [];
   const exits: ExitKind[] = [];

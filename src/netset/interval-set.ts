@@ -230,6 +230,27 @@ export class IntervalSet {
     return b?.[0];
   }
 
+  /**
+   * Orders non-empty sets by their lowest value, as comparing min() would, without building the
+   * bigint min() makes of a value kept as a number (sorting by min() built two per comparison).
+   */
+  compareMin(o: IntervalSet): number {
+    const a = this._minPlace();
+    const b = o._minPlace();
+    if (a !== b) return a - b;
+    if (a === 1) return this._num[0]! - o._num[0]!;
+    const x = this._big[0]![0];
+    const y = o._big[0]![0];
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
+  /** Where min() is kept: 0 a bigint below the window, 1 a number in it, 2 a bigint above it. */
+  private _minPlace(): number {
+    const b = this._big[0];
+    if (b !== undefined && b[0] < WINDOW_LO) return 0;
+    return this._num.length > 0 ? 1 : 2;
+  }
+
   max(): bigint | undefined {
     const b = this._big[this._big.length - 1];
     if (b !== undefined && b[1] >= WINDOW_HI) return b[1];

@@ -359,6 +359,8 @@ for (const [where, base] of [
           const sorted = [...ma].sort((x, y) => x - y);
           expect(a.min()).toBe(sorted.length ? at(sorted[0]!) : undefined);
           expect(a.max()).toBe(sorted.length ? at(sorted[sorted.length - 1]!) : undefined);
+          if (!a.isEmpty() && !b.isEmpty())
+            expect(Math.sign(a.compareMin(b))).toBe(a.min()! < b.min()! ? -1 : a.min()! > b.min()! ? 1 : 0);
         }),
         runs,
       );
