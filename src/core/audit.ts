@@ -300,11 +300,18 @@ function mix(h: number, x: number): number {
   return h ^ (h >>> 15);
 }
 
+/** What the sources of one class get (see Engine.classKey). */
+interface Class {
+  templates: Template[];
+  /** Their outcomes that data the input lacks decides (see AskedMissing). */
+  lacking: Outcome[];
+}
+
 export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   const query = auditQuery(opts.ports, opts.dest);
   const engine = new Engine(model, { detail: false, universe: query });
   const parts = new EntryParts(model);
-  const classes = new Map<string, Template[]>();
+  const classes = new Map<string, Class>();
   const queries = new Map<string, PacketSet>();
   const results: AuditEntry[] = [];
   const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
@@ -325,21 +332,25 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     }
     return q;
   };
-  const templatesOf = (ep: Endpoint): Template[] => {
+  /** A class's entries, and the outcomes of them that data the input lacks decides (see AskedMissing). */
+  const templatesOf = (ep: Endpoint): Class => {
     const key = engine.classKey(ep);
-    let templates = classes.get(key);
-    if (!templates) {
+    let c = classes.get(key);
+    if (!c) {
       const pieces = engine.auditParts(ep, queryOf(ep));
       const ids = parts.outcomeIdsOf(pieces);
-      templates = auditMatrix(pieces).map((cell) => parts.template(cell, ids));
-      classes.set(key, templates);
+      const cells = auditMatrix(pieces);
+      const lacking = new Set<Outcome>();
+      for (const cell of cells) for (const p of cell.parts) if (p.outcome.missing) lacking.add(p.outcome);
+      c = { templates: cells.map((cell) => parts.template(cell, ids)), lacking: [...lacking] };
+      classes.set(key, c);
     }
-    return templates;
+    return c;
   };
   let sources = 0;
-  const emit = (ep: Endpoint, templates: readonly Template[]): void => {
+  const emit = (ep: Endpoint, { templates, lacking }: Class): void => {
     sources++;
-    asked.ask(ep, queryOf(ep));
+    asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
     for (const t of templates) {
@@ -355,10 +366,11 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     // destinations (it sends IPv6 from the same address the interface does): in value, since other
     // addresses are other classes; where they name the source's public IP (a placeholder), they show
     // another egress IP.
-    const own = templatesOf({ ...ep, ipv6: [] });
+    const own = templatesOf({ ...ep, ipv6: [] }).templates;
     for (const other of others) {
       const theirs = templatesOf(other);
-      if (!isDeepStrictEqual(theirs, own) || theirs.some(namesSourceIp)) emit(other, theirs);
+      if (!isDeepStrictEqual(theirs.templates, own) || theirs.templates.some(namesSourceIp))
+        emit(other, theirs);
     }
   }
   return {

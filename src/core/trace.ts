@@ -190,7 +190,7 @@ export function flowPackets(flow: Flow): PacketSet {
 /**
  * Traces each flow; `endpoints` are the sources --src may name (what --vpc or --cluster selects).
  * `where` names a flow's place in its file (`flows.jsonl:7`) for an error about it; `asked` collects
- * the data missing for what the flows ask (see AskedMissing).
+ * the data missing for the verdicts the flows get (see AskedMissing).
  */
 export function runTrace(
   model: NetworkModel,
@@ -211,8 +211,11 @@ export function runTrace(
       if (e instanceof InputError && where) throw new InputError(e.message, where(i));
       throw e;
     }
-    asked?.ask(ep, packets);
     const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, packets));
+    asked?.reached(
+      ep,
+      pieces.map((p) => p.outcome),
+    );
     const allowed = pieces
       .filter((p) => p.outcome.verdict === "allowed")
       .reduce((u, p) => u.union(p.packets), PacketSet.EMPTY);

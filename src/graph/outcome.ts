@@ -1,6 +1,6 @@
 // Typed results of propagation: a partition of the queried packets into pieces, each with one outcome.
 import type { PacketSet } from "../netset/index.js";
-import type { ExitKind, RuleRef } from "../model/types.js";
+import type { ExitKind, ModelNote, RuleRef } from "../model/types.js";
 
 export type Verdict = "allowed" | "blocked" | "unknown";
 export type HopAction = "allow" | "deny" | "forward" | "translate" | "exit" | "drop";
@@ -27,6 +27,12 @@ export interface Outcome {
   blockedBy: BlockedBy | null;
   reason: string;
   hops: Hop[];
+  /**
+   * Set on an unknown outcome that data the input lacks decides (a platform service's setting, an
+   * interface endpoint's security groups): what the run lists under unknowns when it gives it (see
+   * AskedMissing). Not part of any result.
+   */
+  missing?: ModelNote;
 }
 
 export interface Piece {
@@ -120,8 +126,10 @@ export function reach(
   return { verdict, exit, egressIp, blockedBy: null, reason };
 }
 
-export function unknown(packets: PacketSet, reason: string, hops: Hop[] = []): Piece {
-  return piece(packets, reach("unknown", null, reason), hops);
+/** `missing`: the data the input lacks that leaves it unknown, if that is why (see Outcome.missing). */
+export function unknown(packets: PacketSet, reason: string, hops: Hop[] = [], missing?: ModelNote): Piece {
+  const o = reach("unknown", null, reason);
+  return piece(packets, missing ? { ...o, missing } : o, hops);
 }
 
 export function ruleLabel(ref: RuleRef): string {

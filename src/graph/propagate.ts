@@ -81,7 +81,7 @@ function servedPiece(s: LocalService, served: PacketSet): Piece {
   if (off?.verdict === "blocked")
     return blocked(served, off.ref, off.reason, [hopAt(off.ref, "drop", "turned off")]);
   const hops = [hopAt(s.ref, "exit", s.label)];
-  if (off) return unknown(served, off.reason, hops);
+  if (off) return unknown(served, off.reason, hops, off.missing);
   return piece(
     served,
     reach(
@@ -710,7 +710,9 @@ export class Engine {
         detail: s.label,
       };
       if (!s.interface)
-        pieces.push(unknown(part, `${reached}; the input does not say which security groups it has`, before));
+        pieces.push(
+          unknown(part, `${reached}; the input does not say which security groups it has`, before, s.missing),
+        );
       else if (!this.opts.detail)
         pieces.push(
           piece(

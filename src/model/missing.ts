@@ -3,7 +3,6 @@
 // gives what depends on each `unknown` verdicts with the reason; listed in `unknowns` as well, each
 // once with what refers to it, they make the run end with exit code 3, so that a nightly job can tell
 // an incomplete run from a complete one.
-import { IPV6_ALL, type PacketSet } from "../netset/index.js";
 import { ascending } from "./order.js";
 import type { Endpoint, ModelNote, NetworkModel } from "./types.js";
 
@@ -53,27 +52,24 @@ export function noteMissing(model: NetworkModel): void {
 }
 
 /**
- * The data missing for what a run asks of the services that answer its sources (LocalService.off
- * with `missing`: an instance type not in the input leaves fd00:ec2::253 unknown for that instance,
- * and only a run that asks something of that address gives the verdict). `ask` each source with the
- * packets the run sends from it; `unknowns` gives the model's unknowns with each such note once,
- * naming the sources it concerns, so that the run exits with 3 exactly when a verdict it gives is
- * unknown for lack of data (or the model lacks data regardless of the query).
+ * The data missing for the verdicts a run gives: an unknown outcome that data the input lacks decides
+ * carries it (`missing`: a platform service's setting, see LocalService.off, such as an instance type
+ * not in the input leaving fd00:ec2::253 unknown for that instance; an interface VPC endpoint whose
+ * security groups are not in the input, see ServiceAddress), and only a run that gives such a verdict
+ * lists it. `reached` takes each source's outcomes; `unknowns` gives the model's unknowns with each
+ * such note once, naming the sources it concerns, so that the run exits with 3 exactly when a verdict
+ * it gives is unknown for lack of data (or the model lacks data regardless of the query).
  */
 export class AskedMissing {
   private readonly found = new Map<string, { note: ModelNote; sources: Set<string> }>();
 
   constructor(private readonly model: NetworkModel) {}
 
-  /** Source `ep` sends `query` (its own addresses' families only reach anything, see Engine.walk). */
-  ask(ep: Endpoint, query: PacketSet): void {
-    const services = ep.services ?? this.model.networks.get(ep.networkId)?.services ?? [];
-    for (const s of services) {
-      const note = s.off?.missing;
+  /** Source `ep` gets these outcomes (pieces' outcomes: see Outcome.missing). */
+  reached(ep: Endpoint, outcomes: Iterable<{ readonly missing?: ModelNote | undefined }>): void {
+    for (const o of outcomes) {
+      const note = o.missing;
       if (note === undefined) continue;
-      const v6 = s.ips.isSubsetOf(IPV6_ALL);
-      if ((v6 ? ep.ipv6 : ep.privateIps).length === 0) continue;
-      if (query.restrictIps(s.ips).intersect(s.serves).isEmpty()) continue;
       const key = JSON.stringify([note.resource, note.message]);
       let f = this.found.get(key);
       if (!f) this.found.set(key, (f = { note, sources: new Set() }));

@@ -195,6 +195,12 @@ export interface ServiceAddress {
    * input does not say which filters it has.
    */
   interface?: { id: string; filterIds: string[] };
+  /**
+   * With `interface` absent: the data the input lacks, to list under unknowns when a run gives a
+   * verdict that reaching the address leaves unknown (see AskedMissing): a run that never gets there,
+   * say an audit of internet destinations, is not incomplete for it.
+   */
+  missing?: ModelNote;
 }
 
 /**
@@ -214,9 +220,9 @@ export interface LocalService {
    * VPC with DNS support off, an instance with its metadata endpoint disabled), "unknown" when the
    * input cannot tell. What it would serve gets this verdict, named by `ref` (the deciding setting).
    * `missing`: for an "unknown" that comes from data the input lacks (and the model does not list
-   * among its unknowns already), what to list under unknowns when a run asks the service something
-   * (see AskedMissing): a run that never reaches it, say an audit of internet destinations, gives no
-   * such verdict and is not incomplete for it.
+   * among its unknowns already), what to list under unknowns when a run gives that verdict, asking
+   * the service something (see AskedMissing): a run that never reaches it, say an audit of internet
+   * destinations, gives no such verdict and is not incomplete for it.
    */
   off?: { verdict: "blocked" | "unknown"; reason: string; ref: RuleRef; missing?: ModelNote };
 }

@@ -9,7 +9,7 @@ import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
 import type { AuditResult } from "../../src/core/result.js";
-import { tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+import { eni, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -696,6 +696,23 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
     return dir;
   };
 
+  /** `aws trace` of one flow on the folder. */
+  const traceIn = (dir: string, src: string, dst: string, protocol: string, port: string) =>
+    cli(
+      "aws",
+      "trace",
+      "--from-dir",
+      dir,
+      "--src",
+      src,
+      "--dst",
+      dst,
+      "--protocol",
+      protocol,
+      "--port",
+      port,
+    );
+
   // The tiny VPC, dual-stack, eni-app an interface of instance i-app (t3.micro), no InstanceTypes saved.
   const dualStack = (): Docs => {
     const d = tinyVpc();
@@ -727,25 +744,115 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
     expect(asked.stdout).toContain(
       "  - InstanceTypes: no InstanceTypes in the input (aws ec2 describe-instance-types was not saved): whether the instances' types are built on the Nitro System is not known",
     );
-    const trace = (dst: string) =>
-      cli(
-        "aws",
-        "trace",
-        "--from-dir",
-        dir,
-        "--src",
-        "eni-app",
-        "--dst",
-        dst,
-        "--protocol",
-        "udp",
-        "--port",
-        "53",
-      );
+    const trace = (dst: string) => traceIn(dir, "eni-app", dst, "udp", "53");
     const t = trace("fd00:ec2::253");
     expect(t.stdout).toContain("fd00:ec2::253 udp/53: UNKNOWN");
     expect(t.code).toBe(3);
     expect(trace("169.254.169.253").code).toBe(0);
+  });
+
+  // The tiny VPC with an interface VPC endpoint whose interface is saved without Groups, a gateway
+  // endpoint and a Gateway Load Balancer endpoint (which have no security groups: not data missing),
+  // and eni-shut, whose group lets nothing out.
+  const withEndpoints = (): Docs => {
+    const d = tinyVpc();
+    delete (d.NetworkInterfaces![0] as { Attachment?: unknown }).Attachment;
+    d.SecurityGroups!.push({
+      GroupId: "sg-none",
+      GroupName: "none",
+      VpcId: "vpc-1",
+      IpPermissions: [],
+      IpPermissionsEgress: [],
+    });
+    d.NetworkInterfaces!.push(
+      { ...eni("eni-shut", "subnet-priv", "10.0.1.20", ["sg-none"]), InterfaceType: "interface" },
+      {
+        NetworkInterfaceId: "eni-vpce",
+        SubnetId: "subnet-pub",
+        VpcId: "vpc-1",
+        InterfaceType: "vpc_endpoint",
+        PrivateIpAddress: "10.0.0.50",
+        PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: "10.0.0.50" }],
+        Description: "VPC Endpoint Interface vpce-ssm",
+      },
+      {
+        ...eni("eni-gwlbe", "subnet-pub", "10.0.0.60", []),
+        InterfaceType: "gateway_load_balancer_endpoint",
+        Groups: undefined,
+      },
+    );
+    d.VpcEndpoints = [
+      {
+        VpcEndpointId: "vpce-ssm",
+        VpcEndpointType: "Interface",
+        VpcId: "vpc-1",
+        ServiceName: "com.amazonaws.us-east-1.ssm",
+        NetworkInterfaceIds: ["eni-vpce"],
+      },
+      {
+        VpcEndpointId: "vpce-s3",
+        VpcEndpointType: "Gateway",
+        VpcId: "vpc-1",
+        ServiceName: "com.amazonaws.us-east-1.s3",
+      },
+      {
+        VpcEndpointId: "vpce-gwlb",
+        VpcEndpointType: "GatewayLoadBalancer",
+        VpcId: "vpc-1",
+        NetworkInterfaceIds: ["eni-gwlbe"],
+      },
+    ];
+    const priv = d.RouteTables!.find((t) => (t as { RouteTableId: string }).RouteTableId === "rtb-priv") as {
+      Routes: object[];
+    };
+    priv.Routes.push(
+      { DestinationCidrBlock: "52.216.0.0/15", GatewayId: "vpce-s3", State: "active" },
+      { DestinationCidrBlock: "9.9.9.0/24", GatewayId: "vpce-gwlb", State: "active" },
+    );
+    return d;
+  };
+
+  it("an interface VPC endpoint saved without its security groups: 3 where a verdict reaches its addresses, else 0", () => {
+    const dir = dirOf(withEndpoints());
+    const entry =
+      "  - vpce-ssm: the security groups of the interface VPC endpoint vpce-ssm (com.amazonaws.us-east-1.ssm) are not in the input (its interface eni-vpce has no Groups): whether they let in what reaches 10.0.0.50 is not known";
+    // The internet only, the endpoints' routes included: nothing reaches it.
+    const whole = cli("aws", "--from-dir", dir);
+    expect(whole.stdout).not.toContain("Could not be read");
+    expect(whole.code).toBe(0);
+    const gateways = cli(
+      "aws",
+      "--from-dir",
+      dir,
+      "--ports",
+      "tcp/443",
+      "--dest",
+      "52.216.0.0/15,9.9.9.0/24",
+    );
+    expect(gateways.stdout).not.toContain("Could not be read");
+    expect(gateways.code).toBe(0);
+    // eni-app and eni-web reach it; eni-shut's group stops its packets first: its verdict is decided.
+    const asked = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--dest", "10.0.0.0/24");
+    expect(asked.stdout).toContain(`${entry} (for eni-app, eni-web)\n`);
+    expect(asked.code).toBe(3);
+    const json = JSON.parse(
+      cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--dest", "10.0.0.0/24", "--json").stdout,
+    ) as AuditResult;
+    expect(json.unknowns.filter((u) => u.resource === "vpce-ssm")).toHaveLength(1);
+    const trace = (src: string, dst: string) => traceIn(dir, src, dst, "tcp", "443");
+    const t = trace("eni-app", "10.0.0.50");
+    expect(t.stdout).toContain("10.0.0.50 tcp/443: UNKNOWN");
+    expect(t.stdout).toContain(`${entry} (for eni-app)\n`);
+    expect(t.code).toBe(3);
+    const shut = trace("eni-shut", "10.0.0.50");
+    expect(shut.stdout).toContain("10.0.0.50 tcp/443: BLOCKED");
+    expect(shut.code).toBe(0);
+    // A Gateway Load Balancer endpoint's address, and where routes send packets to the other two.
+    for (const dst of ["10.0.0.60", "52.216.0.10", "9.9.9.9"]) {
+      const other = trace("eni-app", dst);
+      expect(other.stdout, dst).not.toContain("Could not be read");
+      expect(other.code, dst).toBe(0);
+    }
   });
 
   it("a VPC whose DNS support attribute is missing while another VPC's is saved: 3 where DNS to its resolver is asked", () => {

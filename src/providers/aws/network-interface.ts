@@ -68,13 +68,22 @@ function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigi
   const id =
     vpce?.VpcEndpointId ?? /vpce-[0-9a-f]+/.exec(eni.Description ?? "")?.[0] ?? eni.NetworkInterfaceId;
   const service = vpce?.ServiceName ? ` (${vpce.ServiceName})` : "";
+  const label = `the interface VPC endpoint ${id}${service}`;
   (subnet.serviceAddresses ??= []).push({
     ips: IntervalSet.fromRanges(ips.map((ip) => [ip, ip] as const)),
-    label: `the interface VPC endpoint ${id}${service}`,
+    label,
     ref: { resource: id, kind: "vpc-endpoint", rule: null },
+    // describe-network-interfaces lists an endpoint interface's groups as it does any interface's
+    // (an empty list when it has none): without the field they are not known, and what reaches the
+    // addresses is unknown, data missing for a run that gets there (not for one that never does).
     ...(eni.Groups
       ? { interface: { id: eni.NetworkInterfaceId, filterIds: eni.Groups.map((g) => g.GroupId) } }
-      : {}),
+      : {
+          missing: {
+            resource: id,
+            message: `the security groups of ${label} are not in the input (its interface ${eni.NetworkInterfaceId} has no Groups): whether they let in what reaches ${someOf(ips.map(formatIp), 5)} is not known`,
+          },
+        }),
   });
 }
 

@@ -16,7 +16,7 @@ import { runTrace } from "../../../src/core/trace.js";
 import { renderTraceText } from "../../../src/report/text.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
 import { InputError } from "../../../src/model/errors.js";
-import { noteMissing } from "../../../src/model/missing.js";
+import { AskedMissing, noteMissing } from "../../../src/model/missing.js";
 import { ANY_CLIENT_PORTS, type NetworkModel, type Route } from "../../../src/model/types.js";
 import {
   docsOf,
@@ -585,6 +585,56 @@ describe("subnets, route tables and gateways", () => {
       kind: "exit",
       label: "route target (OdbNetworkArn)",
     });
+  });
+
+  it("an interface endpoint's interface saved without Groups: what reaches it is unknown, and a run that gets there lists it", () => {
+    const d = tinyVpc();
+    const endpointEni = (id: string, ip: string, groups?: string[]) => ({
+      ...eni(id, "subnet-pub", ip, groups ?? []),
+      ...(groups ? {} : { Groups: undefined }),
+      InterfaceType: "vpc_endpoint",
+      Description: `VPC Endpoint Interface vpce-0${id.slice(-1)}`,
+    });
+    d.NetworkInterfaces!.push(
+      endpointEni("eni-b", "10.0.0.50"),
+      endpointEni("eni-c", "10.0.0.51", ["sg-all"]),
+    );
+    d.VpcEndpoints = [
+      { VpcEndpointId: "vpce-gw", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.us-east-1.s3" },
+    ];
+    const m = model(d);
+    const addresses = m.subnets.get("subnet-pub")!.serviceAddresses!;
+    expect(
+      addresses.map((a) => [a.ref.resource, a.missing?.resource ?? null, a.interface?.id ?? null]),
+    ).toEqual([
+      ["vpce-0b", "vpce-0b", null],
+      ["vpce-0c", null, "eni-c"],
+    ]);
+    // Only a run that gives the unknown verdict lists it: not the model.
+    expect(m.unknowns.filter((u) => u.resource.startsWith("vpce-"))).toEqual([]);
+    const asked = new AskedMissing(m);
+    const [bare, known, internet] = runTrace(
+      m,
+      ["10.0.0.50", "10.0.0.51", "8.8.8.8"].map((dst) => ({
+        src: "eni-app",
+        dst,
+        protocol: "tcp",
+        port: 443,
+      })),
+      m.endpoints,
+      undefined,
+      asked,
+    );
+    expect(bare!.verdict).toBe("unknown");
+    expect(known!.verdict).toBe("blocked"); // sg-all lets nothing in
+    expect(internet!.verdict).toBe("allowed");
+    expect(asked.unknowns().filter((u) => u.resource.startsWith("vpce-"))).toEqual([
+      {
+        resource: "vpce-0b",
+        message:
+          "the security groups of the interface VPC endpoint vpce-0b are not in the input (its interface eni-b has no Groups): whether they let in what reaches 10.0.0.50 is not known (for eni-app)",
+      },
+    ]);
   });
 
   it("a VPC Route Server route (next hop by address) is unknown beyond; an active route with no target is unknown, not a blackhole", () => {
