@@ -19,12 +19,12 @@ import {
   toCidrs,
   V4_OFFSET,
 } from "../netset/index.js";
-import type { Endpoint, NetworkModel } from "../model/types.js";
+import type { Endpoint, NetworkModel, UnplacedSource } from "../model/types.js";
 import { Engine, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
 import type { Outcome, Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
-import { AskedMissing } from "../model/missing.js";
+import { AskedMissing, someOf } from "../model/missing.js";
 import { ascending } from "../model/order.js";
 import type { AuditEntry, AuditPath, AuditResult, AuditSource } from "./result.js";
 import { SCHEMA_VERSION, VERSION } from "./version.js";
@@ -40,6 +40,11 @@ export interface AuditOptions {
   sources?: Endpoint[];
   /** How the user chose them (--vpc, --cluster), for the result to say what it covers. */
   scope?: { vpcs?: string[] | undefined; cluster?: string | undefined };
+  /**
+   * The source interfaces of the scope the input tells too little of to audit (see Selection; default:
+   * the model's, when `sources` is not given), for the result to say it does not cover them.
+   */
+  unaudited?: readonly UnplacedSource[];
   /**
    * Leave each source's own network's address blocks out of its destinations: for `--dest internet`,
    * where a VPC's public IPv6 (or public IPv4) block would otherwise count as the internet, though the
@@ -316,6 +321,24 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   const results: AuditEntry[] = [];
   const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
   const asked = new AskedMissing(model);
+  const unaudited = opts.unaudited ?? (opts.sources ? [] : (model.unplaced ?? []));
+  const cluster = opts.scope?.cluster;
+  // Each such interface has its own entry; this one says they are the cluster's, so that an audit of
+  // "its nodes" is not read as one of all of them.
+  if (cluster !== undefined && unaudited.length > 0) {
+    const total = (opts.sources?.length ?? 0) + unaudited.length;
+    const ids = someOf(
+      unaudited.map((u) => u.id),
+      5,
+    );
+    asked.add({
+      resource: cluster,
+      message:
+        unaudited.length === total
+          ? `none of the ${total} nodes of cluster ${cluster} could be audited, ${ids}: the input tells too little of them (see their own entries)`
+          : `${unaudited.length} of the ${total} nodes of cluster ${cluster} could not be audited, ${ids}: the input tells too little of them (see their own entries); the audit covers the other ${total - unaudited.length}`,
+    });
+  }
   /** What the audit asks of source `ep`. */
   const queryOf = (ep: Endpoint): PacketSet => {
     // IPv6 destinations do not apply to a source without an IPv6 address, and vice versa.
@@ -389,6 +412,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       sources,
       // What an auditor must not take for "nothing else gets out": the input's interfaces the scope left out.
       leftOut: model.endpoints.length - (opts.sources ?? model.endpoints).length,
+      notAudited: unaudited.map((u) => u.id),
       results: results.length,
       ...counts,
     },

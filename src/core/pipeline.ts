@@ -5,7 +5,7 @@ import type { SourceDocument } from "../model/document.js";
 import { InputError } from "../model/errors.js";
 import { ascending } from "../model/order.js";
 import { noteMissing } from "../model/missing.js";
-import type { Endpoint, NetworkModel } from "../model/types.js";
+import type { Endpoint, NetworkModel, UnplacedSource } from "../model/types.js";
 import { clusterSources } from "./cluster-sources.js";
 import { awsModel } from "../providers/aws/index.js";
 import type { AwsLiveOptions } from "./live-aws.js";
@@ -114,12 +114,24 @@ export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
   return modelOf("aws", docs, where, shown);
 }
 
-/** The sources a run audits: a cluster's nodes, the interfaces of the given VPCs, or every interface. */
+/**
+ * What a run's scope selects: the sources it audits (a cluster's nodes, the interfaces of the given
+ * VPCs, or every interface), and `unaudited`: the source interfaces of the scope the input tells too
+ * little of to audit (see UnplacedSource; under --vpc, those whose VPC is not known too), so that the
+ * run says it did not cover them.
+ */
+export interface Selection {
+  sources: Endpoint[];
+  unaudited: UnplacedSource[];
+}
+
 export function selectSources(
   model: NetworkModel,
   input: { cluster?: string; vpcIds?: string[] },
-): Endpoint[] {
-  let sources = input.cluster ? clusterSources(model, input.cluster) : model.endpoints;
+): Selection {
+  let { nodes: sources, unplaced: unaudited } = input.cluster
+    ? clusterSources(model, input.cluster)
+    : { nodes: model.endpoints, unplaced: model.unplaced ?? [] };
   const vpcs = input.vpcIds;
   if (vpcs && vpcs.length > 0) {
     const missing = vpcs.filter((v) => !model.networks.has(v));
@@ -128,9 +140,10 @@ export function selectSources(
         `--vpc ${missing.join(", ")}: not in the input (it has ${[...model.networks.keys()].join(", ") || "no VPCs"})`,
       );
     sources = sources.filter((e) => vpcs.includes(e.networkId));
+    unaudited = unaudited.filter((u) => u.networkId === "" || vpcs.includes(u.networkId));
     // Both given: the cluster's nodes in those VPCs; none there is a contradiction, not an empty audit.
-    if (input.cluster && sources.length === 0)
+    if (input.cluster && sources.length === 0 && unaudited.length === 0)
       throw new InputError(`--cluster ${input.cluster}: none of its nodes is in --vpc ${vpcs.join(", ")}`);
   }
-  return sources;
+  return { sources, unaudited };
 }

@@ -105,6 +105,11 @@ export const AuditResultSchema = z.object({
       .number()
       .int()
       .describe("Interfaces in the input that --vpc or --cluster left out of the audit"),
+    notAudited: z
+      .array(z.string())
+      .describe(
+        "Source interfaces the audit's scope (all, --vpc, --cluster) takes that the input tells too little of to audit (saved without their subnet): each listed under unknowns",
+      ),
     results: z.number().int(),
     allowed: z.number().int(),
     partial: z.number().int(),

@@ -77,12 +77,21 @@ export class AskedMissing {
     }
   }
 
+  /** A note of the run's own (what its scope selects but could not audit), listed as it is. */
+  add(note: ModelNote): void {
+    const key = JSON.stringify([note.resource, note.message]);
+    if (!this.found.has(key)) this.found.set(key, { note, sources: new Set() });
+  }
+
   /** model.unknowns and the notes asked (in resource order, as model.unknowns are). */
   unknowns(): ModelNote[] {
     if (this.found.size === 0) return this.model.unknowns;
     const asked = [...this.found.values()].map(({ note, sources }) => ({
       resource: note.resource,
-      message: `${note.message} (for ${someOf([...sources].sort(ascending), 5)})`,
+      message:
+        sources.size === 0
+          ? note.message
+          : `${note.message} (for ${someOf([...sources].sort(ascending), 5)})`,
     }));
     return [...this.model.unknowns, ...asked].sort(
       (a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message),

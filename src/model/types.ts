@@ -315,6 +315,16 @@ export interface Endpoint {
   unattached?: string;
 }
 
+/**
+ * A source interface the input tells too little of to audit (AWS: saved without its subnet): not an
+ * endpoint, listed under unknowns. Kept with what selects sources (its network, filters and cluster
+ * tags), so that a run whose scope takes it (--vpc, --cluster) can say it was not audited.
+ */
+export interface UnplacedSource extends Pick<Endpoint, "id" | "filterIds" | "clusters"> {
+  /** Its network, "" when the input does not tell. */
+  networkId: string;
+}
+
 /** A managed Kubernetes cluster as the cloud describes it (EKS, GKE, AKS). */
 export interface ClusterInfo {
   name: string;
@@ -337,6 +347,8 @@ export interface NetworkModel {
   filters: Map<string, Filter>;
   gateways: Map<string, Gateway>;
   endpoints: Endpoint[];
+  /** Source interfaces not audited for want of data (each also under `unknowns`). */
+  unplaced?: UnplacedSource[];
   /** Data that could not be read or understood: each names the resource and why. */
   unknowns: ModelNote[];
   warnings: ModelNote[];

@@ -74,6 +74,7 @@ export function renderAuditText(r: AuditResult): string {
     r.summary.leftOut > 0
       ? `${r.summary.leftOut} other ${r.summary.leftOut === 1 ? "interface" : "interfaces"} of the input not audited`
       : "",
+    notAudited(r),
   ].filter(Boolean);
   out.push(
     `egress-audit ${r.provider}: ${r.summary.sources} ${r.summary.sources === 1 ? "source" : "sources"}${scope.length > 0 ? ` (${scope.join("; ")})` : ""}; ports ${r.query.ports}; destinations ${r.query.destinations.trim().toLowerCase() === "internet" ? "the public internet" : r.query.destinations}`,
@@ -121,6 +122,14 @@ export function renderAuditText(r: AuditResult): string {
     `${s.results} ${s.results === 1 ? "result" : "results"}: ${s.allowed} allowed, ${s.partial} partial, ${s.blocked} blocked, ${s.unknown} unknown`,
   );
   return out.map(printable).join("\n") + "\n";
+}
+
+/** The interfaces of the scope that could not be audited (each under unknowns), in the header's words. */
+function notAudited(r: AuditResult): string {
+  const n = r.summary.notAudited.length;
+  if (n === 0) return "";
+  const what = r.query.cluster !== null ? (n === 1 ? "node" : "nodes") : n === 1 ? "interface" : "interfaces";
+  return `${n} ${what}${r.query.cluster !== null ? " of the cluster" : ""} could not be audited, see unknowns`;
 }
 
 /** What a run could not read (exit 3), and what may make its answers wrong. */

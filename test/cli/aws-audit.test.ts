@@ -653,6 +653,92 @@ describe("a narrowed audit", () => {
   });
 });
 
+describe("--cluster with nodes the input does not place", () => {
+  // The example with copies of app-1's interface saved without SubnetId (so not audited, each under
+  // unknowns): one tagged for shop-eks, one carrying its cluster security group, two tagged for
+  // other-eks (which has no other node), one of no cluster.
+  const dir = editedExample((key, data) => {
+    if (key !== "NetworkInterfaces") return;
+    const app = data.NetworkInterfaces!.find(
+      (e) => (e as { NetworkInterfaceId: string }).NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
+    ) as Record<string, unknown>;
+    const unplaced = (id: string, ip: string, extra: Record<string, unknown>) => ({
+      ...app,
+      NetworkInterfaceId: id,
+      SubnetId: undefined,
+      Attachment: undefined,
+      PrivateIpAddress: ip,
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: ip }],
+      ...extra,
+    });
+    const tagged = (cluster: string) => ({ TagSet: [{ Key: "eks:cluster-name", Value: cluster }] });
+    data.NetworkInterfaces!.push(
+      unplaced("eni-0a1b2c3d4e5f601f1", "10.20.10.71", tagged("shop-eks")),
+      unplaced("eni-0a1b2c3d4e5f601f2", "10.20.10.72", { Groups: [{ GroupId: "sg-0a1b2c3d4e5f600e1" }] }),
+      unplaced("eni-0a1b2c3d4e5f601f3", "10.20.10.73", tagged("other-eks")),
+      unplaced("eni-0a1b2c3d4e5f601f4", "10.20.10.74", tagged("other-eks")),
+      unplaced("eni-0a1b2c3d4e5f601f5", "10.20.10.75", {}),
+    );
+  });
+  const audit = (cluster: string) => {
+    const json = cli("aws", "--from-dir", dir, "--cluster", cluster, "--ports", "tcp/443", "--json");
+    const text = cli("aws", "--from-dir", dir, "--cluster", cluster, "--ports", "tcp/443");
+    expect(text.code).toBe(json.code);
+    return { code: json.code, result: JSON.parse(json.stdout) as AuditResult, text: text.stdout };
+  };
+  /** The unknowns entries naming each interface, once each. */
+  const entriesOf = (r: AuditResult, ids: string[]) =>
+    ids.map((id) => r.unknowns.filter((u) => u.resource === id).map((u) => u.message));
+
+  it("some of them: the others are audited, and the run says which nodes it could not audit (exit 3)", () => {
+    const { code, result, text } = audit("shop-eks");
+    expect(code).toBe(3);
+    expect(result.summary).toMatchObject({
+      sources: 1,
+      notAudited: ["eni-0a1b2c3d4e5f601f1", "eni-0a1b2c3d4e5f601f2"],
+    });
+    expect(result.unknowns.filter((u) => u.resource === "shop-eks")).toEqual([
+      {
+        resource: "shop-eks",
+        message:
+          "2 of the 3 nodes of cluster shop-eks could not be audited, eni-0a1b2c3d4e5f601f1, eni-0a1b2c3d4e5f601f2: the input tells too little of them (see their own entries); the audit covers the other 1",
+      },
+    ]);
+    for (const entries of entriesOf(result, ["eni-0a1b2c3d4e5f601f1", "eni-0a1b2c3d4e5f601f2"]))
+      expect(entries).toEqual([expect.stringMatching(/has no SubnetId in the input/)]);
+    expect(new Set(result.unknowns.map((u) => JSON.stringify(u))).size).toBe(result.unknowns.length);
+    expect(text.split("\n")[0]).toBe(
+      "egress-audit aws: 1 source (--cluster shop-eks; 4 other interfaces of the input not audited; 2 nodes of the cluster could not be audited, see unknowns); ports tcp/443; destinations the public internet",
+    );
+  });
+
+  it("all of them: an audit of no source that says so (exit 3), not 'no nodes of this cluster'", () => {
+    const { code, result, text } = audit("other-eks");
+    expect(code).toBe(3);
+    expect(result.summary).toMatchObject({
+      sources: 0,
+      notAudited: ["eni-0a1b2c3d4e5f601f3", "eni-0a1b2c3d4e5f601f4"],
+    });
+    expect(result.unknowns.filter((u) => u.resource === "other-eks")).toEqual([
+      {
+        resource: "other-eks",
+        message:
+          "none of the 2 nodes of cluster other-eks could be audited, eni-0a1b2c3d4e5f601f3, eni-0a1b2c3d4e5f601f4: the input tells too little of them (see their own entries)",
+      },
+    ]);
+    expect(text.split("\n")[0]).toBe(
+      "egress-audit aws: 0 sources (--cluster other-eks; 5 other interfaces of the input not audited; 2 nodes of the cluster could not be audited, see unknowns); ports tcp/443; destinations the public internet",
+    );
+    // --vpc of the nodes' VPC keeps them; a cluster with no node at all is still an error.
+    expect(
+      cli("aws", "--from-dir", dir, "--cluster", "other-eks", "--vpc", "vpc-0a1b2c3d4e5f60001").code,
+    ).toBe(3);
+    const none = cli("aws", "--from-dir", dir, "--cluster", "no-such-eks");
+    expect(none.code).toBe(2);
+    expect(none.stderr).toMatch(/--cluster no-such-eks: no nodes of this cluster in the input/);
+  });
+});
+
 describe("--help examples", () => {
   // The examples `--help` shows on the bundled folder must run as written (placeholders such as
   // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).

@@ -1124,7 +1124,7 @@ describe("destination hosts", () => {
     expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
     // --vpc says which (runTrace's sources: what --vpc selects), and a source it leaves out is refused.
     const m = awsModel(docsOf(d), "test");
-    const inVpc1 = selectSources(m, { vpcIds: ["vpc-1"] });
+    const inVpc1 = selectSources(m, { vpcIds: ["vpc-1"] }).sources;
     const flow = { src: "10.0.0.10", dst: "8.8.8.8", protocol: "tcp", port: 443 };
     expect(runTrace(m, [flow], inVpc1)[0]).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
     expect(() => runTrace(m, [{ ...flow, src: "eni-twin" }], inVpc1)).toThrow(

@@ -34,13 +34,14 @@ export default class Aws extends EgressCommand {
       const dest = parseDest(flags.dest);
       const input = awsInputOf(flags);
       const model = await awsInputModel(input);
-      const sources = selectSources(model, input);
+      const { sources, unaudited } = selectSources(model, input);
       const result = runAudit(model, {
         ports,
         portsText: flags.ports,
         dest,
         destText: flags.dest,
         sources,
+        unaudited,
         scope: { vpcs: input.vpcIds, cluster: input.cluster },
         ownNetworkExcluded: isInternetOnly(flags.dest),
       });

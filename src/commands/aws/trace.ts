@@ -77,7 +77,7 @@ export default class AwsTrace extends EgressCommand {
       const input = awsInputOf(flags);
       const model = await awsInputModel(input);
       const asked = new AskedMissing(model);
-      const traces = runTrace(model, flows, selectSources(model, input), where, asked);
+      const traces = runTrace(model, flows, selectSources(model, input).sources, where, asked);
       const unknowns = asked.unknowns();
       const notes = { unknowns, warnings: model.warnings };
       if (flags.json) {

@@ -252,6 +252,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     const kind = sourceKindOf(type);
     if (kind === undefined) continue;
+    const clusters = clustersOf(instance?.Tags, eni.TagSet);
     if (!eni.SubnetId) {
       noteWithoutSubnet(
         ctx,
@@ -260,10 +261,16 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         nameTag(instance?.Tags) ?? nameTag(eni.TagSet),
         instance?.InstanceId,
       );
+      // What --vpc and --cluster select it by, for them to say it was not audited.
+      (ctx.model.unplaced ??= []).push({
+        id: eni.NetworkInterfaceId,
+        networkId: vpc,
+        filterIds: groups,
+        ...(clusters.length > 0 ? { clusters } : {}),
+      });
       continue;
     }
     if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
-    const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const services = servicesOf(vpc, instance, owner, type);
     const instanceName = nameTag(instance?.Tags);
     const ownName = nameTag(eni.TagSet);
@@ -364,6 +371,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       });
   }
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
+  ctx.model.unplaced?.sort((x, y) => ascending(x.id, y.id));
   for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
   return facts;
 }

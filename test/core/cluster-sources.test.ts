@@ -1,0 +1,77 @@
+// --cluster: which interfaces are the cluster's nodes, audited or not (see src/core/cluster-sources.ts).
+import { describe, expect, it } from "vitest";
+import { selectSources } from "../../src/core/pipeline.js";
+import { InputError } from "../../src/model/errors.js";
+import { awsModel } from "../../src/providers/aws/index.js";
+import { docsOf, eni, tinyVpc } from "../providers/aws/tiny-vpc.js";
+
+/**
+ * The tiny VPC with cluster "c1" (cluster security group sg-c1) and interfaces saved without SubnetId:
+ * one tagged for c1 on its instance, one carrying sg-c1 with its VPC, one carrying sg-c1 without it
+ * (a group is one VPC's: still the cluster's), one of another VPC carrying sg-c1's id, one of none.
+ */
+function model() {
+  const d = tinyVpc();
+  d.SecurityGroups!.push({ GroupId: "sg-c1", VpcId: "vpc-1", IpPermissions: [], IpPermissionsEgress: [] });
+  const unplaced = (id: string, ip: string, groups: string[], vpc: string | undefined, extra = {}) => ({
+    ...eni(id, "subnet-x", ip, groups),
+    SubnetId: undefined,
+    VpcId: vpc,
+    InterfaceType: "interface",
+    ...extra,
+  });
+  d.NetworkInterfaces!.push(
+    { ...eni("eni-node", "subnet-priv", "10.0.1.30", ["sg-c1"]), InterfaceType: "interface" },
+    unplaced("eni-tagged", "10.0.1.31", ["sg-all"], "vpc-1", {
+      Attachment: { InstanceId: "i-t", DeviceIndex: 1 },
+    }),
+    unplaced("eni-group", "10.0.1.32", ["sg-c1"], "vpc-1"),
+    unplaced("eni-novpc", "10.0.1.33", ["sg-c1"], undefined),
+    unplaced("eni-elsewhere", "10.9.1.34", ["sg-c1"], "vpc-9"),
+    unplaced("eni-none", "10.0.1.35", ["sg-all"], "vpc-1"),
+  );
+  d.Reservations = [
+    {
+      Instances: [
+        {
+          InstanceId: "i-t",
+          Tags: [{ Key: "kubernetes.io/cluster/c1", Value: "owned" }],
+          NetworkInterfaces: [{ NetworkInterfaceId: "eni-tagged", Attachment: { DeviceIndex: 1 } }],
+        },
+      ],
+    },
+  ];
+  d.EksClusters = [
+    { name: "c1", resourcesVpcConfig: { vpcId: "vpc-1", clusterSecurityGroupId: "sg-c1", subnetIds: [] } },
+  ];
+  return awsModel(docsOf(d), "test");
+}
+
+describe("--cluster nodes", () => {
+  it("the interfaces not audited are told the cluster's by the same tags and group as the audited ones", () => {
+    const m = model();
+    const { sources, unaudited } = selectSources(m, { cluster: "c1" });
+    expect(sources.map((e) => e.id)).toEqual(["eni-node"]);
+    expect(unaudited.map((u) => u.id)).toEqual(["eni-group", "eni-novpc", "eni-tagged"]);
+    // Every one of them is listed under unknowns, once.
+    for (const id of ["eni-group", "eni-novpc", "eni-tagged", "eni-elsewhere", "eni-none"])
+      expect(m.unknowns.filter((u) => u.resource === id)).toHaveLength(1);
+  });
+
+  it("--vpc keeps those of its VPCs and those whose VPC is not known; no node at all is an error", () => {
+    const m = model();
+    expect(selectSources(m, { cluster: "c1", vpcIds: ["vpc-1"] }).unaudited.map((u) => u.id)).toEqual([
+      "eni-group",
+      "eni-novpc",
+      "eni-tagged",
+    ]);
+    expect(selectSources(m, {}).unaudited.map((u) => u.id)).toEqual([
+      "eni-elsewhere",
+      "eni-group",
+      "eni-none",
+      "eni-novpc",
+      "eni-tagged",
+    ]);
+    expect(() => selectSources(m, { cluster: "c2" })).toThrow(InputError);
+  });
+});
