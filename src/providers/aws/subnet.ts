@@ -4,6 +4,8 @@ import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { innerList } from "../../model/maps.js";
+import { someOf } from "../../model/missing.js";
+import { ascending } from "../../model/order.js";
 import { associationClaim, settle, type Claim } from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
@@ -25,6 +27,12 @@ export function convertSubnets(ctx: AwsContext): void {
     if (acl.IsDefault) innerList(defaultAcl, acl.VpcId).push({ id: acl.NetworkAclId });
   }
   const aclsPresent = ctx.raw.present.has("NetworkAcls");
+  // VPCs whose ACLs list associations at all: there, a subnet in none of them is doubtful (see below).
+  const listsAssociations = new Set<string>();
+  for (const { item: acl } of ctx.raw.NetworkAcls)
+    if (acl.Associations?.some((a) => a.SubnetId)) listsAssociations.add(acl.VpcId);
+  /** Default ACL id -> the subnets read as on it for want of any association. */
+  const unlisted = new Map<string, string[]>();
   for (const loc of ctx.raw.Subnets) {
     const s = loc.item;
     let cidrs = IntervalSet.EMPTY;
@@ -39,6 +47,8 @@ export function convertSubnets(ctx: AwsContext): void {
       settle(aclBySubnet.get(s.SubnetId), s.SubnetId, "network ACL") ??
       settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL");
     let aclId = acl && "id" in acl ? acl.id : undefined;
+    if (aclId !== undefined && !aclBySubnet.has(s.SubnetId) && listsAssociations.has(s.VpcId))
+      innerList(unlisted, aclId).push(s.SubnetId);
     if (!aclId) {
       // Every subnet has a network ACL in AWS; not knowing which one means its verdicts are unknown.
       aclId = `acl-unknown:${s.SubnetId}`;
@@ -83,4 +93,12 @@ export function convertSubnets(ctx: AwsContext): void {
       boundaryFilterIds: [aclId],
     });
   }
+  // A subnet without an association of its own is on its VPC's default ACL, and is read so; but
+  // describe-network-acls lists every subnet's association, the default ACL's too, so one missing
+  // where others are listed suggests an input saved with a filter, whose ACL may be stricter.
+  for (const [aclId, subnets] of unlisted)
+    ctx.model.warnings.push({
+      resource: aclId,
+      message: `${someOf(subnets.sort(ascending), 5)} ${subnets.length === 1 ? "is" : "are"} in no network ACL's Associations, so read as on the VPC's default network ACL ${aclId}; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?)`,
+    });
 }

@@ -386,9 +386,22 @@ describe("subnets, route tables and gateways", () => {
   it("an unassociated subnet uses the main route table and the default ACL", () => {
     const d = tinyVpc();
     d.Subnets!.push({ SubnetId: "subnet-new", VpcId: "vpc-1", CidrBlock: "10.0.2.0/24" });
-    const s = model(d).subnets.get("subnet-new")!;
+    const m = model(d);
+    const s = m.subnets.get("subnet-new")!;
     expect(s.routeTableId).toBe("rtb-main");
     expect(s.boundaryFilterIds).toEqual(["acl-default"]);
+    // describe-network-acls lists every subnet's association, the default ACL's too: one in none,
+    // where others are listed, may be on an ACL the input lacks (saved with a filter): a warning.
+    expect(ownWarnings(m)).toEqual([
+      {
+        resource: "acl-default",
+        message:
+          "subnet-new is in no network ACL's Associations, so read as on the VPC's default network ACL acl-default; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?)",
+      },
+    ]);
+    // An input that lists no association at all (a hand-made one) reads as AWS would, without doubt.
+    for (const acl of d.NetworkAcls!) (acl as { Associations?: unknown }).Associations = [];
+    expect(ownWarnings(model(d))).toEqual([]);
   });
 
   it("routes: targets, blackholes, prefix lists and preference", () => {
