@@ -389,16 +389,21 @@ export class Boundaries {
         const what =
           denied === undefined ? "replies:" : `(${replyText(k.set, denied.replies, ephemeral, replyTo)}):`;
         out.held.push(
-          blocked(k.set, d.ref, `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}`, [
-            ...hops,
-            {
-              resource: f.id,
-              kind: f.kind,
-              action: "deny",
-              rule: d.ref.rule,
-              detail: `${replyDir} ${what} ${d.ref.description ?? "denied"}`,
-            },
-          ]),
+          blocked(
+            k.set,
+            d.ref,
+            `${k.replies} are denied by ${replyDir} ${ruleLabel(d.ref)}${k.oneWay ? `; ${k.oneWay} are not stopped by it` : ""}`,
+            [
+              ...hops,
+              {
+                resource: f.id,
+                kind: f.kind,
+                action: "deny",
+                rule: d.ref.rule,
+                detail: `${replyDir} ${what} ${d.ref.description ?? "denied"}`,
+              },
+            ],
+          ),
         );
       }
     }

@@ -33,21 +33,31 @@ const ICMP_QUERIES: ReadonlyArray<readonly [number, number, number]> = [
   [PROTO.ICMPV6, 128, 129],
 ];
 
+const CONNECTION_PROTOCOLS = IntervalSet.fromRanges([
+  [BigInt(PROTO.TCP), BigInt(PROTO.TCP)],
+  [BigInt(PROTO.SCTP), BigInt(PROTO.SCTP)],
+]);
+const UDP = IntervalSet.point(BigInt(PROTO.UDP));
+
 /**
  * `set` split by what its replies are, each part with words for them: "replies to ports 32768-60999"
  * (TCP, UDP, SCTP: the client's ephemeral ports; "... of nat-1" where `nat`, a NAT gateway, sent
- * them), "ICMP replies" (to queries), "replies" (portless).
+ * them), "ICMP replies" (to queries), "replies" (portless). `oneWay`: what a filter stopping only the
+ * replies still lets out, for the reason to say so: UDP datagrams, ICMP requests and portless packets
+ * carry data without any reply (syslog, say), so "blocked" must not read as "nothing leaves"; a TCP or
+ * SCTP connection carries none until its handshake is answered.
  */
 export function replyKinds(
   set: PacketSet,
   ephemeralText: string,
   nat?: string,
-): { set: PacketSet; replies: string }[] {
-  const whose = nat === undefined ? "" : ` of ${nat}`;
+): { set: PacketSet; replies: string; oneWay: string | null }[] {
+  const toPorts = `replies to ports ${ephemeralText}${nat === undefined ? "" : ` of ${nat}`}`;
   return [
-    { set: set.restrictProtocols(PORT_PROTOCOLS), replies: `replies to ports ${ephemeralText}${whose}` },
-    { set: set.restrictProtocols(ICMP_PROTOCOLS), replies: "ICMP replies" },
-    { set: set.restrictProtocols(PORTLESS_PROTOCOLS), replies: "replies" },
+    { set: set.restrictProtocols(CONNECTION_PROTOCOLS), replies: toPorts, oneWay: null },
+    { set: set.restrictProtocols(UDP), replies: toPorts, oneWay: "one-way UDP datagrams" },
+    { set: set.restrictProtocols(ICMP_PROTOCOLS), replies: "ICMP replies", oneWay: "the ICMP requests" },
+    { set: set.restrictProtocols(PORTLESS_PROTOCOLS), replies: "replies", oneWay: "one-way packets" },
   ].filter((k) => !k.set.isEmpty());
 }
 

@@ -738,10 +738,31 @@ describe("network ACL return traffic (stateless)", () => {
     ]);
     const ping = trace(d, { src: "eni-app", protocol: "icmp", port: undefined });
     expect(ping).toMatchObject({ verdict: "blocked", blockedBy: { rule: "50" } });
-    expect(ping.reason).toBe("ICMP replies are denied by inbound acl-priv rule 50");
+    expect(ping.reason).toBe(
+      "ICMP replies are denied by inbound acl-priv rule 50; the ICMP requests are not stopped by it",
+    );
     // A timestamp request's reply is type 14, which rule 50 does not touch; an unreachable expects none.
     expect(trace(d, { src: "eni-app", protocol: "icmp", port: 13 }).verdict).toBe("allowed");
     expect(trace(d, { src: "eni-app", protocol: "icmp", port: 3 }).verdict).toBe("allowed");
+  });
+
+  it("a flow blocked by its replies says when its requests still get out (UDP), and not when they carry nothing (TCP)", () => {
+    const d = tinyVpc();
+    // Inbound: TCP replies only. A UDP datagram (syslog, say) leaves and delivers its data; only the
+    // answers are lost, so "blocked" must not read as "nothing leaves".
+    setAcl(d, "acl-priv", [all(100, true), tcp(100, false, "allow", 1024, 65535)]);
+    expect(trace(d, { src: "eni-app", protocol: "udp", port: 514 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-priv", rule: "*" },
+      reason:
+        "replies to ports 1024-65535 are denied by inbound acl-priv rule *; one-way UDP datagrams are not stopped by it",
+    });
+    setAcl(d, "acl-priv", [all(100, true), { ...tcp(100, false, "allow", 1024, 65535), Protocol: "17" }]);
+    const rows = audit(d, "tcp/443,udp/514").results.filter((e) => e.source.id === "eni-app");
+    expect(rows.map((e) => [e.protocol, e.verdict, e.reason])).toEqual([
+      ["tcp", "blocked", "replies to ports 1024-65535 are denied by inbound acl-priv rule *"],
+      ["udp", "allowed", null],
+    ]);
   });
 
   it("timestamp, information and address mask requests need their replies (14, 16, 18) back", () => {
@@ -756,7 +777,7 @@ describe("network ACL return traffic (stateless)", () => {
       expect(trace(d, { src: "eni-app", protocol: "icmp", port })).toMatchObject({
         verdict: "blocked",
         blockedBy: { resource: "acl-priv", rule: "*" },
-        reason: "ICMP replies are denied by inbound acl-priv rule *",
+        reason: "ICMP replies are denied by inbound acl-priv rule *; the ICMP requests are not stopped by it",
       });
     // The rest of the ICMP messages expect no reply; the audit agrees with the traces.
     const rows = audit(d, "icmp").results.filter((e) => e.source.id === "eni-app");
