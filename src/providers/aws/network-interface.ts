@@ -14,7 +14,8 @@ import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
 const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
-const WINDOWS_EPHEMERAL = IntervalSet.range(49152n, 65535n);
+/** IANA's dynamic ports, which Windows and macOS pick client ports from. */
+const IANA_EPHEMERAL = IntervalSet.range(49152n, 65535n);
 
 /**
  * The ports a source's connections come from: an instance's by its platform (describe-instances says
@@ -31,7 +32,10 @@ function ephemeralPorts(
 ): IpSet {
   const loadBalancer = eni.RequesterId === "amazon-elb" || (eni.Description ?? "").startsWith("ELB ");
   if (kind !== "instance" || loadBalancer || instance === undefined) return ANY_CLIENT_PORTS;
-  return instance.Platform?.toLowerCase() === "windows" ? WINDOWS_EPHEMERAL : LINUX_EPHEMERAL;
+  // EC2 Mac instances (mac1, mac2, ... types) run macOS, which describe-instances does not name as a
+  // platform ("Linux/UNIX" in PlatformDetails).
+  const mac = /^mac\d/i.test(instance.InstanceType ?? "");
+  return instance.Platform?.toLowerCase() === "windows" || mac ? IANA_EPHEMERAL : LINUX_EPHEMERAL;
 }
 
 /**
@@ -186,6 +190,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const unlistedInstances = new Map<string, string[]>();
   /** Interfaces of a type this version does not know, audited as sources: type -> ENIs. */
   const unknownTypes = new Map<string, string[]>();
+  /** EKS pods' own interfaces (security groups for pods), audited as the VPC CNI's default mode has them. */
+  const branches: string[] = [];
 
   for (const { loc, eni, instance: iloc } of enis.values()) {
     const instance = iloc?.item;
@@ -271,6 +277,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       continue;
     }
     if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
+    if (type === "branch") branches.push(eni.NetworkInterfaceId);
     const services = servicesOf(vpc, instance, owner, type);
     const instanceName = nameTag(instance?.Tags);
     const ownName = nameTag(eni.TagSet);
@@ -313,6 +320,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
 
   noteUnlistedInstances(ctx, unlistedInstances);
   noteUnknownTypes(ctx, unknownTypes);
+  notePodInterfaces(ctx, branches);
 
   // Elastic IPs: associated with a private address of an interface.
   // A private address has one Elastic IP; two in the input (two snapshots) cannot both be current:
@@ -565,6 +573,22 @@ function attachBareInstances(
  * port): AWS adds types as it adds services, and dropping them would leave out what they send. A
  * warning per type names them, since whether they open connections of their own is not known.
  */
+/**
+ * A pod's branch interface (security groups for pods) sends with the pod's own groups in the VPC CNI's
+ * strict mode, its default, which is how it is audited. In standard mode (POD_SECURITY_GROUP_ENFORCING_MODE,
+ * which Calico network policy and NodeLocal DNSCache need) its traffic leaving the VPC is translated to
+ * the node's primary interface and filtered by that interface's groups instead ("Assign security groups
+ * to individual Pods", EKS user guide): the mode is set on the aws-node DaemonSet, in no EC2 output, so
+ * the answers hold for the default only, and the run says so.
+ */
+function notePodInterfaces(ctx: AwsContext, branches: string[]): void {
+  if (branches.length === 0) return;
+  ctx.model.warnings.push({
+    resource: "POD_SECURITY_GROUP_ENFORCING_MODE",
+    message: `${someOf(branches.sort(ascending), 5)} ${branches.length === 1 ? "is an EKS pod's branch interface" : "are EKS pods' branch interfaces"} (security groups for pods), audited with the pod's own security groups as in the VPC CNI's strict mode, its default; in standard mode (POD_SECURITY_GROUP_ENFORCING_MODE=standard on the aws-node DaemonSet, which no EC2 output shows) what leaves the VPC is translated to the node's primary interface and filtered by its security groups instead`,
+  });
+}
+
 function noteUnknownTypes(ctx: AwsContext, unknownTypes: ReadonlyMap<string, string[]>): void {
   for (const [type, ids] of [...unknownTypes].sort(([a], [b]) => ascending(a, b)))
     ctx.model.warnings.push({

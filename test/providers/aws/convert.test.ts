@@ -890,6 +890,46 @@ describe("subnets, route tables and gateways", () => {
     expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
   });
 
+  it("EKS pods' branch interfaces are audited as the VPC CNI's default (strict) mode has them, with a warning that standard mode differs", () => {
+    const d = tinyVpc();
+    for (const [id, addr] of [
+      ["eni-pod-2", "10.0.1.51"],
+      ["eni-pod-1", "10.0.1.50"],
+    ] as const)
+      d.NetworkInterfaces!.push({ ...eni(id, "subnet-priv", addr, ["sg-all"]), InterfaceType: "branch" });
+    const m = model(d);
+    expect(m.endpoints.map((e) => e.id)).toEqual(["eni-app", "eni-pod-1", "eni-pod-2", "eni-web"]);
+    expect(ownWarnings(m)).toEqual([
+      {
+        resource: "POD_SECURITY_GROUP_ENFORCING_MODE",
+        message:
+          "eni-pod-1, eni-pod-2 are EKS pods' branch interfaces (security groups for pods), audited with the pod's own security groups as in the VPC CNI's strict mode, its default; in standard mode (POD_SECURITY_GROUP_ENFORCING_MODE=standard on the aws-node DaemonSet, which no EC2 output shows) what leaves the VPC is translated to the node's primary interface and filtered by its security groups instead",
+      },
+    ]);
+  });
+
+  it("an EC2 Mac instance's client ports are macOS's, 49152-65535 (describe-instances names no platform for it)", () => {
+    const d = tinyVpc();
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-app",
+            InstanceType: "mac2.metal",
+            PlatformDetails: "Linux/UNIX",
+            PrivateIpAddress: "10.0.1.10",
+            SubnetId: "subnet-priv",
+          },
+        ],
+      },
+    ];
+    const app = model(d).endpoints.find((e) => e.id === "eni-app")!;
+    expect(app.ephemeralPorts.equals(IntervalSet.range(49152n, 65535n))).toBe(true);
+    (d.Reservations[0] as { Instances: { InstanceType: string }[] }).Instances[0]!.InstanceType = "m5.large";
+    const linux = model(d).endpoints.find((e) => e.id === "eni-app")!;
+    expect(linux.ephemeralPorts.equals(IntervalSet.range(32768n, 60999n))).toBe(true);
+  });
+
   it("an interface of a type this version does not know is audited as a source of unknown OS, with a warning per type", () => {
     const d = tinyVpc();
     for (const [id, addr, type] of [

@@ -785,6 +785,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
     { InstanceType: "t2.micro", Hypervisor: "xen", BareMetal: false },
     { InstanceType: "m5.metal", BareMetal: true },
     { InstanceType: "m5.large", Hypervisor: "kvm", BareMetal: false },
+    // An EC2 Mac instance: macOS, whose client ports are IANA's 49152-65535.
+    { InstanceType: "mac2.metal", BareMetal: true },
   ];
   for (const rsv of reservations)
     for (const instance of rsv.Instances) {
@@ -796,6 +798,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
         "m5.metal",
         "m5.large",
         "c9.large",
+        "mac2.metal",
       ]);
       if (type) instance.InstanceType = type;
     }

@@ -35,6 +35,7 @@ const ICMP = 1;
 const ICMPV6 = 58;
 type Ports = [number, number];
 const LINUX_EPHEMERAL: Ports = [32768, 60999];
+/** Windows' and macOS's (EC2 Mac instances) client ports. */
 const WINDOWS_EPHEMERAL: Ports = [49152, 65535];
 const NAT_EPHEMERAL: Ports = [1024, 65535];
 
@@ -815,7 +816,7 @@ export class RawReference {
     const ephemeral =
       sendsAs(eni.InterfaceType) !== "instance" || instance === undefined
         ? NAT_EPHEMERAL
-        : instance.Platform === "windows"
+        : instance.Platform === "windows" || instance.InstanceType?.startsWith("mac2.")
           ? WINDOWS_EPHEMERAL
           : LINUX_EPHEMERAL;
     const beyond = this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
