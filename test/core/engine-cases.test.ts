@@ -1686,3 +1686,26 @@ describe("what AWS answers itself", () => {
     ]);
   });
 });
+
+describe("a pod's address on an EKS node", () => {
+  it("a trace from it leaving the VPC notes that the VPC CNI's default source NAT sends it as the node's primary address", () => {
+    const d = tinyVpc();
+    // eni-web (10.0.0.10, public IP 198.51.100.10) is a node of cluster shop, with a prefix for pods.
+    Object.assign(d.NetworkInterfaces![1]!, {
+      Ipv4Prefixes: [{ Ipv4Prefix: "10.0.0.32/28" }],
+      TagSet: [{ Key: "eks:cluster-name", Value: "shop" }],
+    });
+    const pod = trace(d, { src: "10.0.0.33" });
+    // As the VPC sees the pod's own address: no public IP at the internet gateway.
+    expect(pod).toMatchObject({ verdict: "blocked", blockedBy: { resource: "igw-1" } });
+    expect(pod.notes).toEqual([
+      "10.0.0.33 is not the primary address of eni-web, a node of EKS cluster shop: with the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC goes out as the primary address, so a pod's answer is that of --src 10.0.0.10; this trace sends as 10.0.0.33 itself, as with external SNAT on",
+    ]);
+    expect(trace(d, { src: "10.0.0.10" })).toMatchObject({ verdict: "allowed", notes: [] });
+    // Inside the VPC the CNI does not translate: nothing to say.
+    expect(trace(d, { src: "10.0.0.33", dst: "10.0.1.10" }).notes).toEqual([]);
+    // Nor for an interface of no cluster.
+    delete (d.NetworkInterfaces![1] as { TagSet?: unknown }).TagSet;
+    expect(trace(d, { src: "10.0.0.33" }).notes).toEqual([]);
+  });
+});
