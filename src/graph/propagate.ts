@@ -979,6 +979,12 @@ export class Engine {
       case "exit": {
         const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: g.label };
         if (g.reaches) return [piece(set, reach("allowed", g.exit, `reaches the ${g.label} ${g.id}`), [hop])];
+        if (g.drops)
+          return [
+            blocked(set, { ...gref, rule: g.drops.setting }, g.drops.reason, [
+              { ...hop, action: "drop", rule: g.drops.setting },
+            ]),
+          ];
         return [
           piece(
             set,

@@ -166,6 +166,11 @@ export interface ExitGateway extends GatewayBase {
   /** When set, traffic leaving here counts as allowed to this exit (e.g. a gateway endpoint to a cloud service). */
   reaches?: boolean;
   /**
+   * When set, it drops everything routed to it, and why, with the setting that decides (an appliance
+   * interface with source/destination checking on forwards nothing that is not its own).
+   */
+  drops?: { reason: string; setting: string };
+  /**
    * The subnet it is in, when it is an interface there (a network appliance): packets from inside that
    * subnet reach it without crossing the subnet's boundary (no network ACL applies).
    */

@@ -1709,3 +1709,34 @@ describe("a pod's address on an EKS node", () => {
     expect(trace(d, { src: "10.0.0.33" }).notes).toEqual([]);
   });
 });
+
+describe("a route to an appliance", () => {
+  it("whose interface has source/destination checking on drops what is routed to it; off or unsaid, what it does is unknown", () => {
+    const d = tinyVpc();
+    privateRoutes(d).push({
+      DestinationCidrBlock: "8.8.8.0/24",
+      NetworkInterfaceId: "eni-web",
+      State: "active",
+    });
+    const web = d.NetworkInterfaces![1] as { SourceDestCheck?: boolean };
+    web.SourceDestCheck = true;
+    const t = trace(d, { src: "eni-app" });
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "eni-web", kind: "network-interface", rule: "SourceDestCheck" },
+      reason:
+        "eni-web has source/destination checking on, so EC2 drops what is routed through it (neither from nor to its own addresses); an appliance or NAT instance needs it off",
+    });
+    expect(t.hops.at(-1)).toMatchObject({ resource: "eni-web", action: "drop", rule: "SourceDestCheck" });
+    // The audit agrees.
+    const row = audit(d, "tcp/443", "8.8.8.0/24").results.find((e) => e.source.id === "eni-app");
+    expect(row).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "eni-web", rule: "SourceDestCheck" },
+    });
+    for (const check of [false, undefined]) {
+      web.SourceDestCheck = check;
+      expect(trace(d, { src: "eni-app" })).toMatchObject({ verdict: "unknown", exit: "private" });
+    }
+  });
+});

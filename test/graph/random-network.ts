@@ -497,6 +497,8 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
       label: "transit gateway",
     };
     if (chance(r, 0.5)) exit.reaches = true;
+    // An appliance that forwards nothing (source/destination check on).
+    else if (chance(r, 0.3)) exit.drops = { reason: "tgw-1 drops it", setting: "SourceDestCheck" };
     m.gateways.set(exit.id, exit);
   }
   const gatewayIds = [...m.gateways.keys()];
@@ -905,7 +907,9 @@ export function formatModel(m: NetworkModel): string {
         );
         break;
       case "exit":
-        lines.push(`gateway ${g.id} exit ${g.exit}${g.reaches === true ? " reaches" : ""}`);
+        lines.push(
+          `gateway ${g.id} exit ${g.exit}${g.reaches === true ? " reaches" : ""}${g.drops ? ` drops (${g.drops.setting})` : ""}`,
+        );
         break;
     }
   }

@@ -452,6 +452,7 @@ function beyondGateway(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): 
     case "egress-only-internet":
       return toInternet(model, g, leg, pkt);
     case "exit":
+      if (g.drops) return blocked(`${g.id} drops it`, g.id, g.ref.kind, g.drops.setting);
       return g.reaches === true
         ? allowed(`${leg.path}exit ${g.id}`, g.exit, null)
         : unknown(`exit ${g.id}`, g.exit);

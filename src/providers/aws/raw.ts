@@ -153,6 +153,8 @@ export const NetworkInterface = z
     /** Who made a requester-managed interface: "amazon-elb" for load balancers. */
     RequesterId: str.nullish(),
     Status: str.nullish(),
+    /** Whether EC2 drops what is neither from nor to the interface's own addresses (on unless turned off). */
+    SourceDestCheck: bool.nullish(),
     TagSet: tags,
     // An id makes the JSON Schema a definition of its own, which the generated validators check in a
     // function of its own (see scripts/aws-validators.ts): inlined into the instance's, it made one
@@ -168,6 +170,8 @@ export const Instance = z.looseObject({
   PrivateIpAddress: str.nullish(),
   PublicIpAddress: str.nullish(),
   Platform: str.nullish(),
+  /** The primary interface's source/destination check (see NetworkInterface). */
+  SourceDestCheck: bool.nullish(),
   /** Looked up in InstanceTypes: whether it is built on the Nitro System. */
   InstanceType: str.nullish(),
   NetworkInterfaces: z.array(NetworkInterface).nullish(),

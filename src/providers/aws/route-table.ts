@@ -39,24 +39,33 @@ const EXITS: {
 ];
 
 /**
- * The subnet of an appliance a route sends to (its interface's, or its instance's primary one's), when
- * the input has it: traffic from inside that subnet reaches it without crossing the subnet's boundary.
+ * What the input says of an appliance a route sends to (its interface, or its instance's primary one):
+ * its subnet, through which traffic from inside that subnet reaches it without crossing the subnet's
+ * boundary, and its source/destination check.
  */
-function applianceSubnet(ctx: AwsContext, r: RawRoute): string | undefined {
+function applianceOf(ctx: AwsContext, r: RawRoute): { subnetId?: string; sourceDestCheck?: boolean } {
+  const of = (subnetId: string | null | undefined, check: boolean | null | undefined) => ({
+    ...(subnetId ? { subnetId } : {}),
+    ...(typeof check === "boolean" ? { sourceDestCheck: check } : {}),
+  });
   if (r.NetworkInterfaceId) {
     const id = r.NetworkInterfaceId;
-    const eni = ctx.raw.NetworkInterfaces.find((e) => e.item.NetworkInterfaceId === id)?.item.SubnetId;
-    if (eni) return eni;
+    const eni = ctx.raw.NetworkInterfaces.find((e) => e.item.NetworkInterfaceId === id)?.item;
     for (const { item: rsv } of ctx.raw.Reservations)
       for (const inst of rsv.Instances ?? [])
         for (const e of inst.NetworkInterfaces ?? [])
-          if (e.NetworkInterfaceId === id) return e.SubnetId ?? inst.SubnetId ?? undefined;
+          if (e.NetworkInterfaceId === id)
+            return of(
+              eni?.SubnetId ?? e.SubnetId ?? inst.SubnetId,
+              eni?.SourceDestCheck ?? e.SourceDestCheck,
+            );
+    if (eni) return of(eni.SubnetId, eni.SourceDestCheck);
   } else if (r.InstanceId) {
     for (const { item: rsv } of ctx.raw.Reservations)
       for (const inst of rsv.Instances ?? [])
-        if (inst.InstanceId === r.InstanceId) return inst.SubnetId ?? undefined;
+        if (inst.InstanceId === r.InstanceId) return of(inst.SubnetId, inst.SourceDestCheck);
   }
-  return undefined;
+  return {};
 }
 
 export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void {
@@ -339,7 +348,13 @@ function routeTarget(
       why: `its target ${id} is not attached to ${vpcId} (${g.networkId === null ? "it is attached to no VPC" : `it is attached to ${g.networkId}`})`,
     };
   if (g) return { kind: "gateway", gatewayId: id };
-  const exit = (exitKind: ExitKind, label: string, kind: string, reaches = false, subnetId?: string) =>
+  const exit = (
+    exitKind: ExitKind,
+    label: string,
+    kind: string,
+    reaches = false,
+    appliance: { subnetId?: string; sourceDestCheck?: boolean } = {},
+  ) =>
     gateways.set(id, {
       id,
       kind: "exit",
@@ -348,7 +363,17 @@ function routeTarget(
       label,
       ref: { resource: id, kind, rule: null },
       ...(reaches ? { reaches: true } : {}),
-      ...(subnetId !== undefined ? { subnetId } : {}),
+      ...(appliance.subnetId !== undefined ? { subnetId: appliance.subnetId } : {}),
+      // An appliance forwards only with the check off (a NAT instance, a firewall): on, EC2 drops at
+      // its interface what is neither from nor to its own addresses, which is all that is routed to it.
+      ...(appliance.sourceDestCheck === true
+        ? {
+            drops: {
+              reason: `${id} has source/destination checking on, so EC2 drops what is routed through it (neither from nor to its own addresses); an appliance or NAT instance needs it off`,
+              setting: "SourceDestCheck",
+            },
+          }
+        : {}),
     });
   // Gateways that need no description of their own are created from the route that uses them, unless
   // their describe call was read and does not list them: then what the route reaches is not known
@@ -396,7 +421,7 @@ function routeTarget(
       );
   } else {
     const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
-    if (e) exit(e.exit, e.label, e.kind, false, applianceSubnet(ctx, r));
+    if (e) exit(e.exit, e.label, e.kind, false, applianceOf(ctx, r));
     else if (other?.[0] === "IpAddress")
       // (The id is the address: "leaves through the VPC Route Server next hop 10.0.2.10".)
       exit("private", "VPC Route Server next hop", "route-server-next-hop");

@@ -104,6 +104,8 @@ export interface RawEni {
   Ipv6Prefixes?: { Ipv6Prefix: string }[];
   Groups: { GroupId: string; GroupName: string }[];
   Description?: string;
+  /** On (true) unless turned off, as for an appliance; absent in a trimmed dump. */
+  SourceDestCheck?: boolean;
   /** describe-network-interfaces names the instance an interface is attached to. */
   Attachment?: { InstanceId?: string; DeviceIndex: number };
 }
@@ -116,6 +118,8 @@ export interface RawInstance {
   PrivateIpAddress: string;
   PublicIpAddress?: string;
   Platform?: "windows";
+  /** Its primary interface's. */
+  SourceDestCheck?: boolean;
   /**
    * Absent or empty now and then (a trimmed dump, a --query that left them out): the instance takes
    * the interfaces describe-network-interfaces attaches to it (bareInstances).
@@ -477,6 +481,9 @@ export function randomAwsVpc(r: Rand): AwsDump {
     // Appliances and the rarer gateways: exits whose far side is not analysed.
     pick(r, [
       { NetworkInterfaceId: "eni-appliance", Origin: "CreateRoute", State: "active" as const },
+      // An interface of the input (eni-1 always is), whose source/destination check decides (below).
+      { NetworkInterfaceId: "eni-1", Origin: "CreateRoute", State: "active" as const },
+      { InstanceId: "i-1", NetworkInterfaceId: "eni-1", Origin: "CreateRoute", State: "active" as const },
       {
         InstanceId: "i-appliance",
         NetworkInterfaceId: "eni-appliance",
@@ -636,6 +643,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
         ]
       : [];
     const primary = { Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) };
+    // On by default; an appliance has it off; a trimmed dump does not say.
+    const check = pick(r, [true, true, false, undefined]);
     const eni: RawEni = {
       NetworkInterfaceId: `eni-${k}`,
       SubnetId: subnets[s]!.SubnetId,
@@ -647,6 +656,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
       ...(pub ? { Association: pub } : {}),
       ...(v6Host ? { Ipv6Addresses: [{ Ipv6Address: v6Host }] } : {}),
       Groups: gs.map((g) => ({ GroupId: g, GroupName: `group ${g}` })),
+      ...(check === undefined ? {} : { SourceDestCheck: check }),
     };
     // Elastic IPs are also listed by describe-addresses.
     for (const a of eni.PrivateIpAddresses)
@@ -672,6 +682,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
             PrivateIpAddress: ip,
             ...(pub ? { PublicIpAddress: pub.PublicIp } : {}),
             ...(chance(r, 20) ? { Platform: "windows" as const } : {}),
+            ...(check === undefined ? {} : { SourceDestCheck: check }),
             NetworkInterfaces: [{ ...attached, Attachment: { DeviceIndex: 0 } }],
           },
         ],

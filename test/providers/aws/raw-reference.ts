@@ -438,6 +438,19 @@ export class RawReference {
     if (r.TransitGatewayId) return unknown("private", "a transit gateway, not analysed");
     if (r.GatewayId?.startsWith("vgw-")) return unknown("vpn", "a VPN gateway, not analysed");
     if (r.CarrierGatewayId) return unknown("internet", "a carrier gateway, not analysed");
+    // An interface (or instance) with its source/destination check on forwards nothing not its own.
+    const applianceId = r.NetworkInterfaceId ?? r.InstanceId;
+    const checked = r.NetworkInterfaceId
+      ? this.interfaces.find((x) => x.eni.NetworkInterfaceId === r.NetworkInterfaceId)?.eni.SourceDestCheck
+      : this.d.Reservations.flatMap((x) => x.Instances).find((i) => i.InstanceId === r.InstanceId)
+          ?.SourceDestCheck;
+    if (applianceId !== undefined && checked === true)
+      return blocked(
+        applianceId,
+        r.NetworkInterfaceId ? "network-interface" : "instance",
+        "SourceDestCheck",
+        "source/destination check on",
+      );
     if (r.InstanceId ?? r.NetworkInterfaceId ?? r.LocalGatewayId ?? r.CoreNetworkArn ?? r.FutureGatewayId)
       return unknown("private", "an appliance or gateway whose far side is not analysed");
     if (r.EgressOnlyInternetGatewayId) {
