@@ -463,6 +463,7 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
     ipv6: ep.ipv6[0] === undefined ? null : formatIp(ep.ipv6[0]),
     publicIp: pub === undefined ? null : formatIp(pub),
     ...(ep.unattached !== undefined ? { unattached: ep.unattached } : {}),
+    ...(ep.stopped !== undefined ? { stopped: ep.stopped } : {}),
   };
 }
 

@@ -39,6 +39,12 @@ export const SourceSchema = z.object({
     .describe(
       "Set when the interface is attached to nothing (AWS: status available): it sends nothing until it is, and the entries are what it could send once attached; absent otherwise",
     ),
+  stopped: z
+    .string()
+    .optional()
+    .describe(
+      "Set when the interface's instance is stopped (AWS: state stopped or stopping; hibernated ones too): it sends nothing until the instance is started, and the entries are what it could send then; absent otherwise",
+    ),
 });
 
 export const PathSchema = z.object({
@@ -151,6 +157,12 @@ export const TraceResultSchema = z.object({
         .optional()
         .describe(
           "Set when the interface is attached to nothing (AWS: status available): it sends nothing until it is, and the answer is what it could send once attached; absent otherwise",
+        ),
+      stopped: z
+        .string()
+        .optional()
+        .describe(
+          "Set when the interface's instance is stopped (AWS: state stopped or stopping; hibernated ones too): it sends nothing until the instance is started, and the answer is what it could send then; absent otherwise",
         ),
     })
     .describe(

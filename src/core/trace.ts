@@ -227,6 +227,7 @@ export function runTrace(
       kind: ep.kind,
       address: address === undefined ? null : formatIp(address),
       ...(ep.unattached !== undefined ? { unattached: ep.unattached } : {}),
+      ...(ep.stopped !== undefined ? { stopped: ep.stopped } : {}),
     };
     const notes = notesFor(model, allowed);
     const pod = podAddressNote(model, ep, flow.dst);

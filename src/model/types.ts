@@ -318,6 +318,12 @@ export interface Endpoint {
    * is, and what is audited of it is what it could send once attached. Says so, in the provider's words.
    */
   unattached?: string;
+  /**
+   * Set when its instance is stopped (or stopping, or hibernated: AWS says "stopped" for both): it
+   * sends nothing until the instance is started, and what is audited of it is what it could send then.
+   * Says so, in the provider's words.
+   */
+  stopped?: string;
 }
 
 /**

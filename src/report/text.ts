@@ -55,6 +55,14 @@ function detail(e: AuditEntry): string {
   return `${block}${e.reason ?? ""}${more}`;
 }
 
+/**
+ * What a source's state says of its answers, when it sends nothing now: an interface attached to
+ * nothing, or one whose instance is stopped. Shown on its block's header and a trace's `from:` line.
+ */
+function stateNotes(s: { unattached?: string; stopped?: string }): string[] {
+  return [s.unattached, s.stopped].filter((x) => x !== undefined);
+}
+
 export function renderAuditText(r: AuditResult): string {
   const out: string[] = [];
   // One block per source: an interface, and again for each other address of its that has a public IP
@@ -91,7 +99,7 @@ export function renderAuditText(r: AuditResult): string {
       "",
       again
         ? `${who}  sending from its address ${s.privateIp ?? ""}${s.publicIp ? `, public ${s.publicIp}` : ""}`
-        : `${who}  ${addr}  in ${s.subnet} / ${s.network}${s.unattached !== undefined ? `  ${s.unattached}` : ""}`,
+        : [`${who}  ${addr}  in ${s.subnet} / ${s.network}`, ...stateNotes(s)].join("  "),
     );
     const rows = [["PROTO", "PORTS", "VERDICT", "EGRESS IP", "DETAIL"]];
     for (const e of entries)
@@ -176,7 +184,10 @@ export function renderTraceText(
     const code = icmpType ? ` code ${f.code ?? 0}` : "";
     out.push(`${f.src} -> ${f.dst} ${f.protocol}${port}${code}: ${t.verdict.toUpperCase()}`);
     out.push(
-      `  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})${t.source.unattached !== undefined ? `, ${t.source.unattached}` : ""}`,
+      [
+        `  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})`,
+        ...stateNotes(t.source),
+      ].join(", "),
     );
     if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
     if (t.blockedBy)

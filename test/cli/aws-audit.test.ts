@@ -597,6 +597,55 @@ describe("interfaces attached to nothing, and ones whose subnet the input does n
   });
 });
 
+describe("stopped instances", () => {
+  it("one without a public IP in a public subnet is unknown to the internet (a new public IP may come with a start), and says it is stopped", () => {
+    // web-2 (public subnet, no public IP) and app-1 (behind the NAT gateway) stopped.
+    const dir = editedExample((key, data) => {
+      if (key !== "Reservations") return;
+      for (const rsv of data.Reservations as { Instances: { InstanceId: string; State: object }[] }[])
+        for (const i of rsv.Instances)
+          if (["i-0a1b2c3d4e5f60093", "i-0a1b2c3d4e5f60094"].includes(i.InstanceId))
+            i.State = { Code: 80, Name: "stopped" };
+    });
+    const note = (id: string) =>
+      `instance ${id} is stopped: it sends nothing until it is started; these are the answers once it is`;
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443");
+    expect(r.stderr).toBe("");
+    // Not missing data: no call tells how it was launched.
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /"web-2" \(i-0a1b2c3d4e5f60093\) {2}10\.20\.0\.22 {2}in subnet-0a1b2c3d4e5f60011 \/ vpc-0a1b2c3d4e5f60001 {2}instance i-0a1b2c3d4e5f60093 is stopped: it sends nothing until it is started; these are the answers once it is\n.*\n {2}tcp +443 +unknown +- +10\.20\.0\.22 is the primary private IP of i-0a1b2c3d4e5f60093, which is stopped and has no public IP or Elastic IP in the input: AWS releases a public IP when an instance stops/,
+    );
+    // Through the NAT gateway its Elastic IP is the egress IP, stopped or not.
+    expect(r.stdout).toMatch(
+      /"app-1" \(i-0a1b2c3d4e5f60094\) .* is stopped: .*\n.*\n {2}tcp +443 +allowed +203\.0\.113\.10/,
+    );
+    expect(r.stdout.match(/ is stopped: /g)).toHaveLength(2);
+    const json = JSON.parse(
+      cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json").stdout,
+    ) as AuditResult;
+    expect(validator("schema/audit-result.schema.json")(json)).toBe(true);
+    const web2 = json.results.filter((e) => e.source.name === "web-2");
+    expect(web2.map((e) => [e.verdict, e.egressIps, e.source.publicIp, e.source.stopped])).toEqual([
+      ["unknown", [], null, note("i-0a1b2c3d4e5f60093")],
+    ]);
+    const stopped = json.results.filter((e) => e.source.stopped !== undefined).map((e) => e.source.name);
+    expect([...new Set(stopped)].sort()).toEqual(["app-1", "web-2"]);
+    const flow = "--src web-2 --dst 8.8.8.8 --protocol tcp --port 443".split(" ");
+    const t = cli("aws", "trace", "--from-dir", dir, ...flow);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain(
+      `8.8.8.8 tcp/443: UNKNOWN\n  from: eni-0a1b2c3d4e5f60103 (10.20.0.22), ${note("i-0a1b2c3d4e5f60093")}\n`,
+    );
+    const tj = JSON.parse(cli("aws", "trace", "--from-dir", dir, ...flow, "--json").stdout) as {
+      verdict: string;
+      source: { stopped?: string };
+    }[];
+    expect(tj[0]).toMatchObject({ verdict: "unknown", source: { stopped: note("i-0a1b2c3d4e5f60093") } });
+    expect(validator("schema/trace-result.schema.json")(tj)).toBe(true);
+  });
+});
+
 /** A copy of the example's region without its DNS support attribute. */
 function exampleWithoutDnsSupport(): string {
   const region = path.join(EXAMPLE, "us-east-1");

@@ -4,6 +4,7 @@ import { runAudit } from "../../src/core/audit.js";
 import { isInternetOnly, parseDest, parsePorts } from "../../src/core/cli.js";
 import { selectSources } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
+import { renderAuditText, renderTraceText } from "../../src/report/text.js";
 import type { Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
 import { AskedMissing } from "../../src/model/missing.js";
@@ -1738,5 +1739,117 @@ describe("a route to an appliance", () => {
       web.SourceDestCheck = check;
       expect(trace(d, { src: "eni-app" })).toMatchObject({ verdict: "unknown", exit: "private" });
     }
+  });
+});
+
+describe("an instance that is stopped", () => {
+  /**
+   * The tiny VPC with eni-web (public subnet) and eni-app (private subnet, behind nat-1) as the
+   * interfaces of instances in `state`; eni-web without its public IP unless `publicIp` (then an
+   * Elastic IP, which stays while it is stopped).
+   */
+  const stoppedVpc = (state: string, publicIp?: string): Docs => {
+    const d = tinyVpc();
+    const web = d.NetworkInterfaces![1] as Record<string, unknown>;
+    web.Attachment = { InstanceId: "i-web", DeviceIndex: 0 };
+    web.PrivateIpAddresses = [
+      {
+        Primary: true,
+        PrivateIpAddress: "10.0.0.10",
+        ...(publicIp ? { Association: { PublicIp: publicIp } } : {}),
+      },
+    ];
+    if (publicIp) web.Association = { PublicIp: publicIp };
+    else delete web.Association;
+    if (publicIp)
+      d.Addresses = [
+        {
+          PublicIp: publicIp,
+          AllocationId: "eipalloc-1",
+          NetworkInterfaceId: "eni-web",
+          PrivateIpAddress: "10.0.0.10",
+        },
+      ];
+    const instance = (id: string, ip: string, subnet: string) => ({
+      InstanceId: id,
+      State: { Name: state },
+      PrivateIpAddress: ip,
+      SubnetId: subnet,
+      VpcId: "vpc-1",
+      NetworkInterfaces: [],
+    });
+    d.Reservations = [
+      {
+        ReservationId: "r-1",
+        Instances: [
+          instance("i-web", "10.0.0.10", "subnet-pub"),
+          instance("i-app", "10.0.1.10", "subnet-priv"),
+        ],
+      },
+    ];
+    return d;
+  };
+  const note = (id: string) =>
+    `instance ${id} is stopped: it sends nothing until it is started; these are the answers once it is`;
+  const why =
+    "10.0.0.10 is the primary private IP of i-web, which is stopped and has no public IP or Elastic IP in the input: AWS releases a public IP when an instance stops and gives it a new one when it starts only if it was launched to get one, which describe output does not tell (the subnet's MapPublicIpOnLaunch applies at launch only and may have changed since), so whether 10.0.0.10 reaches the internet once it is started cannot be told";
+
+  it("without a public IP in a public subnet: its internet traffic is unknown (it may get one when started), not blocked", () => {
+    const d = stoppedVpc("stopped");
+    const t = trace(d, { src: "eni-web" });
+    expect(t).toMatchObject({ verdict: "unknown", blockedBy: null, reason: why, egressIp: null });
+    expect(t.source).toEqual({ id: "eni-web", kind: "eni", address: "10.0.0.10", stopped: note("i-web") });
+    expect(renderTraceText([t])).toContain(`  from: eni-web (10.0.0.10), ${note("i-web")}\n`);
+    // What is not for the internet the gateway drops whatever public IP it has.
+    expect(trace(d, { src: "eni-web", dst: "100.64.0.1" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "igw-1" },
+    });
+    const a = audit(d, "tcp/443");
+    const web = a.results.filter((r) => r.source.id === "eni-web");
+    expect(web.map((r) => [r.verdict, r.reason, r.egressIps, r.source.publicIp, r.source.stopped])).toEqual([
+      ["unknown", why, [], null, note("i-web")],
+    ]);
+    expect(renderAuditText(a)).toContain(
+      `eni-web (i-web)  10.0.0.10  in subnet-pub / vpc-1  ${note("i-web")}\n`,
+    );
+    // Not missing data: nothing the run could read tells it.
+    expect(a.unknowns).toEqual([]);
+    // A running one without a public IP is blocked at the gateway, as before.
+    expect(trace(stoppedVpc("running"), { src: "eni-web" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "igw-1" },
+    });
+    expect(trace(stoppedVpc("running"), { src: "eni-web" }).source).toEqual({
+      id: "eni-web",
+      kind: "eni",
+      address: "10.0.0.10",
+    });
+  });
+
+  it("stopping is read the same way", () => {
+    const t = trace(stoppedVpc("stopping"), { src: "eni-web" });
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toContain("i-web, which is stopping");
+    expect(t.source.stopped).toBe(
+      "instance i-web is stopping: it sends nothing once stopped, until it is started; these are the answers once it is",
+    );
+  });
+
+  it("with an Elastic IP (kept while stopped), or behind a NAT gateway, the answers are those once it runs, said stopped", () => {
+    const d = stoppedVpc("stopped", "198.51.100.10");
+    const t = trace(d, { src: "eni-web" });
+    expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+    expect(t.source.stopped).toBe(note("i-web"));
+    // Through the NAT gateway: its own Elastic IP, whatever the instance's public IP.
+    const app = trace(stoppedVpc("stopped"), { src: "eni-app" });
+    expect(app).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
+    expect(app.source.stopped).toBe(note("i-app"));
+    const a = audit(stoppedVpc("stopped"), "tcp/443");
+    expect(
+      a.results
+        .filter((r) => r.source.id === "eni-app")
+        .map((r) => [r.verdict, r.egressIps, r.source.stopped]),
+    ).toEqual([["allowed", ["198.51.100.200"], note("i-app")]]);
   });
 });

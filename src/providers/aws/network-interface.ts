@@ -192,6 +192,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const unknownTypes = new Map<string, string[]>();
   /** EKS pods' own interfaces (security groups for pods), audited as the VPC CNI's default mode has them. */
   const branches: string[] = [];
+  /** The primary private addresses of stopped instances (see stoppedPublicIps). */
+  const stoppedPrimaries: StoppedPrimary[] = [];
 
   for (const { loc, eni, instance: iloc } of enis.values()) {
     const instance = iloc?.item;
@@ -256,6 +258,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     innerList(heldBy, vpc).push(own);
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
+    const stopped = stoppedState(instance);
+    if (stopped && primaryIp !== undefined && holdsInstanceAddress(iloc!, eni, primaryIp))
+      stoppedPrimaries.push({ vpc, ip: primaryIp, instanceId: instance!.InstanceId, state: stopped });
     const kind = sourceKindOf(type);
     if (kind === undefined) continue;
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
@@ -314,6 +319,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
               "not attached (status available): it sends nothing until it is; these are the answers once it is",
           }
         : {}),
+      // Its instance is stopped: likewise, audited as it would send once started (its public IP aside:
+      // see stoppedPublicIps).
+      ...(stopped ? { stopped: stoppedNote(instance!.InstanceId, stopped) } : {}),
     };
     ctx.model.endpoints.push(ep);
   }
@@ -378,10 +386,63 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(used)} is used`,
       });
   }
+  stoppedPublicIps(facts, stoppedPrimaries);
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   ctx.model.unplaced?.sort((x, y) => ascending(x.id, y.id));
   for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
   return facts;
+}
+
+/** The state of an instance that sends nothing until it is started; undefined for others. */
+function stoppedState(instance: RawInstance | undefined): "stopped" | "stopping" | undefined {
+  const state = instance?.State?.Name;
+  // (A hibernated instance is "stopped" too.)
+  return state === "stopped" || state === "stopping" ? state : undefined;
+}
+
+function stoppedNote(instanceId: string, state: "stopped" | "stopping"): string {
+  return state === "stopped"
+    ? `instance ${instanceId} is stopped: it sends nothing until it is started; these are the answers once it is`
+    : `instance ${instanceId} is stopping: it sends nothing once stopped, until it is started; these are the answers once it is`;
+}
+
+/**
+ * Whether interface `eni`, whose primary private address is `ip`, is its instance's primary interface:
+ * the one holding the instance's PrivateIpAddress (device index 0 does not tell where there are several
+ * network cards), or, for an instance listed without one, the one at device index 0 of network card 0.
+ */
+function holdsInstanceAddress(iloc: Located<RawInstance>, eni: RawNetworkInterface, ip: bigint): boolean {
+  if (iloc.item.PrivateIpAddress) return ipAt(iloc.item.PrivateIpAddress, iloc, "PrivateIpAddress") === ip;
+  return (eni.Attachment?.DeviceIndex ?? 0) === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0;
+}
+
+interface StoppedPrimary {
+  vpc: string;
+  ip: bigint;
+  instanceId: string;
+  state: "stopped" | "stopping";
+}
+
+/**
+ * A stopped instance's public IP: AWS releases an instance's public IPv4 address when it stops (or
+ * hibernates) and gives it a new one when it starts; an Elastic IP stays. So a stopped instance's
+ * primary address without a public IP in the input and without an Elastic IP may or may not have one
+ * once started: that depends on how it was launched (AssociatePublicIpAddress, or the subnet's
+ * MapPublicIpOnLaunch at the time: the attribute applies at launch only and may have changed since),
+ * which describe output does not tell. What it sends through an internet gateway to the internet is
+ * then unknown (not blocked: whoever may start it gets whatever that gives), by the same means as an
+ * address whose public IP the input disputes. Not missing data (no call tells it): not an unknown of
+ * the run. What it sends through a NAT gateway does not depend on its own public IP.
+ */
+function stoppedPublicIps(facts: InterfaceFacts, stopped: readonly StoppedPrimary[]): void {
+  for (const { vpc, ip, instanceId, state } of stopped) {
+    if (facts.publicIpOf.get(vpc)?.has(ip) || facts.publicIpInDoubt.get(vpc)?.has(ip)) continue;
+    const a = formatIp(ip);
+    innerMap(facts.publicIpInDoubt, vpc).set(
+      ip,
+      `${a} is the primary private IP of ${instanceId}, which is ${state} and has no public IP or Elastic IP in the input: AWS releases a public IP when an instance stops and gives it a new one when it starts only if it was launched to get one, which describe output does not tell (the subnet's MapPublicIpOnLaunch applies at launch only and may have changed since), so whether ${a} reaches the internet once it is started cannot be told`,
+    );
+  }
 }
 
 /**

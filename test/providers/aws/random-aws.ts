@@ -922,7 +922,36 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 35)) otherInterfaceTypes(r, dump);
   if (chance(r, 30)) bareInstances(r, dump);
   if (chance(r, 35)) secondaryPublicIps(r, dump);
+  if (chance(r, 50)) stoppedInstances(r, dump);
   return dump;
+}
+
+/**
+ * Instances stopped (hibernated ones say so too) or stopping: most without the public IP AWS released
+ * when they stopped (in every listing; an Elastic IP stays), now and then still showing it.
+ */
+function stoppedInstances(r: Rand, d: AwsDump): void {
+  for (const rsv of d.Reservations)
+    for (const instance of rsv.Instances) {
+      if (!chance(r, 50)) continue;
+      instance.State = { Name: pick(r, ["stopped", "stopped", "stopping"]) };
+      const ip = instance.PrivateIpAddress;
+      if (ip === undefined || d.Addresses.some((a) => a.PrivateIpAddress === ip) || chance(r, 25)) continue;
+      delete instance.PublicIpAddress;
+      const listings = [
+        ...d.NetworkInterfaces,
+        ...d.Reservations.flatMap((x) => x.Instances.flatMap((i) => i.NetworkInterfaces ?? [])),
+      ].filter((e) => e.PrivateIpAddresses.some((a) => a.PrivateIpAddress === ip));
+      for (const eni of listings) {
+        // (The listings of an interface in both calls may share one list.)
+        eni.PrivateIpAddresses = eni.PrivateIpAddresses.map((a) => {
+          if (a.PrivateIpAddress !== ip) return a;
+          const { Association: _, ...rest } = a;
+          return rest;
+        });
+        if (eni.PrivateIpAddress === ip) delete eni.Association;
+      }
+    }
 }
 
 /**

@@ -795,21 +795,30 @@ export class RawReference {
    * The public IPv4 address of an interface's private address: its listing's, unless describe-addresses
    * associates Elastic IPs with the address (on an interface in the input) and none is the listed
    * one (none listed included): then the two calls were made at different moments and which is
-   * current cannot be told (disputed). Of several in describe-addresses, the listed one.
+   * current cannot be told (disputed). Of several in describe-addresses, the listed one. A stopped
+   * instance's primary address without one is disputed too (it may get one when started).
    */
   publicOf(ip: string): { ip: string | undefined; disputed: boolean } {
-    const listed = this.interfaces
-      .flatMap(({ eni }) => eni.PrivateIpAddresses)
-      .find((a) => a.PrivateIpAddress === ip);
+    const holder = this.interfaces.find(({ eni }) =>
+      eni.PrivateIpAddresses.some((a) => a.PrivateIpAddress === ip),
+    );
+    const listed = holder?.eni.PrivateIpAddresses.find((a) => a.PrivateIpAddress === ip);
     if (listed === undefined) return { ip: undefined, disputed: false };
     const known = new Set(this.interfaces.map(({ eni }) => eni.NetworkInterfaceId));
     const eips = this.d.Addresses.filter(
       (a) => a.PrivateIpAddress === ip && known.has(a.NetworkInterfaceId),
     ).map((a) => a.PublicIp);
     const pub = listed.Association?.PublicIp;
-    return eips.length === 0 || (pub !== undefined && eips.includes(pub))
-      ? { ip: pub, disputed: false }
-      : { ip: undefined, disputed: true };
+    if (eips.length > 0 && (pub === undefined || !eips.includes(pub)))
+      return { ip: undefined, disputed: true };
+    // A stopped instance's own address without one: AWS released its public IP, if any, and whether it
+    // gets a new one on start the input does not tell (its primary interface's primary address only).
+    const instance = holder?.instance;
+    const stopped = instance?.State.Name === "stopped" || instance?.State.Name === "stopping";
+    const primary = instance?.PrivateIpAddress
+      ? instance.PrivateIpAddress === ip
+      : listed.Primary && (holder?.eni.Attachment?.DeviceIndex ?? 0) === 0;
+    return { ip: pub, disputed: pub === undefined && stopped && primary };
   }
 
   /** A packet sent by an interface, from its primary address or the private IPv4 address `from`. */
