@@ -144,6 +144,11 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
             path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
           });
           seen.instance = iloc;
+          // Status is not compared: the two calls are seconds apart and an interface being attached
+          // or detached meanwhile is routine (it decides no verdict, only the note of an interface
+          // attached to nothing). Listed under an instance as anything but "available", it is attached.
+          if (seen.eni.Status === "available" && eni.Status && eni.Status !== "available")
+            seen.eni = { ...seen.eni, Status: eni.Status };
           // What one listing leaves out the other may give (they agree where both say it: above).
           if ((!seen.eni.SubnetId && eni.SubnetId) || (!seen.eni.VpcId && eni.VpcId))
             seen.eni = {
@@ -543,9 +548,6 @@ function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInt
   const read = (e: RawNetworkInterface): Record<string, string | undefined> => ({
     SubnetId: e.SubnetId ?? undefined,
     VpcId: e.VpcId ?? undefined,
-    // "available" in one listing and "in-use" in the other: the header would call an interface that
-    // describe-instances shows attached "not attached".
-    Status: e.Status ?? undefined,
     Groups: sorted(e.Groups, (g) => g.GroupId),
     PrivateIpAddresses: sorted(
       e.PrivateIpAddresses,

@@ -2043,6 +2043,23 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     expect(renderTraceText([t!])).toContain(`  from: eni-web (10.0.0.10), ${why}\n`);
     const [a] = runTrace(m, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
     expect(a!.source).toEqual({ id: "eni-app", kind: "eni", address: "10.0.1.10" });
+    // describe-instances, called seconds apart, lists it under an instance: attached meanwhile, which is
+    // routine (no input error, and no note saying it is not).
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-web",
+            PrivateIpAddress: "10.0.0.10",
+            SubnetId: "subnet-pub",
+            NetworkInterfaces: [
+              { NetworkInterfaceId: "eni-web", Status: "in-use", Attachment: { DeviceIndex: 0 } },
+            ],
+          },
+        ],
+      },
+    ];
+    expect(model(d).endpoints.find((e) => e.id === "eni-web")!.unattached).toBeUndefined();
   });
 
   it("a source interface without SubnetId is an unknown naming it, unless another listing or its instance tells the subnet for sure", () => {
