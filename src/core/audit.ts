@@ -335,7 +335,9 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       resource: cluster,
       message:
         unaudited.length === total
-          ? `none of the ${total} nodes of cluster ${cluster} could be audited, ${ids}: the input tells too little of them (see their own entries)`
+          ? total === 1
+            ? `the only node of cluster ${cluster}, ${ids}, could not be audited: the input tells too little of it (see its own entry)`
+            : `none of the ${total} nodes of cluster ${cluster} could be audited, ${ids}: the input tells too little of them (see their own entries)`
           : `${unaudited.length} of the ${total} nodes of cluster ${cluster} could not be audited, ${ids}: the input tells too little of them (see their own entries); the audit covers the other ${total - unaudited.length}`,
     });
   }

@@ -237,21 +237,23 @@ export function runTrace(
 }
 
 /**
- * A trace from an address of an EKS node's interface other than its primary one (a pod's, from a
- * secondary address or a delegated prefix) to outside the VPC sends as that address, as the VPC sees it
- * when the node does not rewrite it. With the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false)
- * a pod's traffic leaving the VPC is translated to the interface's primary address ("Enable outbound
- * internet access for Pods", EKS user guide), so a pod's answer is that address's: say so, naming it.
+ * A trace from an address of an EKS node other than the node's primary one (a pod's, from a secondary
+ * address or a delegated prefix of any of its interfaces) to outside the VPC sends as that address, as
+ * the VPC sees it when the node does not rewrite it. With the VPC CNI's defaults
+ * (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC is translated to "the primary
+ * private IPv4 address of the primary network interface" of the node ("Enable outbound internet access
+ * for Pods", EKS user guide), so a pod's answer is that address's: say so, naming it.
  */
 function podAddressNote(model: NetworkModel, ep: Endpoint, dst: string): string | undefined {
   const cluster = ep.clusters?.[0];
-  const own = model.endpoints.find((e) => e.id === ep.id);
-  const primary = own?.privateIps[0];
   const sent = ep.privateIps[0];
-  if (cluster === undefined || primary === undefined || sent === undefined || sent === primary) return;
+  if (cluster === undefined || sent === undefined || ep.ownerId === undefined) return;
+  const node = model.endpoints.find((e) => e.ownerId === ep.ownerId && e.primary === true);
+  const primary = node?.privateIps[0];
+  if (node === undefined || primary === undefined || sent === primary) return;
   const to = parseIp(dst);
   if (!isV4(to) || model.networks.get(ep.networkId)?.cidrs.contains(to)) return;
-  return `${formatIp(sent)} is not the primary address of ${ep.id}, a node of EKS cluster ${cluster}: with the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC goes out as the primary address, so a pod's answer is that of --src ${formatIp(primary)}; this trace sends as ${formatIp(sent)} itself, as with external SNAT on`;
+  return `${formatIp(sent)} (of ${ep.id}) is not the primary address of ${ep.ownerId}, a node of EKS cluster ${cluster}: with the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC goes out as the node's primary address ${formatIp(primary)} (of ${node.id}), so a pod's answer is that of --src ${formatIp(primary)}; this trace sends as ${formatIp(sent)} itself, as with external SNAT on`;
 }
 
 /** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */

@@ -3,7 +3,7 @@
 // return to the client's ephemeral ports. In audit mode a crossing is computed once per subnet,
 // direction, leg addresses and packet set, and shared by every leg that makes it.
 import { formatIp, formatIpSet, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet } from "../netset/index.js";
-import type { Filter, NetworkModel, Rule, RuleRef, Subnet } from "../model/types.js";
+import type { Filter, ModelNote, NetworkModel, Rule, RuleRef, Subnet } from "../model/types.js";
 import {
   allowedSet,
   egressUnion,
@@ -75,6 +75,22 @@ function heldOutcome(held: Outcome, beyond: Outcome, pathHops: boolean): Outcome
 }
 
 /**
+ * A doubt that replaces an outcome the input's missing data left unknown stays a doubt of that data
+ * too (see Outcome.missing): had the data been there, the verdict could have been a block. One object
+ * per outcome and note (audit results are shared by outcome object).
+ */
+const withMissing = new WeakMap<Outcome, Map<ModelNote, Outcome>>();
+function carryMissing(o: Outcome, replaced: Outcome): Outcome {
+  const note = replaced.missing;
+  if (o.verdict !== "unknown" || note === undefined || o.missing !== undefined) return o;
+  let byNote = withMissing.get(o);
+  if (!byNote) withMissing.set(o, (byNote = new Map<ModelNote, Outcome>()));
+  let m = byNote.get(note);
+  if (!m) byNote.set(note, (m = { ...o, missing: note }));
+  return m;
+}
+
+/**
  * The fate of packets past a crossing (`beyond`: every piece from the crossing on, its own stops
  * included), given what the crossing holds (see Crossing.held): a packet dropped on the way is blocked
  * by that drop, whatever would have become of its replies; one that gets through (or may) is decided
@@ -101,7 +117,7 @@ export function settleHeld(
       }
       next.push({
         packets: hit,
-        outcome: keepExit ? heldOutcome(h.outcome, p.outcome, pathHops) : h.outcome,
+        outcome: carryMissing(keepExit ? heldOutcome(h.outcome, p.outcome, pathHops) : h.outcome, p.outcome),
       });
       const rest = p.packets.subtract(hit);
       if (!rest.isEmpty()) next.push({ packets: rest, outcome: p.outcome });

@@ -71,6 +71,8 @@ export function outcomeKey(o: Outcome): string {
     o.egressIp ?? "",
     b ? `${b.resource}|${b.kind}|${b.rule ?? ""}` : "",
     o.reason,
+    // Outcomes that differ only in the data they miss are kept apart: the run lists what it gives.
+    o.missing ? `${o.missing.resource}|${o.missing.message}` : "",
   ].join("\u0000");
 }
 

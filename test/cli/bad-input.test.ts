@@ -98,6 +98,8 @@ describe("bad input", () => {
   it.each([
     ["Groups", [{ GroupId: "sg-0a1b2c3d4e5f60084", GroupName: "other" }]],
     ["VpcId", "vpc-0a1b2c3d4e5f69999"],
+    // It decides what a route to the interface does: which listing to believe cannot be told.
+    ["SourceDestCheck", false],
   ])(
     "an interface listed with different %s by describe-network-interfaces and describe-instances",
     (key, value) => {

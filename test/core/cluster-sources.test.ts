@@ -1,5 +1,7 @@
 // --cluster: which interfaces are the cluster's nodes, audited or not (see src/core/cluster-sources.ts).
 import { describe, expect, it } from "vitest";
+import { runAudit } from "../../src/core/audit.js";
+import { parseDest, parsePorts } from "../../src/core/cli.js";
 import { selectSources } from "../../src/core/pipeline.js";
 import { InputError } from "../../src/model/errors.js";
 import { awsModel } from "../../src/providers/aws/index.js";
@@ -73,5 +75,22 @@ describe("--cluster nodes", () => {
       "eni-tagged",
     ]);
     expect(() => selectSources(m, { cluster: "c2" })).toThrow(InputError);
+  });
+
+  it("a cluster whose only node could not be audited says so in the singular", () => {
+    const m = model();
+    const only = m.unplaced!.find((u) => u.id === "eni-group")!;
+    const r = runAudit(m, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("internet"),
+      destText: "internet",
+      sources: [],
+      unaudited: [only],
+      scope: { cluster: "c1" },
+    });
+    expect(r.unknowns.find((u) => u.resource === "c1")?.message).toBe(
+      "the only node of cluster c1, eni-group, could not be audited: the input tells too little of it (see its own entry)",
+    );
   });
 });

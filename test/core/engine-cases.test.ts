@@ -1691,17 +1691,31 @@ describe("what AWS answers itself", () => {
 describe("a pod's address on an EKS node", () => {
   it("a trace from it leaving the VPC notes that the VPC CNI's default source NAT sends it as the node's primary address", () => {
     const d = tinyVpc();
-    // eni-web (10.0.0.10, public IP 198.51.100.10) is a node of cluster shop, with a prefix for pods.
+    // eni-web (10.0.0.10, public IP 198.51.100.10) is node i-web's primary interface, with a prefix for
+    // pods; eni-web2 its second interface (10.0.0.20, pods on 10.0.0.21). Both tagged for cluster shop.
+    const tags = [{ Key: "eks:cluster-name", Value: "shop" }];
     Object.assign(d.NetworkInterfaces![1]!, {
       Ipv4Prefixes: [{ Ipv4Prefix: "10.0.0.32/28" }],
-      TagSet: [{ Key: "eks:cluster-name", Value: "shop" }],
+      TagSet: tags,
+      Attachment: { InstanceId: "i-web", DeviceIndex: 0 },
     });
+    d.NetworkInterfaces!.push({
+      ...eni("eni-web2", "subnet-pub", "10.0.0.20", ["sg-all"]),
+      PrivateIpAddresses: [
+        { Primary: true, PrivateIpAddress: "10.0.0.20" },
+        { Primary: false, PrivateIpAddress: "10.0.0.21" },
+      ],
+      TagSet: tags,
+      Attachment: { InstanceId: "i-web", DeviceIndex: 1 },
+    });
+    const noteFor = (a: string, of: string) =>
+      `${a} (of ${of}) is not the primary address of i-web, a node of EKS cluster shop: with the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC goes out as the node's primary address 10.0.0.10 (of eni-web), so a pod's answer is that of --src 10.0.0.10; this trace sends as ${a} itself, as with external SNAT on`;
     const pod = trace(d, { src: "10.0.0.33" });
     // As the VPC sees the pod's own address: no public IP at the internet gateway.
     expect(pod).toMatchObject({ verdict: "blocked", blockedBy: { resource: "igw-1" } });
-    expect(pod.notes).toEqual([
-      "10.0.0.33 is not the primary address of eni-web, a node of EKS cluster shop: with the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC goes out as the primary address, so a pod's answer is that of --src 10.0.0.10; this trace sends as 10.0.0.33 itself, as with external SNAT on",
-    ]);
+    expect(pod.notes).toEqual([noteFor("10.0.0.33", "eni-web")]);
+    // A pod on the node's second interface goes out as the node's primary address too, not eni-web2's.
+    expect(trace(d, { src: "10.0.0.21" }).notes).toEqual([noteFor("10.0.0.21", "eni-web2")]);
     expect(trace(d, { src: "10.0.0.10" })).toMatchObject({ verdict: "allowed", notes: [] });
     // Inside the VPC the CNI does not translate: nothing to say.
     expect(trace(d, { src: "10.0.0.33", dst: "10.0.1.10" }).notes).toEqual([]);

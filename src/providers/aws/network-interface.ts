@@ -32,9 +32,9 @@ function ephemeralPorts(
 ): IpSet {
   const loadBalancer = eni.RequesterId === "amazon-elb" || (eni.Description ?? "").startsWith("ELB ");
   if (kind !== "instance" || loadBalancer || instance === undefined) return ANY_CLIENT_PORTS;
-  // EC2 Mac instances (mac1, mac2, ... types) run macOS, which describe-instances does not name as a
-  // platform ("Linux/UNIX" in PlatformDetails).
-  const mac = /^mac\d/i.test(instance.InstanceType ?? "");
+  // EC2 Mac instances (mac1.metal, mac2-m2pro.metal, mac-m4.metal ...: every type of the mac family)
+  // run macOS, which describe-instances does not name as a platform ("Linux/UNIX" in PlatformDetails).
+  const mac = /^mac/i.test(instance.InstanceType ?? "");
   return instance.Platform?.toLowerCase() === "windows" || mac ? IANA_EPHEMERAL : LINUX_EPHEMERAL;
 }
 
@@ -548,6 +548,8 @@ function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInt
   const read = (e: RawNetworkInterface): Record<string, string | undefined> => ({
     SubnetId: e.SubnetId ?? undefined,
     VpcId: e.VpcId ?? undefined,
+    // It decides what a route to the interface does (see route-table.ts applianceOf).
+    SourceDestCheck: typeof e.SourceDestCheck === "boolean" ? String(e.SourceDestCheck) : undefined,
     Groups: sorted(e.Groups, (g) => g.GroupId),
     PrivateIpAddresses: sorted(
       e.PrivateIpAddresses,

@@ -99,6 +99,6 @@ export function convertSubnets(ctx: AwsContext): void {
   for (const [aclId, subnets] of unlisted)
     ctx.model.warnings.push({
       resource: aclId,
-      message: `${someOf(subnets.sort(ascending), 5)} ${subnets.length === 1 ? "is" : "are"} in no network ACL's Associations, so read as on the VPC's default network ACL ${aclId}; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?)`,
+      message: `${someOf(subnets.sort(ascending), 5)} ${subnets.length === 1 ? "is" : "are"} in no network ACL's Associations, so read as on the VPC's default network ACL ${aclId}; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?), and what these subnets' answers allow may be wrong`,
     });
 }

@@ -396,7 +396,7 @@ describe("subnets, route tables and gateways", () => {
       {
         resource: "acl-default",
         message:
-          "subnet-new is in no network ACL's Associations, so read as on the VPC's default network ACL acl-default; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?)",
+          "subnet-new is in no network ACL's Associations, so read as on the VPC's default network ACL acl-default; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?), and what these subnets' answers allow may be wrong",
       },
     ]);
     // An input that lists no association at all (a hand-made one) reads as AWS would, without doubt.
@@ -648,6 +648,37 @@ describe("subnets, route tables and gateways", () => {
           "the security groups of the interface VPC endpoint vpce-0b are not in the input (its interface eni-b has no Groups): whether they let in what reaches 10.0.0.50 is not known (for eni-app)",
       },
     ]);
+    // Replies let back on only part of eni-app's ports: still a doubt, but had the endpoint's groups
+    // been known it could be a block, so the run lists them all the same (trace and audit).
+    setAcl(d, "acl-priv", [
+      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0" },
+      {
+        RuleNumber: 100,
+        Protocol: "6",
+        RuleAction: "allow",
+        Egress: false,
+        CidrBlock: "0.0.0.0/0",
+        PortRange: { From: 1024, To: 40000 },
+      },
+    ]);
+    const m2 = model(d);
+    const asked2 = new AskedMissing(m2);
+    const [held] = runTrace(
+      m2,
+      [{ src: "eni-app", dst: "10.0.0.50", protocol: "tcp", port: 443 }],
+      m2.endpoints,
+      undefined,
+      asked2,
+    );
+    expect(held!.reason).toMatch(/lets replies through on only some of the ephemeral ports/);
+    expect(asked2.unknowns().map((u) => u.resource)).toContain("vpce-0b");
+    const audited = runAudit(m2, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("10.0.0.50/32"),
+      destText: "10.0.0.50/32",
+    });
+    expect(audited.unknowns.map((u) => u.resource)).toContain("vpce-0b");
   });
 
   it("a VPC Route Server route (next hop by address) is unknown beyond; an active route with no target is unknown, not a blackhole", () => {
@@ -923,11 +954,15 @@ describe("subnets, route tables and gateways", () => {
         ],
       },
     ];
-    const app = model(d).endpoints.find((e) => e.id === "eni-app")!;
-    expect(app.ephemeralPorts.equals(IntervalSet.range(49152n, 65535n))).toBe(true);
-    (d.Reservations[0] as { Instances: { InstanceType: string }[] }).Instances[0]!.InstanceType = "m5.large";
-    const linux = model(d).endpoints.find((e) => e.id === "eni-app")!;
-    expect(linux.ephemeralPorts.equals(IntervalSet.range(32768n, 60999n))).toBe(true);
+    const instance = (d.Reservations[0] as { Instances: { InstanceType: string }[] }).Instances[0]!;
+    const portsOf = (type: string) => {
+      instance.InstanceType = type;
+      return model(d).endpoints.find((e) => e.id === "eni-app")!.ephemeralPorts;
+    };
+    // Every type of the family, the newer dashed names too.
+    for (const type of ["mac2.metal", "mac1.metal", "mac-m4.metal", "mac-m4pro.metal"])
+      expect(portsOf(type).equals(IntervalSet.range(49152n, 65535n)), type).toBe(true);
+    expect(portsOf("m5.large").equals(IntervalSet.range(32768n, 60999n))).toBe(true);
   });
 
   it("an interface of a type this version does not know is audited as a source of unknown OS, with a warning per type", () => {

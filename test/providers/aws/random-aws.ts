@@ -796,8 +796,9 @@ export function randomAwsVpc(r: Rand): AwsDump {
     { InstanceType: "t2.micro", Hypervisor: "xen", BareMetal: false },
     { InstanceType: "m5.metal", BareMetal: true },
     { InstanceType: "m5.large", Hypervisor: "kvm", BareMetal: false },
-    // An EC2 Mac instance: macOS, whose client ports are IANA's 49152-65535.
+    // EC2 Mac instances: macOS, whose client ports are IANA's 49152-65535.
     { InstanceType: "mac2.metal", BareMetal: true },
+    { InstanceType: "mac-m4.metal", BareMetal: true },
   ];
   for (const rsv of reservations)
     for (const instance of rsv.Instances) {
@@ -810,6 +811,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
         "m5.large",
         "c9.large",
         "mac2.metal",
+        "mac-m4.metal",
       ]);
       if (type) instance.InstanceType = type;
     }

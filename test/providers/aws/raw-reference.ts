@@ -838,7 +838,7 @@ export class RawReference {
     const ephemeral =
       sendsAs(eni.InterfaceType) !== "instance" || instance === undefined
         ? NAT_EPHEMERAL
-        : instance.Platform === "windows" || instance.InstanceType?.startsWith("mac2.")
+        : instance.Platform === "windows" || /^mac/i.test(instance.InstanceType ?? "")
           ? WINDOWS_EPHEMERAL
           : LINUX_EPHEMERAL;
     const beyond = this.route({ subnetId: eni.SubnetId, src, ephemeral, nat: null, visited: [] }, pkt);
