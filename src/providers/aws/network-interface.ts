@@ -138,7 +138,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       inst.NetworkInterfaces?.forEach((eni, j) => {
         const seen = enis.get(eni.NetworkInterfaceId);
         if (seen) {
-          sameInterface(seen.loc, {
+          sameInterface(ctx, seen.loc, {
             item: eni,
             file: rloc.file,
             path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
@@ -536,7 +536,19 @@ function sameVpcAsSubnet(ctx: AwsContext, loc: Located<RawNetworkInterface>, eni
   );
 }
 
-function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInterface>): void {
+/**
+ * One interface in both listings. Its subnet and VPC never change: listings that disagree on them are
+ * not of one account and moment, an input error naming both places. What changes while an interface
+ * is in use (its groups, addresses, prefixes, source/destination check: the VPC CNI assigns and
+ * releases pods' addresses all the time) may differ between two calls seconds apart, which a live run
+ * makes: describe-network-interfaces' listing is used, and a warning names the interface, what differs
+ * and both places, so that its answers are re-checked rather than the run refused.
+ */
+function sameInterface(
+  ctx: AwsContext,
+  a: Located<RawNetworkInterface>,
+  b: Located<RawNetworkInterface>,
+): void {
   // A field either listing leaves out is not compared (a trimmed dump may hold only the ids).
   const sorted = <T>(xs: T[] | null | undefined, f: (x: T) => string | null | undefined) =>
     xs === null || xs === undefined
@@ -545,11 +557,11 @@ function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInt
           .map((x) => f(x) ?? "")
           .sort(ascending)
           .join(",");
-  const read = (e: RawNetworkInterface): Record<string, string | undefined> => ({
+  const fixed = (e: RawNetworkInterface): Record<string, string | undefined> => ({
     SubnetId: e.SubnetId ?? undefined,
     VpcId: e.VpcId ?? undefined,
-    // It decides what a route to the interface does (see route-table.ts applianceOf).
-    SourceDestCheck: typeof e.SourceDestCheck === "boolean" ? String(e.SourceDestCheck) : undefined,
+  });
+  const changing = (e: RawNetworkInterface): Record<string, string | undefined> => ({
     Groups: sorted(e.Groups, (g) => g.GroupId),
     PrivateIpAddresses: sorted(
       e.PrivateIpAddresses,
@@ -558,16 +570,31 @@ function sameInterface(a: Located<RawNetworkInterface>, b: Located<RawNetworkInt
     Ipv6Addresses: sorted(e.Ipv6Addresses, (x) => x.Ipv6Address),
     Ipv4Prefixes: sorted(e.Ipv4Prefixes, (x) => x.Ipv4Prefix),
     Ipv6Prefixes: sorted(e.Ipv6Prefixes, (x) => x.Ipv6Prefix),
+    // It decides what a route to the interface does (see route-table.ts applianceOf).
+    SourceDestCheck: typeof e.SourceDestCheck === "boolean" ? String(e.SourceDestCheck) : undefined,
   });
-  const ra = read(a.item);
-  const rb = read(b.item);
-  const differs = Object.keys(ra).find((k) => ra[k] !== undefined && rb[k] !== undefined && ra[k] !== rb[k]);
-  if (differs === undefined) return;
-  throw new InputError(
-    `${a.item.NetworkInterfaceId} is also at ${a.file} ${jsonPath(a.path)} with different ${differs} (describe-network-interfaces and describe-instances from different moments: save them together)`,
-    b.file,
-    jsonPath(b.path),
-  );
+  const differing = (read: (e: RawNetworkInterface) => Record<string, string | undefined>): string[] => {
+    const ra = read(a.item);
+    const rb = read(b.item);
+    return Object.keys(ra).filter((k) => ra[k] !== undefined && rb[k] !== undefined && ra[k] !== rb[k]);
+  };
+  const where = `${a.file} ${jsonPath(a.path)}`;
+  const moved = differing(fixed);
+  if (moved.length > 0)
+    throw new InputError(
+      `${a.item.NetworkInterfaceId} is also at ${where} with different ${moved[0]} (describe-network-interfaces and describe-instances from different accounts or moments: save them together)`,
+      b.file,
+      jsonPath(b.path),
+    );
+  const changed = differing(changing);
+  // (The first listing is describe-network-interfaces' where the input has it.)
+  const call = (l: Located<RawNetworkInterface>) =>
+    l.path[0] === "NetworkInterfaces" ? "describe-network-interfaces" : "describe-instances";
+  if (changed.length > 0)
+    ctx.model.warnings.push({
+      resource: a.item.NetworkInterfaceId,
+      message: `${call(a)} (${where}) and ${call(b)} (${b.file} ${jsonPath(b.path)}) list different ${changed.join(", ")} for it: they were called at different moments, and it changed meanwhile (the VPC CNI assigning pods' addresses, an Elastic IP or group change); the listing of ${call(a)} is used, so re-check this interface's answers`,
+    });
 }
 
 /**
