@@ -142,10 +142,6 @@ function valuesOf(set: IntervalSet): number[] {
   return out;
 }
 
-/**
- * The replies a stateless filter must pass for a packet, as reply "ports" (same protocol, peer as in the
- * forward check). An empty list: the packet expects no reply.
- */
 /** "protocol:request type" -> reply type: ICMP echo, timestamp, information, address mask; ICMPv6 echo. */
 const ICMP_REPLY_TYPE: Record<string, number> = {
   "1:8": 0,
@@ -155,6 +151,10 @@ const ICMP_REPLY_TYPE: Record<string, number> = {
   "58:128": 129,
 };
 
+/**
+ * The replies a stateless filter must pass for a packet, as reply "ports" (same protocol, peer as in the
+ * forward check). An empty list: the packet expects no reply.
+ */
 export function repliesOf(proto: number, port: number, ephemeral: IntervalSet): number[] {
   if (proto === TCP || proto === UDP || proto === SCTP) return valuesOf(ephemeral);
   if (proto === ICMP || proto === ICMPV6) {

@@ -515,11 +515,6 @@ function unknownGroups(ctx: AwsContext, eniId: string): string {
 }
 
 /**
- * describe-network-interfaces and describe-instances both list an instance's interfaces. Listings that
- * differ in what the audit reads of them (subnet, groups, addresses) come from different moments (two
- * snapshots): which is current cannot be told, so that is an input error naming both places.
- */
-/**
  * An interface is in its subnet's VPC. Listings that disagree (saved from different accounts or
  * moments, or edited) would route the interface by one VPC's tables and answer it by another's
  * resolver and gateways: no answer drawn from that can be trusted.
@@ -661,11 +656,6 @@ function attachBareInstances(
 }
 
 /**
- * Interfaces of a type this version does not know are audited as sources of unknown OS (any client
- * port): AWS adds types as it adds services, and dropping them would leave out what they send. A
- * warning per type names them, since whether they open connections of their own is not known.
- */
-/**
  * A pod's branch interface (security groups for pods) sends with the pod's own groups in the VPC CNI's
  * strict mode, its default, which is how it is audited. In standard mode (POD_SECURITY_GROUP_ENFORCING_MODE,
  * which Calico network policy and NodeLocal DNSCache need) its traffic leaving the VPC is translated to
@@ -681,6 +671,11 @@ function notePodInterfaces(ctx: AwsContext, branches: string[]): void {
   });
 }
 
+/**
+ * Interfaces of a type this version does not know are audited as sources of unknown OS (any client
+ * port): AWS adds types as it adds services, and dropping them would leave out what they send. A
+ * warning per type names them, since whether they open connections of their own is not known.
+ */
 function noteUnknownTypes(ctx: AwsContext, unknownTypes: ReadonlyMap<string, string[]>): void {
   for (const [type, ids] of [...unknownTypes].sort(([a], [b]) => ascending(a, b)))
     ctx.model.warnings.push({

@@ -28,6 +28,7 @@ import {
   tinyVpc,
   type Docs,
 } from "./tiny-vpc.js";
+import { MANAGED_SENDERS, NOT_SENDERS } from "./raw-reference.js";
 
 const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
 const p = (n: number) => IntervalSet.point(BigInt(n));
@@ -885,25 +886,9 @@ describe("subnets, route tables and gateways", () => {
       InterfaceType: type,
       RequesterManaged: true,
     });
-    const managed = [
-      "quicksight",
-      "iot_rules_managed",
-      "aws_codestar_connections_managed",
-      "api_gateway_managed",
-      "ec2_instance_connect_endpoint",
-      "load_balancer",
-      "lambda",
-    ];
-    const forwarding = [
-      "nat_gateway",
-      "natGateway",
-      "network_load_balancer",
-      "gateway_load_balancer",
-      "vpc_endpoint",
-      "gateway_load_balancer_endpoint",
-      "transit_gateway",
-      "global_accelerator_managed",
-    ];
+    // The reference's lists of the types, stated apart from the product's.
+    const managed = MANAGED_SENDERS;
+    const forwarding = NOT_SENDERS;
     managed.forEach((t, i) => d.NetworkInterfaces!.push(typed(`eni-m${i}`, `10.0.1.${100 + i}`, t)));
     forwarding.forEach((t, i) => d.NetworkInterfaces!.push(typed(`eni-f${i}`, `10.0.1.${150 + i}`, t)));
     const m = model(d);
@@ -917,7 +902,8 @@ describe("subnets, route tables and gateways", () => {
     // Types this version knows give no warning.
     expect(ownWarnings(m)).toEqual([]);
     // A QuickSight VPC connection's interface is traced like any other source.
-    const [t] = runTrace(m, [{ src: "eni-m0", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    const quicksight = `eni-m${managed.indexOf("quicksight")}`;
+    const [t] = runTrace(m, [{ src: quicksight, dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
     expect(t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
   });
 

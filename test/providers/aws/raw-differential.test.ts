@@ -76,12 +76,12 @@ function docsOf(d: AwsDump): SourceDocument[] {
   }));
 }
 
-/** A NAT gateway's primary Elastic IP -> all of them, for gateways in use with several. */
 /** An interface's primary private address, as its listing flags it. */
 function primaryOf(eni: RawEni): string {
   return (eni.PrivateIpAddresses.find((a) => a.Primary) ?? eni.PrivateIpAddresses[0]!).PrivateIpAddress;
 }
 
+/** A NAT gateway's primary Elastic IP -> all of them, for gateways in use with several. */
 function spreadOf(d: AwsDump): Map<string, string[]> {
   const out = new Map<string, string[]>();
   for (const n of d.NatGateways) {

@@ -50,28 +50,32 @@ const isV6 = (ip: string): boolean => ip.includes(":");
  */
 export function sendsAs(type: string): "instance" | "managed" | "unlisted" | null {
   if (["interface", "efa", "efa-only", "evs", "trunk", "branch"].includes(type)) return "instance";
-  const managed = [
-    "lambda",
-    "quicksight",
-    "iot_rules_managed",
-    "aws_codestar_connections_managed",
-    "api_gateway_managed",
-    "ec2_instance_connect_endpoint",
-    "load_balancer",
-  ];
-  if (managed.includes(type)) return "managed";
-  const silent = [
-    "nat_gateway",
-    "natGateway",
-    "network_load_balancer",
-    "gateway_load_balancer",
-    "vpc_endpoint",
-    "gateway_load_balancer_endpoint",
-    "transit_gateway",
-    "global_accelerator_managed",
-  ];
-  return silent.includes(type) ? null : "unlisted";
+  if (MANAGED_SENDERS.includes(type)) return "managed";
+  return NOT_SENDERS.includes(type) ? null : "unlisted";
 }
+
+/** AWS-managed interface types that send (see sendsAs), as docs/semantics.md lists them. */
+export const MANAGED_SENDERS: readonly string[] = [
+  "lambda",
+  "quicksight",
+  "iot_rules_managed",
+  "aws_codestar_connections_managed",
+  "api_gateway_managed",
+  "ec2_instance_connect_endpoint",
+  "load_balancer",
+];
+
+/** Interface types that open no connection of their own (see sendsAs). */
+export const NOT_SENDERS: readonly string[] = [
+  "nat_gateway",
+  "natGateway",
+  "network_load_balancer",
+  "gateway_load_balancer",
+  "vpc_endpoint",
+  "gateway_load_balancer_endpoint",
+  "transit_gateway",
+  "global_accelerator_managed",
+];
 
 function inCidr(ip: string, cidr: string | undefined): boolean {
   if (cidr === undefined) return false;
