@@ -404,10 +404,33 @@ describe("an interface whose describe output has no Groups field", () => {
     expect(t.reason).toBe(
       "the security groups of eni-app are not in the input (its describe output has no Groups)",
     );
-    // An empty list is an interface no group filters (as AWS-managed ones are): what it sends is not cut.
+    // An empty list is an interface no group filters (as some AWS-managed ones are): what it sends is
+    // not cut.
     const none = tinyVpc();
-    (none.NetworkInterfaces![0] as Record<string, unknown>).Groups = [];
-    expect(trace(none, { src: "eni-app" }).verdict).toBe("allowed");
+    Object.assign(none.NetworkInterfaces![1] as object, { Groups: [], RequesterId: "123456789012" });
+    expect(awsModel(docsOf(none), "test").warnings).toEqual(awsModel(docsOf(tinyVpc()), "test").warnings);
+    expect(trace(none, { src: "eni-web" }).verdict).toBe("allowed");
+  });
+
+  it("with an empty list on an instance's or a customer's interface, which AWS never prints: a warning and unknown", () => {
+    const message =
+      "lists no security groups, which AWS never prints for an instance's or a customer's interface (every one has at least one), so what its groups let out is not known";
+    // eni-app is an instance's; eni-web one a customer created (no RequesterId).
+    for (const [i, id] of [
+      [0, "eni-app"],
+      [1, "eni-web"],
+    ] as const) {
+      const d = tinyVpc();
+      (d.NetworkInterfaces![i] as Record<string, unknown>).Groups = [];
+      const m = awsModel(docsOf(d), "test");
+      expect(m.warnings).toContainEqual({
+        resource: id,
+        message: `${id} ${message} (NetworkInterfaces.json $.NetworkInterfaces[${i}].Groups)`,
+      });
+      expect(m.unknowns).toEqual(awsModel(docsOf(tinyVpc()), "test").unknowns);
+      const t = runTrace(m, [{ src: id, dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+      expect(t).toMatchObject({ verdict: "unknown", blockedBy: null, reason: `${id} ${message}` });
+    }
   });
 });
 

@@ -74,7 +74,7 @@ export function convertByoip(ctx: AwsContext): void {
     const { PublicIp: ip, PublicIpv4Pool: pool } = loc.item;
     if (ip && undecided(pool))
       add(
-        IntervalSet.point(ipAt(ip, loc, "PublicIp")),
+        IntervalSet.point(ipAt(ip, 4, loc, "PublicIp")),
         { resource: ip, kind: "elastic-ip", rule: pool },
         `Elastic IP ${ip} comes from address pool ${pool}`,
         !!(loc.item.NetworkInterfaceId || loc.item.InstanceId || loc.item.PrivateIpAddress),

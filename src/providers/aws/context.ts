@@ -1,6 +1,14 @@
 // What every AWS converter shares: the validated raw input, the model being built, and helpers that turn
 // bad values into InputErrors naming the file and JSON path of the offending field.
-import { IntervalSet, IPV4_ALL, IPV6_ALL, NetsetInputError, parseCidr, parseIp } from "../../netset/index.js";
+import {
+  IntervalSet,
+  IPV4_ALL,
+  IPV6_ALL,
+  NetsetInputError,
+  parseCidr,
+  parseIp,
+  V4_OFFSET,
+} from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
 import { innerSet } from "../../model/maps.js";
 import { unreadRule, type NetworkModel, type Rule, type RuleRef } from "../../model/types.js";
@@ -69,9 +77,21 @@ export function cidrAt(
   throw new InputError(`expected an IPv${family} CIDR, got ${JSON.stringify(text)}`, where.file, where.path);
 }
 
-/** parseIp(text), with errors as cidrAt. */
-export function ipAt(text: string, loc: Located<unknown>, ...rest: (string | number)[]): bigint {
-  return parsedAt(parseIp, text, loc, rest);
+/** parseIp(text), with errors and the family the field holds as cidrAt. */
+export function ipAt(
+  text: string,
+  family: 4 | 6,
+  loc: Located<unknown>,
+  ...rest: (string | number)[]
+): bigint {
+  const ip = parsedAt(parseIp, text, loc, rest);
+  if (ip >= V4_OFFSET === (family === 4)) return ip;
+  const where = at(loc, ...rest);
+  throw new InputError(
+    `expected an IPv${family} address, got ${JSON.stringify(text)}`,
+    where.file,
+    where.path,
+  );
 }
 
 export function nameTag(

@@ -62,7 +62,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       continue;
     }
     const privateIp = primary?.PrivateIp
-      ? ipAt(primary.PrivateIp, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp")
+      ? ipAt(primary.PrivateIp, 4, loc, "NatGatewayAddresses", primaryIdx, "PrivateIp")
       : 0n;
     // Its Elastic IPs, the primary's first, the others in address order (AWS lists them in no
     // promised order): connections are spread over all of them. Only a gateway in use has them: AWS
@@ -75,7 +75,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
         // An Elastic IP whose association failed, or is still being made or undone, is not (surely)
         // one the gateway sends from.
         if (!a.PublicIp || (a.Status && a.Status !== "succeeded")) return;
-        const ip = ipAt(a.PublicIp, loc, "NatGatewayAddresses", i, "PublicIp");
+        const ip = ipAt(a.PublicIp, 4, loc, "NatGatewayAddresses", i, "PublicIp");
         if (i === primaryIdx) primaryPublic = ip;
         else others.push(ip);
       });

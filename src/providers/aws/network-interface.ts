@@ -214,19 +214,19 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     ordered.forEach((p) => {
       if (!p.PrivateIpAddress) return;
       const idx = eni.PrivateIpAddresses!.indexOf(p);
-      const ip = ipAt(p.PrivateIpAddress, loc, "PrivateIpAddresses", idx, "PrivateIpAddress");
+      const ip = ipAt(p.PrivateIpAddress, 4, loc, "PrivateIpAddresses", idx, "PrivateIpAddress");
       privateIps.push(ip);
       const pub = p.Association?.PublicIp
-        ? ipAt(p.Association.PublicIp, loc, "PrivateIpAddresses", idx, "Association", "PublicIp")
+        ? ipAt(p.Association.PublicIp, 4, loc, "PrivateIpAddresses", idx, "Association", "PublicIp")
         : undefined;
       if (pub !== undefined) pubMap(vpc).set(ip, pub);
       listedIps.push({ ip, path: ["PrivateIpAddresses", idx] });
     });
     if (privateIps.length === 0 && eni.PrivateIpAddress)
-      privateIps.push(ipAt(eni.PrivateIpAddress, loc, "PrivateIpAddress"));
+      privateIps.push(ipAt(eni.PrivateIpAddress, 4, loc, "PrivateIpAddress"));
     const primaryIp = privateIps[0];
     if (primaryIp !== undefined && eni.Association?.PublicIp && !pubMap(vpc).has(primaryIp))
-      pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, loc, "Association", "PublicIp"));
+      pubMap(vpc).set(primaryIp, ipAt(eni.Association.PublicIp, 4, loc, "Association", "PublicIp"));
     // The instance's public IP belongs to its primary interface's primary address: the one that is
     // the instance's PrivateIpAddress (device index 0 does not tell: an instance with several network
     // cards has an interface at device index 0 on each).
@@ -235,13 +235,13 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       iloc?.item.PublicIpAddress &&
       iloc.item.PrivateIpAddress &&
       !pubMap(vpc).has(primaryIp) &&
-      ipAt(iloc.item.PrivateIpAddress, iloc, "PrivateIpAddress") === primaryIp
+      ipAt(iloc.item.PrivateIpAddress, 4, iloc, "PrivateIpAddress") === primaryIp
     )
-      pubMap(vpc).set(primaryIp, ipAt(iloc.item.PublicIpAddress, iloc, "PublicIpAddress"));
+      pubMap(vpc).set(primaryIp, ipAt(iloc.item.PublicIpAddress, 4, iloc, "PublicIpAddress"));
     for (const { ip, path } of listedIps)
       listedPublic.set(`${vpc}|${ip}`, { pub: pubMap(vpc).get(ip), loc, path });
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
-      a.Ipv6Address ? [ipAt(a.Ipv6Address, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
+      a.Ipv6Address ? [ipAt(a.Ipv6Address, 6, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
     );
     // Delegated prefixes: their addresses are the interface's as much as its own (a group's rules
     // match traffic from them; traffic to them is delivered to it).
@@ -312,7 +312,13 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       privateIps,
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
-      filterIds: eni.Groups ? groups : [unknownGroups(ctx, eni.NetworkInterfaceId)],
+      filterIds: groupsOf(
+        ctx,
+        loc,
+        eni,
+        groups,
+        kind === "instance" && (owner !== undefined || !eni.RequesterId),
+      ),
       ephemeralPorts: ephemeralPorts(eni, kind, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
@@ -346,8 +352,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const vpc =
       (a.NetworkInterfaceId && vpcOfEni.get(a.NetworkInterfaceId)) ||
       (a.InstanceId && vpcOfInstance.get(a.InstanceId));
-    const priv = ipAt(a.PrivateIpAddress, loc, "PrivateIpAddress");
-    const pub = ipAt(a.PublicIp, loc, "PublicIp");
+    const priv = ipAt(a.PrivateIpAddress, 4, loc, "PrivateIpAddress");
+    const pub = ipAt(a.PublicIp, 4, loc, "PublicIp");
     // Private addresses repeat across VPCs: an Elastic IP whose interface we do not know stays unused.
     if (vpc) {
       const key = `${vpc}|${priv}`;
@@ -417,7 +423,7 @@ function stoppedNote(instanceId: string, state: "stopped" | "stopping"): string 
  * network cards), or, for an instance listed without one, the one at device index 0 of network card 0.
  */
 function holdsInstanceAddress(iloc: Located<RawInstance>, eni: RawNetworkInterface, ip: bigint): boolean {
-  if (iloc.item.PrivateIpAddress) return ipAt(iloc.item.PrivateIpAddress, iloc, "PrivateIpAddress") === ip;
+  if (iloc.item.PrivateIpAddress) return ipAt(iloc.item.PrivateIpAddress, 4, iloc, "PrivateIpAddress") === ip;
   return (eni.Attachment?.DeviceIndex ?? 0) === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0;
 }
 
@@ -502,16 +508,33 @@ function noteWithoutSubnet(
 }
 
 /**
- * A stand-in filter for the security groups of an interface whose describe output has no Groups field:
- * what it sends is unknown (or blocked where its way on is blocked for sure), and the run lists it
- * among its unknowns.
+ * The filters of a source interface: its security groups. Without the Groups field they are not known:
+ * a stand-in filter makes what it sends unknown (or blocked where its way on is blocked for sure), and
+ * the run lists it among its unknowns. An empty list is an interface no group filters, as some
+ * AWS-managed ones are, except where AWS never prints one (`hasGroups`): an instance's interface, or one
+ * a customer created, has at least one (CreateNetworkInterface gives the VPC's default group when none is
+ * named, and ModifyNetworkInterfaceAttribute refuses an empty list). Read as given that would let
+ * everything out, so it is a warning and the same stand-in.
  */
-function unknownGroups(ctx: AwsContext, eniId: string): string {
+function groupsOf(
+  ctx: AwsContext,
+  loc: Located<RawNetworkInterface>,
+  eni: RawNetworkInterface,
+  groups: string[],
+  hasGroups: boolean,
+): string[] {
+  if (eni.Groups && (groups.length > 0 || !hasGroups)) return groups;
+  const eniId = eni.NetworkInterfaceId;
   const id = `${eniId} security groups`;
-  const reason = `the security groups of ${eniId} are not in the input (its describe output has no Groups)`;
+  const reason = eni.Groups
+    ? `${eniId} lists no security groups, which AWS never prints for an instance's or a customer's interface (every one has at least one), so what its groups let out is not known`
+    : `the security groups of ${eniId} are not in the input (its describe output has no Groups)`;
   ctx.model.filters.set(id, unreadGroup(id, "security-group", reason, "groups not read"));
-  ctx.model.unknowns.push({ resource: eniId, message: reason });
-  return id;
+  if (eni.Groups) {
+    const where = at(loc, "Groups");
+    ctx.model.warnings.push({ resource: eniId, message: `${reason} (${where.file} ${where.path})` });
+  } else ctx.model.unknowns.push({ resource: eniId, message: reason });
+  return [id];
 }
 
 /**

@@ -1693,12 +1693,54 @@ describe("missing and malformed data", () => {
         'RouteTables.json: $.RouteTables[2].Routes[2].DestinationIpv6CidrBlock: expected an IPv6 CIDR, got "0.0.0.0/0"',
       ],
     ];
-    for (const [corrupt, message] of cases) {
-      const d = tinyVpc();
-      corrupt(d);
-      expect(() => model(d)).toThrow(InputError);
-      expect(() => model(d)).toThrow(message);
-    }
+    expectInputErrors(cases);
+  });
+
+  it("an address of the other family in a field of one (PublicIp, PrivateIpAddress, Ipv6Address ...) is an error naming the field", () => {
+    // Read as given, an IPv6 "public IP" of an IPv4 address made its internet traffic allowed, with an
+    // IPv6 egress IP.
+    type Eni = {
+      PrivateIpAddress: string;
+      PrivateIpAddresses: { PrivateIpAddress: string; Association?: { PublicIp: string } }[];
+      Association?: { PublicIp: string };
+      Ipv6Addresses?: { Ipv6Address: string }[];
+    };
+    const web = (d: Docs) => d.NetworkInterfaces![1] as Eni;
+    const cases: [(d: Docs) => void, string][] = [
+      [
+        (d) => {
+          web(d).PrivateIpAddresses[0]!.Association = { PublicIp: "2600:1f18::1" };
+          web(d).Association = { PublicIp: "2600:1f18::1" };
+        },
+        'NetworkInterfaces.json: $.NetworkInterfaces[1].PrivateIpAddresses[0].Association.PublicIp: expected an IPv4 address, got "2600:1f18::1"',
+      ],
+      [
+        (d) => {
+          delete web(d).PrivateIpAddresses[0]!.Association;
+          web(d).Association = { PublicIp: "2600:1f18::1" };
+        },
+        'NetworkInterfaces.json: $.NetworkInterfaces[1].Association.PublicIp: expected an IPv4 address, got "2600:1f18::1"',
+      ],
+      [
+        (d) => {
+          web(d).PrivateIpAddress = "fd00::10";
+          web(d).PrivateIpAddresses = [];
+        },
+        'NetworkInterfaces.json: $.NetworkInterfaces[1].PrivateIpAddress: expected an IPv4 address, got "fd00::10"',
+      ],
+      [
+        (d) => (web(d).Ipv6Addresses = [{ Ipv6Address: "10.0.0.99" }]),
+        'NetworkInterfaces.json: $.NetworkInterfaces[1].Ipv6Addresses[0].Ipv6Address: expected an IPv6 address, got "10.0.0.99"',
+      ],
+      [
+        (d) => {
+          const nat = d.NatGateways![0] as { NatGatewayAddresses: { PublicIp: string }[] };
+          nat.NatGatewayAddresses[0]!.PublicIp = "2600:1f18::9";
+        },
+        'NatGateways.json: $.NatGateways[0].NatGatewayAddresses[0].PublicIp: expected an IPv4 address, got "2600:1f18::9"',
+      ],
+    ];
+    expectInputErrors(cases);
   });
 
   it("a bad value is an InputError naming the file and JSON path", () => {
@@ -2249,3 +2291,13 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     expect(addrWarnings(priv)).toEqual([]);
   });
 });
+
+/** Each case corrupts the tiny VPC; reading it must be an InputError with that message. */
+function expectInputErrors(cases: [(d: Docs) => void, string][]): void {
+  for (const [corrupt, message] of cases) {
+    const d = tinyVpc();
+    corrupt(d);
+    expect(() => model(d)).toThrow(InputError);
+    expect(() => model(d)).toThrow(message);
+  }
+}

@@ -108,6 +108,8 @@ export interface RawEni {
   SourceDestCheck?: boolean;
   /** describe-network-interfaces names the instance an interface is attached to. */
   Attachment?: { InstanceId?: string; DeviceIndex: number };
+  /** Who created it, for an interface an AWS service manages (requester-managed). */
+  RequesterId?: string;
 }
 
 export interface RawInstance {
@@ -925,7 +927,29 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 30)) bareInstances(r, dump);
   if (chance(r, 35)) secondaryPublicIps(r, dump);
   if (chance(r, 50)) stoppedInstances(r, dump);
+  if (chance(r, 25)) grouplessInterface(r, dump);
   return dump;
+}
+
+/**
+ * An interface listed with no security groups: one an AWS service created (requester-managed), which
+ * no group filters, or now and then an instance's or a customer's, which AWS never prints that way.
+ */
+function grouplessInterface(r: Rand, d: AwsDump): void {
+  const candidates = d.NetworkInterfaces.filter((e) => e.InterfaceType === "interface");
+  if (candidates.length === 0) return;
+  const eni = pick(r, candidates);
+  const owned = d.Reservations.some((x) =>
+    x.Instances.some((i) =>
+      i.NetworkInterfaces?.some((n) => n.NetworkInterfaceId === eni.NetworkInterfaceId),
+    ),
+  );
+  if (!owned && eni.Attachment?.InstanceId === undefined && chance(r, 60)) eni.RequesterId = "123456789012";
+  for (const listing of [
+    eni,
+    ...d.Reservations.flatMap((x) => x.Instances.flatMap((i) => i.NetworkInterfaces ?? [])),
+  ])
+    if (listing.NetworkInterfaceId === eni.NetworkInterfaceId) listing.Groups = [];
 }
 
 /**

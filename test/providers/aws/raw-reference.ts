@@ -244,6 +244,16 @@ export class RawReference {
     pkt: RawPacket,
     peer: string,
   ): "allow" | "unknown" | "deny" {
+    // An instance's or a customer's interface always has a group: an empty list AWS never prints, and
+    // what its groups allow is not known. An AWS service's empty list: no group filters it.
+    if (eni.Groups.length === 0 && sendsAs(eni.InterfaceType) === "instance") {
+      const owned = this.interfaces.some(
+        (x) => x.eni.NetworkInterfaceId === eni.NetworkInterfaceId && x.instance,
+      );
+      return owned || eni.Attachment?.InstanceId !== undefined || eni.RequesterId === undefined
+        ? "unknown"
+        : "allow";
+    }
     const perms = eni.Groups.flatMap(({ GroupId }) => {
       const g = this.group(GroupId);
       return dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions;
