@@ -134,6 +134,7 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
   try {
     text = decodeText(bytes);
   } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.message, file);
     throw new InputError(`cannot read the file as text: ${(e as Error).message}`, file);
   }
   // A describe call that failed (say it was denied) leaves its `> file.json` empty.
