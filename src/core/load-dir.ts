@@ -6,8 +6,11 @@ import path from "node:path";
 import { InputError, jsonPath } from "../model/errors.js";
 import { ascending } from "../model/order.js";
 import type { SourceDocument } from "../model/document.js";
+import { someOf } from "../model/missing.js";
+import type { ModelNote } from "../model/types.js";
 import { parseJson } from "./json-text.js";
 import { decodeText } from "./read-text.js";
+import { isAwsDocument } from "../providers/aws/index.js";
 
 export async function loadDir(dir: string): Promise<SourceDocument[]> {
   let st;
@@ -144,11 +147,13 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
       file,
     );
   if (/\.json$/i.test(file)) {
+    let data: unknown;
     try {
-      return [{ file, data: parseJson(text) }];
+      data = parseJson(text);
     } catch (e) {
       throw new InputError(`invalid JSON: ${(e as Error).message}`, file);
     }
+    return outputsOf(file, [data]);
   }
   // The YAML parser is loaded only when a folder has YAML files (most hold describe-* JSON only).
   const { parseAllDocuments } = await import("yaml");
@@ -158,11 +163,20 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
   if (bad) throw new InputError(`invalid YAML: ${bad.errors[0]!.message.split("\n")[0]}`, file);
   // A file of several documents (separated by `---`) is read as that many files: each is one describe
   // output, and messages name the document ("file.yaml (document 2)"). Empty documents are skipped.
-  const values = list.map((d) => d.toJS() as unknown).filter((v) => v !== null && v !== undefined);
-  const read: SourceDocument[] =
-    values.length <= 1
-      ? [{ file, data: values[0] ?? null }]
-      : values.map((data, k) => ({ file: `${file} (document ${k + 1})`, origin: file, data }));
+  const values = list
+    .map((d, k) => {
+      try {
+        return d.toJS() as unknown;
+      } catch (e) {
+        // The yaml package refuses an alias bomb here ("Excessive alias count ..."), not while parsing.
+        throw new InputError(
+          `invalid YAML: ${(e as Error).message.split("\n")[0]}`,
+          list.length > 1 ? `${file} (document ${k + 1})` : file,
+        );
+      }
+    })
+    .filter((v) => v !== null && v !== undefined);
+  const read = outputsOf(file, values);
   // An alias to a node that holds it (`Vpcs: &a [{..., Self: *a}]`) makes a value that contains itself:
   // describe output is never one, and --save-snapshot could not write it as JSON.
   for (const d of read) {
@@ -175,6 +189,76 @@ async function loadFile(file: string): Promise<SourceDocument[]> {
       );
   }
   return read;
+}
+
+/**
+ * The describe outputs of one file's documents (one for JSON, one per `---` document for YAML): a file
+ * of several is read as that many files, named by their number ("file.yaml (document 2)"), and so is a
+ * top-level list each of whose items is a describe output (`--output yaml-stream` prints one item per
+ * page, "- SecurityGroups: [...]"), item by item ("file.yaml (item 2)"). Anything else is kept as it
+ * is: what it holds is for the provider to recognise (see notRead).
+ */
+function outputsOf(file: string, values: readonly unknown[]): SourceDocument[] {
+  const parts: { data: unknown; label: string[] }[] = [];
+  values.forEach((v, k) => {
+    const doc = values.length > 1 ? [`document ${k + 1}`] : [];
+    if (isOutputList(v)) v.forEach((data, j) => parts.push({ data, label: [...doc, `item ${j + 1}`] }));
+    else parts.push({ data: v, label: doc });
+  });
+  if (parts.length <= 1 && (parts[0]?.label.length ?? 0) === 0)
+    return [{ file, data: parts[0]?.data ?? null }];
+  return parts.map((p) => ({ file: `${file} (${p.label.join(", ")})`, origin: file, data: p.data }));
+}
+
+/** A top-level list of describe outputs (see outputsOf): not empty, every item one. */
+function isOutputList(v: unknown): v is unknown[] {
+  return Array.isArray(v) && v.length > 0 && v.every((x) => isAwsDocument(x));
+}
+
+/**
+ * Top-level keys the collector saves (--save-snapshot) as evidence beside what the audit reads (see
+ * collect.ts, a test keeps this in step): its own snapshot's files are not worth a warning.
+ */
+const SAVED_NOT_READ = new Set(["TransitGatewayAttachments"]);
+
+/**
+ * A warning for each file (or document of one) that holds nothing the audit reads: a bare list saved
+ * with `--query 'X[]'`, another command's output, a key the reader does not know. Recognising files
+ * by content means such a file is passed over, and the run reads as if its data were never saved
+ * ("no SecurityGroups in the input"): the user must learn that it was there and why it was not read.
+ * Not for a top-level null (a call that answered nothing, as SDK-based tools print it), nor for the
+ * collector's own evidence files or a trace's --json output kept beside its input. `shown` names a
+ * file as the report does (see pipeline.ts).
+ */
+export function notRead(docs: readonly SourceDocument[], shown: (file: string) => string): ModelNote[] {
+  const notes: ModelNote[] = [];
+  for (const { file, data } of docs) {
+    if (data === null || isAwsDocument(data) || isTraceReport(data)) continue;
+    let what: string;
+    if (Array.isArray(data)) {
+      what = `it holds a bare list (${data.length} item${data.length === 1 ? "" : "s"}), not the object a describe command prints ({"SecurityGroups": [...]}, say; --query 'SecurityGroups[]' saves only the list): save the output without --query`;
+    } else if (typeof data === "object") {
+      const keys = Object.keys(data).sort(ascending);
+      if (keys.length > 0 && keys.every((k) => SAVED_NOT_READ.has(k))) continue;
+      what =
+        keys.length === 0
+          ? "it holds an empty object"
+          : keys.length === 1 && keys[0] === "Entries"
+            ? `its only top-level key is Entries, which the audit does not read: raw \`aws ec2 get-managed-prefix-list-entries\` output does not say which prefix list the entries are of (only the file's name might, and files are recognised by content, never by name); save them with the list's id, as the README shows: --query "{ManagedPrefixLists: [{PrefixListId: 'pl-...', Entries: Entries}]}"`
+            : `its top-level key${keys.length === 1 ? " is" : "s are"} ${someOf(keys, 5)}, which the audit does not read (it reads aws ec2 describe-* output: Vpcs, Subnets, SecurityGroups ...)`;
+    } else what = `it holds a ${typeof data}, not the object a describe command prints`;
+    notes.push({ resource: shown(file), message: `not read: ${what}` });
+  }
+  return notes;
+}
+
+/** `aws trace --json` output: a list of traces, each with its flow and verdict. */
+function isTraceReport(data: unknown): boolean {
+  return (
+    Array.isArray(data) &&
+    data.length > 0 &&
+    data.every((t) => typeof t === "object" && t !== null && "flow" in t && "verdict" in t)
+  );
 }
 
 /** Where a value holds itself (the path to the reference back), if it does; each object is walked once. */

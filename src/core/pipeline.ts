@@ -9,7 +9,7 @@ import type { Endpoint, NetworkModel, UnplacedSource } from "../model/types.js";
 import { clusterSources } from "./cluster-sources.js";
 import { awsModel } from "../providers/aws/index.js";
 import type { AwsLiveOptions } from "./live-aws.js";
-import { loadDir } from "./load-dir.js";
+import { loadDir, notRead } from "./load-dir.js";
 import { checkSnapshotTarget, saveSnapshot } from "./save-snapshot.js";
 
 export type Provider = "aws";
@@ -27,6 +27,11 @@ function modelOf(
   switch (provider) {
     case "aws": {
       const model = awsModel(docs, where);
+      const unread = notRead(docs, shown);
+      if (unread.length > 0)
+        model.warnings = [...model.warnings, ...unread].sort(
+          (a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message),
+        );
       noteMissing(model);
       nameFilesAsSaved(model, docs, shown);
       return model;

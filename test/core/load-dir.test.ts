@@ -8,13 +8,16 @@ import {
   mkdtempSync,
   openSync,
   readFileSync,
+  rmSync,
   symlinkSync,
   writeFileSync,
 } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadDir } from "../../src/core/load-dir.js";
+import { stringify } from "yaml";
+import { loadDir, notRead } from "../../src/core/load-dir.js";
+import { CALLS, GAPS_KEY } from "../../src/providers/aws/collect.js";
 import { InputError } from "../../src/model/errors.js";
 import { cli, ROOT } from "../cli/run-cli.js";
 
@@ -95,6 +98,55 @@ describe("loadDir", () => {
     ]);
   });
 
+  it("reads a top-level list of describe outputs (--output yaml-stream's pages) item by item", async () => {
+    const dir = tmp();
+    write(
+      path.join(dir, "sg.yaml"),
+      "- NextToken: abc\n  SecurityGroups: [{GroupId: sg-1}]\n- SecurityGroups: [{GroupId: sg-2}]\n",
+    );
+    write(path.join(dir, "one.json"), '[{"Vpcs": []}]');
+    write(path.join(dir, "all.yaml"), "Subnets: []\n---\n- Vpcs: []\n- NetworkAcls: []\n");
+    const sg = path.join(dir, "sg.yaml");
+    const all = path.join(dir, "all.yaml");
+    expect(await loadDir(dir)).toEqual([
+      { file: `${all} (document 1)`, origin: all, data: { Subnets: [] } },
+      { file: `${all} (document 2, item 1)`, origin: all, data: { Vpcs: [] } },
+      { file: `${all} (document 2, item 2)`, origin: all, data: { NetworkAcls: [] } },
+      { file: path.join(dir, "one.json (item 1)"), origin: path.join(dir, "one.json"), data: { Vpcs: [] } },
+      {
+        file: `${sg} (item 1)`,
+        origin: sg,
+        data: { NextToken: "abc", SecurityGroups: [{ GroupId: "sg-1" }] },
+      },
+      { file: `${sg} (item 2)`, origin: sg, data: { SecurityGroups: [{ GroupId: "sg-2" }] } },
+    ]);
+    // A list any of whose items is not describe output stays one (unread) value: see notRead.
+    write(path.join(dir, "mixed.yaml"), "- Vpcs: []\n- Zones: []\n");
+    expect((await loadDir(dir)).find((d) => d.file.includes("mixed"))).toEqual({
+      file: path.join(dir, "mixed.yaml"),
+      data: [{ Vpcs: [] }, { Zones: [] }],
+    });
+  });
+
+  it("a YAML alias bomb is an input error naming the file (and document), not an internal error", async () => {
+    const dir = tmp();
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [k, c] of [..."bcdefghi"].entries()) {
+      const prev = "abcdefghi"[k]!;
+      bomb.push(`${c}: &${c} [${Array(9).fill(`*${prev}`).join(", ")}]`);
+    }
+    write(path.join(dir, "x.yaml"), `${bomb.join("\n")}\n`);
+    const err = await loadDir(dir).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InputError);
+    expect((err as Error).message).toBe(
+      `${path.join(dir, "x.yaml")}: invalid YAML: Excessive alias count indicates a resource exhaustion attack`,
+    );
+    write(path.join(dir, "x.yaml"), `Vpcs: []\n---\n${bomb.join("\n")}\n`);
+    await expect(loadDir(dir)).rejects.toThrow(
+      `${path.join(dir, "x.yaml (document 2)")}: invalid YAML: Excessive`,
+    );
+  });
+
   it("a YAML value that holds itself (an alias to a node around it) is an error naming the document and path", async () => {
     const dir = tmp();
     // Aliases that only repeat a node are read (each use a copy of it, as JSON would say it).
@@ -134,6 +186,70 @@ describe("loadDir", () => {
       '{\n  "schemaVersion": "1.0",\n  "tool": {\n    "name": "egress-audit",',
     );
     expect(names(dir, await loadDir(dir))).toEqual(["Vpcs.json"]);
+  });
+});
+
+describe("notRead", () => {
+  const doc = (data: unknown, file = "/d/x.json") => ({ file, data });
+  const shown = (f: string) => f.replace(/^\/d\//, "");
+  const warned = (data: unknown) => notRead([doc(data)], shown);
+
+  it("warns of each file that holds nothing the audit reads, naming it and what it holds", () => {
+    expect(warned([{ GroupId: "sg-1" }])).toEqual([
+      {
+        resource: "x.json",
+        message:
+          "not read: it holds a bare list (1 item), not the object a describe command prints ({\"SecurityGroups\": [...]}, say; --query 'SecurityGroups[]' saves only the list): save the output without --query",
+      },
+    ]);
+    expect(warned({ Zones: [], AvailabilityZones: [] })[0]!.message).toBe(
+      "not read: its top-level keys are AvailabilityZones, Zones, which the audit does not read (it reads aws ec2 describe-* output: Vpcs, Subnets, SecurityGroups ...)",
+    );
+    // Raw get-managed-prefix-list-entries output: which list it is of, only the file name could say.
+    expect(warned({ Entries: [{ Cidr: "198.51.100.0/24" }] })[0]!.message).toMatch(
+      /^not read: its only top-level key is Entries, .* does not say which prefix list the entries are of \(only the file's name might, .*--query "\{ManagedPrefixLists: \[\{PrefixListId: 'pl-\.\.\.', Entries: Entries\}\]\}"$/,
+    );
+    expect(warned({})[0]!.message).toBe("not read: it holds an empty object");
+    expect(warned("Vpcs")[0]!.message).toBe(
+      "not read: it holds a string, not the object a describe command prints",
+    );
+    expect(warned([])[0]!.message).toMatch(/^not read: it holds a bare list \(0 items\)/);
+    // A document of a YAML file is named as one.
+    expect(notRead([doc({ Zones: [] }, "/d/a.yaml (document 2)")], shown)[0]!.resource).toBe(
+      "a.yaml (document 2)",
+    );
+  });
+
+  it("not for what is read, a call that answered nothing, the collector's own files or a trace report", () => {
+    expect(warned({ Vpcs: [] })).toEqual([]);
+    expect(warned({ Vpcs: [], Zones: [] })).toEqual([]);
+    expect(warned({ cluster: { arn: "arn:aws:eks:us-east-1:1:cluster/c" } })).toEqual([]);
+    expect(warned(null)).toEqual([]);
+    expect(warned([{ flow: {}, verdict: "allowed" }])).toEqual([]);
+    // Every file --save-snapshot writes, read or kept as evidence.
+    for (const key of [...CALLS.map((c) => c.key), GAPS_KEY]) expect(warned({ [key]: [] })).toEqual([]);
+  });
+
+  it("names them in the report's warnings, as they are inside the folder", () => {
+    const dir = tmp();
+    cpSync("examples/aws-shop", dir, { recursive: true });
+    const sg = path.join(dir, "us-east-1", "SecurityGroups.json");
+    const groups = (JSON.parse(readFileSync(sg, "utf8")) as { SecurityGroups: unknown[] }).SecurityGroups;
+    writeFileSync(sg, JSON.stringify(groups));
+    const r = cli("aws", "--from-dir", dir, "--json");
+    expect(r.code).toBe(3);
+    expect((JSON.parse(r.stdout) as { warnings: unknown[] }).warnings).toContainEqual({
+      resource: "us-east-1/SecurityGroups.json",
+      message: expect.stringMatching(/^not read: it holds a bare list \(4 items\)/) as unknown,
+    });
+    // Saved by --output yaml-stream, it is read.
+    rmSync(sg);
+    write(path.join(dir, "us-east-1", "SecurityGroups.yaml"), stringify([{ SecurityGroups: groups }]));
+    const yaml = cli("aws", "--from-dir", dir, "--json");
+    expect(yaml.code).toBe(0);
+    expect(JSON.parse(yaml.stdout)).toEqual(
+      JSON.parse(cli("aws", "--from-dir", "examples/aws-shop", "--json").stdout),
+    );
   });
 });
 
