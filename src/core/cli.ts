@@ -90,10 +90,10 @@ export function isInternetOnly(text: string): boolean {
 }
 
 export function parseDest(text: string): IntervalSet {
-  const parts = text
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
+  const parts = text.split(",").map((s) => s.trim());
+  // As --ports refuses one: `8.8.8.8,,1.1.1.1` is more likely a value left out than meant.
+  if (parts.includes(""))
+    throw new InputError(`--dest: empty item in destination list ${JSON.stringify(text)}`);
   let out = IntervalSet.EMPTY;
   try {
     for (const p of parts) {

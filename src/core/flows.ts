@@ -10,11 +10,29 @@ export async function readFlows(file: string): Promise<{ flows: Flow[]; lines: n
   let text: string;
   try {
     text = await readText(file);
-  } catch {
-    throw new InputError("cannot read the flows file", file);
+  } catch (e) {
+    if (e instanceof InputError) throw new InputError(e.message, file);
+    throw new InputError(`cannot read the flows file: ${(e as Error).message}`, file);
   }
   // zod (result.ts) is loaded only here: a plain audit or single-flow trace does not need it.
-  const { FlowSchema } = await import("./result.js");
+  const [{ FlowSchema }, { z }] = await Promise.all([import("./result.js"), import("zod")]);
+  // A line's protocol may be a number (6, as IANA numbers them) as well as its text ("6", "tcp"); a
+  // port or code that is not an integer is refused with the range it must be in (see flowPackets).
+  const LineSchema = FlowSchema.extend({
+    protocol: z
+      .union([z.string(), z.number()], {
+        error: (iss) => `expected string or number, received ${kind(iss.input)}`,
+      })
+      .transform(String),
+    port: z
+      .number({ error: (iss) => `expected an integer 0-65535, received ${kind(iss.input)}` })
+      .nullable()
+      .optional(),
+    code: z
+      .number({ error: (iss) => `expected an integer 0-255, received ${kind(iss.input)}` })
+      .nullable()
+      .optional(),
+  });
   const flows: Flow[] = [];
   const lines: number[] = [];
   text.split(/\r?\n/).forEach((line, i) => {
@@ -27,7 +45,7 @@ export async function readFlows(file: string): Promise<{ flows: Flow[]; lines: n
       const message = (e as Error).message.replace(/\(line 1 column (\d+)\)$/, "(column $1)");
       throw new InputError(`invalid JSON: ${message}`, `${file}:${i + 1}`);
     }
-    const r = FlowSchema.safeParse(value);
+    const r = LineSchema.safeParse(value);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       const hint =
@@ -44,4 +62,8 @@ export async function readFlows(file: string): Promise<{ flows: Flow[]; lines: n
   });
   if (flows.length === 0) throw new InputError("no flows in the file", file);
   return { flows, lines };
+}
+
+function kind(v: unknown): string {
+  return Array.isArray(v) ? "array" : typeof v;
 }

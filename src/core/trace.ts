@@ -21,30 +21,40 @@ import { notesFor, withoutForeignIcmp } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
 /**
+ * How an error names a field of a flow: as the command-line flag (`--port`, `--icmp-code`), or, for a
+ * line of a --flows file, as the line's JSON key (`port`, `code`).
+ */
+export type FieldName = (field: keyof Flow) => string;
+
+export const AS_FLAG: FieldName = (field) => (field === "code" ? "--icmp-code" : `--${field}`);
+export const AS_KEY: FieldName = (field) => field;
+
+/**
  * What finds the endpoint a --src names: interface id, instance id or name, private IP, or subnet id,
  * among `endpoints` (what --vpc or --cluster selects; default all) and the subnets of their VPCs.
  */
 export function sourceResolver(
   model: NetworkModel,
   endpoints: readonly Endpoint[] = model.endpoints,
+  name: FieldName = AS_FLAG,
 ): (src: string) => Endpoint {
   const scoped = endpoints !== model.endpoints;
   const networks = scoped ? new Set(endpoints.map((e) => e.networkId)) : null;
   return (src) => {
-    const found = findSource(model, src, endpoints, networks);
+    const found = findSource(model, src, endpoints, networks, name);
     if (found) return found;
-    const outside = scoped ? findSource(model, src, model.endpoints, null) : undefined;
+    const outside = scoped ? findSource(model, src, model.endpoints, null, name) : undefined;
     if (outside)
       throw new InputError(
-        `--src "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`,
+        `${name("src")} "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`,
       );
     // An interface the input tells too little of to audit (say, saved without its subnet) is not a
     // source, but its unknowns entry names it: say that rather than that nothing has the name.
     const unread = model.unknowns.find((u) => u.resource === src || mentions(u.message, src));
     throw new InputError(
       unread
-        ? `--src "${src}" cannot be traced, it is listed under unknowns: ${unread.message}`
-        : `--src "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
+        ? `${name("src")} "${src}" cannot be traced, it is listed under unknowns: ${unread.message}`
+        : `${name("src")} "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
     );
   };
 }
@@ -62,6 +72,7 @@ function findSource(
   src: string,
   endpoints: readonly Endpoint[],
   networks: ReadonlySet<string> | null,
+  name: FieldName,
 ): Endpoint | undefined {
   const byId = endpoints.filter((e) => e.id === src);
   if (byId.length > 0) return byId[0]!;
@@ -81,7 +92,7 @@ function findSource(
     // VPCs may use the same private addresses: which interface is meant cannot be guessed.
     if (holders.length > 1)
       throw new InputError(
-        `--src "${src}" is an address of ${holders.length} interfaces (${holders.map((e) => `${e.id} in ${e.networkId}`).join(", ")}): use an interface or instance id, or --vpc`,
+        `${name("src")} "${src}" is an address of ${holders.length} interfaces (${holders.map((e) => `${e.id} in ${e.networkId}`).join(", ")}): use an interface or instance id, or --vpc`,
       );
     const byIp = holders[0];
     // A secondary address, or one of a delegated prefix, sends as itself (a pod's address on a node's
@@ -115,7 +126,7 @@ function findSource(
   if (byOwnName.length === 1) return byOwnName[0]!;
   if (byOwnName.length > 1)
     throw new InputError(
-      `--src "${src}" names ${byOwnName.length} interfaces (${byOwnName.map((e) => e.id).join(", ")}): use an interface id`,
+      `${name("src")} "${src}" names ${byOwnName.length} interfaces (${byOwnName.map((e) => e.id).join(", ")}): use an interface id`,
     );
   const byName = endpoints.filter((e) => e.name === src);
   if (byName.length === 1) return byName[0]!;
@@ -125,7 +136,7 @@ function findSource(
     return byName.find((e) => e.primary) ?? byName[0]!;
   if (byName.length > 1)
     throw new InputError(
-      `--src "${src}" names ${byName.length} sources (${byName.map((e) => e.id).join(", ")}): use an interface or instance id`,
+      `${name("src")} "${src}" names ${byName.length} sources (${byName.map((e) => e.id).join(", ")}): use an interface or instance id`,
     );
   return undefined;
 }
@@ -137,51 +148,58 @@ function first(list: bigint[], x: bigint): bigint[] {
 
 const PORTED = new Set<number>([PROTO.TCP, PROTO.UDP, PROTO.SCTP]);
 
-/** The packets a flow stands for: one destination, one protocol, the port (or all ports), ICMP echo by default. */
-export function flowPackets(flow: Flow): PacketSet {
+/**
+ * The packets a flow stands for: one destination, one protocol, the port (or all ports), ICMP echo by
+ * default. Errors name the flow's fields by `name`.
+ */
+export function flowPackets(flow: Flow, name: FieldName = AS_FLAG): PacketSet {
   let dst: bigint;
   let protocols: IntervalSet;
   try {
     dst = parseIp(flow.dst);
   } catch (e) {
-    throw new InputError(`--dst: ${(e as NetsetInputError).message}`);
+    throw new InputError(`${name("dst")}: ${(e as NetsetInputError).message}`);
   }
   try {
     protocols = parseProtocol(flow.protocol);
   } catch (e) {
-    throw new InputError(`--protocol: ${(e as NetsetInputError).message}`);
+    throw new InputError(`${name("protocol")}: ${(e as NetsetInputError).message}`);
   }
   const single = protocols.min() === protocols.max() ? Number(protocols.min()) : null;
   // Each address family has its own ICMP: say so rather than trace a packet no host sends.
   if (single === PROTO.ICMP && !isV4(dst))
-    throw new InputError(`--protocol icmp is IPv4's ICMP: for the IPv6 address ${flow.dst} use icmpv6`);
+    throw new InputError(
+      `${name("protocol")} icmp is IPv4's ICMP: for the IPv6 address ${flow.dst} use icmpv6`,
+    );
   if (single === PROTO.ICMPV6 && isV4(dst))
-    throw new InputError(`--protocol icmpv6 is IPv6's ICMP: for the IPv4 address ${flow.dst} use icmp`);
+    throw new InputError(
+      `${name("protocol")} icmpv6 is IPv6's ICMP: for the IPv4 address ${flow.dst} use icmp`,
+    );
   let ports = PORT_ALL;
   const port = flow.port ?? null;
   if (port !== null && (!Number.isInteger(port) || port < 0 || port > 65535))
-    throw new InputError(`--port: expected 0-65535, got ${port}`);
+    throw new InputError(`${name("port")}: expected an integer 0-65535, got ${port}`);
   const code = flow.code ?? null;
   const icmp = single === PROTO.ICMP || single === PROTO.ICMPV6;
   if (code !== null && (!icmp || port === null))
     throw new InputError(
       icmp
-        ? "--icmp-code: give the message type with --port too"
-        : `--icmp-code: only ICMP messages have codes, not ${flow.protocol}`,
+        ? `${name("code")}: give the message type with ${name("port")} too`
+        : `${name("code")}: only ICMP messages have codes, not ${flow.protocol}`,
     );
   if (code !== null && (!Number.isInteger(code) || code < 0 || code > 255))
-    throw new InputError(`--icmp-code: expected 0-255, got ${code}`);
+    throw new InputError(`${name("code")}: expected an integer 0-255, got ${code}`);
   if (icmp) {
     // For ICMP the "port" is the message type (and --icmp-code its code, default 0: rules may allow
     // one code of a type only, "fragmentation needed" among the destination-unreachable ones); without
     // one, trace a ping (echo request).
     if (port !== null && port > 255)
-      throw new InputError(`--port: for ICMP the port is the message type, 0-255; got ${port}`);
+      throw new InputError(`${name("port")}: for ICMP the port is the message type, 0-255; got ${port}`);
     ports = icmpTypeCode(port ?? (single === PROTO.ICMP ? 8 : 128), code ?? 0);
   } else if (port !== null) {
     // A port of a protocol without ports (gre, esp ...) would be silently meaningless.
     if (single === null || !PORTED.has(single))
-      throw new InputError(`--port: ${flow.protocol} has no ports; leave --port out`);
+      throw new InputError(`${name("port")}: ${flow.protocol} has no ports; leave ${name("port")} out`);
     ports = IntervalSet.point(BigInt(port));
   }
   return withoutForeignIcmp(PacketSet.cube(protocols, ports, IntervalSet.point(dst)));
@@ -200,13 +218,15 @@ export function runTrace(
   asked?: AskedMissing,
 ): TraceResult[] {
   const engine = new Engine(model, { detail: true });
-  const resolve = sourceResolver(model, endpoints);
+  // A --flows file's errors name the line's keys, not the command line's flags.
+  const name = where ? AS_KEY : AS_FLAG;
+  const resolve = sourceResolver(model, endpoints, name);
   return flows.map((flow, i) => {
     let ep: Endpoint;
     let packets: PacketSet;
     try {
       ep = resolve(flow.src);
-      packets = flowPackets(flow);
+      packets = flowPackets(flow, name);
     } catch (e) {
       if (e instanceof InputError && where) throw new InputError(e.message, where(i));
       throw e;

@@ -96,6 +96,33 @@ describe("bad input", () => {
     );
   });
 
+  it("UTF-16 without a byte-order mark is an error saying so, also in a flows file", () => {
+    const dir = dirWith({});
+    writeFileSync(path.join(dir, "Vpcs.json"), Buffer.from('{"Vpcs": []}', "utf16le"));
+    expectOneLineError(
+      cli("aws", "--from-dir", dir),
+      /Vpcs\.json: cannot read the file as text: it is UTF-16 LE text without a byte-order mark \(every other byte is 0\): save it as UTF-8, e\.g\. with iconv -f utf-16le -t utf-8$/,
+    );
+    writeFileSync(
+      path.join(dir, "flows.jsonl"),
+      Buffer.from('{"src":"app-1","dst":"8.8.8.8","protocol":"tcp"}\n', "utf16le"),
+    );
+    expectOneLineError(
+      cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
+      /flows\.jsonl: cannot read the flows file: it is UTF-16 LE text without a byte-order mark/,
+    );
+  });
+
+  it("a YAML alias bomb is an input error naming the file", () => {
+    const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]"];
+    for (const [k, c] of [..."bcdefghi"].entries())
+      bomb.push(`${c}: &${c} [${Array(9).fill(`*${"abcdefghi"[k]}`).join(", ")}]`);
+    expectOneLineError(
+      cli("aws", "--from-dir", dirWith({ "x.yaml": bomb.join("\n") })),
+      /x\.yaml: invalid YAML: Excessive alias count indicates a resource exhaustion attack$/,
+    );
+  });
+
   /** A copy of the example whose describe-instances lists app-1's interface with `key` set to `value`. */
   const appInterfaceListed = (key: string, value: unknown) =>
     exampleEdited("Reservations.json", (data: ReservationsJson) => {
@@ -231,6 +258,15 @@ describe("bad input", () => {
       cli("aws", "--from-dir", "examples/aws-shop", "--dest", "internet,10.0.0.1/8"),
       /--dest: 10\.0\.0\.1\/8 has bits set past its prefix length: write 10\.0\.0\.0\/8 for that block, or the address alone for one host$/,
     );
+    // An empty item (a value left out) is refused by both, alike.
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--ports", "tcp/443,,udp/53"),
+      /^egress-audit: error: --ports: empty item in port list "tcp\/443,,udp\/53"$/,
+    );
+    expectOneLineError(
+      cli("aws", "--from-dir", "examples/aws-shop", "--dest", "8.8.8.8,,"),
+      /^egress-audit: error: --dest: empty item in destination list "8\.8\.8\.8,,"$/,
+    );
   });
 
   it("an unknown trace source, and a broken flows file", () => {
@@ -244,7 +280,7 @@ describe("bad input", () => {
     });
     expectOneLineError(
       cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, "flows.jsonl")),
-      /flows\.jsonl:2: port: expected number, received string/,
+      /flows\.jsonl:2: port: expected an integer 0-65535, received string$/,
     );
     // A misspelt key is an error, not a flow on every port.
     writeFileSync(
@@ -275,12 +311,37 @@ describe("bad input", () => {
       "--flows",
       path.join(named, "flows.jsonl"),
     ];
-    expectOneLineError(cli(...flowsArgs), /flows\.jsonl:3: --src "nobody": no interface/);
+    // Named by the line's key, not the command line's flag.
+    expectOneLineError(cli(...flowsArgs), /flows\.jsonl:3: src "nobody": no interface/);
     writeFileSync(
       path.join(named, "flows.jsonl"),
       '{"src":"app-1","dst":"8.8.8.8","protocol":"udp"}\n{"src":"app-1","dst":"8.8.8.888","protocol":"udp"}\n',
     );
-    expectOneLineError(cli(...flowsArgs), /flows\.jsonl:2: --dst: not an IP address: "8\.8\.8\.888"$/);
+    expectOneLineError(cli(...flowsArgs), /flows\.jsonl:2: dst: not an IP address: "8\.8\.8\.888"$/);
+    for (const [line, error] of [
+      ['"protocol":"tcp","port":443.5', /flows\.jsonl:1: port: expected an integer 0-65535, got 443\.5$/],
+      ['"protocol":"gre","port":80', /flows\.jsonl:1: port: gre has no ports; leave port out$/],
+      ['"protocol":"icmp","code":4', /flows\.jsonl:1: code: give the message type with port too$/],
+      ['"protocol":"icmp","port":3,"code":4.5', /flows\.jsonl:1: code: expected an integer 0-255, got 4\.5$/],
+      ['"protocol":"icmp","code":"4"', /flows\.jsonl:1: code: expected an integer 0-255, received string$/],
+      ['"port":443', /flows\.jsonl:1: protocol: expected string or number, received undefined$/],
+    ] as const) {
+      writeFileSync(path.join(named, "flows.jsonl"), `{"src":"app-1","dst":"8.8.8.8",${line}}\n`);
+      expectOneLineError(cli(...flowsArgs), error);
+    }
+  });
+
+  it("a flows line's protocol may be a number, as the protocol's text may", () => {
+    const dir = dirWith({
+      "flows.jsonl": '{"src":"app-1","dst":"8.8.8.8","protocol":6,"port":443}\n',
+      "text.jsonl": '{"src":"app-1","dst":"8.8.8.8","protocol":"6","port":443}\n',
+    });
+    const trace = (file: string) =>
+      cli("aws", "trace", "--from-dir", "examples/aws-shop", "--flows", path.join(dir, file), "--json");
+    const number = trace("flows.jsonl");
+    expect(number.stderr).toBe("");
+    expect(number.code).toBe(0);
+    expect(number.stdout).toBe(trace("text.jsonl").stdout);
   });
 
   it("flags oclif cannot read: one line, not the whole usage", () => {
