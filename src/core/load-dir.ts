@@ -232,6 +232,8 @@ const SAVED_NOT_READ = new Set(["TransitGatewayAttachments"]);
  */
 export function notRead(docs: readonly SourceDocument[], shown: (file: string) => string): ModelNote[] {
   const notes: ModelNote[] = [];
+  /** Other calls' or services' output ("file (Keys)"): one warning for them all, see below. */
+  const others: string[] = [];
   for (const { file, data } of docs) {
     if (data === null || isAwsDocument(data) || isTraceReport(data)) continue;
     let what: string;
@@ -240,15 +242,25 @@ export function notRead(docs: readonly SourceDocument[], shown: (file: string) =
     } else if (typeof data === "object") {
       const keys = Object.keys(data).sort(ascending);
       if (keys.length > 0 && keys.every((k) => SAVED_NOT_READ.has(k))) continue;
+      if (keys.length > 1 || (keys.length === 1 && keys[0] !== "Entries")) {
+        others.push(`${shown(file)} (${someOf(keys, 3)})`);
+        continue;
+      }
       what =
         keys.length === 0
           ? "it holds an empty object"
-          : keys.length === 1 && keys[0] === "Entries"
-            ? `its only top-level key is Entries, which the audit does not read: raw \`aws ec2 get-managed-prefix-list-entries\` output does not say which prefix list the entries are of (only the file's name might, and files are recognised by content, never by name); save them with the list's id, as the README shows: --query "{ManagedPrefixLists: [{PrefixListId: 'pl-...', Entries: Entries}]}"`
-            : `its top-level key${keys.length === 1 ? " is" : "s are"} ${someOf(keys, 5)}, which the audit does not read (it reads aws ec2 describe-* output: Vpcs, Subnets, SecurityGroups ...)`;
+          : `its only top-level key is Entries, which the audit does not read: raw \`aws ec2 get-managed-prefix-list-entries\` output does not say which prefix list the entries are of (only the file's name might, and files are recognised by content, never by name); save them with the list's id, as the README shows: --query "{ManagedPrefixLists: [{PrefixListId: 'pl-...', Entries: Entries}]}"`;
     } else what = `it holds a ${typeof data}, not the object a describe command prints`;
     notes.push({ resource: shown(file), message: `not read: ${what}` });
   }
+  // Folders hold other calls' output too (Batfish's aws_configs has a dozen such files per region): one
+  // warning names them, so a file saved under a key the audit does not know is seen without burying the
+  // other warnings.
+  if (others.length > 0)
+    notes.push({
+      resource: "input",
+      message: `not read: ${others.length} file${others.length === 1 ? " holds" : "s hold"} only top-level keys the audit does not read (it reads aws ec2 describe-* output: Vpcs, Subnets, SecurityGroups ...): ${someOf(others.sort(ascending), 8)}`,
+    });
   return notes;
 }
 

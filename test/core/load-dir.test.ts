@@ -202,9 +202,23 @@ describe("notRead", () => {
           "not read: it holds a bare list (1 item), not the object a describe command prints ({\"SecurityGroups\": [...]}, say; --query 'SecurityGroups[]' saves only the list): save the output without --query",
       },
     ]);
-    expect(warned({ Zones: [], AvailabilityZones: [] })[0]!.message).toBe(
-      "not read: its top-level keys are AvailabilityZones, Zones, which the audit does not read (it reads aws ec2 describe-* output: Vpcs, Subnets, SecurityGroups ...)",
-    );
+    // Other calls' output: one warning names every such file (a Batfish folder has a dozen per region).
+    expect(
+      notRead(
+        [
+          doc({ Zones: [], AvailabilityZones: [] }),
+          doc({ DBInstances: [] }, "/d/rds.json"),
+          doc({ Vpcs: [] }),
+        ],
+        shown,
+      ),
+    ).toEqual([
+      {
+        resource: "input",
+        message:
+          "not read: 2 files hold only top-level keys the audit does not read (it reads aws ec2 describe-* output: Vpcs, Subnets, SecurityGroups ...): rds.json (DBInstances), x.json (AvailabilityZones, Zones)",
+      },
+    ]);
     // Raw get-managed-prefix-list-entries output: which list it is of, only the file name could say.
     expect(warned({ Entries: [{ Cidr: "198.51.100.0/24" }] })[0]!.message).toMatch(
       /^not read: its only top-level key is Entries, .* does not say which prefix list the entries are of \(only the file's name might, .*--query "\{ManagedPrefixLists: \[\{PrefixListId: 'pl-\.\.\.', Entries: Entries\}\]\}"$/,
@@ -215,9 +229,7 @@ describe("notRead", () => {
     );
     expect(warned([])[0]!.message).toMatch(/^not read: it holds a bare list \(0 items\)/);
     // A document of a YAML file is named as one.
-    expect(notRead([doc({ Zones: [] }, "/d/a.yaml (document 2)")], shown)[0]!.resource).toBe(
-      "a.yaml (document 2)",
-    );
+    expect(notRead([doc({}, "/d/a.yaml (document 2)")], shown)[0]!.resource).toBe("a.yaml (document 2)");
   });
 
   it("not for what is read, a call that answered nothing, the collector's own files or a trace report", () => {
