@@ -6,6 +6,7 @@ import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import type { InternetBlock } from "../../model/types.js";
 import { gapText, type AwsContext } from "./context.js";
+import type { AwsRaw } from "./snapshot.js";
 
 const MODES: Record<string, InternetBlock["mode"] | null> = {
   off: null,
@@ -52,23 +53,19 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       };
     }
   // One setting per region: the same region saved twice (two snapshots in one folder) counts once.
-  const byRegion = new Map<string, (typeof ctx.raw.VpcBlockPublicAccessOptions)[number]["item"]>();
+  const byRegion = new Map<string, RawOptions>();
   const conflicting = new Set<string>();
   for (const { item: o } of ctx.raw.VpcBlockPublicAccessOptions) {
     const key = o.AwsRegion ?? "";
     const seen = byRegion.get(key);
-    if (
-      seen &&
-      (seen.InternetGatewayBlockMode !== o.InternetGatewayBlockMode ||
-        seen.ExclusionsAllowed !== o.ExclusionsAllowed)
-    )
+    if (seen && (modeText(seen) !== modeText(o) || seen.ExclusionsAllowed !== o.ExclusionsAllowed))
       conflicting.add(key);
     byRegion.set(key, o);
   }
   const options = [...byRegion.values()];
   noteNotSaved(ctx, unread);
   // Off everywhere (the default): nothing to tell apart.
-  if (conflicting.size === 0 && options.every((o) => (o.InternetGatewayBlockMode ?? "off") === "off")) return;
+  if (conflicting.size === 0 && options.every((o) => modeText(o) === "off")) return;
   for (const net of ctx.model.networks.values()) {
     if (unread.has(net.id)) continue;
     const zones = zonesByVpc.get(net.id) ?? [];
@@ -104,7 +101,17 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       continue;
     }
     const o = mine[0]!;
-    const text = o.InternetGatewayBlockMode ?? "off";
+    const text = modeText(o);
+    if (text === undefined) {
+      net.internetBlock = {
+        mode: "bidirectional",
+        ref,
+        exempt: new Map(),
+        pending: new Map(),
+        unknown: `VPC Block Public Access in ${region} is ${o.State ?? "of no state"} in the input but its InternetGatewayBlockMode is not (describe-vpc-block-public-access-options always prints it): it may block internet gateway traffic`,
+      };
+      continue;
+    }
     const mode = MODES[text];
     if (mode === null) continue;
     const block: InternetBlock = {
@@ -139,6 +146,17 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       if (block.pending.get(id) === "listed twice with different modes") block.exempt.delete(id);
     net.internetBlock = block;
   }
+}
+
+type RawOptions = AwsRaw["VpcBlockPublicAccessOptions"][number]["item"];
+
+/**
+ * The setting's mode as the input gives it. describe-vpc-block-public-access-options always prints it;
+ * without it, it is off only where State says the setting was never changed (default-state), and
+ * otherwise not known (undefined): an update may have turned it on.
+ */
+function modeText(o: RawOptions): string | undefined {
+  return o.InternetGatewayBlockMode ?? (o.State === "default-state" ? "off" : undefined);
 }
 
 /**

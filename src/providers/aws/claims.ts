@@ -1,6 +1,7 @@
 // Which route table or network ACL applies to something when the input has several claims on it: the
 // one they agree on, unless an association is still being made or undone, or two disagree (two
 // snapshots in one folder); never the one the input happened to list first.
+import { innerList } from "../../model/maps.js";
 import { ascending } from "../../model/order.js";
 import type { RawRouteTable } from "./raw.js";
 
@@ -50,4 +51,20 @@ export function settle(
       why: `${ids.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
     };
   return { id: ids[0]! };
+}
+
+/**
+ * The tables (or ACLs) saved without Associations, by VPC, in id order. describe-route-tables and
+ * describe-network-acls always print the key (an empty list where nothing is associated), so one
+ * without it was not read: it may be the one that applies to any subnet no other lists, or the main
+ * (default) one. An explicit empty list is data, and is not here.
+ */
+export function withoutAssociations<T extends { VpcId: string; Associations?: readonly unknown[] | null }>(
+  items: readonly { item: T }[],
+  idOf: (item: T) => string,
+): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { item } of items) if (item.Associations == null) innerList(out, item.VpcId).push(idOf(item));
+  for (const list of out.values()) list.sort(ascending);
+  return out;
 }

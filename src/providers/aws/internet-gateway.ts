@@ -18,12 +18,23 @@ function attachedVpc(attachments: RawAttachments): string | undefined {
 }
 
 /**
- * An attachment listed without its state (describe output always prints it; a trimmed or hand-made
- * file may not): whether the gateway carries that VPC's traffic cannot be told, so routes to it are
- * undecided rather than read as attached (AWS documents an internet gateway's attachment state as
- * "available" when attached, and not returned otherwise).
+ * A gateway saved without Attachments, or with an attachment listed without its state (describe
+ * output always prints both; a trimmed or hand-made file may not): whether the gateway carries that
+ * VPC's traffic cannot be told, so routes to it are undecided rather than read as attached or detached
+ * (AWS documents an internet gateway's attachment state as "available" when attached, and not
+ * returned otherwise). `call` is the describe call that prints it.
  */
-function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments): void {
+function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments, call: string): void {
+  if (attachments == null) {
+    // describe-internet-gateways (and the egress-only call) always print Attachments, an empty list
+    // for a detached gateway: without it, which VPC the gateway carries traffic for was not read.
+    undecidedTarget(
+      ctx,
+      id,
+      `the attachments of ${id} are not in the input (its ${call} output has no Attachments), so which VPC it carries traffic for cannot be told`,
+    );
+    return;
+  }
   if (attachedVpc(attachments) !== undefined) return;
   const vpc = attachments?.find((a) => a.VpcId && !a.State)?.VpcId;
   if (!vpc) return;
@@ -36,7 +47,7 @@ function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments)
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
-    noteStateless(ctx, igw.InternetGatewayId, igw.Attachments);
+    noteStateless(ctx, igw.InternetGatewayId, igw.Attachments, "describe-internet-gateways");
     const vpc = attachedVpc(igw.Attachments);
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,
@@ -48,7 +59,12 @@ export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts):
     });
   }
   for (const { item: g } of ctx.raw.EgressOnlyInternetGateways) {
-    noteStateless(ctx, g.EgressOnlyInternetGatewayId, g.Attachments);
+    noteStateless(
+      ctx,
+      g.EgressOnlyInternetGatewayId,
+      g.Attachments,
+      "describe-egress-only-internet-gateways",
+    );
     ctx.model.gateways.set(g.EgressOnlyInternetGatewayId, {
       id: g.EgressOnlyInternetGatewayId,
       kind: "egress-only-internet",

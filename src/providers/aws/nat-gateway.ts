@@ -11,6 +11,8 @@ const NAT_PROTOCOLS = IntervalSet.fromRanges(
 );
 /** NAT gateways pick source ports from 1024-65535 (the range their subnet's NACL must let back in). */
 const NAT_EPHEMERAL = IntervalSet.range(1024n, 65535n);
+/** The states describe-nat-gateways prints. */
+const NAT_STATES = new Set(["pending", "failed", "available", "deleting", "deleted"]);
 const CONNECTIVITY = new Map<string, "public" | "private">([
   ["public", "public"],
   ["private", "private"],
@@ -26,6 +28,13 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     if (!state) {
       undecided(
         `the state of ${n.NatGatewayId} is not in the input, so whether it carries traffic cannot be told`,
+      );
+      continue;
+    }
+    // One this version does not know (AWS prints them in lower case) is not "not available".
+    if (!NAT_STATES.has(state)) {
+      undecided(
+        `${n.NatGatewayId} has state ${JSON.stringify(state)}, which is not one AWS prints (${[...NAT_STATES].join(", ")}), so whether it carries traffic cannot be told`,
       );
       continue;
     }
@@ -58,6 +67,15 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     if (!unusable && connectivity === undefined) {
       undecided(
         `${n.NatGatewayId} has connectivity type ${JSON.stringify(n.ConnectivityType)}, which this version does not know (public or private), so where its traffic may go cannot be told`,
+      );
+      continue;
+    }
+    if (!unusable && connectivity === "public" && !primary!.PublicIp) {
+      // A public gateway's primary address always has its Elastic IP (CreateNatGateway takes one;
+      // only secondary ones are associated and disassociated later, and may be listed without one):
+      // without it, the address its traffic leaves from was not read. (A private one's have none.)
+      undecided(
+        `${n.NatGatewayId} is a public NAT gateway but its primary address ${primary!.PrivateIp} has no PublicIp in the input (NatGatewayAddresses), so the Elastic IP its traffic leaves from cannot be told`,
       );
       continue;
     }

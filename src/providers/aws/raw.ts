@@ -282,6 +282,8 @@ export const CollectionGap = z.looseObject({
  */
 export const BlockPublicAccessOptions = z.looseObject({
   AwsRegion: str.nullish(),
+  /** default-state (never changed), update-in-progress or update-complete. */
+  State: str.nullish(),
   InternetGatewayBlockMode: str.nullish(),
   ExclusionsAllowed: str.nullish(),
 });

@@ -3,13 +3,15 @@
 // exit whose far side is not analysed (its verdict is `unknown`), or, for gateway endpoints, a cloud service.
 import { IntervalSet, parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
+import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
 import { innerList } from "../../model/maps.js";
-import { associationClaim, settle, type Claim } from "./claims.js";
+import { associationClaim, settle, withoutAssociations, type Claim } from "./claims.js";
 import { at, cidrAt, missingReason, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
-import type { RawRoute } from "./raw.js";
+import type { RawRoute, RawRouteTable } from "./raw.js";
+import type { Located } from "./snapshot.js";
 
 /** At equal prefix length: a static CIDR beats a prefix-list route, which beats a propagated one. */
 const PREF_STATIC = 3;
@@ -74,7 +76,8 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     const rt = loc.item;
     const routes: Route[] = [];
     (rt.Routes ?? []).forEach((r, i) => {
-      const target = routeTarget(ctx, facts, unlisted, rt.VpcId, r);
+      oneTarget(loc, i, r);
+      const target = stateDoubt(ctx, loc, i, r) ?? routeTarget(ctx, facts, unlisted, rt.VpcId, r);
       const preference = r.Origin === "EnableVgwRoutePropagation" ? PREF_PROPAGATED : PREF_STATIC;
       const targetText = textOf(target);
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
@@ -127,15 +130,24 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     const hasUnresolvedPl = (rt.Routes ?? []).some(
       (r) => r.DestinationPrefixListId && !ctx.prefixLists.has(r.DestinationPrefixListId),
     );
+    // describe-route-tables always prints Routes (every table has its local route): without them, the
+    // routes were not read, which is not "no route matches".
+    const unread =
+      rt.Routes == null
+        ? `the routes of ${rt.RouteTableId} are not in the input (its describe-route-tables output has no Routes)`
+        : undefined;
+    if (unread !== undefined) ctx.model.unknowns.push({ resource: rt.RouteTableId, message: unread });
     ctx.model.routeTables.set(rt.RouteTableId, {
       id: rt.RouteTableId,
       networkId: rt.VpcId,
       routes: settleTies(underLocal(routes)),
-      ...(hasUnresolvedPl
-        ? {
-            unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided`,
-          }
-        : {}),
+      ...(unread !== undefined
+        ? { unknown: unread }
+        : hasUnresolvedPl
+          ? {
+              unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided`,
+            }
+          : {}),
     });
   }
   // Gateway route tables: a table associated with an internet gateway routes what comes in through it.
@@ -146,10 +158,26 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       const c = associationClaim(rt.RouteTableId, a);
       if (c && a.GatewayId) innerList(byGateway, a.GatewayId).push(c);
     }
+  // A gateway no table lists has none, unless a table of its VPC was saved without its associations:
+  // that one may be its gateway route table (and route the replies elsewhere).
+  const unreadTables = withoutAssociations(ctx.raw.RouteTables, (t) => t.RouteTableId);
+  for (const g of ctx.model.gateways.values())
+    if (
+      g.kind === "internet" &&
+      !byGateway.has(g.id) &&
+      g.networkId !== null &&
+      unreadTables.has(g.networkId)
+    )
+      byGateway.set(g.id, []);
   for (const [gatewayId, claims] of byGateway) {
     const g = ctx.model.gateways.get(gatewayId);
     if (g?.kind !== "internet") continue;
-    const applies = settle(claims, gatewayId, "gateway route table")!;
+    const unread = claims.length === 0 ? unreadTables.get(g.networkId!) : undefined;
+    const applies = unread
+      ? {
+          why: `${gatewayId} is in no route table's Associations and ${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"} in the input without Associations (describe-route-tables always prints them), so whether a gateway route table routes what comes in through it cannot be told`,
+        }
+      : settle(claims, gatewayId, "gateway route table")!;
     if ("id" in applies) {
       g.ingressTableId = applies.id;
       continue;
@@ -159,7 +187,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     ctx.model.routeTables.set(g.ingressTableId, {
       id: g.ingressTableId,
       // The claiming tables were all converted above.
-      networkId: ctx.model.routeTables.get(claims[0]!.id)!.networkId,
+      networkId: claims.length > 0 ? ctx.model.routeTables.get(claims[0]!.id)!.networkId : g.networkId!,
       routes: [],
       unknown: applies.why,
     });
@@ -265,22 +293,67 @@ function otherTarget(r: RawRoute): [string, string] | null {
   return null;
 }
 
+/** The target fields this version reads, in the order a route's target is taken from them. */
+const TARGET_FIELDS = [
+  "GatewayId",
+  "NatGatewayId",
+  "EgressOnlyInternetGatewayId",
+  "TransitGatewayId",
+  "VpcPeeringConnectionId",
+  "NetworkInterfaceId",
+  "InstanceId",
+  "LocalGatewayId",
+  "CarrierGatewayId",
+  "CoreNetworkArn",
+] as const;
+
 /** A route's target id and, when it is a field this version does not know, that field's name. */
 function targetOf(r: RawRoute): { id: string | null; other: [string, string] | null } {
-  const known =
-    r.GatewayId ??
-    r.NatGatewayId ??
-    r.EgressOnlyInternetGatewayId ??
-    r.TransitGatewayId ??
-    r.VpcPeeringConnectionId ??
-    r.NetworkInterfaceId ??
-    r.InstanceId ??
-    r.LocalGatewayId ??
-    r.CarrierGatewayId ??
-    r.CoreNetworkArn ??
-    null;
+  const field = TARGET_FIELDS.find((f) => r[f] != null);
+  const known = field === undefined ? null : r[field]!;
   const other = known === null ? otherTarget(r) : null;
   return { id: known ?? other?.[1] ?? null, other };
+}
+
+/**
+ * A route has one target. AWS prints two fields for one only where the target is an instance: its id
+ * and its primary interface's (InstanceId and NetworkInterfaceId). Any other pair is an input error:
+ * which the route sends to cannot be told, and reading the first would be a guess.
+ */
+function oneTarget(loc: Located<unknown>, i: number, r: RawRoute): void {
+  const set = TARGET_FIELDS.filter((f) => r[f] != null);
+  if (set.length < 2 || (set.length === 2 && set[0] === "NetworkInterfaceId" && set[1] === "InstanceId"))
+    return;
+  const where = at(loc, "Routes", i);
+  throw new InputError(
+    `expected one route target, got ${set.map((f) => `${f} ${JSON.stringify(r[f])}`).join(" and ")} (AWS prints two only for an instance: InstanceId and its NetworkInterfaceId)`,
+    where.file,
+    where.path,
+  );
+}
+
+/** The route states AWS prints. */
+const ROUTE_STATES = new Set(["active", "blackhole"]);
+
+/**
+ * A route whose State is none AWS prints (active, blackhole): whether it carries traffic or drops it
+ * cannot be told, so it is undecided, with a warning naming where it is. (One without State is read
+ * as active.)
+ */
+function stateDoubt(
+  ctx: AwsContext,
+  loc: Located<RawRouteTable>,
+  i: number,
+  r: RawRoute,
+): RouteTarget | null {
+  if (r.State == null || ROUTE_STATES.has(r.State)) return null;
+  const why = `its State ${JSON.stringify(r.State)} is not one AWS prints (active or blackhole), so whether it carries traffic or drops it cannot be told`;
+  const where = at(loc, "Routes", i, "State");
+  ctx.model.warnings.push({
+    resource: loc.item.RouteTableId,
+    message: `a route of ${loc.item.RouteTableId}: ${why} (${where.file} ${where.path})`,
+  });
+  return { kind: "undecided", why, label: targetOf(r).id ?? "(no target)" };
 }
 
 /**

@@ -6,7 +6,7 @@ import { blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from
 import { innerList } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
-import { associationClaim, settle, type Claim } from "./claims.js";
+import { associationClaim, settle, withoutAssociations, type Claim } from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
   const rtBySubnet = new Map<string, Claim[]>();
@@ -27,6 +27,8 @@ export function convertSubnets(ctx: AwsContext): void {
     if (acl.IsDefault) innerList(defaultAcl, acl.VpcId).push({ id: acl.NetworkAclId });
   }
   const aclsPresent = ctx.raw.present.has("NetworkAcls");
+  const rtsUnread = withoutAssociations(ctx.raw.RouteTables, (t) => t.RouteTableId);
+  const aclsUnread = withoutAssociations(ctx.raw.NetworkAcls, (a) => a.NetworkAclId);
   // VPCs whose ACLs list associations at all: there, a subnet in none of them is doubtful (see below).
   const listsAssociations = new Set<string>();
   for (const { item: acl } of ctx.raw.NetworkAcls)
@@ -43,9 +45,14 @@ export function convertSubnets(ctx: AwsContext): void {
           cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
         );
     });
+    // A subnet no ACL lists is on its VPC's default ACL, unless an ACL whose associations were not
+    // read lists it: then which ACL applies cannot be told.
+    const unreadAcls = aclsUnread.get(s.VpcId);
     const acl =
       settle(aclBySubnet.get(s.SubnetId), s.SubnetId, "network ACL") ??
-      settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL");
+      (unreadAcls
+        ? { why: unlistedWhy(s.SubnetId, "network ACL", unreadAcls, "describe-network-acls") }
+        : settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL"));
     let aclId = acl && "id" in acl ? acl.id : undefined;
     if (aclId !== undefined && !aclBySubnet.has(s.SubnetId) && listsAssociations.has(s.VpcId))
       innerList(unlisted, aclId).push(s.SubnetId);
@@ -61,9 +68,14 @@ export function convertSubnets(ctx: AwsContext): void {
       ctx.model.filters.set(aclId, unreadableFilter(aclId, "network-acl", "first-match", false, reason));
       ctx.model.unknowns.push({ resource: s.SubnetId, message: reason });
     }
+    // Likewise a subnet no table lists is on its VPC's main table, unless a table whose associations
+    // were not read lists it (or is the main one).
+    const unreadRts = rtsUnread.get(s.VpcId);
     const rt =
       settle(rtBySubnet.get(s.SubnetId), s.SubnetId, "route table") ??
-      settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table");
+      (unreadRts
+        ? { why: unlistedWhy(s.SubnetId, "route table", unreadRts, "describe-route-tables") }
+        : settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table"));
     let routeTableId = rt && "id" in rt ? rt.id : null;
     if (rt && "why" in rt) {
       // Which table applies cannot be told: a stand-in that is not read, with the reason.
@@ -101,4 +113,13 @@ export function convertSubnets(ctx: AwsContext): void {
       resource: aclId,
       message: `${someOf(subnets.sort(ascending), 5)} ${subnets.length === 1 ? "is" : "are"} in no network ACL's Associations, so read as on the VPC's default network ACL ${aclId}; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?), and what these subnets' answers allow may be wrong`,
     });
+}
+
+/**
+ * Why the route table or network ACL of a subnet that no table (ACL) of the input lists cannot be told:
+ * `unread` of its VPC were saved without their Associations.
+ */
+function unlistedWhy(subnetId: string, kind: string, unread: readonly string[], call: string): string {
+  const which = `${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"}`;
+  return `${subnetId} is in no ${kind}'s Associations and ${which} in the input without Associations (${call} always prints them), so which ${kind} applies to it cannot be told`;
 }

@@ -1923,6 +1923,21 @@ describe("VPC Block Public Access", () => {
     expect(warningOf(closed)).toEqual([]);
   });
 
+  it("a setting saved without its mode is off only in its default state; updated, it is unknown", () => {
+    const without = (state: string) => ({
+      AwsRegion: "us-east-1",
+      State: state,
+      ExclusionsAllowed: "allowed",
+    });
+    expect(withOptions(without("default-state"))).toBeUndefined();
+    for (const state of ["update-complete", "update-in-progress"]) {
+      // (Read as off, it let everything through.)
+      expect(withOptions(without(state))).toMatchObject({
+        unknown: `VPC Block Public Access in us-east-1 is ${state} in the input but its InternetGatewayBlockMode is not (describe-vpc-block-public-access-options always prints it): it may block internet gateway traffic`,
+      });
+    }
+  });
+
   it("one region saved twice counts once; two different settings for it cannot be told apart", () => {
     const same = withOptions(options("us-east-1", "block-ingress"), options("us-east-1", "block-ingress"));
     expect(same?.unknown).toBeUndefined();
@@ -2289,6 +2304,220 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     priv.NetworkInterfaces = [priv.NetworkInterfaces![0]!];
     priv.NatGateways = [];
     expect(addrWarnings(priv)).toEqual([]);
+  });
+});
+
+describe("keys describe output always prints, saved without them: missing data, not a default", () => {
+  const trace = (m: NetworkModel, src: string, dst = "8.8.8.8") =>
+    runTrace(m, [{ src, dst, protocol: "tcp", port: 443 }])[0]!;
+  /** `src`'s traffic is unknown for `why`, and the model lists `resource` under unknowns for it. */
+  const expectMissing = (m: NetworkModel, src: string, resource: string, why: string) => {
+    const t = trace(m, src);
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toContain(why);
+    expect(m.unknowns).toContainEqual({ resource, message: why });
+  };
+  /** Sets `key` of `item` to `value`, deleting it for undefined. */
+  const setKey = (item: unknown, key: string, value: unknown) => {
+    const o = item as Record<string, unknown>;
+    if (value === undefined) delete o[key];
+    else o[key] = value;
+  };
+
+  it("a network ACL without Associations: a subnet no ACL lists is on an ACL that cannot be told, not the default one", () => {
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      // acl-priv denies everything; saved without its associations, subnet-priv is in no ACL's list.
+      setAcl(d, "acl-priv", []);
+      setKey(d.NetworkAcls![1], "Associations", absent);
+      const m = model(d);
+      const why =
+        "subnet-priv is in no network ACL's Associations and acl-priv is in the input without Associations (describe-network-acls always prints them), so which network ACL applies to it cannot be told";
+      // (Read as on acl-default, which allows everything, it was allowed.)
+      expectMissing(m, "eni-app", "subnet-priv", why);
+      // A subnet an ACL lists is on that ACL; the default one's doubt-free warning is not given.
+      expect(m.subnets.get("subnet-pub")!.boundaryFilterIds).toEqual(["acl-default"]);
+      expect(trace(m, "eni-web").verdict).toBe("allowed");
+      expect(ownWarnings(m)).toEqual([]);
+    }
+    // An explicit empty list is data: the subnet is on the default ACL.
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", []);
+    setKey(d.NetworkAcls![1], "Associations", []);
+    expect(trace(model(d), "eni-app").verdict).toBe("allowed");
+  });
+
+  it("a route table without Associations: subnets no table lists, and the gateway's replies, are on a table that cannot be told", () => {
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      // rtb-priv drops what leaves subnet-priv; the main table sends it to the NAT gateway.
+      privateRoutes(d)[1] = { DestinationCidrBlock: "0.0.0.0/0", GatewayId: "igw-gone", State: "blackhole" };
+      (d.RouteTables![0] as { Routes: object[] }).Routes.push({
+        DestinationCidrBlock: "0.0.0.0/0",
+        NatGatewayId: "nat-1",
+        State: "active",
+      });
+      setKey(d.RouteTables![2], "Associations", absent);
+      const m = model(d);
+      const why =
+        "subnet-priv is in no route table's Associations and rtb-priv is in the input without Associations (describe-route-tables always prints them), so which route table applies to it cannot be told";
+      // (Read as on the main table, it was allowed through the NAT gateway.)
+      expectMissing(m, "eni-app", "subnet-priv", why);
+      // A subnet a table lists keeps it; but rtb-priv may be the internet gateway's gateway route
+      // table, routing the replies elsewhere.
+      expect(m.subnets.get("subnet-pub")!.routeTableId).toBe("rtb-pub");
+      const igwWhy =
+        "igw-1 is in no route table's Associations and rtb-priv is in the input without Associations (describe-route-tables always prints them), so whether a gateway route table routes what comes in through it cannot be told";
+      const web = trace(m, "eni-web");
+      expect(web.verdict).toBe("unknown");
+      expect(web.reason).toContain(igwWhy);
+      expect(m.unknowns).toContainEqual({ resource: "igw-1", message: igwWhy });
+    }
+    // An explicit empty list is data: subnet-priv is on the main table.
+    const d = tinyVpc();
+    setKey(d.RouteTables![2], "Associations", []);
+    const m = model(d);
+    expect(m.subnets.get("subnet-priv")!.routeTableId).toBe("rtb-main");
+    expect(m.unknowns.map((u) => u.resource)).not.toContain("igw-1");
+  });
+
+  it("a route table without Routes has routes not read, not none", () => {
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      setKey(d.RouteTables![2], "Routes", absent);
+      const m = model(d);
+      const why =
+        "the routes of rtb-priv are not in the input (its describe-route-tables output has no Routes)";
+      // (It was blocked: "no route matches".)
+      expectMissing(m, "eni-app", "rtb-priv", why);
+      expect(trace(m, "eni-web").verdict).toBe("allowed");
+    }
+  });
+
+  it("an internet or egress-only gateway without Attachments is attached to a VPC that cannot be told, not to none", () => {
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      setKey(d.InternetGateways![0], "Attachments", absent);
+      const m = model(d);
+      const why =
+        "the attachments of igw-1 are not in the input (its describe-internet-gateways output has no Attachments), so which VPC it carries traffic for cannot be told";
+      // (It was a blackhole: "attached to no VPC".)
+      expectMissing(m, "eni-web", "igw-1", why);
+    }
+    const v6 = (attachments: unknown) => {
+      const d = tinyVpc();
+      (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18::/56", Ipv6CidrBlockState: { State: "associated" } },
+      ];
+      (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18::/64", Ipv6CidrBlockState: { State: "associated" } },
+      ];
+      const app = d.NetworkInterfaces![0] as Record<string, unknown>;
+      app.Ipv6Addresses = [{ Ipv6Address: "2600:1f18::10" }];
+      for (const Egress of [true, false])
+        (d.NetworkAcls![1] as { Entries: object[] }).Entries.unshift({
+          Ipv6CidrBlock: "::/0",
+          Egress,
+          Protocol: "-1",
+          RuleAction: "allow",
+          RuleNumber: 101,
+        });
+      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+        IpProtocol: "-1",
+        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+      });
+      privateRoutes(d).push({
+        DestinationIpv6CidrBlock: "::/0",
+        EgressOnlyInternetGatewayId: "eigw-1",
+        State: "active",
+      });
+      d.EgressOnlyInternetGateways = [{ EgressOnlyInternetGatewayId: "eigw-1" }];
+      setKey(d.EgressOnlyInternetGateways[0], "Attachments", attachments);
+      const m = model(d);
+      return { t: trace(m, "eni-app", "2001:4860:4860::8888"), unknowns: m.unknowns };
+    };
+    expect(v6([{ VpcId: "vpc-1", State: "attached" }]).t.verdict).toBe("allowed");
+    const gone = v6(undefined);
+    expect(gone.t.verdict).toBe("unknown");
+    expect(gone.t.reason).toContain(
+      "the attachments of eigw-1 are not in the input (its describe-egress-only-internet-gateways output has no Attachments)",
+    );
+    expect(gone.unknowns.map((u) => u.resource)).toContain("eigw-1");
+    // An explicit empty list is data: detached, a blackhole.
+    expect(v6([]).t.verdict).toBe("blocked");
+  });
+
+  it("a public NAT gateway in use whose primary address has no PublicIp: its egress address cannot be told", () => {
+    const nat = (addrs: object[], type = "public") => {
+      const d = tinyVpc();
+      const n = d.NatGateways![0] as Record<string, unknown>;
+      n.NatGatewayAddresses = addrs;
+      n.ConnectivityType = type;
+      const m = model(d);
+      return { t: trace(m, "eni-app"), unknowns: m.unknowns };
+    };
+    const missing = nat([{ PrivateIp: "10.0.0.200", IsPrimary: true, Status: "succeeded" }]);
+    // (It was blocked: "nat-1 has no Elastic IP, so igw-1 drops it".)
+    expect(missing.t.verdict).toBe("unknown");
+    const why =
+      "nat-1 is a public NAT gateway but its primary address 10.0.0.200 has no PublicIp in the input (NatGatewayAddresses), so the Elastic IP its traffic leaves from cannot be told";
+    expect(missing.t.reason).toContain(why);
+    expect(missing.unknowns).toContainEqual({ resource: "nat-1", message: why });
+    // A secondary address without one (its Elastic IP being associated or disassociated) is no doubt.
+    const secondary = nat([
+      { PrivateIp: "10.0.0.201", IsPrimary: false, Status: "disassociating" },
+      { PrivateIp: "10.0.0.200", PublicIp: "198.51.100.200", IsPrimary: true, Status: "succeeded" },
+    ]);
+    expect(secondary.t).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.200" });
+    // A private NAT gateway's addresses have none: its traffic to the internet gateway is dropped.
+    expect(nat([{ PrivateIp: "10.0.0.200", IsPrimary: true }], "private").t.verdict).toBe("blocked");
+  });
+
+  it("a NAT gateway in a state AWS does not print is unknown, not 'not available'", () => {
+    const d = tinyVpc();
+    (d.NatGateways![0] as { State: string }).State = "AVAILABLE";
+    const m = model(d);
+    const why =
+      'nat-1 has state "AVAILABLE", which is not one AWS prints (pending, failed, available, deleting, deleted), so whether it carries traffic cannot be told';
+    // (It was blocked: "nat-1 is AVAILABLE".)
+    expectMissing(m, "eni-app", "nat-1", why);
+  });
+
+  it("a route in a state AWS does not print is undecided, with a warning naming the file and path", () => {
+    for (const state of ["weird", "Active", "BLACKHOLE"]) {
+      const d = tinyVpc();
+      (privateRoutes(d)[1] as { State: string }).State = state;
+      const m = model(d);
+      const why = `its State ${JSON.stringify(state)} is not one AWS prints (active or blackhole), so whether it carries traffic or drops it cannot be told`;
+      const t = trace(m, "eni-app");
+      // (It was read as active: allowed.)
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(why);
+      expect(ownWarnings(m)).toEqual([
+        {
+          resource: "rtb-priv",
+          message: `a route of rtb-priv: ${why} (RouteTables.json $.RouteTables[2].Routes[1].State)`,
+        },
+      ]);
+    }
+  });
+
+  it("a route naming two targets is an input error naming both; an instance's id with its interface's is AWS's own", () => {
+    const d = tinyVpc();
+    Object.assign(privateRoutes(d)[1]!, { GatewayId: "igw-1" });
+    expect(() => model(d)).toThrow(
+      'RouteTables.json: $.RouteTables[2].Routes[1]: expected one route target, got GatewayId "igw-1" and NatGatewayId "nat-1" (AWS prints two only for an instance: InstanceId and its NetworkInterfaceId)',
+    );
+    const e = tinyVpc();
+    privateRoutes(e)[1] = {
+      DestinationCidrBlock: "0.0.0.0/0",
+      InstanceId: "i-web",
+      InstanceOwnerId: "111122223333",
+      NetworkInterfaceId: "eni-web",
+      State: "active",
+    };
+    const m = model(e);
+    expect(m.routeTables.get("rtb-priv")!.routes.map(targetOf)).toContain("eni-web");
   });
 });
 
