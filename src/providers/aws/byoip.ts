@@ -98,7 +98,7 @@ export function convertByoip(ctx: AwsContext): void {
 
 /**
  * A warning naming the public IPv4 addresses in use (interfaces' and NAT gateways') when neither
- * describe-addresses nor describe-byoip-cidrs is in the input at all: nothing then tells an Elastic IP
+ * describe-addresses nor describe-byoip-cidrs is in the input at all (not saved, or their calls failed): nothing then tells an Elastic IP
  * from a range brought to AWS (BYOIP) that AWS does not advertise, whose answers do not come back, so
  * every public address is audited as Amazon's. Only "allowed" can be wrong that way, hence a warning.
  * With either saved, such an address is told (by its range's state, or as unknown by its pool); the
@@ -106,7 +106,12 @@ export function convertByoip(ctx: AwsContext): void {
  * do not depend on describe-addresses.
  */
 export function noteAddressesNotSaved(ctx: AwsContext, facts: InterfaceFacts): void {
-  if (!notSaved(ctx, "Addresses") || ctx.raw.present.has("ByoipCidrs")) return;
+  // Not saved, or their calls failed (the run lists those under unknowns): either way nothing tells.
+  const unread = (key: "Addresses" | "ByoipCidrs") =>
+    !ctx.raw.present.has(key) || ctx.gapReason(key) !== undefined;
+  if (!unread("Addresses") || !unread("ByoipCidrs")) return;
+  const how =
+    notSaved(ctx, "Addresses") && notSaved(ctx, "ByoipCidrs") ? "neither was saved" : "neither could be read";
   const inUse = new Map<bigint, string>();
   for (const [vpc, map] of facts.publicIpOf) for (const pub of map.values()) inUse.set(pub, vpc);
   if (inUse.size === 0) return;
@@ -115,6 +120,6 @@ export function noteAddressesNotSaved(ctx: AwsContext, facts: InterfaceFacts): v
     .map(([ip, vpc]) => `${formatIp(ip)} (${vpc})`);
   ctx.model.warnings.push({
     resource: "Addresses",
-    message: `describe-addresses is not in the input, nor describe-byoip-cidrs (neither was saved): the public IPv4 addresses in use, ${someOf(shown, 5)}, are read as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, though this run reports its traffic as allowed`,
+    message: `describe-addresses is not in the input, nor describe-byoip-cidrs (${how}): the public IPv4 addresses in use, ${someOf(shown, 5)}, are read as Amazon's, whose answers come back; one from an address range brought to AWS (BYOIP) that AWS does not advertise gets no answers, though this run reports its traffic as allowed`,
   });
 }

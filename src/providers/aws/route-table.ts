@@ -420,6 +420,14 @@ function routeTarget(
       targetId: id,
       why: `its target ${id} is not attached to ${vpcId} (${g.networkId === null ? "it is attached to no VPC" : `it is attached to ${g.networkId}`})`,
     };
+  // A NAT gateway serves the route tables of its own VPC (AWS takes no route to another VPC's): listings
+  // that say otherwise (saved from different accounts or moments) cannot tell what such a route does.
+  if (g?.kind === "nat" && g.networkId !== null && g.networkId !== vpcId)
+    return {
+      kind: "undecided",
+      why: `its target ${id} is a NAT gateway of ${g.networkId}, not of ${vpcId}, which AWS does not route to (listings from different accounts or moments?)`,
+      label: id,
+    };
   if (g) return { kind: "gateway", gatewayId: id };
   const exit = (
     exitKind: ExitKind,
@@ -456,6 +464,20 @@ function routeTarget(
     (id.startsWith("eigw-") && ctx.raw.present.has("EgressOnlyInternetGateways"))
   )
     return { kind: "gateway", gatewayId: id };
+  // Their describe call failed (denied, say): the run already lists that data as missing, and whether
+  // the gateway is still attached to this VPC is what it would have told (a route's State can lag a
+  // detach, which is why a listed gateway's attachment is checked above): unknown, not a working one.
+  const gap = id.startsWith("igw-")
+    ? ctx.gapReason("InternetGateways")
+    : id.startsWith("eigw-")
+      ? ctx.gapReason("EgressOnlyInternetGateways")
+      : undefined;
+  if (gap !== undefined)
+    return {
+      kind: "undecided",
+      why: `whether ${id} is attached to ${vpcId} could not be read (${gap})`,
+      label: id,
+    };
   if (id.startsWith("igw-"))
     gateways.set(id, {
       id,

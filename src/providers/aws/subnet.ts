@@ -2,28 +2,39 @@
 // ones, else the VPC's main route table and default network ACL.
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
-import { blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { at, blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { InputError } from "../../model/errors.js";
+import type { Located } from "./snapshot.js";
 import { innerList } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { associationClaim, settle, withoutAssociations, type Claim } from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
+  const vpcOfSubnet = new Map(ctx.raw.Subnets.map(({ item }) => [item.SubnetId, item.VpcId]));
   const rtBySubnet = new Map<string, Claim[]>();
   const mainRt = new Map<string, Claim[]>();
-  for (const { item: rt } of ctx.raw.RouteTables) {
-    for (const a of rt.Associations ?? []) {
+  for (const loc of ctx.raw.RouteTables) {
+    const rt = loc.item;
+    (rt.Associations ?? []).forEach((a, j) => {
       const c = associationClaim(rt.RouteTableId, a);
-      if (!c) continue;
-      if (a.SubnetId) innerList(rtBySubnet, a.SubnetId).push(c);
+      if (!c) return;
+      if (a.SubnetId) {
+        sameVpc(vpcOfSubnet, a.SubnetId, rt.RouteTableId, rt.VpcId, loc, j, "route table");
+        innerList(rtBySubnet, a.SubnetId).push(c);
+      }
       if (a.Main) innerList(mainRt, rt.VpcId).push(c);
-    }
+    });
   }
   const aclBySubnet = new Map<string, Claim[]>();
   const defaultAcl = new Map<string, Claim[]>();
-  for (const { item: acl } of ctx.raw.NetworkAcls) {
-    for (const a of acl.Associations ?? [])
-      if (a.SubnetId) innerList(aclBySubnet, a.SubnetId).push({ id: acl.NetworkAclId });
+  for (const loc of ctx.raw.NetworkAcls) {
+    const acl = loc.item;
+    (acl.Associations ?? []).forEach((a, j) => {
+      if (!a.SubnetId) return;
+      sameVpc(vpcOfSubnet, a.SubnetId, acl.NetworkAclId, acl.VpcId, loc, j, "network ACL");
+      innerList(aclBySubnet, a.SubnetId).push({ id: acl.NetworkAclId });
+    });
     if (acl.IsDefault) innerList(defaultAcl, acl.VpcId).push({ id: acl.NetworkAclId });
   }
   const aclsPresent = ctx.raw.present.has("NetworkAcls");
@@ -122,4 +133,29 @@ export function convertSubnets(ctx: AwsContext): void {
 function unlistedWhy(subnetId: string, kind: string, unread: readonly string[], call: string): string {
   const which = `${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"}`;
   return `${subnetId} is in no ${kind}'s Associations and ${which} in the input without Associations (${call} always prints them), so which ${kind} applies to it cannot be told`;
+}
+
+/**
+ * A route table or network ACL is associated only with subnets of its own VPC (AWS refuses any other
+ * association). Listings that say otherwise (saved from different accounts or moments, or edited) would
+ * route or filter one VPC's subnet by another's rules, its NAT and internet gateways included: no
+ * answer drawn from that can be trusted, so it is an input error naming the association.
+ */
+function sameVpc(
+  vpcOfSubnet: ReadonlyMap<string, string>,
+  subnetId: string,
+  id: string,
+  vpcId: string,
+  loc: Located<unknown>,
+  j: number,
+  what: string,
+): void {
+  const subnetVpc = vpcOfSubnet.get(subnetId);
+  if (subnetVpc === undefined || subnetVpc === vpcId) return;
+  const where = at(loc, "Associations", j, "SubnetId");
+  throw new InputError(
+    `${id} is a ${what} of ${vpcId}, but describe-subnets puts ${subnetId} in ${subnetVpc}: AWS associates a ${what} only with subnets of its own VPC (listings from different accounts or moments: save them together)`,
+    where.file,
+    where.path,
+  );
 }

@@ -1297,6 +1297,24 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("a collector gap on the internet gateways leaves routes to them unknown, not working gateways", () => {
+    // A route's State can lag a detach: whether the gateway still carries this VPC's traffic is what
+    // the call that failed would have told.
+    const d = tinyVpc();
+    delete d.InternetGateways;
+    d.EgressAuditCollectionGaps = [deniedGap("DescribeInternetGateways", "InternetGateways")];
+    const t = runTrace(model(d), [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(
+      /^route 0\.0\.0\.0\/0 in rtb-pub: whether igw-1 is attached to vpc-1 could not be read \(ec2:DescribeInternetGateways failed in us-east-1 \(UnauthorizedOperation/,
+    );
+    // Not saved at all (a folder without that call): the route's target is taken from the route.
+    delete d.EgressAuditCollectionGaps;
+    expect(
+      runTrace(model(d), [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!.verdict,
+    ).toBe("allowed");
+  });
+
   it("a collector gap on the instance types leaves the services' IPv6 addresses unknown, naming it", () => {
     const d = tinyVpc();
     d.Reservations = [
@@ -1741,6 +1759,45 @@ describe("missing and malformed data", () => {
       ],
     ];
     expectInputErrors(cases);
+  });
+
+  it("a route table or network ACL associated with a subnet of another VPC is an error naming the association", () => {
+    // AWS associates them only within a VPC: the subnet would be routed and filtered by another VPC's
+    // rules and gateways.
+    const other = (d: Docs) => {
+      d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.0.0.0/16" });
+      d.Subnets!.push({ SubnetId: "subnet-x", VpcId: "vpc-2", CidrBlock: "10.0.1.0/24" });
+    };
+    expectInputErrors([
+      [
+        (d) => {
+          other(d);
+          (d.RouteTables![2] as { Associations: object[] }).Associations.push({ SubnetId: "subnet-x" });
+        },
+        "RouteTables.json: $.RouteTables[2].Associations[1].SubnetId: rtb-priv is a route table of vpc-1, but describe-subnets puts subnet-x in vpc-2: AWS associates a route table only with subnets of its own VPC",
+      ],
+      [
+        (d) => {
+          other(d);
+          (d.NetworkAcls![1] as { Associations: object[] }).Associations.push({ SubnetId: "subnet-x" });
+        },
+        "NetworkAcls.json: $.NetworkAcls[1].Associations[1].SubnetId: acl-priv is a network ACL of vpc-1, but describe-subnets puts subnet-x in vpc-2: AWS associates a network ACL only with subnets of its own VPC",
+      ],
+    ]);
+  });
+
+  it("a route to a NAT gateway of another VPC is unknown, never that gateway's way out", () => {
+    const d = tinyVpc();
+    d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.9.0.0/16" });
+    d.Subnets!.push({ SubnetId: "subnet-x", VpcId: "vpc-2", CidrBlock: "10.9.0.0/24" });
+    const nat = d.NatGateways![0] as { SubnetId: string; VpcId: string };
+    nat.SubnetId = "subnet-x";
+    nat.VpcId = "vpc-2";
+    const t = runTrace(model(d), [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(
+      /its target nat-1 is a NAT gateway of vpc-2, not of vpc-1, which AWS does not route to/,
+    );
   });
 
   it("a bad value is an InputError naming the file and JSON path", () => {
@@ -2286,7 +2343,7 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     expect(dnsWarnings(none)).toEqual([]);
   });
 
-  it("describe-addresses and describe-byoip-cidrs both not saved: the public addresses in use are named in a warning", () => {
+  it("describe-addresses and describe-byoip-cidrs both not saved, or both failed: the public addresses in use are named in a warning", () => {
     const addrWarnings = (d: Docs) => model(d).warnings.filter((w) => w.resource === "Addresses");
     const d = tinyVpc();
     expect(addrWarnings(d)).toEqual([
@@ -2304,6 +2361,27 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     priv.NetworkInterfaces = [priv.NetworkInterfaces![0]!];
     priv.NatGateways = [];
     expect(addrWarnings(priv)).toEqual([]);
+    // Both calls failed (denied) in a live run: no better told than not saved. One failed, the other
+    // read: that one tells.
+    const denied = {
+      ...tinyVpc(),
+      EgressAuditCollectionGaps: [
+        deniedGap("DescribeAddresses", "Addresses"),
+        deniedGap("DescribeByoipCidrs", "ByoipCidrs"),
+      ],
+    };
+    expect(addrWarnings(denied).map((w) => w.message)).toEqual([
+      expect.stringMatching(
+        /^describe-addresses is not in the input, nor describe-byoip-cidrs \(neither could be read\): the public IPv4 addresses in use, 198\.51\.100\.10 \(vpc-1\)/,
+      ),
+    ]);
+    expect(
+      addrWarnings({
+        ...denied,
+        EgressAuditCollectionGaps: [deniedGap("DescribeAddresses", "Addresses")],
+        ByoipCidrs: [],
+      }),
+    ).toEqual([]);
   });
 });
 
@@ -2529,4 +2607,16 @@ function expectInputErrors(cases: [(d: Docs) => void, string][]): void {
     expect(() => model(d)).toThrow(InputError);
     expect(() => model(d)).toThrow(message);
   }
+}
+
+/** What the collector saves for a describe call that was denied in us-east-1. */
+function deniedGap(call: string, key: string): object {
+  return {
+    region: "us-east-1",
+    call,
+    action: `ec2:${call}`,
+    key,
+    code: "UnauthorizedOperation",
+    message: "You are not authorized",
+  };
 }
