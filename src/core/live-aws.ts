@@ -11,11 +11,11 @@ import {
   listRegions,
   type AwsSnapshotFile,
 } from "../providers/aws/collect.js";
-import { describeEksCluster } from "../providers/aws/collect-eks.js";
+import { findEksCluster } from "../providers/aws/collect-eks.js";
 
 export interface AwsLiveOptions {
   vpcIds?: string[];
-  /** An EKS cluster: its VPC is collected (with any --vpc given). */
+  /** An EKS cluster, looked for in each of the run's regions: its VPC is collected (with any --vpc given). */
   cluster?: string;
   regions?: string[];
   allRegions?: boolean;
@@ -28,6 +28,8 @@ export interface AwsLiveOptions {
 export interface Collected {
   docs: SourceDocument[];
   files: AwsSnapshotFile[];
+  /** The regions collected. */
+  regions: string[];
 }
 
 /** AWS_REGION or AWS_DEFAULT_REGION (which the AWS CLI reads), else the profile's configured region. */
@@ -58,7 +60,7 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
   let vpcIds = opts.vpcIds ?? [];
   if (opts.cluster) {
     const name = opts.cluster;
-    const c = await wrap(() => describeEksCluster({ ...common, region: regions[0]!, name }));
+    const c = await wrap(() => findEksCluster({ ...common, regions, name }));
     extra.push(c.file);
     if (c.vpcId && !vpcIds.includes(c.vpcId)) vpcIds = [...vpcIds, c.vpcId];
   }
@@ -100,7 +102,11 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
       }),
     );
     const files = [...extra, ...snap.files];
-    return { docs: files.map((f) => ({ file: `aws:${f.path}`, data: f.data })), files };
+    return {
+      docs: files.map((f) => ({ file: `aws:${f.path}`, data: f.data })),
+      files,
+      regions: [...new Set(regions)],
+    };
   } finally {
     bar?.stop();
     for (const s of SIGNALS) process.removeListener(s, interrupted);

@@ -115,6 +115,9 @@ export async function awsInputModel(input: AwsInput): Promise<NetworkModel> {
     // "aws:us-east-1/SecurityGroups.json": the snapshot's own file.
     shown = (file) => file.replace(/^aws:/, "");
     if (input.saveSnapshot) await saveSnapshot(input.saveSnapshot, live.files);
+    const model = modelOf("aws", docs, where, shown);
+    model.regions = live.regions;
+    return model;
   }
   return modelOf("aws", docs, where, shown);
 }
@@ -140,10 +143,7 @@ export function selectSources(
   const vpcs = input.vpcIds;
   if (vpcs && vpcs.length > 0) {
     const missing = vpcs.filter((v) => !model.networks.has(v));
-    if (missing.length > 0)
-      throw new InputError(
-        `--vpc ${missing.join(", ")}: not in the input (it has ${[...model.networks.keys()].join(", ") || "no VPCs"})`,
-      );
+    if (missing.length > 0) notFound(model, missing);
     sources = sources.filter((e) => vpcs.includes(e.networkId));
     unaudited = unaudited.filter((u) => u.networkId === "" || vpcs.includes(u.networkId));
     // Both given: the cluster's nodes in those VPCs; none there is a contradiction, not an empty audit.
@@ -151,4 +151,28 @@ export function selectSources(
       throw new InputError(`--cluster ${input.cluster}: none of its nodes is in --vpc ${vpcs.join(", ")}`);
   }
   return { sources, unaudited };
+}
+
+/**
+ * --vpc names VPCs the input does not have. Where the call that lists VPCs failed, that is data the
+ * run could not read, not a wrong flag: each is listed under unknowns (exit 3, the gap named) and the
+ * run audits what the input has of it (its interfaces name their VPC). Otherwise it is a usage error,
+ * naming the regions a live run looked in.
+ */
+function notFound(model: NetworkModel, missing: readonly string[]): void {
+  if (model.networksUnlisted !== undefined) {
+    for (const v of missing)
+      model.unknowns.push({
+        resource: v,
+        message: `--vpc ${v}: whether it exists cannot be told: the VPCs could not be listed (${model.networksUnlisted})`,
+      });
+    model.unknowns.sort((a, b) => ascending(a.resource, b.resource) || ascending(a.message, b.message));
+    return;
+  }
+  // (A live run asked for these VPCs only: what else the account has is not known.)
+  throw new InputError(
+    model.regions
+      ? `--vpc ${missing.join(", ")}: not found in ${model.regions.join(", ")}`
+      : `--vpc ${missing.join(", ")}: not in the input (it has ${[...model.networks.keys()].join(", ") || "no VPCs"})`,
+  );
 }

@@ -368,6 +368,14 @@ export interface NetworkModel {
   clusters: Map<string, ClusterInfo>;
   /** Public addresses the internet may not route back to the cloud: the first range containing one decides. */
   unannounced: UnannouncedRange[];
+  /**
+   * Set when the input may lack networks that exist because the calls that list them failed (AWS:
+   * describe-vpcs, a gap): why. A network asked for by name and not in the input is then not known
+   * not to exist.
+   */
+  networksUnlisted?: string;
+  /** A live run's regions, where a network asked for by name and not found was looked for. */
+  regions?: string[];
 }
 
 /**

@@ -2,7 +2,7 @@
 // the wire-level EC2 emulator on 127.0.0.1 that serves the example VPC. Static credentials in the
 // environment keep the SDK away from any other credential source.
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { cpSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -37,6 +37,112 @@ const CLUSTER = (
 ).cluster;
 
 const parsed = (json: string): unknown => JSON.parse(json);
+
+/** A live run of the example VPC against the emulator, --json, tcp/443. */
+const liveVpc = (e: Ec2Emulator): string[] => [
+  "aws",
+  "--vpc",
+  VPC,
+  "--region",
+  "us-east-1",
+  "--endpoint-url",
+  e.endpoint,
+  "--json",
+  "--ports",
+  "tcp/443",
+];
+
+const VPC_B = "vpc-0b0000000000000002";
+const ENI_B = "eni-0b000000000000201";
+
+/**
+ * The example account with a second VPC, B, and a second interface of app-1 (an instance of the
+ * example's VPC) in B's subnet (a multi-VPC attachment), with an Elastic IP; B has its own route
+ * table, network ACL and security group.
+ */
+function multiVpcFolder(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-"));
+  cpSync("examples/aws-shop", dir, { recursive: true });
+  const file = (key: string) => path.join(dir, "us-east-1", `${key}.json`);
+  const add = (key: string, items: unknown[]) => {
+    const doc = JSON.parse(readFileSync(file(key), "utf8")) as Record<string, unknown[]>;
+    doc[key] = [...(doc[key] ?? []), ...items];
+    writeFileSync(file(key), JSON.stringify(doc));
+  };
+  const eni = {
+    NetworkInterfaceId: ENI_B,
+    SubnetId: "subnet-0b000000000000021",
+    VpcId: VPC_B,
+    PrivateIpAddress: "10.30.1.10",
+    PrivateIpAddresses: [
+      { Primary: true, PrivateIpAddress: "10.30.1.10", Association: { PublicIp: "198.51.100.30" } },
+    ],
+    Association: { PublicIp: "198.51.100.30" },
+    Groups: [{ GroupId: "sg-0b000000000000021", GroupName: "b" }],
+    InterfaceType: "interface",
+    Status: "in-use",
+    Attachment: {
+      InstanceId: "i-0a1b2c3d4e5f60094",
+      DeviceIndex: 1,
+      NetworkCardIndex: 0,
+      Status: "attached",
+    },
+  };
+  const reservations = JSON.parse(readFileSync(file("Reservations"), "utf8")) as {
+    Reservations: { Instances: { InstanceId: string; NetworkInterfaces: unknown[] }[] }[];
+  };
+  for (const r of reservations.Reservations)
+    for (const i of r.Instances) if (i.InstanceId === "i-0a1b2c3d4e5f60094") i.NetworkInterfaces.push(eni);
+  writeFileSync(file("Reservations"), JSON.stringify(reservations));
+  add("NetworkInterfaces", [eni]);
+  add("Vpcs", [{ VpcId: VPC_B, CidrBlock: "10.30.0.0/16", State: "available" }]);
+  add("Subnets", [{ SubnetId: "subnet-0b000000000000021", VpcId: VPC_B, CidrBlock: "10.30.1.0/24" }]);
+  add("RouteTables", [
+    {
+      RouteTableId: "rtb-0b000000000000021",
+      VpcId: VPC_B,
+      Associations: [{ Main: true, AssociationState: { State: "associated" } }],
+      Routes: [{ DestinationCidrBlock: "10.30.0.0/16", GatewayId: "local", State: "active" }],
+    },
+  ]);
+  const rule = (Egress: boolean) => ({
+    CidrBlock: "0.0.0.0/0",
+    Egress,
+    Protocol: "-1",
+    RuleAction: "allow",
+    RuleNumber: 100,
+  });
+  add("NetworkAcls", [
+    {
+      NetworkAclId: "acl-0b000000000000021",
+      VpcId: VPC_B,
+      IsDefault: true,
+      Associations: [{ SubnetId: "subnet-0b000000000000021" }],
+      Entries: [rule(true), rule(false)],
+    },
+  ]);
+  add("SecurityGroups", [
+    {
+      GroupId: "sg-0b000000000000021",
+      GroupName: "b",
+      VpcId: VPC_B,
+      IpPermissions: [],
+      IpPermissionsEgress: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+    },
+  ]);
+  add("Addresses", [
+    {
+      AllocationId: "eipalloc-0b000000000000021",
+      AssociationId: "eipassoc-0b000000000000021",
+      Domain: "vpc",
+      NetworkInterfaceId: ENI_B,
+      PrivateIpAddress: "10.30.1.10",
+      PublicIp: "198.51.100.30",
+      PublicIpv4Pool: "amazon",
+    },
+  ]);
+  return dir;
+}
 
 describe("live AWS collection", () => {
   it("live -> --save-snapshot -> --from-dir gives the same AuditResult", async () => {
@@ -225,21 +331,7 @@ describe("live AWS collection", () => {
 
   it("a denied call does not abort: its resources become unknown, named by IAM action, exit code 3", async () => {
     emu = await startEc2Emulator({ dataDir: "examples/aws-shop", deny: ["DescribeNetworkAcls"] });
-    const r = await cliAsync(
-      [
-        "aws",
-        "--vpc",
-        VPC,
-        "--region",
-        "us-east-1",
-        "--endpoint-url",
-        emu.endpoint,
-        "--json",
-        "--ports",
-        "tcp/443",
-      ],
-      ENV,
-    );
+    const r = await cliAsync(liveVpc(emu), ENV);
     expect(r.code).toBe(3);
     const result = JSON.parse(r.stdout) as {
       unknowns: { message: string }[];
@@ -316,6 +408,167 @@ describe("live AWS collection", () => {
     expect(r.stderr).toMatch(
       /^egress-audit: error: eks:DescribeCluster for shop-eks in us-east-1 failed: AccessDeniedException/,
     );
+  });
+
+  it("--cluster asks each of the run's regions: a cluster in the second --region is found there", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop", region: "us-east-1" });
+    eks = await startEksEmulator({ clusters: [CLUSTER] }); // its arn puts it in us-east-1
+    const args = [
+      "aws",
+      "--cluster",
+      "shop-eks",
+      "--endpoint-url",
+      emu.endpoint,
+      "--json",
+      "--ports",
+      "tcp/443",
+    ];
+    const env = { ...ENV, AWS_ENDPOINT_URL_EKS: eks.endpoint };
+    const r = await cliAsync([...args, "--region", "eu-west-1", "--region", "us-east-1"], env);
+    expect(r.stderr).toBe("");
+    expect(r.code).toBe(0);
+    expect([...eks.regions].sort()).toEqual(["eu-west-1", "us-east-1"]);
+    const result = JSON.parse(r.stdout) as { results: { source: { name: string } }[] };
+    expect([...new Set(result.results.map((e) => e.source.name))]).toEqual(["app-1"]);
+    // Found nowhere: one line naming the regions asked.
+    const none = await cliAsync([...args, "--region", "eu-west-1", "--region", "ap-south-1"], env);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toBe(
+      "egress-audit: error: --cluster shop-eks: no EKS cluster of that name in eu-west-1, ap-south-1 (eks:DescribeCluster answered ResourceNotFoundException)\n",
+    );
+  });
+
+  it("--cluster found in two regions is refused, naming both; a region that refuses the call is not passed over", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop", region: "us-east-1" });
+    const twin = { ...CLUSTER, arn: String(CLUSTER.arn).replace("us-east-1", "eu-west-1") };
+    eks = await startEksEmulator({ clusters: [CLUSTER, twin] });
+    const args = ["aws", "--cluster", "shop-eks", "--endpoint-url", emu.endpoint, "--region", "eu-west-1"];
+    const env = { ...ENV, AWS_ENDPOINT_URL_EKS: eks.endpoint };
+    const both = await cliAsync([...args, "--region", "us-east-1"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toBe(
+      "egress-audit: error: --cluster shop-eks: an EKS cluster of that name is in each of eu-west-1, us-east-1: pass --region to say which\n",
+    );
+    await eks.close();
+    eks = await startEksEmulator({ clusters: [CLUSTER], deny: ["eu-west-1"] });
+    const denied = await cliAsync([...args, "--region", "us-east-1"], {
+      ...ENV,
+      AWS_ENDPOINT_URL_EKS: eks.endpoint,
+    });
+    expect(denied.code).toBe(2);
+    expect(denied.stderr).toMatch(
+      /^egress-audit: error: eks:DescribeCluster for shop-eks in eu-west-1 failed: AccessDeniedException: .* \(it is in us-east-1: pass --region to search only there\)\n$/,
+    );
+  });
+
+  it("a scoped run does not warn about the Elastic IPs of interfaces outside its VPCs; an unscoped one does", async () => {
+    const elsewhere = {
+      AllocationId: "eipalloc-0e0000000000000e1",
+      AssociationId: "eipassoc-0e0000000000000e1",
+      Domain: "vpc",
+      NetworkInterfaceId: "eni-0e0000000000000e1",
+      PrivateIpAddress: "10.99.0.5",
+      PublicIp: "198.51.100.77",
+      PublicIpv4Pool: "amazon",
+    };
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop", data: { Addresses: [elsewhere] } });
+    const snap = path.join(mkdtempSync(path.join(os.tmpdir(), "egress-audit-")), "snap");
+    const scoped = await cliAsync([...liveVpc(emu), "--save-snapshot", snap], ENV);
+    expect(scoped.code).toBe(0);
+    const warnings = (json: string) => (JSON.parse(json) as { warnings: { message: string }[] }).warnings;
+    expect(warnings(scoped.stdout).filter((w) => w.message.includes("198.51.100.77"))).toEqual([]);
+    // The snapshot keeps the VPC's own Elastic IP, and reads back to the same result.
+    const saved = JSON.parse(readFileSync(path.join(snap, "us-east-1/Addresses.json"), "utf8")) as {
+      Addresses: { PublicIp: string }[];
+    };
+    expect(saved.Addresses.map((a) => a.PublicIp)).toEqual(["203.0.113.10"]);
+    expect(
+      parsed(cli("aws", "--from-dir", snap, "--vpc", VPC, "--json", "--ports", "tcp/443").stdout),
+    ).toEqual(parsed(scoped.stdout));
+    const all = await cliAsync(
+      liveVpc(emu).filter((a) => a !== "--vpc" && a !== VPC),
+      ENV,
+    );
+    expect(warnings(all.stdout).map((w) => w.message)).toContain(
+      "Elastic IP 198.51.100.77 is associated with an interface not in the input",
+    );
+  });
+
+  it("--vpc whose VPC listing was denied: whether it exists cannot be told, listed under unknowns, exit code 3", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop", deny: ["DescribeVpcs", "DescribeSubnets"] });
+    const r = await cliAsync(liveVpc(emu), ENV);
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as { unknowns: { resource: string; message: string }[] };
+    expect(result.unknowns.find((u) => u.resource === VPC)?.message).toMatch(
+      /^--vpc vpc-0a1b2c3d4e5f60001: whether it exists cannot be told: the VPCs could not be listed \(ec2:DescribeVpcs failed in us-east-1 \(UnauthorizedOperation: /,
+    );
+    // A VPC the listing does not have, when it could be read: the regions looked in are named.
+    await emu.close();
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop" });
+    const missing = await cliAsync(
+      [
+        "aws",
+        "--region",
+        "us-east-1",
+        "--region",
+        "eu-west-1",
+        "--endpoint-url",
+        emu.endpoint,
+        "--vpc",
+        "vpc-0fff",
+      ],
+      ENV,
+    );
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(
+      /^egress-audit: error: --vpc vpc-0fff: not found in us-east-1, eu-west-1\n$/,
+    );
+  });
+
+  it("describe-network-interfaces denied: the unknowns say that only instances' interfaces were audited", async () => {
+    emu = await startEc2Emulator({ dataDir: "examples/aws-shop", deny: ["DescribeNetworkInterfaces"] });
+    const r = await cliAsync(liveVpc(emu), ENV);
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as { unknowns: { resource: string; message: string }[] };
+    expect(result.unknowns.map((u) => u.message)).toContainEqual(
+      expect.stringMatching(
+        /^only instances' interfaces \(from describe-instances\) were audited: interfaces attached to no instance .* \(ec2:DescribeNetworkInterfaces failed in us-east-1 \(UnauthorizedOperation/,
+      ),
+    );
+  });
+
+  it("an instance with an interface in a second VPC: each --vpc gets its own interfaces, as offline", async () => {
+    const dir = multiVpcFolder();
+    emu = await startEc2Emulator({ dataDir: dir });
+    const flags = ["--json", "--ports", "tcp/443,udp/53"];
+    const keep = (json: string) => {
+      const r = JSON.parse(json) as Record<string, unknown>;
+      return { results: r.results, unknowns: r.unknowns, warnings: r.warnings };
+    };
+    for (const vpc of [VPC, VPC_B]) {
+      const live = await cliAsync(
+        ["aws", "--vpc", vpc, "--region", "us-east-1", "--endpoint-url", emu.endpoint, ...flags],
+        ENV,
+      );
+      const offline = cli("aws", "--from-dir", dir, "--vpc", vpc, ...flags);
+      expect(live.stderr, vpc).toBe("");
+      expect(offline.code, vpc).toBe(0);
+      expect(live.code, vpc).toBe(0);
+      expect(keep(live.stdout), vpc).toEqual(keep(offline.stdout));
+    }
+    // The instance is in VPC A: asked by the VPC of its interfaces too, it is found from VPC B.
+    expect(
+      emu.requests.some(
+        (q) =>
+          q.action === "DescribeInstances" &&
+          q.params["Filter.1.Name"] === "network-interface.vpc-id" &&
+          q.params["Filter.1.Value.1"] === VPC_B,
+      ),
+    ).toBe(true);
+    const b = JSON.parse(cli("aws", "--from-dir", dir, "--vpc", VPC_B, ...flags).stdout) as {
+      results: { source: { id: string } }[];
+    };
+    expect([...new Set(b.results.map((e) => e.source.id))]).toEqual([ENI_B]);
   });
 });
 

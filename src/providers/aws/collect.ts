@@ -37,9 +37,12 @@ import {
   paginateDescribeVpcs,
   paginateGetManagedPrefixListEntries,
   type EC2ClientConfig,
+  type Address,
   type EgressOnlyInternetGateway,
   type Filter,
   type ManagedPrefixList,
+  type NatGateway,
+  type NetworkInterface,
   type Reservation,
   type _InstanceType,
   type RouteTable,
@@ -142,6 +145,31 @@ function inScope(vpcIds: readonly string[] | undefined, vpcId: string | undefine
 }
 
 /**
+ * The reservations of a scoped run, each instance once (both questions may list it), each listing
+ * only its interfaces in the VPCs: an interface in another VPC is outside the run's scope, as an
+ * offline --vpc run leaves it out, and that VPC's subnets and groups were not collected, so keeping it
+ * would report them missing. An interface whose VPC is not printed is kept.
+ */
+function scopeReservations(reservations: readonly Reservation[], vpcIds: readonly string[]): Reservation[] {
+  const seen = new Set<string>();
+  const out: Reservation[] = [];
+  for (const r of reservations) {
+    const instances = (r.Instances ?? []).flatMap((i) => {
+      if (i.InstanceId !== undefined) {
+        if (seen.has(i.InstanceId)) return [];
+        seen.add(i.InstanceId);
+      }
+      if (!i.NetworkInterfaces) return [i];
+      return [
+        { ...i, NetworkInterfaces: i.NetworkInterfaces.filter((n) => !n.VpcId || inScope(vpcIds, n.VpcId)) },
+      ];
+    });
+    if (instances.length > 0 || !r.Instances) out.push({ ...r, Instances: instances });
+  }
+  return out;
+}
+
+/**
  * A region or partition that does not offer an operation (VPC Block Public Access is recent) answers
  * InvalidAction or UnsupportedOperation: the feature cannot be on there, so nothing is missing.
  */
@@ -219,12 +247,21 @@ export const CALLS: readonly CollectCall[] = [
   {
     call: "DescribeInstances",
     key: "Reservations",
-    scope: "filter vpc-id",
-    fetch: (client, vpcIds) =>
-      drain(
-        paginateDescribeInstances(paging(client), { Filters: vpcFilter("vpc-id", vpcIds) }),
-        (p) => p.Reservations,
-      ),
+    scope:
+      "filter vpc-id, and again filter network-interface.vpc-id (an instance with an interface in another VPC), each instance once, with only its interfaces in the VPCs",
+    fetch: async (client, vpcIds) => {
+      const ask = (filter: string): Promise<Reservation[]> =>
+        drain(
+          paginateDescribeInstances(paging(client), { Filters: vpcFilter(filter, vpcIds) }),
+          (p) => p.Reservations,
+        ) as Promise<Reservation[]>;
+      if (!vpcIds || vpcIds.length === 0) return ask("vpc-id");
+      // `vpc-id` is the VPC an instance runs in (its primary interface's); an instance may have
+      // further interfaces in other VPCs (multi-VPC attachments), which `network-interface.vpc-id`
+      // finds. One question cannot ask both (filters are ANDed).
+      const [running, attached] = await Promise.all([ask("vpc-id"), ask("network-interface.vpc-id")]);
+      return scopeReservations([...running, ...attached], vpcIds);
+    },
   },
   {
     call: "DescribeInternetGateways",
@@ -264,7 +301,8 @@ export const CALLS: readonly CollectCall[] = [
   {
     call: "DescribeAddresses",
     key: "Addresses",
-    scope: "not paginated, no VPC filter: all",
+    scope:
+      "not paginated, no VPC filter: all, then (scoped) those of the interfaces and instances collected (see scopeAddresses)",
     fetch: async (client) => (await client.send(new DescribeAddressesCommand({}))).Addresses ?? [],
   },
   {
@@ -430,6 +468,7 @@ const CONNECTION_CODES = new Set([
   "EPIPE",
   "TimeoutError",
   "RequestTimeout",
+  "NoAnswer",
 ]);
 
 function firstLine(text: string): string {
@@ -497,7 +536,7 @@ function isFatalKind(kind: ErrorKind): boolean {
  * Timeouts for each attempt. The SDK's own defaults wait forever for a connection that was accepted
  * and never answered (a proxy or firewall that drops packets), which would hang a nightly job with no
  * word; and since @smithy/node-http-handler 4.4 a request timeout only warns unless told to throw.
- * A timed-out attempt is retried like any other failure, then becomes a gap.
+ * A timed-out attempt is retried once (see limitTimedOutRetries), then the call becomes a gap.
  */
 export function httpTimeouts(requestTimeoutMs = 60_000): {
   connectionTimeout: number;
@@ -507,8 +546,54 @@ export function httpTimeouts(requestTimeoutMs = 60_000): {
   return { connectionTimeout: 10_000, requestTimeout: requestTimeoutMs, throwOnRequestTimeout: true };
 }
 
+/** How many times an attempt that got no answer in time is retried (other failures: up to maxAttempts). */
+export const TIMED_OUT_RETRIES = 1;
+
+/**
+ * Bounds a call that never answers: the SDK retries a timed-out attempt as it does throttling, up to
+ * maxAttempts (8: with 60 s per attempt, some eight minutes for one call). Between the retry step and
+ * each attempt, this counts the call's timed-out attempts and, past TIMED_OUT_RETRIES retries, ends the
+ * call with an error the SDK does not retry (named NoAnswer, a connection failure to the collector).
+ * Throttling and server errors keep their retries.
+ */
+export function limitTimedOutRetries(client: { middlewareStack: RelativeStack }): void {
+  const middleware = (next: (args: unknown) => Promise<unknown>) => {
+    let timedOut = 0; // one handler per call: its attempts go through it
+    return async (args: unknown) => {
+      try {
+        return await next(args);
+      } catch (err) {
+        if (!isTimeout(err) || ++timedOut <= TIMED_OUT_RETRIES) throw err;
+        // No cause, no code, no $metadata: nothing the SDK's classification reads as transient.
+        throw Object.assign(
+          new Error(`${timedOut} attempts got no answer in time (${(err as Error).message})`),
+          {
+            name: "NoAnswer",
+          },
+        );
+      }
+    };
+  };
+  client.middlewareStack.addRelativeTo(middleware as never, {
+    relation: "after",
+    toMiddleware: "retryMiddleware",
+    name: "egressAuditTimedOutRetries",
+  });
+}
+
+/** What limitTimedOutRetries needs of a client's middleware stack (EC2's, EKS's). */
+interface RelativeStack {
+  // The SDK's middleware types are per client (its input and output unions): any one's will do.
+  addRelativeTo(middleware: never, options: { relation: "after"; toMiddleware: string; name: string }): void;
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = (typeof err === "object" && err !== null ? err : {}) as { name?: unknown; code?: unknown };
+  return e.name === "TimeoutError" || e.code === "ETIMEDOUT";
+}
+
 function makeClient(region: string, opts: Omit<AwsCollectOptions, "regions">): EC2Client {
-  return new EC2Client({
+  const client = new EC2Client({
     region,
     retryMode: "adaptive",
     maxAttempts: opts.maxAttempts ?? DEFAULT_MAX_ATTEMPTS,
@@ -517,6 +602,8 @@ function makeClient(region: string, opts: Omit<AwsCollectOptions, "regions">): E
     ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
   });
+  limitTimedOutRetries(client);
+  return client;
 }
 
 /** At most `limit` tasks at once. */
@@ -555,6 +642,38 @@ function referencedPrefixLists(results: Map<string, unknown[]>): Set<string> | u
     for (const r of t.Routes ?? []) if (r.DestinationPrefixListId) ids.add(r.DestinationPrefixListId);
   }
   return ids;
+}
+
+/**
+ * A scoped run keeps the Elastic IPs of the interfaces (and instances) it collected, those of its
+ * VPCs: DescribeAddresses has no VPC filter, and an address of an interface elsewhere would read as
+ * one whose interface is missing from the input, on every run. An interface the run could not list
+ * (its call failed: a gap) is not a source either, so its address would decide nothing.
+ */
+function scopeAddresses(results: Map<string, unknown[]>): void {
+  const addresses = results.get("Addresses") as Address[] | undefined;
+  if (!addresses) return;
+  const interfaces = new Set<string>();
+  const instances = new Set<string>();
+  for (const n of (results.get("NetworkInterfaces") ?? []) as NetworkInterface[])
+    if (n.NetworkInterfaceId) interfaces.add(n.NetworkInterfaceId);
+  for (const r of (results.get("Reservations") ?? []) as Reservation[])
+    for (const i of r.Instances ?? []) {
+      if (i.InstanceId) instances.add(i.InstanceId);
+      for (const n of i.NetworkInterfaces ?? [])
+        if (n.NetworkInterfaceId) interfaces.add(n.NetworkInterfaceId);
+    }
+  for (const g of (results.get("NatGateways") ?? []) as NatGateway[])
+    for (const a of g.NatGatewayAddresses ?? [])
+      if (a.NetworkInterfaceId) interfaces.add(a.NetworkInterfaceId);
+  results.set(
+    "Addresses",
+    addresses.filter((a) =>
+      a.NetworkInterfaceId
+        ? interfaces.has(a.NetworkInterfaceId)
+        : !!a.InstanceId && instances.has(a.InstanceId),
+    ),
+  );
 }
 
 interface RegionResult {
@@ -602,19 +721,37 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
       }
       return finish(region, results, gaps, calls, fatal);
     }
+    // An endpoint that never answers: once a call has timed out on every attempt it was given while
+    // no call of the region has been answered at all, the calls not yet asked are not (each is a gap
+    // saying so), instead of each waiting out its own attempts.
+    let answered = false;
+    let silent: Error | undefined;
     await Promise.all(
       CALLS.map((spec) =>
         run(async () => {
           calls++;
           try {
+            if (silent) throw silent;
             results.set(spec.key, await spec.fetch(client, vpcIds));
+            answered = true;
           } catch (err) {
+            const info = describeError(err);
+            if (info.kind !== "connection") answered = true;
+            else if (info.code === "NoAnswer" && !answered && !silent)
+              silent = Object.assign(
+                new Error(
+                  `not asked: ${spec.call} got no answer in ${region}, where no call had been answered (${info.message})`,
+                ),
+                { name: "NoAnswer" },
+              );
             fail(spec.call, spec.key, err);
           }
           progress(spec.call);
         }),
       ),
     );
+
+    if (vpcIds) scopeAddresses(results);
 
     // Calls asked once per item of an answer (a referenced prefix list, a VPC), after the calls
     // above and through the same limit; a failure is a gap naming its item.

@@ -95,7 +95,17 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
       message:
         missingReason(ctx, "NetworkInterfaces", "no sources to audit") + " (and no Reservations either)",
     });
+  } else if (!raw.present.has("NetworkInterfaces") && gaps.has("NetworkInterfaces")) {
+    // The instances' interfaces come with describe-instances; every other sender's only with
+    // describe-network-interfaces. The gap alone does not say that they are missing from the audit.
+    model.unknowns.push({
+      resource: "NetworkInterfaces",
+      message: `only instances' interfaces (from describe-instances) were audited: interfaces attached to no instance (EKS pods' branch interfaces, Lambda functions, load balancers, NAT gateways, VPC endpoints) are listed only by describe-network-interfaces, which could not be read (${gaps.get("NetworkInterfaces")})`,
+    });
   }
+  // A VPC the run is asked for and does not have may exist: the call that lists VPCs failed.
+  const vpcGap = gaps.get("Vpcs");
+  if (vpcGap !== undefined) model.networksUnlisted = vpcGap;
   // In a fixed order, not the order the input listed things in (which AWS does not promise): a
   // nightly job comparing reports must not see a change where there is none.
   const byResource = (a: ModelNote, b: ModelNote) =>

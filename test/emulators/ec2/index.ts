@@ -22,6 +22,11 @@ export interface Ec2EmulatorOptions {
   dataDir?: string;
   /** Items by top-level key, e.g. { SecurityGroups: [...] }; added after dataDir's. */
   data?: Record<string, unknown[]>;
+  /**
+   * The region the data is in: requests signed (SigV4) for another region are answered as from a
+   * region with nothing in it. Without it, every region answers with the data.
+   */
+  region?: string;
   /** Server-side page size: caps MaxResults, and pages even when the client sends none. */
   pageSize?: number;
   /** Answer RequestLimitExceeded (HTTP 503) to the first N requests and/or every Nth request. */
@@ -35,6 +40,8 @@ export interface Ec2EmulatorOptions {
    * services end a list): a client that follows tokens blindly asks for that page forever.
    */
   repeatLastToken?: string[];
+  /** Operation names never answered: the request is read and left open (a network that drops packets). */
+  hang?: string[];
   /** Answer every request AuthFailure (HTTP 401), as EC2 does for credentials it cannot validate. */
   rejectCredentials?: boolean;
 }
@@ -155,6 +162,11 @@ function matches(item: unknown, sel: Selector): boolean {
         (a) => isRecord(a) && typeof a.VpcId === "string" && f.values.includes(a.VpcId),
       );
       if (!hit) return false;
+    } else if (f.name === "network-interface.vpc-id") {
+      // An instance's interfaces, each in its own VPC (multi-VPC attachments): any of them.
+      const enis = Array.isArray(item.NetworkInterfaces) ? (item.NetworkInterfaces as unknown[]) : [];
+      if (!enis.some((n) => isRecord(n) && typeof n.VpcId === "string" && f.values.includes(n.VpcId)))
+        return false;
     }
     // Other filters are not emulated: they match everything.
   }
@@ -229,7 +241,12 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
     return m;
   }
 
-  function itemsFor(op: Operation, key: string, input: Record<string, unknown>): unknown[] {
+  function itemsFor(
+    data: Record<string, unknown[]>,
+    op: Operation,
+    key: string,
+    input: Record<string, unknown>,
+  ): unknown[] {
     if (op.name === "GetManagedPrefixListEntries") {
       const id = input.PrefixListId;
       const list = (data.ManagedPrefixLists ?? []).find((p) => isRecord(p) && p.PrefixListId === id);
@@ -242,7 +259,7 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
       }
       return Array.isArray(list.Entries) ? (list.Entries as unknown[]) : [];
     }
-    if (op.name === "DescribeInstanceTypes") return instanceTypes(input);
+    if (op.name === "DescribeInstanceTypes") return instanceTypes(data, input);
     const all = data[DATA_KEY[op.name] ?? key] ?? [];
     // As EC2 does, an explicit VPC id that does not exist fails the whole DescribeVpcs call.
     const missing =
@@ -259,7 +276,7 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
    * output member (EnableDnsSupport: {VpcId, EnableDnsSupport: {Value}}, as the CLI prints them); a VPC
    * without one has the AWS default, true.
    */
-  function vpcAttribute(input: Record<string, unknown>): unknown[] {
+  function vpcAttribute(data: Record<string, unknown[]>, input: Record<string, unknown>): unknown[] {
     const id = input.VpcId;
     if (!(data.Vpcs ?? []).some((v) => isRecord(v) && v.VpcId === id))
       throw new Ec2Error(400, "InvalidVpcID.NotFound", `The vpc ID '${String(id)}' does not exist`);
@@ -274,7 +291,7 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
    * under InstanceTypes, else what EC2's catalogue says, modelled coarsely (XEN_FAMILIES; `.metal`
    * types are bare metal, without a hypervisor; every other type is Nitro-based).
    */
-  function instanceTypes(input: Record<string, unknown>): unknown[] {
+  function instanceTypes(data: Record<string, unknown[]>, input: Record<string, unknown>): unknown[] {
     const stored = (data.InstanceTypes ?? []).filter(isRecord);
     const asked = stringList(input.InstanceTypes);
     if (!asked) return stored;
@@ -291,7 +308,7 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
     });
   }
 
-  function answer(action: string, params: Map<string, string>): string {
+  function answer(data: Record<string, unknown[]>, action: string, params: Map<string, string>): string {
     const op = getOperation(action);
     if (!op)
       throw new Ec2Error(400, "InvalidAction", `The action ${action} is not valid for this web service.`);
@@ -299,14 +316,14 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
     const input = isRecord(decoded) ? decoded : {};
     if (op.name === "DescribeVpcAttribute") {
       // Several members (the VPC id and the asked attribute), not one list or struct.
-      const body = encodeMembers(op.output, vpcAttribute(input)[0] as Record<string, unknown>);
+      const body = encodeMembers(op.output, vpcAttribute(data, input)[0] as Record<string, unknown>);
       return (
         `<?xml version="1.0" encoding="UTF-8"?>\n` +
         `<${action}Response xmlns="${XMLNS}"><requestId>${randomUUID()}</requestId>${body}</${action}Response>`
       );
     }
     const member = listMember(op);
-    const all = itemsFor(op, member.name, input);
+    const all = itemsFor(data, op, member.name, input);
     const output: Record<string, unknown> = {};
     const paginated = (op.output.members ?? []).some((m) => m.name === "NextToken");
     if (member.shape().kind === "struct") {
@@ -338,6 +355,7 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
       for (const [k, v] of new URLSearchParams(await readBody(req))) params.set(k, v);
     const action = params.get("Action") ?? "";
     requests.push({ action, params: Object.fromEntries(params) });
+    if (opts.hang?.includes(action)) return;
     const n = ++count;
     let status = 200;
     let body: string;
@@ -364,7 +382,8 @@ export async function startEc2Emulator(opts: Ec2EmulatorOptions = {}): Promise<E
       const failure = opts.fail?.[action];
       if (failure)
         throw new Ec2Error(failure.status, failure.code, failure.message ?? `${failure.code} (injected)`);
-      body = answer(action, params);
+      const region = /Credential=[^/]+\/\d+\/([^/]+)\//.exec(req.headers.authorization ?? "")?.[1];
+      body = answer(opts.region === undefined || region === opts.region ? data : {}, action, params);
     } catch (err) {
       const e = err instanceof Ec2Error ? err : new Ec2Error(500, "InternalError", String(err));
       status = e.status;

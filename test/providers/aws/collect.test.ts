@@ -2,7 +2,8 @@
 // parser, adaptive retries) talking to 127.0.0.1 only, always with explicit static credentials, region
 // and endpoint so the SDK never looks for instance metadata.
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
-import { createServer, type AddressInfo } from "node:net";
+import { createServer as createHttpServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -11,6 +12,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import {
   CALLS,
   collectAws,
+  TIMED_OUT_RETRIES,
   listRegions,
   type AwsCollectOptions,
   type AwsSnapshot,
@@ -436,7 +438,14 @@ describe("collectAws against the EC2 emulator", () => {
   });
 
   it("scopes to the VPCs: vpc-id filters where the API has them, the same scope applied otherwise", async () => {
-    const e = await emulator({ data: SYNTHETIC });
+    // An Elastic IP of vpc-b's NAT gateway: describe-addresses has no VPC filter.
+    const other = {
+      AllocationId: "eipalloc-3",
+      PublicIp: "203.0.113.3",
+      Domain: "vpc",
+      NetworkInterfaceId: "eni-nat-3",
+    };
+    const e = await emulator({ data: { ...SYNTHETIC, Addresses: [...(SYNTHETIC.Addresses ?? []), other] } });
     const snapshot = await collectAws(options(e, { vpcIds: ["vpc-a"] }));
     expect(snapshot.gaps).toEqual([]);
 
@@ -447,12 +456,21 @@ describe("collectAws against the EC2 emulator", () => {
       DescribeNetworkAcls: "vpc-id",
       DescribeSecurityGroups: "vpc-id",
       DescribeNetworkInterfaces: "vpc-id",
-      DescribeInstances: "vpc-id",
       DescribeInternetGateways: "attachment.vpc-id",
       DescribeNatGateways: "vpc-id",
       DescribeVpcEndpoints: "vpc-id",
     };
+    // Instances by the VPC they run in, and again by their interfaces' (one may be in another VPC).
+    expect(
+      requestsFor(e, "DescribeInstances")
+        .map((p) => [p["Filter.1.Name"], p["Filter.1.Value.1"], p["Filter.1.Value.2"]])
+        .sort(),
+    ).toEqual([
+      ["network-interface.vpc-id", "vpc-a", undefined],
+      ["vpc-id", "vpc-a", undefined],
+    ]);
     for (const spec of CALLS) {
+      if (spec.call === "DescribeInstances") continue;
       const [first, ...rest] = requestsFor(e, spec.call);
       expect(first, spec.call).toBeDefined();
       expect(rest, spec.call).toEqual([]);
@@ -489,6 +507,7 @@ describe("collectAws against the EC2 emulator", () => {
       "tgw-attach-a",
       "tgw-attach-vpn",
     ]);
+    // Only the Elastic IPs of the interfaces collected (here vpc-a's NAT gateway's).
     expect(items(snapshot, "Addresses")).toEqual(SYNTHETIC.Addresses);
     // Entries only for the lists that the collected rules and routes reference.
     const lists = items(snapshot, "ManagedPrefixLists");
@@ -718,8 +737,22 @@ describe("collectAws against the EC2 emulator", () => {
     ).rejects.toThrow(/^cannot reach EC2 in us-east-2: ECONNREFUSED/);
   });
 
-  it("gives up on an endpoint that accepts connections and never answers, instead of waiting forever", async () => {
-    const silent = createServer(() => undefined);
+  it("retries an attempt that gets no answer once, not up to maxAttempts, then records a gap; the rest is collected", async () => {
+    const e = await emulator({ data: SYNTHETIC, hang: ["DescribeSubnets"] });
+    const snapshot = await collectAws(options(e, { maxAttempts: 8, requestTimeoutMs: 200, concurrency: 1 }));
+    expect(requestsFor(e, "DescribeSubnets")).toHaveLength(TIMED_OUT_RETRIES + 1);
+    expect(snapshot.gaps.map((g) => [g.call, g.code])).toEqual([["DescribeSubnets", "NoAnswer"]]);
+    expect(snapshot.gaps[0]?.message).toMatch(/^2 attempts got no answer in time/);
+    expect(items(snapshot, "Vpcs")).toEqual(SYNTHETIC.Vpcs);
+  });
+
+  it("gives up on an endpoint that accepts connections and never answers: after its first call's two attempts, nothing more is asked", async () => {
+    const asked: string[] = [];
+    const silent = createHttpServer((req) => {
+      let body = "";
+      req.on("data", (b: Buffer) => (body += b.toString()));
+      req.on("end", () => asked.push(new URLSearchParams(body).get("Action") ?? ""));
+    });
     await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
     const endpoint = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
     try {
@@ -728,11 +761,14 @@ describe("collectAws against the EC2 emulator", () => {
           regions: [REGION],
           endpoint,
           credentials: CREDENTIALS,
-          maxAttempts: 2,
-          requestTimeoutMs: 300,
+          maxAttempts: 8,
+          requestTimeoutMs: 200,
+          concurrency: 1,
         }),
-      ).rejects.toThrow(/^cannot reach EC2 in us-east-2: (ETIMEDOUT|TimeoutError)/);
+      ).rejects.toThrow(/^cannot reach EC2 in us-east-2: NoAnswer: 2 attempts got no answer in time/);
+      expect(asked).toEqual(["DescribeVpcs", "DescribeVpcs"]);
     } finally {
+      silent.closeAllConnections();
       silent.close();
     }
   });
