@@ -31,6 +31,8 @@ export function clusterSources(
   model: NetworkModel,
   name: string,
 ): { nodes: Endpoint[]; unplaced: UnplacedSource[] } {
+  const ambiguous = model.clusters.get(name)?.ambiguous;
+  if (ambiguous !== undefined) throw new InputError(`--cluster ${name}: ${ambiguous}`);
   const isNode = isNodeOf(model, name);
   const nodes = model.endpoints.filter(isNode);
   const unplaced = (model.unplaced ?? []).filter(isNode);

@@ -343,6 +343,8 @@ export interface ClusterInfo {
   subnetIds: string[];
   /** Filters the platform puts on every node (EKS: the cluster security group). */
   nodeFilterIds: string[];
+  /** Why the name does not tell one cluster (several of that name in the input), if it does not. */
+  ambiguous?: string;
 }
 
 export interface ModelNote {

@@ -94,3 +94,45 @@ describe("--cluster nodes", () => {
     );
   });
 });
+
+describe("EKS clusters of one name", () => {
+  const cluster = (arn: string, vpcId: string) => ({
+    name: "c1",
+    arn,
+    resourcesVpcConfig: { vpcId, clusterSecurityGroupId: "sg-c1", subnetIds: [] },
+  });
+  const withClusters = (...clusters: object[]) => {
+    const d = tinyVpc();
+    d.SecurityGroups!.push({ GroupId: "sg-c1", VpcId: "vpc-1", IpPermissions: [], IpPermissionsEgress: [] });
+    d.NetworkInterfaces!.push({
+      ...eni("eni-node", "subnet-priv", "10.0.1.30", ["sg-c1"]),
+      InterfaceType: "interface",
+    });
+    d.EksClusters = clusters;
+    return awsModel(docsOf(d), "test");
+  };
+  const east = "arn:aws:eks:us-east-1:111122223333:cluster/c1";
+  const west = "arn:aws:eks:eu-west-1:111122223333:cluster/c1";
+
+  it("two (two regions' snapshots in one folder): --cluster cannot tell which is meant, whichever was read last", () => {
+    for (const order of [
+      [cluster(east, "vpc-1"), cluster(west, "vpc-9")],
+      [cluster(west, "vpc-9"), cluster(east, "vpc-1")],
+    ]) {
+      const m = withClusters(...order);
+      expect(() => selectSources(m, { cluster: "c1" })).toThrow(InputError);
+      expect(() => selectSources(m, { cluster: "c1" })).toThrow(
+        `--cluster c1: the input holds 2 EKS clusters named c1 (${west}, ${east}): which one is meant cannot be told; audit a folder that holds one of them`,
+      );
+    }
+  });
+
+  it("one saved twice is one; with different content, an error naming both places", () => {
+    expect(() =>
+      selectSources(withClusters(cluster(east, "vpc-1"), cluster(east, "vpc-1")), { cluster: "c1" }),
+    ).not.toThrow();
+    expect(() => withClusters(cluster(east, "vpc-1"), cluster(east, "vpc-9"))).toThrow(
+      /is also at .* with different content \(two versions of one resource/,
+    );
+  });
+});

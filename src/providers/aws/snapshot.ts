@@ -173,6 +173,7 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   // One type described in several regions' snapshots reads the same (what the audit reads of it).
   InstanceTypes: "InstanceType",
   ByoipCidrs: "Cidr",
+  EksClusters: "arn",
 };
 
 /**
