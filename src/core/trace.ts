@@ -14,6 +14,7 @@ import {
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
 import type { AskedMissing } from "../model/missing.js";
+import { ascending } from "../model/order.js";
 import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
@@ -76,9 +77,8 @@ function findSource(
 ): Endpoint | undefined {
   const byId = endpoints.filter((e) => e.id === src);
   if (byId.length > 0) return byId[0]!;
-  const byOwner = endpoints.filter((e) => e.ownerId === src);
-  // An instance's traffic starts at its primary interface (device index 0).
-  if (byOwner.length > 0) return byOwner.find((e) => e.primary) ?? byOwner[0]!;
+  // An instance's traffic starts at its primary interface (device index 0), and nowhere else.
+  if (endpoints.some((e) => e.ownerId === src)) return instanceStart(model, src, src, name);
   let ip: bigint | null = null;
   try {
     ip = parseIp(src);
@@ -121,24 +121,84 @@ function findSource(
       ephemeralPorts: ANY_CLIENT_PORTS,
     };
   }
-  // An interface's own name picks that interface; its instance's name, the instance's interfaces.
-  const byOwnName = endpoints.filter((e) => e.ownName === src && e.ownName !== e.name);
-  if (byOwnName.length === 1) return byOwnName[0]!;
-  if (byOwnName.length > 1)
+  return byName(model, src, endpoints, networks, name);
+}
+
+/**
+ * The source a name picks: an interface's own Name tag that interface; an instance's name (which its
+ * interfaces carry) the instance, so its primary interface. Where the name picks more than one of
+ * them (two instances, or an interface's tag and another instance), which is meant is not guessed.
+ * Interfaces the input tells too little of to audit (model.unplaced) count too: a name they share
+ * is as ambiguous, and an instance whose primary interface is one of them is refused.
+ */
+function byName(
+  model: NetworkModel,
+  src: string,
+  endpoints: readonly Endpoint[],
+  networks: ReadonlySet<string> | null,
+  name: FieldName,
+): Endpoint | undefined {
+  const unplaced = (model.unplaced ?? []).filter(
+    (u) => networks === null || u.networkId === "" || networks.has(u.networkId),
+  );
+  // Candidates by what they are: an interface by its id, an instance (its interfaces so named) by its.
+  const picks = new Map<string, Named[]>();
+  for (const e of [...endpoints, ...unplaced]) {
+    const key =
+      e.ownName === src && e.ownName !== e.name ? e.id : e.name === src ? (e.ownerId ?? e.id) : undefined;
+    if (key !== undefined) picks.set(key, [...(picks.get(key) ?? []), e]);
+  }
+  if (picks.size > 1) {
+    const ids = [...picks.keys()].sort(ascending);
     throw new InputError(
-      `${name("src")} "${src}" names ${byOwnName.length} interfaces (${byOwnName.map((e) => e.id).join(", ")}): use an interface id`,
+      `${name("src")} "${src}" names ${ids.length} sources (${ids.join(", ")}): use an interface or instance id`,
     );
-  const byName = endpoints.filter((e) => e.name === src);
-  if (byName.length === 1) return byName[0]!;
-  // Several interfaces of one instance share its name: start at its primary one.
-  const owners = new Set(byName.map((e) => e.ownerId));
-  if (byName.length > 1 && owners.size === 1 && !owners.has(undefined))
-    return byName.find((e) => e.primary) ?? byName[0]!;
-  if (byName.length > 1)
+  }
+  const [pick] = picks;
+  if (pick === undefined) return undefined;
+  const [key, named] = pick;
+  const placed = (e: Named): e is Endpoint => endpoints.includes(e as Endpoint);
+  if (named.length === 1 && named[0]!.id === key) return named.filter(placed)[0];
+  // Several interfaces of one instance share the name: the instance's, unless it has a primary
+  // interface named otherwise (then the name is theirs: an instance without one, its interfaces
+  // tagged alike).
+  const primary = [...model.endpoints, ...(model.unplaced ?? [])].find((e) => e.ownerId === key && e.primary);
+  if (primary === undefined || named.includes(primary)) return instanceStart(model, src, key, name);
+  if (named.length === 1) return named.filter(placed)[0];
+  const ids = named.map((e) => e.id).sort(ascending);
+  throw new InputError(
+    `${name("src")} "${src}" names ${ids.length} interfaces of ${key} (${ids.join(", ")}): use an interface id`,
+  );
+}
+
+type Named = Pick<Endpoint, "id" | "name" | "ownName" | "ownerId" | "primary">;
+
+/**
+ * Where a trace from instance `owner` (which `src` names) starts: its primary interface. One the input
+ * tells too little of to audit is refused as that interface's id is; one the input lacks, too: another
+ * interface of the instance is not where its traffic starts.
+ */
+function instanceStart(
+  model: NetworkModel,
+  src: string,
+  owner: string,
+  name: FieldName,
+): Endpoint | undefined {
+  const start = model.endpoints.find((e) => e.ownerId === owner && e.primary);
+  if (start) return start;
+  const unread = model.unplaced?.find((u) => u.ownerId === owner && u.primary);
+  if (unread) {
+    const why = model.unknowns.find((u) => u.resource === unread.id)?.message;
     throw new InputError(
-      `${name("src")} "${src}" names ${byName.length} sources (${byName.map((e) => e.id).join(", ")}): use an interface or instance id`,
+      `${name("src")} "${src}" is instance ${owner}, whose primary interface ${unread.id} cannot be traced, it is listed under unknowns${why === undefined ? "" : `: ${why}`}`,
     );
-  return undefined;
+  }
+  const others = model.endpoints.filter((e) => e.ownerId === owner).map((e) => e.id);
+  // None of its interfaces can be traced: the caller says why.
+  if (others.length === 0) return undefined;
+  throw new InputError(
+    `${name("src")} "${src}" is instance ${owner}, whose primary interface is not in the input (only ${others.sort(ascending).join(", ")}): use an interface id`,
+  );
 }
 
 /** `list` with `x` at the front (moved there if it holds x). */

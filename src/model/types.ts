@@ -329,9 +329,14 @@ export interface Endpoint {
 /**
  * A source interface the input tells too little of to audit (AWS: saved without its subnet): not an
  * endpoint, listed under unknowns. Kept with what selects sources (its network, filters and cluster
- * tags), so that a run whose scope takes it (--vpc, --cluster) can say it was not audited.
+ * tags), so that a run whose scope takes it (--vpc, --cluster) can say it was not audited, and with
+ * what a trace's source names it by (its names, its instance, whether it is the primary one), so that
+ * a trace from its instance is refused rather than started at another of the instance's interfaces.
  */
-export interface UnplacedSource extends Pick<Endpoint, "id" | "filterIds" | "clusters"> {
+export interface UnplacedSource extends Pick<
+  Endpoint,
+  "id" | "filterIds" | "clusters" | "name" | "ownName" | "ownerId" | "primary"
+> {
   /** Its network, "" when the input does not tell. */
   networkId: string;
 }

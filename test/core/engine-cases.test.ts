@@ -1158,6 +1158,70 @@ describe("destination hosts", () => {
     });
   });
 
+  /** The tiny VPC with instance i-app ("app") holding eni-app (device 0) and eni-app-mgmt (device 1). */
+  const withAppMgmt = (mgmtTags: { Key: string; Value: string }[] = []): Docs => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      ...eni("eni-app-mgmt", "subnet-pub", "10.0.0.20", ["sg-all"], "198.51.100.20"),
+      TagSet: mgmtTags,
+      Attachment: { InstanceId: "i-app", DeviceIndex: 1 },
+    });
+    d.Reservations = [{ Instances: [{ InstanceId: "i-app", Tags: [{ Key: "Name", Value: "app" }] }] }];
+    return d;
+  };
+
+  it("trace: an instance whose primary interface cannot be audited is refused, not started at another of its interfaces", () => {
+    const d = withAppMgmt();
+    delete (d.NetworkInterfaces![0] as { SubnetId?: string }).SubnetId; // eni-app, device index 0
+    const why =
+      'interface eni-app "app" (private IP 10.0.1.10, in vpc-1, attached to i-app) has no SubnetId in the input: which subnet it sends through (its route table and network ACL) is not known, so what it sends is not audited';
+    expect(() => trace(d, { src: "eni-app" })).toThrow(
+      `--src "eni-app" cannot be traced, it is listed under unknowns: ${why}`,
+    );
+    // eni-app-mgmt (public subnet, public IP) would say allowed: not the instance's answer.
+    for (const src of ["i-app", "app"])
+      expect(() => trace(d, { src })).toThrow(
+        `--src "${src}" is instance i-app, whose primary interface eni-app cannot be traced, it is listed under unknowns: ${why}`,
+      );
+    expect(trace(d, { src: "eni-app-mgmt" })).toMatchObject({
+      verdict: "allowed",
+      egressIp: "198.51.100.20",
+    });
+    // Its primary interface missing from the input: refused too.
+    d.NetworkInterfaces!.splice(0, 1);
+    for (const src of ["i-app", "app"])
+      expect(() => trace(d, { src })).toThrow(
+        `--src "${src}" is instance i-app, whose primary interface is not in the input (only eni-app-mgmt): use an interface id`,
+      );
+  });
+
+  it("trace: a name that an interface's own Name tag and another instance both have is not guessed at", () => {
+    // eni-web (no instance) tagged "app", as instance i-app is named.
+    const d = withAppMgmt();
+    (d.NetworkInterfaces![1] as { TagSet?: object[] }).TagSet = [{ Key: "Name", Value: "app" }];
+    const ambiguous = '--src "app" names 2 sources (eni-web, i-app): use an interface or instance id';
+    expect(() => trace(d, { src: "app" })).toThrow(ambiguous);
+    // Tagged apart from its own instance ("web", instance i-web), the same.
+    d.NetworkInterfaces![1] = {
+      ...d.NetworkInterfaces![1]!,
+      Attachment: { InstanceId: "i-web", DeviceIndex: 0 },
+    };
+    d.Reservations!.push({ Instances: [{ InstanceId: "i-web", Tags: [{ Key: "Name", Value: "web" }] }] });
+    expect(() => trace(d, { src: "app" })).toThrow(ambiguous);
+    expect(trace(d, { src: "web" }).source.id).toBe("eni-web");
+    // An interface tagged with its own instance's name is that instance's: not ambiguous.
+    const own = withAppMgmt([{ Key: "Name", Value: "app" }]);
+    expect(trace(own, { src: "app" }).source.id).toBe("eni-app");
+    // An instance without a name, its interfaces tagged alike: the name is the instance's, as if it had it;
+    // its primary interface named otherwise: the name is the other interface's own.
+    const alike = withAppMgmt([{ Key: "Name", Value: "db" }]);
+    alike.Reservations = [{ Instances: [{ InstanceId: "i-app" }] }];
+    (alike.NetworkInterfaces![0] as { TagSet?: object[] }).TagSet = [{ Key: "Name", Value: "db" }];
+    expect(trace(alike, { src: "db" }).source.id).toBe("eni-app");
+    (alike.NetworkInterfaces![0] as { TagSet?: object[] }).TagSet = [{ Key: "Name", Value: "db-0" }];
+    expect(trace(alike, { src: "db" }).source.id).toBe("eni-app-mgmt");
+  });
+
   it("trace: a private address that interfaces of two VPCs have is not guessed at", () => {
     const d = withWebIn();
     d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.0.0.0/16" });

@@ -269,17 +269,26 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const kind = sourceKindOf(type);
     if (kind === undefined) continue;
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
+    const instanceName = nameTag(instance?.Tags);
+    const ownName = nameTag(eni.TagSet);
+    // What --src names it by: its instance's name, else its own; an interface tagged apart from its
+    // instance ("web-mgmt" on web's second interface) by its own too.
+    const names = {
+      name: instanceName ?? ownName ?? describes(eni.Description),
+      ...(instanceName !== undefined && ownName !== undefined ? { ownName } : {}),
+    };
+    // The instance's primary interface: device index 0 on network card 0 (instances with several
+    // network cards have an interface at device index 0 on each).
+    const isPrimary =
+      (eni.Attachment?.DeviceIndex ?? 0) === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0;
     if (!eni.SubnetId) {
-      noteWithoutSubnet(
-        ctx,
-        eni,
-        privateIps,
-        nameTag(instance?.Tags) ?? nameTag(eni.TagSet),
-        instance?.InstanceId,
-      );
-      // What --vpc and --cluster select it by, for them to say it was not audited.
+      noteWithoutSubnet(ctx, eni, privateIps, instanceName ?? ownName, instance?.InstanceId);
+      // What --vpc and --cluster select it by, for them to say it was not audited; what --src names it
+      // by, for a trace from its instance to be refused rather than start at another of its interfaces.
       (ctx.model.unplaced ??= []).push({
         id: eni.NetworkInterfaceId,
+        ...names,
+        ...(owner ? { ownerId: owner, primary: isPrimary } : {}),
         networkId: vpc,
         filterIds: groups,
         ...(clusters.length > 0 ? { clusters } : {}),
@@ -289,24 +298,13 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
     if (type === "branch") branches.push(eni.NetworkInterfaceId);
     const services = servicesOf(vpc, instance, owner, type);
-    const instanceName = nameTag(instance?.Tags);
-    const ownName = nameTag(eni.TagSet);
     if (owner && !instance) innerList(unlistedInstances, owner).push(eni.NetworkInterfaceId);
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
       kind: "eni",
-      name: instanceName ?? ownName ?? describes(eni.Description),
-      // An interface tagged apart from its instance ("web-mgmt" on web's second interface).
-      ...(instanceName !== undefined && ownName !== undefined ? { ownName } : {}),
+      ...names,
       ownerId: owner,
-      // The instance's primary interface: device index 0 on network card 0 (instances with several
-      // network cards have an interface at device index 0 on each).
-      ...(owner
-        ? {
-            primary:
-              (eni.Attachment?.DeviceIndex ?? 0) === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0,
-          }
-        : {}),
+      ...(owner ? { primary: isPrimary } : {}),
       networkId: vpc,
       subnetId: eni.SubnetId,
       privateIps,
