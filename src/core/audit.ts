@@ -20,7 +20,7 @@ import {
   V4_OFFSET,
 } from "../netset/index.js";
 import type { Endpoint, NetworkModel, UnplacedSource } from "../model/types.js";
-import { Engine, type AuditParts } from "../graph/propagate.js";
+import { Engine, ownAddresses, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
 import type { Outcome, Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
@@ -357,12 +357,19 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     }
     return q;
   };
+  const queryIps = new Map<PacketSet, IntervalSet>();
   /** A class's entries, and the outcomes of them that data the input lacks decides (see AskedMissing). */
   const templatesOf = (ep: Endpoint): Class => {
-    const key = engine.classKey(ep);
+    // A source that asks about its own addresses gets its own answer to them (the host delivers
+    // them to itself), so it is a class of its own.
+    const q = queryOf(ep);
+    let ips = queryIps.get(q);
+    if (ips === undefined) queryIps.set(q, (ips = q.ips()));
+    const own = ownAddresses(ep);
+    const key = own.overlaps(ips) ? `${engine.classKey(ep)}|own ${ep.id} ${own.key()}` : engine.classKey(ep);
     let c = classes.get(key);
     if (!c) {
-      const pieces = engine.auditParts(ep, queryOf(ep));
+      const pieces = engine.auditParts(ep, q);
       const ids = parts.outcomeIdsOf(pieces);
       const cells = auditMatrix(pieces);
       const lacking = new Set<Outcome>();

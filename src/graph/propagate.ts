@@ -76,6 +76,15 @@ const NO_SERVICES: readonly LocalService[] = [];
  * What becomes of the packets a platform service would answer: allowed to it, or, when the service is
  * turned off or may be, blocked or unknown by the setting that decides.
  */
+/**
+ * An endpoint's own addresses: its private IPv4 and IPv6 ones and the prefixes delegated to it. What is
+ * sent to them stays on the host: no filter or route applies.
+ */
+export function ownAddresses(ep: Endpoint): IntervalSet {
+  const own = IntervalSet.fromRanges([...ep.privateIps, ...ep.ipv6].map((ip) => [ip, ip] as const));
+  return ep.prefixes ? own.union(ep.prefixes) : own;
+}
+
 function servedPiece(s: LocalService, served: PacketSet): Piece {
   const off = s.off;
   if (off?.verdict === "blocked")
@@ -298,27 +307,23 @@ export class Engine {
         pieces.push(blocked(v6, self, `${ep.id} has no IPv6 address`, atSource("no IPv6 address")));
       else live = live.union(v6);
     }
-    // A trace to the interface's own address: the host delivers it to itself. (An audit shares one
-    // result among the sources of a class, whose own addresses differ: there such an address is one
-    // of the hosts of the subnet, see arrivals.)
-    if (this.opts.detail) {
-      const own = live.restrictIps(
-        IntervalSet.fromRanges([...ep.privateIps, ...ep.ipv6].map((ip) => [ip, ip] as const)),
-      );
-      if (!own.isEmpty()) {
-        live = live.subtract(own);
-        pieces.push(
-          piece(
-            own,
-            reach(
-              "allowed",
-              "private",
-              `${ep.id}'s own address: the host delivers it to itself, no filter or route applies`,
-            ),
-            [{ resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "own address" }],
+    // To the interface's own address (one of its own, or of a prefix delegated to it): the host
+    // delivers it to itself. (An audit's classes share results only among sources that ask about none
+    // of their own addresses, see ownAddresses.)
+    const own = live.restrictIps(ownAddresses(ep));
+    if (!own.isEmpty()) {
+      live = live.subtract(own);
+      pieces.push(
+        piece(
+          own,
+          reach(
+            "allowed",
+            "private",
+            `${ep.id}'s own address: the host delivers it to itself, no filter or route applies`,
           ),
-        );
-      }
+          [{ resource: ep.id, kind: ep.kind, action: "exit", rule: null, detail: "own address" }],
+        ),
+      );
     }
     const subnet = this.model.subnets.get(ep.subnetId);
     if (!subnet) {

@@ -112,6 +112,20 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
 });
 
 describe("egress-audit aws trace", () => {
+  it("and the audit agree that a source's own address is delivered to itself", () => {
+    // app-1 is 10.20.10.31, and its security group lets no tcp/80 out to it (the audit said blocked).
+    const flow = "--src app-1 --dst 10.20.10.31 --port 80".split(" ");
+    const t = cli("aws", "trace", "--from-dir", EXAMPLE, ...flow);
+    expect(t.code).toBe(0);
+    expect(t.stdout).toContain("app-1 -> 10.20.10.31 tcp/80: ALLOWED\n");
+    const r = cli("aws", "--from-dir", EXAMPLE, "--dest", "10.20.10.31/32", "--ports", "tcp/80", "--json");
+    const app = (JSON.parse(r.stdout) as AuditResult).results.find((e) => e.source.name === "app-1")!;
+    expect(app).toMatchObject({ verdict: "allowed", exits: ["private"], reachable: ["10.20.10.31/32"] });
+    expect(app.paths[0]!.reason).toBe(
+      "eni-0a1b2c3d4e5f60104's own address: the host delivers it to itself, no filter or route applies",
+    );
+  });
+
   it("explains a blocked flow hop by hop and names the deciding rule", () => {
     const r = cli(
       "aws",

@@ -1280,6 +1280,57 @@ describe("destination hosts", () => {
     });
   });
 
+  it("trace and audit: to its own addresses, those of its delegated prefixes too, the host delivers it to itself", () => {
+    // eni-web (10.0.0.10, prefix 10.0.0.48/28) and eni-web2 (10.0.0.11), both with a public IP, under
+    // sg-web-in only: it lets nothing out.
+    const d = withWebIn();
+    d.NetworkInterfaces!.push(eni("eni-web2", "subnet-pub", "10.0.0.11", ["sg-web-in"], "198.51.100.11"));
+    const enis = d.NetworkInterfaces as Record<string, unknown>[];
+    const web = enis.find((e) => e.NetworkInterfaceId === "eni-web")!;
+    web.Groups = [{ GroupId: "sg-web-in" }];
+    web.Ipv4Prefixes = [{ Ipv4Prefix: "10.0.0.48/28" }];
+    const own = "eni-web's own address: the host delivers it to itself, no filter or route applies";
+    for (const [src, dst] of [
+      ["eni-web", "10.0.0.10"],
+      ["eni-web", "10.0.0.50"],
+      ["10.0.0.50", "10.0.0.10"],
+      ["10.0.0.50", "10.0.0.63"],
+    ] as const)
+      expect(trace(d, { src, dst, port: 22 })).toMatchObject({
+        verdict: "allowed",
+        exit: "private",
+        reason: own,
+      });
+    expect(trace(d, { src: "eni-web", dst: "10.0.0.11", port: 22 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "sg-web-in" },
+    });
+    // The audit agrees, for each source its own addresses only (eni-web2 shares eni-web's class else).
+    const results = audit(d, "tcp/22", "10.0.0.0/26").results;
+    const entry = (id: string) => results.find((x) => x.source.id === id)!;
+    expect(entry("eni-web")).toMatchObject({
+      verdict: "partial",
+      reachable: ["10.0.0.10/32", "10.0.0.48/28"],
+      exits: ["private"],
+      blockedBy: { resource: "sg-web-in" },
+    });
+    expect(entry("eni-web").paths.filter((p) => p.verdict === "allowed")).toEqual([
+      expect.objectContaining({
+        destinations: ["10.0.0.10/32", "10.0.0.48/28"],
+        exit: "private",
+        reason: own,
+      }),
+    ]);
+    expect(entry("eni-web2")).toMatchObject({
+      verdict: "partial",
+      reachable: ["10.0.0.11/32"],
+      blockedBy: { resource: "sg-web-in" },
+    });
+    // Not asked about its own addresses, it shares its class's answer as before.
+    const away = audit(d, "tcp/22", "10.0.1.0/24").results;
+    expect(away.find((x) => x.source.id === "eni-web")).toMatchObject({ verdict: "blocked" });
+  });
+
   it("audit: addresses of interfaces are unknown, each with its reason; so are addresses no interface has", () => {
     const [e] = audit(withWebIn(), "tcp/443", "10.0.0.0/24").results.filter((x) => x.source.id === "eni-app");
     expect(e!.verdict).toBe("unknown");

@@ -603,8 +603,12 @@ export function referenceOutcome(
   // 1. A source address of the destination's family.
   const src = isV4(pkt.dst) ? ep.privateIps[0] : ep.ipv6[0];
   if (src === undefined) return blocked("no source address of the family", ep.id, ep.kind, null);
-  // 1b. Traced to its own address: the host keeps it (an audit treats it as any host's address).
-  if (mode === "trace" && (ep.privateIps.includes(pkt.dst) || ep.ipv6.includes(pkt.dst)))
+  // 1b. To its own address (or one of a prefix delegated to it): the host keeps it.
+  if (
+    ep.privateIps.includes(pkt.dst) ||
+    ep.ipv6.includes(pkt.dst) ||
+    (ep.prefixes?.contains(pkt.dst) ?? false)
+  )
     return allowed("own address", "private", null);
   // 2. The endpoint's subnet.
   const subnet = model.subnets.get(ep.subnetId);

@@ -840,7 +840,8 @@ export class RawReference {
     const { eni, instance } = this.interfaces.find((x) => x.eni.NetworkInterfaceId === eniId)!;
     const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : (from ?? eni.PrivateIpAddress);
     if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
-    if (addressesOf(eni).includes(pkt.dst)) return allowed("private", null, "own address");
+    // To its own address, or one of a prefix delegated to it: the host keeps it.
+    if (holds(eni, pkt.dst)) return allowed("private", null, "own address");
     const service = this.service(pkt, instance, eni);
     if (service !== null) return service;
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
