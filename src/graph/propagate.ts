@@ -73,10 +73,6 @@ import { PeerAtoms } from "./peer-atoms.js";
 const NO_SERVICES: readonly LocalService[] = [];
 
 /**
- * What becomes of the packets a platform service would answer: allowed to it, or, when the service is
- * turned off or may be, blocked or unknown by the setting that decides.
- */
-/**
  * An endpoint's own addresses: its private IPv4 and IPv6 ones and the prefixes delegated to it. What is
  * sent to them stays on the host: no filter or route applies.
  */
@@ -85,6 +81,10 @@ export function ownAddresses(ep: Endpoint): IntervalSet {
   return ep.prefixes ? own.union(ep.prefixes) : own;
 }
 
+/**
+ * What becomes of the packets a platform service would answer: allowed to it, or, when the service is
+ * turned off or may be, blocked or unknown by the setting that decides.
+ */
 function servedPiece(s: LocalService, served: PacketSet): Piece {
   const off = s.off;
   if (off?.verdict === "blocked")
