@@ -139,9 +139,16 @@ function isEpipe(err: Error): boolean {
   return (err as NodeJS.ErrnoException).code === "EPIPE";
 }
 
+/** The exit code of the command once it has finished (see onStdoutError). */
+let finished: number | undefined;
+
 function onStdoutError(err: Error): void {
-  if (isEpipe(err)) readerGone = true;
-  else throw err;
+  if (!isEpipe(err)) throw err;
+  readerGone = true;
+  // The reader went away after the command finished, during oclif's final flush: that writes to the
+  // closed pipe and waits for a drain that never comes (on an unref'd timer, so the process would end
+  // with Node's "unsettled top-level await" warning and code 13). End with the run's own code.
+  if (finished !== undefined) process.exit(finished);
 }
 
 /**
@@ -153,6 +160,7 @@ export async function guarded(debug: boolean, body: () => Promise<number>): Prom
     const code = await body();
     // oclif waits for stdout to drain after a command, which a closed pipe never does: end here.
     if (readerGone) process.exit(code);
+    finished = code;
     return code;
   } catch (e) {
     const err = e as Error;

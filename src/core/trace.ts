@@ -78,7 +78,7 @@ function findSource(
   const byId = endpoints.filter((e) => e.id === src);
   if (byId.length > 0) return byId[0]!;
   // An instance's traffic starts at its primary interface (device index 0), and nowhere else.
-  if (endpoints.some((e) => e.ownerId === src)) return instanceStart(model, src, src, name);
+  if (endpoints.some((e) => e.ownerId === src)) return instanceStart(model, src, src, name, endpoints);
   let ip: bigint | null = null;
   try {
     ip = parseIp(src);
@@ -163,7 +163,10 @@ function byName(
   // interface named otherwise (then the name is theirs: an instance without one, its interfaces
   // tagged alike).
   const primary = [...model.endpoints, ...(model.unplaced ?? [])].find((e) => e.ownerId === key && e.primary);
-  if (primary === undefined || named.includes(primary)) return instanceStart(model, src, key, name);
+  // (The instance's name on a primary interface --vpc or --cluster leaves out is still the instance's:
+  // refused there, never answered from another of its interfaces.)
+  if (primary === undefined || named.includes(primary) || primary.name === src)
+    return instanceStart(model, src, key, name, endpoints);
   if (named.length === 1) return named.filter(placed)[0];
   const ids = named.map((e) => e.id).sort(ascending);
   throw new InputError(
@@ -175,17 +178,23 @@ type Named = Pick<Endpoint, "id" | "name" | "ownName" | "ownerId" | "primary">;
 
 /**
  * Where a trace from instance `owner` (which `src` names) starts: its primary interface. One the input
- * tells too little of to audit is refused as that interface's id is; one the input lacks, too: another
- * interface of the instance is not where its traffic starts.
+ * tells too little of to audit is refused as that interface's id is; one the input lacks, or one
+ * outside `endpoints` (what --vpc or --cluster leaves in), too: another interface of the instance is
+ * not where its traffic starts.
  */
 function instanceStart(
   model: NetworkModel,
   src: string,
   owner: string,
   name: FieldName,
+  endpoints: readonly Endpoint[],
 ): Endpoint | undefined {
   const start = model.endpoints.find((e) => e.ownerId === owner && e.primary);
-  if (start) return start;
+  if (start && endpoints.includes(start)) return start;
+  if (start)
+    throw new InputError(
+      `${name("src")} "${src}" is instance ${owner}, whose primary interface ${start.id} is in ${start.networkId}, which --vpc or --cluster leaves out: use an interface id to trace from another of its interfaces`,
+    );
   const unread = model.unplaced?.find((u) => u.ownerId === owner && u.primary);
   if (unread) {
     const why = model.unknowns.find((u) => u.resource === unread.id)?.message;
@@ -197,7 +206,7 @@ function instanceStart(
   // None of its interfaces can be traced: the caller says why.
   if (others.length === 0) return undefined;
   throw new InputError(
-    `${name("src")} "${src}" is instance ${owner}, whose primary interface is not in the input (only ${others.sort(ascending).join(", ")}): use an interface id`,
+    `${name("src")} "${src}" is instance ${owner}, whose primary interface is not in the input (only ${others.sort(ascending).join(", ")}${model.regions ? "; a live run narrowed by --vpc or --cluster reads only its VPCs' interfaces" : ""}): use an interface id`,
   );
 }
 

@@ -410,6 +410,10 @@ describe("an interface whose describe output has no Groups field", () => {
     Object.assign(none.NetworkInterfaces![1] as object, { Groups: [], RequesterId: "123456789012" });
     expect(awsModel(docsOf(none), "test").warnings).toEqual(awsModel(docsOf(tinyVpc()), "test").warnings);
     expect(trace(none, { src: "eni-web" }).verdict).toBe("allowed");
+    // So is an Elastic VMware Service interface's (what groups those have is not documented).
+    const evs = tinyVpc();
+    Object.assign(evs.NetworkInterfaces![1] as object, { Groups: [], InterfaceType: "evs" });
+    expect(trace(evs, { src: "eni-web" }).verdict).toBe("allowed");
   });
 
   it("with an empty list on an instance's or a customer's interface, which AWS never prints: a warning and unknown", () => {
@@ -1220,6 +1224,29 @@ describe("destination hosts", () => {
     expect(trace(alike, { src: "db" }).source.id).toBe("eni-app");
     (alike.NetworkInterfaces![0] as { TagSet?: object[] }).TagSet = [{ Key: "Name", Value: "db-0" }];
     expect(trace(alike, { src: "db" }).source.id).toBe("eni-app-mgmt");
+  });
+
+  it("trace: an instance whose primary interface --vpc leaves out is refused, by its id and by its name", () => {
+    // i-app's second interface is in vpc-2 (a multi-VPC attachment); a trace scoped to vpc-2 would
+    // otherwise start there by the name and in vpc-1 by the id.
+    const d = withAppMgmt();
+    d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.9.0.0/16" });
+    d.Subnets!.push({ SubnetId: "subnet-2", VpcId: "vpc-2", CidrBlock: "10.9.0.0/24" });
+    Object.assign(d.NetworkInterfaces![2]!, {
+      SubnetId: "subnet-2",
+      VpcId: "vpc-2",
+      PrivateIpAddress: "10.9.0.20",
+      PrivateIpAddresses: [{ Primary: true, PrivateIpAddress: "10.9.0.20" }],
+    });
+    const m = awsModel(docsOf(d), "test");
+    const scoped = m.endpoints.filter((e) => e.networkId === "vpc-2");
+    const from = (src: string) =>
+      runTrace(m, [{ src, dst: "8.8.8.8", protocol: "tcp", port: 443 }], scoped)[0]!;
+    for (const src of ["i-app", "app"])
+      expect(() => from(src)).toThrow(
+        `--src "${src}" is instance i-app, whose primary interface eni-app is in vpc-1, which --vpc or --cluster leaves out: use an interface id to trace from another of its interfaces`,
+      );
+    expect(from("eni-app-mgmt").source.id).toBe("eni-app-mgmt");
   });
 
   it("trace: a private address that interfaces of two VPCs have is not guessed at", () => {

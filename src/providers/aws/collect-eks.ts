@@ -62,8 +62,8 @@ class EksError extends Error {
 /**
  * The cluster named `name` in whichever of `regions` has it: each is asked (EKS names are unique per
  * region only). A region that answers ResourceNotFoundException does not have it. Any other failure
- * ends the search with that error, since the cluster could be the one there; so does a name found in
- * more than one region (which to audit is the user's to say, with --region: the run keeps clusters by
+ * ends the search with that error, since the cluster could be the one there, unless it was found in
+ * exactly one other region; a name found in more than one region ends it too (which to audit is the user's to say, with --region: the run keeps clusters by
  * name), and one found nowhere, naming the regions asked.
  */
 export async function findEksCluster(
@@ -85,10 +85,12 @@ export async function findEksCluster(
       : [],
   );
   const where = (list: readonly { region: string }[]): string => list.map((c) => c.region).join(", ");
-  if (failed.length > 0) {
+  // Found in exactly one region: what other regions refused (an organisation policy denying regions
+  // it does not use, say) is not needed. Found nowhere, a refusal may hide it.
+  if (failed.length > 0 && found.length !== 1) {
     const first = failed[0] as Error;
     const elsewhere =
-      found.length > 0 ? ` (it is in ${where(found)}: pass --region to search only there)` : "";
+      found.length > 1 ? ` (it is in ${where(found)}: pass --region to search only there)` : "";
     throw new Error(`${first.message}${elsewhere}`, { cause: first });
   }
   if (found.length > 1)

@@ -556,13 +556,19 @@ export const TIMED_OUT_RETRIES = 1;
  * call with an error the SDK does not retry (named NoAnswer, a connection failure to the collector).
  * Throttling and server errors keep their retries.
  */
-export function limitTimedOutRetries(client: { middlewareStack: RelativeStack }): void {
+export function limitTimedOutRetries(client: { middlewareStack: RelativeStack }): { answered: boolean } {
+  /** Whether any attempt of any call through this client got an answer (see collectRegion). */
+  const heard = { answered: false };
   const middleware = (next: (args: unknown) => Promise<unknown>) => {
     let timedOut = 0; // one handler per call: its attempts go through it
     return async (args: unknown) => {
       try {
-        return await next(args);
+        const out = await next(args);
+        heard.answered = true;
+        return out;
       } catch (err) {
+        // An error the service sent (throttling, a denial) is an answer too.
+        if (hasStatus(err)) heard.answered = true;
         if (!isTimeout(err) || ++timedOut <= TIMED_OUT_RETRIES) throw err;
         // No cause, no code, no $metadata: nothing the SDK's classification reads as transient.
         throw Object.assign(
@@ -579,6 +585,12 @@ export function limitTimedOutRetries(client: { middlewareStack: RelativeStack })
     toMiddleware: "retryMiddleware",
     name: "egressAuditTimedOutRetries",
   });
+  return heard;
+}
+
+function hasStatus(err: unknown): boolean {
+  const meta = (err as { $metadata?: { httpStatusCode?: unknown } } | null)?.$metadata;
+  return typeof meta?.httpStatusCode === "number";
 }
 
 /** What limitTimedOutRetries needs of a client's middleware stack (EC2's, EKS's). */
@@ -592,7 +604,10 @@ function isTimeout(err: unknown): boolean {
   return e.name === "TimeoutError" || e.code === "ETIMEDOUT";
 }
 
-function makeClient(region: string, opts: Omit<AwsCollectOptions, "regions">): EC2Client {
+function makeClient(
+  region: string,
+  opts: Omit<AwsCollectOptions, "regions">,
+): { client: EC2Client; heard: { answered: boolean } } {
   const client = new EC2Client({
     region,
     retryMode: "adaptive",
@@ -602,8 +617,7 @@ function makeClient(region: string, opts: Omit<AwsCollectOptions, "regions">): E
     ...(opts.credentials !== undefined ? { credentials: opts.credentials } : {}),
     ...(opts.profile !== undefined ? { profile: opts.profile } : {}),
   });
-  limitTimedOutRetries(client);
-  return client;
+  return { client, heard: limitTimedOutRetries(client) };
 }
 
 /** At most `limit` tasks at once. */
@@ -685,7 +699,7 @@ interface RegionResult {
 }
 
 async function collectRegion(region: string, opts: AwsCollectOptions): Promise<RegionResult> {
-  const client = makeClient(region, opts);
+  const { client, heard } = makeClient(region, opts);
   const run = limiter(Math.max(1, opts.concurrency ?? DEFAULT_CONCURRENCY));
   const vpcIds = opts.vpcIds && opts.vpcIds.length > 0 ? [...new Set(opts.vpcIds)] : undefined;
   const results = new Map<string, unknown[]>();
@@ -722,9 +736,9 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
       return finish(region, results, gaps, calls, fatal);
     }
     // An endpoint that never answers: once a call has timed out on every attempt it was given while
-    // no call of the region has been answered at all, the calls not yet asked are not (each is a gap
-    // saying so), instead of each waiting out its own attempts.
-    let answered = false;
+    // no attempt of any call of the region has been answered at all (a page, a throttling reply or a
+    // denial is an answer: `heard`), the calls not yet asked are not (each is a gap saying so), instead
+    // of each waiting out its own attempts.
     let silent: Error | undefined;
     await Promise.all(
       CALLS.map((spec) =>
@@ -733,11 +747,9 @@ async function collectRegion(region: string, opts: AwsCollectOptions): Promise<R
           try {
             if (silent) throw silent;
             results.set(spec.key, await spec.fetch(client, vpcIds));
-            answered = true;
           } catch (err) {
             const info = describeError(err);
-            if (info.kind !== "connection") answered = true;
-            else if (info.code === "NoAnswer" && !answered && !silent)
+            if (info.code === "NoAnswer" && !heard.answered && !silent)
               silent = Object.assign(
                 new Error(
                   `not asked: ${spec.call} got no answer in ${region}, where no call had been answered (${info.message})`,
@@ -909,7 +921,7 @@ export async function configuredRegion(profile?: string): Promise<string | undef
 export async function listRegions(
   opts: Omit<AwsCollectOptions, "regions"> & { region: string },
 ): Promise<string[]> {
-  const client = makeClient(opts.region, opts);
+  const { client } = makeClient(opts.region, opts);
   try {
     const out = await client.send(new DescribeRegionsCommand({}));
     return (out.Regions ?? [])

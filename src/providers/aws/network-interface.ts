@@ -315,7 +315,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         loc,
         eni,
         groups,
-        kind === "instance" && (owner !== undefined || !eni.RequesterId),
+        kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
       ),
       ephemeralPorts: ephemeralPorts(eni, kind, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
@@ -510,7 +510,8 @@ function noteWithoutSubnet(
  * a stand-in filter makes what it sends unknown (or blocked where its way on is blocked for sure), and
  * the run lists it among its unknowns. An empty list is an interface no group filters, as some
  * AWS-managed ones are, except where AWS never prints one (`hasGroups`): an instance's interface, or one
- * a customer created, has at least one (CreateNetworkInterface gives the VPC's default group when none is
+ * a customer created, has at least one (an Elastic VMware Service one, on a VLAN, is left out: what
+ * groups it has is not documented) (CreateNetworkInterface gives the VPC's default group when none is
  * named, and ModifyNetworkInterfaceAttribute refuses an empty list). Read as given that would let
  * everything out, so it is a warning and the same stand-in.
  */

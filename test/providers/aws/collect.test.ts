@@ -746,6 +746,17 @@ describe("collectAws against the EC2 emulator", () => {
     expect(items(snapshot, "Vpcs")).toEqual(SYNTHETIC.Vpcs);
   });
 
+  it("does not give up on a region whose other calls are being answered while one call gets no answer", async () => {
+    // DescribeVpcs never answers; DescribeSubnets, asked at the same time, is answered "slow down" four
+    // times (each an answer), still retrying when DescribeVpcs gives up (2 x 200 ms): the region is
+    // answering, so the calls after them are asked.
+    const e = await emulator({ data: SYNTHETIC, hang: ["DescribeVpcs"], throttle: { firstN: 4 } });
+    const snapshot = await collectAws(options(e, { maxAttempts: 8, requestTimeoutMs: 200, concurrency: 2 }));
+    expect(snapshot.gaps.map((g) => [g.call, g.code])).toEqual([["DescribeVpcs", "NoAnswer"]]);
+    expect(items(snapshot, "SecurityGroups")).toEqual(SYNTHETIC.SecurityGroups);
+    expect(items(snapshot, "RouteTables")).toEqual(SYNTHETIC.RouteTables);
+  });
+
   it("gives up on an endpoint that accepts connections and never answers: after its first call's two attempts, nothing more is asked", async () => {
     const asked: string[] = [];
     const silent = createHttpServer((req) => {

@@ -246,7 +246,7 @@ export class RawReference {
   ): "allow" | "unknown" | "deny" {
     // An instance's or a customer's interface always has a group: an empty list AWS never prints, and
     // what its groups allow is not known. An AWS service's empty list: no group filters it.
-    if (eni.Groups.length === 0 && sendsAs(eni.InterfaceType) === "instance") {
+    if (eni.Groups.length === 0 && sendsAs(eni.InterfaceType) === "instance" && eni.InterfaceType !== "evs") {
       const owned = this.interfaces.some(
         (x) => x.eni.NetworkInterfaceId === eni.NetworkInterfaceId && x.instance,
       );
