@@ -95,13 +95,17 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
       message:
         missingReason(ctx, "NetworkInterfaces", "no sources to audit") + " (and no Reservations either)",
     });
-  } else if (!raw.present.has("NetworkInterfaces") && gaps.has("NetworkInterfaces")) {
+  } else if (!raw.present.has("NetworkInterfaces")) {
     // The instances' interfaces come with describe-instances; every other sender's only with
-    // describe-network-interfaces. The gap alone does not say that they are missing from the audit.
-    model.unknowns.push({
+    // describe-network-interfaces. Neither the gap nor the missing file says that they are missing
+    // from the audit, whose list of sources an auditor reads as everything that can send. Not saved
+    // (a folder of instances only) is a warning: no answer given is wrong, only the list is short.
+    const gap = gaps.get("NetworkInterfaces");
+    const note = {
       resource: "NetworkInterfaces",
-      message: `only instances' interfaces (from describe-instances) were audited: interfaces attached to no instance (EKS pods' branch interfaces, Lambda functions, load balancers, NAT gateways, VPC endpoints) are listed only by describe-network-interfaces, which could not be read (${gaps.get("NetworkInterfaces")})`,
-    });
+      message: `only instances' interfaces (from describe-instances) were audited: interfaces attached to no instance (EKS pods' branch interfaces, Lambda functions, load balancers, NAT gateways, VPC endpoints) are listed only by describe-network-interfaces, which ${gap === undefined ? "was not saved" : `could not be read (${gap})`}`,
+    };
+    (gap === undefined ? model.warnings : model.unknowns).push(note);
   }
   // A VPC the run is asked for and does not have may exist: the call that lists VPCs failed.
   const vpcGap = gaps.get("Vpcs");

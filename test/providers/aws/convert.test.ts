@@ -2343,6 +2343,22 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     expect(dnsWarnings(none)).toEqual([]);
   });
 
+  it("describe-network-interfaces not saved: a warning that only instances' interfaces were audited", () => {
+    const d = tinyVpc();
+    d.Reservations = [{ Instances: [{ InstanceId: "i-app", NetworkInterfaces: [d.NetworkInterfaces![0]] }] }];
+    delete d.NetworkInterfaces;
+    const m = model(d);
+    expect(m.endpoints.map((e) => e.id)).toEqual(["eni-app"]);
+    expect(m.warnings.filter((w) => w.resource === "NetworkInterfaces")).toEqual([
+      {
+        resource: "NetworkInterfaces",
+        message:
+          "only instances' interfaces (from describe-instances) were audited: interfaces attached to no instance (EKS pods' branch interfaces, Lambda functions, load balancers, NAT gateways, VPC endpoints) are listed only by describe-network-interfaces, which was not saved",
+      },
+    ]);
+    expect(m.unknowns.filter((u) => u.resource === "NetworkInterfaces")).toEqual([]);
+  });
+
   it("describe-addresses and describe-byoip-cidrs both not saved, or both failed: the public addresses in use are named in a warning", () => {
     const addrWarnings = (d: Docs) => model(d).warnings.filter((w) => w.resource === "Addresses");
     const d = tinyVpc();
