@@ -2,6 +2,7 @@
 // one they agree on, unless an association is still being made or undone, or two disagree (two
 // snapshots in one folder); never the one the input happened to list first.
 import { innerList } from "../../model/maps.js";
+import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import type { RawRouteTable } from "./raw.js";
 
@@ -67,4 +68,20 @@ export function withoutAssociations<T extends { VpcId: string; Associations?: re
   for (const { item } of items) if (item.Associations == null) innerList(out, item.VpcId).push(idOf(item));
   for (const list of out.values()) list.sort(ascending);
   return out;
+}
+
+/**
+ * Why what applies to `subject` (a subnet's route table or ACL, an internet gateway's gateway route
+ * table: `cannot`) is not known when no table (ACL) of the input lists it and `unread` of its VPC were
+ * saved without their Associations (see withoutAssociations).
+ */
+export function unlistedWhy(
+  subject: string,
+  kind: string,
+  unread: readonly string[],
+  call: string,
+  cannot: string,
+): string {
+  const which = `${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"}`;
+  return `${subject} is in no ${kind}'s Associations and ${which} in the input without Associations (${call} always prints them), so ${cannot} cannot be told`;
 }

@@ -3,11 +3,10 @@
 // exit whose far side is not analysed (its verdict is `unknown`), or, for gateway endpoints, a cloud service.
 import { IntervalSet, parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
-import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
 import { innerList } from "../../model/maps.js";
-import { associationClaim, settle, withoutAssociations, type Claim } from "./claims.js";
+import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
 import { at, cidrAt, missingReason, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute, RawRouteTable } from "./raw.js";
@@ -175,7 +174,13 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     const unread = claims.length === 0 ? unreadTables.get(g.networkId!) : undefined;
     const applies = unread
       ? {
-          why: `${gatewayId} is in no route table's Associations and ${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"} in the input without Associations (describe-route-tables always prints them), so whether a gateway route table routes what comes in through it cannot be told`,
+          why: unlistedWhy(
+            gatewayId,
+            "route table",
+            unread,
+            "describe-route-tables",
+            "whether a gateway route table routes what comes in through it",
+          ),
         }
       : settle(claims, gatewayId, "gateway route table")!;
     if ("id" in applies) {

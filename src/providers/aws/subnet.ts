@@ -8,7 +8,7 @@ import type { Located } from "./snapshot.js";
 import { innerList } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
-import { associationClaim, settle, withoutAssociations, type Claim } from "./claims.js";
+import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
   const vpcOfSubnet = new Map(ctx.raw.Subnets.map(({ item }) => [item.SubnetId, item.VpcId]));
@@ -62,7 +62,15 @@ export function convertSubnets(ctx: AwsContext): void {
     const acl =
       settle(aclBySubnet.get(s.SubnetId), s.SubnetId, "network ACL") ??
       (unreadAcls
-        ? { why: unlistedWhy(s.SubnetId, "network ACL", unreadAcls, "describe-network-acls") }
+        ? {
+            why: unlistedWhy(
+              s.SubnetId,
+              "network ACL",
+              unreadAcls,
+              "describe-network-acls",
+              "which network ACL applies to it",
+            ),
+          }
         : settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL"));
     let aclId = acl && "id" in acl ? acl.id : undefined;
     if (aclId !== undefined && !aclBySubnet.has(s.SubnetId) && listsAssociations.has(s.VpcId))
@@ -85,7 +93,15 @@ export function convertSubnets(ctx: AwsContext): void {
     const rt =
       settle(rtBySubnet.get(s.SubnetId), s.SubnetId, "route table") ??
       (unreadRts
-        ? { why: unlistedWhy(s.SubnetId, "route table", unreadRts, "describe-route-tables") }
+        ? {
+            why: unlistedWhy(
+              s.SubnetId,
+              "route table",
+              unreadRts,
+              "describe-route-tables",
+              "which route table applies to it",
+            ),
+          }
         : settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table"));
     let routeTableId = rt && "id" in rt ? rt.id : null;
     if (rt && "why" in rt) {
@@ -124,15 +140,6 @@ export function convertSubnets(ctx: AwsContext): void {
       resource: aclId,
       message: `${someOf(subnets.sort(ascending), 5)} ${subnets.length === 1 ? "is" : "are"} in no network ACL's Associations, so read as on the VPC's default network ACL ${aclId}; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?), and what these subnets' answers allow may be wrong`,
     });
-}
-
-/**
- * Why the route table or network ACL of a subnet that no table (ACL) of the input lists cannot be told:
- * `unread` of its VPC were saved without their Associations.
- */
-function unlistedWhy(subnetId: string, kind: string, unread: readonly string[], call: string): string {
-  const which = `${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"}`;
-  return `${subnetId} is in no ${kind}'s Associations and ${which} in the input without Associations (${call} always prints them), so which ${kind} applies to it cannot be told`;
 }
 
 /**
