@@ -15,7 +15,7 @@ import {
 import { InputError } from "../model/errors.js";
 import type { AskedMissing } from "../model/missing.js";
 import { ascending } from "../model/order.js";
-import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel } from "../model/types.js";
+import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { notesFor, withoutForeignIcmp } from "./audit.js";
@@ -86,14 +86,29 @@ function findSource(
     ip = null;
   }
   if (ip !== null) {
-    const holders = endpoints.filter(
-      (e) => e.privateIps.includes(ip) || e.ipv6.includes(ip) || (e.prefixes?.contains(ip) ?? false),
-    );
+    const holds = (e: Pick<Endpoint, "privateIps" | "ipv6" | "prefixes">): boolean =>
+      e.privateIps.includes(ip) || e.ipv6.includes(ip) || (e.prefixes?.contains(ip) ?? false);
+    const holders = endpoints.filter(holds);
+    // Interfaces the input tells too little of to audit (saved without their subnet) hold addresses
+    // too: one of another VPC (or of one the input does not tell) with this address makes it as
+    // ambiguous, and when it alone has it, the caller refuses naming its unknowns entry.
+    const unread = inScope(model, networks).filter(holds);
     // VPCs may use the same private addresses: which interface is meant cannot be guessed.
-    if (holders.length > 1)
-      throw new InputError(
-        `${name("src")} "${src}" is an address of ${holders.length} interfaces (${holders.map((e) => `${e.id} in ${e.networkId}`).join(", ")}): use an interface or instance id, or --vpc`,
+    if (holders.length + unread.length > 1) {
+      const all = [...holders, ...unread].map(
+        (e) => `${e.id} in ${e.networkId || "a VPC the input does not tell"}`,
       );
+      throw new InputError(
+        `${name("src")} "${src}" is an address of ${all.length} interfaces (${all.join(", ")}): use an interface or instance id, or --vpc`,
+      );
+    }
+    const [alone] = unread;
+    if (alone !== undefined && holders.length === 0) {
+      const why = model.unknowns.find((u) => u.resource === alone.id)?.message;
+      throw new InputError(
+        `${name("src")} "${src}" cannot be traced, it is listed under unknowns: ${why ?? alone.id}`,
+      );
+    }
     const byIp = holders[0];
     // A secondary address, or one of a delegated prefix, sends as itself (a pod's address on a node's
     // interface, say): its own Elastic IP at an internet gateway, and rules that tell it apart from
@@ -138,9 +153,7 @@ function byName(
   networks: ReadonlySet<string> | null,
   name: FieldName,
 ): Endpoint | undefined {
-  const unplaced = (model.unplaced ?? []).filter(
-    (u) => networks === null || u.networkId === "" || networks.has(u.networkId),
-  );
+  const unplaced = inScope(model, networks);
   // Candidates by what they are: an interface by its id, an instance (its interfaces so named) by its.
   const picks = new Map<string, Named[]>();
   for (const e of [...endpoints, ...unplaced]) {
@@ -171,6 +184,13 @@ function byName(
   const ids = named.map((e) => e.id).sort(ascending);
   throw new InputError(
     `${name("src")} "${src}" names ${ids.length} interfaces of ${key} (${ids.join(", ")}): use an interface id`,
+  );
+}
+
+/** The interfaces the input tells too little of to audit (model.unplaced) in `networks` (all when null). */
+function inScope(model: NetworkModel, networks: ReadonlySet<string> | null): UnplacedSource[] {
+  return (model.unplaced ?? []).filter(
+    (u) => networks === null || u.networkId === "" || networks.has(u.networkId),
   );
 }
 

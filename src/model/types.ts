@@ -330,12 +330,13 @@ export interface Endpoint {
  * A source interface the input tells too little of to audit (AWS: saved without its subnet): not an
  * endpoint, listed under unknowns. Kept with what selects sources (its network, filters and cluster
  * tags), so that a run whose scope takes it (--vpc, --cluster) can say it was not audited, and with
- * what a trace's source names it by (its names, its instance, whether it is the primary one), so that
- * a trace from its instance is refused rather than started at another of the instance's interfaces.
+ * what a trace's source names it by (its names, its addresses, its instance, whether it is the primary
+ * one), so that a trace from its instance or address is refused rather than started at another
+ * interface (another of the instance's, or another VPC's with the same private address).
  */
 export interface UnplacedSource extends Pick<
   Endpoint,
-  "id" | "filterIds" | "clusters" | "name" | "ownName" | "ownerId" | "primary"
+  "id" | "filterIds" | "clusters" | "name" | "ownName" | "ownerId" | "primary" | "privateIps" | "ipv6"
 > {
   /** Its network, "" when the input does not tell. */
   networkId: string;

@@ -1273,6 +1273,33 @@ describe("destination hosts", () => {
     );
   });
 
+  it("trace: a private address that an interface saved without its subnet has too is not guessed at", () => {
+    // eni-twin (vpc-2) has 10.0.0.10 as eni-web (vpc-1) does, but was saved without its SubnetId.
+    const d = withWebIn();
+    d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.0.0.0/16" });
+    d.Subnets!.push({ SubnetId: "subnet-2", VpcId: "vpc-2", CidrBlock: "10.0.0.0/24" });
+    const twin = { ...eni("eni-twin", "subnet-2", "10.0.0.10", ["sg-all"]), VpcId: "vpc-2" };
+    delete (twin as { SubnetId?: string }).SubnetId;
+    d.NetworkInterfaces!.push(twin);
+    expect(() => trace(d, { src: "10.0.0.10" })).toThrow(
+      '--src "10.0.0.10" is an address of 2 interfaces (eni-web in vpc-1, eni-twin in vpc-2): use an interface or instance id, or --vpc',
+    );
+    // --vpc vpc-1 says which.
+    const m = awsModel(docsOf(d), "test");
+    const inVpc1 = selectSources(m, { vpcIds: ["vpc-1"] }).sources;
+    const flow = { src: "10.0.0.10", dst: "8.8.8.8", protocol: "tcp", port: 443 };
+    expect(runTrace(m, [flow], inVpc1)[0]).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+    // Its address alone (a secondary one, which its unknowns entry does not name): refused, naming it.
+    (twin as { PrivateIpAddresses?: object[] }).PrivateIpAddresses = [
+      { Primary: true, PrivateIpAddress: "10.0.0.10" },
+      { Primary: false, PrivateIpAddress: "10.0.0.77" },
+    ];
+    const why = awsModel(docsOf(d), "test").unknowns.find((u) => u.resource === "eni-twin")!.message;
+    expect(() => trace(d, { src: "10.0.0.77" })).toThrow(
+      `--src "10.0.0.77" cannot be traced, it is listed under unknowns: ${why}`,
+    );
+  });
+
   describe("prefixes delegated to an interface (EKS prefix mode: pods' addresses)", () => {
     /** withWebIn with 10.0.1.32/28 delegated to eni-app and 10.0.0.48/28 to eni-web. */
     const withPrefixes = (): Docs => {

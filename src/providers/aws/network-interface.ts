@@ -290,6 +290,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         ...names,
         ...(owner ? { ownerId: owner, primary: isPrimary } : {}),
         networkId: vpc,
+        privateIps,
+        ipv6,
         filterIds: groups,
         ...(clusters.length > 0 ? { clusters } : {}),
       });
