@@ -217,7 +217,7 @@ export function convertVpcs(ctx: AwsContext): void {
       ...(privateIpv6.length > 0 ? { privateIpv6 } : {}),
     });
   }
-  if (!ctx.raw.present.has("Vpcs")) standInVpcs(ctx);
+  standInVpcs(ctx);
   // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.
   ctx.model.advisories.push({
     match: PacketSet.cube(IntervalSet.point(6n), IntervalSet.point(25n), IP_ALL),
@@ -226,22 +226,28 @@ export function convertVpcs(ctx: AwsContext): void {
 }
 
 /**
- * Without describe-vpcs (not saved, or the call was denied) the VPCs the subnets name still exist:
- * each gets a stand-in made of its subnets' blocks, so that what applies to every VPC of a region
- * (Block Public Access) applies to it too, and what only its own description tells (whether an IPv6
- * block is advertised on the internet) is unknown, never taken as "nothing to say".
+ * The VPCs the subnets name that describe-vpcs does not list (not saved, the call denied, or saved
+ * with a filter or in other regions only) still exist: each gets a stand-in made of its subnets'
+ * blocks, so that what applies to every VPC of a region (Block Public Access) applies to it too, and
+ * what only its own description tells (whether an IPv6 block is advertised on the internet) is
+ * unknown, never taken as "nothing to say". (Without one, a VPC missing beside others' descriptions
+ * escaped its region's Block Public Access: allowed where AWS blocks.)
  */
 function standInVpcs(ctx: AwsContext): void {
+  const described = new Set(ctx.model.networks.keys());
   for (const loc of ctx.raw.Subnets) {
     const s = loc.item;
-    if (!s.VpcId) continue;
+    if (!s.VpcId || described.has(s.VpcId)) continue;
     let net = ctx.model.networks.get(s.VpcId);
     if (!net) {
       net = {
         id: s.VpcId,
         kind: "vpc",
         cidrs: IntervalSet.EMPTY,
-        unread: missingReason(ctx, "Vpcs", `${s.VpcId} is not described`),
+        unread: ctx.raw.present.has("Vpcs")
+          ? (ctx.gapReason("Vpcs") ??
+            `${s.VpcId} is not in the input's describe-vpcs output, though other VPCs are (saved with a filter, or only other regions' saved?)`)
+          : missingReason(ctx, "Vpcs", `${s.VpcId} is not described`),
         // AWS answers at its link-local addresses in every VPC; only the resolver's address in the
         // VPC's primary block (its base + 2) needs the description.
         services: vpcServices(ctx, s.VpcId, null),

@@ -1897,6 +1897,34 @@ describe("VPC Block Public Access", () => {
     });
   });
 
+  it("applies to a VPC that describe-vpcs does not list beside others (saved with a filter, another region's)", () => {
+    const d = tinyVpc();
+    // describe-vpcs saved with only another VPC: vpc-1, which the subnets name, must still get the
+    // region's setting (it escaped it: allowed where AWS blocks).
+    d.Vpcs = [{ VpcId: "vpc-9", CidrBlock: "172.31.0.0/16" }];
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    const docs = docsOf(d);
+    docs.push(
+      {
+        file: "bpa.json",
+        data: { VpcBlockPublicAccessOptions: options("us-east-1", "block-bidirectional") },
+      },
+      { file: "exclusions.json", data: { VpcBlockPublicAccessExclusions: [] } },
+    );
+    const model = awsModel(docs, "test");
+    const net = model.networks.get("vpc-1")!;
+    expect(net.internetBlock).toMatchObject({ mode: "bidirectional" });
+    expect(net.unread).toBe(
+      "vpc-1 is not in the input's describe-vpcs output, though other VPCs are (saved with a filter, or only other regions' saved?)",
+    );
+    expect(model.networks.get("vpc-9")!.unread).toBeUndefined();
+    const t = runTrace(model, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-block-public-access/us-east-1" },
+    });
+  });
+
   it("a setting that could not be read leaves its own region's VPCs undecided, not another region's", () => {
     const gapIn = (region: string) => {
       const d = tinyVpc();
