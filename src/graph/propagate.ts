@@ -16,6 +16,7 @@
 // (internet, NAT, other exits).
 import {
   formatIp,
+  ICMP_PROTOCOLS,
   IntervalSet,
   IPV4_ALL,
   IPV6_ALL,
@@ -66,7 +67,7 @@ import {
 } from "./boundaries.js";
 import { InternetEdge } from "./internet-edge.js";
 import { ReplyRoutes } from "./reply-routes.js";
-import { EXPECTS_REPLY } from "./returns.js";
+import { EXPECTS_REPLY, ICMP_QUERY_REQUESTS } from "./returns.js";
 import { RouteSplits } from "./routing.js";
 import { PeerAtoms } from "./peer-atoms.js";
 
@@ -1091,6 +1092,14 @@ export class Engine {
     const notTranslated = (part: PacketSet, reason: string, detail: string): void => {
       if (!part.isEmpty()) pieces.push(blocked(part, gref, reason, drop(detail)));
     };
+    const notFollowed = (part: PacketSet, reason: string, detail: string): void => {
+      if (!part.isEmpty())
+        pieces.push(
+          unknown(part, reason, [
+            { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail },
+          ]),
+        );
+    };
     // IPv6 only to the NAT64 prefix (DNS64 hands out such addresses for IPv4-only names): TCP and UDP
     // to 64:ff9b::a.b.c.d leave as IPv4 to a.b.c.d. ICMPv6 is rewritten into ICMPv4 there, which is
     // not followed: unknown.
@@ -1103,25 +1112,30 @@ export class Engine {
     );
     const ok64 = nat64.restrictProtocols(NAT64_PROTOCOLS);
     const icmp6 = nat64.restrictProtocols(ICMPV6);
-    if (!icmp6.isEmpty())
-      pieces.push(
-        unknown(icmp6, `${g.id} rewrites ICMPv6 to 64:ff9b::/96 into ICMPv4 (NAT64); that is not analysed`, [
-          {
-            resource: g.id,
-            kind: g.ref.kind,
-            action: "translate",
-            rule: null,
-            detail: "NAT64 ICMP (not followed)",
-          },
-        ]),
-      );
+    notFollowed(
+      icmp6,
+      `${g.id} rewrites ICMPv6 to 64:ff9b::/96 into ICMPv4 (NAT64); that is not analysed`,
+      "NAT64 ICMP (not followed)",
+    );
     const v4 = set.restrictIps(IPV4_ALL);
-    const ok = v4.restrictProtocols(g.protocols);
+    const translated = v4.restrictProtocols(g.protocols);
     notTranslated(
-      v4.subtract(ok).union(nat64.subtract(ok64).subtract(icmp6)),
+      v4.subtract(translated).union(nat64.subtract(ok64).subtract(icmp6)),
       `NAT gateways translate TCP, UDP and ICMP only`,
       "protocol not translated",
     );
+    // A NAT maps an ICMP query by its Identifier (RFC 5508 REQ-1); any other ICMP message (an error, a
+    // redirect, a reply, a router solicitation...) it translates only as part of a connection it
+    // tracks (REQ-5: an error from inside whose embedded packet matches no mapping SHOULD be dropped;
+    // REQ-11: others MAY be), and a packet a source starts belongs to none. AWS does not document what
+    // its NAT gateways do with them: unknown, not followed.
+    const untracked = translated.restrictProtocols(ICMP_PROTOCOLS).subtract(ICMP_QUERY_REQUESTS);
+    notFollowed(
+      untracked,
+      `${g.id} maps ICMP query requests (echo, timestamp, information, address mask); other ICMP messages a NAT translates only for a connection it tracks (RFC 5508), which a packet started here is not part of, and AWS does not document what its NAT gateways do with them`,
+      "ICMP other than a query request (not followed)",
+    );
+    const ok = translated.subtract(untracked);
     if (ok.isEmpty() && ok64.isEmpty()) return pieces;
     const natSubnet = this.model.subnets.get(g.subnetId);
     if (!natSubnet)

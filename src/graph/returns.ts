@@ -101,14 +101,22 @@ export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): Pa
   return fwd;
 }
 
+/**
+ * The ICMP and ICMPv6 query requests (see ICMP_QUERIES), any code, to any address: the only ICMP a
+ * host starts that expects a reply, and the only ICMP a NAT can map by itself (by the query's
+ * Identifier, RFC 5508 REQ-1); any other ICMP message is an error that belongs to a connection, or
+ * stands alone.
+ */
+export const ICMP_QUERY_REQUESTS: PacketSet = PacketSet.unionAll(
+  ICMP_QUERIES.map(([proto, request]) =>
+    PacketSet.cube(IntervalSet.point(BigInt(proto)), icmpTypeCode(request), IP_ALL),
+  ),
+);
+
 /** Forward packets that expect a reply at all (everything but ICMP messages other than queries). */
-export const EXPECTS_REPLY: PacketSet = (() => {
-  let s = PacketSet.of({ protocols: PROTO_ALL.subtract(ICMP_PROTOCOLS) });
-  for (const [proto, request] of ICMP_QUERIES) {
-    s = s.union(PacketSet.cube(IntervalSet.point(BigInt(proto)), icmpTypeCode(request), IP_ALL));
-  }
-  return s;
-})();
+export const EXPECTS_REPLY: PacketSet = PacketSet.of({ protocols: PROTO_ALL.subtract(ICMP_PROTOCOLS) }).union(
+  ICMP_QUERY_REQUESTS,
+);
 
 export interface ReturnSplit {
   /** Every reply passes. */

@@ -306,6 +306,53 @@ describe("paths out", () => {
     });
   });
 
+  it("NAT gateways translate ICMP query requests; other ICMP (an error, an echo reply) is not followed: unknown, not missing data", () => {
+    const d = tinyVpc();
+    // A ping leaves through nat-1 and igw-1, as TCP does.
+    const ping = trace(d, { src: "eni-app", protocol: "icmp", port: 8 });
+    expect(ping).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "198.51.100.200" });
+    expect(ping.hops.map((h) => `${h.resource}:${h.action}`)).toContain("nat-1:translate");
+    // A destination unreachable (3) and an echo reply (0) started here belong to no connection nat-1
+    // tracks (RFC 5508); AWS does not say what it does with them.
+    for (const [port, code] of [
+      [3, 3],
+      [0, 0],
+    ] as const) {
+      const t = trace(d, { src: "eni-app", protocol: "icmp", port, code });
+      expect(t).toMatchObject({ verdict: "unknown", exit: null, egressIp: null, blockedBy: null });
+      expect(t.reason).toBe(
+        "nat-1 maps ICMP query requests (echo, timestamp, information, address mask); other ICMP messages a NAT translates only for a connection it tracks (RFC 5508), which a packet started here is not part of, and AWS does not document what its NAT gateways do with them",
+      );
+      expect(t.hops.at(-1)).toEqual({
+        resource: "nat-1",
+        kind: "nat-gateway",
+        action: "translate",
+        rule: null,
+        detail: "ICMP other than a query request (not followed)",
+      });
+    }
+    // The audit agrees, row by row; the source with a public IP of its own (no NAT) is not concerned.
+    // Nothing is missing from the input: no unknowns (exit code unchanged).
+    const r = audit(d, "icmp");
+    expect(r.unknowns.map((u) => u.resource)).not.toContain("nat-1");
+    expect(
+      r.results.filter((e) => e.source.id === "eni-app").map((e) => [e.ports, e.verdict, e.egressIps]),
+    ).toEqual([
+      ["types 0-7", "unknown", []],
+      ["type 8", "allowed", ["198.51.100.200"]],
+      ["types 9-12", "unknown", []],
+      ["type 13", "allowed", ["198.51.100.200"]],
+      ["type 14", "unknown", []],
+      ["type 15", "allowed", ["198.51.100.200"]],
+      ["type 16", "unknown", []],
+      ["type 17", "allowed", ["198.51.100.200"]],
+      ["types 18-255", "unknown", []],
+    ]);
+    expect(r.results.filter((e) => e.source.id === "eni-web").map((e) => [e.ports, e.verdict])).toEqual([
+      ["*", "allowed"],
+    ]);
+  });
+
   it("NAT gateways do not translate GRE", () => {
     const t = trace(tinyVpc(), { src: "eni-app", protocol: "47", port: undefined });
     expect(t).toMatchObject({
@@ -458,13 +505,14 @@ describe("replies from a NAT gateway (routed by its own subnet's table)", () => 
     });
     expect(t.reason).toMatch(/replies from nat-1 to the source are routed by rtb-pub, .* into a blackhole/);
     expect(t.hops.at(-1)).toMatchObject({ resource: "rtb-pub", action: "drop", rule: "10.0.1.0/24" });
-    // The audit agrees; a one-way ICMP message (destination unreachable) expects no reply.
+    // The audit agrees; a one-way ICMP message (destination unreachable) expects no reply, so the
+    // blackhole does not stop it (the NAT gateway does not follow it: unknown).
     const rows = audit(d, "tcp/443,icmp").results.filter((e) => e.source.id === "eni-app");
     expect(rows.find((e) => e.protocol === "tcp")).toMatchObject({
       verdict: "blocked",
       blockedBy: { resource: "rtb-pub", rule: "10.0.1.0/24" },
     });
-    expect(rows.find((e) => e.ports === "types 0-7")?.verdict).toBe("allowed");
+    expect(rows.find((e) => e.ports === "types 0-7")?.verdict).toBe("unknown");
     expect(rows.find((e) => e.ports === "type 8")?.verdict).toBe("blocked");
   });
 
@@ -769,9 +817,15 @@ describe("network ACL return traffic (stateless)", () => {
     expect(ping.reason).toBe(
       "ICMP replies are denied by inbound acl-priv rule 50; the ICMP requests are not stopped by it",
     );
-    // A timestamp request's reply is type 14, which rule 50 does not touch; an unreachable expects none.
+    // A timestamp request's reply is type 14, which rule 50 does not touch; an unreachable expects
+    // none, so rule 50 does not stop it either (it gets to nat-1, which does not translate it: unknown).
     expect(trace(d, { src: "eni-app", protocol: "icmp", port: 13 }).verdict).toBe("allowed");
-    expect(trace(d, { src: "eni-app", protocol: "icmp", port: 3 }).verdict).toBe("allowed");
+    expect(trace(d, { src: "eni-app", protocol: "icmp", port: 3 })).toMatchObject({
+      verdict: "unknown",
+      hops: expect.arrayContaining([
+        expect.objectContaining({ resource: "nat-1", action: "translate" }),
+      ]) as unknown,
+    });
   });
 
   it("a flow blocked by its replies says when its requests still get out (UDP), and not when they carry nothing (TCP)", () => {
@@ -807,18 +861,19 @@ describe("network ACL return traffic (stateless)", () => {
         blockedBy: { resource: "acl-priv", rule: "*" },
         reason: "ICMP replies are denied by inbound acl-priv rule *; the ICMP requests are not stopped by it",
       });
-    // The rest of the ICMP messages expect no reply; the audit agrees with the traces.
+    // The rest of the ICMP messages expect no reply, so the ACL does not stop them (they get to nat-1,
+    // which does not translate them: unknown); the audit agrees with the traces.
     const rows = audit(d, "icmp").results.filter((e) => e.source.id === "eni-app");
     expect(rows.map((e) => [e.ports, e.verdict])).toEqual([
-      ["types 0-7", "allowed"],
+      ["types 0-7", "unknown"],
       ["type 8", "blocked"],
-      ["types 9-12", "allowed"],
+      ["types 9-12", "unknown"],
       ["type 13", "blocked"],
-      ["type 14", "allowed"],
+      ["type 14", "unknown"],
       ["type 15", "blocked"],
-      ["type 16", "allowed"],
+      ["type 16", "unknown"],
       ["type 17", "blocked"],
-      ["types 18-255", "allowed"],
+      ["types 18-255", "unknown"],
     ]);
   });
 });

@@ -545,6 +545,13 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     if (pkt.proto === ICMPV6) return unknown("NAT64 ICMP");
     if (pkt.proto !== TCP && pkt.proto !== UDP) return blockedByGateway("protocol not translated", g);
   } else if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
+  // ICMP other than a query request (an error, a reply, a redirect...) belongs to no mapping a NAT
+  // tracks for the source that starts it (RFC 5508); what AWS does with it is undocumented.
+  else if (
+    (pkt.proto === ICMP || pkt.proto === ICMPV6) &&
+    ICMP_REPLY_TYPE[`${pkt.proto}:${pkt.port >> 8}`] === undefined
+  )
+    return unknown("ICMP other than a query through a NAT");
   const N = model.subnets.get(g.subnetId);
   if (N === undefined) return unknown(`NAT subnet ${g.subnetId} missing`);
   let held: RefOutcome[] = [];

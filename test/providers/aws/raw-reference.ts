@@ -654,6 +654,10 @@ export class RawReference {
       if (pkt.proto !== TCP && pkt.proto !== UDP) return stop("protocol");
       dst = v4;
     } else if (![TCP, UDP, ICMP].includes(pkt.proto)) return stop("protocol");
+    // Only ICMP query requests have a mapping of their own (RFC 5508); AWS does not say what becomes
+    // of the rest.
+    else if (pkt.proto === ICMP && icmpReplyType(pkt) === undefined)
+      return unknown(null, "ICMP other than a query request through a NAT, not followed");
     let held: RefOutcome[] = [];
     if (n.SubnetId !== leg.subnetId) {
       const inn = this.crossAcl(n.SubnetId, "in", leg, pkt);
