@@ -1506,7 +1506,11 @@ describe("rules whose peers cannot be resolved", () => {
     // A route to such a list: the route table's matching cannot be decided, so the NAT route does not
     // win by default.
     const routed = tinyVpc();
-    privateRoutes(routed).unshift({ DestinationPrefixListId: "pl-partners", TransitGatewayId: "tgw-1" });
+    privateRoutes(routed).unshift({
+      DestinationPrefixListId: "pl-partners",
+      TransitGatewayId: "tgw-1",
+      State: "active",
+    });
     routed.PrefixLists = [listed("pl-partners")];
     expect(trace(routed, { src: "eni-app" }).verdict).toBe("unknown");
     // With the entries saved too (in the collector's form, or describe-prefix-lists' Cidrs for an AWS

@@ -342,8 +342,10 @@ const ROUTE_STATES = new Set(["active", "blackhole"]);
 
 /**
  * A route whose State is none AWS prints (active, blackhole): whether it carries traffic or drops it
- * cannot be told, so it is undecided, with a warning naming where it is. (One without State is read
- * as active.)
+ * cannot be told, so it is undecided, with a warning naming where it is. One saved without State
+ * (absent or null; describe-route-tables prints it on every route) is undecided too, and listed under
+ * unknowns naming the table, the route's destination and where it is: that is missing data, and
+ * reading it as active (or as a blackhole) would be a guess.
  */
 function stateDoubt(
   ctx: AwsContext,
@@ -351,14 +353,28 @@ function stateDoubt(
   i: number,
   r: RawRoute,
 ): RouteTarget | null {
-  if (r.State == null || ROUTE_STATES.has(r.State)) return null;
+  if (r.State != null && ROUTE_STATES.has(r.State)) return null;
+  const rtId = loc.item.RouteTableId;
+  const label = targetOf(r).id ?? "(no target)";
+  if (r.State == null) {
+    const why =
+      "its State is not in the input (describe-route-tables prints active or blackhole on every route), so whether it carries traffic or drops it cannot be told";
+    const where = at(loc, "Routes", i);
+    const dest =
+      r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId ?? "(no destination)";
+    ctx.model.unknowns.push({
+      resource: rtId,
+      message: `the route of ${rtId} to ${dest} (-> ${label}): ${why} (${where.file} ${where.path})`,
+    });
+    return { kind: "undecided", why, label };
+  }
   const why = `its State ${JSON.stringify(r.State)} is not one AWS prints (active or blackhole), so whether it carries traffic or drops it cannot be told`;
   const where = at(loc, "Routes", i, "State");
   ctx.model.warnings.push({
-    resource: loc.item.RouteTableId,
-    message: `a route of ${loc.item.RouteTableId}: ${why} (${where.file} ${where.path})`,
+    resource: rtId,
+    message: `a route of ${rtId}: ${why} (${where.file} ${where.path})`,
   });
-  return { kind: "undecided", why, label: targetOf(r).id ?? "(no target)" };
+  return { kind: "undecided", why, label };
 }
 
 /**

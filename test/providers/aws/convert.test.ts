@@ -2610,6 +2610,36 @@ describe("keys describe output always prints, saved without them: missing data, 
     }
   });
 
+  it("a route saved without State is undecided and listed under unknowns, not read as active", () => {
+    for (const absent of [undefined, null]) {
+      const d = tinyVpc();
+      setKey(privateRoutes(d)[1], "State", absent);
+      const m = model(d);
+      const why =
+        "its State is not in the input (describe-route-tables prints active or blackhole on every route), so whether it carries traffic or drops it cannot be told";
+      const t = trace(m, "eni-app");
+      // (It was read as active: allowed through nat-1.)
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(why);
+      expect(m.unknowns).toContainEqual({
+        resource: "rtb-priv",
+        message: `the route of rtb-priv to 0.0.0.0/0 (-> nat-1): ${why} (RouteTables.json $.RouteTables[2].Routes[1])`,
+      });
+      // Missing data, not a value AWS never prints: no warning; the other subnet's routes are read.
+      expect(ownWarnings(m)).toEqual([]);
+      expect(trace(m, "eni-web").verdict).toBe("allowed");
+    }
+    // A prefix-list route saved without State is named by its list.
+    const d = tinyVpc();
+    d.PrefixLists = [{ PrefixListId: "pl-1", PrefixListName: "mine", Cidrs: ["8.8.8.0/24"] }];
+    privateRoutes(d).push({ DestinationPrefixListId: "pl-1", TransitGatewayId: "tgw-1" });
+    const m = model(d);
+    expect(trace(m, "eni-app").verdict).toBe("unknown");
+    expect(m.unknowns.map((u) => u.message)).toContainEqual(
+      expect.stringMatching(/^the route of rtb-priv to pl-1 \(-> tgw-1\): its State is not in the input/),
+    );
+  });
+
   it("a route naming two targets is an input error naming both; an instance's id with its interface's is AWS's own", () => {
     const d = tinyVpc();
     Object.assign(privateRoutes(d)[1]!, { GatewayId: "igw-1" });
