@@ -1,13 +1,12 @@
 // Subnets -> Subnet, with the route table and network ACL that apply to each: the explicitly associated
-// ones, else the VPC's main route table and default network ACL.
+// ones, else the VPC's main route table and default network ACL (the ACL only where its VPC's ACLs list no
+// association at all: describe-network-acls lists every subnet's, so one it leaves out is unknown).
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
 import { at, blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { InputError } from "../../model/errors.js";
 import type { Located } from "./snapshot.js";
 import { innerList } from "../../model/maps.js";
-import { someOf } from "../../model/missing.js";
-import { ascending } from "../../model/order.js";
 import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
@@ -40,12 +39,11 @@ export function convertSubnets(ctx: AwsContext): void {
   const aclsPresent = ctx.raw.present.has("NetworkAcls");
   const rtsUnread = withoutAssociations(ctx.raw.RouteTables, (t) => t.RouteTableId);
   const aclsUnread = withoutAssociations(ctx.raw.NetworkAcls, (a) => a.NetworkAclId);
-  // VPCs whose ACLs list associations at all: there, a subnet in none of them is doubtful (see below).
+  // VPCs whose ACLs list associations at all: there, a subnet in none of them is on an ACL the input
+  // lacks (see unlistedAcl).
   const listsAssociations = new Set<string>();
   for (const { item: acl } of ctx.raw.NetworkAcls)
     if (acl.Associations?.some((a) => a.SubnetId)) listsAssociations.add(acl.VpcId);
-  /** Default ACL id -> the subnets read as on it for want of any association. */
-  const unlisted = new Map<string, string[]>();
   for (const loc of ctx.raw.Subnets) {
     const s = loc.item;
     let cidrs = IntervalSet.EMPTY;
@@ -56,9 +54,14 @@ export function convertSubnets(ctx: AwsContext): void {
           cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
         );
     });
-    // A subnet no ACL lists is on its VPC's default ACL, unless an ACL whose associations were not
-    // read lists it: then which ACL applies cannot be told.
+    // A subnet no ACL lists is on its VPC's default ACL where the input lists no association at all
+    // (a hand-made input); where it lists others, or an ACL whose associations were not read may list
+    // it, which ACL applies cannot be told.
     const unreadAcls = aclsUnread.get(s.VpcId);
+    const byDefault = () => {
+      const d = settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL");
+      return d && "id" in d && listsAssociations.has(s.VpcId) ? { why: unlistedAcl(s.SubnetId, d.id) } : d;
+    };
     const acl =
       settle(aclBySubnet.get(s.SubnetId), s.SubnetId, "network ACL") ??
       (unreadAcls
@@ -71,10 +74,8 @@ export function convertSubnets(ctx: AwsContext): void {
               "which network ACL applies to it",
             ),
           }
-        : settle(defaultAcl.get(s.VpcId), `${s.VpcId} (default)`, "network ACL"));
+        : byDefault());
     let aclId = acl && "id" in acl ? acl.id : undefined;
-    if (aclId !== undefined && !aclBySubnet.has(s.SubnetId) && listsAssociations.has(s.VpcId))
-      innerList(unlisted, aclId).push(s.SubnetId);
     if (!aclId) {
       // Every subnet has a network ACL in AWS; not knowing which one means its verdicts are unknown.
       aclId = `acl-unknown:${s.SubnetId}`;
@@ -132,14 +133,17 @@ export function convertSubnets(ctx: AwsContext): void {
       boundaryFilterIds: [aclId],
     });
   }
-  // A subnet without an association of its own is on its VPC's default ACL, and is read so; but
-  // describe-network-acls lists every subnet's association, the default ACL's too, so one missing
-  // where others are listed suggests an input saved with a filter, whose ACL may be stricter.
-  for (const [aclId, subnets] of unlisted)
-    ctx.model.warnings.push({
-      resource: aclId,
-      message: `${someOf(subnets.sort(ascending), 5)} ${subnets.length === 1 ? "is" : "are"} in no network ACL's Associations, so read as on the VPC's default network ACL ${aclId}; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?), and what these subnets' answers allow may be wrong`,
-    });
+}
+
+/**
+ * Why the network ACL of `subnetId`, which no ACL's Associations lists while its VPC's ACLs list
+ * others, cannot be told. describe-network-acls lists every subnet's association, the default ACL's
+ * too, so the input lacks the ACL that applies: saved with a filter (reading it as the default ACL,
+ * `defaultId`, could allow what a stricter one blocks), or the subnet was created between that call
+ * and describe-subnets (then it is on the default ACL, and saving the input again tells).
+ */
+function unlistedAcl(subnetId: string, defaultId: string): string {
+  return `${subnetId} is in no network ACL's Associations while other subnets of its VPC are: describe-network-acls lists every subnet's association (the default ACL's too), so the input lacks the network ACL that applies to it (saved with a filter?), or ${subnetId} was created between the describe-network-acls and describe-subnets calls (then it is on the default network ACL ${defaultId}, and saving the input again tells), so which network ACL applies to it cannot be told`;
 }
 
 /**

@@ -384,25 +384,43 @@ describe("subnets, route tables and gateways", () => {
     expect(t).toMatchObject({ verdict: "blocked", blockedBy: { resource: "vpc-1" } });
   });
 
-  it("an unassociated subnet uses the main route table and the default ACL", () => {
+  it("an unassociated subnet uses the main route table; its network ACL is the default one only where no ACL lists an association", () => {
     const d = tinyVpc();
     d.Subnets!.push({ SubnetId: "subnet-new", VpcId: "vpc-1", CidrBlock: "10.0.2.0/24" });
+    d.NetworkInterfaces!.push(eni("eni-new", "subnet-new", "10.0.2.10", ["sg-all"]));
+    (d.RouteTables![0] as { Routes: object[] }).Routes.push({
+      DestinationCidrBlock: "0.0.0.0/0",
+      NatGatewayId: "nat-1",
+      State: "active",
+    });
     const m = model(d);
     const s = m.subnets.get("subnet-new")!;
     expect(s.routeTableId).toBe("rtb-main");
-    expect(s.boundaryFilterIds).toEqual(["acl-default"]);
-    // describe-network-acls lists every subnet's association, the default ACL's too: one in none,
-    // where others are listed, may be on an ACL the input lacks (saved with a filter): a warning.
-    expect(ownWarnings(m)).toEqual([
-      {
-        resource: "acl-default",
-        message:
-          "subnet-new is in no network ACL's Associations, so read as on the VPC's default network ACL acl-default; describe-network-acls lists every subnet's association (the default ACL's too), so the input may lack the ACL that applies (saved with a filter?), and what these subnets' answers allow may be wrong",
-      },
-    ]);
+    // describe-network-acls lists every subnet's association, the default ACL's too: one in none, where
+    // others are listed, is on an ACL the input lacks (saved with a filter), or was created between the
+    // two calls (on the default ACL): which cannot be told. (It was read as on acl-default, allowed,
+    // with a warning and exit 0.)
+    const why =
+      "subnet-new is in no network ACL's Associations while other subnets of its VPC are: describe-network-acls lists every subnet's association (the default ACL's too), so the input lacks the network ACL that applies to it (saved with a filter?), or subnet-new was created between the describe-network-acls and describe-subnets calls (then it is on the default network ACL acl-default, and saving the input again tells), so which network ACL applies to it cannot be told";
+    expect(s.boundaryFilterIds).toEqual(["acl-unknown:subnet-new"]);
+    expect(m.unknowns).toContainEqual({ resource: "subnet-new", message: why });
+    const [t] = runTrace(m, [{ src: "eni-new", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t!.verdict).toBe("unknown");
+    expect(t!.reason).toContain(why);
+    expect(ownWarnings(m)).toEqual([]);
+    // The subnets the ACLs list keep theirs.
+    expect(runTrace(m, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!.verdict).toBe(
+      "allowed",
+    );
     // An input that lists no association at all (a hand-made one) reads as AWS would, without doubt.
     for (const acl of d.NetworkAcls!) (acl as { Associations?: unknown }).Associations = [];
-    expect(ownWarnings(model(d))).toEqual([]);
+    const all = model(d);
+    expect(all.subnets.get("subnet-new")!.boundaryFilterIds).toEqual(["acl-default"]);
+    expect(ownWarnings(all)).toEqual([]);
+    expect(all.unknowns.map((u) => u.resource)).not.toContain("subnet-new");
+    expect(runTrace(all, [{ src: "eni-new", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!.verdict).toBe(
+      "allowed",
+    );
   });
 
   it("routes: targets, blackholes, prefix lists and preference", () => {
@@ -2448,10 +2466,18 @@ describe("keys describe output always prints, saved without them: missing data, 
       expect(trace(m, "eni-web").verdict).toBe("allowed");
       expect(ownWarnings(m)).toEqual([]);
     }
-    // An explicit empty list is data: the subnet is on the default ACL.
+    // An explicit empty list is data: no ACL whose associations were not read. subnet-priv is in no
+    // ACL's list while subnet-pub is in one: the ACL that applies is not in the input (or subnet-priv
+    // is new, on the default ACL), unknown all the same; where no ACL lists any, the default ACL.
     const d = tinyVpc();
     setAcl(d, "acl-priv", []);
     setKey(d.NetworkAcls![1], "Associations", []);
+    const t = trace(model(d), "eni-app");
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toContain(
+      "subnet-priv is in no network ACL's Associations while other subnets of its VPC are",
+    );
+    setKey(d.NetworkAcls![0], "Associations", []);
     expect(trace(model(d), "eni-app").verdict).toBe("allowed");
   });
 

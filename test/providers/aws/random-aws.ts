@@ -431,8 +431,9 @@ export function randomAwsVpc(r: Rand): AwsDump {
     });
   for (const s of subnets) {
     const acl = pick(r, acls);
-    // A subnet on the default ACL is sometimes printed without its association (older dumps, hand-made
-    // inputs): it still has the default ACL.
+    // A subnet on the default ACL is sometimes left out of its Associations (a dump saved with a
+    // filter, or a subnet created between describe-network-acls and describe-subnets): where other
+    // subnets are listed, which ACL applies is unknown.
     if (acl === defaultAcl && chance(r, 30)) continue;
     acl.Associations.push({
       NetworkAclAssociationId: `aclassoc-${s.SubnetId}`,

@@ -278,11 +278,16 @@ export class RawReference {
       : this.d.PrefixLists.find((l) => l.PrefixListId === id)!.Cidrs;
   }
 
-  private aclOf(subnetId: string): RawAcl {
+  /**
+   * The subnet's network ACL: the one whose Associations list it; where none does, the default one if
+   * no ACL lists any subnet, else undefined (not known: describe-network-acls lists every subnet's
+   * association, so the one that applies is missing from the input).
+   */
+  private aclOf(subnetId: string): RawAcl | undefined {
     const acls = this.d.NetworkAcls;
-    return (
-      acls.find((a) => a.Associations.some((x) => x.SubnetId === subnetId)) ?? acls.find((a) => a.IsDefault)!
-    );
+    const own = acls.find((a) => a.Associations.some((x) => x.SubnetId === subnetId));
+    if (own !== undefined) return own;
+    return acls.some((a) => a.Associations.length > 0) ? undefined : acls.find((a) => a.IsDefault)!;
   }
 
   /** First match by rule number; the entry that decides, or null when none matches (implicit deny). */
@@ -324,6 +329,8 @@ export class RawReference {
     pkt: RawPacket,
   ): { stop: RefOutcome } | { held: RefOutcome[] } {
     const acl = this.aclOf(subnetId);
+    if (acl === undefined)
+      return { stop: unknown(null, `${dir} of ${subnetId}: which network ACL applies is not known`) };
     const peer = dir === "out" ? pkt.dst : leg.src;
     // User entries are numbered up to 32766; above are the built-in `*` ones (32767 IPv4, 32768 IPv6).
     const name = (e: RawEntry | null): string =>
