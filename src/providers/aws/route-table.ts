@@ -74,6 +74,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
   for (const loc of ctx.raw.RouteTables) {
     const rt = loc.item;
     const routes: Route[] = [];
+    const locals: IntervalSet[] = [];
     (rt.Routes ?? []).forEach((r, i) => {
       oneTarget(loc, i, r);
       const target = stateDoubt(ctx, loc, i, r) ?? routeTarget(ctx, facts, unlisted, rt.VpcId, r);
@@ -84,6 +85,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
         const dest = r.DestinationCidrBlock
           ? cidrAt(cidrText, 4, loc, "Routes", i, "DestinationCidrBlock")
           : cidrAt(cidrText, 6, loc, "Routes", i, "DestinationIpv6CidrBlock");
+        if (r.GatewayId === "local") locals.push(dest);
         routes.push({
           dest,
           prefixLength: Number(cidrText.split("/")[1] ?? (cidrText.includes(":") ? 128 : 32)),
@@ -139,7 +141,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
     ctx.model.routeTables.set(rt.RouteTableId, {
       id: rt.RouteTableId,
       networkId: rt.VpcId,
-      routes: settleTies(underLocal(routes)),
+      routes: settleTies(underLocal(routes, locals)),
       ...(unread !== undefined
         ? { unknown: unread }
         : hasUnresolvedPl
@@ -218,9 +220,10 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
  * local route, the local route wins even when the propagated one is more specific (Site-to-Site VPN
  * user guide, "Route tables and VPN route priority"). Static routes more specific than local do take
  * them (AWS accepts those only for whole subnets, to appliances, NAT gateways and endpoints).
+ * `locals` are the local routes' blocks, whatever their State says: one saved without State (or in a
+ * state AWS does not print) is undecided, but what it covers is still the VPC's own.
  */
-function underLocal(routes: Route[]): Route[] {
-  const locals = routes.filter((r) => r.target.kind === "local").map((r) => r.dest);
+function underLocal(routes: Route[], locals: IntervalSet[]): Route[] {
   if (locals.length === 0) return routes;
   const local = IntervalSet.unionAll(locals);
   const out: Route[] = [];

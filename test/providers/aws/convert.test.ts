@@ -2655,6 +2655,23 @@ describe("keys describe output always prints, saved without them: missing data, 
       expect(ownWarnings(m)).toEqual([]);
       expect(trace(m, "eni-web").verdict).toBe("allowed");
     }
+    // A local route saved without State is undecided, but what it covers is still the VPC's own: a
+    // propagated route into those addresses does not take them (it did, a VPN's unknown instead).
+    const local = tinyVpc();
+    setKey(privateRoutes(local)[0], "State", undefined);
+    privateRoutes(local).push({
+      DestinationCidrBlock: "10.0.0.0/24",
+      GatewayId: "vgw-1",
+      Origin: "EnableVgwRoutePropagation",
+      State: "active",
+    });
+    const lm = model(local);
+    const lt = trace(lm, "eni-app", "10.0.0.10");
+    expect(lt).toMatchObject({ verdict: "unknown", exit: null });
+    expect(lt.reason).toContain("route 10.0.0.0/16 in rtb-priv: its State is not in the input");
+    expect(lm.unknowns.map((u) => u.message)).toContainEqual(
+      expect.stringMatching(/^the route of rtb-priv to 10\.0\.0\.0\/16 \(-> local\): its State/),
+    );
     // A prefix-list route saved without State is named by its list.
     const d = tinyVpc();
     d.PrefixLists = [{ PrefixListId: "pl-1", PrefixListName: "mine", Cidrs: ["8.8.8.0/24"] }];

@@ -929,7 +929,29 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 35)) secondaryPublicIps(r, dump);
   if (chance(r, 50)) stoppedInstances(r, dump);
   if (chance(r, 25)) grouplessInterface(r, dump);
+  if (chance(r, 20)) missingKey(r, dump);
   return dump;
+}
+
+/**
+ * A key describe output always prints, left out (a trimmed or hand-made file): a route's State, a
+ * route table's Associations or Routes, a network ACL's Associations, an internet gateway's
+ * Attachments. Each is missing data: what it decides is unknown (the reference reads them with
+ * `saved`).
+ */
+function missingKey(r: Rand, d: AwsDump): void {
+  const drop = (o: object, key: string): void => {
+    delete (o as Record<string, unknown>)[key];
+  };
+  const kind = r.int(0, 4);
+  if (kind === 0) {
+    // A CIDR route's (one of a prefix list shares its list's fate with the others that list names).
+    const routes = d.RouteTables.flatMap((t) => t.Routes.filter((x) => !x.DestinationPrefixListId));
+    if (routes.length > 0) drop(pick(r, routes), "State");
+  } else if (kind === 1) drop(pick(r, d.RouteTables), "Associations");
+  else if (kind === 2) drop(pick(r, d.RouteTables), "Routes");
+  else if (kind === 3) drop(pick(r, d.NetworkAcls), "Associations");
+  else if (d.InternetGateways.length > 0) drop(d.InternetGateways[0]!, "Attachments");
 }
 
 /**

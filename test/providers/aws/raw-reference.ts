@@ -97,6 +97,14 @@ function nat64Target(ip: string): string | undefined {
 }
 
 const prefixOf = (cidr: string): number => Number(cidr.split("/")[1]);
+/**
+ * A key AWS always prints that the random VPCs now and then leave out (missingKey in random-aws.ts):
+ * undefined then, which is missing data, never a default.
+ */
+function saved<T, K extends keyof T>(x: T, key: K): T[K] | undefined {
+  return (x as Partial<T>)[key];
+}
+
 /** How a route names its destination: its CIDR, or its prefix list. */
 const destOf = (r: RawRoute): string =>
   r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock ?? r.DestinationPrefixListId!;
@@ -281,13 +289,18 @@ export class RawReference {
   /**
    * The subnet's network ACL: the one whose Associations list it; where none does, the default one if
    * no ACL lists any subnet, else undefined (not known: describe-network-acls lists every subnet's
-   * association, so the one that applies is missing from the input).
+   * association, so the one that applies is missing from the input, or is an ACL whose Associations
+   * were not saved).
    */
   private aclOf(subnetId: string): RawAcl | undefined {
     const acls = this.d.NetworkAcls;
-    const own = acls.find((a) => a.Associations.some((x) => x.SubnetId === subnetId));
+    const own = acls.find((a) => (saved(a, "Associations") ?? []).some((x) => x.SubnetId === subnetId));
     if (own !== undefined) return own;
-    return acls.some((a) => a.Associations.length > 0) ? undefined : acls.find((a) => a.IsDefault)!;
+    const unknowable = acls.some((a) => {
+      const listed = saved(a, "Associations");
+      return listed === undefined || listed.length > 0;
+    });
+    return unknowable ? undefined : acls.find((a) => a.IsDefault)!;
   }
 
   /** First match by rule number; the entry that decides, or null when none matches (implicit deny). */
@@ -363,10 +376,12 @@ export class RawReference {
   private tableOf(subnetId: string): RawTable | undefined {
     const pickOf = (claims: (a: RawTable["Associations"][number]) => boolean) => {
       const live = this.d.RouteTables.flatMap((t) =>
-        t.Associations.filter((a) => claims(a) && a.AssociationState?.State !== "disassociated").map((a) => ({
-          t,
-          state: a.AssociationState?.State,
-        })),
+        (saved(t, "Associations") ?? [])
+          .filter((a) => claims(a) && a.AssociationState?.State !== "disassociated")
+          .map((a) => ({
+            t,
+            state: a.AssociationState?.State,
+          })),
       );
       if (live.length === 0) return null;
       if (live.some((x) => x.state !== undefined && x.state !== "associated")) return undefined;
@@ -374,7 +389,10 @@ export class RawReference {
       return ids.size === 1 ? live[0]!.t : undefined;
     };
     const own = pickOf((a) => a.SubnetId === subnetId);
-    return own !== null ? own : (pickOf((a) => a.Main) ?? undefined);
+    if (own !== null) return own;
+    // A table whose Associations were not saved may be the subnet's, or the main one.
+    if (this.d.RouteTables.some((t) => saved(t, "Associations") === undefined)) return undefined;
+    return pickOf((a) => a.Main) ?? undefined;
   }
 
   /**
@@ -415,10 +433,13 @@ export class RawReference {
   private route(leg: Leg, pkt: RawPacket): RefOutcome {
     const table = this.tableOf(leg.subnetId);
     if (table === undefined) return unknown(null, "which route table applies is not known");
-    const r = this.lookup(table.Routes, pkt.dst);
+    const routes = saved(table, "Routes");
+    if (routes === undefined) return unknown(null, "the route table's routes were not saved");
+    const r = this.lookup(routes, pkt.dst);
     if (r === undefined) return blocked(table.RouteTableId, "route-table", null, "no route");
     if (r === "tie") return unknown(null, "routes tie");
     const dest = r.name;
+    if (r.State === undefined) return unknown(null, "a route without State");
     if (r.State === "blackhole") return blocked(table.RouteTableId, "route-table", dest, "blackhole");
     // An internet gateway described as not attached to the VPC carries none of its traffic.
     const gateway =
@@ -428,7 +449,9 @@ export class RawReference {
       );
     const attached = (a: { VpcId: string; State: string }) =>
       a.VpcId === this.d.Vpcs[0]!.VpcId && (a.State === "available" || a.State === "attached");
-    if (gateway && !gateway.Attachments.some(attached))
+    const attachments = gateway && saved(gateway, "Attachments");
+    if (gateway && attachments === undefined) return unknown(null, "gateway attachments not saved");
+    if (gateway && !attachments!.some(attached))
       return blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
     if (r.GatewayId === "local") return this.local(leg, pkt);
     const nat = r.NatGatewayId ? this.d.NatGateways.find((n) => n.NatGatewayId === r.NatGatewayId)! : null;
@@ -522,9 +545,19 @@ export class RawReference {
     if (back4 !== null) return back4;
     // Replies come back through the gateway to the sender's private address; its gateway route table
     // (an edge association) may send them elsewhere first.
-    const edge = this.d.RouteTables.find((t) => t.Associations.some((a) => a.GatewayId === igw));
-    const back = edge && this.lookup(edge.Routes, leg.src);
+    const edge = this.d.RouteTables.find((t) =>
+      (saved(t, "Associations") ?? []).some((a) => a.GatewayId === igw),
+    );
+    // No table lists the gateway, but one whose Associations were not saved may be its table.
+    if (!edge && this.d.RouteTables.some((t) => saved(t, "Associations") === undefined))
+      return unknown(null, "the gateway route table is not known");
+    const edgeRoutes = edge && saved(edge, "Routes");
+    if (edge && edgeRoutes === undefined)
+      return unknown(null, "the gateway route table's routes were not saved");
+    const back = edgeRoutes && this.lookup(edgeRoutes, leg.src);
     if (back === "tie") return unknown("internet", "replies routed by routes that tie");
+    if (back && back.State === undefined)
+      return unknown("internet", "replies routed by a route without State");
     if (edge && back?.State === "blackhole")
       return blocked(edge.RouteTableId, "route-table", back.name, "replies blackholed");
     if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
@@ -542,7 +575,7 @@ export class RawReference {
     if (listed) return listed.VpcEndpointType === "Gateway";
     const service = /^com\.amazonaws\.[a-z0-9-]+\.(s3|dynamodb)$/;
     return this.d.RouteTables.every((t) =>
-      t.Routes.every(
+      (saved(t, "Routes") ?? []).every(
         (r) =>
           r.GatewayId !== id ||
           (r.DestinationPrefixListId !== undefined &&
@@ -691,12 +724,15 @@ export class RawReference {
     const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
     if (beyond.verdict === "blocked" || subnetId === leg.subnetId || oneWay) return beyond;
     const table = this.tableOf(subnetId);
-    const back = table && this.lookup(table.Routes, leg.src);
+    const routes = table && saved(table, "Routes");
+    const back = routes && this.lookup(routes, leg.src);
     // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.
     if (back !== "tie" && back?.State === "blackhole")
       return blocked(table!.RouteTableId, "route-table", back.name, "replies blackholed");
     if (beyond.verdict !== "allowed") return beyond;
     if (back === "tie") return unknown(beyond.exit, "replies routed by routes that tie");
+    if (back && back.State === undefined)
+      return unknown(beyond.exit, "replies routed by a route without State");
     if (back && back.GatewayId !== "local") return unknown(beyond.exit, "replies diverted");
     return beyond;
   }
