@@ -6,7 +6,8 @@
 // blackhole the connection cannot work, elsewhere what becomes of them is not analysed. Packets that
 // expect no reply (one-way ICMP) are not affected, nor is a path blocked anyway; one unknown anyway
 // is blocked by a blackhole only (its answers are lost either way). Within one subnet no route table
-// is consulted.
+// is consulted. A replier whose subnet's route table could not be read (or is not in the data) may send
+// the replies anywhere: what would be allowed is unknown.
 import { IntervalSet, IP_ALL, IPV4_ALL, IPV6_ALL } from "../netset/index.js";
 import { targetLabel, type NetworkModel, type Route, type RouteTable, type Subnet } from "../model/types.js";
 import type { Hop, Outcome, Piece } from "./outcome.js";
@@ -42,6 +43,21 @@ export class ReplyRoutes {
     return table?.unknown === undefined ? table : undefined;
   }
 
+  /**
+   * Why `subnet`'s route table cannot route replies as read: it could not be read, or is not in the
+   * data (a stand-in, say); undefined when it can.
+   */
+  private unread(subnet: Subnet): { resource: string; why: string } | undefined {
+    const id = subnet.routeTableId;
+    const table = id === null ? undefined : this.model.routeTables.get(id);
+    if (table === undefined)
+      return {
+        resource: id ?? subnet.id,
+        why: `the route table of ${subnet.id} (${id ?? "none associated"}) is not in the data`,
+      };
+    return table.unknown === undefined ? undefined : { resource: table.id, why: table.unknown };
+  }
+
   /** Which route of each such table takes replies to `ip`: part of what a shared result depends on. */
   addressKey(ip: bigint | null): string {
     if (ip === null) return "-";
@@ -65,6 +81,8 @@ export class ReplyRoutes {
     pieces: Piece[],
   ): Piece[] {
     if (replierSubnet.id === clientSubnet.id) return pieces;
+    const unread = this.unread(replierSubnet);
+    if (unread !== undefined) return pieces.flatMap((x) => unreadReplies(replier, unread, x));
     const table = this.tableOf(replierSubnet);
     const ips = table ? this.divertable.get(table.id)?.ips : undefined;
     if (!table || !ips) return pieces;
@@ -100,6 +118,43 @@ export class ReplyRoutes {
     }
     return out;
   }
+}
+
+/**
+ * A piece whose replier's subnet's route table is `unread`: what would be allowed, of what expects a
+ * reply, is unknown (the table may take the client's address from the local route); what is blocked
+ * or unknown anyway stays so.
+ */
+function unreadReplies(replier: string, unread: { resource: string; why: string }, x: Piece): Piece[] {
+  if (x.outcome.verdict !== "allowed") return [x];
+  const hit = x.packets.intersect(EXPECTS_REPLY);
+  if (hit.isEmpty()) return [x];
+  const rest = x.packets.subtract(hit);
+  const o = x.outcome;
+  const outcome: Outcome = {
+    verdict: "unknown",
+    // The packets did leave; what becomes of the answers is not known.
+    exit: o.exit,
+    egressIp: null,
+    blockedBy: null,
+    reason: `replies from ${replier} to the source are routed by the route table of its subnet, which could not be read (${unread.why})`,
+    hops: [
+      ...o.hops,
+      {
+        resource: unread.resource,
+        kind: "route-table",
+        action: "drop",
+        rule: null,
+        detail: "replies: not read",
+      },
+    ],
+  };
+  return rest.isEmpty()
+    ? [{ packets: hit, outcome }]
+    : [
+        { packets: hit, outcome },
+        { packets: rest, outcome: o },
+      ];
 }
 
 /** What becomes of an outcome whose replies route `r` of `table` takes elsewhere. */

@@ -577,8 +577,8 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
 /**
  * `beyond` once the replies are routed: whoever answers the client (a NAT gateway, a destination host)
  * sends them by its own subnet R's route table, which may take the client's subnet away from the local
- * route: a blackhole blocks what would be allowed, anything else leaves it unknown. Only packets that
- * expect a reply, only across subnets.
+ * route: a blackhole blocks what would be allowed, anything else (a table not read too) leaves it
+ * unknown. Only packets that expect a reply, only across subnets.
  */
 function repliesRouted(
   model: NetworkModel,
@@ -590,7 +590,9 @@ function repliesRouted(
   if (beyond.verdict === "blocked" || R.id === leg.subnet.id) return beyond;
   if (repliesOf(pkt.proto, pkt.port, leg.ephemeral).length === 0) return beyond;
   const table = R.routeTableId === null ? undefined : model.routeTables.get(R.routeTableId);
-  if (table === undefined || table.unknown !== undefined) return beyond;
+  // A table not read (or not in the data) may take the client's address anywhere.
+  if (table === undefined || table.unknown !== undefined)
+    return beyond.verdict === "allowed" ? unknown("replies' route table unreadable", beyond.exit) : beyond;
   const r = lookup(table.routes, leg.src);
   if (r === undefined || r.target.kind === "local") return beyond;
   // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.

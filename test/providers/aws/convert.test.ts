@@ -2526,6 +2526,22 @@ describe("keys describe output always prints, saved without them: missing data, 
       expectMissing(m, "eni-app", "rtb-priv", why);
       expect(trace(m, "eni-web").verdict).toBe("allowed");
     }
+    // A host of that table's subnet answers by it: it may take the client's address from the local
+    // route, so what reaches the host is unknown, not allowed (the replies were read as coming back).
+    const d = tinyVpc();
+    setKey(d.RouteTables![2], "Routes", undefined);
+    (d.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions = [
+      { IpProtocol: "-1", IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+    ];
+    const m = model(d);
+    const t = trace(m, "eni-web", "10.0.1.10");
+    expect(t).toMatchObject({ verdict: "unknown", exit: "private", blockedBy: null });
+    expect(t.reason).toBe(
+      "replies from the destination to the source are routed by the route table of its subnet, which could not be read (the routes of rtb-priv are not in the input (its describe-route-tables output has no Routes))",
+    );
+    // One-way traffic expects no reply: the table does not concern it.
+    const oneWay = runTrace(m, [{ src: "eni-web", dst: "10.0.1.10", protocol: "icmp", port: 3 }])[0]!;
+    expect(oneWay.verdict).toBe("allowed");
   });
 
   it("an internet or egress-only gateway without Attachments is attached to a VPC that cannot be told, not to none", () => {

@@ -725,7 +725,10 @@ export class RawReference {
     if (beyond.verdict === "blocked" || subnetId === leg.subnetId || oneWay) return beyond;
     const table = this.tableOf(subnetId);
     const routes = table && saved(table, "Routes");
-    const back = routes && this.lookup(routes, leg.src);
+    // Which table applies, or its routes, not known: the replies may go anywhere.
+    if (routes === undefined)
+      return beyond.verdict === "allowed" ? unknown(beyond.exit, "replies' route table not known") : beyond;
+    const back = this.lookup(routes, leg.src);
     // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.
     if (back !== "tie" && back?.State === "blackhole")
       return blocked(table!.RouteTableId, "route-table", back.name, "replies blackholed");
