@@ -1,11 +1,14 @@
 // VpcBlockPublicAccessOptions and VpcBlockPublicAccessExclusions -> each VPC's internet block. The
-// options are one object per region; a VPC takes its region's from its subnets' availability zones
-// ("us-east-1a" is in us-east-1), or, where those do not tell the region, the only options in the input.
-import { innerList } from "../../model/maps.js";
+// options are one object per account and region, and govern the VPCs that account owns; a VPC takes its
+// region's from its subnets' availability zones ("us-east-1a" is in us-east-1), or, where those do not
+// tell the region, the only options in the input; and its owner's (describe-vpcs' OwnerId) where the
+// input holds several accounts' settings for that region.
+import { innerList, innerSet } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import type { InternetBlock } from "../../model/types.js";
-import { gapText, type AwsContext } from "./context.js";
+import { gapText, regionOfZone, type AwsContext } from "./context.js";
+import type { AwsKey } from "./raw.js";
 import type { AwsRaw } from "./snapshot.js";
 
 const MODES: Record<string, InternetBlock["mode"] | null> = {
@@ -18,25 +21,24 @@ const EXCLUSION_MODES: Record<string, "bidirectional" | "egress"> = {
   "allow-egress": "egress",
 };
 
-const REGION_OF_ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:[a-z]$|-)/;
-
 /** The regions a VPC's subnets' availability zones are in ("us-east-1a", "us-east-1-bos-1a": us-east-1). */
-function regionsOf(zones: readonly string[]): Set<string> {
-  return new Set(zones.flatMap((z) => REGION_OF_ZONE.exec(z)?.[1] ?? []));
+export function regionsOf(zones: readonly string[]): Set<string> {
+  return new Set(zones.flatMap((z) => regionOfZone(z) ?? []));
 }
 
 export function convertBlockPublicAccess(ctx: AwsContext): void {
   const zonesByVpc = new Map<string, string[]>();
   for (const { item: s } of ctx.raw.Subnets)
     if (s.AvailabilityZone) innerList(zonesByVpc, s.VpcId).push(s.AvailabilityZone);
+  const owners = vpcOwners(ctx);
   // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block
-  // it. The setting is per region: a failure in one region leaves that region's VPCs undecided, and
-  // those whose region cannot be told (other regions' VPCs keep what their own reads said).
-  const gaps = new Map<string, string>();
-  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
-    if (g.key === "VpcBlockPublicAccessOptions") gaps.set(g.region, gapText(g));
+  // it. The setting is per account and region, but a gap names only the region (a live run reads one
+  // account; a folder holding several accounts' snapshots cannot tell whose call failed): a failure in
+  // one region leaves that region's VPCs undecided, whichever account owns them, and those whose region
+  // cannot be told (other regions' VPCs keep what their own reads said).
+  const gaps = gapsByRegion(ctx, "VpcBlockPublicAccessOptions");
   const gap = ctx.gapReason("VpcBlockPublicAccessOptions");
-  const exclusionsGap = ctx.gapReason("VpcBlockPublicAccessExclusions");
+  const exclusionGaps = gapsByRegion(ctx, "VpcBlockPublicAccessExclusions");
   const unread = new Set<string>();
   if (gap !== undefined)
     for (const net of ctx.model.networks.values()) {
@@ -52,20 +54,25 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
         unknown: `VPC Block Public Access could not be read (${failed !== undefined ? gaps.get(failed)! : gap}): it may block internet gateway traffic`,
       };
     }
-  // One setting per region: the same region saved twice (two snapshots in one folder) counts once.
-  const byRegion = new Map<string, RawOptions>();
+  // One setting per account and region: the same one saved twice (two snapshots in one folder) counts
+  // once. A setting printed without AwsAccountId (output from before the field, a hand-made file) is
+  // its region's setting of an account not said.
+  const byKey = new Map<string, RawOptions>();
   const conflicting = new Set<string>();
   for (const { item: o } of ctx.raw.VpcBlockPublicAccessOptions) {
-    const key = o.AwsRegion ?? "";
-    const seen = byRegion.get(key);
+    const key = keyOf(o);
+    const seen = byKey.get(key);
     if (seen && (modeText(seen) !== modeText(o) || seen.ExclusionsAllowed !== o.ExclusionsAllowed))
       conflicting.add(key);
-    byRegion.set(key, o);
+    byKey.set(key, o);
   }
-  const options = [...byRegion.values()];
-  noteNotSaved(ctx, unread);
-  // Off everywhere (the default): nothing to tell apart.
-  if (conflicting.size === 0 && options.every((o) => modeText(o) === "off")) return;
+  const options = [...byKey.values()];
+  // The regions whose settings the input holds for more than one account: the resource a verdict names
+  // there says whose it is.
+  const accountsIn = new Map<string, Set<string>>();
+  for (const o of options) innerSet(accountsIn, o.AwsRegion ?? "").add(o.AwsAccountId ?? "");
+  /** VPCs whose owner's setting is not in the input though other accounts' in their region are. */
+  const ownerNotSaved = new Map<string, string>();
   for (const net of ctx.model.networks.values()) {
     if (unread.has(net.id)) continue;
     const zones = zonesByVpc.get(net.id) ?? [];
@@ -74,29 +81,55 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       !!region && zones.some((z) => z.startsWith(region) && /^[a-z-]/.test(z.slice(region.length)));
     // A setting is its region's only: a VPC whose region the input has none for is audited as one
     // saved without it. Only where the zones do not tell the region does the only setting apply.
-    const mine =
+    const inItsRegion =
       regions.size > 0
         ? options.filter((o) => regions.has(o.AwsRegion ?? ""))
         : options.length === 1
           ? options
           : options.filter((o) => inRegion(o.AwsRegion));
-    if (regions.size > 0 && mine.length === 0) continue;
-    const region = mine[0]?.AwsRegion ?? "?";
+    if ((regions.size > 0 || options.length === 0) && inItsRegion.length === 0) continue;
+    // And its account's only (AWS: it blocks "resources in VPCs and subnets that you own"): the VPC's
+    // owner's, where both are known. Where either is not, the region's settings must be one account's.
+    const owner = owners.get(net.id);
+    const accounts = new Set(inItsRegion.map((o) => o.AwsAccountId ?? ""));
+    let mine = inItsRegion;
+    let whose: string | undefined;
+    if (owner && !accounts.has("") && !accounts.has(owner)) {
+      // Other accounts' settings only: this VPC's owner's was not saved.
+      ownerNotSaved.set(net.id, owner);
+      continue;
+    }
+    if (accounts.size > 1) {
+      if (owner && !accounts.has("")) mine = inItsRegion.filter((o) => o.AwsAccountId === owner);
+      else
+        whose =
+          owner === undefined
+            ? `the account that owns ${net.id} is not in the input (describe-vpcs prints it as OwnerId), and the input holds the VPC Block Public Access settings of ${accounts.size} accounts for its region: which applies cannot be told`
+            : `the input holds VPC Block Public Access settings for ${net.id}'s region saved without AwsAccountId beside other accounts' ones: whether one is its owner's (${owner}) cannot be told`;
+    }
+    // Off in each setting it may be: nothing blocks, whichever applies.
+    if (mine.length > 0 && mine.every((o) => modeText(o) === "off" && !conflicting.has(keyOf(o)))) continue;
+    const o0 = mine[0];
+    const region = o0?.AwsRegion ?? "?";
     const ref = {
-      resource: `vpc-block-public-access/${region}`,
+      resource:
+        o0?.AwsAccountId && (accountsIn.get(region)?.size ?? 0) > 1
+          ? `vpc-block-public-access/${region}/${o0.AwsAccountId}`
+          : `vpc-block-public-access/${region}`,
       kind: "vpc-block-public-access",
       rule: null,
     };
-    if (mine.length !== 1 || conflicting.has(mine[0]!.AwsRegion ?? "")) {
+    if (whose !== undefined || mine.length !== 1 || conflicting.has(keyOf(mine[0]!))) {
       net.internetBlock = {
         mode: "bidirectional",
         ref,
         exempt: new Map(),
         pending: new Map(),
         unknown:
-          mine.length === 1
-            ? `the input holds two different VPC Block Public Access settings for ${region}`
-            : `which region's VPC Block Public Access applies to ${net.id} cannot be told (its subnets' availability zones match ${mine.length} of the ${options.length} regions' settings)`,
+          whose ??
+          (mine.length === 1
+            ? `the input holds two different VPC Block Public Access settings for ${region}${mine[0]!.AwsAccountId ? ` of account ${mine[0]!.AwsAccountId}` : ""}`
+            : `which region's VPC Block Public Access applies to ${net.id} cannot be told (its subnets' availability zones match ${mine.length} of the ${options.length} regions' settings)`),
       };
       continue;
     }
@@ -120,6 +153,12 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       exempt: new Map(),
       pending: new Map(),
     };
+    // A gap in the exclusions of the setting's region (or, where the setting does not say its region,
+    // any region's).
+    const exclusionsGap =
+      o.AwsRegion && exclusionGaps.size > 0
+        ? exclusionGaps.get(o.AwsRegion)
+        : ctx.gapReason("VpcBlockPublicAccessExclusions");
     if (mode === undefined)
       block.unknown = `VPC Block Public Access mode ${JSON.stringify(text)} in ${region} is not one this version knows`;
     else if (exclusionsGap !== undefined && o.ExclusionsAllowed !== "not-allowed")
@@ -146,6 +185,39 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       if (block.pending.get(id) === "listed twice with different modes") block.exempt.delete(id);
     net.internetBlock = block;
   }
+  noteNotSaved(ctx, unread, ownerNotSaved);
+}
+
+/** A setting's account and region, as one key. */
+function keyOf(o: RawOptions): string {
+  return `${o.AwsAccountId ?? ""}\u0000${o.AwsRegion ?? ""}`;
+}
+
+/**
+ * The account that owns each VPC: describe-vpcs' OwnerId, else its subnets' (a subnet is its VPC's
+ * owner's: participants of a shared VPC see the owner's account there too). Absent where neither
+ * says, or where they disagree.
+ */
+function vpcOwners(ctx: AwsContext): Map<string, string | undefined> {
+  const owners = new Map<string, string | undefined>();
+  for (const { item: v } of ctx.raw.Vpcs) if (v.OwnerId) owners.set(v.VpcId, v.OwnerId);
+  const fromSubnets = new Map<string, Set<string>>();
+  for (const { item: s } of ctx.raw.Subnets) if (s.OwnerId) innerSet(fromSubnets, s.VpcId).add(s.OwnerId);
+  for (const [vpc, ids] of fromSubnets)
+    if (!owners.has(vpc)) owners.set(vpc, ids.size === 1 ? [...ids][0] : undefined);
+  return owners;
+}
+
+/** The collection gaps of `key`, by region (several in one region: the first by text). */
+function gapsByRegion(ctx: AwsContext, key: AwsKey): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
+    if (g.key === key) {
+      const text = gapText(g);
+      const seen = out.get(g.region);
+      if (seen === undefined || ascending(text, seen) < 0) out.set(g.region, text);
+    }
+  return out;
 }
 
 type RawOptions = AwsRaw["VpcBlockPublicAccessOptions"][number]["item"];
@@ -160,27 +232,41 @@ function modeText(o: RawOptions): string | undefined {
 }
 
 /**
- * A warning naming the VPCs that route to an internet or egress-only gateway when the setting is not in
- * the input at all (a Batfish layout, a folder saved before the setting existed): they are audited as
- * with it off, its default. Only "allowed" can be wrong that way (where it is on, AWS blocks more), so
- * it is a warning rather than an unknown: what the audit says gets out is never less than what does.
- * (A folder with some regions' settings, or a live read in a region that does not offer the setting,
- * which saves none, cannot be told from a region whose setting was not saved: no warning there.)
+ * A warning naming the VPCs that route to an internet or egress-only gateway when their setting is not
+ * in the input: not at all (a Batfish layout, a folder saved before the setting existed), or, for a VPC
+ * whose owner is known, not its owner's while other accounts' for its region are (one account's folder
+ * saved without it beside another's). They are audited as with it off, its default. Only "allowed" can
+ * be wrong that way (where it is on, AWS blocks more), so it is a warning rather than an unknown: what
+ * the audit says gets out is never less than what does. (A folder with some regions' settings, or a
+ * live read in a region that does not offer the setting, which saves none, cannot be told from a
+ * region whose setting was not saved: no warning there.)
  */
-function noteNotSaved(ctx: AwsContext, unread: ReadonlySet<string>): void {
-  if (ctx.raw.present.has("VpcBlockPublicAccessOptions")) return;
+function noteNotSaved(
+  ctx: AwsContext,
+  unread: ReadonlySet<string>,
+  ownerNotSaved: ReadonlyMap<string, string>,
+): void {
+  const none = !ctx.raw.present.has("VpcBlockPublicAccessOptions");
+  if (!none && ownerNotSaved.size === 0) return;
   const concerned = new Set<string>();
   for (const { item: t } of ctx.raw.RouteTables)
     if (
       !unread.has(t.VpcId) &&
+      (none || ownerNotSaved.has(t.VpcId)) &&
       (t.Routes ?? []).some(
         (r) => r.GatewayId?.startsWith("igw-") === true || !!r.EgressOnlyInternetGatewayId,
       )
     )
       concerned.add(t.VpcId);
   if (concerned.size === 0) return;
+  const vpcs = [...concerned].sort(ascending);
   ctx.model.warnings.push({
     resource: "vpc-block-public-access",
-    message: `VPC Block Public Access is not in the input (aws ec2 describe-vpc-block-public-access-options was not saved): ${someOf([...concerned].sort(ascending), 5)} audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`,
+    message: none
+      ? `VPC Block Public Access is not in the input (aws ec2 describe-vpc-block-public-access-options was not saved): ${someOf(vpcs, 5)} audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`
+      : `VPC Block Public Access of the accounts that own ${someOf(
+          vpcs.map((v) => `${v} (${ownerNotSaved.get(v)})`),
+          5,
+        )} is not in the input (only other accounts' settings for their region are: aws ec2 describe-vpc-block-public-access-options was not saved in those accounts): audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`,
   });
 }

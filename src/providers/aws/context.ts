@@ -164,3 +164,16 @@ export function blockAssociated(state: { State?: string | null } | null | undefi
 export function gapText(g: RawCollectionGap): string {
   return `${g.action} failed in ${g.region} (${g.code}: ${g.message})`;
 }
+
+const REGION_OF_ZONE = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:[a-z]$|-)/;
+const REGION_OF_GROUP = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-|$)/;
+
+/** The region an availability zone ("us-east-1a", "us-east-1-bos-1a") is in. */
+export function regionOfZone(zone: string): string | undefined {
+  return REGION_OF_ZONE.exec(zone)?.[1];
+}
+
+/** The region a network border group ("us-east-1", a Local Zone's "us-west-2-lax-1") is in. */
+export function regionOfBorderGroup(group: string): string | undefined {
+  return REGION_OF_GROUP.exec(group)?.[1];
+}

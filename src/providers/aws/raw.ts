@@ -16,6 +16,8 @@ const blockState = z.looseObject({ State: str.nullish() }).nullish();
 
 export const Vpc = z.looseObject({
   VpcId: str,
+  /** The account that owns the VPC (a shared VPC's participants see the owner's). */
+  OwnerId: str.nullish(),
   CidrBlock: str.nullish(),
   CidrBlockAssociationSet: z.array(z.looseObject({ CidrBlock: str, CidrBlockState: blockState })).nullish(),
   Ipv6CidrBlockAssociationSet: z
@@ -36,6 +38,8 @@ export const Vpc = z.looseObject({
 export const Subnet = z.looseObject({
   SubnetId: str,
   VpcId: str,
+  /** The account that owns the subnet, which is its VPC's owner (participants of a shared one see it too). */
+  OwnerId: str.nullish(),
   CidrBlock: str.nullish(),
   Ipv6CidrBlockAssociationSet: z
     .array(z.looseObject({ Ipv6CidrBlock: str.nullish(), Ipv6CidrBlockState: blockState }))
@@ -281,6 +285,8 @@ export const CollectionGap = z.looseObject({
  * describe-vpc-block-public-access-exclusions a list.
  */
 export const BlockPublicAccessOptions = z.looseObject({
+  /** The account whose setting it is: it governs the VPCs that account owns (Vpc.OwnerId). */
+  AwsAccountId: str.nullish(),
   AwsRegion: str.nullish(),
   /** default-state (never changed), update-in-progress or update-complete. */
   State: str.nullish(),

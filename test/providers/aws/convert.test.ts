@@ -2035,6 +2035,115 @@ describe("VPC Block Public Access", () => {
   });
 });
 
+describe("VPC Block Public Access of several accounts", () => {
+  const setting = (account: string | undefined, mode: string) => ({
+    ...(account === undefined ? {} : { AwsAccountId: account }),
+    AwsRegion: "us-east-1",
+    InternetGatewayBlockMode: mode,
+    ExclusionsAllowed: "not-allowed",
+  });
+  /** vpc-1 in us-east-1, owned by `owner` (or by an account not said), beside `opts` as separate files. */
+  const run = (owner: string | undefined, opts: object[], mutate?: (d: Docs) => void) => {
+    const d = tinyVpc();
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    if (owner !== undefined) (d.Vpcs![0] as { OwnerId?: string }).OwnerId = owner;
+    mutate?.(d);
+    const docs = docsOf(d);
+    opts.forEach((o, i) =>
+      docs.push({ file: `acct-${i}/bpa.json`, data: { VpcBlockPublicAccessOptions: o } }),
+    );
+    const m = awsModel(docs, "test");
+    return {
+      block: m.networks.get("vpc-1")!.internetBlock,
+      warnings: m.warnings.filter((w) => w.resource === "vpc-block-public-access").map((w) => w.message),
+      trace: runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!,
+    };
+  };
+  const A = "111122223333";
+  const B = "444455556666";
+
+  it("a VPC takes its owner's setting for its region, not another account's", () => {
+    // (Keyed by region alone, the two were "two different settings" for us-east-1: unknown.)
+    const own = run(A, [setting(A, "off"), setting(B, "block-bidirectional")]);
+    expect(own.block).toBeUndefined();
+    expect(own.trace.verdict).toBe("allowed");
+    const other = run(B, [setting(A, "off"), setting(B, "block-bidirectional")]);
+    expect(other.trace).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: `vpc-block-public-access/us-east-1/${B}`, rule: "block-bidirectional" },
+    });
+  });
+
+  it("another account's setting does not apply: the owner's not saved is audited as off, with a warning", () => {
+    for (const mode of ["block-bidirectional", "off"]) {
+      // (Blocked by the other account's block; allowed without a word beside its "off".)
+      const r = run(B, [setting(A, mode)]);
+      expect(r.block).toBeUndefined();
+      expect(r.trace.verdict).toBe("allowed");
+      expect(r.warnings).toEqual([
+        expect.stringMatching(
+          new RegExp(
+            `^VPC Block Public Access of the accounts that own vpc-1 \\(${B}\\) is not in the input`,
+          ),
+        ),
+      ]);
+    }
+  });
+
+  it("a shared VPC: its owner's setting applies, not a participant's", () => {
+    // The participant's view: its subnets and VPC name the owner; its own setting blocks everything.
+    const r = run(A, [setting(A, "off"), setting(B, "block-bidirectional")], (d) => {
+      for (const s of d.Subnets as { OwnerId?: string }[]) s.OwnerId = A;
+    });
+    expect(r.trace.verdict).toBe("allowed");
+    expect(r.warnings).toEqual([]);
+  });
+
+  it("without the VPC's owner, one account's settings apply as before; several accounts' cannot be told", () => {
+    expect(run(undefined, [setting(A, "block-bidirectional")]).trace).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "vpc-block-public-access/us-east-1" },
+    });
+    const two = run(undefined, [setting(A, "off"), setting(B, "block-bidirectional")]);
+    expect(two.trace.verdict).toBe("unknown");
+    expect(two.block?.unknown).toMatch(
+      /^the account that owns vpc-1 is not in the input \(describe-vpcs prints it as OwnerId\), and the input holds the VPC Block Public Access settings of 2 accounts for its region/,
+    );
+    // The subnets say the owner where describe-vpcs is not saved.
+    const bySubnets = run(undefined, [setting(A, "off"), setting(B, "block-bidirectional")], (d) => {
+      delete d.Vpcs;
+      for (const s of d.Subnets as { OwnerId?: string }[]) s.OwnerId = A;
+    });
+    expect(bySubnets.trace.verdict).toBe("allowed");
+    // Both off: nothing blocks, whichever applies.
+    expect(run(undefined, [setting(A, "off"), setting(B, "off")]).block).toBeUndefined();
+  });
+
+  it("settings without AwsAccountId (one account's input) apply whoever owns the VPC", () => {
+    expect(run(A, [setting(undefined, "block-bidirectional")]).trace.verdict).toBe("blocked");
+    // Beside another account's: whether it is the owner's cannot be told.
+    expect(run(A, [setting(undefined, "block-bidirectional"), setting(B, "off")]).block?.unknown).toMatch(
+      /saved without AwsAccountId beside other accounts' ones/,
+    );
+  });
+
+  it("an exclusions gap in one region leaves only that region's exclusions unknown", () => {
+    const gapIn = (region: string) =>
+      run(A, [{ ...setting(A, "block-bidirectional"), ExclusionsAllowed: "allowed" }], (d) => {
+        d.VpcBlockPublicAccessExclusions = [];
+        d.EgressAuditCollectionGaps = [
+          deniedGap("DescribeVpcBlockPublicAccessExclusions", "VpcBlockPublicAccessExclusions", region),
+        ];
+      }).block;
+    expect(gapIn("us-east-1")?.exclusionsUnknown).toMatch(
+      /could not be read \(ec2:DescribeVpcBlockPublicAccessExclusions failed in us-east-1/,
+    );
+    // (A gap in eu-west-1 made us-east-1's exclusions unknown too.)
+    expect(gapIn("eu-west-1")).toMatchObject({ mode: "bidirectional" });
+    expect(gapIn("eu-west-1")?.exclusionsUnknown).toBeUndefined();
+  });
+});
+
 describe("VPC DNS support attribute", () => {
   const withDoc = (data: object) => {
     const docs = docsOf(tinyVpc());
@@ -2729,9 +2838,9 @@ function expectInputErrors(cases: [(d: Docs) => void, string][]): void {
 }
 
 /** What the collector saves for a describe call that was denied in us-east-1. */
-function deniedGap(call: string, key: string): object {
+function deniedGap(call: string, key: string, region = "us-east-1"): object {
   return {
-    region: "us-east-1",
+    region,
     call,
     action: `ec2:${call}`,
     key,

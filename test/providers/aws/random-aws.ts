@@ -144,6 +144,8 @@ type V6Blocks = {
 export interface AwsDump {
   Vpcs: {
     VpcId: string;
+    /** The owning account (absent: hand-made dumps). */
+    OwnerId?: string;
     CidrBlock: string;
     CidrBlockAssociationSet?: { CidrBlock: string; CidrBlockState: { State: string } }[];
     Ipv6CidrBlockAssociationSet?: V6Blocks;
@@ -175,6 +177,8 @@ export interface AwsDump {
   }[];
   /** describe-vpc-block-public-access-options prints one object: written as such (see docsOf). */
   VpcBlockPublicAccessOptions: {
+    /** Whose setting it is (absent: output from before the field): it governs that account's VPCs. */
+    AwsAccountId?: string;
     AwsRegion: string;
     InternetGatewayBlockMode: string;
     ExclusionsAllowed: string;
@@ -929,6 +933,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 35)) secondaryPublicIps(r, dump);
   if (chance(r, 50)) stoppedInstances(r, dump);
   if (chance(r, 25)) grouplessInterface(r, dump);
+  if (chance(r, 40)) accounts(r, dump);
   if (chance(r, 20)) missingKey(r, dump);
   return dump;
 }
@@ -1219,6 +1224,16 @@ function deletedNat(r: Rand, d: AwsDump): void {
     ConnectivityType: "public",
     NatGatewayAddresses: chance(r, 50) ? addresses : addresses.reverse(),
   });
+}
+
+/**
+ * The VPC's owner and the Block Public Access setting's account, each said or not: a setting of
+ * another account than the VPC's owner does not apply to it.
+ */
+function accounts(r: Rand, d: AwsDump): void {
+  if (chance(r, 70)) d.Vpcs[0]!.OwnerId = "111122223333";
+  for (const o of d.VpcBlockPublicAccessOptions)
+    if (chance(r, 70)) o.AwsAccountId = pick(r, ["111122223333", "444455556666"]);
 }
 
 /**

@@ -652,6 +652,9 @@ export class RawReference {
       .join("-")
       .replace(/[a-z]$/, "");
     if (region !== undefined && region !== o.AwsRegion) return null;
+    // And its account's only: the VPC's owner's, where both are said.
+    const owner = this.d.Vpcs[0]!.OwnerId;
+    if (o.AwsAccountId !== undefined && owner !== undefined && o.AwsAccountId !== owner) return null;
     const bidirectional = o.InternetGatewayBlockMode === "block-bidirectional";
     if (!bidirectional && (leg.nat !== null || egressOnly)) return null;
     const ours = (e: AwsDump["VpcBlockPublicAccessExclusions"][number]): boolean =>
