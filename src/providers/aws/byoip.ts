@@ -10,7 +10,18 @@ import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet } from "../../netset/index.js";
 import type { UnannouncedRange } from "../../model/types.js";
-import { cidrAt, ipAt, notSaved, type AwsContext } from "./context.js";
+import { dirname } from "node:path";
+import { innerSet } from "../../model/maps.js";
+import {
+  cidrAt,
+  gapText,
+  ipAt,
+  notSaved,
+  regionOfBorderGroup,
+  regionOfZone,
+  type AwsContext,
+} from "./context.js";
+import type { Located } from "./snapshot.js";
 import type { InterfaceFacts } from "./network-interface.js";
 
 /** States in which AWS does not advertise a range and never will until someone advertises it. */
@@ -48,21 +59,34 @@ export function convertByoip(ctx: AwsContext): void {
     );
   }
 
-  // Addresses in no range read: decided by their pool.
-  const read = ctx.raw.present.has("ByoipCidrs") && ctx.gapReason("ByoipCidrs") === undefined;
+  // Addresses in no range read: decided by their pool. The ranges brought to AWS are per account and
+  // region, and describe-byoip-cidrs' answer (an empty list, often) does not say whose: an address is
+  // decided by the ranges read only where they were saved beside it (see unreadWhy).
+  const unreadWhy = byoipUnread(ctx);
   /**
-   * Whether an address of `pool` in no range read is undecided: a pool that is not Amazon's, when
-   * ByoipCidrs were not read; or a BYOIP pool (AWS names them ipv4pool-ec2-... and ipv6pool-ec2-...)
-   * whose range is not among those read. An IPAM pool's address in no range read is Amazon-provided:
-   * ranges brought through IPAM are listed by describe-byoip-cidrs too.
+   * Why an address of `pool` in no range read is undecided, if it is: a pool that is not Amazon's,
+   * when ByoipCidrs were not read for it; or a BYOIP pool (AWS names them ipv4pool-ec2-... and
+   * ipv6pool-ec2-...) whose range is not among those read. An IPAM pool's address in no range read is
+   * Amazon-provided: ranges brought through IPAM are listed by describe-byoip-cidrs too.
    */
-  const undecided = (pool: string | null | undefined): pool is string =>
-    !!pool && pool.toLowerCase() !== "amazon" && (!read || /^ipv[46]pool-ec2-/.test(pool));
-  const why = read
-    ? `its range is not among the ByoipCidrs in the input`
-    : `whether its range is advertised was not read (${ctx.gapReason("ByoipCidrs") ?? "save aws ec2 describe-byoip-cidrs"})`;
+  const undecided = (
+    pool: string | null | undefined,
+    loc: Located<unknown>,
+    region: string | undefined,
+  ): string | undefined => {
+    if (!pool || pool.toLowerCase() === "amazon") return undefined;
+    const unread = unreadWhy(loc, region);
+    if (unread !== undefined) return `whether its range is advertised was not read (${unread})`;
+    return /^ipv[46]pool-ec2-/.test(pool) ? `its range is not among the ByoipCidrs in the input` : undefined;
+  };
   // Data the run lacks: listed under unknowns too (exit 3), where an address is in use.
-  const add = (ips: IntervalSet, ref: UnannouncedRange["ref"], what: string, inUse: boolean): void => {
+  const add = (
+    ips: IntervalSet,
+    ref: UnannouncedRange["ref"],
+    what: string,
+    why: string,
+    inUse: boolean,
+  ): void => {
     const rest = ips.subtract(claimed);
     claimed = claimed.union(ips);
     if (rest.isEmpty()) return;
@@ -71,29 +95,87 @@ export function convertByoip(ctx: AwsContext): void {
     if (inUse) ctx.model.unknowns.push({ resource: ref.resource, message: reason });
   };
   for (const loc of ctx.raw.Addresses) {
-    const { PublicIp: ip, PublicIpv4Pool: pool } = loc.item;
-    if (ip && undecided(pool))
+    const { PublicIp: ip, PublicIpv4Pool: pool, NetworkBorderGroup: group } = loc.item;
+    const why = ip ? undecided(pool, loc, group ? regionOfBorderGroup(group) : undefined) : undefined;
+    if (ip && why !== undefined)
       add(
         IntervalSet.point(ipAt(ip, 4, loc, "PublicIp")),
-        { resource: ip, kind: "elastic-ip", rule: pool },
+        { resource: ip, kind: "elastic-ip", rule: pool ?? null },
         `Elastic IP ${ip} comes from address pool ${pool}`,
+        why,
         !!(loc.item.NetworkInterfaceId || loc.item.InstanceId || loc.item.PrivateIpAddress),
       );
   }
+  const zonesOf = new Map<string, Set<string>>();
+  for (const { item: s } of ctx.raw.Subnets)
+    if (s.AvailabilityZone) innerSet(zonesOf, s.VpcId).add(s.AvailabilityZone);
   for (const loc of ctx.raw.Vpcs) {
     const vpc = loc.item;
+    // The VPC's region, where its subnets' zones tell one.
+    const regions = new Set([...(zonesOf.get(vpc.VpcId) ?? [])].flatMap((z) => regionOfZone(z) ?? []));
+    const region = regions.size === 1 ? [...regions][0] : undefined;
     (vpc.Ipv6CidrBlockAssociationSet ?? []).forEach((a, i) => {
       const block = a.Ipv6CidrBlock;
-      if (block && undecided(a.Ipv6Pool))
+      const why = block ? undecided(a.Ipv6Pool, loc, region) : undefined;
+      if (block && why !== undefined)
         add(
           cidrAt(block, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),
           { resource: vpc.VpcId, kind: "vpc", rule: block },
           `${vpc.VpcId}'s IPv6 block ${block} comes from pool ${a.Ipv6Pool}`,
+          why,
           true,
         );
     });
   }
   ctx.model.unannounced = ranges;
+}
+
+/**
+ * Why the ranges brought to AWS are not read for an address or VPC block saved at `loc` (in `region`,
+ * where known), if they are not: describe-byoip-cidrs not saved, or its call failed in that region
+ * (in any region, where the address's is not known). The ranges are per account and region and an
+ * empty answer does not say whose, so they count as read for what is saved in the same folder only,
+ * as users keep each account's region (acct-a/us-east-1/) and --save-snapshot writes each region
+ * (us-east-1/); and not where that folder holds several regions' or accounts' snapshots (its
+ * subnets' zones, addresses' border groups, Block Public Access settings say several), whose
+ * describe-byoip-cidrs cannot be told apart. Another account's ranges read as this one's made an
+ * Elastic IP from a pool that is not Amazon's pass as Amazon's.
+ */
+function byoipUnread(
+  ctx: AwsContext,
+): (loc: Located<unknown>, region: string | undefined) => string | undefined {
+  const gaps = new Map<string, string>();
+  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
+    if (g.key === "ByoipCidrs" && !gaps.has(g.region)) gaps.set(g.region, gapText(g));
+  const anyGap = ctx.gapReason("ByoipCidrs");
+  const savedIn = new Set([...(ctx.raw.presentIn.get("ByoipCidrs") ?? [])].map((f) => dirname(f)));
+  // What each folder's documents say of the regions and accounts they were saved from.
+  const regions = new Map<string, Set<string>>();
+  const accounts = new Map<string, Set<string>>();
+  const note = (file: string, region: string | null | undefined, account?: string | null) => {
+    if (region) innerSet(regions, dirname(file)).add(region);
+    if (account) innerSet(accounts, dirname(file)).add(account);
+  };
+  for (const { item: s, file } of ctx.raw.Subnets)
+    note(file, s.AvailabilityZone ? regionOfZone(s.AvailabilityZone) : undefined);
+  for (const { item: a, file } of ctx.raw.Addresses)
+    note(file, a.NetworkBorderGroup ? regionOfBorderGroup(a.NetworkBorderGroup) : undefined);
+  for (const { item: o, file } of ctx.raw.VpcBlockPublicAccessOptions)
+    note(file, o.AwsRegion, o.AwsAccountId);
+  return (loc, region) => {
+    if (anyGap !== undefined) {
+      const gap = region === undefined ? anyGap : gaps.get(region);
+      if (gap !== undefined) return gap;
+    }
+    if (!ctx.raw.present.has("ByoipCidrs")) return anyGap ?? "save aws ec2 describe-byoip-cidrs";
+    const folder = dirname(loc.file);
+    // (No message names the folder: a verdict's reason must not change with where the snapshot is kept.)
+    if (!savedIn.has(folder))
+      return "describe-byoip-cidrs is in the input for other folders only, and its ranges are per account and region: save it beside describe-addresses";
+    if ((regions.get(folder)?.size ?? 0) > 1 || (accounts.get(folder)?.size ?? 0) > 1)
+      return "describe-byoip-cidrs was saved in a folder holding several regions' or accounts' snapshots, and its ranges are per account and region: whose were saved cannot be told";
+    return undefined;
+  };
 }
 
 /**

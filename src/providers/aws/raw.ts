@@ -224,6 +224,8 @@ export const Address = z.looseObject({
   InstanceId: str.nullish(),
   /** "amazon", or the pool of a range brought to AWS (BYOIP) or managed by IPAM. */
   PublicIpv4Pool: str.nullish(),
+  /** The region ("us-east-1"), or a Local Zone's group in it ("us-west-2-lax-1"). */
+  NetworkBorderGroup: str.nullish(),
 });
 
 /** `aws ec2 describe-byoip-cidrs`: the address ranges brought to AWS, and whether AWS advertises each. */

@@ -3,6 +3,7 @@
 import { isDeepStrictEqual } from "node:util";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import { InputError, jsonPath } from "../../model/errors.js";
+import { innerSet } from "../../model/maps.js";
 import type { SourceDocument } from "../../model/document.js";
 import type { AwsKey, RawOf } from "./raw.js";
 import * as validators from "./validators.generated.js";
@@ -16,6 +17,11 @@ export interface Located<T> {
 export type AwsRaw = { [K in AwsKey]: Located<RawOf<K>>[] } & {
   /** The keys that appeared in the input at all (absent keys make what depends on them unknown). */
   present: Set<AwsKey>;
+  /**
+   * The files each present key appeared in (an empty list too: "read, none" is not "not read"), for
+   * what is per account and region and cannot say so itself (describe-byoip-cidrs' empty answer).
+   */
+  presentIn: Map<AwsKey, Set<string>>;
 };
 
 /** Every key the reader understands, in raw.ts order (from the generated module: no zod at run time). */
@@ -43,7 +49,7 @@ function readPart(value: unknown, fields: Declared): unknown {
 }
 
 export function emptyAwsRaw(): AwsRaw {
-  const raw = { present: new Set<AwsKey>() } as AwsRaw;
+  const raw = { present: new Set<AwsKey>(), presentIn: new Map() } as AwsRaw;
   for (const k of KEYS) (raw as Record<AwsKey, unknown[]>)[k] = [];
   return raw;
 }
@@ -253,6 +259,7 @@ export function indexAwsDocuments(docs: readonly SourceDocument[]): AwsRaw {
           jsonPath([key]),
         );
       raw.present.add(key);
+      innerSet(raw.presentIn, key).add(doc.file);
       const at = (i: number): (string | number)[] => (one ? one.path : [key, i]);
       const validate = validatorFor(key);
       if (!validate(list)) {

@@ -1,4 +1,5 @@
 // Converters on tiny describe-* JSON: what each AWS resource becomes in the neutral model.
+import type { SourceDocument } from "../../../src/model/document.js";
 import { describe, expect, it } from "vitest";
 import {
   cidrSet,
@@ -2256,6 +2257,68 @@ describe("addresses brought to AWS (BYOIP)", () => {
     expect(model(d).unannounced[0]!.reason).toMatch(
       /was not read \(ec2:DescribeByoipCidrs failed in us-east-1 \(UnauthorizedOperation: denied\)\)/,
     );
+  });
+
+  it("ranges are per account and region: only those saved beside an address decide it", () => {
+    // acct-b's folder has an Elastic IP from an IPAM pool, and no describe-byoip-cidrs.
+    const inFolder = (folder: string, d: Docs) =>
+      docsOf(d).map((doc) => ({ ...doc, file: `${folder}/${doc.file}` }));
+    const acctB = (group?: string) => {
+      const d = tinyVpc();
+      d.Addresses = [
+        {
+          PublicIp: "198.51.100.12",
+          PrivateIpAddress: "10.0.0.10",
+          NetworkInterfaceId: "eni-web",
+          PublicIpv4Pool: "ipam-pool-2",
+          ...(group === undefined ? {} : { NetworkBorderGroup: group }),
+        },
+      ];
+      return d;
+    };
+    const unannounced = (docs: SourceDocument[]) =>
+      awsModel(docs, "test").unannounced.map((u) => [u.ref.resource, u.verdict, u.reason]);
+    // Another account's empty answer beside it: it passed as Amazon's.
+    const leak = [
+      ...inFolder("acct-b/us-east-1", acctB("us-east-1")),
+      { file: "acct-a/us-east-1/ByoipCidrs.json", data: { ByoipCidrs: [] } },
+    ];
+    expect(unannounced(leak)).toEqual([
+      [
+        "198.51.100.12",
+        "unknown",
+        "Elastic IP 198.51.100.12 comes from address pool ipam-pool-2, not Amazon's, and whether its range is advertised was not read (describe-byoip-cidrs is in the input for other folders only, and its ranges are per account and region: save it beside describe-addresses): whether answers to it come back to AWS cannot be told",
+      ],
+    ]);
+    // Saved beside it: read (an IPAM pool's address in no range read is Amazon-provided).
+    const beside = [...leak, { file: "acct-b/us-east-1/ByoipCidrs.json", data: { ByoipCidrs: [] } }];
+    expect(unannounced(beside)).toEqual([]);
+    // A folder of two regions' snapshots cannot tell whose its describe-byoip-cidrs is.
+    const flat = [
+      ...inFolder("all", acctB("us-east-1")),
+      { file: "all/ByoipCidrs.json", data: { ByoipCidrs: [] } },
+      {
+        file: "all/Addresses-eu.json",
+        data: {
+          Addresses: [{ PublicIp: "192.0.2.1", PublicIpv4Pool: "amazon", NetworkBorderGroup: "eu-west-1" }],
+        },
+      },
+    ];
+    expect(
+      unannounced(flat).map(([, v, why]) => [
+        v,
+        (why ?? "").includes("several regions' or accounts' snapshots"),
+      ]),
+    ).toEqual([["unknown", true]]);
+    // A call that failed in another region leaves this region's answer read.
+    const gapElsewhere = [
+      ...beside,
+      {
+        file: "acct-b/eu-west-1/EgressAuditCollectionGaps.json",
+        data: { EgressAuditCollectionGaps: [deniedGap("DescribeByoipCidrs", "ByoipCidrs", "eu-west-1")] },
+      },
+    ];
+    expect(unannounced(gapElsewhere)).toEqual([]);
   });
 
   it("a range saved twice in two states is an error; a bad CIDR names its file and path", () => {
