@@ -44,7 +44,12 @@ export const Subnet = z.looseObject({
   Ipv6CidrBlockAssociationSet: z
     .array(z.looseObject({ Ipv6CidrBlock: str.nullish(), Ipv6CidrBlockState: blockState }))
     .nullish(),
+  /**
+   * Zone names are mapped per account (one subnet is us-east-1a to its owner, us-east-1c to a
+   * participant); the zone's id (use1-az1) is the same for every account.
+   */
   AvailabilityZone: str.nullish(),
+  AvailabilityZoneId: str.nullish(),
   Tags: tags,
 });
 

@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import { InputError, jsonPath } from "../../model/errors.js";
 import { innerSet } from "../../model/maps.js";
 import type { SourceDocument } from "../../model/document.js";
+import { regionOfZone } from "./context.js";
 import type { AwsKey, RawOf } from "./raw.js";
 import * as validators from "./validators.generated.js";
 
@@ -187,7 +188,7 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
  * audit reads it; an InputError if it describes one differently. Records it otherwise.
  */
 function repeats(key: AwsKey, byId: Map<string, Located<unknown>>, loc: Located<unknown>): boolean {
-  return repeatsAs(ID_FIELD[key], DECLARED[key], byId, loc);
+  return repeatsAs(ID_FIELD[key], DECLARED[key], byId, loc, FOLD[key]);
 }
 
 /**
@@ -211,11 +212,29 @@ function nestedRepeats(key: AwsKey, byId: Map<string, Located<unknown>>, loc: Lo
     );
 }
 
+/**
+ * What two accounts' views of one shared resource may print differently and the audit need not tell
+ * apart, folded out of what is compared. A subnet's AvailabilityZone: zone names are mapped per account
+ * (the owner's us-east-1a may be a participant's us-east-1c); with the same AvailabilityZoneId it is one
+ * zone, and only its region is read (Block Public Access, BYOIP), which both names say. The first
+ * view read is kept, its name among them: the name itself decides nothing. (Its other per-account or
+ * changing fields, MapPublicIpOnLaunch, AvailableIpAddressCount, are not read and so not compared;
+ * OwnerId is the owner's in both views.)
+ */
+const FOLD: Partial<Record<AwsKey, (part: Record<string, unknown>) => Record<string, unknown>>> = {
+  Subnets: (part) => {
+    const zone = part.AvailabilityZone;
+    if (typeof zone !== "string" || typeof part.AvailabilityZoneId !== "string") return part;
+    return { ...part, AvailabilityZone: `in ${regionOfZone(zone) ?? zone}` };
+  },
+};
+
 function repeatsAs(
   idField: string | undefined,
   fields: Declared,
   byId: Map<string, Located<unknown>>,
   loc: Located<unknown>,
+  fold?: (part: Record<string, unknown>) => Record<string, unknown>,
 ): boolean {
   const id = idField === undefined ? undefined : (loc.item as Record<string, unknown>)[idField];
   if (typeof id !== "string") return false;
@@ -224,7 +243,11 @@ function repeatsAs(
     byId.set(id, loc);
     return false;
   }
-  if (isDeepStrictEqual(readPart(first.item, fields), readPart(loc.item, fields))) return true;
+  const part = (item: unknown): unknown => {
+    const read = readPart(item, fields);
+    return fold && typeof read === "object" && read !== null ? fold(read as Record<string, unknown>) : read;
+  };
+  if (isDeepStrictEqual(part(first.item), part(loc.item))) return true;
   throw new InputError(
     `${id} is also at ${first.file} ${jsonPath(first.path)} with different content (two versions of one resource, e.g. two snapshots in one folder: keep one)`,
     loc.file,

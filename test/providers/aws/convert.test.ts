@@ -1611,6 +1611,39 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("a shared subnet's zone name is mapped per account: the same AvailabilityZoneId is the same zone", () => {
+    const views = (owner: object, participant: object) => {
+      const d = tinyVpc();
+      Object.assign(d.Subnets![1]!, owner);
+      const docs = docsOf(d);
+      const other = {
+        ...structuredClone(d.Subnets![1] as object),
+        ...participant,
+        MapPublicIpOnLaunch: true,
+      };
+      docs.push({ file: "participant/Subnets.json", data: { Subnets: [other] } });
+      return () => awsModel(docs, "test");
+    };
+    // (Refused as two versions of one resource.)
+    expect(
+      views(
+        { AvailabilityZone: "us-east-1a", AvailabilityZoneId: "use1-az1" },
+        { AvailabilityZone: "us-east-1c", AvailabilityZoneId: "use1-az1" },
+      )().subnets.get("subnet-priv")?.zone,
+    ).toBe("us-east-1a");
+    // Another zone, or names alone that differ, are two versions.
+    for (const [owner, participant] of [
+      [
+        { AvailabilityZone: "us-east-1a", AvailabilityZoneId: "use1-az1" },
+        { AvailabilityZone: "us-east-1c", AvailabilityZoneId: "use1-az2" },
+      ],
+      [{ AvailabilityZone: "us-east-1a" }, { AvailabilityZone: "us-east-1c" }],
+    ])
+      expect(views(owner!, participant!)).toThrow(
+        /subnet-priv is also at Subnets\.json .*\(two versions of one resource/,
+      );
+  });
+
   it("a peering connection across regions is described in both, each with its own tags: not a conflict", () => {
     const docs = docsOf(tinyVpc());
     const pcx = (region: string) => ({
