@@ -25,6 +25,11 @@ export interface AwsContext {
    * file. Their contents are unknown, never empty.
    */
   prefixListsWithoutEntries: Map<string, string>;
+  /**
+   * Lists the input holds in two versions with different entries: id -> where each is (file and
+   * JSON path). Their contents are unknown, as those of a list without entries.
+   */
+  conflictingPrefixLists: Map<string, [string, string]>;
   /** Prefix lists that rules or routes use but the input does not resolve: id -> who uses them. */
   unresolvedPrefixLists: Map<string, Set<string>>;
   /** Groups that rules reference but the input does not describe: id -> the referencing groups. */
@@ -106,6 +111,9 @@ export function nameTag(
  */
 export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string): string {
   innerSet(ctx.unresolvedPrefixLists, id).add(user);
+  if (ctx.conflictingPrefixLists.has(id))
+    // (Not the files, as below: the unknowns entry names them.)
+    return `prefix list ${id} used by ${user} is in the input twice with different entries (two snapshots, or two accounts' views, taken at different times): which is current cannot be told`;
   const listedIn = ctx.prefixListsWithoutEntries.get(id);
   return listedIn === undefined
     ? `prefix list ${id} used by ${user} is not in the input`

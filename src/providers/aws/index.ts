@@ -38,6 +38,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     model,
     prefixLists: new Map(),
     prefixListsWithoutEntries: new Map(),
+    conflictingPrefixLists: new Map(),
     unresolvedPrefixLists: new Map(),
     unlistedGroups: new Map(),
     undecidedTargets: new Map(),
@@ -79,10 +80,13 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
       });
   for (const [id, users] of ctx.unresolvedPrefixLists) {
     const listedIn = ctx.prefixListsWithoutEntries.get(id);
+    const twice = ctx.conflictingPrefixLists.get(id);
     const why =
-      listedIn === undefined
-        ? `prefix list ${id} is not in the input`
-        : `prefix list ${id} is listed without its entries (in ${listedIn})`;
+      twice !== undefined
+        ? `prefix list ${id} is in the input twice with different entries (at ${twice[0]} and at ${twice[1]}): which is current cannot be told`
+        : listedIn === undefined
+          ? `prefix list ${id} is not in the input`
+          : `prefix list ${id} is listed without its entries (in ${listedIn})`;
     model.unknowns.push({
       resource: id,
       message: `${why} (used by ${someOf([...users].sort(ascending), 5)})`,

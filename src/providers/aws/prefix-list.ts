@@ -3,13 +3,13 @@
 // describe-managed-prefix-lists prints its lists under the same key PrefixLists, without Cidrs (and
 // the collector's ManagedPrefixLists may lack Entries): such a list's contents are unknown, not empty.
 import { IntervalSet } from "../../netset/index.js";
-import { InputError, jsonPath } from "../../model/errors.js";
-import { at, cidrAt, type AwsContext } from "./context.js";
+import { jsonPath } from "../../model/errors.js";
+import { cidrAt, type AwsContext } from "./context.js";
 import type { Located } from "./snapshot.js";
 
 export function convertPrefixLists(ctx: AwsContext): void {
   // Where each list's contents were read, per key: one list listed twice (two snapshots in one
-  // folder) with different contents cannot be told apart by which came last.
+  // folder) with different contents cannot be told apart by which came last (see add).
   const seen = new Map<string, Located<unknown>>();
   for (const loc of ctx.raw.PrefixLists) {
     const pl = loc.item;
@@ -61,15 +61,19 @@ function add(
 ): void {
   let set = IntervalSet.EMPTY;
   for (const [c, path] of cidrs) set = set.union(cidrAt(c, "any", loc, ...path));
+  if (ctx.conflictingPrefixLists.has(id)) return;
   const first = seen.get(id);
   if (first) {
     if (ctx.prefixLists.get(id)!.set.equals(set)) return;
-    const where = at(loc);
-    throw new InputError(
-      `${id} is also at ${first.file} ${jsonPath(first.path)} with different contents (two versions of one list, e.g. two snapshots in one folder: keep one)`,
-      where.file,
-      where.path,
+    // Two versions of one list (two snapshots in one folder, or two accounts' views of an AWS-managed
+    // list taken while AWS changed it): which is current cannot be told. Not an error: it matters only
+    // where a rule or route uses the list, and there its entries are unknown (see unresolvedPrefixList).
+    ctx.conflictingPrefixLists.set(
+      id,
+      [first, loc].map((l) => `${l.file} ${jsonPath(l.path)}`) as [string, string],
     );
+    ctx.prefixLists.delete(id);
+    return;
   }
   seen.set(id, loc);
   ctx.prefixLists.set(id, { name, cidrs: cidrs.map(([c]) => c), set });

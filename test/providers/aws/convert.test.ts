@@ -1469,7 +1469,7 @@ describe("missing and malformed data", () => {
       expect(sendersOf(order)).toEqual(expected);
   });
 
-  it("a prefix list saved twice counts once if its entries agree (in any order); with other entries it is an error", () => {
+  it("a prefix list saved twice counts once if its entries agree (in any order); with other entries it is unknown where used", () => {
     const list = (cidrs: string[]) => ({
       PrefixListId: "pl-partners",
       PrefixListName: "partners",
@@ -1482,8 +1482,27 @@ describe("missing and malformed data", () => {
     );
     expect(() => awsModel(docs, "test")).not.toThrow();
     docs.push({ file: "c.json", data: { ManagedPrefixLists: [list(["192.0.2.0/24"])] } });
-    expect(() => awsModel(docs, "test")).toThrow(
-      "c.json: $.ManagedPrefixLists[0]: pl-partners is also at a.json $.ManagedPrefixLists[0] with different contents",
+    // (Refused, used or not.) Nothing uses it: nothing to say.
+    const unused = awsModel(docs, "test");
+    expect(unused.unknowns.filter((u) => u.resource === "pl-partners")).toEqual([]);
+    // A rule that uses it may match any address: unknown, and the unknowns entry names both places.
+    const d = tinyVpc();
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [
+      { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-partners" }] },
+    ];
+    const used = [...docsOf(d), ...docs.filter((doc) => doc.file.length === "a.json".length)];
+    const m = awsModel(used, "test");
+    expect(m.unknowns.filter((u) => u.resource === "pl-partners")).toEqual([
+      {
+        resource: "pl-partners",
+        message:
+          "prefix list pl-partners is in the input twice with different entries (at a.json $.ManagedPrefixLists[0] and at c.json $.ManagedPrefixLists[0]): which is current cannot be told (used by sg-all)",
+      },
+    ]);
+    const [t] = runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(t).toMatchObject({ verdict: "unknown" });
+    expect(t!.reason).toMatch(
+      /prefix list pl-partners used by sg-all is in the input twice with different entries/,
     );
   });
 
