@@ -85,3 +85,35 @@ export function unlistedWhy(
   const which = `${someOf(unread, 5)} ${unread.length === 1 ? "is" : "are"}`;
   return `${subject} is in no ${kind}'s Associations and ${which} in the input without Associations (${call} always prints them), so ${cannot} cannot be told`;
 }
+
+/**
+ * Subnet id -> why its route table and network ACL may be missing: it is shared (AWS RAM) by the
+ * account that owns it (its OwnerId, its VPC's owner's), and the interfaces in it are other accounts'
+ * (their OwnerId): a participant's describe output lists the subnet, not its owner's route tables and
+ * network ACLs. Only subnets with such an interface.
+ */
+export function sharedSubnets(
+  subnets: readonly { item: { SubnetId: string; OwnerId?: string | null } }[],
+  interfaces: readonly { SubnetId?: string | null }[],
+): Map<string, string> {
+  const owner = new Map<string, string>();
+  for (const { item: s } of subnets) if (s.OwnerId) owner.set(s.SubnetId, s.OwnerId);
+  const others = new Map<string, Set<string>>();
+  for (const e of interfaces) {
+    // (Not declared in raw.ts: it decides no verdict, only this wording, so two listings of one
+    // interface that print it differently are not two versions of it.)
+    const account = (e as { OwnerId?: unknown }).OwnerId;
+    const o = e.SubnetId ? owner.get(e.SubnetId) : undefined;
+    if (o !== undefined && typeof account === "string" && account !== "" && account !== o) {
+      const set = others.get(e.SubnetId!) ?? new Set<string>();
+      others.set(e.SubnetId!, set.add(account));
+    }
+  }
+  const out = new Map<string, string>();
+  for (const [subnet, accounts] of others)
+    out.set(
+      subnet,
+      `${subnet} is shared by account ${owner.get(subnet)!} (the interfaces in it are ${someOf([...accounts].sort(ascending), 3)}'s): its route table and network ACL are that account's, and only its describe-route-tables and describe-network-acls can tell them`,
+    );
+  return out;
+}

@@ -7,7 +7,14 @@ import { at, blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } 
 import { InputError } from "../../model/errors.js";
 import type { Located } from "./snapshot.js";
 import { innerList } from "../../model/maps.js";
-import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
+import {
+  associationClaim,
+  settle,
+  sharedSubnets,
+  unlistedWhy,
+  withoutAssociations,
+  type Claim,
+} from "./claims.js";
 
 export function convertSubnets(ctx: AwsContext): void {
   const vpcOfSubnet = new Map(ctx.raw.Subnets.map(({ item }) => [item.SubnetId, item.VpcId]));
@@ -44,6 +51,12 @@ export function convertSubnets(ctx: AwsContext): void {
   const listsAssociations = new Set<string>();
   for (const { item: acl } of ctx.raw.NetworkAcls)
     if (acl.Associations?.some((a) => a.SubnetId)) listsAssociations.add(acl.VpcId);
+  const shared = sharedSubnets(ctx.raw.Subnets, [
+    ...ctx.raw.NetworkInterfaces.map((l) => l.item),
+    ...ctx.raw.Reservations.flatMap((l) =>
+      (l.item.Instances ?? []).flatMap((i) => i.NetworkInterfaces ?? []),
+    ),
+  ]);
   for (const loc of ctx.raw.Subnets) {
     const s = loc.item;
     let cidrs = IntervalSet.EMPTY;
@@ -82,16 +95,18 @@ export function convertSubnets(ctx: AwsContext): void {
       const reason =
         acl && "why" in acl
           ? acl.why
-          : aclsPresent
-            ? `the network ACL of ${s.SubnetId} is not in the input (no association and no default ACL for ${s.VpcId})`
-            : missingReason(ctx, "NetworkAcls", `the network ACL of ${s.SubnetId} is unknown`);
+          : shared.has(s.SubnetId)
+            ? `the network ACL of ${s.SubnetId} is not in the input: ${shared.get(s.SubnetId)!}`
+            : aclsPresent
+              ? `the network ACL of ${s.SubnetId} is not in the input (no association and no default ACL for ${s.VpcId})`
+              : missingReason(ctx, "NetworkAcls", `the network ACL of ${s.SubnetId} is unknown`);
       ctx.model.filters.set(aclId, unreadableFilter(aclId, "network-acl", "first-match", false, reason));
       ctx.model.unknowns.push({ resource: s.SubnetId, message: reason });
     }
     // Likewise a subnet no table lists is on its VPC's main table, unless a table whose associations
     // were not read lists it (or is the main one).
     const unreadRts = rtsUnread.get(s.VpcId);
-    const rt =
+    let rt =
       settle(rtBySubnet.get(s.SubnetId), s.SubnetId, "route table") ??
       (unreadRts
         ? {
@@ -105,6 +120,9 @@ export function convertSubnets(ctx: AwsContext): void {
           }
         : settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table"));
     let routeTableId = rt && "id" in rt ? rt.id : null;
+    const sharedWhy = shared.get(s.SubnetId);
+    if (rt === undefined && sharedWhy !== undefined)
+      rt = { why: `the route table of ${s.SubnetId} is not in the input: ${sharedWhy}` };
     if (rt && "why" in rt) {
       // Which table applies cannot be told: a stand-in that is not read, with the reason.
       routeTableId = `rtb-unknown:${s.SubnetId}`;

@@ -1663,6 +1663,38 @@ describe("missing and malformed data", () => {
       );
   });
 
+  it("a participant's view of a shared subnet: its route table and ACL are the owner's, and the reason says so", () => {
+    const d = tinyVpc();
+    for (const s of d.Subnets as { OwnerId?: string }[]) s.OwnerId = "111122223333";
+    for (const e of d.NetworkInterfaces as { OwnerId?: string }[]) e.OwnerId = "444455556666";
+    // The participant sees none of the owner's route tables and network ACLs.
+    d.RouteTables = [];
+    d.NetworkAcls = [];
+    const m = model(d);
+    const [t] = runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    const shared =
+      "subnet-pub is shared by account 111122223333 (the interfaces in it are 444455556666's): its route table and network ACL are that account's, and only its describe-route-tables and describe-network-acls can tell them";
+    // (It said "the route table of subnet-pub (none associated) is not in the data".)
+    expect(t).toMatchObject({
+      verdict: "unknown",
+      reason: `the route table of subnet-pub is not in the input: ${shared}`,
+    });
+    expect(m.unknowns.filter((u) => u.resource === "subnet-pub").map((u) => u.message)).toEqual([
+      `the network ACL of subnet-pub is not in the input: ${shared}`,
+      `the route table of subnet-pub is not in the input: ${shared}`,
+    ]);
+    // The owner's own interfaces: nothing tells that the subnet is shared.
+    for (const e of d.NetworkInterfaces as { OwnerId?: string }[]) e.OwnerId = "111122223333";
+    expect(model(d).unknowns.some((u) => u.message.includes("is shared by"))).toBe(false);
+    // The interface's OwnerId decides no verdict: two listings that print it differently are one.
+    const docs = docsOf(d);
+    docs.push({
+      file: "participant/NetworkInterfaces.json",
+      data: { NetworkInterfaces: [{ ...(d.NetworkInterfaces![0] as object), OwnerId: "444455556666" }] },
+    });
+    expect(() => awsModel(docs, "test")).not.toThrow();
+  });
+
   it("a peering connection across regions is described in both, each with its own tags: not a conflict", () => {
     const docs = docsOf(tinyVpc());
     const pcx = (region: string) => ({
