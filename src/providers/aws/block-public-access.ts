@@ -3,6 +3,7 @@
 // region's from its subnets' availability zones ("us-east-1a" is in us-east-1), or, where those do not
 // tell the region, the only options in the input; and its owner's (describe-vpcs' OwnerId) where the
 // input holds several accounts' settings for that region.
+import { dirname } from "node:path";
 import { innerList, innerSet } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
@@ -59,14 +60,28 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
   // its region's setting of an account not said.
   const byKey = new Map<string, RawOptions>();
   const conflicting = new Set<string>();
-  for (const { item: o } of ctx.raw.VpcBlockPublicAccessOptions) {
+  const foldersOf = new Map<string, Set<string>>();
+  for (const { item: o, file } of ctx.raw.VpcBlockPublicAccessOptions) {
     const key = keyOf(o);
+    innerSet(foldersOf, key).add(dirname(file));
     const seen = byKey.get(key);
     if (seen && (modeText(seen) !== modeText(o) || seen.ExclusionsAllowed !== o.ExclusionsAllowed))
       conflicting.add(key);
     byKey.set(key, o);
   }
   const options = [...byKey.values()];
+  // Exclusions not saved are not "none" (one may exempt any VPC or subnet). With one setting in the
+  // input, any exclusions saved are its; with several accounts' or regions', describe-vpc-block-public-
+  // access-exclusions' answer (an empty list, often) does not say whose: they count as saved for a
+  // setting saved in the same folder only (as each account's region is kept, and --save-snapshot
+  // writes each region).
+  const exclusionFolders = new Set(
+    [...(ctx.raw.presentIn.get("VpcBlockPublicAccessExclusions") ?? [])].map((f) => dirname(f)),
+  );
+  const exclusionsSaved = (o: RawOptions): boolean =>
+    options.length <= 1
+      ? ctx.raw.present.has("VpcBlockPublicAccessExclusions")
+      : [...(foldersOf.get(keyOf(o)) ?? [])].some((f) => exclusionFolders.has(f));
   // The regions whose settings the input holds for more than one account: the resource a verdict names
   // there says whose it is.
   const accountsIn = new Map<string, Set<string>>();
@@ -164,8 +179,10 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     else if (exclusionsGap !== undefined && o.ExclusionsAllowed !== "not-allowed")
       block.exclusionsUnknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions could not be read (${exclusionsGap})`;
     // Exclusions not saved are not "none": one may exempt any VPC or subnet.
-    else if (!ctx.raw.present.has("VpcBlockPublicAccessExclusions") && o.ExclusionsAllowed !== "not-allowed")
-      block.exclusionsUnknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (aws ec2 describe-vpc-block-public-access-exclusions was not saved)`;
+    else if (!exclusionsSaved(o) && o.ExclusionsAllowed !== "not-allowed")
+      block.exclusionsUnknown = ctx.raw.present.has("VpcBlockPublicAccessExclusions")
+        ? `VPC Block Public Access is ${text} in ${region}${o.AwsAccountId ? ` for account ${o.AwsAccountId}` : ""}, and its exclusions are not in the input beside it (describe-vpc-block-public-access-exclusions was saved for other accounts' or regions' settings only: save it beside describe-vpc-block-public-access-options)`
+        : `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (aws ec2 describe-vpc-block-public-access-exclusions was not saved)`;
     if (o.ExclusionsAllowed !== "not-allowed")
       for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {
         const id = e.ResourceArn?.split("/").pop();

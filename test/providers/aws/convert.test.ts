@@ -2212,6 +2212,35 @@ describe("VPC Block Public Access of several accounts", () => {
     );
   });
 
+  it("another account's exclusions saved are not this account's: its own not saved are unknown", () => {
+    const allowing = (account: string, mode: string) => ({
+      ...setting(account, mode),
+      ExclusionsAllowed: "allowed",
+    });
+    // (acct-0's empty list read as acct-1's "none": blocked, though an exclusion of its own may exempt it.)
+    const blockOf = (folder: string) => {
+      const d = tinyVpc();
+      for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+      (d.Vpcs![0] as { OwnerId?: string }).OwnerId = B;
+      const out = docsOf(d);
+      out.push(
+        { file: "acct-0/bpa.json", data: { VpcBlockPublicAccessOptions: allowing(A, "off") } },
+        {
+          file: "acct-1/bpa.json",
+          data: { VpcBlockPublicAccessOptions: allowing(B, "block-bidirectional") },
+        },
+        { file: `${folder}/exclusions.json`, data: { VpcBlockPublicAccessExclusions: [] } },
+      );
+      return awsModel(out, "test").networks.get("vpc-1")!.internetBlock;
+    };
+    expect(blockOf("acct-0")?.exclusionsUnknown).toMatch(
+      new RegExp(
+        `block-bidirectional in us-east-1 for account ${B}, and its exclusions are not in the input beside it`,
+      ),
+    );
+    expect(blockOf("acct-1")?.exclusionsUnknown).toBeUndefined();
+  });
+
   it("an exclusions gap in one region leaves only that region's exclusions unknown", () => {
     const gapIn = (region: string) =>
       run(A, [{ ...setting(A, "block-bidirectional"), ExclusionsAllowed: "allowed" }], (d) => {
