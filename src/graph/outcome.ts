@@ -105,6 +105,23 @@ export function mergePieces(pieces: Piece[]): Piece[] {
   return [...byKey.values()];
 }
 
+/**
+ * `pieces` with what would be allowed of `packets` made unknown, beyond the same exit, with `reason`
+ * and a last hop `last` (a doubt found after the way out was followed: whether a NAT gateway translates
+ * a message, where replies go). What is blocked or unknown anyway keeps its own rule and reason.
+ */
+export function allowedInDoubt(pieces: Piece[], packets: PacketSet, reason: string, last: Hop): Piece[] {
+  return pieces.flatMap((x) => {
+    if (x.outcome.verdict !== "allowed") return [x];
+    const hit = x.packets.intersect(packets);
+    if (hit.isEmpty()) return [x];
+    const rest = x.packets.subtract(hit);
+    const o = x.outcome;
+    const doubt = piece(hit, reach("unknown", o.exit, reason), [...o.hops, last]);
+    return rest.isEmpty() ? [doubt] : [doubt, { packets: rest, outcome: o }];
+  });
+}
+
 // Building pieces: an outcome with its hops.
 export function piece(packets: PacketSet, outcome: Omit<Outcome, "hops">, hops: Hop[] = []): Piece {
   return { packets, outcome: { ...outcome, hops } };

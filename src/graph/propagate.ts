@@ -40,6 +40,7 @@ import {
 import { innerList, innerMap } from "../model/maps.js";
 import { egressUnion, egressUnionWithin, evalUnion, type FilterSplit } from "./filters.js";
 import {
+  allowedInDoubt,
   blocked,
   hopAt,
   mergePieces,
@@ -1128,14 +1129,11 @@ export class Engine {
     // redirect, a reply, a router solicitation...) it translates only as part of a connection it
     // tracks (REQ-5: an error from inside whose embedded packet matches no mapping SHOULD be dropped;
     // REQ-11: others MAY be), and a packet a source starts belongs to none. AWS does not document what
-    // its NAT gateways do with them: unknown, not followed.
+    // its NAT gateways do with them: they are followed like the rest, so that a rule stopping them
+    // anyway (the gateway subnet's ACL, a missing route) still names itself, and only what would then
+    // be allowed is unknown.
     const untracked = translated.restrictProtocols(ICMP_PROTOCOLS).subtract(ICMP_QUERY_REQUESTS);
-    notFollowed(
-      untracked,
-      `${g.id} maps ICMP query requests (echo, timestamp, information, address mask); other ICMP messages a NAT translates only for a connection it tracks (RFC 5508), which a packet started here is not part of, and AWS does not document what its NAT gateways do with them`,
-      "ICMP other than a query request (not followed)",
-    );
-    const ok = translated.subtract(untracked);
+    const ok = translated;
     if (ok.isEmpty() && ok64.isEmpty()) return pieces;
     const natSubnet = this.model.subnets.get(g.subnetId);
     if (!natSubnet)
@@ -1175,7 +1173,25 @@ export class Engine {
       pieces.push(...settleHeld(after, entered.held, true, this.opts.detail));
     };
     const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
+    const before = pieces.length;
     through(ok, 0n, via);
+    if (!untracked.isEmpty())
+      pieces.splice(
+        before,
+        Infinity,
+        ...allowedInDoubt(
+          pieces.slice(before),
+          untracked,
+          `${g.id} maps ICMP query requests (echo, timestamp, information, address mask) to its address; other ICMP messages a NAT translates only as part of a connection it tracks (RFC 5508: an error about one of its connections, such as fragmentation needed, goes back to the host), which a message a source starts is not, and AWS does not document what its NAT gateways do with them`,
+          {
+            resource: g.id,
+            kind: g.ref.kind,
+            action: "translate",
+            rule: null,
+            detail: "ICMP other than a query request: whether it is translated is not documented",
+          },
+        ),
+      );
     through(ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`);
     return pieces;
   }

@@ -11,7 +11,7 @@
 import { IntervalSet, IP_ALL, IPV4_ALL, IPV6_ALL } from "../netset/index.js";
 import { targetLabel, type NetworkModel, type Route, type RouteTable, type Subnet } from "../model/types.js";
 import type { Hop, Outcome, Piece } from "./outcome.js";
-import { blockedByOf } from "./outcome.js";
+import { allowedInDoubt, blockedByOf } from "./outcome.js";
 import { EXPECTS_REPLY } from "./returns.js";
 import { routeFor, routesInOrder } from "./routing.js";
 
@@ -82,7 +82,21 @@ export class ReplyRoutes {
   ): Piece[] {
     if (replierSubnet.id === clientSubnet.id) return pieces;
     const unread = this.unread(replierSubnet);
-    if (unread !== undefined) return pieces.flatMap((x) => unreadReplies(replier, unread, x));
+    // What would be allowed, of what expects a reply, is unknown: the table may take the client's
+    // address from the local route. (The packets did leave; what becomes of the answers is not known.)
+    if (unread !== undefined)
+      return allowedInDoubt(
+        pieces,
+        EXPECTS_REPLY,
+        `replies from ${replier} to the source are routed by the route table of its subnet, which could not be read (${unread.why})`,
+        {
+          resource: unread.resource,
+          kind: "route-table",
+          action: "drop",
+          rule: null,
+          detail: "replies: not read",
+        },
+      );
     const table = this.tableOf(replierSubnet);
     const ips = table ? this.divertable.get(table.id)?.ips : undefined;
     if (!table || !ips) return pieces;
@@ -118,43 +132,6 @@ export class ReplyRoutes {
     }
     return out;
   }
-}
-
-/**
- * A piece whose replier's subnet's route table is `unread`: what would be allowed, of what expects a
- * reply, is unknown (the table may take the client's address from the local route); what is blocked
- * or unknown anyway stays so.
- */
-function unreadReplies(replier: string, unread: { resource: string; why: string }, x: Piece): Piece[] {
-  if (x.outcome.verdict !== "allowed") return [x];
-  const hit = x.packets.intersect(EXPECTS_REPLY);
-  if (hit.isEmpty()) return [x];
-  const rest = x.packets.subtract(hit);
-  const o = x.outcome;
-  const outcome: Outcome = {
-    verdict: "unknown",
-    // The packets did leave; what becomes of the answers is not known.
-    exit: o.exit,
-    egressIp: null,
-    blockedBy: null,
-    reason: `replies from ${replier} to the source are routed by the route table of its subnet, which could not be read (${unread.why})`,
-    hops: [
-      ...o.hops,
-      {
-        resource: unread.resource,
-        kind: "route-table",
-        action: "drop",
-        rule: null,
-        detail: "replies: not read",
-      },
-    ],
-  };
-  return rest.isEmpty()
-    ? [{ packets: hit, outcome }]
-    : [
-        { packets: hit, outcome },
-        { packets: rest, outcome: o },
-      ];
 }
 
 /** What becomes of an outcome whose replies route `r` of `table` takes elsewhere. */

@@ -545,13 +545,6 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     if (pkt.proto === ICMPV6) return unknown("NAT64 ICMP");
     if (pkt.proto !== TCP && pkt.proto !== UDP) return blockedByGateway("protocol not translated", g);
   } else if (!g.protocols.contains(BigInt(pkt.proto))) return blockedByGateway("protocol not translated", g);
-  // ICMP other than a query request (an error, a reply, a redirect...) belongs to no mapping a NAT
-  // tracks for the source that starts it (RFC 5508); what AWS does with it is undocumented.
-  else if (
-    (pkt.proto === ICMP || pkt.proto === ICMPV6) &&
-    ICMP_REPLY_TYPE[`${pkt.proto}:${pkt.port >> 8}`] === undefined
-  )
-    return unknown("ICMP other than a query through a NAT");
   const N = model.subnets.get(g.subnetId);
   if (N === undefined) return unknown(`NAT subnet ${g.subnetId} missing`);
   let held: RefOutcome[] = [];
@@ -571,7 +564,16 @@ function throughNat(model: NetworkModel, g: NatGateway, leg: Leg, pkt: Packet): 
     audit: leg.audit,
   };
   const translated = isV4(pkt.dst) ? pkt : { ...pkt, dst: TWO_128 + (pkt.dst - NAT64_FIRST) };
-  return settle(repliesRouted(model, N, leg, pkt, route(model, next, translated)), held);
+  const result = settle(repliesRouted(model, N, leg, pkt, route(model, next, translated)), held);
+  // ICMP other than a query request (an error, a reply, a redirect...) belongs to no mapping a NAT
+  // tracks for the source that starts it (RFC 5508); what AWS does with it is undocumented, so what
+  // would get through is unknown (what is stopped on the way is stopped by its rule).
+  const untracked =
+    (pkt.proto === ICMP || pkt.proto === ICMPV6) &&
+    ICMP_REPLY_TYPE[`${pkt.proto}:${pkt.port >> 8}`] === undefined;
+  return untracked && result.verdict === "allowed"
+    ? unknown("ICMP other than a query through a NAT", result.exit)
+    : result;
 }
 
 /**

@@ -697,10 +697,6 @@ export class RawReference {
       if (pkt.proto !== TCP && pkt.proto !== UDP) return stop("protocol");
       dst = v4;
     } else if (![TCP, UDP, ICMP].includes(pkt.proto)) return stop("protocol");
-    // Only ICMP query requests have a mapping of their own (RFC 5508); AWS does not say what becomes
-    // of the rest.
-    else if (pkt.proto === ICMP && icmpReplyType(pkt) === undefined)
-      return unknown(null, "ICMP other than a query request through a NAT, not followed");
     let held: RefOutcome[] = [];
     if (n.SubnetId !== leg.subnetId) {
       const inn = this.crossAcl(n.SubnetId, "in", leg, pkt);
@@ -714,7 +710,12 @@ export class RawReference {
       nat: n,
       visited: [...leg.visited, n.NatGatewayId],
     };
-    return settle(this.repliesRouted(n.SubnetId, leg, pkt, this.route(next, { ...pkt, dst })), held);
+    const result = settle(this.repliesRouted(n.SubnetId, leg, pkt, this.route(next, { ...pkt, dst })), held);
+    // Only ICMP query requests have a mapping of their own (RFC 5508); AWS does not say what becomes
+    // of the rest: what would get out is unknown, what is stopped on the way stays stopped.
+    return pkt.proto === ICMP && icmpReplyType(pkt) === undefined && result.verdict === "allowed"
+      ? unknown(result.exit, "ICMP other than a query request through a NAT")
+      : result;
   }
 
   /**
