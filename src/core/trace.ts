@@ -95,11 +95,11 @@ function findSource(
     const unread = inScope(model, networks).filter(holds);
     // VPCs may use the same private addresses: which interface is meant cannot be guessed.
     if (holders.length + unread.length > 1) {
-      const all = [...holders, ...unread].map(
-        (e) => `${e.id} in ${e.networkId || "a VPC the input does not tell"}`,
-      );
+      const all = [...holders, ...unread];
+      // --vpc can tell them apart only where each one's VPC is known.
+      const vpcHelps = all.every((e) => e.networkId !== "");
       throw new InputError(
-        `${name("src")} "${src}" is an address of ${all.length} interfaces (${all.join(", ")}): use an interface or instance id, or --vpc`,
+        `${name("src")} "${src}" is an address of ${all.length} interfaces (${all.map((e) => `${e.id} in ${e.networkId || "a VPC the input does not tell"}`).join(", ")}): use an interface or instance id${vpcHelps ? ", or --vpc" : ""}`,
       );
     }
     const [alone] = unread;

@@ -336,7 +336,16 @@ export interface Endpoint {
  */
 export interface UnplacedSource extends Pick<
   Endpoint,
-  "id" | "filterIds" | "clusters" | "name" | "ownName" | "ownerId" | "primary" | "privateIps" | "ipv6"
+  | "id"
+  | "filterIds"
+  | "clusters"
+  | "name"
+  | "ownName"
+  | "ownerId"
+  | "primary"
+  | "privateIps"
+  | "ipv6"
+  | "prefixes"
 > {
   /** Its network, "" when the input does not tell. */
   networkId: string;

@@ -319,18 +319,42 @@ describe("paths out", () => {
       [0, 0],
     ] as const) {
       const t = trace(d, { src: "eni-app", protocol: "icmp", port, code });
-      expect(t).toMatchObject({ verdict: "unknown", exit: null, egressIp: null, blockedBy: null });
+      expect(t).toMatchObject({ verdict: "unknown", exit: "internet", egressIp: null, blockedBy: null });
       expect(t.reason).toBe(
-        "nat-1 maps ICMP query requests (echo, timestamp, information, address mask); other ICMP messages a NAT translates only for a connection it tracks (RFC 5508), which a packet started here is not part of, and AWS does not document what its NAT gateways do with them",
+        "nat-1 maps ICMP query requests (echo, timestamp, information, address mask) to its address; other ICMP messages a NAT translates only as part of a connection it tracks (RFC 5508: an error about one of its connections, such as fragmentation needed, goes back to the host), which a message a source starts is not, and AWS does not document what its NAT gateways do with them",
       );
+      // The whole way is shown, then the doubt at the gateway.
+      expect(t.hops.map((h) => `${h.resource}:${h.action}`)).toContain("igw-1:exit");
       expect(t.hops.at(-1)).toEqual({
         resource: "nat-1",
         kind: "nat-gateway",
         action: "translate",
         rule: null,
-        detail: "ICMP other than a query request (not followed)",
+        detail: "ICMP other than a query request: whether it is translated is not documented",
       });
     }
+    // A rule that stops it anyway still decides it, and is named: the gateway subnet's ACL denying
+    // ICMP from the client (its queries too), or no route on from the gateway's subnet.
+    const denied = tinyVpc();
+    (denied.NetworkAcls![0] as { Entries: object[] }).Entries.unshift({
+      CidrBlock: "10.0.1.0/24",
+      Egress: false,
+      Protocol: "1",
+      IcmpTypeCode: { Type: -1, Code: -1 },
+      RuleAction: "deny",
+      RuleNumber: 10,
+    });
+    for (const port of [3, 8])
+      expect(trace(denied, { src: "eni-app", protocol: "icmp", port, code: 4 })).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "acl-default", kind: "network-acl", rule: "10" },
+      });
+    const noRoute = tinyVpc();
+    (noRoute.RouteTables![1] as { Routes: object[] }).Routes.pop(); // rtb-pub's 0.0.0.0/0 -> igw-1
+    expect(trace(noRoute, { src: "eni-app", protocol: "icmp", port: 3, code: 4 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "rtb-pub" },
+    });
     // The audit agrees, row by row; the source with a public IP of its own (no NAT) is not concerned.
     // Nothing is missing from the input: no unknowns (exit code unchanged).
     const r = audit(d, "icmp");
@@ -1352,6 +1376,23 @@ describe("destination hosts", () => {
     const why = awsModel(docsOf(d), "test").unknowns.find((u) => u.resource === "eni-twin")!.message;
     expect(() => trace(d, { src: "10.0.0.77" })).toThrow(
       `--src "10.0.0.77" cannot be traced, it is listed under unknowns: ${why}`,
+    );
+    // An address of a prefix delegated to it counts as its own too, alone or beside an audited holder.
+    (twin as { Ipv4Prefixes?: object[] }).Ipv4Prefixes = [{ Ipv4Prefix: "10.0.0.64/28" }];
+    expect(() => trace(d, { src: "10.0.0.70" })).toThrow(
+      `--src "10.0.0.70" cannot be traced, it is listed under unknowns: ${why}`,
+    );
+    (d.NetworkInterfaces![1] as { PrivateIpAddresses: object[] }).PrivateIpAddresses.push({
+      Primary: false,
+      PrivateIpAddress: "10.0.0.70",
+    });
+    expect(() => trace(d, { src: "10.0.0.70" })).toThrow(
+      '--src "10.0.0.70" is an address of 2 interfaces (eni-web in vpc-1, eni-twin in vpc-2): use an interface or instance id, or --vpc',
+    );
+    // Its VPC not told either: --vpc cannot tell them apart, and the error does not offer it.
+    delete (twin as { VpcId?: string }).VpcId;
+    expect(() => trace(d, { src: "10.0.0.10" })).toThrow(
+      /^--src "10\.0\.0\.10" is an address of 2 interfaces \(eni-web in vpc-1, eni-twin in a VPC the input does not tell\): use an interface or instance id$/,
     );
   });
 

@@ -292,6 +292,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         networkId: vpc,
         privateIps,
         ipv6,
+        ...(prefixes.isEmpty() ? {} : { prefixes }),
         filterIds: groups,
         ...(clusters.length > 0 ? { clusters } : {}),
       });
