@@ -61,9 +61,11 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
   const byKey = new Map<string, RawOptions>();
   const conflicting = new Set<string>();
   const foldersOf = new Map<string, Set<string>>();
+  const keysIn = new Map<string, Set<string>>();
   for (const { item: o, file } of ctx.raw.VpcBlockPublicAccessOptions) {
     const key = keyOf(o);
     innerSet(foldersOf, key).add(dirname(file));
+    innerSet(keysIn, dirname(file)).add(key);
     const seen = byKey.get(key);
     if (seen && (modeText(seen) !== modeText(o) || seen.ExclusionsAllowed !== o.ExclusionsAllowed))
       conflicting.add(key);
@@ -74,14 +76,17 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
   // input, any exclusions saved are its; with several accounts' or regions', describe-vpc-block-public-
   // access-exclusions' answer (an empty list, often) does not say whose: they count as saved for a
   // setting saved in the same folder only (as each account's region is kept, and --save-snapshot
-  // writes each region).
+  // writes each region), and one that holds no other account's or region's setting (whose they are
+  // cannot be told there: a flat folder of two accounts' files).
   const exclusionFolders = new Set(
     [...(ctx.raw.presentIn.get("VpcBlockPublicAccessExclusions") ?? [])].map((f) => dirname(f)),
   );
   const exclusionsSaved = (o: RawOptions): boolean =>
     options.length <= 1
       ? ctx.raw.present.has("VpcBlockPublicAccessExclusions")
-      : [...(foldersOf.get(keyOf(o)) ?? [])].some((f) => exclusionFolders.has(f));
+      : [...(foldersOf.get(keyOf(o)) ?? [])].some(
+          (f) => exclusionFolders.has(f) && keysIn.get(f)!.size === 1,
+        );
   // The regions whose settings the input holds for more than one account: the resource a verdict names
   // there says whose it is.
   const accountsIn = new Map<string, Set<string>>();
@@ -181,7 +186,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     // Exclusions not saved are not "none": one may exempt any VPC or subnet.
     else if (!exclusionsSaved(o) && o.ExclusionsAllowed !== "not-allowed")
       block.exclusionsUnknown = ctx.raw.present.has("VpcBlockPublicAccessExclusions")
-        ? `VPC Block Public Access is ${text} in ${region}${o.AwsAccountId ? ` for account ${o.AwsAccountId}` : ""}, and its exclusions are not in the input beside it (describe-vpc-block-public-access-exclusions was saved for other accounts' or regions' settings only: save it beside describe-vpc-block-public-access-options)`
+        ? `VPC Block Public Access is ${text} in ${region}${o.AwsAccountId ? ` for account ${o.AwsAccountId}` : ""}, and its exclusions are not in the input beside it (describe-vpc-block-public-access-exclusions was saved only for other accounts' or regions' settings, or in a folder holding several accounts' or regions' settings, where whose it is cannot be told: save it beside describe-vpc-block-public-access-options, one folder per account and region)`
         : `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (aws ec2 describe-vpc-block-public-access-exclusions was not saved)`;
     if (o.ExclusionsAllowed !== "not-allowed")
       for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {

@@ -162,6 +162,16 @@ function byoipUnread(
     note(file, a.NetworkBorderGroup ? regionOfBorderGroup(a.NetworkBorderGroup) : undefined);
   for (const { item: o, file } of ctx.raw.VpcBlockPublicAccessOptions)
     note(file, o.AwsRegion, o.AwsAccountId);
+  // The account that saved them: describe-instances and describe-security-groups list the caller's
+  // own reservations and groups only (a shared VPC's participant sees neither the owner's nor other
+  // participants'), where VPCs' and subnets' OwnerId are their owner's in a participant's view too.
+  // (Not declared in raw.ts: they decide no verdict, only whose folder this is.)
+  const ownerOf = (x: unknown): string | undefined => {
+    const id = (x as { OwnerId?: unknown }).OwnerId;
+    return typeof id === "string" && id !== "" ? id : undefined;
+  };
+  for (const { item, file } of ctx.raw.Reservations) note(file, undefined, ownerOf(item));
+  for (const { item, file } of ctx.raw.SecurityGroups) note(file, undefined, ownerOf(item));
   return (loc, region) => {
     if (anyGap !== undefined) {
       const gap = region === undefined ? anyGap : gaps.get(region);

@@ -128,9 +128,9 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
         );
       }
     });
-    const hasUnresolvedPl = (rt.Routes ?? []).some(
+    const unresolvedPl = (rt.Routes ?? []).find(
       (r) => r.DestinationPrefixListId && !ctx.prefixLists.has(r.DestinationPrefixListId),
-    );
+    )?.DestinationPrefixListId;
     // describe-route-tables always prints Routes (every table has its local route): without them, the
     // routes were not read, which is not "no route matches".
     const unread =
@@ -144,9 +144,10 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       routes: settleTies(underLocal(routes, locals)),
       ...(unread !== undefined
         ? { unknown: unread }
-        : hasUnresolvedPl
+        : unresolvedPl
           ? {
-              unknown: `${rt.RouteTableId} routes a prefix list whose entries are not in the input, so its longest-prefix match cannot be decided`,
+              // Why that list's entries are not known (not saved, listed without them, in two versions).
+              unknown: `${unresolvedPrefixList(ctx, unresolvedPl, rt.RouteTableId)}, so the longest-prefix match of ${rt.RouteTableId} cannot be decided`,
             }
           : {}),
     });

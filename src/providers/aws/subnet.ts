@@ -95,7 +95,7 @@ export function convertSubnets(ctx: AwsContext): void {
       const reason =
         acl && "why" in acl
           ? acl.why
-          : shared.has(s.SubnetId)
+          : shared.has(s.SubnetId) && ctx.gapReason("NetworkAcls") === undefined
             ? `the network ACL of ${s.SubnetId} is not in the input: ${shared.get(s.SubnetId)!}`
             : aclsPresent
               ? `the network ACL of ${s.SubnetId} is not in the input (no association and no default ACL for ${s.VpcId})`
@@ -120,7 +120,8 @@ export function convertSubnets(ctx: AwsContext): void {
           }
         : settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table"));
     let routeTableId = rt && "id" in rt ? rt.id : null;
-    const sharedWhy = shared.get(s.SubnetId);
+    // (A failed call is named first: the IAM action missing is what to fix.)
+    const sharedWhy = ctx.gapReason("RouteTables") === undefined ? shared.get(s.SubnetId) : undefined;
     if (rt === undefined && sharedWhy !== undefined)
       rt = { why: `the route table of ${s.SubnetId} is not in the input: ${sharedWhy}` };
     if (rt && "why" in rt) {

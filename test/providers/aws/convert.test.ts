@@ -1504,6 +1504,22 @@ describe("missing and malformed data", () => {
     expect(t!.reason).toMatch(
       /prefix list pl-partners used by sg-all is in the input twice with different entries/,
     );
+    // A route that uses it: its table's verdicts say the same (not "entries are not in the input").
+    const r = tinyVpc();
+    (r.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationPrefixListId: "pl-partners",
+      GatewayId: "igw-1",
+      State: "active",
+    });
+    const routed = awsModel(
+      [...docsOf(r), ...docs.filter((doc) => doc.file.length === "a.json".length)],
+      "test",
+    );
+    const [viaRoute] = runTrace(routed, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(viaRoute).toMatchObject({ verdict: "unknown" });
+    expect(viaRoute!.reason).toBe(
+      "prefix list pl-partners used by rtb-pub is in the input twice with different entries (two snapshots, or two accounts' views, taken at different times): which is current cannot be told, so the longest-prefix match of rtb-pub cannot be decided",
+    );
   });
 
   it("describe-addresses and the interface listing disagreeing on an address's public IP leave its internet traffic unknown, naming both", () => {
@@ -1683,6 +1699,12 @@ describe("missing and malformed data", () => {
       `the network ACL of subnet-pub is not in the input: ${shared}`,
       `the route table of subnet-pub is not in the input: ${shared}`,
     ]);
+    // A call that failed is named instead: the IAM action missing is what to fix.
+    const denied = structuredClone(d);
+    delete denied.RouteTables;
+    denied.EgressAuditCollectionGaps = [deniedGap("DescribeRouteTables", "RouteTables", "us-east-1")];
+    const [g] = runTrace(model(denied), [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(g!.reason).toMatch(/^ec2:DescribeRouteTables failed in us-east-1/);
     // The owner's own interfaces: nothing tells that the subnet is shared.
     for (const e of d.NetworkInterfaces as { OwnerId?: string }[]) e.OwnerId = "111122223333";
     expect(model(d).unknowns.some((u) => u.message.includes("is shared by"))).toBe(false);
@@ -2239,6 +2261,19 @@ describe("VPC Block Public Access of several accounts", () => {
       ),
     );
     expect(blockOf("acct-1")?.exclusionsUnknown).toBeUndefined();
+    // Both settings in one folder beside one exclusions file: whose it is cannot be told.
+    const flat = tinyVpc();
+    for (const s of flat.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    (flat.Vpcs![0] as { OwnerId?: string }).OwnerId = B;
+    const docs = docsOf(flat);
+    docs.push(
+      { file: "flat/a-bpa.json", data: { VpcBlockPublicAccessOptions: allowing(A, "block-bidirectional") } },
+      { file: "flat/b-bpa.json", data: { VpcBlockPublicAccessOptions: allowing(B, "block-bidirectional") } },
+      { file: "flat/a-exclusions.json", data: { VpcBlockPublicAccessExclusions: [] } },
+    );
+    expect(awsModel(docs, "test").networks.get("vpc-1")!.internetBlock?.exclusionsUnknown).toMatch(
+      /its exclusions are not in the input beside it .*in a folder holding several accounts' or regions' settings/,
+    );
   });
 
   it("an exclusions gap in one region leaves only that region's exclusions unknown", () => {
@@ -2423,6 +2458,42 @@ describe("addresses brought to AWS (BYOIP)", () => {
         (why ?? "").includes("several regions' or accounts' snapshots"),
       ]),
     ).toEqual([["unknown", true]]);
+    // One region, two accounts' files side by side (told by whose reservations and groups they are:
+    // describe-instances and describe-security-groups list the caller's own only): the same.
+    const owned = (d: Docs, account: string) => {
+      d.Reservations = [{ OwnerId: account, Instances: [] }];
+      for (const g of d.SecurityGroups as { OwnerId?: string }[]) g.OwnerId = account;
+      return d;
+    };
+    const other = tinyVpc();
+    other.Vpcs = [{ VpcId: "vpc-9", CidrBlock: "172.31.0.0/16" }];
+    other.Subnets = [];
+    other.NetworkInterfaces = [];
+    other.SecurityGroups = [{ GroupId: "sg-9", VpcId: "vpc-9", IpPermissionsEgress: [] }];
+    const twoAccounts = [
+      ...inFolder("flat", owned(acctB("us-east-1"), "444455556666")).map((x) => ({
+        ...x,
+        file: x.file.replace("flat/", "flat/b-"),
+      })),
+      ...inFolder("flat", owned(other, "111122223333")).map((x) => ({
+        ...x,
+        file: x.file.replace("flat/", "flat/a-"),
+      })),
+      { file: "flat/a-ByoipCidrs.json", data: { ByoipCidrs: [] } },
+    ];
+    expect(
+      unannounced(twoAccounts).map(([, v, why]) => [
+        v,
+        (why ?? "").includes("several regions' or accounts' snapshots"),
+      ]),
+    ).toEqual([["unknown", true]]);
+    // One account's folder (its groups and reservations all its own): read, as before.
+    expect(
+      unannounced([
+        ...inFolder("flat", owned(acctB("us-east-1"), "444455556666")),
+        { file: "flat/ByoipCidrs.json", data: { ByoipCidrs: [] } },
+      ]),
+    ).toEqual([]);
     // A call that failed in another region leaves this region's answer read.
     const gapElsewhere = [
       ...beside,
