@@ -2198,12 +2198,24 @@ describe("VPC Block Public Access of several accounts", () => {
   });
 
   it("a shared VPC: its owner's setting applies, not a participant's", () => {
-    // The participant's view: its subnets and VPC name the owner; its own setting blocks everything.
-    const r = run(A, [setting(A, "off"), setting(B, "block-bidirectional")], (d) => {
+    // Participant B's view: the VPC and its subnets name their owner A; the interfaces and instances
+    // are B's own; B's own setting blocks everything.
+    const participant = (d: Docs) => {
       for (const s of d.Subnets as { OwnerId?: string }[]) s.OwnerId = A;
-    });
+      for (const e of d.NetworkInterfaces as { OwnerId?: string }[]) e.OwnerId = B;
+      d.Reservations = [{ OwnerId: B, Instances: [{ InstanceId: "i-app" }] }];
+    };
+    const r = run(A, [setting(A, "off"), setting(B, "block-bidirectional")], participant);
     expect(r.trace.verdict).toBe("allowed");
     expect(r.warnings).toEqual([]);
+    // B's folder alone (the owner's setting saved nowhere): not B's block, but A's not saved.
+    const alone = run(A, [setting(B, "block-bidirectional")], participant);
+    expect(alone.trace.verdict).toBe("allowed");
+    expect(alone.warnings).toEqual([
+      expect.stringMatching(
+        new RegExp(`^VPC Block Public Access of the accounts that own vpc-1 \\(${A}\\) is not in the input`),
+      ),
+    ]);
   });
 
   it("without the VPC's owner, one account's settings apply as before; several accounts' cannot be told", () => {
