@@ -172,6 +172,37 @@ describe("bad input", () => {
     },
   );
 
+  it("an address the two listings give different public IPs is in doubt (unknown, exit 3), not the first listing's", () => {
+    // describe-instances lists the bastion's primary address with another public IP (an Elastic IP
+    // moved between the calls): which one it sends as cannot be told, as when describe-addresses and
+    // the interface listing disagree. (It was allowed from describe-network-interfaces' one, exit 0.)
+    const dir = exampleEdited("Reservations.json", (data: ReservationsJson) => {
+      const eni = data.Reservations.flatMap((r) => r.Instances.flatMap((i) => i.NetworkInterfaces)).find(
+        (e) => e.NetworkInterfaceId === "eni-0a1b2c3d4e5f60101",
+      )!;
+      eni.PrivateIpAddresses = [
+        { Primary: true, PrivateIpAddress: "10.20.0.10", Association: { PublicIp: "3.80.10.77" } },
+      ];
+    });
+    const r = cli("aws", "--from-dir", dir, "--ports", "tcp/443", "--json");
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(
+      result.unknowns.filter((u) => u.resource === "eni-0a1b2c3d4e5f60101").map((u) => u.message),
+    ).toEqual([
+      expect.stringMatching(
+        /^describe-network-interfaces \(.*NetworkInterfaces\.json \$\.NetworkInterfaces\[\d+\]\) shows 3\.80\.10\.20 for 10\.20\.0\.10 of eni-0a1b2c3d4e5f60101, describe-instances \(.*Reservations\.json .*\) 3\.80\.10\.77: saved at different moments, which is current cannot be told$/,
+      ),
+    ]);
+    const bastion = result.results.find((e) => e.source.id === "eni-0a1b2c3d4e5f60101")!;
+    expect(bastion).toMatchObject({
+      verdict: "unknown",
+      egressIps: [],
+      reason:
+        "describe-network-interfaces and describe-instances disagree on the public IP of 10.20.0.10 (saved at different moments), so whether and as what 10.20.0.10 reaches the internet cannot be told",
+    });
+  });
+
   it("an interface whose VpcId is not its subnet's VPC", () => {
     // The NAT gateway's interface: describe-instances does not list it, so only the subnet disagrees.
     const dir = exampleEdited(

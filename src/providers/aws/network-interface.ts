@@ -122,6 +122,8 @@ interface Seen {
 
 export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const enis = new Map<string, Seen>();
+  /** Interface id -> the private addresses its two listings give different public IPs. */
+  const disputes = new Map<string, PublicDispute[]>();
   for (const loc of ctx.raw.NetworkInterfaces) enis.set(loc.item.NetworkInterfaceId, { loc, eni: loc.item });
   /** Instances listed without their interfaces (see attachBareInstances). */
   const bare: Located<RawInstance>[] = [];
@@ -138,11 +140,12 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       inst.NetworkInterfaces?.forEach((eni, j) => {
         const seen = enis.get(eni.NetworkInterfaceId);
         if (seen) {
-          sameInterface(ctx, seen.loc, {
+          const disputed = sameInterface(ctx, seen.loc, {
             item: eni,
             file: rloc.file,
             path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
           });
+          if (disputed.length > 0) disputes.set(eni.NetworkInterfaceId, disputed);
           seen.instance = iloc;
           // Status is not compared: the two calls are seconds apart and an interface being attached
           // or detached meanwhile is routine (it decides no verdict, only the note of an interface
@@ -238,6 +241,12 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ipAt(iloc.item.PrivateIpAddress, 4, iloc, "PrivateIpAddress") === primaryIp
     )
       pubMap(vpc).set(primaryIp, ipAt(iloc.item.PublicIpAddress, 4, iloc, "PublicIpAddress"));
+    for (const d of disputes.get(eni.NetworkInterfaceId) ?? []) {
+      const ip = ipAt(d.priv, 4, loc, "PrivateIpAddresses");
+      pubMap(vpc).delete(ip);
+      innerMap(facts.publicIpInDoubt, vpc).set(ip, d.reason);
+      ctx.model.unknowns.push({ resource: eni.NetworkInterfaceId, message: d.why });
+    }
     for (const { ip, path } of listedIps)
       listedPublic.set(`${vpc}|${ip}`, { pub: pubMap(vpc).get(ip), loc, path });
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
@@ -368,6 +377,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       });
   }
   for (const { vpc, priv, pubs, loc } of eips.values()) {
+    // (The interface's two listings disagree already: in doubt whatever describe-addresses says.)
+    if (facts.publicIpInDoubt.get(vpc)?.has(priv)) continue;
     const all = [...new Set(pubs)].sort(ascending);
     // describe-addresses and the interface listing disagree on this address's public one: the calls
     // were made at different moments (an address moved between them: it happens in a live run too),
@@ -568,7 +579,7 @@ function sameInterface(
   ctx: AwsContext,
   a: Located<RawNetworkInterface>,
   b: Located<RawNetworkInterface>,
-): void {
+): PublicDispute[] {
   // A field either listing leaves out is not compared (a trimmed dump may hold only the ids).
   const sorted = <T>(xs: T[] | null | undefined, f: (x: T) => string | null | undefined) =>
     xs === null || xs === undefined
@@ -615,6 +626,34 @@ function sameInterface(
       resource: a.item.NetworkInterfaceId,
       message: `${call(a)} (${where}) and ${call(b)} (${b.file} ${jsonPath(b.path)}) list different ${changed.join(", ")} for it: they were called at different moments, and it changed meanwhile (the VPC CNI assigning pods' addresses, an Elastic IP or group change); the listing of ${call(a)} is used, so re-check this interface's answers`,
     });
+  // A private address both list with different public IPs (or one with none): an Elastic IP moved
+  // between the calls, and which is current cannot be told, as when describe-addresses and the
+  // listing disagree (see convertNetworkInterfaces): its internet traffic is unknown, not the first
+  // listing's answer.
+  const publicOf = (e: RawNetworkInterface) =>
+    new Map(
+      (e.PrivateIpAddresses ?? []).map((p) => [p.PrivateIpAddress, p.Association?.PublicIp ?? undefined]),
+    );
+  const pa = publicOf(a.item);
+  const pb = publicOf(b.item);
+  const disputes: PublicDispute[] = [];
+  for (const [priv, pub] of pa)
+    if (priv && pb.has(priv) && pb.get(priv) !== pub)
+      disputes.push({
+        priv,
+        why: `${call(a)} (${where}) shows ${pub ?? "no public IP"} for ${priv} of ${a.item.NetworkInterfaceId}, ${call(b)} (${b.file} ${jsonPath(b.path)}) ${pb.get(priv) ?? "no public IP"}: saved at different moments, which is current cannot be told`,
+        reason: `describe-network-interfaces and describe-instances disagree on the public IP of ${priv} (saved at different moments), so whether and as what ${priv} reaches the internet cannot be told`,
+      });
+  return disputes;
+}
+
+/** A private address two listings of one interface give different public IPs (see sameInterface). */
+interface PublicDispute {
+  priv: string;
+  /** For the unknowns entry: both places. */
+  why: string;
+  /** For the verdicts: no file names (a reason must not change with where a snapshot is kept). */
+  reason: string;
 }
 
 /**
