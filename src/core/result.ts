@@ -69,9 +69,12 @@ export const AuditEntrySchema = z.object({
   exits: z.array(exitKind),
   egressIps: z.array(z.string()).describe("Source addresses the destinations see"),
   blockedBy: BlockedBySchema.nullable().describe(
-    "What decided the part the entry names: for a blocked or partial entry the rule blocking its largest blocked part; for an unknown entry that of its largest unknown part (often null: nothing blocked it). Each path names its own.",
+    "What decided the part the entry names, its largest part that is not allowed (blocked or unknown; for an unknown entry its largest unknown part): the rule that blocks it, or null where that part is unknown (nothing blocked it). Each path names its own: a partial or unknown entry's blocked parts are in its paths.",
   ),
-  reason: z.string().nullable().describe("Why the non-allowed part is blocked or unknown"),
+  reason: z
+    .string()
+    .nullable()
+    .describe("Why the part the entry names (see blockedBy) is blocked or unknown"),
   paths: z.array(PathSchema).describe("The destinations split by outcome"),
   notes: z
     .array(z.string())

@@ -118,12 +118,14 @@ export function renderAuditText(r: AuditResult): string {
   }
   out.push(...runNotes(r));
   const s = r.summary;
-  // A source gets no entry when it has no address of the destinations' family (IPv4 or IPv6).
+  // A source gets no entry when the query asks it nothing: it has no address of the destinations'
+  // family (IPv4 or IPv6), or only the other family's ICMP was asked (ICMP goes to IPv4 destinations,
+  // ICMPv6 to IPv6 ones: --ports icmpv6 with IPv4 destinations asks nothing).
   const silent = s.sources - bySource.size;
   if (silent > 0)
     out.push(
       "",
-      `${silent} of the ${s.sources} sources have no address of the destinations' family (IPv4 or IPv6): nothing to report for them.`,
+      `${silent} of the ${s.sources} sources are asked nothing: they have no address of the destinations' family (IPv4 or IPv6), or the ports asked are only the other family's ICMP (icmp is asked of IPv4 destinations, icmpv6 of IPv6 ones); nothing to report for them.`,
     );
   out.push(
     "",
