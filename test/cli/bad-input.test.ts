@@ -148,7 +148,6 @@ describe("bad input", () => {
   );
 
   it.each([
-    ["Groups", [{ GroupId: "sg-0a1b2c3d4e5f60084", GroupName: "other" }]],
     ["SourceDestCheck", false],
     [
       "PrivateIpAddresses",
@@ -171,6 +170,35 @@ describe("bad input", () => {
       ]);
     },
   );
+
+  it("security groups the two listings give differently are in doubt: only what a group both list allows is allowed", () => {
+    // describe-instances lists app-1's interface with another group beside its own (a change between
+    // the calls): what only one listing's groups decide is unknown (it read the first listing's, exit 0).
+    const both = (extra: string) =>
+      appInterfaceListed("Groups", [
+        { GroupId: "sg-0a1b2c3d4e5f60082", GroupName: "app" },
+        { GroupId: extra, GroupName: "other" },
+      ]);
+    const r = cli("aws", "--from-dir", both("sg-0a1b2c3d4e5f60081"), "--ports", "tcp/443,tcp/80", "--json");
+    expect(r.code).toBe(3);
+    const result = JSON.parse(r.stdout) as AuditResult;
+    expect(
+      result.unknowns.filter((u) => u.resource === "eni-0a1b2c3d4e5f60104").map((u) => u.message),
+    ).toEqual([
+      expect.stringMatching(
+        /^describe-network-interfaces \(.*\) lists security groups sg-0a1b2c3d4e5f60082 for eni-0a1b2c3d4e5f60104, describe-instances \(.*\) sg-0a1b2c3d4e5f60082, sg-0a1b2c3d4e5f60081: saved at different moments, which are current cannot be told$/,
+      ),
+    ]);
+    const app = result.results.filter((e) => e.source.id === "eni-0a1b2c3d4e5f60104");
+    // tcp/443: its own group (in both listings) allows it; tcp/80: only the other listing's group might.
+    expect(app.map((e) => [e.ports, e.verdict])).toEqual([
+      ["80", "unknown"],
+      ["443", "allowed"],
+    ]);
+    expect(app[0]!.reason).toBe(
+      "describe-network-interfaces and describe-instances list different security groups for eni-0a1b2c3d4e5f60104 (saved at different moments): what only the groups of one listing allow cannot be told",
+    );
+  });
 
   it("an address the two listings give different public IPs is in doubt (unknown, exit 3), not the first listing's", () => {
     // describe-instances lists the bastion's primary address with another public IP (an Elastic IP

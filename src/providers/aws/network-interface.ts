@@ -122,8 +122,8 @@ interface Seen {
 
 export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   const enis = new Map<string, Seen>();
-  /** Interface id -> the private addresses its two listings give different public IPs. */
-  const disputes = new Map<string, PublicDispute[]>();
+  /** Interface id -> what its two listings disagree on (public IPs of its addresses, its groups). */
+  const disputes = new Map<string, ListingDispute[]>();
   for (const loc of ctx.raw.NetworkInterfaces) enis.set(loc.item.NetworkInterfaceId, { loc, eni: loc.item });
   /** Instances listed without their interfaces (see attachBareInstances). */
   const bare: Located<RawInstance>[] = [];
@@ -242,6 +242,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     )
       pubMap(vpc).set(primaryIp, ipAt(iloc.item.PublicIpAddress, 4, iloc, "PublicIpAddress"));
     for (const d of disputes.get(eni.NetworkInterfaceId) ?? []) {
+      if (!("priv" in d)) continue;
       const ip = ipAt(d.priv, 4, loc, "PrivateIpAddresses");
       pubMap(vpc).delete(ip);
       innerMap(facts.publicIpInDoubt, vpc).set(ip, d.reason);
@@ -322,13 +323,15 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       privateIps,
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
-      filterIds: groupsOf(
-        ctx,
-        loc,
-        eni,
-        groups,
-        kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
-      ),
+      filterIds:
+        groupsInDoubt(ctx, eni.NetworkInterfaceId, disputes.get(eni.NetworkInterfaceId)) ??
+        groupsOf(
+          ctx,
+          loc,
+          eni,
+          groups,
+          kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
+        ),
       ephemeralPorts: ephemeralPorts(eni, kind, instance),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
@@ -551,6 +554,25 @@ function groupsOf(
 }
 
 /**
+ * The filters of an interface whose two listings name different security groups: the groups both name,
+ * and a stand-in for the rest that may match anything (in the groups' allow-union, what a group both
+ * name allows is allowed, anything else unknown, never a guess from either listing), listed under
+ * unknowns. Undefined when they agree.
+ */
+function groupsInDoubt(
+  ctx: AwsContext,
+  eniId: string,
+  disputes: readonly ListingDispute[] | undefined,
+): string[] | undefined {
+  const d = disputes?.find((x) => "groups" in x);
+  if (d === undefined || !("groups" in d)) return undefined;
+  const id = `${eniId} security groups in doubt`;
+  ctx.model.filters.set(id, unreadGroup(id, "security-group", d.reason, "groups in doubt"));
+  ctx.model.unknowns.push({ resource: eniId, message: d.why });
+  return [...d.groups.sort(ascending), id];
+}
+
+/**
  * An interface is in its subnet's VPC. Listings that disagree (saved from different accounts or
  * moments, or edited) would route the interface by one VPC's tables and answer it by another's
  * resolver and gateways: no answer drawn from that can be trusted.
@@ -579,7 +601,7 @@ function sameInterface(
   ctx: AwsContext,
   a: Located<RawNetworkInterface>,
   b: Located<RawNetworkInterface>,
-): PublicDispute[] {
+): ListingDispute[] {
   // A field either listing leaves out is not compared (a trimmed dump may hold only the ids).
   const sorted = <T>(xs: T[] | null | undefined, f: (x: T) => string | null | undefined) =>
     xs === null || xs === undefined
@@ -636,7 +658,18 @@ function sameInterface(
     );
   const pa = publicOf(a.item);
   const pb = publicOf(b.item);
-  const disputes: PublicDispute[] = [];
+  const disputes: ListingDispute[] = [];
+  // Different groups: which are current cannot be told. Only what a group both list allows is sure
+  // (see groupsInDoubt); the rest is unknown.
+  if (changed.includes("Groups")) {
+    const ga = (a.item.Groups ?? []).map((g) => g.GroupId);
+    const gb = (b.item.Groups ?? []).map((g) => g.GroupId);
+    disputes.push({
+      groups: ga.filter((g) => gb.includes(g)),
+      why: `${call(a)} (${where}) lists security groups ${ga.join(", ") || "(none)"} for ${a.item.NetworkInterfaceId}, ${call(b)} (${b.file} ${jsonPath(b.path)}) ${gb.join(", ") || "(none)"}: saved at different moments, which are current cannot be told`,
+      reason: `describe-network-interfaces and describe-instances list different security groups for ${a.item.NetworkInterfaceId} (saved at different moments): what only the groups of one listing allow cannot be told`,
+    });
+  }
   for (const [priv, pub] of pa)
     if (priv && pb.has(priv) && pb.get(priv) !== pub)
       disputes.push({
@@ -647,14 +680,16 @@ function sameInterface(
   return disputes;
 }
 
-/** A private address two listings of one interface give different public IPs (see sameInterface). */
-interface PublicDispute {
-  priv: string;
+/**
+ * What two listings of one interface disagree on that a verdict depends on (see sameInterface): a
+ * private address's public IP, or the security groups (`groups`: those both list).
+ */
+type ListingDispute = ({ priv: string } | { groups: string[] }) & {
   /** For the unknowns entry: both places. */
   why: string;
   /** For the verdicts: no file names (a reason must not change with where a snapshot is kept). */
   reason: string;
-}
+};
 
 /**
  * Sources whose instance the input lacks get `unknown` verdicts where its OS (ephemeral ports), metadata
