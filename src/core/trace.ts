@@ -60,6 +60,11 @@ export function sourceResolver(
   };
 }
 
+/** What the run's unknowns say of the interface `id` (one the input tells too little of to trace). */
+function unknownsEntry(model: NetworkModel, id: string): string | undefined {
+  return model.unknowns.find((u) => u.resource === id)?.message;
+}
+
 /** Whether `text` names `token` as a whole word (an id or an address, not part of a longer one). */
 function mentions(text: string, token: string): boolean {
   const literal = token.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
@@ -104,7 +109,7 @@ function findSource(
     }
     const [alone] = unread;
     if (alone !== undefined && holders.length === 0) {
-      const why = model.unknowns.find((u) => u.resource === alone.id)?.message;
+      const why = unknownsEntry(model, alone.id);
       throw new InputError(
         `${name("src")} "${src}" cannot be traced, it is listed under unknowns: ${why ?? alone.id}`,
       );
@@ -217,7 +222,7 @@ function instanceStart(
     );
   const unread = model.unplaced?.find((u) => u.ownerId === owner && u.primary);
   if (unread) {
-    const why = model.unknowns.find((u) => u.resource === unread.id)?.message;
+    const why = unknownsEntry(model, unread.id);
     throw new InputError(
       `${name("src")} "${src}" is instance ${owner}, whose primary interface ${unread.id} cannot be traced, it is listed under unknowns${why === undefined ? "" : `: ${why}`}`,
     );

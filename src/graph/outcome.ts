@@ -111,6 +111,7 @@ export function mergePieces(pieces: Piece[]): Piece[] {
  * a message, where replies go). What is blocked or unknown anyway keeps its own rule and reason.
  */
 export function allowedInDoubt(pieces: Piece[], packets: PacketSet, reason: string, last: Hop): Piece[] {
+  if (packets.isEmpty()) return pieces;
   return pieces.flatMap((x) => {
     if (x.outcome.verdict !== "allowed") return [x];
     const hit = x.packets.intersect(packets);

@@ -1133,11 +1133,13 @@ export class Engine {
     // anyway (the gateway subnet's ACL, a missing route) still names itself, and only what would then
     // be allowed is unknown.
     const untracked = translated.restrictProtocols(ICMP_PROTOCOLS).subtract(ICMP_QUERY_REQUESTS);
-    const ok = translated;
-    if (ok.isEmpty() && ok64.isEmpty()) return pieces;
+    if (translated.isEmpty() && ok64.isEmpty()) return pieces;
     const natSubnet = this.model.subnets.get(g.subnetId);
     if (!natSubnet)
-      return [...pieces, unknown(ok.union(ok64), `subnet ${g.subnetId} of ${g.id} is not in the data`)];
+      return [
+        ...pieces,
+        unknown(translated.union(ok64), `subnet ${g.subnetId} of ${g.id} is not in the data`),
+      ];
     const natLeg: Leg = {
       subnet: natSubnet,
       src4: g.privateIp,
@@ -1149,8 +1151,8 @@ export class Engine {
     };
     // The client's packets enter the NAT gateway's subnet as they were sent (IPv6 for NAT64); they
     // leave it translated.
-    const through = (sent: PacketSet, translate: bigint, detail: string): void => {
-      if (sent.isEmpty()) return;
+    const through = (sent: PacketSet, translate: bigint, detail: string): Piece[] => {
+      if (sent.isEmpty()) return [];
       const entered: Crossing =
         natSubnet.id === leg.subnet.id
           ? { pass: [{ set: sent, hops: [] }], stop: [] }
@@ -1170,29 +1172,24 @@ export class Engine {
           ]),
         );
       }
-      pieces.push(...settleHeld(after, entered.held, true, this.opts.detail));
+      return settleHeld(after, entered.held, true, this.opts.detail);
     };
     const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
-    const before = pieces.length;
-    through(ok, 0n, via);
-    if (!untracked.isEmpty())
-      pieces.splice(
-        before,
-        Infinity,
-        ...allowedInDoubt(
-          pieces.slice(before),
-          untracked,
-          `${g.id} maps ICMP query requests (echo, timestamp, information, address mask) to its address; other ICMP messages a NAT translates only as part of a connection it tracks (RFC 5508: an error about one of its connections, such as fragmentation needed, goes back to the host), which a message a source starts is not, and AWS does not document what its NAT gateways do with them`,
-          {
-            resource: g.id,
-            kind: g.ref.kind,
-            action: "translate",
-            rule: null,
-            detail: "ICMP other than a query request: whether it is translated is not documented",
-          },
-        ),
-      );
-    through(ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`);
+    pieces.push(
+      ...allowedInDoubt(
+        through(translated, 0n, via),
+        untracked,
+        `${g.id} maps ICMP query requests (echo, timestamp, information, address mask) to its address; other ICMP messages a NAT translates only as part of a connection it tracks (RFC 5508: an error about one of its connections, such as fragmentation needed, goes back to the host), which a message a source starts is not, and AWS does not document what its NAT gateways do with them`,
+        {
+          resource: g.id,
+          kind: g.ref.kind,
+          action: "translate",
+          rule: null,
+          detail: "ICMP other than a query request: whether it is translated is not documented",
+        },
+      ),
+    );
+    pieces.push(...through(ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`));
     return pieces;
   }
 

@@ -4,12 +4,11 @@
 // tell the region, the only options in the input; and its owner's (describe-vpcs' OwnerId) where the
 // input holds several accounts' settings for that region.
 import { dirname } from "node:path";
-import { innerList, innerSet } from "../../model/maps.js";
+import { innerSet } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import type { InternetBlock } from "../../model/types.js";
-import { gapText, regionOfZone, type AwsContext } from "./context.js";
-import type { AwsKey } from "./raw.js";
+import { gapsByRegion, regionsOf, subnetZonesByVpc, type AwsContext } from "./context.js";
 import type { AwsRaw } from "./snapshot.js";
 
 const MODES: Record<string, InternetBlock["mode"] | null> = {
@@ -22,15 +21,8 @@ const EXCLUSION_MODES: Record<string, "bidirectional" | "egress"> = {
   "allow-egress": "egress",
 };
 
-/** The regions a VPC's subnets' availability zones are in ("us-east-1a", "us-east-1-bos-1a": us-east-1). */
-export function regionsOf(zones: readonly string[]): Set<string> {
-  return new Set(zones.flatMap((z) => regionOfZone(z) ?? []));
-}
-
 export function convertBlockPublicAccess(ctx: AwsContext): void {
-  const zonesByVpc = new Map<string, string[]>();
-  for (const { item: s } of ctx.raw.Subnets)
-    if (s.AvailabilityZone) innerList(zonesByVpc, s.VpcId).push(s.AvailabilityZone);
+  const zonesByVpc = subnetZonesByVpc(ctx);
   const owners = vpcOwners(ctx);
   // A read that failed (denied, say) leaves internet gateway traffic undecided: the setting may block
   // it. The setting is per account and region, but a gap names only the region (a live run reads one
@@ -228,18 +220,6 @@ function vpcOwners(ctx: AwsContext): Map<string, string | undefined> {
   for (const [vpc, ids] of fromSubnets)
     if (!owners.has(vpc)) owners.set(vpc, ids.size === 1 ? [...ids][0] : undefined);
   return owners;
-}
-
-/** The collection gaps of `key`, by region (several in one region: the first by text). */
-function gapsByRegion(ctx: AwsContext, key: AwsKey): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
-    if (g.key === key) {
-      const text = gapText(g);
-      const seen = out.get(g.region);
-      if (seen === undefined || ascending(text, seen) < 0) out.set(g.region, text);
-    }
-  return out;
 }
 
 type RawOptions = AwsRaw["VpcBlockPublicAccessOptions"][number]["item"];

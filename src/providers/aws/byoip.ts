@@ -14,11 +14,13 @@ import { dirname } from "node:path";
 import { innerSet } from "../../model/maps.js";
 import {
   cidrAt,
-  gapText,
+  gapsByRegion,
   ipAt,
   notSaved,
   regionOfBorderGroup,
   regionOfZone,
+  regionsOf,
+  subnetZonesByVpc,
   type AwsContext,
 } from "./context.js";
 import type { Located } from "./snapshot.js";
@@ -106,13 +108,11 @@ export function convertByoip(ctx: AwsContext): void {
         !!(loc.item.NetworkInterfaceId || loc.item.InstanceId || loc.item.PrivateIpAddress),
       );
   }
-  const zonesOf = new Map<string, Set<string>>();
-  for (const { item: s } of ctx.raw.Subnets)
-    if (s.AvailabilityZone) innerSet(zonesOf, s.VpcId).add(s.AvailabilityZone);
+  const zonesOf = subnetZonesByVpc(ctx);
   for (const loc of ctx.raw.Vpcs) {
     const vpc = loc.item;
     // The VPC's region, where its subnets' zones tell one.
-    const regions = new Set([...(zonesOf.get(vpc.VpcId) ?? [])].flatMap((z) => regionOfZone(z) ?? []));
+    const regions = regionsOf(zonesOf.get(vpc.VpcId) ?? []);
     const region = regions.size === 1 ? [...regions][0] : undefined;
     (vpc.Ipv6CidrBlockAssociationSet ?? []).forEach((a, i) => {
       const block = a.Ipv6CidrBlock;
@@ -144,9 +144,7 @@ export function convertByoip(ctx: AwsContext): void {
 function byoipUnread(
   ctx: AwsContext,
 ): (loc: Located<unknown>, region: string | undefined) => string | undefined {
-  const gaps = new Map<string, string>();
-  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
-    if (g.key === "ByoipCidrs" && !gaps.has(g.region)) gaps.set(g.region, gapText(g));
+  const gaps = gapsByRegion(ctx, "ByoipCidrs");
   const anyGap = ctx.gapReason("ByoipCidrs");
   const savedIn = new Set([...(ctx.raw.presentIn.get("ByoipCidrs") ?? [])].map((f) => dirname(f)));
   // What each folder's documents say of the regions and accounts they were saved from.

@@ -10,7 +10,8 @@ import {
   V4_OFFSET,
 } from "../../netset/index.js";
 import { InputError, jsonPath } from "../../model/errors.js";
-import { innerSet } from "../../model/maps.js";
+import { innerList, innerSet } from "../../model/maps.js";
+import { ascending } from "../../model/order.js";
 import { unreadRule, type NetworkModel, type Rule, type RuleRef } from "../../model/types.js";
 import type { AwsKey, RawCollectionGap } from "./raw.js";
 import type { AwsRaw, Located } from "./snapshot.js";
@@ -179,6 +180,34 @@ const REGION_OF_GROUP = /^([a-z]{2}(?:-[a-z]+)+-\d+)(?:-|$)/;
 /** The region an availability zone ("us-east-1a", "us-east-1-bos-1a") is in. */
 export function regionOfZone(zone: string): string | undefined {
   return REGION_OF_ZONE.exec(zone)?.[1];
+}
+
+/** The regions availability zones are in ("us-east-1a", "us-east-1-bos-1a": us-east-1). */
+export function regionsOf(zones: Iterable<string>): Set<string> {
+  return new Set([...zones].flatMap((z) => regionOfZone(z) ?? []));
+}
+
+/** Each VPC's subnets' availability zones, as describe-subnets gives them. */
+export function subnetZonesByVpc(ctx: AwsContext): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const { item: s } of ctx.raw.Subnets)
+    if (s.AvailabilityZone) innerList(out, s.VpcId).push(s.AvailabilityZone);
+  return out;
+}
+
+/**
+ * The calls for `key` that failed, by region: one text each (of several, as two snapshots may hold,
+ * the first in text order, so the answer does not depend on the files' order).
+ */
+export function gapsByRegion(ctx: AwsContext, key: AwsKey): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const { item: g } of ctx.raw.EgressAuditCollectionGaps)
+    if (g.key === key) {
+      const text = gapText(g);
+      const seen = out.get(g.region);
+      if (seen === undefined || ascending(text, seen) < 0) out.set(g.region, text);
+    }
+  return out;
 }
 
 /** The region a network border group ("us-east-1", a Local Zone's "us-west-2-lax-1") is in. */
