@@ -18,6 +18,7 @@ import { ascending } from "../model/order.js";
 import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
+import { PORT_PROTOCOLS } from "../graph/returns.js";
 import { notesFor, withoutForeignIcmp } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
@@ -346,6 +347,8 @@ export function runTrace(
     const notes = notesFor(model, allowed);
     const pod = podAddressNote(model, ep, flow.dst);
     if (pod) notes.push(pod);
+    const ports = nodePortsNote(ep, pieces);
+    if (ports) notes.push(ports);
     return { flow, source, ...traceOf(pieces), notes };
   });
 }
@@ -368,6 +371,23 @@ function podAddressNote(model: NetworkModel, ep: Endpoint, dst: string): string 
   const to = parseIp(dst);
   if (!isV4(to) || model.networks.get(ep.networkId)?.cidrs.contains(to)) return;
   return `${formatIp(sent)} (of ${ep.id}) is not the primary address of ${ep.ownerId}, a node of EKS cluster ${cluster}: with the VPC CNI's defaults (AWS_VPC_K8S_CNI_EXTERNALSNAT=false) a pod's traffic leaving the VPC goes out as the node's primary address ${formatIp(primary)} (of ${node.id}), so a pod's answer is that of --src ${formatIp(primary)}; this trace sends as ${formatIp(sent)} itself, as with external SNAT on`;
+}
+
+/**
+ * Why the replies of a Kubernetes node's connections are checked on 1024-65535 rather than its OS's
+ * client ports (see the AWS converter's ephemeralPorts): said where a network ACL judged replies (its
+ * hop says so) on a protocol with ports.
+ */
+function nodePortsNote(ep: Endpoint, pieces: readonly Piece[]): string | undefined {
+  const cluster = ep.clusters?.[0];
+  if (cluster === undefined || !ep.ephemeralPorts.equals(ANY_CLIENT_PORTS)) return;
+  const withPorts = pieces.some(
+    (p) =>
+      !p.packets.restrictProtocols(PORT_PROTOCOLS).isEmpty() &&
+      p.outcome.hops.some((h) => h.kind === "network-acl" && /\breplies\b/.test(h.detail)),
+  );
+  if (!withPorts) return;
+  return `replies are checked on ports 1024-65535: ${ep.id} is an interface of a node of Kubernetes cluster ${cluster}, whose pods' traffic leaving the VPC the VPC CNI translates to the node's address with a source port Linux picks from 1024-65535 (SNAT --random-fully, the default unless AWS_VPC_K8S_CNI_RANDOMIZESNAT=none)`;
 }
 
 /** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */

@@ -430,16 +430,34 @@ export class Boundaries {
       mixed = mixed.subtract(hit);
       out.held.push(unknown(hit, `replies: ${u.reason}`, hops));
     }
-    if (!mixed.isEmpty())
+    if (mixed.isEmpty()) return;
+    // Named by the rules that deny the rest (grouped by the first of them in rule order), for the
+    // reader to know what to widen; `aws trace` shows each rule's ports.
+    const deniers = ret.deniers();
+    const parts: { set: PacketSet; by: RuleRef[] }[] = [];
+    for (const d of deniers) {
+      const hit = mixed.intersect(d.set);
+      if (hit.isEmpty()) continue;
+      mixed = mixed.subtract(hit);
+      parts.push({ set: hit, by: deniers.filter((o) => o.set.overlaps(hit)).map((o) => o.ref) });
+      if (mixed.isEmpty()) break;
+    }
+    if (!mixed.isEmpty()) parts.push({ set: mixed, by: [] });
+    for (const part of parts) {
+      const rest =
+        part.by.length === 0
+          ? ""
+          : `; the others are denied by ${replyDir} ${part.by.length === 1 ? "rule" : "rules"} ${part.by.map((r) => r.rule ?? r.resource).join(", ")}`;
       out.held.push(
         unknown(
-          mixed,
+          part.set,
           replyTo.nat
-            ? `${f.id} lets replies through on only some of ${replyTo.nat.id}'s ports ${portsText(ephemeral)}: the connection works only when the gateway picks one of those`
-            : `${f.id} lets replies through on only some of the ephemeral ports ${portsText(ephemeral)}: the connection works only when the client picks one of those`,
+            ? `${f.id} lets replies through on only some of ${replyTo.nat.id}'s ports ${portsText(ephemeral)}${rest}: the connection works only when the gateway picks one of those`
+            : `${f.id} lets replies through on only some of the ephemeral ports ${portsText(ephemeral)}${rest}: the connection works only when the client picks one of those`,
           hops,
         ),
       );
+    }
   }
 
   /**

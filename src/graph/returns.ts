@@ -12,7 +12,8 @@ import {
   PROTO_ALL,
 } from "../netset/index.js";
 
-const PORT_PROTOCOLS = IntervalSet.fromRanges([
+/** Protocols whose packets have ports (the engine's port dimension is their destination port). */
+export const PORT_PROTOCOLS = IntervalSet.fromRanges([
   [BigInt(PROTO.TCP), BigInt(PROTO.TCP)],
   [BigInt(PROTO.UDP), BigInt(PROTO.UDP)],
   [BigInt(PROTO.SCTP), BigInt(PROTO.SCTP)],

@@ -42,6 +42,20 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     );
   });
 
+  it("prints the README's excerpt of the audit as it is", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const m = /An excerpt of the audit:\n\n```\n([\s\S]*?)```\n/.exec(readme);
+    expect(m).not.toBeNull();
+    const lines = cli("aws", "--from-dir", EXAMPLE).stdout.split("\n");
+    // The excerpt's header, table head and rows, each a line of the output, in its order.
+    let at = -1;
+    for (const line of m![1]!.trimEnd().split("\n")) {
+      const next = lines.indexOf(line, at + 1);
+      expect(next, line).toBeGreaterThan(at);
+      at = next;
+    }
+  });
+
   it("--json output follows the committed AuditResult schema", () => {
     const r = cli("aws", "--from-dir", EXAMPLE, "--json");
     expect(r.code).toBe(0);
@@ -81,9 +95,11 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
       }[];
     };
     const app = result.results.filter((e) => e.source.name === "app-1");
+    // udp/53: app-1 is an EKS node, whose pods' replies come back on 1024-65535; the app subnet's ACL
+    // lets UDP replies in on 32768-65535 only (see "a Kubernetes node's replies ...").
     expect(app.map((e) => `${e.protocol}/${e.ports}:${e.verdict}`)).toEqual([
       "tcp/443:allowed",
-      "udp/53:allowed",
+      "udp/53:unknown",
     ]);
     expect(app[0]!.reachable).toEqual(["8.8.8.0/24"]);
   });
@@ -181,11 +197,12 @@ describe("egress-audit aws trace", () => {
       "sg-0a1b2c3d4e5f60082 allow payment and partner APIs egress tcp 443 to 0.0.0.0/0",
       "rtb-0a1b2c3d4e5f60052 forward 0.0.0.0/0 0.0.0.0/0 -> nat-0a1b2c3d4e5f60031",
       "acl-0a1b2c3d4e5f60072 allow 110 outbound: rule 110: allow tcp 443 to 0.0.0.0/0",
-      // The app subnet's inbound rule admitting 8.8.8.8's replies to the instance's (Linux) ports ...
-      "acl-0a1b2c3d4e5f60072 allow 100 inbound (replies from 8.8.8.8 to ports 32768-60999 of 10.20.10.31): rule 100: allow tcp 1024-65535 from 0.0.0.0/0",
+      // The app subnet's inbound rule admitting 8.8.8.8's replies to the node's ports (its pods' SNAT
+      // picks any of 1024-65535) ...
+      "acl-0a1b2c3d4e5f60072 allow 100 inbound (replies from 8.8.8.8 to ports 1024-65535 of 10.20.10.31): rule 100: allow tcp 1024-65535 from 0.0.0.0/0",
       "acl-0a1b2c3d4e5f60070 allow 100 inbound: rule 100: allow all traffic from 0.0.0.0/0",
       // ... the NAT gateway's subnet's outbound rule passing them back to the instance ...
-      "acl-0a1b2c3d4e5f60070 allow 100 outbound (replies from 8.8.8.8 to ports 32768-60999 of 10.20.10.31): rule 100: allow all traffic to 0.0.0.0/0",
+      "acl-0a1b2c3d4e5f60070 allow 100 outbound (replies from 8.8.8.8 to ports 1024-65535 of 10.20.10.31): rule 100: allow all traffic to 0.0.0.0/0",
       "nat-0a1b2c3d4e5f60031 translate - source -> 10.20.0.200, routed by subnet-0a1b2c3d4e5f60011",
       "rtb-0a1b2c3d4e5f60051 forward 0.0.0.0/0 0.0.0.0/0 -> igw-0a1b2c3d4e5f60021",
       "acl-0a1b2c3d4e5f60070 allow 100 outbound: rule 100: allow all traffic to 0.0.0.0/0",
@@ -197,8 +214,10 @@ describe("egress-audit aws trace", () => {
   });
 
   it("where two rules split the replies' ports, both are listed, each with its part (text and JSON)", () => {
-    // The app subnet's ACL lets replies in on 1024-49999 by rule 100 and on 50000-65535 by rule 105.
+    // The app subnet's ACL lets replies in on 1024-49999 by rule 100 and on 50000-65535 by rule 105;
+    // app-1 is not a Kubernetes node here (its cluster tag removed): a Linux client, 32768-60999.
     const dir = editedExample((key, data) => {
+      if (key === "Reservations") untagNodes(data);
       if (key !== "NetworkAcls") return;
       const acl = data.NetworkAcls!.find(
         (a) => (a as { NetworkAclId: string }).NetworkAclId === "acl-0a1b2c3d4e5f60072",
@@ -252,6 +271,50 @@ describe("egress-audit aws trace", () => {
     ]);
   });
 
+  // With the VPC CNI's defaults a pod's traffic leaving the VPC is translated to its node's address by
+  // an SNAT rule with --random-fully: Linux then picks the source port from 1024-65535, not the OS's
+  // 32768-60999. The app subnet's ACL lets UDP replies in on 32768-65535 only (rule 110), so about half
+  // of the pods' DNS queries get no answer: app-1 (an EKS node) read allowed.
+  it("a Kubernetes node's replies come back on 1024-65535, and an unknown names the rule denying the rest", () => {
+    const flow = ["--src", "app-1", "--dst", "8.8.8.8", "--protocol", "udp", "--port", "53"];
+    const audit = (dir: string) =>
+      (
+        JSON.parse(cli("aws", "--from-dir", dir, "--ports", "udp/53", "--json").stdout) as AuditResult
+      ).results.find((e) => e.source.name === "app-1")!;
+    const node = audit(EXAMPLE);
+    expect(node).toMatchObject({ verdict: "unknown", blockedBy: null, egressIps: [] });
+    expect(node.reason).toBe(
+      "acl-0a1b2c3d4e5f60072 lets replies through on only some of the ephemeral ports 1024-65535; the others are denied by inbound rule *: the connection works only when the client picks one of those",
+    );
+    const trace = cli("aws", "trace", "--from-dir", EXAMPLE, ...flow);
+    expect(trace.stdout).toContain("app-1 -> 8.8.8.8 udp/53: UNKNOWN");
+    expect(trace.stdout).toMatch(
+      /note: replies are checked on ports 1024-65535: eni-0a1b2c3d4e5f60104 is an interface of a node of Kubernetes cluster shop-eks, .*--random-fully/,
+    );
+    expect(trace.stdout).toContain(
+      "inbound (replies from 8.8.8.8 to ports 1024-32767 of 10.20.10.31): rule *: deny all traffic from 0.0.0.0/0",
+    );
+    // The interface tagged by the VPC CNI (not its instance) is a node's too.
+    const eniTagged = editedExample((key, data) => {
+      if (key === "Reservations") untagNodes(data);
+      if (key !== "NetworkInterfaces") return;
+      const eni = data.NetworkInterfaces!.find(
+        (e) => (e as { NetworkInterfaceId: string }).NetworkInterfaceId === "eni-0a1b2c3d4e5f60104",
+      ) as { TagSet?: object[] };
+      eni.TagSet = [{ Key: "cluster.k8s.amazonaws.com/name", Value: "shop-eks" }];
+    });
+    expect(audit(eniTagged).verdict).toBe("unknown");
+    // The same instance that is no node: a Linux host, whose replies rule 110 lets in.
+    const host = editedExample((key, data) => {
+      if (key === "Reservations") untagNodes(data);
+    });
+    expect(audit(host)).toMatchObject({ verdict: "allowed", egressIps: ["203.0.113.10"] });
+    const hostTrace = cli("aws", "trace", "--from-dir", host, ...flow).stdout;
+    expect(hostTrace).toContain("app-1 -> 8.8.8.8 udp/53: ALLOWED");
+    expect(hostTrace).toContain("to ports 32768-60999 of 10.20.10.31): rule 110");
+    expect(hostTrace).not.toContain("note: replies are checked");
+  });
+
   it("prints exactly the README's worked trace example", () => {
     const readme = readFileSync("README.md", "utf8");
     const section = readme.slice(readme.indexOf("## Reading a trace"));
@@ -272,7 +335,7 @@ describe("egress-audit aws trace", () => {
       exit: string | null;
     }[];
     expect(traces.map((t) => [t.flow.src, t.verdict, t.exit, t.egressIp])).toEqual([
-      ["app-1", "allowed", "internet", "203.0.113.10"],
+      ["app-1", "unknown", "internet", null],
       ["web-2", "blocked", null, null],
       ["i-0a1b2c3d4e5f60091", "allowed", "internet", "3.80.10.20"],
       ["10.20.10.31", "unknown", "private", null],
@@ -326,10 +389,10 @@ describe("egress-audit aws trace", () => {
       expect(r.stderr, name).toBe("");
       expect(r.stdout, name).toBe(plain.stdout);
       const flows = path.join(dir, "flows.jsonl");
-      writeFileSync(flows, encode('{"src":"app-1","dst":"8.8.8.8","protocol":"udp","port":53}\r\n'));
+      writeFileSync(flows, encode('{"src":"app-1","dst":"8.8.8.8","protocol":"tcp","port":443}\r\n'));
       const t = cli("aws", "trace", "--from-dir", EXAMPLE, "--flows", flows);
       expect(t.stderr, name).toBe("");
-      expect(t.stdout, name).toContain("app-1 -> 8.8.8.8 udp/53: ALLOWED");
+      expect(t.stdout, name).toContain("app-1 -> 8.8.8.8 tcp/443: ALLOWED");
     }
   });
 });
@@ -430,6 +493,12 @@ describe("an interface's other addresses with public IPs of their own", () => {
     expect(rows(nat, "app-1")).toEqual([["10.20.10.31", null, "allowed", "203.0.113.10"]]);
   });
 });
+
+/** describe-instances output without the tags that make an instance a Kubernetes node. */
+function untagNodes(data: Record<string, unknown[]>): void {
+  for (const rsv of data.Reservations as { Instances: { Tags?: { Key: string }[] }[] }[])
+    for (const i of rsv.Instances) i.Tags = i.Tags?.filter((t) => !/cluster/.test(t.Key));
+}
 
 /** A copy of the example's region folder, each file passed through `edit` (by its key) first. */
 function editedExample(edit: (key: string, data: Record<string, unknown[]>) => void): string {

@@ -23,15 +23,20 @@ const IANA_EPHEMERAL = IntervalSet.range(49152n, 65535n);
  * ANY_CLIENT_PORTS): AWS-managed ones (Lambda, load balancers, as NAT gateways), one of a type this
  * version does not know, an interface whose instance is not in the input or that has none (a pod's
  * branch interface, a service's requester-managed one). Application and Classic Load Balancers' nodes
- * have interfaces of type "interface": told by their requester and description.
+ * have interfaces of type "interface": told by their requester and description. A Kubernetes node's
+ * (`node`: its instance or interface carries a cluster tag) are every range too, whatever its OS: its
+ * pods' traffic leaving the VPC is translated to the node's address by the VPC CNI's SNAT rule, which
+ * uses --random-fully unless AWS_VPC_K8S_CNI_RANDOMIZESNAT=none (set on the aws-node DaemonSet, in no
+ * EC2 output), and Linux then picks the new source port from 1024-65535, not the OS's client range.
  */
 function ephemeralPorts(
   eni: RawNetworkInterface,
   kind: SourceKind,
   instance: RawInstance | undefined,
+  node: boolean,
 ): IpSet {
   const loadBalancer = eni.RequesterId === "amazon-elb" || (eni.Description ?? "").startsWith("ELB ");
-  if (kind !== "instance" || loadBalancer || instance === undefined) return ANY_CLIENT_PORTS;
+  if (kind !== "instance" || loadBalancer || instance === undefined || node) return ANY_CLIENT_PORTS;
   // EC2 Mac instances (mac1.metal, mac2-m2pro.metal, mac-m4.metal ...: every type of the mac family)
   // run macOS, which describe-instances does not name as a platform ("Linux/UNIX" in PlatformDetails).
   const mac = /^mac/i.test(instance.InstanceType ?? "");
@@ -332,7 +337,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
           groups,
           kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
         ),
-      ephemeralPorts: ephemeralPorts(eni, kind, instance),
+      ephemeralPorts: ephemeralPorts(eni, kind, instance, clusters.length > 0),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
       // Created but attached to nothing: it sends nothing until it is attached. Still audited, since

@@ -110,6 +110,13 @@ export interface RawEni {
   Attachment?: { InstanceId?: string; DeviceIndex: number };
   /** Who created it, for an interface an AWS service manages (requester-managed). */
   RequesterId?: string;
+  /** The VPC CNI tags the interfaces it creates for a node's pods with the cluster's name. */
+  TagSet?: Tag[];
+}
+
+export interface Tag {
+  Key: string;
+  Value: string;
 }
 
 export interface RawInstance {
@@ -131,6 +138,8 @@ export interface RawInstance {
   })[];
   MetadataOptions?: { State?: string; HttpEndpoint?: string; HttpProtocolIpv6?: string };
   InstanceType?: string;
+  /** A Kubernetes node's name its cluster (eks:cluster-name, kubernetes.io/cluster/NAME ...). */
+  Tags?: Tag[];
 }
 
 /** One region's describe-* output, by top-level key. */
@@ -650,6 +659,18 @@ export function randomAwsVpc(r: Rand): AwsDump {
         ]
       : [];
     const primary = { Primary: true, PrivateIpAddress: ip, ...(pub ? { Association: pub } : {}) };
+    // A Kubernetes node now and then, told by its instance's tags or (the VPC CNI's) its interface's.
+    const nodeTag = pick(r, [
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      { Key: "eks:cluster-name", Value: "c1" },
+      { Key: "kubernetes.io/cluster/c1", Value: "owned" },
+      { Key: "cluster.k8s.amazonaws.com/name", Value: "c1" },
+    ]);
+    const onEni = nodeTag !== undefined && chance(r, 30);
     // On by default; an appliance has it off; a trimmed dump does not say.
     const check = pick(r, [true, true, false, undefined]);
     const eni: RawEni = {
@@ -661,6 +682,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
       PrivateIpAddress: ip,
       PrivateIpAddresses: chance(r, 50) ? [primary, ...secondary] : [...secondary, primary],
       ...(pub ? { Association: pub } : {}),
+      ...(onEni ? { TagSet: [nodeTag] } : {}),
       ...(v6Host ? { Ipv6Addresses: [{ Ipv6Address: v6Host }] } : {}),
       Groups: gs.map((g) => ({ GroupId: g, GroupName: `group ${g}` })),
       ...(check === undefined ? {} : { SourceDestCheck: check }),
@@ -677,7 +699,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
     const listing = pick(r, ["eni", "eni", "instance", "both"]);
     if (listing !== "instance") enis.push(eni);
     if (listing !== "eni") {
-      const { InterfaceType: _, ...attached } = eni;
+      // describe-instances lists no tags of an instance's interfaces.
+      const { InterfaceType: _, TagSet: __, ...attached } = eni;
       reservations.push({
         ReservationId: `r-${k}`,
         Instances: [
@@ -689,6 +712,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
             PrivateIpAddress: ip,
             ...(pub ? { PublicIpAddress: pub.PublicIp } : {}),
             ...(chance(r, 20) ? { Platform: "windows" as const } : {}),
+            ...(nodeTag !== undefined && !onEni ? { Tags: [nodeTag] } : {}),
             ...(check === undefined ? {} : { SourceDestCheck: check }),
             NetworkInterfaces: [{ ...attached, Attachment: { DeviceIndex: 0 } }],
           },

@@ -184,6 +184,14 @@ function entryMatches(e: RawEntry, pkt: RawPacket, peer: string): "yes" | "no" |
   return protoPortsMatch(e.Protocol, from, to, pkt);
 }
 
+/** A Kubernetes node's interface: its instance or the interface itself tagged with a cluster's name. */
+function isNode(instance: RawInstance, eni: RawEni): boolean {
+  const named = new Set(["eks:cluster-name", "aws:eks:cluster-name", "cluster.k8s.amazonaws.com/name"]);
+  return [...(instance.Tags ?? []), ...(eni.TagSet ?? [])].some(
+    (t) => (named.has(t.Key) && t.Value !== "") || t.Key.startsWith("kubernetes.io/cluster/"),
+  );
+}
+
 /** Where a packet is on its way: the subnet it leaves, its source address there, the client's ports. */
 interface Leg {
   subnetId: string;
@@ -903,9 +911,10 @@ export class RawReference {
       return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
     // Lambda functions and the other AWS-managed senders use the wide range, as NAT gateways do; an
     // interface whose instance is not in the input (or that has none) too, and one of a type not
-    // listed: its OS, and so its range, cannot be told.
+    // listed: its OS, and so its range, cannot be told. A Kubernetes node's too: its pods' traffic is
+    // translated to its address with source ports Linux picks from 1024-65535 (SNAT --random-fully).
     const ephemeral =
-      sendsAs(eni.InterfaceType) !== "instance" || instance === undefined
+      sendsAs(eni.InterfaceType) !== "instance" || instance === undefined || isNode(instance, eni)
         ? NAT_EPHEMERAL
         : instance.Platform === "windows" || /^mac/i.test(instance.InstanceType ?? "")
           ? WINDOWS_EPHEMERAL
