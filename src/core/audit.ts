@@ -168,7 +168,7 @@ class EntryParts {
   /** A NAT gateway's primary Elastic IP -> all of them, for gateways with several (see NatGateway). */
   private readonly spread = new Map<string, string[]>();
 
-  constructor(readonly model: NetworkModel) {
+  constructor(model: NetworkModel) {
     for (const g of model.gateways.values())
       if (g.kind === "nat" && g.publicIps)
         this.spread.set(formatIp(g.publicIps[0]!), g.publicIps.map(formatIp));
@@ -181,7 +181,7 @@ class EntryParts {
 
   /**
    * The template of a cell. A cell's entry depends only on its protocol and port ranges and on its
-   * parts' outcomes and IP sets (and the run's advisories), so cells with the same ranges and the same
+   * parts' outcomes and IP sets, so cells with the same ranges and the same
    * outcome and IP set objects share one template; at quota scale about half the cells repeat one
    * seen before (endpoints of one subnet meet the same shared outcomes and, through the set algebra's
    * memo, the same IP set objects). The signature is the four bounds and each part's outcome and IP
@@ -273,7 +273,7 @@ class EntryParts {
     return l;
   }
 
-  /** One array object per distinct list of strings (exits, egress IPs, notes). */
+  /** One array object per distinct list of strings (exits, egress IPs). */
   list<T extends string>(xs: T[]): T[] {
     // Most lists are empty or hold one string: those need no key to build.
     if (xs.length === 0) return this.none as T[];
@@ -506,7 +506,6 @@ function withAddresses(source: AuditSource, t: Template, fix: (s: string) => str
     blockedBy: t.blockedBy,
     reason: t.reason,
     paths,
-    notes: t.notes,
   };
 }
 
@@ -546,7 +545,6 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
   const reachable = IntervalSet.unionAll(allowedIps);
   const [p0, p1] = cell.protocols;
   const [lo, hi] = cell.ports;
-  const model = shared.model;
   return {
     ...shared.label(p0, p1, lo, hi),
     verdict,
@@ -556,20 +554,7 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
     blockedBy: main?.outcome.blockedBy ?? null,
     reason: main ? main.outcome.reason : null,
     paths,
-    notes:
-      allowedIps.length === 0 || model.advisories.length === 0
-        ? shared.list([])
-        : shared.list(
-            model.advisories
-              .filter((a) => a.match.overlapsCube(p0, p1, lo, hi, reachable))
-              .map((a) => a.message),
-          ),
   };
-}
-
-/** The model's advisories that concern any of these (allowed) packets. */
-export function notesFor(model: NetworkModel, allowed: PacketSet): string[] {
-  return model.advisories.filter((a) => a.match.overlaps(allowed)).map((a) => a.message);
 }
 
 const PORTED = new Set<number>([PROTO.TCP, PROTO.UDP, PROTO.SCTP, PROTO.ICMP, PROTO.ICMPV6]);

@@ -76,9 +76,6 @@ export const AuditEntrySchema = z.object({
     .nullable()
     .describe("Why the part the entry names (see blockedBy) is blocked or unknown"),
   paths: z.array(PathSchema).describe("The destinations split by outcome"),
-  notes: z
-    .array(z.string())
-    .describe("Provider caveats that apply to the allowed part (e.g. EC2's tcp/25 limit)"),
 });
 
 export const AuditResultSchema = z.object({
@@ -177,7 +174,11 @@ export const TraceResultSchema = z.object({
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
   hops: z.array(HopSchema),
-  notes: z.array(z.string()).describe("Provider caveats that apply to this flow"),
+  notes: z
+    .array(z.string())
+    .describe(
+      "What else the reader should know about this answer (an EKS pod's address, a node's client ports)",
+    ),
 });
 
 export const TraceResultListSchema = z.array(TraceResultSchema);

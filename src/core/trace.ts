@@ -19,7 +19,7 @@ import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel, type UnplacedSource
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { PORT_PROTOCOLS } from "../graph/returns.js";
-import { notesFor, withoutForeignIcmp } from "./audit.js";
+import { withoutForeignIcmp } from "./audit.js";
 import type { Flow, TraceResult } from "./result.js";
 
 /**
@@ -331,10 +331,6 @@ export function runTrace(
       ep,
       pieces.map((p) => p.outcome),
     );
-    const allowed = pieces
-      .filter((p) => p.outcome.verdict === "allowed")
-      .reduce((u, p) => u.union(p.packets), PacketSet.EMPTY);
-
     // A name or an instance id stands for one of several interfaces and addresses: say which.
     const address = isV4(parseIp(flow.dst)) ? ep.privateIps[0] : ep.ipv6[0];
     const source = {
@@ -344,7 +340,7 @@ export function runTrace(
       ...(ep.unattached !== undefined ? { unattached: ep.unattached } : {}),
       ...(ep.stopped !== undefined ? { stopped: ep.stopped } : {}),
     };
-    const notes = notesFor(model, allowed);
+    const notes: string[] = [];
     const pod = podAddressNote(model, ep, flow.dst);
     if (pod) notes.push(pod);
     const ports = nodePortsNote(ep, pieces);

@@ -1047,13 +1047,30 @@ export class Engine {
     ] as const) {
       if (part.isEmpty()) continue;
       const decided = this.edge.decide(g, leg, replyTo, publics, part, hops, expectsReply);
-      pieces.push(
-        decided ??
-          piece(part, reach("allowed", "internet", `reaches the internet through ${via}`, egressIp), [
+      if (decided) {
+        pieces.push(decided);
+        continue;
+      }
+      // What the provider may stop on the way out that no input tells (EC2's tcp/25 restriction).
+      let rest = part;
+      for (const d of this.model.internetDoubts) {
+        const hit = rest.intersect(d.match);
+        if (hit.isEmpty()) continue;
+        rest = rest.subtract(hit);
+        pieces.push(
+          piece(hit, reach("unknown", "internet", d.reason), [
+            ...hops,
+            { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail: d.detail },
+          ]),
+        );
+      }
+      if (!rest.isEmpty())
+        pieces.push(
+          piece(rest, reach("allowed", "internet", `reaches the internet through ${via}`, egressIp), [
             ...hops,
             { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: "internet" },
           ]),
-      );
+        );
     }
     pieces.push(...this.unroutable(set.subtract(pub), g, hops));
     return pieces;

@@ -232,10 +232,15 @@ export interface LocalService {
   off?: { verdict: "blocked" | "unknown"; reason: string; ref: RuleRef; missing?: ModelNote };
 }
 
-/** A provider fact worth a warning on matching results (e.g. EC2's default outbound tcp/25 throttle). */
-export interface Advisory {
+/**
+ * A restriction the provider may put on what leaves for the internet that no input tells (EC2's default
+ * block of outbound tcp/25, which AWS lifts for an account on request): what would reach the internet
+ * of `match` is `unknown` with `reason`, the gateway it leaves by adding a hop with `detail`.
+ */
+export interface InternetDoubt {
   match: PacketSet;
-  message: string;
+  reason: string;
+  detail: string;
 }
 
 export interface Network {
@@ -380,8 +385,8 @@ export interface NetworkModel {
   /** Data that could not be read or understood: each names the resource and why. */
   unknowns: ModelNote[];
   warnings: ModelNote[];
-  /** Shown on results they match. */
-  advisories: Advisory[];
+  /** What may be stopped on the way to the internet that no input tells. */
+  internetDoubts: InternetDoubt[];
   clusters: Map<string, ClusterInfo>;
   /** Public addresses the internet may not route back to the cloud: the first range containing one decides. */
   unannounced: UnannouncedRange[];
@@ -468,7 +473,7 @@ export function emptyModel(provider: string): NetworkModel {
     endpoints: [],
     unknowns: [],
     warnings: [],
-    advisories: [],
+    internetDoubts: [],
     clusters: new Map(),
     unannounced: [],
   };

@@ -105,16 +105,6 @@ export function renderAuditText(r: AuditResult): string {
     for (const e of entries)
       rows.push([e.protocol, e.ports, e.verdict, e.egressIps.join(", ") || "-", detail(e)]);
     out.push(...table(rows));
-    // Caveats on what is allowed (EC2's tcp/25 limit): once per note, with the rows it applies to,
-    // so a terminal reader sees what --json says in each entry's notes.
-    const noted = new Map<string, string[]>();
-    for (const e of entries)
-      for (const n of e.notes) {
-        const rowsOf = noted.get(n) ?? [];
-        rowsOf.push(`${e.protocol} ${e.ports}`);
-        noted.set(n, rowsOf);
-      }
-    for (const [n, rowsOf] of noted) out.push(`  note (${summarise(rowsOf)}): ${n}`);
   }
   out.push(...runNotes(r));
   const s = r.summary;

@@ -681,6 +681,18 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
         reason: `${cidr} is ${blocked ? "not advertised" : "in flux"}`,
       });
     }
+  // Sometimes a restriction the provider may put on a port on the way to the internet (as EC2's on
+  // tcp/25), on one TCP port of the universe, to some destinations or all.
+  if (chance(r, 0.3))
+    m.internetDoubts.push({
+      match: PacketSet.cube(
+        IntervalSet.point(6n),
+        IntervalSet.point(BigInt(r.int(0, 15))),
+        chance(r, 0.5) ? IP_ALL : parseCidr(pick(r, ["8.8.8.0/30", "2001:4860::/32", "1.0.0.0/8"])),
+      ),
+      reason: "a port the provider may stop",
+      detail: "may be stopped",
+    });
   // Sometimes a prefix delegated to an endpoint (EKS prefix mode: pods' addresses), at host offsets
   // 8-9 of its subnet (IPv4) or 6-7 (IPv6), which the universe's destinations include, when no other
   // endpoint of the subnet has an address there.
@@ -878,6 +890,7 @@ export function formatModel(m: NetworkModel): string {
     for (const p of n.privateIpv6 ?? []) lines.push(`    private IPv6 ${p.cidr}`);
   }
   for (const u of m.unannounced) lines.push(`unannounced ${formatIpSet(u.ips)} ${u.verdict}`);
+  for (const d of m.internetDoubts) lines.push(`internet doubt ${d.match.toString()}`);
   for (const s of m.subnets.values()) {
     lines.push(
       `subnet ${s.id} ${formatIpSet(s.cidrs)} table=${s.routeTableId ?? "null"} boundary=[${s.boundaryFilterIds.join(", ")}]`,

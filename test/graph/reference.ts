@@ -505,7 +505,7 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
   }
   // What expects no answer (one-way ICMP) has left: the checks on the way back do not concern it.
   if (repliesOf(pkt.proto, pkt.port, leg.ephemeral).length === 0)
-    return allowed(`${leg.path}internet via ${g.id}`, "internet", egressIp);
+    return reached(model, g, leg, pkt, egressIp);
   // A sender in a block its network does not advertise (or a unique local address): no answer comes back.
   const net = model.networks.get(leg.subnet.networkId);
   const unadvertised = ULA.contains(leg.src)
@@ -533,6 +533,13 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
     if (r !== undefined && r.target.kind === "blackhole") return blockedByRef("replies blackholed", r.ref);
     if (r !== undefined && r.target.kind !== "local") return unknown("replies diverted", "internet");
   }
+  return reached(model, g, leg, pkt, egressIp);
+}
+
+/** Out to the internet through `g`, unless the provider may stop it there (an internet doubt): unknown. */
+function reached(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet, egressIp: string): RefOutcome {
+  if (model.internetDoubts.some((d) => d.match.contains(pkt.proto, pkt.port, pkt.dst)))
+    return unknown("the provider may stop it", "internet");
   return allowed(`${leg.path}internet via ${g.id}`, "internet", egressIp);
 }
 

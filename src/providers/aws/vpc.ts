@@ -218,10 +218,14 @@ export function convertVpcs(ctx: AwsContext): void {
     });
   }
   standInVpcs(ctx);
-  // EC2 throttles outbound SMTP on port 25 unless AWS lifted the limit for the account.
-  ctx.model.advisories.push({
+  // EC2 restricts outbound SMTP on port 25 from instances and Lambda functions by default; AWS removes
+  // the restriction for an account on request, and whether it has is in no describe output, so what
+  // would get out on it is unknown (not missing data: no call tells it).
+  ctx.model.internetDoubts.push({
     match: PacketSet.cube(IntervalSet.point(6n), IntervalSet.point(25n), IP_ALL),
-    message: "EC2 restricts outbound tcp/25 by default unless AWS has removed the limit for the account",
+    reason:
+      "EC2 restricts outbound tcp/25 (SMTP) by default; whether AWS has lifted it for the account (on request) no describe output tells",
+    detail: "tcp/25: EC2's default restriction on outbound SMTP may drop it",
   });
 }
 

@@ -139,6 +139,15 @@ const allowed = (exit: RefOutcome["exit"], egressIp: string | null, why: string)
   why,
 });
 
+/**
+ * A packet out through an internet or egress-only gateway: allowed, but EC2 restricts outbound tcp/25
+ * unless AWS has lifted the restriction for the account, which no describe output tells: unknown.
+ */
+const reachesInternet = (pkt: RawPacket, egressIp: string | null, why: string): RefOutcome =>
+  pkt.proto === TCP && pkt.port === 25
+    ? unknown("internet", "EC2's default tcp/25 restriction")
+    : allowed("internet", egressIp, why);
+
 /** Whether an ICMP type/code pattern (-1: any) matches an ICMP packet's type*256+code. */
 function icmpMatches(type: number, code: number, port: number): boolean {
   return (type === -1 || type === port >> 8) && (code === -1 || code === (port & 255));
@@ -512,10 +521,10 @@ export class RawReference {
       const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
       return (
         this.publicAccess(leg, true) ??
-        (oneWay ? allowed("internet", leg.src, `internet via ${eigw}`) : null) ??
+        (oneWay ? reachesInternet(pkt, leg.src, `internet via ${eigw}`) : null) ??
         this.unadvertised(leg) ??
         this.unannounced([leg.src]) ??
-        allowed("internet", leg.src, `internet via ${eigw}`)
+        reachesInternet(pkt, leg.src, `internet via ${eigw}`)
       );
     }
     // The internet gateway: IPv4 1:1 to the sender's public address, IPv6 as it is; public destinations only.
@@ -548,7 +557,7 @@ export class RawReference {
     if (block !== null) return block;
     // What expects no answer (one-way ICMP) has left: the checks on the way back do not concern it.
     if ((pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined)
-      return allowed("internet", egressIp, `internet via ${igw}`);
+      return reachesInternet(pkt, egressIp, `internet via ${igw}`);
     const back4 = this.unadvertised(leg) ?? this.unannounced(publics);
     if (back4 !== null) return back4;
     // Replies come back through the gateway to the sender's private address; its gateway route table
@@ -569,7 +578,7 @@ export class RawReference {
     if (edge && back?.State === "blackhole")
       return blocked(edge.RouteTableId, "route-table", back.name, "replies blackholed");
     if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
-    return allowed("internet", egressIp, `internet via ${igw}`);
+    return reachesInternet(pkt, egressIp, `internet via ${igw}`);
   }
 
   /**
