@@ -509,6 +509,42 @@ function withAddresses(source: AuditSource, t: Template, fix: (s: string) => str
   };
 }
 
+/** How many IPv4 and IPv6 destinations parts cover: [IPv4, IPv6]. */
+function familySizes(parts: readonly { ips: IntervalSet }[]): [bigint, bigint] {
+  let v4 = 0n;
+  let v6 = 0n;
+  for (const p of parts)
+    p.ips.eachRange((lo, hi) => {
+      if (lo >= V4_OFFSET) v4 += hi - lo + 1n;
+      else if (hi < V4_OFFSET) v6 += hi - lo + 1n;
+      else {
+        v6 += V4_OFFSET - lo;
+        v4 += hi - V4_OFFSET + 1n;
+      }
+    });
+  return [v4, v6];
+}
+
+/**
+ * Whether part `a` is larger than part `b` of an entry whose destinations number `total` ([IPv4,
+ * IPv6]): by the share of its family's destinations each covers, summed over both families, so that
+ * IPv6's far larger numbers do not make its part the one named whenever the two families are decided
+ * by different rules; equal shares, the one with more of IPv4's, then the lower addresses (parts come
+ * in address order).
+ */
+function larger(a: CellPart, b: CellPart, total: readonly [bigint, bigint]): boolean {
+  const [a4, a6] = familySizes([a]);
+  const [b4, b6] = familySizes([b]);
+  const [t4, t6] = total;
+  // a4/t4 + a6/t6 against b4/t4 + b6/t6, over the common denominator (a family asked nothing counts 0).
+  const share = (x4: bigint, x6: bigint): bigint =>
+    (t4 > 0n ? x4 * (t6 > 0n ? t6 : 1n) : 0n) + (t6 > 0n ? x6 * (t4 > 0n ? t4 : 1n) : 0n);
+  const sa = share(a4, a6);
+  const sb = share(b4, b6);
+  if (sa !== sb) return sa > sb;
+  return a4 > b4;
+}
+
 function entryOf(cell: Cell, shared: EntryParts): Template {
   // Paths in address order: the walk's order follows the input's (the order AWS happened to list
   // subnets or routes in), and a nightly job comparing reports must not see that as a change. The
@@ -519,10 +555,11 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
   const exits: ExitKind[] = [];
   const egressIps: string[] = [];
   let others = 0;
-  // The part to name first: the one covering the most destinations (a tie: the lower addresses);
-  // for an entry that is unknown, the largest unknown part, since that is why it is unknown.
+  // The part to name first: the largest that is not allowed (see larger); for an entry that is
+  // unknown, the largest unknown part, since that is why it is unknown.
   let main: CellPart | undefined;
   let mainUnknown: CellPart | undefined;
+  const notAllowed: CellPart[] = [];
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k]!;
     const o = part.outcome;
@@ -535,9 +572,21 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
       continue;
     }
     others++;
-    if (o.verdict === "unknown" && (mainUnknown === undefined || part.ips.size() > mainUnknown.ips.size()))
-      mainUnknown = part;
-    if (main === undefined || part.ips.size() > main.ips.size()) main = part;
+    notAllowed.push(part);
+  }
+  if (notAllowed.length === 1) {
+    main = notAllowed[0];
+    if (main!.outcome.verdict === "unknown") mainUnknown = main;
+  } else if (notAllowed.length > 1) {
+    const total = familySizes(parts);
+    for (const part of notAllowed) {
+      if (
+        part.outcome.verdict === "unknown" &&
+        (mainUnknown === undefined || larger(part, mainUnknown, total))
+      )
+        mainUnknown = part;
+      if (main === undefined || larger(part, main, total)) main = part;
+    }
   }
   const verdict: AuditEntry["verdict"] =
     others === 0 ? "allowed" : allowedIps.length > 0 ? "partial" : mainUnknown ? "unknown" : "blocked";

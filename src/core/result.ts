@@ -69,7 +69,7 @@ export const AuditEntrySchema = z.object({
   exits: z.array(exitKind),
   egressIps: z.array(z.string()).describe("Source addresses the destinations see"),
   blockedBy: BlockedBySchema.nullable().describe(
-    "What decided the part the entry names, its largest part that is not allowed (blocked or unknown; for an unknown entry its largest unknown part): the rule that blocks it, or null where that part is unknown (nothing blocked it). Each path names its own: a partial or unknown entry's blocked parts are in its paths.",
+    "What decided the part the entry names, its largest part that is not allowed (blocked or unknown; for an unknown entry its largest unknown part; largest by the share of its address family's destinations, IPv4 first when equal): the rule that blocks it, or null where that part is unknown (nothing blocked it). Each path names its own: a partial or unknown entry's blocked parts are in its paths.",
   ),
   reason: z
     .string()

@@ -108,6 +108,41 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     expect(app[0]!.reachable).toEqual(["8.8.8.0/24"]);
   });
 
+  // A dual-stack row whose IPv4 and IPv6 destinations different rules block names the rule by the
+  // share of its family each part covers: by address count IPv6's part always won, so giving the VPC
+  // an IPv6 block made the row name the security group (no IPv6 rule) where the ACL's rule 90 is what
+  // stops tcp/25 to the IPv4 internet (the group's "mail relay" rule allows it).
+  it("a dual-stack row names the rule blocking the larger share of its family, not the larger count", () => {
+    const dir = editedExample((key, data) => {
+      const v6 = (cidr: string) => [
+        { AssociationId: "assoc-v6", Ipv6CidrBlock: cidr, Ipv6CidrBlockState: { State: "associated" } },
+      ];
+      if (key === "Vpcs")
+        for (const v of data.Vpcs as Record<string, unknown>[])
+          v.Ipv6CidrBlockAssociationSet = v6("2600:1f18:aaaa:bb00::/56");
+      if (key === "Subnets")
+        for (const sn of data.Subnets as Record<string, unknown>[])
+          if (sn.SubnetId === "subnet-0a1b2c3d4e5f60012")
+            sn.Ipv6CidrBlockAssociationSet = v6("2600:1f18:aaaa:bb10::/64");
+      if (key === "NetworkInterfaces")
+        for (const e of data.NetworkInterfaces as Record<string, unknown>[])
+          if (e.NetworkInterfaceId === "eni-0a1b2c3d4e5f60104")
+            e.Ipv6Addresses = [{ Ipv6Address: "2600:1f18:aaaa:bb10::31" }];
+    });
+    const json = JSON.parse(
+      cli("aws", "--from-dir", dir, "--ports", "tcp/25", "--json").stdout,
+    ) as AuditResult;
+    const app = json.results.find((e) => e.source.name === "app-1")!;
+    expect(app.paths.map((p) => p.blockedBy?.resource)).toEqual([
+      "sg-0a1b2c3d4e5f60082",
+      "acl-0a1b2c3d4e5f60072",
+    ]);
+    expect(app).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-0a1b2c3d4e5f60072", rule: "90" },
+    });
+  });
+
   it("a row that other rules decide for other destinations says how many more paths --json lists", () => {
     const args = ["aws", "--from-dir", "fixtures/aws/pybatfish-hybrid-cloud", "--dest", "10.0.0.0/8"];
     const json = JSON.parse(cli(...args, "--ports", "tcp/443", "--json").stdout) as AuditResult;
