@@ -147,6 +147,11 @@ export const FlowSchema = z.strictObject({
 
 export const TraceResultSchema = z.object({
   flow: FlowSchema,
+  traced: z
+    .string()
+    .describe(
+      "What was traced, as the text's first line names it: the protocol by its name where it has one (tcp for 6 or TCP), then /port where one was given; for ICMP the message type and code (icmp/8 code 0: an echo request where the flow gave no type)",
+    ),
   source: z
     .object({
       id: z.string(),

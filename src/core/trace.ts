@@ -10,6 +10,7 @@ import {
   parseIp,
   parseProtocol,
   PORT_ALL,
+  protocolLabel,
   PROTO,
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
@@ -290,7 +291,7 @@ export function flowPackets(flow: Flow, name: FieldName = AS_FLAG): PacketSet {
     // one, trace a ping (echo request).
     if (port !== null && port > 255)
       throw new InputError(`${name("port")}: for ICMP the port is the message type, 0-255; got ${port}`);
-    ports = icmpTypeCode(port ?? (single === PROTO.ICMP ? 8 : 128), code ?? 0);
+    ports = icmpTypeCode(port ?? echoRequest(single), code ?? 0);
   } else if (port !== null) {
     // A port of a protocol without ports (gre, esp ...) would be silently meaningless.
     if (single === null || !PORTED.has(single))
@@ -298,6 +299,31 @@ export function flowPackets(flow: Flow, name: FieldName = AS_FLAG): PacketSet {
     ports = IntervalSet.point(BigInt(port));
   }
   return withoutForeignIcmp(PacketSet.cube(protocols, ports, IntervalSet.point(dst)));
+}
+
+/** The message type of an echo request (a ping) in ICMP (protocol 1) or ICMPv6 (58). */
+function echoRequest(icmp: number): number {
+  return icmp === PROTO.ICMP ? 8 : 128;
+}
+
+/** The one protocol a flow (one flowPackets accepted) names; null for all of them. */
+function singleProtocol(flow: Flow): number | null {
+  const protocols = parseProtocol(flow.protocol);
+  return protocols.min() === protocols.max() ? Number(protocols.min()) : null;
+}
+
+/**
+ * What a flow (one flowPackets accepted) traces, as its headline names it: the protocol by name where
+ * it has one (`6` and `TCP` are tcp), the port if given, and for ICMP the type and code always
+ * (`icmp/8 code 0` where the flow gave no type: the echo request flowPackets traces then).
+ */
+export function tracedName(flow: Flow): string {
+  const n = singleProtocol(flow);
+  if (n === null) return "all";
+  const name = protocolLabel(n);
+  if (n === PROTO.ICMP || n === PROTO.ICMPV6)
+    return `${name}/${flow.port ?? echoRequest(n)} code ${flow.code ?? 0}`;
+  return flow.port === undefined || flow.port === null ? name : `${name}/${flow.port}`;
 }
 
 /**
@@ -345,7 +371,7 @@ export function runTrace(
     if (pod) notes.push(pod);
     const ports = nodePortsNote(ep, pieces);
     if (ports) notes.push(ports);
-    return { flow, source, ...traceOf(pieces), notes };
+    return { flow, traced: tracedName(flow), source, ...traceOf(pieces), notes };
   });
 }
 
@@ -387,7 +413,7 @@ function nodePortsNote(ep: Endpoint, pieces: readonly Piece[]): string | undefin
 }
 
 /** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */
-function traceOf(pieces: Piece[]): Omit<TraceResult, "flow" | "source" | "notes"> {
+function traceOf(pieces: Piece[]): Omit<TraceResult, "flow" | "traced" | "source" | "notes"> {
   const shown =
     pieces.find((p) => p.outcome.verdict === "blocked") ??
     pieces.find((p) => p.outcome.verdict === "unknown") ??

@@ -27,6 +27,7 @@ export {
   parsePortRange,
   parsePortSpec,
   parseProtocol,
+  protocolLabel,
   protocolName,
   usesPortDimension,
 } from "./protocol.js";

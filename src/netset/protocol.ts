@@ -40,6 +40,12 @@ const PROTOCOL_NAMES: ReadonlyMap<string, number> = new Map([
   ["ah", 51],
 ]);
 
+/** A protocol's name where --protocol takes one (tcp, udp, sctp, icmp, icmpv6, gre, esp, ah), else its number. */
+export function protocolLabel(n: number): string {
+  for (const [name, k] of PROTOCOL_NAMES) if (k === n) return name;
+  return String(n);
+}
+
 /** Decimal 0..max with at most `digits` digits, else undefined. No signs, spaces or hex. */
 function decimal(text: string, digits: number, max: number): number | undefined {
   if (text.length === 0 || text.length > digits || !/^\d+$/.test(text)) return undefined;

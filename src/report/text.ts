@@ -170,11 +170,7 @@ export function renderTraceText(
   const out: string[] = [];
   for (const t of traces) {
     const f = t.flow;
-    const port = f.port === undefined || f.port === null ? "" : `/${f.port}`;
-    // An ICMP message type traced with its code: say which (0 unless --icmp-code gave another).
-    const icmpType = port !== "" && /^icmp(v6)?$|^(1|58)$/i.test(f.protocol.trim());
-    const code = icmpType ? ` code ${f.code ?? 0}` : "";
-    out.push(`${f.src} -> ${f.dst} ${f.protocol}${port}${code}: ${t.verdict.toUpperCase()}`);
+    out.push(`${f.src} -> ${f.dst} ${t.traced}: ${t.verdict.toUpperCase()}`);
     out.push(
       [
         `  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})`,
