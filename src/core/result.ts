@@ -145,6 +145,23 @@ export const FlowSchema = z.strictObject({
   code: z.number().int().nullable().optional(),
 });
 
+/** One set of a flow's packets that share a fate, when the flow's packets do not all share one. */
+export const TracePartSchema = z
+  .object({
+    packets: z
+      .string()
+      .describe(
+        'The packets of the flow this part holds, e.g. "tcp 0-24,26-442 -> 8.8.8.8/32" (protocol, ports or ICMP types and codes, destination; clauses joined by "; ")',
+      ),
+    verdict: verdict3,
+    exit: exitKind.nullable(),
+    egressIp: z.string().nullable(),
+    blockedBy: BlockedBySchema.nullable(),
+    reason: z.string(),
+    hops: z.array(HopSchema),
+  })
+  .describe("What happens to one part of the flow's packets");
+
 export const TraceResultSchema = z.object({
   flow: FlowSchema,
   traced: z
@@ -173,12 +190,20 @@ export const TraceResultSchema = z.object({
     .describe(
       "What the flow was sent from: the interface (or, for a subnet id, the subnet) --src resolved to, and the address of the destination's family it sends from (null: it has none)",
     ),
-  verdict: verdict3,
+  verdict: verdict3.describe(
+    "allowed: every packet of the flow gets there; blocked: none does; unknown: the data cannot decide, or the flow's packets fare differently (see parts)",
+  ),
   exit: exitKind.nullable(),
   egressIp: z.string().nullable(),
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
   hops: z.array(HopSchema),
+  parts: z
+    .array(TracePartSchema)
+    .optional()
+    .describe(
+      "Present only when the flow's packets do not all meet one fate (a flow without a port, or of protocol all, whose packets get different verdicts, or are decided by different rules): each part with its own, the first being the one whose exit, egressIp, blockedBy and hops the top level shows (the first blocked part, else the first unknown, else the first); absent when one outcome holds for all of the flow's packets",
+    ),
   notes: z
     .array(z.string())
     .describe(
@@ -193,4 +218,5 @@ export type AuditEntry = z.infer<typeof AuditEntrySchema>;
 export type AuditSource = z.infer<typeof SourceSchema>;
 export type AuditPath = z.infer<typeof PathSchema>;
 export type TraceResult = z.infer<typeof TraceResultSchema>;
+export type TracePart = z.infer<typeof TracePartSchema>;
 export type Flow = z.infer<typeof FlowSchema>;

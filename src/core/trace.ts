@@ -21,7 +21,7 @@ import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { PORT_PROTOCOLS } from "../graph/returns.js";
 import { withoutForeignIcmp } from "./audit.js";
-import type { Flow, TraceResult } from "./result.js";
+import type { Flow, TracePart, TraceResult } from "./result.js";
 
 /**
  * How an error names a field of a flow: as the command-line flag (`--port`, `--icmp-code`), or, for a
@@ -371,7 +371,7 @@ export function runTrace(
     if (pod) notes.push(pod);
     const ports = nodePortsNote(ep, pieces);
     if (ports) notes.push(ports);
-    return { flow, traced: tracedName(flow), source, ...traceOf(pieces), notes };
+    return { flow, traced: tracedName(flow), source, ...traceOf(pieces, flow, name), notes };
   });
 }
 
@@ -412,27 +412,73 @@ function nodePortsNote(ep: Endpoint, pieces: readonly Piece[]): string | undefin
   return `replies are checked on ports 1024-65535: ${ep.id} is an interface of a node of Kubernetes cluster ${cluster}, whose pods' traffic leaving the VPC the VPC CNI translates to the node's address with a source port Linux picks from 1024-65535 (SNAT --random-fully, the default unless AWS_VPC_K8S_CNI_RANDOMIZESNAT=none)`;
 }
 
-/** One flow's answer. When a flow covers several packets with different fates, the first non-allowed one is shown. */
-function traceOf(pieces: Piece[]): Omit<TraceResult, "flow" | "traced" | "source" | "notes"> {
-  const shown =
-    pieces.find((p) => p.outcome.verdict === "blocked") ??
-    pieces.find((p) => p.outcome.verdict === "unknown") ??
-    pieces[0];
+type Answer = Omit<TraceResult, "flow" | "traced" | "source" | "notes" | "parts">;
+
+/**
+ * One flow's answer. A flow without a port (or of protocol all) covers many packets, which may fare
+ * differently: then each part (the packets that share an outcome) is listed in `parts`, and the
+ * verdict is allowed only if every part is allowed, blocked only if every part is blocked, otherwise
+ * unknown (its reason lists each part's fate and asks for the port). The top level's exit, egressIp,
+ * blockedBy and hops are those of parts[0]: the first blocked part, else the first unknown one, else
+ * the first.
+ */
+function traceOf(pieces: readonly Piece[], flow: Flow, name: FieldName): Answer & { parts?: TracePart[] } {
+  const parts = partsOf(pieces);
+  const shown = parts[0];
   if (!shown) throw new Error("trace produced no outcome");
-  const o = shown.outcome;
-  let reason = o.reason;
-  if (pieces.length > 1) {
-    const others = pieces
-      .filter((p) => p !== shown)
-      .map((p) => `${p.outcome.verdict} for ${p.packets.toString()}`);
-    reason = `${reason} (for ${shown.packets.toString()}; ${others.join("; ")})`;
+  const top = { exit: shown.exit, egressIp: shown.egressIp, blockedBy: shown.blockedBy, hops: shown.hops };
+  if (parts.length === 1) return { verdict: shown.verdict, ...top, reason: shown.reason };
+  const verdict = parts.every((p) => p.verdict === shown.verdict) ? shown.verdict : "unknown";
+  const each = parts.map((p, i) => `part ${i + 1} (${p.packets}): ${fateOf(p)}`).join("; ");
+  const shows = `the ${top.blockedBy === null ? "hops" : "hops and blockedBy"} shown are part 1's`;
+  const reason =
+    verdict === shown.verdict
+      ? `${shown.reason} (for part 1 of ${parts.length}; ${each}; ${shows})`
+      : `the flow's packets fare differently, ${oneAnswer(flow, name)}: ${each}; ${shows}`;
+  return { verdict, ...top, reason, parts };
+}
+
+/**
+ * A flow's pieces as parts: pieces with the same outcome joined (in the order of the first), the one
+ * the top level shows first (see traceOf).
+ */
+function partsOf(pieces: readonly Piece[]): TracePart[] {
+  const joined = new Map<string, { packets: PacketSet; outcome: Piece["outcome"] }>();
+  for (const p of pieces) {
+    const o = p.outcome;
+    const key = JSON.stringify([o.verdict, o.exit, o.egressIp, o.blockedBy, o.reason, o.hops]);
+    const same = joined.get(key);
+    joined.set(key, { packets: same ? same.packets.union(p.packets) : p.packets, outcome: o });
   }
-  return {
+  const all = [...joined.values()];
+  const shown =
+    all.find((p) => p.outcome.verdict === "blocked") ??
+    all.find((p) => p.outcome.verdict === "unknown") ??
+    all[0];
+  return [...(shown ? [shown] : []), ...all.filter((p) => p !== shown)].map(({ packets, outcome: o }) => ({
+    packets: packets.toString(),
     verdict: o.verdict,
     exit: o.exit,
     egressIp: o.egressIp,
     blockedBy: o.blockedBy,
-    reason,
+    reason: o.reason,
     hops: o.hops,
-  };
+  }));
+}
+
+/** A part's fate in a few words: where it gets out and as whom, what blocks it, or why it cannot be told. */
+function fateOf(p: TracePart): string {
+  if (p.verdict === "allowed")
+    return `allowed, exit ${p.exit ?? "-"}${p.egressIp === null ? "" : ` as ${p.egressIp}`}`;
+  if (p.verdict === "unknown") return `unknown: ${p.reason}`;
+  const by = p.blockedBy;
+  return by === null
+    ? `blocked: ${p.reason}`
+    : `blocked by ${by.resource}${by.rule === null ? "" : ` rule ${by.rule}`}`;
+}
+
+/** What a flow that covers packets of different fates should give to get one answer. */
+function oneAnswer(flow: Flow, name: FieldName): string {
+  if (singleProtocol(flow) !== null) return `give ${name("port")} for one answer`;
+  return `give one ${name("protocol")} (and ${name("port")}) for one answer`;
 }

@@ -1,5 +1,5 @@
 // Plain-text renderers for a terminal: the per-source port matrix and hop-by-hop traces.
-import type { AuditEntry, AuditResult, TraceResult } from "../core/result.js";
+import type { AuditEntry, AuditResult, TracePart, TraceResult } from "../core/result.js";
 
 /**
  * Text as a terminal should show it: names, tags and descriptions come from the input, and a control
@@ -158,6 +158,18 @@ export function renderRunNotes(r: RunNotes): string {
   return out.length === 0 ? "" : out.map(printable).join("\n") + "\n";
 }
 
+/** The resource (and rule) that blocks, as a trace shows it. */
+function blockedByText(by: NonNullable<TracePart["blockedBy"]>): string {
+  return `${by.resource} (${by.kind})${by.rule !== null ? ` rule ${by.rule}` : ""}`;
+}
+
+/** A part of a trace's packets: its verdict, and where it exits, what blocks it (the reason says why). */
+function fateLine(p: TracePart): string {
+  const verdict = p.verdict.toUpperCase();
+  if (p.verdict === "allowed") return `${verdict}, exit ${p.exit ?? "-"}, egress IP ${p.egressIp ?? "-"}`;
+  return p.blockedBy === null ? verdict : `${verdict} by ${blockedByText(p.blockedBy)}`;
+}
+
 /**
  * The traces, then (`run`) the run's unknowns and warnings, as an audit ends with them: a trace that
  * exits 3, or reads allowed where an input not saved may make it wrong, says why. (`--json` keeps the
@@ -170,20 +182,25 @@ export function renderTraceText(
   const out: string[] = [];
   for (const t of traces) {
     const f = t.flow;
-    out.push(`${f.src} -> ${f.dst} ${t.traced}: ${t.verdict.toUpperCase()}`);
+    const parts = t.parts ?? [];
+    out.push(
+      `${f.src} -> ${f.dst} ${t.traced}: ${t.verdict.toUpperCase()}${parts.length > 0 ? ` (${parts.length} parts)` : ""}`,
+    );
     out.push(
       [
         `  from: ${t.source.id} (${t.source.address ?? "no address of the destination's family"})`,
         ...stateNotes(t.source),
       ].join(", "),
     );
-    if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
-    if (t.blockedBy)
-      out.push(
-        `  blocked by: ${t.blockedBy.resource} (${t.blockedBy.kind})${t.blockedBy.rule !== null ? ` rule ${t.blockedBy.rule}` : ""}`,
-      );
+    // A flow whose packets fare differently: each part's fate, one line each (the reason says why).
+    parts.forEach((p, i) => out.push(`  part ${i + 1}: ${p.packets}: ${fateLine(p)}`));
+    if (parts.length === 0) {
+      if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
+      if (t.blockedBy) out.push(`  blocked by: ${blockedByText(t.blockedBy)}`);
+    }
     out.push(`  reason: ${t.reason}`);
     for (const n of t.notes) out.push(`  note: ${n}`);
+    if (parts.length > 0) out.push(`  hops of part 1:`);
     const rows = [["#", "RESOURCE", "KIND", "ACTION", "RULE", "DETAIL"]];
     t.hops.forEach((h, i) => rows.push([`${i + 1}`, h.resource, h.kind, h.action, h.rule ?? "-", h.detail]));
     out.push(...table(rows, "    "), "");

@@ -220,6 +220,31 @@ describe("egress-audit aws trace", () => {
     expect(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors)).toBe(true);
   });
 
+  it("a flow without a port whose packets fare differently is unknown, listing its parts", () => {
+    const flow = ["--src", "app-1", "--dst", "8.8.8.8", "--protocol", "tcp"];
+    const r = cli("aws", "trace", "--from-dir", EXAMPLE, ...flow, "--json");
+    // A mixed answer is not missing data: the exit code is the run's.
+    expect(r.code).toBe(0);
+    const traces = JSON.parse(r.stdout) as {
+      traced: string;
+      verdict: string;
+      parts: { packets: string; verdict: string; egressIp: string | null }[];
+    }[];
+    const validate = validator("schema/trace-result.schema.json");
+    expect(validate(traces), JSON.stringify(validate.errors)).toBe(true);
+    expect(traces[0]).toMatchObject({ traced: "tcp", verdict: "unknown" });
+    expect(traces[0]!.parts.map((p) => [p.packets, p.verdict, p.egressIp])).toContainEqual([
+      "tcp 443 -> 8.8.8.8/32",
+      "allowed",
+      "203.0.113.10",
+    ]);
+    const text = cli("aws", "trace", "--from-dir", EXAMPLE, ...flow).stdout;
+    expect(text).toContain("app-1 -> 8.8.8.8 tcp: UNKNOWN (3 parts)\n");
+    expect(text).toContain(
+      "  part 2: tcp 443 -> 8.8.8.8/32: ALLOWED, exit internet, egress IP 203.0.113.10\n",
+    );
+  });
+
   // An allowed trace is evidence that every rule on the way agreed: with stateless network ACLs, the
   // rules that let the replies back too (they were left out, and a later change to one of them could
   // not be traced to the answer).
