@@ -7,7 +7,7 @@ import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import type { Hop } from "../../src/graph/outcome.js";
 import { formatIp, isV4, protocolName } from "../../src/netset/index.js";
-import { reportedMismatch } from "../graph/compare.js";
+import { formatOutcome, reportedMismatch } from "../graph/compare.js";
 import {
   formatModel,
   fuzzEndpoints,
@@ -15,7 +15,7 @@ import {
   randomNetwork,
   TINY_PACKETS,
 } from "../graph/random-network.js";
-import { replyRulesOf, type Packet } from "../graph/reference.js";
+import { replyRulesOf, type Packet, type RefOutcome } from "../graph/reference.js";
 
 const FIRST_SEED = Number(process.env.FUZZ_SEED ?? 1);
 const SEEDS = Number(process.env.FUZZ_RUNS ?? 60);
@@ -23,6 +23,8 @@ const SEEDS = Number(process.env.FUZZ_RUNS ?? 60);
 const ICMP = 1;
 const ICMPV6 = 58;
 const GRE = 47;
+const TCP = 6;
+const UDP = 17;
 
 /**
  * The flow a user would type for a packet, if one names exactly it: an ICMP flow's port is the type
@@ -57,6 +59,8 @@ describe("trace vs the per-packet reference", () => {
   // other half union-semantics boundary filters (rare) with such rules.
   it(`agrees on every flow of the tiny universe (${SEEDS} random networks)`, () => {
     let flows = 0;
+    // Flows without a port whose packets here fare differently.
+    let mixed = 0;
     const withReplies = { allowed: 0, blocked: 0, unknown: 0 };
     for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
       const model = randomNetwork(randFromSeed(seed), {
@@ -78,10 +82,22 @@ describe("trace vs the per-packet reference", () => {
           model,
           asked.map((a) => a.f),
         );
+        // The same flows without a port, each covering every port of its protocol and destination:
+        // what the reference says of the ports the tiny universe has.
+        const portless = new Map<string, { f: Flow; refs: RefOutcome[] }>();
         asked.forEach(({ p, f }, i) => {
           const t = traces[i]!;
           const where = `${f.src} ${f.protocol} ${f.port ?? "-"} -> ${f.dst}`;
           const ref = replyRulesOf(model, ep, p);
+          if (p.proto === TCP || p.proto === UDP) {
+            const key = `${f.protocol} ${f.dst}`;
+            const seen = portless.get(key) ?? {
+              f: { src: f.src, dst: f.dst, protocol: f.protocol },
+              refs: [],
+            };
+            seen.refs.push(ref.outcome);
+            portless.set(key, seen);
+          }
           const wrong = reportedMismatch(where, "trace", t, ref.outcome);
           if (wrong !== null) problems.push(wrong);
           // A trace names every rule that decided the replies at each stateless filter on the way it
@@ -124,6 +140,31 @@ describe("trace vs the per-packet reference", () => {
             problems.push(`${where}: blocked by ${t.blockedBy?.resource}, which no hop names`);
         });
         flows += asked.length;
+        // A flow whose packets fare differently is allowed only if every part is, blocked only if
+        // every part is, else unknown; each of its packets here gets the outcome of one of its parts.
+        const whole = [...portless.values()];
+        runTrace(
+          model,
+          whole.map((w) => w.f),
+        ).forEach((t, i) => {
+          const { f, refs } = whole[i]!;
+          const where = `${f.src} ${f.protocol} -> ${f.dst}`;
+          const outcomes = t.parts ?? [t];
+          for (const ref of refs)
+            if (outcomes.every((o) => reportedMismatch(where, "part", o, ref) !== null))
+              problems.push(`${where}: no part is ${formatOutcome(ref)}`);
+          const verdicts = new Set(refs.map((r) => r.verdict));
+          if (verdicts.size > 1) mixed++;
+          if (verdicts.size > 1 && t.verdict !== "unknown")
+            problems.push(`${where}: ${t.verdict}, but its packets are ${[...verdicts].join(", ")}`);
+          if (t.parts !== undefined && t.parts.length < 2) problems.push(`${where}: parts of one`);
+          if (
+            t.parts !== undefined &&
+            t.parts.some((p) => p.verdict !== t.verdict) &&
+            t.verdict !== "unknown"
+          )
+            problems.push(`${where}: ${t.verdict}, but its parts differ`);
+        });
       }
       if (problems.length > 0)
         throw new Error(
@@ -131,6 +172,7 @@ describe("trace vs the per-packet reference", () => {
         );
     }
     expect(flows).toBeGreaterThan(SEEDS * 100);
+    expect(mixed).toBeGreaterThan(SEEDS);
     // Allowed flows whose replies crossed a stateless filter: their reply hops were checked.
     expect(withReplies.allowed).toBeGreaterThan(SEEDS);
     expect(withReplies.blocked).toBeGreaterThan(SEEDS);
