@@ -1037,6 +1037,39 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
     expect(trace("169.254.169.253").code).toBe(0);
   });
 
+  // A denied call is data the run lacks only for the verdicts that need what it tells: the instance
+  // types for the services' IPv6 addresses (an internet audit exited 3 for it, the saved output missing
+  // exited 0), the peering connections and transit gateway attachments for none (saved for other
+  // readers): a warning.
+  it("a call that failed counts as missing only for the verdicts that use its output", () => {
+    const denied = (call: string, key: string) => ({
+      region: "us-east-1",
+      call,
+      action: `ec2:${call}`,
+      key,
+      code: "UnauthorizedOperation",
+      message: "You are not authorized to perform this operation.",
+    });
+    const d = dualStack();
+    d.EgressAuditCollectionGaps = [
+      denied("DescribeInstanceTypes", "InstanceTypes"),
+      denied("DescribeVpcPeeringConnections", "VpcPeeringConnections"),
+      denied("DescribeTransitGatewayAttachments", "TransitGatewayAttachments"),
+    ];
+    const dir = dirOf(d);
+    const internet = cli("aws", "--from-dir", dir);
+    expect(internet.code).toBe(0);
+    expect(internet.stdout).toMatch(
+      /Warnings:[\s\S]*ec2:DescribeVpcPeeringConnections[\s\S]*\(not used by this version's verdicts\)/,
+    );
+    expect(internet.stdout).not.toContain("Could not be read");
+    const asked = cli("aws", "--from-dir", dir, "--ports", "udp/53", "--dest", "fd00:ec2::253");
+    expect(asked.code).toBe(3);
+    expect(asked.stdout).toMatch(
+      / {2}- InstanceTypes: the instance types could not be read \(ec2:DescribeInstanceTypes failed in us-east-1 [^\n]*whether the instances' types are built on the Nitro System is not known/,
+    );
+  });
+
   // The tiny VPC with an interface VPC endpoint whose interface is saved without Groups, a gateway
   // endpoint and a Gateway Load Balancer endpoint (which have no security groups: not data missing),
   // and eni-shut, whose group lets nothing out.

@@ -23,6 +23,18 @@ import { convertVpcs, noteDnsSupportNotSaved } from "./vpc.js";
 
 export { isAwsDocument };
 
+/**
+ * Calls whose output no verdict depends on (saved for a snapshot's other readers): one that failed is a
+ * warning, not data the run lacks (exit 3 promises verdicts that are unknown for it).
+ */
+const NOT_READ = new Set<string>(["VpcPeeringConnections", "TransitGatewayAttachments"]);
+/**
+ * Calls whose output only some verdicts use (which instance types are built on the Nitro System: the
+ * IPv6 addresses of the instance services): one that failed is listed under unknowns by the verdicts
+ * that need it (see Endpoint services' `missing`), as when the output was not saved.
+ */
+const READ_WHEN_ASKED = new Set<string>(["InstanceTypes"]);
+
 export function awsModel(docs: readonly SourceDocument[], where: string): NetworkModel {
   const raw = indexAwsDocuments(docs);
   if (raw.present.size === 0) throw new InputError(nothingRead(docs), where);
@@ -31,7 +43,9 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
   for (const { item: g } of raw.EgressAuditCollectionGaps) {
     const text = gapText(g);
     gaps.set(g.key, gaps.has(g.key) ? `${gaps.get(g.key)}; ${text}` : text);
-    model.unknowns.push({ resource: g.key, message: text });
+    if (NOT_READ.has(g.key))
+      model.warnings.push({ resource: g.key, message: `${text} (not used by this version's verdicts)` });
+    else if (!READ_WHEN_ASKED.has(g.key)) model.unknowns.push({ resource: g.key, message: text });
   }
   const ctx: AwsContext = {
     raw,

@@ -104,7 +104,10 @@ function nitroOff(
         : `the instance types could not be read (${gap}): ${NITRO_ONLY}`,
       ref,
       gap !== undefined
-        ? undefined
+        ? {
+            resource: "InstanceTypes",
+            message: `the instance types could not be read (${gap}): whether the instances' types are built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
+          }
         : typesSaved
           ? {
               resource: type,
