@@ -10,6 +10,7 @@ import { ascending } from "../../model/order.js";
 import type { InternetBlock } from "../../model/types.js";
 import { gapsByRegion, regionsOf, subnetZonesByVpc, type AwsContext } from "./context.js";
 import type { AwsRaw } from "./snapshot.js";
+import { notSavedText } from "./save-commands.js";
 
 const MODES: Record<string, InternetBlock["mode"] | null> = {
   off: null,
@@ -179,7 +180,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     else if (!exclusionsSaved(o) && o.ExclusionsAllowed !== "not-allowed")
       block.exclusionsUnknown = ctx.raw.present.has("VpcBlockPublicAccessExclusions")
         ? `VPC Block Public Access is ${text} in ${region}${o.AwsAccountId ? ` for account ${o.AwsAccountId}` : ""}, and its exclusions are not in the input beside it (describe-vpc-block-public-access-exclusions was saved only for other accounts' or regions' settings, or in a folder holding several accounts' or regions' settings, where whose it is cannot be told: save it beside describe-vpc-block-public-access-options, one folder per account and region)`
-        : `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (aws ec2 describe-vpc-block-public-access-exclusions was not saved)`;
+        : `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (${notSavedText("VpcBlockPublicAccessExclusions")})`;
     if (o.ExclusionsAllowed !== "not-allowed")
       for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {
         const id = e.ResourceArn?.split("/").pop();
@@ -265,10 +266,10 @@ function noteNotSaved(
   ctx.model.warnings.push({
     resource: "vpc-block-public-access",
     message: none
-      ? `VPC Block Public Access is not in the input (aws ec2 describe-vpc-block-public-access-options was not saved): ${someOf(vpcs, 5)} audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`
+      ? `VPC Block Public Access is not in the input (${notSavedText("VpcBlockPublicAccessOptions")}): ${someOf(vpcs, 5)} audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`
       : `VPC Block Public Access of the accounts that own ${someOf(
           vpcs.map((v) => `${v} (${ownerNotSaved.get(v)})`),
           5,
-        )} is not in the input (only other accounts' settings for their region are: aws ec2 describe-vpc-block-public-access-options was not saved in those accounts): audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`,
+        )} is not in the input (only other accounts' settings for their region are: ${notSavedText("VpcBlockPublicAccessOptions")} in those accounts): audited as with it off, its default; where it is on, AWS blocks internet gateway traffic this audit reports as allowed`,
   });
 }

@@ -25,6 +25,7 @@ import {
 } from "./context.js";
 import type { Located } from "./snapshot.js";
 import type { InterfaceFacts } from "./network-interface.js";
+import { saveCommand } from "./save-commands.js";
 
 /** States in which AWS does not advertise a range and never will until someone advertises it. */
 const NOT_ADVERTISED = new Set(["provisioned", "provisioned-not-publicly-advertisable"]);
@@ -175,7 +176,7 @@ function byoipUnread(
       const gap = region === undefined ? anyGap : gaps.get(region);
       if (gap !== undefined) return gap;
     }
-    if (!ctx.raw.present.has("ByoipCidrs")) return anyGap ?? "save aws ec2 describe-byoip-cidrs";
+    if (!ctx.raw.present.has("ByoipCidrs")) return anyGap ?? `save ${saveCommand("ByoipCidrs")}`;
     const folder = dirname(loc.file);
     // (No message names the folder: a verdict's reason must not change with where the snapshot is kept.)
     if (!savedIn.has(folder))

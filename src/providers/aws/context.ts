@@ -14,6 +14,7 @@ import { innerList, innerSet } from "../../model/maps.js";
 import { ascending } from "../../model/order.js";
 import { unreadRule, type NetworkModel, type Rule, type RuleRef } from "../../model/types.js";
 import type { AwsKey, RawCollectionGap } from "./raw.js";
+import { notSavedText, type SavedKey } from "./save-commands.js";
 import type { AwsRaw, Located } from "./snapshot.js";
 
 export interface AwsContext {
@@ -155,10 +156,13 @@ export function notSaved(ctx: AwsContext, key: AwsKey): boolean {
   return !ctx.raw.present.has(key) && ctx.gapReason(key) === undefined;
 }
 
-/** "could not be read" text for a key that is absent from the input. */
-export function missingReason(ctx: AwsContext, key: AwsKey, what: string): string {
+/**
+ * "could not be read" text for a key that is absent from the input: the failed call's IAM action in a
+ * live run, else the command to save (save-commands.ts).
+ */
+export function missingReason(ctx: AwsContext, key: SavedKey, what: string): string {
   const gap = ctx.gapReason(key);
-  return gap ?? `${what}: no ${key} in the input (describe output for it was not provided)`;
+  return gap ?? `${what}: no ${key} in the input (${notSavedText(key)})`;
 }
 
 /**

@@ -6,6 +6,7 @@ import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { emptyModel, unreadGroup, type ModelNote, type NetworkModel } from "../../model/types.js";
 import { gapText, missingReason, type AwsContext } from "./context.js";
+import { notSavedText } from "./save-commands.js";
 import { convertBlockPublicAccess } from "./block-public-access.js";
 import { convertByoip, noteAddressesNotSaved } from "./byoip.js";
 import { convertEksClusters } from "./eks-cluster.js";
@@ -111,7 +112,8 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     model.unknowns.push({
       resource: "NetworkInterfaces",
       message:
-        missingReason(ctx, "NetworkInterfaces", "no sources to audit") + " (and no Reservations either)",
+        missingReason(ctx, "NetworkInterfaces", "no sources to audit") +
+        ` (and no Reservations either: ${ctx.gapReason("Reservations") ?? notSavedText("Reservations")})`,
     });
   } else if (!raw.present.has("NetworkInterfaces")) {
     // The instances' interfaces come with describe-instances; every other sender's only with

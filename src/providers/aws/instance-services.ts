@@ -15,6 +15,7 @@ import type { Endpoint, LocalService, ModelNote, RuleRef } from "../../model/typ
 import type { AwsContext } from "./context.js";
 import type { RawInstance, RawInstanceType } from "./raw.js";
 import { primaryCidr, vpcServices, type InstanceView } from "./vpc.js";
+import { notSavedText, saveCommand } from "./save-commands.js";
 
 type Off = LocalService["off"];
 
@@ -100,7 +101,7 @@ function nitroOff(
     return offOf(
       "unknown",
       gap === undefined
-        ? `${type} is not in the input's InstanceTypes (aws ec2 describe-instance-types), so whether it is built on the Nitro System is not known: ${NITRO_ONLY}`
+        ? `${type} is not in the input's InstanceTypes (${saveCommand("InstanceTypes")}), so whether it is built on the Nitro System is not known: ${NITRO_ONLY}`
         : `the instance types could not be read (${gap}): ${NITRO_ONLY}`,
       ref,
       gap !== undefined
@@ -111,11 +112,11 @@ function nitroOff(
         : typesSaved
           ? {
               resource: type,
-              message: `${type} is not in the input's InstanceTypes (aws ec2 describe-instance-types): whether it is built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
+              message: `${type} is not in the input's InstanceTypes (${saveCommand("InstanceTypes")}): whether it is built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
             }
           : {
               resource: "InstanceTypes",
-              message: `no InstanceTypes in the input (aws ec2 describe-instance-types was not saved): whether the instances' types are built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
+              message: `no InstanceTypes in the input (${notSavedText("InstanceTypes")}): whether the instances' types are built on the Nitro System is not known, ${NITRO_UNKNOWN}`,
             },
     );
   const h = info.Hypervisor;

@@ -12,6 +12,7 @@ import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type 
 import type { RawIpPermission } from "./raw.js";
 import type { InterfaceFacts } from "./network-interface.js";
 import type { Located } from "./snapshot.js";
+import { notSavedText } from "./save-commands.js";
 
 /** Addresses a reference to an unknown group in another VPC could still stand for. */
 const NON_PUBLIC = IPV4_ALL.subtract(PUBLIC_INTERNET);
@@ -35,7 +36,7 @@ export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): v
   const partial = ctx.raw.present.has("NetworkInterfaces")
     ? undefined
     : (ctx.gapReason("NetworkInterfaces") ??
-      "no NetworkInterfaces in the input: describe-network-interfaces was not saved");
+      `no NetworkInterfaces in the input: ${notSavedText("NetworkInterfaces")}`);
   const listed = new Set(ctx.raw.SecurityGroups.map((l) => l.item.GroupId));
   for (const loc of ctx.raw.SecurityGroups) {
     const sg = loc.item;

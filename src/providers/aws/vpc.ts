@@ -12,6 +12,7 @@ import { ascending } from "../../model/order.js";
 import { blockAssociated, cidrAt, missingReason, nameTag, notSaved, type AwsContext } from "./context.js";
 import type { RawVpc } from "./raw.js";
 import type { Located } from "./snapshot.js";
+import { notSavedText, saveCommand } from "./save-commands.js";
 
 const DNS = parsePortSpec("udp/53,tcp/53");
 const IMDS = parsePortSpec("tcp/80");
@@ -153,7 +154,7 @@ function dnsSupport(ctx: AwsContext, vpcId: string): Off {
     return ctx.raw.EnableDnsSupport.length === 0
       ? undefined
       : unread(
-          `the DNS support attribute of ${vpcId} is not in the input, though other VPCs' are (aws ec2 describe-vpc-attribute --attribute enableDnsSupport)`,
+          `the DNS support attribute of ${vpcId} is not in the input, though other VPCs' are (${saveCommand("EnableDnsSupport")})`,
         );
   }
   const value = attr.EnableDnsSupport?.Value;
@@ -182,7 +183,7 @@ export function noteDnsSupportNotSaved(ctx: AwsContext): void {
   if (vpcs.length === 0) return;
   ctx.model.warnings.push({
     resource: "enableDnsSupport",
-    message: `the VPCs' DNS support attribute is not in the input (aws ec2 describe-vpc-attribute --attribute enableDnsSupport was not saved): it is read as on, AWS's default, for ${someOf(vpcs, 5)}; where it is off, the Amazon-provided DNS resolver does not answer, though this run would report it as answering`,
+    message: `the VPCs' DNS support attribute is not in the input (${notSavedText("EnableDnsSupport")}): it is read as on, AWS's default, for ${someOf(vpcs, 5)}; where it is off, the Amazon-provided DNS resolver does not answer, though this run would report it as answering`,
   });
 }
 

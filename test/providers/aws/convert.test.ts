@@ -1250,7 +1250,7 @@ describe("missing and malformed data", () => {
     delete d.SecurityGroups;
     m = model(d);
     expect(reasonOf("sg-gone")).toBe(
-      "security group sg-gone is unknown: no SecurityGroups in the input (describe output for it was not provided)",
+      "security group sg-gone is unknown: no SecurityGroups in the input (aws ec2 describe-security-groups was not saved)",
     );
     expect(m.unknowns.find((u) => u.resource === "sg-all")!.message).toMatch(/ \(on eni-app, eni-web\)$/);
   });
@@ -2003,7 +2003,7 @@ describe("VPC Block Public Access", () => {
     [
       "without describe-vpcs",
       undefined,
-      "vpc-1 is not described: no Vpcs in the input (describe output for it was not provided)",
+      "vpc-1 is not described: no Vpcs in the input (aws ec2 describe-vpcs was not saved)",
     ],
     [
       "when describe-vpcs lists only others",
