@@ -19,7 +19,7 @@ import {
   toCidrs,
   V4_OFFSET,
 } from "../netset/index.js";
-import type { Endpoint, NetworkModel, UnplacedSource } from "../model/types.js";
+import { SOURCE_OWNER, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
 import { Engine, ownAddresses, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
 import type { Outcome, Piece } from "../graph/outcome.js";
@@ -310,6 +310,8 @@ interface Class {
   templates: Template[];
   /** Their outcomes that data the input lacks decides (see AskedMissing). */
   lacking: Outcome[];
+  /** The templates that name the source's instance (SOURCE_OWNER), filled in per source. */
+  owned: Set<Template>;
 }
 
 export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
@@ -374,19 +376,20 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       const cells = auditMatrix(pieces);
       const lacking = new Set<Outcome>();
       for (const cell of cells) for (const p of cell.parts) if (p.outcome.missing) lacking.add(p.outcome);
-      c = { templates: cells.map((cell) => parts.template(cell, ids)), lacking: [...lacking] };
+      const templates = cells.map((cell) => parts.template(cell, ids));
+      c = { templates, lacking: [...lacking], owned: new Set(templates.filter(namesOwner)) };
       classes.set(key, c);
     }
     return c;
   };
   let sources = 0;
-  const emit = (ep: Endpoint, { templates, lacking }: Class): void => {
+  const emit = (ep: Endpoint, { templates, lacking, owned }: Class): void => {
     sources++;
     asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
     for (const t of templates) {
-      results.push(withAddresses(source, t, fix));
+      results.push(withAddresses(source, t, fix, owned.has(t)));
       counts[t.verdict]++;
     }
   };
@@ -481,18 +484,43 @@ function namesSourceIp(t: Template): boolean {
   return t.egressIps.some((ip) => ip.startsWith("{"));
 }
 
+/** Whether a template's rules name the source's own instance (a placeholder, see sourceFixer). */
+function namesOwner(t: Template): boolean {
+  return (
+    t.blockedBy?.resource === SOURCE_OWNER || t.paths.some((p) => p.blockedBy?.resource === SOURCE_OWNER)
+  );
+}
+
+/** `b` with the source's instance filled in where it names it. */
+function ownerFilled(b: AuditEntry["blockedBy"], fix: (s: string) => string): AuditEntry["blockedBy"] {
+  return b?.resource === SOURCE_OWNER ? { ...b, resource: fix(b.resource) } : b;
+}
+
 /**
  * One source's entry: the class's template with the source in front and its placeholders filled in
- * with this endpoint's addresses (copying only what changes). Fields in the order of AuditEntry.
+ * with this endpoint's addresses and instance (`owned`: the template names it), copying only what
+ * changes. Fields in the order of AuditEntry.
  */
-function withAddresses(source: AuditSource, t: Template, fix: (s: string) => string): AuditEntry {
+function withAddresses(
+  source: AuditSource,
+  t: Template,
+  fix: (s: string) => string,
+  owned: boolean,
+): AuditEntry {
   let egressIps = t.egressIps;
   let paths = t.paths;
+  let blockedBy = t.blockedBy;
   if (namesSourceIp(t)) {
     // A filled-in placeholder may equal an address the list already has (a source whose public IP is
     // also a NAT gateway's), and the list names each address once.
     egressIps = [...new Set(egressIps.map(fix))];
     paths = paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p));
+  }
+  if (owned) {
+    blockedBy = ownerFilled(blockedBy, fix);
+    paths = paths.map((p) =>
+      p.blockedBy?.resource === SOURCE_OWNER ? { ...p, blockedBy: ownerFilled(p.blockedBy, fix) } : p,
+    );
   }
   return {
     source,
@@ -503,7 +531,7 @@ function withAddresses(source: AuditSource, t: Template, fix: (s: string) => str
     reachable: t.reachable,
     exits: t.exits,
     egressIps,
-    blockedBy: t.blockedBy,
+    blockedBy,
     reason: t.reason,
     paths,
   };

@@ -36,6 +36,7 @@ import {
   type Rule,
   type RuleRef,
   type Subnet,
+  SOURCE_OWNER,
 } from "../model/types.js";
 import { innerList, innerMap } from "../model/maps.js";
 import { egressUnion, egressUnionWithin, evalUnion, type FilterSplit } from "./filters.js";
@@ -578,21 +579,28 @@ export class Engine {
           const p = g?.kind === "internet" && src4 !== undefined ? g.publicIpOf.get(src4) : undefined;
           return p === undefined ? "(none)" : formatIp(p);
         })
-        .replaceAll(SOURCE_IPV6, v6);
+        .replaceAll(SOURCE_IPV6, v6)
+        .replaceAll(SOURCE_OWNER, ep.ownerId ?? ep.id);
   }
 
-  /** Replaces the per-endpoint placeholders of shared results with this endpoint's addresses. */
+  /** Replaces the per-endpoint placeholders of shared results with this endpoint's addresses and owner. */
   resolveSource(ep: Endpoint, pieces: Piece[]): Piece[] {
     const fix = this.sourceFixer(ep);
     return pieces.map((p) => {
       const o = p.outcome;
-      if (!o.egressIp?.startsWith("{") && !o.hops.some((h) => h.detail.includes("{source-"))) return p;
+      if (
+        !o.egressIp?.startsWith("{") &&
+        o.blockedBy?.resource !== SOURCE_OWNER &&
+        !o.hops.some((h) => h.detail.includes("{source-") || h.resource === SOURCE_OWNER)
+      )
+        return p;
       return {
         packets: p.packets,
         outcome: {
           ...o,
           egressIp: o.egressIp === null ? null : fix(o.egressIp),
-          hops: o.hops.map((h) => ({ ...h, detail: fix(h.detail) })),
+          blockedBy: o.blockedBy === null ? null : { ...o.blockedBy, resource: fix(o.blockedBy.resource) },
+          hops: o.hops.map((h) => ({ ...h, resource: fix(h.resource), detail: fix(h.detail) })),
         },
       };
     });

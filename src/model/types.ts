@@ -23,6 +23,14 @@ export interface RuleRef {
   description?: string;
 }
 
+/**
+ * A RuleRef's `resource` standing for the source's own instance (its `ownerId`; the interface where it
+ * has none): a setting of the sending instance, such as its metadata options, decides for every
+ * instance alike in one shared computation, and each source's result names its own instance (see
+ * Engine.sourceFixer).
+ */
+export const SOURCE_OWNER = "{source-owner}";
+
 export type Action = "allow" | "deny";
 
 /**

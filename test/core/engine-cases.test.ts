@@ -1755,6 +1755,36 @@ describe("what AWS answers itself", () => {
     ]);
   });
 
+  // "instance-metadata-options" named no resource: each source's result names its own instance,
+  // though instances alike still share one computation.
+  it("a metadata service turned off is blamed on the source's own instance, in the audit and the trace", () => {
+    const d = withInstance({ HttpEndpoint: "disabled" });
+    d.NetworkInterfaces!.push(eni("eni-app2", "subnet-priv", "10.0.1.11", ["sg-all"]));
+    (d.Reservations![0] as { Instances: object[] }).Instances.push({
+      InstanceId: "i-app2",
+      MetadataOptions: { HttpEndpoint: "disabled" },
+      NetworkInterfaces: [{ NetworkInterfaceId: "eni-app2", Attachment: { DeviceIndex: 0 } }],
+    });
+    const r = audit(d, "tcp/80", "169.254.169.254/32");
+    const named = (id: string) => {
+      const e = r.results.find((x) => x.source.id === id)!;
+      return [e.blockedBy, ...e.paths.map((p) => p.blockedBy)];
+    };
+    for (const [id, instance] of [
+      ["eni-app", "i-app"],
+      ["eni-app2", "i-app2"],
+    ])
+      for (const b of named(id))
+        expect(b).toEqual({ resource: instance, kind: "instance", rule: "HttpEndpoint" });
+    const t = imds(d);
+    expect(t.blockedBy).toEqual({ resource: "i-app", kind: "instance", rule: "HttpEndpoint" });
+    expect(t.hops.map((h) => [h.resource, h.kind, h.rule])).toContainEqual([
+      "i-app",
+      "instance",
+      "HttpEndpoint",
+    ]);
+  });
+
   /**
    * withInstance, dual-stack: eni-app also has an IPv6 address; its instance is of `type`, and the
    * input's InstanceTypes (describe-instance-types) are `types`.
@@ -1786,7 +1816,7 @@ describe("what AWS answers itself", () => {
     // The metadata service's IPv6 endpoint needs the option too (off by default).
     expect(at(dualStack("t3.micro", nitro), IMDS6)).toMatchObject({
       verdict: "blocked",
-      blockedBy: { resource: "instance-metadata-options", rule: "HttpProtocolIpv6" },
+      blockedBy: { resource: "i-app", kind: "instance", rule: "HttpProtocolIpv6" },
     });
     expect(at(dualStack("t3.micro", nitro, { HttpProtocolIpv6: "enabled" }), IMDS6)).toMatchObject({
       verdict: "allowed",

@@ -8,10 +8,16 @@
 // interfaces), cannot tell; one that is not an instance's cannot tell about the link-local addresses
 // either.
 //
-// Results name the setting generically ("the source instance's metadata options") or by instance
-// type: the source's instance is in every result already, and naming it in the outcome would give
-// every instance its own service list, so that instances alike could no longer share one computation.
-import type { Endpoint, LocalService, ModelNote, RuleRef } from "../../model/types.js";
+// Results name the instance type, or the source's own instance through a placeholder (SOURCE_OWNER,
+// each source's result fills in its instance): naming the instance in the model would give every
+// instance its own service list, so that instances alike could no longer share one computation.
+import {
+  SOURCE_OWNER,
+  type Endpoint,
+  type LocalService,
+  type ModelNote,
+  type RuleRef,
+} from "../../model/types.js";
 import type { AwsContext } from "./context.js";
 import type { RawInstance, RawInstanceType } from "./raw.js";
 import { primaryCidr, vpcServices, type InstanceView } from "./vpc.js";
@@ -23,7 +29,8 @@ function offOf(verdict: "blocked" | "unknown", reason: string, ref: RuleRef, mis
   return { verdict, reason, ref, ...(missing ? { missing } : {}) };
 }
 
-const optionRef = (rule: string) => ({ resource: "instance-metadata-options", kind: "instance", rule });
+/** A metadata option of the source's instance (the instance named per source, see SOURCE_OWNER). */
+const optionRef = (rule: string): RuleRef => ({ resource: SOURCE_OWNER, kind: "instance", rule });
 
 /** Why the metadata service may or may not answer, at its IPv4 and its IPv6 endpoint. */
 function metadataOffs(instance: RawInstance): [Off, Off] {

@@ -861,8 +861,8 @@ export class RawReference {
 
   /** Whether the metadata service answers an instance, by its metadata options (AWS defaults when absent). */
   private metadata(instance: RawInstance | undefined, v6: boolean): RefOutcome {
-    const setting = (rule: string) => blocked("instance-metadata-options", "instance", rule, `${rule} off`);
     if (instance === undefined) return unknown(null, "not an instance in the input");
+    const setting = (rule: string) => blocked(instance.InstanceId, "instance", rule, `${rule} off`);
     const o = instance.MetadataOptions;
     if (o?.State === "pending") return unknown(null, "options changing");
     const endpoint = o?.HttpEndpoint ?? "enabled";
