@@ -16,7 +16,13 @@ import {
 import { InputError } from "../model/errors.js";
 import type { AskedMissing } from "../model/missing.js";
 import { ascending } from "../model/order.js";
-import { ANY_CLIENT_PORTS, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
+import {
+  ANY_CLIENT_PORTS,
+  type Endpoint,
+  type NetworkModel,
+  type NotSource,
+  type UnplacedSource,
+} from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { PORT_PROTOCOLS } from "../graph/returns.js";
@@ -51,6 +57,13 @@ export function sourceResolver(
       throw new InputError(
         `${name("src")} "${src}" is ${outside.id} in ${outside.networkId}, which --vpc or --cluster leaves out`,
       );
+    // An interface left out of the sources by its type (a NAT gateway's own, say) is in the input:
+    // say what it is rather than that nothing has the name.
+    const other = notSource(model, src);
+    if (other)
+      throw new InputError(
+        `${name("src")} "${src}" is ${other.id === src ? "" : `${other.id}, `}${other.why}`,
+      );
     // An interface the input tells too little of to audit (say, saved without its subnet) is not a
     // source, but its unknowns entry names it: say that rather than that nothing has the name.
     const unread = model.unknowns.find((u) => u.resource === src || mentions(u.message, src));
@@ -60,6 +73,25 @@ export function sourceResolver(
         : `${name("src")} "${src}": no interface, instance, name, private IP or subnet by that name in the input`,
     );
   };
+}
+
+/** The interface left out of the sources by its type that `src` names by id or address, if any. */
+function notSource(model: NetworkModel, src: string): NotSource | undefined {
+  const ip = ipOrNull(src);
+  // (Several with one address, in VPCs that use the same ranges: the lowest id, so the message does
+  // not follow the input's order.)
+  return (model.notSources ?? [])
+    .filter((n) => n.id === src || (ip !== null && (n.privateIps.includes(ip) || n.ipv6.includes(ip))))
+    .sort((a, b) => ascending(a.id, b.id))[0];
+}
+
+/** The address `src` is, or null when it is no address (an id or a name). */
+function ipOrNull(src: string): bigint | null {
+  try {
+    return parseIp(src);
+  } catch {
+    return null;
+  }
 }
 
 /** What the run's unknowns say of the interface `id` (one the input tells too little of to trace). */
@@ -86,12 +118,7 @@ function findSource(
   if (byId.length > 0) return byId[0]!;
   // An instance's traffic starts at its primary interface (device index 0), and nowhere else.
   if (endpoints.some((e) => e.ownerId === src)) return instanceStart(model, src, src, name, endpoints);
-  let ip: bigint | null = null;
-  try {
-    ip = parseIp(src);
-  } catch {
-    ip = null;
-  }
+  const ip = ipOrNull(src);
   if (ip !== null) {
     const holds = (e: Pick<Endpoint, "privateIps" | "ipv6" | "prefixes">): boolean =>
       e.privateIps.includes(ip) || e.ipv6.includes(ip) || (e.prefixes?.contains(ip) ?? false);

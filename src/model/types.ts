@@ -364,6 +364,20 @@ export interface UnplacedSource extends Pick<
   networkId: string;
 }
 
+/**
+ * An interface of the input left out of the sources by its type (a NAT gateway's own, a load
+ * balancer's that opens nothing beyond its targets ...), with why: what a trace's --src naming it by
+ * id or address is told.
+ */
+export interface NotSource {
+  id: string;
+  networkId: string;
+  privateIps: bigint[];
+  ipv6: bigint[];
+  /** What it is and why it is not a source, e.g. "NAT gateway nat-1's own interface, which is not a source (...)". */
+  why: string;
+}
+
 /** A managed Kubernetes cluster as the cloud describes it (EKS, GKE, AKS). */
 export interface ClusterInfo {
   name: string;
@@ -390,6 +404,8 @@ export interface NetworkModel {
   endpoints: Endpoint[];
   /** Source interfaces not audited for want of data (each also under `unknowns`). */
   unplaced?: UnplacedSource[];
+  /** Interfaces that are not sources by their type (see NotSource). */
+  notSources?: NotSource[];
   /** Data that could not be read or understood: each names the resource and why. */
   unknowns: ModelNote[];
   warnings: ModelNote[];

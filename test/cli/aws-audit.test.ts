@@ -413,6 +413,16 @@ describe("egress-audit aws trace", () => {
     ]);
   });
 
+  it("from the NAT gateway's own interface or address: says what it is, not that nothing has the name", () => {
+    for (const src of ["eni-0a1b2c3d4e5f600a1", "10.20.0.200"]) {
+      const t = cli("aws", "trace", "--from-dir", EXAMPLE, "--src", src, "--dst", "8.8.8.8", "--port", "443");
+      expect(t.code).toBe(2);
+      expect(t.stderr).toBe(
+        `egress-audit: error: --src "${src}" is ${src.startsWith("eni-") ? "" : "eni-0a1b2c3d4e5f600a1, "}NAT gateway nat-0a1b2c3d4e5f60031's own interface, which is not a source (AWS-managed: the gateway is analysed as a hop of the traffic routed through it)\n`,
+      );
+    }
+  });
+
   it("prints a readable trace by default", () => {
     const r = cli(
       "aws",

@@ -1253,6 +1253,33 @@ describe("destination hosts", () => {
     return d;
   };
 
+  // They said "no interface ... by that name in the input", which was false.
+  it("trace: an interface that is not a source by its type is named, with what it is", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push(
+      { ...eni("eni-nat", "subnet-pub", "10.0.0.200", []), InterfaceType: "nat_gateway" },
+      { ...eni("eni-vpce", "subnet-priv", "10.0.1.50", ["sg-all"]), InterfaceType: "vpc_endpoint" },
+    );
+    const nat =
+      "NAT gateway nat-1's own interface, which is not a source (AWS-managed: the gateway is analysed as a hop of the traffic routed through it)";
+    expect(() => trace(d, { src: "eni-nat" })).toThrow(`--src "eni-nat" is ${nat}`);
+    expect(() => trace(d, { src: "10.0.0.200" })).toThrow(`--src "10.0.0.200" is eni-nat, ${nat}`);
+    expect(() => trace(d, { src: "10.0.1.50" })).toThrow(
+      '--src "10.0.1.50" is eni-vpce, an interface of type vpc_endpoint, which is not a source (an interface VPC endpoint only answers: its address is a destination (cloud-service))',
+    );
+    // By its VPC and address where describe-nat-gateways does not name the interface.
+    d.NetworkInterfaces![2] = {
+      ...eni("eni-nat2", "subnet-pub", "10.0.0.200", []),
+      InterfaceType: "natGateway",
+    };
+    expect(() => trace(d, { src: "eni-nat2" })).toThrow(`--src "eni-nat2" is ${nat}`);
+    // Without describe-nat-gateways: which gateway cannot be told.
+    delete d.NatGateways;
+    expect(() => trace(d, { src: "eni-nat2" })).toThrow(
+      `--src "eni-nat2" is a NAT gateway's own interface, which is not a source`,
+    );
+  });
+
   it("trace: an instance whose primary interface cannot be audited is refused, not started at another of its interfaces", () => {
     const d = withAppMgmt();
     delete (d.NetworkInterfaces![0] as { SubnetId?: string }).SubnetId; // eni-app, device index 0

@@ -87,3 +87,15 @@ export function sourceKindOf(type: string): SourceKind | undefined {
 export function isNatGatewayType(type: string | null | undefined): boolean {
   return type != null && NAT_GATEWAY_TYPES.includes(type);
 }
+
+/**
+ * What an interface of `type` is and why it is not a source (undefined when it is one), e.g. "NAT
+ * gateway nat-1's own interface, which is not a source (...)": for a NAT gateway's own interface,
+ * naming the gateway where the input tells which (`natGatewayId`).
+ */
+export function notSourceWhy(type: string, natGatewayId?: string): string | undefined {
+  if (isNatGatewayType(type))
+    return `${natGatewayId === undefined ? "a NAT gateway's" : `NAT gateway ${natGatewayId}'s`} own interface, which is not a source (AWS-managed: the gateway is analysed as a hop of the traffic routed through it)`;
+  const why = NOT_SOURCE_TYPES.get(type);
+  return why === undefined ? undefined : `an interface of type ${type}, which is not a source (${why})`;
+}

@@ -9,7 +9,7 @@ import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/i
 import { ANY_CLIENT_PORTS, unreadGroup, type Endpoint } from "../../model/types.js";
 import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
-import { isNatGatewayType, sourceKindOf, type SourceKind } from "./interface-types.js";
+import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from "./interface-types.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
 
@@ -185,6 +185,16 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     publicIpInDoubt: new Map(),
   };
   const servicesOf = instanceServices(ctx);
+  /**
+   * Which NAT gateway a NAT gateway's interface is, by what describe-nat-gateways lists: its interface
+   * id, else its VPC and primary address.
+   */
+  const natOf = new Map<string, string>();
+  for (const { item: n } of ctx.raw.NatGateways)
+    for (const a of n.NatGatewayAddresses ?? []) {
+      if (a.NetworkInterfaceId) natOf.set(a.NetworkInterfaceId, n.NatGatewayId);
+      if (a.PrivateIp && n.VpcId) natOf.set(`${n.VpcId}|${a.PrivateIp}`, n.NatGatewayId);
+    }
   const pubMap = (vpc: string) => publicMapOf(facts, vpc);
   const vpcOfEni = new Map<string, string>();
   const vpcOfInstance = new Map<string, string>();
@@ -282,7 +292,20 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     if (stopped && primaryIp !== undefined && holdsInstanceAddress(iloc!, eni, primaryIp))
       stoppedPrimaries.push({ vpc, ip: primaryIp, instanceId: instance!.InstanceId, state: stopped });
     const kind = sourceKindOf(type);
-    if (kind === undefined) continue;
+    if (kind === undefined) {
+      // What a trace from it is told (its id or address as --src).
+      (ctx.model.notSources ??= []).push({
+        id: eni.NetworkInterfaceId,
+        networkId: vpc,
+        privateIps,
+        ipv6,
+        why: notSourceWhy(
+          type,
+          natOf.get(eni.NetworkInterfaceId) ?? natOf.get(`${vpc}|${eni.PrivateIpAddress ?? ""}`),
+        )!,
+      });
+      continue;
+    }
     const clusters = clustersOf(instance?.Tags, eni.TagSet);
     const instanceName = nameTag(instance?.Tags);
     const ownName = nameTag(eni.TagSet);

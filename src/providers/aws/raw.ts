@@ -213,6 +213,8 @@ export const NatGateway = z.looseObject({
       z.looseObject({
         PrivateIp: str.nullish(),
         PublicIp: str.nullish(),
+        /** The gateway's own interface (the same one for all its addresses). */
+        NetworkInterfaceId: str.nullish(),
         IsPrimary: bool.nullish(),
         /** assigning, unassigning, associating, disassociating, succeeded or failed. */
         Status: str.nullish(),
