@@ -56,6 +56,24 @@ describe("egress-audit aws --from-dir (example VPC)", () => {
     }
   });
 
+  // It said "all commands" of --ports and --dest, which `aws trace` refuses (Nonexistent flag).
+  it("the README's table of useful flags names the commands that take each", () => {
+    const readme = readFileSync("README.md", "utf8");
+    const rows = [...readme.matchAll(/^\| `(--[a-z-]+)[^`]*` +\| ([^|]+)\|/gm)];
+    expect(rows.map((r) => r[1])).toEqual(["--from-dir", "--json", "--ports", "--dest", "--vpc", "--debug"]);
+    const help = {
+      aws: cli("aws", "--help").stdout,
+      "aws trace": cli("aws", "trace", "--help").stdout,
+    };
+    for (const [, flag, commands] of rows) {
+      const listed = [...commands!.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+      for (const [command, text] of Object.entries(help))
+        expect(text.includes(`${flag}=`) || text.includes(`${flag} `), `${command} ${flag}`).toBe(
+          listed.includes(command),
+        );
+    }
+  });
+
   it("--json output follows the committed AuditResult schema", () => {
     const r = cli("aws", "--from-dir", EXAMPLE, "--json");
     expect(r.code).toBe(0);
