@@ -967,6 +967,21 @@ describe("--cluster with nodes the input does not place", () => {
   });
 });
 
+describe("--help", () => {
+  // It said "cloud networks and Kubernetes", and listed aws under both TOPICS and COMMANDS.
+  it("says what the tool audits today, and lists each command once", () => {
+    const r = cli("--help");
+    expect(r.code).toBe(0);
+    expect(r.stdout.split("\n")[0]).toBe(
+      "Static egress auditor for AWS VPCs: which ports reach the internet, from which IP, and which rule blocks the rest.",
+    );
+    expect(r.stdout).not.toContain("TOPICS");
+    expect(r.stdout.match(/^ {2}aws /gm)).toHaveLength(1);
+    // aws's own help still lists aws trace.
+    expect(cli("aws", "--help").stdout).toMatch(/^COMMANDS\n {2}aws trace /m);
+  });
+});
+
 describe("--help examples", () => {
   // The examples `--help` shows on the bundled folder must run as written (placeholders such as
   // vpc-0123456789abcdef0 or flows.jsonl are for the user to fill in).
