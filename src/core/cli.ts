@@ -124,7 +124,7 @@ let readerGone = false;
  */
 export async function writeOut(text: string): Promise<boolean> {
   if (readerGone) return false;
-  if (process.stdout.listenerCount("error") === 0) process.stdout.on("error", onStdoutError);
+  watchStdout();
   await new Promise<void>((resolve, reject) =>
     process.stdout.write(text, (err) => {
       if (err && isEpipe(err)) readerGone = true;
@@ -141,14 +141,27 @@ function isEpipe(err: Error): boolean {
 
 /** The exit code of the command once it has finished (see onStdoutError). */
 let finished: number | undefined;
+/** Set when a command's body starts (see guarded): until then, what stdout gets is oclif's own. */
+let running = false;
+
+/**
+ * Handles a reader that goes away (see onStdoutError). bin/run.js calls it before oclif runs anything,
+ * so that oclif's own output (--help, --version) to a closed pipe ends as a command's does.
+ */
+export function watchStdout(): void {
+  // (Whatever other listeners there are: @oclif/core installs one that swallows EPIPE, and nothing more.)
+  if (!process.stdout.listeners("error").includes(onStdoutError)) process.stdout.on("error", onStdoutError);
+}
 
 function onStdoutError(err: Error): void {
   if (!isEpipe(err)) throw err;
   readerGone = true;
   // The reader went away after the command finished, during oclif's final flush: that writes to the
   // closed pipe and waits for a drain that never comes (on an unref'd timer, so the process would end
-  // with Node's "unsettled top-level await" warning and code 13). End with the run's own code.
+  // with Node's "unsettled top-level await" warning and code 13). End with the run's own code. So
+  // does oclif's help, which no command body runs: its code is 0 (or what oclif set).
   if (finished !== undefined) process.exit(finished);
+  if (!running) process.exit(process.exitCode ?? 0);
 }
 
 /**
@@ -156,6 +169,7 @@ function onStdoutError(err: Error): void {
  * too (stack only with --debug). Returns the exit code the body asked for.
  */
 export async function guarded(debug: boolean, body: () => Promise<number>): Promise<number> {
+  running = true;
   try {
     const code = await body();
     // oclif waits for stdout to drain after a command, which a closed pipe never does: end here.
