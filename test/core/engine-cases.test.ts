@@ -1800,7 +1800,7 @@ describe("what AWS answers itself", () => {
     for (const [id, instance] of [
       ["eni-app", "i-app"],
       ["eni-app2", "i-app2"],
-    ])
+    ] as const)
       for (const b of named(id))
         expect(b).toEqual({ resource: instance, kind: "instance", rule: "HttpEndpoint" });
     const t = imds(d);
