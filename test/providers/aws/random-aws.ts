@@ -278,7 +278,8 @@ const chance = (r: Rand, percent: number): boolean => r.int(1, 100) <= percent;
 
 /**
  * A TCP/UDP port range, now and then in a spelling AWS does not print (the product cannot tell what
- * such a rule matches: its packets are unknown).
+ * such a rule matches: its packets are unknown). No range at all (both ends missing, or both -1) is
+ * one of them: AWS always gives a TCP/UDP rule both ends, so it is not "all ports".
  */
 function ports(r: Rand): [number | undefined, number | undefined] {
   if (chance(r, 5))
@@ -287,7 +288,9 @@ function ports(r: Rand): [number | undefined, number | undefined] {
       [-1, 50],
       [undefined, 53],
       [600, 500],
-    ] as [number | undefined, number][]);
+      [undefined, undefined],
+      [-1, -1],
+    ] as [number | undefined, number | undefined][]);
   return pick(r, PORT_RANGES);
 }
 
@@ -313,8 +316,12 @@ function permission(r: Rand, groups: readonly string[], lists: readonly string[]
     PrefixListIds: [],
     UserIdGroupPairs: [],
   };
-  if (proto === "tcp" || proto === "udp") [perm.FromPort, perm.ToPort] = ports(r);
-  else if (proto === "icmp" || proto === "icmpv6")
+  if (proto === "tcp" || proto === "udp") {
+    // A missing end is left out, as a hand-made or trimmed file would.
+    const [from, to] = ports(r);
+    if (from !== undefined) perm.FromPort = from;
+    if (to !== undefined) perm.ToPort = to;
+  } else if (proto === "icmp" || proto === "icmpv6")
     [perm.FromPort, perm.ToPort] = icmpTypeCode(r, proto === "icmpv6");
   for (let n = r.int(chance(r, 30) ? 0 : 1, 2); n > 0; n--)
     perm.IpRanges.push({
@@ -357,8 +364,8 @@ function aclEntries(r: Rand, egress: boolean, v6: boolean): RawEntry[] {
     };
     if (proto === "6" || proto === "17") {
       const [From, To] = ports(r);
-      // A missing end is one of the spellings in doubt.
-      e.PortRange = From === undefined ? { To: To! } : { From, To: To! };
+      // A missing end, or no PortRange at all, is one of the spellings in doubt.
+      if (To !== undefined) e.PortRange = From === undefined ? { To } : { From, To };
     } else if (proto === "1" || proto === "58") {
       const [Type, Code] = icmpTypeCode(r, proto === "58");
       e.IcmpTypeCode = { Type, Code };

@@ -158,8 +158,9 @@ const none = (x: number | undefined): boolean => x === undefined || x === -1;
 /**
  * Protocol and ports of a packet against a rule's (FromPort/ToPort, or an ACL entry's fields): "yes",
  * "no", or "doubt" for a packet of the rule's protocol when the rule spells its ports in a way AWS does
- * not print (one end -1 or missing, from above to, an ICMP code without a type): what it matches then
- * is not known.
+ * not print (a TCP/UDP rule with no port range, both ends missing or -1, or one end so, from above to;
+ * an ICMP code without a type): what it matches then is not known (docs/semantics.md, "Port spellings":
+ * AWS requires and prints both ends of a TCP/UDP range, so none is not "all ports").
  */
 function protoPortsMatch(
   proto: string,
@@ -172,7 +173,6 @@ function protoPortsMatch(
     ({ tcp: TCP, udp: UDP, icmp: ICMP, icmpv6: ICMPV6 } as Record<string, number>)[proto] ?? Number(proto);
   if (n !== pkt.proto) return "no";
   if (n === TCP || n === UDP) {
-    if (none(from) && none(to)) return "yes";
     if (none(from) || none(to) || from! > to!) return "doubt";
     return from! <= pkt.port && pkt.port <= to! ? "yes" : "no";
   }
