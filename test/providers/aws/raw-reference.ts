@@ -662,12 +662,17 @@ export class RawReference {
     if (!o || o.InternetGatewayBlockMode === "off") return null;
     // A setting is its region's only; a VPC whose subnets' zones say no region takes the only one.
     const zone = this.d.Subnets.find((s) => s.AvailabilityZone !== undefined)?.AvailabilityZone;
-    // (us-east-1a, us-east-1-bos-1a: us-east-1.)
-    const region = zone
-      ?.split("-")
-      .slice(0, 3)
-      .join("-")
-      .replace(/[a-z]$/, "");
+    // A region's name is words then a number (us-east-1, us-gov-west-1); a zone's adds a letter or a
+    // Local Zone's dash and name (us-east-1a, us-gov-west-1a, us-east-1-bos-1a: us-east-1).
+    const parts = zone?.split("-");
+    const number = parts?.findIndex((p) => /^\d/.test(p)) ?? -1;
+    const region =
+      number < 0
+        ? undefined
+        : parts!
+            .slice(0, number + 1)
+            .join("-")
+            .replace(/[a-z]$/, "");
     if (region !== undefined && region !== o.AwsRegion) return null;
     // And its account's only: the VPC's owner's, where both are said.
     const owner = this.d.Vpcs[0]!.OwnerId;
