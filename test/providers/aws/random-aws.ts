@@ -967,7 +967,28 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 40)) accounts(r, dump);
   if (chance(r, 20)) missingKey(r, dump);
   if (chance(r, 10)) govCloud(r, dump);
+  if (chance(r, 20)) unattached(r, dump);
   return dump;
+}
+
+/**
+ * An interface attached to nothing (Status available: created, or detached, a Lambda function's idle
+ * one): it sends nothing until it is attached, and is audited as if it were (its groups and subnet
+ * decide), its results saying it is not attached (source.unattached).
+ */
+function unattached(r: Rand, d: AwsDump): void {
+  const owned = new Set(
+    d.Reservations.flatMap((x) => x.Instances.flatMap((i) => i.NetworkInterfaces ?? [])).map(
+      (e) => e.NetworkInterfaceId,
+    ),
+  );
+  const candidates = d.NetworkInterfaces.filter(
+    (e) => !owned.has(e.NetworkInterfaceId) && e.Attachment?.InstanceId === undefined,
+  );
+  if (candidates.length === 0) return;
+  const eni = pick(r, candidates);
+  eni.Status = "available";
+  delete eni.Attachment;
 }
 
 /**

@@ -184,6 +184,19 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
         );
         const traceContract = TraceResultListSchema.safeParse(traces);
         if (!traceContract.success) problems.push(`trace JSON: ${traceContract.error.message}`);
+        // An interface attached to nothing (status available) is audited as if attached, and its
+        // traces and entries say it is not; the others' do not.
+        const unattached = eni.Status === "available";
+        const said = [
+          ...traces.map((t) => t.source?.unattached),
+          ...audit.results
+            .filter((e) => e.source.id === eni.NetworkInterfaceId)
+            .map((e) => e.source.unattached),
+        ];
+        if (said.some((u) => (u !== undefined) !== unattached))
+          problems.push(
+            `${eni.NetworkInterfaceId} (status ${eni.Status}): ${unattached ? "not " : ""}said to be unattached`,
+          );
         asked.forEach(({ pkt, flow }, i) => {
           const where = `${flow.src} ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
           const expected = ref.outcome(eni.NetworkInterfaceId, pkt);
