@@ -993,14 +993,13 @@ function unattached(r: Rand, d: AwsDump): void {
 
 /**
  * The VPC in AWS GovCloud (US-West), a region whose name has four parts (its zones us-gov-west-1a,
- * us-gov-west-1b): the subnets' zones say so, and the Block Public Access setting is now and then that
- * region's (its exclusions' ARNs in the aws-us-gov partition), else another region's, which does not
- * apply.
+ * us-gov-west-1b): the subnets' zones say so, and the Block Public Access setting moves along (its
+ * exclusions' ARNs in the aws-us-gov partition), so that it still applies as it did (zones of another
+ * region than the setting's are drawn above).
  */
 function govCloud(r: Rand, d: AwsDump): void {
   const region = "us-gov-west-1";
   for (const s of d.Subnets) s.AvailabilityZone = region + pick(r, ["a", "b"]);
-  if (!chance(r, 75)) return;
   for (const o of d.VpcBlockPublicAccessOptions) o.AwsRegion = region;
   for (const e of d.VpcBlockPublicAccessExclusions)
     e.ResourceArn = e.ResourceArn.replace(/^arn:aws:ec2:[^:]+:/, `arn:aws-us-gov:ec2:${region}:`);
