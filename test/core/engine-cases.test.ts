@@ -2037,6 +2037,80 @@ describe("what AWS answers itself", () => {
   });
 });
 
+describe("security groups the two listings of an interface give differently", () => {
+  // eni-db's listings name different groups (a change between the calls): whether it is a member of a
+  // group only one names cannot be told, so a rule referencing that group is in doubt for its
+  // addresses. It read describe-network-interfaces' groups: a false allowed where describe-instances'
+  // were current (and a false blocked the other way).
+  const withDb = (dni: string[], instances: string[]): Docs => {
+    const d = tinyVpc();
+    d.SecurityGroups!.push(
+      {
+        GroupId: "sg-client",
+        GroupName: "client",
+        VpcId: "vpc-1",
+        IpPermissions: [],
+        IpPermissionsEgress: [
+          { IpProtocol: "tcp", FromPort: 5432, ToPort: 5432, UserIdGroupPairs: [{ GroupId: "sg-db" }] },
+        ],
+      },
+      { GroupId: "sg-db", GroupName: "db", VpcId: "vpc-1", IpPermissions: [], IpPermissionsEgress: [] },
+      {
+        GroupId: "sg-open",
+        GroupName: "open",
+        VpcId: "vpc-1",
+        IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "10.0.0.0/16" }] }],
+        IpPermissionsEgress: [],
+      },
+    );
+    (d.NetworkInterfaces![0] as { Groups: object[] }).Groups = [{ GroupId: "sg-client" }];
+    // (eni-db2 is a member in both: sg-db has members whatever eni-db's listings say.)
+    d.NetworkInterfaces!.push(
+      { ...eni("eni-db", "subnet-priv", "10.0.1.20", dni), InterfaceType: "interface" },
+      { ...eni("eni-db2", "subnet-priv", "10.0.1.30", ["sg-db"]), InterfaceType: "interface" },
+    );
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-db",
+            SubnetId: "subnet-priv",
+            VpcId: "vpc-1",
+            PrivateIpAddress: "10.0.1.20",
+            NetworkInterfaces: [
+              {
+                ...eni("eni-db", "subnet-priv", "10.0.1.20", instances),
+                Attachment: { DeviceIndex: 0 },
+              },
+            ],
+          },
+        ],
+      },
+    ];
+    return d;
+  };
+  const toDb = (d: Docs) => trace(d, { src: "eni-app", dst: "10.0.1.20", port: 5432 });
+
+  it("a rule referencing a group only one listing puts the interface in is in doubt for it", () => {
+    // Both listings agree: a member (allowed), not a member (blocked by sg-client).
+    expect(toDb(withDb(["sg-db", "sg-open"], ["sg-db", "sg-open"]))).toMatchObject({ verdict: "allowed" });
+    expect(toDb(withDb(["sg-open"], ["sg-open"]))).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "sg-client" },
+    });
+    for (const [dni, instances] of [
+      [["sg-db", "sg-open"], ["sg-open"]],
+      [["sg-open"], ["sg-db", "sg-open"]],
+    ]) {
+      const t = toDb(withDb(dni!, instances!));
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toMatch(
+        /whether some interfaces are members of sg-db \(referenced by sg-client\) cannot be told: describe-network-interfaces and describe-instances list different security groups for eni-db/,
+      );
+    }
+  });
+});
+
 describe("a pod's address on an EKS node", () => {
   it("a trace from it leaving the VPC notes that the VPC CNI's default source NAT sends it as the node's primary address", () => {
     const d = tinyVpc();

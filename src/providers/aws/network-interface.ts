@@ -103,6 +103,11 @@ function describes(d: string | null | undefined): string | undefined {
 
 export interface InterfaceFacts {
   members: Map<string, IpSet>;
+  /**
+   * Group id -> addresses of interfaces that only one of their two listings puts in it (see
+   * groupsInDoubt): whether they are members cannot be told, with why.
+   */
+  maybeMembers: Map<string, { ips: IpSet; why: string }>;
   /** VPC id -> every address of its interfaces in the input (one address, one interface). */
   held: Map<string, IpSet>;
   /** VPC id -> private IPv4 -> public IPv4. */
@@ -145,12 +150,17 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       inst.NetworkInterfaces?.forEach((eni, j) => {
         const seen = enis.get(eni.NetworkInterfaceId);
         if (seen) {
-          const disputed = sameInterface(ctx, seen.loc, {
-            item: eni,
-            file: rloc.file,
-            path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
-          });
-          if (disputed.length > 0) disputes.set(eni.NetworkInterfaceId, disputed);
+          // describe-instances saved twice (two files of one call) lists the interface twice: one
+          // comparison says it all (a resource saved twice counts once).
+          const again = seen.instance?.item.InstanceId === inst.InstanceId;
+          const disputed = again
+            ? undefined
+            : sameInterface(ctx, seen.loc, {
+                item: eni,
+                file: rloc.file,
+                path: [...rloc.path, "Instances", i, "NetworkInterfaces", j],
+              });
+          if (disputed && disputed.length > 0) disputes.set(eni.NetworkInterfaceId, disputed);
           seen.instance = iloc;
           // Status is not compared: the two calls are seconds apart and an interface being attached
           // or detached meanwhile is routine (it decides no verdict, only the note of an interface
@@ -180,6 +190,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
 
   const facts: InterfaceFacts = {
     members: new Map(),
+    maybeMembers: new Map(),
     held: new Map(),
     publicIpOf: new Map(),
     publicIpInDoubt: new Map(),
@@ -284,7 +295,19 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     // field they are not known, which is not the same as none (which would let everything out).
     let own = prefixes;
     for (const ip of [...privateIps, ...ipv6]) own = own.union(IntervalSet.point(ip));
-    for (const g of groups) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
+    // Where the two listings name different groups, an interface is a member only of those both name;
+    // of the others whether it is cannot be told (a rule referencing one is in doubt for its addresses).
+    const groupDispute = disputes.get(eni.NetworkInterfaceId)?.find((d) => "groups" in d);
+    const sure = groupDispute && "groups" in groupDispute ? groupDispute.groups : groups;
+    for (const g of sure) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
+    if (groupDispute && "groups" in groupDispute)
+      for (const g of groupDispute.either) {
+        const m = facts.maybeMembers.get(g);
+        facts.maybeMembers.set(g, {
+          ips: (m?.ips ?? IntervalSet.EMPTY).union(own),
+          why: m?.why ?? groupDispute.reason,
+        });
+      }
     innerList(heldBy, vpc).push(own);
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
@@ -694,6 +717,7 @@ function sameInterface(
     const gb = (b.item.Groups ?? []).map((g) => g.GroupId);
     disputes.push({
       groups: ga.filter((g) => gb.includes(g)),
+      either: [...new Set([...ga, ...gb])].filter((g) => !(ga.includes(g) && gb.includes(g))).sort(ascending),
       why: `${call(a)} (${where}) lists security groups ${ga.join(", ") || "(none)"} for ${a.item.NetworkInterfaceId}, ${call(b)} (${b.file} ${jsonPath(b.path)}) ${gb.join(", ") || "(none)"}: saved at different moments, which are current cannot be told`,
       reason: `describe-network-interfaces and describe-instances list different security groups for ${a.item.NetworkInterfaceId} (saved at different moments): what only the groups of one listing allow cannot be told`,
     });
@@ -712,7 +736,7 @@ function sameInterface(
  * What two listings of one interface disagree on that a verdict depends on (see sameInterface): a
  * private address's public IP, or the security groups (`groups`: those both list).
  */
-type ListingDispute = ({ priv: string } | { groups: string[] }) & {
+type ListingDispute = ({ priv: string } | { groups: string[]; either: string[] }) & {
   /** For the unknowns entry: both places. */
   why: string;
   /** For the verdicts: no file names (a reason must not change with where a snapshot is kept). */

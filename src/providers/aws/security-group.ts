@@ -44,6 +44,7 @@ export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): v
     const refs: Refs = {
       listed,
       members: facts.members,
+      maybeMembers: facts.maybeMembers,
       sameVpc,
       // An address an interface in the input has is not another's: the members not in the input
       // may have only the others.
@@ -146,10 +147,20 @@ function expand(
     }
     for (const r of p.UserIdGroupPairs ?? []) {
       const ref = r.GroupId ?? "(unnamed group)";
+      const maybe = r.GroupId ? refs.maybeMembers.get(r.GroupId) : undefined;
       const ips = r.GroupId ? refs.members.get(r.GroupId) : undefined;
-      if (ips && !r.VpcPeeringConnectionId) {
-        const known = add(perm, `members of ${ref}`, ips, r.Description);
-        const rest = refs.otherMembers?.subtract(ips) ?? IntervalSet.EMPTY;
+      if ((ips || maybe) && !r.VpcPeeringConnectionId) {
+        const known = add(perm, `members of ${ref}`, ips ?? IntervalSet.EMPTY, r.Description);
+        // Interfaces whose two listings disagree on whether they are in the group: in doubt.
+        const doubtful = maybe?.ips.subtract(ips ?? IntervalSet.EMPTY) ?? IntervalSet.EMPTY;
+        if (!doubtful.isEmpty())
+          perm.rules.push({
+            ...known,
+            match: shapeSet(perm.shape, doubtful),
+            ref: { ...known.ref, description: `${perm.text}members of ${ref} in doubt` },
+            unresolved: `whether some interfaces are members of ${ref} (referenced by ${groupId}) cannot be told: ${maybe!.why}`,
+          });
+        const rest = refs.otherMembers?.subtract(ips ?? IntervalSet.EMPTY) ?? IntervalSet.EMPTY;
         if (!rest.isEmpty())
           perm.rules.push({
             ...known,
@@ -188,6 +199,8 @@ interface Refs {
   /** The groups the input describes. */
   listed: ReadonlySet<string>;
   members: Map<string, IntervalSet>;
+  /** Addresses whose membership is in doubt (see InterfaceFacts.maybeMembers). */
+  maybeMembers: Map<string, { ips: IntervalSet; why: string }>;
   /** For a group of the referencing group's VPC: non-public IPv4 and the VPC's own blocks. */
   sameVpc: IntervalSet;
   /** Why the members in the input may not be all of them, if they may not. */

@@ -968,6 +968,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 20)) missingKey(r, dump);
   if (chance(r, 10)) govCloud(r, dump);
   if (chance(r, 20)) unattached(r, dump);
+  if (chance(r, 25)) groupsChanged(r, dump);
   return dump;
 }
 
@@ -989,6 +990,29 @@ function unattached(r: Rand, d: AwsDump): void {
   const eni = pick(r, candidates);
   eni.Status = "available";
   delete eni.Attachment;
+}
+
+/**
+ * An instance's interface whose security groups changed between describe-network-interfaces and
+ * describe-instances: the latter's listing names one group more, one fewer, another one, or none.
+ * Which is current cannot be told: what a group both name allows is allowed, the rest unknown.
+ */
+function groupsChanged(r: Rand, d: AwsDump): void {
+  const listed = new Set(d.NetworkInterfaces.map((e) => e.NetworkInterfaceId));
+  const candidates = d.Reservations.flatMap((x) =>
+    x.Instances.flatMap((i) => i.NetworkInterfaces ?? []),
+  ).filter((e) => listed.has(e.NetworkInterfaceId));
+  if (candidates.length === 0) return;
+  const listing = pick(r, candidates);
+  const ids = listing.Groups.map((g) => g.GroupId);
+  const others = d.SecurityGroups.filter((g) => !ids.includes(g.GroupId));
+  const kind = r.int(0, 3);
+  let groups = d.SecurityGroups.filter((g) => ids.includes(g.GroupId));
+  if (kind === 0 && others.length > 0) groups.push(pick(r, others));
+  else if (kind === 1 && groups.length > 1) groups.splice(r.int(0, groups.length - 1), 1);
+  else if (kind === 2 && others.length > 0) groups = [pick(r, others)];
+  else groups = [];
+  listing.Groups = groups.map((g) => ({ GroupId: g.GroupId, GroupName: g.GroupName }));
 }
 
 /**

@@ -245,7 +245,19 @@ export class RawReference {
     let maybe = false;
     for (const u of p.UserIdGroupPairs) {
       const members = u.VpcPeeringConnectionId ? [] : this.members(u.GroupId);
-      if (members.some((m) => holds(m, peer))) return "yes";
+      // An interface whose two listings name different groups is surely a member of a group both name
+      // only; of one that one of them names, maybe.
+      const holder = members.find((m) => holds(m, peer));
+      if (holder !== undefined && this.groupsBothName(holder)?.includes(u.GroupId) !== false) return "yes";
+      if (holder !== undefined) maybe = true;
+      if (
+        !u.VpcPeeringConnectionId &&
+        this.interfaces.some(
+          ({ eni }) =>
+            holds(eni, peer) && this.otherListing(eni)?.Groups.some((g) => g.GroupId === u.GroupId),
+        )
+      )
+        maybe = true;
       if (members.some((m) => addressesOf(m).length > 0)) continue;
       const vpc = this.d.Vpcs[0]!;
       const own = [
@@ -269,6 +281,10 @@ export class RawReference {
     pkt: RawPacket,
     peer: string,
   ): "allow" | "unknown" | "deny" {
+    // Two listings naming different groups: what a group both name allows is allowed, the rest unknown.
+    const common = this.groupsBothName(eni);
+    if (common !== undefined)
+      return this.rulesAllow(common, dir, pkt, peer) === "allow" ? "allow" : "unknown";
     // An instance's or a customer's interface always has a group: an empty list AWS never prints, and
     // what its groups allow is not known. An AWS service's empty list: no group filters it.
     if (eni.Groups.length === 0 && sendsAs(eni.InterfaceType) === "instance" && eni.InterfaceType !== "evs") {
@@ -279,8 +295,45 @@ export class RawReference {
         ? "unknown"
         : "allow";
     }
-    const perms = eni.Groups.flatMap(({ GroupId }) => {
-      const g = this.group(GroupId);
+    return this.rulesAllow(
+      eni.Groups.map((g) => g.GroupId),
+      dir,
+      pkt,
+      peer,
+    );
+  }
+
+  /**
+   * The groups both listings of an interface name (describe-network-interfaces' and describe-instances'),
+   * where they name different ones (a change between the two calls); undefined where they agree or it
+   * is listed once.
+   */
+  private groupsBothName(eni: RawEni): string[] | undefined {
+    const other = this.otherListing(eni);
+    if (other === undefined) return undefined;
+    const a = new Set(eni.Groups.map((g) => g.GroupId));
+    const b = new Set(other.Groups.map((g) => g.GroupId));
+    if (a.size === b.size && [...a].every((g) => b.has(g))) return undefined;
+    return [...a].filter((g) => b.has(g));
+  }
+
+  /** describe-instances' listing of an interface describe-network-interfaces lists too. */
+  private otherListing(eni: RawEni): { Groups: RawEni["Groups"] } | undefined {
+    if (!this.d.NetworkInterfaces.includes(eni)) return undefined;
+    return this.d.Reservations.flatMap((x) => x.Instances.flatMap((i) => i.NetworkInterfaces ?? [])).find(
+      (e) => e.NetworkInterfaceId === eni.NetworkInterfaceId,
+    );
+  }
+
+  /** The union of groups' rules in one direction (see groupsAllow). */
+  private rulesAllow(
+    groupIds: readonly string[],
+    dir: "egress" | "ingress",
+    pkt: RawPacket,
+    peer: string,
+  ): "allow" | "unknown" | "deny" {
+    const perms = groupIds.flatMap((id) => {
+      const g = this.group(id);
       return dir === "egress" ? g.IpPermissionsEgress : g.IpPermissions;
     });
     let maybe = false;
