@@ -537,20 +537,10 @@ function withAddresses(
   };
 }
 
-/** How many IPv4 and IPv6 destinations parts cover: [IPv4, IPv6]. */
-function familySizes(parts: readonly { ips: IntervalSet }[]): [bigint, bigint] {
-  let v4 = 0n;
-  let v6 = 0n;
-  for (const p of parts)
-    p.ips.eachRange((lo, hi) => {
-      if (lo >= V4_OFFSET) v4 += hi - lo + 1n;
-      else if (hi < V4_OFFSET) v6 += hi - lo + 1n;
-      else {
-        v6 += V4_OFFSET - lo;
-        v4 += hi - V4_OFFSET + 1n;
-      }
-    });
-  return [v4, v6];
+/** How many IPv4 and IPv6 destinations a set of addresses holds: [IPv4, IPv6]. */
+function familySizes(ips: IntervalSet): [bigint, bigint] {
+  const v4 = ips.sizeFrom128();
+  return [v4, ips.size() - v4];
 }
 
 /**
@@ -561,8 +551,8 @@ function familySizes(parts: readonly { ips: IntervalSet }[]): [bigint, bigint] {
  * in address order).
  */
 function larger(a: CellPart, b: CellPart, total: readonly [bigint, bigint]): boolean {
-  const [a4, a6] = familySizes([a]);
-  const [b4, b6] = familySizes([b]);
+  const [a4, a6] = familySizes(a.ips);
+  const [b4, b6] = familySizes(b.ips);
   const [t4, t6] = total;
   // a4/t4 + a6/t6 against b4/t4 + b6/t6, over the common denominator (a family asked nothing counts 0).
   const share = (x4: bigint, x6: bigint): bigint =>
@@ -606,7 +596,14 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
     main = notAllowed[0];
     if (main!.outcome.verdict === "unknown") mainUnknown = main;
   } else if (notAllowed.length > 1) {
-    const total = familySizes(parts);
+    let t4 = 0n;
+    let t6 = 0n;
+    for (const p of parts) {
+      const [v4, v6] = familySizes(p.ips);
+      t4 += v4;
+      t6 += v6;
+    }
+    const total = [t4, t6] as const;
     for (const part of notAllowed) {
       if (
         part.outcome.verdict === "unknown" &&

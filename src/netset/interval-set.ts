@@ -56,6 +56,8 @@ export class IntervalSet {
   private _key: string | undefined;
   private _hash: number | undefined;
   private _size: bigint | undefined;
+  /** Of _size, the values in the window (see windowSize). */
+  private _windowSize: number | undefined;
   private _id: number | undefined;
 
   /** Callers must pass canonical lists, cut at the window edges; every public factory does. */
@@ -215,12 +217,32 @@ export class IntervalSet {
     if (this._size === undefined) {
       let n = 0n;
       for (const [lo, hi] of this._big) n += hi - lo + 1n;
+      this._size = n + BigInt(this.windowSize());
+    }
+    return this._size;
+  }
+
+  /** Number of values in [2^128, 2^128 + 2^53): for a set of addresses, its IPv4 ones. */
+  private windowSize(): number {
+    if (this._windowSize === undefined) {
       // Ranges inside the window are disjoint within 2^53 values, so this sum is exact.
       let m = 0;
       for (let k = 0; k < this._num.length; k += 2) m += this._num[k + 1]! - this._num[k]! + 1;
-      this._size = n + BigInt(m);
+      this._windowSize = m;
     }
-    return this._size;
+    return this._windowSize;
+  }
+
+  /**
+   * Number of values from 2^128 on (for a set of addresses: its IPv4 ones, which live there; the rest,
+   * size() minus this, are its IPv6 ones). Cached: as cheap as size() once either was asked.
+   */
+  sizeFrom128(): bigint {
+    let n = BigInt(this.windowSize());
+    // Ranges above the window come last in the sorted list.
+    for (let k = this._big.length - 1; k >= 0 && this._big[k]![0] >= WINDOW_HI; k--)
+      n += this._big[k]![1] - this._big[k]![0] + 1n;
+    return n;
   }
 
   min(): bigint | undefined {

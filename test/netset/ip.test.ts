@@ -209,6 +209,31 @@ describe("parseCidr / toCidrs", () => {
     expect(IP_ALL.size()).toBe((1n << 128n) + (1n << 32n));
     expect(IPV4_ALL.size()).toBe(1n << 32n);
   });
+
+  it("sizeFrom128 counts a set's IPv4 addresses (the rest of size() are IPv6)", () => {
+    expect(IP_ALL.sizeFrom128()).toBe(1n << 32n);
+    expect(IPV6_ALL.sizeFrom128()).toBe(0n);
+    const mixed = cidrSet(["10.0.0.0/24", "8.8.8.8/32", "2001:db8::/120", "::/128"]);
+    expect(mixed.sizeFrom128()).toBe(257n);
+    expect(mixed.size() - mixed.sizeFrom128()).toBe(257n);
+    // Generic sets too: values from 2^128 on, inside the number window and above it.
+    const far = IntervalSet.fromRanges([
+      [5n, 9n],
+      [V4_OFFSET + 3n, V4_OFFSET + 4n],
+      [V4_OFFSET + (1n << 60n), V4_OFFSET + (1n << 60n) + 9n],
+    ]);
+    expect(far.sizeFrom128()).toBe(12n);
+    fc.assert(
+      fc.property(fc.array(fc.tuple(fc.bigInt(0n, 1n << 130n), fc.bigInt(0n, 1n << 20n))), (xs) => {
+        const set = IntervalSet.fromRanges(xs.map(([lo, n]) => [lo, lo + n] as const));
+        const brute = set.ranges.reduce(
+          (sum, [lo, hi]) => sum + (hi < V4_OFFSET ? 0n : hi - (lo > V4_OFFSET ? lo : V4_OFFSET) + 1n),
+          0n,
+        );
+        expect(set.sizeFrom128()).toBe(brute);
+      }),
+    );
+  });
 });
 
 describe("PUBLIC_INTERNET", () => {
