@@ -72,7 +72,7 @@ export function withoutForeignIcmp(packets: PacketSet): PacketSet {
     .subtract(PacketSet.cube(ICMPV6_ONLY, PORT_ALL, IPV4_ALL));
 }
 
-type Template = Omit<AuditEntry, "source">;
+type Template = Omit<AuditEntry, "source" | "notes">;
 
 /** CIDR text of a set (the minimal exact cover, see toCidrs). */
 export function cidrsOf(ips: IntervalSet): string[] {
@@ -388,8 +388,10 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
+    const portsNote = clientPortsNote(ep);
     for (const t of templates) {
-      results.push(withAddresses(source, t, fix, owned.has(t)));
+      const notes = portsNote !== undefined && WITH_PORTS.has(t.protocol) ? [portsNote] : NO_NOTES;
+      results.push(withAddresses(source, t, fix, owned.has(t), notes));
       counts[t.verdict]++;
     }
   };
@@ -506,6 +508,7 @@ function withAddresses(
   t: Template,
   fix: (s: string) => string,
   owned: boolean,
+  notes: readonly string[],
 ): AuditEntry {
   let egressIps = t.egressIps;
   let paths = t.paths;
@@ -534,7 +537,24 @@ function withAddresses(
     blockedBy,
     reason: t.reason,
     paths,
+    notes: notes as string[],
   };
+}
+
+const NO_NOTES: readonly string[] = [];
+/** The rows whose replies go to the client's ports (see clientPortsNote). */
+const WITH_PORTS = new Set(["tcp", "udp", "sctp"]);
+
+/**
+ * Why a source's replies are checked on 1024-65535 whatever its OS, where that is so: a Kubernetes
+ * node, whose pods' traffic leaving the VPC its network plugin translates to the node's address with a
+ * source port Linux picks from 1024-65535 (see the AWS converter's ephemeralPorts). Undefined for
+ * other sources.
+ */
+export function clientPortsNote(ep: Endpoint): string | undefined {
+  const cluster = ep.clusters?.[0];
+  if (cluster === undefined) return undefined;
+  return `replies are checked on ports 1024-65535: ${ep.id} is an interface of a node of Kubernetes cluster ${cluster}, whose pods' IPv4 traffic leaving the VPC the VPC CNI translates to the node's address with a source port Linux picks from 1024-65535 (SNAT --random-fully, the default unless AWS_VPC_K8S_CNI_RANDOMIZESNAT=none); its pods' own ports (inside the VPC, over IPv6) lie in that range too`;
 }
 
 /** How many IPv4 and IPv6 destinations a set of addresses holds: [IPv4, IPv6]. */

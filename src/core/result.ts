@@ -76,6 +76,11 @@ export const AuditEntrySchema = z.object({
     .nullable()
     .describe("Why the part the entry names (see blockedBy) is blocked or unknown"),
   paths: z.array(PathSchema).describe("The destinations split by outcome"),
+  notes: z
+    .array(z.string())
+    .describe(
+      "What else the reader should know about this entry's answer (a Kubernetes node's replies checked on ports 1024-65535, and why); empty otherwise",
+    ),
 });
 
 export const AuditResultSchema = z.object({

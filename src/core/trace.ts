@@ -26,7 +26,7 @@ import {
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { PORT_PROTOCOLS } from "../graph/returns.js";
-import { withoutForeignIcmp } from "./audit.js";
+import { clientPortsNote, withoutForeignIcmp } from "./audit.js";
 import type { Flow, TracePart, TraceResult } from "./result.js";
 
 /**
@@ -428,15 +428,15 @@ function podAddressNote(model: NetworkModel, ep: Endpoint, dst: string): string 
  * hop says so) on a protocol with ports.
  */
 function nodePortsNote(ep: Endpoint, pieces: readonly Piece[]): string | undefined {
-  const cluster = ep.clusters?.[0];
-  if (cluster === undefined || !ep.ephemeralPorts.equals(ANY_CLIENT_PORTS)) return;
+  const note = clientPortsNote(ep);
+  if (note === undefined || !ep.ephemeralPorts.equals(ANY_CLIENT_PORTS)) return;
   const withPorts = pieces.some(
     (p) =>
       !p.packets.restrictProtocols(PORT_PROTOCOLS).isEmpty() &&
       p.outcome.hops.some((h) => h.kind === "network-acl" && /\breplies\b/.test(h.detail)),
   );
   if (!withPorts) return;
-  return `replies are checked on ports 1024-65535: ${ep.id} is an interface of a node of Kubernetes cluster ${cluster}, whose pods' traffic leaving the VPC the VPC CNI translates to the node's address with a source port Linux picks from 1024-65535 (SNAT --random-fully, the default unless AWS_VPC_K8S_CNI_RANDOMIZESNAT=none)`;
+  return note;
 }
 
 type Answer = Omit<TraceResult, "flow" | "traced" | "source" | "notes" | "parts">;
@@ -455,13 +455,13 @@ function traceOf(pieces: readonly Piece[], flow: Flow, name: FieldName): Answer 
   if (!shown) throw new Error("trace produced no outcome");
   const top = { exit: shown.exit, egressIp: shown.egressIp, blockedBy: shown.blockedBy, hops: shown.hops };
   if (parts.length === 1) return { verdict: shown.verdict, ...top, reason: shown.reason };
-  const verdict = parts.every((p) => p.verdict === shown.verdict) ? shown.verdict : "unknown";
+  const alike = parts.every((p) => p.verdict === shown.verdict);
+  const verdict = alike ? shown.verdict : "unknown";
   const each = parts.map((p, i) => `part ${i + 1} (${p.packets}): ${fateOf(p)}`).join("; ");
   const shows = `the ${top.blockedBy === null ? "hops" : "hops and blockedBy"} shown are part 1's`;
-  const reason =
-    verdict === shown.verdict
-      ? `${shown.reason} (for part 1 of ${parts.length}; ${each}; ${shows})`
-      : `the flow's packets fare differently, ${oneAnswer(flow, name)}: ${each}; ${shows}`;
+  const reason = alike
+    ? `${shown.reason} (for part 1 of ${parts.length}; ${each}; ${shows})`
+    : `the flow's packets fare differently, ${oneAnswer(flow, name)}: ${each}; ${shows}`;
   return { verdict, ...top, reason, parts };
 }
 

@@ -105,6 +105,16 @@ export function renderAuditText(r: AuditResult): string {
     for (const e of entries)
       rows.push([e.protocol, e.ports, e.verdict, e.egressIps.join(", ") || "-", detail(e)]);
     out.push(...table(rows));
+    // Notes on the answers (a Kubernetes node's client ports): once per note, with the rows it applies
+    // to, so a terminal reader sees what --json says in each entry's notes.
+    const noted = new Map<string, string[]>();
+    for (const e of entries)
+      for (const n of e.notes) {
+        const rowsOf = noted.get(n) ?? [];
+        rowsOf.push(`${e.protocol} ${e.ports}`);
+        noted.set(n, rowsOf);
+      }
+    for (const [n, rowsOf] of noted) out.push(`  note (${summarise(rowsOf)}): ${n}`);
   }
   out.push(...runNotes(r));
   const s = r.summary;

@@ -365,6 +365,12 @@ describe("egress-audit aws trace", () => {
       ).results.find((e) => e.source.name === "app-1")!;
     const node = audit(EXAMPLE);
     expect(node).toMatchObject({ verdict: "unknown", blockedBy: null, egressIps: [] });
+    // The entry says why its replies are checked on that range (the text prints it under the table).
+    expect(node.notes).toEqual([
+      expect.stringMatching(
+        /^replies are checked on ports 1024-65535: eni-0a1b2c3d4e5f60104 is an interface of a node of Kubernetes cluster shop-eks, .*--random-fully/,
+      ),
+    ]);
     expect(node.reason).toBe(
       "acl-0a1b2c3d4e5f60072 lets replies through on only some of the ephemeral ports 1024-65535; the others are denied by inbound rule *: the connection works only when the client picks one of those",
     );
@@ -390,7 +396,7 @@ describe("egress-audit aws trace", () => {
     const host = editedExample((key, data) => {
       if (key === "Reservations") untagNodes(data);
     });
-    expect(audit(host)).toMatchObject({ verdict: "allowed", egressIps: ["203.0.113.10"] });
+    expect(audit(host)).toMatchObject({ verdict: "allowed", egressIps: ["203.0.113.10"], notes: [] });
     const hostTrace = cli("aws", "trace", "--from-dir", host, ...flow).stdout;
     expect(hostTrace).toContain("app-1 -> 8.8.8.8 udp/53: ALLOWED");
     expect(hostTrace).toContain("to ports 32768-60999 of 10.20.10.31): rule 110");

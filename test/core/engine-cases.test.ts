@@ -2105,9 +2105,32 @@ describe("security groups the two listings of an interface give differently", ()
       const t = toDb(withDb(dni!, instances!));
       expect(t.verdict).toBe("unknown");
       expect(t.reason).toMatch(
-        /whether some interfaces are members of sg-db \(referenced by sg-client\) cannot be told: describe-network-interfaces and describe-instances list different security groups for eni-db/,
+        /whether an interface is a member of sg-db \(referenced by sg-client\) cannot be told: describe-network-interfaces and describe-instances list different security groups for eni-db /,
       );
     }
+    // Two interfaces in doubt: each answer names its own dispute.
+    const two = withDb(["sg-db", "sg-open"], ["sg-open"]);
+    two.NetworkInterfaces!.push({
+      ...eni("eni-db3", "subnet-priv", "10.0.1.40", ["sg-db", "sg-open"]),
+      InterfaceType: "interface",
+    });
+    (two.Reservations as { Instances: object[] }[]).push({
+      Instances: [
+        {
+          InstanceId: "i-db3",
+          SubnetId: "subnet-priv",
+          VpcId: "vpc-1",
+          PrivateIpAddress: "10.0.1.40",
+          NetworkInterfaces: [
+            { ...eni("eni-db3", "subnet-priv", "10.0.1.40", ["sg-open"]), Attachment: { DeviceIndex: 0 } },
+          ],
+        },
+      ],
+    });
+    expect(toDb(two).reason).toMatch(/list different security groups for eni-db /);
+    const t3 = trace(two, { src: "eni-app", dst: "10.0.1.40", port: 5432 });
+    expect(t3.verdict).toBe("unknown");
+    expect(t3.reason).toMatch(/list different security groups for eni-db3 /);
   });
 });
 

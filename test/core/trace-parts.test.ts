@@ -112,6 +112,15 @@ describe("a trace whose packets fare differently", () => {
     );
   });
 
+  it("asks for a port where the part shown first is unknown and the others allowed", () => {
+    // The bastion lets every TCP port out; tcp/25 is unknown (EC2's default restriction): the part
+    // shown first is that unknown one, and the flow, unknown as well, still fares differently.
+    const t = trace(shop, { src: "bastion", protocol: "tcp" });
+    expect(t.verdict).toBe("unknown");
+    expect(t.parts!.map((p) => p.verdict)).toEqual(["unknown", "allowed"]);
+    expect(t.reason).toMatch(/^the flow's packets fare differently, give --port for one answer: /);
+  });
+
   it("has no parts where one outcome holds for every packet", () => {
     expect(trace(shop, { protocol: "tcp", port: 443 }).parts).toBeUndefined();
     expect(trace(shop, { protocol: "icmp" }).parts).toBeUndefined();

@@ -107,7 +107,7 @@ export interface InterfaceFacts {
    * Group id -> addresses of interfaces that only one of their two listings puts in it (see
    * groupsInDoubt): whether they are members cannot be told, with why.
    */
-  maybeMembers: Map<string, { ips: IpSet; why: string }>;
+  maybeMembers: Map<string, { ips: IpSet; why: string }[]>;
   /** VPC id -> every address of its interfaces in the input (one address, one interface). */
   held: Map<string, IpSet>;
   /** VPC id -> private IPv4 -> public IPv4. */
@@ -301,13 +301,8 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const sure = groupDispute && "groups" in groupDispute ? groupDispute.groups : groups;
     for (const g of sure) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
     if (groupDispute && "groups" in groupDispute)
-      for (const g of groupDispute.either) {
-        const m = facts.maybeMembers.get(g);
-        facts.maybeMembers.set(g, {
-          ips: (m?.ips ?? IntervalSet.EMPTY).union(own),
-          why: m?.why ?? groupDispute.reason,
-        });
-      }
+      for (const g of groupDispute.either)
+        innerList(facts.maybeMembers, g).push({ ips: own, why: groupDispute.reason });
     innerList(heldBy, vpc).push(own);
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);

@@ -151,15 +151,18 @@ function expand(
       const ips = r.GroupId ? refs.members.get(r.GroupId) : undefined;
       if ((ips || maybe) && !r.VpcPeeringConnectionId) {
         const known = add(perm, `members of ${ref}`, ips ?? IntervalSet.EMPTY, r.Description);
-        // Interfaces whose two listings disagree on whether they are in the group: in doubt.
-        const doubtful = maybe?.ips.subtract(ips ?? IntervalSet.EMPTY) ?? IntervalSet.EMPTY;
-        if (!doubtful.isEmpty())
-          perm.rules.push({
-            ...known,
-            match: shapeSet(perm.shape, doubtful),
-            ref: { ...known.ref, description: `${perm.text}members of ${ref} in doubt` },
-            unresolved: `whether some interfaces are members of ${ref} (referenced by ${groupId}) cannot be told: ${maybe!.why}`,
-          });
+        // Interfaces whose two listings disagree on whether they are in the group: in doubt, each
+        // naming its own dispute.
+        for (const m of maybe ?? []) {
+          const doubtful = m.ips.subtract(ips ?? IntervalSet.EMPTY);
+          if (!doubtful.isEmpty())
+            perm.rules.push({
+              ...known,
+              match: shapeSet(perm.shape, doubtful),
+              ref: { ...known.ref, description: `${perm.text}members of ${ref} in doubt` },
+              unresolved: `whether an interface is a member of ${ref} (referenced by ${groupId}) cannot be told: ${m.why}`,
+            });
+        }
         const rest = refs.otherMembers?.subtract(ips ?? IntervalSet.EMPTY) ?? IntervalSet.EMPTY;
         if (!rest.isEmpty())
           perm.rules.push({
@@ -200,7 +203,7 @@ interface Refs {
   listed: ReadonlySet<string>;
   members: Map<string, IntervalSet>;
   /** Addresses whose membership is in doubt (see InterfaceFacts.maybeMembers). */
-  maybeMembers: Map<string, { ips: IntervalSet; why: string }>;
+  maybeMembers: Map<string, { ips: IntervalSet; why: string }[]>;
   /** For a group of the referencing group's VPC: non-public IPv4 and the VPC's own blocks. */
   sameVpc: IntervalSet;
   /** Why the members in the input may not be all of them, if they may not. */
