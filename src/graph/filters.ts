@@ -6,6 +6,11 @@ import type { Filter, Rule, RuleRef } from "../model/types.js";
 export interface Decided {
   set: PacketSet;
   ref: RuleRef;
+  /**
+   * Allow-union filters in traces: the other rules that allow all of `set` too (any one suffices, so
+   * revoking `ref` alone would not stop it).
+   */
+  also?: RuleRef[];
 }
 
 /** Packets a rule with unresolved peers might match: the filter cannot decide them. */
@@ -92,7 +97,10 @@ export function evalUnion(
     if (r.action !== "allow" || r.unresolved) continue;
     const m = remaining.intersect(r.match);
     if (m.isEmpty()) continue;
-    allowed.push({ set: m, ref: r.ref });
+    const also = rules
+      .filter((o) => o !== r && o.action === "allow" && !o.unresolved && m.isSubsetOf(o.match))
+      .map((o) => o.ref);
+    allowed.push({ set: m, ref: r.ref, ...(also.length > 0 ? { also } : {}) });
     remaining = remaining.subtract(m);
   }
   return { allowed, denied, undecided };

@@ -521,6 +521,15 @@ export class Engine {
               rule: a.ref.rule,
               detail: a.ref.description ?? "allowed",
             },
+            // Any one rule suffices: the others that allow it too, so that revoking the first alone
+            // is not read as closing it.
+            ...(a.also ?? []).map((o): Hop => ({
+              resource: o.resource,
+              kind,
+              action: "allow",
+              rule: o.rule,
+              detail: `also: ${o.description ?? "allowed"}`,
+            })),
           ],
         });
     }

@@ -403,6 +403,54 @@ describe("egress-audit aws trace", () => {
     expect(hostTrace).not.toContain("note: replies are checked");
   });
 
+  // Security groups are an allow-union: any rule that allows a packet lets it out. An allowed trace
+  // named only the first, and an auditor revoking it would leave the flow open through the others.
+  it("an allowed trace names every security group rule that allows the flow, not only the first", () => {
+    const dir = editedExample((key, data) => {
+      if (key !== "SecurityGroups") return;
+      const sg = data.SecurityGroups!.find(
+        (g) => (g as { GroupId: string }).GroupId === "sg-0a1b2c3d4e5f60082",
+      ) as { IpPermissionsEgress: object[] };
+      sg.IpPermissionsEgress.push({
+        IpProtocol: "tcp",
+        FromPort: 400,
+        ToPort: 500,
+        IpRanges: [{ CidrIp: "8.8.0.0/16", Description: "dns vendor" }],
+      });
+    });
+    const flow = (dst: string) => [
+      "--src",
+      "app-1",
+      "--dst",
+      dst,
+      "--protocol",
+      "tcp",
+      "--port",
+      "443",
+      "--json",
+    ];
+    const hops = (dst: string) =>
+      (JSON.parse(cli("aws", "trace", "--from-dir", dir, ...flow(dst)).stdout) as { hops: object[] }[])[0]!
+        .hops;
+    expect(hops("8.8.8.8").slice(0, 3)).toEqual([
+      expect.objectContaining({
+        resource: "sg-0a1b2c3d4e5f60082",
+        action: "allow",
+        rule: "payment and partner APIs",
+      }),
+      {
+        resource: "sg-0a1b2c3d4e5f60082",
+        kind: "security-group",
+        action: "allow",
+        rule: "dns vendor",
+        detail: "also: egress tcp 400-500 to 8.8.0.0/16",
+      },
+      expect.objectContaining({ kind: "route-table", action: "forward" }),
+    ]);
+    // Where the other rule does not allow it, it is not named.
+    expect(hops("1.1.1.1")[1]).toMatchObject({ kind: "route-table" });
+  });
+
   it("prints exactly the README's worked trace example", () => {
     const readme = readFileSync("README.md", "utf8");
     const section = readme.slice(readme.indexOf("## Reading a trace"));
