@@ -428,8 +428,9 @@ function podAddressNote(model: NetworkModel, ep: Endpoint, dst: string): string 
  * hop says so) on a protocol with ports.
  */
 function nodePortsNote(ep: Endpoint, pieces: readonly Piece[]): string | undefined {
+  // (A node's client ports are always 1024-65535: see the AWS converter's ephemeralPorts.)
   const note = clientPortsNote(ep);
-  if (note === undefined || !ep.ephemeralPorts.equals(ANY_CLIENT_PORTS)) return;
+  if (note === undefined) return;
   const withPorts = pieces.some(
     (p) =>
       !p.packets.restrictProtocols(PORT_PROTOCOLS).isEmpty() &&

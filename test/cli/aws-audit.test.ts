@@ -9,7 +9,7 @@ import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
 import type { AuditResult } from "../../src/core/result.js";
-import { eni, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+import { deniedGap, eni, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -1155,19 +1155,11 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
   // exited 0), the peering connections and transit gateway attachments for none (saved for other
   // readers): a warning.
   it("a call that failed counts as missing only for the verdicts that use its output", () => {
-    const denied = (call: string, key: string) => ({
-      region: "us-east-1",
-      call,
-      action: `ec2:${call}`,
-      key,
-      code: "UnauthorizedOperation",
-      message: "You are not authorized to perform this operation.",
-    });
     const d = dualStack();
     d.EgressAuditCollectionGaps = [
-      denied("DescribeInstanceTypes", "InstanceTypes"),
-      denied("DescribeVpcPeeringConnections", "VpcPeeringConnections"),
-      denied("DescribeTransitGatewayAttachments", "TransitGatewayAttachments"),
+      deniedGap("DescribeInstanceTypes", "InstanceTypes"),
+      deniedGap("DescribeVpcPeeringConnections", "VpcPeeringConnections"),
+      deniedGap("DescribeTransitGatewayAttachments", "TransitGatewayAttachments"),
     ];
     const dir = dirOf(d);
     const internet = cli("aws", "--from-dir", dir);

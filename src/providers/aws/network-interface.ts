@@ -297,12 +297,11 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     for (const ip of [...privateIps, ...ipv6]) own = own.union(IntervalSet.point(ip));
     // Where the two listings name different groups, an interface is a member only of those both name;
     // of the others whether it is cannot be told (a rule referencing one is in doubt for its addresses).
-    const groupDispute = disputes.get(eni.NetworkInterfaceId)?.find((d) => "groups" in d);
-    const sure = groupDispute && "groups" in groupDispute ? groupDispute.groups : groups;
-    for (const g of sure) facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
-    if (groupDispute && "groups" in groupDispute)
-      for (const g of groupDispute.either)
-        innerList(facts.maybeMembers, g).push({ ips: own, why: groupDispute.reason });
+    const groupDispute = disputes.get(eni.NetworkInterfaceId)?.find((d): d is GroupsDispute => "groups" in d);
+    for (const g of groupDispute?.groups ?? groups)
+      facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
+    for (const g of groupDispute?.either ?? [])
+      innerList(facts.maybeMembers, g).push({ ips: own, why: groupDispute!.reason });
     innerList(heldBy, vpc).push(own);
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
@@ -370,7 +369,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
       filterIds:
-        groupsInDoubt(ctx, eni.NetworkInterfaceId, disputes.get(eni.NetworkInterfaceId)) ??
+        groupsInDoubt(ctx, eni.NetworkInterfaceId, groupDispute) ??
         groupsOf(
           ctx,
           loc,
@@ -605,13 +604,8 @@ function groupsOf(
  * name allows is allowed, anything else unknown, never a guess from either listing), listed under
  * unknowns. Undefined when they agree.
  */
-function groupsInDoubt(
-  ctx: AwsContext,
-  eniId: string,
-  disputes: readonly ListingDispute[] | undefined,
-): string[] | undefined {
-  const d = disputes?.find((x) => "groups" in x);
-  if (d === undefined || !("groups" in d)) return undefined;
+function groupsInDoubt(ctx: AwsContext, eniId: string, d: GroupsDispute | undefined): string[] | undefined {
+  if (d === undefined) return undefined;
   const id = `${eniId} security groups in doubt`;
   ctx.model.filters.set(id, unreadGroup(id, "security-group", d.reason, "groups in doubt"));
   ctx.model.unknowns.push({ resource: eniId, message: d.why });
@@ -737,6 +731,8 @@ type ListingDispute = ({ priv: string } | { groups: string[]; either: string[] }
   /** For the verdicts: no file names (a reason must not change with where a snapshot is kept). */
   reason: string;
 };
+/** The listings' groups differ: those both name, and those only one does. */
+type GroupsDispute = Extract<ListingDispute, { groups: string[] }>;
 
 /**
  * Sources whose instance the input lacks get `unknown` verdicts where its OS (ephemeral ports), metadata

@@ -25,6 +25,7 @@ import {
   ownWarnings,
   privateRoutes,
   publicRoutes,
+  deniedGap,
   setAcl,
   tinyVpc,
   type Docs,
@@ -2726,16 +2727,7 @@ describe("incomplete interface listings and optional inputs not saved", () => {
     d.EnableDnsSupport = [{ VpcId: "vpc-1", EnableDnsSupport: { Value: true } }];
     expect(dnsWarnings(d)).toEqual([]);
     const gap = tinyVpc();
-    gap.EgressAuditCollectionGaps = [
-      {
-        region: "us-east-1",
-        call: "DescribeVpcAttribute",
-        action: "ec2:DescribeVpcAttribute",
-        key: "EnableDnsSupport",
-        code: "UnauthorizedOperation",
-        message: "denied",
-      },
-    ];
+    gap.EgressAuditCollectionGaps = [deniedGap("DescribeVpcAttribute", "EnableDnsSupport")];
     expect(dnsWarnings(gap)).toEqual([]);
     // No sources: nothing it could change.
     const none = tinyVpc();
@@ -3094,16 +3086,4 @@ function expectInputErrors(cases: [(d: Docs) => void, string][]): void {
     expect(() => model(d)).toThrow(InputError);
     expect(() => model(d)).toThrow(message);
   }
-}
-
-/** What the collector saves for a describe call that was denied in us-east-1. */
-function deniedGap(call: string, key: string, region = "us-east-1"): object {
-  return {
-    region,
-    call,
-    action: `ec2:${call}`,
-    key,
-    code: "UnauthorizedOperation",
-    message: "You are not authorized",
-  };
 }

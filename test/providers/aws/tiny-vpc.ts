@@ -159,3 +159,15 @@ export function setAcl(d: Docs, aclId: string, entries: object[]): void {
   )!;
   acl.Entries = [...entries, ...star];
 }
+
+/** What the collector saves for a describe call that was denied (in us-east-1 unless `region`). */
+export function deniedGap(call: string, key: string, region = "us-east-1"): object {
+  return {
+    region,
+    call,
+    action: `ec2:${call}`,
+    key,
+    code: "UnauthorizedOperation",
+    message: "You are not authorized",
+  };
+}
