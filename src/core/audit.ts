@@ -160,7 +160,7 @@ class EntryParts {
   private readonly none: string[] = [];
 
   /** Templates by cell content (see template()): hash -> [signature, template]. */
-  private readonly templates = new Map<number, { sig: number[]; t: Template }[]>();
+  private readonly templates = new Map<number, { sig: number[]; made: Made }[]>();
   private readonly outcomeIds = new Map<Outcome, number>();
   private readonly sharedIds = new WeakMap<readonly Piece[], number[]>();
   private readonly scratch: number[] = [];
@@ -188,18 +188,18 @@ class EntryParts {
    * set identities (`outcomeIds`: see outcomeIdsOf), compared in full on every hit: exact, since the
    * objects are immutable.
    */
-  template(cell: Cell, outcomeIds: readonly number[]): Template {
+  template(cell: Cell, outcomeIds: readonly number[]): Made {
     const n = this.signature(cell, outcomeIds);
     const sig = this.scratch;
     let h = 0x2545f491;
     for (let k = 0; k < n; k++) h = mix(h, sig[k]!);
     h &= 0x3fffffff; // a small-integer map key
     let bucket = this.templates.get(h);
-    for (const e of bucket ?? []) if (sameNumbers(e.sig, sig, n)) return e.t;
-    const t = entryOf(cell, this);
+    for (const e of bucket ?? []) if (sameNumbers(e.sig, sig, n)) return e.made;
+    const made = madeOf(entryOf(cell, this));
     if (!bucket) this.templates.set(h, (bucket = []));
-    bucket.push({ sig: sig.slice(0, n), t });
-    return t;
+    bucket.push({ sig: sig.slice(0, n), made });
+    return made;
   }
 
   /**
@@ -305,13 +305,31 @@ function mix(h: number, x: number): number {
   return h ^ (h >>> 15);
 }
 
+/**
+ * A template with what each source's copy of it needs, worked out once per template (classes share
+ * templates, and a source's copy is made for every source): whether it holds placeholders to fill in.
+ */
+interface Made {
+  t: Template;
+  /** Its egress IPs name the source's own address (see namesSourceIp). */
+  sourceIp: boolean;
+  /** Its rules name the source's instance (see namesOwner). */
+  owner: boolean;
+  /** Its replies go to the client's ports (see clientPortsNote). */
+  ported: boolean;
+}
+
+function madeOf(t: Template): Made {
+  return { t, sourceIp: namesSourceIp(t), owner: namesOwner(t), ported: WITH_PORTS.has(t.protocol) };
+}
+
 /** What the sources of one class get (see Engine.classKey). */
 interface Class {
+  made: Made[];
+  /** Their templates, in the same order. */
   templates: Template[];
   /** Their outcomes that data the input lacks decides (see AskedMissing). */
   lacking: Outcome[];
-  /** The templates that name the source's instance (SOURCE_OWNER), filled in per source. */
-  owned: Set<Template>;
 }
 
 export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
@@ -376,23 +394,23 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       const cells = auditMatrix(pieces);
       const lacking = new Set<Outcome>();
       for (const cell of cells) for (const p of cell.parts) if (p.outcome.missing) lacking.add(p.outcome);
-      const templates = cells.map((cell) => parts.template(cell, ids));
-      c = { templates, lacking: [...lacking], owned: new Set(templates.filter(namesOwner)) };
+      const made = cells.map((cell) => parts.template(cell, ids));
+      c = { made, templates: made.map((m) => m.t), lacking: [...lacking] };
       classes.set(key, c);
     }
     return c;
   };
   let sources = 0;
-  const emit = (ep: Endpoint, { templates, lacking, owned }: Class): void => {
+  const emit = (ep: Endpoint, { made, lacking }: Class): void => {
     sources++;
     asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
     const portsNote = clientPortsNote(ep);
-    for (const t of templates) {
-      const notes = portsNote !== undefined && WITH_PORTS.has(t.protocol) ? [portsNote] : NO_NOTES;
-      results.push(withAddresses(source, t, fix, owned.has(t), notes));
-      counts[t.verdict]++;
+    const withNote = portsNote === undefined ? NO_NOTES : [portsNote];
+    for (const m of made) {
+      results.push(withAddresses(source, m, fix, m.ported ? withNote : NO_NOTES));
+      counts[m.t.verdict]++;
     }
   };
   for (const ep of opts.sources ?? model.endpoints) {
@@ -406,7 +424,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     const own = templatesOf({ ...ep, ipv6: [] }).templates;
     for (const other of others) {
       const theirs = templatesOf(other);
-      if (!isDeepStrictEqual(theirs.templates, own) || theirs.templates.some(namesSourceIp))
+      if (!isDeepStrictEqual(theirs.templates, own) || theirs.made.some((m) => m.sourceIp))
         emit(other, theirs);
     }
   }
@@ -500,26 +518,25 @@ function ownerFilled(b: AuditEntry["blockedBy"], fix: (s: string) => string): Au
 
 /**
  * One source's entry: the class's template with the source in front and its placeholders filled in
- * with this endpoint's addresses and instance (`owned`: the template names it), copying only what
+ * with this endpoint's addresses and instance (where the template names them), copying only what
  * changes. Fields in the order of AuditEntry.
  */
 function withAddresses(
   source: AuditSource,
-  t: Template,
+  { t, sourceIp, owner }: Made,
   fix: (s: string) => string,
-  owned: boolean,
   notes: readonly string[],
 ): AuditEntry {
   let egressIps = t.egressIps;
   let paths = t.paths;
   let blockedBy = t.blockedBy;
-  if (namesSourceIp(t)) {
+  if (sourceIp) {
     // A filled-in placeholder may equal an address the list already has (a source whose public IP is
     // also a NAT gateway's), and the list names each address once.
     egressIps = [...new Set(egressIps.map(fix))];
     paths = paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p));
   }
-  if (owned) {
+  if (owner) {
     blockedBy = ownerFilled(blockedBy, fix);
     paths = paths.map((p) =>
       p.blockedBy?.resource === SOURCE_OWNER ? { ...p, blockedBy: ownerFilled(p.blockedBy, fix) } : p,
