@@ -50,8 +50,14 @@ function detail(e: AuditEntry): string {
   // other destinations, so that a reader does not take it for the whole story.
   const others = e.paths.filter((p) => p.verdict !== "allowed").length - 1;
   const more = others > 0 ? ` (+${others} other ${others === 1 ? "path" : "paths"}: --json lists them)` : "";
-  if (e.verdict === "partial")
-    return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}${more}`;
+  if (e.verdict === "partial") {
+    // Whichever of the two lists is shorter: a row blocked for one /24 names that /24, not the
+    // hundred-odd CIDRs of the internet around it.
+    const rest = e.paths.filter((p) => p.verdict !== "allowed").flatMap((p) => p.destinations);
+    return rest.length < e.reachable.length
+      ? `to all destinations but ${summarise(rest)}; to those: ${block}${e.reason ?? ""}${more}`
+      : `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}${more}`;
+  }
   return `${block}${e.reason ?? ""}${more}`;
 }
 

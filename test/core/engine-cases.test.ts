@@ -2319,3 +2319,32 @@ describe("an instance that is stopped", () => {
     ).toEqual([["allowed", ["198.51.100.200"], note("i-app")]]);
   });
 });
+
+describe("a partial row in the text report", () => {
+  const tcp443 = (n: number, action: string, cidr: string) => ({
+    CidrBlock: cidr,
+    Egress: true,
+    Protocol: "6",
+    PortRange: { From: 443, To: 443 },
+    RuleAction: action,
+    RuleNumber: n,
+  });
+  const row = (d: Docs): string =>
+    renderAuditText(audit(d, "tcp/443"))
+      .split("\n")
+      .find((l) => l.includes(" partial "))!;
+
+  it("names the destinations that do not get out where they are fewer than those that do", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [tcp443(80, "deny", "1.2.3.0/24"), all(100, true), all(100, false)]);
+    expect(row(d)).toMatch(
+      /partial +198\.51\.100\.200 +to all destinations but 1\.2\.3\.0\/24; to those: \[acl-priv rule 80\] denied by outbound acl-priv rule 80/,
+    );
+  });
+
+  it("names the destinations that get out where they are fewer", () => {
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [tcp443(80, "allow", "1.2.3.0/24"), all(100, false)]);
+    expect(row(d)).toMatch(/partial +198\.51\.100\.200 +to 1\.2\.3\.0\/24 only; rest: \[acl-priv rule \*\] /);
+  });
+});
