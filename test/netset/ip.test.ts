@@ -102,6 +102,11 @@ describe("parseCidr / toCidrs", () => {
     ["255.255.255.255/32", V4_MAX, V4_MAX, "255.255.255.255/32"],
     ["255.255.255.255/0", V4_OFFSET, V4_MAX, "0.0.0.0/0"],
     ["192.168.1.1/31", V4_OFFSET + 0xc0a80100n, V4_OFFSET + 0xc0a80101n, "192.168.1.0/31"],
+    // Spellings at the edge of the plain-number fast path (ip.ts strictV4Cidr), read as the general one.
+    ["10.0.0.0/08", V4_OFFSET + 0x0a000000n, V4_OFFSET + 0x0affffffn, "10.0.0.0/8"],
+    ["10.1.2.3/032", V4_OFFSET + 0x0a010203n, V4_OFFSET + 0x0a010203n, "10.1.2.3/32"],
+    [" 10.0.0.0/8 ", V4_OFFSET + 0x0a000000n, V4_OFFSET + 0x0affffffn, "10.0.0.0/8"],
+    ["0.0.0.0/1", V4_OFFSET, V4_OFFSET + 0x7fffffffn, "0.0.0.0/1"],
     ["2001:db8::/32", 0x20010db8n << 96n, ((0x20010db8n + 1n) << 96n) - 1n, "2001:db8::/32"],
     ["2001:db8::1/32", 0x20010db8n << 96n, ((0x20010db8n + 1n) << 96n) - 1n, "2001:db8::/32"],
     ["::1/128", 1n, 1n, "::1/128"],
@@ -144,6 +149,10 @@ describe("parseCidr / toCidrs", () => {
     ["", "bad address"],
     ["fe80::1%eth0/64", "bad address"],
     ["10/8", "bad address"],
+    ["010.0.0.0/8", "bad address"],
+    ["10.0.0.0.0/8", "bad address"],
+    ["10.0.0/8", "bad address"],
+    ["10..0.0/8", "bad address"],
     ["any", "bad address"],
   ])("rejects %j", (text, why) => {
     expect(() => parseCidr(text)).toThrow(NetsetInputError);

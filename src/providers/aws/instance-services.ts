@@ -18,6 +18,7 @@ import {
   type ModelNote,
   type RuleRef,
 } from "../../model/types.js";
+import { innerMap } from "../../model/maps.js";
 import type { AwsContext } from "./context.js";
 import type { RawInstance, RawInstanceType } from "./raw.js";
 import { primaryCidr, vpcServices, type InstanceView } from "./vpc.js";
@@ -197,17 +198,32 @@ export function instanceServices(
   const gap = ctx.gapReason("InstanceTypes");
   const typesSaved = ctx.raw.present.has("InstanceTypes");
   const vpcs = new Map(ctx.raw.Vpcs.map((loc) => [loc.item.VpcId, loc]));
-  const lists = new Map<string, LocalService[]>();
+  // The view and its text by what viewOf reads (a quota-size region has ~10^4 interfaces and a few
+  // views: each built and written out afresh was most of the interfaces' conversion time).
+  const views = new Map<string, { view: InstanceView; text: string }>();
+  /** By VPC, then by the view's text: views alike share one list, whatever they were made from. */
+  const lists = new Map<string, Map<string, LocalService[]>>();
   return (vpcId, instance, owner, type) => {
     // Every VPC in the input is a network of the model (convertVpcs), a described one or a stand-in
     // made of its subnets (its primary block, so the resolver's address there, unknown); others have
     // no services here.
     const vpc = vpcs.get(vpcId);
     if (!vpc && !ctx.model.networks.has(vpcId)) return undefined;
-    const view = viewOf(instance, owner, type, types, typesSaved, gap);
-    const key = JSON.stringify([vpcId, view]);
-    let list = lists.get(key);
-    if (!list) lists.set(key, (list = vpcServices(ctx, vpcId, vpc ? primaryCidr(vpc) : null, view)));
+    const o = instance?.MetadataOptions;
+    const reads = JSON.stringify(
+      instance
+        ? [o?.State, o?.HttpEndpoint, o?.HttpProtocolIpv6, instance.InstanceType]
+        : [owner !== undefined && owner !== "", type],
+    );
+    let seen = views.get(reads);
+    if (!seen) {
+      const view = viewOf(instance, owner, type, types, typesSaved, gap);
+      views.set(reads, (seen = { view, text: JSON.stringify(view) }));
+    }
+    const byView = innerMap(lists, vpcId);
+    let list = byView.get(seen.text);
+    if (!list)
+      byView.set(seen.text, (list = vpcServices(ctx, vpcId, vpc ? primaryCidr(vpc) : null, seen.view)));
     return list;
   };
 }

@@ -212,13 +212,15 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   // Each VPC's interfaces' addresses, united once at the end: growing one set per interface would
   // copy it ~10^4 times in a quota-size VPC.
   const heldBy = new Map<string, IpSet[]>();
+  // Likewise each group's members' addresses.
+  const membersBy = new Map<string, IpSet[]>();
   /**
    * What the interface listings say of each private address's public one (none, when its entry has no
    * Association), by VPC and address: describe-addresses must agree (see the Elastic IPs below).
    */
   const listedPublic = new Map<
     string,
-    { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }
+    Map<bigint, { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }>
   >();
   /** Instances the source interfaces are attached to that describe-instances did not list: id -> ENIs. */
   const unlistedInstances = new Map<string, string[]>();
@@ -275,7 +277,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ctx.model.unknowns.push({ resource: eni.NetworkInterfaceId, message: d.why });
     }
     for (const { ip, path } of listedIps)
-      listedPublic.set(`${vpc}|${ip}`, { pub: pubMap(vpc).get(ip), loc, path });
+      innerMap(listedPublic, vpc).set(ip, { pub: pubMap(vpc).get(ip), loc, path });
     const ipv6 = (eni.Ipv6Addresses ?? []).flatMap((a, i) =>
       a.Ipv6Address ? [ipAt(a.Ipv6Address, 6, loc, "Ipv6Addresses", i, "Ipv6Address")] : [],
     );
@@ -298,8 +300,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     // Where the two listings name different groups, an interface is a member only of those both name;
     // of the others whether it is cannot be told (a rule referencing one is in doubt for its addresses).
     const groupDispute = disputes.get(eni.NetworkInterfaceId)?.find((d): d is GroupsDispute => "groups" in d);
-    for (const g of groupDispute?.groups ?? groups)
-      facts.members.set(g, (facts.members.get(g) ?? IntervalSet.EMPTY).union(own));
+    for (const g of groupDispute?.groups ?? groups) innerList(membersBy, g).push(own);
     for (const g of groupDispute?.either ?? [])
       innerList(facts.maybeMembers, g).push({ ips: own, why: groupDispute!.reason });
     innerList(heldBy, vpc).push(own);
@@ -432,7 +433,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     // were made at different moments (an address moved between them: it happens in a live run too),
     // so which is current cannot be told. What it sends through an internet gateway is unknown.
     // (A NAT gateway's own address is its own description's to say: see nat-gateway.ts.)
-    const listed = listedPublic.get(`${vpc}|${priv}`);
+    const listed = listedPublic.get(vpc)?.get(priv);
     const nat = isNatGatewayType(listed?.loc.item.InterfaceType);
     if (listed && !nat && (listed.pub === undefined || !all.includes(listed.pub))) {
       const where = at(loc);
@@ -461,6 +462,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   ctx.model.unplaced?.sort((x, y) => ascending(x.id, y.id));
   for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
+  for (const [g, sets] of membersBy) facts.members.set(g, IntervalSet.unionAll(sets));
   return facts;
 }
 

@@ -1367,6 +1367,49 @@ describe("missing and malformed data", () => {
     expect(off("169.254.169.123")).toBeUndefined();
   });
 
+  it("interfaces whose instances the services see alike share one service list, whatever makes them alike", () => {
+    // The engine tells sources apart by their service list object: two Nitro types are alike to the
+    // services, a Xen type or other metadata options are not.
+    const d = tinyVpc();
+    const kinds: [string, string, object?][] = [
+      ["m5.large", "10.0.1.11"],
+      ["c5.large", "10.0.1.12"],
+      ["m5.large", "10.0.1.13"],
+      ["m4.large", "10.0.1.14"],
+      ["m5.large", "10.0.1.15", { HttpProtocolIpv6: "enabled" }],
+      ["m5.large", "10.0.1.16", { HttpEndpoint: "disabled" }],
+    ];
+    d.NetworkInterfaces = kinds.map(([, ip], k) => ({
+      ...eni(`eni-${k}`, "subnet-priv", ip, ["sg-all"]),
+      Attachment: { InstanceId: `i-${k}`, DeviceIndex: 0 },
+    }));
+    d.Reservations = [
+      {
+        Instances: kinds.map(([type, , options], k) => ({
+          InstanceId: `i-${k}`,
+          InstanceType: type,
+          ...(options ? { MetadataOptions: options } : {}),
+          NetworkInterfaces: [{ NetworkInterfaceId: `eni-${k}`, Attachment: { DeviceIndex: 0 } }],
+        })),
+      },
+    ];
+    d.InstanceTypes = [
+      { InstanceType: "m5.large", Hypervisor: "nitro" },
+      { InstanceType: "c5.large", Hypervisor: "nitro" },
+      { InstanceType: "m4.large", Hypervisor: "xen" },
+    ];
+    const m = model(d);
+    const lists = kinds.map((_, k) => m.endpoints.find((e) => e.id === `eni-${k}`)!.services!);
+    expect(lists[1]).toBe(lists[0]);
+    expect(lists[2]).toBe(lists[0]);
+    expect(new Set(lists).size).toBe(4);
+    const off = (k: number, dst: string) => lists[k]!.find((s) => s.ips.contains(parseIp(dst)))?.off;
+    expect(off(0, "fd00:ec2::254")?.reason).toMatch(/HttpProtocolIpv6 disabled/);
+    expect(off(3, "fd00:ec2::123")?.reason).toMatch(/^m4\.large is a Xen-based instance type/);
+    expect(off(4, "fd00:ec2::254")).toBeUndefined();
+    expect(off(5, "169.254.169.254")?.reason).toMatch(/HttpEndpoint disabled/);
+  });
+
   it("a resource listed twice counts once; two different versions of it are an error naming both", () => {
     const d = tinyVpc();
     const sg = d.SecurityGroups![0] as { IpPermissionsEgress: object[] };
