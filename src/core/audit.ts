@@ -165,6 +165,9 @@ class EntryParts {
   private readonly sharedIds = new WeakMap<readonly Piece[], number[]>();
   private readonly scratch: number[] = [];
 
+  /** familySize of the run's IP sets, by object id (the same set objects recur across entries). */
+  private readonly sizes = new Map<number, FamilySize>();
+
   /** A NAT gateway's primary Elastic IP -> all of them, for gateways with several (see NatGateway). */
   private readonly spread = new Map<string, string[]>();
 
@@ -172,6 +175,12 @@ class EntryParts {
     for (const g of model.gateways.values())
       if (g.kind === "nat" && g.publicIps)
         this.spread.set(formatIp(g.publicIps[0]!), g.publicIps.map(formatIp));
+  }
+
+  sizeOf(ips: IntervalSet): FamilySize {
+    let s = this.sizes.get(ips.id());
+    if (!s) this.sizes.set(ips.id(), (s = familySize(ips)));
+    return s;
   }
 
   /** The addresses a destination may see for a path's egress IP: a NAT gateway's every Elastic IP. */
@@ -574,30 +583,63 @@ export function clientPortsNote(ep: Endpoint): string | undefined {
   return `replies are checked on ports 1024-65535: ${ep.id} is an interface of a node of Kubernetes cluster ${cluster}, whose pods' IPv4 traffic leaving the VPC the VPC CNI translates to the node's address with a source port Linux picks from 1024-65535 (SNAT --random-fully, the default unless AWS_VPC_K8S_CNI_RANDOMIZESNAT=none); its pods' own ports (inside the VPC, over IPv6) lie in that range too`;
 }
 
-/** How many IPv4 and IPv6 destinations a set of addresses holds: [IPv4, IPv6]. */
-function familySizes(ips: IntervalSet): [bigint, bigint] {
+/** How many IPv4 and IPv6 destinations a set of addresses holds. */
+interface FamilySize {
+  /** Exact as a number: at most 2^32. */
+  v4: number;
+  v6: bigint;
+  /** v6 as a number, rounded (see largest). */
+  v6f: number;
+}
+
+function familySize(ips: IntervalSet): FamilySize {
   const v4 = ips.sizeFrom128();
-  return [v4, ips.size() - v4];
+  const v6 = ips.size() - v4;
+  return { v4: Number(v4), v6, v6f: Number(v6) };
 }
 
 /**
- * Whether part `a` is larger than part `b` of an entry whose destinations number `total` ([IPv4,
- * IPv6]): by the share of its family's destinations each covers, summed over both families, so that
- * IPv6's far larger numbers do not make its part the one named whenever the two families are decided
- * by different rules; equal shares, the one with more of IPv4's, then the lower addresses (parts come
- * in address order).
+ * Which of an entry's parts not allowed (`candidates`, indices in `parts`) to name: the largest, by
+ * the share of its family's destinations each covers, summed over both families, so that IPv6's far
+ * larger numbers do not make its part the one named whenever the two families are decided by
+ * different rules; of equal shares, the one with more of IPv4's, then the first (parts are in address
+ * order).
+ *
+ * The shares a4/t4 + a6/t6 are compared exactly. In floating point each is within 1e-15 of its value
+ * (a few roundings of numbers below 2), so shares further apart than 1e-12 compare correctly so; closer
+ * ones are compared over their common denominator in bigints (a family asked nothing counts 0).
  */
-function larger(a: CellPart, b: CellPart, total: readonly [bigint, bigint]): boolean {
-  const [a4, a6] = familySizes(a.ips);
-  const [b4, b6] = familySizes(b.ips);
-  const [t4, t6] = total;
-  // a4/t4 + a6/t6 against b4/t4 + b6/t6, over the common denominator (a family asked nothing counts 0).
-  const share = (x4: bigint, x6: bigint): bigint =>
-    (t4 > 0n ? x4 * (t6 > 0n ? t6 : 1n) : 0n) + (t6 > 0n ? x6 * (t4 > 0n ? t4 : 1n) : 0n);
-  const sa = share(a4, a6);
-  const sb = share(b4, b6);
-  if (sa !== sb) return sa > sb;
-  return a4 > b4;
+function largest(candidates: readonly number[], sizes: readonly FamilySize[]): number {
+  let t4 = 0;
+  let t6 = 0n;
+  for (const s of sizes) {
+    t4 += s.v4;
+    t6 += s.v6;
+  }
+  const t6f = Number(t6);
+  const approx = (x: FamilySize): number => (t4 > 0 ? x.v4 / t4 : 0) + (t6 > 0n ? x.v6f / t6f : 0);
+  const exact = (x: FamilySize): bigint =>
+    (t4 > 0 ? BigInt(x.v4) * (t6 > 0n ? t6 : 1n) : 0n) + (t6 > 0n ? x.v6 * (t4 > 0 ? BigInt(t4) : 1n) : 0n);
+  let m = candidates[0]!;
+  let best = approx(sizes[m]!);
+  for (const k of candidates) {
+    const a = sizes[k]!;
+    const b = sizes[m]!;
+    const f = approx(a);
+    let larger: boolean;
+    if (Math.abs(f - best) > 1e-12) larger = f > best;
+    else if (a.v4 === b.v4 && a.v6 === b.v6) larger = false;
+    else {
+      const ea = exact(a);
+      const eb = exact(b);
+      larger = ea !== eb ? ea > eb : a.v4 > b.v4;
+    }
+    if (larger) {
+      m = k;
+      best = f;
+    }
+  }
+  return m;
 }
 
 function entryOf(cell: Cell, shared: EntryParts): Template {
@@ -609,12 +651,12 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
   const allowedIps: IntervalSet[] = [];
   const exits: ExitKind[] = [];
   const egressIps: string[] = [];
-  let others = 0;
-  // The part to name first: the largest that is not allowed (see larger); for an entry that is
+  // The part to name first: the largest that is not allowed (see largest); for an entry that is
   // unknown, the largest unknown part, since that is why it is unknown.
   let main: CellPart | undefined;
   let mainUnknown: CellPart | undefined;
-  const notAllowed: CellPart[] = [];
+  /** Indices in `parts` of those not allowed. */
+  const notAllowed: number[] = [];
   for (let k = 0; k < parts.length; k++) {
     const part = parts[k]!;
     const o = part.outcome;
@@ -626,32 +668,25 @@ function entryOf(cell: Cell, shared: EntryParts): Template {
         for (const ip of shared.egressOf(o.egressIp)) if (!egressIps.includes(ip)) egressIps.push(ip);
       continue;
     }
-    others++;
-    notAllowed.push(part);
+    notAllowed.push(k);
   }
   if (notAllowed.length === 1) {
-    main = notAllowed[0];
+    main = parts[notAllowed[0]!];
     if (main!.outcome.verdict === "unknown") mainUnknown = main;
   } else if (notAllowed.length > 1) {
-    let t4 = 0n;
-    let t6 = 0n;
-    for (const p of parts) {
-      const [v4, v6] = familySizes(p.ips);
-      t4 += v4;
-      t6 += v6;
-    }
-    const total = [t4, t6] as const;
-    for (const part of notAllowed) {
-      if (
-        part.outcome.verdict === "unknown" &&
-        (mainUnknown === undefined || larger(part, mainUnknown, total))
-      )
-        mainUnknown = part;
-      if (main === undefined || larger(part, main, total)) main = part;
-    }
+    const sizes = parts.map((p) => shared.sizeOf(p.ips));
+    main = parts[largest(notAllowed, sizes)];
+    const unknowns = notAllowed.filter((k) => parts[k]!.outcome.verdict === "unknown");
+    if (unknowns.length > 0) mainUnknown = parts[largest(unknowns, sizes)];
   }
   const verdict: AuditEntry["verdict"] =
-    others === 0 ? "allowed" : allowedIps.length > 0 ? "partial" : mainUnknown ? "unknown" : "blocked";
+    notAllowed.length === 0
+      ? "allowed"
+      : allowedIps.length > 0
+        ? "partial"
+        : mainUnknown
+          ? "unknown"
+          : "blocked";
   if (verdict === "unknown") main = mainUnknown;
   const reachable = IntervalSet.unionAll(allowedIps);
   const [p0, p1] = cell.protocols;
