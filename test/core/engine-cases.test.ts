@@ -2132,6 +2132,37 @@ describe("security groups the two listings of an interface give differently", ()
     expect(t3.verdict).toBe("unknown");
     expect(t3.reason).toMatch(/list different security groups for eni-db3 /);
   });
+
+  it("a group whose only member is in doubt may have none: its reference is unresolved for the VPC's other addresses", () => {
+    // Without eni-db2, sg-db has a member only if eni-db is one; with none in the input, a reference
+    // to it may stand for any address of the VPC (as for any group without members): eni-x's, which
+    // is in neither listing's sg-db, is not surely outside it. It read blocked by sg-client.
+    for (const [dni, instances] of [
+      [["sg-db", "sg-open"], ["sg-open"]],
+      [["sg-open"], ["sg-db", "sg-open"]],
+    ]) {
+      const d = withDb(dni!, instances!);
+      d.NetworkInterfaces = d.NetworkInterfaces!.filter(
+        (e) => (e as { NetworkInterfaceId: string }).NetworkInterfaceId !== "eni-db2",
+      );
+      d.NetworkInterfaces.push({
+        ...eni("eni-x", "subnet-priv", "10.0.1.50", ["sg-open"]),
+        InterfaceType: "interface",
+      });
+      const t = trace(d, { src: "eni-app", dst: "10.0.1.50", port: 5432 });
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toMatch(
+        /whether sg-db \(referenced by sg-client\) has any member in the input cannot be told \(describe-network-interfaces and describe-instances list different security groups for eni-db /,
+      );
+      // With eni-db2 a member in both, sg-db has members: eni-x is not one.
+      expect(trace(withDb(dni!, instances!), { src: "eni-app", dst: "10.0.1.50", port: 5432 })).toMatchObject(
+        {
+          verdict: "blocked",
+          blockedBy: { resource: "sg-client" },
+        },
+      );
+    }
+  });
 });
 
 describe("a pod's address on an EKS node", () => {

@@ -163,6 +163,18 @@ function expand(
               unresolved: `whether an interface is a member of ${ref} (referenced by ${groupId}) cannot be told: ${m.why}`,
             });
         }
+        // No interface surely a member, only disputed ones: if none of them is, the group has no
+        // member in the input, and the reference stands for what an unresolved one may (below).
+        if (ips === undefined && maybe) {
+          const none = refs.sameVpc.subtract(IntervalSet.unionAll(maybe.map((m) => m.ips)));
+          if (!none.isEmpty())
+            perm.rules.push({
+              ...known,
+              match: shapeSet(perm.shape, none),
+              ref: { ...known.ref, description: `${perm.text}members of ${ref} if it has none in the input` },
+              unresolved: `whether ${ref} (referenced by ${groupId}) has any member in the input cannot be told (${maybe[0]!.why}); if not, its members are not in the input`,
+            });
+        }
         const rest = refs.otherMembers?.subtract(ips ?? IntervalSet.EMPTY) ?? IntervalSet.EMPTY;
         if (!rest.isEmpty())
           perm.rules.push({

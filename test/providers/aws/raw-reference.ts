@@ -258,7 +258,10 @@ export class RawReference {
         )
       )
         maybe = true;
-      if (members.some((m) => addressesOf(m).length > 0)) continue;
+      // Without a surely member interface (only ones whose listings disagree on it), the group may have
+      // none in the input.
+      const surely = members.filter((m) => this.groupsBothName(m)?.includes(u.GroupId) !== false);
+      if (surely.some((m) => addressesOf(m).length > 0)) continue;
       const vpc = this.d.Vpcs[0]!;
       const own = [
         vpc.CidrBlock,
