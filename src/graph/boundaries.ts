@@ -11,6 +11,7 @@ import {
   evalUnion,
   peerSetsOf,
   specializeRules,
+  type Decided,
   type FilterSplit,
   type Undecided,
 } from "./filters.js";
@@ -181,6 +182,14 @@ interface ReturnCheck {
   decided: () => ReplyRule[];
 }
 
+/** What a filter's reply rules decide over every reply (see Boundaries.replyRules). */
+interface ReplyRules {
+  filter: Filter;
+  allowed: { allowed: PacketSet; undecided: Undecided[] };
+  /** The replies each denying rule (or the implicit one) decides, in rule order; worked out on first use. */
+  denied: () => Decided[];
+}
+
 /** A rule deciding some replies at a stateless filter (see ReturnCheck.decided). */
 interface ReplyRule {
   replies: PacketSet;
@@ -190,6 +199,7 @@ interface ReplyRule {
 
 export class Boundaries {
   private readonly returnCache = new Map<string, ReturnCheck>();
+  private readonly replyRuleCache = new WeakMap<readonly Rule[], ReplyRules>();
   private readonly specCache = new Map<string, Rule[]>();
   private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
   /** Per rule list: each rule's peer sets (see peerKey). */
@@ -571,11 +581,36 @@ export class Boundaries {
     return { pass, stop };
   }
 
+  /**
+   * What a filter's reply rules decide over every reply, whatever ports the replies go to: kept per
+   * rule list (the filter's own, or those specialized to a leg: one object per key, see specialized)
+   * and shared by the reply checks for every set of ephemeral ports. A rule list belongs to one filter,
+   * whose semantics and implicit rule it is read with.
+   */
+  private replyRules(f: Filter, replies: readonly Rule[]): ReplyRules {
+    let r = this.replyRuleCache.get(replies);
+    if (r === undefined || r.filter !== f) {
+      const allowed = allowedSet(replies, f.semantics);
+      let denied: Decided[] | undefined;
+      r = {
+        filter: f,
+        allowed,
+        denied: () =>
+          (denied ??=
+            f.semantics === "union"
+              ? [{ set: allowed.allowed.complement(), ref: f.defaultRef }]
+              : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL).denied),
+      };
+      this.replyRuleCache.set(replies, r);
+    }
+    return r;
+  }
+
   private returnCheck(f: Filter, replies: readonly Rule[], key: string, ephemeral: IntervalSet): ReturnCheck {
     const k = `${f.id}|${key}|${ephemeral.key()}`;
     let rc = this.returnCache.get(k);
     if (!rc) {
-      const { allowed: allowedReplies, undecided: undecidedReplies } = allowedSet(replies, f.semantics);
+      const { allowed: allowedReplies, undecided: undecidedReplies } = this.replyRules(f, replies).allowed;
       const split = splitByReturn(allowedReplies, ephemeral);
       // A forward packet any of whose replies the filter cannot decide is not blocked for sure (nor
       // passes for sure: an undecided reply is not an allowed one, so it is never in `ok`). Those with
@@ -592,12 +627,9 @@ export class Boundaries {
       }
       let deniers: { set: PacketSet; ref: RuleRef }[] | undefined;
       const deniersNow = (): { set: PacketSet; ref: RuleRef }[] =>
-        f.semantics === "union"
-          ? [{ set: forwardOfReplies(allowedReplies.complement(), ephemeral), ref: f.defaultRef }]
-          : evalFirstMatch(replies, f.defaultRef, PacketSet.ALL).denied.map((d) => ({
-              set: forwardOfReplies(d.set, ephemeral),
-              ref: d.ref,
-            }));
+        this.replyRules(f, replies)
+          .denied()
+          .map((d) => ({ set: forwardOfReplies(d.set, ephemeral), ref: d.ref }));
       let decided: ReplyRule[] | undefined;
       rc = {
         split,

@@ -124,21 +124,13 @@ export function egressUnion(filter: Filter): PacketSet {
 /**
  * egressUnion(filter) ∩ within, computed rule by rule (intersection distributes over union): cut down
  * to the audit's universe first, most rules of a large group vanish (private peers, other protocols)
- * and the rest share their IP set objects, so the union that remains is small. `cut(m)` must be
- * m ∩ within (a caller may answer it from a cache).
+ * and the rest share their IP set objects, so the union that remains is small. The cut and the union
+ * are one sweep over the rules' boxes (PacketSet.unionWithin): no set is built per rule.
  */
-export function egressUnionWithin(
-  filter: Filter,
-  within: PacketSet,
-  cut: (match: PacketSet) => PacketSet = (m) => m.intersect(within),
-): PacketSet {
-  const parts: PacketSet[] = [];
-  for (const r of filter.egress) {
-    if (r.action !== "allow" || r.unresolved) continue;
-    const m = cut(r.match);
-    if (!m.isEmpty()) parts.push(m);
-  }
-  return PacketSet.unionAll(parts);
+export function egressUnionWithin(filter: Filter, within: PacketSet): PacketSet {
+  const matches: PacketSet[] = [];
+  for (const r of filter.egress) if (r.action === "allow" && !r.unresolved) matches.push(r.match);
+  return PacketSet.unionWithin(matches, within);
 }
 
 /**

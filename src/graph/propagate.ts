@@ -143,7 +143,6 @@ export interface AuditParts {
 export class Engine {
   private readonly memo = new Map<string, Piece[]>();
   private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
-  private readonly matchWithin = new Map<PacketSet, Map<PacketSet, PacketSet>>();
   private readonly splits: RouteSplits;
   private readonly replies: ReplyRoutes;
   private readonly familyCache = new WeakMap<PacketSet, { v4: PacketSet; v6: PacketSet }>();
@@ -556,13 +555,7 @@ export class Engine {
     const unions = innerMap(this.unionWithin, within);
     let u = unions.get(f);
     if (u === undefined) {
-      const cuts = innerMap(this.matchWithin, within);
-      // Groups share many equal rules (one set object each, see aws/match.ts): cut each once.
-      u = egressUnionWithin(f, within, (m) => {
-        let c = cuts.get(m);
-        if (c === undefined) cuts.set(m, (c = m.intersect(within)));
-        return c;
-      });
+      u = egressUnionWithin(f, within);
       unions.set(f, u);
     }
     return u;

@@ -94,13 +94,26 @@ export function replyKindOf(set: PacketSet): ReplyKind {
 export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): PacketSet {
   let fwd = replies.restrictProtocols(PORT_PROTOCOLS).restrictPorts(ephemeral).existsPort();
   fwd = fwd.union(replies.restrictProtocols(PORTLESS_PROTOCOLS));
-  for (const [proto, request, reply] of ICMP_QUERIES) {
-    const p = IntervalSet.point(BigInt(proto));
-    const hit = replies.restrictProtocols(p).restrictPorts(icmpTypeCode(reply, 0)).existsPort();
-    if (!hit.isEmpty()) fwd = fwd.union(hit.intersect(PacketSet.cube(p, icmpTypeCode(request), IP_ALL)));
+  for (const q of QUERY_SETS) {
+    const hit = replies.intersect(q.reply).existsPort();
+    if (!hit.isEmpty()) fwd = fwd.union(hit.intersect(q.request));
   }
   return fwd;
 }
+
+/**
+ * Per ICMP query (ICMP_QUERIES), its replies (code 0, any address) and its requests (any code, any
+ * address) as packet sets, built once: forwardOfReplies runs for every reply check.
+ */
+const QUERY_SETS: readonly { reply: PacketSet; request: PacketSet }[] = ICMP_QUERIES.map(
+  ([proto, request, reply]) => {
+    const p = IntervalSet.point(BigInt(proto));
+    return {
+      reply: PacketSet.cube(p, icmpTypeCode(reply, 0), IP_ALL),
+      request: PacketSet.cube(p, icmpTypeCode(request), IP_ALL),
+    };
+  },
+);
 
 /**
  * The ICMP and ICMPv6 query requests (see ICMP_QUERIES), any code, to any address: the only ICMP a

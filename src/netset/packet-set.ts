@@ -8,6 +8,7 @@
 // Nothing here enumerates values: the universe has 256 * 65536 * (2^128 + 2^32) points.
 
 import { IntervalSet, type Range } from "./interval-set.js";
+import { Boxes, unionOfBoxes } from "./boxes.js";
 import { IP_ALL, formatIpSet } from "./ip.js";
 import { Layer, NumKey, type Entry } from "./layer.js";
 import { ICMP_PROTOCOLS, PORT_ALL, PROTO_ALL, protocolName } from "./protocol-numbers.js";
@@ -107,6 +108,59 @@ export class PacketSet {
       level = next;
     }
     return level[0]!;
+  }
+
+  /**
+   * (the union of `sets`) ∩ `within`, without building any set but the result: each input box is cut
+   * down to each box of `within` (intersection distributes over union), then all are joined in one
+   * sweep as in unionAll. For unions of many rules of which `within` keeps a small part (a security
+   * group's rules cut down to the packets an audit asks about).
+   */
+  static unionWithin(sets: Iterable<PacketSet>, within: PacketSet): PacketSet {
+    const w = new Boxes();
+    within._addBoxes(w);
+    const boxes = new Boxes();
+    const list: PacketSet[] = [];
+    for (const s of sets) {
+      if (s.isEmpty()) continue;
+      list.push(s);
+      const root = s._root;
+      for (let k = 0; k < root.lo.length; k++) {
+        const pLo = root.lo[k]!;
+        const pHi = root.hi[k]!;
+        const ports = root.sub[k]!;
+        for (let x = 0; x < w.size; x++) {
+          const cpLo = pLo > w.pLo[x]! ? pLo : w.pLo[x]!;
+          const cpHi = pHi < w.pHi[x]! ? pHi : w.pHi[x]!;
+          if (cpLo > cpHi) continue;
+          for (let j = 0; j < ports.lo.length; j++) {
+            const qLo = ports.lo[j]! > w.qLo[x]! ? ports.lo[j]! : w.qLo[x]!;
+            const qHi = ports.hi[j]! < w.qHi[x]! ? ports.hi[j]! : w.qHi[x]!;
+            if (qLo <= qHi) boxes.add(cpLo, cpHi, qLo, qHi, ports.sub[j]!.intersect(w.ips[x]!));
+          }
+        }
+      }
+    }
+    list.push(within);
+    return PacketSet._ofBoxes(boxes, list);
+  }
+
+  /** Appends one box per (protocol run, port run) of this set. */
+  private _addBoxes(b: Boxes): void {
+    const root = this._root;
+    for (let k = 0; k < root.lo.length; k++) {
+      const ports = root.sub[k]!;
+      for (let j = 0; j < ports.lo.length; j++)
+        b.add(root.lo[k]!, root.hi[k]!, ports.lo[j]!, ports.hi[j]!, ports.sub[j]!);
+    }
+  }
+
+  /** The union of `boxes`: one of `candidates` when it equals that set, else a new set. */
+  private static _ofBoxes(boxes: Boxes, candidates: readonly PacketSet[]): PacketSet {
+    if (boxes.size === 0) return PacketSet.EMPTY;
+    const root = unionOfBoxes(boxes);
+    for (const c of candidates) if (c._root.lo.length === root.lo.length && c._root.equals(root)) return c;
+    return new PacketSet(root);
   }
 
   private _wrap(root: ProtoLayer, o?: PacketSet): PacketSet {
@@ -328,12 +382,14 @@ export class PacketSet {
 
   /** this ∩ (all protocols x ports x all IPs). */
   restrictPorts(ports: IntervalSet): PacketSet {
-    return this.intersect(PacketSet.cube(PROTO_ALL, ports, IP_ALL));
+    return this.intersect(restriction(PORT_CUBES, ports, () => PacketSet.cube(PROTO_ALL, ports, IP_ALL)));
   }
 
   /** this ∩ (protocols x all ports x all IPs). */
   restrictProtocols(protocols: IntervalSet): PacketSet {
-    return this.intersect(PacketSet.cube(protocols, PORT_ALL, IP_ALL));
+    return this.intersect(
+      restriction(PROTOCOL_CUBES, protocols, () => PacketSet.cube(protocols, PORT_ALL, IP_ALL)),
+    );
   }
 
   /** this ∩ (all protocols x all ports x ips). */
@@ -366,7 +422,7 @@ export class PacketSet {
   }
 
   restrictIps(ips: IntervalSet): PacketSet {
-    return this.intersect(PacketSet.cube(PROTO_ALL, PORT_ALL, ips));
+    return this.intersect(restriction(IP_CUBES, ips, () => PacketSet.cube(PROTO_ALL, PORT_ALL, ips)));
   }
 
   /**
@@ -404,6 +460,26 @@ export class PacketSet {
     }
     return clauses.join("; ");
   }
+}
+
+/**
+ * The cubes the restrict* methods intersect with, per IntervalSet object: the same few sets (address
+ * families, route destinations, protocol groups) are restricted to over and over, and building the
+ * cube (its keys, the IP axis check) cost more than the intersection itself. Sets are immutable, so a
+ * cube kept for a set object is always the right one; a WeakMap lets unused ones go.
+ */
+const PORT_CUBES = new WeakMap<IntervalSet, PacketSet>();
+const PROTOCOL_CUBES = new WeakMap<IntervalSet, PacketSet>();
+const IP_CUBES = new WeakMap<IntervalSet, PacketSet>();
+
+function restriction(
+  cache: WeakMap<IntervalSet, PacketSet>,
+  set: IntervalSet,
+  make: () => PacketSet,
+): PacketSet {
+  let c = cache.get(set);
+  if (c === undefined) cache.set(set, (c = make()));
+  return c;
 }
 
 /** The intersection of two canonical range lists (as lo / hi arrays). Its ranges never touch. */

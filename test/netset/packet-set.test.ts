@@ -532,6 +532,27 @@ describe("PacketSet properties (brute-force region model)", () => {
     );
   });
 
+  it("unionWithin is the union cut down to a set, canonical, and an input when equal to it", () => {
+    fc.assert(
+      fc.property(fc.array(builtArb, { maxLength: 7 }), builtArb, (xs, w) => {
+        const u = PacketSet.unionWithin(
+          xs.map((x) => x.set),
+          w.set,
+        );
+        const want = xs.reduce((acc, x) => acc.union(x.set), PacketSet.EMPTY).intersect(w.set);
+        expect(u.key()).toBe(want.key());
+        expect(u.equals(want)).toBe(true);
+        const model = xs.reduce((m, x) => mUnion(m, x.model), new Set<number>());
+        expect(u.equals(fromModel(new Set([...model].filter((k) => w.model.has(k)))))).toBe(true);
+        // Inside its bounds nothing is cut: the input itself comes back.
+        for (const x of xs)
+          if (!x.set.isEmpty())
+            expect(PacketSet.unionWithin([x.set], x.set.union(w.set)) === x.set).toBe(true);
+      }),
+      runs,
+    );
+  });
+
   it("set laws and canonicity across operation orders", () => {
     fc.assert(
       fc.property(builtArb, builtArb, builtArb, ({ set: a }, { set: b }, { set: c }) => {
