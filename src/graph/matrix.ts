@@ -148,10 +148,20 @@ function sliceAt(c: Cuts, k: number, p: number): number {
   return k + 1 < c.protocols.length && c.protocols[k]! <= p ? k : -1;
 }
 
-/** The index of the first run of `r` from `k` on that does not end before `lo`. */
-function runAt(r: PortRuns, k: number, lo: number): number {
-  while (k < r.lo.length && r.hi[k]! < lo) k++;
-  return k;
+/**
+ * Per elementary cell of the current protocol slice, the parts found so far: piece indices, IP sets
+ * and their count. Kept across sweeps (grown, never shrunk), so a sweep allocates none of them.
+ */
+const cellIdx: number[][] = [];
+const cellIps: IntervalSet[][] = [];
+const cellN: number[] = [];
+
+function growCells(n: number): void {
+  while (cellIdx.length < n) {
+    cellIdx.push([]);
+    cellIps.push([]);
+    cellN.push(0);
+  }
 }
 
 function sweep(groups: Group[]): Cell[] {
@@ -164,11 +174,9 @@ function sweep(groups: Group[]): Cell[] {
   for (const g of groups) n += g.outcomes.length;
   const cells: Cell[] = [];
   let prev: Cell[] | null = null;
-  // Per piece at the current protocol: its runs and cursor, and the last intersection with its
-  // group's `within` set (the same pair recurs on neighbouring cells). `active` lists the pieces
-  // present, in input order.
+  // Per piece at the current protocol: its runs, and the last intersection with its group's `within`
+  // set (the same pair recurs on neighbouring cells). `active` lists the pieces present, in input order.
   const runs: (PortRuns | undefined)[] = new Array<PortRuns | undefined>(n);
-  const cursor: number[] = new Array<number>(n).fill(0);
   const lastX: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
   const lastY: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
   const lastR: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
@@ -176,17 +184,12 @@ function sweep(groups: Group[]): Cell[] {
   groups.forEach((g, gi) => g.outcomes.forEach((_, i) => (groupOf[g.first + i] = gi)));
   const outcomeOf = (i: number): Outcome => groups[groupOf[i]!]!.outcomes[i - groups[groupOf[i]!]!.first]!;
   const wRuns: (PortRuns | undefined)[] = new Array<PortRuns | undefined>(groups.length);
-  const wCursor: number[] = new Array<number>(groups.length).fill(0);
   // Scratch lists reused all along (with their own counts: emptying an array by `length = 0` drops
   // its storage, and the sweep would allocate it again for every cell).
   const active: number[] = [];
   let nActive: number;
   const portCuts: number[] = [];
   let nCuts: number;
-  // The parts of the current elementary cell, before they become a CellPart list.
-  const idx: number[] = [];
-  const ips: IntervalSet[] = [];
-  let nParts: number;
   for (const g of groups) {
     g.slice = 0;
     g.wslice = 0;
@@ -204,7 +207,6 @@ function sweep(groups: Group[]): Cell[] {
         if (w !== -1) g.wslice = w;
         const wr = w === -1 ? undefined : g.withinCuts.slices[w]!.runs[0];
         wRuns[gi] = wr;
-        wCursor[gi] = 0;
         // Pieces cut down to a set without packets at this protocol have none here either.
         if (!wr) present = false;
         else for (const c of g.withinCuts.slices[w]!.ports) portCuts[nCuts++] = c;
@@ -218,43 +220,58 @@ function sweep(groups: Group[]): Cell[] {
         const r = slice.runs[i];
         const at = g.first + i;
         runs[at] = r;
-        cursor[at] = 0;
         if (r) active[nActive++] = at;
       }
     }
     if (nActive === 0) continue;
     nCuts = sortUnique(portCuts, nCuts);
-    const here: Cell[] = [];
-    for (let j = 0; j + 1 < nCuts; j++) {
-      const lo = portCuts[j]!;
-      const hi = portCuts[j + 1]! - 1;
-      nParts = 0;
-      for (let a = 0; a < nActive; a++) {
-        const i = active[a]!;
-        const r = runs[i]!;
-        const k = runAt(r, cursor[i]!, lo);
-        cursor[i] = k;
-        if (k >= r.lo.length || r.lo[k]! > lo) continue;
-        let x = r.sub[k]!;
-        const gi = groupOf[i]!;
-        const wr = wRuns[gi];
-        if (groups[gi]!.within) {
-          const m = runAt(wr!, wCursor[gi]!, lo);
-          wCursor[gi] = m;
-          if (m >= wr!.lo.length || wr!.lo[m]! > lo) continue;
-          const y = wr!.sub[m]!;
-          if (x !== lastX[i] || y !== lastY[i]) {
-            lastX[i] = x;
-            lastY[i] = y;
-            lastR[i] = x.intersect(y);
+    // Each piece's runs start and end at cuts, so a run covers whole elementary cells: piece by piece
+    // (in input order, which each cell's parts keep), its runs are put in the cells they cover, and no
+    // cell looks at the pieces that have no run there (most of them, at quota scale).
+    const nCells = nCuts - 1;
+    growCells(nCells);
+    for (let c = 0; c < nCells; c++) cellN[c] = 0;
+    for (let a = 0; a < nActive; a++) {
+      const i = active[a]!;
+      const r = runs[i]!;
+      const gi = groupOf[i]!;
+      const wr = groups[gi]!.within ? wRuns[gi]! : undefined;
+      let c = 0;
+      let m = 0;
+      for (let k = 0; k < r.lo.length; k++) {
+        const hi = r.hi[k]!;
+        while (portCuts[c]! < r.lo[k]!) c++;
+        for (; c < nCells && portCuts[c]! <= hi; c++) {
+          let x = r.sub[k]!;
+          if (wr) {
+            // The group's pieces cut down to its `within` set: its run covering this cell, if any.
+            const lo = portCuts[c]!;
+            while (m < wr.lo.length && wr.hi[m]! < lo) m++;
+            if (m >= wr.lo.length || wr.lo[m]! > lo) continue;
+            const y = wr.sub[m]!;
+            if (x !== lastX[i] || y !== lastY[i]) {
+              lastX[i] = x;
+              lastY[i] = y;
+              lastR[i] = x.intersect(y);
+            }
+            x = lastR[i]!;
+            if (x.isEmpty()) continue;
           }
-          x = lastR[i]!;
-          if (x.isEmpty()) continue;
+          const n = cellN[c]!;
+          cellIdx[c]![n] = i;
+          cellIps[c]![n] = x;
+          cellN[c] = n + 1;
         }
-        idx[nParts] = i;
-        ips[nParts++] = x;
       }
+    }
+    const here: Cell[] = [];
+    for (let c = 0; c < nCells; c++) {
+      const nParts = cellN[c]!;
       if (nParts === 0) continue;
+      const lo = portCuts[c]!;
+      const hi = portCuts[c + 1]! - 1;
+      const idx = cellIdx[c]!;
+      const ips = cellIps[c]!;
       const last = here[here.length - 1];
       if (last && last.ports[1] + 1 === lo && sameAsScratch(last.parts, idx, ips, nParts)) {
         last.ports[1] = hi;
