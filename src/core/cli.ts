@@ -58,7 +58,8 @@ export const awsInputFlags = {
 
 export const auditFlags = {
   ports: Flags.string({
-    description: "Protocols and ports to audit, e.g. tcp/443,tcp/80,udp/53,tcp/1024-65535,icmp",
+    description:
+      "Protocols and ports to audit, e.g. tcp/443,tcp/80,udp/53,tcp/1024-65535,icmp,icmpv6; `all` = every IP protocol",
     default: DEFAULT_PORTS,
   }),
   dest: Flags.string({
