@@ -172,8 +172,12 @@ interface ReturnCheck {
   undecided: { set: PacketSet; reason: string }[];
   /**
    * Reply-denying rules in order, with the forward packets whose replies they deny. Needed only where
-   * some packets get no reply through (often nowhere), so worked out on first use.
+   * some packets get no reply through (often nowhere), so worked out on first use, rule by rule:
+   * `denier(i)` is the i-th of `denierCount()`, and `deniers()` all of them. A check that the first
+   * rules settle never works out the forward packets (a forwardOfReplies each) of the others.
    */
+  denierCount: () => number;
+  denier: (i: number) => { set: PacketSet; ref: RuleRef };
   deniers: () => { set: PacketSet; ref: RuleRef }[];
   /**
    * Traces only: every rule that decides replies, in the order the filter reads them, with the replies
@@ -202,6 +206,8 @@ export class Boundaries {
   private readonly replyRuleCache = new WeakMap<readonly Rule[], ReplyRules>();
   private readonly specCache = new Map<string, Rule[]>();
   private readonly crossCache = new Map<string, WeakMap<PacketSet, Crossing>>();
+  /** Audit mode: forward decisions by rule list, set and filter|direction (see applyForward). */
+  private readonly forwardCache = new WeakMap<readonly Rule[], WeakMap<PacketSet, Map<string, Crossing>>>();
   /** Per rule list: each rule's peer sets (see peerKey). */
   private readonly peerSets = new WeakMap<readonly Rule[], IntervalSet[][]>();
   /** Per rule list: peerKey by source addresses, and the number of each distinct key. */
@@ -403,8 +409,9 @@ export class Boundaries {
     out.next.push({ set, hops });
     if (set.isSubsetOf(ret.split.ok)) return;
     let none = set.intersect(ret.split.none);
-    for (const d of none.isEmpty() ? [] : ret.deniers()) {
-      if (none.isEmpty()) break;
+    const count = none.isEmpty() ? 0 : ret.denierCount();
+    for (let i = 0; i < count && !none.isEmpty(); i++) {
+      const d = ret.denier(i);
       const hit = none.intersect(d.set);
       if (hit.isEmpty()) continue;
       none = none.subtract(hit);
@@ -515,8 +522,27 @@ export class Boundaries {
     return parts;
   }
 
-  /** A filter's forward decision: pieces denied (with the deciding rule) and what passes. */
+  /**
+   * A filter's forward decision: pieces denied (with the deciding rule) and what passes. It depends
+   * on the filter, its rules for the direction (the filter's own, or those specialized to a leg), the
+   * direction and the set, and on nothing of the leg's replies: in audit mode it is kept, keyed by
+   * all of these (rule list and set by object), so that legs which differ only in their ephemeral
+   * ports or NAT gateway share it, and with it the objects of what passes (which their later steps,
+   * keyed by set object, then share too).
+   */
   applyForward(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
+    if (this.detail) return this.applyForwardNow(f, rules, set, direction);
+    let bySet = this.forwardCache.get(rules);
+    if (!bySet) this.forwardCache.set(rules, (bySet = new WeakMap<PacketSet, Map<string, Crossing>>()));
+    let byFilter = bySet.get(set);
+    if (!byFilter) bySet.set(set, (byFilter = new Map<string, Crossing>()));
+    const key = `${f.id}|${direction}`;
+    let c = byFilter.get(key);
+    if (!c) byFilter.set(key, (c = this.applyForwardNow(f, rules, set, direction)));
+    return c;
+  }
+
+  private applyForwardNow(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
     const split: FilterSplit =
       f.semantics === "union"
         ? evalUnion(
@@ -625,15 +651,22 @@ export class Boundaries {
         split.none = split.none.subtract(moved);
         split.mixed = split.mixed.union(moved);
       }
-      let deniers: { set: PacketSet; ref: RuleRef }[] | undefined;
-      const deniersNow = (): { set: PacketSet; ref: RuleRef }[] =>
-        this.replyRules(f, replies)
-          .denied()
-          .map((d) => ({ set: forwardOfReplies(d.set, ephemeral), ref: d.ref }));
+      const deniers: { set: PacketSet; ref: RuleRef }[] = [];
+      const denied = (): Decided[] => this.replyRules(f, replies).denied();
+      const denier = (i: number): { set: PacketSet; ref: RuleRef } => {
+        let d = deniers[i];
+        if (d === undefined) {
+          const rule = denied()[i]!;
+          deniers[i] = d = { set: forwardOfReplies(rule.set, ephemeral), ref: rule.ref };
+        }
+        return d;
+      };
       let decided: ReplyRule[] | undefined;
       rc = {
         split,
-        deniers: () => (deniers ??= deniersNow()),
+        denierCount: () => denied().length,
+        denier,
+        deniers: () => denied().map((_, i) => denier(i)),
         undecided,
         decided: () => (decided ??= decidedReplies(f, replies)),
       };

@@ -3,11 +3,13 @@
 // port, and its peer address is the far end. ICMP queries (echo, timestamp, information, address mask)
 // are answered by their reply type; other ICMP messages (errors, redirects, ...) expect no reply.
 import {
+  type Box,
   ICMP_PROTOCOLS,
   icmpTypeCode,
   IntervalSet,
   IP_ALL,
   PacketSet,
+  type PortRuns,
   PROTO,
   PROTO_ALL,
 } from "../netset/index.js";
@@ -90,30 +92,75 @@ export function replyKindOf(set: PacketSet): ReplyKind {
   return "portless";
 }
 
-/** Forward packets whose replies include at least one packet of `replies` (a set in reply space). */
+/**
+ * Forward packets whose replies include at least one packet of `replies` (a set in reply space):
+ * - TCP, UDP, SCTP: a reply goes to the client's ephemeral port, from the forward packet's
+ *   destination: forward packets of the protocol, to any port, to the addresses of the replies to
+ *   some port of `ephemeral`;
+ * - portless protocols: replies are the same protocol between the same two addresses: as they are;
+ * - ICMP queries (ICMP_QUERIES): the request type (any code) to the addresses of its replies (code 0).
+ * Read off the replies' canonical structure protocol run by protocol run and built in one sweep
+ * (PacketSet.ofBoxes): this runs for every rule of every reply check, and the same thing as a chain
+ * of set operations (restrict, existsPort, one intersection per query, unions) cost several times more.
+ */
 export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): PacketSet {
-  let fwd = replies.restrictProtocols(PORT_PROTOCOLS).restrictPorts(ephemeral).existsPort();
-  fwd = fwd.union(replies.restrictProtocols(PORTLESS_PROTOCOLS));
-  for (const q of QUERY_SETS) {
-    const hit = replies.intersect(q.reply).existsPort();
-    if (!hit.isEmpty()) fwd = fwd.union(hit.intersect(q.request));
-  }
-  return fwd;
+  const eph = numberRanges(ephemeral);
+  const boxes: Box[] = [];
+  replies.eachProtocolRun((pLo, pHi, ports) => {
+    let toEphemeral: IntervalSet | undefined;
+    for (const p of PORT_PROTOCOL_NUMBERS) {
+      if (p < pLo || p > pHi) continue;
+      toEphemeral ??= ipsAtPorts(ports, eph);
+      if (!toEphemeral.isEmpty()) boxes.push({ pLo: p, pHi: p, qLo: 0, qHi: PORT_MAX, ips: toEphemeral });
+    }
+    for (let k = 0; k < PORTLESS_RANGES.length; k += 2) {
+      const lo = Math.max(PORTLESS_RANGES[k]!, pLo);
+      const hi = Math.min(PORTLESS_RANGES[k + 1]!, pHi);
+      if (lo > hi) continue;
+      for (let j = 0; j < ports.lo.length; j++)
+        boxes.push({ pLo: lo, pHi: hi, qLo: ports.lo[j]!, qHi: ports.hi[j]!, ips: ports.sub[j]! });
+    }
+    for (const [p, request, reply] of ICMP_QUERIES) {
+      if (p < pLo || p > pHi) continue;
+      const ips = replies.ipsAt(p, reply * 256);
+      if (ips !== undefined)
+        boxes.push({ pLo: p, pHi: p, qLo: request * 256, qHi: request * 256 + 255, ips });
+    }
+  });
+  return PacketSet.ofBoxes(boxes);
 }
 
-/**
- * Per ICMP query (ICMP_QUERIES), its replies (code 0, any address) and its requests (any code, any
- * address) as packet sets, built once: forwardOfReplies runs for every reply check.
- */
-const QUERY_SETS: readonly { reply: PacketSet; request: PacketSet }[] = ICMP_QUERIES.map(
-  ([proto, request, reply]) => {
-    const p = IntervalSet.point(BigInt(proto));
-    return {
-      reply: PacketSet.cube(p, icmpTypeCode(reply, 0), IP_ALL),
-      request: PacketSet.cube(p, icmpTypeCode(request), IP_ALL),
-    };
-  },
-);
+const numberRangesCache = new WeakMap<IntervalSet, readonly number[]>();
+const PORT_MAX = 65535;
+const PORT_PROTOCOL_NUMBERS: readonly number[] = [PROTO.TCP, PROTO.UDP, PROTO.SCTP];
+/** PORTLESS_PROTOCOLS as number ranges, flattened [lo, hi, ...]. */
+const PORTLESS_RANGES: readonly number[] = numberRanges(PORTLESS_PROTOCOLS);
+
+/** A set of small numbers (ports, protocols) as number ranges, flattened [lo, hi, ...]; kept per set. */
+function numberRanges(s: IntervalSet): readonly number[] {
+  let r = numberRangesCache.get(s);
+  if (r === undefined) {
+    const out: number[] = [];
+    for (const [lo, hi] of s.ranges) out.push(Number(lo), Number(hi));
+    numberRangesCache.set(s, (r = out));
+  }
+  return r;
+}
+
+/** The union of the IP sets of the port runs that meet any of the ranges `ports` (flattened). */
+function ipsAtPorts(runs: PortRuns, ports: readonly number[]): IntervalSet {
+  const hit: IntervalSet[] = [];
+  for (let j = 0; j < runs.lo.length; j++) {
+    const s = runs.sub[j]!;
+    if (hit.includes(s)) continue;
+    for (let k = 0; k < ports.length; k += 2)
+      if (runs.lo[j]! <= ports[k + 1]! && ports[k]! <= runs.hi[j]!) {
+        hit.push(s);
+        break;
+      }
+  }
+  return IntervalSet.unionAll(hit);
+}
 
 /**
  * The ICMP and ICMPv6 query requests (see ICMP_QUERIES), any code, to any address: the only ICMP a

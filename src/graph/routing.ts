@@ -30,15 +30,18 @@ export function routeFor(table: RouteTable, addr: bigint): Route | undefined {
 /** Splits `input` by winning route; `unrouted` is what no route matches. */
 export function routeSplit(table: RouteTable, input: PacketSet): { routed: Routed[]; unrouted: PacketSet } {
   const routed: Routed[] = [];
-  let remaining = input;
+  // A route decides by destination address alone: the addresses each route wins are worked out on
+  // the input's addresses (interval sets), and the packets cut down once per winning route, instead
+  // of cutting and subtracting packet sets route by route.
+  let rest = input.ips();
   for (const route of routesInOrder(table)) {
-    if (remaining.isEmpty()) break;
-    const m = remaining.restrictIps(route.dest);
-    if (m.isEmpty()) continue;
-    routed.push({ route, set: m });
-    remaining = remaining.subtract(m);
+    if (rest.isEmpty()) break;
+    const won = rest.intersect(route.dest);
+    if (won.isEmpty()) continue;
+    rest = rest.subtract(won);
+    routed.push({ route, set: input.restrictIps(won) });
   }
-  return { routed, unrouted: remaining };
+  return { routed, unrouted: rest.isEmpty() ? PacketSet.EMPTY : input.restrictIps(rest) };
 }
 
 export interface RouteSplit {

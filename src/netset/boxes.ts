@@ -23,19 +23,26 @@ export class Boxes {
   readonly qLo: number[] = [];
   readonly qHi: number[] = [];
   readonly ips: IntervalSet[] = [];
+  /**
+   * Per box, whether its IP set contains the IP set of every box that meets it in protocol x port:
+   * wherever it is, the union is its IP set (see PacketSet.unionWithin, where boxes cut down to all
+   * of a box of `within` are so).
+   */
+  readonly top: boolean[] = [];
 
   get size(): number {
     return this.ips.length;
   }
 
-  /** Adds [pLo, pHi] x [qLo, qHi] x ips; empty boxes are skipped. */
-  add(pLo: number, pHi: number, qLo: number, qHi: number, ips: IntervalSet): void {
+  /** Adds [pLo, pHi] x [qLo, qHi] x ips; empty boxes are skipped. `top`: see Boxes.top. */
+  add(pLo: number, pHi: number, qLo: number, qHi: number, ips: IntervalSet, top = false): void {
     if (pLo > pHi || qLo > qHi || ips.isEmpty()) return;
     this.pLo.push(pLo);
     this.pHi.push(pHi);
     this.qLo.push(qLo);
     this.qHi.push(qHi);
     this.ips.push(ips);
+    this.top.push(top);
   }
 }
 
@@ -110,6 +117,7 @@ class Runs<S extends SetLike<S>> {
  * a wide box covers many elementary port intervals, whose unions would otherwise repeat its merge.
  */
 function ipsUnion(b: Boxes, active: readonly number[], memo: Map<string, IntervalSet>): IntervalSet {
+  for (let k = 0; k < active.length; k++) if (b.top[active[k]!]) return b.ips[active[k]!]!;
   const first = b.ips[active[0]!]!;
   let distinct: IntervalSet[] | undefined;
   for (let k = 1; k < active.length; k++) {

@@ -31,4 +31,4 @@ export {
   protocolName,
   usesPortDimension,
 } from "./protocol.js";
-export { PacketSet, type Cube, type PortRuns } from "./packet-set.js";
+export { PacketSet, type Box, type Cube, type PortRuns } from "./packet-set.js";

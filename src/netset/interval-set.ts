@@ -351,7 +351,15 @@ export class IntervalSet {
 
   intersect(o: IntervalSet): IntervalSet {
     if (this === o) return this;
-    if (this.isEmpty() || o.isEmpty()) return IntervalSet.EMPTY;
+    // Values kept as numbers and values kept as bigints are never the same values (an IPv4 set and an
+    // IPv6 one, say): nothing to merge.
+    if (this._num.length === 0 ? o._big.length === 0 : this._big.length === 0 && o._num.length === 0)
+      return IntervalSet.EMPTY;
+    // One or two ranges against any number of them (a rule's CIDR against the public internet) are cut
+    // by binary search (see range-lists.ts): cheaper than a lookup in the pair cache, which such
+    // one-off pairs would only crowd.
+    if (this.rangeCount() <= 2 || o.rangeCount() <= 2)
+      return this._of(bigIntersect(this._big, o._big), numIntersect(this._num, o._num), o);
     return this._memoized(INTERSECTIONS, o, (x) =>
       this._of(bigIntersect(this._big, x._big), numIntersect(this._num, x._num), x),
     );

@@ -26,6 +26,15 @@ export interface PortRuns {
   readonly sub: readonly IntervalSet[];
 }
 
+/** A box given by number bounds: protocols [pLo, pHi] x ports [qLo, qHi] x ips (see PacketSet.ofBoxes). */
+export interface Box {
+  readonly pLo: number;
+  readonly pHi: number;
+  readonly qLo: number;
+  readonly qHi: number;
+  readonly ips: IntervalSet;
+}
+
 /** One canonical cube: protocols x ports x ips. */
 export interface Cube {
   readonly protocols: IntervalSet;
@@ -136,13 +145,47 @@ export class PacketSet {
           for (let j = 0; j < ports.lo.length; j++) {
             const qLo = ports.lo[j]! > w.qLo[x]! ? ports.lo[j]! : w.qLo[x]!;
             const qHi = ports.hi[j]! < w.qHi[x]! ? ports.hi[j]! : w.qHi[x]!;
-            if (qLo <= qHi) boxes.add(cpLo, cpHi, qLo, qHi, ports.sub[j]!.intersect(w.ips[x]!));
+            if (qLo > qHi) continue;
+            // Every box cut down to box x of `within` lies inside it: one that keeps all of its IP set
+            // holds every other such box's there, and a union where it is is its IP set (Boxes.top).
+            // Boxes of different boxes of `within` never meet (those are disjoint in protocol x port).
+            const wIps = w.ips[x]!;
+            const ips = ports.sub[j]!.intersect(wIps);
+            boxes.add(cpLo, cpHi, qLo, qHi, ips, ips === wIps || ips.equals(wIps));
           }
         }
       }
     }
     list.push(within);
     return PacketSet._ofBoxes(boxes, list);
+  }
+
+  /**
+   * The union of `boxes` (they may overlap), built in one sweep (see boxes.ts) instead of a union per
+   * box. Boxes with an empty side are skipped; bounds outside the dimensions (protocols 0..255, ports
+   * 0..65535, the IP axis) throw a RangeError, as cube does.
+   */
+  static ofBoxes(boxes: Iterable<Box>): PacketSet {
+    const b = new Boxes();
+    for (const x of boxes) {
+      if (x.pLo > x.pHi || x.qLo > x.qHi || x.ips.isEmpty()) continue;
+      if (!(Number.isInteger(x.pLo) && Number.isInteger(x.pHi) && x.pLo >= 0 && x.pHi <= PROTO_MAX))
+        throw new RangeError(`protocols must lie in 0..${PROTO_MAX}, got ${x.pLo}..${x.pHi}`);
+      if (!(Number.isInteger(x.qLo) && Number.isInteger(x.qHi) && x.qLo >= 0 && x.qHi <= PORT_MAX))
+        throw new RangeError(`ports must lie in 0..${PORT_MAX}, got ${x.qLo}..${x.qHi}`);
+      checkIps(x.ips);
+      b.add(x.pLo, x.pHi, x.qLo, x.qHi, x.ips);
+    }
+    return PacketSet._ofBoxes(b, []);
+  }
+
+  /**
+   * Calls `f` for each protocol run of the canonical form, in ascending order: every protocol in
+   * [lo, hi] has the slice `ports` (shared with the set's structure: never modify).
+   */
+  eachProtocolRun(f: (lo: number, hi: number, ports: PortRuns) => void): void {
+    const root = this._root;
+    for (let k = 0; k < root.lo.length; k++) f(root.lo[k]!, root.hi[k]!, root.sub[k]!);
   }
 
   /** Appends one box per (protocol run, port run) of this set. */
@@ -293,6 +336,14 @@ export class PacketSet {
   pushProtocolCuts(out: number[]): void {
     const f = this._root;
     for (let k = 0; k < f.lo.length; k++) out.push(f.lo[k]!, f.hi[k]! + 1);
+  }
+
+  /**
+   * The IP set of the packets with protocol `proto` and port `port` (binary search per dimension), or
+   * undefined when there are none. Shared with the set's structure.
+   */
+  ipsAt(proto: number, port: number): IntervalSet | undefined {
+    return this._root.find(proto)?.find(port);
   }
 
   /** The slice at protocol `proto` (binary search), or undefined when no packet has that protocol. */

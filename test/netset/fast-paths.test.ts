@@ -141,6 +141,127 @@ describe("PacketSet slice accessors", () => {
   });
 });
 
+describe("intersection short cuts", () => {
+  // IPv4 addresses are kept as numbers, everything else as bigints: a set of each kind, and sets with
+  // both, must meet exactly where their values do (small sets go by binary search, not the pair cache).
+  const v4 = (a: number, b: number) => IntervalSet.range(V4_OFFSET + BigInt(a), V4_OFFSET + BigInt(b));
+  const v6 = (a: number, b: number) => IntervalSet.range(BigInt(a), BigInt(b));
+  const mixedArb = fc
+    .array(fc.tuple(fc.boolean(), fc.integer({ min: 0, max: N }), fc.integer({ min: 0, max: 3 })), {
+      maxLength: 12,
+    })
+    .map((xs) => IntervalSet.unionAll(xs.map(([four, lo, len]) => (four ? v4 : v6)(lo, lo + len))));
+  const values = (s: IntervalSet): string[] => {
+    const out: string[] = [];
+    for (let v = 0; v <= N + 3; v++) {
+      if (s.contains(BigInt(v))) out.push(`6:${v}`);
+      if (s.contains(V4_OFFSET + BigInt(v))) out.push(`4:${v}`);
+    }
+    return out;
+  };
+
+  it("sets of either kind of value, or both, intersect right", () => {
+    fc.assert(
+      fc.property(mixedArb, mixedArb, (a, b) => {
+        const inB = new Set(values(b));
+        const want = values(a).filter((x) => inB.has(x));
+        expect(values(a.intersect(b))).toEqual(want);
+        expect(values(b.intersect(a))).toEqual(want);
+      }),
+      runs,
+    );
+  });
+
+  it("an IPv4 set and an IPv6 set do not meet", () => {
+    expect(v4(0, 100).intersect(v6(0, 100)).isEmpty()).toBe(true);
+    expect(v6(0, 100).intersect(v4(0, 100)).isEmpty()).toBe(true);
+  });
+});
+
+describe("PacketSet from boxes", () => {
+  const boxArb = fc
+    .record({
+      p: fc.tuple(fc.integer({ min: 0, max: 7 }), fc.integer({ min: 0, max: 3 })),
+      q: fc.tuple(fc.integer({ min: 0, max: 15 }), fc.integer({ min: 0, max: 6 })),
+      ips: setArb,
+    })
+    .map(({ p, q, ips }) => ({ pLo: p[0], pHi: p[0] + p[1], qLo: q[0], qHi: q[0] + q[1], ips }));
+
+  it("ofBoxes is the union of the boxes' cubes", () => {
+    fc.assert(
+      fc.property(fc.array(boxArb, { maxLength: 7 }), (boxes) => {
+        const want = PacketSet.unionAll(
+          boxes.map((b) =>
+            PacketSet.cube(
+              IntervalSet.range(BigInt(b.pLo), BigInt(b.pHi)),
+              IntervalSet.range(BigInt(b.qLo), BigInt(b.qHi)),
+              b.ips,
+            ),
+          ),
+        );
+        const got = PacketSet.ofBoxes(boxes);
+        expect(got.equals(want)).toBe(true);
+        expect(got.key()).toBe(want.key());
+      }),
+      runs,
+    );
+  });
+
+  it("ofBoxes rejects bounds outside the dimensions", () => {
+    const ips = IntervalSet.range(0n, 1n);
+    expect(() => PacketSet.ofBoxes([{ pLo: 0, pHi: 256, qLo: 0, qHi: 1, ips }])).toThrow(RangeError);
+    expect(() => PacketSet.ofBoxes([{ pLo: 0, pHi: 1, qLo: -1, qHi: 1, ips }])).toThrow(RangeError);
+    expect(() =>
+      PacketSet.ofBoxes([{ pLo: 0, pHi: 1, qLo: 0, qHi: 1, ips: IntervalSet.point(1n << 130n) }]),
+    ).toThrow(RangeError);
+  });
+
+  it("eachProtocolRun lists the protocol runs with their slices", () => {
+    fc.assert(
+      fc.property(packetArb, (s) => {
+        const boxes: { pLo: number; pHi: number; qLo: number; qHi: number; ips: IntervalSet }[] = [];
+        let last = -1;
+        s.eachProtocolRun((lo, hi, ports) => {
+          expect(lo > last && lo <= hi).toBe(true);
+          last = hi;
+          expect(ports).toBe(s.portRunsAt(lo));
+          for (let k = 0; k < ports.lo.length; k++)
+            boxes.push({ pLo: lo, pHi: hi, qLo: ports.lo[k]!, qHi: ports.hi[k]!, ips: ports.sub[k]! });
+        });
+        expect(PacketSet.ofBoxes(boxes).equals(s)).toBe(true);
+      }),
+      runs,
+    );
+  });
+
+  it("ipsAt is the IP slice at one protocol and port", () => {
+    fc.assert(
+      fc.property(packetArb, (s) => {
+        for (let p = 0; p <= 8; p++)
+          for (let q = 0; q <= 16; q++) {
+            const ips = s.ipsAt(p, q);
+            if (ips !== undefined) expect(ips.isEmpty()).toBe(false);
+            for (let v = 0; v <= N + 3; v++)
+              expect(ips?.contains(BigInt(v)) ?? false).toBe(s.contains(p, q, BigInt(v)));
+          }
+      }),
+      runs,
+    );
+  });
+
+  it("unionWithin where a rule covers all of a box of the set it is cut down to", () => {
+    // The union is then that box's IP set wherever the covering rule is, whatever else meets it.
+    fc.assert(
+      fc.property(fc.array(packetArb, { maxLength: 5 }), packetArb, (xs, w) => {
+        const covering = [...xs, w.existsPort()];
+        const want = PacketSet.unionAll(covering).intersect(w);
+        expect(PacketSet.unionWithin(covering, w).equals(want)).toBe(true);
+      }),
+      runs,
+    );
+  });
+});
+
 describe("dotted-quad reader", () => {
   /** What the general path accepts: ipaddr.js' strict four-part decimal form. */
   const oracle = (s: string): bigint | undefined => {
