@@ -114,7 +114,10 @@ export function parseIp(text: string): bigint {
  */
 export function parseCidr(text: string): IntervalSet {
   // Real configurations repeat the same few CIDRs (0.0.0.0/0, the VPC's blocks) thousands of times;
-  // the sets are immutable, so one parse serves them all.
+  // the sets are immutable, so one parse serves them all. The common IPv4 spelling is looked up by its
+  // block, in numbers: hashing ~10^5 freshly read texts cost more than reading them.
+  const v4 = strictV4Cidr(text);
+  if (v4 !== undefined) return v4;
   let hit = cidrCache.get(text);
   if (hit === undefined) {
     hit = parseCidrUncached(text);
@@ -127,9 +130,11 @@ export function parseCidr(text: string): IntervalSet {
 const CIDR_CACHE_MAX = 100_000;
 const cidrCache = new Map<string, IntervalSet>();
 
+/** The IPv4 blocks strictV4Cidr has read, by prefix length and first address; one set per block. */
+const v4Blocks: Map<number, IntervalSet>[] = Array.from({ length: 33 }, () => new Map<number, IntervalSet>());
+let v4BlockCount = 0;
+
 function parseCidrUncached(text: string): IntervalSet {
-  const v4 = strictV4Cidr(text);
-  if (v4 !== undefined) return v4;
   const s = text.trim();
   const slash = s.indexOf("/");
   const addrText = slash === -1 ? s : s.slice(0, slash);
@@ -177,7 +182,18 @@ function strictV4Cidr(s: string): IntervalSet | undefined {
   // The block's size as a number: 2^32 at most, exact.
   const size = 2 ** (32 - prefix);
   const lo = addr - (addr % size);
-  return IntervalSet.range(V4_OFFSET + BigInt(lo), V4_OFFSET + BigInt(lo + size - 1));
+  // (A signed 32-bit key: a small integer, which a Map hashes and compares as it is.)
+  const blocks = v4Blocks[prefix]!;
+  let set = blocks.get(lo | 0);
+  if (set === undefined) {
+    if (++v4BlockCount > CIDR_CACHE_MAX) {
+      for (const m of v4Blocks) m.clear();
+      v4BlockCount = 1;
+    }
+    // (IPv4 is where IntervalSet keeps plain numbers: V4_OFFSET is its window's start.)
+    blocks.set(lo | 0, (set = IntervalSet.windowRange(lo, lo + size - 1)));
+  }
+  return set;
 }
 
 /** Union of the given CIDR blocks (each parsed with parseCidr). */

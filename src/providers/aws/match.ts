@@ -23,6 +23,9 @@ for (const [name, n] of Object.entries(named)) if (!nameOf.has(n)) nameOf.set(n,
 
 /** The protocol number, or null for "all protocols" (-1). Throws NetsetInputError on junk. */
 export function awsProtocol(p: string | number): number | null {
+  // The spellings AWS prints need no lower-case copy (a quota-size region has ~10^5 permissions).
+  if (p === "-1") return null;
+  if (typeof p === "string" && Object.hasOwn(named, p)) return named[p]!;
   const text = String(p).toLowerCase();
   if (text === "-1" || text === "all") return null;
   if (Object.hasOwn(named, text)) return named[text]!;

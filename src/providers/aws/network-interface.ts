@@ -644,6 +644,7 @@ function sameInterface(
   a: Located<RawNetworkInterface>,
   b: Located<RawNetworkInterface>,
 ): ListingDispute[] {
+  if (listedAlike(a.item, b.item)) return [];
   // A field either listing leaves out is not compared (a trimmed dump may hold only the ids).
   const sorted = <T>(xs: T[] | null | undefined, f: (x: T) => string | null | undefined) =>
     xs === null || xs === undefined
@@ -722,6 +723,57 @@ function sameInterface(
       });
   return disputes;
 }
+
+/**
+ * Whether two listings of an interface agree, field by field and in the same order, on everything
+ * sameInterface compares: then there is nothing to tell (no error, warning or dispute). Almost every
+ * interface of a region is in both listings alike, and comparing them so needs none of the sorted
+ * and joined texts (nor the file paths) that sameInterface builds to say what differs.
+ */
+function listedAlike(a: RawNetworkInterface, b: RawNetworkInterface): boolean {
+  return (
+    sameValue(a.SubnetId, b.SubnetId) &&
+    sameValue(a.VpcId, b.VpcId) &&
+    sameValue(a.SourceDestCheck, b.SourceDestCheck) &&
+    sameList(a.Groups, b.Groups, sameGroup) &&
+    sameList(a.PrivateIpAddresses, b.PrivateIpAddresses, samePrivateIp) &&
+    sameList(a.Ipv6Addresses, b.Ipv6Addresses, sameIpv6) &&
+    sameList(a.Ipv4Prefixes, b.Ipv4Prefixes, sameIpv4Prefix) &&
+    sameList(a.Ipv6Prefixes, b.Ipv6Prefixes, sameIpv6Prefix)
+  );
+}
+
+type Listed = RawNetworkInterface;
+type Item<K extends keyof Listed> = NonNullable<Listed[K]> extends readonly (infer T)[] ? T : never;
+
+/** Either leaves the field out (not compared, see sameInterface), or both say the same. */
+function sameValue<T>(x: T | null | undefined, y: T | null | undefined): boolean {
+  return x === null || x === undefined || y === null || y === undefined || x === y;
+}
+
+/** Lists: either left out, or the same length and `eq` item by item. */
+function sameList<T>(
+  xs: readonly T[] | null | undefined,
+  ys: readonly T[] | null | undefined,
+  eq: (x: T, y: T) => boolean,
+): boolean {
+  if (xs === null || xs === undefined || ys === null || ys === undefined) return true;
+  if (xs.length !== ys.length) return false;
+  for (let i = 0; i < xs.length; i++) if (!eq(xs[i]!, ys[i]!)) return false;
+  return true;
+}
+
+const sameGroup = (x: Item<"Groups">, y: Item<"Groups">): boolean => x.GroupId === y.GroupId;
+// (Null as absent, never as "": sameInterface tells an address with public IP "" from one without.)
+const samePrivateIp = (x: Item<"PrivateIpAddresses">, y: Item<"PrivateIpAddresses">): boolean =>
+  (x.PrivateIpAddress ?? undefined) === (y.PrivateIpAddress ?? undefined) &&
+  (x.Association?.PublicIp ?? undefined) === (y.Association?.PublicIp ?? undefined);
+const sameIpv6 = (x: Item<"Ipv6Addresses">, y: Item<"Ipv6Addresses">): boolean =>
+  (x.Ipv6Address ?? "") === (y.Ipv6Address ?? "");
+const sameIpv4Prefix = (x: Item<"Ipv4Prefixes">, y: Item<"Ipv4Prefixes">): boolean =>
+  (x.Ipv4Prefix ?? "") === (y.Ipv4Prefix ?? "");
+const sameIpv6Prefix = (x: Item<"Ipv6Prefixes">, y: Item<"Ipv6Prefixes">): boolean =>
+  (x.Ipv6Prefix ?? "") === (y.Ipv6Prefix ?? "");
 
 /**
  * What two listings of one interface disagree on that a verdict depends on (see sameInterface): a

@@ -88,7 +88,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
         if (r.GatewayId === "local") locals.push(dest);
         routes.push({
           dest,
-          prefixLength: Number(cidrText.split("/")[1] ?? (cidrText.includes(":") ? 128 : 32)),
+          prefixLength: prefixLengthOf(cidrText),
           preference,
           target,
           ref: {
@@ -109,7 +109,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
         for (const c of pl.cidrs)
           routes.push({
             dest: parseCidr(c),
-            prefixLength: Number(c.split("/")[1] ?? (c.includes(":") ? 128 : 32)),
+            prefixLength: prefixLengthOf(c),
             preference: PREF_PREFIX_LIST,
             target,
             ref: {
@@ -235,6 +235,12 @@ function underLocal(routes: Route[], locals: IntervalSet[]): Route[] {
   return out;
 }
 
+/** A CIDR's prefix length ("/n", else a bare address's); only for text parseCidr has read (one "/"). */
+function prefixLengthOf(cidr: string): number {
+  const slash = cidr.indexOf("/");
+  return slash === -1 ? (cidr.includes(":") ? 128 : 32) : Number(cidr.slice(slash + 1));
+}
+
 /** A route's target as its description names it: a blackhole with the target it lost. */
 function textOf(t: RouteTarget): string {
   return t.kind === "blackhole" ? `blackhole (${t.targetId ?? "?"})` : targetLabel(t);
@@ -249,12 +255,29 @@ function textOf(t: RouteTarget): string {
  * cannot be made; a file that has them is read the same way.)
  */
 function settleTies(routes: Route[]): Route[] {
-  const byBlock = new Map<string, Route[]>();
-  const keyOf = (r: Route): string => `${r.preference}|${r.dest.key()}`;
-  for (const r of routes) innerList(byBlock, keyOf(r)).push(r);
+  // Routes of one block are rare: the blocks' hashes (numbers the sets cache) find the routes that
+  // may be such, without a key string per route (its bounds in hex, which cost more than the rest of
+  // reading the route); only those are grouped, comparing the blocks exactly.
+  const seen = new Set<number>();
+  const twice = new Set<number>();
+  for (const r of routes) {
+    const h = r.dest.hash();
+    if (seen.has(h)) twice.add(h);
+    else seen.add(h);
+  }
+  /** Hash -> the routes of each block and rank of that hash. */
+  const groups = new Map<number, Route[][]>();
+  for (const r of routes) {
+    const h = r.dest.hash();
+    if (!twice.has(h)) continue;
+    const list = innerList(groups, h);
+    const same = list.find((g) => g[0]!.preference === r.preference && g[0]!.dest.equals(r.dest));
+    if (same) same.push(r);
+    else list.push([r]);
+  }
   const out: Route[] = [];
   for (const r of routes) {
-    const same = byBlock.get(keyOf(r))!;
+    const same = groups.get(r.dest.hash())?.find((g) => g.includes(r)) ?? [r];
     if (same.length === 1) out.push(r);
     if (same.length === 1 || same[0] !== r) continue;
     const block = toCidrs(r.dest).join(", ");
@@ -330,6 +353,9 @@ function targetOf(r: RawRoute): { id: string | null; other: [string, string] | n
  * which the route sends to cannot be told, and reading the first would be a guess.
  */
 function oneTarget(loc: Located<unknown>, i: number, r: RawRoute): void {
+  let count = 0;
+  for (const f of TARGET_FIELDS) if (r[f] != null) count++;
+  if (count < 2) return;
   const set = TARGET_FIELDS.filter((f) => r[f] != null);
   if (set.length < 2 || (set.length === 2 && set[0] === "NetworkInterfaceId" && set[1] === "InstanceId"))
     return;

@@ -7,7 +7,7 @@ import { IntervalSet, IP_ALL, IPV4_ALL, NetsetInputError, PUBLIC_INTERNET } from
 import { InputError } from "../../model/errors.js";
 import { innerSet } from "../../model/maps.js";
 import type { Rule } from "../../model/types.js";
-import { at, cidrAt, unreadRules, unresolvedPrefixList, type AwsContext } from "./context.js";
+import { at, badAt, cidrOrWhy, unreadRules, unresolvedPrefixList, type AwsContext } from "./context.js";
 import { awsProtocol, IcmpFieldError, protoPortsText, ruleShape, shapeSet, type Shape } from "./match.js";
 import type { RawIpPermission } from "./raw.js";
 import type { InterfaceFacts } from "./network-interface.js";
@@ -131,12 +131,16 @@ function expand(
     const ranges = p.IpRanges ?? [];
     for (let j = 0; j < ranges.length; j++) {
       const r = ranges[j]!;
-      add(perm, r.CidrIp, cidrAt(r.CidrIp, 4, loc, field, i, "IpRanges", j, "CidrIp"), r.Description);
+      const ips = cidrOrWhy(r.CidrIp, 4);
+      if (typeof ips === "string") throw badAt(ips, loc, field, i, "IpRanges", j, "CidrIp");
+      add(perm, r.CidrIp, ips, r.Description);
     }
     const ranges6 = p.Ipv6Ranges ?? [];
     for (let j = 0; j < ranges6.length; j++) {
       const r = ranges6[j]!;
-      add(perm, r.CidrIpv6, cidrAt(r.CidrIpv6, 6, loc, field, i, "Ipv6Ranges", j, "CidrIpv6"), r.Description);
+      const ips = cidrOrWhy(r.CidrIpv6, 6);
+      if (typeof ips === "string") throw badAt(ips, loc, field, i, "Ipv6Ranges", j, "CidrIpv6");
+      add(perm, r.CidrIpv6, ips, r.Description);
     }
     for (const r of p.PrefixListIds ?? []) {
       const pl = ctx.prefixLists.get(r.PrefixListId);
