@@ -18,9 +18,10 @@ import { notSavedText } from "./save-commands.js";
 const NON_PUBLIC = IPV4_ALL.subtract(PUBLIC_INTERNET);
 
 export function convertSecurityGroups(ctx: AwsContext, facts: InterfaceFacts): void {
-  // One string object per distinct description start ("egress tcp 443 to "), found by the permission's
-  // shape (one object per protocol and ports, see match.ts): the groups of a region repeat a few
-  // thousand of them ~10^5 times, and each built afresh was a tree of concatenations.
+  // One string object per distinct description start ("egress tcp 443 to "), with the permission's
+  // shape (one object per protocol and ports, see match.ts), found by its protocol and ports: the
+  // groups of a region repeat a few thousand of them ~10^5 times, and each built afresh was a tree of
+  // concatenations.
   const texts: Texts = { egress: new Map(), ingress: new Map() };
   // What an unresolved reference of a group in VPC v may stand for, by v (see NON_PUBLIC).
   const unresolvedByVpc = new Map<string, IntervalSet>();
@@ -115,17 +116,25 @@ function expand(
     }
     const fromPort = p.FromPort ?? undefined;
     const toPort = p.ToPort ?? undefined;
-    let shape: Shape;
-    try {
-      shape = ruleShape(proto, fromPort, toPort);
-    } catch (e) {
-      if (!(e instanceof IcmpFieldError)) throw e;
-      const w = at(loc, field, i, e.end === 0 ? "FromPort" : "ToPort");
-      throw new InputError(e.message, w.file, w.path);
+    // One number for the protocol and both ports (integers in -1..65535 by the input schema; absent
+    // as -2): one lookup per permission instead of ruleShape's three and the text's.
+    const key = ((proto ?? 256) * 65538 + (fromPort ?? -2) + 2) * 65538 + (toPort ?? -2) + 2;
+    let kind = texts[dir].get(key);
+    if (kind === undefined) {
+      let shape: Shape;
+      try {
+        shape = ruleShape(proto, fromPort, toPort);
+      } catch (e) {
+        if (!(e instanceof IcmpFieldError)) throw e;
+        const w = at(loc, field, i, e.end === 0 ? "FromPort" : "ToPort");
+        throw new InputError(e.message, w.file, w.path);
+      }
+      texts[dir].set(
+        key,
+        (kind = { shape, text: `${dir} ${protoPortsText(proto, fromPort, toPort)} ${to} ` }),
+      );
     }
-    let text = texts[dir].get(shape);
-    if (text === undefined)
-      texts[dir].set(shape, (text = `${dir} ${protoPortsText(proto, fromPort, toPort)} ${to} `));
+    const { shape, text } = kind;
     const first = rules.length;
     const perm: Permission = { groupId, shape, text, rules };
     const ranges = p.IpRanges ?? [];
@@ -267,10 +276,10 @@ function add(
   return rule;
 }
 
-/** Description starts by direction and permission shape. */
+/** By direction, and protocol and ports (see expand): the permissions' shape and description start. */
 interface Texts {
-  egress: Map<Shape, string>;
-  ingress: Map<Shape, string>;
+  egress: Map<number, { shape: Shape; text: string }>;
+  ingress: Map<number, { shape: Shape; text: string }>;
 }
 
 /** "#n": the name of an undescribed rule, one string per position for every group. */
