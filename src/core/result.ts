@@ -10,7 +10,11 @@ const exitKind = z.enum(["internet", "cloud-service", "vpn", "peering", "private
 
 export const BlockedBySchema = z
   .object({
-    resource: z.string().describe("Provider resource id that decided, e.g. sg-..., acl-..., rtb-..."),
+    resource: z
+      .string()
+      .describe(
+        'Provider resource id that decided, e.g. sg-..., acl-..., rtb-...; where several decide together (an interface\'s security groups, none of whose rules allows it), their ids joined with ", " (see resources)',
+      ),
     kind: z
       .string()
       .describe("Resource kind: security-group, network-acl, route-table, internet-gateway, ..."),
@@ -18,6 +22,12 @@ export const BlockedBySchema = z
       .string()
       .nullable()
       .describe("The provider's own rule name or number; null for implicit behaviour"),
+    resources: z
+      .array(z.string())
+      .optional()
+      .describe(
+        "Present only where several resources decide together (resource joins their ids): each id, for a script to look up",
+      ),
   })
   .describe("The resource and rule that decided a block");
 

@@ -122,9 +122,9 @@ export function egressUnion(filter: Filter): PacketSet {
 }
 
 /**
- * egressUnion(filter) ∩ within, computed rule by rule (intersection distributes over union): cut down
- * to the audit's universe first, most rules of a large group vanish (private peers, other protocols)
- * and the rest share their IP set objects, so the union that remains is small. The cut and the union
+ * egressUnion(filter) ∩ within, each rule cut down first (intersection distributes over union): cut
+ * down to the audit's universe, most rules of a large group vanish (private peers, other protocols)
+ * and the rest share their IP set objects, so the union that remains is small. The cuts and the union
  * are one sweep over the rules' boxes (PacketSet.unionWithin): no set is built per rule.
  */
 export function egressUnionWithin(filter: Filter, within: PacketSet): PacketSet {

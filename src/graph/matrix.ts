@@ -150,7 +150,9 @@ function sliceAt(c: Cuts, k: number, p: number): number {
 
 /**
  * Per elementary cell of the current protocol slice, the parts found so far: piece indices, IP sets
- * and their count. Kept across sweeps (grown, never shrunk), so a sweep allocates none of them.
+ * and their count. Kept across sweeps (grown, never shrunk), so a sweep allocates none of them; a
+ * sweep never calls another, so one set of them serves every sweep (they keep the last sweep's IP
+ * sets alive, a few dozen at most).
  */
 const cellIdx: number[][] = [];
 const cellIps: IntervalSet[][] = [];

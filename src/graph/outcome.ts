@@ -17,6 +17,8 @@ export interface BlockedBy {
   resource: string;
   kind: string;
   rule: string | null;
+  /** See RuleRef.resources. */
+  resources?: string[];
 }
 
 export interface Outcome {
@@ -54,7 +56,9 @@ export const SOURCE_PUBLIC_IP_RE = /\{source-public-ip:([^}]+)\}/g;
 export const SOURCE_IPV6 = "{source-ipv6}";
 
 export function blockedByOf(ref: RuleRef): BlockedBy {
-  return { resource: ref.resource, kind: ref.kind, rule: ref.rule };
+  const b: BlockedBy = { resource: ref.resource, kind: ref.kind, rule: ref.rule };
+  if (ref.resources) b.resources = ref.resources;
+  return b;
 }
 
 /** The hop where the rule `ref` names acts on the packets. */

@@ -491,7 +491,12 @@ export class Engine {
     if (unions.length > 0) {
       const ids = unions.map((f) => f.id).join(", ");
       const kind = unions[0]!.kind;
-      const split = evalUnions(unions, { resource: ids, kind, rule: null });
+      const split = evalUnions(unions, {
+        resource: ids,
+        kind,
+        rule: null,
+        ...(unions.length > 1 ? { resources: unions.map((f) => f.id) } : {}),
+      });
       current = [];
       const undecided = undecidedPieces(split.undecided, ids, kind, direction);
       // What only a rule in doubt might let out may or may not leave: held, so that a drop further on

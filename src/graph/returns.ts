@@ -132,7 +132,10 @@ export function forwardOfReplies(replies: PacketSet, ephemeral: IntervalSet): Pa
 
 const numberRangesCache = new WeakMap<IntervalSet, readonly number[]>();
 const PORT_MAX = 65535;
-const PORT_PROTOCOL_NUMBERS: readonly number[] = [PROTO.TCP, PROTO.UDP, PROTO.SCTP];
+/** PORT_PROTOCOLS, each protocol number. */
+const PORT_PROTOCOL_NUMBERS: readonly number[] = PORT_PROTOCOLS.ranges.flatMap(([lo, hi]) =>
+  Array.from({ length: Number(hi - lo) + 1 }, (_, k) => Number(lo) + k),
+);
 /** PORTLESS_PROTOCOLS as number ranges, flattened [lo, hi, ...]. */
 const PORTLESS_RANGES: readonly number[] = numberRanges(PORTLESS_PROTOCOLS);
 

@@ -21,6 +21,11 @@ export interface RuleRef {
   rule: string | null;
   /** Human-readable detail of the rule ("egress tcp 443 to 0.0.0.0/0"). */
   description?: string;
+  /**
+   * Where several resources decide together (an interface's security groups, none of whose rules
+   * allows a packet): each id; `resource` then joins them with ", " for a reader.
+   */
+  resources?: string[];
 }
 
 /**

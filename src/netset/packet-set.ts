@@ -122,7 +122,7 @@ export class PacketSet {
   /**
    * (the union of `sets`) ∩ `within`, without building any set but the result: each input box is cut
    * down to each box of `within` (intersection distributes over union), then all are joined in one
-   * sweep as in unionAll. For unions of many rules of which `within` keeps a small part (a security
+   * sweep per axis (boxes.ts; unionAll instead merges pairwise). For unions of many rules of which `within` keeps a small part (a security
    * group's rules cut down to the packets an audit asks about).
    */
   static unionWithin(sets: Iterable<PacketSet>, within: PacketSet): PacketSet {

@@ -40,6 +40,10 @@ function summarise(list: string[], max = 3): string {
     : `${list.slice(0, max).join(", ")} and ${list.length - max} more`;
 }
 
+function sameBlock(a: AuditEntry["blockedBy"], b: AuditEntry["blockedBy"]): boolean {
+  return a === b || (a !== null && b !== null && a.resource === b.resource && a.rule === b.rule);
+}
+
 function detail(e: AuditEntry): string {
   const via = e.exits.length > 0 ? `${e.exits.join(", ")}` : "";
   if (e.verdict === "allowed") return via ? `to ${via}` : "";
@@ -52,11 +56,19 @@ function detail(e: AuditEntry): string {
   const more = others > 0 ? ` (+${others} other ${others === 1 ? "path" : "paths"}: --json lists them)` : "";
   if (e.verdict === "partial") {
     // Whichever of the two lists is shorter: a row blocked for one /24 names that /24, not the
-    // hundred-odd CIDRs of the internet around it.
-    const rest = e.paths.filter((p) => p.verdict !== "allowed").flatMap((p) => p.destinations);
-    return rest.length < e.reachable.length
-      ? `to all destinations but ${summarise(rest)}; to those: ${block}${e.reason ?? ""}${more}`
-      : `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}${more}`;
+    // hundred-odd CIDRs of the internet around it. Where several parts are not allowed, the rule shown
+    // is the named part's only: its own destinations say which.
+    const notAllowed = e.paths.filter((p) => p.verdict !== "allowed");
+    const rest = notAllowed.flatMap((p) => p.destinations);
+    const named =
+      notAllowed.length === 1
+        ? notAllowed[0]
+        : notAllowed.find((p) => p.reason === e.reason && sameBlock(p.blockedBy, e.blockedBy));
+    if (named && rest.length < e.reachable.length) {
+      const to = notAllowed.length === 1 ? "to those" : `to ${summarise(named.destinations)}`;
+      return `to all destinations but ${summarise(rest)}; ${to}: ${block}${e.reason ?? ""}${more}`;
+    }
+    return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}${more}`;
   }
   return `${block}${e.reason ?? ""}${more}`;
 }

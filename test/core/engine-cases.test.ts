@@ -1196,7 +1196,12 @@ describe("destination hosts", () => {
   it("trace: a port they do not let in is blocked by the destination's groups", () => {
     const t = trace(withWebIn(), { src: "eni-app", dst: "10.0.0.10", port: 22 });
     expect(t.verdict).toBe("blocked");
-    expect(t.blockedBy).toEqual({ resource: "sg-all, sg-web-in", kind: "security-group", rule: null });
+    expect(t.blockedBy).toEqual({
+      resource: "sg-all, sg-web-in",
+      kind: "security-group",
+      rule: null,
+      resources: ["sg-all", "sg-web-in"],
+    });
     expect(t.reason).toBe("no inbound rule of sg-all, sg-web-in on eni-web allows it");
   });
 
@@ -2373,9 +2378,45 @@ describe("a partial row in the text report", () => {
     );
   });
 
+  it("with several parts not allowed, says which destinations the rule shown decides", () => {
+    // Rule 81 decides the larger part: 1.2.3.0/24 is rule 80's, and must not read as rule 81's.
+    const d = tinyVpc();
+    setAcl(d, "acl-priv", [
+      tcp443(80, "deny", "1.2.3.0/24"),
+      tcp443(81, "deny", "200.0.0.0/8"),
+      all(100, true),
+      all(100, false),
+    ]);
+    expect(row(d)).toMatch(
+      /to all destinations but 1\.2\.3\.0\/24, 200\.0\.0\.0\/8; to 200\.0\.0\.0\/8: \[acl-priv rule 81\] denied by outbound acl-priv rule 81 .*\(\+1 other path: --json lists them\)$/,
+    );
+  });
+
   it("names the destinations that get out where they are fewer", () => {
     const d = tinyVpc();
     setAcl(d, "acl-priv", [tcp443(80, "allow", "1.2.3.0/24"), all(100, false)]);
     expect(row(d)).toMatch(/partial +198\.51\.100\.200 +to 1\.2\.3\.0\/24 only; rest: \[acl-priv rule \*\] /);
+  });
+});
+
+describe("blocked by an interface's security groups together", () => {
+  it("blockedBy lists each group's id in resources (resource joins them for a reader); one group has no resources", () => {
+    const d = tinyVpc();
+    d.SecurityGroups!.push(
+      { GroupId: "sg-a", GroupName: "a", VpcId: "vpc-1", IpPermissions: [], IpPermissionsEgress: [] },
+      { GroupId: "sg-b", GroupName: "b", VpcId: "vpc-1", IpPermissions: [], IpPermissionsEgress: [] },
+    );
+    (d.NetworkInterfaces![0] as { Groups: object[] }).Groups = [{ GroupId: "sg-a" }, { GroupId: "sg-b" }];
+    const both = { resource: "sg-a, sg-b", kind: "security-group", rule: null, resources: ["sg-a", "sg-b"] };
+    expect(trace(d, { src: "eni-app" }).blockedBy).toEqual(both);
+    const [e] = audit(d, "tcp/443").results.filter((x) => x.source.id === "eni-app");
+    expect(e!.blockedBy).toEqual(both);
+    expect(e!.paths.map((p) => p.blockedBy)).toEqual([both]);
+    (d.NetworkInterfaces![0] as { Groups: object[] }).Groups = [{ GroupId: "sg-a" }];
+    expect(trace(d, { src: "eni-app" }).blockedBy).toEqual({
+      resource: "sg-a",
+      kind: "security-group",
+      rule: null,
+    });
   });
 });
