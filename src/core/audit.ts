@@ -22,7 +22,7 @@ import {
 import { SOURCE_OWNER, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
 import { Engine, ownAddresses, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
-import type { Outcome, Piece } from "../graph/outcome.js";
+import { SOURCE_IPV6, type Outcome, type Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
 import { AskedMissing, someOf } from "../model/missing.js";
 import { ascending } from "../model/order.js";
@@ -415,10 +415,11 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
+    const v6 = ipv6Senders(ep, fix);
     const portsNote = clientPortsNote(ep);
     const withNote = portsNote === undefined ? NO_NOTES : [portsNote];
     for (const m of made) {
-      results.push(withAddresses(source, m, fix, m.ported ? withNote : NO_NOTES));
+      results.push(withAddresses(source, m, fix, v6, m.ported ? withNote : NO_NOTES));
       counts[m.t.verdict]++;
     }
   };
@@ -508,6 +509,17 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
   };
 }
 
+/**
+ * The addresses a source's IPv6 packets may leave from: each of its IPv6 addresses (a host may send
+ * from any, and each leaves through the internet or egress-only gateway as itself, so an allowlist at
+ * the destination needs them all), the first one first, then in address order (AWS lists them in no
+ * promised order). Only the interface's own: a delegated prefix's addresses are its pods'.
+ */
+function ipv6Senders(ep: Endpoint, fix: (s: string) => string): readonly string[] {
+  if (ep.ipv6.length < 2) return [fix(SOURCE_IPV6)];
+  return [ep.ipv6[0]!, ...ep.ipv6.slice(1).sort(ascending)].map(formatIp);
+}
+
 /** Whether a template's egress IPs hold a placeholder for the source's own address (see sourceFixer). */
 function namesSourceIp(t: Template): boolean {
   return t.egressIps.some((ip) => ip.startsWith("{"));
@@ -534,6 +546,7 @@ function withAddresses(
   source: AuditSource,
   { t, sourceIp, owner }: Made,
   fix: (s: string) => string,
+  v6: readonly string[],
   notes: readonly string[],
 ): AuditEntry {
   let egressIps = t.egressIps;
@@ -541,8 +554,9 @@ function withAddresses(
   let blockedBy = t.blockedBy;
   if (sourceIp) {
     // A filled-in placeholder may equal an address the list already has (a source whose public IP is
-    // also a NAT gateway's), and the list names each address once.
-    egressIps = [...new Set(egressIps.map(fix))];
+    // also a NAT gateway's), and the list names each address once. The source's own IPv6 address is
+    // each of them (see ipv6Senders); a path names the first.
+    egressIps = [...new Set(egressIps.flatMap((ip) => (ip === SOURCE_IPV6 ? v6 : [fix(ip)])))];
     paths = paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p));
   }
   if (owner) {

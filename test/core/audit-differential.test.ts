@@ -196,13 +196,17 @@ function sendersOf(
  * What a destination may see for a path's egress IP: a NAT gateway with several Elastic IPs (its
  * `publicIps`, primary first) spreads connections over all of them, and the entry lists them all.
  */
-function egressOf(model: NetworkModel): (path: AuditPath) => string[] {
+function egressOf(model: NetworkModel): (path: AuditPath, sourceId: string) => string[] {
   const spread = new Map<string, { nat: string; ips: string[] }>();
   for (const g of model.gateways.values())
     if (g.kind === "nat" && g.publicIps)
       spread.set(formatIp(g.publicIps[0]!), { nat: g.id, ips: g.publicIps.map(formatIp) });
-  return (p) => {
+  const v6 = new Map(model.endpoints.map((ep) => [ep.id, ep.ipv6.map(formatIp)]));
+  return (p, sourceId) => {
     if (p.egressIp === null) return [];
+    // The source's own IPv6 address (a path names its first): each of them.
+    const own = v6.get(sourceId);
+    if (own !== undefined && own.length > 0 && p.egressIp === own[0]) return own;
     // Through the gateway: a source whose own address maps to the same public IP is not spread.
     const s = spread.get(p.egressIp);
     return s && p.reason?.includes(`through ${s.nat} and`) ? s.ips : [p.egressIp];
@@ -210,7 +214,10 @@ function egressOf(model: NetworkModel): (path: AuditPath) => string[] {
 }
 
 /** An entry's summary fields must follow from its paths. */
-function entryProblems(e: AuditEntry, egressOfPath: (path: AuditPath) => string[]): string[] {
+function entryProblems(
+  e: AuditEntry,
+  egressOfPath: (path: AuditPath, sourceId: string) => string[],
+): string[] {
   const out: string[] = [];
   const where = `${e.source.id} ${e.protocol} ${e.ports}`;
   const allowed = e.paths.filter((p) => p.verdict === "allowed");
@@ -227,7 +234,7 @@ function entryProblems(e: AuditEntry, egressOfPath: (path: AuditPath) => string[
   if (e.verdict !== verdict) out.push(`${where}: verdict ${e.verdict}, its paths say ${verdict}`);
   const reachable = IntervalSet.unionAll(allowed.map((p) => cidrs(p.destinations)));
   if (!cidrs(e.reachable).equals(reachable)) out.push(`${where}: reachable is not the allowed paths' union`);
-  const egress = new Set(allowed.flatMap(egressOfPath));
+  const egress = new Set(allowed.flatMap((p) => egressOfPath(p, e.source.id)));
   if (e.egressIps.length !== egress.size || !e.egressIps.every((ip) => egress.has(ip)))
     out.push(`${where}: egressIps ${e.egressIps.join(",")} are not the allowed paths' ones`);
   const exits = new Set(allowed.flatMap((p) => (p.exit === null ? [] : [p.exit])));

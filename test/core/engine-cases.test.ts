@@ -2420,3 +2420,27 @@ describe("blocked by an interface's security groups together", () => {
     });
   });
 });
+
+describe("an interface with several IPv6 addresses", () => {
+  it("lists each as an egress IP (a host may send from any), the first one first; a path names the first", () => {
+    const d = tinyVpc();
+    ipv6Out(d);
+    (d.NetworkInterfaces![1] as { Ipv6Addresses: object[] }).Ipv6Addresses.push(
+      { Ipv6Address: "2600:1f18:1:a00::30" },
+      { Ipv6Address: "2600:1f18:1:a00::5" },
+    );
+    const [e] = audit(d, "tcp/443").results.filter((x) => x.source.id === "eni-web");
+    expect(e!.verdict).toBe("allowed");
+    const v6 = e!.egressIps.filter((ip) => ip.includes(":"));
+    expect(v6).toEqual(["2600:1f18:1:a00::10", "2600:1f18:1:a00::5", "2600:1f18:1:a00::30"]);
+    expect(e!.egressIps).toContain("198.51.100.10");
+    expect(e!.paths.map((p) => p.egressIp).filter((ip) => ip?.includes(":"))).toEqual([
+      "2600:1f18:1:a00::10",
+    ]);
+    // One address: as before.
+    const one = tinyVpc();
+    ipv6Out(one);
+    const [f] = audit(one, "tcp/443").results.filter((x) => x.source.id === "eni-web");
+    expect(f!.egressIps.filter((ip) => ip.includes(":"))).toEqual(["2600:1f18:1:a00::10"]);
+  });
+});
