@@ -335,8 +335,6 @@ function madeOf(t: Template): Made {
 /** What the sources of one class get (see Engine.classKey). */
 interface Class {
   made: Made[];
-  /** Their templates, in the same order. */
-  templates: Template[];
   /** Their outcomes that data the input lacks decides (see AskedMissing). */
   lacking: Outcome[];
 }
@@ -404,7 +402,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       const lacking = new Set<Outcome>();
       for (const cell of cells) for (const p of cell.parts) if (p.outcome.missing) lacking.add(p.outcome);
       const made = cells.map((cell) => parts.template(cell, ids));
-      c = { made, templates: made.map((m) => m.t), lacking: [...lacking] };
+      c = { made, lacking: [...lacking] };
       classes.set(key, c);
     }
     return c;
@@ -431,11 +429,11 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     // destinations (it sends IPv6 from the same address the interface does): in value, since other
     // addresses are other classes; where they name the source's public IP (a placeholder), they show
     // another egress IP.
-    const own = templatesOf({ ...ep, ipv6: [] }).templates;
+    // (A Made's flags follow from its template: comparing them compares the templates.)
+    const own = templatesOf({ ...ep, ipv6: [] }).made;
     for (const other of others) {
       const theirs = templatesOf(other);
-      if (!isDeepStrictEqual(theirs.templates, own) || theirs.made.some((m) => m.sourceIp))
-        emit(other, theirs);
+      if (!isDeepStrictEqual(theirs.made, own) || theirs.made.some((m) => m.sourceIp)) emit(other, theirs);
     }
   }
   return {

@@ -173,11 +173,10 @@ interface ReturnCheck {
   /**
    * Reply-denying rules in order, with the forward packets whose replies they deny. Needed only where
    * some packets get no reply through (often nowhere), so worked out on first use, rule by rule:
-   * `denier(i)` is the i-th of `denierCount()`, and `deniers()` all of them. A check that the first
+   * `denier(i)` is the i-th (undefined past the last), `deniers()` all of them. A check that the first
    * rules settle never works out the forward packets (a forwardOfReplies each) of the others.
    */
-  denierCount: () => number;
-  denier: (i: number) => { set: PacketSet; ref: RuleRef };
+  denier: (i: number) => { set: PacketSet; ref: RuleRef } | undefined;
   deniers: () => { set: PacketSet; ref: RuleRef }[];
   /**
    * Traces only: every rule that decides replies, in the order the filter reads them, with the replies
@@ -409,9 +408,9 @@ export class Boundaries {
     out.next.push({ set, hops });
     if (set.isSubsetOf(ret.split.ok)) return;
     let none = set.intersect(ret.split.none);
-    const count = none.isEmpty() ? 0 : ret.denierCount();
-    for (let i = 0; i < count && !none.isEmpty(); i++) {
+    for (let i = 0; !none.isEmpty(); i++) {
       const d = ret.denier(i);
+      if (d === undefined) break;
       const hit = none.intersect(d.set);
       if (hit.isEmpty()) continue;
       none = none.subtract(hit);
@@ -653,20 +652,18 @@ export class Boundaries {
       }
       const deniers: { set: PacketSet; ref: RuleRef }[] = [];
       const denied = (): Decided[] => this.replyRules(f, replies).denied();
-      const denier = (i: number): { set: PacketSet; ref: RuleRef } => {
+      const denier = (i: number): { set: PacketSet; ref: RuleRef } | undefined => {
         let d = deniers[i];
-        if (d === undefined) {
-          const rule = denied()[i]!;
+        const rule = denied()[i];
+        if (d === undefined && rule !== undefined)
           deniers[i] = d = { set: forwardOfReplies(rule.set, ephemeral), ref: rule.ref };
-        }
         return d;
       };
       let decided: ReplyRule[] | undefined;
       rc = {
         split,
-        denierCount: () => denied().length,
         denier,
-        deniers: () => denied().map((_, i) => denier(i)),
+        deniers: () => denied().map((_, i) => denier(i)!),
         undecided,
         decided: () => (decided ??= decidedReplies(f, replies)),
       };
