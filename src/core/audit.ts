@@ -259,6 +259,7 @@ class EntryParts {
         destinations,
         exit: o.exit,
         egressIp: o.egressIp,
+        ...(o.leaves && { leaves: o.leaves }),
         blockedBy: o.blockedBy,
         reason: o.reason,
       };
@@ -518,9 +519,14 @@ function ipv6Senders(ep: Endpoint, fix: (s: string) => string): readonly string[
   return [ep.ipv6[0]!, ...ep.ipv6.slice(1).sort(ascending)].map(formatIp);
 }
 
-/** Whether a template's egress IPs hold a placeholder for the source's own address (see sourceFixer). */
+/**
+ * Whether a template's egress IPs hold a placeholder for the source's own address (see sourceFixer):
+ * its allowed parts', or where a path's packets leave though their replies are stopped or in doubt.
+ */
 function namesSourceIp(t: Template): boolean {
-  return t.egressIps.some((ip) => ip.startsWith("{"));
+  return (
+    t.egressIps.some((ip) => ip.startsWith("{")) || t.paths.some((p) => p.leaves?.egressIp?.startsWith("{"))
+  );
 }
 
 /** Whether a template's rules name the source's own instance (a placeholder, see sourceFixer). */
@@ -555,7 +561,17 @@ function withAddresses(
     // also a NAT gateway's), and the list names each address once. The source's own IPv6 address is
     // each of them (see ipv6Senders); a path names the first.
     egressIps = [...new Set(egressIps.flatMap((ip) => (ip === SOURCE_IPV6 ? v6 : [fix(ip)])))];
-    paths = paths.map((p) => (p.egressIp?.startsWith("{") ? { ...p, egressIp: fix(p.egressIp) } : p));
+    paths = paths.map((p) => {
+      const leaves = p.leaves?.egressIp?.startsWith("{")
+        ? { ...p.leaves, egressIp: fix(p.leaves.egressIp) }
+        : p.leaves;
+      if (!p.egressIp?.startsWith("{") && leaves === p.leaves) return p;
+      return {
+        ...p,
+        egressIp: p.egressIp?.startsWith("{") ? fix(p.egressIp) : p.egressIp,
+        ...(leaves && { leaves }),
+      };
+    });
   }
   if (owner) {
     blockedBy = ownerFilled(blockedBy, fix);

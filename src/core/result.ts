@@ -31,6 +31,15 @@ export const BlockedBySchema = z
   })
   .describe("The resource and rule that decided a block");
 
+export const LeavesSchema = z
+  .object({
+    exit: exitKind,
+    egressIp: z.string().nullable(),
+  })
+  .describe(
+    "Present where the verdict is not allowed only because of the replies (a stateless filter or a route on their way back stops them, or may): the packets themselves do leave, by this exit, as this address, though no exchange completes; one-way UDP datagrams, ICMP requests and TCP SYNs get out. Absent otherwise, also where whether the packets leave is itself not known",
+  );
+
 export const NoteSchema = z.object({ resource: z.string(), message: z.string() });
 
 export const SourceSchema = z.object({
@@ -62,6 +71,7 @@ export const PathSchema = z.object({
   destinations: z.array(z.string()).describe("CIDR blocks this path covers"),
   exit: exitKind.nullable(),
   egressIp: z.string().nullable(),
+  leaves: LeavesSchema.optional(),
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
 });
@@ -171,6 +181,7 @@ export const TracePartSchema = z
     verdict: verdict3,
     exit: exitKind.nullable(),
     egressIp: z.string().nullable(),
+    leaves: LeavesSchema.optional(),
     blockedBy: BlockedBySchema.nullable(),
     reason: z.string(),
     hops: z.array(HopSchema),
@@ -210,6 +221,7 @@ export const TraceResultSchema = z.object({
   ),
   exit: exitKind.nullable(),
   egressIp: z.string().nullable(),
+  leaves: LeavesSchema.optional(),
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
   hops: z.array(HopSchema),
@@ -217,7 +229,7 @@ export const TraceResultSchema = z.object({
     .array(TracePartSchema)
     .optional()
     .describe(
-      "Present only when the flow's packets do not all meet one fate (a flow without a port, or of protocol all, whose packets get different verdicts, or are decided by different rules): each part with its own, the first being the one whose exit, egressIp, blockedBy and hops the top level shows (the first blocked part, else the first unknown, else the first); absent when one outcome holds for all of the flow's packets",
+      "Present only when the flow's packets do not all meet one fate (a flow without a port, or of protocol all, whose packets get different verdicts, or are decided by different rules): each part with its own, the first being the one whose exit, egressIp, leaves, blockedBy and hops the top level shows (the first blocked part, else the first unknown, else the first); absent when one outcome holds for all of the flow's packets",
     ),
   notes: z
     .array(z.string())

@@ -454,7 +454,13 @@ function traceOf(pieces: readonly Piece[], flow: Flow, name: FieldName): Answer 
   const parts = partsOf(pieces);
   const shown = parts[0];
   if (!shown) throw new Error("trace produced no outcome");
-  const top = { exit: shown.exit, egressIp: shown.egressIp, blockedBy: shown.blockedBy, hops: shown.hops };
+  const top = {
+    exit: shown.exit,
+    egressIp: shown.egressIp,
+    ...(shown.leaves && { leaves: shown.leaves }),
+    blockedBy: shown.blockedBy,
+    hops: shown.hops,
+  };
   if (parts.length === 1) return { verdict: shown.verdict, ...top, reason: shown.reason };
   const alike = parts.every((p) => p.verdict === shown.verdict);
   const verdict = alike ? shown.verdict : "unknown";
@@ -474,7 +480,7 @@ function partsOf(pieces: readonly Piece[]): TracePart[] {
   const joined = new Map<string, { packets: PacketSet; outcome: Piece["outcome"] }>();
   for (const p of pieces) {
     const o = p.outcome;
-    const key = JSON.stringify([o.verdict, o.exit, o.egressIp, o.blockedBy, o.reason, o.hops]);
+    const key = JSON.stringify([o.verdict, o.exit, o.egressIp, o.leaves, o.blockedBy, o.reason, o.hops]);
     const same = joined.get(key);
     joined.set(key, { packets: same ? same.packets.union(p.packets) : p.packets, outcome: o });
   }
@@ -488,6 +494,7 @@ function partsOf(pieces: readonly Piece[]): TracePart[] {
     verdict: o.verdict,
     exit: o.exit,
     egressIp: o.egressIp,
+    ...(o.leaves && { leaves: o.leaves }),
     blockedBy: o.blockedBy,
     reason: o.reason,
     hops: o.hops,

@@ -17,6 +17,7 @@ import {
 } from "./filters.js";
 import {
   blocked,
+  leavesOf,
   prependHops,
   restrictPieces,
   ruleLabel,
@@ -58,20 +59,30 @@ export interface Crossing {
 }
 
 /**
- * What a held outcome makes of packets whose way on ends in `beyond`: a block as it is; a doubt keeps
- * the exit the packets leave by (they did leave; what becomes of the answers is not known), one
- * object per held outcome and exit (audit results are shared by outcome object).
+ * What a held outcome makes of packets whose way on ends in `beyond`: its verdict, rule and reason; a
+ * doubt keeps the exit the packets leave by (they did leave; what becomes of the answers is not
+ * known); either says where the packets surely leave, if they do (see Outcome.leaves). One object
+ * per held outcome, exit and way out (audit results are shared by outcome object).
  */
 const withExit = new WeakMap<Outcome, Map<string, Outcome>>();
 function heldOutcome(held: Outcome, beyond: Outcome, pathHops: boolean): Outcome {
-  if (held.verdict !== "unknown" || beyond.exit === null || held.exit === beyond.exit) return held;
+  const exit = held.verdict === "unknown" && beyond.exit !== null ? beyond.exit : held.exit;
+  const leaves = leavesOf(beyond);
+  if (exit === held.exit && leaves === undefined) return held;
   // A trace shows the whole way the packets went (with every reply rule that lets answers back, see
   // Crossing.pass), not only the way to the filter in doubt; the held outcome's hops are a prefix of it.
-  if (pathHops) return { ...held, exit: beyond.exit, hops: beyond.hops };
+  if (pathHops)
+    return {
+      ...held,
+      exit,
+      ...(exit !== held.exit && { hops: beyond.hops }),
+      ...(leaves && { leaves }),
+    };
   let byExit = withExit.get(held);
   if (!byExit) withExit.set(held, (byExit = new Map<string, Outcome>()));
-  let o = byExit.get(beyond.exit);
-  if (!o) byExit.set(beyond.exit, (o = { ...held, exit: beyond.exit }));
+  const key = `${exit ?? ""}|${leaves ? `${leaves.exit}|${leaves.egressIp ?? ""}` : ""}`;
+  let o = byExit.get(key);
+  if (!o) byExit.set(key, (o = { ...held, exit, ...(leaves && { leaves }) }));
   return o;
 }
 

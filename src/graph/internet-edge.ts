@@ -51,13 +51,15 @@ export class InternetEdge {
    * answers come back to; `publics`: the public addresses the packets may leave from (the source's
    * own, or each Elastic IP of the NAT gateway sending them). `expectsReply`: false for packets that
    * expect no answer (one-way ICMP), which only a block on the traffic itself can stop: the checks on
-   * the way back do not concern them.
+   * the way back do not concern them. `egressIp`: the address they leave as, for a decision on their
+   * replies alone to say (see Outcome.leaves).
    */
   decide(
     g: Gateway,
     leg: EdgeLeg,
     replyTo: bigint | null,
     publics: readonly bigint[],
+    egressIp: string,
     set: PacketSet,
     hops: Hop[],
     expectsReply = true,
@@ -67,7 +69,7 @@ export class InternetEdge {
     return (
       this.privateSource(g, leg, replyTo, set, hops) ??
       this.unannouncedSource(g, leg, publics, set, hops) ??
-      this.divertedReplies(g, replyTo, set, hops)
+      this.divertedReplies(g, replyTo, egressIp, set, hops)
     );
   }
 
@@ -134,46 +136,63 @@ export class InternetEdge {
    * Replies from the internet come back through internet gateway `g` to `addr` (the source's private
    * address after the gateway translates back). A gateway route table may send them elsewhere than
    * the VPC's local delivery, say to an inspection appliance: then whether the connection works is
-   * not known (or, to a blackhole, it does not). Null when they come straight back.
+   * not known (or, to a blackhole, it does not). Null when they come straight back. Either way the
+   * packets left, as `egressIp` (see Outcome.leaves).
    */
-  private divertedReplies(g: Gateway, addr: bigint | null, set: PacketSet, hops: Hop[]): Piece | null {
+  private divertedReplies(
+    g: Gateway,
+    addr: bigint | null,
+    egressIp: string,
+    set: PacketSet,
+    hops: Hop[],
+  ): Piece | null {
     if (g.kind !== "internet" || g.ingressTableId === undefined || addr === null) return null;
     const rt = this.model.routeTables.get(g.ingressTableId);
     const hop = (action: Hop["action"], rule: string | null, detail: string): Hop[] => [
       ...hops,
       { resource: g.ingressTableId!, kind: "route-table", action, rule, detail },
     ];
+    const left = (p: Piece): Piece => {
+      p.outcome.leaves = { exit: "internet", egressIp };
+      return p;
+    };
     if (!rt || rt.unknown)
-      return unknown(
-        set,
-        `replies come back through ${g.id}, whose gateway route table ${g.ingressTableId} could not be read${rt?.unknown ? ` (${rt.unknown})` : ""}`,
-        hop("drop", null, "replies: not read"),
+      return left(
+        unknown(
+          set,
+          `replies come back through ${g.id}, whose gateway route table ${g.ingressTableId} could not be read${rt?.unknown ? ` (${rt.unknown})` : ""}`,
+          hop("drop", null, "replies: not read"),
+        ),
       );
     const r = routeFor(rt, addr);
     if (!r || r.target.kind === "local") return null;
     if (r.target.kind === "blackhole")
-      return blocked(
-        set,
-        r.ref,
-        `replies come back through ${g.id}, whose gateway route table ${rt.id} drops them (route ${r.ref.rule ?? ""} is a blackhole)`,
-        hop("drop", r.ref.rule, "replies: blackhole"),
+      return left(
+        blocked(
+          set,
+          r.ref,
+          `replies come back through ${g.id}, whose gateway route table ${rt.id} drops them (route ${r.ref.rule ?? ""} is a blackhole)`,
+          hop("drop", r.ref.rule, "replies: blackhole"),
+        ),
       );
     // The packets did leave for the internet; what becomes of the answers is not known.
     const t = r.target;
     const route = r.ref.rule ?? "";
-    return piece(
-      set,
-      reach(
-        "unknown",
-        "internet",
-        `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} ` +
-          (t.kind === "undecided"
-            ? `routes them by route ${route}: ${t.why}`
-            : `sends them (route ${route}) to ${t.gatewayId}: what that does with them is not analysed`),
+    return left(
+      piece(
+        set,
+        reach(
+          "unknown",
+          "internet",
+          `replies from the internet come back through ${g.id}, whose gateway route table ${rt.id} ` +
+            (t.kind === "undecided"
+              ? `routes them by route ${route}: ${t.why}`
+              : `sends them (route ${route}) to ${t.gatewayId}: what that does with them is not analysed`),
+        ),
+        t.kind === "undecided"
+          ? hop("drop", r.ref.rule, "replies: not known")
+          : hop("forward", r.ref.rule, `replies -> ${t.gatewayId}`),
       ),
-      t.kind === "undecided"
-        ? hop("drop", r.ref.rule, "replies: not known")
-        : hop("forward", r.ref.rule, `replies -> ${t.gatewayId}`),
     );
   }
 

@@ -30,11 +30,26 @@ export interface Outcome {
   reason: string;
   hops: Hop[];
   /**
+   * Set where the verdict is not allowed only because of the replies (stopped, or in doubt: a
+   * stateless filter on the way back, the route their replier's table or an internet gateway's
+   * route table gives them) while the packets themselves surely leave: the exit they leave by and
+   * the address they leave as. An auditor asking what gets out needs it: one-way UDP datagrams,
+   * ICMP requests and TCP SYNs get out though no exchange completes. Absent elsewhere, including
+   * where whether the packets leave is itself not known.
+   */
+  leaves?: Leaves;
+  /**
    * Set on an unknown outcome that data the input lacks decides (a platform service's setting, an
    * interface endpoint's security groups): what the run lists under unknowns when it gives it (see
    * AskedMissing). Not part of any result.
    */
   missing?: ModelNote;
+}
+
+/** Where packets whose replies are what stops them (or is in doubt) leave, and as which address. */
+export interface Leaves {
+  exit: ExitKind;
+  egressIp: string | null;
 }
 
 export interface Piece {
@@ -66,6 +81,15 @@ export function hopAt(ref: RuleRef, action: HopAction, detail: string): Hop {
   return { resource: ref.resource, kind: ref.kind, action, rule: ref.rule, detail };
 }
 
+/**
+ * Where packets whose way ends in `o` surely leave, if they do: an allowed outcome's exit and egress
+ * IP, or what an outcome decided by the replies alone says of them (see Outcome.leaves).
+ */
+export function leavesOf(o: Outcome): Leaves | undefined {
+  if (o.verdict !== "allowed") return o.leaves;
+  return o.exit === null ? undefined : { exit: o.exit, egressIp: o.egressIp };
+}
+
 /** Identity of an outcome for merging pieces in the audit, where hops are not reported. */
 export function outcomeKey(o: Outcome): string {
   const b = o.blockedBy;
@@ -75,6 +99,7 @@ export function outcomeKey(o: Outcome): string {
     o.egressIp ?? "",
     b ? `${b.resource}|${b.kind}|${b.rule ?? ""}` : "",
     o.reason,
+    o.leaves ? `${o.leaves.exit}|${o.leaves.egressIp ?? ""}` : "",
     // Outcomes that differ only in the data they miss are kept apart: the run lists what it gives.
     o.missing ? `${o.missing.resource}|${o.missing.message}` : "",
   ].join("\u0000");
@@ -113,8 +138,15 @@ export function mergePieces(pieces: Piece[]): Piece[] {
  * `pieces` with what would be allowed of `packets` made unknown, beyond the same exit, with `reason`
  * and a last hop `last` (a doubt found after the way out was followed: whether a NAT gateway translates
  * a message, where replies go). What is blocked or unknown anyway keeps its own rule and reason.
+ * `repliesOnly`: the doubt is about the replies alone, so the packets do leave (see Outcome.leaves).
  */
-export function allowedInDoubt(pieces: Piece[], packets: PacketSet, reason: string, last: Hop): Piece[] {
+export function allowedInDoubt(
+  pieces: Piece[],
+  packets: PacketSet,
+  reason: string,
+  last: Hop,
+  repliesOnly: boolean,
+): Piece[] {
   if (packets.isEmpty()) return pieces;
   return pieces.flatMap((x) => {
     if (x.outcome.verdict !== "allowed") return [x];
@@ -122,7 +154,11 @@ export function allowedInDoubt(pieces: Piece[], packets: PacketSet, reason: stri
     if (hit.isEmpty()) return [x];
     const rest = x.packets.subtract(hit);
     const o = x.outcome;
-    const doubt = piece(hit, reach("unknown", o.exit, reason), [...o.hops, last]);
+    const leaves = repliesOnly ? leavesOf(o) : undefined;
+    const doubt = piece(hit, { ...reach("unknown", o.exit, reason), ...(leaves && { leaves }) }, [
+      ...o.hops,
+      last,
+    ]);
     return rest.isEmpty() ? [doubt] : [doubt, { packets: rest, outcome: o }];
   });
 }

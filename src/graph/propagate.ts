@@ -597,6 +597,7 @@ export class Engine {
       const o = p.outcome;
       if (
         !o.egressIp?.startsWith("{") &&
+        !o.leaves?.egressIp?.startsWith("{") &&
         o.blockedBy?.resource !== SOURCE_OWNER &&
         !o.hops.some((h) => h.detail.includes("{source-") || h.resource === SOURCE_OWNER)
       )
@@ -606,6 +607,9 @@ export class Engine {
         outcome: {
           ...o,
           egressIp: o.egressIp === null ? null : fix(o.egressIp),
+          ...(o.leaves && {
+            leaves: { ...o.leaves, egressIp: o.leaves.egressIp === null ? null : fix(o.leaves.egressIp) },
+          }),
           blockedBy: o.blockedBy === null ? null : { ...o.blockedBy, resource: fix(o.blockedBy.resource) },
           hops: o.hops.map((h) => ({ ...h, resource: fix(h.resource), detail: fix(h.detail) })),
         },
@@ -1061,9 +1065,9 @@ export class Engine {
       [pub.subtract(twoWay), false],
     ] as const) {
       if (part.isEmpty()) continue;
-      const decided = this.edge.decide(g, leg, replyTo, publics, part, hops, expectsReply);
+      const decided = this.edge.decide(g, leg, replyTo, publics, egressIp, part, hops, expectsReply);
       if (decided) {
-        pieces.push(decided);
+        pieces.push(...this.leavingInDoubt(decided));
         continue;
       }
       // What the provider may stop on the way out that no input tells (EC2's tcp/25 restriction).
@@ -1089,6 +1093,25 @@ export class Engine {
     }
     pieces.push(...this.unroutable(set.subtract(pub), g, hops));
     return pieces;
+  }
+
+  /**
+   * `p` (what the internet edge decided by the replies) without saying the packets leave where the
+   * provider may stop them on the way out (see exitInternet): whether those leave is not known.
+   */
+  private leavingInDoubt(p: Piece): Piece[] {
+    if (p.outcome.leaves === undefined) return [p];
+    const out: Piece[] = [];
+    let rest = p.packets;
+    for (const d of this.model.internetDoubts) {
+      const hit = rest.intersect(d.match);
+      if (hit.isEmpty()) continue;
+      rest = rest.subtract(hit);
+      const { leaves: _, ...unsure } = p.outcome;
+      out.push({ packets: hit, outcome: unsure });
+    }
+    if (!rest.isEmpty()) out.push({ packets: rest, outcome: p.outcome });
+    return out;
   }
 
   /** Packets to addresses that are not on the public internet, which nothing beyond gateway `g` routes. */
@@ -1219,6 +1242,7 @@ export class Engine {
           rule: null,
           detail: "ICMP other than a query request: whether it is translated is not documented",
         },
+        false,
       ),
     );
     pieces.push(...through(ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`));

@@ -11,7 +11,7 @@
 import { IntervalSet, IP_ALL, IPV4_ALL, IPV6_ALL } from "../netset/index.js";
 import { targetLabel, type NetworkModel, type Route, type RouteTable, type Subnet } from "../model/types.js";
 import type { Hop, Outcome, Piece } from "./outcome.js";
-import { allowedInDoubt, blockedByOf } from "./outcome.js";
+import { allowedInDoubt, blockedByOf, leavesOf } from "./outcome.js";
 import { EXPECTS_REPLY } from "./returns.js";
 import { routeFor, routesInOrder } from "./routing.js";
 
@@ -96,6 +96,7 @@ export class ReplyRoutes {
           rule: null,
           detail: "replies: not read",
         },
+        true,
       );
     const table = this.tableOf(replierSubnet);
     const ips = table ? this.divertable.get(table.id)?.ips : undefined;
@@ -146,6 +147,8 @@ function diverted(replier: string, table: RouteTable, r: Route, o: Outcome): Out
     detail,
   });
   const hops = (h: Hop): Hop[] => [...o.hops, h];
+  // The packets leave (if they surely did: o is allowed, or in doubt only about its replies).
+  const leaves = leavesOf(o);
   if (t.kind === "blackhole")
     return {
       verdict: "blocked",
@@ -154,6 +157,7 @@ function diverted(replier: string, table: RouteTable, r: Route, o: Outcome): Out
       blockedBy: blockedByOf(r.ref),
       reason: `replies from ${replier} to the source are routed by ${table.id}, the route table of its subnet, into a blackhole (route ${route})`,
       hops: hops(hop("drop", "replies: blackhole")),
+      ...(leaves && { leaves }),
     };
   return {
     verdict: "unknown",
@@ -161,6 +165,7 @@ function diverted(replier: string, table: RouteTable, r: Route, o: Outcome): Out
     exit: o.exit,
     egressIp: null,
     blockedBy: null,
+    ...(leaves && { leaves }),
     reason:
       `replies from ${replier} to the source are routed by ${table.id}, the route table of its subnet, ` +
       (t.kind === "undecided"

@@ -1,5 +1,5 @@
 // Plain-text renderers for a terminal: the per-source port matrix and hop-by-hop traces.
-import type { AuditEntry, AuditResult, TracePart, TraceResult } from "../core/result.js";
+import type { AuditEntry, AuditPath, AuditResult, TracePart, TraceResult } from "../core/result.js";
 
 /**
  * Text as a terminal should show it: names, tags and descriptions come from the input, and a control
@@ -44,12 +44,26 @@ function sameBlock(a: AuditEntry["blockedBy"], b: AuditEntry["blockedBy"]): bool
   return a === b || (a !== null && b !== null && a.resource === b.resource && a.rule === b.rule);
 }
 
+/**
+ * Where packets leave whose replies are what is stopped or in doubt (see AuditPath.leaves), for a
+ * reader asking what gets out: "; the packets leave as 203.0.113.10".
+ */
+function leavesText(leaves: AuditPath["leaves"]): string {
+  if (leaves === undefined) return "";
+  return `; the packets leave ${leaves.egressIp === null ? `(exit ${leaves.exit})` : `as ${leaves.egressIp}`}`;
+}
+
 function detail(e: AuditEntry): string {
   const via = e.exits.length > 0 ? `${e.exits.join(", ")}` : "";
   if (e.verdict === "allowed") return via ? `to ${via}` : "";
   const block = e.blockedBy
     ? `[${e.blockedBy.resource}${e.blockedBy.rule !== null ? ` rule ${e.blockedBy.rule}` : ""}] `
     : "";
+  // The path whose rule and reason the row shows.
+  const shown = e.paths.find(
+    (p) => p.verdict !== "allowed" && p.reason === e.reason && sameBlock(p.blockedBy, e.blockedBy),
+  );
+  const reason = `${e.reason ?? ""}${leavesText(shown?.leaves)}`;
   // The row names one deciding rule (the one covering most destinations); say when others decide
   // other destinations, so that a reader does not take it for the whole story.
   const others = e.paths.filter((p) => p.verdict !== "allowed").length - 1;
@@ -66,11 +80,11 @@ function detail(e: AuditEntry): string {
         : notAllowed.find((p) => p.reason === e.reason && sameBlock(p.blockedBy, e.blockedBy));
     if (named && rest.length < e.reachable.length) {
       const to = notAllowed.length === 1 ? "to those" : `to ${summarise(named.destinations)}`;
-      return `to all destinations but ${summarise(rest)}; ${to}: ${block}${e.reason ?? ""}${more}`;
+      return `to all destinations but ${summarise(rest)}; ${to}: ${block}${reason}${more}`;
     }
-    return `to ${summarise(e.reachable)} only; rest: ${block}${e.reason ?? ""}${more}`;
+    return `to ${summarise(e.reachable)} only; rest: ${block}${reason}${more}`;
   }
-  return `${block}${e.reason ?? ""}${more}`;
+  return `${block}${reason}${more}`;
 }
 
 /**
@@ -195,7 +209,7 @@ function blockedByText(by: NonNullable<TracePart["blockedBy"]>): string {
 function fateLine(p: TracePart): string {
   const verdict = p.verdict.toUpperCase();
   if (p.verdict === "allowed") return `${verdict}, exit ${p.exit ?? "-"}, egress IP ${p.egressIp ?? "-"}`;
-  return p.blockedBy === null ? verdict : `${verdict} by ${blockedByText(p.blockedBy)}`;
+  return `${p.blockedBy === null ? verdict : `${verdict} by ${blockedByText(p.blockedBy)}`}${leavesText(p.leaves)}`;
 }
 
 /**
@@ -225,6 +239,11 @@ export function renderTraceText(
     if (parts.length === 0) {
       if (t.verdict === "allowed") out.push(`  exit: ${t.exit ?? "-"}   egress IP: ${t.egressIp ?? "-"}`);
       if (t.blockedBy) out.push(`  blocked by: ${blockedByText(t.blockedBy)}`);
+      // Stopped or in doubt are the replies: the packets themselves get out.
+      if (t.leaves)
+        out.push(
+          `  leaves: exit ${t.leaves.exit}   egress IP: ${t.leaves.egressIp ?? "-"}   (the packets get out; their replies are what ${t.verdict === "blocked" ? "is stopped" : "is in doubt"})`,
+        );
     }
     out.push(`  reason: ${t.reason}`);
     for (const n of t.notes) out.push(`  note: ${n}`);

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
-import type { AuditResult } from "../../src/core/result.js";
+import type { AuditResult, TraceResult } from "../../src/core/result.js";
 import { deniedGap, eni, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const EXAMPLE = "examples/aws-shop";
@@ -401,6 +401,66 @@ describe("egress-audit aws trace", () => {
     expect(hostTrace).toContain("app-1 -> 8.8.8.8 udp/53: ALLOWED");
     expect(hostTrace).toContain("to ports 32768-60999 of 10.20.10.31): rule 110");
     expect(hostTrace).not.toContain("note: replies are checked");
+  });
+
+  // A stateless ACL that stops only the replies makes the flow blocked, but the packets themselves
+  // leave: one-way UDP carries its data all the same. An auditor reading "blocked" as "nothing gets
+  // out" was misled, with nothing machine-readable to say otherwise.
+  it("where only the replies are stopped, says the packets leave, by which exit and as which address", () => {
+    const dir = editedExample((key, data) => {
+      if (key !== "NetworkAcls") return;
+      const acl = (data.NetworkAcls as { NetworkAclId: string; Entries: object[] }[]).find(
+        (a) => a.NetworkAclId === "acl-0a1b2c3d4e5f60070",
+      )!;
+      for (const [n, protocol] of [
+        [50, "17"],
+        [51, "6"],
+      ] as const)
+        acl.Entries.push({
+          RuleNumber: n,
+          Protocol: protocol,
+          RuleAction: "deny",
+          Egress: false,
+          CidrBlock: "0.0.0.0/0",
+          PortRange: { From: 0, To: 65535 },
+        });
+    });
+    const from = ["aws", "trace", "--from-dir", dir, "--src", "bastion", "--dst", "8.8.8.8"];
+    const flow = (protocol: string, port: string) => [...from, "--protocol", protocol, "--port", port];
+    const trace = (protocol: string, port: string) =>
+      (JSON.parse(cli(...flow(protocol, port), "--json").stdout) as TraceResult[])[0]!;
+    const leaves = { exit: "internet", egressIp: "3.80.10.20" };
+    const udp = trace("udp", "53");
+    expect(udp).toMatchObject({
+      verdict: "blocked",
+      exit: null,
+      egressIp: null,
+      leaves,
+      blockedBy: { resource: "acl-0a1b2c3d4e5f60070", rule: "50" },
+    });
+    expect(udp.reason).toContain("one-way UDP datagrams are not stopped by it");
+    expect(trace("tcp", "443")).toMatchObject({ verdict: "blocked", leaves });
+    // EC2 may stop tcp/25 on the way out (see README): whether those packets leave is not known.
+    const smtp = trace("tcp", "25");
+    expect(smtp).toMatchObject({ verdict: "blocked", blockedBy: { rule: "51" } });
+    expect(smtp.leaves).toBeUndefined();
+    // The audit's paths say it too, and the text row.
+    const entries = (
+      JSON.parse(cli("aws", "--from-dir", dir, "--ports", "udp/53", "--json").stdout) as AuditResult
+    ).results;
+    const bastion = entries.find((e) => e.source.name === "bastion")!;
+    expect(bastion.verdict).toBe("blocked");
+    expect(bastion.paths).toEqual([expect.objectContaining({ verdict: "blocked", leaves })]);
+    // A source whose packets are dropped on the way (db-1: a blackhole route) does not leave.
+    const db = entries.find((e) => e.source.name === "db-1")!;
+    expect(db.paths.map((p) => p.leaves)).toEqual([undefined]);
+    const text = cli("aws", "--from-dir", dir, "--ports", "udp/53").stdout;
+    expect(text).toMatch(
+      /udp +53 +blocked +- +\[acl-0a1b2c3d4e5f60070 rule 50\] .*; the packets leave as 3\.80\.10\.20\n/,
+    );
+    expect(cli(...flow("udp", "53")).stdout).toContain(
+      "  leaves: exit internet   egress IP: 3.80.10.20   (the packets get out; their replies are what is stopped)",
+    );
   });
 
   // Security groups are an allow-union: any rule that allows a packet lets it out. An allowed trace

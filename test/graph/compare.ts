@@ -45,6 +45,7 @@ function project(p: Piece): RefOutcome {
     exit: o.exit,
     egressIp: o.egressIp,
     blockedBy: b === null ? null : { resource: b.resource, kind: b.kind, rule: b.rule },
+    ...(o.leaves && { leaves: o.leaves }),
     why: o.reason,
   };
 }
@@ -55,7 +56,11 @@ export function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
   const y = b.blockedBy;
   const sameBlock =
     x === null || y === null ? x === y : x.resource === y.resource && x.kind === y.kind && x.rule === y.rule;
-  return a.verdict === b.verdict && a.exit === b.exit && a.egressIp === b.egressIp && sameBlock;
+  const sameLeaves =
+    a.leaves === undefined || b.leaves === undefined
+      ? a.leaves === b.leaves
+      : a.leaves.exit === b.leaves.exit && a.leaves.egressIp === b.leaves.egressIp;
+  return a.verdict === b.verdict && a.exit === b.exit && a.egressIp === b.egressIp && sameBlock && sameLeaves;
 }
 
 /**
@@ -65,7 +70,7 @@ export function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
 export function reportedMismatch(
   where: string,
   what: string,
-  reported: Pick<RefOutcome, "verdict" | "exit" | "egressIp" | "blockedBy">,
+  reported: Pick<RefOutcome, "verdict" | "exit" | "egressIp" | "blockedBy" | "leaves">,
   reference: RefOutcome,
 ): string | null {
   const got: RefOutcome = {
@@ -73,6 +78,7 @@ export function reportedMismatch(
     exit: reported.exit,
     egressIp: reported.egressIp,
     blockedBy: reported.blockedBy,
+    ...(reported.leaves && { leaves: reported.leaves }),
   };
   return sameOutcome(got, reference)
     ? null
@@ -84,7 +90,8 @@ export function formatOutcome(o: RefOutcome | string): string {
   const b = o.blockedBy;
   const by = b === null ? "null" : `${b.resource}|${b.kind}|${b.rule ?? "null"}`;
   const why = o.why !== undefined ? ` (${o.why})` : "";
-  return `${o.verdict} exit=${o.exit ?? "null"} egressIp=${o.egressIp ?? "null"} blockedBy=${by}${why}`;
+  const leaves = o.leaves ? ` leaves=${o.leaves.exit}|${o.leaves.egressIp ?? "null"}` : "";
+  return `${o.verdict} exit=${o.exit ?? "null"} egressIp=${o.egressIp ?? "null"} blockedBy=${by}${leaves}${why}`;
 }
 
 /** Problems with the pieces as a partition of `query` (empty when fine). */

@@ -36,6 +36,11 @@ export interface RefOutcome {
   exit: ExitKind | null;
   egressIp: string | null;
   blockedBy: BlockedBy | null;
+  /**
+   * Where the packet surely leaves, and as which address, when only its replies are stopped or in
+   * doubt (see Outcome.leaves in src/graph/outcome.ts); absent otherwise.
+   */
+  leaves?: { exit: ExitKind; egressIp: string | null };
   /** Why, in a few words (for failure messages and statistics; not compared). */
   why?: string;
 }
@@ -81,6 +86,25 @@ function unknown(why: string, exit: ExitKind | null = null): RefOutcome {
 
 function allowed(why: string, exit: ExitKind, egressIp: string | null): RefOutcome {
   return noteTrail({ verdict: "allowed", exit, egressIp, blockedBy: null, why });
+}
+
+/**
+ * Where a packet whose way on ends in `beyond` surely leaves: beyond's exit if it is allowed, else
+ * what beyond says (a verdict decided by the replies alone).
+ */
+export function leavesOf(beyond: RefOutcome): RefOutcome["leaves"] {
+  if (beyond.verdict !== "allowed") return beyond.leaves;
+  return beyond.exit === null ? undefined : { exit: beyond.exit, egressIp: beyond.egressIp };
+}
+
+/** `o` (decided by the replies of a packet whose way on ends in `beyond`), saying where it leaves. */
+export function leaving(o: RefOutcome, beyond: RefOutcome): RefOutcome {
+  const leaves = leavesOf(beyond);
+  if (leaves === undefined) return o;
+  const out = { ...o, leaves };
+  const at = trailAt.get(o);
+  if (at !== undefined) trailAt.set(out, at);
+  return out;
 }
 
 function ruleMatches(rule: Rule, proto: number, port: number, peer: bigint): boolean {
@@ -345,16 +369,18 @@ export function replyRulesOf(
  */
 export function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit = true): RefOutcome {
   let r = beyond;
-  // A doubt about the answers keeps the exit the packets leave by.
+  // A doubt about the answers keeps the exit the packets leave by; a doubt or a block of them says
+  // where the packets surely leave.
   for (const h of held)
     if (r.verdict !== "blocked") {
-      if (keepExit && h.verdict === "unknown" && r.exit !== null) {
+      if (!keepExit) r = h;
+      else if (h.verdict === "unknown" && r.exit !== null) {
         // A trace shows the whole way such packets went (see replyRulesOf).
-        const kept = { ...h, exit: r.exit };
+        const kept = { ...leaving(h, r), exit: r.exit };
         const at = trailAt.get(r);
         if (at !== undefined) trailAt.set(kept, at);
         r = kept;
-      } else r = h;
+      } else r = leaving(h, r);
     }
   return r;
 }
@@ -528,10 +554,15 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
   // send them elsewhere first (an appliance: unknown; a blackhole: blocked).
   if (g.kind === "internet" && g.ingressTableId !== undefined) {
     const table = model.routeTables.get(g.ingressTableId);
-    if (table === undefined || table.unknown !== undefined) return unknown("gateway route table unreadable");
+    // The packet left (unless the provider may stop it: see reached), as egressIp.
+    const out = reached(model, g, leg, pkt, egressIp);
+    if (table === undefined || table.unknown !== undefined)
+      return leaving(unknown("gateway route table unreadable"), out);
     const r = lookup(table.routes, leg.src);
-    if (r !== undefined && r.target.kind === "blackhole") return blockedByRef("replies blackholed", r.ref);
-    if (r !== undefined && r.target.kind !== "local") return unknown("replies diverted", "internet");
+    if (r !== undefined && r.target.kind === "blackhole")
+      return leaving(blockedByRef("replies blackholed", r.ref), out);
+    if (r !== undefined && r.target.kind !== "local")
+      return leaving(unknown("replies diverted", "internet"), out);
   }
   return reached(model, g, leg, pkt, egressIp);
 }
@@ -601,12 +632,14 @@ function repliesRouted(
   const table = R.routeTableId === null ? undefined : model.routeTables.get(R.routeTableId);
   // A table not read (or not in the data) may take the client's address anywhere.
   if (table === undefined || table.unknown !== undefined)
-    return beyond.verdict === "allowed" ? unknown("replies' route table unreadable", beyond.exit) : beyond;
+    return beyond.verdict === "allowed"
+      ? leaving(unknown("replies' route table unreadable", beyond.exit), beyond)
+      : beyond;
   const r = lookup(table.routes, leg.src);
   if (r === undefined || r.target.kind === "local") return beyond;
   // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.
-  if (r.target.kind === "blackhole") return blockedByRef("replies blackholed", r.ref);
-  return beyond.verdict === "allowed" ? unknown("replies diverted", beyond.exit) : beyond;
+  if (r.target.kind === "blackhole") return leaving(blockedByRef("replies blackholed", r.ref), beyond);
+  return beyond.verdict === "allowed" ? leaving(unknown("replies diverted", beyond.exit), beyond) : beyond;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -5,7 +5,7 @@
 // (one VPC, every referenced resource present). Addresses are parsed with ipaddr.js; it shares no code
 // with src/ beyond the IANA public-internet set.
 import ipaddr from "ipaddr.js";
-import { settle, type RefOutcome } from "../../graph/reference.js";
+import { leaving, settle, type RefOutcome } from "../../graph/reference.js";
 import { PUBLIC_INTERNET, V4_OFFSET } from "../../../src/netset/index.js";
 import {
   interfacesOf,
@@ -617,23 +617,26 @@ export class RawReference {
     const back4 = this.unadvertised(leg) ?? this.unannounced(publics);
     if (back4 !== null) return back4;
     // Replies come back through the gateway to the sender's private address; its gateway route table
-    // (an edge association) may send them elsewhere first.
+    // (an edge association) may send them elsewhere first. The packet has left all the same (unless
+    // EC2 may stop it: see reachesInternet), as egressIp.
+    const left = (o: RefOutcome): RefOutcome => leaving(o, reachesInternet(pkt, egressIp, ""));
     const edge = this.d.RouteTables.find((t) =>
       (saved(t, "Associations") ?? []).some((a) => a.GatewayId === igw),
     );
     // No table lists the gateway, but one whose Associations were not saved may be its table.
     if (!edge && this.d.RouteTables.some((t) => saved(t, "Associations") === undefined))
-      return unknown(null, "the gateway route table is not known");
+      return left(unknown(null, "the gateway route table is not known"));
     const edgeRoutes = edge && saved(edge, "Routes");
     if (edge && edgeRoutes === undefined)
-      return unknown(null, "the gateway route table's routes were not saved");
+      return left(unknown(null, "the gateway route table's routes were not saved"));
     const back = edgeRoutes && this.lookup(edgeRoutes, leg.src);
-    if (back === "tie") return unknown("internet", "replies routed by routes that tie");
+    if (back === "tie") return left(unknown("internet", "replies routed by routes that tie"));
     if (back && back.State === undefined)
-      return unknown("internet", "replies routed by a route without State");
+      return left(unknown("internet", "replies routed by a route without State"));
     if (edge && back?.State === "blackhole")
-      return blocked(edge.RouteTableId, "route-table", back.name, "replies blackholed");
-    if (back && back.GatewayId !== "local") return unknown("internet", "replies diverted to an appliance");
+      return left(blocked(edge.RouteTableId, "route-table", back.name, "replies blackholed"));
+    if (back && back.GatewayId !== "local")
+      return left(unknown("internet", "replies diverted to an appliance"));
     return reachesInternet(pkt, egressIp, `internet via ${igw}`);
   }
 
@@ -807,18 +810,21 @@ export class RawReference {
     if (beyond.verdict === "blocked" || subnetId === leg.subnetId || oneWay) return beyond;
     const table = this.tableOf(subnetId);
     const routes = table && saved(table, "Routes");
-    // Which table applies, or its routes, not known: the replies may go anywhere.
+    // Which table applies, or its routes, not known: the replies may go anywhere. Either way the
+    // packet left as beyond says.
     if (routes === undefined)
-      return beyond.verdict === "allowed" ? unknown(beyond.exit, "replies' route table not known") : beyond;
+      return beyond.verdict === "allowed"
+        ? leaving(unknown(beyond.exit, "replies' route table not known"), beyond)
+        : beyond;
     const back = this.lookup(routes, leg.src);
     // A blackhole drops the answers whatever became of the request; elsewhere, an unknown stays one.
     if (back !== "tie" && back?.State === "blackhole")
-      return blocked(table!.RouteTableId, "route-table", back.name, "replies blackholed");
+      return leaving(blocked(table!.RouteTableId, "route-table", back.name, "replies blackholed"), beyond);
     if (beyond.verdict !== "allowed") return beyond;
-    if (back === "tie") return unknown(beyond.exit, "replies routed by routes that tie");
+    if (back === "tie") return leaving(unknown(beyond.exit, "replies routed by routes that tie"), beyond);
     if (back && back.State === undefined)
-      return unknown(beyond.exit, "replies routed by a route without State");
-    if (back && back.GatewayId !== "local") return unknown(beyond.exit, "replies diverted");
+      return leaving(unknown(beyond.exit, "replies routed by a route without State"), beyond);
+    if (back && back.GatewayId !== "local") return leaving(unknown(beyond.exit, "replies diverted"), beyond);
     return beyond;
   }
 
