@@ -371,15 +371,17 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   }
   /** What the audit asks of source `ep`. */
   const queryOf = (ep: Endpoint): PacketSet => {
-    // IPv6 destinations do not apply to a source without an IPv6 address, and vice versa.
-    const families = `${ep.privateIps.length > 0 ? 4 : ""}${ep.ipv6.length > 0 ? 6 : ""}`;
+    // IPv6 destinations do not apply to a source without an IPv6 address (of its own or in a prefix
+    // delegated to it), and vice versa.
+    const v6 = ep.ipv6.length > 0 || !ipv6PrefixesOf(ep).isEmpty();
+    const families = `${ep.privateIps.length > 0 ? 4 : ""}${v6 ? 6 : ""}`;
     const network = opts.ownNetworkExcluded ? model.networks.get(ep.networkId) : undefined;
     const queryKey = network ? `${families}|${network.id}` : families;
     let q = queries.get(queryKey);
     if (!q) {
       let own = IntervalSet.EMPTY;
       if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
-      if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
+      if (v6) own = own.union(IPV6_ALL);
       if (network) own = own.subtract(network.cidrs);
       queries.set(queryKey, (q = query.restrictIps(own)));
     }
@@ -387,10 +389,11 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   };
   const queryIps = new Map<PacketSet, IntervalSet>();
   /** A class's entries, and the outcomes of them that data the input lacks decides (see AskedMissing). */
-  const templatesOf = (ep: Endpoint): Class => {
+  const templatesOf = (source: Endpoint): Class => {
     // A source that asks about its own addresses gets its own answer to them (the host delivers
     // them to itself), so it is a class of its own.
-    const q = queryOf(ep);
+    const q = queryOf(source);
+    const ep = ipv6Sender(source);
     let ips = queryIps.get(q);
     if (ips === undefined) queryIps.set(q, (ips = q.ips()));
     const own = ownAddresses(ep);
@@ -431,7 +434,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     // addresses are other classes; where they name the source's public IP (a placeholder), they show
     // another egress IP.
     // (A Made's flags follow from its template: comparing them compares the templates.)
-    const own = templatesOf({ ...ep, ipv6: [] }).made;
+    const own = templatesOf(ipv4Only(ep, ep.privateIps)).made;
     for (const other of others) {
       const theirs = templatesOf(other);
       if (!isDeepStrictEqual(theirs.made, own) || theirs.made.some((m) => m.sourceIp)) emit(other, theirs);
@@ -485,9 +488,38 @@ function publicAddressSenders(engine: Engine, ep: Endpoint): Endpoint[] {
     if (pub === undefined ? !engine.publicIpInDoubt(ep.networkId, ip) : pub === own || seen.has(pub))
       continue;
     if (pub !== undefined) seen.add(pub);
-    out.push({ ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)], ipv6: [] });
+    out.push(ipv4Only(ep, [ip, ...ep.privateIps.filter((x) => x !== ip)]));
   }
   return out;
+}
+
+/**
+ * `ep` sending IPv4 only, from `privateIps` (the first first): without its IPv6 addresses and the IPv6
+ * prefixes delegated to it (see publicAddressSenders).
+ */
+function ipv4Only(ep: Endpoint, privateIps: bigint[]): Endpoint {
+  const v4 = ep.prefixes?.intersect(IPV4_ALL);
+  const { prefixes: _, ...rest } = ep;
+  return { ...rest, privateIps, ipv6: [], ...(v4 === undefined || v4.isEmpty() ? {} : { prefixes: v4 }) };
+}
+
+/** The IPv6 addresses delegated to `ep` (prefix delegation: its pods' addresses in EKS IPv6 mode). */
+function ipv6PrefixesOf(ep: Endpoint): IntervalSet {
+  return ep.prefixes?.intersect(IPV6_ALL) ?? IntervalSet.EMPTY;
+}
+
+/**
+ * Whom the engine computes `ep`'s entries for. An interface with an IPv6 prefix delegated to it but no
+ * IPv6 address of its own (AWS allows it: CreateNetworkInterface takes a count of IPv6 prefixes
+ * without one of addresses) sends IPv6 only from the prefix (its pods do): the engine, which sends
+ * from an endpoint's first IPv6 address, is given the prefix's first address as the one it sends
+ * from. That address is never reported: the entries' placeholder for it (SOURCE_IPV6) is filled in
+ * with the prefix (see ipv6Senders). Other endpoints as they are.
+ */
+function ipv6Sender(ep: Endpoint): Endpoint {
+  if (ep.ipv6.length > 0) return ep;
+  const first = ipv6PrefixesOf(ep).min();
+  return first === undefined ? ep : { ...ep, ipv6: [first] };
 }
 
 function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
@@ -512,11 +544,15 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
  * The addresses a source's IPv6 packets may leave from: each of its IPv6 addresses (a host may send
  * from any, and each leaves through the internet or egress-only gateway as itself, so an allowlist at
  * the destination needs them all), the first one first, then in address order (AWS lists them in no
- * promised order). Only the interface's own: a delegated prefix's addresses are its pods'.
+ * promised order); then the IPv6 prefixes delegated to it, as CIDRs in address order: each of their
+ * addresses may be a pod's (EKS IPv6 mode), and a pod's IPv6 packets leave as its own address, not
+ * translated (the VPC CNI translates pods' IPv4 only). The first is the one a path names: the first
+ * own address, else (an interface with a prefix but no address of its own) the first prefix.
  */
 function ipv6Senders(ep: Endpoint, fix: (s: string) => string): readonly string[] {
-  if (ep.ipv6.length < 2) return [fix(SOURCE_IPV6)];
-  return [ep.ipv6[0]!, ...ep.ipv6.slice(1).sort(ascending)].map(formatIp);
+  const own = ep.ipv6.length === 0 ? [] : [ep.ipv6[0]!, ...ep.ipv6.slice(1).sort(ascending)].map(formatIp);
+  const all = [...own, ...cidrsOf(ipv6PrefixesOf(ep))];
+  return all.length === 0 ? [fix(SOURCE_IPV6)] : all;
 }
 
 /**
@@ -559,18 +595,20 @@ function withAddresses(
   if (sourceIp) {
     // A filled-in placeholder may equal an address the list already has (a source whose public IP is
     // also a NAT gateway's), and the list names each address once. The source's own IPv6 address is
-    // each of them (see ipv6Senders); a path names the first.
+    // each of them and its delegated prefixes (see ipv6Senders); a path names the first.
     egressIps = [...new Set(egressIps.flatMap((ip) => (ip === SOURCE_IPV6 ? v6 : [fix(ip)])))];
+    // A path names the first sender (the prefix, where the interface has no IPv6 address of its own).
+    const one = (ip: string | null): string | null =>
+      ip?.startsWith("{") ? (ip === SOURCE_IPV6 ? v6[0]! : fix(ip)) : ip;
     paths = paths.map((p) => {
-      const leaves = p.leaves?.egressIp?.startsWith("{")
-        ? { ...p.leaves, egressIp: fix(p.leaves.egressIp) }
-        : p.leaves;
-      if (!p.egressIp?.startsWith("{") && leaves === p.leaves) return p;
-      return {
-        ...p,
-        egressIp: p.egressIp?.startsWith("{") ? fix(p.egressIp) : p.egressIp,
-        ...(leaves && { leaves }),
-      };
+      const egressIp = one(p.egressIp);
+      const leaves =
+        p.leaves && p.leaves.egressIp !== one(p.leaves.egressIp)
+          ? { ...p.leaves, egressIp: one(p.leaves.egressIp) }
+          : p.leaves;
+      return egressIp === p.egressIp && leaves === p.leaves
+        ? p
+        : { ...p, egressIp, ...(leaves && { leaves }) };
     });
   }
   if (owner) {

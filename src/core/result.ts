@@ -70,7 +70,12 @@ export const PathSchema = z.object({
   verdict: verdict3,
   destinations: z.array(z.string()).describe("CIDR blocks this path covers"),
   exit: exitKind.nullable(),
-  egressIp: z.string().nullable(),
+  egressIp: z
+    .string()
+    .nullable()
+    .describe(
+      "The source address the destinations see; where the entry's egressIps list several for it, the first: for IPv6 the interface's first own address, or, for one with none but IPv6 prefixes delegated to it, the first prefix as a CIDR block",
+    ),
   leaves: LeavesSchema.optional(),
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
@@ -87,7 +92,11 @@ export const AuditEntrySchema = z.object({
   verdict: z.enum(["allowed", "partial", "blocked", "unknown"]),
   reachable: z.array(z.string()).describe("Destination CIDR blocks that are reached"),
   exits: z.array(exitKind),
-  egressIps: z.array(z.string()).describe("Source addresses the destinations see"),
+  egressIps: z
+    .array(z.string())
+    .describe(
+      "Source addresses the destinations see: addresses, and CIDR blocks any of whose addresses may be the sender (an IPv6 prefix delegated to the interface, whose addresses its pods send from, listed after its own IPv6 addresses)",
+    ),
   blockedBy: BlockedBySchema.nullable().describe(
     "What decided the part the entry names, its largest part that is not allowed (blocked or unknown; for an unknown entry its largest unknown part; largest by the share of its address family's destinations, IPv4 first when equal): the rule that blocks it, or null where that part is unknown (nothing blocked it). Each path names its own: a partial or unknown entry's blocked parts are in its paths.",
   ),

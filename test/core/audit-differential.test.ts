@@ -18,6 +18,7 @@ import {
   IPV6_ALL,
   PacketSet,
   parseProtocol,
+  toCidrs,
 } from "../../src/netset/index.js";
 import { reportedMismatch } from "../graph/compare.js";
 import {
@@ -81,11 +82,38 @@ function coversPort(e: AuditEntry, port: number): boolean {
 const cidrs = (list: readonly string[]): IntervalSet =>
   list.length === 0 ? IntervalSet.EMPTY : cidrSet(list);
 
+/** The IPv6 addresses delegated to `ep` (its pods' in EKS IPv6 mode). */
+const v6PrefixesOf = (ep: Endpoint): IntervalSet => ep.prefixes?.intersect(IPV6_ALL) ?? IntervalSet.EMPTY;
+
+/** An interface sends IPv6 from its own IPv6 addresses and the prefixes delegated to it. */
 function families(ep: Endpoint): IntervalSet {
   let own = IntervalSet.EMPTY;
   if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
-  if (ep.ipv6.length > 0) own = own.union(IPV6_ALL);
+  if (ep.ipv6.length > 0 || !v6PrefixesOf(ep).isEmpty()) own = own.union(IPV6_ALL);
   return own;
+}
+
+/**
+ * The addresses `ep` sends `pkt` from, each as the endpoint the reference evaluates, with the egress
+ * IP the audit's path names where the packet leaves as the sender's own address: IPv4 from its first
+ * address; IPv6 from its first own address and from every address of the prefixes delegated to it
+ * (any may be a pod's), each named by the first own address, else the first prefix.
+ */
+function sendingAddresses(ep: Endpoint, pkt: Packet): { ep: Endpoint; self: string; named: string }[] {
+  if (IPV4_ALL.contains(pkt.dst)) {
+    const a = ep.privateIps[0];
+    return [{ ep, self: a === undefined ? "-" : formatIp(a), named: a === undefined ? "-" : formatIp(a) }];
+  }
+  const prefixes = v6PrefixesOf(ep);
+  const own = ep.ipv6[0];
+  const named = own !== undefined ? formatIp(own) : (toCidrs(prefixes)[0] ?? "-");
+  const out = [{ ep, self: own === undefined ? "-" : formatIp(own), named }];
+  if (own === undefined) out.length = 0;
+  for (const [lo, hi] of prefixes.ranges)
+    for (let a = lo; a <= hi; a++)
+      out.push({ ep: { ...ep, ipv6: [a, ...ep.ipv6] }, self: formatIp(a), named });
+  // No IPv6 address at all: the reference says so.
+  return out.length > 0 ? out : [{ ep, self: "-", named }];
 }
 
 /** Every disagreement between the result and the reference, as readable lines (empty when none). */
@@ -138,9 +166,13 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
           out.push(`${where}: in ${paths.length} paths of its entry`);
           continue;
         }
-        const reference = referenceOutcome(model, sender.ep, pkt, "audit");
-        const wrong = reportedMismatch(where, "audit", paths[0]!, reference);
-        if (wrong !== null) out.push(wrong);
+        for (const from of sendingAddresses(sender.ep, pkt)) {
+          const reference = referenceOutcome(model, from.ep, pkt, "audit");
+          // Leaving as itself, a pod's address is named as the path names its interface's.
+          const named = reference.egressIp === from.self ? { ...reference, egressIp: from.named } : reference;
+          const wrong = reportedMismatch(`${where} (sent from ${from.self})`, "audit", paths[0]!, named);
+          if (wrong !== null) out.push(wrong);
+        }
       }
     }
   return out;
@@ -180,8 +212,8 @@ function sendersOf(
     if (pub !== "in doubt") seen.add(pub);
     const text = formatIp(ip);
     senders.push({
-      // It sends IPv4 only: the interface's own entries give its IPv6.
-      ep: { ...ep, privateIps: [ip, ...ep.privateIps.filter((x) => x !== ip)], ipv6: [] },
+      // It sends IPv4 only: the interface's own entries give its IPv6 (its prefixes' too).
+      ep: ipv4Only(ep, [ip, ...ep.privateIps.filter((x) => x !== ip)]),
       address: text,
       entriesOf: reported.has(text) ? text : primaryText,
     });
@@ -190,6 +222,13 @@ function sendersOf(
   for (const r of reported)
     if (!expected.has(r)) out.push(`${ep.id}: entries from ${String(r)}, not a sender`);
   return senders;
+}
+
+/** `ep` sending IPv4 only, from `privateIps`: no IPv6 address, no IPv6 prefix. */
+function ipv4Only(ep: Endpoint, privateIps: bigint[]): Endpoint {
+  const v4 = ep.prefixes?.intersect(IPV4_ALL);
+  const { prefixes: _, ...rest } = ep;
+  return { ...rest, privateIps, ipv6: [], ...(v4 === undefined || v4.isEmpty() ? {} : { prefixes: v4 }) };
 }
 
 /**
@@ -201,10 +240,13 @@ function egressOf(model: NetworkModel): (path: AuditPath, sourceId: string) => s
   for (const g of model.gateways.values())
     if (g.kind === "nat" && g.publicIps)
       spread.set(formatIp(g.publicIps[0]!), { nat: g.id, ips: g.publicIps.map(formatIp) });
-  const v6 = new Map(model.endpoints.map((ep) => [ep.id, ep.ipv6.map(formatIp)]));
+  // Each own IPv6 address, then each prefix delegated (any address of it may be a pod's).
+  const v6 = new Map(
+    model.endpoints.map((ep) => [ep.id, [...ep.ipv6.map(formatIp), ...toCidrs(v6PrefixesOf(ep))]]),
+  );
   return (p, sourceId) => {
     if (p.egressIp === null) return [];
-    // The source's own IPv6 address (a path names its first): each of them.
+    // The source's own IPv6 address (a path names its first, or its first prefix): each of them.
     const own = v6.get(sourceId);
     if (own !== undefined && own.length > 0 && p.egressIp === own[0]) return own;
     // Through the gateway: a source whose own address maps to the same public IP is not spread.

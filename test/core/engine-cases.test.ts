@@ -5,7 +5,7 @@ import { isInternetOnly, parseDest, parsePorts } from "../../src/core/cli.js";
 import { selectSources } from "../../src/core/pipeline.js";
 import { runTrace } from "../../src/core/trace.js";
 import { renderAuditText, renderTraceText } from "../../src/report/text.js";
-import type { Flow } from "../../src/core/result.js";
+import type { AuditEntry, Flow } from "../../src/core/result.js";
 import { awsModel } from "../../src/providers/aws/index.js";
 import { AskedMissing } from "../../src/model/missing.js";
 import { cidrSet, parseIp } from "../../src/netset/index.js";
@@ -76,6 +76,34 @@ function ipv6Out(d: Docs): void {
       RuleAction: "allow",
       RuleNumber: 101,
     });
+}
+
+/** eni-app gets 2600:1f18:1:1::10 in the VPC's 2600:1f18:1::/56, with ::/0 to an egress-only gateway. */
+function dualStack(): Docs {
+  const d = tinyVpc();
+  (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+    { Ipv6CidrBlock: "2600:1f18:1::/56", Ipv6CidrBlockState: { State: "associated" } },
+  ];
+  (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+    { Ipv6CidrBlock: "2600:1f18:1:1::/64" },
+  ];
+  privateRoutes(d).push(
+    { DestinationIpv6CidrBlock: "2600:1f18:1::/56", GatewayId: "local", State: "active" },
+    { DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-1", State: "active" },
+  );
+  (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [{ Ipv6Address: "2600:1f18:1:1::10" }];
+  (
+    d.SecurityGroups![0] as { IpPermissionsEgress: Record<string, unknown>[] }
+  ).IpPermissionsEgress[0]!.Ipv6Ranges = [{ CidrIpv6: "::/0" }];
+  const v6 = (egress: boolean) => ({
+    Ipv6CidrBlock: "::/0",
+    Egress: egress,
+    Protocol: "-1",
+    RuleAction: "allow",
+    RuleNumber: 101,
+  });
+  setAcl(d, "acl-priv", [all(100, true), all(100, false), v6(true), v6(false)]);
+  return d;
 }
 
 /** A flow from eni-web (given an IPv6 address by ipv6Out) to an IPv6 internet host. */
@@ -966,35 +994,6 @@ describe("the audit matrix", () => {
   });
 
   describe("a dual-stack VPC whose IPv6 block is public (as Amazon's are)", () => {
-    /** eni-app gets 2600:1f18:1:1::10 in the VPC's 2600:1f18:1::/56, with ::/0 to an egress-only gateway. */
-    const dualStack = (): Docs => {
-      const d = tinyVpc();
-      (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
-        { Ipv6CidrBlock: "2600:1f18:1::/56", Ipv6CidrBlockState: { State: "associated" } },
-      ];
-      (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
-        { Ipv6CidrBlock: "2600:1f18:1:1::/64" },
-      ];
-      privateRoutes(d).push(
-        { DestinationIpv6CidrBlock: "2600:1f18:1::/56", GatewayId: "local", State: "active" },
-        { DestinationIpv6CidrBlock: "::/0", EgressOnlyInternetGatewayId: "eigw-1", State: "active" },
-      );
-      (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [
-        { Ipv6Address: "2600:1f18:1:1::10" },
-      ];
-      (
-        d.SecurityGroups![0] as { IpPermissionsEgress: Record<string, unknown>[] }
-      ).IpPermissionsEgress[0]!.Ipv6Ranges = [{ CidrIpv6: "::/0" }];
-      const v6 = (egress: boolean) => ({
-        Ipv6CidrBlock: "::/0",
-        Egress: egress,
-        Protocol: "-1",
-        RuleAction: "allow",
-        RuleNumber: 101,
-      });
-      setAcl(d, "acl-priv", [all(100, true), all(100, false), v6(true), v6(false)]);
-      return d;
-    };
     const internet = (d: Docs, ports: string) =>
       runAudit(awsModel(docsOf(d), "test"), {
         ports: parsePorts(ports),
@@ -2442,5 +2441,69 @@ describe("an interface with several IPv6 addresses", () => {
     ipv6Out(one);
     const [f] = audit(one, "tcp/443").results.filter((x) => x.source.id === "eni-web");
     expect(f!.egressIps.filter((ip) => ip.includes(":"))).toEqual(["2600:1f18:1:a00::10"]);
+  });
+});
+
+describe("an interface with IPv6 prefixes delegated to it (EKS IPv6 mode: its pods' addresses)", () => {
+  /**
+   * eni-app, a node of cluster shop, gets 2600:1f18:1:1::10 in the VPC's 2600:1f18:1::/56 and the
+   * /80s :8000:: and :2000:: (listed in that order) of its subnet's /64 delegated to it, plus an IPv4
+   * /28, with ::/0 to an egress-only internet gateway.
+   */
+  const node = (): Docs => {
+    const d = dualStack();
+    Object.assign(d.NetworkInterfaces![0]!, {
+      Ipv6Prefixes: [{ Ipv6Prefix: "2600:1f18:1:1:8000::/80" }, { Ipv6Prefix: "2600:1f18:1:1:2000::/80" }],
+      Ipv4Prefixes: [{ Ipv4Prefix: "10.0.1.32/28" }],
+      TagSet: [{ Key: "eks:cluster-name", Value: "shop" }],
+    });
+    return d;
+  };
+  /** Destinations on the internet of both families (the VPC's own would be unknown: hosts). */
+  const dest = "8.8.8.0/24,2001:4860::/32";
+  const entryOf = (d: Docs) => audit(d, "tcp/443", dest).results.find((e) => e.source.id === "eni-app")!;
+  const v6Paths = (e: AuditEntry) => e.paths.filter((p) => p.destinations.some((c) => c.includes(":")));
+
+  it("lists each prefix as an egress IP after the interface's own IPv6 address, in address order; a path names the own one", () => {
+    const e = entryOf(node());
+    expect(e.verdict).toBe("allowed");
+    // IPv4 leaves through the NAT gateway as before: pods' IPv4 is translated to the node's address.
+    expect(e.egressIps).toEqual([
+      "2600:1f18:1:1::10",
+      "2600:1f18:1:1:2000::/80",
+      "2600:1f18:1:1:8000::/80",
+      "198.51.100.200",
+    ]);
+    expect(v6Paths(e).map((p) => p.egressIp)).toEqual(["2600:1f18:1:1::10"]);
+    // The text report's EGRESS IP column reads them as the list they are.
+    const text = renderAuditText(audit(node(), "tcp/443", dest));
+    expect(text).toContain(
+      "2600:1f18:1:1::10, 2600:1f18:1:1:2000::/80, 2600:1f18:1:1:8000::/80, 198.51.100.200",
+    );
+  });
+
+  it("an interface with a prefix but no IPv6 address of its own is audited for IPv6 too, the prefix named as its egress IP", () => {
+    const d = node();
+    delete (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses;
+    const e = entryOf(d);
+    expect(e.source.ipv6).toBeNull();
+    expect(e.verdict).toBe("allowed");
+    expect(e.reachable.some((c) => c.includes(":"))).toBe(true);
+    expect(e.egressIps).toEqual(["2600:1f18:1:1:2000::/80", "2600:1f18:1:1:8000::/80", "198.51.100.200"]);
+    expect(v6Paths(e).map((p) => p.egressIp)).toEqual(["2600:1f18:1:1:2000::/80"]);
+    // A trace from the interface sends from its own IPv6 address, which it has not; one from a pod's
+    // address sends as that address.
+    expect(trace(d, { src: "eni-app", dst: "2001:4860::8888" })).toMatchObject({ verdict: "blocked" });
+    expect(trace(d, { src: "2600:1f18:1:1:2000::5", dst: "2001:4860::8888" })).toMatchObject({
+      verdict: "allowed",
+      egressIp: "2600:1f18:1:1:2000::5",
+    });
+    // Blocked for IPv6 by its security group: named, as for any source.
+    (
+      d.SecurityGroups![0] as { IpPermissionsEgress: Record<string, unknown>[] }
+    ).IpPermissionsEgress[0]!.Ipv6Ranges = [];
+    const blocked = entryOf(d);
+    expect(blocked).toMatchObject({ verdict: "partial", egressIps: ["198.51.100.200"] });
+    expect(v6Paths(blocked).map((p) => `${p.verdict} ${p.blockedBy?.resource}`)).toEqual(["blocked sg-all"]);
   });
 });

@@ -11,7 +11,16 @@ import { runTrace } from "../../../src/core/trace.js";
 import type { SourceDocument } from "../../../src/model/document.js";
 import type { Endpoint } from "../../../src/model/types.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
-import { cidrSet, IntervalSet, parseIp, parsePortSpec, protocolName } from "../../../src/netset/index.js";
+import {
+  cidrSet,
+  formatIp,
+  IntervalSet,
+  parseCidr,
+  parseIp,
+  parsePortSpec,
+  protocolName,
+  toCidrs,
+} from "../../../src/netset/index.js";
 import { reportedMismatch } from "../../graph/compare.js";
 import { randFromSeed } from "../../graph/random-network.js";
 import {
@@ -80,6 +89,28 @@ function docsOf(d: AwsDump): SourceDocument[] {
 /** An interface's primary private address, as its listing flags it. */
 function primaryOf(eni: RawEni): string {
   return (eni.PrivateIpAddresses.find((a) => a.Primary) ?? eni.PrivateIpAddresses[0]!).PrivateIpAddress;
+}
+
+/** Whether an interface sends IPv6: from an address of its own, or of a prefix delegated to it. */
+function sendsIpv6(eni: RawEni): boolean {
+  return (eni.Ipv6Addresses ?? []).length > 0 || (eni.Ipv6Prefixes ?? []).length > 0;
+}
+
+/**
+ * The IPv6 addresses an interface sends from, as the audit's paths name them: its first own address;
+ * the first and last address of each prefix delegated to it (any may be a pod's). A path names the
+ * first own address, else the first prefix (in address order).
+ */
+function ipv6Senders(eni: RawEni): { from: string; named: string }[] {
+  const own = eni.Ipv6Addresses?.[0]?.Ipv6Address;
+  const prefixes = (eni.Ipv6Prefixes ?? []).map((p) => p.Ipv6Prefix);
+  const named = own ?? toCidrs(cidrSet(prefixes))[0]!;
+  const out = own === undefined ? [] : [{ from: own, named }];
+  for (const p of prefixes) {
+    const block = parseCidr(p);
+    for (const ip of new Set([block.min()!, block.max()!])) out.push({ from: formatIp(ip), named });
+  }
+  return out;
 }
 
 /** A NAT gateway's primary Elastic IP -> all of them, for gateways in use with several. */
@@ -213,14 +244,24 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           const spread = expected.egressIp === null ? undefined : spreadOf(dump).get(expected.egressIp);
           if (spread && !spread.every((ip) => entries.some((e) => e.egressIps.includes(ip))))
             problems.push(`${where}: the entry does not list every Elastic IP of its NAT gateway`);
-          // A source is audited for destinations of its own address families only.
-          const family = pkt.dst.includes(":") ? (eni.Ipv6Addresses ?? []).length > 0 : true;
+          // A source is audited for destinations of its own address families only (an IPv6 prefix
+          // delegated to it is one: its pods send from it).
+          const v6 = pkt.dst.includes(":");
+          const family = v6 ? sendsIpv6(eni) : true;
           if (paths.length !== (family ? 1 : 0)) problems.push(`${where}: in ${paths.length} audit paths`);
           else if (!family) return;
-          else {
+          else if (!v6) {
             const w = reportedMismatch(where, "audit", paths[0]!, expected);
             if (w !== null) problems.push(w);
-          }
+          } else
+            for (const { from, named } of ipv6Senders(eni)) {
+              // Sent from a pod's address, the packet leaves as it; the path names the interface's
+              // first own address (or its first prefix).
+              const fromRef = ref.outcome(eni.NetworkInterfaceId, pkt, from);
+              const asNamed = fromRef.egressIp === from ? { ...fromRef, egressIp: named } : fromRef;
+              const w = reportedMismatch(`${where} (from ${from})`, "audit", paths[0]!, asNamed);
+              if (w !== null) problems.push(w);
+            }
         });
         flows += asked.length;
         // Traced from a secondary address (as a pod on a node's interface sends): that address is

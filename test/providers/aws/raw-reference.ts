@@ -973,10 +973,15 @@ export class RawReference {
     return { ip: pub, disputed: pub === undefined && stopped && primary };
   }
 
-  /** A packet sent by an interface, from its primary address or the private IPv4 address `from`. */
+  /**
+   * A packet sent by an interface, from its primary address (its first IPv6 one to an IPv6
+   * destination) or `from`: a private IPv4 address of it, or an IPv6 address of it or of a prefix
+   * delegated to it (a pod's), each for destinations of its family.
+   */
   outcome(eniId: string, pkt: RawPacket, from?: string): RefOutcome {
     const { eni, instance } = this.interfaces.find((x) => x.eni.NetworkInterfaceId === eniId)!;
-    const src = isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : (from ?? eni.PrivateIpAddress);
+    const mine = from !== undefined && isV6(from) === isV6(pkt.dst) ? from : undefined;
+    const src = mine ?? (isV6(pkt.dst) ? eni.Ipv6Addresses?.[0]?.Ipv6Address : eni.PrivateIpAddress);
     if (src === undefined) return blocked(eni.NetworkInterfaceId, "eni", null, "no address of the family");
     // To its own address, or one of a prefix delegated to it: the host keeps it.
     if (holds(eni, pkt.dst)) return allowed("private", null, "own address");
