@@ -253,8 +253,9 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           else if (!v6) {
             const w = reportedMismatch(where, "audit", paths[0]!, expected);
             if (w !== null) problems.push(w);
-          } else
-            for (const { from, named } of ipv6Senders(eni)) {
+          } else {
+            const senders = ipv6Senders(eni);
+            for (const { from, named } of senders) {
               // Sent from a pod's address, the packet leaves as it; the path names the interface's
               // first own address (or its first prefix).
               const fromRef = ref.outcome(eni.NetworkInterfaceId, pkt, from);
@@ -262,6 +263,13 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
               const w = reportedMismatch(`${where} (from ${from})`, "audit", paths[0]!, asNamed);
               if (w !== null) problems.push(w);
             }
+            // Leaving as the interface's own address, its entry lists every prefix delegated to it.
+            const entry = entries.find((e) => e.paths.includes(paths[0]!))!;
+            const prefixes = toCidrs(cidrSet((eni.Ipv6Prefixes ?? []).map((x) => x.Ipv6Prefix)));
+            if (paths[0]!.verdict === "allowed" && paths[0]!.egressIp === senders[0]?.named)
+              for (const c of prefixes)
+                if (!entry.egressIps.includes(c)) problems.push(`${where}: egressIps lack the prefix ${c}`);
+          }
         });
         flows += asked.length;
         // Traced from a secondary address (as a pod on a node's interface sends): that address is
