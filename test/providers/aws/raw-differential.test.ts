@@ -259,7 +259,14 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
               // Sent from a pod's address, the packet leaves as it; the path names the interface's
               // first own address (or its first prefix).
               const fromRef = ref.outcome(eni.NetworkInterfaceId, pkt, from);
-              const asNamed = fromRef.egressIp === from ? { ...fromRef, egressIp: named } : fromRef;
+              const leaves = fromRef.leaves;
+              const asNamed = {
+                ...fromRef,
+                egressIp: fromRef.egressIp === from ? named : fromRef.egressIp,
+                ...(leaves && {
+                  leaves: { ...leaves, egressIp: leaves.egressIp === from ? named : leaves.egressIp },
+                }),
+              };
               const w = reportedMismatch(`${where} (from ${from})`, "audit", paths[0]!, asNamed);
               if (w !== null) problems.push(w);
             }
