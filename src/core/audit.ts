@@ -259,7 +259,13 @@ class EntryParts {
         destinations,
         exit: o.exit,
         egressIp: o.egressIp,
-        ...(o.leaves && { leaves: o.leaves }),
+        ...(o.leaves && {
+          leaves: {
+            ...o.leaves,
+            egressIps:
+              o.leaves.egressIp === null ? this.none : this.list([...this.egressOf(o.leaves.egressIp)]),
+          },
+        }),
         blockedBy: o.blockedBy,
         reason: o.reason,
       };
@@ -596,7 +602,10 @@ function withAddresses(
     // A filled-in placeholder may equal an address the list already has (a source whose public IP is
     // also a NAT gateway's), and the list names each address once. The source's own IPv6 address is
     // each of them and its delegated prefixes (see ipv6Senders); a path names the first.
-    egressIps = [...new Set(egressIps.flatMap((ip) => (ip === SOURCE_IPV6 ? v6 : [fix(ip)])))];
+    const sendersAs = (ips: readonly string[]): string[] => [
+      ...new Set(ips.flatMap((ip) => (ip === SOURCE_IPV6 ? v6 : [fix(ip)]))),
+    ];
+    egressIps = sendersAs(egressIps);
     // A path names the first sender (the prefix, where the interface has no IPv6 address of its own).
     const one = (ip: string | null): string | null =>
       ip?.startsWith("{") ? (ip === SOURCE_IPV6 ? v6[0]! : fix(ip)) : ip;
@@ -604,7 +613,7 @@ function withAddresses(
       const egressIp = one(p.egressIp);
       const leaves =
         p.leaves && p.leaves.egressIp !== one(p.leaves.egressIp)
-          ? { ...p.leaves, egressIp: one(p.leaves.egressIp) }
+          ? { ...p.leaves, egressIp: one(p.leaves.egressIp), egressIps: sendersAs(p.leaves.egressIps) }
           : p.leaves;
       return egressIp === p.egressIp && leaves === p.leaves
         ? p

@@ -40,6 +40,15 @@ export const LeavesSchema = z
     "Present where the verdict is not allowed only because of the replies (a stateless filter or a route on their way back stops them, or may): the packets themselves do leave, by this exit, as this address, though no exchange completes; one-way UDP datagrams, ICMP requests and TCP SYNs get out. Absent otherwise, also where whether the packets leave is itself not known",
   );
 
+/** An audit path's leaves: also every address the packets may leave as, as an entry's egressIps lists them. */
+export const PathLeavesSchema = LeavesSchema.extend({
+  egressIps: z
+    .array(z.string())
+    .describe(
+      "Every address the packets may leave as (egressIp first), as an entry's egressIps lists an allowed path's: each Elastic IP of a NAT gateway, each IPv6 address of the interface and the IPv6 prefixes delegated to it",
+    ),
+});
+
 export const NoteSchema = z.object({ resource: z.string(), message: z.string() });
 
 export const SourceSchema = z.object({
@@ -76,7 +85,7 @@ export const PathSchema = z.object({
     .describe(
       "The source address the destinations see; where the entry's egressIps list several for it, the first: for IPv6 the interface's first own address, or, for one with none but IPv6 prefixes delegated to it, the first prefix as a CIDR block",
     ),
-  leaves: LeavesSchema.optional(),
+  leaves: PathLeavesSchema.optional(),
   blockedBy: BlockedBySchema.nullable(),
   reason: z.string(),
 });

@@ -18,6 +18,7 @@ import {
 import {
   blocked,
   leavesOf,
+  withoutLeaves,
   prependHops,
   restrictPieces,
   ruleLabel,
@@ -108,7 +109,8 @@ function carryMissing(o: Outcome, replaced: Outcome): Outcome {
  * by that drop, whatever would have become of its replies; one that gets through (or may) is decided
  * by the replies the crossing stops. Held pieces are applied in order, each to what the ones before
  * left, so of several filters the replies meet, a block anywhere decides. `keepExit`: whether the
- * packets surely leave (it is their answers that are in doubt, see heldOutcome). `pathHops` (traces):
+ * packets surely leave (it is their answers that are in doubt, see heldOutcome; else a block there
+ * does not say they leave). `pathHops` (traces):
  * a doubt that keeps the exit shows the hops of the way to it.
  */
 export function settleHeld(
@@ -122,14 +124,22 @@ export function settleHeld(
   for (const h of held) {
     const next: Piece[] = [];
     for (const p of out) {
-      const hit = p.outcome.verdict === "blocked" ? PacketSet.EMPTY : p.packets.intersect(h.packets);
+      // A block stands; where whether the packets leave at all is in doubt (!keepExit), it no longer
+      // says they leave (see Outcome.leaves).
+      const block = p.outcome.verdict === "blocked";
+      const hit =
+        block && (keepExit || p.outcome.leaves === undefined)
+          ? PacketSet.EMPTY
+          : p.packets.intersect(h.packets);
       if (hit.isEmpty()) {
         next.push(p);
         continue;
       }
       next.push({
         packets: hit,
-        outcome: carryMissing(keepExit ? heldOutcome(h.outcome, p.outcome, pathHops) : h.outcome, p.outcome),
+        outcome: block
+          ? withoutLeaves(p.outcome)
+          : carryMissing(keepExit ? heldOutcome(h.outcome, p.outcome, pathHops) : h.outcome, p.outcome),
       });
       const rest = p.packets.subtract(hit);
       if (!rest.isEmpty()) next.push({ packets: rest, outcome: p.outcome });

@@ -90,6 +90,18 @@ export function leavesOf(o: Outcome): Leaves | undefined {
   return o.exit === null ? undefined : { exit: o.exit, egressIp: o.egressIp };
 }
 
+/** `o` without saying where the packets leave: one object per outcome (audit results share them). */
+const leavesDropped = new WeakMap<Outcome, Outcome>();
+export function withoutLeaves(o: Outcome): Outcome {
+  if (o.leaves === undefined) return o;
+  let w = leavesDropped.get(o);
+  if (!w) {
+    const { leaves: _, ...rest } = o;
+    leavesDropped.set(o, (w = rest));
+  }
+  return w;
+}
+
 /** Identity of an outcome for merging pieces in the audit, where hops are not reported. */
 export function outcomeKey(o: Outcome): string {
   const b = o.blockedBy;

@@ -46,16 +46,17 @@ import {
   hopAt,
   mergePieces,
   piece,
-  reach,
   prependHops,
+  reach,
   restrictPieces,
   SOURCE_IPV6,
   SOURCE_PUBLIC_IP_RE,
   sourcePublicIp,
+  unknown,
+  withoutLeaves,
   type Hop,
   type Outcome,
   type Piece,
-  unknown,
 } from "./outcome.js";
 import {
   Boundaries,
@@ -1107,8 +1108,7 @@ export class Engine {
       const hit = rest.intersect(d.match);
       if (hit.isEmpty()) continue;
       rest = rest.subtract(hit);
-      const { leaves: _, ...unsure } = p.outcome;
-      out.push({ packets: hit, outcome: unsure });
+      out.push({ packets: hit, outcome: withoutLeaves(p.outcome) });
     }
     if (!rest.isEmpty()) out.push({ packets: rest, outcome: p.outcome });
     return out;

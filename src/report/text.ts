@@ -45,12 +45,17 @@ function sameBlock(a: AuditEntry["blockedBy"], b: AuditEntry["blockedBy"]): bool
 }
 
 /**
- * Where packets leave whose replies are what is stopped or in doubt (see AuditPath.leaves), for a
- * reader asking what gets out: "; the packets leave as 203.0.113.10".
+ * Where packets get whose replies are what is stopped or in doubt (see AuditPath.leaves), for a reader
+ * asking what gets out: "; the packets leave as 203.0.113.10" (every address they may leave as), or,
+ * with no address to name (inside the VPC), "; the packets get through (exit private)".
  */
-function leavesText(leaves: AuditPath["leaves"]): string {
+function leavesText(leaves: TracePart["leaves"] | AuditPath["leaves"], some = false): string {
   if (leaves === undefined) return "";
-  return `; the packets leave ${leaves.egressIp === null ? `(exit ${leaves.exit})` : `as ${leaves.egressIp}`}`;
+  const ips = "egressIps" in leaves ? leaves.egressIps : leaves.egressIp === null ? [] : [leaves.egressIp];
+  const to = some ? " to some destinations" : "";
+  return ips.length === 0
+    ? `; the packets get through${to} (exit ${leaves.exit})`
+    : `; the packets leave${to} as ${ips.join(", ")}`;
 }
 
 function detail(e: AuditEntry): string {
@@ -59,11 +64,14 @@ function detail(e: AuditEntry): string {
   const block = e.blockedBy
     ? `[${e.blockedBy.resource}${e.blockedBy.rule !== null ? ` rule ${e.blockedBy.rule}` : ""}] `
     : "";
-  // The path whose rule and reason the row shows.
-  const shown = e.paths.find(
+  // The paths whose rule and reason the row shows: where their packets leave (those of some only, if
+  // the others' own fate is in doubt).
+  const shown = e.paths.filter(
     (p) => p.verdict !== "allowed" && p.reason === e.reason && sameBlock(p.blockedBy, e.blockedBy),
   );
-  const reason = `${e.reason ?? ""}${leavesText(shown?.leaves)}`;
+  const leaving = shown.filter((p) => p.leaves !== undefined);
+  const ips = [...new Set(leaving.flatMap((p) => p.leaves!.egressIps))];
+  const reason = `${e.reason ?? ""}${leaving.length === 0 ? "" : leavesText({ ...leaving[0]!.leaves!, egressIps: ips }, leaving.length < shown.length)}`;
   // The row names one deciding rule (the one covering most destinations); say when others decide
   // other destinations, so that a reader does not take it for the whole story.
   const others = e.paths.filter((p) => p.verdict !== "allowed").length - 1;
@@ -242,7 +250,7 @@ export function renderTraceText(
       // Stopped or in doubt are the replies: the packets themselves get out.
       if (t.leaves)
         out.push(
-          `  leaves: exit ${t.leaves.exit}   egress IP: ${t.leaves.egressIp ?? "-"}   (the packets get out; their replies are what ${t.verdict === "blocked" ? "is stopped" : "is in doubt"})`,
+          `  leaves: exit ${t.leaves.exit}   egress IP: ${t.leaves.egressIp ?? "-"}   (the packets get ${t.leaves.egressIp === null ? "through" : "out"}; their replies are what ${t.verdict === "blocked" ? "is stopped" : "is in doubt"})`,
         );
     }
     out.push(`  reason: ${t.reason}`);

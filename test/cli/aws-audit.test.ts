@@ -407,7 +407,7 @@ describe("egress-audit aws trace", () => {
   // leave: one-way UDP carries its data all the same. An auditor reading "blocked" as "nothing gets
   // out" was misled, with nothing machine-readable to say otherwise.
   it("where only the replies are stopped, says the packets leave, by which exit and as which address", () => {
-    const dir = editedExample((key, data) => {
+    const denyReplies = (key: string, data: Record<string, unknown[]>) => {
       if (key !== "NetworkAcls") return;
       const acl = (data.NetworkAcls as { NetworkAclId: string; Entries: object[] }[]).find(
         (a) => a.NetworkAclId === "acl-0a1b2c3d4e5f60070",
@@ -424,7 +424,8 @@ describe("egress-audit aws trace", () => {
           CidrBlock: "0.0.0.0/0",
           PortRange: { From: 0, To: 65535 },
         });
-    });
+    };
+    const dir = editedExample(denyReplies);
     const from = ["aws", "trace", "--from-dir", dir, "--src", "bastion", "--dst", "8.8.8.8"];
     const flow = (protocol: string, port: string) => [...from, "--protocol", protocol, "--port", port];
     const trace = (protocol: string, port: string) =>
@@ -450,7 +451,9 @@ describe("egress-audit aws trace", () => {
     ).results;
     const bastion = entries.find((e) => e.source.name === "bastion")!;
     expect(bastion.verdict).toBe("blocked");
-    expect(bastion.paths).toEqual([expect.objectContaining({ verdict: "blocked", leaves })]);
+    expect(bastion.paths).toEqual([
+      expect.objectContaining({ verdict: "blocked", leaves: { ...leaves, egressIps: ["3.80.10.20"] } }),
+    ]);
     // A source whose packets are dropped on the way (db-1: a blackhole route) does not leave.
     const db = entries.find((e) => e.source.name === "db-1")!;
     expect(db.paths.map((p) => p.leaves)).toEqual([undefined]);
@@ -461,6 +464,53 @@ describe("egress-audit aws trace", () => {
     expect(cli(...flow("udp", "53")).stdout).toContain(
       "  leaves: exit internet   egress IP: 3.80.10.20   (the packets get out; their replies are what is stopped)",
     );
+    // A NAT gateway spreads connections over its Elastic IPs: the packets leave as any of them.
+    const twoEips = editedExample((key, data) => {
+      if (key !== "NatGateways") return;
+      (data.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses.push({
+        PrivateIp: "10.20.0.201",
+        PublicIp: "203.0.113.11",
+        IsPrimary: false,
+        Status: "succeeded",
+      });
+    });
+    const app = (
+      JSON.parse(cli("aws", "--from-dir", twoEips, "--ports", "udp/53", "--json").stdout) as AuditResult
+    ).results.find((e) => e.source.name === "app-1")!;
+    const viaNat = {
+      exit: "internet",
+      egressIp: "203.0.113.10",
+      egressIps: ["203.0.113.10", "203.0.113.11"],
+    };
+    expect(app.paths).toEqual([expect.objectContaining({ verdict: "unknown", leaves: viaNat })]);
+    expect(cli("aws", "--from-dir", twoEips, "--ports", "udp/53").stdout).toContain(
+      "; the packets leave as 203.0.113.10, 203.0.113.11\n",
+    );
+    // Where the source's own security group may not let them out at all (it allows udp/53 only to a
+    // prefix list the input lacks), a block does not say they leave.
+    const unsure = editedExample((key, data) => {
+      denyReplies(key, data);
+      if (key !== "SecurityGroups") return;
+      const sg = (data.SecurityGroups as { GroupId: string; IpPermissionsEgress: object[] }[]).find(
+        (g) => g.GroupId === "sg-0a1b2c3d4e5f60084",
+      )!;
+      sg.IpPermissionsEgress = [
+        {
+          IpProtocol: "udp",
+          FromPort: 53,
+          ToPort: 53,
+          IpRanges: [],
+          Ipv6Ranges: [],
+          PrefixListIds: [{ PrefixListId: "pl-0123456789abcdef0" }],
+          UserIdGroupPairs: [],
+        },
+      ];
+    });
+    const inDoubt = cli("aws", "trace", "--from-dir", unsure, ...flow("udp", "53").slice(4), "--json");
+    expect(inDoubt.code).toBe(3);
+    const held = (JSON.parse(inDoubt.stdout) as TraceResult[])[0]!;
+    expect(held).toMatchObject({ verdict: "blocked", blockedBy: { rule: "50" } });
+    expect(held.leaves).toBeUndefined();
   });
 
   // Security groups are an allow-union: any rule that allows a packet lets it out. An allowed trace

@@ -20,7 +20,7 @@ import {
   parseProtocol,
   toCidrs,
 } from "../../src/netset/index.js";
-import { reportedMismatch } from "../graph/compare.js";
+import { reportedMismatch, sentAs } from "../graph/compare.js";
 import {
   DESTINATIONS,
   DST_SET,
@@ -169,7 +169,7 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
         for (const from of sendingAddresses(sender.ep, pkt)) {
           const reference = referenceOutcome(model, from.ep, pkt, "audit");
           // Leaving as itself, a pod's address is named as the path names its interface's.
-          const named = reference.egressIp === from.self ? { ...reference, egressIp: from.named } : reference;
+          const named = sentAs(reference, from.self, from.named);
           const wrong = reportedMismatch(`${where} (sent from ${from.self})`, "audit", paths[0]!, named);
           if (wrong !== null) out.push(wrong);
         }
@@ -235,7 +235,7 @@ function ipv4Only(ep: Endpoint, privateIps: bigint[]): Endpoint {
  * What a destination may see for a path's egress IP: a NAT gateway with several Elastic IPs (its
  * `publicIps`, primary first) spreads connections over all of them, and the entry lists them all.
  */
-function egressOf(model: NetworkModel): (path: AuditPath, sourceId: string) => string[] {
+function egressOf(model: NetworkModel): (path: AuditPath, sourceId: string, viaNat?: boolean) => string[] {
   const spread = new Map<string, { nat: string; ips: string[] }>();
   for (const g of model.gateways.values())
     if (g.kind === "nat" && g.publicIps)
@@ -244,21 +244,21 @@ function egressOf(model: NetworkModel): (path: AuditPath, sourceId: string) => s
   const v6 = new Map(
     model.endpoints.map((ep) => [ep.id, [...ep.ipv6.map(formatIp), ...toCidrs(v6PrefixesOf(ep))]]),
   );
-  return (p, sourceId) => {
+  return (p, sourceId, viaNat = false) => {
     if (p.egressIp === null) return [];
     // The source's own IPv6 address (a path names its first, or its first prefix): each of them.
     const own = v6.get(sourceId);
     if (own !== undefined && own.length > 0 && p.egressIp === own[0]) return own;
     // Through the gateway: a source whose own address maps to the same public IP is not spread.
     const s = spread.get(p.egressIp);
-    return s && p.reason?.includes(`through ${s.nat} and`) ? s.ips : [p.egressIp];
+    return s && (viaNat || p.reason?.includes(`through ${s.nat} and`)) ? s.ips : [p.egressIp];
   };
 }
 
 /** An entry's summary fields must follow from its paths. */
 function entryProblems(
   e: AuditEntry,
-  egressOfPath: (path: AuditPath, sourceId: string) => string[],
+  egressOfPath: (path: AuditPath, sourceId: string, viaNat?: boolean) => string[],
 ): string[] {
   const out: string[] = [];
   const where = `${e.source.id} ${e.protocol} ${e.ports}`;
@@ -279,6 +279,20 @@ function entryProblems(
   const egress = new Set(allowed.flatMap((p) => egressOfPath(p, e.source.id)));
   if (e.egressIps.length !== egress.size || !e.egressIps.every((ip) => egress.has(ip)))
     out.push(`${where}: egressIps ${e.egressIps.join(",")} are not the allowed paths' ones`);
+  // Where a path's packets leave though their replies are stopped: every address they may leave as,
+  // as for an allowed path with the same egress IP (which gateway they took, a NAT gateway spreading
+  // over its Elastic IPs or the internet gateway mapping the source's own, the path does not say).
+  for (const p of others) {
+    const l = p.leaves;
+    if (l === undefined) continue;
+    const as = { ...p, egressIp: l.egressIp, reason: "" };
+    const want =
+      l.egressIp === null ? [[]] : [egressOfPath(as, e.source.id), egressOfPath(as, e.source.id, true)];
+    if (!want.some((w) => same(l.egressIps, w)))
+      out.push(
+        `${where}: leaves.egressIps ${l.egressIps.join(",")}, expected ${want.map((w) => w.join(",")).join(" or ")}`,
+      );
+  }
   const exits = new Set(allowed.flatMap((p) => (p.exit === null ? [] : [p.exit])));
   if (e.exits.length !== exits.size || !e.exits.every((x) => exits.has(x)))
     out.push(`${where}: exits ${e.exits.join(",")} are not the allowed paths' ones`);

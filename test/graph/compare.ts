@@ -64,6 +64,20 @@ export function sameOutcome(a: RefOutcome, b: RefOutcome): boolean {
 }
 
 /**
+ * `o` (the reference's outcome of a packet sent from address `from`) with `from` named `named` where
+ * the packet leaves as it (egressIp, leaves): an audit path names a pod's address (one of a prefix
+ * delegated to the interface) as it names the interface's.
+ */
+export function sentAs(o: RefOutcome, from: string, named: string): RefOutcome {
+  const as = (ip: string | null): string | null => (ip === from ? named : ip);
+  return {
+    ...o,
+    egressIp: as(o.egressIp),
+    ...(o.leaves && { leaves: { ...o.leaves, egressIp: as(o.leaves.egressIp) } }),
+  };
+}
+
+/**
  * Compares what an output reports for a packet (a path of an audit entry, a trace) with the reference's
  * outcome for it: a line naming both when they differ, else null.
  */

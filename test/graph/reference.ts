@@ -372,7 +372,15 @@ export function settle(beyond: RefOutcome, held: readonly RefOutcome[], keepExit
   // A doubt about the answers keeps the exit the packets leave by; a doubt or a block of them says
   // where the packets surely leave.
   for (const h of held)
-    if (r.verdict !== "blocked") {
+    if (r.verdict === "blocked") {
+      // Where whether the packet leaves at all is in doubt, a block does not say it leaves.
+      if (!keepExit && r.leaves !== undefined) {
+        const { leaves: _, ...unsure } = r;
+        const at = trailAt.get(r);
+        if (at !== undefined) trailAt.set(unsure, at);
+        r = unsure;
+      }
+    } else {
       if (!keepExit) r = h;
       else if (h.verdict === "unknown" && r.exit !== null) {
         // A trace shows the whole way such packets went (see replyRulesOf).

@@ -21,7 +21,7 @@ import {
   protocolName,
   toCidrs,
 } from "../../../src/netset/index.js";
-import { reportedMismatch } from "../../graph/compare.js";
+import { reportedMismatch, sentAs } from "../../graph/compare.js";
 import { randFromSeed } from "../../graph/random-network.js";
 import {
   destinationsOf,
@@ -259,14 +259,7 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
               // Sent from a pod's address, the packet leaves as it; the path names the interface's
               // first own address (or its first prefix).
               const fromRef = ref.outcome(eni.NetworkInterfaceId, pkt, from);
-              const leaves = fromRef.leaves;
-              const asNamed = {
-                ...fromRef,
-                egressIp: fromRef.egressIp === from ? named : fromRef.egressIp,
-                ...(leaves && {
-                  leaves: { ...leaves, egressIp: leaves.egressIp === from ? named : leaves.egressIp },
-                }),
-              };
+              const asNamed = sentAs(fromRef, from, named);
               const w = reportedMismatch(`${where} (from ${from})`, "audit", paths[0]!, asNamed);
               if (w !== null) problems.push(w);
             }
