@@ -163,11 +163,18 @@ export function undecidedPieces(
   );
 }
 
-/** The part of a crossing within `set`: a boundary filter decides each packet on its own. */
-export function restrictCrossing(c: Crossing, set: PacketSet): Crossing {
+/**
+ * The part of a crossing within `set`: a boundary filter decides each packet on its own. `cut` gives
+ * the part of a pass set within `set` (see Boundaries.restricted).
+ */
+export function restrictCrossing(
+  c: Crossing,
+  set: PacketSet,
+  cut = (passed: PacketSet): PacketSet => passed.intersect(set),
+): Crossing {
   const pass: Pass[] = [];
   for (const p of c.pass) {
-    const part = p.set.intersect(set);
+    const part = cut(p.set);
     if (!part.isEmpty()) pass.push({ set: part, hops: p.hops });
   }
   return {
@@ -241,6 +248,36 @@ export class Boundaries {
     private readonly model: NetworkModel,
     private readonly detail: boolean,
   ) {}
+
+  /** Audit mode: restrictCrossing results by crossing and set (see restricted). */
+  private readonly restrictCache = new WeakMap<Crossing, WeakMap<PacketSet, Crossing>>();
+  /** Audit mode: the parts of what passes a crossing within a set, by both sets (see restricted). */
+  private readonly passParts = new WeakMap<PacketSet, WeakMap<PacketSet, PacketSet>>();
+
+  /**
+   * restrictCrossing(c, set), kept in audit mode by both objects: the legs of one subnet that differ
+   * only in their addresses' class share its crossing and cut it down to the same route groups. What
+   * passes is cut down through a cache of its own, keyed by the two packet sets: crossings of one
+   * subnet for other ephemeral ports share their pass sets (applyForward), so their parts are the same
+   * objects too, and the steps beyond that are keyed by set object (Engine.forwardStep) find them.
+   */
+  restricted(c: Crossing, set: PacketSet): Crossing {
+    if (this.detail) return restrictCrossing(c, set);
+    let bySet = this.restrictCache.get(c);
+    if (!bySet) this.restrictCache.set(c, (bySet = new WeakMap()));
+    let r = bySet.get(set);
+    if (!r) {
+      r = restrictCrossing(c, set, (passed) => {
+        let parts = this.passParts.get(passed);
+        if (!parts) this.passParts.set(passed, (parts = new WeakMap()));
+        let part = parts.get(set);
+        if (!part) parts.set(set, (part = passed.intersect(set)));
+        return part;
+      });
+      bySet.set(set, r);
+    }
+    return r;
+  }
 
   /**
    * A boundary crossing, shared in audit mode by every leg that makes the same one. What it depends on:

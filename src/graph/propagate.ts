@@ -60,7 +60,6 @@ import {
 } from "./outcome.js";
 import {
   Boundaries,
-  restrictCrossing,
   unionOf,
   type Crossing,
   type LegAddresses,
@@ -135,6 +134,12 @@ interface Leg extends LegAddresses {
   visited: readonly string[];
 }
 
+/** See Engine.natPlan: `on`, where anything goes on through the gateway. */
+interface NatPlan {
+  stop: Piece[];
+  on?: { translated: PacketSet; untracked: PacketSet; ok64: PacketSet; natSubnet: Subnet; natLeg: Leg };
+}
+
 /** See Engine.auditParts. */
 export interface AuditParts {
   pieces: Piece[];
@@ -143,6 +148,12 @@ export interface AuditParts {
 
 export class Engine {
   private readonly memo = new Map<string, Piece[]>();
+  /** Audit mode: forwardKey per leg object (a leg asks for it at every step it shares). */
+  private readonly forwardKeys = new WeakMap<Leg, string>();
+  /** Audit mode: what a NAT gateway makes of a leg's packets before their replies count (see natPlan). */
+  private readonly natPlans = new Map<string, WeakMap<PacketSet, NatPlan>>();
+  /** Audit mode: the way on beyond a NAT gateway of what entered its subnet (see throughNat). */
+  private readonly natBeyond = new Map<string, WeakMap<PacketSet, Piece[]>>();
   private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
   private readonly splits: RouteSplits;
   private readonly replies: ReplyRoutes;
@@ -619,17 +630,52 @@ export class Engine {
   }
 
   private legKey(leg: Leg): string {
-    // An origin leg is shared by the sources its addresses' key does not tell apart; a leg from a NAT
-    // gateway has that gateway's exact address.
-    return [
-      leg.subnet.id,
-      leg.origin
-        ? `o${this.sourceKey(leg.src4, leg.src6, leg.subnet.networkId)}`
-        : `${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`,
-      leg.ephemeral.key(),
-      leg.nat?.id ?? "-",
-      leg.visited.join(","),
-    ].join("|");
+    return `${this.forwardKey(leg)}|${leg.ephemeral.key()}`;
+  }
+
+  /**
+   * Everything of a leg that its packets' way depends on but its ephemeral ports, which only the reply
+   * checks of stateless filters read (a crossing's held pieces, keyed by its own key). Legs of one
+   * subnet whose sources pick their ports from different ranges (Linux, Windows, a Kubernetes node)
+   * differ only there, and share the steps keyed by this (see throughNat).
+   */
+  private forwardKey(leg: Leg): string {
+    let key = this.forwardKeys.get(leg);
+    if (key === undefined) {
+      // An origin leg is shared by the sources its addresses' key does not tell apart; a leg from a NAT
+      // gateway has that gateway's exact address.
+      key = [
+        leg.subnet.id,
+        leg.origin
+          ? `o${this.sourceKey(leg.src4, leg.src6, leg.subnet.networkId)}`
+          : `${leg.src4 ?? "-"}|${leg.src6 ?? "-"}`,
+        leg.nat?.id ?? "-",
+        leg.visited.join(","),
+      ].join("|");
+      this.forwardKeys.set(leg, key);
+    }
+    return key;
+  }
+
+  /**
+   * Audit mode: `compute()`, a step of `leg` over `set` that its ephemeral ports do not change (`site`
+   * names the step and what else it depends on), kept per forward key and set object (immutable).
+   * Detail mode computes it each time.
+   */
+  private forwardStep<T>(
+    cache: Map<string, WeakMap<PacketSet, T>>,
+    leg: Leg,
+    site: string,
+    set: PacketSet,
+    compute: () => T,
+  ): T {
+    if (this.opts.detail) return compute();
+    const key = `${this.forwardKey(leg)}|${site}`;
+    let bySet = cache.get(key);
+    if (!bySet) cache.set(key, (bySet = new WeakMap()));
+    let v = bySet.get(set);
+    if (v === undefined) bySet.set(set, (v = compute()));
+    return v;
   }
 
   private routeFrom(leg: Leg, set: PacketSet): Piece[] {
@@ -666,7 +712,7 @@ export class Engine {
     // routed to: one crossing for all of it, cut down per gateway (cheaper than one per gateway).
     let leaving: Crossing | undefined;
     const crossOut = (part: PacketSet): Crossing =>
-      restrictCrossing((leaving ??= this.bounds.crossOut(leg, toGateways)), part);
+      this.bounds.restricted((leaving ??= this.bounds.crossOut(leg, toGateways)), part);
     const pieces: Piece[] = [];
     if (!unrouted.isEmpty())
       pieces.push(
@@ -1144,13 +1190,77 @@ export class Engine {
     if (g.unusable) return [blocked(set, gref, g.unusable, drop(g.unusable))];
     if (leg.visited.includes(g.id))
       return [blocked(set, gref, `routing loop through ${g.id}`, drop("routing loop"))];
-    const pieces: Piece[] = [];
+    const plan = this.forwardStep(this.natPlans, leg, g.id, set, () => this.natPlan(leg, set, g));
+    const pieces = [...plan.stop];
+    const on = plan.on;
+    if (!on) return pieces;
+    const { natSubnet, natLeg } = on;
+    // The client's packets enter the NAT gateway's subnet as they were sent (IPv6 for NAT64); they
+    // leave it translated. Only the replies' checks at that boundary depend on the client's ephemeral
+    // ports: the way on beyond the gateway is kept per set that entered, for every range of them.
+    const through = (sent: PacketSet, translate: bigint, detail: string): Piece[] => {
+      if (sent.isEmpty()) return [];
+      const entered: Crossing =
+        natSubnet.id === leg.subnet.id
+          ? { pass: [{ set: sent, hops: [] }], stop: [] }
+          : this.bounds.crossIn(natSubnet, leg, sent);
+      const after = [...entered.stop];
+      for (const p of entered.pass) {
+        const beyond = this.forwardStep(this.natBeyond, leg, `${g.id}|${translate}`, p.set, () => {
+          const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail };
+          const routed = this.routeFrom(natLeg, p.set.shiftIps(translate));
+          const back =
+            translate === 0n
+              ? routed
+              : routed.map((x) => ({ packets: x.packets.shiftIps(-translate), outcome: x.outcome }));
+          return prependHops(this.replies.apply(g.id, natSubnet, leg.subnet, leg.src4, leg.src6, back), [
+            ...p.hops,
+            hop,
+          ]);
+        });
+        for (const x of beyond) after.push(x);
+      }
+      return settleHeld(after, entered.held, true, this.opts.detail);
+    };
+    const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
+    pieces.push(
+      ...allowedInDoubt(
+        through(on.translated, 0n, via),
+        on.untracked,
+        `${g.id} maps ICMP query requests (echo, timestamp, information, address mask) to its address; other ICMP messages a NAT translates only as part of a connection it tracks (RFC 5508: an error about one of its connections, such as fragmentation needed, goes back to the host), which a message a source starts is not, and AWS does not document what its NAT gateways do with them`,
+        {
+          resource: g.id,
+          kind: g.ref.kind,
+          action: "translate",
+          rule: null,
+          detail: "ICMP other than a query request: whether it is translated is not documented",
+        },
+        false,
+      ),
+    );
+    pieces.push(...through(on.ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`));
+    return pieces;
+  }
+
+  /**
+   * What NAT gateway `g` makes of `set` from `leg` before the gateway's subnet boundary and the way
+   * beyond it: what it does not translate or follow (`stop`) and, if anything goes on, the rest. None of
+   * it depends on the leg's ephemeral ports: audit mode keeps it per forward key and set (throughNat).
+   */
+  private natPlan(leg: Leg, set: PacketSet, g: NatGateway): NatPlan {
+    const gref: RuleRef = { resource: g.id, kind: g.ref.kind, rule: null };
+    const stop: Piece[] = [];
     const notTranslated = (part: PacketSet, reason: string, detail: string): void => {
-      if (!part.isEmpty()) pieces.push(blocked(part, gref, reason, drop(detail)));
+      if (!part.isEmpty())
+        stop.push(
+          blocked(part, gref, reason, [
+            { resource: g.id, kind: g.ref.kind, action: "drop", rule: null, detail },
+          ]),
+        );
     };
     const notFollowed = (part: PacketSet, reason: string, detail: string): void => {
       if (!part.isEmpty())
-        pieces.push(
+        stop.push(
           unknown(part, reason, [
             { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail },
           ]),
@@ -1188,13 +1298,12 @@ export class Engine {
     // anyway (the gateway subnet's ACL, a missing route) still names itself, and only what would then
     // be allowed is unknown.
     const untracked = translated.restrictProtocols(ICMP_PROTOCOLS).subtract(ICMP_QUERY_REQUESTS);
-    if (translated.isEmpty() && ok64.isEmpty()) return pieces;
+    if (translated.isEmpty() && ok64.isEmpty()) return { stop };
     const natSubnet = this.model.subnets.get(g.subnetId);
-    if (!natSubnet)
-      return [
-        ...pieces,
-        unknown(translated.union(ok64), `subnet ${g.subnetId} of ${g.id} is not in the data`),
-      ];
+    if (!natSubnet) {
+      stop.push(unknown(translated.union(ok64), `subnet ${g.subnetId} of ${g.id} is not in the data`));
+      return { stop };
+    }
     const natLeg: Leg = {
       subnet: natSubnet,
       src4: g.privateIp,
@@ -1204,49 +1313,7 @@ export class Engine {
       origin: false,
       visited: [...leg.visited, g.id],
     };
-    // The client's packets enter the NAT gateway's subnet as they were sent (IPv6 for NAT64); they
-    // leave it translated.
-    const through = (sent: PacketSet, translate: bigint, detail: string): Piece[] => {
-      if (sent.isEmpty()) return [];
-      const entered: Crossing =
-        natSubnet.id === leg.subnet.id
-          ? { pass: [{ set: sent, hops: [] }], stop: [] }
-          : this.bounds.crossIn(natSubnet, leg, sent);
-      const after = [...entered.stop];
-      const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "translate", rule: null, detail };
-      for (const p of entered.pass) {
-        const beyond = this.routeFrom(natLeg, p.set.shiftIps(translate));
-        const back =
-          translate === 0n
-            ? beyond
-            : beyond.map((x) => ({ packets: x.packets.shiftIps(-translate), outcome: x.outcome }));
-        after.push(
-          ...prependHops(this.replies.apply(g.id, natSubnet, leg.subnet, leg.src4, leg.src6, back), [
-            ...p.hops,
-            hop,
-          ]),
-        );
-      }
-      return settleHeld(after, entered.held, true, this.opts.detail);
-    };
-    const via = `source -> ${formatIp(g.privateIp)}, routed by ${natSubnet.id}`;
-    pieces.push(
-      ...allowedInDoubt(
-        through(translated, 0n, via),
-        untracked,
-        `${g.id} maps ICMP query requests (echo, timestamp, information, address mask) to its address; other ICMP messages a NAT translates only as part of a connection it tracks (RFC 5508: an error about one of its connections, such as fragmentation needed, goes back to the host), which a message a source starts is not, and AWS does not document what its NAT gateways do with them`,
-        {
-          resource: g.id,
-          kind: g.ref.kind,
-          action: "translate",
-          rule: null,
-          detail: "ICMP other than a query request: whether it is translated is not documented",
-        },
-        false,
-      ),
-    );
-    pieces.push(...through(ok64, NAT64_TO_V4, `NAT64: destination -> its IPv4 address, ${via}`));
-    return pieces;
+    return { stop, on: { translated, untracked, ok64, natSubnet, natLeg } };
   }
 
   /**

@@ -417,6 +417,11 @@ export interface RandomNetworkOptions {
    * and public IPs stay their own.
    */
   twins?: boolean;
+  /**
+   * Twins (see twins) pick their ephemeral ports from a range of their own (default false): sources of
+   * one subnet that differ only there share every step of their way but the reply checks.
+   */
+  portTwins?: boolean;
 }
 
 export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): NetworkModel {
@@ -613,6 +618,7 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
         id: `eni-${k + 1}`,
         privateIps: prev.privateIps.length > 0 ? [v4Host(prevHome, 4 + k)] : [],
         ipv6: prev.ipv6.length > 0 ? [v6Host(prevHome, 4 + k)] : [],
+        ...(opts.portTwins ? { ephemeralPorts: smallEphemeral(r) } : {}),
       };
       for (const ip of ep.privateIps) maybePublic(ip);
       m.endpoints.push(ep);
