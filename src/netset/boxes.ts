@@ -46,41 +46,65 @@ export class Boxes {
   }
 }
 
-/** The sorted distinct values of `xs`. */
-function sortedDistinct(xs: number[]): number[] {
-  xs.sort((a, b) => a - b);
+/**
+ * 2^32: a sort key lo * SPAN + k sorts by lo, then k (below 2^32), and is exact (a bound is at most
+ * 65536, so the key stays below 2^49, well inside a double's integers). See sweep.
+ */
+const SPAN = 4294967296;
+
+/**
+ * The sorted distinct values of `xs`: box bounds on the protocol or port axis (integers 0..65536), so a
+ * typed array's numeric sort does it, much faster than Array.sort with a comparator.
+ */
+function sortedDistinct(xs: Float64Array): Float64Array {
+  xs.sort();
   let n = 0;
   for (let k = 0; k < xs.length; k++) if (n === 0 || xs[k] !== xs[n - 1]) xs[n++] = xs[k]!;
-  xs.length = n;
-  return xs;
+  return xs.subarray(0, n);
 }
 
 /**
  * Sweeps the boxes `of` (indices into b) along one axis (`lo`/`hi`: that axis's bounds) and calls
- * `visit(from, to, active)` for each elementary interval [from, to] that some box covers, with the
- * indices of the boxes covering it (a scratch list: read it before returning, never keep it).
+ * `visit(from, to, active, count)` for each elementary interval [from, to] that some box covers, with
+ * the indices of the boxes covering it: the first `count` of `active` (a scratch list, longer than
+ * that, which is never shortened: setting an array's length costs more than the rest of a step; read
+ * it before returning, never keep it).
  */
 function sweep(
   of: readonly number[],
   lo: readonly number[],
   hi: readonly number[],
-  visit: (from: number, to: number, active: readonly number[]) => void,
+  visit: (from: number, to: number, active: readonly number[], count: number) => void,
 ): void {
-  const cuts: number[] = [];
-  for (const i of of) cuts.push(lo[i]!, hi[i]! + 1);
-  sortedDistinct(cuts);
-  const order = [...of].sort((x, y) => lo[x]! - lo[y]!);
+  const all = new Float64Array(of.length * 2);
+  // The boxes by their start, ties in the order of `of` (a stable sort): one numeric sort of the keys
+  // lo * SPAN + position.
+  const keys = new Float64Array(of.length);
+  for (let k = 0; k < of.length; k++) {
+    const i = of[k]!;
+    all[2 * k] = lo[i]!;
+    all[2 * k + 1] = hi[i]! + 1;
+    keys[k] = lo[i]! * SPAN + k;
+  }
+  const cuts = sortedDistinct(all);
+  keys.sort();
+  const order: number[] = [];
+  for (let k = 0; k < keys.length; k++) order.push(of[keys[k]! % SPAN]!);
   const active: number[] = [];
+  let count = 0;
   let next = 0;
   for (let k = 0; k + 1 < cuts.length; k++) {
     const from = cuts[k]!;
     // Boxes that ended before this interval leave; the ones starting at it enter (every box starts
     // and ends at a cut, so each interval is covered by a box entirely or not at all).
     let n = 0;
-    for (const i of active) if (hi[i]! >= from) active[n++] = i;
-    active.length = n;
-    while (next < order.length && lo[order[next]!]! <= from) active.push(order[next++]!);
-    if (active.length > 0) visit(from, cuts[k + 1]! - 1, active);
+    for (let j = 0; j < count; j++) {
+      const i = active[j]!;
+      if (hi[i]! >= from) active[n++] = i;
+    }
+    count = n;
+    while (next < order.length && lo[order[next]!]! <= from) active[count++] = order[next++]!;
+    if (count > 0) visit(from, cuts[k + 1]! - 1, active, count);
   }
 }
 
@@ -116,11 +140,16 @@ class Runs<S extends SetLike<S>> {
  * internet): each is merged once, and each combination once per sweep (`memo`, by the objects' ids):
  * a wide box covers many elementary port intervals, whose unions would otherwise repeat its merge.
  */
-function ipsUnion(b: Boxes, active: readonly number[], memo: Map<string, IntervalSet>): IntervalSet {
-  for (let k = 0; k < active.length; k++) if (b.top[active[k]!]) return b.ips[active[k]!]!;
+function ipsUnion(
+  b: Boxes,
+  active: readonly number[],
+  count: number,
+  memo: Map<string, IntervalSet>,
+): IntervalSet {
+  for (let k = 0; k < count; k++) if (b.top[active[k]!]) return b.ips[active[k]!]!;
   const first = b.ips[active[0]!]!;
   let distinct: IntervalSet[] | undefined;
-  for (let k = 1; k < active.length; k++) {
+  for (let k = 1; k < count; k++) {
     const s = b.ips[active[k]!]!;
     if (s === first || distinct?.includes(s)) continue;
     (distinct ??= [first]).push(s);
@@ -142,7 +171,9 @@ function portLayer(b: Boxes, active: readonly number[], memo: Map<string, Interv
     return Layer.fromRuns([b.qLo[i]!], [b.qHi[i]!], [b.ips[i]!]);
   }
   const runs = new Runs<IntervalSet>();
-  sweep(active, b.qLo, b.qHi, (from, to, covering) => runs.push(from, to, ipsUnion(b, covering, memo)));
+  sweep(active, b.qLo, b.qHi, (from, to, covering, count) =>
+    runs.push(from, to, ipsUnion(b, covering, count, memo)),
+  );
   return runs.layer();
 }
 
@@ -155,8 +186,9 @@ export function unionOfBoxes(b: Boxes): ProtoLayer {
   // covered only by the all-protocol rules) have the same port layer: built once.
   const byBoxes = new Map<string, PortLayer>();
   const unions = new Map<string, IntervalSet>();
-  sweep(all, b.pLo, b.pHi, (from, to, covering) => {
-    const key = covering.length === 1 ? `${covering[0]}` : [...covering].sort((x, y) => x - y).join(",");
+  sweep(all, b.pLo, b.pHi, (from, to, active, count) => {
+    const covering = active.slice(0, count);
+    const key = count === 1 ? `${covering[0]}` : [...covering].sort((x, y) => x - y).join(",");
     let ports = byBoxes.get(key);
     if (ports === undefined) byBoxes.set(key, (ports = portLayer(b, covering, unions)));
     runs.push(from, to, ports);

@@ -61,6 +61,8 @@ export class PacketSet {
   static readonly ALL: PacketSet = PacketSet.cube(PROTO_ALL, PORT_ALL, IP_ALL);
 
   private readonly _root: ProtoLayer;
+  /** ips(), built on first use (sets are immutable; the engine asks the same few sets over and over). */
+  private _ips: IntervalSet | undefined;
 
   private constructor(root: ProtoLayer) {
     this._root = root;
@@ -370,9 +372,12 @@ export class PacketSet {
 
   /** Projection onto destination IPs: every IP that some packet of the set goes to. */
   ips(): IntervalSet {
-    const subs: IntervalSet[] = [];
-    for (const pe of this._root.entries) for (const e of pe.sub.entries) subs.push(e.sub);
-    return IntervalSet.unionAll(subs);
+    if (this._ips === undefined) {
+      const subs: IntervalSet[] = [];
+      for (const pe of this._root.entries) for (const e of pe.sub.entries) subs.push(e.sub);
+      this._ips = IntervalSet.unionAll(subs);
+    }
+    return this._ips;
   }
 
   /** Projection onto protocols: every protocol that some packet of the set uses. */
