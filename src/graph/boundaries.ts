@@ -251,15 +251,18 @@ export class Boundaries {
 
   /** Audit mode: restrictCrossing results by crossing and set (see restricted). */
   private readonly restrictCache = new WeakMap<Crossing, WeakMap<PacketSet, Crossing>>();
-  /** Audit mode: the parts of what passes a crossing within a set, by both sets (see restricted). */
-  private readonly passParts = new WeakMap<PacketSet, WeakMap<PacketSet, PacketSet>>();
+  /** Audit mode: what passes and stops of a crossing within a set, by its pass list and the set. */
+  private readonly forwardParts = new WeakMap<readonly Pass[], WeakMap<PacketSet, Crossing>>();
+  /** Audit mode: the pass and stop lists of crossings, by their forward key and set (see crossing). */
+  private readonly forwardLists = new Map<string, WeakMap<PacketSet, Crossing>>();
 
   /**
    * restrictCrossing(c, set), kept in audit mode by both objects: the legs of one subnet that differ
    * only in their addresses' class share its crossing and cut it down to the same route groups. What
-   * passes is cut down through a cache of its own, keyed by the two packet sets: crossings of one
-   * subnet for other ephemeral ports share their pass sets (applyForward), so their parts are the same
-   * objects too, and the steps beyond that are keyed by set object (Engine.forwardStep) find them.
+   * passes and stops is cut down once for every crossing that shares it (those for other ephemeral
+   * ports, see crossing), so the parts that pass are the same objects too, and the steps beyond them
+   * that are keyed by set object (Engine.forwardStep) find them; only the held pieces are cut per
+   * crossing.
    */
   restricted(c: Crossing, set: PacketSet): Crossing {
     if (this.detail) return restrictCrossing(c, set);
@@ -267,13 +270,11 @@ export class Boundaries {
     if (!bySet) this.restrictCache.set(c, (bySet = new WeakMap()));
     let r = bySet.get(set);
     if (!r) {
-      r = restrictCrossing(c, set, (passed) => {
-        let parts = this.passParts.get(passed);
-        if (!parts) this.passParts.set(passed, (parts = new WeakMap()));
-        let part = parts.get(set);
-        if (!part) parts.set(set, (part = passed.intersect(set)));
-        return part;
-      });
+      let parts = this.forwardParts.get(c.pass);
+      if (!parts) this.forwardParts.set(c.pass, (parts = new WeakMap()));
+      let fwd = parts.get(set);
+      if (!fwd) parts.set(set, (fwd = restrictCrossing({ pass: c.pass, stop: c.stop }, set)));
+      r = c.held?.length ? { ...fwd, held: restrictPieces(c.held, set) } : fwd;
       bySet.set(set, r);
     }
     return r;
@@ -282,22 +283,35 @@ export class Boundaries {
   /**
    * A boundary crossing, shared in audit mode by every leg that makes the same one. What it depends on:
    * the subnet (its filters), the direction, the leg's addresses where the rules are specialized to
-   * them (inbound), the ephemeral ports the replies go to, and the set (by object: immutable).
+   * them (inbound), the ephemeral ports the replies go to and the NAT gateway they go to (`replies`),
+   * and the set (by object: immutable). What passes and stops depends on none of `replies` (audit mode
+   * passes on every packet a stateless filter's forward rules let through, and holds those whose
+   * replies it stops, see passStateless): crossings that differ only there share those lists, so that
+   * what is derived from them by object is shared too (see restricted).
    */
-  private crossing(key: string, set: PacketSet, compute: () => Crossing): Crossing {
+  private crossing(forwardKey: string, replies: string, set: PacketSet, compute: () => Crossing): Crossing {
     if (this.detail) return compute();
+    const key = `${forwardKey}|${replies}`;
     let bySet = this.crossCache.get(key);
     if (!bySet) this.crossCache.set(key, (bySet = new WeakMap()));
     let c = bySet.get(set);
-    if (!c) bySet.set(set, (c = compute()));
+    if (!c) {
+      c = compute();
+      let forward = this.forwardLists.get(forwardKey);
+      if (!forward) this.forwardLists.set(forwardKey, (forward = new WeakMap()));
+      const shared = forward.get(set);
+      if (!shared) forward.set(set, c);
+      else c = { pass: shared.pass, stop: shared.stop, ...(c.held ? { held: c.held } : {}) };
+      bySet.set(set, c);
+    }
     return c;
   }
 
   /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
   crossOut(leg: LegAddresses, set: PacketSet): Crossing {
     // The NAT gateway too: the reasons of replies it does not get back name it.
-    const key = `${leg.subnet.id}|out|${leg.ephemeral.key()}|${leg.nat?.id ?? ""}`;
-    return this.crossing(key, set, () => this.crossOutNow(leg, set));
+    const replies = `${leg.ephemeral.key()}|${leg.nat?.id ?? ""}`;
+    return this.crossing(`${leg.subnet.id}|out`, replies, set, () => this.crossOutNow(leg, set));
   }
 
   private crossOutNow(leg: LegAddresses, set: PacketSet): Crossing {
@@ -318,8 +332,8 @@ export class Boundaries {
       const f = this.model.filters.get(id);
       if (f) peers += `${this.peerKey(f.ingress, leg)}/${this.peerKey(f.egress, leg)};`;
     }
-    const key = `${subnet.id}|in|${peers}|${leg.ephemeral.key()}|${leg.nat?.id ?? ""}`;
-    return this.crossing(key, set, () => this.crossInNow(subnet, leg, set));
+    const replies = `${leg.ephemeral.key()}|${leg.nat?.id ?? ""}`;
+    return this.crossing(`${subnet.id}|in|${peers}`, replies, set, () => this.crossInNow(subnet, leg, set));
   }
 
   private crossInNow(subnet: Subnet, leg: LegAddresses, set: PacketSet): Crossing {
