@@ -1,5 +1,5 @@
 // Typed results of propagation: a partition of the queried packets into pieces, each with one outcome.
-import type { PacketSet } from "../netset/index.js";
+import { PacketSet } from "../netset/index.js";
 import type { ExitKind, ModelNote, RuleRef } from "../model/types.js";
 
 export type Verdict = "allowed" | "blocked" | "unknown";
@@ -134,16 +134,23 @@ export function restrictPieces(pieces: Piece[], set: PacketSet): Piece[] {
   return out;
 }
 
-/** Merges pieces whose outcomes are identical (keeping the first one's hops). */
+/**
+ * Merges pieces whose outcomes are identical (keeping the first one's hops). Each outcome's packets are
+ * joined at once (PacketSet.unionAll, balanced): adding them one by one re-merged the growing union once
+ * per piece.
+ */
 export function mergePieces(pieces: Piece[]): Piece[] {
-  const byKey = new Map<string, Piece>();
+  const byKey = new Map<string, { outcome: Outcome; sets: PacketSet[] }>();
   for (const p of pieces) {
     const k = outcomeKey(p.outcome);
     const seen = byKey.get(k);
-    if (seen) seen.packets = seen.packets.union(p.packets);
-    else byKey.set(k, { packets: p.packets, outcome: p.outcome });
+    if (seen) seen.sets.push(p.packets);
+    else byKey.set(k, { outcome: p.outcome, sets: [p.packets] });
   }
-  return [...byKey.values()];
+  const out: Piece[] = [];
+  for (const { outcome, sets } of byKey.values())
+    out.push({ packets: sets.length === 1 ? sets[0]! : PacketSet.unionAll(sets), outcome });
+  return out;
 }
 
 /**
