@@ -154,6 +154,8 @@ export class Engine {
   private readonly natPlans = new Map<string, WeakMap<PacketSet, NatPlan>>();
   /** Audit mode: the way on beyond a NAT gateway of what entered its subnet (see throughNat). */
   private readonly natBeyond = new Map<string, WeakMap<PacketSet, Piece[]>>();
+  /** Audit mode: see sharedWithin. */
+  private readonly sharedWithinCache = new WeakMap<Piece[], Map<string, Piece[]>>();
   private readonly unionWithin = new Map<PacketSet, Map<Filter, PacketSet>>();
   private readonly splits: RouteSplits;
   private readonly replies: ReplyRoutes;
@@ -375,11 +377,25 @@ export class Engine {
     for (const h of held ?? []) {
       const down = this.opts.detail
         ? this.computeRouteFrom(leg, h.packets)
-        : restrictPieces(this.shared(leg), h.packets);
+        : this.sharedWithin(this.shared(leg), h.packets);
       // (Whether they leave at all is what is in doubt: no exit.)
       for (const x of settleHeld(down, [h], false)) pieces.push(x);
     }
     return { pieces, downstream };
+  }
+
+  /**
+   * restrictPieces(shared, set) for a shared leg's pieces, kept per list and set. The set is keyed by
+   * its canonical key, not by object: the sources whose groups leave the same packets in doubt (a rule
+   * naming a prefix list the input lacks, in groups many sources have) each make their own equal set.
+   */
+  private sharedWithin(shared: Piece[], set: PacketSet): Piece[] {
+    let bySet = this.sharedWithinCache.get(shared);
+    if (!bySet) this.sharedWithinCache.set(shared, (bySet = new Map<string, Piece[]>()));
+    const key = set.key();
+    let r = bySet.get(key);
+    if (!r) bySet.set(key, (r = restrictPieces(shared, set)));
+    return r;
   }
 
   /** `query` split by address family; the audit asks with the same few query objects over and over. */
