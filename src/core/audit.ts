@@ -510,7 +510,7 @@ function ipv4Only(ep: Endpoint, privateIps: bigint[]): Endpoint {
 }
 
 /** The IPv6 addresses delegated to `ep` (prefix delegation: its pods' addresses in EKS IPv6 mode). */
-function ipv6PrefixesOf(ep: Endpoint): IntervalSet {
+export function ipv6PrefixesOf(ep: Endpoint): IntervalSet {
   return ep.prefixes?.intersect(IPV6_ALL) ?? IntervalSet.EMPTY;
 }
 
@@ -520,9 +520,9 @@ function ipv6PrefixesOf(ep: Endpoint): IntervalSet {
  * without one of addresses) sends IPv6 only from the prefix (its pods do): the engine, which sends
  * from an endpoint's first IPv6 address, is given the prefix's first address as the one it sends
  * from. That address is never reported: the entries' placeholder for it (SOURCE_IPV6) is filled in
- * with the prefix (see ipv6Senders). Other endpoints as they are.
+ * with the prefix (see ipv6Senders); a trace names it, saying why. Other endpoints as they are.
  */
-function ipv6Sender(ep: Endpoint): Endpoint {
+export function ipv6Sender(ep: Endpoint): Endpoint {
   if (ep.ipv6.length > 0) return ep;
   const first = ipv6PrefixesOf(ep).min();
   return first === undefined ? ep : { ...ep, ipv6: [first] };

@@ -12,6 +12,7 @@ import {
   PORT_ALL,
   protocolLabel,
   PROTO,
+  toCidrs,
 } from "../netset/index.js";
 import { InputError } from "../model/errors.js";
 import type { AskedMissing } from "../model/missing.js";
@@ -26,7 +27,7 @@ import {
 import { Engine } from "../graph/propagate.js";
 import type { Piece } from "../graph/outcome.js";
 import { PORT_PROTOCOLS } from "../graph/returns.js";
-import { clientPortsNote, withoutForeignIcmp } from "./audit.js";
+import { clientPortsNote, ipv6PrefixesOf, ipv6Sender, withoutForeignIcmp } from "./audit.js";
 import type { Flow, TracePart, TraceResult } from "./result.js";
 
 /**
@@ -370,22 +371,26 @@ export function runTrace(
   const name = where ? AS_KEY : AS_FLAG;
   const resolve = sourceResolver(model, endpoints, name);
   return flows.map((flow, i) => {
-    let ep: Endpoint;
+    let named: Endpoint;
     let packets: PacketSet;
     try {
-      ep = resolve(flow.src);
+      named = resolve(flow.src);
       packets = flowPackets(flow, name);
     } catch (e) {
       if (e instanceof InputError && where) throw new InputError(e.message, where(i));
       throw e;
     }
+    // An interface with IPv6 prefixes delegated to it but no IPv6 address of its own sends IPv6 from
+    // the prefixes (its pods do): traced from the first one's first address, as the audit works it out.
+    const v4 = isV4(parseIp(flow.dst));
+    const ep = v4 ? named : ipv6Sender(named);
     const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, packets));
     asked?.reached(
       ep,
       pieces.map((p) => p.outcome),
     );
     // A name or an instance id stands for one of several interfaces and addresses: say which.
-    const address = isV4(parseIp(flow.dst)) ? ep.privateIps[0] : ep.ipv6[0];
+    const address = v4 ? ep.privateIps[0] : ep.ipv6[0];
     const source = {
       id: ep.id,
       kind: ep.kind,
@@ -394,6 +399,10 @@ export function runTrace(
       ...(ep.stopped !== undefined ? { stopped: ep.stopped } : {}),
     };
     const notes: string[] = [];
+    if (ep !== named && address !== undefined)
+      notes.push(
+        `${ep.id} has no IPv6 address of its own: traced from ${formatIp(address)}, the first address of the IPv6 prefixes delegated to it (${toCidrs(ipv6PrefixesOf(ep)).join(", ")}), which its pods send from; --src a pod's address traces that pod`,
+      );
     const pod = podAddressNote(model, ep, flow.dst);
     if (pod) notes.push(pod);
     const ports = nodePortsNote(ep, pieces);

@@ -2491,9 +2491,17 @@ describe("an interface with IPv6 prefixes delegated to it (EKS IPv6 mode: its po
     expect(e.reachable.some((c) => c.includes(":"))).toBe(true);
     expect(e.egressIps).toEqual(["2600:1f18:1:1:2000::/80", "2600:1f18:1:1:8000::/80", "198.51.100.200"]);
     expect(v6Paths(e).map((p) => p.egressIp)).toEqual(["2600:1f18:1:1:2000::/80"]);
-    // A trace from the interface sends from its own IPv6 address, which it has not; one from a pod's
-    // address sends as that address.
-    expect(trace(d, { src: "eni-app", dst: "2001:4860::8888" })).toMatchObject({ verdict: "blocked" });
+    // A trace from the interface agrees with the audit: it sends from the first prefix's first
+    // address, saying so; one from a pod's address sends as that address.
+    const fromEni = trace(d, { src: "eni-app", dst: "2001:4860::8888" });
+    expect(fromEni).toMatchObject({
+      verdict: "allowed",
+      egressIp: "2600:1f18:1:1:2000::",
+      source: { address: "2600:1f18:1:1:2000::" },
+    });
+    expect(fromEni.notes).toContainEqual(
+      "eni-app has no IPv6 address of its own: traced from 2600:1f18:1:1:2000::, the first address of the IPv6 prefixes delegated to it (2600:1f18:1:1:2000::/80, 2600:1f18:1:1:8000::/80), which its pods send from; --src a pod's address traces that pod",
+    );
     expect(trace(d, { src: "2600:1f18:1:1:2000::5", dst: "2001:4860::8888" })).toMatchObject({
       verdict: "allowed",
       egressIp: "2600:1f18:1:1:2000::5",

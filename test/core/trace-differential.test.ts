@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import type { Hop } from "../../src/graph/outcome.js";
-import { formatIp, isV4, protocolName } from "../../src/netset/index.js";
+import { formatIp, IPV6_ALL, isV4, protocolName } from "../../src/netset/index.js";
 import { formatOutcome, reportedMismatch } from "../graph/compare.js";
 import {
   formatModel,
@@ -88,7 +88,11 @@ describe("trace vs the per-packet reference", () => {
         asked.forEach(({ p, f }, i) => {
           const t = traces[i]!;
           const where = `${f.src} ${f.protocol} ${f.port ?? "-"} -> ${f.dst}`;
-          const ref = replyRulesOf(model, ep, p);
+          // Without an IPv6 address of its own, an interface sends IPv6 from its prefixes: a trace from
+          // it sends from the lowest one's first address.
+          const v6Prefixes = ep.prefixes?.intersect(IPV6_ALL);
+          const first = isV4(p.dst) || ep.ipv6.length > 0 ? undefined : v6Prefixes?.min();
+          const ref = replyRulesOf(model, first === undefined ? ep : { ...ep, ipv6: [first] }, p);
           if (p.proto === TCP || p.proto === UDP) {
             const key = `${f.protocol} ${f.dst}`;
             const seen = portless.get(key) ?? {

@@ -113,6 +113,17 @@ function ipv6Senders(eni: RawEni): { from: string; named: string }[] {
   return out;
 }
 
+/**
+ * The address a trace from an interface (or from its address `from`) sends a packet from: as given,
+ * but IPv6 from an interface without an IPv6 address of its own goes from its prefixes, the lowest
+ * one's first address (its pods send from them; the audit works it out so too).
+ */
+function traceFrom(eni: RawEni, pkt: RawPacket, from?: string): string | undefined {
+  const prefixes = (eni.Ipv6Prefixes ?? []).map((x) => x.Ipv6Prefix);
+  if (!pkt.dst.includes(":") || (eni.Ipv6Addresses ?? []).length > 0 || prefixes.length === 0) return from;
+  return formatIp(cidrSet(prefixes).min()!);
+}
+
 /** A NAT gateway's primary Elastic IP -> all of them, for gateways in use with several. */
 function spreadOf(d: AwsDump): Map<string, string[]> {
   const out = new Map<string, string[]>();
@@ -231,7 +242,7 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           );
         asked.forEach(({ pkt, flow }, i) => {
           const where = `${flow.src} ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
-          const expected = ref.outcome(eni.NetworkInterfaceId, pkt);
+          const expected = ref.outcome(eni.NetworkInterfaceId, pkt, traceFrom(eni, pkt));
           const wrong = reportedMismatch(where, "trace", traces[i]!, expected);
           if (wrong !== null) problems.push(wrong);
           if (!OUTSIDE.includes(pkt.dst)) return;
@@ -288,7 +299,7 @@ describe("AWS describe-* output end to end vs a reference reading it directly", 
           ).forEach((t, i) => {
             const { pkt, flow } = fromAsked[i]!;
             const where = `${from} (${eni.NetworkInterfaceId}) ${flow.protocol} ${flow.port ?? "-"} -> ${flow.dst}`;
-            const expected = ref.outcome(eni.NetworkInterfaceId, pkt, from);
+            const expected = ref.outcome(eni.NetworkInterfaceId, pkt, traceFrom(eni, pkt, from));
             const wrong = reportedMismatch(where, "trace", t, expected);
             if (wrong !== null) problems.push(wrong);
             // The audit sends from an address with a public IP of its own (not the primary's), or one
