@@ -375,11 +375,41 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
           : `${unaudited.length} of the ${total} nodes of cluster ${cluster} could not be audited, ${ids}: the input tells too little of them (see their own entries); the audit covers the other ${total - unaudited.length}`,
     });
   }
+  const warnings = [...model.warnings];
+  const prefixesOf = new Map<string, IntervalSet>();
+  /**
+   * The IPv6 prefixes delegated to `ep` (its pods' addresses) that the answers the audit works out for
+   * it hold for: those every rule, route and address block treats as it treats the address they are
+   * worked out for (the interface's first own IPv6 address, else the lowest such prefix's first; see
+   * Engine.treatsAlike). The others are not listed among its egress IPs, and a warning says so: their
+   * pods may get other answers, which `trace --src` a pod's address gives.
+   */
+  const auditedPrefixes = (ep: Endpoint): IntervalSet => {
+    const all = ipv6PrefixesOf(ep);
+    if (all.isEmpty()) return all;
+    let ok = prefixesOf.get(ep.id);
+    if (ok) return ok;
+    ok = IntervalSet.EMPTY;
+    let from = ep.ipv6[0];
+    for (const [lo, hi] of all.ranges) {
+      const base = from ?? lo;
+      if (engine.treatsAlike(ep.networkId, base, lo, hi)) {
+        from = base;
+        ok = ok.union(IntervalSet.range(lo, hi));
+      } else
+        warnings.push({
+          resource: ep.id,
+          message: `the IPv6 prefix ${cidrsOf(IntervalSet.range(lo, hi)).join(", ")} delegated to it (its pods' addresses) is not treated ${from === undefined ? "alike throughout" : `as ${formatIp(from)} (the address its answers are worked out for) is`} by the rules, routes or address blocks that look at a source's address (one of them starts or ends inside it, or sets them apart): its pods' IPv6 answers may differ from the interface's, so it is not listed among its egress IPs; trace a pod's address (--src) for its answer`,
+        });
+    }
+    prefixesOf.set(ep.id, ok);
+    return ok;
+  };
   /** What the audit asks of source `ep`. */
   const queryOf = (ep: Endpoint): PacketSet => {
     // IPv6 destinations do not apply to a source without an IPv6 address (of its own or in a prefix
     // delegated to it), and vice versa.
-    const v6 = ep.ipv6.length > 0 || !ipv6PrefixesOf(ep).isEmpty();
+    const v6 = ep.ipv6.length > 0 || !auditedPrefixes(ep).isEmpty();
     const families = `${ep.privateIps.length > 0 ? 4 : ""}${v6 ? 6 : ""}`;
     const network = opts.ownNetworkExcluded ? model.networks.get(ep.networkId) : undefined;
     const queryKey = network ? `${families}|${network.id}` : families;
@@ -399,7 +429,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     // A source that asks about its own addresses gets its own answer to them (the host delivers
     // them to itself), so it is a class of its own.
     const q = queryOf(source);
-    const ep = ipv6Sender(source);
+    const ep = ipv6Sender(source, auditedPrefixes(source));
     let ips = queryIps.get(q);
     if (ips === undefined) queryIps.set(q, (ips = q.ips()));
     const own = ownAddresses(ep);
@@ -423,7 +453,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
     const fix = engine.sourceFixer(ep);
-    const v6 = ipv6Senders(ep, fix);
+    const v6 = ipv6Senders(ep, fix, auditedPrefixes(ep));
     const portsNote = clientPortsNote(ep);
     const withNote = portsNote === undefined ? NO_NOTES : [portsNote];
     for (const m of made) {
@@ -467,7 +497,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       ...counts,
     },
     results,
-    warnings: model.warnings,
+    warnings,
     unknowns: asked.unknowns(),
   };
 }
@@ -522,9 +552,9 @@ export function ipv6PrefixesOf(ep: Endpoint): IntervalSet {
  * from. That address is never reported: the entries' placeholder for it (SOURCE_IPV6) is filled in
  * with the prefix (see ipv6Senders); a trace names it, saying why. Other endpoints as they are.
  */
-export function ipv6Sender(ep: Endpoint): Endpoint {
+export function ipv6Sender(ep: Endpoint, prefixes: IntervalSet = ipv6PrefixesOf(ep)): Endpoint {
   if (ep.ipv6.length > 0) return ep;
-  const first = ipv6PrefixesOf(ep).min();
+  const first = prefixes.min();
   return first === undefined ? ep : { ...ep, ipv6: [first] };
 }
 
@@ -555,9 +585,9 @@ function sourceOf(engine: Engine, ep: Endpoint): AuditSource {
  * translated (the VPC CNI translates pods' IPv4 only). The first is the one a path names: the first
  * own address, else (an interface with a prefix but no address of its own) the first prefix.
  */
-function ipv6Senders(ep: Endpoint, fix: (s: string) => string): readonly string[] {
+function ipv6Senders(ep: Endpoint, fix: (s: string) => string, prefixes: IntervalSet): readonly string[] {
   const own = ep.ipv6.length === 0 ? [] : [ep.ipv6[0]!, ...ep.ipv6.slice(1).sort(ascending)].map(formatIp);
-  const all = [...own, ...cidrsOf(ipv6PrefixesOf(ep))];
+  const all = [...own, ...cidrsOf(prefixes)];
   return all.length === 0 ? [fix(SOURCE_IPV6)] : all;
 }
 

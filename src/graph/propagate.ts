@@ -257,6 +257,23 @@ export class Engine {
     ].join("|");
   }
 
+  /**
+   * Whether every address of [lo, hi] (an IPv6 prefix delegated to an interface of network
+   * `networkId`, its pods' addresses) gets the answers address `ip` gets (the interface's own, which
+   * the audit computes from): nothing that looks at a source's address (a rule's address set, a
+   * route, a private or unannounced block) starts or ends inside the range, and the range's addresses
+   * have `ip`'s source key (see sourceKey).
+   */
+  treatsAlike(networkId: string, ip: bigint, lo: bigint, hi: bigint): boolean {
+    if (this.atoms.atomOf(lo) !== this.atoms.atomOf(hi)) return false;
+    const cuts = (set: IntervalSet): boolean =>
+      set.ranges.some(([a, b]) => (a > lo && a <= hi) || (b >= lo && b < hi));
+    for (const t of this.model.routeTables.values()) if (t.routes.some((r) => cuts(r.dest))) return false;
+    for (const n of this.model.networks.values()) if (n.privateIpv6?.some((b) => cuts(b.ips))) return false;
+    if (this.model.unannounced.some((u) => cuts(u.ips))) return false;
+    return this.sourceKey(null, ip, networkId) === this.sourceKey(null, lo, networkId);
+  }
+
   /** The public IPv4 address an internet gateway of the network gives `ip`, if any (for reports). */
   publicIpOf(networkId: string, ip: bigint): bigint | undefined {
     return this.edge.publicIpOf(networkId, ip);

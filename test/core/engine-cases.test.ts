@@ -2482,6 +2482,26 @@ describe("an interface with IPv6 prefixes delegated to it (EKS IPv6 mode: its po
     );
   });
 
+  // The answers are worked out for one address: a prefix whose addresses a rule, route or address
+  // block sets apart from it (a route to part of it, say) may get others. Listing it read as "its pods
+  // get out too" (a false allowed for them).
+  it("a prefix that something sets apart from the address the answers are worked out for is not listed, with a warning", () => {
+    const d = node();
+    privateRoutes(d).push({
+      DestinationIpv6CidrBlock: "2600:1f18:1:1:2000::/96",
+      NetworkInterfaceId: "eni-web",
+      State: "active",
+    });
+    const r = audit(d, "tcp/443", dest);
+    const e = r.results.find((x) => x.source.id === "eni-app")!;
+    expect(e.egressIps).toEqual(["2600:1f18:1:1::10", "2600:1f18:1:1:8000::/80", "198.51.100.200"]);
+    expect(r.warnings.filter((w) => w.resource === "eni-app").map((w) => w.message)).toContainEqual(
+      expect.stringMatching(
+        /^the IPv6 prefix 2600:1f18:1:1:2000::\/80 delegated to it \(its pods' addresses\) is not treated as 2600:1f18:1:1::10 \(the address its answers are worked out for\) is by the rules, routes or address blocks/,
+      ),
+    );
+  });
+
   it("an interface with a prefix but no IPv6 address of its own is audited for IPv6 too, the prefix named as its egress IP", () => {
     const d = node();
     delete (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses;
