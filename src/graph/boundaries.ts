@@ -125,10 +125,11 @@ export function settleHeld(
     const next: Piece[] = [];
     for (const p of out) {
       // A block stands; where whether the packets leave at all is in doubt (!keepExit), it no longer
-      // says they leave (see Outcome.leaves).
+      // says they leave (see Outcome.leaves). (Most pieces miss the held packets: testing that first
+      // spares building an empty intersection.)
       const block = p.outcome.verdict === "blocked";
       const hit =
-        block && (keepExit || p.outcome.leaves === undefined)
+        (block && (keepExit || p.outcome.leaves === undefined)) || !p.packets.overlaps(h.packets)
           ? PacketSet.EMPTY
           : p.packets.intersect(h.packets);
       if (hit.isEmpty()) {
