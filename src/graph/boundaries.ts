@@ -4,6 +4,7 @@
 // direction, leg addresses and packet set, and shared by every leg that makes it.
 import { formatIp, formatIpSet, IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet } from "../netset/index.js";
 import type { Filter, ModelNote, NetworkModel, Rule, RuleRef, Subnet } from "../model/types.js";
+import { cached, innerWeakMap } from "../model/maps.js";
 import {
   allowedSet,
   egressUnion,
@@ -79,12 +80,16 @@ function heldOutcome(held: Outcome, beyond: Outcome, pathHops: boolean): Outcome
       ...(exit !== held.exit && { hops: beyond.hops }),
       ...(leaves && { leaves }),
     };
-  let byExit = withExit.get(held);
-  if (!byExit) withExit.set(held, (byExit = new Map<string, Outcome>()));
   const key = `${exit ?? ""}|${leaves ? `${leaves.exit}|${leaves.egressIp ?? ""}` : ""}`;
-  let o = byExit.get(key);
-  if (!o) byExit.set(key, (o = { ...held, exit, ...(leaves && { leaves }) }));
-  return o;
+  return cached(
+    cached(withExit, held, () => new Map<string, Outcome>()),
+    key,
+    () => ({
+      ...held,
+      exit,
+      ...(leaves && { leaves }),
+    }),
+  );
 }
 
 /**
@@ -267,18 +272,12 @@ export class Boundaries {
    */
   restricted(c: Crossing, set: PacketSet): Crossing {
     if (this.detail) return restrictCrossing(c, set);
-    let bySet = this.restrictCache.get(c);
-    if (!bySet) this.restrictCache.set(c, (bySet = new WeakMap()));
-    let r = bySet.get(set);
-    if (!r) {
-      let parts = this.forwardParts.get(c.pass);
-      if (!parts) this.forwardParts.set(c.pass, (parts = new WeakMap()));
-      let fwd = parts.get(set);
-      if (!fwd) parts.set(set, (fwd = restrictCrossing({ pass: c.pass, stop: c.stop }, set)));
-      r = c.held?.length ? { ...fwd, held: restrictPieces(c.held, set) } : fwd;
-      bySet.set(set, r);
-    }
-    return r;
+    return cached(innerWeakMap(this.restrictCache, c), set, () => {
+      const fwd = cached(innerWeakMap(this.forwardParts, c.pass), set, () =>
+        restrictCrossing({ pass: c.pass, stop: c.stop }, set),
+      );
+      return c.held?.length ? { ...fwd, held: restrictPieces(c.held, set) } : fwd;
+    });
   }
 
   /**
@@ -292,20 +291,11 @@ export class Boundaries {
    */
   private crossing(forwardKey: string, replies: string, set: PacketSet, compute: () => Crossing): Crossing {
     if (this.detail) return compute();
-    const key = `${forwardKey}|${replies}`;
-    let bySet = this.crossCache.get(key);
-    if (!bySet) this.crossCache.set(key, (bySet = new WeakMap()));
-    let c = bySet.get(set);
-    if (!c) {
-      c = compute();
-      let forward = this.forwardLists.get(forwardKey);
-      if (!forward) this.forwardLists.set(forwardKey, (forward = new WeakMap()));
-      const shared = forward.get(set);
-      if (!shared) forward.set(set, c);
-      else c = { pass: shared.pass, stop: shared.stop, ...(c.held ? { held: c.held } : {}) };
-      bySet.set(set, c);
-    }
-    return c;
+    return cached(innerWeakMap(this.crossCache, `${forwardKey}|${replies}`), set, () => {
+      const c = compute();
+      const shared = cached(innerWeakMap(this.forwardLists, forwardKey), set, () => c);
+      return shared === c ? c : { pass: shared.pass, stop: shared.stop, ...(c.held ? { held: c.held } : {}) };
+    });
   }
 
   /** Leaving the leg's subnet: each boundary filter's outbound rules, and its inbound rules for the replies. */
@@ -604,14 +594,8 @@ export class Boundaries {
    */
   applyForward(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {
     if (this.detail) return this.applyForwardNow(f, rules, set, direction);
-    let bySet = this.forwardCache.get(rules);
-    if (!bySet) this.forwardCache.set(rules, (bySet = new WeakMap<PacketSet, Map<string, Crossing>>()));
-    let byFilter = bySet.get(set);
-    if (!byFilter) bySet.set(set, (byFilter = new Map<string, Crossing>()));
-    const key = `${f.id}|${direction}`;
-    let c = byFilter.get(key);
-    if (!c) byFilter.set(key, (c = this.applyForwardNow(f, rules, set, direction)));
-    return c;
+    const byFilter = cached(innerWeakMap(this.forwardCache, rules), set, () => new Map<string, Crossing>());
+    return cached(byFilter, `${f.id}|${direction}`, () => this.applyForwardNow(f, rules, set, direction));
   }
 
   private applyForwardNow(f: Filter, rules: readonly Rule[], set: PacketSet, direction: string): Crossing {

@@ -152,10 +152,10 @@ export class InternetEdge {
       ...hops,
       { resource: g.ingressTableId!, kind: "route-table", action, rule, detail },
     ];
-    const left = (p: Piece): Piece => {
-      p.outcome.leaves = { exit: "internet", egressIp };
-      return p;
-    };
+    const left = (p: Piece): Piece => ({
+      packets: p.packets,
+      outcome: { ...p.outcome, leaves: { exit: "internet", egressIp } },
+    });
     if (!rt || rt.unknown)
       return left(
         unknown(

@@ -38,7 +38,7 @@ import {
   type Subnet,
   SOURCE_OWNER,
 } from "../model/types.js";
-import { innerList, innerMap } from "../model/maps.js";
+import { cached, innerList, innerMap, innerWeakMap } from "../model/maps.js";
 import { egressUnion, egressUnionWithin, evalUnion, type FilterSplit } from "./filters.js";
 import {
   allowedInDoubt,
@@ -407,12 +407,11 @@ export class Engine {
    * naming a prefix list the input lacks, in groups many sources have) each make their own equal set.
    */
   private sharedWithin(shared: Piece[], set: PacketSet): Piece[] {
-    let bySet = this.sharedWithinCache.get(shared);
-    if (!bySet) this.sharedWithinCache.set(shared, (bySet = new Map<string, Piece[]>()));
-    const key = set.key();
-    let r = bySet.get(key);
-    if (!r) bySet.set(key, (r = restrictPieces(shared, set)));
-    return r;
+    return cached(
+      cached(this.sharedWithinCache, shared, () => new Map<string, Piece[]>()),
+      set.key(),
+      () => restrictPieces(shared, set),
+    );
   }
 
   /** `query` split by address family; the audit asks with the same few query objects over and over. */
@@ -705,12 +704,7 @@ export class Engine {
     compute: () => T,
   ): T {
     if (this.opts.detail) return compute();
-    const key = `${this.forwardKey(leg)}|${site}`;
-    let bySet = cache.get(key);
-    if (!bySet) cache.set(key, (bySet = new WeakMap()));
-    let v = bySet.get(set);
-    if (v === undefined) bySet.set(set, (v = compute()));
-    return v;
+    return cached(innerWeakMap(cache, `${this.forwardKey(leg)}|${site}`), set, compute);
   }
 
   private routeFrom(leg: Leg, set: PacketSet): Piece[] {
