@@ -34,7 +34,8 @@ export const awsInputFlags = {
     multiple: true,
   }),
   region: Flags.string({
-    description: "AWS region (repeatable); default $AWS_REGION, else the profile's region in ~/.aws/config",
+    description:
+      "AWS region (repeatable); default $AWS_REGION (else $AWS_DEFAULT_REGION), else the profile's region in ~/.aws/config",
     multiple: true,
   }),
   "all-regions": Flags.boolean({

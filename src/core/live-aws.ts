@@ -52,7 +52,7 @@ export async function collectAwsDocuments(opts: AwsLiveOptions): Promise<Collect
     const r = await defaultRegion(opts.profile);
     if (!r)
       throw new InputError(
-        "no AWS region: pass --region (repeatable) or --all-regions, set AWS_REGION, or give the profile a region (aws configure)",
+        "no AWS region: pass --region (repeatable) or --all-regions, set AWS_REGION (or AWS_DEFAULT_REGION), or give the profile a region (aws configure)",
       );
     regions = [r];
   }

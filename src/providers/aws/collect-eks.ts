@@ -1,7 +1,13 @@
 // EKS: DescribeCluster gives the cluster's VPC, subnets and cluster security group. The answer is kept
 // in the snapshot exactly as `aws eks describe-cluster` prints it ({"cluster": {...}}).
 import { DescribeClusterCommand, EKSClient } from "@aws-sdk/client-eks";
-import { httpTimeouts, limitTimedOutRetries, type AwsCredentials, type AwsSnapshotFile } from "./collect.js";
+import {
+  credentialsNotFound,
+  httpTimeouts,
+  limitTimedOutRetries,
+  type AwsCredentials,
+  type AwsSnapshotFile,
+} from "./collect.js";
 
 export interface EksCollectOptions {
   region: string;
@@ -41,7 +47,9 @@ export async function describeEksCluster(opts: EksCollectOptions): Promise<EksCl
     const err = e as { name?: string; message?: string };
     throw new EksError(
       err.name ?? "Error",
-      `eks:DescribeCluster for ${opts.name} in ${opts.region} failed: ${err.name ?? "Error"}: ${err.message ?? ""}`,
+      // No credentials is no refusal of eks:DescribeCluster: said as the other live commands say it.
+      credentialsNotFound(e) ??
+        `eks:DescribeCluster for ${opts.name} in ${opts.region} failed: ${err.name ?? "Error"}: ${err.message ?? ""}`,
       e,
     );
   } finally {

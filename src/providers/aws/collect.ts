@@ -510,6 +510,15 @@ function describeError(err: unknown): ErrorInfo {
   return { kind, code, message };
 }
 
+/**
+ * "AWS credentials not found: ..." where `err` is the SDK's failure to find credentials (which no
+ * service or region has a part in), so every live command says it alike; undefined for other errors.
+ */
+export function credentialsNotFound(err: unknown): string | undefined {
+  const info = describeError(err);
+  return info.kind === "credentials" ? fatalMessage("", info) : undefined;
+}
+
 function fatalMessage(region: string, info: ErrorInfo): string {
   switch (info.kind) {
     case "credentials":

@@ -18,13 +18,20 @@ function attachedVpc(attachments: RawAttachments): string | undefined {
 }
 
 /**
- * A gateway saved without Attachments, or with an attachment listed without its state (describe
- * output always prints both; a trimmed or hand-made file may not): whether the gateway carries that
- * VPC's traffic cannot be told, so routes to it are undecided rather than read as attached or detached
- * (AWS documents an internet gateway's attachment state as "available" when attached, and not
- * returned otherwise). `call` is the describe call that prints it.
+ * The attachment states AWS prints: an internet gateway's "available" once attached (and none
+ * otherwise), an egress-only one's attaching, attached, detaching or detached (AttachmentStatus).
  */
-function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments, call: string): void {
+const ATTACHMENT_STATES = new Set(["available", "attaching", "attached", "detaching", "detached"]);
+
+/**
+ * Where the input cannot tell whether a gateway carries its VPC's traffic, routes to it are undecided
+ * rather than read as attached or detached: a gateway saved without Attachments, or with an
+ * attachment listed without its state (describe output always prints both; a trimmed or hand-made
+ * file may not) or with a state AWS does not print (missing data, as a NAT gateway's state: listed
+ * under unknowns); and one still being attached (a change AWS is making: not missing data). `call`
+ * is the describe call that prints it.
+ */
+function noteUndecided(ctx: AwsContext, id: string, attachments: RawAttachments, call: string): void {
   if (attachments == null) {
     // describe-internet-gateways (and the egress-only call) always print Attachments, an empty list
     // for a detached gateway: without it, which VPC the gateway carries traffic for was not read.
@@ -36,18 +43,36 @@ function noteStateless(ctx: AwsContext, id: string, attachments: RawAttachments,
     return;
   }
   if (attachedVpc(attachments) !== undefined) return;
-  const vpc = attachments?.find((a) => a.VpcId && !a.State)?.VpcId;
-  if (!vpc) return;
-  undecidedTarget(
-    ctx,
-    id,
-    `the state of ${id}'s attachment to ${vpc} is not in the input, so whether it carries the VPC's traffic cannot be told`,
-  );
+  const stateless = attachments.find((a) => a.VpcId && !a.State)?.VpcId;
+  if (stateless) {
+    undecidedTarget(
+      ctx,
+      id,
+      `the state of ${id}'s attachment to ${stateless} is not in the input, so whether it carries the VPC's traffic cannot be told`,
+    );
+    return;
+  }
+  const odd = attachments.find((a) => a.VpcId && a.State && !ATTACHMENT_STATES.has(a.State));
+  if (odd) {
+    undecidedTarget(
+      ctx,
+      id,
+      `${id}'s attachment to ${odd.VpcId} has state ${JSON.stringify(odd.State)}, which is not one AWS prints (${[...ATTACHMENT_STATES].join(", ")}), so whether it carries the VPC's traffic cannot be told`,
+    );
+    return;
+  }
+  const attaching = attachments.find((a) => a.VpcId && a.State === "attaching")?.VpcId;
+  // Not missing data: a snapshot taken while AWS attaches it, which takes moments.
+  if (attaching)
+    ctx.undecidedTargets.set(
+      id,
+      `${id} is being attached to ${attaching} (its attachment is attaching), so whether it carries the VPC's traffic yet cannot be told`,
+    );
 }
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
-    noteStateless(ctx, igw.InternetGatewayId, igw.Attachments, "describe-internet-gateways");
+    noteUndecided(ctx, igw.InternetGatewayId, igw.Attachments, "describe-internet-gateways");
     const vpc = attachedVpc(igw.Attachments);
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,
@@ -59,7 +84,7 @@ export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts):
     });
   }
   for (const { item: g } of ctx.raw.EgressOnlyInternetGateways) {
-    noteStateless(
+    noteUndecided(
       ctx,
       g.EgressOnlyInternetGatewayId,
       g.Attachments,

@@ -371,11 +371,11 @@ function oneTarget(loc: Located<unknown>, i: number, r: RawRoute): void {
 const ROUTE_STATES = new Set(["active", "blackhole"]);
 
 /**
- * A route whose State is none AWS prints (active, blackhole): whether it carries traffic or drops it
- * cannot be told, so it is undecided, with a warning naming where it is. One saved without State
- * (absent or null; describe-route-tables prints it on every route) is undecided too, and listed under
- * unknowns naming the table, the route's destination and where it is: that is missing data, and
- * reading it as active (or as a blackhole) would be a guess.
+ * A route saved without State (absent or null; describe-route-tables prints it on every route), or
+ * with one AWS does not print (it prints active or blackhole): whether it carries traffic or drops it
+ * cannot be told, so it is undecided, and listed under unknowns naming the table and where the route
+ * is (for one without State, its destination too): that is missing data, as a NAT gateway's state
+ * AWS does not print is, and reading it as active (or as a blackhole) would be a guess.
  */
 function stateDoubt(
   ctx: AwsContext,
@@ -400,7 +400,7 @@ function stateDoubt(
   }
   const why = `its State ${JSON.stringify(r.State)} is not one AWS prints (active or blackhole), so whether it carries traffic or drops it cannot be told`;
   const where = at(loc, "Routes", i, "State");
-  ctx.model.warnings.push({
+  ctx.model.unknowns.push({
     resource: rtId,
     message: `a route of ${rtId}: ${why} (${where.file} ${where.path})`,
   });

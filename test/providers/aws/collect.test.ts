@@ -19,6 +19,7 @@ import {
 } from "../../../src/providers/aws/collect.js";
 import { startEc2Emulator, type Ec2Emulator, type Ec2EmulatorOptions } from "../../emulators/ec2/index.js";
 import { awsModel } from "../../../src/providers/aws/index.js";
+import { findEksCluster } from "../../../src/providers/aws/collect-eks.js";
 
 const FIXTURE = fileURLToPath(new URL("../../../fixtures/aws/batfish-test-subnet/", import.meta.url));
 const REGION = "us-east-2";
@@ -726,6 +727,19 @@ describe("collectAws against the EC2 emulator", () => {
       /^AWS credentials not found: Could not load credentials from any providers$/,
     );
     expect(e.requests).toEqual([]);
+  });
+
+  it("--cluster without credentials says so as the EC2 calls do, not as a refusal of eks:DescribeCluster", async () => {
+    const credentials = (): Promise<never> =>
+      Promise.reject(
+        Object.assign(new Error("Could not load credentials from any providers"), {
+          name: "CredentialsProviderError",
+        }),
+      );
+    // (No request is made: the SDK asks for credentials before it signs one.)
+    await expect(
+      findEksCluster({ name: "my-eks", regions: ["eu-west-1", "us-east-1"], credentials }),
+    ).rejects.toThrow(/^AWS credentials not found: Could not load credentials from any providers$/);
   });
 
   it("throws one line when EC2 cannot be reached in any region", async () => {

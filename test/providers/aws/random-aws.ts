@@ -854,11 +854,13 @@ export function randomAwsVpc(r: Rand): AwsDump {
       if (type) instance.InstanceType = type;
     }
   const instanceTypes = catalogue.filter(() => chance(r, 80));
-  // Now and then a gateway that routes still name is attached elsewhere, being detached or detached
-  // (a snapshot taken meanwhile: AWS marks such routes blackholes only once it is detached).
+  // Now and then a gateway that routes still name is attached elsewhere, being attached, being
+  // detached or detached (a snapshot taken meanwhile: AWS marks such routes blackholes only once it is
+  // detached).
   const attachment = (attached: string) =>
     pick(r, [
       ...Array<{ VpcId: string; State: string }[]>(12).fill([{ VpcId: VPC_ID, State: attached }]),
+      [{ VpcId: VPC_ID, State: "attaching" }],
       [{ VpcId: VPC_ID, State: "detaching" }],
       [{ VpcId: "vpc-elsewhere", State: attached }],
       [],

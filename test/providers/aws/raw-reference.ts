@@ -525,7 +525,10 @@ export class RawReference {
     const attachments = gateway && saved(gateway, "Attachments");
     if (gateway && attachments === undefined) return unknown(null, "gateway attachments not saved");
     if (gateway && !attachments!.some(attached))
-      return blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
+      // One AWS is attaching (a snapshot taken meanwhile) may or may not carry it yet.
+      return attachments!.some((a) => a.VpcId === this.d.Vpcs[0]!.VpcId && a.State === "attaching")
+        ? unknown(null, "gateway being attached")
+        : blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
     if (r.GatewayId === "local") return this.local(leg, pkt);
     const nat = r.NatGatewayId ? this.d.NatGateways.find((n) => n.NatGatewayId === r.NatGatewayId)! : null;
     // A NAT gateway or an appliance (an interface, an instance) in the sender's own subnet is reached
