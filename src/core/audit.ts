@@ -220,15 +220,31 @@ class EntryParts {
       if (!bucket) this.bodies.set(h, (bucket = []));
       bucket.push({ sig: sig.slice(0, n), body });
     }
-    const [p0, p1] = cell.protocols;
-    const [lo, hi] = cell.ports;
+    // (Indexed, not destructured: this runs for every cell.)
+    const p0 = cell.protocols[0];
+    const p1 = cell.protocols[1];
+    const lo = cell.ports[0];
+    const hi = cell.ports[1];
     // The four bounds fit in 48 bits: an exact key.
     const key = ((p0 * 256 + p1) * 65536 + lo) * 65536 + hi;
     let made = body.byRanges.get(key);
     if (!made) {
-      const label = this.label(p0, p1, lo, hi);
+      const label = this.label(key, p0, p1, lo, hi);
+      const b = body.b;
       made = {
-        t: { ...label, ...body.b },
+        // Fields in AuditEntry's order.
+        t: {
+          protocol: label.protocol,
+          ports: label.ports,
+          portRange: label.portRange,
+          verdict: b.verdict,
+          reachable: b.reachable,
+          exits: b.exits,
+          egressIps: b.egressIps,
+          blockedBy: b.blockedBy,
+          reason: b.reason,
+          paths: b.paths,
+        },
         sourceIp: body.sourceIp,
         owner: body.owner,
         ported: WITH_PORTS.has(label.protocol),
@@ -297,14 +313,14 @@ class EntryParts {
     return p;
   }
 
-  /** protocol, ports and portRange of a cell; the four bounds fit in 48 bits, so they make an exact key. */
+  /** protocol, ports and portRange of a cell, by `key`, its four bounds (see template). */
   private label(
+    key: number,
     p0: number,
     p1: number,
     lo: number,
     hi: number,
   ): Pick<Template, "protocol" | "ports" | "portRange"> {
-    const key = ((p0 * 256 + p1) * 65536 + lo) * 65536 + hi;
     let l = this.labels.get(key);
     if (!l) {
       l = {
