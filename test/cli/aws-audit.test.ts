@@ -1319,6 +1319,7 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
       {
         VpcEndpointId: "vpce-ssm",
         VpcEndpointType: "Interface",
+        State: "available",
         VpcId: "vpc-1",
         ServiceName: "com.amazonaws.us-east-1.ssm",
         NetworkInterfaceIds: ["eni-vpce"],
@@ -1326,12 +1327,14 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
       {
         VpcEndpointId: "vpce-s3",
         VpcEndpointType: "Gateway",
+        State: "available",
         VpcId: "vpc-1",
         ServiceName: "com.amazonaws.us-east-1.s3",
       },
       {
         VpcEndpointId: "vpce-gwlb",
         VpcEndpointType: "GatewayLoadBalancer",
+        State: "available",
         VpcId: "vpc-1",
         NetworkInterfaceIds: ["eni-gwlbe"],
       },

@@ -258,6 +258,7 @@ export const ManagedPrefixList = z.looseObject({
 export const VpcEndpoint = z.looseObject({
   VpcEndpointId: str,
   VpcEndpointType: str.nullish(),
+  State: str.nullish(),
   VpcId: str.nullish(),
   ServiceName: str.nullish(),
   NetworkInterfaceIds: z.array(str).nullish(),

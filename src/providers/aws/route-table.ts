@@ -7,7 +7,14 @@ import { ascending } from "../../model/order.js";
 import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
 import { innerList } from "../../model/maps.js";
 import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
-import { at, cidrAt, missingReason, unresolvedPrefixList, type AwsContext } from "./context.js";
+import {
+  at,
+  cidrAt,
+  missingReason,
+  undecidedTarget,
+  unresolvedPrefixList,
+  type AwsContext,
+} from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute, RawRouteTable } from "./raw.js";
 import type { Located } from "./snapshot.js";
@@ -71,6 +78,7 @@ function applianceOf(ctx: AwsContext, r: RawRoute): { subnetId?: string; sourceD
 
 export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void {
   const unlisted = unlistedEndpoints(ctx);
+  noteEndpointStates(ctx);
   for (const loc of ctx.raw.RouteTables) {
     const rt = loc.item;
     const routes: Route[] = [];
@@ -421,6 +429,66 @@ function isGatewayServiceList(ctx: AwsContext, id: string): boolean {
   return [...ctx.raw.PrefixLists.map((l) => l.item).filter((l) => l.PrefixListId === id), ...managed].some(
     (l) => GATEWAY_SERVICE_LIST.test(l.PrefixListName ?? ""),
   );
+}
+
+/** The states describe-vpc-endpoints prints (VpcEndpoint State; the API reference capitalises them). */
+const ENDPOINT_STATES = new Set([
+  "pendingAcceptance",
+  "pending",
+  "available",
+  "deleting",
+  "deleted",
+  "rejected",
+  "failed",
+  "expired",
+  "partial",
+]);
+/** Of those, the states of an endpoint AWS is still setting up or taking down. */
+const ENDPOINT_CHANGING = new Set(["pendingAcceptance", "pending", "deleting", "partial"]);
+
+/**
+ * Routes to a listed VPC endpoint that is not `available` are undecided: one without a State (which
+ * describe-vpc-endpoints always prints) or with one AWS does not print ("Available") is missing data,
+ * listed under unknowns; one AWS is setting up or taking down (pendingAcceptance, pending, deleting,
+ * partial) carries traffic or not by the moment; and of one that is gone (deleted, rejected, failed,
+ * expired) AWS removes the routes, or marks them blackholes, in its own time, so whether the route
+ * still holds the traffic (dropped) or a wider one takes it cannot be told either. Only endpoints some
+ * route of the input names are concerned.
+ */
+function noteEndpointStates(ctx: AwsContext): void {
+  const routed = new Set<string>();
+  for (const { item: rt } of ctx.raw.RouteTables)
+    for (const r of rt.Routes ?? []) {
+      const { id } = targetOf(r);
+      if (id?.startsWith("vpce-")) routed.add(id);
+    }
+  for (const { item: e } of ctx.raw.VpcEndpoints) {
+    const id = e.VpcEndpointId;
+    const state = e.State;
+    if (!routed.has(id) || state === "available" || ctx.undecidedTargets.has(id)) continue;
+    if (!state)
+      undecidedTarget(
+        ctx,
+        id,
+        `the state of ${id} is not in the input (describe-vpc-endpoints prints State), so whether it carries traffic cannot be told`,
+      );
+    else if (!ENDPOINT_STATES.has(state))
+      undecidedTarget(
+        ctx,
+        id,
+        `${id} has state ${JSON.stringify(state)}, which is not one AWS prints (${[...ENDPOINT_STATES].join(", ")}), so whether it carries traffic cannot be told`,
+      );
+    else if (ENDPOINT_CHANGING.has(state))
+      ctx.undecidedTargets.set(
+        id,
+        `${id} is ${state} (AWS is still setting it up or taking it down), so whether it carries traffic yet cannot be told`,
+      );
+    else
+      ctx.undecidedTargets.set(
+        id,
+        `${id} is ${state}: it carries no traffic, and whether routes to it drop the traffic (blackholes) or are gone, leaving it to a wider route, cannot be told`,
+      );
+  }
 }
 
 /**

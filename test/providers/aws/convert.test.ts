@@ -592,8 +592,13 @@ describe("subnets, route tables and gateways", () => {
   it("vpce- targets: gateway endpoints reach the service; Gateway Load Balancer endpoints are unknown beyond", () => {
     const d = tinyVpc();
     d.VpcEndpoints = [
-      { VpcEndpointId: "vpce-gw", VpcEndpointType: "Gateway", ServiceName: "com.amazonaws.us-east-1.s3" },
-      { VpcEndpointId: "vpce-gwlb", VpcEndpointType: "GatewayLoadBalancer" },
+      {
+        VpcEndpointId: "vpce-gw",
+        VpcEndpointType: "Gateway",
+        State: "available",
+        ServiceName: "com.amazonaws.us-east-1.s3",
+      },
+      { VpcEndpointId: "vpce-gwlb", VpcEndpointType: "GatewayLoadBalancer", State: "available" },
     ];
     const routes = privateRoutes(d);
     routes.push(
@@ -1169,6 +1174,51 @@ describe("missing and malformed data", () => {
     for (const gone of ["detaching", "detached"]) expect(withState(gone).verdict).toBe("blocked");
     expect(withState("available").verdict).toBe("allowed");
     expect(withState("attached").verdict).toBe("allowed");
+  });
+
+  it("a gateway VPC endpoint that is not available: routes to it are unknown (missing data for a state AWS does not print), never allowed", () => {
+    const withState = (state?: string) => {
+      const d = tinyVpc();
+      d.VpcEndpoints = [
+        {
+          VpcEndpointId: "vpce-gw",
+          VpcEndpointType: "Gateway",
+          ...(state === undefined ? {} : { State: state }),
+          ServiceName: "com.amazonaws.us-east-1.s3",
+        },
+      ];
+      privateRoutes(d).push({ DestinationCidrBlock: "52.216.0.0/15", GatewayId: "vpce-gw", State: "active" });
+      const m = model(d);
+      const t = runTrace(m, [{ src: "eni-app", dst: "52.216.0.1", protocol: "tcp", port: 443 }])[0]!;
+      return { verdict: t.verdict, reason: t.reason, unknowns: m.unknowns.map((u) => u.resource) };
+    };
+    expect(withState("available").verdict).toBe("allowed");
+    for (const odd of ["Available", "bogus"]) {
+      const t = withState(odd);
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(
+        `vpce-gw has state "${odd}", which is not one AWS prints (pendingAcceptance, pending, available, deleting, deleted, rejected, failed, expired, partial)`,
+      );
+      expect(t.unknowns).toContain("vpce-gw");
+    }
+    const stateless = withState(undefined);
+    expect(stateless.verdict).toBe("unknown");
+    expect(stateless.reason).toContain("the state of vpce-gw is not in the input");
+    expect(stateless.unknowns).toContain("vpce-gw");
+    // AWS setting it up or taking it down: unknown, not data the input lacks (exit code as it was).
+    for (const changing of ["pendingAcceptance", "pending", "deleting", "partial"]) {
+      const t = withState(changing);
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(`vpce-gw is ${changing} (AWS is still setting it up or taking it down)`);
+      expect(t.unknowns).not.toContain("vpce-gw");
+    }
+    // Gone: it carries nothing, but whether the route drops the traffic or is gone cannot be told.
+    for (const gone of ["deleted", "rejected", "failed", "expired"]) {
+      const t = withState(gone);
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(`vpce-gw is ${gone}: it carries no traffic`);
+      expect(t.unknowns).not.toContain("vpce-gw");
+    }
   });
 
   it("a protocol spelled like an object key is rejected, naming the field", () => {

@@ -201,6 +201,7 @@ export interface AwsDump {
   VpcEndpoints: {
     VpcEndpointId: string;
     VpcEndpointType: string;
+    State?: string;
     ServiceName: string;
     VpcId: string;
     NetworkInterfaceIds?: string[];
@@ -750,6 +751,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
     endpoints.push({
       VpcEndpointId: "vpce-s3",
       VpcEndpointType: "Gateway",
+      // Now and then one AWS is setting up, one that is gone, or one of a state AWS does not print.
+      State: chance(r, 80) ? "available" : pick(r, ["pending", "deleting", "rejected", "Available"]),
       ServiceName: S3_LIST.PrefixListName,
       VpcId: VPC_ID,
     });
@@ -770,6 +773,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
       endpoints.push({
         VpcEndpointId: "vpce-if1",
         VpcEndpointType: "Interface",
+        State: "available",
         ServiceName: "com.amazonaws.us-east-1.ssm",
         VpcId: VPC_ID,
         NetworkInterfaceIds: ["eni-vpce"],
@@ -1355,6 +1359,7 @@ function gatewayLoadBalancerEndpoint(r: Rand, d: AwsDump): void {
     d.VpcEndpoints.push({
       VpcEndpointId: "vpce-gwlb",
       VpcEndpointType: "GatewayLoadBalancer",
+      State: "available",
       ServiceName: "com.amazonaws.vpce.us-east-1.vpce-svc-1",
       VpcId: VPC_ID,
     });

@@ -530,6 +530,10 @@ export class RawReference {
         ? unknown(null, "gateway being attached")
         : blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
     if (r.GatewayId === "local") return this.local(leg, pkt);
+    // A listed VPC endpoint carries traffic only while available: in any other state (or none),
+    // whether the route still holds it cannot be told.
+    const endpoint = this.d.VpcEndpoints.find((e) => e.VpcEndpointId === r.GatewayId);
+    if (endpoint && endpoint.State !== "available") return unknown(null, "VPC endpoint not available");
     const nat = r.NatGatewayId ? this.d.NatGateways.find((n) => n.NatGatewayId === r.NatGatewayId)! : null;
     // A NAT gateway or an appliance (an interface, an instance) in the sender's own subnet is reached
     // without crossing its network ACL.
