@@ -13,6 +13,17 @@ const NAT_PROTOCOLS = IntervalSet.fromRanges(
 const NAT_EPHEMERAL = IntervalSet.range(1024n, 65535n);
 /** The states describe-nat-gateways prints. */
 const NAT_STATES = new Set(["pending", "failed", "available", "deleting", "deleted"]);
+/** The statuses describe-nat-gateways prints for an address (NatGatewayAddress Status). */
+const ADDRESS_STATUSES = new Set([
+  "assigning",
+  "unassigning",
+  "associating",
+  "disassociating",
+  "succeeded",
+  "failed",
+]);
+/** Of those, an address (or its Elastic IP) AWS is still assigning, associating or taking off. */
+const ADDRESS_CHANGING = new Set(["assigning", "unassigning", "associating", "disassociating"]);
 const CONNECTIVITY = new Map<string, "public" | "private">([
   ["public", "public"],
   ["private", "private"],
@@ -59,6 +70,25 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
       // rules its traffic meets nor the address the internet gateway translates can be told.
       undecided(
         `${n.NatGatewayId} is ${state} but its private address is not in the input (NatGatewayAddresses), so what becomes of traffic through it cannot be told`,
+      );
+      continue;
+    }
+    // An address status AWS does not print ("Succeeded") says neither that the address is the
+    // gateway's nor that it is not: missing data. (One without a status, as outputs from before
+    // secondary addresses print them, is in use.)
+    const odd = unusable ? undefined : addrs.find((a) => a.Status && !ADDRESS_STATUSES.has(a.Status));
+    if (odd) {
+      undecided(
+        `${n.NatGatewayId}'s address ${odd.PrivateIp ?? "(no PrivateIp)"} has status ${JSON.stringify(odd.Status)}, which is not one AWS prints (${[...ADDRESS_STATUSES].join(", ")}), so what the gateway sends from cannot be told`,
+      );
+      continue;
+    }
+    // Its primary address (with its Elastic IP) being assigned, associated or taken off: a change AWS
+    // is making, not missing data, and not a gateway without an address either.
+    if (!unusable && primary!.Status && ADDRESS_CHANGING.has(primary!.Status)) {
+      ctx.undecidedTargets.set(
+        n.NatGatewayId,
+        `${n.NatGatewayId}'s primary address ${primary!.PrivateIp} is ${primary!.Status} (AWS is still making or undoing it), so what the gateway sends from cannot be told yet`,
       );
       continue;
     }

@@ -1176,6 +1176,40 @@ describe("missing and malformed data", () => {
     expect(withState("attached").verdict).toBe("allowed");
   });
 
+  it("a NAT gateway address status AWS does not print is missing data, one AWS is changing unknown: never a gateway without an Elastic IP", () => {
+    const withStatus = (status: string | undefined) => {
+      const d = tinyVpc();
+      const n = d.NatGateways![0] as { NatGatewayAddresses: Record<string, unknown>[] };
+      if (status !== undefined) n.NatGatewayAddresses[0]!.Status = status;
+      const m = model(d);
+      const t = runTrace(m, [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+      return { verdict: t.verdict, reason: t.reason, unknowns: m.unknowns.map((u) => u.resource) };
+    };
+    expect(withStatus("succeeded").verdict).toBe("allowed");
+    // Output from before secondary addresses (2023) prints no status: the address is in use.
+    expect(withStatus(undefined).verdict).toBe("allowed");
+    for (const odd of ["Succeeded", "bogus"]) {
+      const t = withStatus(odd);
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(
+        `nat-1's address 10.0.0.200 has status "${odd}", which is not one AWS prints (assigning, unassigning, associating, disassociating, succeeded, failed)`,
+      );
+      expect(t.unknowns).toContain("nat-1");
+    }
+    for (const changing of ["assigning", "unassigning", "associating", "disassociating"]) {
+      const t = withStatus(changing);
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(
+        `nat-1's primary address 10.0.0.200 is ${changing} (AWS is still making or undoing it)`,
+      );
+      expect(t.unknowns).not.toContain("nat-1");
+    }
+    // Its association failed: the gateway has no Elastic IP.
+    const failed = withStatus("failed");
+    expect(failed.verdict).toBe("blocked");
+    expect(failed.reason).toContain("nat-1 has no Elastic IP");
+  });
+
   it("a gateway VPC endpoint that is not available: routes to it are unknown (missing data for a state AWS does not print), never allowed", () => {
     const withState = (state?: string) => {
       const d = tinyVpc();
