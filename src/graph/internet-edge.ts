@@ -78,7 +78,7 @@ export class InternetEdge {
    * Network.privateIpv6): what answers a source there does not reach it. None for IPv4 addresses,
    * whose way out is a translation.
    */
-  private privateBlockOf(networkId: string, ip: bigint): { cidr: string } | undefined {
+  private privateBlockOf(networkId: string, ip: bigint): { cidr: string; unread?: string } | undefined {
     if (ULA.contains(ip)) return { cidr: "fc00::/7" };
     return this.model.networks.get(networkId)?.privateIpv6?.find((b) => b.ips.contains(ip));
   }
@@ -110,6 +110,12 @@ export class InternetEdge {
     if (!block) return null;
     const kind = this.model.networks.get(networkId)?.kind ?? "network";
     const ref = { resource: networkId, kind, rule: block.cidr };
+    if (block.unread !== undefined)
+      return unknown(
+        set,
+        `whether the internet can answer the source's IPv6 address is not known: ${block.unread}`,
+        [...hops, hopAt(ref, "drop", `${block.cidr}: whether it is advertised on the internet is not known`)],
+      );
     return blocked(
       set,
       ref,

@@ -267,9 +267,11 @@ export interface Network {
   internetBlock?: InternetBlock;
   /**
    * Its IPv6 blocks that are not advertised on the internet (AWS: Ipv6AddressAttribute private):
-   * nothing there can answer a source in them. (Unique local addresses, fc00::/7, never are.)
+   * nothing there can answer a source in them. (Unique local addresses, fc00::/7, never are.) With
+   * `unread`, whether the block is advertised could not be read (why): what answers a source there
+   * is unknown.
    */
-  privateIpv6?: { cidr: string; ips: IntervalSet }[];
+  privateIpv6?: { cidr: string; ips: IntervalSet; unread?: string }[];
   /**
    * Set when the network's own description is not in the input (only what refers to it is): why.
    * What only it tells (whether its IPv6 blocks are advertised on the internet) is then unknown.

@@ -542,9 +542,10 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
     return reached(model, g, leg, pkt, egressIp);
   // A sender in a block its network does not advertise (or a unique local address): no answer comes back.
   const net = model.networks.get(leg.subnet.networkId);
-  const unadvertised = ULA.contains(leg.src)
-    ? "fc00::/7"
-    : net?.privateIpv6?.find((b) => b.ips.contains(leg.src))?.cidr;
+  const privateBlock = net?.privateIpv6?.find((b) => b.ips.contains(leg.src));
+  if (!ULA.contains(leg.src) && privateBlock?.unread !== undefined)
+    return unknown("whether the source's IPv6 block is advertised is not known");
+  const unadvertised = ULA.contains(leg.src) ? "fc00::/7" : privateBlock?.cidr;
   if (unadvertised !== undefined)
     return blockedByRef("private IPv6 source", {
       resource: leg.subnet.networkId,

@@ -194,6 +194,30 @@ export function blockAssociated(state: { State?: string | null } | null | undefi
   return !state?.State || state.State === "associated";
 }
 
+/** The states AWS prints for a VPC or subnet CIDR block (VpcCidrBlockState, SubnetCidrBlockState). */
+const BLOCK_STATES = new Set([
+  "associating",
+  "associated",
+  "disassociating",
+  "disassociated",
+  "failing",
+  "failed",
+]);
+
+/**
+ * Why whether CIDR block `cidr` of `owner` (a VPC or subnet) is its own cannot be told: its state is
+ * not one AWS prints ("Associated"). Undefined for one AWS prints, or none (see blockAssociated).
+ */
+export function blockStateUnread(
+  owner: string,
+  cidr: string,
+  state: { State?: string | null } | null | undefined,
+): string | undefined {
+  const s = state?.State;
+  if (!s || BLOCK_STATES.has(s)) return undefined;
+  return `${owner}'s CIDR block ${cidr} has state ${JSON.stringify(s)}, which is not one AWS prints (${[...BLOCK_STATES].join(", ")}), so whether it is ${owner}'s cannot be told (it is read as not associated)`;
+}
+
 /** How a describe call that failed during collection is named in messages (see CollectionGap). */
 export function gapText(g: RawCollectionGap): string {
   return `${g.action} failed in ${g.region} (${g.code}: ${g.message})`;

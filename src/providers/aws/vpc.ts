@@ -9,7 +9,15 @@ import { cidrSet, IntervalSet, PacketSet, parsePortSpec, IP_ALL } from "../../ne
 import type { LocalService } from "../../model/types.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
-import { blockAssociated, cidrAt, missingReason, nameTag, notSaved, type AwsContext } from "./context.js";
+import {
+  blockAssociated,
+  blockStateUnread,
+  cidrAt,
+  missingReason,
+  nameTag,
+  notSaved,
+  type AwsContext,
+} from "./context.js";
 import type { RawVpc } from "./raw.js";
 import type { Located } from "./snapshot.js";
 import { notSavedText, saveCommand } from "./save-commands.js";
@@ -192,22 +200,40 @@ export function primaryCidr(loc: Located<RawVpc>): IntervalSet | null {
   return loc.item.CidrBlock ? cidrAt(loc.item.CidrBlock, 4, loc, "CidrBlock") : null;
 }
 
+/** The values AWS prints for a VPC IPv6 block's Ipv6AddressAttribute (absent in older output: public). */
+const IPV6_ADDRESS_ATTRIBUTES = new Set(["public", "private"]);
+
 export function convertVpcs(ctx: AwsContext): void {
   for (const loc of ctx.raw.Vpcs) {
     const v = loc.item;
     let cidrs = IntervalSet.EMPTY;
     const primary = primaryCidr(loc);
     if (primary) cidrs = cidrs.union(primary);
+    // A block state AWS does not print is missing data (listed under unknowns).
+    const unreadState = (cidr: string, state: { State?: string | null } | null | undefined): void => {
+      const why = blockStateUnread(v.VpcId, cidr, state);
+      if (why !== undefined) ctx.model.unknowns.push({ resource: v.VpcId, message: why });
+    };
     v.CidrBlockAssociationSet?.forEach((a, i) => {
+      unreadState(a.CidrBlock, a.CidrBlockState);
       if (!blockAssociated(a.CidrBlockState)) return;
       cidrs = cidrs.union(cidrAt(a.CidrBlock, 4, loc, "CidrBlockAssociationSet", i, "CidrBlock"));
     });
-    const privateIpv6: { cidr: string; ips: IntervalSet }[] = [];
+    const privateIpv6: { cidr: string; ips: IntervalSet; unread?: string }[] = [];
     v.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
-      if (!a.Ipv6CidrBlock || !blockAssociated(a.Ipv6CidrBlockState)) return;
+      if (!a.Ipv6CidrBlock) return;
+      unreadState(a.Ipv6CidrBlock, a.Ipv6CidrBlockState);
       const block = cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock");
-      cidrs = cidrs.union(block);
-      if (a.Ipv6AddressAttribute === "private") privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block });
+      if (blockAssociated(a.Ipv6CidrBlockState)) cidrs = cidrs.union(block);
+      // Whether a block is advertised does not depend on its association: a private one being
+      // associated (or disassociated) keeps its addresses off the internet all the same.
+      const attribute = a.Ipv6AddressAttribute;
+      if (attribute === "private") privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block });
+      else if (attribute != null && !IPV6_ADDRESS_ATTRIBUTES.has(attribute)) {
+        const unread = `${v.VpcId}'s IPv6 block ${a.Ipv6CidrBlock} has Ipv6AddressAttribute ${JSON.stringify(attribute)}, which is not one AWS prints (${[...IPV6_ADDRESS_ATTRIBUTES].join(", ")}), so whether it is advertised on the internet cannot be told`;
+        privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block, unread });
+        ctx.model.unknowns.push({ resource: v.VpcId, message: unread });
+      }
     });
     ctx.model.networks.set(v.VpcId, {
       id: v.VpcId,

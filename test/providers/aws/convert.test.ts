@@ -1176,6 +1176,73 @@ describe("missing and malformed data", () => {
     expect(withState("attached").verdict).toBe("allowed");
   });
 
+  it("a VPC IPv6 block's Ipv6AddressAttribute AWS does not print is missing data; a private block stays private whatever its state", () => {
+    const v6 = (block: Record<string, unknown>) => {
+      const d = tinyVpc();
+      (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18::/56", ...block },
+      ];
+      (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18::/64", Ipv6CidrBlockState: { State: "associated" } },
+      ];
+      (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [{ Ipv6Address: "2600:1f18::10" }];
+      for (const Egress of [true, false])
+        (d.NetworkAcls![1] as { Entries: object[] }).Entries.unshift({
+          Ipv6CidrBlock: "::/0",
+          Egress,
+          Protocol: "-1",
+          RuleAction: "allow",
+          RuleNumber: 101,
+        });
+      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+        IpProtocol: "-1",
+        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+      });
+      privateRoutes(d).push({
+        DestinationIpv6CidrBlock: "::/0",
+        EgressOnlyInternetGatewayId: "eigw-1",
+        State: "active",
+      });
+      d.EgressOnlyInternetGateways = [
+        { EgressOnlyInternetGatewayId: "eigw-1", Attachments: [{ VpcId: "vpc-1", State: "attached" }] },
+      ];
+      const m = model(d);
+      const t = runTrace(m, [
+        { src: "eni-app", dst: "2001:4860:4860::8888", protocol: "tcp", port: 443 },
+      ])[0]!;
+      return { verdict: t.verdict, reason: t.reason, unknowns: m.unknowns.map((u) => u.message) };
+    };
+    const associated = { Ipv6CidrBlockState: { State: "associated" } };
+    expect(v6({ ...associated, Ipv6AddressAttribute: "public" }).verdict).toBe("allowed");
+    // Output from before the attribute (2023) has none: public, as every block was then.
+    expect(v6(associated).verdict).toBe("allowed");
+    expect(v6({ ...associated, Ipv6AddressAttribute: "private" }).verdict).toBe("blocked");
+    for (const odd of ["Private", "bogus"]) {
+      const t = v6({ ...associated, Ipv6AddressAttribute: odd });
+      expect(t.verdict).toBe("unknown");
+      const why = `vpc-1's IPv6 block 2600:1f18::/56 has Ipv6AddressAttribute "${odd}", which is not one AWS prints (public, private), so whether it is advertised on the internet cannot be told`;
+      expect(t.reason).toContain(why);
+      expect(t.unknowns).toContain(why);
+    }
+    // A private block being associated (or with a state AWS does not print) is private all the same.
+    for (const State of ["associating", "disassociating", "Associated"]) {
+      const t = v6({ Ipv6CidrBlockState: { State }, Ipv6AddressAttribute: "private" });
+      expect(t.verdict).toBe("blocked");
+      expect(t.reason).toContain("which vpc-1 does not advertise on the internet");
+    }
+    // The state AWS does not print is missing data all the same; one AWS prints is not.
+    expect(
+      v6({ Ipv6CidrBlockState: { State: "Associated" }, Ipv6AddressAttribute: "private" }).unknowns,
+    ).toContain(
+      `vpc-1's CIDR block 2600:1f18::/56 has state "Associated", which is not one AWS prints (associating, associated, disassociating, disassociated, failing, failed), so whether it is vpc-1's cannot be told (it is read as not associated)`,
+    );
+    expect(
+      v6({ Ipv6CidrBlockState: { State: "associating" }, Ipv6AddressAttribute: "private" }).unknowns.filter(
+        (u) => u.includes("vpc-1"),
+      ),
+    ).toEqual([]);
+  });
+
   it("a NAT gateway address status AWS does not print is missing data, one AWS is changing unknown: never a gateway without an Elastic IP", () => {
     const withStatus = (status: string | undefined) => {
       const d = tinyVpc();

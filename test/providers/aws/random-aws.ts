@@ -872,7 +872,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
   const igwAttachments = attachment("available");
   const eigwAttachments = attachment("attached");
   // Sometimes the VPC's IPv6 block is a private one (from an IPAM pool): not advertised on the internet.
-  const v6Attribute = pick(r, [undefined, "public", "public", "private"]);
+  // (Now and then one AWS does not print: whether the block is advertised is unknown.)
+  const v6Attribute = pick(r, [undefined, "public", "public", "private", "private", "Private"]);
   // Association states as describe-route-tables prints them: now and then one that is gone (the subnet
   // falls back to the main table), one being made or undone, or a second table claiming the subnet
   // (two snapshots in one folder).

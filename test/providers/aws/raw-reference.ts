@@ -678,9 +678,16 @@ export class RawReference {
     if (!isV6(leg.src)) return null;
     const vpc = this.d.Vpcs[0]!;
     if (inCidr(leg.src, "fc00::/7")) return blocked(vpc.VpcId, "vpc", "fc00::/7", "unique local source");
+    // Whatever the block's association state; an attribute AWS does not print (public, private, or
+    // none in older output) cannot tell.
     const block = vpc.Ipv6CidrBlockAssociationSet?.find(
-      (a) => a.Ipv6AddressAttribute === "private" && inCidr(leg.src, a.Ipv6CidrBlock),
+      (a) =>
+        a.Ipv6AddressAttribute !== undefined &&
+        a.Ipv6AddressAttribute !== "public" &&
+        inCidr(leg.src, a.Ipv6CidrBlock),
     );
+    if (block && block.Ipv6AddressAttribute !== "private")
+      return unknown(null, "IPv6 block's Ipv6AddressAttribute not one AWS prints");
     return block ? blocked(vpc.VpcId, "vpc", block.Ipv6CidrBlock, "private IPv6 source") : null;
   }
 
