@@ -100,9 +100,12 @@ describe("Batfish's per-resource AWS inputs", () => {
     expect(() => model("SecurityGroupTest")).toThrow(
       /\$\.SecurityGroups\[10\]: sg-0de0ddfa8a5a12348 is also at .*SecurityGroupTest\.json \$\.SecurityGroups\[9\] with different content/,
     );
-    // The same endpoint once "available" with a Name tag, once "pending" without: neither its state
-    // nor its tags are read, so it is one endpoint to the audit.
-    expect(model("VpcEndpointTest").warnings).toEqual([]);
+    // The same endpoint once "available" with a Name tag, once "pending" without: its state is read
+    // (a route to an endpoint that is not available is unknown), so which version is current decides
+    // verdicts, and cannot be told. (Its tags are not read: they alone would not make two versions.)
+    expect(() => model("VpcEndpointTest")).toThrow(
+      /\$\.VpcEndpoints\[2\]: vpce-0d4dd62ef8577fa8e is also at .*VpcEndpointTest\.json \$\.VpcEndpoints\[0\] with different content/,
+    );
   });
 
   it("every other file reads without a warning", () => {
