@@ -33,29 +33,56 @@ function offOf(verdict: "blocked" | "unknown", reason: string, ref: RuleRef, mis
 /** A metadata option of the source's instance (the instance named per source, see SOURCE_OWNER). */
 const optionRef = (rule: string): RuleRef => ({ resource: SOURCE_OWNER, kind: "instance", rule });
 
+/** The values describe-instances prints for each metadata option (InstanceMetadataOptionsResponse). */
+const OPTION_VALUES = {
+  State: ["pending", "applied"],
+  HttpEndpoint: ["enabled", "disabled"],
+  HttpProtocolIpv6: ["enabled", "disabled"],
+} as const;
+
+/**
+ * An option whose value is not one AWS prints ("Enabled", "Pending"): missing data, not a setting.
+ * What it decides is unknown, and a run that asks the metadata service something lists it under
+ * unknowns (see AskedMissing; the note names the sources it concerns).
+ */
+function oddOption(field: keyof typeof OPTION_VALUES, value: string): Off {
+  const odd = `the source instance's metadata options say ${field} ${JSON.stringify(value)}, which is not one AWS prints (${OPTION_VALUES[field].join(", ")})`;
+  const what =
+    field === "HttpProtocolIpv6"
+      ? "whether the metadata service answers at its IPv6 endpoint cannot be told"
+      : "whether the instance metadata service answers cannot be told";
+  return offOf("unknown", `${odd}, so ${what}`, optionRef(field), {
+    resource: "MetadataOptions",
+    message: `an instance's metadata options say ${field} ${JSON.stringify(value)}, which is not one AWS prints (${OPTION_VALUES[field].join(", ")}): ${what}`,
+  });
+}
+
 /** Why the metadata service may or may not answer, at its IPv4 and its IPv6 endpoint. */
 function metadataOffs(instance: RawInstance): [Off, Off] {
   const o = instance.MetadataOptions;
-  const both = (verdict: "blocked" | "unknown", reason: string, rule: string): [Off, Off] => {
-    const off = offOf(verdict, reason, optionRef(rule));
-    return [off, off];
-  };
-  if (o?.State === "pending")
+  const both = (off: Off): [Off, Off] => [off, off];
+  // Absent options (older output, hand-made input) are AWS's defaults: State applied, HttpEndpoint
+  // enabled, HttpProtocolIpv6 disabled.
+  const state = o?.State ?? "applied";
+  if (state === "pending")
     return both(
-      "unknown",
-      "the source instance's metadata options are being changed (State pending)",
-      "State",
+      offOf(
+        "unknown",
+        "the source instance's metadata options are being changed (State pending)",
+        optionRef("State"),
+      ),
     );
-  const odd = (field: string, value: string) =>
-    `the source instance's metadata options say ${field} ${JSON.stringify(value)}, which is neither enabled nor disabled`;
+  if (state !== "applied") return both(oddOption("State", state));
   const endpoint = o?.HttpEndpoint ?? "enabled";
   if (endpoint === "disabled")
     return both(
-      "blocked",
-      "the source instance's metadata options turn the instance metadata service off (HttpEndpoint disabled)",
-      "HttpEndpoint",
+      offOf(
+        "blocked",
+        "the source instance's metadata options turn the instance metadata service off (HttpEndpoint disabled)",
+        optionRef("HttpEndpoint"),
+      ),
     );
-  if (endpoint !== "enabled") return both("unknown", odd("HttpEndpoint", endpoint), "HttpEndpoint");
+  if (endpoint !== "enabled") return both(oddOption("HttpEndpoint", endpoint));
   const v6 = o?.HttpProtocolIpv6 ?? "disabled";
   if (v6 === "enabled") return [undefined, undefined];
   return [
@@ -66,7 +93,7 @@ function metadataOffs(instance: RawInstance): [Off, Off] {
           "the source instance's metadata options leave the metadata service's IPv6 endpoint off (HttpProtocolIpv6 disabled, the default)",
           optionRef("HttpProtocolIpv6"),
         )
-      : offOf("unknown", odd("HttpProtocolIpv6", v6), optionRef("HttpProtocolIpv6")),
+      : oddOption("HttpProtocolIpv6", v6),
   ];
 }
 

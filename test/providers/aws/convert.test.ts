@@ -1322,6 +1322,70 @@ describe("missing and malformed data", () => {
     }
   });
 
+  it("metadata options AWS does not print are missing data: the metadata service unknown, listed by a run that asks it", () => {
+    const ask = (options: object, dst: string) => {
+      const d = tinyVpc();
+      d.Reservations = [
+        {
+          Instances: [
+            {
+              InstanceId: "i-app",
+              State: { Name: "running" },
+              InstanceType: "m5.large",
+              MetadataOptions: options,
+              NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
+            },
+          ],
+        },
+      ];
+      d.InstanceTypes = [{ InstanceType: "m5.large", Hypervisor: "nitro" }];
+      const m = model(d);
+      const asked = new AskedMissing(m);
+      const t = runTrace(
+        m,
+        [{ src: "eni-app", dst, protocol: "tcp", port: 80 }],
+        m.endpoints,
+        undefined,
+        asked,
+      )[0]!;
+      return { verdict: t.verdict, reason: t.reason, unknowns: asked.unknowns(), m };
+    };
+    // "Pending" was read as applied (allowed; with HttpEndpoint disabled, blocked).
+    for (const [options, field, value, values] of [
+      [{ State: "Pending", HttpEndpoint: "enabled" }, "State", "Pending", "pending, applied"],
+      [{ State: "Pending", HttpEndpoint: "disabled" }, "State", "Pending", "pending, applied"],
+      [{ State: "applied", HttpEndpoint: "Enabled" }, "HttpEndpoint", "Enabled", "enabled, disabled"],
+    ] as const) {
+      const t = ask(options, "169.254.169.254");
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(
+        `metadata options say ${field} "${value}", which is not one AWS prints (${values})`,
+      );
+      expect(t.unknowns.find((u) => u.resource === "MetadataOptions")?.message).toMatch(/\(for eni-app\)$/);
+    }
+    // (eni-app has no IPv6 address: its instance's view of the IPv6 endpoint, as a source with one gets it.)
+    const v6 = ask(
+      { State: "applied", HttpEndpoint: "enabled", HttpProtocolIpv6: "Enabled" },
+      "169.254.169.254",
+    );
+    const off = v6.m.endpoints
+      .find((e) => e.id === "eni-app")!
+      .services!.find((x) => x.ips.contains(parseIp("fd00:ec2::254")))!.off!;
+    expect(off.verdict).toBe("unknown");
+    expect(off.reason).toContain(
+      'HttpProtocolIpv6 "Enabled", which is not one AWS prints (enabled, disabled)',
+    );
+    expect(off.missing?.resource).toBe("MetadataOptions");
+    // ... listed only by a run that asks it (the IPv4 endpoint answers as the options say).
+    expect(v6.verdict).toBe("allowed");
+    expect(v6.unknowns.map((u) => u.resource)).not.toContain("MetadataOptions");
+    // Values AWS prints: as before; pending a change in progress, not missing data.
+    expect(ask({ State: "applied", HttpEndpoint: "disabled" }, "169.254.169.254").verdict).toBe("blocked");
+    const pending = ask({ State: "pending", HttpEndpoint: "enabled" }, "169.254.169.254");
+    expect(pending.verdict).toBe("unknown");
+    expect(pending.unknowns.map((u) => u.resource)).not.toContain("MetadataOptions");
+  });
+
   it("a protocol spelled like an object key is rejected, naming the field", () => {
     const d = tinyVpc();
     d.SecurityGroups!.push({

@@ -946,6 +946,7 @@ export class RawReference {
     const setting = (rule: string) => blocked(instance.InstanceId, "instance", rule, `${rule} off`);
     const o = instance.MetadataOptions;
     if (o?.State === "pending") return unknown(null, "options changing");
+    if (o?.State !== undefined && o.State !== "applied") return unknown(null, "odd State");
     const endpoint = o?.HttpEndpoint ?? "enabled";
     if (endpoint === "disabled") return setting("HttpEndpoint");
     if (endpoint !== "enabled") return unknown(null, "odd HttpEndpoint");
