@@ -339,8 +339,9 @@ export interface Endpoint {
    */
   unattached?: string;
   /**
-   * Set when its instance is stopped (or stopping, or hibernated: AWS says "stopped" for both): it
-   * sends nothing until the instance is started, and what is audited of it is what it could send then.
+   * Set when its instance is stopped (or stopping, or hibernated: AWS says "stopped" for both), or
+   * not yet running (AWS: pending): it sends nothing until the instance is (started and) running,
+   * and what is audited of it is what it could send then.
    * Says so, in the provider's words.
    */
   stopped?: string;

@@ -1234,6 +1234,7 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             InstanceType: "t3.micro",
             SubnetId: "subnet-priv",
             VpcId: "vpc-1",

@@ -37,6 +37,7 @@ function model() {
       Instances: [
         {
           InstanceId: "i-t",
+          State: { Name: "running" },
           Tags: [{ Key: "kubernetes.io/cluster/c1", Value: "owned" }],
           NetworkInterfaces: [{ NetworkInterfaceId: "eni-tagged", Attachment: { DeviceIndex: 1 } }],
         },

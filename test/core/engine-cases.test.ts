@@ -613,7 +613,15 @@ describe("replies from a NAT gateway (routed by its own subnet's table)", () => 
 /** eni-app's instance, as describe-instances lists it: a Linux one (no Platform). */
 function onLinux(d: Docs): Docs {
   d.Reservations = [
-    { Instances: [{ InstanceId: "i-app", NetworkInterfaces: [{ NetworkInterfaceId: "eni-app" }] }] },
+    {
+      Instances: [
+        {
+          InstanceId: "i-app",
+          State: { Name: "running" },
+          NetworkInterfaces: [{ NetworkInterfaceId: "eni-app" }],
+        },
+      ],
+    },
   ];
   return d;
 }
@@ -1228,6 +1236,7 @@ describe("destination hosts", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             Tags: [{ Key: "Name", Value: "app" }],
             NetworkInterfaces: [
               { NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } },
@@ -1253,7 +1262,13 @@ describe("destination hosts", () => {
       TagSet: mgmtTags,
       Attachment: { InstanceId: "i-app", DeviceIndex: 1 },
     });
-    d.Reservations = [{ Instances: [{ InstanceId: "i-app", Tags: [{ Key: "Name", Value: "app" }] }] }];
+    d.Reservations = [
+      {
+        Instances: [
+          { InstanceId: "i-app", State: { Name: "running" }, Tags: [{ Key: "Name", Value: "app" }] },
+        ],
+      },
+    ];
     return d;
   };
 
@@ -1320,7 +1335,9 @@ describe("destination hosts", () => {
       ...d.NetworkInterfaces![1]!,
       Attachment: { InstanceId: "i-web", DeviceIndex: 0 },
     };
-    d.Reservations!.push({ Instances: [{ InstanceId: "i-web", Tags: [{ Key: "Name", Value: "web" }] }] });
+    d.Reservations!.push({
+      Instances: [{ InstanceId: "i-web", State: { Name: "running" }, Tags: [{ Key: "Name", Value: "web" }] }],
+    });
     expect(() => trace(d, { src: "app" })).toThrow(ambiguous);
     expect(trace(d, { src: "web" }).source.id).toBe("eni-web");
     // An interface tagged with its own instance's name is that instance's: not ambiguous.
@@ -1329,7 +1346,7 @@ describe("destination hosts", () => {
     // An instance without a name, its interfaces tagged alike: the name is the instance's, as if it had it;
     // its primary interface named otherwise: the name is the other interface's own.
     const alike = withAppMgmt([{ Key: "Name", Value: "db" }]);
-    alike.Reservations = [{ Instances: [{ InstanceId: "i-app" }] }];
+    alike.Reservations = [{ Instances: [{ InstanceId: "i-app", State: { Name: "running" } }] }];
     (alike.NetworkInterfaces![0] as { TagSet?: object[] }).TagSet = [{ Key: "Name", Value: "db" }];
     expect(trace(alike, { src: "db" }).source.id).toBe("eni-app");
     (alike.NetworkInterfaces![0] as { TagSet?: object[] }).TagSet = [{ Key: "Name", Value: "db-0" }];
@@ -1734,6 +1751,7 @@ describe("what AWS answers itself", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             SubnetId: "subnet-priv",
             VpcId: "vpc-1",
             ...(options ? { MetadataOptions: options } : {}),
@@ -1776,6 +1794,7 @@ describe("what AWS answers itself", () => {
     d.NetworkInterfaces!.push(eni("eni-app2", "subnet-priv", "10.0.1.11", ["sg-all"]));
     (d.Reservations![0] as { Instances: object[] }).Instances.push({
       InstanceId: "i-app2",
+      State: { Name: "running" },
       NetworkInterfaces: [{ NetworkInterfaceId: "eni-app2", Attachment: { DeviceIndex: 0 } }],
     });
     const r = audit(d, "tcp/80", "169.254.169.254/32");
@@ -1793,6 +1812,7 @@ describe("what AWS answers itself", () => {
     d.NetworkInterfaces!.push(eni("eni-app2", "subnet-priv", "10.0.1.11", ["sg-all"]));
     (d.Reservations![0] as { Instances: object[] }).Instances.push({
       InstanceId: "i-app2",
+      State: { Name: "running" },
       MetadataOptions: { HttpEndpoint: "disabled" },
       NetworkInterfaces: [{ NetworkInterfaceId: "eni-app2", Attachment: { DeviceIndex: 0 } }],
     });
@@ -2078,6 +2098,7 @@ describe("security groups the two listings of an interface give differently", ()
         Instances: [
           {
             InstanceId: "i-db",
+            State: { Name: "running" },
             SubnetId: "subnet-priv",
             VpcId: "vpc-1",
             PrivateIpAddress: "10.0.1.20",
@@ -2122,6 +2143,7 @@ describe("security groups the two listings of an interface give differently", ()
       Instances: [
         {
           InstanceId: "i-db3",
+          State: { Name: "running" },
           SubnetId: "subnet-priv",
           VpcId: "vpc-1",
           PrivateIpAddress: "10.0.1.40",

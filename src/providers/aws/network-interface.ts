@@ -6,7 +6,7 @@ import { innerList, innerMap } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
-import { ANY_CLIENT_PORTS, unreadGroup, type Endpoint } from "../../model/types.js";
+import { ANY_CLIENT_PORTS, unreadGroup, unreadRule, type Endpoint, type RuleRef } from "../../model/types.js";
 import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from "./interface-types.js";
@@ -369,15 +369,17 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       privateIps,
       ipv6,
       ...(prefixes.isEmpty() ? {} : { prefixes }),
-      filterIds:
-        groupsInDoubt(ctx, eni.NetworkInterfaceId, groupDispute) ??
-        groupsOf(
-          ctx,
-          loc,
-          eni,
-          groups,
-          kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
-        ),
+      filterIds: [
+        ...(groupsInDoubt(ctx, eni.NetworkInterfaceId, groupDispute) ??
+          groupsOf(
+            ctx,
+            loc,
+            eni,
+            groups,
+            kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
+          )),
+        ...(iloc ? stateFilter(ctx, iloc) : []),
+      ],
       ephemeralPorts: ephemeralPorts(eni, kind, instance, clusters.length > 0),
       ...(clusters.length > 0 ? { clusters } : {}),
       ...(services ? { services } : {}),
@@ -466,17 +468,71 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   return facts;
 }
 
-/** The state of an instance that sends nothing until it is started; undefined for others. */
-function stoppedState(instance: RawInstance | undefined): "stopped" | "stopping" | undefined {
+/** The instance states AWS prints (describe-instances' State.Name, EC2 API InstanceState). */
+const INSTANCE_STATES = new Set(["pending", "running", "shutting-down", "terminated", "stopping", "stopped"]);
+
+/** An instance state in which it sends nothing until it is (again) running. */
+type NotRunning = "stopped" | "stopping" | "pending";
+
+/**
+ * The state of an instance that sends nothing until it is running: stopped (a hibernated one too),
+ * stopping, or pending (being launched, or started after being stopped); undefined for others.
+ */
+function stoppedState(instance: RawInstance | undefined): NotRunning | undefined {
   const state = instance?.State?.Name;
-  // (A hibernated instance is "stopped" too.)
-  return state === "stopped" || state === "stopping" ? state : undefined;
+  return state === "stopped" || state === "stopping" || state === "pending" ? state : undefined;
 }
 
-function stoppedNote(instanceId: string, state: "stopped" | "stopping"): string {
-  return state === "stopped"
-    ? `instance ${instanceId} is stopped: it sends nothing until it is started; these are the answers once it is`
-    : `instance ${instanceId} is stopping: it sends nothing once stopped, until it is started; these are the answers once it is`;
+function stoppedNote(instanceId: string, state: NotRunning): string {
+  switch (state) {
+    case "stopped":
+      return `instance ${instanceId} is stopped: it sends nothing until it is started; these are the answers once it is`;
+    case "stopping":
+      return `instance ${instanceId} is stopping: it sends nothing once stopped, until it is started; these are the answers once it is`;
+    case "pending":
+      return `instance ${instanceId} is pending (being launched or started): it sends nothing until it is running; these are the answers once it is`;
+  }
+}
+
+/**
+ * An instance whose state the input does not tell (saved without State, or with a value AWS does not
+ * print: "Terminated", "Stopped") may be running, stopped (its public IP then in doubt) or gone
+ * (terminated: its interfaces no source at all): missing data. Its interfaces get a filter after their
+ * security groups whose one rule may match anything, so that what the groups allow is unknown (what they
+ * block is blocked in every state), naming the instance (rule State), and the run lists the instance
+ * under unknowns with the file and path.
+ */
+function stateFilter(ctx: AwsContext, iloc: Located<RawInstance>): string[] {
+  const inst = iloc.item;
+  const name = inst.State?.Name;
+  if (name && INSTANCE_STATES.has(name)) return [];
+  // Named by the instance (no group, list or table id is an instance's), one for all its interfaces.
+  const id = inst.InstanceId;
+  if (ctx.model.filters.has(id)) return [id];
+  const what =
+    "so whether it sends at all (a terminated instance's interfaces are detached or deleted) and from which public IP cannot be told";
+  const reason = name
+    ? `instance ${inst.InstanceId} has state ${JSON.stringify(name)}, which is not one AWS prints (${[...INSTANCE_STATES].join(", ")}), ${what}`
+    : `the state of instance ${inst.InstanceId} is not in the input (describe-instances prints State.Name for every instance), ${what}`;
+  const where = at(iloc, ...(inst.State ? ["State", "Name"] : ["State"]));
+  ctx.model.unknowns.push({ resource: inst.InstanceId, message: `${reason} (${where.file} ${where.path})` });
+  const ref: RuleRef = {
+    resource: inst.InstanceId,
+    kind: "instance",
+    rule: "State",
+    description: "state not read",
+  };
+  const rule = unreadRule(ref, reason);
+  ctx.model.filters.set(id, {
+    id,
+    kind: "instance",
+    semantics: "first-match",
+    stateful: true,
+    egress: [rule],
+    ingress: [rule],
+    defaultRef: ref,
+  });
+  return [id];
 }
 
 /**
@@ -493,7 +549,7 @@ interface StoppedPrimary {
   vpc: string;
   ip: bigint;
   instanceId: string;
-  state: "stopped" | "stopping";
+  state: NotRunning;
 }
 
 /**
@@ -505,7 +561,8 @@ interface StoppedPrimary {
  * which describe output does not tell. What it sends through an internet gateway to the internet is
  * then unknown (not blocked: whoever may start it gets whatever that gives), by the same means as an
  * address whose public IP the input disputes. Not missing data (no call tells it): not an unknown of
- * the run. What it sends through a NAT gateway does not depend on its own public IP.
+ * the run. What it sends through a NAT gateway does not depend on its own public IP. A pending
+ * instance (being launched or started) likewise: it may not list the public IP it is getting yet.
  */
 function stoppedPublicIps(facts: InterfaceFacts, stopped: readonly StoppedPrimary[]): void {
   for (const { vpc, ip, instanceId, state } of stopped) {
@@ -513,7 +570,9 @@ function stoppedPublicIps(facts: InterfaceFacts, stopped: readonly StoppedPrimar
     const a = formatIp(ip);
     innerMap(facts.publicIpInDoubt, vpc).set(
       ip,
-      `${a} is the primary private IP of ${instanceId}, which is ${state} and has no public IP or Elastic IP in the input: AWS releases a public IP when an instance stops and gives it a new one when it starts only if it was launched to get one, which describe output does not tell (the subnet's MapPublicIpOnLaunch applies at launch only and may have changed since), so whether ${a} reaches the internet once it is started cannot be told`,
+      state === "pending"
+        ? `${a} is the primary private IP of ${instanceId}, which is pending (being launched or started) and has no public IP or Elastic IP in the input: AWS gives an instance a public IP as it launches or starts only if it was launched to get one, which describe output does not tell until it has (the subnet's MapPublicIpOnLaunch applies at launch only and may have changed since), so whether ${a} reaches the internet once it is running cannot be told`
+        : `${a} is the primary private IP of ${instanceId}, which is ${state} and has no public IP or Elastic IP in the input: AWS releases a public IP when an instance stops and gives it a new one when it starts only if it was launched to get one, which describe output does not tell (the subnet's MapPublicIpOnLaunch applies at launch only and may have changed since), so whether ${a} reaches the internet once it is started cannot be told`,
     );
   }
 }

@@ -112,6 +112,7 @@ describe("security group references without describe-network-interfaces", () => 
       {
         Instances: (d.NetworkInterfaces as { NetworkInterfaceId: string }[]).map((eni) => ({
           InstanceId: `i-${eni.NetworkInterfaceId}`,
+          State: { Name: "running" },
           NetworkInterfaces: [eni],
         })),
       },
@@ -888,6 +889,7 @@ describe("subnets, route tables and gateways", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             Platform: "windows",
             Tags: [{ Key: "Name", Value: "app" }],
             NetworkInterfaces: [],
@@ -957,6 +959,7 @@ describe("subnets, route tables and gateways", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             InstanceType: "mac2.metal",
             PlatformDetails: "Linux/UNIX",
             PrivateIpAddress: "10.0.1.10",
@@ -1016,6 +1019,7 @@ describe("subnets, route tables and gateways", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             Platform: "windows",
             PrivateIpAddress: "10.0.1.10",
             SubnetId: "subnet-priv",
@@ -1023,6 +1027,7 @@ describe("subnets, route tables and gateways", () => {
           },
           {
             InstanceId: "i-lost",
+            State: { Name: "running" },
             PrivateIpAddress: "10.0.1.77",
             SubnetId: "subnet-priv",
             PublicIpAddress: "198.51.100.77",
@@ -1091,6 +1096,7 @@ describe("subnets, route tables and gateways", () => {
         Instances: [
           {
             InstanceId: "i-big",
+            State: { Name: "running" },
             PrivateIpAddress: "10.0.0.50",
             PublicIpAddress: "198.51.100.50",
             // Listed second-card first: the order must not matter.
@@ -1320,6 +1326,106 @@ describe("missing and malformed data", () => {
       expect(t.reason).toContain(`vpce-gw is ${gone}: it carries no traffic`);
       expect(t.unknowns).not.toContain("vpce-gw");
     }
+  });
+
+  it("an instance state AWS does not print, or none, is missing data: its interfaces' verdicts unknown, never read as running", () => {
+    /** eni-web as instance i-web's, with `state` (undefined: no State) and its public IP or none. */
+    const withState = (state: string | undefined, publicIp = true) => {
+      const d = tinyVpc();
+      const web = (d.NetworkInterfaces as { NetworkInterfaceId: string }[]).find(
+        (e) => e.NetworkInterfaceId === "eni-web",
+      )!;
+      if (!publicIp) {
+        Object.assign(web, eni("eni-web", "subnet-pub", "10.0.0.10", ["sg-all"]));
+        delete (web as { Association?: object }).Association;
+      }
+      Object.assign(web, { Attachment: { InstanceId: "i-web", DeviceIndex: 0 } });
+      // sg-all: out tcp/443 only, in tcp/443 from the VPC.
+      Object.assign(d.SecurityGroups![0]!, {
+        IpPermissionsEgress: [
+          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "0.0.0.0/0" }] },
+        ],
+        IpPermissions: [
+          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+        ],
+      });
+      d.Reservations = [
+        {
+          Instances: [
+            {
+              InstanceId: "i-web",
+              PrivateIpAddress: "10.0.0.10",
+              ...(state === undefined ? {} : { State: { Code: 16, Name: state } }),
+              NetworkInterfaces: [web],
+            },
+          ],
+        },
+      ];
+      const m = model(d);
+      const t = (port: number) =>
+        runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port }])[0]!;
+      return { m, t443: t(443), unknowns: m.unknowns.map((u) => u.resource) };
+    };
+    for (const odd of ["Terminated", "Stopped", "bogus"]) {
+      // Read as running, a terminated instance's interface sent to the internet (allowed).
+      const { t443, unknowns } = withState(odd);
+      expect(t443.verdict).toBe("unknown");
+      expect(t443.reason).toContain(
+        `instance i-web has state "${odd}", which is not one AWS prints (pending, running, shutting-down, terminated, stopping, stopped)`,
+      );
+      expect(unknowns).toContain("i-web");
+      // Without a public IP it is not "blocked for lack of one": a stopped instance may get one.
+      expect(withState(odd, false).t443.verdict).toBe("unknown");
+    }
+    const absent = withState(undefined, false);
+    expect(absent.t443.verdict).toBe("unknown");
+    expect(absent.t443.reason).toContain("the state of instance i-web is not in the input");
+    expect(absent.m.unknowns.find((u) => u.resource === "i-web")!.message).toMatch(
+      /\(Reservations\.json \$\.Reservations\[0\]\.Instances\[0\]\.State\)$/,
+    );
+    // What its groups block is blocked in every state; what reaches it is unknown too.
+    const flows = (state: string) =>
+      runTrace(withState(state).m, [
+        { src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 22 },
+        { src: "eni-app", dst: "10.0.0.10", protocol: "tcp", port: 443 },
+      ]).map((t) => t.verdict);
+    expect(flows("bogus")).toEqual(["blocked", "unknown"]);
+    expect(flows("running")).toEqual(["blocked", "allowed"]);
+    // States AWS prints: as before.
+    expect(withState("running").t443.verdict).toBe("allowed");
+    expect(withState("running").unknowns).not.toContain("i-web");
+    expect(withState("stopped", false).t443.verdict).toBe("unknown");
+    expect(withState("stopped", false).unknowns).not.toContain("i-web");
+  });
+
+  it("a pending instance (being launched or started) is audited as it sends once running: its public IP, when not listed yet, in doubt, never read as none", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      ...eni("eni-new", "subnet-pub", "10.0.0.20", ["sg-all"]),
+      Attachment: { InstanceId: "i-new", DeviceIndex: 0 },
+    });
+    d.Reservations = [
+      {
+        Instances: [
+          {
+            InstanceId: "i-new",
+            State: { Code: 0, Name: "pending" },
+            PrivateIpAddress: "10.0.0.20",
+            NetworkInterfaces: [{ NetworkInterfaceId: "eni-new", Attachment: { DeviceIndex: 0 } }],
+          },
+        ],
+      },
+    ];
+    const m = model(d);
+    const t = runTrace(m, [{ src: "eni-new", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    expect(m.endpoints.find((e) => e.id === "eni-new")!.stopped).toBe(
+      "instance i-new is pending (being launched or started): it sends nothing until it is running; these are the answers once it is",
+    );
+    // Was blocked ("no public IPv4 address") though AWS may be giving it one.
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toContain("which is pending (being launched or started) and has no public IP");
+    // A change AWS is making, not data the input lacks.
+    expect(m.unknowns.map((u) => u.resource)).not.toContain("i-new");
   });
 
   it("metadata options AWS does not print are missing data: the metadata service unknown, listed by a run that asks it", () => {

@@ -121,7 +121,8 @@ export interface Tag {
 
 export interface RawInstance {
   InstanceId: string;
-  State: { Name: string };
+  /** Absent now and then (see oddInstanceStates). */
+  State?: { Name: string };
   SubnetId: string;
   VpcId: string;
   PrivateIpAddress: string;
@@ -976,6 +977,8 @@ export function randomAwsVpc(r: Rand): AwsDump {
   if (chance(r, 10)) govCloud(r, dump);
   if (chance(r, 20)) unattached(r, dump);
   if (chance(r, 25)) groupsChanged(r, dump);
+  // Drawn last, so that earlier seeds still make the VPCs they made before.
+  if (chance(r, 15)) oddInstanceStates(r, dump);
   return dump;
 }
 
@@ -1087,22 +1090,45 @@ function stoppedInstances(r: Rand, d: AwsDump): void {
     for (const instance of rsv.Instances) {
       if (!chance(r, 50)) continue;
       instance.State = { Name: pick(r, ["stopped", "stopped", "stopping"]) };
-      const ip = instance.PrivateIpAddress;
-      if (ip === undefined || d.Addresses.some((a) => a.PrivateIpAddress === ip) || chance(r, 25)) continue;
-      delete instance.PublicIpAddress;
-      const listings = [
-        ...d.NetworkInterfaces,
-        ...d.Reservations.flatMap((x) => x.Instances.flatMap((i) => i.NetworkInterfaces ?? [])),
-      ].filter((e) => e.PrivateIpAddresses.some((a) => a.PrivateIpAddress === ip));
-      for (const eni of listings) {
-        // (The listings of an interface in both calls may share one list.)
-        eni.PrivateIpAddresses = eni.PrivateIpAddresses.map((a) => {
-          if (a.PrivateIpAddress !== ip) return a;
-          const { Association: _, ...rest } = a;
-          return rest;
-        });
-        if (eni.PrivateIpAddress === ip) delete eni.Association;
-      }
+      withoutPublicIp(r, d, instance);
+    }
+}
+
+/** Now and then (not with an Elastic IP) an instance's public IP gone from every listing. */
+function withoutPublicIp(r: Rand, d: AwsDump, instance: RawInstance): void {
+  const ip = instance.PrivateIpAddress;
+  if (ip === undefined || d.Addresses.some((a) => a.PrivateIpAddress === ip) || chance(r, 25)) return;
+  delete instance.PublicIpAddress;
+  const listings = [
+    ...d.NetworkInterfaces,
+    ...d.Reservations.flatMap((x) => x.Instances.flatMap((i) => i.NetworkInterfaces ?? [])),
+  ].filter((e) => e.PrivateIpAddresses.some((a) => a.PrivateIpAddress === ip));
+  for (const eni of listings) {
+    // (The listings of an interface in both calls may share one list.)
+    eni.PrivateIpAddresses = eni.PrivateIpAddresses.map((a) => {
+      if (a.PrivateIpAddress !== ip) return a;
+      const { Association: _, ...rest } = a;
+      return rest;
+    });
+    if (eni.PrivateIpAddress === ip) delete eni.Association;
+  }
+}
+
+/**
+ * An instance pending (being launched or started: its public IP not yet listed, now and then), or
+ * with a state AWS does not print ("Running") or none at all (missing data); now and then with
+ * metadata options in a state AWS does not print ("Applied").
+ */
+function oddInstanceStates(r: Rand, d: AwsDump): void {
+  for (const rsv of d.Reservations)
+    for (const instance of rsv.Instances) {
+      if (!chance(r, 40)) continue;
+      const state = pick(r, ["pending", "pending", "Running", "absent"]);
+      if (state === "absent") delete instance.State;
+      else instance.State = { Name: state };
+      if (state === "pending") withoutPublicIp(r, d, instance);
+      // Metadata options whose state AWS does not print.
+      if (chance(r, 30)) instance.MetadataOptions = { ...instance.MetadataOptions, State: "Applied" };
     }
 }
 

@@ -873,15 +873,17 @@ export class RawReference {
     // A sender's interface (an instance's, an AWS-managed one's), or an interface endpoint's (which
     // answers for its AWS service): its security groups must let the flow in. Other addresses (free,
     // a NAT gateway's, a Network Load Balancer's): nothing known answers.
-    const host = this.interfaces.find(
+    const found = this.interfaces.find(
       ({ eni }) =>
         (sendsAs(eni.InterfaceType) !== null || eni.InterfaceType === "vpc_endpoint") && holds(eni, pkt.dst),
-    )?.eni;
-    if (host === undefined) return unknown("private", "no audited interface has the address");
+    );
+    if (found === undefined) return unknown("private", "no audited interface has the address");
+    const host = found.eni;
     const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
     if (inbound === "unknown") return unknown(null, "only a member-less group reference could let it in");
     if (inbound === "deny")
       return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
+    if (stateUnread(found.instance)) return unknown(null, "host instance state not read");
     return host.InterfaceType === "vpc_endpoint"
       ? allowed("cloud-service", null, "an interface endpoint")
       : allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
@@ -981,7 +983,7 @@ export class RawReference {
     // A stopped instance's own address without one: AWS released its public IP, if any, and whether it
     // gets a new one on start the input does not tell (its primary interface's primary address only).
     const instance = holder?.instance;
-    const stopped = instance?.State.Name === "stopped" || instance?.State.Name === "stopping";
+    const stopped = ["stopped", "stopping", "pending"].includes(instance?.State?.Name ?? "");
     const primary = instance?.PrivateIpAddress
       ? instance.PrivateIpAddress === ip
       : listed.Primary && (holder?.eni.Attachment?.DeviceIndex ?? 0) === 0;
@@ -1005,6 +1007,8 @@ export class RawReference {
     const outbound = this.groupsAllow(eni, "egress", pkt, pkt.dst);
     if (outbound === "deny")
       return blocked(eni.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "no egress rule");
+    // An instance whose state the input does not tell may be running, stopped or gone.
+    if (stateUnread(instance)) return unknown(null, "instance state not read");
     // Lambda functions and the other AWS-managed senders use the wide range, as NAT gateways do; an
     // interface whose instance is not in the input (or that has none) too, and one of a type not
     // listed: its OS, and so its range, cannot be told. A Kubernetes node's too: its pods' traffic is
@@ -1022,6 +1026,13 @@ export class RawReference {
       return settle(beyond, [unknown(null, "only a member-less group reference could let it out")], false);
     return beyond;
   }
+}
+
+/** Whether an instance's state is missing or one AWS does not print (pending ... stopped). */
+function stateUnread(instance: RawInstance | undefined): boolean {
+  if (instance === undefined) return false;
+  const name = instance.State?.Name;
+  return !["pending", "running", "shutting-down", "terminated", "stopping", "stopped"].includes(name ?? "");
 }
 
 /** Every address of an interface: its private IPv4 addresses (primary and secondary) and IPv6 ones. */
