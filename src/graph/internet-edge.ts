@@ -212,6 +212,7 @@ export class InternetEdge {
     if (!b) return null;
     const hop = (action: Hop["action"], detail: string): Hop[] => [...hops, hopAt(b.ref, action, detail)];
     if (b.unknown) return unknown(set, b.unknown, hop("drop", "not read"));
+    if (b.changing) return unknown(set, b.changing, hop("drop", "being changed"));
     // Ingress-only blocking lets out what NAT gateways and egress-only gateways send.
     if (b.mode === "ingress" && (leg.nat !== null || g.kind === "egress-only-internet")) return null;
     const ids = [leg.subnet.id, leg.subnet.networkId];

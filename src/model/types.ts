@@ -295,6 +295,12 @@ export interface InternetBlock {
   /** Set when which mode applies cannot be told: traffic it could block is unknown, with this reason. */
   unknown?: string;
   /**
+   * Set when AWS is changing the setting (an update in progress): which mode applies meanwhile cannot
+   * be told, so traffic it could block is unknown with this reason, as with `unknown`, but that is a
+   * change in progress, not missing data (not listed under unknowns).
+   */
+  changing?: string;
+  /**
    * Set when the mode is known but its exclusions are not (not saved, or not read): what the mode
    * would block is unknown, with this reason (an exclusion may exempt any VPC or subnet); what it lets
    * pass anyway passes.

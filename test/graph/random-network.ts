@@ -783,6 +783,7 @@ function internetBlock(r: Rand, m: NetworkModel, nSubnets: number): void {
     else block.exempt.set(id, pick(r, ["bidirectional", "egress"] as const));
   }
   if (chance(r, 0.05)) block.unknown = "VPC Block Public Access could not be read";
+  else if (chance(r, 0.03)) block.changing = "VPC Block Public Access is being changed";
   net.internetBlock = block;
 }
 
@@ -891,7 +892,7 @@ export function formatModel(m: NetworkModel): string {
     const b = n.internetBlock;
     if (b)
       lines.push(
-        `    internet block ${b.mode}${b.unknown !== undefined ? " UNKNOWN" : ""} exempt={${[...b.exempt].map(([id, x]) => `${id}:${x}`).join(", ")}} pending={${[...b.pending.keys()].join(", ")}}`,
+        `    internet block ${b.mode}${b.unknown !== undefined ? " UNKNOWN" : ""}${b.changing !== undefined ? " CHANGING" : ""} exempt={${[...b.exempt].map(([id, x]) => `${id}:${x}`).join(", ")}} pending={${[...b.pending.keys()].join(", ")}}`,
       );
     for (const p of n.privateIpv6 ?? []) lines.push(`    private IPv6 ${p.cidr}`);
   }

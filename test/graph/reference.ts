@@ -522,7 +522,8 @@ function toInternet(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): Ref
   // An account-wide block on internet gateway traffic (VPC Block Public Access), by the leg's subnet.
   const block = model.networks.get(leg.subnet.networkId)?.internetBlock;
   if (block !== undefined) {
-    if (block.unknown !== undefined) return unknown("internet block unreadable");
+    if (block.unknown !== undefined || block.changing !== undefined)
+      return unknown("internet block unreadable or being changed");
     const carried = leg.nat !== null || g.kind === "egress-only-internet";
     if (block.mode === "bidirectional" || !carried) {
       const ids = [leg.subnet.id, leg.subnet.networkId];

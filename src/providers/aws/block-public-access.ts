@@ -21,6 +21,30 @@ const EXCLUSION_MODES: Record<string, "bidirectional" | "egress"> = {
   "allow-bidirectional": "bidirectional",
   "allow-egress": "egress",
 };
+/** The setting's states AWS prints (VpcBlockPublicAccessState). */
+const STATES = new Set(["default-state", "update-in-progress", "update-complete"]);
+/** Whether the setting lets exclusions apply, as AWS prints it (VpcBlockPublicAccessExclusionsAllowed). */
+const EXCLUSIONS_ALLOWED = new Set(["allowed", "not-allowed"]);
+/** An exclusion's states AWS prints (VpcBlockPublicAccessExclusionState). */
+const EXCLUSION_STATES = new Set([
+  "create-in-progress",
+  "create-complete",
+  "create-failed",
+  "update-in-progress",
+  "update-complete",
+  "update-failed",
+  "delete-in-progress",
+  "delete-complete",
+  "disable-in-progress",
+  "disable-complete",
+]);
+/** Exclusion states in which it exempts nothing, and never will: it was not made, or is gone. */
+const EXCLUSION_GONE = new Set(["create-failed", "delete-complete", "disable-complete"]);
+
+/** `field "value", which is not one AWS prints (a, b, c)`: a value read as missing data. */
+function unprinted(field: string, value: string, printed: ReadonlySet<string> | readonly string[]): string {
+  return `${field} ${JSON.stringify(value)}, which is not one AWS prints (${[...printed].join(", ")})`;
+}
 
 export function convertBlockPublicAccess(ctx: AwsContext): void {
   const zonesByVpc = subnetZonesByVpc(ctx);
@@ -34,6 +58,8 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
   const gap = ctx.gapReason("VpcBlockPublicAccessOptions");
   const exclusionGaps = gapsByRegion(ctx, "VpcBlockPublicAccessExclusions");
   const unread = new Set<string>();
+  /** Exclusions already listed under unknowns (one may concern several VPCs' settings). */
+  const noted = new Set<string>();
   if (gap !== undefined)
     for (const net of ctx.model.networks.values()) {
       const regions = regionsOf(zonesByVpc.get(net.id) ?? []);
@@ -120,8 +146,12 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
             ? `the account that owns ${net.id} is not in the input (describe-vpcs prints it as OwnerId), and the input holds the VPC Block Public Access settings of ${accounts.size} accounts for its region: which applies cannot be told`
             : `the input holds VPC Block Public Access settings for ${net.id}'s region saved without AwsAccountId beside other accounts' ones: whether one is its owner's (${owner}) cannot be told`;
     }
-    // Off in each setting it may be: nothing blocks, whichever applies.
-    if (mine.length > 0 && mine.every((o) => modeText(o) === "off" && !conflicting.has(keyOf(o)))) continue;
+    // Off in each setting it may be, and not being changed: nothing blocks, whichever applies.
+    if (
+      mine.length > 0 &&
+      mine.every((o) => modeText(o) === "off" && settled(o) && !conflicting.has(keyOf(o)))
+    )
+      continue;
     const o0 = mine[0];
     const region = o0?.AwsRegion ?? "?";
     const ref = {
@@ -158,6 +188,30 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       };
       continue;
     }
+    // describe-vpc-block-public-access-options prints a State beside the mode: one AWS does not print
+    // leaves whether that mode applies untold (missing data), and an update in progress (a change AWS
+    // is making: not missing data) may leave the old mode in force a while, which the input does not
+    // hold: whatever either could block is unknown. (A State not saved: the mode as printed.)
+    if (o.State != null && !STATES.has(o.State)) {
+      net.internetBlock = {
+        mode: "bidirectional",
+        ref,
+        exempt: new Map(),
+        pending: new Map(),
+        unknown: `VPC Block Public Access in ${region} has ${unprinted("State", o.State, STATES)}, so whether its mode (${text}) applies cannot be told: it may block internet gateway traffic`,
+      };
+      continue;
+    }
+    if (o.State === "update-in-progress") {
+      net.internetBlock = {
+        mode: "bidirectional",
+        ref: { ...ref, rule: text },
+        exempt: new Map(),
+        pending: new Map(),
+        changing: `VPC Block Public Access in ${region} is being changed (State update-in-progress; mode ${text} printed): which mode applies until AWS completes the update cannot be told`,
+      };
+      continue;
+    }
     const mode = MODES[text];
     if (mode === null) continue;
     const block: InternetBlock = {
@@ -173,7 +227,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
         ? exclusionGaps.get(o.AwsRegion)
         : ctx.gapReason("VpcBlockPublicAccessExclusions");
     if (mode === undefined)
-      block.unknown = `VPC Block Public Access mode ${JSON.stringify(text)} in ${region} is not one this version knows`;
+      block.unknown = `VPC Block Public Access in ${region} has ${unprinted("InternetGatewayBlockMode", text, Object.keys(MODES))}, so what it blocks cannot be told`;
     else if (exclusionsGap !== undefined && o.ExclusionsAllowed !== "not-allowed")
       block.exclusionsUnknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions could not be read (${exclusionsGap})`;
     // Exclusions not saved are not "none": one may exempt any VPC or subnet.
@@ -181,26 +235,92 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
       block.exclusionsUnknown = ctx.raw.present.has("VpcBlockPublicAccessExclusions")
         ? `VPC Block Public Access is ${text} in ${region}${o.AwsAccountId ? ` for account ${o.AwsAccountId}` : ""}, and its exclusions are not in the input beside it (describe-vpc-block-public-access-exclusions was saved only for other accounts' or regions' settings, or in a folder holding several accounts' or regions' settings, where whose it is cannot be told: save it beside describe-vpc-block-public-access-options, one folder per account and region)`
         : `VPC Block Public Access is ${text} in ${region}, and its exclusions are not in the input (${notSavedText("VpcBlockPublicAccessExclusions")})`;
-    if (o.ExclusionsAllowed !== "not-allowed")
-      for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {
-        const id = e.ResourceArn?.split("/").pop();
-        const allows = EXCLUSION_MODES[e.InternetGatewayExclusionMode ?? ""];
-        if (!id || !allows) continue;
-        const state = e.State ?? "create-complete";
-        if (state === "create-complete" || state === "update-complete") {
-          // AWS keeps one exclusion per VPC or subnet; two that disagree (two snapshots) cannot be told apart.
-          const seen = block.exempt.get(id);
-          if (seen !== undefined && seen !== allows)
-            block.pending.set(id, "listed twice with different modes");
-          block.exempt.set(id, allows);
-        } else if (state.endsWith("-in-progress") || state === "update-failed") block.pending.set(id, state);
-      }
-    // An exclusion in doubt does not let anything out.
-    for (const id of block.pending.keys())
-      if (block.pending.get(id) === "listed twice with different modes") block.exempt.delete(id);
+    if (o.ExclusionsAllowed !== "not-allowed") readExclusions(ctx, net.id, block, o, region, noted);
     net.internetBlock = block;
   }
   noteNotSaved(ctx, unread, ownerNotSaved);
+}
+
+/**
+ * The exclusions of setting `o` into `block`, the block of VPC `vpc` (where exclusions may apply):
+ * one complete exempts its VPC or subnet, one in progress (or whose update failed: its mode then is
+ * not printed) leaves it in doubt (`pending`: unknown, not missing data), and one with a mode or
+ * state AWS does not print, or none, or under an ExclusionsAllowed AWS does not print, leaves it in
+ * doubt as missing data: listed under unknowns where it concerns this VPC or one of its subnets. One
+ * without ResourceArn may exempt any of them: what the mode blocks is then unknown.
+ */
+function readExclusions(
+  ctx: AwsContext,
+  vpc: string,
+  block: InternetBlock,
+  o: RawOptions,
+  region: string,
+  noted: Set<string>,
+): void {
+  const mine = (id: string): boolean =>
+    id === vpc || ctx.raw.Subnets.some(({ item: s }) => s.SubnetId === id && s.VpcId === vpc);
+  const inDoubt = new Set<string>();
+  const doubt = (id: string, now: string, why: string, resource: string): void => {
+    block.pending.set(id, now);
+    inDoubt.add(id);
+    if (!mine(id) || noted.has(resource)) return;
+    noted.add(resource);
+    ctx.model.unknowns.push({ resource, message: why });
+  };
+  const allowedRead = o.ExclusionsAllowed == null || EXCLUSIONS_ALLOWED.has(o.ExclusionsAllowed);
+  for (const { item: e } of ctx.raw.VpcBlockPublicAccessExclusions) {
+    if (e.State != null && EXCLUSION_GONE.has(e.State)) continue;
+    const id = e.ResourceArn?.split("/").pop();
+    const name = e.ExclusionId ?? "an exclusion";
+    if (!id) {
+      block.exclusionsUnknown ??= `VPC Block Public Access is ${block.ref.rule} in ${region}, and ${name} is in the input without its ResourceArn (describe-vpc-block-public-access-exclusions always prints it): which VPC or subnet it exempts cannot be told`;
+      continue;
+    }
+    const mode = e.InternetGatewayExclusionMode;
+    const [field, value, printed] =
+      e.State == null || !EXCLUSION_STATES.has(e.State)
+        ? ["State", e.State, EXCLUSION_STATES]
+        : mode == null || !EXCLUSION_MODES[mode]
+          ? ["InternetGatewayExclusionMode", mode, Object.keys(EXCLUSION_MODES)]
+          : [];
+    if (field !== undefined) {
+      const bad = value == null ? `without its ${field}` : `of ${unprinted(field, value, printed!)}`;
+      doubt(
+        id,
+        bad,
+        `${name} for ${id} is in the input ${bad}${value == null ? " (describe-vpc-block-public-access-exclusions always prints it)" : ""}, so whether it lets ${id}'s internet gateway traffic out cannot be told`,
+        e.ExclusionId ?? id,
+      );
+      continue;
+    }
+    const allows = EXCLUSION_MODES[mode!]!;
+    const state = e.State!;
+    if (state === "create-complete" || state === "update-complete") {
+      if (!allowedRead) {
+        doubt(
+          id,
+          `under ${unprinted("ExclusionsAllowed", o.ExclusionsAllowed!, EXCLUSIONS_ALLOWED)}`,
+          `VPC Block Public Access in ${region} has ${unprinted("ExclusionsAllowed", o.ExclusionsAllowed!, EXCLUSIONS_ALLOWED)}, so whether ${name} for ${id} applies cannot be told`,
+          block.ref.resource,
+        );
+        continue;
+      }
+      // AWS keeps one exclusion per VPC or subnet; two that disagree (two snapshots) cannot be told apart.
+      const seen = block.exempt.get(id);
+      if (seen !== undefined && seen !== allows) {
+        block.pending.set(id, "listed twice with different modes");
+        inDoubt.add(id);
+      }
+      block.exempt.set(id, allows);
+    } else block.pending.set(id, state);
+  }
+  // An exclusion in doubt does not let anything out.
+  for (const id of inDoubt) block.exempt.delete(id);
+}
+
+/** Whether the setting is as AWS printed it last: not being changed, and in a state AWS prints (or none saved). */
+function settled(o: RawOptions): boolean {
+  return o.State == null || (STATES.has(o.State) && o.State !== "update-in-progress");
 }
 
 /** A setting's account and region, as one key. */

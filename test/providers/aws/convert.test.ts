@@ -2534,6 +2534,152 @@ describe("VPC Block Public Access", () => {
   });
 });
 
+describe("VPC Block Public Access values AWS does not print", () => {
+  type Options = Record<string, string | undefined>;
+  type Exclusion = Record<string, string | undefined>;
+  const exclusion = (over: Exclusion = {}): Exclusion => ({
+    ExclusionId: "vpcbpa-exclude-1",
+    InternetGatewayExclusionMode: "allow-bidirectional",
+    ResourceArn: "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-pub",
+    State: "create-complete",
+    ...over,
+  });
+  /** eni-web's flow out through igw-1 and eni-app's through nat-1, with the model's unknowns. */
+  const run = (o: Options, exclusions: Exclusion[] = []) => {
+    const d = tinyVpc();
+    for (const s of d.Subnets as { AvailabilityZone?: string }[]) s.AvailabilityZone = "us-east-1a";
+    const docs = docsOf(d);
+    const options: Options = { AwsRegion: "us-east-1", ExclusionsAllowed: "allowed", ...o };
+    for (const k of Object.keys(options)) if (options[k] === undefined) delete options[k];
+    docs.push({ file: "bpa.json", data: { VpcBlockPublicAccessOptions: options } });
+    for (const e of exclusions) for (const k of Object.keys(e)) if (e[k] === undefined) delete e[k];
+    docs.push({ file: "exclusions.json", data: { VpcBlockPublicAccessExclusions: exclusions } });
+    const m = awsModel(docs, "test");
+    const [web, app] = runTrace(m, [
+      { src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 },
+      { src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 },
+    ]);
+    noteMissing(m);
+    // (tinyVpc holds no describe-instances.)
+    return { web: web!, app: app!, unknowns: m.unknowns.filter((u) => u.resource !== "Reservations") };
+  };
+  const bidirectional = { InternetGatewayBlockMode: "block-bidirectional", State: "update-complete" };
+
+  it("an exclusion saved without its State, or with a State or mode AWS does not print, is missing data", () => {
+    // As AWS prints it: the exclusion lets eni-web's subnet out.
+    expect(run(bidirectional, [exclusion()]).web.verdict).toBe("allowed");
+    for (const [over, why] of [
+      [{ State: undefined }, /vpcbpa-exclude-1 for subnet-pub is in the input without its State/],
+      [
+        { State: "Create-Complete" },
+        /vpcbpa-exclude-1 for subnet-pub is in the input of State "Create-Complete", which is not one AWS prints \(create-in-progress, create-complete, /,
+      ],
+      [
+        { InternetGatewayExclusionMode: "Allow-Bidirectional" },
+        /of InternetGatewayExclusionMode "Allow-Bidirectional", which is not one AWS prints \(allow-bidirectional, allow-egress\)/,
+      ],
+      [{ InternetGatewayExclusionMode: undefined }, /without its InternetGatewayExclusionMode/],
+    ] as const) {
+      const { web, app, unknowns } = run(bidirectional, [exclusion(over)]);
+      expect(web.verdict, JSON.stringify(over)).toBe("unknown");
+      expect(web.reason).toMatch(/blocks it unless the exclusion for subnet-pub, now .*, lets it out/);
+      expect(unknowns.map((u) => u.resource)).toEqual(["vpcbpa-exclude-1"]);
+      expect(unknowns[0]!.message).toMatch(why);
+      // (nat-1 is in subnet-pub: what it sends out for eni-app is in doubt too.)
+      expect(app.verdict).toBe("unknown");
+    }
+    // One in a state in which it exempts nothing (deleted) does not matter, whatever its mode.
+    const gone = run(bidirectional, [
+      exclusion({ State: "delete-complete", InternetGatewayExclusionMode: "x" }),
+    ]);
+    expect(gone.web.verdict).toBe("blocked");
+    expect(gone.unknowns).toEqual([]);
+    // One for another VPC's subnet is not listed: it decides nothing here.
+    const elsewhere = run(bidirectional, [
+      exclusion({ ResourceArn: "arn:aws:ec2:us-east-1:111122223333:subnet/subnet-other", State: "x" }),
+    ]);
+    expect(elsewhere.web.verdict).toBe("blocked");
+    expect(elsewhere.unknowns).toEqual([]);
+  });
+
+  it("an exclusion without ResourceArn may exempt any VPC or subnet: missing data", () => {
+    const { web, app, unknowns } = run(bidirectional, [exclusion({ ResourceArn: undefined })]);
+    expect(web.verdict).toBe("unknown");
+    expect(app.verdict).toBe("unknown");
+    expect(web.reason).toMatch(/vpcbpa-exclude-1 is in the input without its ResourceArn/);
+    expect(unknowns.map((u) => u.resource)).toEqual(["vpc-block-public-access/us-east-1"]);
+  });
+
+  it("an exclusion being made, changed, deleted or disabled is unknown, and not missing data", () => {
+    for (const state of [
+      "create-in-progress",
+      "update-in-progress",
+      "delete-in-progress",
+      "disable-in-progress",
+    ]) {
+      const { web, unknowns } = run(bidirectional, [exclusion({ State: state })]);
+      expect(web.verdict, state).toBe("unknown");
+      expect(web.reason).toContain(`unless the exclusion for subnet-pub, now ${state}, lets it out`);
+      expect(unknowns).toEqual([]);
+    }
+  });
+
+  it("ExclusionsAllowed AWS does not print leaves whether exclusions apply untold: missing data", () => {
+    expect(run({ ...bidirectional, ExclusionsAllowed: "not-allowed" }, [exclusion()]).web.verdict).toBe(
+      "blocked",
+    );
+    const { web, app, unknowns } = run({ ...bidirectional, ExclusionsAllowed: "Not-Allowed" }, [exclusion()]);
+    expect(web.verdict).toBe("unknown");
+    expect(app.verdict).toBe("unknown");
+    expect(unknowns).toEqual([
+      {
+        resource: "vpc-block-public-access/us-east-1",
+        message:
+          'VPC Block Public Access in us-east-1 has ExclusionsAllowed "Not-Allowed", which is not one AWS prints (allowed, not-allowed), so whether vpcbpa-exclude-1 for subnet-pub applies cannot be told',
+      },
+    ]);
+    // Without exclusions it decides nothing.
+    const none = run({ ...bidirectional, ExclusionsAllowed: "Not-Allowed" });
+    expect(none.web.verdict).toBe("blocked");
+    expect(none.unknowns).toEqual([]);
+  });
+
+  it("a setting being updated is unknown (not missing data); a State AWS does not print is missing data", () => {
+    for (const mode of ["off", "block-bidirectional", "block-ingress"]) {
+      const { web, app, unknowns } = run({ InternetGatewayBlockMode: mode, State: "update-in-progress" });
+      // The mode in force until AWS completes the update may be the old one, which the input does not hold.
+      expect(web.verdict, mode).toBe("unknown");
+      expect(app.verdict, mode).toBe("unknown");
+      expect(web.reason).toBe(
+        `VPC Block Public Access in us-east-1 is being changed (State update-in-progress; mode ${mode} printed): which mode applies until AWS completes the update cannot be told`,
+      );
+      expect(unknowns).toEqual([]);
+    }
+    for (const mode of ["off", "block-ingress"]) {
+      const { web, app, unknowns } = run({ InternetGatewayBlockMode: mode, State: "bogus" });
+      expect(web.verdict, mode).toBe("unknown");
+      expect(app.verdict, mode).toBe("unknown");
+      expect(unknowns.map((u) => u.resource)).toEqual(["vpc-block-public-access/us-east-1"]);
+      expect(unknowns[0]!.message).toContain(
+        `VPC Block Public Access in us-east-1 has State "bogus", which is not one AWS prints (default-state, update-in-progress, update-complete), so whether its mode (${mode}) applies cannot be told`,
+      );
+    }
+    // Settled: the mode decides.
+    expect(run({ InternetGatewayBlockMode: "off", State: "default-state" }).web.verdict).toBe("allowed");
+    expect(run({ InternetGatewayBlockMode: "block-ingress", State: "update-complete" }).app.verdict).toBe(
+      "allowed",
+    );
+  });
+
+  it("a mode AWS does not print is missing data", () => {
+    const { web, unknowns } = run({ InternetGatewayBlockMode: "Off", State: "update-complete" });
+    expect(web.verdict).toBe("unknown");
+    expect(unknowns[0]!.message).toMatch(
+      /has InternetGatewayBlockMode "Off", which is not one AWS prints \(off, block-bidirectional, block-ingress\)/,
+    );
+  });
+});
+
 describe("VPC Block Public Access of several accounts", () => {
   const setting = (account: string | undefined, mode: string) => ({
     ...(account === undefined ? {} : { AwsAccountId: account }),

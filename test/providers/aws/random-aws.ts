@@ -190,6 +190,8 @@ export interface AwsDump {
     /** Whose setting it is (absent: output from before the field): it governs that account's VPCs. */
     AwsAccountId?: string;
     AwsRegion: string;
+    /** default-state, update-in-progress or update-complete (absent: not saved). */
+    State?: string;
     InternetGatewayBlockMode: string;
     ExclusionsAllowed: string;
   }[];
@@ -782,7 +784,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
   }
 
   // VPC Block Public Access: the region's mode, and exclusions for subnets or the VPC.
-  const bpa = chance(r, 35)
+  const bpa: AwsDump["VpcBlockPublicAccessOptions"] = chance(r, 35)
     ? [
         {
           AwsRegion: "us-east-1",
@@ -904,6 +906,26 @@ export function randomAwsVpc(r: Rand): AwsDump {
       SubnetId: s.SubnetId,
     });
   }
+  // Block Public Access as AWS prints it meanwhile or not at all: the setting's State (now and then an
+  // update in progress, or a case variant AWS does not print), a case variant of ExclusionsAllowed,
+  // and exclusions whose mode or state AWS does not print, or an update of one that failed.
+  for (const o of bpa) {
+    const state = pick(r, [
+      undefined,
+      "update-complete",
+      "update-complete",
+      "default-state",
+      "update-in-progress",
+      "Update-Complete",
+    ]);
+    if (state !== undefined && (state !== "default-state" || o.InternetGatewayBlockMode === "off"))
+      o.State = state;
+    if (chance(r, 5)) o.ExclusionsAllowed = "Allowed";
+  }
+  for (const e of exclusions)
+    if (chance(r, 10))
+      if (chance(r, 50)) e.InternetGatewayExclusionMode = "Allow-Bidirectional";
+      else e.State = pick(r, ["Create-Complete", "update-failed", "disable-complete"]);
 
   const dump: AwsDump = {
     VpcBlockPublicAccessOptions: bpa,

@@ -40,6 +40,12 @@ const WINDOWS_EPHEMERAL: Ports = [49152, 65535];
 const NAT_EPHEMERAL: Ports = [1024, 65535];
 
 const isV6 = (ip: string): boolean => ip.includes(":");
+/** The states AWS prints for a VPC Block Public Access exclusion. */
+const EXCLUSION_STATES = [
+  ...["create", "update", "delete", "disable"].flatMap((x) => [`${x}-in-progress`, `${x}-complete`]),
+  "create-failed",
+  "update-failed",
+];
 
 /**
  * How an interface of a type sends, as docs/semantics.md ("Sources") lists the types: as an
@@ -732,7 +738,10 @@ export class RawReference {
    */
   private publicAccess(leg: Leg, egressOnly: boolean): RefOutcome | null {
     const o = this.d.VpcBlockPublicAccessOptions[0];
-    if (!o || o.InternetGatewayBlockMode === "off") return null;
+    if (!o) return null;
+    // A State AWS does not print, or an update in progress: which mode applies cannot be told.
+    const settled = o.State === undefined || ["default-state", "update-complete"].includes(o.State);
+    if (o.InternetGatewayBlockMode === "off" && settled) return null;
     // A setting is its region's only; a VPC whose subnets' zones say no region takes the only one.
     const zone = this.d.Subnets.find((s) => s.AvailabilityZone !== undefined)?.AvailabilityZone;
     // A region's name is words then a number (us-east-1, us-gov-west-1); a zone's adds a letter or a
@@ -750,6 +759,7 @@ export class RawReference {
     // And its account's only: the VPC's owner's, where both are said.
     const owner = this.d.Vpcs[0]!.OwnerId;
     if (o.AwsAccountId !== undefined && owner !== undefined && o.AwsAccountId !== owner) return null;
+    if (!settled) return unknown(null, `VPC Block Public Access State ${o.State}`);
     const bidirectional = o.InternetGatewayBlockMode === "block-bidirectional";
     if (!bidirectional && (leg.nat !== null || egressOnly)) return null;
     const ours = (e: AwsDump["VpcBlockPublicAccessExclusions"][number]): boolean =>
@@ -757,18 +767,31 @@ export class RawReference {
       [`subnet/${leg.subnetId}`, `vpc/${this.d.Vpcs[0]!.VpcId}`].some((x) => e.ResourceArn.endsWith(x));
     const exclusions = this.d.VpcBlockPublicAccessExclusions.filter(ours);
     // The modes of the effective exclusions, by resource: AWS keeps one per resource, so two that
-    // disagree (two snapshots) leave that resource in doubt.
+    // disagree (two snapshots) leave that resource in doubt; so does one whose state or mode is not
+    // one AWS prints, and a complete one where ExclusionsAllowed is not one AWS prints.
     const modes = new Map<string, Set<string>>();
+    // (Not saved: output from before the field, when exclusions were always allowed.)
+    const allowedRead = [undefined, "allowed", "not-allowed"].includes(o.ExclusionsAllowed);
+    const complete = (e: (typeof exclusions)[number]): boolean =>
+      ["create-complete", "update-complete"].includes(e.State);
+    const printed = (e: (typeof exclusions)[number]): boolean =>
+      EXCLUSION_STATES.includes(e.State) &&
+      (["create-failed", "delete-complete", "disable-complete"].includes(e.State) ||
+        ["allow-bidirectional", "allow-egress"].includes(e.InternetGatewayExclusionMode));
     for (const e of exclusions)
-      if (["create-complete", "update-complete"].includes(e.State))
+      if (complete(e) && printed(e))
         (modes.get(e.ResourceArn) ?? modes.set(e.ResourceArn, new Set()).get(e.ResourceArn)!).add(
-          e.InternetGatewayExclusionMode,
+          allowedRead ? e.InternetGatewayExclusionMode : "?",
         );
-    const lets = (m: string): boolean => m === "allow-bidirectional" || bidirectional;
+    for (const e of exclusions)
+      if (!printed(e))
+        (modes.get(e.ResourceArn) ?? modes.set(e.ResourceArn, new Set()).get(e.ResourceArn)!).add("?");
+    const lets = (m: string): boolean =>
+      m === "allow-bidirectional" || (m === "allow-egress" && bidirectional);
     if ([...modes.values()].some((m) => m.size === 1 && lets([...m][0]!))) return null;
     if (
-      [...modes.values()].some((m) => m.size > 1) ||
-      exclusions.some((e) => e.State.endsWith("-in-progress"))
+      [...modes.values()].some((m) => m.size > 1 || m.has("?")) ||
+      exclusions.some((e) => e.State.endsWith("-in-progress") || e.State === "update-failed")
     )
       return unknown(null, "an exclusion in progress or in doubt");
     return blocked(
