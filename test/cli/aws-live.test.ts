@@ -213,6 +213,7 @@ describe("live AWS collection", () => {
         VpcBlockPublicAccessOptions: [
           {
             AwsRegion: "us-east-1",
+            State: "update-complete",
             InternetGatewayBlockMode: "block-bidirectional",
             ExclusionsAllowed: "allowed",
           },

@@ -191,14 +191,14 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     // describe-vpc-block-public-access-options prints a State beside the mode: one AWS does not print
     // leaves whether that mode applies untold (missing data), and an update in progress (a change AWS
     // is making: not missing data) may leave the old mode in force a while, which the input does not
-    // hold: whatever either could block is unknown. (A State not saved: the mode as printed.)
-    if (o.State != null && !STATES.has(o.State)) {
+    // hold: whatever either could block is unknown. A State not saved is missing data too.
+    if (o.State == null || !STATES.has(o.State)) {
       net.internetBlock = {
         mode: "bidirectional",
         ref,
         exempt: new Map(),
         pending: new Map(),
-        unknown: `VPC Block Public Access in ${region} has ${unprinted("State", o.State, STATES)}, so whether its mode (${text}) applies cannot be told: it may block internet gateway traffic`,
+        unknown: `VPC Block Public Access in ${region} ${o.State == null ? "is in the input without its State (describe-vpc-block-public-access-options always prints it)" : `has ${unprinted("State", o.State, STATES)}`}, so whether its mode (${text}) applies cannot be told: it may block internet gateway traffic`,
       };
       continue;
     }
@@ -318,9 +318,9 @@ function readExclusions(
   for (const id of inDoubt) block.exempt.delete(id);
 }
 
-/** Whether the setting is as AWS printed it last: not being changed, and in a state AWS prints (or none saved). */
+/** Whether the setting is as AWS printed it last: not being changed, and in a state AWS prints. */
 function settled(o: RawOptions): boolean {
-  return o.State == null || (STATES.has(o.State) && o.State !== "update-in-progress");
+  return o.State != null && STATES.has(o.State) && o.State !== "update-in-progress";
 }
 
 /** A setting's account and region, as one key. */

@@ -2330,6 +2330,7 @@ describe("missing and malformed data", () => {
 describe("VPC Block Public Access", () => {
   const options = (region: string, mode: string) => ({
     AwsRegion: region,
+    State: "update-complete",
     InternetGatewayBlockMode: mode,
     ExclusionsAllowed: "allowed",
   });
@@ -2664,6 +2665,12 @@ describe("VPC Block Public Access values AWS does not print", () => {
         `VPC Block Public Access in us-east-1 has State "bogus", which is not one AWS prints (default-state, update-in-progress, update-complete), so whether its mode (${mode}) applies cannot be told`,
       );
     }
+    // Saved without its State (describe-vpc-block-public-access-options always prints it): missing data.
+    const stateless = run({ InternetGatewayBlockMode: "off", State: undefined });
+    expect(stateless.web.verdict).toBe("unknown");
+    expect(stateless.unknowns.map((u) => u.message)).toEqual([
+      "VPC Block Public Access in us-east-1 is in the input without its State (describe-vpc-block-public-access-options always prints it), so whether its mode (off) applies cannot be told: it may block internet gateway traffic (referred to by vpc-1)",
+    ]);
     // Settled: the mode decides.
     expect(run({ InternetGatewayBlockMode: "off", State: "default-state" }).web.verdict).toBe("allowed");
     expect(run({ InternetGatewayBlockMode: "block-ingress", State: "update-complete" }).app.verdict).toBe(
@@ -2684,6 +2691,7 @@ describe("VPC Block Public Access of several accounts", () => {
   const setting = (account: string | undefined, mode: string) => ({
     ...(account === undefined ? {} : { AwsAccountId: account }),
     AwsRegion: "us-east-1",
+    State: "update-complete",
     InternetGatewayBlockMode: mode,
     ExclusionsAllowed: "not-allowed",
   });

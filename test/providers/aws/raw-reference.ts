@@ -739,8 +739,9 @@ export class RawReference {
   private publicAccess(leg: Leg, egressOnly: boolean): RefOutcome | null {
     const o = this.d.VpcBlockPublicAccessOptions[0];
     if (!o) return null;
-    // A State AWS does not print, or an update in progress: which mode applies cannot be told.
-    const settled = o.State === undefined || ["default-state", "update-complete"].includes(o.State);
+    // A State not saved or one AWS does not print, or an update in progress: which mode applies
+    // cannot be told.
+    const settled = o.State !== undefined && ["default-state", "update-complete"].includes(o.State);
     if (o.InternetGatewayBlockMode === "off" && settled) return null;
     // A setting is its region's only; a VPC whose subnets' zones say no region takes the only one.
     const zone = this.d.Subnets.find((s) => s.AvailabilityZone !== undefined)?.AvailabilityZone;
