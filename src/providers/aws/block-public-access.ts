@@ -86,7 +86,13 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
     innerSet(foldersOf, key).add(dirname(file));
     innerSet(keysIn, dirname(file)).add(key);
     const seen = byKey.get(key);
-    if (seen && (modeText(seen) !== modeText(o) || seen.ExclusionsAllowed !== o.ExclusionsAllowed))
+    // (One saved while AWS was updating it beside one saved after, say: which is the newer cannot be told.)
+    if (
+      seen &&
+      (modeText(seen) !== modeText(o) ||
+        seen.ExclusionsAllowed !== o.ExclusionsAllowed ||
+        settled(seen) !== settled(o))
+    )
       conflicting.add(key);
     byKey.set(key, o);
   }

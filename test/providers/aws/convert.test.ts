@@ -2532,6 +2532,13 @@ describe("VPC Block Public Access", () => {
     expect(same?.unknown).toBeUndefined();
     const differ = withOptions(options("us-east-1", "block-ingress"), options("us-east-1", "off"));
     expect(differ?.unknown).toMatch(/two different VPC Block Public Access settings for us-east-1/);
+    // One saved while AWS was updating it, one after (or before): which is the newer cannot be told.
+    for (const mode of ["off", "block-ingress"]) {
+      const updating = { ...options("us-east-1", mode), State: "update-in-progress" };
+      expect(withOptions(updating, options("us-east-1", mode))?.unknown, mode).toMatch(
+        /two different VPC Block Public Access settings for us-east-1/,
+      );
+    }
   });
 });
 
