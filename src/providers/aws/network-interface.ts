@@ -6,7 +6,14 @@ import { innerList, innerMap } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
-import { ANY_CLIENT_PORTS, unreadGroup, unreadRule, type Endpoint, type RuleRef } from "../../model/types.js";
+import {
+  ANY_CLIENT_PORTS,
+  unreadGroup,
+  unreadRule,
+  type Endpoint,
+  type LocalService,
+  type RuleRef,
+} from "../../model/types.js";
 import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from "./interface-types.js";
@@ -356,7 +363,15 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     }
     if (kind === "unknown-type") innerList(unknownTypes, type).push(eni.NetworkInterfaceId);
     if (type === "branch") branches.push(eni.NetworkInterfaceId);
-    const services = servicesOf(vpc, instance, owner, type);
+    const stateIds = iloc ? stateFilter(ctx, iloc) : [];
+    const services =
+      stateIds.length > 0
+        ? servicesInDoubt(
+            ctx,
+            stateIds[0]!,
+            servicesOf(vpc, instance, owner, type) ?? ctx.model.networks.get(vpc)?.services ?? [],
+          )
+        : servicesOf(vpc, instance, owner, type);
     if (owner && !instance) innerList(unlistedInstances, owner).push(eni.NetworkInterfaceId);
     const ep: Endpoint = {
       id: eni.NetworkInterfaceId,
@@ -378,7 +393,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
             groups,
             kind === "instance" && type !== "evs" && (owner !== undefined || !eni.RequesterId),
           )),
-        ...(iloc ? stateFilter(ctx, iloc) : []),
+        ...stateIds,
       ],
       ephemeralPorts: ephemeralPorts(eni, kind, instance, clusters.length > 0),
       ...(clusters.length > 0 ? { clusters } : {}),
@@ -533,6 +548,33 @@ function stateFilter(ctx: AwsContext, iloc: Located<RawInstance>): string[] {
     defaultRef: ref,
   });
   return [id];
+}
+
+/** servicesInDoubt's lists, by instance (one list object per instance: the engine shares by list). */
+const doubtfulServices = new WeakMap<AwsContext, Map<string, LocalService[]>>();
+
+/**
+ * The platform services (DNS resolver, metadata, time) as an instance whose state cannot be read sees
+ * them (`filterId`: its state filter, see stateFilter): they answer before any filter, so that filter
+ * does not reach them, yet whether the instance sends at all is what cannot be told. What one would
+ * answer is unknown for the same reason; what one refuses (a metadata endpoint turned off) stays
+ * refused in every state.
+ */
+function servicesInDoubt(ctx: AwsContext, filterId: string, base: readonly LocalService[]): LocalService[] {
+  let byInstance = doubtfulServices.get(ctx);
+  if (!byInstance) doubtfulServices.set(ctx, (byInstance = new Map<string, LocalService[]>()));
+  let list = byInstance.get(filterId);
+  if (!list) {
+    const filter = ctx.model.filters.get(filterId)!;
+    const reason = filter.egress[0]!.unresolved!;
+    list = base.map((s) =>
+      s.off?.verdict === "blocked"
+        ? s
+        : { ...s, off: { verdict: "unknown", reason, ref: filter.defaultRef } },
+    );
+    byInstance.set(filterId, list);
+  }
+  return list;
 }
 
 /**

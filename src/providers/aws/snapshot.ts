@@ -181,6 +181,9 @@ const ID_FIELD: Partial<Record<AwsKey, string>> = {
   InstanceTypes: "InstanceType",
   ByoipCidrs: "Cidr",
   EksClusters: "arn",
+  // An exclusion saved twice with different states (two snapshots, one taken after it was deleted):
+  // which is current cannot be told.
+  VpcBlockPublicAccessExclusions: "ExclusionId",
 };
 
 /**

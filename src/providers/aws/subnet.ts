@@ -3,7 +3,15 @@
 // association at all: describe-network-acls lists every subnet's, so one it leaves out is unknown).
 import { IntervalSet } from "../../netset/index.js";
 import { unreadableFilter } from "../../model/types.js";
-import { at, blockAssociated, cidrAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import {
+  at,
+  blockAssociated,
+  blockStateUnread,
+  cidrAt,
+  missingReason,
+  nameTag,
+  type AwsContext,
+} from "./context.js";
 import { InputError } from "../../model/errors.js";
 import type { Located } from "./snapshot.js";
 import { innerList } from "../../model/maps.js";
@@ -62,6 +70,9 @@ export function convertSubnets(ctx: AwsContext): void {
     let cidrs = IntervalSet.EMPTY;
     if (s.CidrBlock) cidrs = cidrs.union(cidrAt(s.CidrBlock, 4, loc, "CidrBlock"));
     s.Ipv6CidrBlockAssociationSet?.forEach((a, i) => {
+      // A block state AWS does not print is missing data, as a VPC block's (listed under unknowns).
+      const unread = a.Ipv6CidrBlock && blockStateUnread(s.SubnetId, a.Ipv6CidrBlock, a.Ipv6CidrBlockState);
+      if (unread) ctx.model.unknowns.push({ resource: s.SubnetId, message: unread });
       if (a.Ipv6CidrBlock && blockAssociated(a.Ipv6CidrBlockState))
         cidrs = cidrs.union(
           cidrAt(a.Ipv6CidrBlock, 6, loc, "Ipv6CidrBlockAssociationSet", i, "Ipv6CidrBlock"),

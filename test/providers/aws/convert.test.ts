@@ -1396,6 +1396,19 @@ describe("missing and malformed data", () => {
     expect(withState("running").unknowns).not.toContain("i-web");
     expect(withState("stopped", false).t443.verdict).toBe("unknown");
     expect(withState("stopped", false).unknowns).not.toContain("i-web");
+    // The platform's services answer before any filter: what they would answer is unknown too (it
+    // was allowed), what they refuse stays refused.
+    const services = (state: string) =>
+      runTrace(withState(state).m, [
+        { src: "eni-web", dst: "169.254.169.254", protocol: "tcp", port: 80 },
+        { src: "eni-web", dst: "169.254.169.253", protocol: "udp", port: 53 },
+        { src: "eni-web", dst: "169.254.169.123", protocol: "udp", port: 123 },
+        { src: "eni-web", dst: "169.254.169.254", protocol: "tcp", port: 81 },
+      ]);
+    const odd = services("Running");
+    expect(odd.map((t) => t.verdict)).toEqual(["unknown", "unknown", "unknown", "blocked"]);
+    expect(odd[0]!.reason).toContain('instance i-web has state "Running", which is not one AWS prints');
+    expect(services("running").map((t) => t.verdict)).toEqual(["allowed", "allowed", "allowed", "blocked"]);
   });
 
   it("a pending instance (being launched or started) is audited as it sends once running: its public IP, when not listed yet, in doubt, never read as none", () => {
@@ -1490,6 +1503,23 @@ describe("missing and malformed data", () => {
     const pending = ask({ State: "pending", HttpEndpoint: "enabled" }, "169.254.169.254");
     expect(pending.verdict).toBe("unknown");
     expect(pending.unknowns.map((u) => u.resource)).not.toContain("MetadataOptions");
+  });
+
+  it("a subnet IPv6 block state AWS does not print is missing data, as a VPC block's", () => {
+    const withState = (state: string) => {
+      const d = tinyVpc();
+      (d.Subnets![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+        { Ipv6CidrBlock: "2600:1f18:1:a00::/64", Ipv6CidrBlockState: { State: state } },
+      ];
+      return model(d).unknowns.filter((u) => u.resource === "subnet-pub");
+    };
+    expect(withState("associated")).toEqual([]);
+    // (It was read as not associated without a word.)
+    const odd = withState("Associated");
+    expect(odd.map((u) => u.resource)).toEqual(["subnet-pub"]);
+    expect(odd[0]!.message).toContain(
+      `subnet-pub's CIDR block 2600:1f18:1:a00::/64 has state "Associated", which is not one AWS prints`,
+    );
   });
 
   it("a protocol spelled like an object key is rejected, naming the field", () => {
@@ -1690,6 +1720,7 @@ describe("missing and malformed data", () => {
         Instances: [
           {
             InstanceId: "i-app",
+            State: { Name: "running" },
             InstanceType: "t3.micro",
             NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
           },
@@ -1735,6 +1766,7 @@ describe("missing and malformed data", () => {
       {
         Instances: kinds.map(([type, , options], k) => ({
           InstanceId: `i-${k}`,
+          State: { Name: "running" },
           InstanceType: type,
           ...(options ? { MetadataOptions: options } : {}),
           NetworkInterfaces: [{ NetworkInterfaceId: `eni-${k}`, Attachment: { DeviceIndex: 0 } }],
@@ -2572,6 +2604,32 @@ describe("VPC Block Public Access values AWS does not print", () => {
     return { web: web!, app: app!, unknowns: m.unknowns.filter((u) => u.resource !== "Reservations") };
   };
   const bidirectional = { InternetGatewayBlockMode: "block-bidirectional", State: "update-complete" };
+
+  it("an exclusion saved twice in two versions (one snapshot taken after it was deleted) is an input error naming both; saved twice alike, it counts once", () => {
+    const docs = (second: Exclusion) => {
+      const d = docsOf(tinyVpc());
+      d.push({
+        file: "bpa.json",
+        data: {
+          VpcBlockPublicAccessOptions: {
+            AwsRegion: "us-east-1",
+            ExclusionsAllowed: "allowed",
+            ...bidirectional,
+          },
+        },
+      });
+      d.push({ file: "exclusions.json", data: { VpcBlockPublicAccessExclusions: [exclusion()] } });
+      d.push({ file: "later.json", data: { VpcBlockPublicAccessExclusions: [second] } });
+      return d;
+    };
+    // (It was read as the complete one: allowed, exit code 0.)
+    expect(() => awsModel(docs(exclusion({ State: "delete-complete" })), "test")).toThrow(
+      "later.json: $.VpcBlockPublicAccessExclusions[0]: vpcbpa-exclude-1 is also at exclusions.json $.VpcBlockPublicAccessExclusions[0] with different content",
+    );
+    const m = awsModel(docs(exclusion()), "test");
+    const [web] = runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }]);
+    expect(web!.verdict).toBe("allowed");
+  });
 
   it("an exclusion saved without its State, or with a State or mode AWS does not print, is missing data", () => {
     // As AWS prints it: the exclusion lets eni-web's subnet out.

@@ -949,6 +949,9 @@ export class RawReference {
       // The IPv6 addresses answer only instances built on the Nitro System.
       const nitro = isV6(pkt.dst) ? this.nitro(instance) : null;
       if (nitro?.verdict === "blocked") return nitro;
+      // An instance whose state is not read may not be running (or not exist): what a service would
+      // answer is unknown; what it refuses is refused whatever the state.
+      if (stateUnread(instance)) return unknown(null, "instance state not read");
       return metadata?.verdict === "unknown"
         ? metadata
         : (nitro ?? metadata ?? allowed("cloud-service", null, name));
