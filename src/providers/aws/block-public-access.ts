@@ -8,7 +8,7 @@ import { innerSet } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import type { InternetBlock } from "../../model/types.js";
-import { gapsByRegion, regionsOf, subnetZonesByVpc, type AwsContext } from "./context.js";
+import { gapsByRegion, regionsOf, subnetZonesByVpc, unprinted, type AwsContext } from "./context.js";
 import type { AwsRaw } from "./snapshot.js";
 import { notSavedText } from "./save-commands.js";
 
@@ -42,8 +42,8 @@ const EXCLUSION_STATES = new Set([
 const EXCLUSION_GONE = new Set(["create-failed", "delete-complete", "disable-complete"]);
 
 /** `field "value", which is not one AWS prints (a, b, c)`: a value read as missing data. */
-function unprinted(field: string, value: string, printed: ReadonlySet<string> | readonly string[]): string {
-  return `${field} ${JSON.stringify(value)}, which is not one AWS prints (${[...printed].join(", ")})`;
+function fieldUnprinted(field: string, value: string, printed: Iterable<string>): string {
+  return `${field} ${unprinted(value, printed)}`;
 }
 
 export function convertBlockPublicAccess(ctx: AwsContext): void {
@@ -204,7 +204,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
         ref,
         exempt: new Map(),
         pending: new Map(),
-        unknown: `VPC Block Public Access in ${region} ${o.State == null ? "is in the input without its State (describe-vpc-block-public-access-options always prints it)" : `has ${unprinted("State", o.State, STATES)}`}, so whether its mode (${text}) applies cannot be told: it may block internet gateway traffic`,
+        unknown: `VPC Block Public Access in ${region} ${o.State == null ? "is in the input without its State (describe-vpc-block-public-access-options always prints it)" : `has ${fieldUnprinted("State", o.State, STATES)}`}, so whether its mode (${text}) applies cannot be told: it may block internet gateway traffic`,
       };
       continue;
     }
@@ -233,7 +233,7 @@ export function convertBlockPublicAccess(ctx: AwsContext): void {
         ? exclusionGaps.get(o.AwsRegion)
         : ctx.gapReason("VpcBlockPublicAccessExclusions");
     if (mode === undefined)
-      block.unknown = `VPC Block Public Access in ${region} has ${unprinted("InternetGatewayBlockMode", text, Object.keys(MODES))}, so what it blocks cannot be told`;
+      block.unknown = `VPC Block Public Access in ${region} has ${fieldUnprinted("InternetGatewayBlockMode", text, Object.keys(MODES))}, so what it blocks cannot be told`;
     else if (exclusionsGap !== undefined && o.ExclusionsAllowed !== "not-allowed")
       block.exclusionsUnknown = `VPC Block Public Access is ${text} in ${region}, and its exclusions could not be read (${exclusionsGap})`;
     // Exclusions not saved are not "none": one may exempt any VPC or subnet.
@@ -290,7 +290,7 @@ function readExclusions(
           ? ["InternetGatewayExclusionMode", mode, Object.keys(EXCLUSION_MODES)]
           : [];
     if (field !== undefined) {
-      const bad = value == null ? `without its ${field}` : `of ${unprinted(field, value, printed!)}`;
+      const bad = value == null ? `without its ${field}` : `of ${fieldUnprinted(field, value, printed!)}`;
       doubt(
         id,
         bad,
@@ -305,8 +305,8 @@ function readExclusions(
       if (!allowedRead) {
         doubt(
           id,
-          `under ${unprinted("ExclusionsAllowed", o.ExclusionsAllowed!, EXCLUSIONS_ALLOWED)}`,
-          `VPC Block Public Access in ${region} has ${unprinted("ExclusionsAllowed", o.ExclusionsAllowed!, EXCLUSIONS_ALLOWED)}, so whether ${name} for ${id} applies cannot be told`,
+          `under ${fieldUnprinted("ExclusionsAllowed", o.ExclusionsAllowed!, EXCLUSIONS_ALLOWED)}`,
+          `VPC Block Public Access in ${region} has ${fieldUnprinted("ExclusionsAllowed", o.ExclusionsAllowed!, EXCLUSIONS_ALLOWED)}, so whether ${name} for ${id} applies cannot be told`,
           block.ref.resource,
         );
         continue;

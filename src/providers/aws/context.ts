@@ -194,6 +194,14 @@ export function blockAssociated(state: { State?: string | null } | null | undefi
   return !state?.State || state.State === "associated";
 }
 
+/**
+ * `"value", which is not one AWS prints (a, b, c)`: how messages name a value of an enum-like field that
+ * is none of those AWS prints (`printed`), which the converters read as missing data.
+ */
+export function unprinted(value: unknown, printed: Iterable<string>): string {
+  return `${JSON.stringify(value)}, which is not one AWS prints (${[...printed].join(", ")})`;
+}
+
 /** The states AWS prints for a VPC or subnet CIDR block (VpcCidrBlockState, SubnetCidrBlockState). */
 const BLOCK_STATES = new Set([
   "associating",
@@ -215,7 +223,7 @@ export function blockStateUnread(
 ): string | undefined {
   const s = state?.State;
   if (!s || BLOCK_STATES.has(s)) return undefined;
-  return `${owner}'s CIDR block ${cidr} has state ${JSON.stringify(s)}, which is not one AWS prints (${[...BLOCK_STATES].join(", ")}), so whether it is ${owner}'s cannot be told (it is read as not associated)`;
+  return `${owner}'s CIDR block ${cidr} has state ${unprinted(s, BLOCK_STATES)}, so whether it is ${owner}'s cannot be told (it is read as not associated)`;
 }
 
 /** How a describe call that failed during collection is named in messages (see CollectionGap). */

@@ -19,7 +19,7 @@ import {
   type RuleRef,
 } from "../../model/types.js";
 import { innerMap } from "../../model/maps.js";
-import type { AwsContext } from "./context.js";
+import { unprinted, type AwsContext } from "./context.js";
 import type { RawInstance, RawInstanceType } from "./raw.js";
 import { primaryCidr, vpcServices, type InstanceView } from "./vpc.js";
 import { notSavedText, saveCommand } from "./save-commands.js";
@@ -46,14 +46,14 @@ const OPTION_VALUES = {
  * unknowns (see AskedMissing; the note names the sources it concerns).
  */
 function oddOption(field: keyof typeof OPTION_VALUES, value: string): Off {
-  const odd = `the source instance's metadata options say ${field} ${JSON.stringify(value)}, which is not one AWS prints (${OPTION_VALUES[field].join(", ")})`;
+  const odd = `the source instance's metadata options say ${field} ${unprinted(value, OPTION_VALUES[field])}`;
   const what =
     field === "HttpProtocolIpv6"
       ? "whether the metadata service answers at its IPv6 endpoint cannot be told"
       : "whether the instance metadata service answers cannot be told";
   return offOf("unknown", `${odd}, so ${what}`, optionRef(field), {
     resource: "MetadataOptions",
-    message: `an instance's metadata options say ${field} ${JSON.stringify(value)}, which is not one AWS prints (${OPTION_VALUES[field].join(", ")}): ${what}`,
+    message: `an instance's metadata options say ${field} ${unprinted(value, OPTION_VALUES[field])}: ${what}`,
   });
 }
 

@@ -1,6 +1,6 @@
 // InternetGateways and EgressOnlyInternetGateways -> gateways. An internet gateway translates 1:1 the
 // private IPv4 addresses that have a public IP or Elastic IP, and passes IPv6; an egress-only one is IPv6.
-import { undecidedTarget, type AwsContext } from "./context.js";
+import { undecidedTarget, unprinted, type AwsContext } from "./context.js";
 import type { RawOf } from "./raw.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
@@ -57,7 +57,7 @@ function noteUndecided(ctx: AwsContext, id: string, attachments: RawAttachments,
     undecidedTarget(
       ctx,
       id,
-      `${id}'s attachment to ${odd.VpcId} has state ${JSON.stringify(odd.State)}, which is not one AWS prints (${[...ATTACHMENT_STATES].join(", ")}), so whether it carries the VPC's traffic cannot be told`,
+      `${id}'s attachment to ${odd.VpcId} has state ${unprinted(odd.State, ATTACHMENT_STATES)}, so whether it carries the VPC's traffic cannot be told`,
     );
     return;
   }

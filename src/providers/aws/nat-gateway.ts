@@ -3,7 +3,7 @@
 // internet gateway; a private one's traffic to an internet gateway is dropped.
 import { ascending } from "../../model/order.js";
 import { IntervalSet, PROTO } from "../../netset/index.js";
-import { ipAt, undecidedTarget, type AwsContext } from "./context.js";
+import { ipAt, undecidedTarget, unprinted, type AwsContext } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 
 const NAT_PROTOCOLS = IntervalSet.fromRanges(
@@ -45,7 +45,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     // One this version does not know (AWS prints them in lower case) is not "not available".
     if (!NAT_STATES.has(state)) {
       undecided(
-        `${n.NatGatewayId} has state ${JSON.stringify(state)}, which is not one AWS prints (${[...NAT_STATES].join(", ")}), so whether it carries traffic cannot be told`,
+        `${n.NatGatewayId} has state ${unprinted(state, NAT_STATES)}, so whether it carries traffic cannot be told`,
       );
       continue;
     }
@@ -79,7 +79,7 @@ export function convertNatGateways(ctx: AwsContext, facts: InterfaceFacts): void
     const odd = unusable ? undefined : addrs.find((a) => a.Status && !ADDRESS_STATUSES.has(a.Status));
     if (odd) {
       undecided(
-        `${n.NatGatewayId}'s address ${odd.PrivateIp ?? "(no PrivateIp)"} has status ${JSON.stringify(odd.Status)}, which is not one AWS prints (${[...ADDRESS_STATUSES].join(", ")}), so what the gateway sends from cannot be told`,
+        `${n.NatGatewayId}'s address ${odd.PrivateIp ?? "(no PrivateIp)"} has status ${unprinted(odd.Status, ADDRESS_STATUSES)}, so what the gateway sends from cannot be told`,
       );
       continue;
     }

@@ -14,7 +14,7 @@ import {
   type LocalService,
   type RuleRef,
 } from "../../model/types.js";
-import { at, cidrAt, ipAt, missingReason, nameTag, type AwsContext } from "./context.js";
+import { at, cidrAt, ipAt, missingReason, nameTag, unprinted, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from "./interface-types.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
@@ -527,7 +527,7 @@ function stateFilter(ctx: AwsContext, iloc: Located<RawInstance>): string[] {
   const what =
     "so whether it sends at all (a terminated instance's interfaces are detached or deleted) and from which public IP cannot be told";
   const reason = name
-    ? `instance ${inst.InstanceId} has state ${JSON.stringify(name)}, which is not one AWS prints (${[...INSTANCE_STATES].join(", ")}), ${what}`
+    ? `instance ${inst.InstanceId} has state ${unprinted(name, INSTANCE_STATES)}, ${what}`
     : `the state of instance ${inst.InstanceId} is not in the input (describe-instances prints State.Name for every instance), ${what}`;
   const where = at(iloc, ...(inst.State ? ["State", "Name"] : ["State"]));
   ctx.model.unknowns.push({ resource: inst.InstanceId, message: `${reason} (${where.file} ${where.path})` });

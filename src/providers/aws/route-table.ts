@@ -13,6 +13,7 @@ import {
   missingReason,
   undecidedTarget,
   unresolvedPrefixList,
+  unprinted,
   type AwsContext,
 } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
@@ -476,7 +477,7 @@ function noteEndpointStates(ctx: AwsContext): void {
       undecidedTarget(
         ctx,
         id,
-        `${id} has state ${JSON.stringify(state)}, which is not one AWS prints (${[...ENDPOINT_STATES].join(", ")}), so whether it carries traffic cannot be told`,
+        `${id} has state ${unprinted(state, ENDPOINT_STATES)}, so whether it carries traffic cannot be told`,
       );
     else if (ENDPOINT_CHANGING.has(state))
       ctx.undecidedTargets.set(

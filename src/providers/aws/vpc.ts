@@ -16,6 +16,7 @@ import {
   missingReason,
   nameTag,
   notSaved,
+  unprinted,
   type AwsContext,
 } from "./context.js";
 import type { RawVpc } from "./raw.js";
@@ -230,7 +231,7 @@ export function convertVpcs(ctx: AwsContext): void {
       const attribute = a.Ipv6AddressAttribute;
       if (attribute === "private") privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block });
       else if (attribute != null && !IPV6_ADDRESS_ATTRIBUTES.has(attribute)) {
-        const unread = `${v.VpcId}'s IPv6 block ${a.Ipv6CidrBlock} has Ipv6AddressAttribute ${JSON.stringify(attribute)}, which is not one AWS prints (${[...IPV6_ADDRESS_ATTRIBUTES].join(", ")}), so whether it is advertised on the internet cannot be told`;
+        const unread = `${v.VpcId}'s IPv6 block ${a.Ipv6CidrBlock} has Ipv6AddressAttribute ${unprinted(attribute, IPV6_ADDRESS_ATTRIBUTES)}, so whether it is advertised on the internet cannot be told`;
         privateIpv6.push({ cidr: a.Ipv6CidrBlock, ips: block, unread });
         ctx.model.unknowns.push({ resource: v.VpcId, message: unread });
       }
