@@ -17,6 +17,7 @@ import {
   publicRoutes,
   setAcl,
   tinyVpc,
+  tinyVpcWithInstance,
   type Docs,
 } from "../providers/aws/tiny-vpc.js";
 
@@ -1744,24 +1745,8 @@ describe("rules whose peers cannot be resolved", () => {
 
 describe("what AWS answers itself", () => {
   /** The tiny VPC with eni-app's instance in describe-instances, with these metadata options. */
-  const withInstance = (options?: object): Docs => {
-    const d = tinyVpc();
-    d.Reservations = [
-      {
-        Instances: [
-          {
-            InstanceId: "i-app",
-            State: { Name: "running" },
-            SubnetId: "subnet-priv",
-            VpcId: "vpc-1",
-            ...(options ? { MetadataOptions: options } : {}),
-            NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
-          },
-        ],
-      },
-    ];
-    return d;
-  };
+  const withInstance = (options?: object): Docs =>
+    tinyVpcWithInstance(options ? { MetadataOptions: options } : {});
   const imds = (d: Docs, dst = "169.254.169.254") => trace(d, { src: "eni-app", dst, port: 80 });
 
   // The IPv6 endpoint (off by default) is checked by the raw differential test on dual-stack VPCs.

@@ -28,6 +28,7 @@ import {
   deniedGap,
   setAcl,
   tinyVpc,
+  tinyVpcWithInstance,
   type Docs,
 } from "./tiny-vpc.js";
 import { MANAGED_SENDERS, NOT_SENDERS } from "./raw-reference.js";
@@ -36,6 +37,12 @@ const model = (d: Docs): NetworkModel => awsModel(docsOf(d), "test");
 const p = (n: number) => IntervalSet.point(BigInt(n));
 const ip = (s: string) => parseIp(s);
 /** A route's gateway, or the kind of its target when that is no gateway. */
+/** Sets `key` of `item` to `value`, deleting it for undefined. */
+const setKey = (item: unknown, key: string, value: unknown) => {
+  const o = item as Record<string, unknown>;
+  if (value === undefined) delete o[key];
+  else o[key] = value;
+};
 const targetOf = (r: Route) => (r.target.kind === "gateway" ? r.target.gatewayId : r.target.kind);
 
 describe("security groups", () => {
@@ -1184,34 +1191,9 @@ describe("missing and malformed data", () => {
 
   it("a VPC IPv6 block's Ipv6AddressAttribute AWS does not print is missing data; a private block stays private whatever its state", () => {
     const v6 = (block: Record<string, unknown>) => {
-      const d = tinyVpc();
-      (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
-        { Ipv6CidrBlock: "2600:1f18::/56", ...block },
-      ];
-      (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
-        { Ipv6CidrBlock: "2600:1f18::/64", Ipv6CidrBlockState: { State: "associated" } },
-      ];
-      (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [{ Ipv6Address: "2600:1f18::10" }];
-      for (const Egress of [true, false])
-        (d.NetworkAcls![1] as { Entries: object[] }).Entries.unshift({
-          Ipv6CidrBlock: "::/0",
-          Egress,
-          Protocol: "-1",
-          RuleAction: "allow",
-          RuleNumber: 101,
-        });
-      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
-        IpProtocol: "-1",
-        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
-      });
-      privateRoutes(d).push({
-        DestinationIpv6CidrBlock: "::/0",
-        EgressOnlyInternetGatewayId: "eigw-1",
-        State: "active",
-      });
-      d.EgressOnlyInternetGateways = [
-        { EgressOnlyInternetGatewayId: "eigw-1", Attachments: [{ VpcId: "vpc-1", State: "attached" }] },
-      ];
+      const d = ipv6ViaEigw({ Ipv6CidrBlock: "2600:1f18::/56", ...block }, [
+        { VpcId: "vpc-1", State: "attached" },
+      ]);
       const m = model(d);
       const t = runTrace(m, [
         { src: "eni-app", dst: "2001:4860:4860::8888", protocol: "tcp", port: 443 },
@@ -1443,20 +1425,7 @@ describe("missing and malformed data", () => {
 
   it("metadata options AWS does not print are missing data: the metadata service unknown, listed by a run that asks it", () => {
     const ask = (options: object, dst: string) => {
-      const d = tinyVpc();
-      d.Reservations = [
-        {
-          Instances: [
-            {
-              InstanceId: "i-app",
-              State: { Name: "running" },
-              InstanceType: "m5.large",
-              MetadataOptions: options,
-              NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
-            },
-          ],
-        },
-      ];
+      const d = tinyVpcWithInstance({ InstanceType: "m5.large", MetadataOptions: options });
       d.InstanceTypes = [{ InstanceType: "m5.large", Hypervisor: "nitro" }];
       const m = model(d);
       const asked = new AskedMissing(m);
@@ -3148,6 +3117,40 @@ describe("addresses brought to AWS (BYOIP)", () => {
 });
 
 /** The tiny VPC with eni-app's address showing Elastic IP `publicIp`, as describe-network-interfaces does. */
+/**
+ * tinyVpc with `vpcBlock` as the VPC's IPv6 block and eni-app (subnet-priv, 2600:1f18::10) sending IPv6
+ * to the internet through egress-only gateway eigw-1 (its ACL and group let it out), whose Attachments
+ * are `attachments` (undefined: none saved).
+ */
+function ipv6ViaEigw(vpcBlock: Record<string, unknown>, attachments: unknown): Docs {
+  const d = tinyVpc();
+  (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [vpcBlock];
+  (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+    { Ipv6CidrBlock: "2600:1f18::/64", Ipv6CidrBlockState: { State: "associated" } },
+  ];
+  (d.NetworkInterfaces![0] as Record<string, unknown>).Ipv6Addresses = [{ Ipv6Address: "2600:1f18::10" }];
+  for (const Egress of [true, false])
+    (d.NetworkAcls![1] as { Entries: object[] }).Entries.unshift({
+      Ipv6CidrBlock: "::/0",
+      Egress,
+      Protocol: "-1",
+      RuleAction: "allow",
+      RuleNumber: 101,
+    });
+  (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+    IpProtocol: "-1",
+    Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+  });
+  privateRoutes(d).push({
+    DestinationIpv6CidrBlock: "::/0",
+    EgressOnlyInternetGatewayId: "eigw-1",
+    State: "active",
+  });
+  d.EgressOnlyInternetGateways = [{ EgressOnlyInternetGatewayId: "eigw-1" }];
+  setKey(d.EgressOnlyInternetGateways[0], "Attachments", attachments);
+  return d;
+}
+
 function withEip(d: Docs, publicIp: string): Docs {
   const app = d.NetworkInterfaces![0] as { PrivateIpAddresses: { Association?: object }[] };
   app.PrivateIpAddresses[0]!.Association = { PublicIp: publicIp };
@@ -3413,12 +3416,6 @@ describe("keys describe output always prints, saved without them: missing data, 
     expect(t.reason).toContain(why);
     expect(m.unknowns).toContainEqual({ resource, message: why });
   };
-  /** Sets `key` of `item` to `value`, deleting it for undefined. */
-  const setKey = (item: unknown, key: string, value: unknown) => {
-    const o = item as Record<string, unknown>;
-    if (value === undefined) delete o[key];
-    else o[key] = value;
-  };
 
   it("a network ACL without Associations: a subnet no ACL lists is on an ACL that cannot be told, not the default one", () => {
     for (const absent of [undefined, null]) {
@@ -3525,34 +3522,10 @@ describe("keys describe output always prints, saved without them: missing data, 
       expectMissing(m, "eni-web", "igw-1", why);
     }
     const v6 = (attachments: unknown) => {
-      const d = tinyVpc();
-      (d.Vpcs![0] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
+      const d = ipv6ViaEigw(
         { Ipv6CidrBlock: "2600:1f18::/56", Ipv6CidrBlockState: { State: "associated" } },
-      ];
-      (d.Subnets![1] as Record<string, unknown>).Ipv6CidrBlockAssociationSet = [
-        { Ipv6CidrBlock: "2600:1f18::/64", Ipv6CidrBlockState: { State: "associated" } },
-      ];
-      const app = d.NetworkInterfaces![0] as Record<string, unknown>;
-      app.Ipv6Addresses = [{ Ipv6Address: "2600:1f18::10" }];
-      for (const Egress of [true, false])
-        (d.NetworkAcls![1] as { Entries: object[] }).Entries.unshift({
-          Ipv6CidrBlock: "::/0",
-          Egress,
-          Protocol: "-1",
-          RuleAction: "allow",
-          RuleNumber: 101,
-        });
-      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
-        IpProtocol: "-1",
-        Ipv6Ranges: [{ CidrIpv6: "::/0" }],
-      });
-      privateRoutes(d).push({
-        DestinationIpv6CidrBlock: "::/0",
-        EgressOnlyInternetGatewayId: "eigw-1",
-        State: "active",
-      });
-      d.EgressOnlyInternetGateways = [{ EgressOnlyInternetGatewayId: "eigw-1" }];
-      setKey(d.EgressOnlyInternetGateways[0], "Attachments", attachments);
+        attachments,
+      );
       const m = model(d);
       return { t: trace(m, "eni-app", "2001:4860:4860::8888"), unknowns: m.unknowns };
     };

@@ -114,6 +114,29 @@ export function tinyVpc(): Docs {
 }
 
 /** An interface of the tiny VPC in describe-network-interfaces shape, with its groups and public IP. */
+/**
+ * The tiny VPC with eni-app's instance, i-app (running), in describe-instances, with `fields` added to
+ * it (its MetadataOptions, InstanceType ...).
+ */
+export function tinyVpcWithInstance(fields: object = {}): Docs {
+  const d = tinyVpc();
+  d.Reservations = [
+    {
+      Instances: [
+        {
+          InstanceId: "i-app",
+          State: { Name: "running" },
+          SubnetId: "subnet-priv",
+          VpcId: "vpc-1",
+          ...fields,
+          NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
+        },
+      ],
+    },
+  ];
+  return d;
+}
+
 export function eni(id: string, subnetId: string, ip: string, groupIds: string[], publicIp?: string): object {
   return {
     NetworkInterfaceId: id,
