@@ -21,7 +21,7 @@ import {
 } from "../netset/index.js";
 import { SOURCE_OWNER, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
 import { Engine, ownAddresses, type AuditParts } from "../graph/propagate.js";
-import { auditMatrix, type Cell, type CellPart } from "../graph/matrix.js";
+import { auditMatrix, cellParts, type Cell, type CellPart } from "../graph/matrix.js";
 import { SOURCE_IPV6, type Outcome, type Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
 import { AskedMissing, someOf } from "../model/missing.js";
@@ -72,9 +72,13 @@ export function withoutForeignIcmp(packets: PacketSet): PacketSet {
     .subtract(PacketSet.cube(ICMPV6_ONLY, PORT_ALL, IPV4_ALL));
 }
 
-type Template = Omit<AuditEntry, "source" | "notes">;
-/** What of a template its parts decide: all but its protocol and ports (see EntryParts.template). */
-type Body = Omit<Template, "protocol" | "ports" | "portRange">;
+/** A cell's protocol and ports as an entry names them (see EntryParts.label). */
+interface Label extends Pick<AuditEntry, "protocol" | "ports" | "portRange"> {
+  /** Its replies go to the client's ports (see clientPortsNote). */
+  ported: boolean;
+}
+/** What of a cell's entry its parts decide: all but the source, its protocol and ports and the notes. */
+type Body = Omit<AuditEntry, "source" | "notes" | "protocol" | "ports" | "portRange">;
 
 /** CIDR text of a set (the minimal exact cover, see toCidrs). */
 export function cidrsOf(ips: IntervalSet): string[] {
@@ -156,12 +160,17 @@ class EntryParts {
   readonly cidrs = new CidrText();
   /** Paths by outcome object, then by CIDR list object (each list object stands for one IP set). */
   private readonly paths = new Map<Outcome, Map<string[], AuditPath>>();
-  private readonly labels = new Map<number, Pick<Template, "protocol" | "ports" | "portRange">>();
+  /**
+   * Labels by protocol bounds (p0 * 256 + p1), then low port, then high port: every key a small
+   * integer (one number for all four bounds needs 48 bits, and a map keyed by such numbers boxes and
+   * hashes a heap number on every lookup).
+   */
+  private readonly labels = new Map<number, Map<number, Map<number, Label>>>();
   private readonly lists = new Map<string, string[]>();
   private readonly singles = new Map<string, string[]>();
   private readonly none: string[] = [];
 
-  /** Bodies by cell parts (see template()): hash -> [signature, body]. */
+  /** Bodies by cell parts (see body()): hash -> [signature, body]. */
   private readonly bodies = new Map<number, { sig: number[]; body: MadeBody }[]>();
   private readonly outcomeIds = new Map<Outcome, number>();
   private readonly sharedIds = new WeakMap<readonly Piece[], number[]>();
@@ -191,67 +200,28 @@ class EntryParts {
   }
 
   /**
-   * The template of a cell. A cell's entry depends only on its protocol and port ranges and on its
-   * parts' outcomes and IP sets, and all of it but the protocol and ports (its body: verdict, paths,
-   * egress IPs, deciding rule) on the parts alone. So cells with the same outcome and IP set objects
-   * share one body, worked out once, and cells that also have the same ranges share the template
-   * built from it. At quota scale ~1.8 * 10^5 cells have ~10^5 distinct templates but only
-   * ~2.6 * 10^4 distinct part lists: endpoints of one subnet meet the same shared outcomes and,
-   * through the set algebra's memo, the same IP set objects, and rows of other ports often have the
-   * same parts. The body's signature is each part's outcome and IP set identities (`outcomeIds`: see
-   * outcomeIdsOf), compared in full on every hit: exact, since the objects are immutable.
+   * The body of a cell's entry (see Body). A cell's entry depends only on its protocol and port ranges
+   * (its label, see label) and on its parts' outcomes and IP sets, and all of it but the label on the
+   * parts alone. So cells with the same outcome and IP set objects share one body, worked out once,
+   * and an entry is assembled from a body and a label only when a source's copy is made (see
+   * withAddresses). At quota scale ~1.8 * 10^5 cells have only ~2.6 * 10^4 distinct part lists:
+   * endpoints of one subnet meet the same shared outcomes and, through the set algebra's memo, the
+   * same IP set objects, and rows of other ports often have the same parts. The body's signature is
+   * each part's outcome and IP set identities (`outcomeIds`: see outcomeIdsOf), compared in full on
+   * every hit: exact, since the objects are immutable.
    */
-  template(cell: Cell, outcomeIds: readonly number[]): Made {
+  body(cell: Cell, outcomeIds: readonly number[]): MadeBody {
     const n = this.signature(cell, outcomeIds);
     const sig = this.scratch;
     let h = 0x2545f491;
     for (let k = 0; k < n; k++) h = mix(h, sig[k]!);
     h &= 0x3fffffff; // a small-integer map key
     let bucket = this.bodies.get(h);
-    let body: MadeBody | undefined;
-    if (bucket)
-      for (const e of bucket)
-        if (sameNumbers(e.sig, sig, n)) {
-          body = e.body;
-          break;
-        }
-    if (!body) {
-      body = madeBodyOf(bodyOf(cell, this));
-      if (!bucket) this.bodies.set(h, (bucket = []));
-      bucket.push({ sig: sig.slice(0, n), body });
-    }
-    // (Indexed, not destructured: this runs for every cell.)
-    const p0 = cell.protocols[0];
-    const p1 = cell.protocols[1];
-    const lo = cell.ports[0];
-    const hi = cell.ports[1];
-    // The four bounds fit in 48 bits: an exact key.
-    const key = ((p0 * 256 + p1) * 65536 + lo) * 65536 + hi;
-    let made = body.byRanges.get(key);
-    if (!made) {
-      const label = this.label(key, p0, p1, lo, hi);
-      const b = body.b;
-      made = {
-        // Fields in AuditEntry's order.
-        t: {
-          protocol: label.protocol,
-          ports: label.ports,
-          portRange: label.portRange,
-          verdict: b.verdict,
-          reachable: b.reachable,
-          exits: b.exits,
-          egressIps: b.egressIps,
-          blockedBy: b.blockedBy,
-          reason: b.reason,
-          paths: b.paths,
-        },
-        sourceIp: body.sourceIp,
-        owner: body.owner,
-        ported: WITH_PORTS.has(label.protocol),
-      };
-      body.byRanges.set(key, made);
-    }
-    return made;
+    if (bucket) for (const e of bucket) if (sameNumbers(e.sig, sig, n)) return e.body;
+    const body = madeBodyOf(bodyOf(cell, this));
+    if (!bucket) this.bodies.set(h, (bucket = []));
+    bucket.push({ sig: sig.slice(0, n), body });
+    return body;
   }
 
   /**
@@ -260,12 +230,13 @@ class EntryParts {
    */
   private signature(cell: Cell, outcomeIds: readonly number[]): number {
     const sig = this.scratch;
-    for (let k = 0; k < cell.parts.length; k++) {
-      const part = cell.parts[k]!;
-      sig[2 * k] = outcomeIds[part.index]!;
-      sig[2 * k + 1] = part.ips.id();
+    const idx = cell.idx;
+    const ips = cell.ips;
+    for (let k = 0; k < idx.length; k++) {
+      sig[2 * k] = outcomeIds[idx[k]!]!;
+      sig[2 * k + 1] = ips[k]!.id();
     }
-    return 2 * cell.parts.length;
+    return 2 * idx.length;
   }
 
   /** Ids of the outcomes of a matrix's input pieces, by piece index (see CellPart.index). */
@@ -313,22 +284,27 @@ class EntryParts {
     return p;
   }
 
-  /** protocol, ports and portRange of a cell, by `key`, its four bounds (see template). */
-  private label(
-    key: number,
-    p0: number,
-    p1: number,
-    lo: number,
-    hi: number,
-  ): Pick<Template, "protocol" | "ports" | "portRange"> {
-    let l = this.labels.get(key);
+  /** protocol, ports and portRange of a cell, one object per distinct four bounds (see labels). */
+  label(cell: Cell): Label {
+    // (Indexed, not destructured: this runs for every cell.)
+    const p0 = cell.protocols[0];
+    const p1 = cell.protocols[1];
+    const lo = cell.ports[0];
+    const hi = cell.ports[1];
+    let byLo = this.labels.get(p0 * 256 + p1);
+    if (!byLo) this.labels.set(p0 * 256 + p1, (byLo = new Map<number, Map<number, Label>>()));
+    let byHi = byLo.get(lo);
+    if (!byHi) byLo.set(lo, (byHi = new Map<number, Label>()));
+    let l = byHi.get(hi);
     if (!l) {
+      const protocol = p0 === p1 ? protocolName(p0) : `${p0}-${p1}`;
       l = {
-        protocol: p0 === p1 ? protocolName(p0) : `${p0}-${p1}`,
+        protocol,
         ports: portsLabel(p0, p1, lo, hi),
         portRange: usesPorts(p0, p1) ? { from: lo, to: hi } : null,
+        ported: WITH_PORTS.has(protocol),
       };
-      this.labels.set(key, l);
+      byHi.set(hi, l);
     }
     return l;
   }
@@ -359,42 +335,33 @@ function sameNumbers(a: readonly number[], b: readonly number[], n: number): boo
   return true;
 }
 
-/** One round of a multiplicative 32-bit mix, for the template hash. */
+/** One round of a multiplicative 32-bit mix, for the body hash. */
 function mix(h: number, x: number): number {
   h = Math.imul(h ^ x, 0x9e3779b1);
   return h ^ (h >>> 15);
 }
 
 /**
- * A template with what each source's copy of it needs, worked out once per template (classes share
- * templates, and a source's copy is made for every source): whether it holds placeholders to fill in.
+ * A body with what each source's copy of it needs, worked out once per body (classes share bodies, and
+ * a source's copy is made for every source): whether it holds placeholders to fill in.
  */
-interface Made {
-  t: Template;
+interface MadeBody {
+  b: Body;
   /** Its egress IPs name the source's own address (see namesSourceIp). */
   sourceIp: boolean;
   /** Its rules name the source's instance (see namesOwner). */
   owner: boolean;
-  /** Its replies go to the client's ports (see clientPortsNote). */
-  ported: boolean;
-}
-
-/** A body with what the Made records of its templates take from it (see Made). */
-interface MadeBody {
-  b: Body;
-  sourceIp: boolean;
-  owner: boolean;
-  /** Its templates, by their four bounds (see EntryParts.template). */
-  byRanges: Map<number, Made>;
 }
 
 function madeBodyOf(b: Body): MadeBody {
-  return { b, sourceIp: namesSourceIp(b), owner: namesOwner(b), byRanges: new Map<number, Made>() };
+  return { b, sourceIp: namesSourceIp(b), owner: namesOwner(b) };
 }
 
 /** What the sources of one class get (see Engine.classKey). */
 interface Class {
-  made: Made[];
+  /** Entry k is labels[k] with bodies[k]: one per cell. */
+  labels: Label[];
+  bodies: MadeBody[];
   /** Their outcomes that data the input lacks decides (see AskedMissing). */
   lacking: Outcome[];
 }
@@ -478,7 +445,7 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
   };
   const queryIps = new Map<PacketSet, IntervalSet>();
   /** A class's entries, and the outcomes of them that data the input lacks decides (see AskedMissing). */
-  const templatesOf = (source: Endpoint): Class => {
+  const classOf = (source: Endpoint): Class => {
     // A source that asks about its own addresses gets its own answer to them (the host delivers
     // them to itself), so it is a class of its own.
     const q = queryOf(source);
@@ -493,15 +460,19 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
       const ids = parts.outcomeIdsOf(pieces);
       const cells = auditMatrix(pieces);
       const lacking = new Set<Outcome>();
-      for (const cell of cells) for (const p of cell.parts) if (p.outcome.missing) lacking.add(p.outcome);
-      const made = cells.map((cell) => parts.template(cell, ids));
-      c = { made, lacking: [...lacking] };
+      for (const cell of cells)
+        for (const i of cell.idx) if (cell.outcomes[i]!.missing) lacking.add(cell.outcomes[i]!);
+      c = {
+        labels: cells.map((cell) => parts.label(cell)),
+        bodies: cells.map((cell) => parts.body(cell, ids)),
+        lacking: [...lacking],
+      };
       classes.set(key, c);
     }
     return c;
   };
   let sources = 0;
-  const emit = (ep: Endpoint, { made, lacking }: Class): void => {
+  const emit = (ep: Endpoint, { labels, bodies, lacking }: Class): void => {
     sources++;
     asked.reached(ep, lacking);
     const source = sourceOf(engine, ep);
@@ -509,24 +480,31 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     const v6 = ipv6Senders(ep, fix, auditedPrefixes(ep));
     const portsNote = clientPortsNote(ep);
     const withNote = portsNote === undefined ? NO_NOTES : [portsNote];
-    for (const m of made) {
-      results.push(withAddresses(source, m, fix, v6, m.ported ? withNote : NO_NOTES));
-      counts[m.t.verdict]++;
+    for (let k = 0; k < labels.length; k++) {
+      const label = labels[k]!;
+      const body = bodies[k]!;
+      results.push(withAddresses(source, label, body, fix, v6, label.ported ? withNote : NO_NOTES));
+      counts[body.b.verdict]++;
     }
   };
   for (const ep of opts.sources ?? model.endpoints) {
-    emit(ep, templatesOf(ep));
+    emit(ep, classOf(ep));
     const others = publicAddressSenders(engine, ep);
     if (others.length === 0) continue;
     // Another address's entries are given where they differ from the interface's own to IPv4
     // destinations (it sends IPv6 from the same address the interface does): in value, since other
     // addresses are other classes; where they name the source's public IP (a placeholder), they show
     // another egress IP.
-    // (A Made's flags follow from its template: comparing them compares the templates.)
-    const own = templatesOf(ipv4Only(ep, ep.privateIps)).made;
+    // (A MadeBody's flags follow from its body: comparing them compares the bodies.)
+    const own = classOf(ipv4Only(ep, ep.privateIps));
     for (const other of others) {
-      const theirs = templatesOf(other);
-      if (!isDeepStrictEqual(theirs.made, own) || theirs.made.some((m) => m.sourceIp)) emit(other, theirs);
+      const theirs = classOf(other);
+      if (
+        !isDeepStrictEqual(theirs.labels, own.labels) ||
+        !isDeepStrictEqual(theirs.bodies, own.bodies) ||
+        theirs.bodies.some((b) => b.sourceIp)
+      )
+        emit(other, theirs);
     }
   }
   return {
@@ -645,7 +623,7 @@ function ipv6Senders(ep: Endpoint, fix: (s: string) => string, prefixes: Interva
 }
 
 /**
- * Whether a template's egress IPs hold a placeholder for the source's own address (see sourceFixer):
+ * Whether a body's egress IPs hold a placeholder for the source's own address (see sourceFixer):
  * its allowed parts', or where a path's packets leave though their replies are stopped or in doubt.
  */
 function namesSourceIp(t: Body): boolean {
@@ -654,7 +632,7 @@ function namesSourceIp(t: Body): boolean {
   );
 }
 
-/** Whether a template's rules name the source's own instance (a placeholder, see sourceFixer). */
+/** Whether a body's rules name the source's own instance (a placeholder, see sourceFixer). */
 function namesOwner(t: Body): boolean {
   return (
     t.blockedBy?.resource === SOURCE_OWNER || t.paths.some((p) => p.blockedBy?.resource === SOURCE_OWNER)
@@ -667,13 +645,14 @@ function ownerFilled(b: AuditEntry["blockedBy"], fix: (s: string) => string): Au
 }
 
 /**
- * One source's entry: the class's template with the source in front and its placeholders filled in
- * with this endpoint's addresses and instance (where the template names them), copying only what
+ * One source's entry: a cell's label and body with the source in front and the body's placeholders
+ * filled in with this endpoint's addresses and instance (where it names them), copying only what
  * changes. Fields in the order of AuditEntry.
  */
 function withAddresses(
   source: AuditSource,
-  { t, sourceIp, owner }: Made,
+  label: Label,
+  { b: t, sourceIp, owner }: MadeBody,
   fix: (s: string) => string,
   v6: readonly string[],
   notes: readonly string[],
@@ -711,9 +690,9 @@ function withAddresses(
   }
   return {
     source,
-    protocol: t.protocol,
-    ports: t.ports,
-    portRange: t.portRange,
+    protocol: label.protocol,
+    ports: label.ports,
+    portRange: label.portRange,
     verdict: t.verdict,
     reachable: t.reachable,
     exits: t.exits,
@@ -805,7 +784,7 @@ function bodyOf(cell: Cell, shared: EntryParts): Body {
   // Paths in address order: the walk's order follows the input's (the order AWS happened to list
   // subnets or routes in), and a nightly job comparing reports must not see that as a change. The
   // parts are disjoint, so their lowest addresses differ.
-  const parts = [...cell.parts].sort((a, b) => a.ips.compareMin(b.ips));
+  const parts = cellParts(cell).sort((a, b) => a.ips.compareMin(b.ips));
   const paths = new Array<AuditPath>(parts.length);
   const allowedIps: IntervalSet[] = [];
   const exits: ExitKind[] = [];

@@ -22,10 +22,23 @@ export interface CellPart {
   ips: IntervalSet;
 }
 
+/**
+ * One protocol range x port range with one picture: its parts, in input order, as two parallel lists
+ * (the index of each part's piece in the input and its destinations there) and the outcomes of all
+ * the input's pieces by index, one list per matrix (see cellParts). At quota scale a run has ~10^5
+ * cells of a few parts each: an object per part was most of what the sweep allocated.
+ */
 export interface Cell {
   protocols: [number, number];
   ports: [number, number];
-  parts: CellPart[];
+  idx: number[];
+  ips: IntervalSet[];
+  outcomes: readonly Outcome[];
+}
+
+/** A cell's parts as objects, in input order. */
+export function cellParts(cell: Cell): CellPart[] {
+  return cell.idx.map((index, k) => ({ outcome: cell.outcomes[index]!, index, ips: cell.ips[k]! }));
 }
 
 // Cut points are integers 0..65536, so they sort as an Int32Array: the typed array's native numeric
@@ -183,8 +196,13 @@ function sweep(groups: Group[]): Cell[] {
   const lastY: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
   const lastR: (IntervalSet | undefined)[] = new Array<IntervalSet | undefined>(n);
   const groupOf: number[] = new Array<number>(n);
-  groups.forEach((g, gi) => g.outcomes.forEach((_, i) => (groupOf[g.first + i] = gi)));
-  const outcomeOf = (i: number): Outcome => groups[groupOf[i]!]!.outcomes[i - groups[groupOf[i]!]!.first]!;
+  const outcomes: Outcome[] = new Array<Outcome>(n);
+  groups.forEach((g, gi) =>
+    g.outcomes.forEach((o, i) => {
+      groupOf[g.first + i] = gi;
+      outcomes[g.first + i] = o;
+    }),
+  );
   const wRuns: (PortRuns | undefined)[] = new Array<PortRuns | undefined>(groups.length);
   // Scratch lists reused all along (with their own counts: emptying an array by `length = 0` drops
   // its storage, and the sweep would allocate it again for every cell).
@@ -275,13 +293,16 @@ function sweep(groups: Group[]): Cell[] {
       const idx = cellIdx[c]!;
       const ips = cellIps[c]!;
       const last = here[here.length - 1];
-      if (last && last.ports[1] + 1 === lo && sameAsScratch(last.parts, idx, ips, nParts)) {
+      if (last && last.ports[1] + 1 === lo && sameAsScratch(last, idx, ips, nParts)) {
         last.ports[1] = hi;
       } else {
-        const parts: CellPart[] = new Array<CellPart>(nParts);
-        for (let m = 0; m < nParts; m++)
-          parts[m] = { outcome: outcomeOf(idx[m]!), index: idx[m]!, ips: ips[m]! };
-        here.push({ protocols: [pLo, pHi], ports: [lo, hi], parts });
+        here.push({
+          protocols: [pLo, pHi],
+          ports: [lo, hi],
+          idx: idx.slice(0, nParts),
+          ips: ips.slice(0, nParts),
+          outcomes,
+        });
       }
     }
     if (here.length === 0) continue;
@@ -296,20 +317,11 @@ function sweep(groups: Group[]): Cell[] {
   return cells;
 }
 
-function sameAsScratch(a: CellPart[], idx: number[], ips: IntervalSet[], n: number): boolean {
-  if (a.length !== n) return false;
-  for (let n = 0; n < a.length; n++) {
-    const p = a[n]!;
-    if (p.index !== idx[n] || (p.ips !== ips[n] && !p.ips.equals(ips[n]!))) return false;
-  }
+function sameAsScratch(a: Cell, idx: number[], ips: IntervalSet[], n: number): boolean {
+  if (a.idx.length !== n) return false;
+  for (let k = 0; k < n; k++)
+    if (a.idx[k] !== idx[k] || (a.ips[k] !== ips[k] && !a.ips[k]!.equals(ips[k]!))) return false;
   return true;
-}
-
-function sameParts(a: CellPart[], b: CellPart[]): boolean {
-  return (
-    a.length === b.length &&
-    a.every((p, i) => p.index === b[i]!.index && (p.ips === b[i]!.ips || p.ips.equals(b[i]!.ips)))
-  );
 }
 
 function sameCells(a: Cell[], b: Cell[]): boolean {
@@ -317,7 +329,9 @@ function sameCells(a: Cell[], b: Cell[]): boolean {
     a.length === b.length &&
     a.every(
       (c, i) =>
-        c.ports[0] === b[i]!.ports[0] && c.ports[1] === b[i]!.ports[1] && sameParts(c.parts, b[i]!.parts),
+        c.ports[0] === b[i]!.ports[0] &&
+        c.ports[1] === b[i]!.ports[1] &&
+        sameAsScratch(c, b[i]!.idx, b[i]!.ips, b[i]!.idx.length),
     )
   );
 }

@@ -2,7 +2,7 @@
 // matrix sweeps, caches keyed by object identity) must give exactly the cells of the plain path
 // (Engine.fromEndpoint + matrix), on random networks and for the query shapes runAudit uses.
 import { describe, expect, it } from "vitest";
-import { auditMatrix, matrix, type Cell } from "../../src/graph/matrix.js";
+import { auditMatrix, cellParts, matrix, type Cell } from "../../src/graph/matrix.js";
 import { Engine } from "../../src/graph/propagate.js";
 import type { Endpoint } from "../../src/model/types.js";
 import { IntervalSet, IPV4_ALL, IPV6_ALL, PacketSet } from "../../src/netset/index.js";
@@ -13,7 +13,7 @@ function project(cells: Cell[]): unknown[] {
   return cells.map((c) => ({
     protocols: c.protocols,
     ports: c.ports,
-    parts: c.parts.map((p) => ({
+    parts: cellParts(c).map((p) => ({
       verdict: p.outcome.verdict,
       exit: p.outcome.exit,
       egressIp: p.outcome.egressIp,
