@@ -811,7 +811,8 @@ export class Engine {
         rule: null,
         detail: s.label,
       };
-      if (!s.interface)
+      if (s.inDoubt) pieces.push(unknown(part, `${reached}: ${s.inDoubt.reason}`, before, s.inDoubt.missing));
+      else if (!s.interface)
         pieces.push(
           unknown(part, `${reached}; the input does not say which security groups it has`, before, s.missing),
         );

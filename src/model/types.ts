@@ -219,6 +219,12 @@ export interface ServiceAddress {
    * say an audit of internet destinations, is not incomplete for it.
    */
   missing?: ModelNote;
+  /**
+   * Set when what answers there may not (AWS: an interface VPC endpoint that is not `available`):
+   * what reaches the address is unknown, for `reason`, whatever the interface's filters say; `missing`
+   * as above, when the input lacks the data that would tell.
+   */
+  inDoubt?: { reason: string; missing?: ModelNote };
 }
 
 /**

@@ -19,6 +19,7 @@ import { instanceServices } from "./instance-services.js";
 import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from "./interface-types.js";
 import type { RawInstance, RawNetworkInterface } from "./raw.js";
 import type { Located } from "./snapshot.js";
+import { endpointStateDoubt } from "./vpc-endpoint.js";
 
 const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
 /** IANA's dynamic ports, which Windows and macOS pick client ports from. */
@@ -85,7 +86,18 @@ function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigi
     vpce?.VpcEndpointId ?? /vpce-[0-9a-f]+/.exec(eni.Description ?? "")?.[0] ?? eni.NetworkInterfaceId;
   const service = vpce?.ServiceName ? ` (${vpce.ServiceName})` : "";
   const label = `the interface VPC endpoint ${id}${service}`;
+  // An endpoint describe-vpc-endpoints lists that is not `available` may not answer (one it does not
+  // list is read as its interface says: there, in use).
+  const doubt = vpce && endpointStateDoubt(id, vpce.State);
   (subnet.serviceAddresses ??= []).push({
+    ...(doubt && {
+      inDoubt: {
+        reason: doubt.gone
+          ? `${doubt.why}, so whether anything answers at its address cannot be told`
+          : doubt.why,
+        ...(doubt.missing && { missing: { resource: id, message: doubt.why } }),
+      },
+    }),
     ips: IntervalSet.fromRanges(ips.map((ip) => [ip, ip] as const)),
     label,
     ref: { resource: id, kind: "vpc-endpoint", rule: null },

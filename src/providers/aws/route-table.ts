@@ -13,12 +13,12 @@ import {
   missingReason,
   undecidedTarget,
   unresolvedPrefixList,
-  unprinted,
   type AwsContext,
 } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 import type { RawRoute, RawRouteTable } from "./raw.js";
 import type { Located } from "./snapshot.js";
+import { endpointStateDoubt } from "./vpc-endpoint.js";
 
 /** At equal prefix length: a static CIDR beats a prefix-list route, which beats a propagated one. */
 const PREF_STATIC = 3;
@@ -432,21 +432,6 @@ function isGatewayServiceList(ctx: AwsContext, id: string): boolean {
   );
 }
 
-/** The states describe-vpc-endpoints prints (VpcEndpoint State; the API reference capitalises them). */
-const ENDPOINT_STATES = new Set([
-  "pendingAcceptance",
-  "pending",
-  "available",
-  "deleting",
-  "deleted",
-  "rejected",
-  "failed",
-  "expired",
-  "partial",
-]);
-/** Of those, the states of an endpoint AWS is still setting up or taking down. */
-const ENDPOINT_CHANGING = new Set(["pendingAcceptance", "pending", "deleting", "partial"]);
-
 /**
  * Routes to a listed VPC endpoint that is not `available` are undecided: one without a State (which
  * describe-vpc-endpoints always prints) or with one AWS does not print ("Available") is missing data,
@@ -465,29 +450,16 @@ function noteEndpointStates(ctx: AwsContext): void {
     }
   for (const { item: e } of ctx.raw.VpcEndpoints) {
     const id = e.VpcEndpointId;
-    const state = e.State;
-    if (!routed.has(id) || state === "available" || ctx.undecidedTargets.has(id)) continue;
-    if (!state)
-      undecidedTarget(
-        ctx,
-        id,
-        `the state of ${id} is not in the input (describe-vpc-endpoints prints State), so whether it carries traffic cannot be told`,
-      );
-    else if (!ENDPOINT_STATES.has(state))
-      undecidedTarget(
-        ctx,
-        id,
-        `${id} has state ${unprinted(state, ENDPOINT_STATES)}, so whether it carries traffic cannot be told`,
-      );
-    else if (ENDPOINT_CHANGING.has(state))
-      ctx.undecidedTargets.set(
-        id,
-        `${id} is ${state} (AWS is still setting it up or taking it down), so whether it carries traffic yet cannot be told`,
-      );
+    if (!routed.has(id) || ctx.undecidedTargets.has(id)) continue;
+    const doubt = endpointStateDoubt(id, e.State);
+    if (!doubt) continue;
+    if (doubt.missing) undecidedTarget(ctx, id, doubt.why);
     else
       ctx.undecidedTargets.set(
         id,
-        `${id} is ${state}: it carries no traffic, and whether routes to it drop the traffic (blackholes) or are gone, leaving it to a wider route, cannot be told`,
+        doubt.gone
+          ? `${doubt.why}, and whether routes to it drop the traffic (blackholes) or are gone, leaving it to a wider route, cannot be told`
+          : doubt.why,
       );
   }
 }

@@ -715,6 +715,91 @@ describe("subnets, route tables and gateways", () => {
     expect(audited.unknowns.map((u) => u.resource)).toContain("vpce-0b");
   });
 
+  it("an interface endpoint that is not available may not answer: what reaches its address is unknown, whatever its groups", () => {
+    const d = tinyVpc();
+    // Endpoints of one subnet, each with one interface whose group lets everything in.
+    const states: [string, string | undefined][] = [
+      ["a", "pendingAcceptance"],
+      ["b", "rejected"],
+      ["c", undefined],
+      ["d", "Available"],
+      ["e", "available"],
+    ];
+    d.SecurityGroups!.push({
+      GroupId: "sg-open",
+      GroupName: "open",
+      VpcId: "vpc-1",
+      IpPermissions: [{ IpProtocol: "-1", IpRanges: [{ CidrIp: "0.0.0.0/0" }] }],
+      IpPermissionsEgress: [],
+    });
+    d.VpcEndpoints = states.map(([x, state]) => ({
+      VpcEndpointId: `vpce-${x}`,
+      VpcEndpointType: "Interface",
+      ServiceName: "com.amazonaws.us-east-1.ssm",
+      VpcId: "vpc-1",
+      NetworkInterfaceIds: [`eni-${x}`],
+      ...(state === undefined ? {} : { State: state }),
+    }));
+    d.NetworkInterfaces!.push(
+      ...states.map(([x], k) => ({
+        ...eni(`eni-${x}`, "subnet-pub", `10.0.0.${60 + k}`, ["sg-open"]),
+        InterfaceType: "vpc_endpoint",
+      })),
+    );
+    const m = model(d);
+    const addresses = m.subnets.get("subnet-pub")!.serviceAddresses!;
+    expect(
+      addresses.map((a) => [a.ref.resource, a.inDoubt?.reason ?? null, a.inDoubt?.missing ?? null]),
+    ).toEqual([
+      [
+        "vpce-a",
+        "vpce-a is pendingAcceptance (AWS is still setting it up or taking it down), so whether it carries traffic yet cannot be told",
+        null,
+      ],
+      [
+        "vpce-b",
+        "vpce-b is rejected: it carries no traffic, so whether anything answers at its address cannot be told",
+        null,
+      ],
+      [
+        "vpce-c",
+        "the state of vpce-c is not in the input (describe-vpc-endpoints prints State), so whether it carries traffic cannot be told",
+        {
+          resource: "vpce-c",
+          message:
+            "the state of vpce-c is not in the input (describe-vpc-endpoints prints State), so whether it carries traffic cannot be told",
+        },
+      ],
+      [
+        "vpce-d",
+        'vpce-d has state "Available", which is not one AWS prints (pendingAcceptance, pending, available, deleting, deleted, rejected, failed, expired, partial), so whether it carries traffic cannot be told',
+        expect.objectContaining({ resource: "vpce-d" }),
+      ],
+      ["vpce-e", null, null],
+    ]);
+    // Only a run that reaches them lists the missing data: not the model.
+    expect(m.unknowns.filter((u) => u.resource.startsWith("vpce-"))).toEqual([]);
+    const asked = new AskedMissing(m);
+    const traces = runTrace(
+      m,
+      states.map((_, k) => ({ src: "eni-app", dst: `10.0.0.${60 + k}`, protocol: "tcp", port: 443 })),
+      m.endpoints,
+      undefined,
+      asked,
+    );
+    expect(traces.map((t) => t.verdict)).toEqual(["unknown", "unknown", "unknown", "unknown", "allowed"]);
+    expect(traces[0]!.reason).toContain(
+      "reaches the interface VPC endpoint vpce-a (com.amazonaws.us-east-1.ssm)",
+    );
+    expect(traces[4]!.exit).toBe("cloud-service");
+    expect(
+      asked
+        .unknowns()
+        .filter((u) => u.resource.startsWith("vpce-"))
+        .map((u) => u.resource),
+    ).toEqual(["vpce-c", "vpce-d"]);
+  });
+
   it("a VPC Route Server route (next hop by address) is unknown beyond; an active route with no target is unknown, not a blackhole", () => {
     const traced = (d: Docs, dst = "8.8.8.8") =>
       runTrace(model(d), [{ src: "eni-app", dst, protocol: "tcp", port: 443 }])[0]!;
