@@ -4,6 +4,7 @@
 import { innerList } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
+import { unprinted } from "./context.js";
 import type { RawRouteTable } from "./raw.js";
 
 /**
@@ -29,27 +30,45 @@ export function associationClaim(
   return { id: tableId, ...(state !== undefined ? { state } : {}) };
 }
 
+/** The states describe-route-tables prints for an association (RouteTableAssociationStateCode). */
+const ASSOCIATION_STATES = new Set([
+  "associating",
+  "associated",
+  "disassociating",
+  "disassociated",
+  "failed",
+]);
+
 /**
  * Which of the claims on `what` applies: the one, if they agree and none is still being made or
- * undone; else why that cannot be told (the input order must not decide it).
+ * undone; else why that cannot be told (the input order must not decide it), and whether that is data
+ * the input lacks (`missing`: an association state AWS does not print, read as one not saved; two
+ * tables claiming it) rather than a change AWS is making (`associating`, `disassociating`).
  */
 export function settle(
   claims: Claim[] | undefined,
   what: string,
   kind: string,
-): { id: string } | { why: string } | undefined {
+): { id: string } | { why: string; missing: boolean } | undefined {
   if (!claims || claims.length === 0) return undefined;
   const moving = [...claims]
     .sort((a, b) => ascending(a.id, b.id))
     .find((c) => c.state !== undefined && c.state !== "associated");
   if (moving)
-    return {
-      why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
-    };
+    return ASSOCIATION_STATES.has(moving.state!)
+      ? {
+          why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
+          missing: false,
+        }
+      : {
+          why: `the association of ${moving.id} with ${what} has state ${unprinted(moving.state, ASSOCIATION_STATES)}, so which ${kind} applies cannot be told`,
+          missing: true,
+        };
   const ids = [...new Set(claims.map((c) => c.id))].sort();
   if (ids.length > 1)
     return {
       why: `${ids.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
+      missing: true,
     };
   return { id: ids[0]! };
 }

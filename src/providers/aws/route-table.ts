@@ -193,6 +193,7 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
             "describe-route-tables",
             "whether a gateway route table routes what comes in through it",
           ),
+          missing: true,
         }
       : settle(claims, gatewayId, "gateway route table")!;
     if ("id" in applies) {
@@ -208,7 +209,8 @@ export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void
       routes: [],
       unknown: applies.why,
     });
-    ctx.model.unknowns.push({ resource: gatewayId, message: applies.why });
+    // (An association AWS is making or undoing is no data missing: unknown with the reason only.)
+    if (applies.missing) ctx.model.unknowns.push({ resource: gatewayId, message: applies.why });
   }
   if (!ctx.raw.present.has("RouteTables")) {
     for (const s of ctx.model.subnets.values()) {

@@ -128,13 +128,14 @@ export function convertSubnets(ctx: AwsContext): void {
               "describe-route-tables",
               "which route table applies to it",
             ),
+            missing: true,
           }
         : settle(mainRt.get(s.VpcId), `${s.VpcId} (main)`, "route table"));
     let routeTableId = rt && "id" in rt ? rt.id : null;
     // (A failed call is named first: the IAM action missing is what to fix.)
     const sharedWhy = ctx.gapReason("RouteTables") === undefined ? shared.get(s.SubnetId) : undefined;
     if (rt === undefined && sharedWhy !== undefined)
-      rt = { why: `the route table of ${s.SubnetId} is not in the input: ${sharedWhy}` };
+      rt = { why: `the route table of ${s.SubnetId} is not in the input: ${sharedWhy}`, missing: true };
     if (rt && "why" in rt) {
       // Which table applies cannot be told: a stand-in that is not read, with the reason.
       routeTableId = `rtb-unknown:${s.SubnetId}`;
@@ -144,7 +145,8 @@ export function convertSubnets(ctx: AwsContext): void {
         routes: [],
         unknown: rt.why,
       });
-      ctx.model.unknowns.push({ resource: s.SubnetId, message: rt.why });
+      // (An association AWS is making or undoing is no data missing: unknown with the reason only.)
+      if (rt.missing) ctx.model.unknowns.push({ resource: s.SubnetId, message: rt.why });
     } else if (routeTableId === null) {
       ctx.model.unknowns.push({
         resource: s.SubnetId,

@@ -595,6 +595,8 @@ describe("subnets, route tables and gateways", () => {
     expect(traced(d).reason).toMatch(
       /rtb-edge is associating with igw-1: which gateway route table applies while that changes is not known/,
     );
+    // (A change AWS is making: unknown, but no data missing.)
+    expect(model(d).unknowns.filter((u) => u.resource === "igw-1")).toEqual([]);
   });
 
   it("vpce- targets: gateway endpoints reach the service; Gateway Load Balancer endpoints are unknown beyond", () => {
@@ -1710,6 +1712,16 @@ describe("missing and malformed data", () => {
       unknown:
         "rtb-priv is associating with subnet-priv: which route table applies while that changes is not known",
     });
+    // A change AWS is making is no data missing (exit code 0); a state AWS does not print is (3).
+    expect(model(d).unknowns.filter((u) => u.resource === "subnet-priv")).toEqual([]);
+    d = tinyVpc();
+    assoc(d, 2).AssociationState = { State: "Associated" };
+    const odd =
+      'the association of rtb-priv with subnet-priv has state "Associated", which is not one AWS prints (associating, associated, disassociating, disassociated, failed), so which route table applies cannot be told';
+    expect(subnetTable(d)).toEqual({ id: "rtb-unknown:subnet-priv", unknown: odd });
+    expect(model(d).unknowns.filter((u) => u.resource === "subnet-priv")).toEqual([
+      { resource: "subnet-priv", message: odd },
+    ]);
     // Two tables (or ACLs) each claiming the subnet, in either order: the order must not decide.
     for (const order of [0, 1]) {
       d = tinyVpc();
