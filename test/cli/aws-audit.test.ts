@@ -1353,7 +1353,7 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
   it("an interface VPC endpoint saved without its security groups: 3 where a verdict reaches its addresses, else 0", () => {
     const dir = dirOf(withEndpoints());
     const entry =
-      "  - vpce-ssm: the security groups of the interface VPC endpoint vpce-ssm (com.amazonaws.us-east-1.ssm) are not in the input (its interface eni-vpce has no Groups): whether they let in what reaches 10.0.0.50 is not known";
+      "  - vpce-ssm: the security groups of the interface VPC endpoint vpce-ssm (com.amazonaws.us-east-1.ssm) are not in the input (its interface eni-vpce has no Groups, nor has vpce-ssm in describe-vpc-endpoints): whether they let in what reaches 10.0.0.50 is not known";
     // The internet only, the endpoints' routes included: nothing reaches it.
     const whole = cli("aws", "--from-dir", dir);
     expect(whole.stdout).not.toContain("Could not be read");

@@ -89,6 +89,7 @@ function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigi
   // An endpoint describe-vpc-endpoints lists that is not `available` may not answer (one it does not
   // list is read as its interface says: there, in use).
   const doubt = vpce && endpointStateDoubt(id, vpce.State);
+  const groups = eni.Groups ?? vpce?.Groups;
   (subnet.serviceAddresses ??= []).push({
     ...(doubt && {
       inDoubt: {
@@ -102,14 +103,15 @@ function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigi
     label,
     ref: { resource: id, kind: "vpc-endpoint", rule: null },
     // describe-network-interfaces lists an endpoint interface's groups as it does any interface's
-    // (an empty list when it has none): without the field they are not known, and what reaches the
-    // addresses is unknown, data missing for a run that gets there (not for one that never does).
-    ...(eni.Groups
-      ? { interface: { id: eni.NetworkInterfaceId, filterIds: eni.Groups.map((g) => g.GroupId) } }
+    // (an empty list when it has none), and describe-vpc-endpoints the endpoint's (its interfaces'):
+    // without either they are not known, and what reaches the addresses is unknown, data missing for
+    // a run that gets there (not for one that never does).
+    ...(groups
+      ? { interface: { id: eni.NetworkInterfaceId, filterIds: groups.map((g) => g.GroupId) } }
       : {
           missing: {
             resource: id,
-            message: `the security groups of ${label} are not in the input (its interface ${eni.NetworkInterfaceId} has no Groups): whether they let in what reaches ${someOf(ips.map(formatIp), 5)} is not known`,
+            message: `the security groups of ${label} are not in the input (its interface ${eni.NetworkInterfaceId} has no Groups${vpce ? `, nor has ${id} in describe-vpc-endpoints` : ""}): whether they let in what reaches ${someOf(ips.map(formatIp), 5)} is not known`,
           },
         }),
   });

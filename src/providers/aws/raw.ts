@@ -13,6 +13,8 @@ const icmpNumber = z.number().int().min(-1).max(255);
 const tags = z.array(z.looseObject({ Key: str.nullish(), Value: str.nullish() })).nullish();
 /** A CIDR block association's state (VPC and subnet blocks): "associated", "disassociated" ... */
 const blockState = z.looseObject({ State: str.nullish() }).nullish();
+/** The security groups of an interface (GroupIdentifier list). */
+const groupRefs = z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish();
 
 export const Vpc = z.looseObject({
   VpcId: str,
@@ -152,7 +154,7 @@ export const NetworkInterface = z
     /** Prefix delegation (EKS puts pods' addresses in these): blocks the interface owns. */
     Ipv4Prefixes: z.array(z.looseObject({ Ipv4Prefix: str.nullish() })).nullish(),
     Ipv6Prefixes: z.array(z.looseObject({ Ipv6Prefix: str.nullish() })).nullish(),
-    Groups: z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish(),
+    Groups: groupRefs,
     Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
     Attachment: z
       .looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish(), NetworkCardIndex: num.nullish() })
@@ -262,6 +264,8 @@ export const VpcEndpoint = z.looseObject({
   VpcId: str.nullish(),
   ServiceName: str.nullish(),
   NetworkInterfaceIds: z.array(str).nullish(),
+  /** An interface endpoint's security groups: its interfaces' (the EC2 API reference). */
+  Groups: groupRefs,
 });
 
 export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str });

@@ -717,6 +717,34 @@ describe("subnets, route tables and gateways", () => {
     expect(audited.unknowns.map((u) => u.resource)).toContain("vpce-0b");
   });
 
+  it("an interface endpoint's interface saved without Groups takes the endpoint's from describe-vpc-endpoints", () => {
+    const d = tinyVpc();
+    d.NetworkInterfaces!.push({
+      ...eni("eni-b", "subnet-pub", "10.0.0.50", []),
+      Groups: undefined,
+      InterfaceType: "vpc_endpoint",
+    });
+    d.VpcEndpoints = [
+      {
+        VpcEndpointId: "vpce-b",
+        VpcEndpointType: "Interface",
+        State: "available",
+        ServiceName: "com.amazonaws.us-east-1.ssm",
+        VpcId: "vpc-1",
+        NetworkInterfaceIds: ["eni-b"],
+        Groups: [{ GroupId: "sg-all", GroupName: "all" }],
+      },
+    ];
+    const m = model(d);
+    const [address] = m.subnets.get("subnet-pub")!.serviceAddresses!;
+    expect(address).toMatchObject({ interface: { id: "eni-b", filterIds: ["sg-all"] } });
+    expect(address).not.toHaveProperty("missing");
+    const [t] = runTrace(m, [{ src: "eni-app", dst: "10.0.0.50", protocol: "tcp", port: 443 }]);
+    // sg-all lets nothing in: decided by the endpoint's groups, not unknown.
+    expect(t!.verdict).toBe("blocked");
+    expect(t!.blockedBy?.resource).toBe("sg-all");
+  });
+
   it("an interface endpoint that is not available may not answer: what reaches its address is unknown, whatever its groups", () => {
     const d = tinyVpc();
     // Endpoints of one subnet, each with one interface whose group lets everything in.
