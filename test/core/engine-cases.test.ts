@@ -2344,6 +2344,47 @@ describe("an instance that is stopped", () => {
     );
   });
 
+  it("still listing a public IP: kept if an Elastic IP, else in doubt (AWS releases one it assigned as the instance stops)", () => {
+    /** eni-web stopping with `association` as its public IP's listing, describe-addresses as `addresses`. */
+    const listing = (association: Record<string, string>, addresses = false): Docs => {
+      const d = stoppedVpc("stopping", "198.51.100.10");
+      const web = d.NetworkInterfaces![1] as {
+        PrivateIpAddresses: { Association?: object }[];
+        Association?: object;
+      };
+      const full = { PublicIp: "198.51.100.10", ...association };
+      web.PrivateIpAddresses[0]!.Association = full;
+      web.Association = full;
+      if (!addresses) d.Addresses = [];
+      return d;
+    };
+    const assigned =
+      "10.0.0.10 is the primary private IP of i-web, which is stopping: its public IP 198.51.100.10 is one AWS assigned (IpOwnerId amazon), which AWS releases as an instance stops, giving it a new one when it starts, so as what 10.0.0.10 reaches the internet once it is started cannot be told";
+    expect(trace(listing({ IpOwnerId: "amazon" }), { src: "eni-web" })).toMatchObject({
+      verdict: "unknown",
+      egressIp: null,
+      reason: assigned,
+    });
+    const untold = trace(listing({}), { src: "eni-web" });
+    expect(untold).toMatchObject({ verdict: "unknown", egressIp: null });
+    expect(untold.reason).toContain(
+      "whether its public IP 198.51.100.10 is an Elastic IP, which stays, or one AWS assigned",
+    );
+    // An Elastic IP, by its Association or by describe-addresses, stays.
+    for (const d of [
+      listing({ IpOwnerId: "123456789012", AllocationId: "eipalloc-1" }),
+      listing({ IpOwnerId: "123456789012" }),
+      listing({}, true),
+    ])
+      expect(trace(d, { src: "eni-web" })).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+    // The audit says the same, and names no egress IP it may not keep; no data is missing.
+    const a = audit(listing({ IpOwnerId: "amazon" }), "tcp/443");
+    expect(
+      a.results.filter((r) => r.source.id === "eni-web").map((r) => [r.verdict, r.egressIps, r.reason]),
+    ).toEqual([["unknown", [], assigned]]);
+    expect(a.unknowns).toEqual([]);
+  });
+
   it("with an Elastic IP (kept while stopped), or behind a NAT gateway, the answers are those once it runs, said stopped", () => {
     const d = stoppedVpc("stopped", "198.51.100.10");
     const t = trace(d, { src: "eni-web" });

@@ -2,7 +2,7 @@
 // need: which private addresses belong to each security group (for group references) and which private
 // address maps to which public address (for the internet gateway's 1:1 translation).
 import { InputError, jsonPath } from "../../model/errors.js";
-import { innerList, innerMap } from "../../model/maps.js";
+import { innerList, innerMap, innerSet } from "../../model/maps.js";
 import { someOf } from "../../model/missing.js";
 import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet, type IntervalSet as IpSet } from "../../netset/index.js";
@@ -328,8 +328,16 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     const type = eni.InterfaceType ?? "interface";
     if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
     const stopped = stoppedState(instance);
-    if (stopped && primaryIp !== undefined && holdsInstanceAddress(iloc!, eni, primaryIp))
-      stoppedPrimaries.push({ vpc, ip: primaryIp, instanceId: instance!.InstanceId, state: stopped });
+    if (stopped && primaryIp !== undefined && holdsInstanceAddress(iloc!, eni, primaryIp)) {
+      const association = primary?.Association ?? eni.Association;
+      stoppedPrimaries.push({
+        vpc,
+        ip: primaryIp,
+        instanceId: instance!.InstanceId,
+        state: stopped,
+        listedOwner: association?.AllocationId ? "elastic" : (association?.IpOwnerId ?? undefined),
+      });
+    }
     const kind = sourceKindOf(type);
     if (kind === undefined) {
       // What a trace from it is told (its id or address as --src).
@@ -489,7 +497,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(used)} is used`,
       });
   }
-  stoppedPublicIps(facts, stoppedPrimaries);
+  const elastic = new Map<string, Set<bigint>>();
+  for (const { vpc, priv } of eips.values()) innerSet(elastic, vpc).add(priv);
+  stoppedPublicIps(facts, stoppedPrimaries, elastic);
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   ctx.model.unplaced?.sort((x, y) => ascending(x.id, y.id));
   for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
@@ -606,6 +616,12 @@ interface StoppedPrimary {
   ip: bigint;
   instanceId: string;
   state: NotRunning;
+  /**
+   * Whose its public IP is, by its listing's Association: "elastic" (it has an AllocationId), else the
+   * IpOwnerId ("amazon" for one AWS assigned, an account for an Elastic IP); undefined when it says
+   * neither.
+   */
+  listedOwner: string | undefined;
 }
 
 /**
@@ -619,11 +635,36 @@ interface StoppedPrimary {
  * address whose public IP the input disputes. Not missing data (no call tells it): not an unknown of
  * the run. What it sends through a NAT gateway does not depend on its own public IP. A pending
  * instance (being launched or started) likewise: it may not list the public IP it is getting yet.
+ * A stopped or stopping instance that still lists a public IP keeps it only if it is an Elastic IP
+ * (describe-addresses lists it, or the listing's Association has an AllocationId or an IpOwnerId that
+ * is an account): one AWS assigned (IpOwnerId "amazon") it releases as the instance stops, and the new
+ * one it gets when started is not known; one the input does not tell apart is in doubt too. (`eips`:
+ * the addresses describe-addresses gives an Elastic IP, by VPC.)
  */
-function stoppedPublicIps(facts: InterfaceFacts, stopped: readonly StoppedPrimary[]): void {
-  for (const { vpc, ip, instanceId, state } of stopped) {
-    if (facts.publicIpOf.get(vpc)?.has(ip) || facts.publicIpInDoubt.get(vpc)?.has(ip)) continue;
+function stoppedPublicIps(
+  facts: InterfaceFacts,
+  stopped: readonly StoppedPrimary[],
+  eips: ReadonlyMap<string, ReadonlySet<bigint>>,
+): void {
+  for (const { vpc, ip, instanceId, state, listedOwner } of stopped) {
+    if (facts.publicIpInDoubt.get(vpc)?.has(ip)) continue;
     const a = formatIp(ip);
+    const pub = facts.publicIpOf.get(vpc)?.get(ip);
+    if (pub !== undefined) {
+      const elastic =
+        eips.get(vpc)?.has(ip) ||
+        listedOwner === "elastic" ||
+        (listedOwner !== undefined && listedOwner !== "amazon");
+      if (state === "pending" || elastic) continue;
+      facts.publicIpOf.get(vpc)!.delete(ip);
+      innerMap(facts.publicIpInDoubt, vpc).set(
+        ip,
+        listedOwner === "amazon"
+          ? `${a} is the primary private IP of ${instanceId}, which is ${state}: its public IP ${formatIp(pub)} is one AWS assigned (IpOwnerId amazon), which AWS releases as an instance stops, giving it a new one when it starts, so as what ${a} reaches the internet once it is started cannot be told`
+          : `${a} is the primary private IP of ${instanceId}, which is ${state}: whether its public IP ${formatIp(pub)} is an Elastic IP, which stays, or one AWS assigned, which AWS releases as an instance stops, giving it a new one when it starts, the input does not tell (describe-addresses does not list it, and its listing's Association has neither an AllocationId nor an IpOwnerId), so as what ${a} reaches the internet once it is started cannot be told`,
+      );
+      continue;
+    }
     innerMap(facts.publicIpInDoubt, vpc).set(
       ip,
       state === "pending"

@@ -15,6 +15,13 @@ const tags = z.array(z.looseObject({ Key: str.nullish(), Value: str.nullish() })
 const blockState = z.looseObject({ State: str.nullish() }).nullish();
 /** The security groups of an interface (GroupIdentifier list). */
 const groupRefs = z.array(z.looseObject({ GroupId: str, GroupName: str.nullish() })).nullish();
+/**
+ * An address's public IP (NetworkInterfaceAssociation): IpOwnerId "amazon" for a public IP AWS assigned,
+ * the owning account (and an AllocationId) for an Elastic IP.
+ */
+const publicAssociation = z
+  .looseObject({ PublicIp: str.nullish(), IpOwnerId: str.nullish(), AllocationId: str.nullish() })
+  .nullish();
 
 export const Vpc = z.looseObject({
   VpcId: str,
@@ -140,7 +147,7 @@ export const SecurityGroup = z.looseObject({
 const PrivateIp = z.looseObject({
   PrivateIpAddress: str.nullish(),
   Primary: bool.nullish(),
-  Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
+  Association: publicAssociation,
 });
 
 export const NetworkInterface = z
@@ -155,7 +162,7 @@ export const NetworkInterface = z
     Ipv4Prefixes: z.array(z.looseObject({ Ipv4Prefix: str.nullish() })).nullish(),
     Ipv6Prefixes: z.array(z.looseObject({ Ipv6Prefix: str.nullish() })).nullish(),
     Groups: groupRefs,
-    Association: z.looseObject({ PublicIp: str.nullish() }).nullish(),
+    Association: publicAssociation,
     Attachment: z
       .looseObject({ InstanceId: str.nullish(), DeviceIndex: num.nullish(), NetworkCardIndex: num.nullish() })
       .nullish(),

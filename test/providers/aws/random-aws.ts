@@ -89,6 +89,13 @@ export interface RawNat {
     IsPrimary: boolean;
   }[];
 }
+/** An address's public IP; IpOwnerId "amazon" for one AWS assigned, an account for an Elastic IP. */
+interface PublicAssociation {
+  PublicIp: string;
+  IpOwnerId?: string;
+  AllocationId?: string;
+}
+
 export interface RawEni {
   NetworkInterfaceId: string;
   SubnetId: string;
@@ -96,8 +103,8 @@ export interface RawEni {
   InterfaceType: string;
   Status: string;
   PrivateIpAddress: string;
-  PrivateIpAddresses: { Primary: boolean; PrivateIpAddress: string; Association?: { PublicIp: string } }[];
-  Association?: { PublicIp: string };
+  PrivateIpAddresses: { Primary: boolean; PrivateIpAddress: string; Association?: PublicAssociation }[];
+  Association?: PublicAssociation;
   Ipv6Addresses?: { Ipv6Address: string }[];
   /** Prefix delegation: blocks the interface owns (EKS puts pods' addresses in them). */
   Ipv4Prefixes?: { Ipv4Prefix: string }[];
@@ -698,15 +705,23 @@ export function randomAwsVpc(r: Rand): AwsDump {
       Groups: gs.map((g) => ({ GroupId: g, GroupName: `group ${g}` })),
       ...(check === undefined ? {} : { SourceDestCheck: check }),
     };
-    // Elastic IPs are also listed by describe-addresses.
+    // Elastic IPs are also listed by describe-addresses, and their Association says whose they are
+    // (an allocation, an account); a public IP AWS assigned says "amazon". A third of them say neither
+    // (trimmed dumps). (Decided by k: no draw, so a seed makes the VPC it made before.)
     for (const a of eni.PrivateIpAddresses)
-      if (a.Association && chance(r, 50))
+      if (a.Association && chance(r, 50)) {
         addresses.push({
           PublicIp: a.Association.PublicIp,
           AllocationId: `eipalloc-${a.Association.PublicIp}`,
           NetworkInterfaceId: eni.NetworkInterfaceId,
           PrivateIpAddress: a.PrivateIpAddress,
         });
+        if (k % 3 !== 0)
+          Object.assign(a.Association, {
+            AllocationId: `eipalloc-${a.Association.PublicIp}`,
+            IpOwnerId: "123456789012",
+          });
+      } else if (a.Association && k % 3 !== 0) Object.assign(a.Association, { IpOwnerId: "amazon" });
     const listing = pick(r, ["eni", "eni", "instance", "both"]);
     if (listing !== "instance") enis.push(eni);
     if (listing !== "eni") {

@@ -1015,11 +1015,21 @@ export class RawReference {
       return { ip: undefined, disputed: true };
     // A stopped instance's own address without one: AWS released its public IP, if any, and whether it
     // gets a new one on start the input does not tell (its primary interface's primary address only).
+    // With one that is not surely an Elastic IP (which stays), stopped or stopping: AWS releases it
+    // (or may), and the one it gets on start is not known.
     const instance = holder?.instance;
-    const stopped = ["stopped", "stopping", "pending"].includes(instance?.State?.Name ?? "");
+    const state = instance?.State?.Name ?? "";
+    const stopped = ["stopped", "stopping", "pending"].includes(state);
     const primary = instance?.PrivateIpAddress
       ? instance.PrivateIpAddress === ip
       : listed.Primary && (holder?.eni.Attachment?.DeviceIndex ?? 0) === 0;
+    const owner = listed.Association?.IpOwnerId;
+    const elastic =
+      eips.length > 0 ||
+      listed.Association?.AllocationId !== undefined ||
+      (owner !== undefined && owner !== "amazon");
+    if (pub !== undefined && primary && (state === "stopped" || state === "stopping") && !elastic)
+      return { ip: undefined, disputed: true };
     return { ip: pub, disputed: pub === undefined && stopped && primary };
   }
 
