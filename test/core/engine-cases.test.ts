@@ -142,7 +142,7 @@ describe("paths out", () => {
 
   it("an internet gateway no longer attached to the VPC carries nothing, though the route still says active", () => {
     for (const [Attachments, where] of [
-      [[{ VpcId: "vpc-1", State: "detaching" }], "it is attached to no VPC"],
+      [[], "it is attached to no VPC"],
       [[{ VpcId: "vpc-2", State: "available" }], "it is attached to vpc-2"],
     ] as const) {
       const d = tinyVpc();
@@ -2359,7 +2359,7 @@ describe("an instance that is stopped", () => {
       return d;
     };
     const assigned =
-      "10.0.0.10 is the primary private IP of i-web, which is stopping: its public IP 198.51.100.10 is one AWS assigned (IpOwnerId amazon), which AWS releases as an instance stops, giving it a new one when it starts, so as what 10.0.0.10 reaches the internet once it is started cannot be told";
+      "10.0.0.10 is the primary private IP of i-web, which is stopping: its public IP 198.51.100.10 is one AWS assigned (IpOwnerId amazon): AWS releases one it assigned as an instance stops, giving it a new one when it starts, so as what 10.0.0.10 reaches the internet once it is started cannot be told";
     expect(trace(listing({ IpOwnerId: "amazon" }), { src: "eni-web" })).toMatchObject({
       verdict: "unknown",
       egressIp: null,
@@ -2370,6 +2370,10 @@ describe("an instance that is stopped", () => {
     expect(untold.reason).toContain(
       "whether its public IP 198.51.100.10 is an Elastic IP, which stays, or one AWS assigned",
     );
+    // An owner AWS does not print ("Amazon") tells nothing: in doubt, and missing data.
+    const odd = listing({ IpOwnerId: "Amazon" });
+    expect(trace(odd, { src: "eni-web" })).toMatchObject({ verdict: "unknown", egressIp: null });
+    expect(audit(odd, "tcp/443").unknowns.map((u) => u.resource)).toEqual(["eni-web"]);
     // An Elastic IP, by its Association or by describe-addresses, stays.
     for (const d of [
       listing({ IpOwnerId: "123456789012", AllocationId: "eipalloc-1" }),

@@ -51,26 +51,30 @@ export function settle(
   kind: string,
 ): { id: string } | { why: string; missing: boolean } | undefined {
   if (!claims || claims.length === 0) return undefined;
-  const moving = [...claims]
-    .sort((a, b) => ascending(a.id, b.id))
-    .find((c) => c.state !== undefined && c.state !== "associated");
-  if (moving)
-    return ASSOCIATION_STATES.has(moving.state!)
-      ? {
-          why: `${moving.id} is ${moving.state} with ${what}: which ${kind} applies while that changes is not known`,
-          missing: false,
-        }
-      : {
-          why: `the association of ${moving.id} with ${what} has state ${unprinted(moving.state, ASSOCIATION_STATES)}, so which ${kind} applies cannot be told`,
-          missing: true,
-        };
-  const ids = [...new Set(claims.map((c) => c.id))].sort();
-  if (ids.length > 1)
+  const sorted = [...claims].sort((a, b) => ascending(a.id, b.id));
+  // Data missing outweighs a change in progress: a state AWS does not print, or two tables each
+  // settled on it (two snapshots in one folder), whatever else is changing.
+  const odd = sorted.find((c) => c.state !== undefined && !ASSOCIATION_STATES.has(c.state));
+  if (odd)
     return {
-      why: `${ids.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
+      why: `the association of ${odd.id} with ${what} has state ${unprinted(odd.state, ASSOCIATION_STATES)}, so which ${kind} applies cannot be told`,
       missing: true,
     };
-  return { id: ids[0]! };
+  const settled = [
+    ...new Set(sorted.filter((c) => (c.state ?? "associated") === "associated").map((c) => c.id)),
+  ];
+  if (settled.length > 1)
+    return {
+      why: `${settled.join(" and ")} are each the ${kind} of ${what} in the input: which is current cannot be told (two snapshots in one folder?)`,
+      missing: true,
+    };
+  const changing = sorted.find((c) => c.state !== undefined && c.state !== "associated");
+  if (changing)
+    return {
+      why: `${changing.id} is ${changing.state} with ${what}: which ${kind} applies while that changes is not known`,
+      missing: false,
+    };
+  return { id: settled[0]! };
 }
 
 /**

@@ -7,31 +7,51 @@ import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
 type RawAttachments = RawOf<"InternetGateways">["Attachments"];
 
 /**
- * The VPC a gateway is attached to: an internet gateway's attachment reads "available" once attached
- * (an egress-only one's "attached"); one still attaching, detaching or detached carries nothing.
+ * How describe output tells an attachment's state, by gateway kind (InternetGatewayAttachment, EC2
+ * API reference): an internet gateway's reads "available" once attached and has no state otherwise
+ * (one listed with a VPC but no state is being attached or detached; a detached gateway lists no
+ * attachment); an egress-only gateway's is attaching, attached, detaching or detached.
  */
-function attachedVpc(attachments: RawAttachments): string | undefined {
-  return (
-    attachments?.find((a) => a.VpcId && (a.State === "available" || a.State === "attached"))?.VpcId ??
-    undefined
-  );
+interface AttachmentStates {
+  /** The state of an attachment that carries the VPC's traffic. */
+  attached: string;
+  /** Every state AWS prints for the kind. */
+  printed: ReadonlySet<string>;
+  /** Those of a change AWS is making; `null` stands for an attachment listed without a state. */
+  changing: ReadonlySet<string | null>;
+}
+
+const INTERNET: AttachmentStates = {
+  attached: "available",
+  printed: new Set(["available"]),
+  changing: new Set([null]),
+};
+const EGRESS_ONLY: AttachmentStates = {
+  attached: "attached",
+  printed: new Set(["attaching", "attached", "detaching", "detached"]),
+  changing: new Set(["attaching", "detaching"]),
+};
+
+/** The VPC a gateway is attached to, if any: one still attaching, detaching or detached carries nothing. */
+function attachedVpc(attachments: RawAttachments, states: AttachmentStates): string | undefined {
+  return attachments?.find((a) => a.VpcId && a.State === states.attached)?.VpcId ?? undefined;
 }
 
 /**
- * The attachment states AWS prints: an internet gateway's "available" once attached (and none
- * otherwise), an egress-only one's attaching, attached, detaching or detached (AttachmentStatus).
- */
-const ATTACHMENT_STATES = new Set(["available", "attaching", "attached", "detaching", "detached"]);
-
-/**
  * Where the input cannot tell whether a gateway carries its VPC's traffic, routes to it are undecided
- * rather than read as attached or detached: a gateway saved without Attachments, or with an
+ * rather than read as attached or detached: a gateway saved without Attachments, an egress-only one's
  * attachment listed without its state (describe output always prints both; a trimmed or hand-made
- * file may not) or with a state AWS does not print (missing data, as a NAT gateway's state: listed
- * under unknowns); and one still being attached (a change AWS is making: not missing data). `call`
- * is the describe call that prints it.
+ * file may not) or any attachment with a state AWS does not print for its kind (missing data, as a
+ * NAT gateway's state: listed under unknowns); and one AWS is attaching or detaching (a change AWS is
+ * making: not missing data). `call` is the describe call that prints it.
  */
-function noteUndecided(ctx: AwsContext, id: string, attachments: RawAttachments, call: string): void {
+function noteUndecided(
+  ctx: AwsContext,
+  id: string,
+  attachments: RawAttachments,
+  states: AttachmentStates,
+  call: string,
+): void {
   if (attachments == null) {
     // describe-internet-gateways (and the egress-only call) always print Attachments, an empty list
     // for a detached gateway: without it, which VPC the gateway carries traffic for was not read.
@@ -42,8 +62,9 @@ function noteUndecided(ctx: AwsContext, id: string, attachments: RawAttachments,
     );
     return;
   }
-  if (attachedVpc(attachments) !== undefined) return;
-  const stateless = attachments.find((a) => a.VpcId && !a.State)?.VpcId;
+  if (attachedVpc(attachments, states) !== undefined) return;
+  const listed = attachments.filter((a) => a.VpcId);
+  const stateless = listed.find((a) => !a.State && !states.changing.has(null))?.VpcId;
   if (stateless) {
     undecidedTarget(
       ctx,
@@ -52,28 +73,30 @@ function noteUndecided(ctx: AwsContext, id: string, attachments: RawAttachments,
     );
     return;
   }
-  const odd = attachments.find((a) => a.VpcId && a.State && !ATTACHMENT_STATES.has(a.State));
+  const odd = listed.find((a) => a.State && !states.printed.has(a.State));
   if (odd) {
     undecidedTarget(
       ctx,
       id,
-      `${id}'s attachment to ${odd.VpcId} has state ${unprinted(odd.State, ATTACHMENT_STATES)}, so whether it carries the VPC's traffic cannot be told`,
+      `${id}'s attachment to ${odd.VpcId} has state ${unprinted(odd.State, states.printed)}, so whether it carries the VPC's traffic cannot be told`,
     );
     return;
   }
-  const attaching = attachments.find((a) => a.VpcId && a.State === "attaching")?.VpcId;
-  // Not missing data: a snapshot taken while AWS attaches it, which takes moments.
-  if (attaching)
+  // Not missing data: a snapshot taken while AWS attaches or detaches it, which takes moments.
+  const moving = listed.find((a) => states.changing.has(a.State ?? null));
+  if (moving)
     ctx.undecidedTargets.set(
       id,
-      `${id} is being attached to ${attaching} (its attachment is attaching), so whether it carries the VPC's traffic yet cannot be told`,
+      moving.State
+        ? `${id} is ${moving.State === "attaching" ? "being attached to" : "being detached from"} ${moving.VpcId} (its attachment is ${moving.State}), so whether it carries the VPC's traffic cannot be told`
+        : `${id} is being attached to or detached from ${moving.VpcId} (its attachment is listed without a state, which AWS prints only once it is attached), so whether it carries the VPC's traffic cannot be told`,
     );
 }
 
 export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts): void {
   for (const { item: igw } of ctx.raw.InternetGateways) {
-    noteUndecided(ctx, igw.InternetGatewayId, igw.Attachments, "describe-internet-gateways");
-    const vpc = attachedVpc(igw.Attachments);
+    noteUndecided(ctx, igw.InternetGatewayId, igw.Attachments, INTERNET, "describe-internet-gateways");
+    const vpc = attachedVpc(igw.Attachments, INTERNET);
     ctx.model.gateways.set(igw.InternetGatewayId, {
       id: igw.InternetGatewayId,
       kind: "internet",
@@ -88,12 +111,13 @@ export function convertInternetGateways(ctx: AwsContext, facts: InterfaceFacts):
       ctx,
       g.EgressOnlyInternetGatewayId,
       g.Attachments,
+      EGRESS_ONLY,
       "describe-egress-only-internet-gateways",
     );
     ctx.model.gateways.set(g.EgressOnlyInternetGatewayId, {
       id: g.EgressOnlyInternetGatewayId,
       kind: "egress-only-internet",
-      networkId: attachedVpc(g.Attachments) ?? null,
+      networkId: attachedVpc(g.Attachments, EGRESS_ONLY) ?? null,
       ref: { resource: g.EgressOnlyInternetGatewayId, kind: "egress-only-internet-gateway", rule: null },
     });
   }

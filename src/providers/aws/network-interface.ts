@@ -17,7 +17,7 @@ import {
 import { at, cidrAt, ipAt, missingReason, nameTag, unprinted, type AwsContext } from "./context.js";
 import { instanceServices } from "./instance-services.js";
 import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from "./interface-types.js";
-import type { RawInstance, RawNetworkInterface } from "./raw.js";
+import type { RawInstance, RawNetworkInterface, RawOf } from "./raw.js";
 import type { Located } from "./snapshot.js";
 import { endpointStateDoubt } from "./vpc-endpoint.js";
 
@@ -75,21 +75,52 @@ function clustersOf(
   return [...names].sort();
 }
 
-/** An interface VPC endpoint's addresses: where its AWS service answers inside the subnet. */
-function addEndpointAddress(ctx: AwsContext, eni: RawNetworkInterface, ips: bigint[]): void {
-  const subnet = ctx.model.subnets.get(eni.SubnetId ?? "");
-  if (!subnet || ips.length === 0) return;
+/**
+ * The interface endpoint an interface of type vpc_endpoint belongs to: its describe-vpc-endpoints
+ * entry, found by the interface's id among the endpoint's NetworkInterfaceIds, else by the endpoint id
+ * the interface's description names ("VPC Endpoint Interface vpce-..."); and that id. The groups are
+ * the interface's, else the endpoint's (VpcEndpoint.Groups: its interfaces').
+ */
+interface EndpointOf {
+  id: string;
+  vpce: RawOf<"VpcEndpoints"> | undefined;
+  groups: { GroupId: string }[] | undefined;
+}
+
+function endpointOf(ctx: AwsContext, eni: RawNetworkInterface): EndpointOf {
+  const named = /vpce-[0-9a-f]+/.exec(eni.Description ?? "")?.[0];
   const vpce =
     ctx.raw.VpcEndpoints.find((e) => e.item.NetworkInterfaceIds?.includes(eni.NetworkInterfaceId))?.item ??
-    undefined;
-  const id =
-    vpce?.VpcEndpointId ?? /vpce-[0-9a-f]+/.exec(eni.Description ?? "")?.[0] ?? eni.NetworkInterfaceId;
+    (named === undefined
+      ? undefined
+      : ctx.raw.VpcEndpoints.find((e) => e.item.VpcEndpointId === named)?.item);
+  return {
+    id: vpce?.VpcEndpointId ?? named ?? eni.NetworkInterfaceId,
+    vpce,
+    groups: eni.Groups ?? vpce?.Groups ?? undefined,
+  };
+}
+
+/** An interface VPC endpoint's addresses: where its AWS service answers inside the subnet. */
+function addEndpointAddress(
+  ctx: AwsContext,
+  eni: RawNetworkInterface,
+  { id, vpce, groups }: EndpointOf,
+  ips: bigint[],
+): void {
+  const subnet = ctx.model.subnets.get(eni.SubnetId ?? "");
+  if (!subnet || ips.length === 0) return;
   const service = vpce?.ServiceName ? ` (${vpce.ServiceName})` : "";
   const label = `the interface VPC endpoint ${id}${service}`;
-  // An endpoint describe-vpc-endpoints lists that is not `available` may not answer (one it does not
-  // list is read as its interface says: there, in use).
-  const doubt = vpce && endpointStateDoubt(id, vpce.State);
-  const groups = eni.Groups ?? vpce?.Groups;
+  // An endpoint describe-vpc-endpoints lists that is not `available` may not answer; one it does not
+  // list is read as its interface says (there, in use), unless the call failed: then its state is
+  // data the run could not read.
+  const gap = vpce ? undefined : ctx.gapReason("VpcEndpoints");
+  const doubt = vpce
+    ? endpointStateDoubt(id, vpce.State)
+    : gap === undefined
+      ? undefined
+      : { why: `the state of ${id} could not be read (${gap})`, missing: true, gone: false };
   (subnet.serviceAddresses ??= []).push({
     ...(doubt && {
       inDoubt: {
@@ -313,7 +344,9 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       ),
     ]);
     // In id order: AWS does not promise one, and results name the groups as they are listed.
-    const groups = [...new Set((eni.Groups ?? []).map((g) => g.GroupId))].sort(ascending);
+    const type = eni.InterfaceType ?? "interface";
+    const endpoint = type === "vpc_endpoint" ? endpointOf(ctx, eni) : undefined;
+    const groups = [...new Set((endpoint?.groups ?? eni.Groups ?? []).map((g) => g.GroupId))].sort(ascending);
     // describe output always lists an interface's groups (an empty list when it has none): without the
     // field they are not known, which is not the same as none (which would let everything out).
     let own = prefixes;
@@ -325,17 +358,16 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     for (const g of groupDispute?.either ?? [])
       innerList(facts.maybeMembers, g).push({ ips: own, why: groupDispute!.reason });
     innerList(heldBy, vpc).push(own);
-    const type = eni.InterfaceType ?? "interface";
-    if (type === "vpc_endpoint" && eni.SubnetId) addEndpointAddress(ctx, eni, privateIps);
+    if (endpoint && eni.SubnetId) addEndpointAddress(ctx, eni, endpoint, privateIps);
     const stopped = stoppedState(instance);
     if (stopped && primaryIp !== undefined && holdsInstanceAddress(iloc!, eni, primaryIp)) {
-      const association = primary?.Association ?? eni.Association;
       stoppedPrimaries.push({
         vpc,
         ip: primaryIp,
         instanceId: instance!.InstanceId,
         state: stopped,
-        listedOwner: association?.AllocationId ? "elastic" : (association?.IpOwnerId ?? undefined),
+        owner: publicIpOwner(primary?.Association ?? eni.Association),
+        eni: eni.NetworkInterfaceId,
       });
     }
     const kind = sourceKindOf(type);
@@ -499,7 +531,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
   }
   const elastic = new Map<string, Set<bigint>>();
   for (const { vpc, priv } of eips.values()) innerSet(elastic, vpc).add(priv);
-  stoppedPublicIps(facts, stoppedPrimaries, elastic);
+  stoppedPublicIps(ctx, facts, stoppedPrimaries, elastic);
   ctx.model.endpoints.sort((x, y) => ascending(x.id, y.id));
   ctx.model.unplaced?.sort((x, y) => ascending(x.id, y.id));
   for (const [vpc, sets] of heldBy) facts.held.set(vpc, IntervalSet.unionAll(sets));
@@ -616,12 +648,27 @@ interface StoppedPrimary {
   ip: bigint;
   instanceId: string;
   state: NotRunning;
-  /**
-   * Whose its public IP is, by its listing's Association: "elastic" (it has an AllocationId), else the
-   * IpOwnerId ("amazon" for one AWS assigned, an account for an Elastic IP); undefined when it says
-   * neither.
-   */
-  listedOwner: string | undefined;
+  /** Whose its public IP is, by its listing (see publicIpOwner). */
+  owner: PublicIpOwner;
+  /** Its interface, which an unknown names. */
+  eni: string;
+}
+
+/**
+ * Whose a listed public IP is, by the Association that lists it: an Elastic IP's has an AllocationId
+ * and the owning account as IpOwnerId, one AWS assigned has IpOwnerId "amazon"; `odd` is an IpOwnerId
+ * that is neither (one AWS does not print); undefined when it says nothing.
+ */
+type PublicIpOwner = "elastic" | "assigned" | { odd: string } | undefined;
+
+function publicIpOwner(
+  association: { IpOwnerId?: string | null; AllocationId?: string | null } | null | undefined,
+): PublicIpOwner {
+  if (association?.AllocationId) return "elastic";
+  const owner = association?.IpOwnerId;
+  if (owner === undefined || owner === null) return undefined;
+  if (owner === "amazon") return "assigned";
+  return /^\d{12}$/.test(owner) ? "elastic" : { odd: owner };
 }
 
 /**
@@ -642,26 +689,36 @@ interface StoppedPrimary {
  * the addresses describe-addresses gives an Elastic IP, by VPC.)
  */
 function stoppedPublicIps(
+  ctx: AwsContext,
   facts: InterfaceFacts,
   stopped: readonly StoppedPrimary[],
   eips: ReadonlyMap<string, ReadonlySet<bigint>>,
 ): void {
-  for (const { vpc, ip, instanceId, state, listedOwner } of stopped) {
+  for (const { vpc, ip, instanceId, state, owner, eni } of stopped) {
     if (facts.publicIpInDoubt.get(vpc)?.has(ip)) continue;
     const a = formatIp(ip);
     const pub = facts.publicIpOf.get(vpc)?.get(ip);
     if (pub !== undefined) {
-      const elastic =
-        eips.get(vpc)?.has(ip) ||
-        listedOwner === "elastic" ||
-        (listedOwner !== undefined && listedOwner !== "amazon");
-      if (state === "pending" || elastic) continue;
+      if (state === "pending" || eips.get(vpc)?.has(ip) || owner === "elastic") continue;
+      const p = formatIp(pub);
+      const released = `AWS releases one it assigned as an instance stops, giving it a new one when it starts, so as what ${a} reaches the internet once it is started cannot be told`;
+      let why: string;
+      if (owner === "assigned")
+        why = `its public IP ${p} is one AWS assigned (IpOwnerId amazon): ${released}`;
+      else if (owner === undefined)
+        why = `whether its public IP ${p} is an Elastic IP, which stays, or one AWS assigned, the input does not tell (describe-addresses does not list it, and its listing's Association has neither an AllocationId nor an IpOwnerId): ${released}`;
+      else {
+        // Missing data: an owner AWS does not print, read as one not saved.
+        why = `whether its public IP ${p} is an Elastic IP cannot be told: its listing's Association has IpOwnerId ${JSON.stringify(owner.odd)}, which is not one AWS prints ("amazon", or an account id); ${released}`;
+        ctx.model.unknowns.push({
+          resource: eni,
+          message: `${a} of ${eni} (${instanceId}, ${state}): ${why}`,
+        });
+      }
       facts.publicIpOf.get(vpc)!.delete(ip);
       innerMap(facts.publicIpInDoubt, vpc).set(
         ip,
-        listedOwner === "amazon"
-          ? `${a} is the primary private IP of ${instanceId}, which is ${state}: its public IP ${formatIp(pub)} is one AWS assigned (IpOwnerId amazon), which AWS releases as an instance stops, giving it a new one when it starts, so as what ${a} reaches the internet once it is started cannot be told`
-          : `${a} is the primary private IP of ${instanceId}, which is ${state}: whether its public IP ${formatIp(pub)} is an Elastic IP, which stays, or one AWS assigned, which AWS releases as an instance stops, giving it a new one when it starts, the input does not tell (describe-addresses does not list it, and its listing's Association has neither an AllocationId nor an IpOwnerId), so as what ${a} reaches the internet once it is started cannot be told`,
+        `${a} is the primary private IP of ${instanceId}, which is ${state}: ${why}`,
       );
       continue;
     }

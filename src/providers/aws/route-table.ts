@@ -579,6 +579,8 @@ function routeTarget(
       networkId: vpcId,
       ref: { resource: id, kind: "internet-gateway", rule: null },
       publicIpOf: publicMapOf(facts, vpcId),
+      // (As for a listed one, see internet-gateway.ts: addresses whose public IP is in doubt.)
+      ...(facts.publicIpInDoubt.has(vpcId) ? { publicIpInDoubt: facts.publicIpInDoubt.get(vpcId)! } : {}),
     });
   else if (id.startsWith("eigw-"))
     gateways.set(id, {

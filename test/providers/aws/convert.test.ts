@@ -717,8 +717,30 @@ describe("subnets, route tables and gateways", () => {
     expect(audited.unknowns.map((u) => u.resource)).toContain("vpce-0b");
   });
 
-  it("an interface endpoint's interface saved without Groups takes the endpoint's from describe-vpc-endpoints", () => {
+  it("an interface endpoint's interface saved without Groups takes the endpoint's from describe-vpc-endpoints, for what it lets in and whose member it is", () => {
     const d = tinyVpc();
+    // eni-app may send tcp/443 only to members of sg-vpce; sg-vpce lets tcp/443 in.
+    d.SecurityGroups!.push(
+      {
+        GroupId: "sg-src",
+        GroupName: "src",
+        VpcId: "vpc-1",
+        IpPermissions: [],
+        IpPermissionsEgress: [
+          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, UserIdGroupPairs: [{ GroupId: "sg-vpce" }] },
+        ],
+      },
+      {
+        GroupId: "sg-vpce",
+        GroupName: "vpce",
+        VpcId: "vpc-1",
+        IpPermissions: [
+          { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: [{ CidrIp: "10.0.0.0/16" }] },
+        ],
+        IpPermissionsEgress: [],
+      },
+    );
+    (d.NetworkInterfaces![0] as { Groups: object[] }).Groups = [{ GroupId: "sg-src" }];
     d.NetworkInterfaces!.push({
       ...eni("eni-b", "subnet-pub", "10.0.0.50", []),
       Groups: undefined,
@@ -732,17 +754,36 @@ describe("subnets, route tables and gateways", () => {
         ServiceName: "com.amazonaws.us-east-1.ssm",
         VpcId: "vpc-1",
         NetworkInterfaceIds: ["eni-b"],
-        Groups: [{ GroupId: "sg-all", GroupName: "all" }],
+        Groups: [{ GroupId: "sg-vpce", GroupName: "vpce" }],
       },
     ];
+    const traced = (docs: Docs) =>
+      runTrace(model(docs), [{ src: "eni-app", dst: "10.0.0.50", protocol: "tcp", port: 443 }])[0]!;
     const m = model(d);
     const [address] = m.subnets.get("subnet-pub")!.serviceAddresses!;
-    expect(address).toMatchObject({ interface: { id: "eni-b", filterIds: ["sg-all"] } });
+    expect(address).toMatchObject({ interface: { id: "eni-b", filterIds: ["sg-vpce"] } });
     expect(address).not.toHaveProperty("missing");
-    const [t] = runTrace(m, [{ src: "eni-app", dst: "10.0.0.50", protocol: "tcp", port: 443 }]);
-    // sg-all lets nothing in: decided by the endpoint's groups, not unknown.
-    expect(t!.verdict).toBe("blocked");
-    expect(t!.blockedBy?.resource).toBe("sg-all");
+    // Decided by the endpoint's groups: eni-b is a member of sg-vpce, which lets it in.
+    expect(traced(d)).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
+    // An endpoint listed without its NetworkInterfaceIds is found by the id its interface's
+    // description names, and its State is read all the same.
+    const unlinked = structuredClone(d);
+    (unlinked.NetworkInterfaces!.at(-1) as { Description?: string }).Description =
+      "VPC Endpoint Interface vpce-b";
+    const e = unlinked.VpcEndpoints![0] as { NetworkInterfaceIds?: string[]; State: string };
+    delete e.NetworkInterfaceIds;
+    e.State = "pendingAcceptance";
+    const pending = traced(unlinked);
+    expect(pending.verdict).toBe("unknown");
+    expect(pending.reason).toContain("vpce-b is pendingAcceptance");
+    // describe-vpc-endpoints denied: whether the endpoint answers is data the run could not read.
+    const denied = structuredClone(d);
+    delete denied.VpcEndpoints;
+    (denied.NetworkInterfaces!.at(-1) as { Groups?: object[] }).Groups = [{ GroupId: "sg-vpce" }];
+    denied.EgressAuditCollectionGaps = [deniedGap("DescribeVpcEndpoints", "VpcEndpoints")];
+    const gap = traced(denied);
+    expect(gap.verdict).toBe("unknown");
+    expect(gap.reason).toContain("the state of eni-b could not be read");
   });
 
   it("an interface endpoint that is not available may not answer: what reaches its address is unknown, whatever its groups", () => {
@@ -1246,13 +1287,16 @@ describe("missing and malformed data", () => {
       return { verdict: t.verdict, reason: t.reason, unknowns: m.unknowns.map((u) => u.resource) };
     };
     expect(flow(tinyVpc(), "eni-web").verdict).toBe("allowed");
-    // AWS prints an internet gateway's attachment state only while attached ("available").
+    // AWS prints an internet gateway's attachment state only while attached ("available"): one listed
+    // without it is being attached or detached, a change in progress (unknown, not missing data).
     const igw = tinyVpc();
     delete (igw.InternetGateways![0] as { Attachments: { State?: string }[] }).Attachments[0]!.State;
     const stateless = flow(igw, "eni-web");
     expect(stateless.verdict).toBe("unknown");
-    expect(stateless.reason).toMatch(/the state of igw-1's attachment to vpc-1 is not in the input/);
-    expect(stateless.unknowns).toContain("igw-1");
+    expect(stateless.reason).toMatch(
+      /igw-1 is being attached to or detached from vpc-1 \(its attachment is listed without a state, which AWS prints only once it is attached\)/,
+    );
+    expect(stateless.unknowns).not.toContain("igw-1");
     const nat = (fields: Record<string, unknown>) => {
       const d = tinyVpc();
       const n = d.NatGateways![0] as Record<string, unknown>;
@@ -1277,31 +1321,49 @@ describe("missing and malformed data", () => {
     expect(nat({ State: "deleted", ConnectivityType: "Private" }).verdict).toBe("blocked");
   });
 
-  it("an internet gateway attachment state AWS does not print is missing data, one being attached a change in progress: unknown, never read as detached", () => {
-    const withState = (state: string) => {
-      const d = tinyVpc();
-      (d.InternetGateways![0] as { Attachments: { State?: string }[] }).Attachments[0]!.State = state;
+  it("a gateway attachment state AWS does not print for its kind is missing data, one being attached or detached a change in progress: unknown, never read as detached", () => {
+    const withState = (state: string, kind: "igw" | "eigw" = "igw") => {
+      const d =
+        kind === "igw"
+          ? tinyVpc()
+          : ipv6ViaEigw({ Ipv6CidrBlock: "2600:1f18::/56" }, [{ VpcId: "vpc-1", State: state }]);
+      if (kind === "igw")
+        (d.InternetGateways![0] as { Attachments: { State?: string }[] }).Attachments[0]!.State = state;
       const m = model(d);
-      const t = runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+      const dst = kind === "igw" ? "8.8.8.8" : "2001:4860:4860::8888";
+      const src = kind === "igw" ? "eni-web" : "eni-app";
+      const t = runTrace(m, [{ src, dst, protocol: "tcp", port: 443 }])[0]!;
       return { verdict: t.verdict, reason: t.reason, unknowns: m.unknowns.map((u) => u.resource) };
     };
-    for (const odd of ["Available", "bogus"]) {
+    // An internet gateway's is "available" once attached and not printed otherwise: the egress-only
+    // gateway's states, or "Available", are not ones AWS prints for it.
+    for (const odd of ["Available", "bogus", "attaching", "attached", "detaching", "detached"]) {
       const t = withState(odd);
-      expect(t.verdict).toBe("unknown");
+      expect(t.verdict, odd).toBe("unknown");
       expect(t.reason).toContain(
-        `igw-1's attachment to vpc-1 has state "${odd}", which is not one AWS prints (available, attaching, attached, detaching, detached)`,
+        `igw-1's attachment to vpc-1 has state "${odd}", which is not one AWS prints (available)`,
       );
       expect(t.unknowns).toContain("igw-1");
     }
-    // AWS attaching it: unknown, but not data the input lacks (not under unknowns: exit code 0).
-    const attaching = withState("attaching");
-    expect(attaching.verdict).toBe("unknown");
-    expect(attaching.reason).toContain("igw-1 is being attached to vpc-1 (its attachment is attaching)");
-    expect(attaching.unknowns).not.toContain("igw-1");
-    // Detaching or detached: it carries nothing, the route is a blackhole.
-    for (const gone of ["detaching", "detached"]) expect(withState(gone).verdict).toBe("blocked");
     expect(withState("available").verdict).toBe("allowed");
-    expect(withState("attached").verdict).toBe("allowed");
+    // An egress-only gateway's: attached, attaching, detaching, detached.
+    const eigw = (state: string) => withState(state, "eigw");
+    expect(eigw("attached").verdict).toBe("allowed");
+    for (const [state, text] of [
+      ["attaching", "being attached to"],
+      ["detaching", "being detached from"],
+    ] as const) {
+      // A change in progress: unknown, but not data the input lacks (exit code 0).
+      const t = eigw(state);
+      expect(t.verdict).toBe("unknown");
+      expect(t.reason).toContain(`eigw-1 is ${text} vpc-1 (its attachment is ${state})`);
+      expect(t.unknowns).not.toContain("eigw-1");
+    }
+    // Detached: it carries nothing, the route is a blackhole.
+    expect(eigw("detached").verdict).toBe("blocked");
+    const odd = eigw("available");
+    expect(odd.verdict).toBe("unknown");
+    expect(odd.unknowns).toContain("eigw-1");
   });
 
   it("a VPC IPv6 block's Ipv6AddressAttribute AWS does not print is missing data; a private block stays private whatever its state", () => {

@@ -177,10 +177,10 @@ export interface AwsDump {
   SecurityGroups: RawGroup[];
   NetworkAcls: RawAcl[];
   RouteTables: RawTable[];
-  InternetGateways: { InternetGatewayId: string; Attachments: { VpcId: string; State: string }[] }[];
+  InternetGateways: { InternetGatewayId: string; Attachments: { VpcId: string; State?: string }[] }[];
   EgressOnlyInternetGateways: {
     EgressOnlyInternetGatewayId: string;
-    Attachments: { VpcId: string; State: string }[];
+    Attachments: { VpcId: string; State?: string }[];
   }[];
   NatGateways: RawNat[];
   /** AWS-managed service lists (describe-prefix-lists) and customer lists with their entries. */
@@ -880,16 +880,24 @@ export function randomAwsVpc(r: Rand): AwsDump {
   // Now and then a gateway that routes still name is attached elsewhere, being attached, being
   // detached or detached (a snapshot taken meanwhile: AWS marks such routes blackholes only once it is
   // detached).
-  const attachment = (attached: string) =>
+  // (An internet gateway's state is "available" once attached and not printed otherwise, so one being
+  // attached or detached is listed without it; an egress-only one's is attaching, attached, detaching
+  // or detached.)
+  const attachment = (attached: string, changing: { VpcId: string; State?: string }[][]) =>
     pick(r, [
-      ...Array<{ VpcId: string; State: string }[]>(12).fill([{ VpcId: VPC_ID, State: attached }]),
-      [{ VpcId: VPC_ID, State: "attaching" }],
-      [{ VpcId: VPC_ID, State: "detaching" }],
+      ...Array<{ VpcId: string; State?: string }[]>(12).fill([{ VpcId: VPC_ID, State: attached }]),
+      ...changing,
       [{ VpcId: "vpc-elsewhere", State: attached }],
       [],
     ]);
-  const igwAttachments = attachment("available");
-  const eigwAttachments = attachment("attached");
+  const igwAttachments = attachment("available", [
+    [{ VpcId: VPC_ID }],
+    [{ VpcId: VPC_ID, State: "attached" }],
+  ]);
+  const eigwAttachments = attachment("attached", [
+    [{ VpcId: VPC_ID, State: "attaching" }],
+    [{ VpcId: VPC_ID, State: "detaching" }],
+  ]);
   // Sometimes the VPC's IPv6 block is a private one (from an IPAM pool): not advertised on the internet.
   // (Now and then one AWS does not print: whether the block is advertised is unknown.)
   const v6Attribute = pick(r, [undefined, "public", "public", "private", "private", "Private"]);

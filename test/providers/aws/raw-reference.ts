@@ -526,15 +526,24 @@ export class RawReference {
       this.d.EgressOnlyInternetGateways.find(
         (g) => g.EgressOnlyInternetGatewayId === r.EgressOnlyInternetGatewayId,
       );
-    const attached = (a: { VpcId: string; State: string }) =>
-      a.VpcId === this.d.Vpcs[0]!.VpcId && (a.State === "available" || a.State === "attached");
+    // An internet gateway's attachment reads "available" once attached and has no state otherwise
+    // (being attached or detached); an egress-only one's is attaching, attached, detaching or detached.
+    // Anything else AWS does not print for the kind.
+    const internet = gateway !== undefined && "InternetGatewayId" in gateway;
+    const vpcId = this.d.Vpcs[0]!.VpcId;
     const attachments = gateway && saved(gateway, "Attachments");
     if (gateway && attachments === undefined) return unknown(null, "gateway attachments not saved");
-    if (gateway && !attachments!.some(attached))
-      // One AWS is attaching (a snapshot taken meanwhile) may or may not carry it yet.
-      return attachments!.some((a) => a.VpcId === this.d.Vpcs[0]!.VpcId && a.State === "attaching")
-        ? unknown(null, "gateway being attached")
-        : blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
+    if (gateway) {
+      const ours = attachments!.filter((a) => a.VpcId === vpcId);
+      if (!ours.some((a) => a.State === (internet ? "available" : "attached"))) {
+        // (Ours is not attached here: for an internet gateway any entry is then undecided, for an
+        // egress-only one any but a detached one.)
+        const undecided = ours.some((a) => internet || a.State !== "detached");
+        if (undecided)
+          return unknown(null, "gateway being attached or detached, or a state AWS does not print");
+        return blocked(table.RouteTableId, "route-table", dest, "gateway not attached");
+      }
+    }
     if (r.GatewayId === "local") return this.local(leg, pkt);
     // A listed VPC endpoint carries traffic only while available: in any other state (or none),
     // whether the route still holds it cannot be told.
@@ -1024,10 +1033,12 @@ export class RawReference {
       ? instance.PrivateIpAddress === ip
       : listed.Primary && (holder?.eni.Attachment?.DeviceIndex ?? 0) === 0;
     const owner = listed.Association?.IpOwnerId;
+    // (An account is twelve digits; "amazon" is a public IP AWS assigned; anything else AWS does not
+    // print, so it tells nothing.)
     const elastic =
       eips.length > 0 ||
       listed.Association?.AllocationId !== undefined ||
-      (owner !== undefined && owner !== "amazon");
+      (owner !== undefined && /^\d{12}$/.test(owner));
     if (pub !== undefined && primary && (state === "stopped" || state === "stopping") && !elastic)
       return { ip: undefined, disputed: true };
     return { ip: pub, disputed: pub === undefined && stopped && primary };
