@@ -358,7 +358,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
     for (const g of groupDispute?.either ?? [])
       innerList(facts.maybeMembers, g).push({ ips: own, why: groupDispute!.reason });
     innerList(heldBy, vpc).push(own);
-    if (endpoint && eni.SubnetId) addEndpointAddress(ctx, eni, endpoint, privateIps);
+    if (endpoint && eni.SubnetId) addEndpointAddress(ctx, eni, endpoint, [...privateIps, ...ipv6]);
     const stopped = stoppedState(instance);
     if (stopped && primaryIp !== undefined && holdsInstanceAddress(iloc!, eni, primaryIp)) {
       stoppedPrimaries.push({

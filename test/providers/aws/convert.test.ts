@@ -11,7 +11,7 @@ import {
   PROTO,
   toCidrs,
 } from "../../../src/netset/index.js";
-import { runAudit } from "../../../src/core/audit.js";
+import { cidrsOf, runAudit } from "../../../src/core/audit.js";
 import { parseDest, parsePorts } from "../../../src/core/cli.js";
 import { runTrace } from "../../../src/core/trace.js";
 import { renderTraceText } from "../../../src/report/text.js";
@@ -763,6 +763,13 @@ describe("subnets, route tables and gateways", () => {
     const [address] = m.subnets.get("subnet-pub")!.serviceAddresses!;
     expect(address).toMatchObject({ interface: { id: "eni-b", filterIds: ["sg-vpce"] } });
     expect(address).not.toHaveProperty("missing");
+    // A dual-stack endpoint answers at its IPv6 addresses too.
+    const dual = structuredClone(d);
+    (dual.NetworkInterfaces!.at(-1) as { Ipv6Addresses?: object[] }).Ipv6Addresses = [
+      { Ipv6Address: "2600:1f18::50" },
+    ];
+    const [both] = model(dual).subnets.get("subnet-pub")!.serviceAddresses!;
+    expect(cidrsOf(both!.ips)).toEqual(["2600:1f18::50/128", "10.0.0.50/32"]);
     // Decided by the endpoint's groups: eni-b is a member of sg-vpce, which lets it in.
     expect(traced(d)).toMatchObject({ verdict: "allowed", exit: "cloud-service" });
     // An endpoint listed without its NetworkInterfaceIds is found by the id its interface's
