@@ -811,7 +811,13 @@ export class Engine {
         rule: null,
         detail: s.label,
       };
-      if (s.inDoubt) pieces.push(unknown(part, `${reached}: ${s.inDoubt.reason}`, before, s.inDoubt.missing));
+      // What answers there may not (an endpoint AWS is changing, say): unknown, but in a trace only
+      // for what its own filters let in (what they refuse is refused either way).
+      const doubt = s.inDoubt && {
+        ...reach("unknown", null, `${reached}: ${s.inDoubt.reason}`),
+        ...(s.inDoubt.missing && { missing: s.inDoubt.missing }),
+      };
+      if (doubt && !(this.opts.detail && s.interface)) pieces.push(piece(part, doubt, before));
       else if (!s.interface)
         pieces.push(
           unknown(part, `${reached}; the input does not say which security groups it has`, before, s.missing),
@@ -831,7 +837,7 @@ export class Engine {
       else
         pieces.push(
           ...this.letIn(leg, s.interface, part, before, {
-            outcome: reach("allowed", "cloud-service", reached),
+            outcome: doubt || reach("allowed", "cloud-service", reached),
             hop: exit,
           }),
         );

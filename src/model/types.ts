@@ -221,8 +221,9 @@ export interface ServiceAddress {
   missing?: ModelNote;
   /**
    * Set when what answers there may not (AWS: an interface VPC endpoint that is not `available`):
-   * what reaches the address is unknown, for `reason`, whatever the interface's filters say; `missing`
-   * as above, when the input lacks the data that would tell.
+   * what reaches the address is unknown, for `reason` (a trace still applies the interface's filters:
+   * what they refuse is refused either way); `missing` as above, when the input lacks the data that
+   * would tell.
    */
   inDoubt?: { reason: string; missing?: ModelNote };
 }

@@ -793,7 +793,7 @@ describe("subnets, route tables and gateways", () => {
     expect(gap.reason).toContain("the state of eni-b could not be read");
   });
 
-  it("an interface endpoint that is not available may not answer: what reaches its address is unknown, whatever its groups", () => {
+  it("an interface endpoint that is not available may not answer: what reaches its address is unknown, but what its groups refuse stays refused", () => {
     const d = tinyVpc();
     // Endpoints of one subnet, each with one interface whose group lets everything in.
     const states: [string, string | undefined][] = [
@@ -866,6 +866,14 @@ describe("subnets, route tables and gateways", () => {
       asked,
     );
     expect(traces.map((t) => t.verdict)).toEqual(["unknown", "unknown", "unknown", "unknown", "allowed"]);
+    // What its own groups refuse is refused either way: a trace names the group (an audit, which does
+    // not evaluate destinations' groups, says unknown).
+    const closed = structuredClone(d);
+    (closed.NetworkInterfaces!.at(-5) as { Groups: object[] }).Groups = [{ GroupId: "sg-all" }];
+    const [refused] = runTrace(model(closed), [
+      { src: "eni-app", dst: "10.0.0.60", protocol: "tcp", port: 443 },
+    ]);
+    expect(refused).toMatchObject({ verdict: "blocked", blockedBy: { resource: "sg-all" } });
     expect(traces[0]!.reason).toContain(
       "reaches the interface VPC endpoint vpce-a (com.amazonaws.us-east-1.ssm)",
     );

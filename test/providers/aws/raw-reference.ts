@@ -912,17 +912,18 @@ export class RawReference {
     );
     if (found === undefined) return unknown("private", "no audited interface has the address");
     const host = found.eni;
-    // An interface endpoint describe-vpc-endpoints lists but not as available may not answer at all.
-    const endpoint = this.d.VpcEndpoints.find((e) =>
-      e.NetworkInterfaceIds?.includes(host.NetworkInterfaceId),
-    );
-    if (host.InterfaceType === "vpc_endpoint" && endpoint && endpoint.State !== "available")
-      return unknown(null, "the interface endpoint is not available");
     const inbound = this.groupsAllow(host, "ingress", pkt, leg.src);
     if (inbound === "unknown") return unknown(null, "only a member-less group reference could let it in");
     if (inbound === "deny")
       return blocked(host.Groups.map((g) => g.GroupId).join(", "), "security-group", null, "host inbound");
     if (stateUnread(found.instance)) return unknown(null, "host instance state not read");
+    // An interface endpoint describe-vpc-endpoints lists but not as available may not answer at all
+    // (what its groups refuse is refused either way).
+    const endpoint = this.d.VpcEndpoints.find((e) =>
+      e.NetworkInterfaceIds?.includes(host.NetworkInterfaceId),
+    );
+    if (host.InterfaceType === "vpc_endpoint" && endpoint && endpoint.State !== "available")
+      return unknown(null, "the interface endpoint is not available");
     return host.InterfaceType === "vpc_endpoint"
       ? allowed("cloud-service", null, "an interface endpoint")
       : allowed("private", null, `delivered to ${host.NetworkInterfaceId}`);
