@@ -9,7 +9,7 @@ import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
 import type { AuditResult, TraceResult } from "../../src/core/result.js";
-import { deniedGap, eni, tinyVpc, type Docs } from "../providers/aws/tiny-vpc.js";
+import { deniedGap, eni, tinyVpc, tinyVpcWithInstance, type Docs } from "../providers/aws/tiny-vpc.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -1224,25 +1224,11 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
 
   // The tiny VPC, dual-stack, eni-app an interface of instance i-app (t3.micro), no InstanceTypes saved.
   const dualStack = (): Docs => {
-    const d = tinyVpc();
+    const d = tinyVpcWithInstance({ InstanceType: "t3.micro" });
     const v6 = (Ipv6CidrBlock: string) => [{ Ipv6CidrBlock, Ipv6CidrBlockState: { State: "associated" } }];
     Object.assign(d.Vpcs![0]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a00::/56") });
     Object.assign(d.Subnets![1]!, { Ipv6CidrBlockAssociationSet: v6("2600:1f18:1:a01::/64") });
     Object.assign(d.NetworkInterfaces![0]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a01::10" }] });
-    d.Reservations = [
-      {
-        Instances: [
-          {
-            InstanceId: "i-app",
-            State: { Name: "running" },
-            InstanceType: "t3.micro",
-            SubnetId: "subnet-priv",
-            VpcId: "vpc-1",
-            NetworkInterfaces: [{ NetworkInterfaceId: "eni-app", Attachment: { DeviceIndex: 0 } }],
-          },
-        ],
-      },
-    ];
     return d;
   };
 

@@ -113,7 +113,6 @@ export function tinyVpc(): Docs {
   };
 }
 
-/** An interface of the tiny VPC in describe-network-interfaces shape, with its groups and public IP. */
 /**
  * The tiny VPC with eni-app's instance, i-app (running), in describe-instances, with `fields` added to
  * it (its MetadataOptions, InstanceType ...).
@@ -137,6 +136,7 @@ export function tinyVpcWithInstance(fields: object = {}): Docs {
   return d;
 }
 
+/** An interface of the tiny VPC in describe-network-interfaces shape, with its groups and public IP. */
 export function eni(id: string, subnetId: string, ip: string, groupIds: string[], publicIp?: string): object {
   return {
     NetworkInterfaceId: id,
