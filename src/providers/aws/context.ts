@@ -32,6 +32,12 @@ export interface AwsContext {
    * JSON path). Their contents are unknown, as those of a list without entries.
    */
   conflictingPrefixLists: Map<string, [string, string]>;
+  /**
+   * Lists whose State says the entries the input holds may not be those that the rules and routes using
+   * them apply (a change in progress or one that failed, see listStateDoubt): id -> why, and whether
+   * that is data the run lacks (a State AWS does not print).
+   */
+  prefixListsInDoubt: Map<string, { why: string; missing: boolean }>;
   /** Prefix lists that rules or routes use but the input does not resolve: id -> who uses them. */
   unresolvedPrefixLists: Map<string, Set<string>>;
   /** Groups that rules reference but the input does not describe: id -> the referencing groups. */
@@ -134,6 +140,8 @@ export function nameTag(
  */
 export function unresolvedPrefixList(ctx: AwsContext, id: string, user: string): string {
   innerSet(ctx.unresolvedPrefixLists, id).add(user);
+  const doubt = ctx.prefixListsInDoubt.get(id);
+  if (doubt !== undefined) return `prefix list ${id} used by ${user}: ${doubt.why}`;
   if (ctx.conflictingPrefixLists.has(id))
     // (Not the files, as below: the unknowns entry names them.)
     return `prefix list ${id} used by ${user} is in the input twice with different entries (two snapshots, or two accounts' views, taken at different times): which is current cannot be told`;

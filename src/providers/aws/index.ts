@@ -54,6 +54,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
     prefixLists: new Map(),
     prefixListsWithoutEntries: new Map(),
     conflictingPrefixLists: new Map(),
+    prefixListsInDoubt: new Map(),
     unresolvedPrefixLists: new Map(),
     unlistedGroups: new Map(),
     undecidedTargets: new Map(),
@@ -94,6 +95,17 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
         message: `security group ${id} is not in the input: who its members are is not known (referenced by ${someOf([...users].sort(ascending), 5)})`,
       });
   for (const [id, users] of ctx.unresolvedPrefixLists) {
+    const usedBy = `used by ${someOf([...users].sort(ascending), 5)}`;
+    const doubt = ctx.prefixListsInDoubt.get(id);
+    // A change in progress or one that failed is not data the run lacks: the verdicts say unknown and
+    // why, and a warning says it once; a State AWS does not print is.
+    if (doubt !== undefined) {
+      (doubt.missing ? model.unknowns : model.warnings).push({
+        resource: id,
+        message: `prefix list ${id}: ${doubt.why} (${usedBy})`,
+      });
+      continue;
+    }
     const listedIn = ctx.prefixListsWithoutEntries.get(id);
     const twice = ctx.conflictingPrefixLists.get(id);
     const why =
@@ -102,10 +114,7 @@ export function awsModel(docs: readonly SourceDocument[], where: string): Networ
         : listedIn === undefined
           ? `prefix list ${id} is not in the input`
           : `prefix list ${id} is listed without its entries (in ${listedIn})`;
-    model.unknowns.push({
-      resource: id,
-      message: `${why} (used by ${someOf([...users].sort(ascending), 5)})`,
-    });
+    model.unknowns.push({ resource: id, message: `${why} (${usedBy})` });
   }
   if (!raw.present.has("NetworkInterfaces") && !raw.present.has("Reservations")) {
     // Nothing to audit is not "nothing gets out": say what is missing.

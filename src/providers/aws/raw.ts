@@ -254,12 +254,16 @@ export const PrefixList = z.looseObject({
   PrefixListId: str,
   PrefixListName: str.nullish(),
   Cidrs: z.array(str).nullish(),
+  /** describe-managed-prefix-lists prints its lists under this key too, with State (see ManagedPrefixList). */
+  State: str.nullish(),
 });
 export const ManagedPrefixList = z.looseObject({
   PrefixListId: str,
   PrefixListName: str.nullish(),
   /** "AWS" for AWS-managed lists, else the owning account. */
   OwnerId: str.nullish(),
+  /** create-complete, modify-in-progress, ... (see prefix-list.ts listStateDoubt). */
+  State: str.nullish(),
   // Added by egress-audit's collector (GetManagedPrefixListEntries); absent in plain describe output.
   Entries: z.array(z.looseObject({ Cidr: str, Description: str.nullish() })).nullish(),
 });

@@ -2117,6 +2117,102 @@ describe("missing and malformed data", () => {
     );
   });
 
+  it("a prefix list being changed, or whose last change failed, leaves what its rules and routes match unknown; settled states apply its entries", () => {
+    // tcp/443 to 8.8.8.8 is allowed only through pl-partners (8.8.8.0/24), by a rule and, in the second
+    // VPC, by the only route to the internet gateway.
+    const byRule = (state: string | undefined, extra: object[] = []) => {
+      const d = tinyVpc();
+      (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress = [
+        { IpProtocol: "tcp", FromPort: 443, ToPort: 443, PrefixListIds: [{ PrefixListId: "pl-partners" }] },
+      ];
+      d.ManagedPrefixLists = [
+        {
+          PrefixListId: "pl-partners",
+          PrefixListName: "partners",
+          ...(state === undefined ? {} : { State: state }),
+          Entries: [{ Cidr: "8.8.8.0/24" }],
+        },
+      ];
+      return awsModel([...docsOf(d), ...extra.map((data, k) => ({ file: `x${k}.json`, data }))], "test");
+    };
+    const traceWeb = (m: NetworkModel) =>
+      runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    for (const settled of [
+      undefined,
+      "create-complete",
+      "modify-complete",
+      "restore-complete",
+      "delete-failed",
+    ]) {
+      const m = byRule(settled);
+      expect(traceWeb(m), String(settled)).toMatchObject({ verdict: "allowed" });
+      expect(m.warnings.concat(m.unknowns).filter((n) => n.resource === "pl-partners")).toEqual([]);
+    }
+    const changing = byRule("modify-in-progress");
+    expect(traceWeb(changing)).toMatchObject({
+      verdict: "unknown",
+      reason:
+        "prefix list pl-partners used by sg-all: it is being changed (modify-in-progress): the rules and routes that use it may still apply its previous entries",
+    });
+    // Not data the run lacks (exit 0): a warning, not an unknowns entry.
+    expect(changing.unknowns.filter((u) => u.resource === "pl-partners")).toEqual([]);
+    expect(changing.warnings.filter((u) => u.resource === "pl-partners")).toEqual([
+      {
+        resource: "pl-partners",
+        message:
+          "prefix list pl-partners: it is being changed (modify-in-progress): the rules and routes that use it may still apply its previous entries (used by sg-all)",
+      },
+    ]);
+    for (const state of ["create-in-progress", "restore-in-progress", "delete-in-progress"])
+      expect(traceWeb(byRule(state)).reason, state).toMatch(/it is being changed/);
+    for (const state of ["create-failed", "modify-failed", "restore-failed"])
+      expect(traceWeb(byRule(state)).reason, state).toMatch(/its last change failed/);
+    expect(traceWeb(byRule("delete-complete")).reason).toMatch(/it is deleted \(delete-complete\)/);
+    // A state AWS does not print is data the run did not read: listed under unknowns (exit 3).
+    const odd = byRule("Modify-Complete");
+    expect(traceWeb(odd)).toMatchObject({ verdict: "unknown" });
+    const oddNotes = odd.unknowns.filter((u) => u.resource === "pl-partners");
+    expect(oddNotes).toHaveLength(1);
+    expect(oddNotes[0]!.message).toMatch(
+      /^prefix list pl-partners: its state is "Modify-Complete", which is not one AWS prints .* \(used by sg-all\)$/,
+    );
+    // The same list's describe-prefix-lists Cidrs do not settle it either.
+    const both = byRule("modify-in-progress", [
+      { PrefixLists: [{ PrefixListId: "pl-partners", PrefixListName: "partners", Cidrs: ["8.8.8.0/24"] }] },
+    ]);
+    expect(traceWeb(both)).toMatchObject({ verdict: "unknown" });
+    // Nor the plain describe-managed-prefix-lists listing of it (under PrefixLists, without entries)
+    // when it says the list is changing.
+    const listed = byRule("modify-complete", [
+      { PrefixLists: [{ PrefixListId: "pl-partners", State: "modify-in-progress" }] },
+    ]);
+    expect(traceWeb(listed).reason).toMatch(/it is being changed/);
+
+    // A route that uses it: its table cannot be decided.
+    const r = tinyVpc();
+    (r.RouteTables![1] as { Routes: object[] }).Routes.push({
+      DestinationPrefixListId: "pl-partners",
+      GatewayId: "igw-1",
+      State: "active",
+    });
+    r.ManagedPrefixLists = [
+      {
+        PrefixListId: "pl-partners",
+        PrefixListName: "partners",
+        State: "modify-failed",
+        Entries: [{ Cidr: "8.8.8.0/24" }],
+      },
+    ];
+    const [viaRoute] = runTrace(awsModel(docsOf(r), "test"), [
+      { src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 },
+    ]);
+    expect(viaRoute).toMatchObject({
+      verdict: "unknown",
+      reason:
+        "prefix list pl-partners used by rtb-pub: its last change failed (modify-failed): which of its entries the rules and routes that use it apply cannot be told, so the longest-prefix match of rtb-pub cannot be decided",
+    });
+  });
+
   it("describe-addresses and the interface listing disagreeing on an address's public IP leave its internet traffic unknown, naming both", () => {
     const withAddress = (PublicIp: string, PrivateIpAddress: string, NetworkInterfaceId: string) => {
       const docs = docsOf(tinyVpc());

@@ -190,6 +190,8 @@ export interface AwsDump {
     PrefixListName: string;
     /** "AWS" for AWS-managed lists, else the owning account (absent: older dumps, hand-made ones). */
     OwnerId?: string;
+    /** create-complete, modify-in-progress, ... (absent: a hand-made file, read as settled). */
+    State?: string;
     Entries: { Cidr: string }[];
   }[];
   /** describe-vpc-block-public-access-options prints one object: written as such (see docsOf). */
@@ -414,6 +416,19 @@ export function randomAwsVpc(r: Rand): AwsDump {
         {
           PrefixListId: "pl-1",
           PrefixListName: "partners",
+          // Mostly settled; now and then being changed, after a change that failed, or deleted.
+          ...(chance(r, 30)
+            ? {
+                State: pick(r, [
+                  "create-complete",
+                  "modify-complete",
+                  "delete-failed",
+                  "modify-in-progress",
+                  "restore-failed",
+                  "delete-complete",
+                ]),
+              }
+            : {}),
           Entries: pick(r, [["8.8.8.0/24", "1.1.1.1/32"], ["52.0.0.0/8"], ["8.0.0.0/8", "9.9.9.9/32"]]).map(
             (Cidr) => ({ Cidr }),
           ),

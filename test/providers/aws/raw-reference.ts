@@ -40,6 +40,9 @@ const WINDOWS_EPHEMERAL: Ports = [49152, 65535];
 const NAT_EPHEMERAL: Ports = [1024, 65535];
 
 const isV6 = (ip: string): boolean => ip.includes(":");
+
+/** Managed prefix list states whose entries are those its users apply (see listInDoubt). */
+const SETTLED_LIST_STATES = ["create-complete", "modify-complete", "restore-complete", "delete-failed"];
 /** The states AWS prints for a VPC Block Public Access exclusion. */
 const EXCLUSION_STATES = [
   ...["create", "update", "delete", "disable"].flatMap((x) => [`${x}-in-progress`, `${x}-complete`]),
@@ -245,10 +248,13 @@ export class RawReference {
     const cidrs = [
       ...p.IpRanges.map((r) => r.CidrIp),
       ...p.Ipv6Ranges.map((r) => r.CidrIpv6),
-      ...p.PrefixListIds.flatMap((l) => this.listCidrs(l.PrefixListId)),
+      ...p.PrefixListIds.filter((l) => !this.listInDoubt(l.PrefixListId)).flatMap((l) =>
+        this.listCidrs(l.PrefixListId),
+      ),
     ];
     if (cidrs.some((c) => inCidr(peer, c))) return "yes";
-    let maybe = false;
+    // A list in doubt may hold any address.
+    let maybe = p.PrefixListIds.some((l) => this.listInDoubt(l.PrefixListId));
     for (const u of p.UserIdGroupPairs) {
       const members = u.VpcPeeringConnectionId ? [] : this.members(u.GroupId);
       // An interface whose two listings name different groups is surely a member of a group both name
@@ -363,6 +369,27 @@ export class RawReference {
     return managed
       ? managed.Entries.map((e) => e.Cidr)
       : this.d.PrefixLists.find((l) => l.PrefixListId === id)!.Cidrs;
+  }
+
+  /**
+   * Whether the entries of a prefix list may not be those its users apply: its State says it is being
+   * changed, that its last change failed, or that it is deleted (only a delete that failed, or a change
+   * done, leaves them applied; no State is read as settled).
+   */
+  private listInDoubt(id: string): boolean {
+    const state = this.d.ManagedPrefixLists.find((l) => l.PrefixListId === id)?.State;
+    return state !== undefined && !SETTLED_LIST_STATES.includes(state);
+  }
+
+  /**
+   * A route table's routes, undefined where they were not saved or where one names a prefix list in
+   * doubt (which addresses it takes is not known, so neither is the longest-prefix match).
+   */
+  private routesOf(table: RawTable): RawRoute[] | undefined {
+    const routes = saved(table, "Routes");
+    return routes?.some((r) => r.DestinationPrefixListId && this.listInDoubt(r.DestinationPrefixListId))
+      ? undefined
+      : routes;
   }
 
   /**
@@ -512,8 +539,8 @@ export class RawReference {
   private route(leg: Leg, pkt: RawPacket): RefOutcome {
     const table = this.tableOf(leg.subnetId);
     if (table === undefined) return unknown(null, "which route table applies is not known");
-    const routes = saved(table, "Routes");
-    if (routes === undefined) return unknown(null, "the route table's routes were not saved");
+    const routes = this.routesOf(table);
+    if (routes === undefined) return unknown(null, "the route table's routes are not known");
     const r = this.lookup(routes, pkt.dst);
     if (r === undefined) return blocked(table.RouteTableId, "route-table", null, "no route");
     if (r === "tie") return unknown(null, "routes tie");
@@ -648,9 +675,9 @@ export class RawReference {
     // No table lists the gateway, but one whose Associations were not saved may be its table.
     if (!edge && this.d.RouteTables.some((t) => saved(t, "Associations") === undefined))
       return left(unknown(null, "the gateway route table is not known"));
-    const edgeRoutes = edge && saved(edge, "Routes");
+    const edgeRoutes = edge && this.routesOf(edge);
     if (edge && edgeRoutes === undefined)
-      return left(unknown(null, "the gateway route table's routes were not saved"));
+      return left(unknown(null, "the gateway route table's routes are not known"));
     const back = edgeRoutes && this.lookup(edgeRoutes, leg.src);
     if (back === "tie") return left(unknown("internet", "replies routed by routes that tie"));
     if (back && back.State === undefined)
@@ -856,7 +883,7 @@ export class RawReference {
     const oneWay = (pkt.proto === ICMP || pkt.proto === ICMPV6) && icmpReplyType(pkt) === undefined;
     if (beyond.verdict === "blocked" || subnetId === leg.subnetId || oneWay) return beyond;
     const table = this.tableOf(subnetId);
-    const routes = table && saved(table, "Routes");
+    const routes = table && this.routesOf(table);
     // Which table applies, or its routes, not known: the replies may go anywhere. Either way the
     // packet left as beyond says.
     if (routes === undefined)
