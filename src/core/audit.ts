@@ -22,6 +22,7 @@ import {
 import { SOURCE_OWNER, type Endpoint, type NetworkModel, type UnplacedSource } from "../model/types.js";
 import { Engine, ownAddresses, type AuditParts } from "../graph/propagate.js";
 import { auditMatrix, cellParts, type Cell, type CellPart } from "../graph/matrix.js";
+import { OwnAddresses } from "../graph/hairpin.js";
 import { SOURCE_IPV6, type Outcome, type Piece } from "../graph/outcome.js";
 import type { ExitKind } from "../model/types.js";
 import { AskedMissing, someOf } from "../model/missing.js";
@@ -396,6 +397,17 @@ export function runAudit(model: NetworkModel, opts: AuditOptions): AuditResult {
     });
   }
   const warnings = [...model.warnings];
+  // Destinations named on purpose that are the input's own addresses on the internet: a trace follows
+  // them back in (see OwnAddresses); the audit answers for them as for the internet, saying so. (Not
+  // for the internet as a whole, in which every account's own public IPs lie.)
+  if (opts.destText !== "internet") {
+    const own = new OwnAddresses(model).within(opts.dest);
+    if (!own.isEmpty())
+      warnings.push({
+        resource: "--dest",
+        message: `the destinations include addresses of the input's own interfaces or NAT gateways on the internet (${someOf(cidrsOf(own), 5)}): what reaches them is answered as for the internet (whether it gets out); whether it gets back in to them is decided by their own security groups and network ACLs, or refused by the NAT gateway: trace one (--dst) to see`,
+      });
+  }
   const prefixesOf = new Map<string, IntervalSet>();
   /**
    * The IPv6 prefixes delegated to `ep` (its pods' addresses) that the answers the audit works out for

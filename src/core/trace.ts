@@ -25,6 +25,7 @@ import {
   type UnplacedSource,
 } from "../model/types.js";
 import { Engine } from "../graph/propagate.js";
+import { OwnAddresses } from "../graph/hairpin.js";
 import type { Piece } from "../graph/outcome.js";
 import { PORT_PROTOCOLS } from "../graph/returns.js";
 import { clientPortsNote, ipv6PrefixesOf, ipv6Sender, withoutForeignIcmp } from "./audit.js";
@@ -367,6 +368,7 @@ export function runTrace(
   asked?: AskedMissing,
 ): TraceResult[] {
   const engine = new Engine(model, { detail: true });
+  const own = new OwnAddresses(model);
   // A --flows file's errors name the line's keys, not the command line's flags.
   const name = where ? AS_KEY : AS_FLAG;
   const resolve = sourceResolver(model, endpoints, name);
@@ -384,7 +386,8 @@ export function runTrace(
     // the prefixes (its pods do): traced from the first one's first address, as the audit works it out.
     const v4 = isV4(parseIp(flow.dst));
     const ep = v4 ? named : ipv6Sender(named);
-    const pieces = engine.resolveSource(ep, engine.fromEndpoint(ep, packets));
+    // (What reaches the internet to one of the input's own addresses comes back in: see OwnAddresses.)
+    const pieces = own.comeBack(engine.resolveSource(ep, engine.fromEndpoint(ep, packets)));
     asked?.reached(
       ep,
       pieces.map((p) => p.outcome),

@@ -1138,6 +1138,143 @@ describe("the audit matrix", () => {
 
 // A destination inside the VPC: the interface that has the address lets the flow in or not by its own
 // security groups (Batfish's DENIED_IN); an audit leaves that to trace and says so.
+describe("the input's own addresses on the internet", () => {
+  /** The tiny VPC with public addresses that are on the internet: eni-web's 54.1.1.10, nat-1's 54.1.1.200. */
+  const onInternet = (): Docs => {
+    const d = tinyVpc();
+    const web = d.NetworkInterfaces![1] as {
+      PrivateIpAddresses: { Association?: { PublicIp: string } }[];
+      Association?: { PublicIp: string };
+    };
+    web.PrivateIpAddresses[0]!.Association = { PublicIp: "54.1.1.10" };
+    web.Association = { PublicIp: "54.1.1.10" };
+    (d.NatGateways![0] as { NatGatewayAddresses: { PublicIp: string }[] }).NatGatewayAddresses[0]!.PublicIp =
+      "54.1.1.200";
+    return d;
+  };
+
+  it("a trace to an interface's public IP follows it back in: its network ACL and security groups decide", () => {
+    // eni-web's only group (sg-all) lets nothing in: eni-app (through the NAT gateway) is refused there.
+    const refused = trace(onInternet(), { src: "eni-app", dst: "54.1.1.10" });
+    expect(refused).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "sg-all", kind: "security-group", rule: null },
+      reason:
+        "54.1.1.10 is the public IP of eni-web, but no inbound rule of sg-all on eni-web allows it from 54.1.1.200 (the packets leave as 54.1.1.200)",
+    });
+    expect(refused.hops.slice(-3).map((h) => [h.resource, h.action])).toEqual([
+      ["igw-1", "exit"],
+      ["acl-default", "allow"],
+      ["sg-all", "deny"],
+    ]);
+    // Let in from the NAT gateway's address: allowed, as what leaves (its egress IP), delivered.
+    const open = onInternet();
+    (open.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.push({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      IpRanges: [{ CidrIp: "54.1.1.200/32" }],
+    });
+    const t = trace(open, { src: "eni-app", dst: "54.1.1.10" });
+    expect(t).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "54.1.1.200" });
+    expect(t.hops.at(-1)).toMatchObject({
+      resource: "eni-web",
+      action: "exit",
+      detail: "delivered as 10.0.0.10",
+    });
+    // Its own public IP: out and back in like any other (sg-all lets in only 54.1.1.200).
+    expect(trace(open, { src: "eni-web", dst: "54.1.1.10" }).verdict).toBe("blocked");
+    // A network ACL rule denying the sender decides first.
+    const denied = onInternet();
+    (open.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.forEach((x) =>
+      (denied.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.push(x),
+    );
+    setAcl(denied, "acl-default", [
+      { RuleNumber: 50, Protocol: "-1", RuleAction: "deny", Egress: false, CidrBlock: "54.1.1.200/32" },
+      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0" },
+      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0" },
+    ]);
+    expect(trace(denied, { src: "eni-app", dst: "54.1.1.10" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", kind: "network-acl", rule: "50" },
+    });
+    // Replies its subnet routes elsewhere than the gateway they came in by: not followed, unknown.
+    const diverted = onInternet();
+    (open.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.forEach((x) =>
+      (diverted.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.push(x),
+    );
+    publicRoutes(diverted).push({
+      DestinationCidrBlock: "54.1.1.200/32",
+      NatGatewayId: "nat-1",
+      State: "active",
+    });
+    const d = trace(diverted, { src: "eni-app", dst: "54.1.1.10" });
+    expect(d.verdict).toBe("unknown");
+    expect(d.reason).toMatch(/rtb-pub does not route the replies to 54\.1\.1\.200 back through igw-1$/);
+    // Other addresses are the internet.
+    expect(trace(onInternet(), { src: "eni-app", dst: "54.1.1.11" })).toMatchObject({
+      verdict: "allowed",
+      egressIp: "54.1.1.200",
+    });
+  });
+
+  it("a trace to a NAT gateway's Elastic IP is blocked by the gateway: it takes no connection it did not start", () => {
+    const t = trace(onInternet(), { src: "eni-web", dst: "54.1.1.200" });
+    expect(t).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1", kind: "nat-gateway", rule: null },
+      reason:
+        "54.1.1.200 is an Elastic IP of NAT gateway nat-1, which takes no connection it did not start: what comes to it unasked is dropped (the packets leave as 54.1.1.10)",
+    });
+    expect(t.hops.at(-1)).toMatchObject({ resource: "nat-1", action: "drop" });
+  });
+
+  it("a trace to another VPC's interface's IPv6 address is unknown, not reached", () => {
+    const d = onInternet();
+    ipv6Out(d);
+    d.Vpcs!.push({
+      VpcId: "vpc-2",
+      CidrBlock: "10.9.0.0/16",
+      Ipv6CidrBlockAssociationSet: [
+        { Ipv6CidrBlock: "2600:1f18:9::/56", Ipv6CidrBlockState: { State: "associated" } },
+      ],
+    });
+    d.Subnets!.push({ SubnetId: "subnet-x", VpcId: "vpc-2", CidrBlock: "10.9.0.0/24" });
+    d.NetworkInterfaces!.push({
+      ...eni("eni-x", "subnet-x", "10.9.0.5", ["sg-all"]),
+      VpcId: "vpc-2",
+      Ipv6Addresses: [{ Ipv6Address: "2600:1f18:9::5" }],
+    });
+    const t = trace(d, { src: "eni-web", dst: "2600:1f18:9::5" });
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(/^the address is eni-x's in the input: the packets leave as /);
+  });
+
+  it("an audit of destinations named on purpose that include them warns; one of the internet does not", () => {
+    const m = awsModel(docsOf(onInternet()), "test");
+    const named = runAudit(m, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("54.1.1.0/24"),
+      destText: "54.1.1.0/24",
+    });
+    expect(named.warnings.filter((w) => w.resource === "--dest")).toEqual([
+      {
+        resource: "--dest",
+        message:
+          "the destinations include addresses of the input's own interfaces or NAT gateways on the internet (54.1.1.10/32, 54.1.1.200/32): what reaches them is answered as for the internet (whether it gets out); whether it gets back in to them is decided by their own security groups and network ACLs, or refused by the NAT gateway: trace one (--dst) to see",
+      },
+    ]);
+    const internet = runAudit(m, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("internet"),
+      destText: "internet",
+    });
+    expect(internet.warnings.filter((w) => w.resource === "--dest")).toEqual([]);
+  });
+});
+
 describe("destination hosts", () => {
   /** eni-web (10.0.0.10) also gets sg-web-in: tcp/443 in from the members of sg-app (eni-app only). */
   const withWebIn = (): Docs => {

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { runTrace } from "../../src/core/trace.js";
 import type { Flow } from "../../src/core/result.js";
 import type { Hop } from "../../src/graph/outcome.js";
+import type { NatGateway, NetworkModel } from "../../src/model/types.js";
 import { formatIp, IPV6_ALL, isV4, protocolName } from "../../src/netset/index.js";
 import { formatOutcome, reportedMismatch } from "../graph/compare.js";
 import {
@@ -25,6 +26,42 @@ const ICMPV6 = 58;
 const GRE = 47;
 const TCP = 6;
 const UDP = 17;
+
+/**
+ * What a trace gives for a packet the reference sends to the internet (`o`), where its destination is
+ * one of the model's own addresses there: it comes back in, refused by a NAT gateway (one of whose
+ * Elastic IPs it is), or unknown at an interface (whose public IP, IPv6 address or delegated IPv6
+ * prefix it is), where its own filters decide and the engine does not follow it.
+ */
+function cameBack(model: NetworkModel, o: RefOutcome, dst: bigint): RefOutcome {
+  if (o.verdict !== "allowed" || o.exit !== "internet") return o;
+  // Its Elastic IPs: all of them where it lists several, else the one the internet gateway maps its
+  // private address to.
+  const natEips = (g: NatGateway): bigint[] =>
+    g.publicIps ??
+    [...model.gateways.values()].flatMap((i) =>
+      i.kind === "internet" &&
+      i.networkId === model.subnets.get(g.subnetId)?.networkId &&
+      i.publicIpOf.has(g.privateIp)
+        ? [i.publicIpOf.get(g.privateIp)!]
+        : [],
+    );
+  for (const g of model.gateways.values())
+    if (g.kind === "nat" && natEips(g).includes(dst))
+      return {
+        ...o,
+        verdict: "blocked",
+        exit: null,
+        egressIp: null,
+        blockedBy: { resource: g.id, kind: g.ref.kind, rule: null },
+      };
+  const host =
+    [...model.gateways.values()].some(
+      (g) => g.kind === "internet" && g.networkId !== null && [...g.publicIpOf.values()].includes(dst),
+    ) ||
+    model.endpoints.some((e) => e.ipv6.includes(dst) || (!isV4(dst) && (e.prefixes?.contains(dst) ?? false)));
+  return host ? { ...o, verdict: "unknown", egressIp: null } : o;
+}
 
 /**
  * The flow a user would type for a packet, if one names exactly it: an ICMP flow's port is the type
@@ -92,7 +129,8 @@ describe("trace vs the per-packet reference", () => {
           // it sends from the lowest one's first address.
           const v6Prefixes = ep.prefixes?.intersect(IPV6_ALL);
           const first = isV4(p.dst) || ep.ipv6.length > 0 ? undefined : v6Prefixes?.min();
-          const ref = replyRulesOf(model, first === undefined ? ep : { ...ep, ipv6: [first] }, p);
+          const sent = replyRulesOf(model, first === undefined ? ep : { ...ep, ipv6: [first] }, p);
+          const ref = { ...sent, outcome: cameBack(model, sent.outcome, p.dst) };
           if (p.proto === TCP || p.proto === UDP) {
             const key = `${f.protocol} ${f.dst}`;
             const seen = portless.get(key) ?? {

@@ -40,8 +40,8 @@ function attachedVpc(attachments: RawAttachments, states: AttachmentStates): str
 /**
  * Where the input cannot tell whether a gateway carries its VPC's traffic, routes to it are undecided
  * rather than read as attached or detached: a gateway saved without Attachments, an egress-only one's
- * attachment listed without its state (describe output always prints both; a trimmed or hand-made
- * file may not) or any attachment with a state AWS does not print for its kind (missing data, as a
+ * attachment listed without its state or any without its VPC (describe output always prints both; a
+ * trimmed or hand-made file may not) or any attachment with a state AWS does not print for its kind (missing data, as a
  * NAT gateway's state: listed under unknowns); and one AWS is attaching or detaching (a change AWS is
  * making: not missing data). `call` is the describe call that prints it.
  */
@@ -63,6 +63,16 @@ function noteUndecided(
     return;
   }
   if (attachedVpc(attachments, states) !== undefined) return;
+  // Each attachment names its VPC (describe output always prints VpcId); one without it (a trimmed or
+  // hand-made file) may be the VPC the routes are in.
+  if (attachments.some((a) => !a.VpcId && a.State !== "detached")) {
+    undecidedTarget(
+      ctx,
+      id,
+      `an attachment of ${id} is in the input without its VpcId (${call} prints it), so which VPC it carries traffic for cannot be told`,
+    );
+    return;
+  }
   const listed = attachments.filter((a) => a.VpcId);
   const stateless = listed.find((a) => !a.State && !states.changing.has(null))?.VpcId;
   if (stateless) {

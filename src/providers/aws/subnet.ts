@@ -33,6 +33,8 @@ export function convertSubnets(ctx: AwsContext): void {
     (rt.Associations ?? []).forEach((a, j) => {
       const c = associationClaim(rt.RouteTableId, a);
       if (!c) return;
+      if (!a.SubnetId && !a.GatewayId && !a.Main)
+        unnamedAssociation(loc, j, "SubnetId or GatewayId, or Main true");
       if (a.SubnetId) {
         sameVpc(vpcOfSubnet, a.SubnetId, rt.RouteTableId, rt.VpcId, loc, j, "route table");
         innerList(rtBySubnet, a.SubnetId).push(c);
@@ -45,7 +47,7 @@ export function convertSubnets(ctx: AwsContext): void {
   for (const loc of ctx.raw.NetworkAcls) {
     const acl = loc.item;
     (acl.Associations ?? []).forEach((a, j) => {
-      if (!a.SubnetId) return;
+      if (!a.SubnetId) unnamedAssociation(loc, j, "SubnetId");
       sameVpc(vpcOfSubnet, a.SubnetId, acl.NetworkAclId, acl.VpcId, loc, j, "network ACL");
       innerList(aclBySubnet, a.SubnetId).push({ id: acl.NetworkAclId });
     });
@@ -176,6 +178,21 @@ export function convertSubnets(ctx: AwsContext): void {
  */
 function unlistedAcl(subnetId: string, defaultId: string): string {
   return `${subnetId} is in no network ACL's Associations while other subnets of its VPC are: describe-network-acls lists every subnet's association (the default ACL's too), so the input lacks the network ACL that applies to it (saved with a filter?), or ${subnetId} was created between the describe-network-acls and describe-subnets calls (then it is on the default network ACL ${defaultId}, and saving the input again tells), so which network ACL applies to it cannot be told`;
+}
+
+/**
+ * An association that names nothing it associates: describe-route-tables prints a subnet's or a
+ * gateway's id in each association but the main one, describe-network-acls a subnet's in each. Read
+ * as nothing, it would leave a subnet on its VPC's main table or default ACL though it may be this
+ * one's, so it is an input error, as a route without a destination is.
+ */
+function unnamedAssociation(loc: Located<unknown>, j: number, expected: string): never {
+  const where = at(loc, "Associations", j);
+  throw new InputError(
+    `expected ${expected} (an association names what it associates)`,
+    where.file,
+    where.path,
+  );
 }
 
 /**

@@ -2602,6 +2602,42 @@ describe("missing and malformed data", () => {
     ]);
   });
 
+  it("an association that names no subnet (nor gateway, and is not the main one) is an error naming it", () => {
+    // Read as nothing, its subnet would fall to the main table or the default ACL: a false answer.
+    const unnamed = (a: Record<string, unknown>) => {
+      delete a.SubnetId;
+      return a;
+    };
+    expectInputErrors([
+      [
+        (d) => unnamed((d.RouteTables![1] as { Associations: Record<string, unknown>[] }).Associations[0]!),
+        "RouteTables.json: $.RouteTables[1].Associations[0]: expected SubnetId or GatewayId, or Main true (an association names what it associates)",
+      ],
+      [
+        (d) => {
+          const a = unnamed(
+            (d.RouteTables![2] as { Associations: Record<string, unknown>[] }).Associations[0]!,
+          );
+          a.Main = false;
+          a.GatewayId = null;
+        },
+        "RouteTables.json: $.RouteTables[2].Associations[0]: expected SubnetId or GatewayId, or Main true",
+      ],
+      [
+        (d) => {
+          (d.NetworkAcls![1] as { Associations: Record<string, unknown>[] }).Associations[0]!.SubnetId = null;
+        },
+        "NetworkAcls.json: $.NetworkAcls[1].Associations[0]: expected SubnetId (an association names what it associates)",
+      ],
+    ]);
+    // One that is gone names what it likes: it associates nothing.
+    const gone = tinyVpc();
+    (gone.RouteTables![1] as { Associations: object[] }).Associations.push({
+      AssociationState: { State: "disassociated" },
+    });
+    expect(() => model(gone)).not.toThrow();
+  });
+
   it("a route to a NAT gateway of another VPC is unknown, never that gateway's way out", () => {
     const d = tinyVpc();
     d.Vpcs!.push({ VpcId: "vpc-2", CidrBlock: "10.9.0.0/16" });
@@ -3836,6 +3872,32 @@ describe("keys describe output always prints, saved without them: missing data, 
     expect(gone.unknowns.map((u) => u.resource)).toContain("eigw-1");
     // An explicit empty list is data: detached, a blackhole.
     expect(v6([]).t.verdict).toBe("blocked");
+  });
+
+  it("a gateway attachment listed without its VpcId is to a VPC that cannot be told, not to none", () => {
+    for (const vpc of [undefined, null]) {
+      const d = tinyVpc();
+      setKey((d.InternetGateways![0] as { Attachments: object[] }).Attachments[0], "VpcId", vpc);
+      // (It was a blackhole: "attached to no VPC".)
+      expectMissing(
+        model(d),
+        "eni-web",
+        "igw-1",
+        "an attachment of igw-1 is in the input without its VpcId (describe-internet-gateways prints it), so which VPC it carries traffic for cannot be told",
+      );
+    }
+    const d = ipv6ViaEigw({ Ipv6CidrBlock: "2600:1f18::/56", Ipv6CidrBlockState: { State: "associated" } }, [
+      { State: "attached" },
+    ]);
+    const t = trace(model(d), "eni-app", "2001:4860:4860::8888");
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toContain("an attachment of eigw-1 is in the input without its VpcId");
+    // Detached, it carries nothing wherever it was: a blackhole.
+    const detached = ipv6ViaEigw(
+      { Ipv6CidrBlock: "2600:1f18::/56", Ipv6CidrBlockState: { State: "associated" } },
+      [{ State: "detached" }],
+    );
+    expect(trace(model(detached), "eni-app", "2001:4860:4860::8888").verdict).toBe("blocked");
   });
 
   it("a public NAT gateway in use whose primary address has no PublicIp: its egress address cannot be told", () => {

@@ -1,0 +1,294 @@
+// The input's own addresses on the internet: its interfaces' public and Elastic IPs and IPv6 addresses
+// (and the IPv6 prefixes delegated to them), its NAT gateways' Elastic IPs. Packets to one of them
+// leave through an internet gateway like any others, then come back in: to a NAT gateway, which takes
+// no connection it did not start, or through the destination's internet gateway to its subnet's
+// network ACL and its security groups, which decide whether they get in (followed for an interface's
+// public IPv4 address; an IPv6 one, in another VPC, is unknown). A trace to such an address must not
+// end at "reaches the internet": an interface whose groups let nothing in would read as reached.
+//
+// Only traces ask this (see runTrace). An audit answers for its destinations as the internet: every
+// public address, among which a handful of the input's own would cut every answer into pieces, each
+// of whose address lists would then spell out the internet around them.
+import { formatIp, IntervalSet, IPV6_ALL, PacketSet, parseIp, PROTO } from "../netset/index.js";
+import type { Endpoint, InternetGateway, NatGateway, NetworkModel, Rule } from "../model/types.js";
+import { evalFirstMatch, evalUnion, specializeRules, type FilterSplit } from "./filters.js";
+import { blockedByOf, type Hop, type Outcome, type Piece } from "./outcome.js";
+import { routeFor } from "./routing.js";
+
+/** One of the input's own addresses (or delegated prefixes) on the internet. */
+interface Target {
+  ips: IntervalSet;
+  /** What becomes of `packets` to it, which reached the internet as outcome `reached` says. */
+  fate: (packets: PacketSet, reached: Outcome) => Piece[];
+}
+
+export class OwnAddresses {
+  private readonly targets: Target[] = [];
+  /** Every target's addresses: most packets miss them all. */
+  private readonly all: IntervalSet;
+
+  constructor(model: NetworkModel) {
+    const owners = new Map<string, Endpoint>();
+    for (const ep of model.endpoints) for (const ip of ep.privateIps) owners.set(`${ep.networkId}|${ip}`, ep);
+    // A NAT gateway's Elastic IPs: the internet gateway maps its private address to the primary one;
+    // with several, the gateway lists them all.
+    const nats = new Map<string, NatGateway>();
+    for (const g of model.gateways.values()) {
+      if (g.kind !== "nat") continue;
+      const network = model.subnets.get(g.subnetId)?.networkId;
+      if (network !== undefined) nats.set(`${network}|${g.privateIp}`, g);
+      for (const pub of g.publicIps ?? []) this.targets.push(natTarget(g, pub));
+    }
+    for (const g of model.gateways.values()) {
+      if (g.kind !== "internet" || g.networkId === null) continue;
+      for (const [priv, pub] of g.publicIpOf) {
+        const nat = nats.get(`${g.networkId}|${priv}`);
+        if (nat?.publicIps) continue;
+        if (nat) {
+          this.targets.push(natTarget(nat, pub));
+          continue;
+        }
+        const owner = owners.get(`${g.networkId}|${priv}`);
+        const what = `${formatIp(pub)} is the public IP of ${owner?.id ?? formatIp(priv)}`;
+        this.targets.push({
+          ips: IntervalSet.point(pub),
+          fate: owner
+            ? (packets, o) => inbound(model, g, owner, priv - pub, packets, o, what)
+            : notFollowed(what, { id: formatIp(priv), kind: "address" }),
+        });
+      }
+    }
+    // IPv6 addresses are not translated: an interface's own, or one of a prefix delegated to it, is
+    // where it is reached from the internet.
+    for (const ep of model.endpoints) {
+      const v6 = IntervalSet.fromRanges(ep.ipv6.map((ip) => [ip, ip] as const)).union(
+        ep.prefixes?.intersect(IPV6_ALL) ?? IntervalSet.EMPTY,
+      );
+      if (!v6.isEmpty()) this.targets.push({ ips: v6, fate: notFollowed(`the address is ${ep.id}'s`, ep) });
+    }
+    this.all = IntervalSet.unionAll(this.targets.map((t) => t.ips));
+  }
+
+  /** Which of the input's own addresses lie in `ips` (an audit's destinations). */
+  within(ips: IntervalSet): IntervalSet {
+    return this.all.intersect(ips);
+  }
+
+  /**
+   * `pieces` with those that reach the internet cut where they go to the input's own addresses, which
+   * get those addresses' fates.
+   */
+  comeBack(pieces: readonly Piece[]): Piece[] {
+    const out: Piece[] = [];
+    for (const p of pieces) {
+      const o = p.outcome;
+      if (o.verdict !== "allowed" || o.exit !== "internet" || !p.packets.ips().overlaps(this.all)) {
+        out.push(p);
+        continue;
+      }
+      let rest: PacketSet = p.packets;
+      for (const t of this.targets) {
+        const hit = rest.restrictIps(t.ips);
+        if (hit.isEmpty()) continue;
+        rest = rest.subtract(hit);
+        out.push(...t.fate(hit, o));
+      }
+      if (!rest.isEmpty()) out.push({ packets: rest, outcome: o });
+    }
+    return out;
+  }
+}
+
+/** An Elastic IP of NAT gateway `g`: it drops what comes to it unasked. */
+function natTarget(g: NatGateway, pub: bigint): Target {
+  const reason = `${formatIp(pub)} is an Elastic IP of NAT gateway ${g.id}, which takes no connection it did not start: what comes to it unasked is dropped`;
+  return {
+    ips: IntervalSet.point(pub),
+    fate: (packets, o) => [
+      {
+        packets,
+        outcome: {
+          ...o,
+          verdict: "blocked",
+          exit: null,
+          egressIp: null,
+          blockedBy: { resource: g.id, kind: g.ref.kind, rule: null },
+          reason: `${reason} (the packets leave ${asWhat(o)})`,
+          hops: [...o.hops, hop(g.id, g.ref.kind, "drop", null, "unsolicited inbound")],
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * How packets that reached the internet (`o`) left: as what address. (Not as Outcome.leaves, which
+ * says the replies alone are what is stopped or in doubt.)
+ */
+function asWhat(o: Outcome): string {
+  return o.egressIp === null ? "through the internet" : `as ${o.egressIp}`;
+}
+
+function hop(
+  resource: string,
+  kind: string,
+  action: Hop["action"],
+  rule: string | null,
+  detail: string,
+): Hop {
+  return { resource, kind, action, rule, detail };
+}
+
+/**
+ * Packets to an address whose way back in is not followed (`why`, else: what lets them in is the
+ * owner's gateway, network ACL and security groups): they leave, and whether they get in is unknown.
+ */
+function notFollowed(
+  what: string,
+  owner: { id: string; kind: string },
+  why = "its network's internet gateway, its subnet's network ACL and its security groups decide whether they get in, which this version does not follow",
+): (packets: PacketSet, o: Outcome) => Piece[] {
+  return (packets, o) => [
+    {
+      packets,
+      outcome: {
+        ...o,
+        verdict: "unknown",
+        egressIp: null,
+        reason: `${what} in the input: the packets leave ${asWhat(o)} and come back in to it, where ${why}`,
+        hops: [...o.hops, hop(owner.id, owner.kind, "drop", null, "back in from the internet: not followed")],
+      },
+    },
+  ];
+}
+
+/** The client ports replies may go to: every range a sender or NAT gateway picks from lies in it. */
+const CLIENT_PORTS = IntervalSet.range(1024n, 65535n);
+const TCP_UDP = IntervalSet.point(BigInt(PROTO.TCP)).union(IntervalSet.point(BigInt(PROTO.UDP)));
+
+/**
+ * Packets (`packets`, which reached the internet as `o` says, sent as its egress IP) to `owner`'s
+ * public IP, which internet gateway `g` of its network translates to its private address (`shift`
+ * added): they come back in through `g`, and the owner's subnet's network ACLs (both ways: the replies
+ * leave by them), its security groups (which see the sender's public address: a rule naming a group
+ * matches its members' private addresses only) and the route its subnet gives the replies decide.
+ * Allowed where all of that surely lets the exchange through, blocked where a rule surely stops it;
+ * what this does not follow (a gateway route table, VPC Block Public Access, protocols other than TCP
+ * and UDP, replies an ACL lets out on only some client ports, replies routed elsewhere, rules in
+ * doubt) is unknown.
+ */
+function inbound(
+  model: NetworkModel,
+  g: InternetGateway,
+  owner: Endpoint,
+  shift: bigint,
+  packets: PacketSet,
+  o: Outcome,
+  what: string,
+): Piece[] {
+  const unknownFor = (set: PacketSet, why: string): Piece[] =>
+    set.isEmpty() ? [] : notFollowed(what, owner, why)(set, o);
+  const from = o.egressIp === null || o.egressIp.startsWith("{") ? undefined : parseIp(o.egressIp);
+  const subnet = model.subnets.get(owner.subnetId);
+  const table = subnet?.routeTableId ? model.routeTables.get(subnet.routeTableId) : undefined;
+  const acls = (subnet?.boundaryFilterIds ?? []).map((id) => model.filters.get(id));
+  const groups = owner.filterIds.map((id) => model.filters.get(id));
+  if (
+    from === undefined ||
+    table === undefined ||
+    table.unknown !== undefined ||
+    [...acls, ...groups].some((f) => f === undefined || f.unknown !== undefined) ||
+    acls.some((f) => f!.semantics !== "first-match") ||
+    groups.some((f) => f!.semantics !== "union")
+  )
+    return unknownFor(packets, `what lets them in to ${owner.id} is not known`);
+  if (owner.stopped !== undefined || owner.unattached !== undefined)
+    return unknownFor(packets, `${owner.id} is not running or not attached`);
+  if (g.ingressTableId !== undefined || model.networks.get(owner.networkId)?.internetBlock !== undefined)
+    return unknownFor(
+      packets,
+      `what comes in through ${g.id} meets a gateway route table or VPC Block Public Access, which this version does not follow back in`,
+    );
+  const portless = packets.subtract(packets.restrictProtocols(TCP_UDP));
+  const out = unknownFor(portless, "protocols other than TCP and UDP are not followed back in");
+  // Their destination as it arrives: the owner's private address.
+  let live = packets.restrictProtocols(TCP_UDP).shiftIps(shift);
+  const hops: Hop[] = [...o.hops];
+  const stopAt = (split: FilterSplit, reason: (ref: string) => string): void => {
+    for (const d of split.denied) {
+      const ref = d.ref.rule === null ? d.ref.resource : `${d.ref.resource} rule ${d.ref.rule}`;
+      out.push({
+        packets: d.set.shiftIps(-shift),
+        outcome: {
+          ...o,
+          verdict: "blocked",
+          exit: null,
+          egressIp: null,
+          blockedBy: blockedByOf(d.ref),
+          reason: `${what}, but ${reason(ref)} (the packets leave ${asWhat(o)})`,
+          hops: [...hops, hop(d.ref.resource, d.ref.kind, "deny", d.ref.rule, `inbound from ${o.egressIp}`)],
+        },
+      });
+    }
+    for (const u of split.undecided) out.push(...unknownFor(u.set.shiftIps(-shift), u.reason));
+    live = PacketSet.unionAll(split.allowed.map((a) => a.set));
+    const first = split.allowed[0]?.ref;
+    if (first) hops.push(hop(first.resource, first.kind, "allow", first.rule, `inbound from ${o.egressIp}`));
+  };
+  // In through the subnet's network ACLs, then the owner's security groups, each seeing the sender.
+  for (const f of acls) {
+    stopAt(
+      evalFirstMatch(specializeRules(f!.ingress, from, null), f!.defaultRef, live),
+      (ref) => `${ref} denies it inbound from ${o.egressIp}`,
+    );
+    if (live.isEmpty()) return out;
+  }
+  const rules: Rule[] = groups.flatMap((f) => specializeRules(f!.ingress, from, null));
+  const allowed = PacketSet.unionAll(
+    rules.filter((r) => r.action === "allow" && !r.unresolved).map((r) => r.match),
+  );
+  const ids = groups.map((f) => f!.id).join(", ");
+  stopAt(
+    evalUnion(
+      rules,
+      allowed,
+      { resource: ids, kind: groups[0]?.kind ?? "security-group", rule: null },
+      live,
+      true,
+    ),
+    () => `no inbound rule of ${ids} on ${owner.id} allows it from ${o.egressIp}`,
+  );
+  if (live.isEmpty()) return out;
+  // The replies: out through the subnet's network ACLs to the sender's client port (whichever it
+  // picked), and routed back through the gateway they came in by.
+  const replies = PacketSet.cube(live.protocols(), CLIENT_PORTS, IntervalSet.point(live.ips().min()!));
+  for (const f of acls) {
+    const split = evalFirstMatch(specializeRules(f!.egress, from, null), f!.defaultRef, replies);
+    if (split.allowed.length !== 1 || !split.allowed[0]!.set.equals(replies))
+      return [
+        ...out,
+        ...unknownFor(
+          live.shiftIps(-shift),
+          `${f!.id} does not surely let the replies out to every client port 1024-65535 of ${o.egressIp}`,
+        ),
+      ];
+  }
+  const back = routeFor(table, from);
+  if (back?.target.kind !== "gateway" || back.target.gatewayId !== g.id)
+    return [
+      ...out,
+      ...unknownFor(
+        live.shiftIps(-shift),
+        `${table.id} does not route the replies to ${o.egressIp} back through ${g.id}`,
+      ),
+    ];
+  out.push({
+    packets: live.shiftIps(-shift),
+    outcome: {
+      ...o,
+      reason: `${o.reason}; ${what}, which lets it in through ${g.id} (its network ACL and security groups allow it from ${o.egressIp}, and the replies go back the same way)`,
+      hops: [...hops, hop(owner.id, owner.kind, "exit", null, `delivered as ${formatIp(live.ips().min()!)}`)],
+    },
+  });
+  return out;
+}
