@@ -683,8 +683,17 @@ describe("data the input refers to but lacks", () => {
 describe("an interface's other addresses with public IPs of their own", () => {
   // A host may send from any of its addresses: one whose secondary address has an Elastic IP gets out
   // as that address even where its primary address has no public IP (and was reported blocked alone).
-  /** The example with a secondary address for `eni` (as both listings show it), and `addresses` added. */
-  const withSecondary = (eni: string, address: string, publicIp: string, addresses: object[] = []) => {
+  /**
+   * The example with a secondary address for `eni` (as both listings show it), its Elastic IP
+   * `publicIp`, and `addresses` added to describe-addresses (by default the same Elastic IP, as
+   * describe-addresses lists it).
+   */
+  const withSecondary = (
+    eni: string,
+    address: string,
+    publicIp: string,
+    addresses: object[] = [{ PublicIp: publicIp, NetworkInterfaceId: eni, PrivateIpAddress: address }],
+  ) => {
     const region = path.join(EXAMPLE, "us-east-1");
     const dir = mkdtempSync(path.join(os.tmpdir(), "egress-audit-secondary-"));
     const secondary = {

@@ -11,20 +11,19 @@ import { ascending } from "../../model/order.js";
 import { formatIp, IntervalSet } from "../../netset/index.js";
 import type { UnannouncedRange } from "../../model/types.js";
 import { dirname } from "node:path";
-import { innerSet } from "../../model/maps.js";
 import {
   cidrAt,
   gapsByRegion,
   ipAt,
   notSaved,
   regionOfBorderGroup,
-  regionOfZone,
   regionsOf,
   subnetZonesByVpc,
   type AwsContext,
 } from "./context.js";
 import type { Located } from "./snapshot.js";
 import type { InterfaceFacts } from "./network-interface.js";
+import { folderScopes } from "./folders.js";
 import { saveCommand } from "./save-commands.js";
 
 /** States in which AWS does not advertise a range and never will until someone advertises it. */
@@ -136,41 +135,17 @@ export function convertByoip(ctx: AwsContext): void {
  * where known), if they are not: describe-byoip-cidrs not saved, or its call failed in that region
  * (in any region, where the address's is not known). The ranges are per account and region and an
  * empty answer does not say whose, so they count as read for what is saved in the same folder only,
- * as users keep each account's region (acct-a/us-east-1/) and --save-snapshot writes each region
- * (us-east-1/); and not where that folder holds several regions' or accounts' snapshots (its
- * subnets' zones, addresses' border groups, Block Public Access settings say several), whose
- * describe-byoip-cidrs cannot be told apart. Another account's ranges read as this one's made an
- * Elastic IP from a pool that is not Amazon's pass as Amazon's.
+ * and not where that folder holds several regions' or accounts' snapshots (see folderScopes).
+ * Another account's ranges read as this one's made an Elastic IP from a pool that is not Amazon's
+ * pass as Amazon's.
  */
 function byoipUnread(
   ctx: AwsContext,
 ): (loc: Located<unknown>, region: string | undefined) => string | undefined {
   const gaps = gapsByRegion(ctx, "ByoipCidrs");
   const anyGap = ctx.gapReason("ByoipCidrs");
-  const savedIn = new Set([...(ctx.raw.presentIn.get("ByoipCidrs") ?? [])].map((f) => dirname(f)));
-  // What each folder's documents say of the regions and accounts they were saved from.
-  const regions = new Map<string, Set<string>>();
-  const accounts = new Map<string, Set<string>>();
-  const note = (file: string, region: string | null | undefined, account?: string | null) => {
-    if (region) innerSet(regions, dirname(file)).add(region);
-    if (account) innerSet(accounts, dirname(file)).add(account);
-  };
-  for (const { item: s, file } of ctx.raw.Subnets)
-    note(file, s.AvailabilityZone ? regionOfZone(s.AvailabilityZone) : undefined);
-  for (const { item: a, file } of ctx.raw.Addresses)
-    note(file, a.NetworkBorderGroup ? regionOfBorderGroup(a.NetworkBorderGroup) : undefined);
-  for (const { item: o, file } of ctx.raw.VpcBlockPublicAccessOptions)
-    note(file, o.AwsRegion, o.AwsAccountId);
-  // The account that saved them: describe-instances and describe-security-groups list the caller's
-  // own reservations and groups only (a shared VPC's participant sees neither the owner's nor other
-  // participants'), where VPCs' and subnets' OwnerId are their owner's in a participant's view too.
-  // (Not declared in raw.ts: they decide no verdict, only whose folder this is.)
-  const ownerOf = (x: unknown): string | undefined => {
-    const id = (x as { OwnerId?: unknown }).OwnerId;
-    return typeof id === "string" && id !== "" ? id : undefined;
-  };
-  for (const { item, file } of ctx.raw.Reservations) note(file, undefined, ownerOf(item));
-  for (const { item, file } of ctx.raw.SecurityGroups) note(file, undefined, ownerOf(item));
+  const folders = folderScopes(ctx);
+  const savedIn = folders.savedIn("ByoipCidrs");
   return (loc, region) => {
     if (anyGap !== undefined) {
       const gap = region === undefined ? anyGap : gaps.get(region);
@@ -181,7 +156,7 @@ function byoipUnread(
     // (No message names the folder: a verdict's reason must not change with where the snapshot is kept.)
     if (!savedIn.has(folder))
       return "describe-byoip-cidrs is in the input for other folders only, and its ranges are per account and region: save it beside describe-addresses";
-    if ((regions.get(folder)?.size ?? 0) > 1 || (accounts.get(folder)?.size ?? 0) > 1)
+    if (folders.mixed(folder))
       return "describe-byoip-cidrs was saved in a folder holding several regions' or accounts' snapshots, and its ranges are per account and region: whose were saved cannot be told";
     return undefined;
   };

@@ -20,6 +20,8 @@ import { isNatGatewayType, notSourceWhy, sourceKindOf, type SourceKind } from ".
 import type { RawInstance, RawNetworkInterface, RawOf } from "./raw.js";
 import type { Located } from "./snapshot.js";
 import { endpointStateDoubt } from "./vpc-endpoint.js";
+import { folderScopes } from "./folders.js";
+import { dirname } from "node:path";
 
 const LINUX_EPHEMERAL = IntervalSet.range(32768n, 60999n);
 /** IANA's dynamic ports, which Windows and macOS pick client ports from. */
@@ -529,6 +531,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(used)} is used`,
       });
   }
+  unlistedElasticIps(ctx, facts, listedPublic, eips, pubMap);
   const elastic = new Map<string, Set<bigint>>();
   for (const { vpc, priv } of eips.values()) innerSet(elastic, vpc).add(priv);
   stoppedPublicIps(ctx, facts, stoppedPrimaries, elastic);
@@ -641,6 +644,57 @@ function servicesInDoubt(ctx: AwsContext, filterId: string, base: readonly Local
 function holdsInstanceAddress(iloc: Located<RawInstance>, eni: RawNetworkInterface, ip: bigint): boolean {
   if (iloc.item.PrivateIpAddress) return ipAt(iloc.item.PrivateIpAddress, 4, iloc, "PrivateIpAddress") === ip;
   return (eni.Attachment?.DeviceIndex ?? 0) === 0 && (eni.Attachment?.NetworkCardIndex ?? 0) === 0;
+}
+
+/**
+ * Elastic IPs an interface's listing shows for one of its addresses (the Association's IpOwnerId is
+ * the account that saved the listing) that describe-addresses, saved beside it by that account, does
+ * not list for that address: describe-addresses lists every Elastic IP the account has in the region,
+ * so the two were saved at different moments (the address was released or moved in between) and
+ * which is current cannot be told, as where they name different ones (see convertNetworkInterfaces).
+ * Only where describe-addresses was read (its call did not fail) in the listing's own folder and
+ * that folder is one account's and region's (see folderScopes); an Elastic IP of another account (a
+ * shared VPC's owner's, seen by a participant) is not its to list.
+ */
+function unlistedElasticIps(
+  ctx: AwsContext,
+  facts: InterfaceFacts,
+  listedPublic: ReadonlyMap<
+    string,
+    ReadonlyMap<
+      bigint,
+      { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }
+    >
+  >,
+  eips: ReadonlyMap<string, unknown>,
+  pubMap: (vpc: string) => Map<bigint, bigint>,
+): void {
+  if (!ctx.raw.present.has("Addresses") || ctx.gapReason("Addresses") !== undefined) return;
+  const folders = folderScopes(ctx);
+  const savedIn = folders.savedIn("Addresses");
+  for (const [vpc, byIp] of listedPublic)
+    for (const [priv, { pub, loc, path }] of byIp) {
+      if (pub === undefined || eips.has(`${vpc}|${priv}`) || facts.publicIpInDoubt.get(vpc)?.has(priv))
+        continue;
+      const eni = loc.item;
+      if (isNatGatewayType(eni.InterfaceType)) continue;
+      const folder = dirname(loc.file);
+      if (!savedIn.has(folder) || folders.mixed(folder)) continue;
+      const entry = eni.PrivateIpAddresses?.[path[1] as number]?.Association;
+      const association = entry?.PublicIp ? entry : eni.Association;
+      const owner = association?.IpOwnerId;
+      if (!association?.PublicIp || !owner || owner !== folders.account(folder)) continue;
+      const where = at(loc, ...path);
+      pubMap(vpc).delete(priv);
+      innerMap(facts.publicIpInDoubt, vpc).set(
+        priv,
+        `the listing of ${eni.NetworkInterfaceId} shows Elastic IP ${formatIp(pub)} on ${formatIp(priv)}, but describe-addresses does not list it (saved at different moments: it may have been released or moved), so whether and as what ${formatIp(priv)} reaches the internet cannot be told`,
+      );
+      ctx.model.unknowns.push({
+        resource: eni.NetworkInterfaceId,
+        message: `its listing shows Elastic IP ${formatIp(pub)} (owner ${owner}) on ${formatIp(priv)} (${where.file} ${where.path}), but describe-addresses, saved beside it, does not list it: saved at different moments, which is current cannot be told`,
+      });
+    }
 }
 
 interface StoppedPrimary {

@@ -2213,6 +2213,74 @@ describe("missing and malformed data", () => {
     });
   });
 
+  it("an Elastic IP the listing shows that describe-addresses, saved beside it by that account, does not list leaves the address's internet traffic unknown", () => {
+    /** eni-web's public IP as an Elastic IP of `owner`, the groups saved by `account`; describe-addresses as `addresses` says. */
+    const withListed = (
+      owner: string,
+      account: string | undefined,
+      addresses: object | undefined,
+      file = "addresses.json",
+      extra: SourceDocument[] = [],
+    ) => {
+      const d = tinyVpc();
+      const web = d.NetworkInterfaces![1] as {
+        PrivateIpAddresses: { Association?: object }[];
+        Association?: object;
+      };
+      const association = { PublicIp: "198.51.100.10", IpOwnerId: owner, AllocationId: "eipalloc-1" };
+      web.PrivateIpAddresses[0]!.Association = association;
+      web.Association = association;
+      if (account) for (const g of d.SecurityGroups as { OwnerId?: string }[]) g.OwnerId = account;
+      const docs = docsOf(d);
+      if (addresses) docs.push({ file, data: addresses });
+      return awsModel([...docs, ...extra], "test");
+    };
+    const traceWeb = (m: NetworkModel) =>
+      runTrace(m, [{ src: "eni-web", dst: "8.8.8.8", protocol: "tcp", port: 443 }])[0]!;
+    const other = { Addresses: [{ PublicIp: "198.51.100.77", PrivateIpAddress: "10.0.0.99" }] };
+    const gone = withListed("111122223333", "111122223333", other);
+    expect(traceWeb(gone)).toMatchObject({
+      verdict: "unknown",
+      egressIp: null,
+      reason:
+        "the listing of eni-web shows Elastic IP 198.51.100.10 on 10.0.0.10, but describe-addresses does not list it (saved at different moments: it may have been released or moved), so whether and as what 10.0.0.10 reaches the internet cannot be told",
+    });
+    expect(gone.unknowns).toContainEqual({
+      resource: "eni-web",
+      message:
+        "its listing shows Elastic IP 198.51.100.10 (owner 111122223333) on 10.0.0.10 (NetworkInterfaces.json $.NetworkInterfaces[1].PrivateIpAddresses[0]), but describe-addresses, saved beside it, does not list it: saved at different moments, which is current cannot be told",
+    });
+    // An empty answer is an answer: no Elastic IP in the region.
+    expect(traceWeb(withListed("111122223333", "111122223333", { Addresses: [] })).verdict).toBe("unknown");
+    // Listed: as it is.
+    const listed = {
+      Addresses: [
+        { PublicIp: "198.51.100.10", PrivateIpAddress: "10.0.0.10", NetworkInterfaceId: "eni-web" },
+      ],
+    };
+    expect(traceWeb(withListed("111122223333", "111122223333", listed))).toMatchObject({
+      verdict: "allowed",
+      egressIp: "198.51.100.10",
+    });
+    // Not the saving account's (a shared VPC's owner's: not its to list), a public IP AWS assigned, no
+    // account known, describe-addresses not saved, saved in another folder, or with several accounts'
+    // snapshots in one folder: nothing to compare, read as the listing shows.
+    for (const m of [
+      withListed("999988887777", "111122223333", other),
+      withListed("amazon", "111122223333", other),
+      withListed("111122223333", undefined, other),
+      withListed("111122223333", "111122223333", undefined),
+      withListed("111122223333", "111122223333", other, "elsewhere/addresses.json"),
+    ])
+      expect(traceWeb(m)).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+    // Two accounts' groups in one folder: whose describe-addresses it is cannot be told.
+    const b = { SecurityGroups: [{ GroupId: "sg-b", OwnerId: "444455556666", VpcId: "vpc-1" }] };
+    const mixed = withListed("111122223333", "111122223333", other, "addresses.json", [
+      { file: "groups-b.json", data: b },
+    ]);
+    expect(traceWeb(mixed)).toMatchObject({ verdict: "allowed", egressIp: "198.51.100.10" });
+  });
+
   it("describe-addresses and the interface listing disagreeing on an address's public IP leave its internet traffic unknown, naming both", () => {
     const withAddress = (PublicIp: string, PrivateIpAddress: string, NetworkInterfaceId: string) => {
       const docs = docsOf(tinyVpc());
