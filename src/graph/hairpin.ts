@@ -9,7 +9,17 @@
 // Only traces ask this (see runTrace). An audit answers for its destinations as the internet: every
 // public address, among which a handful of the input's own would cut every answer into pieces, each
 // of whose address lists would then spell out the internet around them.
-import { formatIp, IntervalSet, IPV6_ALL, PacketSet, parseIp, PROTO } from "../netset/index.js";
+import {
+  formatIp,
+  IntervalSet,
+  IPV6_ALL,
+  PacketSet,
+  parseIp,
+  PORT_ALL,
+  PROTO,
+  PROTO_ALL,
+} from "../netset/index.js";
+import { NAT64_PREFIX, NAT64_TO_V4 } from "./propagate.js";
 import type { Endpoint, InternetGateway, NatGateway, NetworkModel, Rule } from "../model/types.js";
 import { evalFirstMatch, evalUnion, specializeRules, type FilterSplit } from "./filters.js";
 import { blockedByOf, type Hop, type Outcome, type Piece } from "./outcome.js";
@@ -53,7 +63,7 @@ export class OwnAddresses {
         this.targets.push({
           ips: IntervalSet.point(pub),
           fate: owner
-            ? (packets, o) => inbound(model, g, owner, priv - pub, packets, o, what)
+            ? (packets, o) => inbound({ model, g, owner, shift: priv - pub, packets, o, what })
             : notFollowed(what, { id: formatIp(priv), kind: "address" }),
         });
       }
@@ -69,32 +79,51 @@ export class OwnAddresses {
     this.all = IntervalSet.unionAll(this.targets.map((t) => t.ips));
   }
 
-  /** Which of the input's own addresses lie in `ips` (an audit's destinations). */
+  /**
+   * Which of the input's own addresses lie in `ips` (an audit's destinations): those of 64:ff9b::/96
+   * too, as the IPv4 addresses a NAT gateway sends them on to (NAT64).
+   */
   within(ips: IntervalSet): IntervalSet {
-    return this.all.intersect(ips);
+    const nat64 = PacketSet.cube(PROTO_ALL, PORT_ALL, ips.intersect(NAT64_PREFIX))
+      .shiftIps(NAT64_TO_V4)
+      .ips();
+    return this.all.intersect(ips.union(nat64));
   }
 
   /**
    * `pieces` with those that reach the internet cut where they go to the input's own addresses, which
-   * get those addresses' fates.
+   * get those addresses' fates. Packets a NAT gateway sends on from 64:ff9b::a.b.c.d (NAT64) go to
+   * a.b.c.d: looked up there.
    */
   comeBack(pieces: readonly Piece[]): Piece[] {
     const out: Piece[] = [];
     for (const p of pieces) {
       const o = p.outcome;
-      if (o.verdict !== "allowed" || o.exit !== "internet" || !p.packets.ips().overlaps(this.all)) {
+      if (o.verdict !== "allowed" || o.exit !== "internet") {
         out.push(p);
         continue;
       }
-      let rest: PacketSet = p.packets;
-      for (const t of this.targets) {
-        const hit = rest.restrictIps(t.ips);
-        if (hit.isEmpty()) continue;
-        rest = rest.subtract(hit);
-        out.push(...t.fate(hit, o));
-      }
-      if (!rest.isEmpty()) out.push({ packets: rest, outcome: o });
+      const nat64 = p.packets.restrictIps(NAT64_PREFIX);
+      out.push(...this.cut(p.packets.subtract(nat64), o));
+      for (const x of this.cut(nat64.shiftIps(NAT64_TO_V4), o))
+        out.push({ packets: x.packets.shiftIps(-NAT64_TO_V4), outcome: x.outcome });
     }
+    return out;
+  }
+
+  /** `packets`, which reached the internet as `o` says, cut by the targets they go to. */
+  private cut(packets: PacketSet, o: Outcome): Piece[] {
+    if (packets.isEmpty()) return [];
+    if (!packets.ips().overlaps(this.all)) return [{ packets, outcome: o }];
+    const out: Piece[] = [];
+    let rest = packets;
+    for (const t of this.targets) {
+      const hit = rest.restrictIps(t.ips);
+      if (hit.isEmpty()) continue;
+      rest = rest.subtract(hit);
+      out.push(...t.fate(hit, o));
+    }
+    if (!rest.isEmpty()) out.push({ packets: rest, outcome: o });
     return out;
   }
 }
@@ -166,6 +195,20 @@ function notFollowed(
 const CLIENT_PORTS = IntervalSet.range(1024n, 65535n);
 const TCP_UDP = IntervalSet.point(BigInt(PROTO.TCP)).union(IntervalSet.point(BigInt(PROTO.UDP)));
 
+/** Packets on their way back in to an interface's public IP (see inbound). */
+interface Arrival {
+  model: NetworkModel;
+  g: InternetGateway;
+  owner: Endpoint;
+  /** Added to their destination, it is the owner's private address. */
+  shift: bigint;
+  packets: PacketSet;
+  /** How they reached the internet. */
+  o: Outcome;
+  /** "a.b.c.d is the public IP of eni-x": what the reasons start with. */
+  what: string;
+}
+
 /**
  * Packets (`packets`, which reached the internet as `o` says, sent as its egress IP) to `owner`'s
  * public IP, which internet gateway `g` of its network translates to its private address (`shift`
@@ -177,18 +220,46 @@ const TCP_UDP = IntervalSet.point(BigInt(PROTO.TCP)).union(IntervalSet.point(Big
  * and UDP, replies an ACL lets out on only some client ports, replies routed elsewhere, rules in
  * doubt) is unknown.
  */
-function inbound(
-  model: NetworkModel,
-  g: InternetGateway,
-  owner: Endpoint,
-  shift: bigint,
-  packets: PacketSet,
-  o: Outcome,
-  what: string,
-): Piece[] {
+function inbound(a: Arrival): Piece[] {
+  const { model, owner, o, what } = a;
+  const sent = o.egressIp === null || o.egressIp.startsWith("{") ? undefined : parseIp(o.egressIp);
+  // A NAT gateway with several Elastic IPs spreads connections over them all (o names the primary):
+  // each may be the one the owner's rules see.
+  const spread =
+    sent === undefined
+      ? undefined
+      : [...model.gateways.values()].find((x) => x.kind === "nat" && x.publicIps?.includes(sent));
+  const senders = spread?.kind === "nat" ? spread.publicIps! : [sent];
+  const [first, ...others] = senders.map((from) => inboundFrom(a, from));
+  if (others.length === 0) return first!;
+  // Where what they get differs, whether a connection gets in depends on the address it leaves as.
+  const out: Piece[] = [];
+  for (const p of first!) {
+    let differs = PacketSet.EMPTY;
+    for (const r of others)
+      for (const q of r)
+        if (q.outcome.verdict !== p.outcome.verdict && q.packets.overlaps(p.packets))
+          differs = differs.union(q.packets.intersect(p.packets));
+    const same = p.packets.subtract(differs);
+    if (!same.isEmpty()) out.push({ packets: same, outcome: p.outcome });
+    if (!differs.isEmpty())
+      out.push(
+        ...notFollowed(
+          what,
+          owner,
+          `what gets in depends on the address it comes from, and ${spread!.id} spreads connections over its Elastic IPs ${senders.map((x) => formatIp(x!)).join(", ")}: its rules let in some of them and not others`,
+        )(differs, o),
+      );
+  }
+  return out;
+}
+
+/** `inbound`, for packets sent from public address `from` (undefined: not known). */
+function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
+  const { model, g, owner, shift, packets, o, what } = a;
   const unknownFor = (set: PacketSet, why: string): Piece[] =>
     set.isEmpty() ? [] : notFollowed(what, owner, why)(set, o);
-  const from = o.egressIp === null || o.egressIp.startsWith("{") ? undefined : parseIp(o.egressIp);
+  const sender = from === undefined ? "the sender" : formatIp(from);
   const subnet = model.subnets.get(owner.subnetId);
   const table = subnet?.routeTableId ? model.routeTables.get(subnet.routeTableId) : undefined;
   const acls = (subnet?.boundaryFilterIds ?? []).map((id) => model.filters.get(id));
@@ -226,20 +297,20 @@ function inbound(
           egressIp: null,
           blockedBy: blockedByOf(d.ref),
           reason: `${what}, but ${reason(ref)} (the packets leave ${asWhat(o)})`,
-          hops: [...hops, hop(d.ref.resource, d.ref.kind, "deny", d.ref.rule, `inbound from ${o.egressIp}`)],
+          hops: [...hops, hop(d.ref.resource, d.ref.kind, "deny", d.ref.rule, `inbound from ${sender}`)],
         },
       });
     }
     for (const u of split.undecided) out.push(...unknownFor(u.set.shiftIps(-shift), u.reason));
     live = PacketSet.unionAll(split.allowed.map((a) => a.set));
     const first = split.allowed[0]?.ref;
-    if (first) hops.push(hop(first.resource, first.kind, "allow", first.rule, `inbound from ${o.egressIp}`));
+    if (first) hops.push(hop(first.resource, first.kind, "allow", first.rule, `inbound from ${sender}`));
   };
   // In through the subnet's network ACLs, then the owner's security groups, each seeing the sender.
   for (const f of acls) {
     stopAt(
       evalFirstMatch(specializeRules(f!.ingress, from, null), f!.defaultRef, live),
-      (ref) => `${ref} denies it inbound from ${o.egressIp}`,
+      (ref) => `${ref} denies it inbound from ${sender}`,
     );
     if (live.isEmpty()) return out;
   }
@@ -256,7 +327,7 @@ function inbound(
       live,
       true,
     ),
-    () => `no inbound rule of ${ids} on ${owner.id} allows it from ${o.egressIp}`,
+    () => `no inbound rule of ${ids} on ${owner.id} allows it from ${sender}`,
   );
   if (live.isEmpty()) return out;
   // The replies: out through the subnet's network ACLs to the sender's client port (whichever it
@@ -264,14 +335,35 @@ function inbound(
   const replies = PacketSet.cube(live.protocols(), CLIENT_PORTS, IntervalSet.point(live.ips().min()!));
   for (const f of acls) {
     const split = evalFirstMatch(specializeRules(f!.egress, from, null), f!.defaultRef, replies);
-    if (split.allowed.length !== 1 || !split.allowed[0]!.set.equals(replies))
+    if (PacketSet.unionAll(split.allowed.map((a) => a.set)).equals(replies)) continue;
+    // Every reply denied: no exchange completes, whichever client port.
+    const denier = split.denied[0]?.ref;
+    if (split.allowed.length === 0 && split.undecided.length === 0 && denier)
       return [
         ...out,
-        ...unknownFor(
-          live.shiftIps(-shift),
-          `${f!.id} does not surely let the replies out to every client port 1024-65535 of ${o.egressIp}`,
-        ),
+        {
+          packets: live.shiftIps(-shift),
+          outcome: {
+            ...o,
+            verdict: "blocked",
+            exit: null,
+            egressIp: null,
+            blockedBy: blockedByOf(denier),
+            reason: `${what}, but ${denier.rule === null ? denier.resource : `${denier.resource} rule ${denier.rule}`} denies its replies to ${sender} (the packets leave ${asWhat(o)})`,
+            hops: [
+              ...hops,
+              hop(denier.resource, denier.kind, "deny", denier.rule, `outbound replies to ${sender}`),
+            ],
+          },
+        },
       ];
+    return [
+      ...out,
+      ...unknownFor(
+        live.shiftIps(-shift),
+        `${f!.id} does not surely let the replies out to every client port 1024-65535 of ${sender}`,
+      ),
+    ];
   }
   const back = routeFor(table, from);
   if (back?.target.kind !== "gateway" || back.target.gatewayId !== g.id)
@@ -279,14 +371,14 @@ function inbound(
       ...out,
       ...unknownFor(
         live.shiftIps(-shift),
-        `${table.id} does not route the replies to ${o.egressIp} back through ${g.id}`,
+        `${table.id} does not route the replies to ${sender} back through ${g.id}`,
       ),
     ];
   out.push({
     packets: live.shiftIps(-shift),
     outcome: {
       ...o,
-      reason: `${o.reason}; ${what}, which lets it in through ${g.id} (its network ACL and security groups allow it from ${o.egressIp}, and the replies go back the same way)`,
+      reason: `${o.reason}; ${what}, which lets it in through ${g.id} (its network ACL and security groups allow it from ${sender}, and the replies go back the same way)`,
       hops: [...hops, hop(owner.id, owner.kind, "exit", null, `delivered as ${formatIp(live.ips().min()!)}`)],
     },
   });

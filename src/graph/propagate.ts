@@ -106,9 +106,9 @@ function servedPiece(s: LocalService, served: PacketSet): Piece {
 }
 
 /** The well-known NAT64 prefix: a NAT gateway translates IPv6 packets to it into IPv4 (RFC 6052). */
-const NAT64_PREFIX = parseCidr("64:ff9b::/96");
+export const NAT64_PREFIX = parseCidr("64:ff9b::/96");
 /** NAT64 moves 64:ff9b::a.b.c.d to the IPv4 address a.b.c.d: this far along the IP axis. */
-const NAT64_TO_V4 = V4_OFFSET - NAT64_PREFIX.min()!;
+export const NAT64_TO_V4 = V4_OFFSET - NAT64_PREFIX.min()!;
 const ICMPV6 = IntervalSet.point(58n);
 /** What NAT64 carries on unchanged but for the addresses: TCP and UDP. */
 const NAT64_PROTOCOLS = IntervalSet.fromRanges([

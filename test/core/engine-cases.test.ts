@@ -1218,6 +1218,110 @@ describe("the input's own addresses on the internet", () => {
     });
   });
 
+  it("through a NAT gateway with several Elastic IPs, a connection gets in only if each of them would", () => {
+    const d = onInternet();
+    (d.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses.push({
+      PrivateIp: "10.0.0.201",
+      PublicIp: "54.1.1.201",
+      IsPrimary: false,
+    });
+    const letIn = (...cidrs: string[]) => {
+      (d.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions = [
+        { IpProtocol: "tcp", FromPort: 443, ToPort: 443, IpRanges: cidrs.map((CidrIp) => ({ CidrIp })) },
+      ];
+      return trace(d, { src: "eni-app", dst: "54.1.1.10" });
+    };
+    const some = letIn("54.1.1.200/32");
+    expect(some.verdict).toBe("unknown");
+    expect(some.reason).toMatch(
+      /nat-1 spreads connections over its Elastic IPs 54\.1\.1\.200, 54\.1\.1\.201: its rules let in some of them and not others$/,
+    );
+    expect(letIn("54.1.1.200/32", "54.1.1.201/32").verdict).toBe("allowed");
+    expect(letIn("192.0.2.0/24").verdict).toBe("blocked");
+    // Its Elastic IPs themselves, any of them, take nothing unasked.
+    expect(trace(d, { src: "eni-web", dst: "54.1.1.201" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1" },
+    });
+  });
+
+  it("NAT64: what a NAT gateway sends on to one of them (64:ff9b::a.b.c.d) is followed back in too", () => {
+    const d = onInternet();
+    // eni-app sends IPv6 to 64:ff9b::/96 through the NAT gateway.
+    Object.assign(d.Subnets![1]!, {
+      Ipv6CidrBlockAssociationSet: [
+        { Ipv6CidrBlock: "2600:1f18:1:a01::/64", Ipv6CidrBlockState: { State: "associated" } },
+      ],
+    });
+    Object.assign(d.NetworkInterfaces![0]!, { Ipv6Addresses: [{ Ipv6Address: "2600:1f18:1:a01::10" }] });
+    privateRoutes(d).push({
+      DestinationIpv6CidrBlock: "64:ff9b::/96",
+      NatGatewayId: "nat-1",
+      State: "active",
+    });
+    (d.SecurityGroups![0] as { IpPermissionsEgress: object[] }).IpPermissionsEgress.push({
+      IpProtocol: "-1",
+      Ipv6Ranges: [{ CidrIpv6: "::/0" }],
+    });
+    for (const acl of d.NetworkAcls as { Entries: object[] }[])
+      acl.Entries.unshift(
+        { RuleNumber: 1, Protocol: "-1", RuleAction: "allow", Egress: true, Ipv6CidrBlock: "::/0" },
+        { RuleNumber: 1, Protocol: "-1", RuleAction: "allow", Egress: false, Ipv6CidrBlock: "::/0" },
+      );
+    // 8.8.8.8 is the internet; eni-web's public IP lets nothing in; the NAT gateway's takes nothing unasked.
+    expect(trace(d, { src: "eni-app", dst: "64:ff9b::808:808" }).verdict).toBe("allowed");
+    expect(trace(d, { src: "eni-app", dst: "64:ff9b::3601:10a" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "sg-all" },
+    });
+    expect(trace(d, { src: "eni-app", dst: "64:ff9b::3601:1c8" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "nat-1" },
+    });
+    const m = awsModel(docsOf(d), "test");
+    const named = runAudit(m, {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("64:ff9b::/96"),
+      destText: "64:ff9b::/96",
+    });
+    expect(named.warnings.find((w) => w.resource === "--dest")?.message).toMatch(
+      /\(54\.1\.1\.10\/32, 54\.1\.1\.200\/32\)/,
+    );
+  });
+
+  it("replies let out by several network ACL rules together are let out; all denied, blocked by the rule", () => {
+    const d = onInternet();
+    (d.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.push({
+      IpProtocol: "tcp",
+      FromPort: 443,
+      ToPort: 443,
+      IpRanges: [{ CidrIp: "54.1.1.200/32" }],
+    });
+    const inbound = {
+      RuleNumber: 100,
+      Protocol: "-1",
+      RuleAction: "allow",
+      Egress: false,
+      CidrBlock: "0.0.0.0/0",
+    };
+    const out = (n: number, action: string, from: number, to: number) => ({
+      RuleNumber: n,
+      Protocol: "6",
+      RuleAction: action,
+      Egress: true,
+      CidrBlock: "0.0.0.0/0",
+      PortRange: { From: from, To: to },
+    });
+    setAcl(d, "acl-default", [inbound, out(100, "allow", 0, 32767), out(101, "allow", 32768, 65535)]);
+    expect(trace(d, { src: "eni-app", dst: "54.1.1.10" }).verdict).toBe("allowed");
+    setAcl(d, "acl-default", [inbound, out(90, "deny", 1024, 65535), out(100, "allow", 0, 65535)]);
+    expect(trace(d, { src: "eni-app", dst: "54.1.1.10" })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", rule: "90" },
+    });
+  });
+
   it("a trace to a NAT gateway's Elastic IP is blocked by the gateway: it takes no connection it did not start", () => {
     const t = trace(onInternet(), { src: "eni-web", dst: "54.1.1.200" });
     expect(t).toMatchObject({
