@@ -68,6 +68,19 @@ export class OwnAddresses {
         });
       }
     }
+    // Public IPs the input names for its interfaces that no gateway translates to now (one in doubt,
+    // or whose gateway is not attached): whose they are, and what lets traffic in, is not known.
+    const mapped = IntervalSet.unionAll(this.targets.map((t) => t.ips));
+    for (const [pub, who] of model.namedPublicIps ?? [])
+      if (!mapped.contains(pub))
+        this.targets.push({
+          ips: IntervalSet.point(pub),
+          fate: notFollowed(
+            `${formatIp(pub)} is named as a public IP of ${who}`,
+            { id: who, kind: who.startsWith("eni-") ? "eni" : "address" },
+            "whether it is still its, and what lets the packets in, cannot be told (its public IP is in doubt, or its internet gateway is not attached)",
+          ),
+        });
     // IPv6 addresses are not translated: an interface's own, or one of a prefix delegated to it, is
     // where it is reached from the internet.
     for (const ep of model.endpoints) {

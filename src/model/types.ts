@@ -436,6 +436,12 @@ export interface NetworkModel {
   /** Public addresses the internet may not route back to the cloud: the first range containing one decides. */
   unannounced: UnannouncedRange[];
   /**
+   * Public IPv4 addresses the input names for its own interfaces (their listings, the provider's list
+   * of its static addresses) by address, with whose: a trace to one that no gateway translates to now
+   * (its public IP in doubt, its gateway not attached) cannot be followed back in (see OwnAddresses).
+   */
+  namedPublicIps?: Map<bigint, string>;
+  /**
    * Set when the input may lack networks that exist because the calls that list them failed (AWS:
    * describe-vpcs, a gap): why. A network asked for by name and not in the input is then not known
    * not to exist.

@@ -1322,6 +1322,28 @@ describe("the input's own addresses on the internet", () => {
     });
   });
 
+  it("a public IP the input names for an interface but whose mapping is in doubt is unknown, not the internet", () => {
+    // eni-web's listing shows Elastic IP 54.1.1.10 of the saving account, which describe-addresses
+    // (saved beside it) does not list: whose it is now cannot be told.
+    const d = onInternet();
+    const web = d.NetworkInterfaces![1] as {
+      PrivateIpAddresses: { Association?: object }[];
+      Association?: object;
+    };
+    const eip = { PublicIp: "54.1.1.10", IpOwnerId: "111122223333", AllocationId: "eipalloc-1" };
+    web.PrivateIpAddresses[0]!.Association = eip;
+    web.Association = eip;
+    for (const g of d.SecurityGroups as { OwnerId?: string }[]) g.OwnerId = "111122223333";
+    const docs = [...docsOf(d), { file: "addresses.json", data: { Addresses: [] } }];
+    const t = runTrace(awsModel(docs, "test"), [
+      { src: "eni-app", dst: "54.1.1.10", protocol: "tcp", port: 443 },
+    ])[0]!;
+    expect(t.verdict).toBe("unknown");
+    expect(t.reason).toMatch(
+      /^54\.1\.1\.10 is named as a public IP of eni-web in the input: .* whether it is still its, and what lets the packets in, cannot be told/,
+    );
+  });
+
   it("a trace to a NAT gateway's Elastic IP is blocked by the gateway: it takes no connection it did not start", () => {
     const t = trace(onInternet(), { src: "eni-web", dst: "54.1.1.200" });
     expect(t).toMatchObject({

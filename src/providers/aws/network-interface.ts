@@ -532,6 +532,15 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
       });
   }
   unlistedElasticIps(ctx, facts, listedPublic, eips, pubMap);
+  // Every public IP named for an address, in use or in doubt (see NetworkModel.namedPublicIps).
+  const named = (ctx.model.namedPublicIps ??= new Map<bigint, string>());
+  for (const byIp of listedPublic.values())
+    for (const { pub, loc } of byIp.values())
+      if (pub !== undefined) named.set(pub, loc.item.NetworkInterfaceId);
+  for (const { vpc, priv, pubs } of eips.values())
+    for (const pub of pubs)
+      if (!named.has(pub))
+        named.set(pub, listedPublic.get(vpc)?.get(priv)?.loc.item.NetworkInterfaceId ?? formatIp(priv));
   const elastic = new Map<string, Set<bigint>>();
   for (const { vpc, priv } of eips.values()) innerSet(elastic, vpc).add(priv);
   stoppedPublicIps(ctx, facts, stoppedPrimaries, elastic);
