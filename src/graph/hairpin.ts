@@ -20,9 +20,9 @@ import {
   PROTO_ALL,
 } from "../netset/index.js";
 import { NAT64_PREFIX, NAT64_TO_V4 } from "./propagate.js";
-import type { Endpoint, InternetGateway, NatGateway, NetworkModel, Rule } from "../model/types.js";
+import type { Endpoint, InternetGateway, NatGateway, NetworkModel, Rule, RuleRef } from "../model/types.js";
 import { evalFirstMatch, evalUnion, specializeRules, type FilterSplit } from "./filters.js";
-import { blockedByOf, type Hop, type Outcome, type Piece } from "./outcome.js";
+import { blocked, hopAt, piece, reach, ruleLabel, type Hop, type Outcome, type Piece } from "./outcome.js";
 import { routeFor } from "./routing.js";
 
 /** One of the input's own addresses (or delegated prefixes) on the internet. */
@@ -146,20 +146,15 @@ function natTarget(g: NatGateway, pub: bigint): Target {
   const reason = `${formatIp(pub)} is an Elastic IP of NAT gateway ${g.id}, which takes no connection it did not start: what comes to it unasked is dropped`;
   return {
     ips: IntervalSet.point(pub),
-    fate: (packets, o) => [
-      {
-        packets,
-        outcome: {
-          ...o,
-          verdict: "blocked",
-          exit: null,
-          egressIp: null,
-          blockedBy: { resource: g.id, kind: g.ref.kind, rule: null },
-          reason: `${reason} (the packets leave ${asWhat(o)})`,
-          hops: [...o.hops, hop(g.id, g.ref.kind, "drop", null, "unsolicited inbound")],
-        },
-      },
-    ],
+    fate: (packets, o) => {
+      const ref: RuleRef = { resource: g.id, kind: g.ref.kind, rule: null };
+      return [
+        blocked(packets, ref, `${reason} (the packets leave ${asWhat(o)})`, [
+          ...o.hops,
+          hopAt(ref, "drop", "unsolicited inbound"),
+        ]),
+      ];
+    },
   };
 }
 
@@ -171,16 +166,6 @@ function asWhat(o: Outcome): string {
   return o.egressIp === null ? "through the internet" : `as ${o.egressIp}`;
 }
 
-function hop(
-  resource: string,
-  kind: string,
-  action: Hop["action"],
-  rule: string | null,
-  detail: string,
-): Hop {
-  return { resource, kind, action, rule, detail };
-}
-
 /**
  * Packets to an address whose way back in is not followed (`why`, else: what lets them in is the
  * owner's gateway, network ACL and security groups): they leave, and whether they get in is unknown.
@@ -190,17 +175,17 @@ function notFollowed(
   owner: { id: string; kind: string },
   why = "its network's internet gateway, its subnet's network ACL and its security groups decide whether they get in, which this version does not follow",
 ): (packets: PacketSet, o: Outcome) => Piece[] {
+  const at: RuleRef = { resource: owner.id, kind: owner.kind, rule: null };
   return (packets, o) => [
-    {
+    piece(
       packets,
-      outcome: {
-        ...o,
-        verdict: "unknown",
-        egressIp: null,
-        reason: `${what} in the input: the packets leave ${asWhat(o)} and come back in to it, where ${why}`,
-        hops: [...o.hops, hop(owner.id, owner.kind, "drop", null, "back in from the internet: not followed")],
-      },
-    },
+      reach(
+        "unknown",
+        "internet",
+        `${what} in the input: the packets leave ${asWhat(o)} and come back in to it, where ${why}`,
+      ),
+      [...o.hops, hopAt(at, "drop", "back in from the internet: not followed")],
+    ),
   ];
 }
 
@@ -299,25 +284,19 @@ function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
   let live = packets.restrictProtocols(TCP_UDP).shiftIps(shift);
   const hops: Hop[] = [...o.hops];
   const stopAt = (split: FilterSplit, reason: (ref: string) => string): void => {
-    for (const d of split.denied) {
-      const ref = d.ref.rule === null ? d.ref.resource : `${d.ref.resource} rule ${d.ref.rule}`;
-      out.push({
-        packets: d.set.shiftIps(-shift),
-        outcome: {
-          ...o,
-          verdict: "blocked",
-          exit: null,
-          egressIp: null,
-          blockedBy: blockedByOf(d.ref),
-          reason: `${what}, but ${reason(ref)} (the packets leave ${asWhat(o)})`,
-          hops: [...hops, hop(d.ref.resource, d.ref.kind, "deny", d.ref.rule, `inbound from ${sender}`)],
-        },
-      });
-    }
+    for (const d of split.denied)
+      out.push(
+        blocked(
+          d.set.shiftIps(-shift),
+          d.ref,
+          `${what}, but ${reason(ruleLabel(d.ref))} (the packets leave ${asWhat(o)})`,
+          [...hops, hopAt(d.ref, "deny", `inbound from ${sender}`)],
+        ),
+      );
     for (const u of split.undecided) out.push(...unknownFor(u.set.shiftIps(-shift), u.reason));
     live = PacketSet.unionAll(split.allowed.map((a) => a.set));
     const first = split.allowed[0]?.ref;
-    if (first) hops.push(hop(first.resource, first.kind, "allow", first.rule, `inbound from ${sender}`));
+    if (first) hops.push(hopAt(first, "allow", `inbound from ${sender}`));
   };
   // In through the subnet's network ACLs, then the owner's security groups, each seeing the sender.
   for (const f of acls) {
@@ -354,21 +333,12 @@ function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
     if (split.allowed.length === 0 && split.undecided.length === 0 && denier)
       return [
         ...out,
-        {
-          packets: live.shiftIps(-shift),
-          outcome: {
-            ...o,
-            verdict: "blocked",
-            exit: null,
-            egressIp: null,
-            blockedBy: blockedByOf(denier),
-            reason: `${what}, but ${denier.rule === null ? denier.resource : `${denier.resource} rule ${denier.rule}`} denies its replies to ${sender} (the packets leave ${asWhat(o)})`,
-            hops: [
-              ...hops,
-              hop(denier.resource, denier.kind, "deny", denier.rule, `outbound replies to ${sender}`),
-            ],
-          },
-        },
+        blocked(
+          live.shiftIps(-shift),
+          denier,
+          `${what}, but ${ruleLabel(denier)} denies its replies to ${sender} (the packets leave ${asWhat(o)})`,
+          [...hops, hopAt(denier, "deny", `outbound replies to ${sender}`)],
+        ),
       ];
     return [
       ...out,
@@ -392,7 +362,14 @@ function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
     outcome: {
       ...o,
       reason: `${o.reason}; ${what}, which lets it in through ${g.id} (its network ACL and security groups allow it from ${sender}, and the replies go back the same way)`,
-      hops: [...hops, hop(owner.id, owner.kind, "exit", null, `delivered as ${formatIp(live.ips().min()!)}`)],
+      hops: [
+        ...hops,
+        hopAt(
+          { resource: owner.id, kind: owner.kind, rule: null },
+          "exit",
+          `delivered as ${formatIp(live.ips().min()!)}`,
+        ),
+      ],
     },
   });
   return out;

@@ -272,10 +272,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
    * What the interface listings say of each private address's public one (none, when its entry has no
    * Association), by VPC and address: describe-addresses must agree (see the Elastic IPs below).
    */
-  const listedPublic = new Map<
-    string,
-    Map<bigint, { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }>
-  >();
+  const listedPublic: ListedPublic = new Map();
   /** Instances the source interfaces are attached to that describe-instances did not list: id -> ENIs. */
   const unlistedInstances = new Map<string, string[]>();
   /** Interfaces of a type this version does not know, audited as sources: type -> ENIs. */
@@ -531,7 +528,7 @@ export function convertNetworkInterfaces(ctx: AwsContext): InterfaceFacts {
         message: `Elastic IPs ${all.map(formatIp).join(", ")} are all associated with ${formatIp(priv)} in ${vpc} in the input (two snapshots in one folder?): ${formatIp(used)} is used`,
       });
   }
-  unlistedElasticIps(ctx, facts, listedPublic, eips, pubMap);
+  unlistedElasticIps(ctx, facts, listedPublic, eips);
   // Every public IP named for an address, in use or in doubt (see NetworkModel.namedPublicIps).
   const named = (ctx.model.namedPublicIps ??= new Map<bigint, string>());
   for (const byIp of listedPublic.values())
@@ -656,6 +653,15 @@ function holdsInstanceAddress(iloc: Located<RawInstance>, eni: RawNetworkInterfa
 }
 
 /**
+ * What the interface listings say of each private address's public one (none, when its entry has no
+ * Association), by VPC and address, and where they say it.
+ */
+type ListedPublic = Map<
+  string,
+  Map<bigint, { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }>
+>;
+
+/**
  * Elastic IPs an interface's listing shows for one of its addresses (the Association's IpOwnerId is
  * the account that saved the listing) that describe-addresses, saved beside it by that account, does
  * not list for that address: describe-addresses lists every Elastic IP the account has in the region,
@@ -668,15 +674,8 @@ function holdsInstanceAddress(iloc: Located<RawInstance>, eni: RawNetworkInterfa
 function unlistedElasticIps(
   ctx: AwsContext,
   facts: InterfaceFacts,
-  listedPublic: ReadonlyMap<
-    string,
-    ReadonlyMap<
-      bigint,
-      { pub: bigint | undefined; loc: Located<RawNetworkInterface>; path: (string | number)[] }
-    >
-  >,
+  listedPublic: ListedPublic,
   eips: ReadonlyMap<string, unknown>,
-  pubMap: (vpc: string) => Map<bigint, bigint>,
 ): void {
   if (!ctx.raw.present.has("Addresses") || ctx.gapReason("Addresses") !== undefined) return;
   const folders = folderScopes(ctx);
@@ -694,7 +693,7 @@ function unlistedElasticIps(
       const owner = association?.IpOwnerId;
       if (!association?.PublicIp || !owner || owner !== folders.account(folder)) continue;
       const where = at(loc, ...path);
-      pubMap(vpc).delete(priv);
+      publicMapOf(facts, vpc).delete(priv);
       innerMap(facts.publicIpInDoubt, vpc).set(
         priv,
         `the listing of ${eni.NetworkInterfaceId} shows Elastic IP ${formatIp(pub)} on ${formatIp(priv)}, but describe-addresses does not list it (saved at different moments: it may have been released or moved), so whether and as what ${formatIp(priv)} reaches the internet cannot be told`,

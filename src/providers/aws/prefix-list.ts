@@ -38,9 +38,7 @@ const LIST_SETTLED = new Set(["create-complete", "modify-complete", "restore-com
  * time. `missing`: a State AWS does not print, data the run did not read. No State (a file made by
  * hand) is read as settled.
  */
-export function listStateDoubt(
-  state: string | null | undefined,
-): { why: string; missing: boolean } | undefined {
+function listStateDoubt(state: string | null | undefined): { why: string; missing: boolean } | undefined {
   if (!state || LIST_SETTLED.has(state)) return undefined;
   if (!LIST_STATES.has(state))
     return {
