@@ -1087,24 +1087,38 @@ export class Engine {
         return this.throughNat(leg, set, g);
       case "exit": {
         const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: g.label };
-        if (g.reaches) return [piece(set, reach("allowed", g.exit, `reaches the ${g.label} ${g.id}`), [hop])];
-        if (g.drops)
-          return [
+        // What it does not deliver from this network (beyond a peered VPC) it drops, whatever else.
+        const only = g.deliversOnly?.get(leg.subnet.networkId);
+        const pieces: Piece[] = [];
+        if (only) {
+          const within = set.restrictIps(only.ips);
+          const beyond = set.subtract(within);
+          if (!beyond.isEmpty())
+            pieces.push(
+              blocked(beyond, { ...gref, rule: only.rule }, only.reason, [
+                { ...hop, action: "drop", rule: only.rule, detail: `${g.label}: beyond what it delivers` },
+              ]),
+            );
+          set = within;
+          if (set.isEmpty()) return pieces;
+        }
+        if (g.reaches)
+          pieces.push(piece(set, reach("allowed", g.exit, `reaches the ${g.label} ${g.id}`), [hop]));
+        else if (g.drops)
+          pieces.push(
             blocked(set, { ...gref, rule: g.drops.setting }, g.drops.reason, [
               { ...hop, action: "drop", rule: g.drops.setting },
             ]),
-          ];
-        return [
-          piece(
-            set,
-            reach(
-              "unknown",
-              g.exit,
-              `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
-            ),
-            [hop],
-          ),
-        ];
+          );
+        else {
+          const o = reach(
+            "unknown",
+            g.exit,
+            `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
+          );
+          pieces.push(piece(set, g.missing ? { ...o, missing: g.missing } : o, [hop]));
+        }
+        return pieces;
       }
     }
   }

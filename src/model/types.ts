@@ -188,6 +188,25 @@ export interface ExitGateway extends GatewayBase {
    * subnet reach it without crossing the subnet's boundary (no network ACL applies).
    */
   subnetId?: string;
+  /**
+   * By the network packets come from, the only destinations it delivers them to where the input tells
+   * (a VPC peering connection: the peer VPC's own blocks; AWS routes nothing on through a peered VPC to
+   * its gateways or connections). It drops the rest, for the reason given, naming `rule`. From a
+   * network without an entry, what it delivers is not known.
+   */
+  deliversOnly?: Map<string, Delivers>;
+  /**
+   * Set when data the input lacks would tell what it delivers (its describe call failed): the unknown
+   * beyond it carries this note (see Outcome.missing).
+   */
+  missing?: ModelNote;
+}
+
+/** See ExitGateway.deliversOnly. */
+export interface Delivers {
+  ips: IntervalSet;
+  reason: string;
+  rule: string;
 }
 
 export interface Subnet {

@@ -9,7 +9,14 @@ import { cli, ROOT } from "./run-cli.js";
 import AwsAudit from "../../src/commands/aws/index.js";
 import AwsTrace from "../../src/commands/aws/trace.js";
 import type { AuditResult, TraceResult } from "../../src/core/result.js";
-import { deniedGap, eni, tinyVpc, tinyVpcWithInstance, type Docs } from "../providers/aws/tiny-vpc.js";
+import {
+  deniedGap,
+  eni,
+  privateRoutes,
+  tinyVpc,
+  tinyVpcWithInstance,
+  type Docs,
+} from "../providers/aws/tiny-vpc.js";
 
 const EXAMPLE = "examples/aws-shop";
 
@@ -1258,8 +1265,8 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
 
   // A denied call is data the run lacks only for the verdicts that need what it tells: the instance
   // types for the services' IPv6 addresses (an internet audit exited 3 for it, the saved output missing
-  // exited 0), the peering connections and transit gateway attachments for none (saved for other
-  // readers): a warning.
+  // exited 0), the peering connections for traffic routed to one; the transit gateway attachments for
+  // none (saved for other readers): a warning.
   it("a call that failed counts as missing only for the verdicts that use its output", () => {
     const d = dualStack();
     d.EgressAuditCollectionGaps = [
@@ -1271,9 +1278,22 @@ describe("exit code 3 follows the data missing for what the run asks", () => {
     const internet = cli("aws", "--from-dir", dir);
     expect(internet.code).toBe(0);
     expect(internet.stdout).toMatch(
-      /Warnings:[\s\S]*ec2:DescribeVpcPeeringConnections[\s\S]*\(not used by this version's verdicts\)/,
+      /Warnings:[\s\S]*ec2:DescribeTransitGatewayAttachments[\s\S]*\(not used by this version's verdicts\)/,
     );
     expect(internet.stdout).not.toContain("Could not be read");
+    expect(internet.stdout).not.toContain("DescribeVpcPeeringConnections");
+    // Traffic routed to a peering connection: what it delivers beyond the peer VPC is what was not read.
+    const peered = structuredClone(d);
+    privateRoutes(peered).push({
+      DestinationCidrBlock: "8.8.8.0/24",
+      VpcPeeringConnectionId: "pcx-1",
+      State: "active",
+    });
+    const routed = cli("aws", "--from-dir", dirOf(peered));
+    expect(routed.code).toBe(3);
+    expect(routed.stdout).toMatch(
+      / {2}- pcx-1: what VPC peering connection pcx-1 delivers is not known: ec2:DescribeVpcPeeringConnections failed in us-east-1 /,
+    );
     const asked = cli("aws", "--from-dir", dir, "--ports", "udp/53", "--dest", "fd00:ec2::253");
     expect(asked.code).toBe(3);
     expect(asked.stdout).toMatch(

@@ -504,6 +504,18 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     if (chance(r, 0.5)) exit.reaches = true;
     // An appliance that forwards nothing (source/destination check on).
     else if (chance(r, 0.3)) exit.drops = { reason: "tgw-1 drops it", setting: "SourceDestCheck" };
+    // Delivering only to some addresses from the VPC (a peering connection: the peer VPC's blocks).
+    if (chance(r, 0.4))
+      exit.deliversOnly = new Map([
+        [
+          VPC_ID,
+          {
+            ips: pick(r, PEERS).union(pick(r, PEERS)),
+            reason: "beyond the peer VPC",
+            rule: "AccepterVpcInfo",
+          },
+        ],
+      ]);
     m.gateways.set(exit.id, exit);
   }
   const gatewayIds = [...m.gateways.keys()];
@@ -928,7 +940,7 @@ export function formatModel(m: NetworkModel): string {
         break;
       case "exit":
         lines.push(
-          `gateway ${g.id} exit ${g.exit}${g.reaches === true ? " reaches" : ""}${g.drops ? ` drops (${g.drops.setting})` : ""}`,
+          `gateway ${g.id} exit ${g.exit}${g.reaches === true ? " reaches" : ""}${g.drops ? ` drops (${g.drops.setting})` : ""}${[...(g.deliversOnly ?? [])].map(([from, d]) => ` delivers from ${from} only to ${d.ips.toString()}`).join("")}`,
         );
         break;
     }

@@ -485,11 +485,16 @@ function beyondGateway(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): 
     case "internet":
     case "egress-only-internet":
       return toInternet(model, g, leg, pkt);
-    case "exit":
+    case "exit": {
+      // It delivers from the sender's network only to the addresses it names, where it names them.
+      const only = g.deliversOnly?.get(leg.subnet.networkId);
+      if (only && !only.ips.contains(pkt.dst))
+        return blocked(`${g.id} does not deliver to the destination`, g.id, g.ref.kind, only.rule);
       if (g.drops) return blocked(`${g.id} drops it`, g.id, g.ref.kind, g.drops.setting);
       return g.reaches === true
         ? allowed(`${leg.path}exit ${g.id}`, g.exit, null)
         : unknown(`exit ${g.id}`, g.exit);
+    }
     case "nat":
       return throughNat(model, g, leg, pkt);
   }

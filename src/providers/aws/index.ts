@@ -28,13 +28,14 @@ export { isAwsDocument };
  * Calls whose output no verdict depends on (saved for a snapshot's other readers): one that failed is a
  * warning, not data the run lacks (exit 3 promises verdicts that are unknown for it).
  */
-const NOT_READ = new Set<string>(["VpcPeeringConnections", "TransitGatewayAttachments"]);
+const NOT_READ = new Set<string>(["TransitGatewayAttachments"]);
 /**
  * Calls whose output only some verdicts use (which instance types are built on the Nitro System: the
- * IPv6 addresses of the instance services): one that failed is listed under unknowns by the verdicts
- * that need it (see Endpoint services' `missing`), as when the output was not saved.
+ * IPv6 addresses of the instance services; what a VPC peering connection routed to delivers): one that
+ * failed is listed under unknowns by the verdicts that need it (see Endpoint services' `missing`,
+ * ExitGateway.missing), as when the output was not saved.
  */
-const READ_WHEN_ASKED = new Set<string>(["InstanceTypes"]);
+const READ_WHEN_ASKED = new Set<string>(["InstanceTypes", "VpcPeeringConnections"]);
 
 export function awsModel(docs: readonly SourceDocument[], where: string): NetworkModel {
   const raw = indexAwsDocuments(docs);

@@ -279,7 +279,24 @@ export const VpcEndpoint = z.looseObject({
   Groups: groupRefs,
 });
 
-export const VpcPeeringConnection = z.looseObject({ VpcPeeringConnectionId: str });
+/** One side of a VPC peering connection (VpcPeeringConnectionVpcInfo): its VPC and that VPC's blocks. */
+const peeringSide = z
+  .looseObject({
+    VpcId: str.nullish(),
+    OwnerId: str.nullish(),
+    Region: str.nullish(),
+    CidrBlock: str.nullish(),
+    CidrBlockSet: z.array(z.looseObject({ CidrBlock: str.nullish() })).nullish(),
+    Ipv6CidrBlockSet: z.array(z.looseObject({ Ipv6CidrBlock: str.nullish() })).nullish(),
+  })
+  .nullish();
+
+export const VpcPeeringConnection = z.looseObject({
+  VpcPeeringConnectionId: str,
+  AccepterVpcInfo: peeringSide,
+  RequesterVpcInfo: peeringSide,
+  Status: z.looseObject({ Code: str.nullish(), Message: str.nullish() }).nullish(),
+});
 
 /** `aws eks describe-cluster` output (a single object under `cluster`). */
 export const EksCluster = z.looseObject({
@@ -387,5 +404,6 @@ export type RawNetworkInterface = z.infer<typeof NetworkInterface>;
 export type RawInstance = z.infer<typeof Instance>;
 export type RawInstanceType = z.infer<typeof InstanceTypeInfo>;
 export type RawNatGateway = z.infer<typeof NatGateway>;
+export type RawVpcPeeringConnection = z.infer<typeof VpcPeeringConnection>;
 export type RawCollectionGap = z.infer<typeof CollectionGap>;
 export type RawEksCluster = z.infer<typeof EksCluster>;

@@ -1,22 +1,34 @@
 // RouteTables -> RouteTable. Every route keeps its destination text as the rule name. Targets the audit
 // follows: local, internet and egress-only gateways, NAT gateways. Every other target AWS documents is an
-// exit whose far side is not analysed (its verdict is `unknown`), or, for gateway endpoints, a cloud service.
+// exit whose far side is not analysed (its verdict is `unknown`), or, for gateway endpoints, a cloud service;
+// a VPC peering connection drops what is not for the peer VPC (see peering.ts).
 import { IntervalSet, parseCidr, toCidrs } from "../../netset/index.js";
 import { InputError } from "../../model/errors.js";
 import { ascending } from "../../model/order.js";
-import { targetLabel, type ExitKind, type Route, type RouteTarget } from "../../model/types.js";
+import {
+  targetLabel,
+  type Delivers,
+  type ExitGateway,
+  type ExitKind,
+  type Route,
+  type RouteTarget,
+} from "../../model/types.js";
+import { someOf } from "../../model/missing.js";
 import { innerList } from "../../model/maps.js";
 import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
 import {
   at,
   cidrAt,
   missingReason,
+  notSaved,
   undecidedTarget,
   unresolvedPrefixList,
   type AwsContext,
 } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
+import { peeringDeliveries, peeringMissing } from "./peering.js";
 import type { RawRoute, RawRouteTable } from "./raw.js";
+import { notSavedText } from "./save-commands.js";
 import type { Located } from "./snapshot.js";
 import { endpointStateDoubt } from "./vpc-endpoint.js";
 
@@ -78,15 +90,16 @@ function applianceOf(ctx: AwsContext, r: RawRoute): { subnetId?: string; sourceD
 }
 
 export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void {
-  const unlisted = unlistedEndpoints(ctx);
+  const known: KnownTargets = { endpoints: unlistedEndpoints(ctx), peerings: peeringDeliveries(ctx) };
   noteEndpointStates(ctx);
+  notePeeringsNotSaved(ctx);
   for (const loc of ctx.raw.RouteTables) {
     const rt = loc.item;
     const routes: Route[] = [];
     const locals: IntervalSet[] = [];
     (rt.Routes ?? []).forEach((r, i) => {
       oneTarget(loc, i, r);
-      const target = stateDoubt(ctx, loc, i, r) ?? routeTarget(ctx, facts, unlisted, rt.VpcId, r);
+      const target = stateDoubt(ctx, loc, i, r) ?? routeTarget(ctx, facts, known, rt.VpcId, r);
       const preference = r.Origin === "EnableVgwRoutePropagation" ? PREF_PROPAGATED : PREF_STATIC;
       const targetText = textOf(target);
       const cidrText = r.DestinationCidrBlock ?? r.DestinationIpv6CidrBlock;
@@ -487,10 +500,48 @@ function unlistedEndpoints(ctx: AwsContext): Map<string, boolean> {
   return out;
 }
 
+/** What routes' targets are that their own listings do not say (see unlistedEndpoints, peering.ts). */
+interface KnownTargets {
+  /** vpce- targets describe-vpc-endpoints does not list: id -> whether a gateway endpoint. */
+  endpoints: ReadonlyMap<string, boolean>;
+  /** Peering connection id -> sending VPC id -> what it delivers from there. */
+  peerings: ReadonlyMap<string, ReadonlyMap<string, Delivers>>;
+}
+
+/** What a route's VPC peering connection delivers, as its exit gateway says it (nothing for others). */
+function peeringOf(
+  ctx: AwsContext,
+  known: KnownTargets,
+  r: RawRoute,
+): Pick<ExitGateway, "deliversOnly" | "missing"> {
+  const id = r.VpcPeeringConnectionId;
+  if (!id) return {};
+  const deliversOnly = known.peerings.get(id);
+  if (deliversOnly) return { deliversOnly: new Map(deliversOnly) };
+  const missing = peeringMissing(ctx, id);
+  return missing ? { missing } : {};
+}
+
+/**
+ * Routes send to peering connections, and describe-vpc-peering-connections was not saved: what they
+ * deliver beyond the peer VPC is unknown, where the peer's blocks would show it dropped.
+ */
+function notePeeringsNotSaved(ctx: AwsContext): void {
+  if (!notSaved(ctx, "VpcPeeringConnections")) return;
+  const ids = new Set<string>();
+  for (const { item: rt } of ctx.raw.RouteTables)
+    for (const r of rt.Routes ?? []) if (r.VpcPeeringConnectionId) ids.add(r.VpcPeeringConnectionId);
+  if (ids.size === 0) return;
+  ctx.model.warnings.push({
+    resource: "VpcPeeringConnections",
+    message: `routes send to VPC peering connections (${someOf([...ids].sort(ascending), 5)}), which are not in the input (${notSavedText("VpcPeeringConnections")}): what they carry to addresses outside the peer VPC is reported unknown, though AWS drops it (no edge-to-edge routing through a peered VPC)`,
+  });
+}
+
 function routeTarget(
   ctx: AwsContext,
   facts: InterfaceFacts,
-  unlisted: ReadonlyMap<string, boolean>,
+  known: KnownTargets,
   vpcId: string,
   r: RawRoute,
 ): RouteTarget {
@@ -529,6 +580,7 @@ function routeTarget(
     kind: string,
     reaches = false,
     appliance: { subnetId?: string; sourceDestCheck?: boolean } = {},
+    beyond: Pick<ExitGateway, "deliversOnly" | "missing"> = {},
   ) =>
     gateways.set(id, {
       id,
@@ -549,6 +601,7 @@ function routeTarget(
             },
           }
         : {}),
+      ...beyond,
     });
   // Gateways that need no description of their own are created from the route that uses them, unless
   // their describe call was read and does not list them: then what the route reaches is not known
@@ -594,7 +647,7 @@ function routeTarget(
     // the traffic to an inspection appliance whose decision is not in the input.
     const listed = ctx.raw.VpcEndpoints.find((e) => e.item.VpcEndpointId === id);
     const type = listed?.item.VpcEndpointType;
-    if (type === "Gateway" || (!listed && unlisted.get(id) === true))
+    if (type === "Gateway" || (!listed && known.endpoints.get(id) === true))
       exit("cloud-service", "gateway VPC endpoint", "vpc-endpoint", true);
     else if (type === "GatewayLoadBalancer")
       exit("private", "Gateway Load Balancer endpoint (inspection appliance)", "vpc-endpoint");
@@ -612,7 +665,7 @@ function routeTarget(
       );
   } else {
     const e = EXITS.find((x) => r[x.field] === id && (!x.prefix || id.startsWith(x.prefix)));
-    if (e) exit(e.exit, e.label, e.kind, false, applianceOf(ctx, r));
+    if (e) exit(e.exit, e.label, e.kind, false, applianceOf(ctx, r), peeringOf(ctx, known, r));
     else if (other?.[0] === "IpAddress")
       // (The id is the address: "leaves through the VPC Route Server next hop 10.0.2.10".)
       exit("private", "VPC Route Server next hop", "route-server-next-hop");

@@ -237,8 +237,21 @@ const SYNTHETIC: Record<string, unknown[]> = {
   VpcPeeringConnections: [
     {
       VpcPeeringConnectionId: "pcx-ab",
-      AccepterVpcInfo: { VpcId: "vpc-a", CidrBlock: "10.0.0.0/16", OwnerId: "111122223333", Region: REGION },
-      RequesterVpcInfo: { VpcId: "vpc-b", CidrBlock: "10.1.0.0/16", OwnerId: "111122223333", Region: REGION },
+      AccepterVpcInfo: {
+        VpcId: "vpc-a",
+        CidrBlock: "10.0.0.0/16",
+        CidrBlockSet: [{ CidrBlock: "10.0.0.0/16" }],
+        OwnerId: "111122223333",
+        Region: REGION,
+      },
+      RequesterVpcInfo: {
+        VpcId: "vpc-b",
+        CidrBlock: "10.1.0.0/16",
+        CidrBlockSet: [{ CidrBlock: "10.1.0.0/16" }, { CidrBlock: "100.64.0.0/16" }],
+        Ipv6CidrBlockSet: [{ Ipv6CidrBlock: "2600:1f18:aa:bb00::/56" }],
+        OwnerId: "111122223333",
+        Region: REGION,
+      },
       Status: { Code: "active", Message: "Active" },
       Tags: [],
     },
@@ -504,6 +517,12 @@ describe("collectAws against the EC2 emulator", () => {
       "eigw-a",
     ]);
     expect(items(snapshot, "VpcPeeringConnections").map((c) => c.VpcPeeringConnectionId)).toEqual(["pcx-ab"]);
+    // The peer's blocks, which decide what a route to the connection delivers, come through the SDK whole.
+    const { RequesterVpcInfo, AccepterVpcInfo } = SYNTHETIC.VpcPeeringConnections![0] as Record<
+      string,
+      object
+    >;
+    expect(items(snapshot, "VpcPeeringConnections")[0]).toMatchObject({ RequesterVpcInfo, AccepterVpcInfo });
     expect(items(snapshot, "TransitGatewayAttachments").map((a) => a.TransitGatewayAttachmentId)).toEqual([
       "tgw-attach-a",
       "tgw-attach-vpn",

@@ -913,6 +913,125 @@ describe("subnets, route tables and gateways", () => {
     });
   });
 
+  it("a VPC peering connection delivers only to the peer VPC's blocks: the rest routed to it is dropped (no edge-to-edge routing)", () => {
+    const traced = (d: Docs, dst: string) =>
+      runTrace(model(d), [{ src: "eni-app", dst, protocol: "tcp", port: 443 }])[0]!;
+    const d = tinyVpc();
+    // The private subnet's default route goes to the peering connection instead of the NAT gateway.
+    const dflt = privateRoutes(d)[1] as Record<string, unknown>;
+    delete dflt.NatGatewayId;
+    dflt.VpcPeeringConnectionId = "pcx-1";
+    const peer = {
+      VpcId: "vpc-2",
+      CidrBlock: "10.2.0.0/16",
+      CidrBlockSet: [{ CidrBlock: "10.2.0.0/16" }, { CidrBlock: "8.8.4.0/24" }],
+    };
+    const own = { VpcId: "vpc-1", CidrBlock: "10.0.0.0/16", CidrBlockSet: [{ CidrBlock: "10.0.0.0/16" }] };
+    d.VpcPeeringConnections = [
+      {
+        VpcPeeringConnectionId: "pcx-1",
+        RequesterVpcInfo: own,
+        AccepterVpcInfo: peer,
+        Status: { Code: "active", Message: "Active" },
+      },
+    ];
+    const out = traced(d, "8.8.8.8");
+    expect(out).toMatchObject({
+      verdict: "blocked",
+      exit: null,
+      blockedBy: { resource: "pcx-1", kind: "vpc-peering-connection", rule: "AccepterVpcInfo" },
+    });
+    expect(out.reason).toMatch(
+      /^pcx-1 connects vpc-1 only to the addresses of vpc-2 \(8\.8\.4\.0\/24, 10\.2\.0\.0\/16\): AWS does not route through a peered VPC/,
+    );
+    expect(out.hops.at(-1)).toMatchObject({ resource: "pcx-1", action: "drop", rule: "AccepterVpcInfo" });
+    // The peer's own addresses (a public block here): what lies beyond is not analysed.
+    expect(traced(d, "8.8.4.4")).toMatchObject({ verdict: "unknown", exit: "peering" });
+    // The audit says the same per destination, and names the connection for what it drops.
+    const audit = runAudit(model(d), {
+      ports: parsePorts("tcp/443"),
+      portsText: "tcp/443",
+      dest: parseDest("internet"),
+      destText: "internet",
+      ownNetworkExcluded: true,
+    });
+    const app = audit.results.find((e) => e.source.id === "eni-app")!;
+    const dropped = app.paths.find((x) => x.blockedBy?.resource === "pcx-1")!;
+    expect(cidrSet(dropped.destinations).contains(ip("8.8.8.8"))).toBe(true);
+    expect(cidrSet(dropped.destinations).contains(ip("8.8.4.4"))).toBe(false);
+    expect(app.paths.find((x) => x.exit === "peering")?.destinations).toEqual(["8.8.4.0/24"]);
+
+    // Either side may be this VPC's; the peer VPC's blocks in the input count too (its listing may
+    // predate a block added since).
+    const swapped = structuredClone(d);
+    Object.assign(swapped.VpcPeeringConnections![0]!, { RequesterVpcInfo: peer, AccepterVpcInfo: own });
+    swapped.Vpcs!.push({
+      VpcId: "vpc-2",
+      CidrBlock: "10.2.0.0/16",
+      CidrBlockAssociationSet: [
+        { CidrBlock: "10.2.0.0/16", CidrBlockState: { State: "associated" } },
+        { CidrBlock: "9.9.9.0/24", CidrBlockState: { State: "associated" } },
+      ],
+    });
+    expect(traced(swapped, "8.8.8.8").blockedBy).toMatchObject({
+      resource: "pcx-1",
+      rule: "RequesterVpcInfo",
+    });
+    expect(traced(swapped, "9.9.9.9")).toMatchObject({ verdict: "unknown", exit: "peering" });
+
+    // Whatever the input does not tell stays unknown, never blocked: a listing without the peer's
+    // blocks, listings that disagree on the peer, a connection not listed.
+    for (const change of [
+      (x: Docs) => Object.assign(x.VpcPeeringConnections![0]!, { AccepterVpcInfo: { VpcId: "vpc-2" } }),
+      (x: Docs) =>
+        x.VpcPeeringConnections!.push({
+          VpcPeeringConnectionId: "pcx-1",
+          RequesterVpcInfo: own,
+          AccepterVpcInfo: { ...peer, VpcId: "vpc-3" },
+        }),
+      (x: Docs) => (x.VpcPeeringConnections = []),
+    ]) {
+      const y = structuredClone(d);
+      change(y);
+      expect(traced(y, "8.8.8.8")).toMatchObject({ verdict: "unknown", exit: "peering", blockedBy: null });
+    }
+    // Not saved: unknown, and a warning says what saving it would tell.
+    const unsaved = structuredClone(d);
+    delete unsaved.VpcPeeringConnections;
+    expect(traced(unsaved, "8.8.8.8")).toMatchObject({ verdict: "unknown", exit: "peering" });
+    expect(ownWarnings(model(unsaved)).find((w) => w.resource === "VpcPeeringConnections")?.message).toMatch(
+      /^routes send to VPC peering connections \(pcx-1\), which are not in the input \(aws ec2 describe-vpc-peering-connections was not saved\)/,
+    );
+    // Its call denied: unknown, and data the run lacks where a verdict meets it (not otherwise).
+    const denied = structuredClone(unsaved);
+    denied.EgressAuditCollectionGaps = [deniedGap("DescribeVpcPeeringConnections", "VpcPeeringConnections")];
+    const m = model(denied);
+    expect(m.unknowns.map((u) => u.resource)).not.toContain("VpcPeeringConnections");
+    expect(ownWarnings(m).map((w) => w.resource)).not.toContain("VpcPeeringConnections");
+    const asked = new AskedMissing(m);
+    const [gap] = runTrace(
+      m,
+      [{ src: "eni-app", dst: "8.8.8.8", protocol: "tcp", port: 443 }],
+      m.endpoints,
+      undefined,
+      asked,
+    );
+    expect(gap).toMatchObject({ verdict: "unknown", exit: "peering" });
+    const notes = asked.unknowns().filter((u) => u.resource.startsWith("pcx-"));
+    expect(notes.map((u) => u.resource)).toEqual(["pcx-1"]);
+    expect(notes[0]!.message).toMatch(
+      /^what VPC peering connection pcx-1 delivers is not known: .*ec2:DescribeVpcPeeringConnections/,
+    );
+    // A bad block in the listing is an input error naming where it is.
+    const bad = structuredClone(d);
+    (
+      bad.VpcPeeringConnections![0] as { AccepterVpcInfo: typeof peer }
+    ).AccepterVpcInfo.CidrBlockSet[1]!.CidrBlock = "8.8.4.0/33";
+    expect(() => model(bad)).toThrow(
+      /^VpcPeeringConnections\.json: \$\.VpcPeeringConnections\[0\]\.AccepterVpcInfo\.CidrBlockSet\[1\]\.CidrBlock: /,
+    );
+  });
+
   it("a vpce- target not in the input is a gateway endpoint only when AWS-managed service lists alone route to it, whatever the route order", () => {
     const d = tinyVpc();
     d.PrefixLists = [

@@ -150,6 +150,21 @@ export interface RawInstance {
   Tags?: Tag[];
 }
 
+/** One side of a VPC peering connection's listing (VpcPeeringConnectionVpcInfo). */
+export interface PeeringSide {
+  VpcId?: string;
+  CidrBlock?: string;
+  CidrBlockSet?: { CidrBlock: string }[];
+  Ipv6CidrBlockSet?: { Ipv6CidrBlock: string }[];
+}
+
+export interface RawPeering {
+  VpcPeeringConnectionId: string;
+  RequesterVpcInfo?: PeeringSide;
+  AccepterVpcInfo?: PeeringSide;
+  Status?: { Code: string };
+}
+
 /** One region's describe-* output, by top-level key. */
 type V6Blocks = {
   Ipv6CidrBlock: string;
@@ -220,6 +235,11 @@ export interface AwsDump {
   }[];
   NetworkInterfaces: RawEni[];
   Reservations: { ReservationId: string; Instances: RawInstance[] }[];
+  /**
+   * describe-vpc-peering-connections (absent: not saved). pcx-1 (which the routes use) peers the VPC
+   * with vpc-peer, whose blocks the listing may or may not give.
+   */
+  VpcPeeringConnections?: RawPeering[];
   /** describe-vpc-attribute --attribute enableDnsSupport prints one object: written as such (see docsOf). */
   EnableDnsSupport: { VpcId: string; EnableDnsSupport: { Value: boolean } }[];
   /** describe-instance-types: Hypervisor nitro or xen, none for bare metal. */
@@ -260,6 +280,42 @@ export const OUTSIDE = [
   "64:ff9b::808:808", // 8.8.8.8 through NAT64
   "64:ff9b::c0a8:101", // 192.168.1.1 through NAT64
 ];
+/**
+ * describe-vpc-peering-connections, now and then not saved or not listing pcx-1: pcx-1 between the VPC
+ * (either side) and vpc-peer, whose blocks (some public, holding destinations above) the listing gives
+ * in its fields, or not at all; once in a while listed twice (a cross-region connection is in both
+ * regions' output).
+ */
+function peeringsOf(r: Rand): Pick<AwsDump, "VpcPeeringConnections"> {
+  if (chance(r, 20)) return {};
+  if (chance(r, 10)) return { VpcPeeringConnections: [] };
+  const peer = (): PeeringSide => {
+    const side: PeeringSide = { VpcId: "vpc-peer" };
+    if (chance(r, 10)) return side;
+    const blocks = [pick(r, ["192.168.0.0/16", "8.8.8.0/24", "10.1.0.0/16", "52.0.0.0/8"])];
+    if (chance(r, 40)) blocks.push(pick(r, ["1.1.1.0/24", "100.64.0.0/16", "9.9.9.0/24"]));
+    if (chance(r, 80)) side.CidrBlock = blocks[0];
+    if (chance(r, 90)) side.CidrBlockSet = blocks.map((CidrBlock) => ({ CidrBlock }));
+    if (chance(r, 30))
+      side.Ipv6CidrBlockSet = [{ Ipv6CidrBlock: pick(r, ["2001:4860::/32", "2600:1f00::/24"]) }];
+    return side;
+  };
+  const own: PeeringSide = { VpcId: VPC_ID, CidrBlock: VPC_CIDR, CidrBlockSet: [{ CidrBlock: VPC_CIDR }] };
+  const listing = (): RawPeering => {
+    const other = peer();
+    const ownFirst = chance(r, 50);
+    return {
+      VpcPeeringConnectionId: "pcx-1",
+      RequesterVpcInfo: ownFirst ? own : other,
+      AccepterVpcInfo: ownFirst ? other : own,
+      Status: { Code: "active" },
+    };
+  };
+  const list = [listing()];
+  if (chance(r, 10)) list.push(listing());
+  return { VpcPeeringConnections: list };
+}
+
 /** CIDRs rules and routes draw from: overlapping each other and the destinations above. */
 const CIDRS = [
   "0.0.0.0/0",
@@ -1008,6 +1064,7 @@ export function randomAwsVpc(r: Rand): AwsDump {
     Reservations: reservations,
     Addresses: addresses,
     EnableDnsSupport: dns,
+    ...peeringsOf(r),
     InstanceTypes: instanceTypes,
   };
   // Drawn last, so that earlier seeds still make the VPCs they made before.

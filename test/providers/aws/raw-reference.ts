@@ -93,6 +93,21 @@ function inCidr(ip: string, cidr: string | undefined): boolean {
   return a.kind() === net.kind() && a.match(net, len);
 }
 
+/**
+ * A zone's region. A region's name is words then a number (us-east-1, us-gov-west-1); a zone's adds a
+ * letter or a Local Zone's dash and name (us-east-1a, us-gov-west-1a, us-east-1-bos-1a: us-east-1).
+ */
+function regionOfZone(zone: string): string {
+  const parts = zone.split("-");
+  const number = parts.findIndex((p) => /^\d/.test(p));
+  return number < 0
+    ? zone
+    : parts
+        .slice(0, number + 1)
+        .join("-")
+        .replace(/[a-z]$/, "");
+}
+
 function isPublic(ip: string): boolean {
   const bytes = ipaddr.parse(ip).toByteArray();
   const n = bytes.reduce((v, b) => v * 256n + BigInt(b), 0n);
@@ -600,7 +615,13 @@ export class RawReference {
       return this.gatewayEndpoint(r.GatewayId)
         ? allowed("cloud-service", null, "a gateway endpoint")
         : unknown("private", "a Gateway Load Balancer endpoint: an inspection appliance, not analysed");
-    if (r.VpcPeeringConnectionId) return unknown("peering", "a peered VPC, not analysed");
+    if (r.VpcPeeringConnectionId) {
+      // AWS carries nothing through a peered VPC beyond its own addresses (no edge-to-edge routing).
+      const peer = this.peerBlocks(r.VpcPeeringConnectionId);
+      if (peer && !peer.cidrs.some((c) => inCidr(pkt.dst, c)))
+        return blocked(r.VpcPeeringConnectionId, "vpc-peering-connection", peer.side, "beyond the peer VPC");
+      return unknown("peering", "a peered VPC, not analysed");
+    }
     if (r.TransitGatewayId) return unknown("private", "a transit gateway, not analysed");
     if (r.GatewayId?.startsWith("vgw-")) return unknown("vpn", "a VPN gateway, not analysed");
     if (r.CarrierGatewayId) return unknown("internet", "a carrier gateway, not analysed");
@@ -695,6 +716,32 @@ export class RawReference {
    * DynamoDB): AWS routes to gateway endpoints only so, and CreateRoute takes a CIDR or a customer's
    * list to an endpoint only for Gateway Load Balancer endpoints.
    */
+  /**
+   * The blocks of the VPC a peering connection joins this one to, as its listings give them (all of
+   * them, where it is listed twice), and the field naming that VPC; undefined where no listing names
+   * both VPCs with the peer's blocks, or listings name different peers.
+   */
+  private peerBlocks(id: string): { cidrs: string[]; side: string } | undefined {
+    const vpcId = this.d.Vpcs[0]!.VpcId;
+    let out: { cidrs: string[]; side: string; peer: string } | undefined;
+    for (const p of this.d.VpcPeeringConnections ?? []) {
+      if (p.VpcPeeringConnectionId !== id) continue;
+      const side = p.RequesterVpcInfo?.VpcId === vpcId ? "AccepterVpcInfo" : "RequesterVpcInfo";
+      if (p[side === "AccepterVpcInfo" ? "RequesterVpcInfo" : "AccepterVpcInfo"]?.VpcId !== vpcId) continue;
+      const info = p[side];
+      if (!info?.VpcId || info.VpcId === vpcId) continue;
+      const cidrs = [
+        ...(info.CidrBlock ? [info.CidrBlock] : []),
+        ...(info.CidrBlockSet ?? []).map((b) => b.CidrBlock),
+        ...(info.Ipv6CidrBlockSet ?? []).map((b) => b.Ipv6CidrBlock),
+      ];
+      if (cidrs.length === 0) continue;
+      if (out && out.peer !== info.VpcId) return undefined;
+      out = { cidrs: [...(out?.cidrs ?? []), ...cidrs], side: out?.side ?? side, peer: info.VpcId };
+    }
+    return out;
+  }
+
   private gatewayEndpoint(id: string): boolean {
     const listed = this.d.VpcEndpoints.find((e) => e.VpcEndpointId === id);
     if (listed) return listed.VpcEndpointType === "Gateway";
@@ -741,6 +788,14 @@ export class RawReference {
    * saved, or when it is a BYOIP pool (ipv4pool-ec2-..., ipv6pool-ec2-...). Blocked when every
    * address is blocked (a NAT gateway's first); unknown when any is in doubt or blocked.
    */
+  /** The regions the dump's documents name: its subnets' zones', its Block Public Access setting's. */
+  private regions(): Set<string> {
+    const out = new Set<string>();
+    for (const s of this.d.Subnets) if (s.AvailabilityZone) out.add(regionOfZone(s.AvailabilityZone));
+    for (const o of this.d.VpcBlockPublicAccessOptions) out.add(o.AwsRegion);
+    return out;
+  }
+
   private unannounced(publics: string[]): RefOutcome | null {
     const fates = publics.map((a): RefOutcome | "ok" => {
       const ranges = (this.d.ByoipCidrs ?? []).filter((c) => inCidr(a, c.Cidr));
@@ -756,7 +811,10 @@ export class RawReference {
         ? this.d.Vpcs[0]!.Ipv6CidrBlockAssociationSet?.find((b) => inCidr(a, b.Ipv6CidrBlock))?.Ipv6Pool
         : this.d.Addresses.find((x) => x.PublicIp === a)?.PublicIpv4Pool;
       const byoipPool = pool !== undefined && /^ipv[46]pool-ec2-/.test(pool);
-      if (pool && pool.toLowerCase() !== "amazon" && (this.d.ByoipCidrs === undefined || byoipPool))
+      // The ranges read are per account and region: an answer saved beside another region's
+      // documents (this dump's files are one folder) cannot be told to be this VPC's.
+      const read = this.d.ByoipCidrs !== undefined && this.regions().size <= 1;
+      if (pool && pool.toLowerCase() !== "amazon" && (!read || byoipPool))
         return unknown(null, "address pool not Amazon's, range not read");
       return "ok";
     });
@@ -781,17 +839,7 @@ export class RawReference {
     if (o.InternetGatewayBlockMode === "off" && settled) return null;
     // A setting is its region's only; a VPC whose subnets' zones say no region takes the only one.
     const zone = this.d.Subnets.find((s) => s.AvailabilityZone !== undefined)?.AvailabilityZone;
-    // A region's name is words then a number (us-east-1, us-gov-west-1); a zone's adds a letter or a
-    // Local Zone's dash and name (us-east-1a, us-gov-west-1a, us-east-1-bos-1a: us-east-1).
-    const parts = zone?.split("-");
-    const number = parts?.findIndex((p) => /^\d/.test(p)) ?? -1;
-    const region =
-      number < 0
-        ? undefined
-        : parts!
-            .slice(0, number + 1)
-            .join("-")
-            .replace(/[a-z]$/, "");
+    const region = zone === undefined ? undefined : regionOfZone(zone);
     if (region !== undefined && region !== o.AwsRegion) return null;
     // And its account's only: the VPC's owner's, where both are said.
     const owner = this.d.Vpcs[0]!.OwnerId;
