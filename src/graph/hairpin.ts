@@ -23,6 +23,7 @@ import { NAT64_PREFIX, NAT64_TO_V4 } from "./propagate.js";
 import type { Endpoint, InternetGateway, NatGateway, NetworkModel, Rule, RuleRef } from "../model/types.js";
 import { evalFirstMatch, evalUnion, specializeRules, type FilterSplit } from "./filters.js";
 import { blocked, hopAt, piece, reach, ruleLabel, type Hop, type Outcome, type Piece } from "./outcome.js";
+import { EXPECTS_REPLY } from "./returns.js";
 import { routeFor } from "./routing.js";
 
 /** One of the input's own addresses (or delegated prefixes) on the internet. */
@@ -214,9 +215,9 @@ interface Arrival {
  * leave by them), its security groups (which see the sender's public address: a rule naming a group
  * matches its members' private addresses only) and the route its subnet gives the replies decide.
  * Allowed where all of that surely lets the exchange through, blocked where a rule surely stops it;
- * what this does not follow (a gateway route table, VPC Block Public Access, protocols other than TCP
- * and UDP, replies an ACL lets out on only some client ports, replies routed elsewhere, rules in
- * doubt) is unknown.
+ * what this does not follow (a gateway route table, VPC Block Public Access, the answers to protocols
+ * other than TCP and UDP, replies an ACL lets out on only some client ports, replies routed elsewhere,
+ * rules in doubt) is unknown. ICMP messages that expect no answer, let in, are delivered.
  */
 function inbound(a: Arrival): Piece[] {
   const { model, owner, o, what } = a;
@@ -278,11 +279,25 @@ function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
       packets,
       `what comes in through ${g.id} meets a gateway route table or VPC Block Public Access, which this version does not follow back in`,
     );
-  const portless = packets.subtract(packets.restrictProtocols(TCP_UDP));
-  const out = unknownFor(portless, "protocols other than TCP and UDP are not followed back in");
+  const out: Piece[] = [];
   // Their destination as it arrives: the owner's private address.
-  let live = packets.restrictProtocols(TCP_UDP).shiftIps(shift);
+  let live = packets.shiftIps(shift);
   const hops: Hop[] = [...o.hops];
+  const delivered = (set: PacketSet, how: string): Piece => ({
+    packets: set.shiftIps(-shift),
+    outcome: {
+      ...o,
+      reason: `${o.reason}; ${what}, which lets it in through ${g.id} (${how})`,
+      hops: [
+        ...hops,
+        hopAt(
+          { resource: owner.id, kind: owner.kind, rule: null },
+          "exit",
+          `delivered as ${formatIp(set.ips().min()!)}`,
+        ),
+      ],
+    },
+  });
   const stopAt = (split: FilterSplit, reason: (ref: string) => string): void => {
     for (const d of split.denied)
       out.push(
@@ -322,6 +337,28 @@ function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
     () => `no inbound rule of ${ids} on ${owner.id} allows it from ${sender}`,
   );
   if (live.isEmpty()) return out;
+  // Protocols other than TCP and UDP, let in: ICMP messages that expect no answer are delivered; what
+  // answers the others (an echo request's reply, GRE) is not followed back out. (What the network ACL
+  // or the groups refuse of them is blocked above, whatever the protocol.)
+  const other = live.subtract(live.restrictProtocols(TCP_UDP));
+  if (!other.isEmpty()) {
+    const oneWay = other.subtract(EXPECTS_REPLY);
+    if (!oneWay.isEmpty())
+      out.push(
+        delivered(
+          oneWay,
+          `its network ACL and security groups allow it from ${sender}; it expects no answer`,
+        ),
+      );
+    out.push(
+      ...unknownFor(
+        other.subtract(oneWay).shiftIps(-shift),
+        `${owner.id}'s network ACL and security groups let them in from ${sender}, but what answers protocols other than TCP and UDP is not followed back out`,
+      ),
+    );
+    live = live.restrictProtocols(TCP_UDP);
+    if (live.isEmpty()) return out;
+  }
   // The replies: out through the subnet's network ACLs to the sender's client port (whichever it
   // picked), and routed back through the gateway they came in by.
   const replies = PacketSet.cube(live.protocols(), CLIENT_PORTS, IntervalSet.point(live.ips().min()!));
@@ -357,20 +394,11 @@ function inboundFrom(a: Arrival, from: bigint | undefined): Piece[] {
         `${table.id} does not route the replies to ${sender} back through ${g.id}`,
       ),
     ];
-  out.push({
-    packets: live.shiftIps(-shift),
-    outcome: {
-      ...o,
-      reason: `${o.reason}; ${what}, which lets it in through ${g.id} (its network ACL and security groups allow it from ${sender}, and the replies go back the same way)`,
-      hops: [
-        ...hops,
-        hopAt(
-          { resource: owner.id, kind: owner.kind, rule: null },
-          "exit",
-          `delivered as ${formatIp(live.ips().min()!)}`,
-        ),
-      ],
-    },
-  });
+  out.push(
+    delivered(
+      live,
+      `its network ACL and security groups allow it from ${sender}, and the replies go back the same way`,
+    ),
+  );
   return out;
 }

@@ -1218,6 +1218,48 @@ describe("the input's own addresses on the internet", () => {
     });
   });
 
+  it("to an interface's public IP, other protocols than TCP and UDP are refused by its rules too; let in, one-way ICMP is delivered", () => {
+    // sg-all lets nothing in: an echo request, GRE, refused there (they were unknown, whatever the rules).
+    for (const flow of [
+      { src: "eni-app", protocol: "icmp", port: 8 },
+      { src: "eni-web", protocol: "47", port: undefined },
+    ])
+      expect(trace(onInternet(), { ...flow, dst: "54.1.1.10" })).toMatchObject({
+        verdict: "blocked",
+        blockedBy: { resource: "sg-all", kind: "security-group", rule: null },
+      });
+    // Let in: what answers an echo request is not followed (unknown); a message expecting no answer
+    // (destination unreachable) is delivered; GRE, not let in, stays refused.
+    const open = onInternet();
+    (open.SecurityGroups![0] as { IpPermissions: object[] }).IpPermissions.push({
+      IpProtocol: "icmp",
+      FromPort: -1,
+      ToPort: -1,
+      IpRanges: [{ CidrIp: "54.1.1.0/24" }],
+    });
+    const echo = trace(open, { src: "eni-app", dst: "54.1.1.10", protocol: "icmp", port: 8 });
+    expect(echo).toMatchObject({ verdict: "unknown", blockedBy: null });
+    expect(echo.reason).toMatch(
+      /eni-web's network ACL and security groups let them in from 54\.1\.1\.200, but what answers protocols other than TCP and UDP is not followed back out$/,
+    );
+    const unreachable = trace(open, { src: "eni-web", dst: "54.1.1.10", protocol: "icmp", port: 3 });
+    expect(unreachable).toMatchObject({ verdict: "allowed", exit: "internet", egressIp: "54.1.1.10" });
+    expect(unreachable.hops.at(-1)).toMatchObject({ resource: "eni-web", detail: "delivered as 10.0.0.10" });
+    expect(trace(open, { src: "eni-web", dst: "54.1.1.10", protocol: "47", port: undefined }).verdict).toBe(
+      "blocked",
+    );
+    // The network ACL decides first, for them as for TCP.
+    setAcl(open, "acl-default", [
+      { RuleNumber: 50, Protocol: "1", RuleAction: "deny", Egress: false, CidrBlock: "54.1.1.0/24" },
+      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: false, CidrBlock: "0.0.0.0/0" },
+      { RuleNumber: 100, Protocol: "-1", RuleAction: "allow", Egress: true, CidrBlock: "0.0.0.0/0" },
+    ]);
+    expect(trace(open, { src: "eni-app", dst: "54.1.1.10", protocol: "icmp", port: 8 })).toMatchObject({
+      verdict: "blocked",
+      blockedBy: { resource: "acl-default", kind: "network-acl", rule: "50" },
+    });
+  });
+
   it("through a NAT gateway with several Elastic IPs, a connection gets in only if each of them would", () => {
     const d = onInternet();
     (d.NatGateways![0] as { NatGatewayAddresses: object[] }).NatGatewayAddresses.push({
