@@ -1088,7 +1088,12 @@ export class Engine {
       case "exit": {
         const hop: Hop = { resource: g.id, kind: g.ref.kind, action: "exit", rule: null, detail: g.label };
         // What it does not deliver from this network (beyond a peered VPC) it drops, whatever else.
-        const only = g.deliversOnly?.get(leg.subnet.networkId);
+        const delivery = g.delivery?.byNetwork.get(leg.subnet.networkId) ?? g.delivery?.otherwise;
+        if (delivery?.kind === "unknown") {
+          const o = reach("unknown", g.exit, `leaves through the ${g.label} ${g.id}, ${delivery.reason}`);
+          return [piece(set, delivery.missing ? { ...o, missing: delivery.missing } : o, [hop])];
+        }
+        const only = delivery;
         const pieces: Piece[] = [];
         if (only) {
           const within = set.restrictIps(only.ips);
@@ -1111,12 +1116,17 @@ export class Engine {
             ]),
           );
         else {
-          const o = reach(
-            "unknown",
-            g.exit,
-            `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
+          pieces.push(
+            piece(
+              set,
+              reach(
+                "unknown",
+                g.exit,
+                `leaves through the ${g.label} ${g.id}; what lies beyond it was not analysed`,
+              ),
+              [hop],
+            ),
           );
-          pieces.push(piece(set, g.missing ? { ...o, missing: g.missing } : o, [hop]));
         }
         return pieces;
       }

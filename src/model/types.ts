@@ -189,25 +189,22 @@ export interface ExitGateway extends GatewayBase {
    */
   subnetId?: string;
   /**
-   * By the network packets come from, the only destinations it delivers them to where the input tells
-   * (a VPC peering connection: the peer VPC's own blocks; AWS routes nothing on through a peered VPC to
-   * its gateways or connections). It drops the rest, for the reason given, naming `rule`. From a
-   * network without an entry, what it delivers is not known.
+   * What it delivers, by the network packets come from, where the input tells (a VPC peering connection
+   * delivers only to the peer VPC's own blocks: AWS routes nothing on through a peered VPC to its
+   * gateways or connections); `otherwise` for a network without an entry. Absent: beyond it is simply
+   * not analysed.
    */
-  deliversOnly?: Map<string, Delivers>;
-  /**
-   * Set when data the input lacks would tell what it delivers (its describe call failed): the unknown
-   * beyond it carries this note (see Outcome.missing).
-   */
-  missing?: ModelNote;
+  delivery?: { byNetwork: Map<string, Delivery>; otherwise?: Delivery };
 }
 
-/** See ExitGateway.deliversOnly. */
-export interface Delivers {
-  ips: IntervalSet;
-  reason: string;
-  rule: string;
-}
+/**
+ * See ExitGateway.delivery. `only`: it delivers to `ips` alone and drops the rest, for `reason`, named
+ * by `rule`. `unknown`: what it delivers is not known, for `reason` ("which delivers only to ...: why"),
+ * with `missing` when data the input lacks would tell (see Outcome.missing).
+ */
+export type Delivery =
+  | { kind: "only"; ips: IntervalSet; reason: string; rule: string }
+  | { kind: "unknown"; reason: string; missing?: ModelNote };
 
 export interface Subnet {
   id: string;

@@ -506,16 +506,24 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
     else if (chance(r, 0.3)) exit.drops = { reason: "tgw-1 drops it", setting: "SourceDestCheck" };
     // Delivering only to some addresses from the VPC (a peering connection: the peer VPC's blocks).
     if (chance(r, 0.4))
-      exit.deliversOnly = new Map([
-        [
-          VPC_ID,
-          {
-            ips: pick(r, PEERS).union(pick(r, PEERS)),
-            reason: "beyond the peer VPC",
-            rule: "AccepterVpcInfo",
-          },
-        ],
-      ]);
+      exit.delivery = {
+        byNetwork: new Map([
+          [
+            VPC_ID,
+            chance(r, 0.8)
+              ? {
+                  kind: "only" as const,
+                  ips: pick(r, PEERS).union(pick(r, PEERS)),
+                  reason: "beyond the peer VPC",
+                  rule: "AccepterVpcInfo",
+                }
+              : {
+                  kind: "unknown" as const,
+                  reason: "which delivers only to the peer VPC's own addresses: not listed",
+                },
+          ],
+        ]),
+      };
     m.gateways.set(exit.id, exit);
   }
   const gatewayIds = [...m.gateways.keys()];
@@ -940,7 +948,7 @@ export function formatModel(m: NetworkModel): string {
         break;
       case "exit":
         lines.push(
-          `gateway ${g.id} exit ${g.exit}${g.reaches === true ? " reaches" : ""}${g.drops ? ` drops (${g.drops.setting})` : ""}${[...(g.deliversOnly ?? [])].map(([from, d]) => ` delivers from ${from} only to ${d.ips.toString()}`).join("")}`,
+          `gateway ${g.id} exit ${g.exit}${g.reaches === true ? " reaches" : ""}${g.drops ? ` drops (${g.drops.setting})` : ""}${[...(g.delivery?.byNetwork ?? [])].map(([from, d]) => ` delivers from ${from} ${d.kind === "only" ? `only to ${d.ips.toString()}` : "unknown"}`).join("")}`,
         );
         break;
     }

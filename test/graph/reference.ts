@@ -487,7 +487,8 @@ function beyondGateway(model: NetworkModel, g: Gateway, leg: Leg, pkt: Packet): 
       return toInternet(model, g, leg, pkt);
     case "exit": {
       // It delivers from the sender's network only to the addresses it names, where it names them.
-      const only = g.deliversOnly?.get(leg.subnet.networkId);
+      const only = g.delivery?.byNetwork.get(leg.subnet.networkId) ?? g.delivery?.otherwise;
+      if (only?.kind === "unknown") return unknown(`what ${g.id} delivers is not known`, g.exit);
       if (only && !only.ips.contains(pkt.dst))
         return blocked(`${g.id} does not deliver to the destination`, g.id, g.ref.kind, only.rule);
       if (g.drops) return blocked(`${g.id} drops it`, g.id, g.ref.kind, g.drops.setting);

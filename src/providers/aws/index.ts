@@ -33,7 +33,7 @@ const NOT_READ = new Set<string>(["TransitGatewayAttachments"]);
  * Calls whose output only some verdicts use (which instance types are built on the Nitro System: the
  * IPv6 addresses of the instance services; what a VPC peering connection routed to delivers): one that
  * failed is listed under unknowns by the verdicts that need it (see Endpoint services' `missing`,
- * ExitGateway.missing), as when the output was not saved.
+ * ExitGateway.delivery), as when the output was not saved.
  */
 const READ_WHEN_ASKED = new Set<string>(["InstanceTypes", "VpcPeeringConnections"]);
 

@@ -7,28 +7,24 @@ import { InputError } from "../../model/errors.js";
 import { ascending } from "../../model/order.js";
 import {
   targetLabel,
-  type Delivers,
   type ExitGateway,
   type ExitKind,
   type Route,
   type RouteTarget,
 } from "../../model/types.js";
-import { someOf } from "../../model/missing.js";
 import { innerList } from "../../model/maps.js";
 import { associationClaim, settle, unlistedWhy, withoutAssociations, type Claim } from "./claims.js";
 import {
   at,
   cidrAt,
   missingReason,
-  notSaved,
   undecidedTarget,
   unresolvedPrefixList,
   type AwsContext,
 } from "./context.js";
 import { publicMapOf, type InterfaceFacts } from "./network-interface.js";
-import { peeringDeliveries, peeringMissing } from "./peering.js";
+import { peeringDeliveries, unlistedPeering, type Deliveries } from "./peering.js";
 import type { RawRoute, RawRouteTable } from "./raw.js";
-import { notSavedText } from "./save-commands.js";
 import type { Located } from "./snapshot.js";
 import { endpointStateDoubt } from "./vpc-endpoint.js";
 
@@ -92,7 +88,6 @@ function applianceOf(ctx: AwsContext, r: RawRoute): { subnetId?: string; sourceD
 export function convertRouteTables(ctx: AwsContext, facts: InterfaceFacts): void {
   const known: KnownTargets = { endpoints: unlistedEndpoints(ctx), peerings: peeringDeliveries(ctx) };
   noteEndpointStates(ctx);
-  notePeeringsNotSaved(ctx);
   for (const loc of ctx.raw.RouteTables) {
     const rt = loc.item;
     const routes: Route[] = [];
@@ -504,38 +499,15 @@ function unlistedEndpoints(ctx: AwsContext): Map<string, boolean> {
 interface KnownTargets {
   /** vpce- targets describe-vpc-endpoints does not list: id -> whether a gateway endpoint. */
   endpoints: ReadonlyMap<string, boolean>;
-  /** Peering connection id -> sending VPC id -> what it delivers from there. */
-  peerings: ReadonlyMap<string, ReadonlyMap<string, Delivers>>;
+  /** Peering connection id -> what it delivers (see peering.ts). */
+  peerings: Deliveries;
 }
 
-/** What a route's VPC peering connection delivers, as its exit gateway says it (nothing for others). */
-function peeringOf(
-  ctx: AwsContext,
-  known: KnownTargets,
-  r: RawRoute,
-): Pick<ExitGateway, "deliversOnly" | "missing"> {
+/** What a route's VPC peering connection delivers, as its exit gateway says (nothing for other targets). */
+function peeringOf(ctx: AwsContext, known: KnownTargets, r: RawRoute): Pick<ExitGateway, "delivery"> {
   const id = r.VpcPeeringConnectionId;
   if (!id) return {};
-  const deliversOnly = known.peerings.get(id);
-  if (deliversOnly) return { deliversOnly: new Map(deliversOnly) };
-  const missing = peeringMissing(ctx, id);
-  return missing ? { missing } : {};
-}
-
-/**
- * Routes send to peering connections, and describe-vpc-peering-connections was not saved: what they
- * deliver beyond the peer VPC is unknown, where the peer's blocks would show it dropped.
- */
-function notePeeringsNotSaved(ctx: AwsContext): void {
-  if (!notSaved(ctx, "VpcPeeringConnections")) return;
-  const ids = new Set<string>();
-  for (const { item: rt } of ctx.raw.RouteTables)
-    for (const r of rt.Routes ?? []) if (r.VpcPeeringConnectionId) ids.add(r.VpcPeeringConnectionId);
-  if (ids.size === 0) return;
-  ctx.model.warnings.push({
-    resource: "VpcPeeringConnections",
-    message: `routes send to VPC peering connections (${someOf([...ids].sort(ascending), 5)}), which are not in the input (${notSavedText("VpcPeeringConnections")}): what they carry to addresses outside the peer VPC is reported unknown, though AWS drops it (no edge-to-edge routing through a peered VPC)`,
-  });
+  return { delivery: known.peerings.get(id) ?? unlistedPeering(ctx, id) };
 }
 
 function routeTarget(
@@ -580,7 +552,7 @@ function routeTarget(
     kind: string,
     reaches = false,
     appliance: { subnetId?: string; sourceDestCheck?: boolean } = {},
-    beyond: Pick<ExitGateway, "deliversOnly" | "missing"> = {},
+    beyond: Pick<ExitGateway, "delivery"> = {},
   ) =>
     gateways.set(id, {
       id,

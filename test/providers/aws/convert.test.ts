@@ -995,13 +995,34 @@ describe("subnets, route tables and gateways", () => {
       change(y);
       expect(traced(y, "8.8.8.8")).toMatchObject({ verdict: "unknown", exit: "peering", blockedBy: null });
     }
-    // Not saved: unknown, and a warning says what saving it would tell.
+    // ... a listing naming another peer without its blocks, a listing without CidrBlockSet (the peer's
+    // IPv4 blocks may not be all there), the route's VPC on neither side.
+    for (const change of [
+      (x: Docs) =>
+        x.VpcPeeringConnections!.push({
+          VpcPeeringConnectionId: "pcx-1",
+          RequesterVpcInfo: own,
+          AccepterVpcInfo: { VpcId: "vpc-3" },
+        }),
+      (x: Docs) =>
+        delete (x.VpcPeeringConnections![0] as { AccepterVpcInfo: { CidrBlockSet?: unknown } })
+          .AccepterVpcInfo.CidrBlockSet,
+      (x: Docs) =>
+        Object.assign(x.VpcPeeringConnections![0]!, { RequesterVpcInfo: { ...own, VpcId: "vpc-9" } }),
+    ]) {
+      const y = structuredClone(d);
+      change(y);
+      expect(traced(y, "8.8.8.8")).toMatchObject({ verdict: "unknown", exit: "peering", blockedBy: null });
+    }
+    // Not saved: unknown, saying why; data the run lacks where a verdict meets it.
     const unsaved = structuredClone(d);
     delete unsaved.VpcPeeringConnections;
-    expect(traced(unsaved, "8.8.8.8")).toMatchObject({ verdict: "unknown", exit: "peering" });
-    expect(ownWarnings(model(unsaved)).find((w) => w.resource === "VpcPeeringConnections")?.message).toMatch(
-      /^routes send to VPC peering connections \(pcx-1\), which are not in the input \(aws ec2 describe-vpc-peering-connections was not saved\)/,
+    const notSaved = traced(unsaved, "8.8.8.8");
+    expect(notSaved).toMatchObject({ verdict: "unknown", exit: "peering" });
+    expect(notSaved.reason).toBe(
+      "leaves through the VPC peering connection pcx-1, which delivers only to the peer VPC's own addresses: the peer VPC's addresses are not known: no VpcPeeringConnections in the input (aws ec2 describe-vpc-peering-connections was not saved)",
     );
+    expect(ownWarnings(model(unsaved)).map((w) => w.resource)).not.toContain("VpcPeeringConnections");
     // Its call denied: unknown, and data the run lacks where a verdict meets it (not otherwise).
     const denied = structuredClone(unsaved);
     denied.EgressAuditCollectionGaps = [deniedGap("DescribeVpcPeeringConnections", "VpcPeeringConnections")];
@@ -1022,7 +1043,14 @@ describe("subnets, route tables and gateways", () => {
     expect(notes[0]!.message).toMatch(
       /^what VPC peering connection pcx-1 delivers is not known: .*ec2:DescribeVpcPeeringConnections/,
     );
-    // A bad block in the listing is an input error naming where it is.
+    // A bad block in the listing is an input error naming where it is; so is an address without its
+    // prefix length (AWS prints one on every block).
+    const bare = structuredClone(d);
+    (bare.VpcPeeringConnections![0] as { AccepterVpcInfo: typeof peer }).AccepterVpcInfo.CidrBlock =
+      "10.2.0.0";
+    expect(() => model(bare)).toThrow(
+      'VpcPeeringConnections.json: $.VpcPeeringConnections[0].AccepterVpcInfo.CidrBlock: expected a CIDR block (address/prefix length), got "10.2.0.0"',
+    );
     const bad = structuredClone(d);
     (
       bad.VpcPeeringConnections![0] as { AccepterVpcInfo: typeof peer }

@@ -303,6 +303,8 @@ function peeringsOf(r: Rand): Pick<AwsDump, "VpcPeeringConnections"> {
   const own: PeeringSide = { VpcId: VPC_ID, CidrBlock: VPC_CIDR, CidrBlockSet: [{ CidrBlock: VPC_CIDR }] };
   const listing = (): RawPeering => {
     const other = peer();
+    // Now and then listings that disagree on the peer (saved from different accounts or moments).
+    if (chance(r, 5)) other.VpcId = "vpc-other";
     const ownFirst = chance(r, 50);
     return {
       VpcPeeringConnectionId: "pcx-1",

@@ -719,27 +719,31 @@ export class RawReference {
   /**
    * The blocks of the VPC a peering connection joins this one to, as its listings give them (all of
    * them, where it is listed twice), and the field naming that VPC; undefined where no listing names
-   * both VPCs with the peer's blocks, or listings name different peers.
+   * this VPC, where listings name different peers (or none), or give no blocks of it, or not all its
+   * IPv4 ones (a listing without CidrBlockSet).
    */
   private peerBlocks(id: string): { cidrs: string[]; side: string } | undefined {
     const vpcId = this.d.Vpcs[0]!.VpcId;
-    let out: { cidrs: string[]; side: string; peer: string } | undefined;
+    const peers = new Set<string | undefined>();
+    const cidrs: string[] = [];
+    let side: string | undefined;
+    let complete = true;
     for (const p of this.d.VpcPeeringConnections ?? []) {
       if (p.VpcPeeringConnectionId !== id) continue;
-      const side = p.RequesterVpcInfo?.VpcId === vpcId ? "AccepterVpcInfo" : "RequesterVpcInfo";
-      if (p[side === "AccepterVpcInfo" ? "RequesterVpcInfo" : "AccepterVpcInfo"]?.VpcId !== vpcId) continue;
-      const info = p[side];
-      if (!info?.VpcId || info.VpcId === vpcId) continue;
-      const cidrs = [
-        ...(info.CidrBlock ? [info.CidrBlock] : []),
-        ...(info.CidrBlockSet ?? []).map((b) => b.CidrBlock),
-        ...(info.Ipv6CidrBlockSet ?? []).map((b) => b.Ipv6CidrBlock),
-      ];
-      if (cidrs.length === 0) continue;
-      if (out && out.peer !== info.VpcId) return undefined;
-      out = { cidrs: [...(out?.cidrs ?? []), ...cidrs], side: out?.side ?? side, peer: info.VpcId };
+      const ours = p.RequesterVpcInfo?.VpcId === vpcId ? "RequesterVpcInfo" : "AccepterVpcInfo";
+      if (p[ours]?.VpcId !== vpcId) continue;
+      const theirs = ours === "RequesterVpcInfo" ? "AccepterVpcInfo" : "RequesterVpcInfo";
+      const info = p[theirs];
+      side ??= theirs;
+      peers.add(info?.VpcId === vpcId ? undefined : info?.VpcId);
+      if (info?.CidrBlock) cidrs.push(info.CidrBlock);
+      for (const b of info?.CidrBlockSet ?? []) cidrs.push(b.CidrBlock);
+      for (const b of info?.Ipv6CidrBlockSet ?? []) cidrs.push(b.Ipv6CidrBlock);
+      if (info?.CidrBlockSet === undefined) complete = false;
     }
-    return out;
+    if (side === undefined || peers.size !== 1 || peers.has(undefined) || cidrs.length === 0 || !complete)
+      return undefined;
+    return { cidrs, side };
   }
 
   private gatewayEndpoint(id: string): boolean {
