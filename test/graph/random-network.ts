@@ -510,17 +510,12 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
         byNetwork: new Map([
           [
             VPC_ID,
-            chance(r, 0.8)
-              ? {
-                  kind: "only" as const,
-                  ips: pick(r, PEERS).union(pick(r, PEERS)),
-                  reason: "beyond the peer VPC",
-                  rule: "AccepterVpcInfo",
-                }
-              : {
-                  kind: "unknown" as const,
-                  reason: "which delivers only to the peer VPC's own addresses: not listed",
-                },
+            {
+              kind: "only" as const,
+              ips: pick(r, PEERS).union(pick(r, PEERS)),
+              reason: "beyond the peer VPC",
+              rule: "AccepterVpcInfo",
+            },
           ],
         ]),
       };
