@@ -1093,15 +1093,19 @@ export class Engine {
           const o = reach("unknown", g.exit, `leaves through the ${g.label} ${g.id}, ${delivery.reason}`);
           return [piece(set, delivery.missing ? { ...o, missing: delivery.missing } : o, [hop])];
         }
-        const only = delivery;
         const pieces: Piece[] = [];
-        if (only) {
-          const within = set.restrictIps(only.ips);
+        if (delivery) {
+          const within = set.restrictIps(delivery.ips);
           const beyond = set.subtract(within);
           if (!beyond.isEmpty())
             pieces.push(
-              blocked(beyond, { ...gref, rule: only.rule }, only.reason, [
-                { ...hop, action: "drop", rule: only.rule, detail: `${g.label}: beyond what it delivers` },
+              blocked(beyond, { ...gref, rule: delivery.rule }, delivery.reason, [
+                {
+                  ...hop,
+                  action: "drop",
+                  rule: delivery.rule,
+                  detail: `${g.label}: beyond what it delivers`,
+                },
               ]),
             );
           set = within;
