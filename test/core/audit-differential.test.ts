@@ -85,11 +85,25 @@ const cidrs = (list: readonly string[]): IntervalSet =>
 /** The IPv6 addresses delegated to `ep` (its pods' in EKS IPv6 mode). */
 const v6PrefixesOf = (ep: Endpoint): IntervalSet => ep.prefixes?.intersect(IPV6_ALL) ?? IntervalSet.EMPTY;
 
-/** An interface sends IPv6 from its own IPv6 addresses and the prefixes delegated to it. */
-function families(ep: Endpoint): IntervalSet {
+/**
+ * The IPv6 prefixes delegated to `ep` that the audit answers for: all but those a warning of the result
+ * says it leaves out (their addresses are not treated as the one its answers are worked out for: a
+ * route or an address block sets them apart; engine-cases checks when).
+ */
+function auditedV6Prefixes(result: AuditResult, ep: Endpoint): IntervalSet {
+  let out = v6PrefixesOf(ep);
+  for (const w of result.warnings) {
+    const m = w.resource === ep.id ? /^the IPv6 prefix (.+?) delegated to it/.exec(w.message) : null;
+    if (m) out = out.subtract(cidrSet(m[1]!.split(", ")));
+  }
+  return out;
+}
+
+/** An interface sends IPv6 from its own IPv6 addresses and the (audited) prefixes delegated to it. */
+function families(ep: Endpoint, prefixes: IntervalSet): IntervalSet {
   let own = IntervalSet.EMPTY;
   if (ep.privateIps.length > 0) own = own.union(IPV4_ALL);
-  if (ep.ipv6.length > 0 || !v6PrefixesOf(ep).isEmpty()) own = own.union(IPV6_ALL);
+  if (ep.ipv6.length > 0 || !prefixes.isEmpty()) own = own.union(IPV6_ALL);
   return own;
 }
 
@@ -99,12 +113,15 @@ function families(ep: Endpoint): IntervalSet {
  * address; IPv6 from its first own address and from every address of the prefixes delegated to it
  * (any may be a pod's), each named by the first own address, else the first prefix.
  */
-function sendingAddresses(ep: Endpoint, pkt: Packet): { ep: Endpoint; self: string; named: string }[] {
+function sendingAddresses(
+  ep: Endpoint,
+  pkt: Packet,
+  prefixes: IntervalSet,
+): { ep: Endpoint; self: string; named: string }[] {
   if (IPV4_ALL.contains(pkt.dst)) {
     const a = ep.privateIps[0];
     return [{ ep, self: a === undefined ? "-" : formatIp(a), named: a === undefined ? "-" : formatIp(a) }];
   }
-  const prefixes = v6PrefixesOf(ep);
   const own = ep.ipv6[0];
   const named = own !== undefined ? formatIp(own) : (toCidrs(prefixes)[0] ?? "-");
   const out = [{ ep, self: own === undefined ? "-" : formatIp(own), named }];
@@ -122,7 +139,7 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
   const counts = { allowed: 0, partial: 0, blocked: 0, unknown: 0 };
   for (const e of result.results) {
     counts[e.verdict]++;
-    out.push(...entryProblems(e, egressOf(model)));
+    out.push(...entryProblems(e, egressOf(model, result)));
   }
   if (result.results.length !== result.summary.results) out.push("summary.results is not the entry count");
   for (const v of ["allowed", "partial", "blocked", "unknown"] as const)
@@ -138,7 +155,8 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
           protocols: protocolsOf(e.protocol),
           paths: e.paths.map((p) => ({ p, dests: cidrs(p.destinations) })),
         }));
-      const own = families(sender.ep);
+      const prefixes = auditedV6Prefixes(result, sender.ep);
+      const own = families(sender.ep, prefixes);
       for (const pkt of TINY_PACKETS) {
         const asked = isAsked(model, ep, pkt, query);
         // An address given no entries of its own is checked against the interface's, to IPv4 only.
@@ -166,7 +184,7 @@ function problems(model: NetworkModel, result: AuditResult, query?: Query): stri
           out.push(`${where}: in ${paths.length} paths of its entry`);
           continue;
         }
-        for (const from of sendingAddresses(sender.ep, pkt)) {
+        for (const from of sendingAddresses(sender.ep, pkt, prefixes)) {
           const reference = referenceOutcome(model, from.ep, pkt, "audit");
           // Leaving as itself, a pod's address is named as the path names its interface's.
           const named = sentAs(reference, from.self, from.named);
@@ -235,14 +253,20 @@ function ipv4Only(ep: Endpoint, privateIps: bigint[]): Endpoint {
  * What a destination may see for a path's egress IP: a NAT gateway with several Elastic IPs (its
  * `publicIps`, primary first) spreads connections over all of them, and the entry lists them all.
  */
-function egressOf(model: NetworkModel): (path: AuditPath, sourceId: string, viaNat?: boolean) => string[] {
+function egressOf(
+  model: NetworkModel,
+  result: AuditResult,
+): (path: AuditPath, sourceId: string, viaNat?: boolean) => string[] {
   const spread = new Map<string, { nat: string; ips: string[] }>();
   for (const g of model.gateways.values())
     if (g.kind === "nat" && g.publicIps)
       spread.set(formatIp(g.publicIps[0]!), { nat: g.id, ips: g.publicIps.map(formatIp) });
   // Each own IPv6 address, then each prefix delegated (any address of it may be a pod's).
   const v6 = new Map(
-    model.endpoints.map((ep) => [ep.id, [...ep.ipv6.map(formatIp), ...toCidrs(v6PrefixesOf(ep))]]),
+    model.endpoints.map((ep) => [
+      ep.id,
+      [...ep.ipv6.map(formatIp), ...toCidrs(auditedV6Prefixes(result, ep))],
+    ]),
   );
   return (p, sourceId, viaNat = false) => {
     if (p.egressIp === null) return [];

@@ -510,12 +510,17 @@ export function randomNetwork(r: Rand, opts: RandomNetworkOptions = {}): Network
         byNetwork: new Map([
           [
             VPC_ID,
-            {
-              kind: "only" as const,
-              ips: pick(r, PEERS).union(pick(r, PEERS)),
-              reason: "beyond the peer VPC",
-              rule: "AccepterVpcInfo",
-            },
+            chance(r, 0.8)
+              ? {
+                  kind: "only" as const,
+                  ips: pick(r, PEERS).union(pick(r, PEERS)),
+                  reason: "beyond the peer VPC",
+                  rule: "AccepterVpcInfo",
+                }
+              : {
+                  kind: "unknown" as const,
+                  reason: "which delivers only to the peer VPC's own addresses: not listed",
+                },
           ],
         ]),
       };
